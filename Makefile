@@ -1,0 +1,53 @@
+# The two commands a new user needs: `make demo` and `make test`.
+# Each creates .venv on first use; nothing else must be installed by hand.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck unit docs docs-doctest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_RUN)
+
+demo: $(STAMP_RUN)
+	$(BIN)/salescore demo
+
+test: lint typecheck unit docs-doctest
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy
+
+unit: $(STAMP_DEV)
+	$(BIN)/pytest -q
+
+docs-doctest: $(STAMP_DEV)
+	$(BIN)/sphinx-build -q -W -b doctest docs docs/_build/doctest
+
+docs: $(STAMP_DEV)
+	$(BIN)/sphinx-build -q -W -b html docs docs/_build/html
+	$(BIN)/sphinx-build -q -W -b doctest docs docs/_build/doctest
+
+bench: $(STAMP_DEV)
+	@set -e; for script in benchmarks/bench_*.py; do \
+		echo "# $$script"; $(BIN)/python $$script; \
+	done
+
+clean:
+	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache salescore-demo.sqlite

@@ -1,0 +1,31 @@
+"""Sphinx configuration for the salescore docs."""
+
+from __future__ import annotations
+
+project = "salescore"
+author = "salescore developers"
+copyright = "2026, salescore developers"  # noqa: A001 - Sphinx's name
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+]
+myst_enable_extensions = ["colon_fence", "deflist"]
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+exclude_patterns = ["_build", "adr/README.md"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": True}
+napoleon_google_docstring = True
+nitpicky = False
+suppress_warnings = ["myst.header"]
+# Docstring examples are run by pytest --doctest-modules; here only the {doctest} blocks of the pages.
+doctest_test_doctest_blocks = ""
+html_theme = "alabaster"
+doctest_global_setup = """
+from datetime import date
+from decimal import Decimal
+"""

@@ -1,0 +1,7 @@
+"""``python -m salescore``."""
+
+import sys
+
+from salescore.cli import main
+
+sys.exit(main())

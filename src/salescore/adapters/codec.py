@@ -1,0 +1,107 @@
+"""Turning frozen domain values into JSON documents and back, driven by type hints.
+
+Storage adapters keep entities as JSON text. Amounts are decimal strings,
+never binary floats, so a stored price is read back to the last digit.
+
+>>> from salescore.money import Money
+>>> text = dumps(Money("12.30", "RUB"))
+>>> text
+'{"amount": "12.30", "currency": "RUB"}'
+>>> loads(text, Money)
+Money('12.30', 'RUB')
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import cattrs
+
+from salescore.errors import StorageError
+from salescore.money import Currency, Money, Quantity, Unit
+
+__all__ = ["converter", "dumps", "loads", "to_plain"]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(forbid_extra_keys=False)
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(Decimal, lambda value, _type: Decimal(str(value)))
+converter.register_unstructure_hook(date, date.isoformat)
+converter.register_structure_hook(date, lambda value, _type: date.fromisoformat(value))
+converter.register_unstructure_hook(datetime, datetime.isoformat)
+converter.register_structure_hook(datetime, lambda value, _type: datetime.fromisoformat(value))
+converter.register_unstructure_hook(time, time.isoformat)
+converter.register_structure_hook(time, lambda value, _type: time.fromisoformat(value))
+
+
+def _currency_out(currency: Currency) -> Any:
+    try:
+        if Currency.of(currency.code) == currency:
+            return currency.code
+    except ValueError:
+        pass
+    return {"code": currency.code, "minor_units": currency.minor_units}
+
+
+def _currency_in(value: Any, _type: object) -> Currency:
+    if isinstance(value, str):
+        return Currency.of(value)
+    return Currency(value["code"], int(value["minor_units"]))
+
+
+converter.register_unstructure_hook(Currency, _currency_out)
+converter.register_structure_hook(Currency, _currency_in)
+converter.register_unstructure_hook(
+    Money, lambda m: {"amount": str(m.amount), "currency": _currency_out(m.currency)}
+)
+converter.register_structure_hook(
+    Money, lambda v, _t: Money(v["amount"], _currency_in(v["currency"], Currency))
+)
+converter.register_unstructure_hook(
+    Quantity, lambda q: {"value": str(q.value), "unit": converter.unstructure(q.unit)}
+)
+converter.register_structure_hook(
+    Quantity, lambda v, _t: Quantity(v["value"], converter.structure(v["unit"], Unit))
+)
+
+
+def _plain_sets(value: Any) -> Any:
+    # cattrs keeps sets as sets; JSON wants lists, and stored text must not depend
+    # on hash order, so sets become sorted lists.
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain_sets(v) for v in value), key=repr)
+    if isinstance(value, dict):
+        return {k: _plain_sets(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_sets(v) for v in value]
+    return value
+
+
+def to_plain(value: object) -> Any:
+    """``value`` as plain JSON-ready data (dicts, lists, strings, numbers)."""
+    return _plain_sets(converter.unstructure(value))
+
+
+def dumps(value: object) -> str:
+    """``value`` as compact, key-sorted JSON text."""
+    return json.dumps(to_plain(value), ensure_ascii=False, sort_keys=True)
+
+
+def loads(text: str | bytes, kind: type[T]) -> T:
+    """A ``kind`` value from JSON text written by :func:`dumps`.
+
+    Raises:
+        StorageError: the text is not a valid ``kind`` (corrupted or foreign data).
+    """
+    try:
+        return converter.structure(json.loads(text), kind)
+    except Exception as exc:  # cattrs raises many kinds; all mean "corrupted"
+        raise StorageError(
+            f"stored {kind.__name__} cannot be read ({type(exc).__name__}: {exc}); "
+            "the storage is corrupted or was written by other software",
+            kind=kind.__name__,
+        ) from exc

@@ -1,0 +1,70 @@
+"""The entity collections a store keeps, independent of the storage technology.
+
+A :class:`Collection` names a kind of entity, its type and the top-level
+fields that queries filter on (adapters index them). Each adapter turns the
+same collections into tables or dictionaries, so that every adapter stores
+the same things.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+import attrs
+
+from salescore.parties import (
+    ClientSegment,
+    ContactPerson,
+    Counterparty,
+    NomenclatureSegment,
+    Organization,
+    Partner,
+    PartnerRelation,
+    PriceGroup,
+    Product,
+    Warehouse,
+)
+
+__all__ = ["PARTIES", "Collection"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Collection(Generic[T]):
+    """A stored kind of entity.
+
+    Attributes:
+        name: table name (lowercase, plural).
+        type: the entity class; it has an ``id`` attribute.
+        indexes: top-level fields that :meth:`Repository.find_by` filters on.
+    """
+
+    name: str
+    type: type[T]
+    indexes: tuple[str, ...] = ()
+
+
+PARTNERS = Collection("partners", Partner, ("parent_id",))
+COUNTERPARTIES = Collection("counterparties", Counterparty, ("partner_id", "tax_id"))
+ORGANIZATIONS = Collection("organizations", Organization)
+CONTACTS = Collection("contacts", ContactPerson, ("partner_id",))
+RELATIONS = Collection("partner_relations", PartnerRelation, ("from_partner", "to_partner"))
+CLIENT_SEGMENTS = Collection("client_segments", ClientSegment)
+NOMENCLATURE_SEGMENTS = Collection("nomenclature_segments", NomenclatureSegment)
+PRICE_GROUPS = Collection("price_groups", PriceGroup)
+PRODUCTS = Collection("products", Product, ("price_group_id", "sku"))
+WAREHOUSES = Collection("warehouses", Warehouse)
+
+PARTIES: tuple[Collection[object], ...] = (
+    PARTNERS,
+    COUNTERPARTIES,
+    ORGANIZATIONS,
+    CONTACTS,
+    RELATIONS,
+    CLIENT_SEGMENTS,
+    NOMENCLATURE_SEGMENTS,
+    PRICE_GROUPS,
+    PRODUCTS,
+    WAREHOUSES,
+)  # type: ignore[assignment]

@@ -1,0 +1,169 @@
+"""The in-memory store, its unit of work and its document repository."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from salescore.adapters.codec import to_plain
+from salescore.adapters.collections import Collection
+from salescore.adapters.repositories import Repositories
+from salescore.errors import ConflictError, NotFoundError, StorageError
+
+__all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
+
+T = TypeVar("T")
+
+
+class MemoryStore:
+    """Keeps every collection in dictionaries; one writer at a time (a lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.tables: dict[str, dict[Any, Any]] = {}
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        """A new unit of work; use it in a ``with`` block."""
+        return MemoryUnitOfWork(self)
+
+    def table(self, name: str) -> dict[Any, Any]:
+        """The dictionary behind collection ``name`` (created on first use)."""
+        return self.tables.setdefault(name, {})
+
+
+class MemoryUnitOfWork(Repositories):
+    """All-or-nothing changes to a :class:`MemoryStore`, kept as an undo log."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        self._undo: list[Callable[[], None]] = []
+        self._active = False
+        super().__init__(self)
+
+    # Backend
+    def documents(self, collection: Collection[T]) -> MemoryRepository[T]:
+        """A document repository over ``collection`` bound to this unit of work."""
+        return MemoryRepository(self, collection)
+
+    def check_active(self) -> None:
+        """Refuse to work outside the ``with`` block."""
+        if not self._active:
+            raise StorageError(
+                "the unit of work is not open: use it as `with store.unit_of_work() as uow:`"
+            )
+
+    def record_undo(self, action: Callable[[], None]) -> None:
+        """Remember how to revert one change."""
+        self._undo.append(action)
+
+    def __enter__(self) -> Self:
+        self.store._lock.acquire()
+        self._active = True
+        self._undo = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._active = False
+            self.store._lock.release()
+
+    def commit(self) -> None:
+        """Keep every change made so far."""
+        self.check_active()
+        self._undo = []
+
+    def rollback(self) -> None:
+        """Revert every change since the last commit, newest first."""
+        while self._undo:
+            self._undo.pop()()
+
+
+_MISSING = object()
+
+
+class MemoryRepository(Generic[T]):
+    """A :class:`~salescore.ports.Repository` over a dictionary."""
+
+    def __init__(self, uow: MemoryUnitOfWork, collection: Collection[T]) -> None:
+        self._uow = uow
+        self._collection = collection
+
+    @property
+    def _rows(self) -> dict[Any, T]:
+        self._uow.check_active()
+        return self._uow.store.table(self._collection.name)
+
+    def _put(self, key: Any, entity: T) -> None:
+        rows = self._rows
+        previous: Any = rows.get(key, _MISSING)
+
+        def undo() -> None:
+            if previous is _MISSING:
+                rows.pop(key, None)
+            else:
+                rows[key] = previous
+
+        rows[key] = entity
+        self._uow.record_undo(undo)
+
+    def _check_type(self, entity: object) -> None:
+        if not isinstance(entity, self._collection.type):
+            raise TypeError(
+                f"{self._collection.name} keeps {self._collection.type.__name__}, "
+                f"not {type(entity).__name__}"
+            )
+
+    def add(self, entity: T) -> None:
+        self._check_type(entity)
+        key = getattr(entity, "id")  # noqa: B009 - every entity has an id; the type says nothing
+        if key in self._rows:
+            raise ConflictError(
+                f"{self._collection.name}: id {key!r} already exists; use save() to replace it",
+                id=key,
+            )
+        self._put(key, entity)
+
+    def save(self, entity: T) -> None:
+        self._check_type(entity)
+        self._put(getattr(entity, "id"), entity)  # noqa: B009
+
+    def get(self, id: Any) -> T:
+        found = self._rows.get(id)
+        if found is None:
+            raise NotFoundError(f"{self._collection.name}: no entity with id {id!r}", id=id)
+        return found
+
+    def find(self, id: Any) -> T | None:
+        return self._rows.get(id)
+
+    def all(self) -> list[T]:
+        rows = self._rows
+        return [rows[key] for key in sorted(rows)]
+
+    def find_by(self, field: str, value: object) -> list[T]:
+        if field not in self._collection.indexes:
+            raise StorageError(
+                f"{self._collection.name} cannot be searched by {field!r}; "
+                f"searchable fields: {', '.join(self._collection.indexes) or 'none'}"
+            )
+        wanted = to_plain(value)
+        return [e for e in self.all() if to_plain(getattr(e, field)) == wanted]
+
+    def remove(self, id: Any) -> None:
+        rows = self._rows
+        if id not in rows:
+            raise NotFoundError(f"{self._collection.name}: no entity with id {id!r}", id=id)
+        previous = rows.pop(id)
+        self._uow.record_undo(lambda: rows.__setitem__(id, previous))
+
+    def __len__(self) -> int:
+        return len(self._rows)

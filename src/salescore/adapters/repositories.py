@@ -1,0 +1,56 @@
+"""The repositories one unit of work gives, whatever the storage adapter.
+
+Each adapter supplies a :class:`Backend` that builds repositories for
+collections; :class:`Repositories` names them with their port types, so the
+application code and its type checker see the same surface on every adapter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from salescore.adapters import collections as c
+from salescore.parties.ports import (
+    ClientSegmentRepository,
+    ContactRepository,
+    CounterpartyRepository,
+    NomenclatureSegmentRepository,
+    OrganizationRepository,
+    PartnerRepository,
+    PriceGroupRepository,
+    ProductRepository,
+    RelationRepository,
+    WarehouseRepository,
+)
+from salescore.ports import Repository
+
+__all__ = ["Backend", "Repositories"]
+
+T = TypeVar("T")
+
+
+class Backend(Protocol):
+    """What an adapter provides to build the repositories of one unit of work."""
+
+    def documents(self, collection: c.Collection[T]) -> Repository[Any, T]:
+        """A repository keeping ``collection``'s entities as documents."""
+        ...
+
+
+class Repositories:
+    """Every repository, as attributes named after the collections."""
+
+    def __init__(self, backend: Backend) -> None:
+        # parties
+        self.partners: PartnerRepository = backend.documents(c.PARTNERS)
+        self.counterparties: CounterpartyRepository = backend.documents(c.COUNTERPARTIES)
+        self.organizations: OrganizationRepository = backend.documents(c.ORGANIZATIONS)
+        self.contacts: ContactRepository = backend.documents(c.CONTACTS)
+        self.relations: RelationRepository = backend.documents(c.RELATIONS)
+        self.client_segments: ClientSegmentRepository = backend.documents(c.CLIENT_SEGMENTS)
+        self.nomenclature_segments: NomenclatureSegmentRepository = backend.documents(
+            c.NOMENCLATURE_SEGMENTS
+        )
+        self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
+        self.products: ProductRepository = backend.documents(c.PRODUCTS)
+        self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)

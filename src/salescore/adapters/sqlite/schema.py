@@ -1,0 +1,59 @@
+"""The SQLite schema: components, each with its own list of migrations.
+
+Each context's tables form a *component* with an ordered tuple of
+migrations; the store records the version of every component in
+``salescore_schema`` and applies what is missing when it opens a file. A
+file whose component is newer than this code knows is refused with
+:class:`~salescore.errors.SchemaVersionError` instead of being misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from salescore.adapters.collections import PARTIES, Collection
+
+__all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
+
+# PRAGMA application_id marks a file as salescore's ("SaLs"), so a foreign
+# SQLite database is refused instead of being written into.
+APPLICATION_ID = 0x53614C73
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+@attrs.frozen
+class Component:
+    """A named group of tables with ordered migrations (version = migrations applied)."""
+
+    name: str
+    migrations: tuple[Migration, ...]
+
+    @property
+    def version(self) -> int:
+        """The version this code writes."""
+        return len(self.migrations)
+
+
+def document_tables(collections: Iterable[Collection[object]]) -> Migration:
+    """A migration creating one document table (id, JSON data) per collection, with indexes."""
+    collections = tuple(collections)
+
+    def migrate(conn: sqlite3.Connection) -> None:
+        for col in collections:
+            conn.execute(
+                f"CREATE TABLE {col.name} (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID"
+            )
+            for field in col.indexes:
+                conn.execute(
+                    f"CREATE INDEX {col.name}_by_{field} ON {col.name} "
+                    f"(json_extract(data, '$.{field}'))"
+                )
+
+    return migrate
+
+
+COMPONENTS: tuple[Component, ...] = (Component("parties", (document_tables(PARTIES),)),)

@@ -1,0 +1,306 @@
+"""The SQLite store, its unit of work and its document repository."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from salescore.adapters.codec import dumps, loads, to_plain
+from salescore.adapters.collections import Collection
+from salescore.adapters.repositories import Repositories
+from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
+from salescore.errors import ConflictError, NotFoundError, SchemaVersionError, StorageError
+
+__all__ = ["SqliteRepository", "SqliteStore", "SqliteUnitOfWork"]
+
+T = TypeVar("T")
+
+
+class SqliteStore:
+    """A salescore database in one SQLite file (or in memory).
+
+    Args:
+        path: a file path, or ``":memory:"`` for a private in-memory database.
+        timeout: seconds a writer waits for another writer's lock before failing.
+        components: the schema components to create and check (all by default).
+
+    Raises:
+        StorageError: the file is not a SQLite database, is corrupted, or
+            belongs to other software.
+        SchemaVersionError: the file was written by a newer salescore.
+    """
+
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        timeout: float = 30.0,
+        components: tuple[Component, ...] = COMPONENTS,
+    ) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self.components = components
+        self._local = threading.local()
+        self._shared: sqlite3.Connection | None = None
+        self._shared_lock = threading.RLock()
+        if self.path == ":memory:":
+            # One connection for every thread: a second one would see another database.
+            self._shared = self._open()
+        with self._translate_errors("open"), self._connection() as conn:
+            self._migrate(conn)
+
+    # --- connections -------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self.timeout,
+                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+                check_same_thread=self._shared is None and self.path != ":memory:",
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite database {self.path!r}: {exc}") from exc
+        conn.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            journal = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if journal is None:  # pragma: no cover - sqlite always answers
+                raise StorageError(f"{self.path!r}: cannot set the journal mode")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._shared is not None:
+            with self._shared_lock:
+                yield self._shared
+            return
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open()
+            self._local.conn = conn
+        yield conn
+
+    @contextmanager
+    def _translate_errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"{self.path!r} cannot be used ({action}): {exc}. Is it a salescore database? "
+                "Restore it from a backup or point salescore at a new file.",
+                path=self.path,
+            ) from exc
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables):
+                raise StorageError(
+                    f"{self.path!r} is a SQLite database of other software "
+                    f"(application id {app_id:#x}); salescore will not write into it",
+                    path=self.path,
+                )
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS salescore_schema "
+                "(component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+            stored = dict(conn.execute("SELECT component, version FROM salescore_schema"))
+            for component in self.components:
+                have = int(stored.get(component.name, 0))
+                if have > component.version:
+                    raise SchemaVersionError(
+                        f"{self.path!r}: component {component.name!r} is at schema version "
+                        f"{have}, newer than this salescore knows ({component.version}); "
+                        "upgrade salescore to open it",
+                        path=self.path,
+                        component=component.name,
+                        stored=have,
+                        known=component.version,
+                    )
+                for migration in component.migrations[have:]:
+                    migration(conn)
+                conn.execute(
+                    "INSERT INTO salescore_schema(component, version) VALUES (?, ?) "
+                    "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                    (component.name, component.version),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def unit_of_work(self, *, immediate: bool = True) -> SqliteUnitOfWork:
+        """A unit of work (one transaction); use it in a ``with`` block.
+
+        Args:
+            immediate: take the write lock at the start (``BEGIN IMMEDIATE``), so
+                checks made inside the unit of work still hold when it commits.
+                Pass False for read-only work that must not wait for writers.
+        """
+        return SqliteUnitOfWork(self, immediate=immediate)
+
+    def close(self) -> None:
+        """Close this thread's connection (and the shared in-memory one)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+
+
+class SqliteUnitOfWork(Repositories):
+    """One SQLite transaction; leaving the block without commit rolls back."""
+
+    def __init__(self, store: SqliteStore, *, immediate: bool = True) -> None:
+        self.store = store
+        self._immediate = immediate
+        self._conn: sqlite3.Connection | None = None
+        self._connection_cm: Any = None
+        super().__init__(self)
+
+    # Backend
+    def documents(self, collection: Collection[T]) -> SqliteRepository[T]:
+        """A document repository over ``collection`` bound to this unit of work."""
+        return SqliteRepository(self, collection)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open transaction's connection."""
+        if self._conn is None:
+            raise StorageError(
+                "the unit of work is not open: use it as `with store.unit_of_work() as uow:`"
+            )
+        return self._conn
+
+    def _begin(self) -> None:
+        with self.store._translate_errors("begin"):
+            self.connection.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
+
+    def __enter__(self) -> Self:
+        self._connection_cm = self.store._connection()
+        self._conn = self._connection_cm.__enter__()
+        try:
+            self._begin()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _release(self) -> None:
+        cm, self._connection_cm, self._conn = self._connection_cm, None, None
+        if cm is not None:
+            cm.__exit__(None, None, None)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._release()
+
+    def commit(self) -> None:
+        """Commit the transaction and begin the next one."""
+        with self.store._translate_errors("commit"):
+            self.connection.execute("COMMIT")
+        self._begin()
+
+    def rollback(self) -> None:
+        """Discard every change since the last commit."""
+        conn = self.connection
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+class SqliteRepository(Generic[T]):
+    """A :class:`~salescore.ports.Repository` keeping entities as JSON documents."""
+
+    def __init__(self, uow: SqliteUnitOfWork, collection: Collection[T]) -> None:
+        self._uow = uow
+        self._collection = collection
+        self._table = collection.name
+
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        with self._uow.store._translate_errors(self._table):
+            return self._uow.connection.execute(sql, params)
+
+    def _check_type(self, entity: object) -> None:
+        if not isinstance(entity, self._collection.type):
+            raise TypeError(
+                f"{self._table} keeps {self._collection.type.__name__}, not {type(entity).__name__}"
+            )
+
+    def add(self, entity: T) -> None:
+        self._check_type(entity)
+        key = str(getattr(entity, "id"))  # noqa: B009
+        try:
+            self._execute(
+                f"INSERT INTO {self._table}(id, data) VALUES (?, ?)", (key, dumps(entity))
+            )
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise ConflictError(
+                    f"{self._table}: id {key!r} already exists; use save() to replace it", id=key
+                ) from None
+            raise
+
+    def save(self, entity: T) -> None:
+        self._check_type(entity)
+        key = str(getattr(entity, "id"))  # noqa: B009
+        self._execute(
+            f"INSERT INTO {self._table}(id, data) VALUES (?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+            (key, dumps(entity)),
+        )
+
+    def find(self, id: Any) -> T | None:
+        row = self._execute(f"SELECT data FROM {self._table} WHERE id = ?", (str(id),)).fetchone()
+        return None if row is None else loads(row[0], self._collection.type)
+
+    def get(self, id: Any) -> T:
+        found = self.find(id)
+        if found is None:
+            raise NotFoundError(f"{self._table}: no entity with id {id!r}", id=id)
+        return found
+
+    def all(self) -> list[T]:
+        rows = self._execute(f"SELECT data FROM {self._table} ORDER BY id").fetchall()
+        return [loads(row[0], self._collection.type) for row in rows]
+
+    def find_by(self, field: str, value: object) -> list[T]:
+        if field not in self._collection.indexes:
+            raise StorageError(
+                f"{self._table} cannot be searched by {field!r}; "
+                f"searchable fields: {', '.join(self._collection.indexes) or 'none'}"
+            )
+        plain = to_plain(value)
+        if plain is None:
+            sql = f"SELECT data FROM {self._table} WHERE json_extract(data, '$.{field}') IS NULL"
+            params: tuple[Any, ...] = ()
+        else:
+            sql = f"SELECT data FROM {self._table} WHERE json_extract(data, '$.{field}') = ?"
+            params = (plain,)
+        rows = self._execute(sql + " ORDER BY id", params).fetchall()
+        return [loads(row[0], self._collection.type) for row in rows]
+
+    def remove(self, id: Any) -> None:
+        cursor = self._execute(f"DELETE FROM {self._table} WHERE id = ?", (str(id),))
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"{self._table}: no entity with id {id!r}", id=id)
+
+    def __len__(self) -> int:
+        return int(self._execute(f"SELECT count(*) FROM {self._table}").fetchone()[0])

@@ -1,0 +1,101 @@
+"""The demo: load the sample company into a store and report on it.
+
+Each context adds its part of the flow as one more section, in the order a
+sale goes: the company, prices, agreements, an order, its reservation, its
+payment schedule and the receivables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from salescore.adapters.repositories import Repositories
+from salescore.app.sample import load_sample_company
+from salescore.app.stores import Store
+from salescore.parties import PartnerKind
+
+__all__ = ["SECTIONS", "company_section", "run_demo"]
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join([line, rule, *body])
+
+
+def company_section(uow: Repositories) -> str:
+    """Organizations, partners with their counterparties and segments, products, warehouses."""
+    out = ["== The sample company =="]
+    out.append("Our organizations:")
+    out.append(
+        _table(
+            ["id", "name", "INN", "KPP"],
+            [[o.id, o.name, o.tax_id or "", o.kpp or ""] for o in uow.organizations.all()],
+        )
+    )
+    segments = uow.client_segments.all()
+    rows = []
+    for partner in uow.partners.all():
+        kinds = ", ".join(sorted(k.value for k in partner.kinds))
+        member_of = ", ".join(s.name for s in segments if s.contains(partner))
+        counterparties = ", ".join(
+            c.name for c in uow.counterparties.find_by("partner_id", partner.id)
+        )
+        rows.append([partner.id, partner.name, kinds, member_of, counterparties])
+    out.append("")
+    out.append("Partners [партнеры] and counterparties [контрагенты]:")
+    out.append(_table(["id", "partner", "kinds", "client segments", "counterparties"], rows))
+    product_segments = uow.nomenclature_segments.all()
+    out.append("")
+    out.append("Products [номенклатура]:")
+    out.append(
+        _table(
+            ["id", "name", "unit", "price group", "VAT %", "segments"],
+            [
+                [
+                    p.id,
+                    p.name,
+                    p.unit.code,
+                    p.price_group_id or "-",
+                    str(p.vat_rate),
+                    ", ".join(s.name for s in product_segments if s.contains(p)),
+                ]
+                for p in uow.products.all()
+            ],
+        )
+    )
+    out.append("")
+    out.append("Warehouses:")
+    out.append(
+        _table(
+            ["id", "name", "kind"],
+            [[w.id, w.name, "store" if w.is_store else "warehouse"] for w in uow.warehouses.all()],
+        )
+    )
+    clients = [p for p in uow.partners.all() if PartnerKind.CLIENT in p.kinds]
+    out.append("")
+    out.append(
+        f"{len(clients)} clients, {len(uow.counterparties)} counterparties, "
+        f"{len(uow.products)} products."
+    )
+    return "\n".join(out)
+
+
+SECTIONS: list[Callable[[Repositories], str]] = [company_section]
+
+
+def run_demo(store: Store) -> str:
+    """Load the sample company into ``store`` and return the demo report."""
+    with store.unit_of_work() as uow:
+        load_sample_company(uow)
+        uow.commit()
+    parts = []
+    with store.unit_of_work() as uow:
+        for section in SECTIONS:
+            parts.append(section(uow))
+            uow.commit()
+    return "\n\n".join(parts)

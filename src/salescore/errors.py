@@ -1,0 +1,317 @@
+"""The whole exception tree of salescore, in one place.
+
+Every error the library raises derives from :class:`SalescoreError`, so an
+application can catch the library's failures with one ``except`` clause and
+still tell them apart by class or by the stable :attr:`SalescoreError.code`.
+Each class that is also a builtin kind of failure inherits that builtin too
+(``InvalidInputError`` is a ``ValueError``, ``NotFoundError`` a ``LookupError``),
+so generic code keeps working.
+
+Messages say what was wrong, where, and what to do:
+
+>>> from salescore.errors import CurrencyMismatchError, SalescoreError
+>>> err = CurrencyMismatchError("cannot add RUB to USD", left="RUB", right="USD")
+>>> isinstance(err, SalescoreError), isinstance(err, ValueError), err.code
+(True, True, 'currency_mismatch')
+>>> str(err)
+'cannot add RUB to USD'
+
+Where many problems can be found at once (checking a rule set, loading a
+scenario file) the checks return a list of :class:`Issue` values instead of
+raising at the first one; :func:`raise_for_issues` turns such a list into an
+:class:`IssuesError` for callers who prefer an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+__all__ = [
+    "AgreementError",
+    "AmbiguousAgreementError",
+    "ApprovalError",
+    "ConcurrencyError",
+    "ConflictError",
+    "CreditLimitExceededError",
+    "CurrencyMismatchError",
+    "DeviceError",
+    "DeviceTimeoutError",
+    "DiscountError",
+    "DuplicatePluginError",
+    "FormulaError",
+    "FormulaEvaluationError",
+    "FormulaLimitError",
+    "FormulaNameError",
+    "FormulaSyntaxError",
+    "InsufficientStockError",
+    "InvalidAmountError",
+    "InvalidInputError",
+    "Issue",
+    "IssuesError",
+    "NotFoundError",
+    "PluginError",
+    "PluginLoadError",
+    "ProtocolError",
+    "RuleViolationError",
+    "SalescoreError",
+    "SchemaVersionError",
+    "StorageError",
+    "raise_for_issues",
+]
+
+
+class SalescoreError(Exception):
+    """Root of every error salescore raises.
+
+    Args:
+        message: what was wrong, where, and what to do; defaults to the class's
+            :attr:`message`.
+        **details: the offending values, kept as attributes (``err.currency``,
+            ``err.product``) so that callers need not parse the message.
+    """
+
+    code: ClassVar[str] = "salescore_error"
+    message: ClassVar[str] = "salescore failed."
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.details: Mapping[str, Any] = dict(details)
+        for key, value in details.items():
+            setattr(self, key, value)
+        super().__init__(message or self.message)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else self.message
+
+
+# --- invalid input -------------------------------------------------------------
+
+
+class InvalidInputError(SalescoreError, ValueError):
+    """A value given to the library is malformed or out of range."""
+
+    code = "invalid_input"
+    message = "The input is invalid."
+
+
+class InvalidAmountError(InvalidInputError):
+    """An amount cannot be money: a float, a non-number, or too many decimals."""
+
+    code = "invalid_amount"
+    message = "The amount is invalid."
+
+
+class CurrencyMismatchError(InvalidInputError):
+    """Two amounts in different currencies met in arithmetic or comparison."""
+
+    code = "currency_mismatch"
+    message = "Amounts in different currencies cannot be combined."
+
+
+class FormulaError(InvalidInputError):
+    """A price formula is wrong: its text, its names, its size or its evaluation."""
+
+    code = "formula_error"
+    message = "The formula is invalid."
+
+
+class FormulaSyntaxError(FormulaError):
+    """The formula text does not parse; carries ``line``, ``column`` and ``context``."""
+
+    code = "formula_syntax"
+
+
+class FormulaNameError(FormulaError):
+    """The formula names a price type, parameter or function that does not exist."""
+
+    code = "formula_name"
+
+
+class FormulaLimitError(FormulaError):
+    """The formula is longer or deeper than the documented limits allow."""
+
+    code = "formula_limit"
+
+
+class FormulaEvaluationError(FormulaError):
+    """The formula failed while computing a price (division by zero, missing price)."""
+
+    code = "formula_evaluation"
+
+
+class AgreementError(InvalidInputError):
+    """An agreement or contract is inconsistent, or cannot be used as asked."""
+
+    code = "agreement_error"
+
+
+class AmbiguousAgreementError(AgreementError):
+    """Two equally specific agreements apply; the message names both."""
+
+    code = "ambiguous_agreement"
+
+
+class ApprovalError(InvalidInputError):
+    """An approval decision is not allowed (not asked, already decided, closed)."""
+
+    code = "approval_error"
+
+
+class DiscountError(InvalidInputError):
+    """A discount definition, group tree or limit is inconsistent."""
+
+    code = "discount_error"
+
+
+# --- business rules ------------------------------------------------------------
+
+
+class RuleViolationError(SalescoreError):
+    """The input is well formed, but a business rule forbids the operation."""
+
+    code = "rule_violation"
+    message = "A business rule forbids this operation."
+
+
+class InsufficientStockError(RuleViolationError):
+    """A reserve or shipment asks for more than is free; names product, warehouse, asked, free."""
+
+    code = "insufficient_stock"
+    message = "Not enough free stock."
+
+
+class CreditLimitExceededError(RuleViolationError):
+    """A document would take a partner over a credit limit."""
+
+    code = "credit_limit_exceeded"
+    message = "The credit limit would be exceeded."
+
+
+# --- storage -------------------------------------------------------------------
+
+
+class NotFoundError(SalescoreError, LookupError):
+    """A repository has no entity with the given id."""
+
+    code = "not_found"
+    message = "Not found."
+
+
+class ConflictError(SalescoreError):
+    """An entity with the same id already exists."""
+
+    code = "conflict"
+    message = "Already exists."
+
+
+class ConcurrencyError(SalescoreError):
+    """Another unit of work changed the same data first; retry the operation."""
+
+    code = "concurrency"
+    message = "The data was changed concurrently."
+
+
+class StorageError(SalescoreError):
+    """The storage cannot be used: not a database, corrupted, or unreachable."""
+
+    code = "storage_error"
+    message = "The storage cannot be used."
+
+
+class SchemaVersionError(StorageError):
+    """The stored schema is newer than this version of salescore understands."""
+
+    code = "schema_version"
+
+
+# --- plugins -------------------------------------------------------------------
+
+
+class PluginError(SalescoreError):
+    """A plugin (entry point) is broken."""
+
+    code = "plugin_error"
+    message = "A plugin failed."
+
+
+class PluginLoadError(PluginError):
+    """A plugin could not be imported or is not what its group expects; names it."""
+
+    code = "plugin_load"
+
+
+class DuplicatePluginError(PluginError):
+    """Two plugins claim the same name in one group."""
+
+    code = "duplicate_plugin"
+
+
+# --- devices -------------------------------------------------------------------
+
+
+class DeviceError(SalescoreError):
+    """A device (fiscal register, scale, printer, scanner) failed or refused."""
+
+    code = "device_error"
+    message = "The device reported an error."
+
+
+class ProtocolError(DeviceError):
+    """The device's bytes do not follow its protocol (checksum, framing, length)."""
+
+    code = "protocol_error"
+
+
+class DeviceTimeoutError(DeviceError, TimeoutError):
+    """The device did not answer in time."""
+
+    code = "device_timeout"
+
+
+# --- problems as data ----------------------------------------------------------
+
+
+@attrs.frozen
+class Issue:
+    """One problem found by a check that reports every problem, not only the first.
+
+    Attributes:
+        code: stable machine-readable kind, e.g. ``"unknown_product"``.
+        message: what is wrong and what to do.
+        path: where: a key path in a file, an entity id, a rule name.
+        severity: ``"error"`` or ``"warning"``.
+    """
+
+    code: str
+    message: str
+    path: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.severity}: {where}{self.message} [{self.code}]"
+
+
+class IssuesError(InvalidInputError):
+    """Raised by :func:`raise_for_issues`; ``issues`` holds every problem found."""
+
+    code = "issues"
+
+
+def raise_for_issues(issues: Iterable[Issue], what: str = "input") -> None:
+    """Raise :class:`IssuesError` if any issue has severity ``"error"``.
+
+    >>> raise_for_issues([Issue("w", "odd but fine", severity="warning")])
+    >>> raise_for_issues([Issue("bad", "no price type", path="agreements[0]")], "agreements")
+    Traceback (most recent call last):
+    ...
+    salescore.errors.IssuesError: agreements has 1 error(s):
+      error: agreements[0]: no price type [bad]
+    """
+    found = list(issues)
+    errors = [issue for issue in found if issue.severity == "error"]
+    if errors:
+        lines = "\n".join(f"  {issue}" for issue in errors)
+        raise IssuesError(f"{what} has {len(errors)} error(s):\n{lines}", issues=tuple(found))

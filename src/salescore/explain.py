@@ -1,0 +1,111 @@
+"""Explanations: how a figure was computed, step by step, with sources.
+
+Every computed figure of salescore (a price, a discount, a schedule, a
+verdict) can carry an :class:`Explanation`. It renders as text for a terminal,
+as rows for a table, and as HTML when a notebook displays it.
+
+>>> e = Explanation("price of Coffee maker", (
+...     Step("registered price", "1000.00 RUB", source="price type Purchase, 2026-01-10"),
+...     Step("formula [Purchase] * 1.25", "1250.00 RUB", source="price type Wholesale"),
+...     Step("rounded to 10 up, ending .99", "1259.99 RUB"),
+... ))
+>>> print(e.as_text())
+price of Coffee maker
+  1. registered price = 1000.00 RUB  (price type Purchase, 2026-01-10)
+  2. formula [Purchase] * 1.25 = 1250.00 RUB  (price type Wholesale)
+  3. rounded to 10 up, ending .99 = 1259.99 RUB
+>>> e.as_rows()[1]["source"]
+'price type Wholesale'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+__all__ = ["Explanation", "Step"]
+
+
+@attrs.frozen
+class Step:
+    """One step of an explanation.
+
+    Attributes:
+        description: what was done or decided.
+        value: the result of the step, as text ("" when the step has no figure).
+        source: where the rule or data came from (agreement, price type, rule id).
+        detail: a nested explanation of how ``value`` itself was obtained.
+    """
+
+    description: str
+    value: str = ""
+    source: str = ""
+    detail: Explanation | None = None
+
+
+@attrs.frozen
+class Explanation:
+    """A titled sequence of steps; immutable, so it can be cached and shared."""
+
+    subject: str
+    steps: tuple[Step, ...] = ()
+
+    def add(self, *steps: Step) -> Explanation:
+        """A new explanation with ``steps`` appended."""
+        return attrs.evolve(self, steps=self.steps + steps)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def _lines(self, indent: str) -> Iterable[str]:
+        for number, step in enumerate(self.steps, 1):
+            line = f"{indent}{number}. {step.description}"
+            if step.value:
+                line += f" = {step.value}"
+            if step.source:
+                line += f"  ({step.source})"
+            yield line
+            if step.detail is not None:
+                yield f"{indent}   {step.detail.subject}"
+                yield from step.detail._lines(indent + "     ")
+
+    def as_text(self) -> str:
+        """Plain text, one numbered line per step, nested steps indented."""
+        return "\n".join([self.subject, *self._lines("  ")])
+
+    def as_rows(self) -> list[dict[str, str]]:
+        """Flat rows (``level``, ``step``, ``description``, ``value``, ``source``)."""
+        rows: list[dict[str, str]] = []
+
+        def walk(explanation: Explanation, prefix: str) -> None:
+            for number, step in enumerate(explanation.steps, 1):
+                label = f"{prefix}{number}"
+                rows.append(
+                    {
+                        "step": label,
+                        "description": step.description,
+                        "value": step.value,
+                        "source": step.source,
+                    }
+                )
+                if step.detail is not None:
+                    walk(step.detail, label + ".")
+
+        walk(self, "")
+        return rows
+
+    def _repr_html_(self) -> str:
+        head = "<tr><th>step</th><th>description</th><th>value</th><th>source</th></tr>"
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(row[key])}</td>" for key in row) + "</tr>"
+            for row in self.as_rows()
+        )
+        return f"<table><caption>{html.escape(self.subject)}</caption>{head}{body}</table>"
+
+    def __str__(self) -> str:
+        return self.as_text()

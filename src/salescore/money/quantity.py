@@ -1,0 +1,146 @@
+"""Quantities with units.
+
+A :class:`Unit` knows how many decimals its quantities may carry: pieces are
+whole (scale 0), kilograms have grams (scale 3). Quantities of different units
+never mix silently; converting needs an explicit factor and rounding.
+
+>>> from decimal import Decimal
+>>> Quantity("2.5", KG) + Quantity("0.125", KG)
+Quantity('2.625', 'kg')
+>>> Quantity("1.5", PIECE)
+Traceback (most recent call last):
+...
+salescore.errors.InvalidInputError: 1.5 has more decimals than unit 'pcs' allows (0)
+>>> Quantity(3, BOX).convert(PIECE, Decimal(12))
+Quantity('36', 'pcs')
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from salescore.errors import InvalidInputError
+from salescore.money._context import decimal_context
+from salescore.money.money import AmountLike, to_decimal
+from salescore.money.rounding import Rounding
+
+__all__ = ["BOX", "KG", "LITRE", "PIECE", "Quantity", "Unit"]
+
+
+@attrs.frozen
+class Unit:
+    """A unit of measure [единица измерения].
+
+    Attributes:
+        code: short code, e.g. ``"pcs"``, ``"kg"``.
+        name: name for people.
+        scale: decimals a quantity in this unit may carry.
+    """
+
+    code: str
+    name: str = ""
+    scale: int = 0
+
+    def __str__(self) -> str:
+        return self.code
+
+
+PIECE = Unit("pcs", "piece", 0)
+KG = Unit("kg", "kilogram", 3)
+LITRE = Unit("l", "litre", 3)
+BOX = Unit("box", "box", 0)
+
+
+def _quantity_value(value: AmountLike) -> Decimal:
+    return to_decimal(value, "quantity")
+
+
+@attrs.frozen(order=False, repr=False)
+class Quantity:
+    """An amount of a unit; arithmetic only within one unit."""
+
+    value: Decimal = attrs.field(converter=_quantity_value)
+    unit: Unit = PIECE
+
+    def __attrs_post_init__(self) -> None:
+        quantum = Decimal(1).scaleb(-self.unit.scale)
+        with decimal.localcontext(decimal_context()):
+            exact = self.value.quantize(quantum, rounding=decimal.ROUND_DOWN)
+        if exact != self.value:
+            raise InvalidInputError(
+                f"{self.value} has more decimals than unit {self.unit.code!r} allows "
+                f"({self.unit.scale})",
+                value=self.value,
+            )
+        object.__setattr__(self, "value", exact)
+
+    @classmethod
+    def of(cls, value: AmountLike, unit: Unit, rounding: Rounding = Rounding.HALF_UP) -> Quantity:
+        """A quantity rounded to the unit's scale with ``rounding``."""
+        quantum = Decimal(1).scaleb(-unit.scale)
+        with decimal.localcontext(decimal_context()):
+            return cls(to_decimal(value, "quantity").quantize(quantum, rounding.value), unit)
+
+    def _same(self, other: Quantity) -> None:
+        if self.unit != other.unit:
+            raise InvalidInputError(
+                f"cannot combine {other.unit.code} with {self.unit.code}: convert first",
+                left=self.unit.code,
+                right=other.unit.code,
+            )
+
+    def __add__(self, other: Quantity) -> Quantity:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other)
+        return Quantity(self.value + other.value, self.unit)
+
+    def __sub__(self, other: Quantity) -> Quantity:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other)
+        return Quantity(self.value - other.value, self.unit)
+
+    def __neg__(self) -> Quantity:
+        return Quantity(-self.value, self.unit)
+
+    def __lt__(self, other: Quantity) -> bool:
+        self._same(other)
+        return self.value < other.value
+
+    def __le__(self, other: Quantity) -> bool:
+        self._same(other)
+        return self.value <= other.value
+
+    def __gt__(self, other: Quantity) -> bool:
+        self._same(other)
+        return self.value > other.value
+
+    def __ge__(self, other: Quantity) -> bool:
+        self._same(other)
+        return self.value >= other.value
+
+    def is_zero(self) -> bool:
+        """True for zero."""
+        return self.value == 0
+
+    def convert(
+        self, unit: Unit, factor: AmountLike, rounding: Rounding = Rounding.HALF_UP
+    ) -> Quantity:
+        """This quantity in ``unit``, where one of ``self.unit`` is ``factor`` of ``unit``."""
+        with decimal.localcontext(decimal_context()):
+            value = self.value * to_decimal(factor, "factor")
+        return Quantity.of(value, unit, rounding)
+
+    def __repr__(self) -> str:
+        return f"Quantity('{self.value}', '{self.unit.code}')"
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit.code}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Quantity, (str(self.value), self.unit))

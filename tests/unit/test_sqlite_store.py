@@ -1,0 +1,90 @@
+"""SQLite-specific behaviour: files that are not ours, newer schemas, corruption."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from salescore.adapters.sqlite import SqliteStore
+from salescore.errors import SchemaVersionError, StorageError
+from salescore.parties import Partner, PartnerId
+
+
+def test_a_file_that_is_not_a_database_is_refused_with_its_path(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"definitely not sqlite" * 200)
+    with pytest.raises(StorageError, match=r"junk\.sqlite"):
+        SqliteStore(junk)
+
+
+def test_a_database_of_other_software_is_not_written_into(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (n INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StorageError, match="other software"):
+        SqliteStore(path)
+    conn = sqlite3.connect(path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    conn.close()
+    assert tables == ["invoices"]
+
+
+def test_a_newer_schema_is_refused_and_names_the_component(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite"
+    SqliteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE salescore_schema SET version = version + 5 WHERE component='parties'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaVersionError, match="'parties' is at schema version") as info:
+        SqliteStore(path)
+    assert info.value.details["component"] == "parties"
+
+
+def test_reopening_a_file_keeps_the_data_and_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "shop.sqlite"
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        uow.partners.add(Partner(PartnerId("P1"), "Acme"))
+        uow.commit()
+    store.close()
+    again = SqliteStore(path)
+    with again.unit_of_work() as uow:
+        assert uow.partners.get(PartnerId("P1")).name == "Acme"
+    again.close()
+
+
+def test_a_corrupted_document_is_reported_as_a_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.sqlite"
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        uow.partners.add(Partner(PartnerId("P1"), "Acme"))
+        uow.commit()
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE partners SET data = '{\"id\": 1}'")
+    conn.commit()
+    conn.close()
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow, pytest.raises(StorageError, match="cannot be read"):
+        uow.partners.get(PartnerId("P1"))
+    store.close()
+
+
+def test_amounts_are_stored_as_exact_text_never_as_real(tmp_path: Path) -> None:
+    from salescore.parties import Product, ProductId
+
+    path = tmp_path / "exact.sqlite"
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        uow.products.add(Product(ProductId("X"), "Widget", weight_kg="0.1"))
+        uow.commit()
+    store.close()
+    conn = sqlite3.connect(path)
+    stored = conn.execute("SELECT json_extract(data, '$.weight_kg') FROM products").fetchone()[0]
+    conn.close()
+    assert stored == "0.1"
