@@ -8,6 +8,7 @@ from typing import Any
 
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app.demo import run_demo
+from salescore.errors import InvalidInputError
 
 __all__ = ["register"]
 
@@ -28,6 +29,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Recreate the demo database and print the report."""
     path = Path(args.db)
+    if path.exists() and not path.is_file():
+        raise InvalidInputError(f"{path} exists and is not a file: give another --db path")
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     store = SqliteStore(path)

@@ -85,6 +85,11 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
     return result
 
 
+def _amount(value: AmountLike) -> Decimal:
+    # Typed narrowly so that type checkers reject Money(0.1, ...) before run time.
+    return to_decimal(value)
+
+
 def _as_currency(value: Currency | str) -> Currency:
     return value if isinstance(value, Currency) else Currency.of(str(value))
 
@@ -99,7 +104,7 @@ class Money:
         currency: a :class:`Currency` or an ISO code string.
     """
 
-    amount: Decimal = attrs.field(converter=to_decimal)
+    amount: Decimal = attrs.field(converter=_amount)
     currency: Currency = attrs.field(converter=_as_currency)
 
     def __attrs_post_init__(self) -> None:
