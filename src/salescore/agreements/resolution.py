@@ -49,7 +49,7 @@ of every term and an :class:`~salescore.explain.Explanation`.
 >>> print(resolved.source("price_type_id").describe())
 inherited from typical agreement 'TA-W' by individual agreement 'IA-V'
 >>> print(resolved.source("warehouse_id").describe())
-filled in by individual agreement 'IA-V' (typical agreement 'TA-W' leaves it open)
+filled in by individual agreement 'IA-V'; typical agreement 'TA-W' leaves it open
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ class TermSource:
     def describe(self) -> str:
         """The source as a phrase: "inherited from typical agreement 'TA-1' by …"."""
         if self.kind is SourceKind.OPEN:
-            return "set by no agreement; the sale chooses it"
+            return "set by no agreement"
         if self.kind is SourceKind.INHERITED:
             return (
                 f"inherited from typical agreement {self.agreement_id!r} "
@@ -198,8 +198,8 @@ class TermSource:
             )
         if self.kind is SourceKind.FILLED:
             return (
-                f"filled in by individual agreement {self.agreement_id!r} "
-                f"(typical agreement {self.via_id!r} leaves it open)"
+                f"filled in by individual agreement {self.agreement_id!r}; "
+                f"typical agreement {self.via_id!r} leaves it open"
             )
         return f"agreement {self.agreement_id!r}"
 
