@@ -129,8 +129,7 @@ class SourceKind(enum.Enum):
     """Where an effective term came from."""
 
     OWN = "own"
-    """Set by the applying agreement itself (a typical agreement, or an
-    individual one whose base leaves nothing to inherit)."""
+    """Set by the applying typical agreement."""
     INHERITED = "inherited"
     """Set by the base typical agreement and kept by the individual one."""
     OVERRIDDEN = "overridden"
@@ -171,7 +170,9 @@ class TermSource:
         value: the effective value.
         kind: own, inherited, overridden, filled or open.
         agreement_id: the agreement that set the value (None when open).
-        via_id: the individual agreement that inherited it, for inherited terms.
+        via_id: the other agreement involved: the individual agreement that
+            inherits a term, or the base typical agreement that an individual
+            one overrides or fills in.
         replaced: the base's value an override replaced.
     """
 
@@ -201,7 +202,7 @@ class TermSource:
                 f"filled in by individual agreement {self.agreement_id!r}; "
                 f"typical agreement {self.via_id!r} leaves it open"
             )
-        return f"agreement {self.agreement_id!r}"
+        return f"set by typical agreement {self.agreement_id!r}"
 
 
 @attrs.frozen
