@@ -69,7 +69,9 @@ def _actual(data: dict[str, Any]) -> dict[str, str]:
         query = TermsQuery(
             partners[item["partner"]],
             item["on"],
-            counterparty_id=CounterpartyId(item["counterparty"]) if "counterparty" in item else None,
+            counterparty_id=CounterpartyId(item["counterparty"])
+            if "counterparty" in item
+            else None,
             product=products[item["product"]] if "product" in item else None,
             nomenclature_segment_id=SegmentId(item["segment"]) if "segment" in item else None,
         )
