@@ -100,7 +100,8 @@ def test_a_decision_by_someone_not_asked_is_refused_and_changes_nothing() -> Non
     process = start(cut("5.00"))
     with pytest.raises(ApprovalError, match="'ivanova' was not asked to approve; the approvers"):
         process.decide("ivanova", Decision.APPROVE, AT)
-    assert process.status is ApprovalStatus.PENDING and len(process.history) == 2
+    assert process.status is ApprovalStatus.PENDING
+    assert len(process.history) == 2
 
 
 def test_an_approver_decides_once() -> None:
@@ -117,7 +118,8 @@ def test_a_rejection_needs_a_comment() -> None:
 def test_a_sale_with_only_warnings_is_approved_at_once() -> None:
     warning = Deviation(DeviationKind.DELIVERY_SOONER, Severity.WARNING, "sooner")
     process = start(warning)
-    assert process.status is ApprovalStatus.APPROVED and process.tasks == ()
+    assert process.status is ApprovalStatus.APPROVED
+    assert process.tasks == ()
     assert process.history[-1].comment == "no deviation needs approval"
 
 

@@ -41,7 +41,7 @@ TERMS = Terms(
 def line(price: str, reference: str | None = "100.00", **kwargs: object) -> SaleLine:
     return SaleLine(
         ProductId("P"),
-        kwargs.pop("quantity", Decimal(1)),  # type: ignore[arg-type]
+        kwargs.pop("quantity", Decimal(1)),
         Money(price, RUB),
         None if reference is None else Money(reference, RUB),
         **kwargs,  # type: ignore[arg-type]
@@ -141,7 +141,8 @@ def test_approval_is_needed_for_approval_deviations_unless_one_blocks() -> None:
         ProposedSale(warehouse_id=WarehouseId("X"), organization_id=OrganizationId("ORG-2")),
         TERMS,
     )
-    assert needs_approval(changed) and not needs_approval(blocked)
+    assert needs_approval(changed)
+    assert not needs_approval(blocked)
 
 
 def test_bad_sale_lines_are_refused_with_the_reason() -> None:
