@@ -328,6 +328,13 @@ class AgreementBook:
                     base=agreement.base_id,
                 )
         self._agreements = dict(sorted(by_id.items()))
+        # Index: a query looks only at its partner's individual agreements and
+        # at the typical ones, not at every other client's agreements.
+        self._typical = tuple(a for a in self._agreements.values() if not a.is_individual)
+        self._individual: dict[str, list[Agreement]] = {}
+        for agreement in self._agreements.values():
+            if agreement.partner_id is not None:
+                self._individual.setdefault(agreement.partner_id, []).append(agreement)
         self._client_segments = {s.id: s for s in client_segments}
         self._nomenclature_segments = {s.id: s for s in nomenclature_segments}
 
@@ -346,20 +353,26 @@ class AgreementBook:
                 agreement=agreement_id,
             ) from None
 
-    def _is_for_client(self, agreement: Agreement, partner: Partner) -> bool:
+    def _is_for_client(
+        self, agreement: Agreement, partner: Partner, membership: dict[SegmentId, bool]
+    ) -> bool:
+        """True if ``agreement`` is for ``partner``; ``membership`` caches segment checks."""
         if agreement.is_individual:
             return agreement.partner_id == partner.id
-        if agreement.client_segment_id is None:
+        segment_id = agreement.client_segment_id
+        if segment_id is None:
             return True
-        segment = self._client_segments.get(agreement.client_segment_id)
-        if segment is None:
-            raise AgreementError(
-                f"{agreement.label} names client segment {agreement.client_segment_id!r}, "
-                "which is not loaded; pass it in client_segments",
-                agreement=agreement.id,
-                segment=agreement.client_segment_id,
-            )
-        return segment.contains(partner)
+        if segment_id not in membership:
+            segment = self._client_segments.get(segment_id)
+            if segment is None:
+                raise AgreementError(
+                    f"{agreement.label} names client segment {segment_id!r}, "
+                    "which is not loaded; pass it in client_segments",
+                    agreement=agreement.id,
+                    segment=segment_id,
+                )
+            membership[segment_id] = segment.contains(partner)
+        return membership[segment_id]
 
     def _rejection(self, agreement: Agreement, query: TermsQuery) -> str | None:
         """Why ``agreement`` does not apply to ``query``, or None if it does."""
@@ -418,8 +431,12 @@ class AgreementBook:
         """
         steps: list[Step] = []
         applying: list[Agreement] = []
-        for agreement in self._agreements.values():
-            if not self._is_for_client(agreement, query.partner):
+        membership: dict[SegmentId, bool] = {}
+        candidates = sorted(
+            (*self._typical, *self._individual.get(query.partner.id, ())), key=lambda a: a.id
+        )
+        for agreement in candidates:
+            if not self._is_for_client(agreement, query.partner, membership):
                 continue
             reason = self._rejection(agreement, query)
             if reason is None:
