@@ -32,6 +32,7 @@ from decimal import Decimal
 import attrs
 
 from salescore.agreements.model import PaymentForm, SettlementProcedure, Terms
+from salescore.agreements.resolution import format_term
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money, Rounding, to_decimal
 from salescore.parties import OrganizationId, PriceGroupId, ProductId, WarehouseId
@@ -189,15 +190,7 @@ class Deviation:
         return f"{self.severity.value}: {self.message}"
 
 
-def _text(value: object) -> str:
-    if isinstance(value, Currency):
-        return value.code
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    return str(value)
-
-
-def _percent_text(value: Decimal) -> str:
+def _percentformat_term(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
@@ -240,12 +233,12 @@ def check_sale(
             )
             add(
                 DeviationKind.DISCOUNT_ABOVE_LIMIT,
-                f"{where}: manual discount {_percent_text(line.manual_discount_percent)} is "
-                f"above the limit of {_percent_text(limit)}",
+                f"{where}: manual discount {_percentformat_term(line.manual_discount_percent)} is "
+                f"above the limit of {_percentformat_term(limit)}",
                 line=number,
                 product_id=line.product_id,
-                expected=_percent_text(limit),
-                actual=_percent_text(line.manual_discount_percent),
+                expected=_percentformat_term(limit),
+                actual=_percentformat_term(line.manual_discount_percent),
                 amount=amount,
             )
 
@@ -290,9 +283,9 @@ def check_sale(
             continue
         add(
             kind,
-            f"{label} is {_text(actual)}, the agreement says {_text(expected)}",
-            expected=_text(expected),
-            actual=_text(actual),
+            f"{label} is {format_term(actual)}, the agreement says {format_term(expected)}",
+            expected=format_term(expected),
+            actual=format_term(actual),
         )
     agreed_days, asked_days = terms.delivery_lead_days, sale.delivery_lead_days
     if agreed_days is not None and asked_days is not None and asked_days < agreed_days:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, NewType
+from typing import NewType
 
 import attrs
 
@@ -31,6 +31,7 @@ from salescore.agreements.model import (
     AgreementId,
     AgreementStatus,
     SettlementProcedure,
+    _non_empty,
 )
 from salescore.errors import AgreementError, AmbiguousAgreementError, Issue
 from salescore.parties import (
@@ -60,11 +61,6 @@ class ContractStatus(enum.Enum):
     NOT_AGREED = "not_agreed"
     ACTIVE = "active"
     CLOSED = "closed"
-
-
-def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise AgreementError(f"Contract.{attribute.name} must be a non-empty string, got {value!r}")
 
 
 @attrs.frozen

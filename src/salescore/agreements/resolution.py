@@ -58,6 +58,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
@@ -288,6 +289,23 @@ def _describe_scope(agreement: Agreement) -> str:
     return ", ".join(parts)
 
 
+_Segment = TypeVar("_Segment", ClientSegment, NomenclatureSegment)
+
+
+def _loaded(
+    segments: Mapping[SegmentId, _Segment], segment_id: SegmentId, agreement: Agreement, kind: str
+) -> _Segment:
+    segment = segments.get(segment_id)
+    if segment is None:
+        raise AgreementError(
+            f"{agreement.label} names {kind} segment {segment_id!r}, which is not loaded; "
+            f"pass it in {kind}_segments",
+            agreement=agreement.id,
+            segment=segment_id,
+        )
+    return segment
+
+
 class AgreementBook:
     """Agreements and the segments they name, indexed for resolution.
 
@@ -363,14 +381,7 @@ class AgreementBook:
         if segment_id is None:
             return True
         if segment_id not in membership:
-            segment = self._client_segments.get(segment_id)
-            if segment is None:
-                raise AgreementError(
-                    f"{agreement.label} names client segment {segment_id!r}, "
-                    "which is not loaded; pass it in client_segments",
-                    agreement=agreement.id,
-                    segment=segment_id,
-                )
+            segment = _loaded(self._client_segments, segment_id, agreement, "client")
             membership[segment_id] = segment.contains(partner)
         return membership[segment_id]
 
@@ -411,14 +422,7 @@ class AgreementBook:
             return query.nomenclature_segment_id == segment_id
         if query.product is None:
             return False
-        segment = self._nomenclature_segments.get(segment_id)
-        if segment is None:
-            raise AgreementError(
-                f"{agreement.label} names nomenclature segment {segment_id!r}, which is "
-                "not loaded; pass it in nomenclature_segments",
-                agreement=agreement.id,
-                segment=segment_id,
-            )
+        segment = _loaded(self._nomenclature_segments, segment_id, agreement, "nomenclature")
         return segment.contains(query.product)
 
     def resolve(self, query: TermsQuery) -> ResolvedTerms:
