@@ -313,3 +313,16 @@ def test_the_warehouse_filled_in_by_an_individual_agreement_is_stored(store: Sto
         resolved = resolve_terms(uow, PartnerId("CAFE"), SAMPLE_DATE)
     assert resolved.terms.warehouse_id == WarehouseId("STORE-1")
     assert resolved.source("warehouse_id").kind.value == "filled"
+
+
+def test_an_orders_agreement_is_checked_even_when_it_is_another_clients(store: Store) -> None:
+    loaded(store)
+    with store.unit_of_work() as uow:
+        named = resolve_terms(
+            uow, PartnerId("VOLGA-KZN"), SAMPLE_DATE, agreement_id=AgreementId("TA-WHOLESALE")
+        )
+        assert named.agreement.id == "TA-WHOLESALE"
+        with pytest.raises(AgreementError, match="'IA-CAFE' is not for partner 'VOLGA-KZN'"):
+            resolve_terms(
+                uow, PartnerId("VOLGA-KZN"), SAMPLE_DATE, agreement_id=AgreementId("IA-CAFE")
+            )

@@ -9,7 +9,9 @@ agreements, and the segments they name.
 
 from __future__ import annotations
 
-from salescore.agreements.model import Agreement, AgreementKind
+from collections.abc import Iterable
+
+from salescore.agreements.model import Agreement, AgreementId, AgreementKind
 from salescore.agreements.ports import AgreementRepository
 from salescore.agreements.resolution import AgreementBook
 from salescore.parties import Partner
@@ -23,11 +25,16 @@ def load_book(
     agreements: AgreementRepository,
     client_segments: ClientSegmentRepository,
     nomenclature_segments: NomenclatureSegmentRepository,
+    also: Iterable[AgreementId] = (),
 ) -> AgreementBook:
     """An :class:`AgreementBook` with every agreement that can apply to ``partner``.
 
     Closed and expired agreements are loaded too, so that the explanation
-    can say why they were passed over.
+    can say why they were passed over. ``also`` names further agreements to
+    load (an order's agreement, to check it even if it is another client's).
+
+    Raises:
+        NotFoundError: an agreement named in ``also`` or a base does not exist.
     """
     every_segment = client_segments.all()
     segments = [s for s in every_segment if s.contains(partner)]
@@ -38,6 +45,8 @@ def load_book(
         for agreement in agreements.find_by("client_segment_id", segment_id):
             if agreement.kind is AgreementKind.TYPICAL:
                 found[agreement.id] = agreement
+    for agreement_id in also:
+        found[agreement_id] = agreements.get(agreement_id)
     for agreement in list(found.values()):
         if agreement.base_id is not None and agreement.base_id not in found:
             found[agreement.base_id] = agreements.get(agreement.base_id)

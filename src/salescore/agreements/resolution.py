@@ -103,6 +103,8 @@ class TermsQuery:
         product: the product sold, to match nomenclature segments by rule or list.
         nomenclature_segment_id: the nomenclature segment sold, instead of a product.
         organization_id: our selling organization, if already chosen.
+        agreement_id: the agreement the sale names (an order's agreement);
+            resolution then only checks that it applies and explains its terms.
     """
 
     partner: Partner
@@ -111,6 +113,7 @@ class TermsQuery:
     product: Product | None = None
     nomenclature_segment_id: SegmentId | None = None
     organization_id: OrganizationId | None = None
+    agreement_id: AgreementId | None = None
 
     def describe(self) -> str:
         """A one-line title: partner, date and what is sold."""
@@ -123,6 +126,8 @@ class TermsQuery:
             parts.append(f"counterparty {self.counterparty_id!r}")
         if self.organization_id is not None:
             parts.append(f"organization {self.organization_id!r}")
+        if self.agreement_id is not None:
+            parts.append(f"agreement {self.agreement_id!r}")
         return ", ".join(parts)
 
 
@@ -431,14 +436,26 @@ class AgreementBook:
         Raises:
             AmbiguousAgreementError: two equally specific agreements apply.
             AgreementError: no agreement applies (the message lists why each
-                candidate for the client was rejected).
+                candidate for the client was rejected), or the agreement the
+                query names is not for this client.
         """
         steps: list[Step] = []
         applying: list[Agreement] = []
         membership: dict[SegmentId, bool] = {}
-        candidates = sorted(
-            (*self._typical, *self._individual.get(query.partner.id, ())), key=lambda a: a.id
-        )
+        if query.agreement_id is not None:
+            named = self.get(query.agreement_id)
+            if not self._is_for_client(named, query.partner, membership):
+                raise AgreementError(
+                    f"{named.label} is not for partner {query.partner.id!r} "
+                    f"({_describe_scope(named)}); choose one of the partner's agreements",
+                    agreement=named.id,
+                    partner=query.partner.id,
+                )
+            candidates = [named]
+        else:
+            candidates = sorted(
+                (*self._typical, *self._individual.get(query.partner.id, ())), key=lambda a: a.id
+            )
         for agreement in candidates:
             if not self._is_for_client(agreement, query.partner, membership):
                 continue

@@ -128,11 +128,14 @@ def resolve_terms(
     product_id: ProductId | None = None,
     nomenclature_segment_id: SegmentId | None = None,
     organization_id: OrganizationId | None = None,
+    agreement_id: AgreementId | None = None,
 ) -> ResolvedTerms:
     """The terms that apply to a sale to ``partner_id`` on ``on``, with their sources.
 
     Loads the partner's candidate agreements and resolves them in memory
-    (see :mod:`salescore.agreements.resolution` for the precedence).
+    (see :mod:`salescore.agreements.resolution` for the precedence). With
+    ``agreement_id`` (the agreement an order names) it checks that this
+    agreement applies and explains its terms.
     """
     partner = uow.partners.get(partner_id)
     query = TermsQuery(
@@ -142,8 +145,15 @@ def resolve_terms(
         None if product_id is None else uow.products.get(product_id),
         nomenclature_segment_id,
         organization_id,
+        agreement_id,
     )
-    book = load_book(partner, uow.agreements, uow.client_segments, uow.nomenclature_segments)
+    book = load_book(
+        partner,
+        uow.agreements,
+        uow.client_segments,
+        uow.nomenclature_segments,
+        also=() if agreement_id is None else (agreement_id,),
+    )
     return book.resolve(query)
 
 

@@ -293,3 +293,23 @@ def test_resolution_fails_only_when_no_agreement_or_several_equally_specific_one
         assert applying == []
         return
     assert resolved.agreement in applying
+
+
+def test_a_named_agreement_is_only_checked_and_explained_not_outranked() -> None:
+    base = typical("TA")
+    agreements = book(base, individual("IA", base))
+    resolved = agreements.resolve(TermsQuery(VOLGA, MAR, agreement_id=AgreementId("TA")))
+    assert resolved.agreement.id == "TA"
+    assert "IA" not in resolved.explanation.as_text()
+    early = TermsQuery(VOLGA, date(2025, 6, 1), agreement_id=AgreementId("TA"))
+    with pytest.raises(AgreementError, match="candidate TA: rejected: valid only from 2026-01-01"):
+        agreements.resolve(early)
+
+
+def test_a_named_agreement_of_another_client_is_refused() -> None:
+    base = typical("TA")
+    agreements = book(base, individual("IA", base))
+    with pytest.raises(AgreementError, match="individual agreement 'IA' is not for partner 'O'"):
+        agreements.resolve(TermsQuery(OTHER, MAR, agreement_id=AgreementId("IA")))
+    with pytest.raises(AgreementError, match="agreement 'NOPE' is not in the book"):
+        agreements.resolve(TermsQuery(OTHER, MAR, agreement_id=AgreementId("NOPE")))
