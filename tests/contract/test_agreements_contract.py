@@ -30,6 +30,7 @@ from salescore.app.agreements import (
     add_individual_agreement,
     decide_approval,
     register_contract,
+    request_agreement_approval,
     resolve_terms,
     set_agreement_status,
     start_sale_approval,
@@ -326,3 +327,30 @@ def test_an_orders_agreement_is_checked_even_when_it_is_another_clients(store: S
             resolve_terms(
                 uow, PartnerId("VOLGA-KZN"), SAMPLE_DATE, agreement_id=AgreementId("IA-CAFE")
             )
+
+
+def test_an_approved_agreement_approval_makes_the_agreement_active(store: Store) -> None:
+    loaded(store)
+    chains = AgreementId("TA-RETAIL-CHAINS")
+    with store.unit_of_work() as uow:
+        request_agreement_approval(
+            uow, ApprovalId("AP-A"), chains, ("head_of_sales", "cfo"), CLOCK, "petrov"
+        )
+        decide_approval(uow, ApprovalId("AP-A"), "cfo", Decision.APPROVE, CLOCK)
+        assert uow.agreements.get(chains).status is AgreementStatus.NOT_AGREED
+        decide_approval(uow, ApprovalId("AP-A"), "head_of_sales", Decision.APPROVE, CLOCK)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.agreements.get(chains).status is AgreementStatus.ACTIVE
+        assert uow.approvals.get(ApprovalId("AP-A")).status is ApprovalStatus.APPROVED
+
+
+def test_a_rejected_agreement_approval_leaves_the_agreement_not_agreed(store: Store) -> None:
+    loaded(store)
+    chains = AgreementId("TA-RETAIL-CHAINS")
+    with store.unit_of_work() as uow:
+        request_agreement_approval(uow, ApprovalId("AP-A"), chains, ("cfo",), CLOCK, "petrov")
+        decide_approval(uow, ApprovalId("AP-A"), "cfo", Decision.REJECT, CLOCK, "prices too low")
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.agreements.get(chains).status is AgreementStatus.NOT_AGREED

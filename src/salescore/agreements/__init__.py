@@ -6,10 +6,12 @@ from salescore.agreements.approval import (
     ApprovalId,
     ApprovalPolicy,
     ApprovalProcess,
+    ApprovalPurpose,
     ApprovalRule,
     ApprovalStatus,
     ApprovalTask,
     Decision,
+    start_agreement_approval,
     start_approval,
 )
 from salescore.agreements.compliance import (
@@ -73,6 +75,7 @@ __all__ = [
     "ApprovalNotifier",
     "ApprovalPolicy",
     "ApprovalProcess",
+    "ApprovalPurpose",
     "ApprovalRepository",
     "ApprovalRule",
     "ApprovalStatus",
@@ -104,5 +107,6 @@ __all__ = [
     "needs_approval",
     "select_contract",
     "settlement_basis",
+    "start_agreement_approval",
     "start_approval",
 ]

@@ -43,7 +43,7 @@ from typing import NewType
 import attrs
 
 from salescore.agreements.compliance import Deviation, DeviationKind, Severity
-from salescore.agreements.model import AgreementId
+from salescore.agreements.model import Agreement, AgreementId, AgreementStatus
 from salescore.errors import ApprovalError
 from salescore.money import Money
 
@@ -52,10 +52,12 @@ __all__ = [
     "ApprovalId",
     "ApprovalPolicy",
     "ApprovalProcess",
+    "ApprovalPurpose",
     "ApprovalRule",
     "ApprovalStatus",
     "ApprovalTask",
     "Decision",
+    "start_agreement_approval",
     "start_approval",
 ]
 
@@ -68,6 +70,13 @@ class ApprovalStatus(enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class ApprovalPurpose(enum.Enum):
+    """What an approval decides: a sale's deviations, or an agreement coming into force."""
+
+    SALE = "sale"
+    AGREEMENT = "agreement"
 
 
 class Decision(enum.Enum):
@@ -187,6 +196,7 @@ class ApprovalProcess:
         tasks: one per required approver.
         history: every event, oldest first.
         status: pending, approved or rejected.
+        purpose: a sale's deviations, or an individual agreement to agree (A5).
     """
 
     id: ApprovalId
@@ -196,6 +206,7 @@ class ApprovalProcess:
     tasks: tuple[ApprovalTask, ...]
     history: tuple[ApprovalEvent, ...]
     status: ApprovalStatus = ApprovalStatus.PENDING
+    purpose: ApprovalPurpose = ApprovalPurpose.SALE
 
     @property
     def pending_approvers(self) -> tuple[str, ...]:
@@ -292,3 +303,47 @@ def start_approval(
             ApprovalEvent(at, initiator, "process approved", "no deviation needs approval")
         )
     return ApprovalProcess(id, subject, agreement_id, found, tasks, tuple(history), status)
+
+
+def start_agreement_approval(
+    id: ApprovalId,
+    agreement: Agreement,
+    approvers: Iterable[str],
+    at: datetime,
+    initiator: str,
+) -> ApprovalProcess:
+    """An approval of a not yet agreed agreement by ``approvers`` [согласование соглашения].
+
+    When the process is approved, the application makes the agreement
+    active (:func:`salescore.app.agreements.decide_approval` does).
+
+    Raises:
+        ApprovalError: the agreement is not in the *not agreed* status, or
+            no approver is named.
+    """
+    if agreement.status is not AgreementStatus.NOT_AGREED:
+        raise ApprovalError(
+            f"{agreement.label} is {agreement.status.value}; only a not agreed agreement "
+            "goes through approval",
+            agreement=agreement.id,
+        )
+    names = tuple(sorted(set(approvers)))
+    if not names or any(not name.strip() for name in names):
+        raise ApprovalError(
+            f"approval of {agreement.label}: name at least one approver, none blank",
+            agreement=agreement.id,
+        )
+    tasks = tuple(ApprovalTask(name, ("agreement approval",)) for name in names)
+    history = (
+        ApprovalEvent(at, initiator, "started", f"approval of {agreement.label}"),
+        *(ApprovalEvent(at, initiator, "task created", f"for {name}") for name in names),
+    )
+    return ApprovalProcess(
+        id,
+        agreement.label,
+        agreement.id,
+        (),
+        tasks,
+        history,
+        purpose=ApprovalPurpose.AGREEMENT,
+    )

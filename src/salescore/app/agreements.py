@@ -32,6 +32,8 @@ from salescore.agreements import (
     ApprovalNotifier,
     ApprovalPolicy,
     ApprovalProcess,
+    ApprovalPurpose,
+    ApprovalStatus,
     Contract,
     Decision,
     Deviation,
@@ -41,6 +43,7 @@ from salescore.agreements import (
     check_contract,
     create_individual,
     load_book,
+    start_agreement_approval,
     start_approval,
 )
 from salescore.errors import AgreementError
@@ -57,6 +60,7 @@ __all__ = [
     "add_individual_agreement",
     "decide_approval",
     "register_contract",
+    "request_agreement_approval",
     "resolve_terms",
     "set_agreement_status",
     "start_sale_approval",
@@ -222,6 +226,28 @@ def start_sale_approval(
     return process
 
 
+def request_agreement_approval(
+    uow: Repositories,
+    id: ApprovalId,
+    agreement_id: AgreementId,
+    approvers: tuple[str, ...],
+    clock: Clock,
+    initiator: str,
+    *,
+    notifier: ApprovalNotifier | None = None,
+) -> ApprovalProcess:
+    """Start and store the approval of a not agreed agreement (A5).
+
+    When every approver approves, :func:`decide_approval` makes the agreement active.
+    """
+    process = start_agreement_approval(
+        id, uow.agreements.get(agreement_id), approvers, clock.now(), initiator
+    )
+    uow.approvals.add(process)
+    _notify(notifier, None, process)
+    return process
+
+
 def decide_approval(
     uow: Repositories,
     approval_id: ApprovalId,
@@ -234,12 +260,22 @@ def decide_approval(
 ) -> ApprovalProcess:
     """Record ``approver``'s decision, store the process and notify about the new events.
 
+    When the approval of an agreement is approved, the agreement becomes
+    active in the same unit of work.
+
     Raises:
         ApprovalError: the approver was not asked, has decided already, or
             the process is closed; nothing is stored.
+        AgreementError: an approved agreement was closed in the meantime.
     """
     before = uow.approvals.get(approval_id)
     after = before.decide(approver, decision, clock.now(), comment)
+    if (
+        after.purpose is ApprovalPurpose.AGREEMENT
+        and after.status is ApprovalStatus.APPROVED
+        and after.agreement_id is not None
+    ):
+        set_agreement_status(uow, after.agreement_id, AgreementStatus.ACTIVE)
     uow.approvals.save(after)
     _notify(notifier, before, after)
     return after

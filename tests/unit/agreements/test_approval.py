@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from salescore.agreements import (
+    Agreement,
+    AgreementId,
+    AgreementStatus,
     ApprovalId,
     ApprovalPolicy,
     ApprovalProcess,
+    ApprovalPurpose,
     ApprovalRule,
     ApprovalStatus,
     Decision,
     Deviation,
     DeviationKind,
     Severity,
+    start_agreement_approval,
     start_approval,
 )
 from salescore.errors import ApprovalError
@@ -143,3 +148,17 @@ def test_a_rule_needs_approvers_and_counts_amounts_in_its_own_currency() -> None
     )
     with pytest.raises(ApprovalError, match="counts amounts in RUB, but a deviation costs"):
         POLICY.rules[1].covers((usd,))
+
+
+def test_a_not_agreed_agreement_is_approved_by_the_named_approvers() -> None:
+    draft = Agreement.typical(AgreementId("TA"), "Draft", valid_from=date(2026, 1, 1))
+    process = start_agreement_approval(ApprovalId("AP"), draft, ("head", "cfo", "head"), AT, "p")
+    assert process.purpose is ApprovalPurpose.AGREEMENT
+    assert process.pending_approvers == ("cfo", "head")
+    assert process.subject == "typical agreement 'TA'"
+    with pytest.raises(ApprovalError, match="is active; only a not agreed agreement"):
+        start_agreement_approval(
+            ApprovalId("AP"), draft.with_status(AgreementStatus.ACTIVE), ("head",), AT, "p"
+        )
+    with pytest.raises(ApprovalError, match="name at least one approver"):
+        start_agreement_approval(ApprovalId("AP"), draft, (), AT, "p")
