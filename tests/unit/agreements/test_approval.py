@@ -162,3 +162,9 @@ def test_a_not_agreed_agreement_is_approved_by_the_named_approvers() -> None:
         )
     with pytest.raises(ApprovalError, match="name at least one approver"):
         start_agreement_approval(ApprovalId("AP"), draft, (), AT, "p")
+
+
+def test_deviations_without_an_amount_do_not_count_towards_a_rules_minimum() -> None:
+    rule = ApprovalRule("costly", ("cfo",), min_amount=Money("1.00", "RUB"))
+    assert rule.covers((WAREHOUSE,)) == ()
+    assert rule.covers((WAREHOUSE, cut("1.00"))) == (WAREHOUSE, cut("1.00"))

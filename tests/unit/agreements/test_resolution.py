@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salescore.adapters.memory import MemoryStore
 from salescore.agreements import (
     Agreement,
     AgreementBook,
@@ -18,6 +19,7 @@ from salescore.agreements import (
     TermsQuery,
     create_individual,
 )
+from salescore.app.agreements import resolve_terms
 from salescore.errors import AgreementError, AmbiguousAgreementError
 from salescore.parties import (
     ClientSegment,
@@ -313,3 +315,39 @@ def test_a_named_agreement_of_another_client_is_refused() -> None:
         agreements.resolve(TermsQuery(OTHER, MAR, agreement_id=AgreementId("IA")))
     with pytest.raises(AgreementError, match="agreement 'NOPE' is not in the book"):
         agreements.resolve(TermsQuery(OTHER, MAR, agreement_id=AgreementId("NOPE")))
+
+
+@settings(max_examples=60)
+@given(agreement_sets(), queries, st.randoms(use_true_random=False))
+def test_terms_resolved_from_a_store_do_not_depend_on_the_order_agreements_were_stored_in(
+    agreements: list[Agreement], query: TermsQuery, random: object
+) -> None:
+    shuffled = list(agreements)
+    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        for partner in (VOLGA, OTHER):
+            uow.partners.add(partner)
+        for product in (BEANS, MACHINE):
+            uow.products.add(product)
+        uow.client_segments.add(WHOLESALE)
+        uow.client_segments.add(BIG)
+        uow.nomenclature_segments.add(COFFEE)
+        for agreement in shuffled:
+            uow.agreements.add(agreement)
+        try:
+            stored = resolve_terms(
+                uow,
+                query.partner.id,
+                query.on,
+                product_id=None if query.product is None else query.product.id,
+            ).explanation.as_text()
+        except AgreementError as exc:
+            stored = f"{type(exc).__name__}: {exc}"
+    assert stored == _outcome(agreements, query)
+
+
+def test_asking_for_the_source_of_an_unknown_term_names_the_known_ones() -> None:
+    resolved = book(typical("TA")).resolve(TermsQuery(VOLGA, MAR))
+    with pytest.raises(AgreementError, match="unknown term 'colour'"):
+        resolved.source("colour")
