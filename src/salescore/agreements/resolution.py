@@ -24,6 +24,9 @@ Precedence, in this order:
 6. Two equally specific candidates are an :class:`AmbiguousAgreementError`
    that names both; resolution never picks silently.
 
+A query that names its agreement (``agreement_id``, as an order does) skips
+the ranking: resolution checks rules 1–4 for that agreement only.
+
 The result, :class:`ResolvedTerms`, carries the effective terms, the source
 of every term and an :class:`~salescore.explain.Explanation`.
 
