@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from salescore.agreements import Agreement, ApprovalProcess, Contract
 from salescore.parties import (
     ClientSegment,
     ContactPerson,
@@ -25,7 +26,7 @@ from salescore.parties import (
     Warehouse,
 )
 
-__all__ = ["PARTIES", "Collection"]
+__all__ = ["AGREEMENTS", "PARTIES", "Collection"]
 
 T = TypeVar("T")
 
@@ -67,4 +68,18 @@ PARTIES: tuple[Collection[object], ...] = (
     PRICE_GROUPS,
     PRODUCTS,
     WAREHOUSES,
+)  # type: ignore[assignment]
+
+AGREEMENT_RECORDS = Collection(
+    "agreements", Agreement, ("kind", "client_segment_id", "partner_id", "base_id")
+)
+CONTRACTS = Collection(
+    "contracts", Contract, ("partner_id", "counterparty_id", "organization_id", "agreement_id")
+)
+APPROVALS = Collection("approval_processes", ApprovalProcess, ("agreement_id", "status"))
+
+AGREEMENTS: tuple[Collection[object], ...] = (
+    AGREEMENT_RECORDS,
+    CONTRACTS,
+    APPROVALS,
 )  # type: ignore[assignment]

@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeVar
 
 from salescore.adapters import collections as c
+from salescore.agreements.ports import (
+    AgreementRepository,
+    ApprovalRepository,
+    ContractRepository,
+)
 from salescore.parties.ports import (
     ClientSegmentRepository,
     ContactRepository,
@@ -54,3 +59,7 @@ class Repositories:
         self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
         self.products: ProductRepository = backend.documents(c.PRODUCTS)
         self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)
+        # agreements
+        self.agreements: AgreementRepository = backend.documents(c.AGREEMENT_RECORDS)
+        self.contracts: ContractRepository = backend.documents(c.CONTRACTS)
+        self.approvals: ApprovalRepository = backend.documents(c.APPROVALS)

@@ -1,0 +1,107 @@
+"""Agreement resolution: one big book of agreements against a per-partner book.
+
+Run alone: ``python benchmarks/bench_agreements.py``. Prints ``metric NAME VALUE`` lines.
+The baseline is the same query resolved in a book holding only the partner's
+candidates (what :func:`salescore.agreements.load_book` builds).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+from salescore.agreements import (
+    Agreement,
+    AgreementBook,
+    AgreementId,
+    AgreementStatus,
+    Terms,
+    TermsQuery,
+    create_individual,
+)
+from salescore.parties import (
+    ClientSegment,
+    Criterion,
+    NomenclatureSegment,
+    Partner,
+    PartnerId,
+    Product,
+    ProductId,
+    SegmentId,
+)
+
+SEGMENTS = 50
+TYPICAL_PER_SEGMENT = 4
+PARTNERS = 5_000
+DAY = date(2026, 3, 10)
+
+
+def per_second(func: Callable[[], object], repeat: int) -> float:
+    """Calls of ``func`` per second, best of three rounds of ``repeat`` calls."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            func()
+        best = min(best, time.perf_counter() - start)
+    return repeat / best
+
+
+def main() -> None:
+    segments = [
+        ClientSegment(
+            SegmentId(f"S{i}"),
+            f"segment {i}",
+            rule=(Criterion("attributes.s", frozenset({str(i)})),),
+        )
+        for i in range(SEGMENTS)
+    ]
+    coffee = NomenclatureSegment(SegmentId("COFFEE"), "Coffee", members=frozenset({ProductId("B")}))
+    typical = []
+    for i in range(SEGMENTS):
+        for j in range(TYPICAL_PER_SEGMENT):
+            typical.append(
+                Agreement.typical(
+                    AgreementId(f"T{i}-{j}"),
+                    "typical",
+                    valid_from=date(2025 + j % 2, 1, 1),
+                    valid_to=date(2025 + j % 2, 12, 31),
+                    client_segment_id=segments[i].id,
+                    nomenclature_segment_id=coffee.id if j >= 2 else None,
+                    terms=Terms(price_type_id=f"P{i}-{j}"),
+                    status=AgreementStatus.ACTIVE,
+                )
+            )
+    individual = [
+        create_individual(
+            typical[(p % SEGMENTS) * TYPICAL_PER_SEGMENT + 1],
+            AgreementId(f"I{p}"),
+            "individual",
+            partner_id=PartnerId(f"P{p}"),
+            valid_from=date(2026, 1, 1),
+        ).with_status(AgreementStatus.ACTIVE)
+        for p in range(PARTNERS)
+    ]
+    everything = AgreementBook([*typical, *individual], segments, [coffee])
+    partner = Partner(PartnerId("P7"), "client", attributes={"s": "7"})
+    own = [a for a in everything.agreements if a.partner_id == partner.id]
+    bases = [everything.get(a.base_id) for a in own if a.base_id is not None]
+    seg_typical = [a for a in typical if a.client_segment_id == "S7"]
+    small = AgreementBook([*own, *bases, *seg_typical], segments, [coffee])
+    query = TermsQuery(partner, DAY, product=Product(ProductId("B"), "beans"))
+    assert everything.resolve(query) == small.resolve(query)
+
+    big_rate = per_second(lambda: everything.resolve(query), 200)
+    small_rate = per_second(lambda: small.resolve(query), 2_000)
+    print(f"metric agreements_in_big_book {len(everything.agreements)}")
+    print(f"metric resolve_big_book_per_s {big_rate:.0f}")
+    print(f"metric resolve_partner_book_per_s {small_rate:.0f}")
+    print(f"metric big_book_slowdown_vs_partner_book {small_rate / big_rate:.2f}")
+    start = time.perf_counter()
+    AgreementBook([*typical, *individual], segments, [coffee])
+    print(f"metric build_big_book_ms {(time.perf_counter() - start) * 1000:.1f}")
+
+
+if __name__ == "__main__":
+    main()
