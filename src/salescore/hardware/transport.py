@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from salescore.errors import DeviceError
@@ -34,6 +35,7 @@ __all__ = [
     "Transport",
     "open_pty",
     "pipe_pair",
+    "serve_tcp",
 ]
 
 
@@ -302,3 +304,35 @@ def open_pty() -> tuple[FdTransport, str, int]:
     master, slave = os.openpty()
     tty.setraw(slave)
     return FdTransport(master, f"pty[{os.ttyname(slave)}]"), os.ttyname(slave), slave
+
+
+def serve_tcp(
+    handler: Callable[[Transport], None],
+    stop: threading.Event,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> tuple[socket.socket, int]:
+    """Accept TCP clients on ``host:port`` (0: a free port) and hand each to ``handler``.
+
+    Clients are served one at a time, as a device's single LAN port does, in a
+    daemon thread until ``stop`` is set or the returned socket is closed.
+    Returns the listening socket and the bound port.
+    """
+    server = socket.create_server((host, port))
+    server.settimeout(0.05)
+    bound: int = server.getsockname()[1]
+
+    def accept_loop() -> None:
+        while not stop.is_set():
+            try:
+                client, address = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with client:
+                handler(TcpTransport.from_socket(client, f"{address[0]}:{address[1]}"))
+
+    threading.Thread(target=accept_loop, name=f"tcp-server-{bound}", daemon=True).start()
+    return server, bound

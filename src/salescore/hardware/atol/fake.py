@@ -33,7 +33,7 @@ _RECEIPTS = {"sell": 1, "sellReturn": 2, "buy": 3, "buyReturn": 4}
 class FakeAtolServer:
     """The fake server; a context manager that serves on ``127.0.0.1`` and a free port."""
 
-    def __init__(self, *, pending_polls: int = 1) -> None:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, pending_polls: int = 1) -> None:
         self.pending_polls = pending_polls
         self.tasks: dict[str, dict[str, Any]] = {}
         self.posts = 0
@@ -45,14 +45,17 @@ class FakeAtolServer:
         self.stay_pending = False
         self.blocked = False
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:<port>``."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        """``http://<host>:<port>``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
 
     @property
     def receipts(self) -> list[dict[str, Any]]:

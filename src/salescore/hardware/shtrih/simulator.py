@@ -34,7 +34,8 @@ import attrs
 from salescore.errors import DeviceError, ProtocolError
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.codec import ACK, ENQ, NAK, FrameParser
-from salescore.hardware.transport import TcpTransport, Transport
+from salescore.hardware.transport import Transport
+from salescore.hardware.transport import serve_tcp as transport_serve_tcp
 
 __all__ = [
     "FiscalDocument",
@@ -103,7 +104,8 @@ class ShtrihFault(enum.Enum):
     SHIFT_EXPIRED = "shift_expired"
     """The open shift is older than 24 hours (mode 3): only a Z report helps."""
     NO_REPLY = "no_reply"
-    """The device is silent (switched off)."""
+    """The device is silent (switched off); armed ``on`` a command, it executes that
+    command and then falls silent until :attr:`ShtrihSimulator.silent` is cleared."""
 
 
 @attrs.frozen
@@ -459,7 +461,8 @@ class ShtrihSimulator:
         self.byte_timeout = byte_timeout
         self.late_ack_delay = late_ack_delay
         self.silent = False
-        self.frames_received = 0
+        self.received: list[bytes] = []
+        """Every command payload received, in order (resends included)."""
         self._armed: dict[ShtrihFault, int | None] = {}
         self._pending: bytes | None = None
         self._lock = threading.Lock()
@@ -472,7 +475,7 @@ class ShtrihSimulator:
         """Arm ``fault`` for the next command (or the next command with code ``on``)."""
         with self._lock:
             device = self.device
-            if fault is ShtrihFault.NO_REPLY:
+            if fault is ShtrihFault.NO_REPLY and on is None:
                 self.silent = True
             elif fault is ShtrihFault.PAPER_OUT:
                 device.paper = False
@@ -553,11 +556,15 @@ class ShtrihSimulator:
         self._on_frame(transport, event)
 
     def _on_frame(self, transport: Transport, payload: bytes) -> None:
-        self.frames_received += 1
+        self.received.append(payload)
         try:
             code, _ = codec.split_code(payload)
         except ProtocolError:
             transport.write(bytes([NAK]))
+            return
+        if self._take(ShtrihFault.NO_REPLY, code):
+            self._execute(payload, code)  # done inside; then the device falls silent
+            self.silent = True
             return
         if self._take(ShtrihFault.BYTE_TIMEOUT, code):
             transport.write(bytes([NAK]))  # the frame's last byte "never came"
@@ -604,27 +611,8 @@ class ShtrihSimulator:
 def serve_tcp(
     simulator: ShtrihSimulator, host: str = "127.0.0.1", port: int = 0
 ) -> tuple[socket.socket, int]:
-    """Listen on ``host:port`` (0 picks a free port) and serve each client in turn.
+    """Serve ``simulator`` on ``host:port`` (0 picks a free port), one client at a time.
 
     Returns the listening socket (close it to stop accepting) and the port.
     """
-    server = socket.create_server((host, port))
-    server.settimeout(0.1)
-    bound = server.getsockname()[1]
-
-    def accept_loop() -> None:
-        while not simulator._stop.is_set():
-            try:
-                client, address = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            simulator.serve(TcpTransport.from_socket(client, f"{address[0]}:{address[1]}"))
-            client.close()
-
-    thread = threading.Thread(target=accept_loop, name="shtrih-tcp", daemon=True)
-    simulator._threads.append(thread)
-    thread.start()
-    return server, bound
+    return transport_serve_tcp(simulator.serve, simulator._stop, host, port)
