@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -124,7 +125,19 @@ def test_an_unreachable_server_is_a_timeout_error() -> None:
 atol = pytest.importorskip("atol", reason="atol-client (dev extra) is not installed")
 
 
-def peer(url: str) -> object:
+def position(name: str, price: object, quantity: object, amount: object) -> dict[str, object]:
+    """An item as atol-client's users write it: plain JSON numbers."""
+    return {
+        "type": "position",
+        "name": name,
+        "price": price,
+        "quantity": quantity,
+        "amount": amount,
+        "tax": {"type": "vat20"},
+    }
+
+
+def peer(url: str) -> Any:
     return atol.WebClient(
         f"{url}/api/v2/requests",
         get_status_delay=0.01,
@@ -136,18 +149,9 @@ def peer(url: str) -> object:
 def test_atol_client_opens_a_shift_and_sells_against_our_fake() -> None:
     with FakeAtolServer() as server:
         client = peer(server.url)
-        client.open_shift()  # type: ignore[attr-defined]
-        client.sell(  # type: ignore[attr-defined]
-            items=[
-                {
-                    "type": "position",
-                    "name": "Хлеб",
-                    "price": 45.5,
-                    "quantity": 2,
-                    "amount": 91.0,
-                    "tax": {"type": "vat20"},
-                },
-            ],
+        client.open_shift()
+        client.sell(
+            items=[position("Хлеб", 45.5, 2, 91.0)],
             payments=[{"type": "cash", "sum": 100}],
         )
         assert len(server.receipts) == 1
@@ -157,19 +161,10 @@ def test_atol_client_opens_a_shift_and_sells_against_our_fake() -> None:
 def test_atol_client_sees_an_underpaid_receipt_as_a_task_error() -> None:
     with FakeAtolServer() as server:
         client = peer(server.url)
-        client.open_shift()  # type: ignore[attr-defined]
+        client.open_shift()
         with pytest.raises(atol.errors.TaskError):
-            client.sell(  # type: ignore[attr-defined]
-                items=[
-                    {
-                        "type": "position",
-                        "name": "x",
-                        "price": 10,
-                        "quantity": 1,
-                        "amount": 10,
-                        "tax": {"type": "none"},
-                    }
-                ],
+            client.sell(
+                items=[position("x", 10, 1, 10)],
                 payments=[{"type": "cash", "sum": 5}],
             )
         assert server.receipts == []
@@ -179,15 +174,7 @@ def test_atol_client_mints_a_new_uuid_per_call_so_a_naive_retry_duplicates() -> 
     """Hazard H2 on the peer; our driver keeps the uuid in the journal instead."""
     with FakeAtolServer() as server:
         client = peer(server.url)
-        client.open_shift()  # type: ignore[attr-defined]
-        item = {
-            "type": "position",
-            "name": "x",
-            "price": 10,
-            "quantity": 1,
-            "amount": 10,
-            "tax": {"type": "none"},
-        }
+        client.open_shift()
         for _ in range(2):
-            client.sell(items=[item], payments=[{"type": "cash", "sum": 10}])  # type: ignore[attr-defined]
+            client.sell(items=[position("x", 10, 1, 10)], payments=[{"type": "cash", "sum": 10}])
         assert len(server.receipts) == 2

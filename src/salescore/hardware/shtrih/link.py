@@ -20,6 +20,7 @@ One exchange is:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Final
 
 from salescore.errors import DeviceError, DeviceTimeoutError, ProtocolError
@@ -109,7 +110,7 @@ class ShtrihLink:
         for _ in range(_ATTEMPTS):
             self.transport.reset_input()
             self.transport.write(bytes([ENQ]))
-            reply = self._read_control(max(self.control_timeout, answer_timeout))
+            reply = self._read_control(self.control_timeout)
             if reply == NAK:
                 raise DeviceError(
                     f"command 0x{code:02X} was not taken by the device (got {shown} instead "
@@ -134,12 +135,10 @@ class ShtrihLink:
         for _ in range(_ATTEMPTS):
             if payload is not None and split_code(payload)[0] == code:
                 return payload
-            if payload is not None:
-                # An answer to some other command: stale; ask for ours.
-                self.transport.write(bytes([ENQ]))
-                control = self._read_control(answer_timeout)
-                if control != ACK:
-                    break
+            # No answer yet, or a stale one: ask for ours (never resend the command).
+            self.transport.write(bytes([ENQ]))
+            if self._read_control(self.control_timeout) != ACK:
+                break  # NAK: the device holds no answer; nothing: it is silent
             payload = self._read_frame_acknowledged(answer_timeout)
         raise DeviceTimeoutError(
             f"the device accepted command 0x{code:02X} but its answer did not arrive; "
@@ -171,16 +170,8 @@ class ShtrihLink:
 
     def _read_frame(self, timeout: float) -> bytes | None:
         """One STX frame; None if no STX came; ProtocolError if cut short or damaged."""
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            byte = self.transport.read(1, left)
-            if not byte:
-                return None
-            if byte[0] == STX:
-                break
+        if self._skip_until(lambda byte: byte == STX, timeout) is None:
+            return None
         head = self.transport.read_exactly(1, self.byte_timeout)
         if not head:
             raise ProtocolError("answer frame cut after STX")
@@ -195,13 +186,15 @@ class ShtrihLink:
 
     def _read_control(self, timeout: float) -> int | None:
         """One control byte, skipping 0xFF noise; None on timeout."""
+        return self._skip_until(lambda byte: byte != 0xFF, timeout)
+
+    def _skip_until(self, wanted: Callable[[int], bool], timeout: float) -> int | None:
+        """Read bytes until one is ``wanted`` (returned); None when ``timeout`` passes."""
         deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
+        while (left := deadline - time.monotonic()) > 0:
             byte = self.transport.read(1, left)
             if not byte:
                 return None
-            if byte[0] != 0xFF:
+            if wanted(byte[0]):
                 return byte[0]
+        return None
