@@ -122,6 +122,7 @@ LINK_FAULTS = [
     ShtrihFault.TRUNCATED_FRAME,
     ShtrihFault.BYTE_TIMEOUT,
     ShtrihFault.NOISE,
+    ShtrihFault.LOST_FRAME,
 ]
 
 
@@ -167,6 +168,16 @@ def test_a_frame_the_device_naks_is_resent_and_executed_once() -> None:
         r.driver.process_check(sample_receipt())
         assert sum(1 for p in r.simulator.received if p[0] == 0x85) == 2
         assert r.simulator.device.executed[0x85] == 1
+
+
+def test_a_close_lost_on_the_line_is_sent_again_only_after_an_enq_proves_it_never_arrived() -> None:
+    with rig() as r:
+        r.driver.open_shift()
+        r.simulator.inject(ShtrihFault.LOST_FRAME, on=0x85)
+        r.driver.process_check(sample_receipt())
+        assert r.driver.link.sent_frames == len(r.simulator.received) + 1  # one lost, resent
+        assert r.simulator.device.executed[0x85] == 1
+        assert r.receipts == 1
 
 
 def test_a_leftover_answer_at_connect_is_drained() -> None:

@@ -332,7 +332,12 @@ class ShtrihDriver:
             text=receipt.cashier,
         )
 
-    def _close(self, entry: JournalEntry, receipt: Receipt) -> FiscalResult:
+    def _close(self, entry: JournalEntry, receipt: Receipt, *, again: bool = True) -> FiscalResult:
+        """Send "close"; after a link error settle from the fiscal storage.
+
+        When the storage proves the close never arrived and the receipt is
+        still open, the close is sent once more (``again``), never more.
+        """
         try:
             self._call(self._close_command(receipt), codec.CloseReceiptReply)
         except DeviceError as exc:
@@ -340,7 +345,7 @@ class ShtrihDriver:
                 # The device refused the close: nothing is fiscal; cancel and report.
                 self._cancel_started(entry)
                 raise
-            outcome = self._recover_entry(entry, None)
+            outcome = self._recover_entry(entry, receipt if again else None)
             if outcome is None:
                 raise
             return outcome
@@ -399,7 +404,7 @@ class ShtrihDriver:
                     receipt_id=entry.receipt_id,
                 )
             # Close was sent but never reached the fiscal storage: send it again.
-            return self._close(entry, receipt)
+            return self._close(entry, receipt, again=False)
         # No receipt open and none in the fiscal storage: nothing became fiscal.
         self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
         return None

@@ -7,11 +7,12 @@ One exchange is:
    dropped before probing again (at most three probes).
 2. Send the frame and read one control byte. ``ACK``: accepted. ``NAK``: the
    frame was damaged on the line, so probe again and resend (at most three
-   sends). Anything else, or nothing: **never resend** (hazard H1). Instead
-   probe with ``ENQ``: if the device holds an answer to this command, that
-   answer is the command's result; if it is idle, the command was not taken
-   and :class:`~salescore.errors.DeviceError` says so; if it is silent,
-   :class:`~salescore.errors.DeviceTimeoutError`.
+   sends). Anything else, or nothing: **never resend blindly** (hazard H1).
+   Instead probe with ``ENQ``: if the device holds an answer to this command,
+   that answer is the command's result; if it answers ``NAK`` (idle, no
+   answer held), the frame never arrived and is sent again like after a
+   ``NAK``; if it is silent, :class:`~salescore.errors.DeviceTimeoutError`
+   says that the command's fate is unknown.
 3. Read the answer with the command's own timeout. A bad checksum or a frame
    cut short by the byte timeout is answered with ``NAK`` and an ``ENQ``, so
    that the device repeats the answer; the device never repeats unasked.
@@ -79,8 +80,17 @@ class ShtrihLink:
                     command=code,
                     delivered=False,
                 )
-            return self._recover_after_bad_control(code, control, answer_timeout)
-        raise AssertionError("unreachable")  # pragma: no cover
+            answer = self._recover_after_bad_control(code, control, answer_timeout)
+            if answer is not None:
+                return answer
+            # The device is idle and holds no answer: the frame never arrived. Like a
+            # NAK, that proves it was not executed, so it may be sent again.
+        raise DeviceError(
+            f"command 0x{code:02X} did not reach the device in three sends: "
+            "check the cable and the line settings",
+            command=code,
+            delivered=False,
+        )
 
     # --- steps -----------------------------------------------------------------------------
 
@@ -104,20 +114,19 @@ class ShtrihLink:
 
     def _recover_after_bad_control(
         self, code: int, control: int | None, answer_timeout: float
-    ) -> bytes:
-        """The frame's fate is unknown: ask, never resend."""
+    ) -> bytes | None:
+        """The frame's fate is unknown: ask with ENQ, never resend blindly.
+
+        Returns the answer if the device executed the command, ``None`` if it
+        is idle without an answer (the frame never arrived).
+        """
         shown = "nothing" if control is None else f"0x{control:02X}"
         for _ in range(_ATTEMPTS):
             self.transport.reset_input()
             self.transport.write(bytes([ENQ]))
             reply = self._read_control(self.control_timeout)
             if reply == NAK:
-                raise DeviceError(
-                    f"command 0x{code:02X} was not taken by the device (got {shown} instead "
-                    "of ACK, and the device is idle); it was not executed and may be sent again",
-                    command=code,
-                    delivered=False,
-                )
+                return None
             if reply == ACK:
                 payload = self._read_frame_acknowledged(answer_timeout)
                 if payload is not None and split_code(payload)[0] == code:

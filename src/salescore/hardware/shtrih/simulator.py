@@ -87,6 +87,8 @@ class ShtrihFault(enum.Enum):
     """The answer frame stops short."""
     BYTE_TIMEOUT = "byte_timeout"
     """The command frame's last byte is lost: the device's byte timeout expires, it NAKs."""
+    LOST_FRAME = "lost_frame"
+    """The command frame is lost on the line: the device never sees it."""
     NOISE = "noise"
     """``0xFF`` noise bytes come before the control byte."""
     LEFTOVER_ANSWER = "leftover_answer"
@@ -561,6 +563,9 @@ class ShtrihSimulator:
             code, _ = codec.split_code(payload)
         except ProtocolError:
             transport.write(bytes([NAK]))
+            return
+        if self._take(ShtrihFault.LOST_FRAME, code):
+            self.received.pop()
             return
         if self._take(ShtrihFault.NO_REPLY, code):
             self._execute(payload, code)  # done inside; then the device falls silent
