@@ -98,6 +98,14 @@ def test_a_receipt_the_device_refuses_is_cancelled_and_reported() -> None:
         assert entry.state is JournalState.CANCELLED
 
 
+def test_a_slow_shift_opening_gets_its_own_long_timeout() -> None:
+    with rig() as r:
+        r.simulator.delays[0xE0] = 0.6  # longer than answer_timeout, shorter than long_timeout
+        assert r.driver.answer_timeout < 0.6 < r.driver.long_timeout
+        assert r.driver.open_shift().shift_number == 1
+        assert r.simulator.device.executed[0xE0] == 1
+
+
 def test_opening_an_open_shift_is_a_clear_error() -> None:
     with rig() as r:
         r.driver.open_shift()

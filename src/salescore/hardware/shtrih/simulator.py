@@ -463,6 +463,8 @@ class ShtrihSimulator:
         self.byte_timeout = byte_timeout
         self.late_ack_delay = late_ack_delay
         self.silent = False
+        self.delays: dict[int, float] = {}
+        """Seconds a command takes before its answer, by code (opening a shift: 20-30 s)."""
         self.received: list[bytes] = []
         """Every command payload received, in order (resends included)."""
         self._armed: dict[ShtrihFault, int | None] = {}
@@ -586,6 +588,8 @@ class ShtrihSimulator:
         else:
             transport.write(bytes([ACK]))
         answer = self._execute(payload, code)
+        if code in self.delays:
+            time.sleep(self.delays[code])
         frame = codec.encode_frame(answer)
         self._pending = frame
         if self._take(ShtrihFault.POWER_LOSS_AFTER_CLOSE, code):
