@@ -403,7 +403,6 @@ class ShtrihDevice:
         )
 
 
-_Handler = Callable[[ShtrihDevice, "codec.Command"], tuple[int, "codec.Reply | None"]]
 _HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
     codec.DeviceType: ShtrihDevice._device_type,
     codec.OpenShift: ShtrihDevice._open_shift,
