@@ -52,12 +52,14 @@ __all__ = [
     "Issue",
     "IssuesError",
     "NotFoundError",
+    "PaperOutError",
     "PluginError",
     "PluginLoadError",
     "ProtocolError",
     "RuleViolationError",
     "SalescoreError",
     "SchemaVersionError",
+    "ShiftExpiredError",
     "StorageError",
     "raise_for_issues",
 ]
@@ -268,6 +270,20 @@ class DeviceTimeoutError(DeviceError, TimeoutError):
     """The device did not answer in time."""
 
     code = "device_timeout"
+
+
+class PaperOutError(DeviceError):
+    """The printer of a device has no paper: load paper, then go on."""
+
+    code = "paper_out"
+    message = "The device has no paper: load paper and repeat."
+
+
+class ShiftExpiredError(DeviceError):
+    """The fiscal shift is open longer than 24 hours: only a Z report (close shift) helps."""
+
+    code = "shift_expired"
+    message = "The shift is older than 24 hours: close it with a Z report, then open a new one."
 
 
 # --- problems as data ----------------------------------------------------------

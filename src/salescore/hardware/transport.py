@@ -14,15 +14,29 @@ b''
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import select
 import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from salescore.errors import DeviceError
 
-__all__ = ["PipeTransport", "SerialTransport", "TcpTransport", "Transport", "pipe_pair"]
+__all__ = [
+    "FdTransport",
+    "PipeTransport",
+    "SerialTransport",
+    "TcpTransport",
+    "Transport",
+    "open_pty",
+    "pipe_pair",
+    "serve_tcp",
+]
 
 
 @runtime_checkable
@@ -169,11 +183,14 @@ class TcpTransport(_ReadExactlyMixin):
             return b""
         self._sock.settimeout(timeout)
         try:
-            return self._sock.recv(size)
+            data = self._sock.recv(size)
         except TimeoutError:
             return b""
         except OSError as exc:
             raise DeviceError(f"{self.address}: read failed: {exc}") from exc
+        if not data:
+            raise DeviceError(f"{self.address}: the connection was closed by the other end")
+        return data
 
     def reset_input(self) -> None:
         """Drop whatever is already waiting in the socket."""
@@ -233,3 +250,89 @@ class SerialTransport(_ReadExactlyMixin):
     def close(self) -> None:
         """Close the port."""
         self._port.close()
+
+
+class FdTransport(_ReadExactlyMixin):
+    """A raw file descriptor: the master side of a pseudo-terminal (see :func:`open_pty`)."""
+
+    def __init__(self, fd: int, name: str = "fd") -> None:
+        self.fd = fd
+        self.name = name
+
+    def write(self, data: bytes) -> None:
+        """Send all of ``data``."""
+        view = memoryview(data)
+        try:
+            while view:
+                written = os.write(self.fd, view)
+                view = view[written:]
+        except OSError as exc:
+            raise DeviceError(f"{self.name}: write failed: {exc}") from exc
+
+    def read(self, size: int, timeout: float) -> bytes:
+        """Up to ``size`` bytes within ``timeout`` seconds."""
+        try:
+            ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
+            if not ready:
+                return b""
+            return os.read(self.fd, size)
+        except OSError as exc:
+            if exc.errno == errno.EIO:  # the slave side is closed: nothing to read
+                return b""
+            raise DeviceError(f"{self.name}: read failed: {exc}") from exc
+
+    def reset_input(self) -> None:
+        """Drop unread input."""
+        while self.read(4096, 0):
+            pass
+
+    def close(self) -> None:
+        """Close the descriptor."""
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def open_pty() -> tuple[FdTransport, str, int]:
+    """A raw pseudo-terminal: ``(master transport, slave path, slave fd)``.
+
+    A program (pyshtrih, a POS application) opens the slave path like a serial
+    port; a simulator serves the master end. Keep the slave fd open as long as
+    the simulator runs, so that the terminal does not hang up between clients.
+    """
+    import tty
+
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    return FdTransport(master, f"pty[{os.ttyname(slave)}]"), os.ttyname(slave), slave
+
+
+def serve_tcp(
+    handler: Callable[[Transport], None],
+    stop: threading.Event,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> tuple[socket.socket, int]:
+    """Accept TCP clients on ``host:port`` (0: a free port) and hand each to ``handler``.
+
+    Clients are served one at a time, as a device's single LAN port does, in a
+    daemon thread until ``stop`` is set or the returned socket is closed.
+    Returns the listening socket and the bound port.
+    """
+    server = socket.create_server((host, port))
+    server.settimeout(0.05)
+    bound: int = server.getsockname()[1]
+
+    def accept_loop() -> None:
+        while not stop.is_set():
+            try:
+                client, address = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with client:
+                handler(TcpTransport.from_socket(client, f"{address[0]}:{address[1]}"))
+
+    threading.Thread(target=accept_loop, name=f"tcp-server-{bound}", daemon=True).start()
+    return server, bound

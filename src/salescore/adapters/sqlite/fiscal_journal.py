@@ -1,0 +1,132 @@
+"""The fiscal journal in SQLite: survives a crash or a restart of the POS.
+
+Each :meth:`SqliteFiscalJournal.record` is committed before it returns, so
+the expected fiscal document number is on disk before the driver sends
+"close" to the device. The adapter opens its own connection and keeps its own
+table ``fiscal_journal``; amounts are exact decimal text.
+
+>>> from decimal import Decimal
+>>> from salescore.hardware.fiscal import JournalEntry, JournalState
+>>> journal = SqliteFiscalJournal(":memory:")
+>>> journal.record(JournalEntry("r-1", JournalState.CLOSING, Decimal("10.00"), 7))
+>>> journal.get("r-1").expected_document
+7
+>>> journal.close()
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+from salescore.errors import StorageError
+from salescore.hardware.fiscal import JournalEntry, JournalState
+
+__all__ = ["SqliteFiscalJournal"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fiscal_journal (
+    receipt_id        TEXT PRIMARY KEY,
+    seq               INTEGER NOT NULL,
+    state             TEXT NOT NULL CHECK (state IN ('started', 'closing', 'done', 'cancelled')),
+    total             TEXT NOT NULL,
+    expected_document INTEGER,
+    document_number   INTEGER,
+    fiscal_sign       INTEGER,
+    change            TEXT NOT NULL,
+    task_id           TEXT
+)
+"""
+
+_COLUMNS = (
+    "receipt_id, state, total, expected_document, document_number, fiscal_sign, change, task_id"
+)
+
+
+class SqliteFiscalJournal:
+    """A :class:`~salescore.hardware.fiscal.FiscalJournal` in an SQLite file.
+
+    Args:
+        path: the database file (may be the application's main SQLite file:
+            the table name is the adapter's own), or ``":memory:"``.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        try:
+            self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self._conn.execute("PRAGMA synchronous = FULL")
+            self._conn.execute(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open the fiscal journal at {path}: {exc}") from exc
+        self._lock = threading.Lock()
+
+    def get(self, receipt_id: str) -> JournalEntry | None:
+        """The entry for ``receipt_id``, or ``None``."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM fiscal_journal WHERE receipt_id = ?", (receipt_id,)
+            ).fetchone()
+        return None if row is None else _entry(row)
+
+    def record(self, entry: JournalEntry) -> None:
+        """Insert or replace the entry, durably, before returning."""
+        values = (
+            entry.receipt_id,
+            entry.state.value,
+            str(entry.total),
+            entry.expected_document,
+            entry.document_number,
+            entry.fiscal_sign,
+            str(entry.change),
+            entry.task_id,
+        )
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute(
+                    f"INSERT INTO fiscal_journal (seq, {_COLUMNS}) VALUES "
+                    "((SELECT COALESCE(MAX(seq), 0) + 1 FROM fiscal_journal), "
+                    "?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (receipt_id) DO UPDATE SET state = excluded.state, "
+                    "total = excluded.total, expected_document = excluded.expected_document, "
+                    "document_number = excluded.document_number, "
+                    "fiscal_sign = excluded.fiscal_sign, change = excluded.change, "
+                    "task_id = excluded.task_id",
+                    values,
+                )
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise StorageError(
+                    f"cannot record receipt {entry.receipt_id!r} in the fiscal journal: {exc}"
+                ) from exc
+
+    def unfinished(self) -> list[JournalEntry]:
+        """Entries still started or closing, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM fiscal_journal "
+                "WHERE state IN ('started', 'closing') ORDER BY seq"
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+
+def _entry(row: tuple[object, ...]) -> JournalEntry:
+    receipt_id, state, total, expected, number, sign, change, task_id = row
+    return JournalEntry(
+        receipt_id=str(receipt_id),
+        state=JournalState(state),
+        total=Decimal(str(total)),
+        expected_document=None if expected is None else int(str(expected)),
+        document_number=None if number is None else int(str(number)),
+        fiscal_sign=None if sign is None else int(str(sign)),
+        change=Decimal(str(change)),
+        task_id=None if task_id is None else str(task_id),
+    )

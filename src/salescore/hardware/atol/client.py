@@ -1,0 +1,363 @@
+"""ATOL's JSON task API: a client with the task uuid as idempotency key, and a driver.
+
+ATOL's driver (DTO10) runs a web server, by default on port 16732. A task is
+posted as ``POST /api/v2/requests`` with ``{"uuid": ..., "request": [task]}``
+and its result read with ``GET /api/v2/requests/<uuid>``:
+``{"results": [{"status", "errorCode", "errorDescription", "result"}]}``.
+The server refuses a second POST with the same uuid (HTTP 409), so a uuid kept
+before the first POST makes a retried request safe (hazard H2): after a
+dropped connection the client posts again with the same uuid, takes the 409 as
+"already there" and polls the one task.
+
+Money goes out as JSON numbers with exactly 2 decimals, quantities with 3,
+written from :class:`~decimal.Decimal` (never through float), and answers are
+parsed with ``parse_float=Decimal``.
+
+>>> dumps_exact({"price": Decimal("45.5").quantize(Decimal("0.01")), "quantity": 2})
+'{"price": 45.50, "quantity": 2}'
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import attrs
+
+from salescore.errors import DeviceError, DeviceTimeoutError, InvalidInputError, ProtocolError
+from salescore.hardware.fiscal import (
+    FiscalDocumentInfo,
+    FiscalJournal,
+    FiscalResult,
+    FiscalStatus,
+    JournalEntry,
+    JournalState,
+    Receipt,
+    ReceiptKind,
+    ShiftReport,
+    ShiftState,
+)
+
+__all__ = ["PENDING", "AtolTaskClient", "AtolWebDriver", "dumps_exact"]
+
+PENDING: Final = frozenset({"wait", "inProgress", "blocked"})
+"""Statuses of a task not finished yet (atol-client knows ``wait`` and ``blocked``)."""
+
+_RECEIPT_TASKS: Final = {
+    ReceiptKind.SALE: "sell",
+    ReceiptKind.SALE_RETURN: "sellReturn",
+    ReceiptKind.BUY: "buy",
+    ReceiptKind.BUY_RETURN: "buyReturn",
+}
+_SHIFT_STATES: Final = {
+    "closed": ShiftState.CLOSED,
+    "opened": ShiftState.OPEN,
+    "expired": ShiftState.EXPIRED,
+}
+_KOPECK = Decimal("0.01")
+
+
+def dumps_exact(value: object) -> str:
+    """JSON with Decimals written as exact numbers (``json`` would need float)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidInputError(f"cannot send {value} as a JSON number")
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        items = (f"{json.dumps(str(k))}: {dumps_exact(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(dumps_exact(v) for v in value) + "]"
+    if isinstance(value, float):
+        raise InvalidInputError(f"refusing to send float {value!r}: use Decimal")
+    return json.dumps(value, ensure_ascii=False)
+
+
+class AtolTaskClient:
+    """Posts tasks and polls their results, with a deadline.
+
+    Args:
+        base_url: the DTO10 web server, e.g. ``http://127.0.0.1:16732``.
+        timeout: seconds for one HTTP exchange.
+        poll_interval: seconds between two result polls.
+        deadline: seconds a task may stay pending before :class:`DeviceTimeoutError`.
+        post_attempts: how often a POST is tried when the connection drops.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "http://127.0.0.1:16732",
+        *,
+        timeout: float = 5.0,
+        poll_interval: float = 0.2,
+        deadline: float = 30.0,
+        post_attempts: int = 3,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme != "http" or not parts.hostname:
+            raise InvalidInputError(f"ATOL web server URL must be http://host:port, got {base_url}")
+        self.host = parts.hostname
+        self.port = parts.port or 16732
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.deadline = deadline
+        self.post_attempts = post_attempts
+
+    def _request(self, method: str, path: str, body: str | None = None) -> tuple[int, Any]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            headers = {"Content-Type": "application/json; charset=utf-8"} if body else {}
+            conn.request(method, path, body=body.encode() if body else None, headers=headers)
+            response = conn.getresponse()
+            raw = response.read()
+        finally:
+            conn.close()
+        data: Any = None
+        if raw:
+            try:
+                data = json.loads(raw, parse_float=Decimal)
+            except ValueError as exc:
+                raise ProtocolError(f"ATOL answered {method} {path} with non-JSON") from exc
+        return response.status, data
+
+    def submit(self, task_id: str, tasks: Sequence[Mapping[str, Any]]) -> None:
+        """Post ``tasks`` under ``task_id``; a 409 (already posted) counts as success."""
+        body = dumps_exact({"uuid": task_id, "request": list(tasks)})
+        last: Exception | None = None
+        for _ in range(self.post_attempts):
+            try:
+                status, data = self._request("POST", "/api/v2/requests", body)
+            except (OSError, http.client.HTTPException) as exc:
+                last = exc  # the POST may have arrived: retry with the same uuid
+                time.sleep(self.poll_interval)
+                continue
+            if status in (200, 201, 409):
+                return
+            raise DeviceError(
+                f"ATOL refused task {task_id} with HTTP {status}: {data}",
+                task_id=task_id,
+                http_status=status,
+            )
+        raise DeviceTimeoutError(
+            f"cannot reach the ATOL web server at {self.host}:{self.port}: {last}; "
+            f"task {task_id} may or may not be queued: ask again with the same uuid",
+            task_id=task_id,
+        )
+
+    def results(self, task_id: str) -> list[dict[str, Any]] | None:
+        """The task's results, or ``None`` if the server does not know the uuid."""
+        try:
+            status, data = self._request("GET", f"/api/v2/requests/{task_id}")
+        except (OSError, http.client.HTTPException) as exc:
+            raise DeviceTimeoutError(
+                f"cannot read task {task_id} from the ATOL web server: {exc}", task_id=task_id
+            ) from exc
+        if status == 404:
+            return None
+        if status != 200 or not isinstance(data, dict) or "results" not in data:
+            raise ProtocolError(f"ATOL answered task {task_id} with HTTP {status}: {data}")
+        results: list[dict[str, Any]] = data["results"]
+        return results
+
+    def wait(self, task_id: str) -> list[dict[str, Any]]:
+        """Poll until no result is pending; map a failed task to :class:`DeviceError`."""
+        give_up = time.monotonic() + self.deadline
+        while True:
+            results = self.results(task_id)
+            if results is None:
+                raise DeviceError(f"the ATOL server does not know task {task_id}", task_id=task_id)
+            statuses = [r.get("status") for r in results]
+            if not any(s in PENDING for s in statuses):
+                break
+            if time.monotonic() >= give_up:
+                raise DeviceTimeoutError(
+                    f"ATOL task {task_id} still {', '.join(map(str, statuses))} after "
+                    f"{self.deadline} s (device busy or blocked): ask again later with the "
+                    "same uuid; do not post a new task",
+                    task_id=task_id,
+                    statuses=statuses,
+                )
+            time.sleep(self.poll_interval)
+        for result in results:
+            if result.get("status") != "ready":
+                raise DeviceError(
+                    f"ATOL task {task_id} ended {result.get('status')}: "
+                    f"{result.get('errorDescription') or 'no description'} "
+                    f"(error {result.get('errorCode')})",
+                    task_id=task_id,
+                    status=result.get("status"),
+                    device_code=result.get("errorCode"),
+                )
+        return results
+
+    def run(self, tasks: Sequence[Mapping[str, Any]], task_id: str | None = None) -> list[Any]:
+        """Submit and wait; returns each task's ``result``."""
+        task_id = task_id or uuid.uuid4().hex
+        self.submit(task_id, tasks)
+        return [r.get("result") for r in self.wait(task_id)]
+
+
+def _receipt_task(receipt: Receipt) -> dict[str, Any]:
+    items = []
+    for line in receipt.fiscal_lines():
+        item: dict[str, Any] = {
+            "type": "position",
+            "name": line.name,
+            "price": line.price.quantize(_KOPECK),
+            "quantity": line.quantity.quantize(Decimal("0.001")),
+            "amount": line.amount.quantize(_KOPECK),
+            "tax": {"type": line.vat.value},
+            "paymentMethod": "fullPayment",
+            "paymentObject": "commodity",
+        }
+        if line.discount:
+            item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
+        items.append(item)
+    task: dict[str, Any] = {
+        "type": _RECEIPT_TASKS[receipt.kind],
+        "items": items,
+        "payments": [
+            {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in receipt.payments
+        ],
+        "total": receipt.total.quantize(_KOPECK),
+    }
+    if receipt.cashier:
+        task["operator"] = {"name": receipt.cashier}
+    return task
+
+
+class AtolWebDriver:
+    """A :class:`~salescore.hardware.kinds.FiscalRegister` over ATOL's JSON task API.
+
+    A receipt's task uuid is recorded in the journal before the first POST;
+    a repeated :meth:`process_check` (after a timeout, a crash) asks for the
+    same task instead of posting a new one, so the device prints once.
+    """
+
+    name: Final = "atol-web"
+
+    def __init__(
+        self, base_url: str, journal: FiscalJournal, *, client: AtolTaskClient | None = None
+    ) -> None:
+        self.client = client or AtolTaskClient(base_url)
+        self.journal = journal
+
+    def _one(self, task: Mapping[str, Any]) -> Any:
+        return self.client.run([task])[0]
+
+    def get_current_status(self) -> FiscalStatus:
+        """Shift state and number (``getShiftStatus``), last document (``getFnInfo``)."""
+        shift = (self._one({"type": "getShiftStatus"}) or {}).get("shiftStatus", {})
+        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        return FiscalStatus(
+            shift_state=_SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED),
+            shift_number=int(shift.get("number", 0)),
+            receipt_open=False,
+            last_document=int(fn.get("lastDocumentNumber", 0)),
+            paper_out=False,
+            waiting_continue_print=False,
+        )
+
+    def _shift(self, task_type: str) -> ShiftReport:
+        result = self._one({"type": task_type}) or {}
+        params = result.get("fiscalParams", {})
+        return ShiftReport(
+            int(params.get("shiftNumber", 0)), int(params.get("fiscalDocumentNumber", 0))
+        )
+
+    def open_shift(self) -> ShiftReport:
+        """``openShift``."""
+        return self._shift("openShift")
+
+    def close_shift(self) -> ShiftReport:
+        """``closeShift`` (Z report)."""
+        return self._shift("closeShift")
+
+    def print_x_report(self) -> None:
+        """``reportX``."""
+        self._one({"type": "reportX"})
+
+    def cash_in_outcome(self, amount: Decimal) -> int:
+        """``cashIn`` / ``cashOut`` with ``cashSum``; ATOL returns no document number (0)."""
+        task = "cashIn" if amount >= 0 else "cashOut"
+        self._one({"type": task, "cashSum": abs(amount).quantize(_KOPECK)})
+        return 0
+
+    def open_cash_drawer(self) -> None:
+        """``openCashDrawer``."""
+        self._one({"type": "openCashDrawer"})
+
+    def continue_print(self) -> None:
+        """``continuePrint``."""
+        self._one({"type": "continuePrint"})
+
+    def cancel_check(self) -> None:
+        """A task-based receipt is never left open: there is nothing to cancel."""
+
+    def find_document(self, number: int) -> FiscalDocumentInfo | None:
+        """``getFnDocument`` by ``fiscalDocumentNumber``; ``None`` if the FN has no such one."""
+        try:
+            result = self._one({"type": "getFnDocument", "fiscalDocumentNumber": number})
+        except DeviceError as exc:
+            if exc.details.get("status") == "error":
+                return None
+            raise
+        doc = (result or {}).get("documentTLV") or (result or {}).get("document", {})
+        total = doc.get("total")
+        return FiscalDocumentInfo(
+            number=number,
+            document_type=int(doc.get("documentType", 0)),
+            fiscal_sign=int(doc.get("fiscalDocumentSign", 0)),
+            total=None if total is None else Decimal(str(total)),
+        )
+
+    def process_check(self, receipt: Receipt) -> FiscalResult:
+        """Post the receipt once per ``receipt_id`` and return its fiscal parameters."""
+        entry = self.journal.get(receipt.receipt_id)
+        if entry is not None and entry.state is JournalState.DONE:
+            return _done_result(entry, repeated=True)
+        if entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None:
+            entry = JournalEntry(
+                receipt.receipt_id,
+                JournalState.STARTED,
+                receipt.total,
+                change=receipt.change,
+                task_id=uuid.uuid4().hex,
+            )
+            self.journal.record(entry)  # the uuid is durable before the first POST
+        assert entry.task_id is not None
+        if self.client.results(entry.task_id) is None:
+            self.client.submit(entry.task_id, [_receipt_task(receipt)])
+        try:
+            results = self.client.wait(entry.task_id)
+        except DeviceTimeoutError:
+            raise  # the journal keeps the uuid: a repeated call polls the same task
+        except DeviceError:
+            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+            raise
+        params = (results[0].get("result") or {}).get("fiscalParams", {})
+        done = attrs.evolve(
+            entry,
+            state=JournalState.DONE,
+            document_number=int(params.get("fiscalDocumentNumber", 0)),
+            fiscal_sign=int(params.get("fiscalDocumentSign", 0)),
+        )
+        self.journal.record(done)
+        return _done_result(done, repeated=False)
+
+
+def _done_result(entry: JournalEntry, *, repeated: bool) -> FiscalResult:
+    return FiscalResult(
+        receipt_id=entry.receipt_id,
+        document_number=entry.document_number or 0,
+        fiscal_sign=entry.fiscal_sign or 0,
+        total=entry.total,
+        change=entry.change,
+        repeated=repeated,
+    )

@@ -1,0 +1,235 @@
+"""A fake ATOL DTO10 web server (stdlib ``http.server`` on loopback) for tests.
+
+It keeps tasks by uuid, refuses a repeated uuid with HTTP 409, reports a task
+as ``wait`` for a configurable number of polls, then executes it against a
+small device model: shift state, fiscal document counter, receipts. Faults:
+``drop_next_post_response`` (the task is stored but the connection closes
+without an answer), ``stay_pending`` (tasks never finish) and
+``blocked`` (tasks report ``blocked``).
+
+>>> with FakeAtolServer() as server:
+...     client = AtolTaskClient(server.url, poll_interval=0.01)
+...     client.run([{"type": "openShift"}])[0]["fiscalParams"]["shiftNumber"]
+1
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from decimal import ROUND_HALF_UP, Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from salescore.hardware.atol.client import AtolTaskClient, dumps_exact
+
+__all__ = ["AtolTaskClient", "FakeAtolServer"]
+
+_KOPECK = Decimal("0.01")
+_RECEIPTS = {"sell": 1, "sellReturn": 2, "buy": 3, "buyReturn": 4}
+
+
+class FakeAtolServer:
+    """The fake server; a context manager that serves on ``127.0.0.1`` and a free port."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, pending_polls: int = 1) -> None:
+        self.pending_polls = pending_polls
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.posts = 0
+        self.shift_open = False
+        self.shift_number = 0
+        self.documents: list[dict[str, Any]] = []
+        self.cash = Decimal("0.00")
+        self.drop_next_post_response = False
+        self.stay_pending = False
+        self.blocked = False
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """``http://<host>:<port>``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def receipts(self) -> list[dict[str, Any]]:
+        """Receipts registered (one per executed sell/buy/return task)."""
+        return [d for d in self.documents if d["documentType"] == 3]
+
+    def __enter__(self) -> FakeAtolServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- device model --------------------------------------------------------------------
+
+    def _register(self, document_type: int, **extra: Any) -> dict[str, Any]:
+        number = len(self.documents) + 1
+        doc = {
+            "documentType": document_type,
+            "fiscalDocumentNumber": number,
+            "fiscalDocumentSign": str((number * 2654435761) % 2**32),
+            "shiftNumber": self.shift_number,
+            **extra,
+        }
+        self.documents.append(doc)
+        return doc
+
+    def _execute(self, task: dict[str, Any]) -> dict[str, Any]:
+        kind = task.get("type")
+        if kind == "openShift":
+            if self.shift_open:
+                return _error(156, "Смена открыта - операция невозможна")
+            self.shift_open, self.shift_number = True, self.shift_number + 1
+            return _ready({"fiscalParams": self._register(2)})
+        if kind == "closeShift":
+            if not self.shift_open:
+                return _error(157, "Смена не открыта - операция невозможна")
+            doc = self._register(5)
+            self.shift_open = False
+            return _ready({"fiscalParams": doc})
+        if kind in _RECEIPTS:
+            return self._receipt(task)
+        if kind == "getShiftStatus":
+            state = "opened" if self.shift_open else "closed"
+            return _ready({"shiftStatus": {"state": state, "number": self.shift_number}})
+        if kind == "getFnInfo":
+            return _ready({"fnInfo": {"lastDocumentNumber": len(self.documents)}})
+        if kind == "getFnDocument":
+            number = int(task.get("fiscalDocumentNumber", 0))
+            if not 1 <= number <= len(self.documents):
+                return _error(168, "Документ не найден")
+            return _ready({"document": self.documents[number - 1]})
+        if kind in ("cashIn", "cashOut"):
+            if not self.shift_open:
+                return _error(157, "Смена не открыта - операция невозможна")
+            amount = Decimal(str(task["cashSum"]))
+            self.cash += amount if kind == "cashIn" else -amount
+            return _ready(None)
+        if kind in ("reportX", "continuePrint", "openCashDrawer"):
+            return _ready(None)
+        return _error(1, f"unknown task type {kind!r}")
+
+    def _receipt(self, task: dict[str, Any]) -> dict[str, Any]:
+        if not self.shift_open:
+            return _error(157, "Смена не открыта - операция невозможна")
+        total = Decimal("0.00")
+        for item in task.get("items", []):
+            if item.get("type") != "position":
+                continue
+            price, quantity = Decimal(str(item["price"])), Decimal(str(item["quantity"]))
+            amount = Decimal(str(item["amount"]))
+            discount = Decimal(str(item.get("infoDiscountAmount", "0")))
+            exact = (price * quantity).quantize(_KOPECK, rounding=ROUND_HALF_UP)
+            # The device's rule: the line sum agrees with price x quantity within 1 kopeck.
+            if abs(exact - discount - amount) > _KOPECK:
+                return _error(
+                    33, f"Сумма позиции {amount} не равна цене на количество ({exact - discount})"
+                )
+            total += amount
+        paid = sum((Decimal(str(p["sum"])) for p in task.get("payments", [])), Decimal("0.00"))
+        if paid < total:
+            return _error(44, "Сумма оплаты меньше итога чека")
+        doc = self._register(3, total=str(total), calculationType=_RECEIPTS[task["type"]])
+        return _ready({"fiscalParams": doc})
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def _send(self, status: int, body: Any = None) -> None:
+                raw = dumps_exact(body).encode() if body is not None else b""
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_POST(self) -> None:
+                if self.path.rstrip("/") != "/api/v2/requests":
+                    self._send(404)
+                    return
+                size = int(self.headers.get("Content-Length", 0))
+                try:
+                    body = json.loads(self.rfile.read(size), parse_float=Decimal)
+                    task_id = str(body["uuid"])
+                    request = body["request"]
+                except (ValueError, KeyError, TypeError):
+                    self._send(400, {"error": "bad request"})
+                    return
+                tasks = request if isinstance(request, list) else [request]
+                with fake._lock:
+                    fake.posts += 1
+                    if task_id in fake.tasks:
+                        self._send(409, {"error": f"task {task_id} exists"})
+                        return
+                    fake.tasks[task_id] = {"tasks": tasks, "polls": 0, "results": None}
+                    drop = fake.drop_next_post_response
+                    fake.drop_next_post_response = False
+                if drop:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                self._send(201, {"uuid": task_id})
+
+            def do_GET(self) -> None:
+                prefix = "/api/v2/requests/"
+                if not self.path.startswith(prefix):
+                    self._send(404)
+                    return
+                task_id = self.path[len(prefix) :]
+                with fake._lock:
+                    entry = fake.tasks.get(task_id)
+                    if entry is None:
+                        self._send(404, {"error": "not found"})
+                        return
+                    entry["polls"] += 1
+                    if entry["results"] is None:
+                        if (
+                            fake.stay_pending
+                            or fake.blocked
+                            or entry["polls"] <= fake.pending_polls
+                        ):
+                            status = "blocked" if fake.blocked else "wait"
+                            pending = [
+                                {
+                                    "status": status,
+                                    "errorCode": 0,
+                                    "errorDescription": "",
+                                    "result": None,
+                                }
+                                for _ in entry["tasks"]
+                            ]
+                            self._send(200, {"results": pending})
+                            return
+                        entry["results"] = [fake._execute(task) for task in entry["tasks"]]
+                    self._send(200, {"results": entry["results"]})
+
+        return Handler
+
+
+def _ready(result: Any) -> dict[str, Any]:
+    return {"status": "ready", "errorCode": 0, "errorDescription": "", "result": result}
+
+
+def _error(code: int, description: str) -> dict[str, Any]:
+    return {"status": "error", "errorCode": code, "errorDescription": description, "result": None}

@@ -1,0 +1,354 @@
+"""Fiscal receipts (кассовый чек) as a fiscal register takes them, and the exactly-once journal.
+
+A :class:`Receipt` holds lines (name, quantity, price, VAT rate, line
+discount), payments by type and an optional receipt-level discount. Before
+anything goes to a device, the receipt-level discount is spread into the lines
+by largest remainder, so that every line sum the device sees agrees with
+price × quantity within its ±1 kopeck rule and the lines add up to the total
+exactly (hazard H5). Money and quantities stay :class:`~decimal.Decimal`; floats
+are refused.
+
+>>> receipt = Receipt(
+...     "r-1",
+...     ReceiptKind.SALE,
+...     lines=(
+...         ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
+...         ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.VAT10),
+...     ),
+...     payments=(Payment(PaymentType.CASH, Decimal("500")),),
+...     discount=Decimal("10.00"),
+... )
+>>> [str(line.gross) for line in receipt.fiscal_lines()]
+['91.00', '312.27']
+>>> [str(line.discount) for line in receipt.fiscal_lines()]
+['2.26', '7.74']
+>>> receipt.total, receipt.change
+(Decimal('393.27'), Decimal('106.73'))
+
+The journal (:class:`FiscalJournal`) is the port that makes a receipt
+fiscal exactly once: the driver records the receipt before it opens it on the
+device and the expected fiscal document number before it sends "close"; after
+an error or a restart it compares the journal with the fiscal storage.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Protocol
+
+import attrs
+
+from salescore.errors import InvalidAmountError, InvalidInputError
+from salescore.money import allocate_units
+from salescore.money._context import decimal_context
+
+__all__ = [
+    "FiscalDocumentInfo",
+    "FiscalJournal",
+    "FiscalResult",
+    "FiscalStatus",
+    "JournalEntry",
+    "JournalState",
+    "Payment",
+    "PaymentType",
+    "Receipt",
+    "ReceiptKind",
+    "ReceiptLine",
+    "ShiftReport",
+    "ShiftState",
+    "VatRate",
+]
+
+_KOPECK = Decimal("0.01")
+_GRAM = Decimal("0.001")
+
+
+class ReceiptKind(enum.IntEnum):
+    """Receipt kind (признак расчёта), numbered as Shtrih's open-receipt command."""
+
+    SALE = 0
+    """Приход."""
+    BUY = 1
+    """Расход."""
+    SALE_RETURN = 2
+    """Возврат прихода."""
+    BUY_RETURN = 3
+    """Возврат расхода."""
+
+
+class VatRate(enum.Enum):
+    """VAT rate of a line (ставка НДС), named as ATOL's JSON task API names them."""
+
+    VAT20 = "vat20"
+    VAT10 = "vat10"
+    VAT0 = "vat0"
+    NONE = "none"
+    VAT120 = "vat120"
+    VAT110 = "vat110"
+
+
+class PaymentType(enum.Enum):
+    """Payment type (вид оплаты)."""
+
+    CASH = "cash"
+    ELECTRONIC = "electronically"
+    PREPAID = "prepaid"
+    CREDIT = "credit"
+
+
+class ShiftState(enum.IntEnum):
+    """Shift state, numbered as 1C's driver interface numbers it."""
+
+    CLOSED = 1
+    OPEN = 2
+    EXPIRED = 3
+    """Open for more than 24 hours: only a Z report (close shift) is possible."""
+
+
+def _require_decimal(value: object, what: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidAmountError(
+            f"{what} must be a finite Decimal, got {type(value).__name__} {value!r}; "
+            "floats are refused so that no kopeck is lost",
+            value=value,
+        )
+    return value
+
+
+def _money(value: Decimal, what: str) -> Decimal:
+    value = _require_decimal(value, what)
+    if value != value.quantize(_KOPECK, rounding=ROUND_HALF_UP):
+        raise InvalidAmountError(
+            f"{what} {value} must be a whole number of kopecks (round it to 0.01 first)",
+            value=value,
+        )
+    return value
+
+
+@attrs.frozen
+class ReceiptLine:
+    """One line: ``quantity`` (up to 3 decimals) × ``price`` (kopecks), less ``discount``.
+
+    Raises:
+        InvalidAmountError: for floats, more decimals than the device takes,
+            a quantity that is not positive, a negative price, or a discount
+            above the line's sum.
+    """
+
+    name: str
+    quantity: Decimal
+    price: Decimal
+    vat: VatRate = VatRate.VAT20
+    discount: Decimal = Decimal("0.00")
+    department: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        _require_decimal(self.quantity, f"line {self.name!r}: quantity")
+        if self.quantity <= 0 or self.quantity != self.quantity.quantize(_GRAM):
+            raise InvalidAmountError(
+                f"line {self.name!r}: quantity {self.quantity} must be positive with at "
+                "most 3 decimals",
+                value=self.quantity,
+            )
+        _money(self.price, f"line {self.name!r}: price")
+        _money(self.discount, f"line {self.name!r}: discount")
+        if self.price < 0 or self.discount < 0:
+            raise InvalidAmountError(
+                f"line {self.name!r}: price and discount cannot be negative", value=self.price
+            )
+        if self.discount > self.gross:
+            raise InvalidAmountError(
+                f"line {self.name!r}: discount {self.discount} exceeds the line sum {self.gross}",
+                value=self.discount,
+            )
+
+    @property
+    def gross(self) -> Decimal:
+        """Price × quantity rounded half up to the kopeck, as the device computes it."""
+        with localcontext(decimal_context()):
+            return (self.price * self.quantity).quantize(_KOPECK, rounding=ROUND_HALF_UP)
+
+    @property
+    def amount(self) -> Decimal:
+        """The line's sum after its discount."""
+        return self.gross - self.discount
+
+
+@attrs.frozen
+class Payment:
+    """A payment of ``amount`` by ``type``."""
+
+    type: PaymentType
+    amount: Decimal
+
+    def __attrs_post_init__(self) -> None:
+        _money(self.amount, f"{self.type.value} payment")
+        if self.amount <= 0:
+            raise InvalidAmountError(
+                f"{self.type.value} payment must be positive, got {self.amount}",
+                value=self.amount,
+            )
+
+
+@attrs.frozen
+class Receipt:
+    """A receipt to make fiscal, identified by ``receipt_id`` (the idempotency key).
+
+    ``discount`` is a receipt-level discount, spread into the lines by
+    :meth:`fiscal_lines`. Payments must cover the total; only cash may exceed
+    it (the excess is change).
+    """
+
+    receipt_id: str
+    kind: ReceiptKind
+    lines: tuple[ReceiptLine, ...]
+    payments: tuple[Payment, ...]
+    discount: Decimal = Decimal("0.00")
+    cashier: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        where = f"receipt {self.receipt_id!r}"
+        if not self.receipt_id:
+            raise InvalidInputError("a receipt needs a receipt_id (its idempotency key)")
+        if not self.lines:
+            raise InvalidInputError(f"{where} has no lines")
+        _money(self.discount, f"{where}: discount")
+        net = sum((line.amount for line in self.lines), Decimal("0.00"))
+        if not Decimal(0) <= self.discount <= net:
+            raise InvalidAmountError(
+                f"{where}: discount {self.discount} must be between 0 and the lines' sum {net}",
+                value=self.discount,
+            )
+        paid = sum((p.amount for p in self.payments), Decimal("0.00"))
+        cashless = sum(
+            (p.amount for p in self.payments if p.type is not PaymentType.CASH), Decimal("0.00")
+        )
+        if paid < self.total:
+            raise InvalidAmountError(
+                f"{where}: payments {paid} are less than the total {self.total}", value=paid
+            )
+        if cashless > self.total:
+            raise InvalidAmountError(
+                f"{where}: non-cash payments {cashless} exceed the total {self.total}; "
+                "only cash can give change",
+                value=cashless,
+            )
+
+    def fiscal_lines(self) -> tuple[ReceiptLine, ...]:
+        """Lines with the receipt discount spread in (largest remainder, by line sum)."""
+        if not self.discount:
+            return self.lines
+        weights = [int(line.amount / _KOPECK) for line in self.lines]
+        shares = allocate_units(int(self.discount / _KOPECK), weights)
+        return tuple(
+            attrs.evolve(line, discount=line.discount + Decimal(share).scaleb(-2))
+            for line, share in zip(self.lines, shares, strict=True)
+        )
+
+    @property
+    def total(self) -> Decimal:
+        """The sum to pay: lines after their discounts and the receipt discount."""
+        return sum((line.amount for line in self.lines), Decimal("0.00")) - self.discount
+
+    @property
+    def change(self) -> Decimal:
+        """Cash to give back."""
+        return sum((p.amount for p in self.payments), Decimal("0.00")) - self.total
+
+    def payment_sum(self, payment_type: PaymentType) -> Decimal:
+        """The total paid by one payment type."""
+        return sum((p.amount for p in self.payments if p.type is payment_type), Decimal("0.00"))
+
+
+@attrs.frozen
+class FiscalStatus:
+    """What the device says about itself (1C ``GetCurrentStatus``)."""
+
+    shift_state: ShiftState
+    shift_number: int
+    receipt_open: bool
+    last_document: int
+    paper_out: bool
+    waiting_continue_print: bool
+    mode: int = 0
+    submode: int = 0
+
+
+@attrs.frozen
+class ShiftReport:
+    """Result of opening or closing a shift: the shift and its fiscal document number."""
+
+    shift_number: int
+    document_number: int
+
+
+@attrs.frozen
+class FiscalResult:
+    """A receipt made fiscal: its fiscal document number (ФД) and fiscal sign (ФП).
+
+    ``repeated`` is true when the receipt had already been made fiscal earlier
+    (found in the journal or the fiscal storage) and nothing was printed now.
+    """
+
+    receipt_id: str
+    document_number: int
+    fiscal_sign: int
+    total: Decimal
+    change: Decimal
+    repeated: bool = False
+
+
+@attrs.frozen
+class FiscalDocumentInfo:
+    """A fiscal document read back from the fiscal storage by its number."""
+
+    number: int
+    document_type: int
+    """3 receipt, 2 shift opening, 5 shift closing (FFD document types)."""
+    fiscal_sign: int
+    calculation_type: int = 0
+    total: Decimal | None = None
+
+
+class JournalState(enum.Enum):
+    """Where a receipt stands on its way to the fiscal storage."""
+
+    STARTED = "started"
+    """Being built on the device; "close" not sent yet: cancelling is allowed."""
+    CLOSING = "closing"
+    """"Close" is about to be or was sent: the fiscal storage decides."""
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@attrs.frozen
+class JournalEntry:
+    """The journal's record of one receipt."""
+
+    receipt_id: str
+    state: JournalState
+    total: Decimal
+    expected_document: int | None = None
+    document_number: int | None = None
+    fiscal_sign: int | None = None
+    change: Decimal = Decimal("0.00")
+    task_id: str | None = None
+    """For task-based devices (ATOL): the task uuid, the idempotency key of the request."""
+
+
+class FiscalJournal(Protocol):
+    """Durable record of receipts in flight; a write must be durable when it returns."""
+
+    def get(self, receipt_id: str) -> JournalEntry | None:
+        """The entry for ``receipt_id``, or ``None``."""
+        ...
+
+    def record(self, entry: JournalEntry) -> None:
+        """Insert or replace the entry for ``entry.receipt_id``."""
+        ...
+
+    def unfinished(self) -> Sequence[JournalEntry]:
+        """Entries still ``STARTED`` or ``CLOSING``, oldest first."""
+        ...

@@ -1,0 +1,810 @@
+"""Shtrih-M protocol v1 (the classic "Протокол ФР"): frames, commands and replies, sans I/O.
+
+A frame is ``STX LEN PAYLOAD LRC``. ``LEN`` counts the payload (the command
+code, one byte or two starting with ``0xFF``, and its data); ``LRC`` is the XOR
+of ``LEN`` and the payload. A reply's payload is the command code, an error
+byte and, only when the error byte is zero, the reply data. Integers are
+little-endian; money is in kopecks in 5 bytes, quantities in thousandths in
+5 bytes; text is cp1251, padded with NUL to the print width.
+
+Nothing here reads or writes a port: the link layer
+(:mod:`salescore.hardware.shtrih.link`) and the simulator move the bytes.
+
+>>> frame = encode_frame(ShortStatus(password=1).encode())
+>>> frame.hex(" ")
+'02 05 10 01 00 00 00 14'
+>>> parser = FrameParser()
+>>> parser.feed(frame)
+>>> payload = parser.next_event()
+>>> decode_command(payload)
+ShortStatus(password=1)
+>>> to_kopecks(Decimal("45.50")), to_thousandths(Decimal("0.250"))
+(4550, 250)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import reduce
+from typing import Any, ClassVar, Final, TypeVar
+
+import attrs
+
+from salescore.errors import InvalidAmountError, ProtocolError
+
+__all__ = [
+    "ACK",
+    "COMMANDS",
+    "ENQ",
+    "ITEM_COMMANDS",
+    "NAK",
+    "REPLIES",
+    "STX",
+    "TEXT_WIDTH",
+    "Buy",
+    "BuyReturn",
+    "CancelReceipt",
+    "CashIn",
+    "CashOut",
+    "CashReply",
+    "CloseReceipt",
+    "CloseReceiptReply",
+    "Command",
+    "ContinuePrint",
+    "DeviceType",
+    "DeviceTypeReply",
+    "Discount",
+    "EmptyReply",
+    "FnDocumentReply",
+    "FnFindDocument",
+    "FnShiftParams",
+    "FnShiftParamsReply",
+    "FnStatus",
+    "FnStatusReply",
+    "FrameParser",
+    "ItemOperation",
+    "OpenDrawer",
+    "OpenReceipt",
+    "OpenShift",
+    "OperatorReply",
+    "Reply",
+    "Sale",
+    "SaleReturn",
+    "ShortStatus",
+    "ShortStatusReply",
+    "XReport",
+    "ZReport",
+    "decode_command",
+    "decode_reply",
+    "encode_frame",
+    "encode_reply",
+    "from_kopecks",
+    "from_thousandths",
+    "lrc",
+    "receipt_document_data",
+    "split_code",
+    "to_kopecks",
+    "to_thousandths",
+]
+
+STX: Final = 0x02
+ENQ: Final = 0x05
+ACK: Final = 0x06
+NAK: Final = 0x15
+
+TEXT_WIDTH: Final = 40
+"""Bytes sent for a text field: pyshtrih and the vendor document pad to 40."""
+
+_HUNDRED = Decimal(100)
+_THOUSAND = Decimal(1000)
+_FIVE_BYTES = 256**5
+
+
+# --- values on the wire --------------------------------------------------------------------
+
+
+def _scaled(value: Decimal, scale: Decimal, what: str) -> int:
+    if not isinstance(value, Decimal):
+        raise InvalidAmountError(
+            f"{what} must be a Decimal, got {type(value).__name__} {value!r}; "
+            "floats are refused so that no kopeck is lost",
+            value=value,
+        )
+    scaled = value * scale
+    if scaled != scaled.to_integral_value():
+        raise InvalidAmountError(
+            f"{what} {value} has more decimals than the device takes; round it first "
+            "(money to 0.01, quantity to 0.001)",
+            value=value,
+        )
+    result = int(scaled)
+    if not 0 <= result < _FIVE_BYTES:
+        raise InvalidAmountError(f"{what} {value} is outside the device's range", value=value)
+    return result
+
+
+def to_kopecks(amount: Decimal) -> int:
+    """Money in rubles (exactly 2 decimals or fewer) as integer kopecks, without float."""
+    return _scaled(amount, _HUNDRED, "amount")
+
+
+def to_thousandths(quantity: Decimal) -> int:
+    """A quantity (exactly 3 decimals or fewer) as integer thousandths, without float."""
+    return _scaled(quantity, _THOUSAND, "quantity")
+
+
+def from_kopecks(kopecks: int) -> Decimal:
+    """Integer kopecks as a Decimal amount with 2 decimals."""
+    return Decimal(kopecks).scaleb(-2)
+
+
+def from_thousandths(thousandths: int) -> Decimal:
+    """Integer thousandths as a Decimal quantity with 3 decimals."""
+    return Decimal(thousandths).scaleb(-3)
+
+
+def lrc(data: bytes) -> int:
+    """XOR of every byte: the checksum of LEN and payload."""
+    return reduce(lambda acc, byte: acc ^ byte, data, 0)
+
+
+def encode_frame(payload: bytes) -> bytes:
+    """Wrap a payload as ``STX LEN payload LRC``."""
+    if not 1 <= len(payload) <= 255:
+        raise ProtocolError(f"a Shtrih-M v1 payload is 1..255 bytes, got {len(payload)}")
+    body = bytes([len(payload)]) + payload
+    return bytes([STX]) + body + bytes([lrc(body)])
+
+
+def split_code(payload: bytes) -> tuple[int, bytes]:
+    """The command code (``0xFFnn`` for two-byte codes) and the rest of the payload."""
+    if not payload:
+        raise ProtocolError("empty payload: no command code")
+    if payload[0] == 0xFF:
+        if len(payload) < 2:
+            raise ProtocolError("a two-byte command code was cut after 0xFF")
+        return 0xFF00 | payload[1], payload[2:]
+    return payload[0], payload[1:]
+
+
+def _code_bytes(code: int) -> bytes:
+    return code.to_bytes(2, "big") if code > 0xFF else bytes([code])
+
+
+class FrameParser:
+    """Incremental reader of the byte stream from either side.
+
+    ``feed`` bytes as they arrive; ``next_event`` returns, in order, a control
+    byte (``ACK``, ``NAK``, ``ENQ`` as an ``int``), a frame payload
+    (``bytes``), a :class:`ProtocolError` for a frame whose LRC is wrong (its
+    bytes are consumed), or ``None`` when more bytes are needed. Bytes that are
+    neither STX nor a control byte (line noise, ``0xFF``) are skipped.
+
+    >>> parser = FrameParser()
+    >>> parser.feed(bytes([0xFF, ACK, STX, 0x01]))
+    >>> parser.next_event(), parser.next_event(), parser.partial
+    (6, None, True)
+    >>> parser.feed(bytes([0x10, 0x11]))
+    >>> parser.next_event()
+    b'\\x10'
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        """Add received bytes."""
+        self._buffer += data
+
+    @property
+    def partial(self) -> bool:
+        """Whether a frame has started but is not complete yet."""
+        return bool(self._buffer) and self._buffer[0] == STX
+
+    def clear(self) -> None:
+        """Forget buffered bytes (a truncated frame after a byte timeout)."""
+        self._buffer.clear()
+
+    def next_event(self) -> int | bytes | ProtocolError | None:
+        """The next complete event, or ``None``."""
+        buffer = self._buffer
+        while buffer and buffer[0] not in (STX, ACK, NAK, ENQ):
+            del buffer[0]
+        if not buffer:
+            return None
+        if buffer[0] != STX:
+            control = buffer[0]
+            del buffer[0]
+            return control
+        if len(buffer) < 2:
+            return None
+        size = buffer[1]
+        end = 2 + size + 1
+        if len(buffer) < end:
+            return None
+        body = bytes(buffer[1 : end - 1])
+        checksum = buffer[end - 1]
+        del buffer[:end]
+        if size == 0:
+            return ProtocolError("a frame with LEN 0 carries no command")
+        if lrc(body) != checksum:
+            return ProtocolError(
+                f"frame checksum mismatch: got 0x{checksum:02X}, computed 0x{lrc(body):02X}"
+            )
+        return body[1:]
+
+
+# --- field codec ---------------------------------------------------------------------------
+
+_INT_SIZES: Final = {"u1": 1, "u2": 2, "u4": 4, "u5": 5, "s2": 2}
+
+
+def _encode_field(kind: str, value: Any, text_width: int) -> bytes:
+    if kind in _INT_SIZES:
+        size = _INT_SIZES[kind]
+        signed = kind.startswith("s")
+        try:
+            return int(value).to_bytes(size, "little", signed=signed)
+        except OverflowError as exc:
+            raise ProtocolError(f"{value} does not fit a {kind} field") from exc
+    if kind == "taxes":
+        return bytes(value)
+    if kind == "text":
+        encoded = str(value).encode("cp1251", errors="replace")[:text_width]
+        return encoded.ljust(text_width, b"\x00")
+    if kind.startswith("raw"):
+        size = int(kind[3:]) if kind != "raw" else len(value)
+        data = bytes(value)
+        if len(data) != size:
+            raise ProtocolError(f"field of {size} bytes got {len(data)}")
+        return data
+    raise AssertionError(kind)  # pragma: no cover - layouts are static
+
+
+def _decode_field(kind: str, data: bytes, offset: int) -> tuple[Any, int]:
+    if kind in _INT_SIZES:
+        size = _INT_SIZES[kind]
+        chunk = data[offset : offset + size]
+        if len(chunk) != size:
+            raise ProtocolError(f"data ended inside a {kind} field at byte {offset}")
+        return int.from_bytes(chunk, "little", signed=kind.startswith("s")), offset + size
+    if kind == "taxes":
+        chunk = data[offset : offset + 4]
+        if len(chunk) != 4:
+            raise ProtocolError(f"data ended inside the tax groups at byte {offset}")
+        return tuple(chunk), offset + 4
+    if kind == "text":
+        return data[offset:].rstrip(b"\x00").decode("cp1251", errors="replace"), len(data)
+    if kind == "raw":
+        return bytes(data[offset:]), len(data)
+    size = int(kind[3:])
+    chunk = data[offset : offset + size]
+    if len(chunk) != size:
+        raise ProtocolError(f"data ended inside a {size}-byte field at byte {offset}")
+    return bytes(chunk), offset + size
+
+
+_M = TypeVar("_M", bound="_Message")
+
+
+class _Message:
+    """A fixed layout of fields; subclasses are attrs classes listing ``layout``."""
+
+    code: ClassVar[int]
+    layout: ClassVar[tuple[tuple[str, str], ...]]
+
+    def data(self, text_width: int = TEXT_WIDTH) -> bytes:
+        """The fields as bytes, without the command code."""
+        return b"".join(
+            _encode_field(kind, getattr(self, name), text_width) for name, kind in self.layout
+        )
+
+    @classmethod
+    def from_data(cls: type[_M], data: bytes) -> _M:
+        """Decode the fields; :class:`ProtocolError` if the data is short or long."""
+        values: dict[str, Any] = {}
+        offset = 0
+        for name, kind in cls.layout:
+            values[name], offset = _decode_field(kind, data, offset)
+        if offset != len(data):
+            raise ProtocolError(
+                f"0x{cls.code:02X} {cls.__name__}: {len(data) - offset} unexpected trailing bytes"
+            )
+        return cls(**values)
+
+
+class Command(_Message):
+    """A request from the host. ``encode()`` gives the frame payload."""
+
+    def encode(self, text_width: int = TEXT_WIDTH) -> bytes:
+        """Command code followed by the data."""
+        return _code_bytes(self.code) + self.data(text_width)
+
+
+class Reply(_Message):
+    """Data of a successful reply (after the error byte)."""
+
+
+_PW = ("password", "u4")
+
+
+@attrs.frozen
+class ShortStatus(Command):
+    """0x10: mode, submode, flags and operations in the open receipt."""
+
+    code: ClassVar[int] = 0x10
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class DeviceType(Command):
+    """0xFC: device type and model (no password)."""
+
+    code: ClassVar[int] = 0xFC
+    layout: ClassVar = ()
+
+
+@attrs.frozen
+class OpenShift(Command):
+    """0xE0: open a shift (the FN registers a shift-opening report)."""
+
+    code: ClassVar[int] = 0xE0
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class OpenReceipt(Command):
+    """0x8D: open a receipt of ``kind`` 0 sale, 1 buy, 2 sale return, 3 buy return."""
+
+    code: ClassVar[int] = 0x8D
+    layout: ClassVar = (_PW, ("kind", "u1"))
+    password: int
+    kind: int
+
+
+@attrs.frozen
+class ItemOperation(Command):
+    """One receipt line; the subclass fixes the operation (sale, buy, return).
+
+    ``quantity`` is in thousandths, ``price`` in kopecks, ``taxes`` the four
+    tax-group numbers (0 none, 1..4 a group of the device's tax table).
+    """
+
+    code: ClassVar[int] = 0
+    layout: ClassVar = (
+        _PW,
+        ("quantity", "u5"),
+        ("price", "u5"),
+        ("department", "u1"),
+        ("taxes", "taxes"),
+        ("text", "text"),
+    )
+    password: int
+    quantity: int
+    price: int
+    department: int
+    taxes: tuple[int, ...]
+    text: str
+
+
+@attrs.frozen
+class Sale(ItemOperation):
+    """0x80: a sale line."""
+
+    code: ClassVar[int] = 0x80
+
+
+@attrs.frozen
+class Buy(ItemOperation):
+    """0x81: a buy line."""
+
+    code: ClassVar[int] = 0x81
+
+
+@attrs.frozen
+class SaleReturn(ItemOperation):
+    """0x82: a sale-return line."""
+
+    code: ClassVar[int] = 0x82
+
+
+@attrs.frozen
+class BuyReturn(ItemOperation):
+    """0x83: a buy-return line."""
+
+    code: ClassVar[int] = 0x83
+
+
+ITEM_COMMANDS: Final[dict[int, type[ItemOperation]]] = {
+    0: Sale,
+    1: Buy,
+    2: SaleReturn,
+    3: BuyReturn,
+}
+"""The line command for each receipt kind of 0x8D."""
+
+
+@attrs.frozen
+class Discount(Command):
+    """0x86: a discount of ``amount`` kopecks on the line just registered."""
+
+    code: ClassVar[int] = 0x86
+    layout: ClassVar = (_PW, ("amount", "u5"), ("taxes", "taxes"), ("text", "text"))
+    password: int
+    amount: int
+    taxes: tuple[int, ...]
+    text: str
+
+
+@attrs.frozen
+class CloseReceipt(Command):
+    """0x85: close the receipt with up to four payment sums (kopecks).
+
+    ``discount`` is a receipt discount in hundredths of a percent (kept at 0:
+    salescore spreads discounts into the lines, see hazard H5).
+    """
+
+    code: ClassVar[int] = 0x85
+    layout: ClassVar = (
+        _PW,
+        ("cash", "u5"),
+        ("payment2", "u5"),
+        ("payment3", "u5"),
+        ("payment4", "u5"),
+        ("discount", "s2"),
+        ("taxes", "taxes"),
+        ("text", "text"),
+    )
+    password: int
+    cash: int
+    payment2: int
+    payment3: int
+    payment4: int
+    discount: int
+    taxes: tuple[int, ...]
+    text: str
+
+
+@attrs.frozen
+class CancelReceipt(Command):
+    """0x88: annul the open receipt (impossible once it was closed)."""
+
+    code: ClassVar[int] = 0x88
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class XReport(Command):
+    """0x40: daily report without closing the shift."""
+
+    code: ClassVar[int] = 0x40
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class ZReport(Command):
+    """0x41: daily report closing the shift."""
+
+    code: ClassVar[int] = 0x41
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class CashIn(Command):
+    """0x50: cash put into the drawer (внесение), kopecks."""
+
+    code: ClassVar[int] = 0x50
+    layout: ClassVar = (_PW, ("amount", "u5"))
+    password: int
+    amount: int
+
+
+@attrs.frozen
+class CashOut(Command):
+    """0x51: cash taken from the drawer (выплата), kopecks."""
+
+    code: ClassVar[int] = 0x51
+    layout: ClassVar = (_PW, ("amount", "u5"))
+    password: int
+    amount: int
+
+
+@attrs.frozen
+class ContinuePrint(Command):
+    """0xB0: continue printing after paper was loaded (submode 3)."""
+
+    code: ClassVar[int] = 0xB0
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class OpenDrawer(Command):
+    """0x28: pulse the cash drawer ``drawer`` (0 or 1)."""
+
+    code: ClassVar[int] = 0x28
+    layout: ClassVar = (_PW, ("drawer", "u1"))
+    password: int
+    drawer: int
+
+
+@attrs.frozen
+class FnStatus(Command):
+    """0xFF01: fiscal storage (ФН) status with the last fiscal document number."""
+
+    code: ClassVar[int] = 0xFF01
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class FnFindDocument(Command):
+    """0xFF0A: find a fiscal document in the FN by its number."""
+
+    code: ClassVar[int] = 0xFF0A
+    layout: ClassVar = (_PW, ("number", "u4"))
+    password: int
+    number: int
+
+
+@attrs.frozen
+class FnShiftParams(Command):
+    """0xFF40: the current shift as the FN sees it (open?, number, receipt number)."""
+
+    code: ClassVar[int] = 0xFF40
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+COMMANDS: Final[dict[int, type[Command]]] = {
+    cls.code: cls
+    for cls in (
+        ShortStatus,
+        DeviceType,
+        OpenShift,
+        OpenReceipt,
+        Discount,
+        CloseReceipt,
+        CancelReceipt,
+        XReport,
+        ZReport,
+        CashIn,
+        CashOut,
+        ContinuePrint,
+        OpenDrawer,
+        FnStatus,
+        FnFindDocument,
+        FnShiftParams,
+        Sale,
+        Buy,
+        SaleReturn,
+        BuyReturn,
+    )
+}
+
+
+def decode_command(payload: bytes) -> Command:
+    """A command from a frame payload (the simulator's side)."""
+    code, data = split_code(payload)
+    cls = COMMANDS.get(code)
+    if cls is None:
+        raise ProtocolError(f"unknown Shtrih-M command 0x{code:02X}", command=code)
+    return cls.from_data(data)
+
+
+# --- replies -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class OperatorReply(Reply):
+    """The reply of most commands: the operator's number (1..30)."""
+
+    code: ClassVar[int] = 0
+    layout: ClassVar = (("operator", "u1"),)
+    operator: int
+
+
+@attrs.frozen
+class EmptyReply(Reply):
+    """A reply with no data after the error byte (0xE0 on some models, 0xFF41...)."""
+
+    code: ClassVar[int] = 0
+    layout: ClassVar = ()
+
+
+@attrs.frozen
+class ShortStatusReply(Reply):
+    """Reply to 0x10. ``mode`` is the full mode byte (low nibble mode, high nibble status)."""
+
+    code: ClassVar[int] = 0x10
+    layout: ClassVar = (
+        ("operator", "u1"),
+        ("flags", "u2"),
+        ("mode", "u1"),
+        ("submode", "u1"),
+        ("operations_low", "u1"),
+        ("battery", "u1"),
+        ("power", "u1"),
+        ("fp_error", "u1"),
+        ("eklz_error", "u1"),
+        ("operations_high", "u1"),
+        ("reserved", "raw3"),
+    )
+    operator: int
+    flags: int
+    mode: int
+    submode: int
+    operations_low: int
+    battery: int = 0
+    power: int = 0
+    fp_error: int = 0
+    eklz_error: int = 0
+    operations_high: int = 0
+    reserved: bytes = b"\x00\x00\x00"
+
+    @property
+    def mode_number(self) -> int:
+        """The mode proper (2 shift open, 3 shift expired, 4 closed, 8 document open)."""
+        return self.mode & 0x0F
+
+    @property
+    def operations(self) -> int:
+        """Operations in the open receipt."""
+        return self.operations_low | (self.operations_high << 8)
+
+
+@attrs.frozen
+class DeviceTypeReply(Reply):
+    """Reply to 0xFC: device type, protocol version, model number and name."""
+
+    code: ClassVar[int] = 0xFC
+    layout: ClassVar = (
+        ("device_type", "u1"),
+        ("subtype", "u1"),
+        ("protocol", "u1"),
+        ("subprotocol", "u1"),
+        ("model", "u1"),
+        ("language", "u1"),
+        ("name", "text"),
+    )
+    device_type: int
+    subtype: int
+    protocol: int
+    subprotocol: int
+    model: int
+    language: int
+    name: str
+
+    def data(self, text_width: int = TEXT_WIDTH) -> bytes:
+        """The name is sent at its own length, not padded."""
+        head = bytes(
+            [
+                self.device_type,
+                self.subtype,
+                self.protocol,
+                self.subprotocol,
+                self.model,
+                self.language,
+            ]
+        )
+        return head + self.name.encode("cp1251", errors="replace")
+
+
+@attrs.frozen
+class CloseReceiptReply(Reply):
+    """Reply to 0x85: operator and the change in kopecks."""
+
+    code: ClassVar[int] = 0x85
+    layout: ClassVar = (("operator", "u1"), ("change", "u5"))
+    operator: int
+    change: int
+
+
+@attrs.frozen
+class CashReply(Reply):
+    """Reply to 0x50/0x51: operator and the document's running number."""
+
+    code: ClassVar[int] = 0x50
+    layout: ClassVar = (("operator", "u1"), ("document", "u2"))
+    operator: int
+    document: int
+
+
+@attrs.frozen
+class FnStatusReply(Reply):
+    """Reply to 0xFF01. ``last_document`` is the number of the last fiscal document."""
+
+    code: ClassVar[int] = 0xFF01
+    layout: ClassVar = (
+        ("life_state", "u1"),
+        ("current_document", "u1"),
+        ("document_data", "u1"),
+        ("shift_open", "u1"),
+        ("warnings", "u1"),
+        ("datetime", "raw5"),
+        ("fn_number", "raw16"),
+        ("last_document", "u4"),
+    )
+    life_state: int
+    current_document: int
+    document_data: int
+    shift_open: int
+    warnings: int
+    datetime: bytes
+    fn_number: bytes
+    last_document: int
+
+
+@attrs.frozen
+class FnDocumentReply(Reply):
+    """Reply to 0xFF0A: the document type (3 = receipt), OFD receipt flag and TLV-less data."""
+
+    code: ClassVar[int] = 0xFF0A
+    layout: ClassVar = (("document_type", "u1"), ("ofd_ack", "u1"), ("payload", "raw"))
+    document_type: int
+    ofd_ack: int
+    payload: bytes
+
+
+@attrs.frozen
+class FnShiftParamsReply(Reply):
+    """Reply to 0xFF40: shift open (1) or closed (0), shift number, next receipt number."""
+
+    code: ClassVar[int] = 0xFF40
+    layout: ClassVar = (("shift_open", "u1"), ("shift_number", "u2"), ("receipt_number", "u2"))
+    shift_open: int
+    shift_number: int
+    receipt_number: int
+
+
+REPLIES: Final[dict[int, type[Reply]]] = {
+    0x10: ShortStatusReply,
+    0xFC: DeviceTypeReply,
+    0x85: CloseReceiptReply,
+    0x50: CashReply,
+    0x51: CashReply,
+    0xFF01: FnStatusReply,
+    0xFF0A: FnDocumentReply,
+    0xFF40: FnShiftParamsReply,
+    0xE0: EmptyReply,
+}
+"""Reply layouts by command; any other command answers with :class:`OperatorReply`."""
+
+
+def encode_reply(code: int, error: int = 0, reply: Reply | None = None) -> bytes:
+    """A reply payload: code, error byte and, without an error, the reply data."""
+    head = _code_bytes(code) + bytes([error])
+    if error or reply is None:
+        return head
+    return head + reply.data()
+
+
+def decode_reply(payload: bytes) -> tuple[int, int, Reply | None]:
+    """``(code, error, reply)``; ``reply`` is ``None`` when ``error`` is not zero."""
+    code, rest = split_code(payload)
+    if not rest:
+        raise ProtocolError(f"reply to 0x{code:02X} has no error byte", command=code)
+    error, data = rest[0], rest[1:]
+    if error:
+        return code, error, None
+    cls = REPLIES.get(code, OperatorReply)
+    return code, 0, cls.from_data(data)
+
+
+def receipt_document_data(
+    when: Iterable[int], number: int, fiscal_sign: int, operation: int, total: int
+) -> bytes:
+    """Data of a receipt found by 0xFF0A: date-time (5), FD number, fiscal sign, type, sum."""
+    return (
+        bytes(when)
+        + number.to_bytes(4, "little")
+        + fiscal_sign.to_bytes(4, "little")
+        + bytes([operation])
+        + total.to_bytes(5, "little")
+    )

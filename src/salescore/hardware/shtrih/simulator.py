@@ -1,0 +1,626 @@
+"""A Shtrih-M v1 fiscal register simulator with fault injection.
+
+:class:`ShtrihDevice` is the device's state (shift, open receipt, fiscal
+storage, cash, paper) and its answers to commands, with no I/O.
+:class:`ShtrihSimulator` speaks the link protocol for it over any
+:class:`~salescore.hardware.transport.Transport` (an in-memory pipe, a pty, a
+TCP connection) and injects faults on the wire or in the device.
+
+The simulator keeps what a test needs to check "exactly once":
+:attr:`ShtrihDevice.receipts` lists the receipts registered in the fiscal
+storage, and :attr:`ShtrihDevice.executed` counts every executed command.
+
+>>> from salescore.hardware.shtrih.codec import OpenShift, ShortStatus
+>>> device = ShtrihDevice()
+>>> device.handle(OpenShift(password=1))[0]
+0
+>>> error, status = device.handle(ShortStatus(password=1))
+>>> status.mode_number   # 2: the shift is open and under 24 hours
+2
+"""
+
+from __future__ import annotations
+
+import enum
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+
+from salescore.errors import DeviceError, ProtocolError
+from salescore.hardware.shtrih import codec
+from salescore.hardware.shtrih.codec import ACK, ENQ, NAK, FrameParser
+from salescore.hardware.transport import Transport
+from salescore.hardware.transport import serve_tcp as transport_serve_tcp
+
+__all__ = [
+    "FiscalDocument",
+    "OpenDocument",
+    "ShtrihDevice",
+    "ShtrihFault",
+    "ShtrihSimulator",
+    "serve_tcp",
+]
+
+# Device error codes (vendor table, as transcribed by pyshtrih and shtrihm-fr).
+E_SHIFT_NOT_OPEN: Final = 0x3D
+E_PAYMENT_SHORT: Final = 0x45
+E_NOT_IN_THIS_RECEIPT: Final = 0x49
+E_RECEIPT_OPEN: Final = 0x4A
+E_CASHLESS_OVER_TOTAL: Final = 0x4D
+E_SHIFT_EXPIRED: Final = 0x4E
+E_BUSY: Final = 0x50
+E_NO_CASH: Final = 0x46
+E_RECEIPT_CLOSED: Final = 0x55
+E_CONTINUE_PRINT: Final = 0x58
+E_DISCOUNT_TOO_BIG: Final = 0x5A
+E_NO_PAPER: Final = 0x6B
+E_BAD_MODE: Final = 0x73
+E_FN_NO_DATA: Final = 0x08
+
+FD_SHIFT_OPEN: Final = 2
+FD_RECEIPT: Final = 3
+FD_SHIFT_CLOSE: Final = 5
+
+_PRINTING: Final = frozenset({0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41})
+_PRINTING_ALL: Final = _PRINTING | {0xE0, 0x50, 0x51}
+_CALCULATION_TYPE: Final = {0: 1, 2: 2, 1: 3, 3: 4}
+"""FFD "признак расчёта": sale 1, sale return 2, buy 3, buy return 4, by receipt kind."""
+
+
+class ShtrihFault(enum.Enum):
+    """Faults a test can inject; each fires once unless stated otherwise."""
+
+    DROPPED_ACK = "dropped_ack"
+    """The device executes the command but its ACK is lost."""
+    GARBLED_ACK = "garbled_ack"
+    """The ACK arrives damaged (0x86)."""
+    LATE_ACK = "late_ack"
+    """The ACK comes after the host's control timeout."""
+    CORRUPTED_CHECKSUM = "corrupted_checksum"
+    """The answer frame's LRC is wrong."""
+    TRUNCATED_FRAME = "truncated_frame"
+    """The answer frame stops short."""
+    BYTE_TIMEOUT = "byte_timeout"
+    """The command frame's last byte is lost: the device's byte timeout expires, it NAKs."""
+    LOST_FRAME = "lost_frame"
+    """The command frame is lost on the line: the device never sees it."""
+    NOISE = "noise"
+    """``0xFF`` noise bytes come before the control byte."""
+    LEFTOVER_ANSWER = "leftover_answer"
+    """An unread answer from an earlier session waits at connect."""
+    BUSY = "busy"
+    """The device is still printing: two commands get error 0x50."""
+    PAPER_OUT = "paper_out"
+    """No paper: printing commands get error 0x6B until :meth:`ShtrihDevice.load_paper`."""
+    PAPER_OUT_AFTER_CLOSE = "paper_out_after_close"
+    """Paper ends while the closed receipt prints (submode 2, then 3 once loaded)."""
+    WAIT_CONTINUE_PRINT = "wait_continue_print"
+    """After the receipt closes the device waits for continue-print (submode 3)."""
+    POWER_LOSS_AFTER_CLOSE = "power_loss_after_close"
+    """Power fails after the receipt is in the fiscal storage, before the answer."""
+    SHIFT_EXPIRED = "shift_expired"
+    """The open shift is older than 24 hours (mode 3): only a Z report helps."""
+    NO_REPLY = "no_reply"
+    """The device is silent (switched off); armed ``on`` a command, it executes that
+    command and then falls silent until :attr:`ShtrihSimulator.silent` is cleared."""
+
+
+@attrs.frozen
+class FiscalDocument:
+    """A document in the simulated fiscal storage (ФН)."""
+
+    number: int
+    document_type: int
+    shift: int
+    total: int = 0
+    calculation_type: int = 0
+    fiscal_sign: int = 0
+
+
+@attrs.define
+class OpenDocument:
+    """The receipt being built: kind and line sums in kopecks."""
+
+    kind: int
+    line_sums: list[int] = attrs.Factory(list)
+    discounts: int = 0
+
+    @property
+    def total(self) -> int:
+        """Sum of the lines after discounts."""
+        return sum(self.line_sums) - self.discounts
+
+
+_DATETIME: Final = bytes([26, 11, 23, 12, 0])
+_FN_NUMBER: Final = b"9999078900001234"
+
+
+@attrs.define
+class ShtrihDevice:
+    """The fiscal register's state and command semantics, without any I/O.
+
+    ``handle`` returns ``(error, reply)``: the device's error byte and, when it
+    is zero, the reply data.
+    """
+
+    shift_open: bool = False
+    shift_expired: bool = False
+    shift_number: int = 0
+    receipt_number: int = 0
+    document: OpenDocument | None = None
+    documents: list[FiscalDocument] = attrs.Factory(list)
+    running_number: int = 0
+    cash: int = 0
+    paper: bool = True
+    submode: int = 0
+    busy_left: int = 0
+    drawer_pulses: int = 0
+    continued: int = 0
+    printed: list[str] = attrs.Factory(list)
+    executed: Counter[int] = attrs.Factory(Counter)
+    close_fault: ShtrihFault | None = None
+
+    @property
+    def receipts(self) -> list[FiscalDocument]:
+        """Receipts registered in the fiscal storage."""
+        return [doc for doc in self.documents if doc.document_type == FD_RECEIPT]
+
+    @property
+    def mode(self) -> int:
+        """The mode byte: 8 + kind<<4 with a receipt open, else 2/3/4 by shift."""
+        if self.document is not None:
+            return 8 | (self.document.kind << 4)
+        if not self.shift_open:
+            return 4
+        return 3 if self.shift_expired else 2
+
+    def load_paper(self) -> None:
+        """The operator loads paper; an interrupted document then waits for continue-print."""
+        self.paper = True
+        self.submode = 3 if self.submode == 2 else 0
+
+    def _register(self, document_type: int, total: int = 0, calculation_type: int = 0) -> None:
+        number = len(self.documents) + 1
+        self.documents.append(
+            FiscalDocument(
+                number,
+                document_type,
+                self.shift_number,
+                total,
+                calculation_type,
+                fiscal_sign=(number * 2654435761) % 2**32,
+            )
+        )
+        self.running_number += 1
+
+    def handle(self, command: codec.Command) -> tuple[int, codec.Reply | None]:
+        """Execute one command as the device would."""
+        code = command.code
+        if isinstance(command, codec.ShortStatus):
+            return 0, self._status()
+        if self.busy_left > 0:
+            self.busy_left -= 1
+            return E_BUSY, None
+        if code in _PRINTING_ALL:
+            if not self.paper:
+                return E_NO_PAPER, None
+            if self.submode == 3:
+                return E_CONTINUE_PRINT, None
+        self.executed[code] += 1
+        handler = _HANDLERS.get(type(command))
+        if handler is None:
+            if isinstance(command, codec.ItemOperation):
+                return self._item(command)
+            return E_BAD_MODE, None
+        return handler(self, command)
+
+    def _status(self) -> codec.ShortStatusReply:
+        submode = self.submode
+        if self.busy_left > 0:
+            self.busy_left -= 1
+            submode = 5
+        elif not self.paper and submode == 0:
+            submode = 1
+        operations = len(self.document.line_sums) if self.document else 0
+        return codec.ShortStatusReply(
+            operator=1,
+            flags=0,
+            mode=self.mode,
+            submode=submode,
+            operations_low=operations & 0xFF,
+            operations_high=operations >> 8,
+        )
+
+    def _shift_ready(self) -> int:
+        if not self.shift_open:
+            return E_SHIFT_NOT_OPEN
+        if self.shift_expired:
+            return E_SHIFT_EXPIRED
+        return 0
+
+    def _device_type(self, command: codec.DeviceType) -> tuple[int, codec.Reply | None]:
+        return 0, codec.DeviceTypeReply(0, 0, 1, 0, 250, 0, "ШТРИХ-М-01Ф (симулятор)")
+
+    def _open_shift(self, command: codec.OpenShift) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        if self.shift_open:
+            return E_SHIFT_EXPIRED if self.shift_expired else E_BAD_MODE, None
+        self.shift_open, self.shift_expired = True, False
+        self.shift_number += 1
+        self.receipt_number = 0
+        self._register(FD_SHIFT_OPEN)
+        self.printed.append(f"shift {self.shift_number} opened")
+        return 0, codec.EmptyReply()
+
+    def _open_receipt(self, command: codec.OpenReceipt) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        if error := self._shift_ready():
+            return error, None
+        if command.kind not in codec.ITEM_COMMANDS:
+            return E_BAD_MODE, None
+        self.document = OpenDocument(command.kind)
+        return 0, codec.OperatorReply(1)
+
+    def _item(self, command: codec.ItemOperation) -> tuple[int, codec.Reply | None]:
+        kind = next(k for k, cls in codec.ITEM_COMMANDS.items() if cls.code == command.code)
+        if self.document is None:
+            if error := self._shift_ready():
+                return error, None
+            self.document = OpenDocument(kind)
+        elif self.document.kind != kind:
+            return E_NOT_IN_THIS_RECEIPT, None
+        # The device rounds price × quantity half up to the kopeck (hazard H5).
+        line_sum = (command.price * command.quantity + 500) // 1000
+        self.document.line_sums.append(line_sum)
+        return 0, codec.OperatorReply(1)
+
+    def _discount(self, command: codec.Discount) -> tuple[int, codec.Reply | None]:
+        if self.document is None or not self.document.line_sums:
+            return E_RECEIPT_CLOSED, None
+        if command.amount > self.document.total:
+            return E_DISCOUNT_TOO_BIG, None
+        self.document.discounts += command.amount
+        return 0, codec.OperatorReply(1)
+
+    def _close(self, command: codec.CloseReceipt) -> tuple[int, codec.Reply | None]:
+        document = self.document
+        if document is None:
+            return E_RECEIPT_CLOSED, None
+        total = document.total
+        if command.discount:
+            total -= (total * command.discount + 5000) // 10000
+        cashless = command.payment2 + command.payment3 + command.payment4
+        paid = command.cash + cashless
+        if paid < total:
+            return E_PAYMENT_SHORT, None
+        if cashless > total:
+            return E_CASHLESS_OVER_TOTAL, None
+        change = paid - total
+        self.receipt_number += 1
+        self._register(FD_RECEIPT, total, _CALCULATION_TYPE[document.kind])
+        self.cash += (command.cash - change) * (1 if document.kind in (0, 3) else -1)
+        self.document = None
+        self.printed.append(f"receipt {self.receipt_number}: {total / 100:.2f}")
+        if self.close_fault is ShtrihFault.PAPER_OUT_AFTER_CLOSE:
+            self.paper, self.submode = False, 2
+        elif self.close_fault in (
+            ShtrihFault.WAIT_CONTINUE_PRINT,
+            ShtrihFault.POWER_LOSS_AFTER_CLOSE,
+        ):
+            self.submode = 3
+        self.close_fault = None
+        return 0, codec.CloseReceiptReply(1, change)
+
+    def _cancel(self, command: codec.CancelReceipt) -> tuple[int, codec.Reply | None]:
+        if self.document is None:
+            return E_RECEIPT_CLOSED, None
+        self.document = None
+        self.printed.append("receipt cancelled")
+        return 0, codec.OperatorReply(1)
+
+    def _x_report(self, command: codec.XReport) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        self.running_number += 1
+        self.printed.append(f"X report: shift {self.shift_number}, cash {self.cash / 100:.2f}")
+        return 0, codec.OperatorReply(30)
+
+    def _z_report(self, command: codec.ZReport) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        if not self.shift_open:
+            return E_SHIFT_NOT_OPEN, None
+        self._register(FD_SHIFT_CLOSE)
+        self.printed.append(f"Z report: shift {self.shift_number} closed")
+        self.shift_open = self.shift_expired = False
+        return 0, codec.OperatorReply(30)
+
+    def _cash(self, command: codec.CashIn | codec.CashOut) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        if error := self._shift_ready():
+            return error, None
+        if isinstance(command, codec.CashOut):
+            if command.amount > self.cash:
+                return E_NO_CASH, None
+            self.cash -= command.amount
+        else:
+            self.cash += command.amount
+        self.running_number += 1
+        return 0, codec.CashReply(1, self.running_number)
+
+    def _continue(self, command: codec.ContinuePrint) -> tuple[int, codec.Reply | None]:
+        if not self.paper:
+            return E_NO_PAPER, None
+        if self.submode == 3:
+            self.continued += 1
+        self.submode = 0
+        return 0, codec.OperatorReply(30)
+
+    def _drawer(self, command: codec.OpenDrawer) -> tuple[int, codec.Reply | None]:
+        self.drawer_pulses += 1
+        return 0, codec.OperatorReply(1)
+
+    def _fn_status(self, command: codec.FnStatus) -> tuple[int, codec.Reply | None]:
+        return 0, codec.FnStatusReply(
+            life_state=3,
+            current_document=0,
+            document_data=0,
+            shift_open=int(self.shift_open),
+            warnings=0,
+            datetime=_DATETIME,
+            fn_number=_FN_NUMBER,
+            last_document=len(self.documents),
+        )
+
+    def _fn_find(self, command: codec.FnFindDocument) -> tuple[int, codec.Reply | None]:
+        if not 1 <= command.number <= len(self.documents):
+            return E_FN_NO_DATA, None
+        doc = self.documents[command.number - 1]
+        if doc.document_type == FD_RECEIPT:
+            data = codec.receipt_document_data(
+                _DATETIME, doc.number, doc.fiscal_sign, doc.calculation_type, doc.total
+            )
+        else:
+            data = (
+                _DATETIME
+                + doc.number.to_bytes(4, "little")
+                + doc.fiscal_sign.to_bytes(4, "little")
+                + doc.shift.to_bytes(2, "little")
+            )
+        return 0, codec.FnDocumentReply(doc.document_type, 1, data)
+
+    def _fn_shift(self, command: codec.FnShiftParams) -> tuple[int, codec.Reply | None]:
+        return 0, codec.FnShiftParamsReply(
+            int(self.shift_open), self.shift_number, self.receipt_number + 1
+        )
+
+
+_HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
+    codec.DeviceType: ShtrihDevice._device_type,
+    codec.OpenShift: ShtrihDevice._open_shift,
+    codec.OpenReceipt: ShtrihDevice._open_receipt,
+    codec.Discount: ShtrihDevice._discount,
+    codec.CloseReceipt: ShtrihDevice._close,
+    codec.CancelReceipt: ShtrihDevice._cancel,
+    codec.XReport: ShtrihDevice._x_report,
+    codec.ZReport: ShtrihDevice._z_report,
+    codec.CashIn: ShtrihDevice._cash,
+    codec.CashOut: ShtrihDevice._cash,
+    codec.ContinuePrint: ShtrihDevice._continue,
+    codec.OpenDrawer: ShtrihDevice._drawer,
+    codec.FnStatus: ShtrihDevice._fn_status,
+    codec.FnFindDocument: ShtrihDevice._fn_find,
+    codec.FnShiftParams: ShtrihDevice._fn_shift,
+}
+
+_STATE_FAULTS: Final = frozenset(
+    {
+        ShtrihFault.LEFTOVER_ANSWER,
+        ShtrihFault.PAPER_OUT,
+        ShtrihFault.SHIFT_EXPIRED,
+        ShtrihFault.NO_REPLY,
+        ShtrihFault.BUSY,
+    }
+)
+_CLOSE_FAULTS: Final = frozenset(
+    {
+        ShtrihFault.PAPER_OUT_AFTER_CLOSE,
+        ShtrihFault.WAIT_CONTINUE_PRINT,
+        ShtrihFault.POWER_LOSS_AFTER_CLOSE,
+    }
+)
+
+
+class ShtrihSimulator:
+    """Serves a :class:`ShtrihDevice` over transports, with injected faults.
+
+    Args:
+        device: the state to serve (a fresh device if omitted).
+        byte_timeout: the device's own byte timeout inside an incoming frame.
+        late_ack_delay: how late a :attr:`ShtrihFault.LATE_ACK` comes.
+
+    Use :meth:`inject` to arm a fault, :meth:`start` to serve one transport in
+    a background thread, :meth:`stop` to end it.
+    """
+
+    def __init__(
+        self,
+        device: ShtrihDevice | None = None,
+        *,
+        byte_timeout: float = 0.05,
+        late_ack_delay: float = 0.3,
+    ) -> None:
+        self.device = device or ShtrihDevice()
+        self.byte_timeout = byte_timeout
+        self.late_ack_delay = late_ack_delay
+        self.silent = False
+        self.delays: dict[int, float] = {}
+        """Seconds a command takes before its answer, by code (opening a shift: 20-30 s)."""
+        self.received: list[bytes] = []
+        """Every command payload received, in order (resends included)."""
+        self._armed: dict[ShtrihFault, int | None] = {}
+        self._pending: bytes | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # --- control ---------------------------------------------------------------------------
+
+    def inject(self, fault: ShtrihFault, on: int | None = None) -> None:
+        """Arm ``fault`` for the next command (or the next command with code ``on``)."""
+        with self._lock:
+            device = self.device
+            if fault is ShtrihFault.NO_REPLY and on is None:
+                self.silent = True
+            elif fault is ShtrihFault.PAPER_OUT:
+                device.paper = False
+            elif fault is ShtrihFault.SHIFT_EXPIRED:
+                if not device.shift_open:
+                    device.shift_open = True
+                    device.shift_number += 1
+                    device._register(FD_SHIFT_OPEN)
+                device.shift_expired = True
+            elif fault is ShtrihFault.BUSY:
+                device.busy_left = 2
+            elif fault is ShtrihFault.LEFTOVER_ANSWER:
+                self._pending = codec.encode_frame(codec.encode_reply(0x10, 0, device._status()))
+            elif fault in _CLOSE_FAULTS:
+                self._armed[fault] = 0x85
+            else:
+                self._armed[fault] = on
+
+    def start(self, transport: Transport) -> threading.Thread:
+        """Serve ``transport`` in a daemon thread until :meth:`stop` or the link closes."""
+        thread = threading.Thread(
+            target=self.serve, args=(transport,), name="shtrih-simulator", daemon=True
+        )
+        self._threads.append(thread)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """Stop every serving thread."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=2)
+
+    # --- serving ---------------------------------------------------------------------------
+
+    def serve(self, transport: Transport) -> None:
+        """The device side of the link, until stopped or the transport fails."""
+        parser = FrameParser()
+        last_byte = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                chunk = transport.read(256, 0.01)
+                now = time.monotonic()
+                if chunk:
+                    last_byte = now
+                    if self.silent:
+                        continue
+                    parser.feed(chunk)
+                elif parser.partial and now - last_byte > self.byte_timeout:
+                    parser.clear()
+                    transport.write(bytes([NAK]))
+                    continue
+                while (event := parser.next_event()) is not None:
+                    self._on_event(transport, event)
+        except DeviceError:
+            return
+
+    def _take(self, fault: ShtrihFault, code: int) -> bool:
+        with self._lock:
+            if fault in self._armed and self._armed[fault] in (None, code):
+                del self._armed[fault]
+                return True
+            return False
+
+    def _on_event(self, transport: Transport, event: int | bytes | ProtocolError) -> None:
+        if isinstance(event, ProtocolError):
+            transport.write(bytes([NAK]))
+            return
+        if isinstance(event, int):
+            if event == ENQ:
+                if self._pending is not None:
+                    transport.write(bytes([ACK]) + self._pending)
+                else:
+                    transport.write(bytes([NAK]))
+            elif event == ACK:
+                self._pending = None
+            return  # NAK: the host wants the answer again and will ENQ.
+        self._on_frame(transport, event)
+
+    def _on_frame(self, transport: Transport, payload: bytes) -> None:
+        self.received.append(payload)
+        try:
+            code, _ = codec.split_code(payload)
+        except ProtocolError:
+            transport.write(bytes([NAK]))
+            return
+        if self._take(ShtrihFault.LOST_FRAME, code):
+            self.received.pop()
+            return
+        if self._take(ShtrihFault.NO_REPLY, code):
+            self._execute(payload, code)  # done inside; then the device falls silent
+            self.silent = True
+            return
+        if self._take(ShtrihFault.BYTE_TIMEOUT, code):
+            transport.write(bytes([NAK]))  # the frame's last byte "never came"
+            return
+        if self._take(ShtrihFault.NOISE, code):
+            transport.write(b"\xff\xff")
+        if self._take(ShtrihFault.DROPPED_ACK, code):
+            pass
+        elif self._take(ShtrihFault.GARBLED_ACK, code):
+            transport.write(bytes([ACK | 0x80]))
+        elif self._take(ShtrihFault.LATE_ACK, code):
+            time.sleep(self.late_ack_delay)
+            transport.write(bytes([ACK]))
+        else:
+            transport.write(bytes([ACK]))
+        answer = self._execute(payload, code)
+        if code in self.delays:
+            time.sleep(self.delays[code])
+        frame = codec.encode_frame(answer)
+        self._pending = frame
+        if self._take(ShtrihFault.POWER_LOSS_AFTER_CLOSE, code):
+            self._pending = None  # the answer died with the power; the FN kept the receipt
+            return
+        if self._take(ShtrihFault.CORRUPTED_CHECKSUM, code):
+            transport.write(frame[:-1] + bytes([frame[-1] ^ 0x5A]))
+        elif self._take(ShtrihFault.TRUNCATED_FRAME, code):
+            transport.write(frame[: len(frame) // 2])
+        else:
+            transport.write(frame)
+
+    def _execute(self, payload: bytes, code: int) -> bytes:
+        try:
+            command = codec.decode_command(payload)
+        except ProtocolError:
+            return codec.encode_reply(code, E_BAD_MODE)
+        with self._lock:
+            for fault in _CLOSE_FAULTS:
+                if code == 0x85 and self._armed.get(fault, -1) == 0x85:
+                    self.device.close_fault = fault
+                    if fault is not ShtrihFault.POWER_LOSS_AFTER_CLOSE:
+                        del self._armed[fault]
+            error, reply = self.device.handle(command)
+        return codec.encode_reply(code, error, reply)
+
+
+def serve_tcp(
+    simulator: ShtrihSimulator, host: str = "127.0.0.1", port: int = 0
+) -> tuple[socket.socket, int]:
+    """Serve ``simulator`` on ``host:port`` (0 picks a free port), one client at a time.
+
+    Returns the listening socket (close it to stop accepting) and the port.
+    """
+    return transport_serve_tcp(simulator.serve, simulator._stop, host, port)

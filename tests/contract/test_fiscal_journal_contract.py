@@ -1,0 +1,82 @@
+"""The fiscal journal contract, held by the memory and SQLite adapters alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
+from salescore.adapters.sqlite.fiscal_journal import SqliteFiscalJournal
+from salescore.errors import StorageError
+from salescore.hardware.fiscal import FiscalJournal, JournalEntry, JournalState
+
+
+@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file"])
+def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FiscalJournal]:
+    if request.param == "memory":
+        yield MemoryFiscalJournal()
+        return
+    sqlite = SqliteFiscalJournal(
+        ":memory:" if request.param == "sqlite-memory" else tmp_path / "j.db"
+    )
+    yield sqlite
+    sqlite.close()
+
+
+def entry(receipt_id: str, state: JournalState = JournalState.STARTED) -> JournalEntry:
+    return JournalEntry(receipt_id, state, Decimal("123.45"), change=Decimal("0.55"))
+
+
+def test_a_recorded_entry_reads_back_equal(journal: FiscalJournal) -> None:
+    full = attrs.evolve(
+        entry("a"), expected_document=7, document_number=7, fiscal_sign=2**32 - 1, task_id="u"
+    )
+    journal.record(full)
+    assert journal.get("a") == full
+    assert journal.get("nope") is None
+
+
+def test_recording_again_replaces_the_entry(journal: FiscalJournal) -> None:
+    journal.record(entry("a"))
+    journal.record(attrs.evolve(entry("a"), state=JournalState.CLOSING, expected_document=3))
+    got = journal.get("a")
+    assert got is not None
+    assert got.state is JournalState.CLOSING
+    assert got.expected_document == 3
+
+
+def test_unfinished_lists_started_and_closing_oldest_first(journal: FiscalJournal) -> None:
+    journal.record(entry("a", JournalState.CLOSING))
+    journal.record(entry("b", JournalState.DONE))
+    journal.record(entry("c", JournalState.STARTED))
+    journal.record(entry("d", JournalState.CANCELLED))
+    journal.record(attrs.evolve(entry("a"), state=JournalState.CLOSING, expected_document=2))
+    assert [e.receipt_id for e in journal.unfinished()] == ["a", "c"]
+
+
+def test_the_sqlite_journal_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    first = SqliteFiscalJournal(path)
+    first.record(attrs.evolve(entry("a"), state=JournalState.CLOSING, expected_document=5))
+    first.close()
+    second = SqliteFiscalJournal(path)
+    assert [e.expected_document for e in second.unfinished()] == [5]
+    second.close()
+
+
+def test_a_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
+    journal = SqliteFiscalJournal(tmp_path / "j.db")
+    journal.record(entry("a"))
+    journal._conn.execute(
+        "CREATE TRIGGER no_b BEFORE INSERT ON fiscal_journal WHEN NEW.receipt_id = 'b' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    with pytest.raises(StorageError, match="'b'"):
+        journal.record(entry("b"))
+    assert journal.get("b") is None
+    assert journal.get("a") == entry("a")
+    journal.close()

@@ -1,0 +1,180 @@
+"""ATOL JSON task API: our client and atol-client against the fake DTO10 server."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
+from salescore.errors import DeviceError, DeviceTimeoutError, InvalidInputError
+from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer, dumps_exact
+from salescore.hardware.fiscal import JournalState, ReceiptKind, ShiftState
+from salescore.hardware.kinds import FiscalRegister
+from salescore.testing.devices import sample_receipt
+
+
+def fast_client(url: str, deadline: float = 1.0) -> AtolTaskClient:
+    return AtolTaskClient(url, poll_interval=0.01, deadline=deadline, timeout=1.0)
+
+
+def test_money_is_written_as_exact_json_numbers_and_floats_are_refused() -> None:
+    assert (
+        dumps_exact({"sum": Decimal("0.10"), "q": Decimal("1.000")}) == '{"sum": 0.10, "q": 1.000}'
+    )
+    with pytest.raises(InvalidInputError, match="float"):
+        dumps_exact({"sum": 0.1})
+
+
+def test_a_whole_shift_through_the_driver() -> None:
+    with FakeAtolServer() as server:
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
+        assert isinstance(driver, FiscalRegister)
+        assert driver.open_shift().shift_number == 1
+        assert driver.get_current_status().shift_state is ShiftState.OPEN
+        sale = driver.process_check(sample_receipt("s-1"))
+        driver.process_check(sample_receipt("ret-1", ReceiptKind.SALE_RETURN))
+        driver.cash_in_outcome(Decimal("100.00"))
+        driver.print_x_report()
+        closed = driver.close_shift()
+        assert sale.document_number == 2
+        assert closed.document_number == 4
+        assert [r["total"] for r in server.receipts] == ["400.00", "400.00"]
+        info = driver.find_document(2)
+        assert info is not None
+        assert info.total == Decimal("400.00")
+        assert driver.find_document(99) is None
+
+
+def test_a_repeated_receipt_prints_once() -> None:
+    with FakeAtolServer() as server:
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
+        driver.open_shift()
+        first = driver.process_check(sample_receipt())
+        again = driver.process_check(sample_receipt())
+        assert again.repeated
+        assert again.document_number == first.document_number
+        assert len(server.receipts) == 1
+
+
+def test_a_dropped_post_response_is_retried_with_the_same_uuid_and_prints_once() -> None:
+    with FakeAtolServer() as server:
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
+        driver.open_shift()
+        server.drop_next_post_response = True
+        driver.process_check(sample_receipt())
+        assert len(server.receipts) == 1
+        assert server.posts == 3  # openShift, the dropped POST, the retry answered 409
+
+
+def test_a_timeout_keeps_the_uuid_and_the_next_call_polls_the_same_task() -> None:
+    with FakeAtolServer() as server:
+        journal = MemoryFiscalJournal()
+        driver = AtolWebDriver(server.url, journal, client=fast_client(server.url, deadline=0.1))
+        driver.open_shift()
+        server.stay_pending = True
+        with pytest.raises(DeviceTimeoutError, match="same uuid"):
+            driver.process_check(sample_receipt())
+        entry = journal.get("r-1")
+        assert entry is not None
+        assert entry.state is JournalState.STARTED
+        assert entry.task_id
+        server.stay_pending = False
+        result = driver.process_check(sample_receipt())
+        assert len(server.receipts) == 1
+        assert result.document_number == 2
+        assert server.posts == 2
+
+
+def test_a_blocked_task_past_the_deadline_is_a_timeout_error() -> None:
+    with FakeAtolServer() as server:
+        client = fast_client(server.url, deadline=0.1)
+        server.blocked = True
+        with pytest.raises(DeviceTimeoutError, match="blocked"):
+            client.run([{"type": "openShift"}])
+
+
+def test_a_task_error_maps_to_a_device_error_with_the_code() -> None:
+    with FakeAtolServer() as server:
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
+        with pytest.raises(DeviceError, match="157") as info:
+            driver.process_check(sample_receipt())
+        assert info.value.details["device_code"] == 157
+        assert len(server.receipts) == 0
+
+
+def test_a_reused_uuid_is_refused_with_409() -> None:
+    with FakeAtolServer() as server:
+        client = fast_client(server.url)
+        client.submit("abc", [{"type": "openShift"}])
+        status, _ = client._request("POST", "/api/v2/requests", '{"uuid": "abc", "request": []}')
+        assert status == 409
+
+
+def test_an_unreachable_server_is_a_timeout_error() -> None:
+    with FakeAtolServer() as server:
+        url = server.url
+    client = AtolTaskClient(url, poll_interval=0.01, timeout=0.2, post_attempts=2)
+    with pytest.raises(DeviceTimeoutError, match="cannot reach"):
+        client.submit("x", [{"type": "reportX"}])
+
+
+# --- interop: atol-client 1.14.6 drives the fake --------------------------------------------
+
+atol = pytest.importorskip("atol", reason="atol-client (dev extra) is not installed")
+
+
+def position(name: str, price: object, quantity: object, amount: object) -> dict[str, object]:
+    """An item as atol-client's users write it: plain JSON numbers."""
+    return {
+        "type": "position",
+        "name": name,
+        "price": price,
+        "quantity": quantity,
+        "amount": amount,
+        "tax": {"type": "vat20"},
+    }
+
+
+def peer(url: str) -> Any:
+    return atol.WebClient(
+        f"{url}/api/v2/requests",
+        get_status_delay=0.01,
+        get_status_timeout=1.0,
+        log_fn=lambda *args, **kwargs: None,
+    )
+
+
+def test_atol_client_opens_a_shift_and_sells_against_our_fake() -> None:
+    with FakeAtolServer() as server:
+        client = peer(server.url)
+        client.open_shift()
+        client.sell(
+            items=[position("Хлеб", 45.5, 2, 91.0)],
+            payments=[{"type": "cash", "sum": 100}],
+        )
+        assert len(server.receipts) == 1
+        assert server.receipts[0]["total"] == "91.00"
+
+
+def test_atol_client_sees_an_underpaid_receipt_as_a_task_error() -> None:
+    with FakeAtolServer() as server:
+        client = peer(server.url)
+        client.open_shift()
+        with pytest.raises(atol.errors.TaskError):
+            client.sell(
+                items=[position("x", 10, 1, 10)],
+                payments=[{"type": "cash", "sum": 5}],
+            )
+        assert server.receipts == []
+
+
+def test_atol_client_mints_a_new_uuid_per_call_so_a_naive_retry_duplicates() -> None:
+    """Hazard H2 on the peer; our driver keeps the uuid in the journal instead."""
+    with FakeAtolServer() as server:
+        client = peer(server.url)
+        client.open_shift()
+        for _ in range(2):
+            client.sell(items=[position("x", 10, 1, 10)], payments=[{"type": "cash", "sum": 10}])
+        assert len(server.receipts) == 2

@@ -1,0 +1,52 @@
+"""The device driver registry: entry points, lazy loading, errors by name."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from salescore.errors import DuplicatePluginError, NotFoundError, PluginLoadError
+from salescore.hardware.registry import GROUP, DeviceRegistry
+from salescore.hardware.shtrih.driver import ShtrihDriver
+
+
+def test_salescore_registers_its_own_drivers_through_the_entry_point_group() -> None:
+    registry = DeviceRegistry.from_entry_points()
+    assert {"shtrih-m", "atol-web"} <= set(registry.names())
+    assert registry.get("shtrih-m") is ShtrihDriver
+
+
+def test_a_driver_is_loaded_once_and_cached_on_the_instance() -> None:
+    entry = EntryPoint("x", "salescore.hardware.shtrih.driver:ShtrihDriver", GROUP)
+    registry = DeviceRegistry({"x": entry})
+    assert registry.get("x") is registry.get("x") is ShtrihDriver
+    assert DeviceRegistry({"x": entry})._loaded == {}
+
+
+def test_a_driver_that_fails_to_load_is_named_in_the_error() -> None:
+    broken = EntryPoint("broken-printer", "salescore.no_such_module:Printer", GROUP)
+    registry = DeviceRegistry.from_entry_points(extra=[broken])
+    with pytest.raises(PluginLoadError, match="broken-printer") as info:
+        registry.get("broken-printer")
+    assert info.value.details["name"] == "broken-printer"
+    assert registry.get("shtrih-m") is ShtrihDriver  # the others still load
+
+
+def test_two_targets_for_one_name_are_a_duplicate_error() -> None:
+    clash = EntryPoint("shtrih-m", "elsewhere:Driver", GROUP)
+    with pytest.raises(DuplicatePluginError, match="shtrih-m"):
+        DeviceRegistry.from_entry_points(extra=[clash])
+
+
+def test_an_unknown_name_lists_the_known_ones() -> None:
+    with pytest.raises(NotFoundError, match="known: a"):
+        DeviceRegistry.of(a=object).get("b")
+
+
+def test_create_instantiates_with_the_given_arguments() -> None:
+    class Fake:
+        def __init__(self, port: str) -> None:
+            self.port = port
+
+    assert DeviceRegistry.of(fake=Fake).create("fake", port="COM1").port == "COM1"
