@@ -8,8 +8,9 @@ candidates (what :func:`salescore.agreements.load_book` builds).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import date
+
+from _timing import per_second
 
 from salescore.agreements import (
     Agreement,
@@ -35,17 +36,6 @@ SEGMENTS = 50
 TYPICAL_PER_SEGMENT = 4
 PARTNERS = 5_000
 DAY = date(2026, 3, 10)
-
-
-def per_second(func: Callable[[], object], repeat: int) -> float:
-    """Calls of ``func`` per second, best of three rounds of ``repeat`` calls."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            func()
-        best = min(best, time.perf_counter() - start)
-    return repeat / best
 
 
 def main() -> None:

@@ -5,22 +5,11 @@ Run alone: ``python benchmarks/bench_core.py``. Prints ``metric NAME VALUE`` lin
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from decimal import Decimal
 
+from _timing import per_second
+
 from salescore.money import Money, allocate
-
-
-def per_second(func: Callable[[], object], repeat: int) -> float:
-    """Calls of ``func`` per second, best of three rounds of ``repeat`` calls."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            func()
-        best = min(best, time.perf_counter() - start)
-    return repeat / best
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from bench_core import per_second
+from _timing import per_second
 
 from salescore.hardware.shtrih import codec
 from salescore.testing.devices import sample_receipt, shtrih_rig
