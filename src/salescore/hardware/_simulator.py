@@ -48,16 +48,16 @@ class DeviceSimulator:
         self.late_delay = late_delay
         self.lock = threading.RLock()
         self.requests = 0
-        self._faults: deque[Fault] = deque()
+        self._faults: deque[Fault | None] = deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     # --- fault injection ------------------------------------------------------
 
-    def inject(self, fault: Fault, times: int = 1) -> None:
-        """Apply ``fault`` to the next ``times`` replies."""
+    def inject(self, fault: Fault, times: int = 1, after: int = 0) -> None:
+        """Apply ``fault`` to ``times`` replies, after letting ``after`` replies pass intact."""
         with self.lock:
-            self._faults.extend([fault] * times)
+            self._faults.extend([None] * after + [fault] * times)
 
     def _next_fault(self) -> Fault | None:
         with self.lock:
