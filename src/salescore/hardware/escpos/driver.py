@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from salescore.errors import DeviceError
-from salescore.hardware._link import Link
+from salescore.hardware._peripheral_link import Link
 from salescore.hardware._peripheral_types import PrinterStatus
 from salescore.hardware.escpos.codec import (
     EPSON_PC866,

@@ -22,7 +22,6 @@ import time
 
 from salescore.errors import ProtocolError
 from salescore.hardware._peripheral_types import PrinterStatus
-from salescore.hardware._simulator import DeviceSimulator
 from salescore.hardware.escpos.codec import (
     EPSON_PC866,
     KNOWN_CODE_PAGES,
@@ -31,6 +30,7 @@ from salescore.hardware.escpos.codec import (
     Token,
     encode_status,
 )
+from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.transport import Transport
 
 __all__ = ["EscPosSimulator", "make_simulator"]

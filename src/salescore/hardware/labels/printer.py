@@ -24,9 +24,9 @@ import time
 import attrs
 
 from salescore.errors import DeviceError, InvalidInputError, ProtocolError
-from salescore.hardware._link import Link
-from salescore.hardware._simulator import DeviceSimulator
+from salescore.hardware._peripheral_link import Link
 from salescore.hardware.labels.zpl import field_text, parse_zpl
+from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.transport import Transport
 
 __all__ = ["PrintedLabel", "ZplPrinter", "ZplSimulator", "ZplStatus", "make_simulator"]

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from salescore.errors import DeviceError, DeviceTimeoutError, ProtocolError
 from salescore.hardware import Transport
 from salescore.hardware._peripheral_types import PrinterStatus
-from salescore.hardware._simulator import Fault
 from salescore.hardware.escpos import (
     ASCII_ONLY,
     EPSON_PC866,
@@ -35,6 +34,7 @@ from salescore.hardware.escpos.codec import (
     select_code_page,
     status_request,
 )
+from salescore.hardware.peripheral_sim import Fault
 
 RECEIPT = [
     "ООО «Ромашка»",

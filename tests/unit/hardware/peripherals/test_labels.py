@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from salescore.errors import DeviceError, DeviceTimeoutError, InvalidInputError, ProtocolError
 from salescore.hardware import Transport
-from salescore.hardware._simulator import Fault
 from salescore.hardware.codes import GS, EmbeddedLayout, encode_embedded
 from salescore.hardware.labels import (
     PRICE_TAG_58X40,
@@ -25,6 +24,7 @@ from salescore.hardware.labels import (
 )
 from salescore.hardware.labels.printer import encode_host_status, parse_host_status
 from salescore.hardware.labels.zpl import field_text
+from salescore.hardware.peripheral_sim import Fault
 from salescore.money import Money, Rounding
 
 # --- golden labels (ZPL II Programming Guide command syntax) -----------------------------------

@@ -12,7 +12,7 @@ import pytest
 from salescore.errors import DeviceError, DeviceTimeoutError, ProtocolError
 from salescore.hardware import Transport
 from salescore.hardware._peripheral_types import WeightReading, WeightState
-from salescore.hardware._simulator import DeviceSimulator, Fault
+from salescore.hardware.peripheral_sim import DeviceSimulator, Fault
 from salescore.hardware.scales import (
     CasScale,
     CasSimulator,

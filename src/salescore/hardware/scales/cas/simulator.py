@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from salescore.hardware._peripheral_types import WeightReading, WeightState
-from salescore.hardware._simulator import DeviceSimulator
+from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.scales.cas.codec import ACK, DC1, ENQ, NAK, BccRange, encode_weight_frame
 from salescore.hardware.transport import Transport
 

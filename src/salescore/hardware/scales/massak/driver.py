@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salescore.errors import DeviceError, ProtocolError
-from salescore.hardware._link import Link
+from salescore.hardware._peripheral_link import Link
 from salescore.hardware._peripheral_types import WeightReading
 from salescore.hardware.scales.massak.codec import (
     CMD_ACK_SET,

@@ -12,7 +12,7 @@ Decimal('2.035')
 
 from __future__ import annotations
 
-from salescore.hardware._simulator import DeviceSimulator
+from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.scales.massak.codec import (
     CMD_ACK_SET,
     CMD_ACK_SET_TARE,

@@ -12,7 +12,7 @@ prefix that some devices (and the mt-sics-emulator) send.
 from __future__ import annotations
 
 from salescore.errors import DeviceError, ProtocolError
-from salescore.hardware._link import Link
+from salescore.hardware._peripheral_link import Link
 from salescore.hardware._peripheral_types import WeightReading
 from salescore.hardware.scales.mtsics.codec import (
     CRLF,

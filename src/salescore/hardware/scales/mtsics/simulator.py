@@ -2,7 +2,7 @@
 
 Set :attr:`MtSicsSimulator.weight`, ``stable``, ``overload`` and
 ``underload`` from a test; inject link faults with
-:meth:`~salescore.hardware._simulator.DeviceSimulator.inject`.
+:meth:`~salescore.hardware.peripheral_sim.DeviceSimulator.inject`.
 
 >>> from decimal import Decimal
 >>> from salescore.hardware import pipe_pair
@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from salescore.hardware._peripheral_types import WeightReading, WeightState
-from salescore.hardware._simulator import DeviceSimulator
+from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.scales.mtsics.codec import CRLF, encode_reply, encode_weight_reply
 from salescore.hardware.transport import Transport
 

@@ -1,4 +1,4 @@
-"""Shared machinery of the peripheral simulators: a device loop with fault injection.
+"""The peripheral simulators' common part: a device loop with fault injection.
 
 A simulator plays one device over any :class:`~salescore.hardware.transport.Transport`
 (an in-memory pipe, a pty, a TCP socket). Its protocol logic is sans-IO:
@@ -16,7 +16,7 @@ from collections import deque
 from types import TracebackType
 from typing import Self
 
-from salescore.errors import DeviceError
+from salescore.errors import DeviceError, SalescoreError
 from salescore.hardware.transport import Transport
 
 __all__ = ["DeviceSimulator", "Fault"]
@@ -48,6 +48,7 @@ class DeviceSimulator:
         self.late_delay = late_delay
         self.lock = threading.RLock()
         self.requests = 0
+        self.failures: list[SalescoreError] = []
         self._faults: deque[Fault | None] = deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -94,12 +95,23 @@ class DeviceSimulator:
     # --- running ------------------------------------------------------------------
 
     def step(self, timeout: float = 0.05) -> None:
-        """Read what arrived within ``timeout`` and answer it."""
+        """Read what arrived within ``timeout`` and answer it.
+
+        A request the device model cannot answer (say, a weight too large for
+        the frame) is recorded in :attr:`failures` instead of killing the loop.
+        """
+        started = time.monotonic()
         data = self.transport.read(4096, timeout)
         if not data:
+            # a closed pipe returns at once: do not spin
+            self._stop.wait(max(0.0, timeout - (time.monotonic() - started)))
             return
-        with self.lock:
-            replies = self.handle(data)
+        try:
+            with self.lock:
+                replies = self.handle(data)
+        except SalescoreError as exc:
+            self.failures.append(exc)
+            return
         for reply in replies:
             self._reply(reply)
 
