@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 
-from salescore.errors import DeviceTimeoutError, ProtocolError
+from salescore.errors import DeviceError, DeviceTimeoutError, ProtocolError
 from salescore.hardware.transport import Transport
 
-__all__ = ["Link"]
+__all__ = ["Link", "refuse_unless_ready"]
 
 
 class Link:
@@ -41,6 +41,10 @@ class Link:
             self._desynchronised = False
         self.transport.reset_input()
 
+    def desynchronise(self) -> None:
+        """Mark the line as possibly carrying the rest of a bad answer."""
+        self._desynchronised = True
+
     def _timed_out(self, what: str) -> DeviceTimeoutError:
         self._desynchronised = True
         return DeviceTimeoutError(
@@ -58,30 +62,36 @@ class Link:
             data=got,
         )
 
+    def _more(self, deadline: float, what: str) -> None:
+        """Append the next chunk to the buffer, or fail: nothing came before ``deadline``."""
+        left = deadline - time.monotonic()
+        chunk = self.transport.read(4096, left) if left > 0 else b""
+        if not chunk:
+            got = bytes(self._buffer)
+            self._buffer.clear()
+            if not got:
+                raise self._timed_out(what)
+            raise self._truncated(got, what)
+        self._buffer += chunk
+
+    def _take(self, size: int) -> bytes:
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
     def read_exactly(self, size: int, what: str = "reply") -> bytes:
         """``size`` bytes, or :class:`DeviceTimeoutError` / a truncation :class:`ProtocolError`."""
         deadline = time.monotonic() + self.timeout
         while len(self._buffer) < size:
-            left = deadline - time.monotonic()
-            chunk = self.transport.read(4096, left) if left > 0 else b""
-            if not chunk:
-                got = bytes(self._buffer)
-                self._buffer.clear()
-                if not got:
-                    raise self._timed_out(what)
-                raise self._truncated(got, what)
-            self._buffer += chunk
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+            self._more(deadline, what)
+        return self._take(size)
 
     def read_until(self, terminator: bytes, what: str = "reply", limit: int = 4096) -> bytes:
         """Bytes up to and including ``terminator`` (kept), within the timeout."""
         deadline = time.monotonic() + self.timeout
         while (end := self._buffer.find(terminator)) < 0:
             if len(self._buffer) > limit:
-                got = bytes(self._buffer)
-                self._buffer.clear()
+                got = self._take(len(self._buffer))
                 self._desynchronised = True
                 raise ProtocolError(
                     f"{self.device}: {what} longer than {limit} bytes without "
@@ -89,16 +99,16 @@ class Link:
                     device=self.device,
                     data=got[:64],
                 )
-            left = deadline - time.monotonic()
-            chunk = self.transport.read(4096, left) if left > 0 else b""
-            if not chunk:
-                got = bytes(self._buffer)
-                self._buffer.clear()
-                if not got:
-                    raise self._timed_out(what)
-                raise self._truncated(got, what)
-            self._buffer += chunk
-        stop = end + len(terminator)
-        data = bytes(self._buffer[:stop])
-        del self._buffer[:stop]
-        return data
+            self._more(deadline, what)
+        return self._take(end + len(terminator))
+
+
+def refuse_unless_ready(device: str, problems: dict[str, bool], status: object) -> None:
+    """A :class:`DeviceError` naming every problem that is set; nothing was sent yet."""
+    present = [name for name, flag in problems.items() if flag]
+    if present:
+        raise DeviceError(
+            f"{device} is not ready ({', '.join(present)}); "
+            "nothing was printed — fix the printer and print again",
+            status=status,
+        )

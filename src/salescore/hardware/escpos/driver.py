@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salescore.errors import DeviceError
-from salescore.hardware._peripheral_link import Link
+from salescore.hardware._peripheral_link import Link, refuse_unless_ready
 from salescore.hardware._peripheral_types import PrinterStatus
 from salescore.hardware.escpos.codec import (
     EPSON_PC866,
@@ -72,21 +71,15 @@ class EscPosPrinter:
         """
         if self.check_status:
             status = self.status()
-            problems = [
-                text
-                for flag, text in (
-                    (status.paper_out, "paper out"),
-                    (status.cover_open, "cover open"),
-                    (not status.online, "offline"),
-                )
-                if flag
-            ]
-            if problems:
-                raise DeviceError(
-                    f"{self._link.device} is not ready ({', '.join(problems)}); "
-                    "nothing was printed — fix the printer and print again",
-                    status=status,
-                )
+            refuse_unless_ready(
+                self._link.device,
+                {
+                    "paper out": status.paper_out,
+                    "cover open": status.cover_open,
+                    "offline": not status.online,
+                },
+                status,
+            )
         self._link.send(self.encode_receipt(lines))
 
     def cut(self) -> None:

@@ -23,8 +23,8 @@ import time
 
 import attrs
 
-from salescore.errors import DeviceError, InvalidInputError, ProtocolError
-from salescore.hardware._peripheral_link import Link
+from salescore.errors import InvalidInputError, ProtocolError
+from salescore.hardware._peripheral_link import Link, refuse_unless_ready
 from salescore.hardware.labels.zpl import field_text, parse_zpl
 from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.transport import Transport
@@ -119,21 +119,16 @@ class ZplPrinter:
             raise InvalidInputError("label data must be ZPL: ^XA … ^XZ")
         if self.check_status:
             status = self.status()
-            problems = [
-                text
-                for flag, text in (
-                    (status.paper_out, "paper out"),
-                    (status.ribbon_out, "ribbon out"),
-                    (status.head_open, "head open"),
-                    (status.paused, "paused"),
-                )
-                if flag
-            ]
-            if problems:
-                raise DeviceError(
-                    f"ZPL label printer is not ready ({', '.join(problems)}); nothing was printed",
-                    status=status,
-                )
+            refuse_unless_ready(
+                self._link.device,
+                {
+                    "paper out": status.paper_out,
+                    "ribbon out": status.ribbon_out,
+                    "head open": status.head_open,
+                    "paused": status.paused,
+                },
+                status,
+            )
         self._link.send(data)
 
 

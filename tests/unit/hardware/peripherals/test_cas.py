@@ -40,6 +40,22 @@ def test_status_sign_and_overflow_fields_decode() -> None:
     assert decode_weight_frame(overload).state is WeightState.OVERLOAD
 
 
+def test_the_data_range_equals_the_soh_to_etx_formula_another_client_uses() -> None:
+    head = STABLE_1250[:12]
+    xor = 0x03  # ETX
+    for byte in head:
+        xor ^= byte
+    assert xor == STABLE_1250[12]
+
+
+def test_overflow_in_the_status_byte_is_an_overload() -> None:
+    head = b"\x01\x02F --.---kg"
+    xor = 0
+    for byte in head[2:]:
+        xor ^= byte
+    assert decode_weight_frame(head + bytes([xor]) + b"\x03\x04").state is WeightState.OVERLOAD
+
+
 def test_a_frame_checked_with_the_other_bcc_range_is_refused_not_misread() -> None:
     ohaus = encode_weight_frame(
         WeightReading(Decimal("1.250"), "kg", True, WeightState.OK), BccRange.ALL_BUT_STX_ETX

@@ -41,23 +41,19 @@ def scale_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _start(kind: str, device: Transport) -> Any:
-    sim_class = SCALES[kind][0]
-    sim = sim_class(device)
+def _simulator(kind: str, device: Transport) -> Any:
+    sim = SCALES[kind][0](device)
     assert isinstance(sim, DeviceSimulator)
-    return sim.start()
+    return sim
 
 
 def test_every_scale_reads_a_stable_weight_over_every_link(
     scale_kind: str, link: tuple[Transport, Transport]
 ) -> None:
     host, device = link
-    sim = _start(scale_kind, device)
-    try:
+    with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("1.250"))
         reading = SCALES[scale_kind][1](host, timeout=0.5).read_weight()
-    finally:
-        sim.stop()
     assert reading == WeightReading(Decimal("1.250"), "kg", True, WeightState.OK)
     assert saleable_weight(reading) == Decimal("1.250")
 
@@ -76,8 +72,7 @@ def test_a_link_fault_ends_in_a_clear_error_never_a_wrong_weight_and_the_scale_r
     scale_kind: str, pipe: tuple[Transport, Transport], fault: Fault, error: type[DeviceError]
 ) -> None:
     host, device = pipe
-    sim = _start(scale_kind, device)
-    try:
+    with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("0.740"))
         scale = SCALES[scale_kind][1](host, timeout=0.2)
         sim.inject(fault, after=SCALES[scale_kind][2])
@@ -87,8 +82,6 @@ def test_a_link_fault_ends_in_a_clear_error_never_a_wrong_weight_and_the_scale_r
         assert time.monotonic() - started < 1.0
         _set_kg(sim, Decimal("0.750"))
         assert scale.read_weight().value == Decimal("0.750")
-    finally:
-        sim.stop()
 
 
 def test_a_scale_that_is_off_times_out_quickly(
@@ -105,8 +98,7 @@ def test_motion_is_reported_as_unstable_and_never_becomes_a_sale_weight(
     scale_kind: str, pipe: tuple[Transport, Transport]
 ) -> None:
     host, device = pipe
-    sim = _start(scale_kind, device)
-    try:
+    with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("0.500"))
         sim.stable = False
         scale = SCALES[scale_kind][1](host, timeout=0.3)
@@ -117,20 +109,15 @@ def test_motion_is_reported_as_unstable_and_never_becomes_a_sale_weight(
             saleable_weight(reading)
         sim.stable = True
         assert scale.read_weight().stable
-    finally:
-        sim.stop()
 
 
 def test_overload_is_a_state_not_a_number(
     scale_kind: str, pipe: tuple[Transport, Transport]
 ) -> None:
     host, device = pipe
-    sim = _start(scale_kind, device)
-    try:
+    with _simulator(scale_kind, device) as sim:
         sim.overload = True
         reading = SCALES[scale_kind][1](host, timeout=0.3).read_weight()
-    finally:
-        sim.stop()
     assert reading.state is WeightState.OVERLOAD
     assert not reading.stable
     with pytest.raises(DeviceError, match="overloaded"):
@@ -141,12 +128,9 @@ def test_a_negative_weight_is_read_as_negative_and_refused_for_sale(
     scale_kind: str, pipe: tuple[Transport, Transport]
 ) -> None:
     host, device = pipe
-    sim = _start(scale_kind, device)
-    try:
+    with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("-0.120"))
         reading = SCALES[scale_kind][1](host, timeout=0.3).read_weight()
-    finally:
-        sim.stop()
     assert reading.value == Decimal("-0.120")
     assert reading.stable
     assert reading.state is WeightState.OK
@@ -169,8 +153,7 @@ def test_tare_makes_the_net_zero_and_a_lighter_load_negative(
     kind: str, pipe: tuple[Transport, Transport]
 ) -> None:
     host, device = pipe
-    sim = _start(kind, device)
-    try:
+    with _simulator(kind, device) as sim:
         scale = SCALES[kind][1](host, timeout=0.3)
         _set_kg(sim, Decimal("0.200"))
         scale.tare()
@@ -180,21 +163,16 @@ def test_tare_makes_the_net_zero_and_a_lighter_load_negative(
         _set_kg(sim, Decimal("0.000"))
         scale.zero()
         assert scale.read_weight().value == Decimal("0.000")
-    finally:
-        sim.stop()
 
 
 @pytest.mark.parametrize("kind", ["mtsics", "massak"])
 def test_tare_of_an_unstable_load_is_refused(kind: str, pipe: tuple[Transport, Transport]) -> None:
     host, device = pipe
-    sim = _start(kind, device)
-    try:
+    with _simulator(kind, device) as sim:
         _set_kg(sim, Decimal("0.300"))
         sim.stable = False
         with pytest.raises(DeviceError, match=r"unstable|not stable"):
             SCALES[kind][1](host, timeout=0.3).tare()
-    finally:
-        sim.stop()
 
 
 def test_cas_scales_have_no_remote_zero_or_tare(pipe: tuple[Transport, Transport]) -> None:

@@ -12,7 +12,10 @@ documents disagree on (hazard H9): the AP-1 document and r_keeper XOR the
 data bytes ``STA`` .. ``U2`` (:attr:`BccRange.DATA`, the default), Ohaus says
 every character except STX and ETX (:attr:`BccRange.ALL_BUT_STX_ETX`, which
 here means ``SOH`` and the data). Pick the range that matches captured frames
-from your scale.
+from your scale. (A third public client XORs ``SOH`` .. ``U2`` and ``ETX``;
+since ``SOH ^ STX ^ ETX`` is zero, that equals :attr:`BccRange.DATA`.)
+Overflow is an ``F`` in the sign (Ohaus) or in the status byte (other
+clients); both read as the overload state.
 
 >>> frame = encode_weight_frame(WeightReading(Decimal("1.250"), "kg", True, WeightState.OK))
 >>> frame
@@ -102,10 +105,10 @@ def decode_weight_frame(frame: bytes, bcc_range: BccRange = BccRange.DATA) -> We
             data=frame,
         )
     status, sign, digits, unit = chr(frame[2]), chr(frame[3]), frame[4:10], frame[10:12]
-    if status not in "SU":
+    if status not in "SUF":
         raise ProtocolError(f"CAS scale: unknown status {status!r}", data=frame)
     unit_text = unit.decode("ascii", errors="replace").strip()
-    if sign == "F":
+    if sign == "F" or status == "F":  # overflow is flagged in the sign (Ohaus) or the status
         return WeightReading(Decimal(0), unit_text, stable=False, state=WeightState.OVERLOAD)
     if sign not in " -":
         raise ProtocolError(f"CAS scale: unknown sign {sign!r}", data=frame)

@@ -52,6 +52,7 @@ class CasScale:
             if answer == ACK:
                 break
             if answer != NAK:
+                self._link.desynchronise()
                 raise ProtocolError(
                     f"CAS scale: answer {answer:#04x} to ENQ is neither ACK nor NAK"
                 )

@@ -41,7 +41,7 @@ class MassaKScale:
         self._link.send(encode_frame(command, data))
         head = self._link.read_exactly(5)
         if head[:3] != HEADER:
-            self._link.resynchronise()
+            self._link.desynchronise()
             raise ProtocolError(
                 f"Massa-K scale: reply does not start with F8 55 CE ({head.hex(' ')}); "
                 "line noise or another protocol — retry",
@@ -49,6 +49,7 @@ class MassaKScale:
             )
         length = int.from_bytes(head[3:5], "little")
         if not 1 <= length <= MAX_BODY:
+            self._link.desynchronise()
             raise ProtocolError(f"Massa-K scale: implausible reply length {length}", data=head)
         return decode_frame(head + self._link.read_exactly(length + 2))
 

@@ -45,6 +45,7 @@ class MtSicsScale:
         self._link.send(encode_command(command))
         reply = parse_reply(self._link.read_until(CRLF))
         if reply.command not in expected:
+            self._link.desynchronise()
             raise ProtocolError(
                 f"MT-SICS scale answered {reply.command!r} to {command!r}; "
                 "a stale or foreign reply — retry",
