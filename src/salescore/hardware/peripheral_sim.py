@@ -13,6 +13,7 @@ import enum
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -63,6 +64,15 @@ class DeviceSimulator:
     def _next_fault(self) -> Fault | None:
         with self.lock:
             return self._faults.popleft() if self._faults else None
+
+    def wait_until(self, condition: Callable[[], bool], limit: float = 2.0) -> bool:
+        """Poll ``condition`` until it holds or ``limit`` seconds pass (a test helper)."""
+        deadline = time.monotonic() + limit
+        while not condition():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
     def garble(self, reply: bytes) -> bytes:
         """A reply damaged on the line (default: every byte inverted)."""

@@ -16,7 +16,9 @@ True
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Iterable
 
 from salescore.errors import ProtocolError
 from salescore.hardware.transport import Transport
@@ -124,6 +126,16 @@ class ScannerSimulator:
             self.transport.write(raw[: max(1, len(raw) // 2)])
             return
         self.transport.write(raw + self.suffix)
+
+    def serve_forever(self, codes: Iterable[str] | None = None) -> None:
+        """Scan each of ``codes`` (default: each line typed on standard input) in turn.
+
+        ``<GS>`` in a typed line stands for the group separator of a marking code.
+        """
+        for line in sys.stdin if codes is None else codes:
+            code = line.rstrip("\r\n").replace("<GS>", "\x1d")
+            if code:
+                self.scan(code)
 
 
 def make_simulator(transport: Transport) -> ScannerSimulator:

@@ -11,14 +11,12 @@ printed lines, cuts and drawer pulses, so tests can read the receipt back.
 ...     printer = EscPosPrinter(host, timeout=0.5)
 ...     printer.print_receipt(["Молоко 1 x 89,90"])
 ...     printer.cut()
-...     printer_sim.wait_idle()
+...     _ = printer_sim.wait_until(lambda: printer_sim.cuts == 1)
 ...     printer_sim.paper, printer_sim.cuts
 (['Молоко 1 x 89,90'], 1)
 """
 
 from __future__ import annotations
-
-import time
 
 from salescore.errors import ProtocolError
 from salescore.hardware._peripheral_types import PrinterStatus
@@ -54,7 +52,6 @@ class EscPosSimulator(DeviceSimulator):
         self._parser = EscPosParser()
         self._line = bytearray()
         self._codec = profile.code_page.codec
-        self._last_activity = time.monotonic()
 
     def status(self) -> PrinterStatus:
         """The state the printer reports."""
@@ -71,7 +68,6 @@ class EscPosSimulator(DeviceSimulator):
 
     def handle(self, data: bytes) -> list[bytes]:
         """Tokenise ``data``; answer status requests, print the rest."""
-        self._last_activity = time.monotonic()
         try:
             tokens = self._parser.feed(data)
         except ProtocolError as exc:
@@ -109,12 +105,6 @@ class EscPosSimulator(DeviceSimulator):
         elif token.name == "ESC p":
             self.drawer_pulses += 1
             self.drawer_open = True
-
-    def wait_idle(self, quiet: float = 0.05, limit: float = 2.0) -> None:
-        """Block until nothing has arrived for ``quiet`` seconds (test helper)."""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline and time.monotonic() - self._last_activity < quiet:
-            time.sleep(quiet / 2)
 
 
 def make_simulator(transport: Transport) -> EscPosSimulator:

@@ -12,14 +12,12 @@ second the head-open flag. The driver checks them before sending a label.
 ...     label = ZplLabel()
 ...     label.text(10, 10, "Цена: 89,90")
 ...     printer.print_label(label.build())
-...     zebra.wait_printed(1)
+...     _ = zebra.wait_printed(1)
 ...     zebra.printed[0].texts
 ['Цена: 89,90']
 """
 
 from __future__ import annotations
-
-import time
 
 import attrs
 
@@ -213,11 +211,9 @@ class ZplSimulator(DeviceSimulator):
                 hex_escapes = barcode = False
         self.printed.append(PrintedLabel(texts, barcodes, b"^CI28" in label, copies))
 
-    def wait_printed(self, count: int, limit: float = 2.0) -> None:
+    def wait_printed(self, count: int, limit: float = 2.0) -> bool:
         """Block until ``count`` labels were printed or ``limit`` seconds passed (test helper)."""
-        deadline = time.monotonic() + limit
-        while len(self.printed) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
+        return self.wait_until(lambda: len(self.printed) >= count, limit)
 
 
 def make_simulator(transport: Transport) -> ZplSimulator:

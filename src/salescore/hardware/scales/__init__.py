@@ -5,7 +5,7 @@ Every driver returns a :class:`~salescore.hardware._peripheral_types.WeightReadi
 states); :func:`saleable_weight` applies the sale rule.
 """
 
-from salescore.hardware.scales._weight import saleable_weight
+from salescore.hardware.scales._weight import saleable_weight, to_kilograms
 from salescore.hardware.scales.cas import CasScale, CasSimulator
 from salescore.hardware.scales.massak import MassaKScale, MassaKSimulator
 from salescore.hardware.scales.mtsics import MtSicsScale, MtSicsSimulator
@@ -18,4 +18,5 @@ __all__ = [
     "MtSicsScale",
     "MtSicsSimulator",
     "saleable_weight",
+    "to_kilograms",
 ]

@@ -7,6 +7,8 @@ readings; an overload is a state, not a big number.
 >>> from decimal import Decimal
 >>> saleable_weight(WeightReading(Decimal("0.352"), "kg", True, WeightState.OK))
 Decimal('0.352')
+>>> to_kilograms(WeightReading(Decimal("352.5"), "g", True, WeightState.OK))
+Decimal('0.3525')
 >>> saleable_weight(WeightReading(Decimal("0.352"), "kg", False, WeightState.OK))
 Traceback (most recent call last):
 ...
@@ -20,7 +22,7 @@ from decimal import Decimal
 from salescore.errors import DeviceError
 from salescore.hardware._peripheral_types import WeightReading, WeightState
 
-__all__ = ["saleable_weight"]
+__all__ = ["saleable_weight", "to_kilograms"]
 
 
 def saleable_weight(reading: WeightReading) -> Decimal:
@@ -47,3 +49,18 @@ def saleable_weight(reading: WeightReading) -> Decimal:
             reading=reading,
         )
     return reading.value
+
+
+#: Exact factors to kilograms (the pound is defined as exactly 0.45359237 kg).
+_TO_KG = {"kg": Decimal(1), "g": Decimal("0.001"), "lb": Decimal("0.45359237")}
+
+
+def to_kilograms(reading: WeightReading) -> Decimal:
+    """The reading's value in kilograms, exactly; an unknown unit is a :class:`DeviceError`."""
+    factor = _TO_KG.get(reading.unit)
+    if factor is None:
+        raise DeviceError(
+            f"the scale reports weights in {reading.unit!r}; set it to kg, g or lb",
+            reading=reading,
+        )
+    return reading.value * factor

@@ -220,3 +220,13 @@ def test_a_keyboard_wedge_that_drops_gs_yields_a_code_that_is_refused(
     assert scanned is not None
     with pytest.raises(AmbiguousCodeError):
         parse_marking_code(scanned)
+
+
+def test_the_scanner_simulator_scans_typed_lines_with_gs_markers(
+    pipe: tuple[Transport, Transport],
+) -> None:
+    host, device = pipe
+    ScannerSimulator(device).serve_forever(["4600439931256\n", "\n", f"01{GTIN}21ABC<GS>93dGVz\n"])
+    reader = LineScanner(host)
+    assert reader.read_code(0.5) == "4600439931256"
+    assert reader.read_code(0.5) == f"01{GTIN}21ABC{GS}93dGVz"

@@ -66,5 +66,5 @@ def test_a_request_the_simulated_device_cannot_answer_is_recorded_not_fatal() ->
         with pytest.raises(DeviceTimeoutError, match="no weight frame"):
             CasScale(host, timeout=0.2).read_weight()
         sim.weight = Decimal("1.000")
-        assert CasScale(host, timeout=0.3).read_weight().value == Decimal("1.000")
+        assert CasScale(host, timeout=1.0).read_weight().value == Decimal("1.000")
     assert len(sim.failures) == 1

@@ -137,7 +137,7 @@ def test_host_status_round_trips(paper: bool, paused: bool, head: bool, ribbon: 
 def test_labels_print_over_every_link(link: tuple[Transport, Transport]) -> None:
     host, device = link
     with ZplSimulator(device) as sim:
-        printer = ZplPrinter(host, timeout=0.5)
+        printer = ZplPrinter(host, timeout=1.0)
         printer.print_label(
             PRICE_TAG_58X40.render(
                 {
@@ -149,7 +149,7 @@ def test_labels_print_over_every_link(link: tuple[Transport, Transport]) -> None
                 copies=2,
             )
         )
-        sim.wait_printed(1)
+        assert sim.wait_printed(1)
     assert sim.printed[0].texts == ["Хлеб", "45,50 ₽/шт"]
     assert sim.printed[0].barcodes == ["460043993125"]
     assert sim.printed[0].copies == 2
@@ -163,7 +163,7 @@ def test_no_label_is_sent_to_a_printer_that_cannot_print(
     with ZplSimulator(device) as sim:
         setattr(sim, problem, True)
         with pytest.raises(DeviceError, match=problem.replace("_", " ")):
-            ZplPrinter(host, timeout=0.3).print_label(ZplLabel().build())
+            ZplPrinter(host, timeout=1.0).print_label(ZplLabel().build())
     assert sim.printed == []
 
 
@@ -186,7 +186,7 @@ def test_a_status_fault_prints_nothing_and_the_next_label_prints_once(
         with pytest.raises(error):
             printer.print_label(ZplLabel().build())
         printer.print_label(ZplLabel().build())
-        sim.wait_printed(1)
+        assert sim.wait_printed(1)
     assert len(sim.printed) == 1
 
 

@@ -96,7 +96,7 @@ def test_an_unknown_division_code_is_a_protocol_error(pipe: tuple[Transport, Tra
     with MassaKSimulator(device, division=7) as sim:
         sim.weight = 100
         with pytest.raises(ProtocolError, match="division code 7"):
-            MassaKScale(host, timeout=0.3).read_weight()
+            MassaKScale(host, timeout=1.0).read_weight()
 
 
 def test_the_overload_error_code_is_an_overload_state_and_others_are_device_errors() -> None:

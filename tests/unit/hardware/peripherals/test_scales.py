@@ -21,6 +21,7 @@ from salescore.hardware.scales import (
     MtSicsScale,
     MtSicsSimulator,
     saleable_weight,
+    to_kilograms,
 )
 
 
@@ -53,7 +54,7 @@ def test_every_scale_reads_a_stable_weight_over_every_link(
     host, device = link
     with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("1.250"))
-        reading = SCALES[scale_kind][1](host, timeout=0.5).read_weight()
+        reading = SCALES[scale_kind][1](host, timeout=1.0).read_weight()
     assert reading == WeightReading(Decimal("1.250"), "kg", True, WeightState.OK)
     assert saleable_weight(reading) == Decimal("1.250")
 
@@ -101,7 +102,7 @@ def test_motion_is_reported_as_unstable_and_never_becomes_a_sale_weight(
     with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("0.500"))
         sim.stable = False
-        scale = SCALES[scale_kind][1](host, timeout=0.3)
+        scale = SCALES[scale_kind][1](host, timeout=1.0)
         reading = scale.read_weight()
         assert reading.value == Decimal("0.500")
         assert not reading.stable
@@ -117,7 +118,7 @@ def test_overload_is_a_state_not_a_number(
     host, device = pipe
     with _simulator(scale_kind, device) as sim:
         sim.overload = True
-        reading = SCALES[scale_kind][1](host, timeout=0.3).read_weight()
+        reading = SCALES[scale_kind][1](host, timeout=1.0).read_weight()
     assert reading.state is WeightState.OVERLOAD
     assert not reading.stable
     with pytest.raises(DeviceError, match="overloaded"):
@@ -130,7 +131,7 @@ def test_a_negative_weight_is_read_as_negative_and_refused_for_sale(
     host, device = pipe
     with _simulator(scale_kind, device) as sim:
         _set_kg(sim, Decimal("-0.120"))
-        reading = SCALES[scale_kind][1](host, timeout=0.3).read_weight()
+        reading = SCALES[scale_kind][1](host, timeout=1.0).read_weight()
     assert reading.value == Decimal("-0.120")
     assert reading.stable
     assert reading.state is WeightState.OK
@@ -142,7 +143,7 @@ def test_underload_on_mt_sics_is_a_state(pipe: tuple[Transport, Transport]) -> N
     host, device = pipe
     with MtSicsSimulator(device) as sim:
         sim.underload = True
-        reading = MtSicsScale(host, timeout=0.3).read_weight()
+        reading = MtSicsScale(host, timeout=1.0).read_weight()
     assert reading.state is WeightState.UNDERLOAD
     with pytest.raises(DeviceError, match="underload"):
         saleable_weight(reading)
@@ -154,7 +155,7 @@ def test_tare_makes_the_net_zero_and_a_lighter_load_negative(
 ) -> None:
     host, device = pipe
     with _simulator(kind, device) as sim:
-        scale = SCALES[kind][1](host, timeout=0.3)
+        scale = SCALES[kind][1](host, timeout=1.0)
         _set_kg(sim, Decimal("0.200"))
         scale.tare()
         assert scale.read_weight().value == Decimal("0.000")
@@ -172,7 +173,7 @@ def test_tare_of_an_unstable_load_is_refused(kind: str, pipe: tuple[Transport, T
         _set_kg(sim, Decimal("0.300"))
         sim.stable = False
         with pytest.raises(DeviceError, match=r"unstable|not stable"):
-            SCALES[kind][1](host, timeout=0.3).tare()
+            SCALES[kind][1](host, timeout=1.0).tare()
 
 
 def test_cas_scales_have_no_remote_zero_or_tare(pipe: tuple[Transport, Transport]) -> None:
@@ -181,3 +182,17 @@ def test_cas_scales_have_no_remote_zero_or_tare(pipe: tuple[Transport, Transport
         scale.zero()
     with pytest.raises(DeviceError, match="press TARE"):
         scale.tare()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kilograms"),
+    [("1.250", "kg", "1.250"), ("735", "g", "0.735"), ("2", "lb", "0.90718474")],
+)
+def test_readings_convert_to_kilograms_exactly(value: str, unit: str, kilograms: str) -> None:
+    reading = WeightReading(Decimal(value), unit, True, WeightState.OK)
+    assert to_kilograms(reading) == Decimal(kilograms)
+
+
+def test_an_unknown_unit_is_not_guessed() -> None:
+    with pytest.raises(DeviceError, match="'oz'"):
+        to_kilograms(WeightReading(Decimal(1), "oz", True, WeightState.OK))
