@@ -151,10 +151,17 @@ def _only_tail(code: str, start: int, maximum: int) -> bool:
     return len(code) - start <= maximum
 
 
+#: Elements that follow the serial in marking codes: a serial that ends in one
+#: of them (and its data) may be a serial whose GS the scanner ate.
+_MARKING_TAILS = ("91", "92", "93", "8005")
+
+
 def _could_hold_more(value: str) -> bool:
     # A last element without any GS in the scan: if its tail also reads as
-    # complete elements (e.g. "…93abcd"), the scanner may have eaten a GS.
+    # complete marking elements (e.g. "…93abcd"), the scanner may have eaten a GS.
     for split in range(1, len(value)):
+        if not value.startswith(_MARKING_TAILS, split):
+            continue
         try:
             parse_element_string(value[split:])
         except InvalidInputError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescore.errors import DeviceError, ProtocolError
@@ -78,6 +78,7 @@ def test_malformed_frames_are_protocol_errors(frame: bytes) -> None:
         decode_weight_frame(frame)
 
 
+@settings(deadline=None)
 @given(
     st.decimals(min_value=Decimal("-99.999"), max_value=Decimal("99.999"), places=3),
     st.booleans(),

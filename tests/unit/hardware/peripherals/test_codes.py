@@ -32,7 +32,7 @@ def _digits(size: int) -> st.SearchStrategy[str]:
 # --- check digits against two independent oracles ----------------------------------------
 
 
-@settings(max_examples=200)
+@settings(deadline=None, max_examples=200)
 @given(
     st.sampled_from([(12, "EAN13"), (7, "EAN8"), (11, "UPCA")]).flatmap(
         lambda kind: st.tuples(_digits(kind[0]), st.just(kind[1]))
@@ -46,7 +46,7 @@ def test_check_digits_agree_with_python_barcode_and_stdnum(case: tuple[str, str]
     assert gtin_check_digit(payload) == ean.calc_check_digit(payload)
 
 
-@settings(max_examples=200)
+@settings(deadline=None, max_examples=200)
 @given(st.sampled_from([8, 12, 13, 14]).flatmap(_digits))
 def test_validity_agrees_with_stdnum(code: str) -> None:
     ean = pytest.importorskip("stdnum.ean", reason="python-stdnum (dev extra) is not installed")
@@ -67,6 +67,7 @@ def test_the_documented_weight_code_decodes() -> None:
     assert (code.item, code.weight, code.price) == ("00123", Decimal("1.250"), None)
 
 
+@settings(deadline=None)
 @given(
     st.sampled_from(["21IIIIIWWWWWC", "23IIIIIPPPPPC", "27IIIIIIWWWWC", "29IIIIWWWWWWC"]),
     st.data(),
@@ -141,6 +142,7 @@ def test_with_the_known_serial_length_a_code_without_gs_parses_the_same(code: st
 
 def test_a_plain_gtin_and_serial_without_a_tail_needs_no_separator() -> None:
     assert parse_element_string(f"01{GTIN}21ABC123") == {"01": GTIN, "21": "ABC123"}
+    assert parse_element_string(f"01{GTIN}21AB10XYZ17") == {"01": GTIN, "21": "AB10XYZ17"}
 
 
 def test_a_marking_code_with_a_wrong_gtin_check_digit_is_refused() -> None:
@@ -148,6 +150,7 @@ def test_a_marking_code_with_a_wrong_gtin_check_digit_is_refused() -> None:
         parse_marking_code(SHOES.replace(GTIN, GTIN[:-1] + "7"))
 
 
+@settings(deadline=None)
 @given(
     st.text(
         alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789.",

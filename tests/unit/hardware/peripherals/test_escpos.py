@@ -95,12 +95,14 @@ def test_control_characters_in_text_cannot_inject_commands() -> None:
     assert encode_text("x\x1bp\x00\x19", EPSON_PC866) == b"x?p??"
 
 
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_no_character_is_ever_dropped(text: str) -> None:
     for profile in (EPSON_PC866, ASCII_ONLY):
         assert len(encode_text(text, profile)) == len(text)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from("Хлеб молоко ЁЖЗ№ 0123456789,.-x"), max_size=60))
 def test_encoded_text_decodes_back_to_the_same_text(text: str) -> None:
     assert encode_text(text, EPSON_PC866).decode("cp866") == text
@@ -122,7 +124,7 @@ _PIECES = {
 }
 
 
-@settings(max_examples=100)
+@settings(deadline=None, max_examples=100)
 @given(
     st.lists(st.sampled_from(sorted(_PIECES)), max_size=25),
     st.lists(st.integers(1, 7), min_size=1, max_size=10),
@@ -162,6 +164,7 @@ def test_a_stream_ending_inside_a_command_is_a_protocol_error() -> None:
         parse(b"\x1bp\x00")
 
 
+@settings(deadline=None)
 @given(st.booleans(), st.booleans(), st.booleans(), st.booleans())
 def test_status_bytes_round_trip(
     paper_out: bool, cover_open: bool, drawer: bool, online: bool

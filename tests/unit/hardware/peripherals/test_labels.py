@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescore.errors import DeviceError, DeviceTimeoutError, InvalidInputError, ProtocolError
@@ -62,6 +62,7 @@ def test_datamatrix_data_outside_the_gs1_character_set_is_refused() -> None:
         ZplLabel().datamatrix(0, 0, "01^XZ")
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_field_text_survives_escaping_and_cannot_break_the_label(text: str) -> None:
     label = ZplLabel()
@@ -128,6 +129,7 @@ def test_a_template_placeholder_must_be_a_plain_name() -> None:
 # --- printer and simulator ----------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(st.booleans(), st.booleans(), st.booleans(), st.booleans())
 def test_host_status_round_trips(paper: bool, paused: bool, head: bool, ribbon: bool) -> None:
     status = ZplStatus(paper, paused, head, ribbon)
@@ -195,3 +197,15 @@ def test_data_that_is_not_zpl_is_refused() -> None:
 
     with pytest.raises(InvalidInputError, match="ZPL"):
         ZplPrinter(pipe_pair()[0]).print_label(b"hello")
+
+
+def test_a_label_without_ci28_prints_cyrillic_as_garbage_on_the_simulator(
+    pipe: tuple[Transport, Transport],
+) -> None:
+    host, device = pipe
+    raw = "^XA^FO10,10^A0N,30,0^FDСыр^FS^XZ".encode()  # what a library without ^CI28 sends
+    with ZplSimulator(device) as sim:
+        ZplPrinter(host, timeout=1.0).print_label(raw)
+        assert sim.wait_printed(1)
+    assert not sim.printed[0].utf8
+    assert sim.printed[0].texts != ["Сыр"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescore.errors import DeviceError, ProtocolError
@@ -61,11 +61,13 @@ def test_a_frame_with_a_bad_crc_is_refused() -> None:
         decode_frame(bytes(raw))
 
 
+@settings(deadline=None)
 @given(st.integers(0, 255), st.binary(max_size=64))
 def test_any_frame_round_trips(command: int, data: bytes) -> None:
     assert decode_frame(encode_frame(command, data)) == Frame(command, data)
 
 
+@settings(deadline=None)
 @given(
     st.integers(-(2**31), 2**31 - 1),
     st.integers(0, 4),

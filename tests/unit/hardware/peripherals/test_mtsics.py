@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescore.errors import DeviceError, ProtocolError
@@ -62,12 +62,14 @@ def test_inquiry_replies_keep_quoted_strings_whole() -> None:
 _weights = st.decimals(min_value=Decimal("-99999.999"), max_value=Decimal("99999.999"), places=3)
 
 
+@settings(deadline=None)
 @given(_weights, st.booleans(), st.sampled_from(["kg", "g", "lb"]))
 def test_a_weight_reply_round_trips(value: Decimal, stable: bool, unit: str) -> None:
     reading = WeightReading(value, unit, stable, WeightState.OK)
     assert weight_reading(parse_reply(encode_weight_reply("S", reading))) == reading
 
 
+@settings(deadline=None)
 @given(st.sampled_from([WeightState.OVERLOAD, WeightState.UNDERLOAD]))
 def test_range_states_round_trip(state: WeightState) -> None:
     reading = WeightReading(Decimal(0), "kg", False, state)
