@@ -32,6 +32,7 @@ import attrs
 __all__ = [
     "AgreementError",
     "AmbiguousAgreementError",
+    "AmbiguousCodeError",
     "ApprovalError",
     "ConcurrencyError",
     "ConflictError",
@@ -96,6 +97,13 @@ class InvalidInputError(SalescoreError, ValueError):
 
     code = "invalid_input"
     message = "The input is invalid."
+
+
+class AmbiguousCodeError(InvalidInputError):
+    """A scanned code can be read more than one way (e.g. a marking code without GS)."""
+
+    code = "ambiguous_code"
+    message = "The scanned code is ambiguous."
 
 
 class InvalidAmountError(InvalidInputError):

@@ -131,9 +131,14 @@ class WeightState(enum.Enum):
 
 @attrs.frozen
 class WeightReading:
-    """A weight as the scale reports it; ``stable`` comes from the protocol (hazard H7)."""
+    """A weight as the scale reports it; ``stable`` comes from the protocol (hazard H7).
 
-    value: Decimal
+    ``value`` is meaningful only when ``state`` is :attr:`WeightState.OK`; it
+    may be negative (a net weight below the tare) and is never a float. An
+    unstable reading is never a sale weight.
+    """
+
+    value: Decimal = attrs.field(validator=attrs.validators.instance_of(Decimal))
     unit: str
     stable: bool
     state: WeightState = WeightState.OK
