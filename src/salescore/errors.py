@@ -51,6 +51,7 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "MissingPriceError",
     "NotFoundError",
     "PluginError",
     "PluginLoadError",
@@ -139,6 +140,12 @@ class FormulaEvaluationError(FormulaError):
     """The formula failed while computing a price (division by zero, missing price)."""
 
     code = "formula_evaluation"
+
+
+class MissingPriceError(FormulaEvaluationError):
+    """A price cannot be computed because a price or data it needs is not registered."""
+
+    code = "missing_price"
 
 
 class AgreementError(InvalidInputError):

@@ -1,0 +1,1 @@
+"""Prices: price types, the price register, formulas and price lists."""
