@@ -196,6 +196,23 @@ class PriceType:
                 "prices are registered, not calculated; remove the formula"
             )
 
+    def rounder(self) -> Callable[[Decimal], Decimal]:
+        """The rounding rule, then the currency's minor units as the exponent.
+
+        The result is a whole number of minor units written with exactly the
+        currency's decimals (``1240.00``, not ``1.24E+3``). Call it inside the
+        library's decimal context.
+        """
+        rule = self.rounding.rounder()
+        quantum = self.currency.quantum
+        if self.rounding.ending is None and self.rounding.step == quantum:
+            return rule
+
+        def to_minor_units(value: Decimal) -> Decimal:
+            return rule(value).quantize(quantum)
+
+        return to_minor_units
+
     @property
     def is_calculated(self) -> bool:
         """True if prices of this type come from a formula, not from the register."""
