@@ -24,8 +24,9 @@ from salescore.parties import (
     Product,
     Warehouse,
 )
+from salescore.pricing import PriceType
 
-__all__ = ["PARTIES", "Collection"]
+__all__ = ["PARTIES", "PRICING", "Collection"]
 
 T = TypeVar("T")
 
@@ -68,3 +69,7 @@ PARTIES: tuple[Collection[object], ...] = (
     PRODUCTS,
     WAREHOUSES,
 )  # type: ignore[assignment]
+
+PRICE_TYPES = Collection("price_types", PriceType, ("partner_id",))
+
+PRICING: tuple[Collection[object], ...] = (PRICE_TYPES,)  # type: ignore[assignment]

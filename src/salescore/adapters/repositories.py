@@ -23,6 +23,7 @@ from salescore.parties.ports import (
     WarehouseRepository,
 )
 from salescore.ports import Repository
+from salescore.pricing.ports import PriceRegister, PriceTypeRepository
 
 __all__ = ["Backend", "Repositories"]
 
@@ -34,6 +35,10 @@ class Backend(Protocol):
 
     def documents(self, collection: c.Collection[T]) -> Repository[Any, T]:
         """A repository keeping ``collection``'s entities as documents."""
+        ...
+
+    def open_price_register(self) -> PriceRegister:
+        """The price register of this unit of work."""
         ...
 
 
@@ -54,3 +59,6 @@ class Repositories:
         self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
         self.products: ProductRepository = backend.documents(c.PRODUCTS)
         self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)
+        # pricing
+        self.price_types: PriceTypeRepository = backend.documents(c.PRICE_TYPES)
+        self.price_register: PriceRegister = backend.open_price_register()

@@ -54,7 +54,14 @@ class PriceRecord:
     product_id: ProductId
     effective: date
     price: Money
-    characteristic: str | None = None
+    characteristic: str | None = attrs.field(default=None)
+
+    @characteristic.validator
+    def _check_characteristic(self, _attribute: object, value: str | None) -> None:
+        if value is not None and not value.strip():
+            raise InvalidInputError(
+                "a characteristic must be a non-empty name, or None for the product's own price"
+            )
 
     @property
     def key(self) -> tuple[PriceTypeId, ProductId, str | None]:

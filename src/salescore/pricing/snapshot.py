@@ -373,7 +373,8 @@ class PricingSnapshot:
             )
         return found
 
-    def _product(self, product_id: ProductId) -> Product:
+    def product(self, product_id: ProductId) -> Product:
+        """A loaded product; NotFoundError if it was not loaded into the snapshot."""
         found = self._products.get(product_id)
         if found is None:
             raise NotFoundError(
@@ -383,7 +384,7 @@ class PricingSnapshot:
 
     def _rule_for(self, type_id: PriceTypeId, product_id: ProductId) -> _Rule | None:
         entry = self._calculated[type_id]
-        group = self._product(product_id).price_group_id
+        group = self.product(product_id).price_group_id
         if group is not None and group in entry.by_group:
             return entry.by_group[group]
         return entry.default
@@ -417,7 +418,7 @@ class PricingSnapshot:
         else:
             products = list(product_ids)
             for pid in products:
-                self._product(pid)
+                self.product(pid)
         values: dict[PriceTypeId, dict[ProductId, Decimal]] = {}
         with decimal.localcontext(decimal_context()):
             for type_id in self._needed(price_type_id):
@@ -577,7 +578,7 @@ class PricingSnapshot:
         self, product_id: ProductId, type_id: PriceTypeId, characteristic: str | None
     ) -> tuple[Decimal | None, Explanation]:
         price_type = self.price_type(type_id)
-        product = self._product(product_id)
+        product = self.product(product_id)
         subject = f"{price_type.name} price of {product_id}"
         if characteristic is not None:
             subject += f" ({characteristic})"
@@ -654,9 +655,7 @@ class PricingSnapshot:
             rounded = price_type.rounder()(raw)
         for call in calls:
             args = ", ".join(str(a) for a in call.args)
-            steps.append(
-                Step(f"{call.name}({args})", _plain(call.result), source="market data")
-            )
+            steps.append(Step(f"{call.name}({args})", _plain(call.result), source="market data"))
         for name in rule.compiled.params:
             steps.append(Step(f"parameter {name}", _plain(params[name])))
         steps.append(

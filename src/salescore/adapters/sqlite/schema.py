@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from salescore.adapters.collections import PARTIES, Collection
+from salescore.adapters.collections import PARTIES, PRICING, Collection
+from salescore.adapters.sqlite.pricing import create_price_register
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -56,4 +57,7 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
     return migrate
 
 
-COMPONENTS: tuple[Component, ...] = (Component("parties", (document_tables(PARTIES),)),)
+COMPONENTS: tuple[Component, ...] = (
+    Component("parties", (document_tables(PARTIES),)),
+    Component("pricing", (document_tables(PRICING), create_price_register)),
+)
