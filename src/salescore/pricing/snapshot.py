@@ -346,6 +346,7 @@ class PricingSnapshot:
                     record.effective,
                     record.price.amount,
                     record.price.currency,
+                    owner.vat_included,
                 )
             )
         return cls(
@@ -458,7 +459,12 @@ class PricingSnapshot:
                 known = batches.get(id(rule))
                 batches[id(rule)] = (rule, pids if known is None else known[1] + pids)
         out: dict[ProductId, Decimal] = {}
-        shared = FunctionContext(on=self.on, currency=price_type.currency, market=self._market)
+        shared = FunctionContext(
+            on=self.on,
+            currency=price_type.currency,
+            market=self._market,
+            vat_included=price_type.vat_included,
+        )
         rounder = price_type.rounder()
         for rule, pids in batches.values():
             self._run(rule, pids, values, rounder, shared, out)
@@ -505,7 +511,12 @@ class PricingSnapshot:
                     refs.append(value)
                 else:
                     ctx = (
-                        attrs.evolve(shared, product_id=pid, formula=compiled.text)
+                        attrs.evolve(
+                            shared,
+                            product_id=pid,
+                            formula=compiled.text,
+                            vat_rate=product.vat_rate,
+                        )
                         if rule.uses_data
                         else shared
                     )
@@ -642,7 +653,15 @@ class PricingSnapshot:
             zip(rule.compiled.params, self._params_for(rule.compiled, product), strict=True)
         )
         calls: list[CallRecord] = []
-        ctx = FunctionContext(product_id, self.on, currency, self._market, rule.compiled.text)
+        ctx = FunctionContext(
+            product_id,
+            self.on,
+            currency,
+            self._market,
+            rule.compiled.text,
+            price_type.vat_included,
+            product.vat_rate,
+        )
         env = Environment(refs, params, self._functions, ctx, calls)
         with decimal.localcontext(decimal_context()):
             try:

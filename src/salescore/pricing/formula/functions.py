@@ -59,6 +59,7 @@ class MarketPrice:
         is_supplier: True for a supplier's (purchase) price, False for a competitor's.
         effective: the date the price was registered for.
         amount: the price, in ``currency``.
+        vat_included: whether ``amount`` includes VAT.
     """
 
     partner_id: str
@@ -66,6 +67,7 @@ class MarketPrice:
     effective: date
     amount: Decimal
     currency: Currency
+    vat_included: bool = True
 
 
 class MarketData(Protocol):
@@ -94,6 +96,8 @@ class FunctionContext:
         currency: the currency of the price type being computed.
         market: partner prices loaded for the snapshot.
         formula: the formula text, for error messages.
+        vat_included: whether the price type being computed includes VAT.
+        vat_rate: the product's VAT percent.
     """
 
     product_id: str = ""
@@ -101,6 +105,8 @@ class FunctionContext:
     currency: Currency = _NO_CURRENCY
     market: MarketData = attrs.field(factory=_NoMarketData)
     formula: str = ""
+    vat_included: bool = True
+    vat_rate: Decimal = Decimal(0)
 
 
 Implementation = Callable[..., Decimal]
@@ -225,14 +231,25 @@ def _abs(_ctx: Any, value: Decimal) -> Decimal:
 # --- built-in data functions ---------------------------------------------------------
 
 
-def _in_currency(ctx: FunctionContext, prices: Iterable[MarketPrice]) -> list[MarketPrice]:
-    return [p for p in prices if p.currency == ctx.currency]
+def _comparable(ctx: FunctionContext, prices: Iterable[MarketPrice]) -> list[MarketPrice]:
+    """The prices in the computed type's currency, on its VAT basis (with or without VAT)."""
+    factor = 1 + ctx.vat_rate / 100
+    found = []
+    for price in prices:
+        if price.currency != ctx.currency:
+            continue
+        if price.vat_included != ctx.vat_included:
+            amount = price.amount / factor if price.vat_included else price.amount * factor
+            price = attrs.evolve(price, amount=amount, vat_included=ctx.vat_included)
+        found.append(price)
+    return found
 
 
 def avg_purchase_price(ctx: FunctionContext, days: Decimal = Decimal(30)) -> Decimal:
     """The mean of supplier prices registered in the ``days`` days up to the pricing date.
 
-    The period is ``(on - days, on]``; only prices in the price type's currency count.
+    The period is ``(on - days, on]``; only prices in the price type's currency
+    count, converted to its VAT basis with the product's VAT rate.
     """
     if days != days.to_integral_value() or not 1 <= days <= 3660:
         raise FormulaError(
@@ -242,7 +259,7 @@ def avg_purchase_price(ctx: FunctionContext, days: Decimal = Decimal(30)) -> Dec
     since = ctx.on - timedelta(days=int(days))
     prices = [
         p
-        for p in _in_currency(ctx, ctx.market.market_prices(ctx.product_id))
+        for p in _comparable(ctx, ctx.market.market_prices(ctx.product_id))
         if p.is_supplier and since < p.effective <= ctx.on
     ]
     if not prices:
@@ -257,10 +274,11 @@ def avg_purchase_price(ctx: FunctionContext, days: Decimal = Decimal(30)) -> Dec
 def min_market_price(ctx: FunctionContext) -> Decimal:
     """The lowest current price among competitors and suppliers of the product.
 
-    For each partner its latest price up to the pricing date counts.
+    For each partner its latest price up to the pricing date counts; only prices in
+    the price type's currency, converted to its VAT basis with the product's VAT rate.
     """
     latest: dict[str, MarketPrice] = {}
-    for price in _in_currency(ctx, ctx.market.market_prices(ctx.product_id)):
+    for price in _comparable(ctx, ctx.market.market_prices(ctx.product_id)):
         if price.effective <= ctx.on:
             latest[price.partner_id] = price  # oldest first: the last one wins
     if not latest:
