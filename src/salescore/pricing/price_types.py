@@ -101,7 +101,7 @@ class RoundingRule:
         """A fast function applying this rule; call it inside the library's decimal context."""
         step, mode, ending = self.step, self.direction.value, self.ending
         # quantize() is the fast path, but it only rounds to powers of ten up to 1.
-        if step <= 1 and step.normalize().as_tuple().digits == (1,):
+        if self.is_power_of_ten():
 
             def base(value: Decimal) -> Decimal:
                 return value.quantize(step, mode)
@@ -118,6 +118,10 @@ class RoundingRule:
             return base(value - ending) + ending
 
         return with_ending
+
+    def is_power_of_ten(self) -> bool:
+        """True for steps 1, 0.1, 0.01 …, which round with one ``quantize``."""
+        return self.step <= 1 and self.step.normalize().as_tuple().digits == (1,)
 
     def describe(self) -> str:
         """The rule in words, for explanations."""
@@ -136,6 +140,15 @@ class RoundingRule:
                     f"({quantum}); use a multiple of {quantum}",
                     value=value,
                 )
+
+
+def _then_quantize(
+    rule: Callable[[Decimal], Decimal], quantum: Decimal
+) -> Callable[[Decimal], Decimal]:
+    def rounded(value: Decimal) -> Decimal:
+        return rule(value).quantize(quantum)
+
+    return rounded
 
 
 def _str_map(value: Mapping[Any, str]) -> dict[PriceGroupId, str]:
@@ -203,15 +216,28 @@ class PriceType:
         currency's decimals (``1240.00``, not ``1.24E+3``). Call it inside the
         library's decimal context.
         """
-        rule = self.rounding.rounder()
+        # One closure per case: this runs once per price in bulk pricing.
         quantum = self.currency.quantum
-        if self.rounding.ending is None and self.rounding.step == quantum:
-            return rule
+        step, mode, ending = self.rounding.step, self.rounding.direction.value, self.rounding.ending
+        if not self.rounding.is_power_of_ten():
+            return (
+                self.rounding.rounder()
+                if step == quantum
+                else _then_quantize(self.rounding.rounder(), quantum)
+            )
+        if ending is None:
+            if step == quantum:
+                return self.rounding.rounder()
 
-        def to_minor_units(value: Decimal) -> Decimal:
-            return rule(value).quantize(quantum)
+            def stepped(value: Decimal) -> Decimal:
+                return value.quantize(step, mode).quantize(quantum)
 
-        return to_minor_units
+            return stepped
+
+        def with_ending(value: Decimal) -> Decimal:
+            return ((value - ending).quantize(step, mode) + ending).quantize(quantum)
+
+        return with_ending
 
     @property
     def is_calculated(self) -> bool:

@@ -54,6 +54,7 @@ import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -205,6 +206,8 @@ class PricingSnapshot:
         }
         self._products = products
         self._group_of = {pid: p.price_group_id for pid, p in products.items()}
+        with decimal.localcontext(decimal_context()):
+            self._vat_factors = {pid: 1 + p.vat_rate / _HUNDRED for pid, p in products.items()}
         self._all_products = list(products)
         self._products_by_group: dict[PriceGroupId | None, list[ProductId]] = {}
         for pid, group in self._group_of.items():
@@ -413,23 +416,33 @@ class PricingSnapshot:
             FormulaEvaluationError: a formula failed (division by zero …), naming the
                 formula and the product.
         """
-        self.price_type(price_type_id)
+        return self._compute(price_type_id, product_ids, as_money=False)
+
+    def _compute(
+        self, price_type_id: PriceTypeId, product_ids: Iterable[ProductId] | None, as_money: bool
+    ) -> dict[ProductId, Any]:
+        price_type = self.price_type(price_type_id)
         if product_ids is None:
             products = self._all_products
         else:
             products = list(product_ids)
             for pid in products:
                 self.product(pid)
-        values: dict[PriceTypeId, dict[ProductId, Decimal]] = {}
+        values: dict[PriceTypeId, dict[ProductId, Any]] = {}
         with decimal.localcontext(decimal_context()):
             for type_id in self._needed(price_type_id):
                 if type_id in self._calculated:
-                    values[type_id] = self._calculate(type_id, products, values)
+                    # The requested type becomes Money in the same loop: no second pass.
+                    money = as_money and type_id == price_type_id
+                    values[type_id] = self._calculate(type_id, products, values, money)
                 else:
                     values[type_id] = self._base_amounts[type_id]
         result = values[price_type_id]
         if price_type_id in self._calculated:
             return result  # computed for exactly ``products``
+        if as_money:
+            currency = price_type.currency
+            return {pid: _money(result[pid], currency) for pid in products if pid in result}
         return {pid: result[pid] for pid in products if pid in result}
 
     def _calculate(
@@ -437,7 +450,8 @@ class PricingSnapshot:
         type_id: PriceTypeId,
         products: Sequence[ProductId],
         values: Mapping[PriceTypeId, dict[ProductId, Decimal]],
-    ) -> dict[ProductId, Decimal]:
+        as_money: bool = False,
+    ) -> dict[ProductId, Any]:
         price_type = self.types[type_id]
         entry = self._calculated[type_id]
         # Group the products by the rule that prices them, then run one tight loop per rule.
@@ -466,6 +480,13 @@ class PricingSnapshot:
             vat_included=price_type.vat_included,
         )
         rounder = price_type.rounder()
+        if as_money:
+            to_decimal_places, currency, exact = rounder, price_type.currency, Money._exact
+
+            def rounder(value: Decimal) -> Any:
+                # whole minor units with the currency's exponent: see _money()
+                return exact(to_decimal_places(value), currency)
+
         for rule, pids in batches.values():
             self._run(rule, pids, values, rounder, shared, out)
         return out
@@ -483,18 +504,23 @@ class PricingSnapshot:
         function = compiled.function
         pid = ProductId("")
         try:
-            if (
-                len(rule.refs) == 1
-                and not rule.refs[0][1]
-                and not rule.uses_data
-                and "vat_rate" not in compiled.params
-            ):
+            if len(rule.refs) == 1 and not rule.uses_data and "vat_rate" not in compiled.params:
                 # The common case (one reference, nothing per product): the fast path.
-                source = values[rule.refs[0][0]]
+                ref_id, vat = rule.refs[0]
+                source = values[ref_id]
                 params = self._params_for(compiled, None)
+                if not vat:
+                    for pid in pids:
+                        value = source.get(pid)
+                        if value is not None:
+                            out[pid] = rounder(function((value,), params, shared))
+                    return
+                factors = self._vat_factors
                 for pid in pids:
                     value = source.get(pid)
                     if value is not None:
+                        factor = factors[pid]
+                        value = value * factor if vat > 0 else value / factor
                         out[pid] = rounder(function((value,), params, shared))
                 return
             catalogue = self._products
@@ -506,7 +532,7 @@ class PricingSnapshot:
                     if value is None:
                         break
                     if vat:
-                        factor = 1 + product.vat_rate / _HUNDRED
+                        factor = self._vat_factors[pid]
                         value = value * factor if vat > 0 else value / factor
                     refs.append(value)
                 else:
@@ -543,11 +569,7 @@ class PricingSnapshot:
 
         The bulk path: no explanation is built; ask :meth:`explain` for any of them.
         """
-        currency = self.price_type(price_type_id).currency
-        return {
-            pid: _money(amount, currency)
-            for pid, amount in self.amounts(price_type_id, product_ids).items()
-        }
+        return self._compute(price_type_id, product_ids, as_money=True)
 
     def price(
         self,
