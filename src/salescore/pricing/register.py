@@ -28,12 +28,12 @@ from datetime import date
 
 import attrs
 
-from salescore.errors import InvalidInputError
+from salescore.errors import InvalidInputError, NotFoundError
 from salescore.money import Money
 from salescore.parties import ProductId
 from salescore.pricing.price_types import PriceType, PriceTypeId
 
-__all__ = ["PriceHistory", "PriceRecord", "check_record"]
+__all__ = ["PriceHistory", "PriceRecord", "check_record", "no_such_record"]
 
 
 @attrs.frozen
@@ -124,3 +124,18 @@ def check_record(record: PriceRecord, price_type: PriceType) -> None:
             f"{record.price} is not: convert it first",
             price_type=price_type.id,
         )
+
+
+def no_such_record(
+    price_type_id: PriceTypeId,
+    product_id: ProductId,
+    effective: date,
+    characteristic: str | None = None,
+) -> NotFoundError:
+    """The error every price register raises when asked to remove a record it does not have."""
+    what = f" ({characteristic})" if characteristic is not None else ""
+    return NotFoundError(
+        f"price register: no price of {price_type_id!r} for {product_id!r}{what} effective "
+        f"{effective.isoformat()}",
+        id=(price_type_id, product_id, characteristic, effective),
+    )

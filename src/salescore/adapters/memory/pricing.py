@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from salescore.errors import NotFoundError
 from salescore.parties import ProductId
 from salescore.pricing import PriceHistory, PriceRecord, PriceTypeId
+from salescore.pricing.register import no_such_record
 
 if TYPE_CHECKING:
     from salescore.adapters.memory.store import MemoryUnitOfWork
@@ -60,11 +60,7 @@ class MemoryPriceRegister:
         history = self._histories.get((price_type_id, product_id, characteristic))
         removed = None if history is None else history.drop(effective)
         if history is None or removed is None:
-            raise NotFoundError(
-                f"price register: no price of {price_type_id!r} for {product_id!r} effective "
-                f"{effective.isoformat()}",
-                id=(price_type_id, product_id, effective),
-            )
+            raise no_such_record(price_type_id, product_id, effective, characteristic)
         self._uow.record_undo(lambda: _discard(history.put(removed)))
 
     def price_as_of(

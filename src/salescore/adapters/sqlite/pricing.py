@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salescore.errors import NotFoundError
 from salescore.money import Currency, Money
 from salescore.parties import ProductId
 from salescore.pricing import PriceRecord, PriceTypeId
+from salescore.pricing.register import no_such_record
 
 if TYPE_CHECKING:
     from salescore.adapters.sqlite.store import SqliteUnitOfWork
@@ -97,11 +97,7 @@ class SqlitePriceRegister:
             (price_type_id, product_id, characteristic or "", effective.isoformat()),
         )
         if cursor.rowcount == 0:
-            raise NotFoundError(
-                f"price register: no price of {price_type_id!r} for {product_id!r} effective "
-                f"{effective.isoformat()}",
-                id=(price_type_id, product_id, effective),
-            )
+            raise no_such_record(price_type_id, product_id, effective, characteristic)
 
     def price_as_of(
         self,
