@@ -688,12 +688,12 @@ class PricingSnapshot:
         with decimal.localcontext(decimal_context()):
             try:
                 raw = evaluate(rule.compiled.formula.tree, env)
+                assert isinstance(raw, Decimal)  # the checker allows numbers only at the top
+                rounded = price_type.rounder()(raw)
             except MissingPriceError as exc:
                 return None, explanation.add(*steps, Step(f"no price: {exc}"))
             except (ArithmeticError, FormulaError) as exc:
                 raise evaluation_error(exc, rule.compiled.text, product_id) from exc
-            assert isinstance(raw, Decimal)  # the checker allows numbers only at the top
-            rounded = price_type.rounder()(raw)
         for call in calls:
             args = ", ".join(str(a) for a in call.args)
             steps.append(Step(f"{call.name}({args})", _plain(call.result), source="market data"))

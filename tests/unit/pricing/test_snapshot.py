@@ -251,3 +251,14 @@ def test_bulk_prices_equal_the_explained_prices_of_every_product(
         assert str(bulk[product.id].amount) == str(single.amount)
         text = snapshot.explain(product.id, PriceTypeId("RETAIL")).as_text()
         assert text.endswith(f"= {single}")
+
+
+def test_a_price_too_large_to_round_is_an_evaluation_error_in_bulk_and_in_explanations() -> None:
+    huge = calculated("HUGE", "[Base] * 100000000000000000000 * 100000000000000000000")
+    snapshot = PricingSnapshot.build(
+        [BASE, huge], ON, products=[Product(ProductId("P"), "p")], records=[base_price("P", "1.00")]
+    )
+    with pytest.raises(FormulaEvaluationError, match="for product 'P': invalid arithmetic"):
+        snapshot.amounts(huge.id)
+    with pytest.raises(FormulaEvaluationError, match="for product 'P': invalid arithmetic"):
+        snapshot.explain(ProductId("P"), huge.id)

@@ -353,7 +353,10 @@ def evaluation_error(exc: Exception, formula: str, product_id: str) -> FormulaEr
     elif isinstance(exc, FormulaError):
         what = str(exc)
     else:
-        what = f"invalid arithmetic ({type(exc).__name__})"
+        what = (
+            f"invalid arithmetic ({type(exc).__name__}): the value is undefined or too "
+            "large to round to its step"
+        )
     return FormulaEvaluationError(
         f"formula {formula!r} for product {product_id!r}: {what}",
         formula=formula,
