@@ -696,7 +696,9 @@ class PricingSnapshot:
                 raise evaluation_error(exc, rule.compiled.text, product_id) from exc
         for call in calls:
             args = ", ".join(str(a) for a in call.args)
-            steps.append(Step(f"{call.name}({args})", _plain(call.result), source="market data"))
+            describe = self._functions.get(call.name).describe
+            source = "market data" if describe is None else describe(ctx, *call.args)
+            steps.append(Step(f"{call.name}({args})", _plain(call.result), source=source))
         for name in rule.compiled.params:
             steps.append(Step(f"parameter {name}", _plain(params[name])))
         steps.append(

@@ -124,6 +124,8 @@ class FormulaFunction:
         doc: one line for users, shown in the documentation and errors.
         uses_data: True if the result depends on stored data (not only on its
             arguments); such calls are listed in price explanations.
+        describe: optional ``describe(ctx, *args) -> str`` saying which data a call
+            used (shown in explanations); it must not fail where the call succeeded.
     """
 
     name: str
@@ -132,6 +134,7 @@ class FormulaFunction:
     max_args: int | None = None
     doc: str = ""
     uses_data: bool = False
+    describe: Callable[..., str] | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.name.isidentifier() or self.name in {"if", "and", "or", "not"}:
@@ -245,23 +248,51 @@ def _comparable(ctx: FunctionContext, prices: Iterable[MarketPrice]) -> list[Mar
     return found
 
 
+def _check_days(days: Decimal) -> int:
+    if days != days.to_integral_value() or not 1 <= days <= 3660:
+        raise FormulaError(
+            f"avg_purchase_price(): the period is a whole number of days 1..3660, got {days}",
+            days=days,
+        )
+    return int(days)
+
+
+def _purchase_prices(ctx: FunctionContext, days: Decimal) -> list[MarketPrice]:
+    since = ctx.on - timedelta(days=_check_days(days))
+    return [
+        p
+        for p in _comparable(ctx, ctx.market.market_prices(ctx.product_id))
+        if p.is_supplier and since < p.effective <= ctx.on
+    ]
+
+
+def _latest_prices(ctx: FunctionContext) -> list[MarketPrice]:
+    latest: dict[str, MarketPrice] = {}
+    for price in _comparable(ctx, ctx.market.market_prices(ctx.product_id)):
+        if price.effective <= ctx.on:
+            latest[price.partner_id] = price  # oldest first: the last one wins
+    return sorted(latest.values(), key=lambda p: (p.amount, p.partner_id))
+
+
+def _show(amount: Decimal, quantum: Decimal) -> str:
+    exact = amount.quantize(quantum)
+    return f"{exact if exact == amount else amount.normalize():f}"
+
+
+def _listing(prices: Sequence[MarketPrice]) -> str:
+    return "; ".join(
+        f"{_show(p.amount, p.currency.quantum)} from {p.partner_id} on {p.effective.isoformat()}"
+        for p in prices
+    )
+
+
 def avg_purchase_price(ctx: FunctionContext, days: Decimal = Decimal(30)) -> Decimal:
     """The mean of supplier prices registered in the ``days`` days up to the pricing date.
 
     The period is ``(on - days, on]``; only prices in the price type's currency
     count, converted to its VAT basis with the product's VAT rate.
     """
-    if days != days.to_integral_value() or not 1 <= days <= 3660:
-        raise FormulaError(
-            f"avg_purchase_price(): the period is a whole number of days 1..3660, got {days}",
-            days=days,
-        )
-    since = ctx.on - timedelta(days=int(days))
-    prices = [
-        p
-        for p in _comparable(ctx, ctx.market.market_prices(ctx.product_id))
-        if p.is_supplier and since < p.effective <= ctx.on
-    ]
+    prices = _purchase_prices(ctx, days)
     if not prices:
         raise MissingPriceError(
             f"no supplier price of product {ctx.product_id!r} in {ctx.currency.code} in the "
@@ -271,23 +302,29 @@ def avg_purchase_price(ctx: FunctionContext, days: Decimal = Decimal(30)) -> Dec
     return sum((p.amount for p in prices), Decimal(0)) / len(prices)
 
 
+def _describe_avg(ctx: FunctionContext, days: Decimal = Decimal(30)) -> str:
+    prices = _purchase_prices(ctx, days)
+    return f"mean of {len(prices)} supplier price(s): {_listing(prices)}"
+
+
 def min_market_price(ctx: FunctionContext) -> Decimal:
     """The lowest current price among competitors and suppliers of the product.
 
     For each partner its latest price up to the pricing date counts; only prices in
     the price type's currency, converted to its VAT basis with the product's VAT rate.
     """
-    latest: dict[str, MarketPrice] = {}
-    for price in _comparable(ctx, ctx.market.market_prices(ctx.product_id)):
-        if price.effective <= ctx.on:
-            latest[price.partner_id] = price  # oldest first: the last one wins
-    if not latest:
+    prices = _latest_prices(ctx)
+    if not prices:
         raise MissingPriceError(
             f"no competitor or supplier price of product {ctx.product_id!r} in "
             f"{ctx.currency.code} up to {ctx.on.isoformat()}: register market prices",
             product=ctx.product_id,
         )
-    return min(p.amount for p in latest.values())
+    return prices[0].amount
+
+
+def _describe_min(ctx: FunctionContext) -> str:
+    return f"lowest of the partners' latest prices: {_listing(_latest_prices(ctx))}"
 
 
 _BUILT_INS = (
@@ -304,6 +341,7 @@ _BUILT_INS = (
         1,
         "avg_purchase_price(days=30): mean supplier price registered in the last days",
         uses_data=True,
+        describe=_describe_avg,
     ),
     FormulaFunction(
         "min_market_price",
@@ -312,5 +350,6 @@ _BUILT_INS = (
         0,
         "the lowest current competitor or supplier price",
         uses_data=True,
+        describe=_describe_min,
     ),
 )
