@@ -215,7 +215,6 @@ class PricingSnapshot:
         self._market = market
         self._functions = functions
         self._params = {**DEFAULT_PARAMS, **params}
-        self._by_name = {t.name: t for t in types.values()}
 
     # --- building ---------------------------------------------------------------------
 

@@ -62,8 +62,8 @@ from salescore.pricing.formula.parser import LIMITS, Formula, FormulaLimits, par
 __all__ = [
     "DEFAULT_PARAMS",
     "CompiledFormula",
-    "FormulaFunctionType",
     "FormulaSchema",
+    "ValueKind",
     "check",
     "compile_formula",
     "evaluation_error",
@@ -83,7 +83,7 @@ the pricing snapshot)."""
 CompiledFunction = Callable[[Sequence[Decimal], Sequence[Decimal], FunctionContext], Any]
 
 
-class FormulaFunctionType(enum.Enum):
+class ValueKind(enum.Enum):
     """What a sub-expression yields."""
 
     NUMBER = "a number"
@@ -150,13 +150,11 @@ def check(formula: Formula, schema: FormulaSchema) -> None:
             number is needed (or the other way round).
     """
     result = _type_of(formula, formula.tree, schema)
-    if result is not FormulaFunctionType.NUMBER:
+    if result is not ValueKind.NUMBER:
         raise _fail(formula, formula.tree, "the formula must compute a number, not a condition")
 
 
-def _expect(
-    formula: Formula, node: Node, schema: FormulaSchema, wanted: FormulaFunctionType
-) -> None:
+def _expect(formula: Formula, node: Node, schema: FormulaSchema, wanted: ValueKind) -> None:
     found = _type_of(formula, node, schema)
     if found is not wanted:
         raise _fail(
@@ -164,8 +162,8 @@ def _expect(
         )
 
 
-def _type_of(formula: Formula, node: Node, schema: FormulaSchema) -> FormulaFunctionType:
-    number, condition = FormulaFunctionType.NUMBER, FormulaFunctionType.CONDITION
+def _type_of(formula: Formula, node: Node, schema: FormulaSchema) -> ValueKind:
+    number, condition = ValueKind.NUMBER, ValueKind.CONDITION
     if isinstance(node, ast.Number):
         return number
     if isinstance(node, ast.Ref):
