@@ -52,6 +52,7 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "MissingPriceError",
     "NotFoundError",
     "PaperOutError",
     "PluginError",
@@ -149,6 +150,12 @@ class FormulaEvaluationError(FormulaError):
     """The formula failed while computing a price (division by zero, missing price)."""
 
     code = "formula_evaluation"
+
+
+class MissingPriceError(FormulaEvaluationError):
+    """A price cannot be computed because a price or data it needs is not registered."""
+
+    code = "missing_price"
 
 
 class AgreementError(InvalidInputError):

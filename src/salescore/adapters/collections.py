@@ -25,8 +25,9 @@ from salescore.parties import (
     Product,
     Warehouse,
 )
+from salescore.pricing import PriceType
 
-__all__ = ["AGREEMENTS", "PARTIES", "Collection"]
+__all__ = ["AGREEMENTS", "PARTIES", "PRICING", "Collection"]
 
 T = TypeVar("T")
 
@@ -83,3 +84,6 @@ AGREEMENTS: tuple[Collection[object], ...] = (
     CONTRACTS,
     APPROVALS,
 )  # type: ignore[assignment]
+PRICE_TYPES = Collection("price_types", PriceType, ("partner_id",))
+
+PRICING: tuple[Collection[object], ...] = (PRICE_TYPES,)  # type: ignore[assignment]

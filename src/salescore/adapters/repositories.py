@@ -28,6 +28,7 @@ from salescore.parties.ports import (
     WarehouseRepository,
 )
 from salescore.ports import Repository
+from salescore.pricing.ports import PriceRegister, PriceTypeRepository
 
 __all__ = ["Backend", "Repositories"]
 
@@ -39,6 +40,10 @@ class Backend(Protocol):
 
     def documents(self, collection: c.Collection[T]) -> Repository[Any, T]:
         """A repository keeping ``collection``'s entities as documents."""
+        ...
+
+    def open_price_register(self) -> PriceRegister:
+        """The price register of this unit of work."""
         ...
 
 
@@ -63,3 +68,6 @@ class Repositories:
         self.agreements: AgreementRepository = backend.documents(c.AGREEMENT_RECORDS)
         self.contracts: ContractRepository = backend.documents(c.CONTRACTS)
         self.approvals: ApprovalRepository = backend.documents(c.APPROVALS)
+        # pricing
+        self.price_types: PriceTypeRepository = backend.documents(c.PRICE_TYPES)
+        self.price_register: PriceRegister = backend.open_price_register()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.demo_agreements import agreements_section
+from salescore.app.demo_pricing import pricing_section
 from salescore.app.sample import load_sample_company
 from salescore.app.stores import Store
 from salescore.parties import PartnerKind
@@ -86,7 +87,11 @@ def company_section(uow: Repositories) -> str:
     return "\n".join(out)
 
 
-SECTIONS: list[Callable[[Repositories], str]] = [company_section, agreements_section]
+SECTIONS: list[Callable[[Repositories], str]] = [
+    company_section,
+    pricing_section,
+    agreements_section,
+]
 
 
 def run_demo(store: Store) -> str:

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from salescore.adapters.collections import AGREEMENTS, PARTIES, Collection
+from salescore.adapters.collections import AGREEMENTS, PARTIES, PRICING, Collection
+from salescore.adapters.sqlite.pricing import create_price_register
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -59,4 +60,5 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
 COMPONENTS: tuple[Component, ...] = (
     Component("parties", (document_tables(PARTIES),)),
     Component("agreements", (document_tables(AGREEMENTS),)),
+    Component("pricing", (document_tables(PRICING), create_price_register)),
 )

@@ -1,0 +1,114 @@
+"""Pricing use cases: save price types and prices with checks, load a pricing snapshot.
+
+These are the only places that read pricing data from storage; the pricing
+context itself does no I/O. A snapshot is loaded once per date and then
+prices any number of products without touching storage.
+
+>>> from datetime import date
+>>> from salescore.adapters.memory import MemoryStore
+>>> from salescore.money import Money
+>>> from salescore.parties import Product, ProductId
+>>> from salescore.pricing import PriceRecord, PriceType, PriceTypeId
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     uow.products.add(Product(ProductId("CM-100"), "Coffee maker"))
+...     save_price_type(uow, PriceType(PriceTypeId("BASE"), "Base", "RUB"))
+...     save_price_type(uow, PriceType(PriceTypeId("SALE"), "Sale", "RUB", formula="[Base] * 2"))
+...     register_price(uow, PriceRecord(PriceTypeId("BASE"), ProductId("CM-100"),
+...                                     date(2026, 1, 1), Money("10.00", "RUB")))
+...     uow.commit()
+>>> with store.unit_of_work() as uow:
+...     snapshot = load_snapshot(uow, date(2026, 2, 1))
+>>> snapshot.prices(PriceTypeId("SALE"))
+{'CM-100': Money('20.00', 'RUB')}
+>>> with store.unit_of_work() as uow:
+...     save_price_type(uow, PriceType(PriceTypeId("BAD"), "Bad", "RUB", formula="[Nope] + 1"))
+Traceback (most recent call last):
+...
+salescore.errors.FormulaNameError: price type 'Bad' (default formula): formula '[Nope] + 1': ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+
+from salescore.adapters.repositories import Repositories
+from salescore.parties import PartnerId, PartnerKind, ProductId
+from salescore.pricing import (
+    FunctionRegistry,
+    PriceRecord,
+    PriceType,
+    PricingSnapshot,
+    check_record,
+)
+
+__all__ = ["load_snapshot", "register_price", "save_price_type"]
+
+
+def save_price_type(uow: Repositories, price_type: PriceType) -> None:
+    """Save (add or replace) ``price_type`` after checking every formula with the others.
+
+    Raises:
+        FormulaError (and subclasses): a formula does not parse, names an unknown
+            price type or function, or closes a cycle; nothing is saved.
+        InvalidInputError: another price type has the same name.
+    """
+    others = [t for t in uow.price_types.all() if t.id != price_type.id]
+    PricingSnapshot.build([*others, price_type], date.min)
+    uow.price_types.save(price_type)
+
+
+def register_price(uow: Repositories, record: PriceRecord) -> None:
+    """Register a price after checking it fits its price type.
+
+    Raises:
+        NotFoundError: the price type or the product does not exist.
+        InvalidInputError: the type is calculated, or the currency differs.
+    """
+    check_record(record, uow.price_types.get(record.price_type_id))
+    uow.products.get(record.product_id)
+    uow.price_register.register(record)
+
+
+def load_snapshot(
+    uow: Repositories,
+    on: date,
+    *,
+    product_ids: Iterable[ProductId] | None = None,
+    params: Mapping[str, Decimal] | None = None,
+    functions: FunctionRegistry | None = None,
+) -> PricingSnapshot:
+    """Load everything needed to price on ``on`` and compile it.
+
+    Args:
+        on: the pricing date.
+        product_ids: the products to load (all by default).
+        params: values of formula parameters (``quantity``, ``currency_rate``).
+        functions: the formula functions (the built-ins by default).
+    """
+    types = uow.price_types.all()
+    registered = [t.id for t in types if not t.is_calculated]
+    partner_types = [t for t in types if t.partner_id is not None]
+    if product_ids is None:
+        products = uow.products.all()
+    else:
+        products = [uow.products.get(pid) for pid in product_ids]
+    kinds: dict[PartnerId, frozenset[PartnerKind]] = {}
+    for price_type in partner_types:
+        assert price_type.partner_id is not None
+        partner = uow.partners.find(price_type.partner_id)
+        kinds[price_type.partner_id] = partner.kinds if partner is not None else frozenset()
+    return PricingSnapshot.build(
+        types,
+        on,
+        records=uow.price_register.prices_as_of(registered, on),
+        products=products,
+        market_records=uow.price_register.records_between(
+            [t.id for t in partner_types], date.min, on
+        ),
+        partner_kinds=kinds,
+        functions=functions,
+        params=params,
+    )

@@ -1,0 +1,1 @@
+"""The price formula language: parse, check, compile, evaluate."""
