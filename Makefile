@@ -38,11 +38,11 @@ unit: $(STAMP_DEV)
 	$(BIN)/pytest -q
 
 docs-doctest: $(STAMP_DEV)
-	$(BIN)/sphinx-build -q -W -b doctest docs docs/_build/doctest
+	$(BIN)/sphinx-build -q -E -W -b doctest docs docs/_build/doctest
 
 docs: $(STAMP_DEV)
-	$(BIN)/sphinx-build -q -W -b html docs docs/_build/html
-	$(BIN)/sphinx-build -q -W -b doctest docs docs/_build/doctest
+	$(BIN)/sphinx-build -q -E -W -b html docs docs/_build/html
+	$(BIN)/sphinx-build -q -E -W -b doctest docs docs/_build/doctest
 
 bench: $(STAMP_DEV)
 	@set -e; for script in benchmarks/bench_*.py; do \
