@@ -24,8 +24,14 @@ from salescore.parties import (
     Product,
     Warehouse,
 )
+from salescore.receivables import (
+    CreditLimit,
+    CreditOverride,
+    OrderSchedule,
+    PaymentScheduleTemplate,
+)
 
-__all__ = ["PARTIES", "Collection"]
+__all__ = ["PARTIES", "RECEIVABLES", "Collection"]
 
 T = TypeVar("T")
 
@@ -67,4 +73,16 @@ PARTIES: tuple[Collection[object], ...] = (
     PRICE_GROUPS,
     PRODUCTS,
     WAREHOUSES,
+)  # type: ignore[assignment]
+
+SCHEDULE_TEMPLATES = Collection("payment_schedule_templates", PaymentScheduleTemplate)
+ORDER_SCHEDULES = Collection("order_schedules", OrderSchedule)
+CREDIT_LIMITS = Collection("credit_limits", CreditLimit, ("subject_id",))
+CREDIT_OVERRIDES = Collection("credit_overrides", CreditOverride, ("document_id",))
+
+RECEIVABLES: tuple[Collection[object], ...] = (
+    SCHEDULE_TEMPLATES,
+    ORDER_SCHEDULES,
+    CREDIT_LIMITS,
+    CREDIT_OVERRIDES,
 )  # type: ignore[assignment]

@@ -23,6 +23,13 @@ from salescore.parties.ports import (
     WarehouseRepository,
 )
 from salescore.ports import Repository
+from salescore.receivables.ports import (
+    CreditLimitRepository,
+    CreditOverrideRepository,
+    OrderScheduleRepository,
+    ScheduleTemplateRepository,
+    SettlementLedgerRepository,
+)
 
 __all__ = ["Backend", "Repositories"]
 
@@ -34,6 +41,10 @@ class Backend(Protocol):
 
     def documents(self, collection: c.Collection[T]) -> Repository[Any, T]:
         """A repository keeping ``collection``'s entities as documents."""
+        ...
+
+    def settlement_ledger(self) -> SettlementLedgerRepository:
+        """The settlement ledger of this unit of work."""
         ...
 
 
@@ -54,3 +65,11 @@ class Repositories:
         self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
         self.products: ProductRepository = backend.documents(c.PRODUCTS)
         self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)
+        # receivables
+        self.schedule_templates: ScheduleTemplateRepository = backend.documents(
+            c.SCHEDULE_TEMPLATES
+        )
+        self.order_schedules: OrderScheduleRepository = backend.documents(c.ORDER_SCHEDULES)
+        self.credit_limits: CreditLimitRepository = backend.documents(c.CREDIT_LIMITS)
+        self.credit_overrides: CreditOverrideRepository = backend.documents(c.CREDIT_OVERRIDES)
+        self.settlements: SettlementLedgerRepository = backend.settlement_ledger()

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from salescore.adapters.collections import PARTIES, Collection
+from salescore.adapters.collections import PARTIES, RECEIVABLES, Collection
+from salescore.adapters.sqlite.receivables import create_settlement_tables
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -56,4 +57,7 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
     return migrate
 
 
-COMPONENTS: tuple[Component, ...] = (Component("parties", (document_tables(PARTIES),)),)
+COMPONENTS: tuple[Component, ...] = (
+    Component("parties", (document_tables(PARTIES),)),
+    Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
+)
