@@ -177,6 +177,10 @@ class ManualAllocation:
     amount: Money
 
 
+def _manual_parts(parts: Iterable[ManualAllocation]) -> tuple[ManualAllocation, ...]:
+    return tuple(parts)
+
+
 def _rate(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, "rate")
 
@@ -207,7 +211,7 @@ class Payment:
     received_on: date
     amount: Money
     rate: Decimal | None = attrs.field(default=None, converter=_rate)
-    manual: tuple[ManualAllocation, ...] = attrs.field(default=(), converter=tuple)
+    manual: tuple[ManualAllocation, ...] = attrs.field(default=(), converter=_manual_parts)
 
     def __attrs_post_init__(self) -> None:
         paid, settles = self.amount.currency, self.account.currency

@@ -11,7 +11,8 @@ generated, so revenue can be planned by day.
 Stage amounts come from :func:`~salescore.money.allocate`: they always sum
 exactly to the total, and the leftover kopecks land deterministically.
 
->>> from datetime import date
+>>> from collections.abc import Iterable
+from datetime import date
 >>> from salescore.dates import BusinessCalendar
 >>> from salescore.money import Money
 >>> template = PaymentScheduleTemplate("ADV30", "30% advance, 70% after shipment", (
@@ -182,6 +183,10 @@ class ScheduleStage:
         return due
 
 
+def _stages(stages: Iterable[ScheduleStage]) -> tuple[ScheduleStage, ...]:
+    return tuple(stages)
+
+
 def _check_stages(instance: PaymentScheduleTemplate, _attr: object, stages: object) -> None:
     if not isinstance(stages, tuple) or not stages:
         raise ScheduleError(f"template {instance.id!r} has no stages: give at least one")
@@ -228,7 +233,7 @@ class PaymentScheduleTemplate:
 
     id: str
     name: str
-    stages: tuple[ScheduleStage, ...] = attrs.field(converter=tuple, validator=_check_stages)
+    stages: tuple[ScheduleStage, ...] = attrs.field(converter=_stages, validator=_check_stages)
     roll: RollConvention | None = None
 
     def weights(self) -> tuple[Decimal, ...]:
