@@ -11,8 +11,7 @@ generated, so revenue can be planned by day.
 Stage amounts come from :func:`~salescore.money.allocate`: they always sum
 exactly to the total, and the leftover kopecks land deterministically.
 
->>> from collections.abc import Iterable
-from datetime import date
+>>> from datetime import date
 >>> from salescore.dates import BusinessCalendar
 >>> from salescore.money import Money
 >>> template = PaymentScheduleTemplate("ADV30", "30% advance, 70% after shipment", (
@@ -40,6 +39,7 @@ salescore.errors.ScheduleError: an advance stage is paid before shipment, so 'du
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
