@@ -10,12 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from salescore.cli import demo
+from salescore.cli import aging, demo, schedule
 from salescore.errors import SalescoreError
 
 __all__ = ["main"]
 
-COMMANDS = (demo,)
+COMMANDS = (demo, schedule, aging)
 
 
 def build_parser() -> argparse.ArgumentParser:

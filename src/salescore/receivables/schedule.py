@@ -229,12 +229,15 @@ class PaymentScheduleTemplate:
         stages: the stages in payment order.
         roll: for calendar-day rules, how to move a due date that falls on a
             non-working day (``None``: keep it).
+        calendar_id: the business calendar the application should pass to
+            :meth:`generate` (``None``: its default calendar).
     """
 
     id: str
     name: str
     stages: tuple[ScheduleStage, ...] = attrs.field(converter=_stages, validator=_check_stages)
     roll: RollConvention | None = None
+    calendar_id: str | None = None
 
     def weights(self) -> tuple[Decimal, ...]:
         """The percent of each stage, the remainder filled in."""
