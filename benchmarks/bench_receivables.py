@@ -135,9 +135,9 @@ def bench_allocation() -> None:
         items_by: dict[int, list[tuple[int, int, str, str, int]]] = defaultdict(list)
         for account, posted, due, tie, order, amount in rows:
             items_by[account].append((posted, due, tie, order, amount))
-        credits_by: dict[int, list[tuple[int, str, int, str | None]]] = defaultdict(list)
+        credits_by: dict[int, list[tuple[int, str, int, str | None, bool]]] = defaultdict(list)
         for account, day, tie, amount, scope in pays:
-            credits_by[account].append((day, tie, amount, scope))
+            credits_by[account].append((day, tie, amount, scope, False))
         matched = 0
         for account, items in items_by.items():
             matched += len(sweep(items, credits_by.get(account, [])))

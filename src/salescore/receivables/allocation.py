@@ -12,7 +12,8 @@ each measure (planned, actual) separately:
    a report for a past date sees exactly what was allocated by then.
 2. On each date, hand-allocated parts go first, each to its own order's
    entries only, oldest due first. What the order cannot take yet waits as a
-   prepayment for that order.
+   prepayment for that order. A return (or negative correction) also pays
+   its own order first; what that order cannot take joins the general credit.
 3. Then the remaining credits, oldest first (date, then id), pay the open
    entries of the account oldest due first. Ties are broken by posting date,
    then order id, then entry id — written out, not left to sort stability.
@@ -65,10 +66,14 @@ _NEVER = 1 << 62
 
 # Compact rows of the bulk engine (plain ints and strings, no Money):
 #   item:   (posted_ordinal, due_ordinal, tie_break, order_key, amount_minor)
-#   credit: (date_ordinal, tie_break, amount_minor, scope_order_key_or_None)
+#   credit: (date_ordinal, tie_break, amount_minor, scope_order_key_or_None, spills)
 #   result: (credit_index, item_index, amount_minor, date_ordinal, manual)
+# A scoped credit pays only its order; if it ``spills``, what its order cannot
+# take on the day it arrives joins the general credit (a return pays its own
+# order first, then anything); otherwise it waits for the order (a hand
+# allocation). Matches of scoped credits that do not spill are "manual".
 Item = tuple[int, int, str, Hashable, int]
-Credit = tuple[int, str, int, Hashable | None]
+Credit = tuple[int, str, int, Hashable | None, bool]
 Match = tuple[int, int, int, int, bool]
 
 
@@ -79,7 +84,7 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
     integers (minor units, date ordinals) so that millions of rows stay fast.
 
     >>> items = [(1, 10, "a", "O1", 500), (1, 5, "b", "O2", 300)]
-    >>> credits = [(2, "p", 600, None), (3, "q", 400, None)]
+    >>> credits = [(2, "p", 600, None, False), (3, "q", 400, None, False)]
     >>> sweep(items, credits)
     [(0, 1, 300, 2, False), (0, 0, 300, 2, False), (1, 0, 200, 3, False)]
     """
@@ -97,9 +102,9 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
     i = j = 0
     n_items, n_credits = len(items), len(credits)
 
-    def drain(
-        queue: deque[int], open_heap: list[tuple[int, int, str, int]], day: int, manual: bool
-    ) -> None:
+    manual = [row[3] is not None and not row[4] for row in credits]
+
+    def drain(queue: deque[int], open_heap: list[tuple[int, int, str, int]], day: int) -> None:
         while queue and open_heap:
             k = open_heap[0][3]
             if not item_left[k]:
@@ -107,7 +112,7 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
                 continue
             c = queue[0]
             amount = min(credit_left[c], item_left[k])
-            out.append((c, k, amount, day, manual))
+            out.append((c, k, amount, day, manual[c]))
             credit_left[c] -= amount
             item_left[k] -= amount
             if not credit_left[c]:
@@ -144,9 +149,13 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
                 scoped[scope].append(k)
                 touched.add(scope)
         for order in sorted(touched, key=repr):
-            if order in order_heaps and scoped[order]:
-                drain(scoped[order], order_heaps[order], day, True)
-        drain(general, heap, day, False)
+            waiting = scoped[order]
+            if order in order_heaps and waiting:
+                drain(waiting, order_heaps[order], day)
+            if any(credits[c][4] for c in waiting):
+                general.extend(c for c in waiting if credits[c][4])
+                scoped[order] = deque(c for c in waiting if not credits[c][4])
+        drain(general, heap, day)
     return out
 
 
@@ -244,15 +253,16 @@ def _allocate_account(
         general = p.settled.minor_units
         for part in p.manual:
             units = part.amount.minor_units
-            credits.append((day, "0" + p.id, units, part.order_id))
+            credits.append((day, "0" + p.id, units, part.order_id, False))
             sources.append(p.id)
             general -= units
-        credits.append((day, "1" + p.id, general, None))
+        credits.append((day, "1" + p.id, general, None, False))
         sources.append(p.id)
     if measure is Measure.ACTUAL:
         for e in entries:
             if e.amount.is_negative():
-                credits.append((e.posted_on.toordinal(), "1" + e.id, -e.amount.minor_units, None))
+                day = e.posted_on.toordinal()
+                credits.append((day, "1" + e.id, -e.amount.minor_units, e.order_id, True))
                 sources.append(e.id)
     currency = account.currency
     return [

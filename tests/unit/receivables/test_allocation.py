@@ -114,16 +114,22 @@ def test_a_hand_allocation_beyond_the_order_debt_stays_with_that_order() -> None
     assert [i.entry.id for i in ledger.open_items(DAY0 + timedelta(30))] == ["S2"]
 
 
-def test_a_return_is_a_credit_that_pays_other_open_debt() -> None:
+def test_a_return_pays_its_own_order_first_then_other_open_debt() -> None:
+    def returned(rid: str, order: str, amount: str) -> SettlementEntry:
+        day = DAY0 + timedelta(3)
+        return SettlementEntry(rid, EntryKind.RETURN, ACC, order, rid, day, day, rub(amount))
+
     entries = [
         ship("S1", "SO-1", 0, 10, "100.00"),
-        ship("S2", "SO-2", 0, 20, "100.00"),
-        SettlementEntry("R1", EntryKind.RETURN, ACC, "SO-1", "R1", DAY0 + timedelta(3),
-                        DAY0 + timedelta(3), rub("-40.00")),
-    ]  # fmt: skip
-    got = actual(allocate_payments(entries, [pay("P", 4, "100.00")]))
-    assert got == [("R1", "S1", "40.00", False), ("P", "S1", "60.00", False),
-                   ("P", "S2", "40.00", False)]  # fmt: skip
+        ship("S2", "SO-2", 0, 5, "100.00"),
+        returned("R1", "SO-1", "-40.00"),
+    ]
+    assert actual(allocate_payments(entries, [])) == [("R1", "S1", "40.00", False)]
+    paid = [pay("P", 1, "100.00", ("SO-1", "100.00"))]
+    assert actual(allocate_payments(entries, paid)) == [
+        ("P", "S1", "100.00", True),
+        ("R1", "S2", "40.00", False),
+    ]
 
 
 def test_payments_reduce_planned_debt_with_their_own_allocations() -> None:
@@ -198,7 +204,8 @@ def ledgers(draw: st.DrawFn) -> tuple[list[SettlementEntry], list[Payment]]:
     for n in range(draw(st.integers(0, 6))):
         units = draw(st.integers(1, 150_000))
         manual: tuple[ManualAllocation, ...] = ()
-        if known and draw(st.booleans()):
+        by_hand: bool = draw(st.booleans())
+        if known and by_hand:
             share = draw(st.integers(1, units))
             manual = (
                 ManualAllocation(draw(st.sampled_from(known)), Money.from_minor(share, "RUB")),
