@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from salescore.scenario.receivables import (
-    parse_receivables,
+    load_receivables,
     render_allocations,
     render_credit,
     render_schedules,
@@ -17,15 +17,12 @@ from salescore.scenario.receivables import (
 
 HERE = Path(__file__).parent / "receivables"
 FILES = sorted(HERE.glob("*.toml"))
-MARKER = "\n[golden]\n"
 
 
 def run_golden(path: Path) -> tuple[str, str]:
     """The file's expected text and the text the code produces now."""
-    text = path.read_text(encoding="utf-8")
-    scenario_text, _, _ = text.partition(MARKER)
-    golden = tomllib.loads(text)["golden"]
-    scenario = parse_receivables(scenario_text, path.name)
+    golden = tomllib.loads(path.read_text(encoding="utf-8"))["golden"]
+    scenario = load_receivables(path)
     command = golden["command"]
     if command == "schedule":
         actual = render_schedules(scenario)

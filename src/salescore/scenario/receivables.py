@@ -262,6 +262,7 @@ def _build(root: Node) -> ReceivablesScenario:
     root.check_keys(
         "currency", "as_of", "calendars", "templates", "orders", "shipments", "returns",
         "corrections", "payments", "aging", "segments", "limits", "checks",
+        "golden",  # expected results of golden tests; the loader ignores them
     )  # fmt: skip
     default_cur = _currency(root, "currency", None) if root.has("currency") else None
     calendars = {name: _calendar(name, node) for name, node in root.tables("calendars").items()}
