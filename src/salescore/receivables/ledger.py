@@ -329,6 +329,10 @@ class SettlementLedger:
         self.entries: tuple[SettlementEntry, ...] = tuple(entries)
         self.payments: tuple[Payment, ...] = tuple(payments)
         self.allocations: tuple[Allocation, ...] = tuple(allocations)
+        self._allocated_memo: dict[
+            tuple[date, Measure],
+            tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]],
+        ] = {}
         self._by_id: dict[str, SettlementEntry] = {}
         for e in self.entries:
             if e.id in self._by_id:
@@ -349,7 +353,10 @@ class SettlementLedger:
         self, on: date, measure: Measure
     ) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
         """Minor units allocated by ``on``: to each entry, automatically from each
-        source, and by hand from each (source, order)."""
+        source, and by hand from each (source, order). Cached: the ledger is immutable."""
+        cached = self._allocated_memo.get((on, measure))
+        if cached is not None:
+            return cached
         to_entry: dict[str, int] = defaultdict(int)
         auto_from: dict[str, int] = defaultdict(int)
         manual_from: dict[tuple[str, str], int] = defaultdict(int)
@@ -361,6 +368,7 @@ class SettlementLedger:
                     manual_from[a.source_id, self._by_id[a.entry_id].order_id] += units
                 else:
                     auto_from[a.source_id] += units
+        self._allocated_memo[on, measure] = (to_entry, auto_from, manual_from)
         return to_entry, auto_from, manual_from
 
     def open_items(self, on: date, measure: Measure = Measure.ACTUAL) -> list[OpenItem]:

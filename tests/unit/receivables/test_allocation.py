@@ -22,6 +22,7 @@ from salescore.receivables import (
     SettlementAccount,
     SettlementEntry,
     SettlementLedger,
+    age_receivables,
     allocate_payments,
     load_ledger,
     post_entries,
@@ -311,3 +312,19 @@ def test_recording_then_reversing_a_payment_restores_the_stored_state_exactly(
     assert after.payments == before.payments
     assert after.allocations == before.allocations
     assert after.open_items(DAY0 + timedelta(100)) == before.open_items(DAY0 + timedelta(100))
+
+
+@settings(max_examples=100)
+@given(ledgers(), st.integers(0, 120))
+def test_aging_buckets_of_a_ledger_sum_to_its_open_balance(
+    case: tuple[list[SettlementEntry], list[Payment]], offset: int
+) -> None:
+    entries, payments = case
+    ledger = SettlementLedger(entries, payments, allocate_payments(entries, payments))
+    on = DAY0 + timedelta(offset)
+    for measure in Measure:
+        report = age_receivables(ledger, on, group_by=("order",), measure=measure)
+        aged = sum(line.total.minor_units for line in report.lines)
+        assert aged == sum(i.open.minor_units for i in ledger.open_items(on, measure))
+        credit = sum(line.credit.minor_units for line in report.lines)
+        assert aged - credit == ledger.balance(on, measure, currency="RUB").minor_units
