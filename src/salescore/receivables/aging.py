@@ -34,7 +34,7 @@ import attrs
 from salescore.dates import BusinessCalendar
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money
-from salescore.receivables.ledger import Measure, OpenCredit, SettlementEntry, SettlementLedger
+from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
 from salescore.receivables.schedule import DayCount
 
 __all__ = [
@@ -225,36 +225,23 @@ GROUP_FIELDS: tuple[str, ...] = (
 """The parameters an aging report can be grouped by (the currency is always a column)."""
 
 
-def _entry_field(entry: SettlementEntry, name: str, segment: Callable[[str], str]) -> str:
-    acc = entry.account
-    values = {
-        "partner": acc.partner_id,
-        "counterparty": acc.counterparty_id,
-        "organization": acc.organization_id,
-        "contract": acc.contract_id,
-        "manager": entry.manager,
-        "order": entry.order_id,
-        "document": entry.document_id,
-    }
+def _group_value(
+    name: str,
+    account: SettlementAccount,
+    manager: str | None,
+    order: str | None,
+    document: str,
+    segment: Callable[[str], str],
+) -> str:
     if name == "segment":
-        return segment(acc.partner_id)
-    return values[name] or ""
-
-
-def _credit_field(credit: OpenCredit, name: str, segment: Callable[[str], str]) -> str:
-    acc = credit.account
-    values = {
-        "partner": acc.partner_id,
-        "counterparty": acc.counterparty_id,
-        "organization": acc.organization_id,
-        "contract": acc.contract_id,
-        "manager": None,
-        "order": credit.order_id,
-        "document": credit.source_id,
-    }
-    if name == "segment":
-        return segment(acc.partner_id)
-    return values[name] or ""
+        return segment(account.partner_id)
+    if name == "manager":
+        return manager or ""
+    if name == "order":
+        return order or ""
+    if name == "document":
+        return document
+    return account.field(name)
 
 
 @attrs.frozen
@@ -389,8 +376,14 @@ def age_receivables(
     segment = _segment(segments)
     items = ledger.open_items(as_of, measure)
     keys = [
-        (tuple(_entry_field(i.entry, f, segment) for f in fields), i.entry.account.currency)
-        for i in items
+        (
+            tuple(
+                _group_value(f, e.account, e.manager, e.order_id, e.document_id, segment)
+                for f in fields
+            ),
+            e.account.currency,
+        )
+        for e in (i.entry for i in items)
     ]
     sums = age_columns(
         keys,
@@ -402,7 +395,10 @@ def age_receivables(
     )
     credits: dict[tuple[tuple[str, ...], Currency], int] = {}
     for c in ledger.open_credits(as_of, measure):
-        key = (tuple(_credit_field(c, f, segment) for f in fields), c.account.currency)
+        group = tuple(
+            _group_value(f, c.account, None, c.order_id, c.source_id, segment) for f in fields
+        )
+        key = (group, c.account.currency)
         credits[key] = credits.get(key, 0) + c.open.minor_units
         sums.setdefault(key, [0] * len(policy.buckets))
     lines = tuple(

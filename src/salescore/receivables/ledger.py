@@ -104,6 +104,20 @@ class SettlementAccount:
     organization_id: str | None = None
     contract_id: str | None = None
 
+    def field(self, name: str) -> str:
+        """The id of ``partner``, ``counterparty``, ``organization`` or ``contract`` ("" if unset).
+
+        >>> SettlementAccount("P1", "RUB", contract_id="K-1").field("contract")
+        'K-1'
+        """
+        ids = {
+            "partner": self.partner_id,
+            "counterparty": self.counterparty_id,
+            "organization": self.organization_id,
+            "contract": self.contract_id,
+        }
+        return ids[name] or ""
+
     @property
     def key(self) -> str:
         """A canonical text key (storage adapters index and order by it)."""

@@ -66,15 +66,12 @@ __all__ = [
 STATEMENT_FIELDS = ("partner", "counterparty", "organization", "contract", "order", "document")
 
 
-def _account_fields(account: SettlementAccount, order: str, document: str) -> dict[str, str]:
-    return {
-        "partner": account.partner_id,
-        "counterparty": account.counterparty_id or "",
-        "organization": account.organization_id or "",
-        "contract": account.contract_id or "",
-        "order": order,
-        "document": document,
-    }
+def _field(name: str, account: SettlementAccount, order: str, document: str) -> str:
+    if name == "order":
+        return order
+    if name == "document":
+        return document
+    return account.field(name)
 
 
 @attrs.frozen
@@ -150,8 +147,7 @@ def settlement_statement(
     moves: list[tuple[date, tuple[str, ...], Currency, int]] = []
 
     def key(account: SettlementAccount, order: str, document: str) -> tuple[str, ...]:
-        values = _account_fields(account, order, document)
-        return tuple(values[f] for f in fields)
+        return tuple(_field(f, account, order, document) for f in fields)
 
     for e in ledger.entries:
         if e.measure is measure:
