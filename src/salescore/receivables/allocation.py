@@ -170,7 +170,12 @@ def check_payment(
         SettlementError: an order is closed, or has no settlements on the
             payment's account.
     """
-    known = {e.order_id for e in entries if e.account == payment.account}
+    _check_manual(
+        payment, {e.order_id for e in entries if e.account == payment.account}, closed_orders
+    )
+
+
+def _check_manual(payment: Payment, known: Container[str], closed_orders: Container[str]) -> None:
     for n, part in enumerate(payment.manual):
         if part.order_id in closed_orders:
             raise SettlementError(
@@ -211,8 +216,11 @@ def allocate_payments(
     """
     entries = list(entries)
     payments = list(payments)
+    orders_of: dict[SettlementAccount, set[str]] = defaultdict(set)
+    for e in entries:
+        orders_of[e.account].add(e.order_id)
     for payment in payments:
-        check_payment(payment, entries, closed_orders)
+        _check_manual(payment, orders_of.get(payment.account, set()), closed_orders)
     groups: dict[tuple[SettlementAccount, Measure], list[SettlementEntry]] = defaultdict(list)
     for e in entries:
         groups[e.account, e.measure].append(e)
