@@ -132,19 +132,23 @@ class Node:
         """The array at ``key`` as nodes (``[]`` when missing, unless required)."""
         return list(self.child(key, _MISSING if required else []).items())
 
-    def tables(self, key: str) -> dict[str, Node]:
-        """The sub-tables of the table at ``key`` by name (empty when missing)."""
+    def mapping(self, key: str) -> dict[str, Node]:
+        """The values of the table at ``key`` by name (empty when missing)."""
         node = self.child(key, {})
         return {name: node.child(name) for name in node.names()}
 
     # --- typed values ---------------------------------------------------------------
 
-    def _get(self, key: str | None, default: Any) -> Node:
-        return self if key is None else self.child(key, default)
+    def _get(self, key: str | None, default: Any, expected: str) -> Node:
+        if key is None:
+            return self
+        if default is _MISSING and key not in self._table():
+            raise self.error(expected, key)
+        return self.child(key, default)
 
     def text(self, key: str | None = None, default: Any = _MISSING) -> str:
         """A non-empty string."""
-        node = self._get(key, default)
+        node = self._get(key, default, "a non-empty string")
         if not isinstance(node.value, str) or not node.value.strip():
             raise node.error("a non-empty string")
         return node.value
@@ -155,22 +159,22 @@ class Node:
 
     def integer(self, key: str | None = None, default: Any = _MISSING) -> int:
         """An integer."""
-        node = self._get(key, default)
+        node = self._get(key, default, "an integer")
         if isinstance(node.value, bool) or not isinstance(node.value, int):
             raise node.error("an integer")
         return node.value
 
     def boolean(self, key: str | None = None, default: Any = _MISSING) -> bool:
         """``true`` or ``false``."""
-        node = self._get(key, default)
+        node = self._get(key, default, "true or false")
         if not isinstance(node.value, bool):
             raise node.error("true or false")
         return node.value
 
     def decimal(self, key: str | None = None, default: Any = _MISSING) -> Decimal:
         """A decimal number written as a string (``"12.50"``) or an integer."""
-        node = self._get(key, default)
         expected = 'a decimal amount as a string such as "12.50"'
+        node = self._get(key, default, expected)
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise node.error(expected)
@@ -184,7 +188,7 @@ class Node:
 
     def day(self, key: str | None = None, default: Any = _MISSING) -> date:
         """A date: a TOML date (``2026-03-01``) or an ISO string."""
-        node = self._get(key, default)
+        node = self._get(key, default, "a date such as 2026-03-01")
         value = node.value
         if isinstance(value, date) and not hasattr(value, "hour"):
             return value
@@ -197,13 +201,14 @@ class Node:
 
     def choice(self, kind: type[E], key: str | None = None, default: Any = _MISSING) -> E:
         """A member of ``kind`` given by its value (``"advance"``)."""
-        node = self._get(key, default)
+        allowed = "one of " + ", ".join(repr(m.value) for m in kind)
+        node = self._get(key, default, allowed)
         if isinstance(node.value, kind):
             return node.value
         for member in kind:
             if member.value == node.value:
                 return member
-        raise node.error("one of " + ", ".join(repr(m.value) for m in kind))
+        raise node.error(allowed)
 
 
 def _describe(value: Any) -> str:

@@ -265,7 +265,7 @@ def _build(root: Node) -> ReceivablesScenario:
         "golden",  # expected results of golden tests; the loader ignores them
     )  # fmt: skip
     default_cur = _currency(root, "currency", None) if root.has("currency") else None
-    calendars = {name: _calendar(name, node) for name, node in root.tables("calendars").items()}
+    calendars = {name: _calendar(name, node) for name, node in root.mapping("calendars").items()}
     plain = BusinessCalendar("weekends only")
 
     def calendar_named(node: Node, key: str, fallback: BusinessCalendar) -> BusinessCalendar:
@@ -365,7 +365,7 @@ def _build(root: Node) -> ReceivablesScenario:
     policy = _aging_policy(aging)
     limits = tuple(_limit(node, default_cur) for node in root.array("limits"))
     checks = tuple(_check(node, default_cur, by_id) for node in root.array("checks"))
-    segments = {name: n.text() for name, n in root.tables("segments").items()}
+    segments = {name: n.text() for name, n in root.mapping("segments").items()}
     return ReceivablesScenario(
         root.file,
         tuple(orders),
