@@ -148,14 +148,16 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
             else:
                 scoped[scope].append(k)
                 touched.add(scope)
-        for order in sorted(touched, key=repr):
-            waiting = scoped[order]
-            if order in order_heaps and waiting:
-                drain(waiting, order_heaps[order], day)
-            if any(credits[c][4] for c in waiting):
-                general.extend(c for c in waiting if credits[c][4])
-                scoped[order] = deque(c for c in waiting if not credits[c][4])
-        drain(general, heap, day)
+        if touched:
+            for order in sorted(touched, key=repr):
+                waiting = scoped[order]
+                if order in order_heaps and waiting:
+                    drain(waiting, order_heaps[order], day)
+                if any(credits[c][4] for c in waiting):
+                    general.extend(c for c in waiting if credits[c][4])
+                    scoped[order] = deque(c for c in waiting if not credits[c][4])
+        if general and heap:
+            drain(general, heap, day)
     return out
 
 

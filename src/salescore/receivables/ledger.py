@@ -30,6 +30,7 @@ the same however many later payments were entered since.
 
 from __future__ import annotations
 
+import decimal
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
@@ -41,6 +42,7 @@ import attrs
 from salescore.dates import BusinessCalendar
 from salescore.errors import CurrencyMismatchError, SettlementError
 from salescore.money import Currency, Money, Rounding, to_decimal, total
+from salescore.money._context import decimal_context
 from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTemplate
 
 __all__ = [
@@ -278,7 +280,9 @@ class Payment:
         """The amount in the settlement currency (converted at ``rate``, half up)."""
         if self.rate is None:
             return self.amount
-        return Money.of(self.amount.amount * self.rate, self.account.currency, Rounding.HALF_UP)
+        with decimal.localcontext(decimal_context()):
+            exact = self.amount.amount * self.rate
+        return Money.of(exact, self.account.currency, Rounding.HALF_UP)
 
 
 @attrs.frozen
