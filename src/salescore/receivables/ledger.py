@@ -346,6 +346,8 @@ class SettlementLedger:
     ) -> None:
         self.entries: tuple[SettlementEntry, ...] = tuple(entries)
         self.payments: tuple[Payment, ...] = tuple(payments)
+        if len({p.id for p in self.payments}) != len(self.payments):
+            raise SettlementError("payment ids must be unique: one id is used twice")
         self.allocations: tuple[Allocation, ...] = tuple(allocations)
         self._allocated_memo: dict[
             tuple[date, Measure],

@@ -363,6 +363,13 @@ def _build(root: Node) -> ReceivablesScenario:
     aging = root.child("aging", {})
     aging.check_keys("buckets", "day_count", "group_by", "measure", "calendar")
     policy = _aging_policy(aging)
+    aging_calendar = calendar_named(aging, "calendar", plain) if aging.has("calendar") else None
+    if policy.day_count is DayCount.WORKING and aging_calendar is None:
+        raise aging.error("a calendar name: working-day aging needs a calendar", "calendar")
+    paid = [p.id for p in payments]
+    if len(set(paid)) != len(paid):
+        twice = next(p for p in paid if paid.count(p) > 1)
+        raise ScenarioError(f"{root.file}: payments: id {twice!r} is used twice", file=root.file)
     limits = tuple(_limit(node, default_cur) for node in root.array("limits"))
     checks = tuple(_check(node, default_cur, by_id) for node in root.array("checks"))
     segments = {name: n.text() for name, n in root.mapping("segments").items()}
@@ -376,9 +383,7 @@ def _build(root: Node) -> ReceivablesScenario:
         policy,
         tuple(n.text() for n in aging.child("group_by", ["partner"]).items()),
         aging.choice(Measure, "measure", "actual"),
-        calendar_named(aging, "calendar", plain) if aging.has("calendar") else (
-            orders[0].calendar if orders else None
-        ),
+        aging_calendar,
         segments,
         root.day("as_of") if root.has("as_of") else None,
     )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,18 @@ def test_an_unknown_template_names_the_known_ones() -> None:
 
 def test_a_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     assert main(["schedule", str(tmp_path / "nope.toml")]) == 1
+
+
+def test_working_day_aging_without_a_calendar_is_refused() -> None:
+    with pytest.raises(ScenarioError, match=r"aging.calendar: expected a calendar name"):
+        parse_receivables(BASE + '[aging]\nday_count = "working"\n', "f.toml")
+
+
+def test_working_day_aging_counts_the_named_calendars_working_days() -> None:
+    text = BASE.replace('currency = "RUB"', 'currency = "RUB"\n[calendars.c]\nholidays = []') + (
+        '[[shipments]]\nid = "S"\norder = "SO-1"\ndate = 2026-03-03\n'
+        '[aging]\nday_count = "working"\ncalendar = "c"\nbuckets = [5]\n'
+    )
+    report = parse_receivables(text, "f.toml").aging_report(date(2026, 3, 20))
+    # Due 2026-03-13 (Friday); by Friday 2026-03-20 that is 5 working days overdue.
+    assert report.rows()[0]["1-5"] == "100.00"
