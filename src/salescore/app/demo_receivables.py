@@ -21,7 +21,7 @@ def receivables_section(uow: Repositories) -> str:
     out.append("")
     out.append(
         f"Payment {payment.id} of {payment.amount} on {payment.received_on.isoformat()} "
-        "(60000.00 allocated by hand to SO-1001, the rest automatically):"
+        "(20000.00 allocated by hand to SO-1005, the rest automatically):"
     )
     for a in ledger.allocations:
         if a.source_id == payment.id and a.measure is Measure.ACTUAL:

@@ -5,7 +5,7 @@
 >>> with store.unit_of_work() as uow:
 ...     load_sample_receivables(uow)
 ...     len(uow.schedule_templates), len(uow.settlements.payments())
-(2, 1)
+(4, 1)
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from datetime import date
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
-from salescore.dates import BusinessCalendar
+from salescore.dates import BusinessCalendar, RollConvention
 from salescore.money import Money
 from salescore.receivables import (
     CreditLimit,
-    DayCount,
     DueEvent,
     LimitScope,
     ManualAllocation,
@@ -34,7 +33,7 @@ from salescore.receivables import (
     shipment_entries,
 )
 
-__all__ = ["SAMPLE_AS_OF", "SAMPLE_CALENDAR", "load_sample_receivables"]
+__all__ = ["SAMPLE_AS_OF", "SAMPLE_CALENDAR", "TEMPLATES", "load_sample_receivables"]
 
 # The sample uses an explicit holiday list, so the demo does not move when the
 # holidays data is upgraded.
@@ -45,31 +44,43 @@ SAMPLE_CALENDAR = BusinessCalendar(
 )
 SAMPLE_AS_OF = date(2026, 3, 31)
 
-ADVANCE_30 = PaymentScheduleTemplate(
-    "ADV30-CR70",
-    "30% advance, 70% in 14 working days after shipment",
+# The ids are those the sample agreements name (payment_schedule_id).
+PREPAY_50 = PaymentScheduleTemplate(
+    "PREPAY-50-NET-14",
+    "50% advance, 50% 14 days after shipment (next working day)",
     (
-        ScheduleStage(StageKind.ADVANCE, Decimal(30)),
-        ScheduleStage(StageKind.CREDIT, None, 14, DayCount.WORKING, DueEvent.SHIPMENT),
+        ScheduleStage(StageKind.ADVANCE, Decimal(50)),
+        ScheduleStage(StageKind.CREDIT, None, 14, event=DueEvent.SHIPMENT),
     ),
+    roll=RollConvention.FOLLOWING,
     calendar_id="RU",
 )
-NET_14 = PaymentScheduleTemplate(
-    "NET14",
-    "14 days after shipment",
-    (ScheduleStage(StageKind.CREDIT, None, 14, event=DueEvent.SHIPMENT),),
-)
+
+
+def net(days: int) -> PaymentScheduleTemplate:
+    """Everything due ``days`` calendar days after shipment."""
+    return PaymentScheduleTemplate(
+        f"NET-{days}",
+        f"{days} days after shipment",
+        (ScheduleStage(StageKind.CREDIT, None, days, event=DueEvent.SHIPMENT),),
+    )
+
+
+TEMPLATES = (PREPAY_50, net(7), net(14), net(30))
+BY_ID = {t.id: t for t in TEMPLATES}
 
 # (order, partner, counterparty, manager, template, order date, shipped on, total)
 ORDERS = (
-    ("SO-1001", "VOLGA-KZN", "KZN-LLC", "ivanova", ADVANCE_30, date(2025, 12, 25),
+    ("SO-1001", "HOLD", "HOLD-LLC", "ivanova", "PREPAY-50-NET-14", date(2025, 12, 25),
      date(2025, 12, 29), "100000.00"),
-    ("SO-1002", "CAFE", "CAFE-IE", "petrov", NET_14, date(2026, 1, 12), date(2026, 1, 13),
+    ("SO-1002", "CAFE", "CAFE-IE", "petrov", "NET-7", date(2026, 1, 12), date(2026, 1, 13),
      "18400.00"),
-    ("SO-1003", "CHAIN", "CHAIN-LLC", "petrov", NET_14, date(2026, 3, 2), date(2026, 3, 3),
+    ("SO-1003", "CHAIN", "CHAIN-LLC", "petrov", "NET-14", date(2026, 3, 2), date(2026, 3, 3),
      "64000.00"),
-    ("SO-1004", "VOLGA-KZN", "KZN-LLC", "ivanova", NET_14, date(2026, 2, 2), date(2026, 2, 3),
+    ("SO-1004", "VOLGA-KZN", "KZN-LLC", "ivanova", "NET-30", date(2026, 2, 2), date(2026, 2, 3),
      "45000.50"),
+    ("SO-1005", "HOLD", "HOLD-LLC", "ivanova", "PREPAY-50-NET-14", date(2026, 1, 20),
+     date(2026, 1, 26), "30000.00"),
 )  # fmt: skip
 
 
@@ -80,9 +91,10 @@ def account(partner: str, counterparty: str) -> SettlementAccount:
 
 def load_sample_receivables(uow: Repositories) -> None:
     """Add templates, order schedules, shipments, a payment and a credit limit to ``uow``."""
-    uow.schedule_templates.add(ADVANCE_30)
-    uow.schedule_templates.add(NET_14)
-    for order_id, partner, cp, manager, template, ordered, shipped, total in ORDERS:
+    for template in TEMPLATES:
+        uow.schedule_templates.add(template)
+    for order_id, partner, cp, manager, template_id, ordered, shipped, total in ORDERS:
+        template = BY_ID[template_id]
         acc = account(partner, cp)
         amount = Money(total, "RUB")
         schedule = template.generate(amount, ordered, shipped, SAMPLE_CALENDAR)
@@ -98,10 +110,10 @@ def load_sample_receivables(uow: Repositories) -> None:
         uow.settlements,
         Payment(
             "PAY-0042",
-            account("VOLGA-KZN", "KZN-LLC"),
+            account("HOLD", "HOLD-LLC"),
             date(2026, 1, 30),
             Money("90000.00", "RUB"),
-            manual=(ManualAllocation("SO-1001", Money("60000.00", "RUB")),),
+            manual=(ManualAllocation("SO-1005", Money("20000.00", "RUB")),),
         ),
     )
     uow.credit_limits.add(

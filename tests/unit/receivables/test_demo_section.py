@@ -10,14 +10,15 @@ from salescore.app.demo import run_demo
 def test_the_demo_shows_a_schedule_a_payment_an_aging_table_and_the_stop_list() -> None:
     report = run_demo(MemoryStore())
     section = report[report.index("== Receivables ==") :]
-    assert "credit 70%, due 14 working day(s) after shipment = 70000.00 RUB on 2026-01-26" in (
+    assert "credit 50%, due 14 calendar day(s) after shipment = 50000.00 RUB on 2026-01-12" in (
         section
     )
-    assert "30000.00 RUB to SO-1001 (SHIP-1001, due 2025-12-25) by hand" in section
-    assert "TOTAL               RUB     0.00  64000.00  45000.50  28400.00  0.00  137400.50" in (
+    assert "15000.00 RUB to SO-1005 (SHIP-1005, due 2026-01-20) by hand" in section
+    assert "50000.00 RUB to SO-1001 (SHIP-1001, due 2025-12-25) automatically" in section
+    assert "TOTAL               RUB     0.00  109000.50  10000.00  48400.00  0.00  167400.50" in (
         section
     )
-    assert "partner CAFE: block (limit L-CAFE: overdue days 63 > 30)" in section
+    assert "partner CAFE: block (limit L-CAFE: overdue days 70 > 30)" in section
 
 
 def test_the_demo_gives_the_same_report_on_sqlite() -> None:
