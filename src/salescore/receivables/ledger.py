@@ -489,10 +489,6 @@ class SettlementLedger:
             )
         return found[0]
 
-    def orders(self) -> dict[str, SettlementAccount]:
-        """Every order in the ledger with its account."""
-        return {e.order_id: e.account for e in self.entries}
-
 
 def schedule_entries(
     schedule: PaymentSchedule,

@@ -328,3 +328,18 @@ def test_aging_buckets_of_a_ledger_sum_to_its_open_balance(
         assert aged == sum(i.open.minor_units for i in ledger.open_items(on, measure))
         credit = sum(line.credit.minor_units for line in report.lines)
         assert aged - credit == ledger.balance(on, measure, currency="RUB").minor_units
+
+
+def test_a_ledger_refuses_an_entry_id_used_twice() -> None:
+    with pytest.raises(SettlementError, match="entry id 'A' is used twice"):
+        SettlementLedger([ship("A", "SO-1", 0, 1, "1.00"), ship("A", "SO-2", 0, 1, "2.00")])
+
+
+def test_a_balance_over_several_currencies_asks_which_one() -> None:
+    usd = SettlementAccount("CAFE", "USD")
+    dollars = SettlementEntry("U", EntryKind.SHIPMENT, usd, "SO-U", "U", DAY0, DAY0,
+                              Money("5.00", "USD"))  # fmt: skip
+    ledger = SettlementLedger([ship("A", "SO-1", 0, 1, "1.00"), dollars])
+    with pytest.raises(SettlementError, match="settlements in RUB, USD: name the currency"):
+        ledger.balance(DAY0)
+    assert ledger.balance(DAY0, currency="USD") == Money("5.00", "USD")

@@ -152,3 +152,10 @@ def test_a_shipment_rule_without_a_shipment_date_asks_for_one() -> None:
 def test_a_percent_of_zero_is_refused() -> None:
     with pytest.raises(ScheduleError, match="above 0 and at most 100"):
         ScheduleStage(StageKind.ADVANCE, Decimal(0))
+
+
+def test_the_advance_is_the_sum_of_the_advance_stages() -> None:
+    schedule = template(ADVANCE_30, CREDIT_REST_14_WORKING).generate(
+        Money("999.99", "RUB"), date(2025, 12, 25), date(2025, 12, 29), NEW_YEAR
+    )
+    assert schedule.advance == Money("300.00", "RUB")
