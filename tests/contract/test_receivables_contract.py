@@ -117,7 +117,8 @@ def test_a_duplicate_entry_or_payment_id_is_a_conflict(store: Store) -> None:
         post_entries(uow.settlements, [entry("E1")])
         uow.commit()
         with pytest.raises(ConflictError):
-            uow.settlements.add_entries([entry("E1")])
+            uow.settlements.add_entries([entry("E2"), entry("E1")])
+        assert [e.id for e in uow.settlements.entries()] == ["E1"]  # the batch left nothing
         payment = Payment("P", ACC, date(2026, 3, 3), Money("1.00", "RUB"))
         uow.settlements.add_payment(payment)
         with pytest.raises(ConflictError):

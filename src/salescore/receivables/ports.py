@@ -68,7 +68,11 @@ class SettlementLedgerRepository(Protocol):
         ...
 
     def remove_payment(self, payment_id: str) -> None:
-        """Delete a payment; :class:`~salescore.errors.NotFoundError` if none."""
+        """Delete a payment; :class:`~salescore.errors.NotFoundError` if none.
+
+        Its allocations stay until the account is reallocated:
+        :func:`~salescore.receivables.reverse_payment` does both.
+        """
         ...
 
     def payments(
