@@ -61,7 +61,7 @@ def test_golden_scenario_gives_its_expected_result(path: Path, update_goldens: b
         )
         pytest.fail(
             f"{path.name} differs from its expected result:\n{diff}\n\nIf the new result is "
-            f"right, rerun: .venv/bin/pytest {Path(__file__).relative_to(Path.cwd())} "
+            f"right, rerun: .venv/bin/pytest tests/scenarios/{Path(__file__).name} "
             "--update-goldens",
             pytrace=False,
         )
