@@ -60,7 +60,10 @@ __all__ = [
     "ProtocolError",
     "RuleViolationError",
     "SalescoreError",
+    "ScenarioError",
+    "ScheduleError",
     "SchemaVersionError",
+    "SettlementError",
     "ShiftExpiredError",
     "StorageError",
     "raise_for_issues",
@@ -180,6 +183,24 @@ class DiscountError(InvalidInputError):
     """A discount definition, group tree or limit is inconsistent."""
 
     code = "discount_error"
+
+
+class ScheduleError(InvalidInputError):
+    """A payment schedule template or due-date rule is inconsistent or can never be met."""
+
+    code = "schedule_error"
+
+
+class SettlementError(InvalidInputError):
+    """A payment, settlement entry or allocation cannot be accepted (currency, closed order)."""
+
+    code = "settlement_error"
+
+
+class ScenarioError(InvalidInputError):
+    """A scenario file is malformed; names the file, the key path and what was expected."""
+
+    code = "scenario_error"
 
 
 # --- business rules ------------------------------------------------------------

@@ -26,8 +26,14 @@ from salescore.parties import (
     Warehouse,
 )
 from salescore.pricing import PriceType
+from salescore.receivables import (
+    CreditLimit,
+    CreditOverride,
+    OrderSchedule,
+    PaymentScheduleTemplate,
+)
 
-__all__ = ["AGREEMENTS", "PARTIES", "PRICING", "Collection"]
+__all__ = ["AGREEMENTS", "PARTIES", "PRICING", "RECEIVABLES", "Collection"]
 
 T = TypeVar("T")
 
@@ -87,3 +93,14 @@ AGREEMENTS: tuple[Collection[object], ...] = (
 PRICE_TYPES = Collection("price_types", PriceType, ("partner_id",))
 
 PRICING: tuple[Collection[object], ...] = (PRICE_TYPES,)  # type: ignore[assignment]
+SCHEDULE_TEMPLATES = Collection("payment_schedule_templates", PaymentScheduleTemplate)
+ORDER_SCHEDULES = Collection("order_schedules", OrderSchedule)
+CREDIT_LIMITS = Collection("credit_limits", CreditLimit, ("subject_id",))
+CREDIT_OVERRIDES = Collection("credit_overrides", CreditOverride, ("document_id",))
+
+RECEIVABLES: tuple[Collection[object], ...] = (
+    SCHEDULE_TEMPLATES,
+    ORDER_SCHEDULES,
+    CREDIT_LIMITS,
+    CREDIT_OVERRIDES,
+)  # type: ignore[assignment]

@@ -29,6 +29,13 @@ from salescore.parties.ports import (
 )
 from salescore.ports import Repository
 from salescore.pricing.ports import PriceRegister, PriceTypeRepository
+from salescore.receivables.ports import (
+    CreditLimitRepository,
+    CreditOverrideRepository,
+    OrderScheduleRepository,
+    ScheduleTemplateRepository,
+    SettlementLedgerRepository,
+)
 
 __all__ = ["Backend", "Repositories"]
 
@@ -44,6 +51,10 @@ class Backend(Protocol):
 
     def open_price_register(self) -> PriceRegister:
         """The price register of this unit of work."""
+        ...
+
+    def settlement_ledger(self) -> SettlementLedgerRepository:
+        """The settlement ledger of this unit of work."""
         ...
 
 
@@ -71,3 +82,11 @@ class Repositories:
         # pricing
         self.price_types: PriceTypeRepository = backend.documents(c.PRICE_TYPES)
         self.price_register: PriceRegister = backend.open_price_register()
+        # receivables
+        self.schedule_templates: ScheduleTemplateRepository = backend.documents(
+            c.SCHEDULE_TEMPLATES
+        )
+        self.order_schedules: OrderScheduleRepository = backend.documents(c.ORDER_SCHEDULES)
+        self.credit_limits: CreditLimitRepository = backend.documents(c.CREDIT_LIMITS)
+        self.credit_overrides: CreditOverrideRepository = backend.documents(c.CREDIT_OVERRIDES)
+        self.settlements: SettlementLedgerRepository = backend.settlement_ledger()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from salescore.adapters.repositories import Repositories
 from salescore.app.demo_agreements import agreements_section
 from salescore.app.demo_pricing import pricing_section
+from salescore.app.demo_receivables import receivables_section
 from salescore.app.sample import load_sample_company
 from salescore.app.stores import Store
 from salescore.parties import PartnerKind
@@ -91,6 +92,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     company_section,
     pricing_section,
     agreements_section,
+    receivables_section,
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any, Generic, Self, TypeVar
 from salescore.adapters.codec import to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.memory.pricing import MemoryPriceRegister
+from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.repositories import Repositories
 from salescore.errors import ConflictError, NotFoundError, StorageError
 
@@ -51,6 +52,10 @@ class MemoryUnitOfWork(Repositories):
     def open_price_register(self) -> MemoryPriceRegister:
         """The price register bound to this unit of work."""
         return MemoryPriceRegister(self)
+
+    def settlement_ledger(self) -> InMemorySettlementLedger:
+        """The settlement ledger bound to this unit of work."""
+        return InMemorySettlementLedger(self)
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from salescore.adapters.collections import AGREEMENTS, PARTIES, PRICING, Collection
+from salescore.adapters.collections import AGREEMENTS, PARTIES, PRICING, RECEIVABLES, Collection
 from salescore.adapters.sqlite.pricing import create_price_register
+from salescore.adapters.sqlite.receivables import create_settlement_tables
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -61,4 +62,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("parties", (document_tables(PARTIES),)),
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), create_price_register)),
+    Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
 )

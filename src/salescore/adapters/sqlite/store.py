@@ -14,6 +14,7 @@ from salescore.adapters.codec import dumps, loads, to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.repositories import Repositories
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister
+from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
 from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
 from salescore.errors import ConflictError, NotFoundError, SchemaVersionError, StorageError
 
@@ -178,6 +179,10 @@ class SqliteUnitOfWork(Repositories):
     def open_price_register(self) -> SqlitePriceRegister:
         """The price register bound to this unit of work."""
         return SqlitePriceRegister(self)
+
+    def settlement_ledger(self) -> SqliteSettlementLedger:
+        """The settlement ledger bound to this unit of work."""
+        return SqliteSettlementLedger(self)
 
     @property
     def connection(self) -> sqlite3.Connection:

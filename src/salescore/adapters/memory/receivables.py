@@ -1,0 +1,105 @@
+"""The in-memory settlement ledger: dictionaries that roll back with the unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from salescore.errors import ConflictError, NotFoundError
+from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+
+if TYPE_CHECKING:
+    from salescore.adapters.memory.store import MemoryUnitOfWork
+
+__all__ = ["InMemorySettlementLedger"]
+
+_MISSING: Any = object()
+
+
+class InMemorySettlementLedger:
+    """A :class:`~salescore.receivables.ports.SettlementLedgerRepository` over dictionaries."""
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _table(self, name: str) -> dict[Any, Any]:
+        self._uow.check_active()
+        return self._uow.store.table(name)
+
+    def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        previous = table.get(key, _MISSING)
+
+        def undo() -> None:
+            if previous is _MISSING:
+                table.pop(key, None)
+            else:
+                table[key] = previous
+
+        table[key] = value
+        self._uow.record_undo(undo)
+
+    def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
+        table = self._table("settlement_entries")
+        entries = list(entries)
+        for e in entries:
+            if e.id in table:
+                raise ConflictError(f"settlement entry {e.id!r} already exists", id=e.id)
+        for e in entries:
+            self._set(table, e.id, e)
+
+    def entries(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[SettlementEntry]:
+        found = [
+            e
+            for e in self._table("settlement_entries").values()
+            if (partner_id is None or e.account.partner_id == partner_id)
+            and (account is None or e.account == account)
+        ]
+        return sorted(found, key=lambda e: (e.posted_on, e.id))
+
+    def add_payment(self, payment: Payment) -> None:
+        table = self._table("settlement_payments")
+        if payment.id in table:
+            raise ConflictError(f"payment {payment.id!r} already exists", id=payment.id)
+        self._set(table, payment.id, payment)
+
+    def payment(self, payment_id: str) -> Payment:
+        found: Payment | None = self._table("settlement_payments").get(payment_id)
+        if found is None:
+            raise NotFoundError(f"no payment with id {payment_id!r}", id=payment_id)
+        return found
+
+    def remove_payment(self, payment_id: str) -> None:
+        table = self._table("settlement_payments")
+        payment = self.payment(payment_id)
+        del table[payment_id]
+        self._uow.record_undo(lambda: table.__setitem__(payment_id, payment))
+
+    def payments(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[Payment]:
+        found = [
+            p
+            for p in self._table("settlement_payments").values()
+            if (partner_id is None or p.account.partner_id == partner_id)
+            and (account is None or p.account == account)
+        ]
+        return sorted(found, key=lambda p: (p.received_on, p.id))
+
+    def allocations(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[Allocation]:
+        table = self._table("settlement_allocations")
+        result: list[Allocation] = []
+        for acc in sorted(table, key=lambda a: a.key):
+            if (partner_id is None or acc.partner_id == partner_id) and (
+                account is None or acc == account
+            ):
+                result.extend(table[acc])
+        return result
+
+    def replace_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        self._set(self._table("settlement_allocations"), account, tuple(allocations))

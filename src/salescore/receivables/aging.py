@@ -1,0 +1,413 @@
+"""Aging of receivables [просроченная задолженность по интервалам]: open debt by overdue depth.
+
+An :class:`AgingPolicy` is data: a list of :class:`AgingBucket` intervals of
+days overdue, counted in calendar or working days. The default has five:
+not yet due, 1–30, 31–60, 61–90 and over 90 days. Every open item falls in
+exactly one bucket, so the buckets of a row sum to its open debt.
+
+:func:`age_receivables` replays a :class:`~salescore.receivables.SettlementLedger`
+up to ``as_of`` (later payments do not change a past report) and groups the
+open items by any set of parameters. :func:`age_columns` is the bulk engine
+underneath: plain columns of keys, due-date ordinals and minor units, for a
+million items in well under a second per 10⁶ rows.
+
+>>> from datetime import date
+>>> policy = AgingPolicy.default()
+>>> [b.label for b in policy.buckets]
+['not due', '1-30', '31-60', '61-90', '90+']
+>>> as_of = date(2026, 4, 30).toordinal()
+>>> dues = [date(2026, 5, 5).toordinal(), date(2026, 4, 1).toordinal(),
+...         date(2026, 1, 15).toordinal()]
+>>> age_columns(["P1", "P1", "P2"], dues, [100, 250, 75], as_of, policy)
+{'P1': [100, 250, 0, 0, 0], 'P2': [0, 0, 0, 0, 75]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import TypeVar
+
+import attrs
+
+from salescore.dates import BusinessCalendar
+from salescore.errors import InvalidInputError
+from salescore.money import Currency, Money
+from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
+from salescore.receivables.schedule import DayCount
+
+__all__ = [
+    "GROUP_FIELDS",
+    "AgingBucket",
+    "AgingPolicy",
+    "AgingReport",
+    "AgingRow",
+    "age_columns",
+    "age_receivables",
+]
+
+K = TypeVar("K", bound=Hashable)
+
+
+@attrs.frozen
+class AgingBucket:
+    """Items overdue by ``min_days`` to ``max_days`` days, both included.
+
+    ``None`` leaves an end open: ``AgingBucket("not due", None, 0)`` holds
+    everything not yet overdue, ``AgingBucket("90+", 91, None)`` the rest.
+    """
+
+    label: str
+    min_days: int | None
+    max_days: int | None
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            self.min_days is not None
+            and self.max_days is not None
+            and self.min_days > self.max_days
+        ):
+            raise InvalidInputError(
+                f"aging bucket {self.label!r}: from {self.min_days} is after to {self.max_days}"
+            )
+
+    def contains(self, days: int) -> bool:
+        """True if ``days`` overdue falls in this bucket."""
+        return (self.min_days is None or days >= self.min_days) and (
+            self.max_days is None or days <= self.max_days
+        )
+
+
+def _tuple(buckets: Iterable[AgingBucket]) -> tuple[AgingBucket, ...]:
+    return tuple(buckets)
+
+
+def _check_buckets(_instance: object, _attr: object, buckets: tuple[AgingBucket, ...]) -> None:
+    if not buckets:
+        raise InvalidInputError("an aging policy needs at least one bucket")
+    if buckets[0].min_days is not None or buckets[-1].max_days is not None:
+        raise InvalidInputError(
+            "aging buckets must cover every day: leave the first bucket's start and the last "
+            "bucket's end open (None)"
+        )
+    for before, after in pairwise(buckets):
+        if before.max_days is None or after.min_days != before.max_days + 1:
+            raise InvalidInputError(
+                f"aging buckets {before.label!r} and {after.label!r} must be adjacent: "
+                f"{after.label!r} should start at {(before.max_days or 0) + 1}",
+            )
+
+
+@attrs.frozen
+class AgingPolicy:
+    """Overdue-depth intervals and how days are counted.
+
+    Attributes:
+        buckets: adjacent intervals covering every number of days, in order.
+        day_count: calendar days, or working days of the calendar given when
+            aging.
+    """
+
+    buckets: tuple[AgingBucket, ...] = attrs.field(converter=_tuple, validator=_check_buckets)
+    day_count: DayCount = DayCount.CALENDAR
+
+    @classmethod
+    def default(cls, day_count: DayCount = DayCount.CALENDAR) -> AgingPolicy:
+        """Not due, 1–30, 31–60, 61–90, over 90 days."""
+        return cls.from_bounds((30, 60, 90), day_count)
+
+    @classmethod
+    def from_bounds(
+        cls, bounds: Sequence[int], day_count: DayCount = DayCount.CALENDAR
+    ) -> AgingPolicy:
+        """Buckets "not due", then one per bound: ``(30, 60)`` gives 1-30, 31-60, 60+."""
+        buckets = [AgingBucket("not due", None, 0)]
+        low = 1
+        for bound in bounds:
+            if bound < low:
+                raise InvalidInputError(f"aging bounds must increase from 1, got {list(bounds)}")
+            buckets.append(AgingBucket(f"{low}-{bound}", low, bound))
+            low = bound + 1
+        buckets.append(AgingBucket(f"{low - 1}+", low, None))
+        return cls(tuple(buckets), day_count)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The bucket labels, in order."""
+        return tuple(b.label for b in self.buckets)
+
+    def index(self, days: int) -> int:
+        """The bucket index of ``days`` overdue."""
+        for n, bucket in enumerate(self.buckets):
+            if bucket.contains(days):
+                return n
+        raise AssertionError("buckets cover every day")  # pragma: no cover - validated
+
+
+def _bucket_by_due(
+    dues: Iterable[int],
+    as_of: int,
+    policy: AgingPolicy,
+    calendar: BusinessCalendar | None,
+) -> dict[int, int]:
+    """Bucket index of each distinct due ordinal: computed once per date, not per item."""
+    distinct = set(dues)
+    if not distinct:
+        return {}
+    if policy.day_count is DayCount.CALENDAR:
+        return {d: policy.index(as_of - d) for d in distinct}
+    if calendar is None:
+        raise InvalidInputError(
+            "this aging policy counts working days: pass the business calendar to age with"
+        )
+    # Working days in (due, as_of] from one running count over the whole range.
+    low, high = min(min(distinct), as_of), max(max(distinct), as_of)
+    start = date.fromordinal(low)
+    count = [0] * (high - low + 1)
+    running = 0
+    for offset in range(high - low + 1):
+        if offset and calendar.is_working_day(start + timedelta(days=offset)):
+            running += 1
+        count[offset] = running
+    at = count[as_of - low]
+    return {d: policy.index(at - count[d - low]) for d in distinct}
+
+
+def age_columns(
+    keys: Sequence[K],
+    due_ordinals: Sequence[int],
+    amounts: Sequence[int],
+    as_of: int,
+    policy: AgingPolicy,
+    calendar: BusinessCalendar | None = None,
+) -> dict[K, list[int]]:
+    """Sum ``amounts`` per key and bucket: the bulk aging engine.
+
+    Args:
+        keys: the group of each item (any hashable: a partner id, a tuple).
+        due_ordinals: each item's due date as ``date.toordinal()``.
+        amounts: each item's open amount in minor units.
+        as_of: the report date as an ordinal.
+        policy: the buckets.
+        calendar: needed when the policy counts working days.
+
+    Returns:
+        For each key, one total per bucket (minor units), in bucket order.
+    """
+    bucket_of = _bucket_by_due(due_ordinals, as_of, policy, calendar)
+    width = len(policy.buckets)
+    result: dict[K, list[int]] = {}
+    get = result.get
+    for key, due, amount in zip(keys, due_ordinals, amounts, strict=True):
+        row = get(key)
+        if row is None:
+            row = result[key] = [0] * width
+        row[bucket_of[due]] += amount
+    return result
+
+
+def _segment(segments: Mapping[str, str] | None) -> Callable[[str], str]:
+    lookup = segments or {}
+    return lambda partner: lookup.get(partner, "")
+
+
+GROUP_FIELDS: tuple[str, ...] = (
+    "partner",
+    "counterparty",
+    "organization",
+    "contract",
+    "manager",
+    "segment",
+    "order",
+    "document",
+)
+"""The parameters an aging report can be grouped by (the currency is always a column)."""
+
+
+def _group_value(
+    name: str,
+    account: SettlementAccount,
+    manager: str | None,
+    order: str | None,
+    document: str,
+    segment: Callable[[str], str],
+) -> str:
+    if name == "segment":
+        return segment(account.partner_id)
+    if name == "manager":
+        return manager or ""
+    if name == "order":
+        return order or ""
+    if name == "document":
+        return document
+    return account.field(name)
+
+
+@attrs.frozen
+class AgingRow:
+    """One group of an aging report: its open debt per bucket, and its unused credit."""
+
+    group: tuple[str, ...]
+    currency: Currency
+    buckets: tuple[Money, ...]
+    credit: Money
+
+    @property
+    def total(self) -> Money:
+        """Open debt: the sum of the buckets."""
+        result = Money.zero(self.currency)
+        for amount in self.buckets:
+            result = result + amount
+        return result
+
+    @property
+    def overdue(self) -> Money:
+        """Open debt past its due date (every bucket but the first)."""
+        return self.total - self.buckets[0]
+
+
+@attrs.frozen
+class AgingReport:
+    """Open receivables on ``as_of`` by overdue depth, grouped by ``group_by``."""
+
+    as_of: date
+    policy: AgingPolicy
+    group_by: tuple[str, ...]
+    measure: Measure
+    lines: tuple[AgingRow, ...]
+
+    def rows(self) -> list[dict[str, str]]:
+        """One dict per group, amounts as decimal strings (ready for a DataFrame)."""
+        out = []
+        for line in self.lines:
+            row = dict(zip(self.group_by, line.group, strict=True))
+            row["currency"] = line.currency.code
+            for label, amount in zip(self.policy.labels, line.buckets, strict=True):
+                row[label] = str(amount.amount)
+            row["total"] = str(line.total.amount)
+            row["credit"] = str(line.credit.amount)
+            out.append(row)
+        return out
+
+    def totals(self) -> dict[Currency, tuple[Money, ...]]:
+        """Bucket totals per currency."""
+        sums: dict[Currency, list[Money]] = {}
+        for line in self.lines:
+            acc = sums.setdefault(line.currency, [Money.zero(line.currency)] * len(line.buckets))
+            sums[line.currency] = [a + b for a, b in zip(acc, line.buckets, strict=True)]
+        return {cur: tuple(v) for cur, v in sums.items()}
+
+    def as_text(self) -> str:
+        """A compact fixed-width table with a total line per currency."""
+        headers = [*self.group_by, "cur", *self.policy.labels, "total", "credit"]
+        body = [list(r.values()) for r in self.rows()]
+        for cur, sums in sorted(self.totals().items(), key=lambda kv: kv[0].code):
+            grand = Money.zero(cur)
+            for amount in sums:
+                grand = grand + amount
+            credit = Money.zero(cur)
+            for line in self.lines:
+                if line.currency == cur:
+                    credit = credit + line.credit
+            label = ["TOTAL"] + [""] * (len(self.group_by) - 1)
+            body.append(
+                [
+                    *label,
+                    cur.code,
+                    *(str(s.amount) for s in sums),
+                    str(grand.amount),
+                    str(credit.amount),
+                ]
+            )
+        widths = [
+            max(len(h), *(len(r[i]) for r in body)) if body else len(h)
+            for i, h in enumerate(headers)
+        ]
+        numeric = len(self.group_by) + 1
+
+        def fmt(cells: list[str]) -> str:
+            return "  ".join(
+                c.ljust(w) if i < numeric else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ).rstrip()
+
+        days = self.policy.day_count.value
+        title = (
+            f"Aging of {self.measure.value} receivables on {self.as_of.isoformat()} ({days} days)"
+        )
+        rule = "  ".join("-" * w for w in widths)
+        return "\n".join([title, fmt(headers), rule, *(fmt(r) for r in body)])
+
+
+def age_receivables(
+    ledger: SettlementLedger,
+    as_of: date,
+    *,
+    policy: AgingPolicy | None = None,
+    group_by: Sequence[str] = ("partner",),
+    measure: Measure = Measure.ACTUAL,
+    calendar: BusinessCalendar | None = None,
+    segments: Mapping[str, str] | None = None,
+) -> AgingReport:
+    """The aging report of ``ledger`` on ``as_of``, replayed up to that date.
+
+    Args:
+        ledger: the settlements.
+        as_of: the report date; nothing posted or allocated after it counts.
+        policy: the buckets (default: :meth:`AgingPolicy.default`).
+        group_by: any of :data:`GROUP_FIELDS`, in column order.
+        measure: actual debt (default) or planned debt (the schedule).
+        calendar: for working-day policies.
+        segments: partner id → segment name, for grouping by ``segment``.
+
+    Raises:
+        InvalidInputError: an unknown grouping field, or a working-day policy
+            without a calendar.
+    """
+    policy = policy or AgingPolicy.default()
+    fields = tuple(group_by)
+    unknown = [f for f in fields if f not in GROUP_FIELDS]
+    if unknown:
+        raise InvalidInputError(
+            f"cannot group aging by {', '.join(map(repr, unknown))}: "
+            f"use any of {', '.join(GROUP_FIELDS)}"
+        )
+    segment = _segment(segments)
+    items = ledger.open_items(as_of, measure)
+    keys = [
+        (
+            tuple(
+                _group_value(f, e.account, e.manager, e.order_id, e.document_id, segment)
+                for f in fields
+            ),
+            e.account.currency,
+        )
+        for e in (i.entry for i in items)
+    ]
+    sums = age_columns(
+        keys,
+        [i.entry.due_date.toordinal() for i in items],
+        [i.open.minor_units for i in items],
+        as_of.toordinal(),
+        policy,
+        calendar,
+    )
+    credits: dict[tuple[tuple[str, ...], Currency], int] = {}
+    for c in ledger.open_credits(as_of, measure):
+        group = tuple(
+            _group_value(f, c.account, None, c.order_id, c.source_id, segment) for f in fields
+        )
+        key = (group, c.account.currency)
+        credits[key] = credits.get(key, 0) + c.open.minor_units
+        sums.setdefault(key, [0] * len(policy.buckets))
+    lines = tuple(
+        AgingRow(
+            group,
+            cur,
+            tuple(Money.from_minor(units, cur) for units in sums[group, cur]),
+            Money.from_minor(credits.get((group, cur), 0), cur),
+        )
+        for group, cur in sorted(sums, key=lambda k: (k[0], k[1].code))
+    )
+    return AgingReport(as_of, policy, fields, measure, lines)

@@ -1,0 +1,452 @@
+"""Credit control [контроль лимита задолженности, стоп-листы]: may this client get more?
+
+A :class:`CreditLimit` caps a partner's (or a counterparty's, or a
+contract's) debt: its maximum debt, its maximum days overdue and its maximum
+overdue amount, with a tolerance that ignores rounding dust. The decision on a
+proposed document is a pure function of the ledger, the limits and the
+document (:func:`check_credit`): allow, warn, hold or block, with the reasons —
+which limit, the figure now, and the figure after the document.
+
+A limit runs at the control points it names (quote, order confirmation,
+shipment). A document paid in full in advance is exempt unless the limit
+says otherwise. A person with the authority may override a decision; the
+override records who, when and why (:func:`override_decision`).
+:func:`stop_list` lists every subject over a limit on a date.
+
+>>> from datetime import date
+>>> from salescore.money import Money
+>>> from salescore.receivables.ledger import EntryKind, SettlementAccount, SettlementEntry
+>>> acc = SettlementAccount("CAFE", "RUB")
+>>> old = SettlementEntry("E1", EntryKind.SHIPMENT, acc, "SO-1", "SHIP-1",
+...                       date(2026, 1, 10), date(2026, 1, 20), Money("5000.00", "RUB"))
+>>> ledger = SettlementLedger([old])
+>>> limit = CreditLimit("L1", LimitScope.PARTNER, "CAFE", "RUB",
+...                     max_debt=Money("100000.00", "RUB"), max_overdue_days=30)
+>>> order = ProposedDocument("SO-2", ControlPoint.ORDER, acc, Money("2000.00", "RUB"))
+>>> decision = check_credit(ledger, [limit], order, date(2026, 3, 2))
+>>> decision.verdict
+<Verdict.BLOCK: 'block'>
+>>> print(decision.explain().as_text())
+credit check of SO-2 on 2026-03-02: block
+  1. limit L1: overdue days 41 > 30 = block  (partner CAFE; after the document: 41)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import attrs
+
+from salescore.errors import CreditLimitExceededError, InvalidInputError
+from salescore.explain import Explanation, Step
+from salescore.money import Currency, Money
+from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
+
+__all__ = [
+    "ControlPoint",
+    "CreditDecision",
+    "CreditExposure",
+    "CreditLimit",
+    "CreditOverride",
+    "LimitBreach",
+    "LimitScope",
+    "ProposedDocument",
+    "StopListEntry",
+    "Verdict",
+    "check_credit",
+    "credit_exposure",
+    "override_decision",
+    "stop_list",
+]
+
+
+class ControlPoint(enum.Enum):
+    """Where in the sale a credit check runs."""
+
+    QUOTE = "quote"
+    ORDER = "order"
+    """Order confirmation."""
+    SHIPMENT = "shipment"
+
+
+class Verdict(enum.Enum):
+    """The outcome of a credit check, from mildest to strictest."""
+
+    ALLOW = "allow"
+    WARN = "warn"
+    """Go on, but tell the manager."""
+    HOLD = "hold"
+    """Stop until someone with authority releases the document."""
+    BLOCK = "block"
+    """Refuse."""
+
+    @property
+    def rank(self) -> int:
+        """0 for allow up to 3 for block."""
+        return list(Verdict).index(self)
+
+
+class LimitScope(enum.Enum):
+    """What a limit is set for."""
+
+    PARTNER = "partner"
+    COUNTERPARTY = "counterparty"
+    CONTRACT = "contract"
+
+    def subject(self, account: SettlementAccount) -> str | None:
+        """The id of this scope's subject on ``account``."""
+        if self is LimitScope.PARTNER:
+            return account.partner_id
+        if self is LimitScope.COUNTERPARTY:
+            return account.counterparty_id
+        return account.contract_id
+
+
+def _currency(value: Currency | str) -> Currency:
+    return value if isinstance(value, Currency) else Currency.of(value)
+
+
+@attrs.frozen
+class CreditLimit:
+    """A debt limit [лимит задолженности] for one partner, counterparty or contract.
+
+    Attributes:
+        id: stable identifier.
+        scope: what ``subject_id`` names.
+        subject_id: the partner, counterparty or contract id.
+        currency: the currency of the amounts (debts in others are not counted).
+        max_debt: the most the subject may owe, the document included.
+        max_overdue_days: the most days any debt may be overdue.
+        max_overdue_amount: the most the subject may owe past due.
+        tolerance: amounts within this of a limit do not breach it, and an
+            overdue total within it counts no overdue days (rounding dust).
+        on_breach: what a breach means: warn, hold or block.
+        control_points: where the limit is checked.
+        exempt_prepaid: documents prepaid in full are not checked.
+    """
+
+    id: str
+    scope: LimitScope
+    subject_id: str
+    currency: Currency = attrs.field(converter=_currency)
+    max_debt: Money | None = None
+    max_overdue_days: int | None = None
+    max_overdue_amount: Money | None = None
+    tolerance: Money | None = None
+    on_breach: Verdict = Verdict.BLOCK
+    control_points: frozenset[ControlPoint] = frozenset(ControlPoint)
+    exempt_prepaid: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("max_debt", "max_overdue_amount", "tolerance"):
+            value: Money | None = getattr(self, name)
+            if value is not None and value.currency != self.currency:
+                raise InvalidInputError(
+                    f"credit limit {self.id!r}: {name} is in {value.currency.code}, "
+                    f"the limit in {self.currency.code}; give every amount in one currency"
+                )
+            if value is not None and value.is_negative():
+                raise InvalidInputError(f"credit limit {self.id!r}: {name} cannot be negative")
+        if self.max_overdue_days is not None and self.max_overdue_days < 0:
+            raise InvalidInputError(
+                f"credit limit {self.id!r}: max_overdue_days cannot be negative"
+            )
+        if self.on_breach is Verdict.ALLOW:
+            raise InvalidInputError(
+                f"credit limit {self.id!r}: a breach must warn, hold or block, not allow"
+            )
+        if (
+            self.max_debt is None
+            and self.max_overdue_days is None
+            and self.max_overdue_amount is None
+        ):
+            raise InvalidInputError(
+                f"credit limit {self.id!r} limits nothing: set max_debt, max_overdue_days "
+                "or max_overdue_amount"
+            )
+
+    @property
+    def dust(self) -> Money:
+        """The tolerance, zero when not set."""
+        return self.tolerance if self.tolerance is not None else Money.zero(self.currency)
+
+    def applies_to(self, account: SettlementAccount) -> bool:
+        """True if ``account`` belongs to this limit's subject and currency."""
+        return account.currency == self.currency and self.scope.subject(account) == self.subject_id
+
+
+@attrs.frozen
+class ProposedDocument:
+    """A quote, an order or a shipment about to raise the client's debt.
+
+    Attributes:
+        id: the document id.
+        control_point: where the check runs.
+        account: whose debt it raises.
+        amount: how much debt it will create.
+        prepaid: how much of it is already paid in advance.
+    """
+
+    id: str
+    control_point: ControlPoint
+    account: SettlementAccount
+    amount: Money
+    prepaid: Money | None = None
+
+    @property
+    def unpaid(self) -> Money:
+        """The amount not covered by the prepayment (never negative)."""
+        prepaid = self.prepaid if self.prepaid is not None else Money.zero(self.amount.currency)
+        left = self.amount - prepaid
+        return left if left.is_positive() else Money.zero(self.amount.currency)
+
+
+@attrs.frozen
+class CreditExposure:
+    """A subject's figures on a date: net debt, overdue amount, oldest overdue days."""
+
+    debt: Money
+    overdue: Money
+    overdue_days: int
+
+
+def credit_exposure(ledger: SettlementLedger, limit: CreditLimit, on: date) -> CreditExposure:
+    """The actual debt figures of ``limit``'s subject on ``on``."""
+    cur = limit.currency
+    debt = overdue = 0
+    days = 0
+    for item in ledger.open_items(on, Measure.ACTUAL):
+        if limit.applies_to(item.entry.account):
+            units = item.open.minor_units
+            debt += units
+            if item.entry.due_date < on:
+                overdue += units
+                days = max(days, (on - item.entry.due_date).days)
+    for credit in ledger.open_credits(on, Measure.ACTUAL):
+        if limit.applies_to(credit.account):
+            debt -= credit.open.minor_units
+    if overdue <= limit.dust.minor_units:
+        days = 0
+    return CreditExposure(Money.from_minor(debt, cur), Money.from_minor(overdue, cur), days)
+
+
+@attrs.frozen
+class LimitBreach:
+    """One limit a document breaks: the figure now and after the document."""
+
+    limit_id: str
+    subject: str
+    figure: str
+    limit: str
+    current: str
+    after: str
+    verdict: Verdict
+
+    def __str__(self) -> str:
+        return f"limit {self.limit_id}: {self.figure} {self.after} > {self.limit}"
+
+
+@attrs.frozen
+class CreditOverride:
+    """An authorised release of a held or blocked document: who, when and why."""
+
+    id: str
+    document_id: str
+    overridden: Verdict
+    by: str
+    at: datetime
+    reason: str
+    breaches: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class CreditDecision:
+    """The verdict on a document with its reasons."""
+
+    document_id: str
+    on: date
+    verdict: Verdict
+    breaches: tuple[LimitBreach, ...] = ()
+    notes: tuple[str, ...] = ()
+    override: CreditOverride | None = None
+
+    @property
+    def may_proceed(self) -> bool:
+        """True for allow and warn (and for an overridden decision)."""
+        return self.verdict in (Verdict.ALLOW, Verdict.WARN)
+
+    def raise_if_stopped(self) -> None:
+        """Raise :class:`~salescore.errors.CreditLimitExceededError` for hold or block."""
+        if not self.may_proceed:
+            reasons = "; ".join(str(b) for b in self.breaches)
+            raise CreditLimitExceededError(
+                f"document {self.document_id!r} is {self.verdict.value}ed by credit control: "
+                f"{reasons}; pay the overdue debt or ask for an authorised override",
+                document=self.document_id,
+                breaches=self.breaches,
+            )
+
+    def explain(self) -> Explanation:
+        """The breaches, notes and override as an explanation."""
+        steps = [
+            Step(
+                f"limit {b.limit_id}: {b.figure} {b.current} > {b.limit}",
+                b.verdict.value,
+                source=f"{b.subject}; after the document: {b.after}",
+            )
+            for b in self.breaches
+        ]
+        steps.extend(Step(note) for note in self.notes)
+        if self.override is not None:
+            o = self.override
+            steps.append(
+                Step(
+                    f"{o.overridden.value} overridden by {o.by}",
+                    "allow",
+                    source=f"{o.at.isoformat()}: {o.reason}",
+                )
+            )
+        subject = (
+            f"credit check of {self.document_id} on {self.on.isoformat()}: {self.verdict.value}"
+        )
+        return Explanation(subject, tuple(steps))
+
+
+def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> list[LimitBreach]:
+    dust = limit.dust
+    subject = f"{limit.scope.value} {limit.subject_id}"
+    found = []
+    if limit.max_debt is not None and after_debt > limit.max_debt + dust:
+        found.append(
+            LimitBreach(
+                limit.id,
+                subject,
+                "debt",
+                str(limit.max_debt),
+                str(now.debt),
+                str(after_debt),
+                limit.on_breach,
+            )
+        )
+    if limit.max_overdue_days is not None and now.overdue_days > limit.max_overdue_days:
+        found.append(
+            LimitBreach(
+                limit.id,
+                subject,
+                "overdue days",
+                str(limit.max_overdue_days),
+                str(now.overdue_days),
+                str(now.overdue_days),
+                limit.on_breach,
+            )
+        )
+    if limit.max_overdue_amount is not None and now.overdue > limit.max_overdue_amount + dust:
+        found.append(
+            LimitBreach(
+                limit.id,
+                subject,
+                "overdue amount",
+                str(limit.max_overdue_amount),
+                str(now.overdue),
+                str(now.overdue),
+                limit.on_breach,
+            )
+        )
+    return found
+
+
+def check_credit(
+    ledger: SettlementLedger,
+    limits: Iterable[CreditLimit],
+    document: ProposedDocument,
+    on: date,
+) -> CreditDecision:
+    """Decide whether ``document`` may go ahead on ``on``.
+
+    Args:
+        ledger: the settlements (replayed up to ``on``).
+        limits: every limit; those of other subjects, currencies or control
+            points are ignored.
+        document: the proposed document.
+        on: the date of the check.
+
+    Returns:
+        The strictest verdict of the limits it breaks (allow when none), with
+        the reasons.
+    """
+    breaches: list[LimitBreach] = []
+    notes: list[str] = []
+    for limit in limits:
+        if not limit.applies_to(document.account):
+            continue
+        if document.control_point not in limit.control_points:
+            notes.append(f"limit {limit.id} is not checked at {document.control_point.value}")
+            continue
+        if limit.exempt_prepaid and document.unpaid.is_zero():
+            notes.append(f"limit {limit.id}: the document is prepaid in full, so it is exempt")
+            continue
+        now = credit_exposure(ledger, limit, on)
+        breaches.extend(_breaches(limit, now, now.debt + document.unpaid))
+    verdict = max((b.verdict for b in breaches), key=lambda v: v.rank, default=Verdict.ALLOW)
+    return CreditDecision(document.id, on, verdict, tuple(breaches), tuple(notes))
+
+
+def override_decision(
+    decision: CreditDecision, *, by: str, at: datetime, reason: str
+) -> CreditDecision:
+    """Release a held or blocked document, recording who, when and why.
+
+    Raises:
+        InvalidInputError: no person or reason given, a naive timestamp, or
+            nothing to override.
+    """
+    if decision.may_proceed:
+        raise InvalidInputError(
+            f"document {decision.document_id!r} is not stopped ({decision.verdict.value}): "
+            "there is nothing to override"
+        )
+    if not by.strip() or not reason.strip():
+        raise InvalidInputError("an override needs the person (by) and the reason (reason)")
+    if at.tzinfo is None:
+        raise InvalidInputError("an override's time must be timezone-aware (use a Clock)")
+    record = CreditOverride(
+        f"{decision.document_id}@{at.isoformat()}",
+        decision.document_id,
+        decision.verdict,
+        by.strip(),
+        at,
+        reason.strip(),
+        tuple(str(b) for b in decision.breaches),
+    )
+    return attrs.evolve(decision, verdict=Verdict.ALLOW, override=record)
+
+
+@attrs.frozen
+class StopListEntry:
+    """A subject over one of its limits on a date [стоп-лист]."""
+
+    limit_id: str
+    subject: str
+    exposure: CreditExposure
+    breaches: tuple[LimitBreach, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The strictest verdict of the breaches."""
+        return max((b.verdict for b in self.breaches), key=lambda v: v.rank)
+
+
+def stop_list(
+    ledger: SettlementLedger, limits: Iterable[CreditLimit], on: date
+) -> list[StopListEntry]:
+    """Every subject over a limit on ``on`` (no new document), by limit id."""
+    entries = []
+    for limit in sorted(limits, key=lambda lim: lim.id):
+        now = credit_exposure(ledger, limit, on)
+        found = _breaches(limit, now, now.debt)
+        if found:
+            subject = f"{limit.scope.value} {limit.subject_id}"
+            entries.append(StopListEntry(limit.id, subject, now, tuple(found)))
+    return entries

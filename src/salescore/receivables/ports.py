@@ -1,0 +1,94 @@
+"""Storage ports of the receivables context (implemented by the storage adapters).
+
+Templates, order schedules, credit limits and overrides are entities kept in
+ordinary repositories. The settlement ledger has its own port: entries and
+payments are appended and queried by partner or account, and the
+allocations of one account are replaced as a whole when they are recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeAlias
+
+import attrs
+
+from salescore.ports import Repository
+from salescore.receivables.credit import CreditLimit, CreditOverride
+from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTemplate
+
+__all__ = [
+    "CreditLimitRepository",
+    "CreditOverrideRepository",
+    "OrderSchedule",
+    "OrderScheduleRepository",
+    "ScheduleTemplateRepository",
+    "SettlementLedgerRepository",
+]
+
+
+@attrs.frozen
+class OrderSchedule:
+    """The stored payment schedule of one order (``id`` is the order id)."""
+
+    id: str
+    schedule: PaymentSchedule
+
+
+ScheduleTemplateRepository: TypeAlias = Repository[str, PaymentScheduleTemplate]
+OrderScheduleRepository: TypeAlias = Repository[str, OrderSchedule]
+CreditLimitRepository: TypeAlias = Repository[str, CreditLimit]
+CreditOverrideRepository: TypeAlias = Repository[str, CreditOverride]
+
+
+class SettlementLedgerRepository(Protocol):
+    """The settlement ledger's storage, inside a unit of work.
+
+    Lists come back in a stable order: entries by posting date then id,
+    payments by date then id, allocations in the order they were stored.
+    """
+
+    def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
+        """Append entries; :class:`~salescore.errors.ConflictError` if an id exists."""
+        ...
+
+    def entries(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[SettlementEntry]:
+        """Entries, all or of one partner or account."""
+        ...
+
+    def add_payment(self, payment: Payment) -> None:
+        """Store a payment; :class:`~salescore.errors.ConflictError` if its id exists."""
+        ...
+
+    def payment(self, payment_id: str) -> Payment:
+        """The payment; :class:`~salescore.errors.NotFoundError` if none."""
+        ...
+
+    def remove_payment(self, payment_id: str) -> None:
+        """Delete a payment; :class:`~salescore.errors.NotFoundError` if none.
+
+        Its allocations stay until the account is reallocated:
+        :func:`~salescore.receivables.reverse_payment` does both.
+        """
+        ...
+
+    def payments(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[Payment]:
+        """Payments, all or of one partner or account."""
+        ...
+
+    def allocations(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[Allocation]:
+        """Allocations, all or of one partner or account."""
+        ...
+
+    def replace_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        """Replace every allocation of ``account`` with ``allocations``."""
+        ...

@@ -1,0 +1,110 @@
+"""Posting to a stored settlement ledger: entries, payments, reversals, reallocation.
+
+These functions keep the stored allocations in step with the stored entries
+and payments: every change to an account recomputes that account's
+allocations (:func:`~salescore.receivables.allocate_payments`), inside the
+caller's unit of work. A check that fails raises before anything is
+written, so the unit of work holds nothing half-done.
+
+>>> from datetime import date
+>>> from salescore.adapters.memory import MemoryStore
+>>> from salescore.money import Money
+>>> from salescore.receivables import EntryKind, Payment, SettlementAccount, SettlementEntry
+>>> acc = SettlementAccount("P1", "RUB")
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     post_entries(uow.settlements, [SettlementEntry("E1", EntryKind.SHIPMENT, acc, "SO-1",
+...         "SHIP-1", date(2026, 3, 2), date(2026, 3, 16), Money("1000.00", "RUB"))])
+...     _ = record_payment(uow.settlements, Payment("PAY-1", acc, date(2026, 3, 20),
+...                                                 Money("400.00", "RUB")))
+...     uow.commit()
+...     load_ledger(uow.settlements).balance(date(2026, 3, 31))
+Money('600.00', 'RUB')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+
+from salescore.errors import ConflictError
+from salescore.receivables.allocation import allocate_payments, check_payment
+from salescore.receivables.ledger import (
+    Allocation,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+    SettlementLedger,
+)
+from salescore.receivables.ports import SettlementLedgerRepository
+
+__all__ = ["load_ledger", "post_entries", "reallocate", "record_payment", "reverse_payment"]
+
+
+def load_ledger(
+    repo: SettlementLedgerRepository, *, partner_id: str | None = None
+) -> SettlementLedger:
+    """The stored ledger (or one partner's part of it) as a :class:`SettlementLedger`."""
+    return SettlementLedger(
+        repo.entries(partner_id=partner_id),
+        repo.payments(partner_id=partner_id),
+        repo.allocations(partner_id=partner_id),
+    )
+
+
+def reallocate(repo: SettlementLedgerRepository, account: SettlementAccount) -> list[Allocation]:
+    """Recompute and store every allocation of ``account``; idempotent."""
+    allocations = allocate_payments(repo.entries(account=account), repo.payments(account=account))
+    repo.replace_allocations(account, allocations)
+    return allocations
+
+
+def post_entries(repo: SettlementLedgerRepository, entries: Iterable[SettlementEntry]) -> None:
+    """Append debt entries and reallocate the accounts they touch.
+
+    Raises:
+        ConflictError: an entry id exists already (nothing is written).
+    """
+    entries = list(entries)
+    ids = [e.id for e in entries]
+    if len(set(ids)) != len(ids):
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise ConflictError(f"entry id {twice!r} is given twice: entry ids must be unique")
+    repo.add_entries(entries)
+    for account in sorted({e.account for e in entries}, key=lambda a: a.key):
+        reallocate(repo, account)
+
+
+def record_payment(
+    repo: SettlementLedgerRepository,
+    payment: Payment,
+    *,
+    closed_orders: Container[str] = frozenset(),
+) -> list[Allocation]:
+    """Store a payment and allocate it (hand parts to their orders, the rest automatically).
+
+    Returns:
+        The allocations of this payment.
+
+    Raises:
+        SettlementError: a hand allocation names a closed or unknown order
+            (nothing is written).
+        ConflictError: the payment id exists already.
+    """
+    check_payment(payment, repo.entries(account=payment.account), closed_orders)
+    repo.add_payment(payment)
+    return [a for a in reallocate(repo, payment.account) if a.source_id == payment.id]
+
+
+def reverse_payment(repo: SettlementLedgerRepository, payment_id: str) -> Payment:
+    """Cancel a payment entered by mistake: remove it and reallocate its account.
+
+    The allocations afterwards are exactly those from before the payment was
+    recorded (allocation is a pure function of entries and payments).
+
+    Raises:
+        NotFoundError: no payment has this id.
+    """
+    payment = repo.payment(payment_id)
+    repo.remove_payment(payment_id)
+    reallocate(repo, payment.account)
+    return payment
