@@ -23,6 +23,7 @@ from salescore.parties.ports import (
     WarehouseRepository,
 )
 from salescore.ports import Repository
+from salescore.reservation.ports import StockLedger
 
 __all__ = ["Backend", "Repositories"]
 
@@ -34,6 +35,10 @@ class Backend(Protocol):
 
     def documents(self, collection: c.Collection[T]) -> Repository[Any, T]:
         """A repository keeping ``collection``'s entities as documents."""
+        ...
+
+    def reservation_ledger(self) -> StockLedger:
+        """The reservation ledger of this unit of work."""
         ...
 
 
@@ -54,3 +59,5 @@ class Repositories:
         self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
         self.products: ProductRepository = backend.documents(c.PRODUCTS)
         self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)
+        # reservation
+        self.stock_ledger: StockLedger = backend.reservation_ledger()

@@ -9,6 +9,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from salescore.adapters.codec import to_plain
 from salescore.adapters.collections import Collection
+from salescore.adapters.memory.reservation import MemoryStockLedger
 from salescore.adapters.repositories import Repositories
 from salescore.errors import ConflictError, NotFoundError, StorageError
 
@@ -46,6 +47,10 @@ class MemoryUnitOfWork(Repositories):
     def documents(self, collection: Collection[T]) -> MemoryRepository[T]:
         """A document repository over ``collection`` bound to this unit of work."""
         return MemoryRepository(self, collection)
+
+    def reservation_ledger(self) -> MemoryStockLedger:
+        """The reservation ledger bound to this unit of work."""
+        return MemoryStockLedger(self)
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""

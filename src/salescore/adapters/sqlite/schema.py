@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from salescore.adapters.collections import PARTIES, Collection
+from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -56,4 +57,7 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
     return migrate
 
 
-COMPONENTS: tuple[Component, ...] = (Component("parties", (document_tables(PARTIES),)),)
+COMPONENTS: tuple[Component, ...] = (
+    Component("parties", (document_tables(PARTIES),)),
+    Component("reservation", (create_reservation_tables,)),
+)

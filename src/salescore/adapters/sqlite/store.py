@@ -13,6 +13,7 @@ from typing import Any, Generic, Self, TypeVar
 from salescore.adapters.codec import dumps, loads, to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.repositories import Repositories
+from salescore.adapters.sqlite.reservation import SqliteStockLedger
 from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
 from salescore.errors import ConflictError, NotFoundError, SchemaVersionError, StorageError
 
@@ -173,6 +174,10 @@ class SqliteUnitOfWork(Repositories):
     def documents(self, collection: Collection[T]) -> SqliteRepository[T]:
         """A document repository over ``collection`` bound to this unit of work."""
         return SqliteRepository(self, collection)
+
+    def reservation_ledger(self) -> SqliteStockLedger:
+        """The reservation ledger bound to this unit of work."""
+        return SqliteStockLedger(self)
 
     @property
     def connection(self) -> sqlite3.Connection:
