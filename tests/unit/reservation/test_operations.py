@@ -102,9 +102,9 @@ def test_a_shipment_takes_the_lines_reserve_first_then_free_stock(ledger: StockL
     so1 = line("SO-1", 3)
     reserve_from_stock(ledger, so1, document="SO-1", at=AT)
     report = ship(ledger, so1, Quantity(5), document="SH-1", at=AT)
-    assert [(str(m.source), m.quantity.value) for m in report.moves] == [
-        ("reserve SO-1/1", 3),
-        ("free", 2),
+    assert [(str(m.source), m.quantity) for m in report.moves] == [
+        ("reserve SO-1/1", Quantity(3)),
+        ("free", Quantity(2)),
     ]
     position = ledger.position(CM, MAIN)
     assert (position.on_hand, position.reserved) == (Quantity(5), {})

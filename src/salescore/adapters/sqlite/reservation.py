@@ -74,8 +74,13 @@ class SqliteStockLedger:
         self._uow = uow
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        with self._uow.store._translate_errors("reservation ledger"):
+        try:
             return self._uow.connection.execute(sql, params)
+        except sqlite3.DatabaseError:
+            # A plain try costs nothing on the hot path; the store words the error.
+            with self._uow.store._translate_errors("reservation ledger"):
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -158,15 +163,16 @@ class SqliteStockLedger:
             )
             return
         # The check and the take are one statement: it holds under any concurrency.
-        taken = self._execute(
+        left = self._execute(
             f"UPDATE reservation_balances SET quantity = quantity + ? "
-            f"WHERE {_KEY} AND quantity + ? >= 0",
+            f"WHERE {_KEY} AND quantity + ? >= 0 RETURNING quantity",
             (units, *params, units),
-        ).rowcount
-        if taken == 0:
+        ).fetchone()
+        if left is None:
             held = from_units(self._held(key), delta.unit)
             raise insufficient(product_id, warehouse_id, bucket, -delta, held)
-        self._execute(f"DELETE FROM reservation_balances WHERE {_KEY} AND quantity = 0", params)
+        if left[0] == 0:
+            self._execute(f"DELETE FROM reservation_balances WHERE {_KEY}", params)
 
     def balance(
         self, product_id: ProductId, warehouse_id: WarehouseId, bucket: Bucket, unit: Unit
