@@ -31,6 +31,7 @@ from salescore.reservation.operations import (
 )
 from salescore.reservation.policy import DonorPolicy, LatestShipmentFirst
 from salescore.reservation.ports import StockLedger
+from salescore.reservation.stock_source import LedgerStockSource, StockMeasure
 
 __all__ = [
     "Bucket",
@@ -39,6 +40,7 @@ __all__ = [
     "Holding",
     "LatestShipmentFirst",
     "LedgerEntry",
+    "LedgerStockSource",
     "LineId",
     "Move",
     "MoveReport",
@@ -46,6 +48,7 @@ __all__ = [
     "OrderId",
     "ReserveClaim",
     "StockLedger",
+    "StockMeasure",
     "StockPosition",
     "SupplyOption",
     "derive_balances",
