@@ -186,6 +186,13 @@ def ship(
     return _write(ledger, moves, Operation.SHIPMENT, document, at)
 
 
+def _to_reserve(ledger: StockLedger, claim: ReserveClaim, quantity: Quantity | None) -> Quantity:
+    """How much to reserve for ``claim`` now: ``quantity``, or what the line lacks."""
+    _check_reservable(claim)
+    held = ledger.balance(claim.product_id, claim.warehouse_id, claim.bucket, claim.unit)
+    return _wanted(claim, held, quantity)
+
+
 def _check_reservable(claim: ReserveClaim) -> None:
     if claim.supply is SupplyOption.NOT_REQUIRED:
         raise InvalidInputError(
@@ -230,9 +237,7 @@ def reserve_from_stock(
         InvalidInputError: the line needs no stock, or the reserve would
             exceed what the line needs.
     """
-    _check_reservable(claim)
-    held = ledger.balance(claim.product_id, claim.warehouse_id, claim.bucket, claim.unit)
-    wanted = _wanted(claim, held, quantity)
+    wanted = _to_reserve(ledger, claim, quantity)
     if wanted.is_zero():
         return MoveReport(Operation.RESERVE_FROM_STOCK, document)
     move = Move(claim.product_id, claim.warehouse_id, Bucket.free(), claim.bucket, wanted)
@@ -294,10 +299,8 @@ def reserve_from_orders(
         InvalidInputError: the line needs no stock, or the reserve would
             exceed what the line needs.
     """
-    _check_reservable(claim)
     p, w = claim.product_id, claim.warehouse_id
-    held = ledger.balance(p, w, claim.bucket, claim.unit)
-    wanted = _wanted(claim, held, quantity)
+    wanted = _to_reserve(ledger, claim, quantity)
     if wanted.is_zero():
         return MoveReport(Operation.RESERVE_FROM_ORDERS, document)
     moves = []

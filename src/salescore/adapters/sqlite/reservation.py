@@ -212,20 +212,15 @@ class SqliteStockLedger:
         product_id: ProductId | None = None,
         warehouse_id: WarehouseId | None = None,
     ) -> list[Holding]:
-        where, params = ["b.kind = 'reserved'"], list[str]()
-        for column, value in (
-            ("b.order_id", order_id),
-            ("b.product_id", product_id),
-            ("b.warehouse_id", warehouse_id),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        where, params = _filters(
+            "b.kind = 'reserved'",
+            {"b.order_id": order_id, "b.product_id": product_id, "b.warehouse_id": warehouse_id},
+        )
         rows = self._execute(
             "SELECT b.quantity, u.code, u.name, u.scale, c.data FROM reservation_balances b "
             "JOIN reservation_units u ON u.product_id = b.product_id "
             "JOIN reservation_claims c ON c.order_id = b.order_id AND c.line_id = b.line_id "
-            f"WHERE {' AND '.join(where)} ORDER BY b.order_id, b.line_id",
+            f"WHERE {where} ORDER BY b.order_id, b.line_id",
             params,
         )
         return [
@@ -254,20 +249,16 @@ class SqliteStockLedger:
         warehouse_id: WarehouseId | None = None,
         order_id: OrderId | None = None,
     ) -> list[LedgerEntry]:
-        where, params = ["1 = 1"], list[str]()
-        if product_id is not None:
-            where.append("e.product_id = ?")
-            params.append(product_id)
-        if warehouse_id is not None:
-            where.append("e.warehouse_id = ?")
-            params.append(warehouse_id)
+        where, params = _filters(
+            "1 = 1", {"e.product_id": product_id, "e.warehouse_id": warehouse_id}
+        )
         if order_id is not None:
-            where.append("(e.source_order = ? OR e.target_order = ?)")
+            where += " AND (e.source_order = ? OR e.target_order = ?)"
             params += [order_id, order_id]
         rows = self._execute(
             f"SELECT {_ENTRY_COLUMNS} FROM reservation_entries e "
             "JOIN reservation_units u ON u.product_id = e.product_id "
-            f"WHERE {' AND '.join(where)} ORDER BY e.seq",
+            f"WHERE {where} ORDER BY e.seq",
             params,
         )
         return [_entry(row) for row in rows]
@@ -284,6 +275,13 @@ class SqliteStockLedger:
             )
             for p, w, kind, o, ln, on, units, code, name, scale in rows
         }
+
+
+def _filters(base: str, equal: Mapping[str, str | None]) -> tuple[str, list[str]]:
+    """A WHERE clause: ``base`` and ``column = ?`` for every value given."""
+    given = {column: value for column, value in equal.items() if value is not None}
+    clause = " AND ".join([base, *(f"{column} = ?" for column in given)])
+    return clause, list(given.values())
 
 
 def _entry(row: Sequence[Any]) -> LedgerEntry:
