@@ -5,6 +5,7 @@ expected on a date; every change is an entry of an append-only ledger, and a
 reserve above free stock is refused inside the storage transaction.
 """
 
+from salescore.reservation.availability import LineSupply, assess_line
 from salescore.reservation.ledger import derive_balances
 from salescore.reservation.model import (
     Bucket,
@@ -42,6 +43,7 @@ __all__ = [
     "LedgerEntry",
     "LedgerStockSource",
     "LineId",
+    "LineSupply",
     "Move",
     "MoveReport",
     "Operation",
@@ -51,6 +53,7 @@ __all__ = [
     "StockMeasure",
     "StockPosition",
     "SupplyOption",
+    "assess_line",
     "derive_balances",
     "expect_receipt",
     "receive",

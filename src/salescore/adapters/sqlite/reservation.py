@@ -77,10 +77,11 @@ class SqliteStockLedger:
         try:
             return self._uow.connection.execute(sql, params)
         except sqlite3.DatabaseError:
-            # A plain try costs nothing on the hot path; the store words the error.
+            # A plain try costs nothing on the hot path; the store words the error
+            # (its context manager re-raises it as StorageError).
             with self._uow.store._translate_errors("reservation ledger"):
                 raise
-        raise AssertionError("unreachable")  # pragma: no cover
+            raise
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
