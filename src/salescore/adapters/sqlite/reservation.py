@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from salescore.adapters.codec import dumps, loads
 from salescore.money import PIECE, Quantity, Unit
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation.ledger import (
@@ -38,6 +37,7 @@ from salescore.reservation.model import (
     OrderId,
     ReserveClaim,
     StockPosition,
+    SupplyOption,
     zero,
 )
 from salescore.reservation.ports import BalanceKey
@@ -218,30 +218,44 @@ class SqliteStockLedger:
             {"b.order_id": order_id, "b.product_id": product_id, "b.warehouse_id": warehouse_id},
         )
         rows = self._execute(
-            "SELECT b.quantity, u.code, u.name, u.scale, c.data FROM reservation_balances b "
+            f"SELECT b.quantity, u.code, u.name, u.scale, {_CLAIM_COLUMNS} "
+            "FROM reservation_balances b "
             "JOIN reservation_units u ON u.product_id = b.product_id "
             "JOIN reservation_claims c ON c.order_id = b.order_id AND c.line_id = b.line_id "
             f"WHERE {where} ORDER BY b.order_id, b.line_id",
             params,
         )
-        return [
-            Holding(loads(data, ReserveClaim), from_units(units, Unit(code, name, scale)))
-            for units, code, name, scale, data in rows
-        ]
+        return [Holding(_claim(row[4:]), from_units(row[0], Unit(*row[1:4]))) for row in rows]
 
     def save_claim(self, claim: ReserveClaim) -> None:
+        unit = claim.unit
         self._execute(
-            "INSERT INTO reservation_claims (order_id, line_id, data) VALUES (?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET data = excluded.data",
-            (claim.order_id, claim.line_id, dumps(claim)),
+            "INSERT OR REPLACE INTO reservation_claims (order_id, line_id, product_id, "
+            "warehouse_id, quantity, unit_code, unit_name, unit_scale, planned_shipment, "
+            "order_date, priority, supply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                claim.order_id,
+                claim.line_id,
+                claim.product_id,
+                claim.warehouse_id,
+                to_units(claim.quantity),
+                unit.code,
+                unit.name,
+                unit.scale,
+                claim.planned_shipment.isoformat(),
+                claim.order_date.isoformat(),
+                claim.priority,
+                claim.supply.value,
+            ),
         )
 
     def claim(self, order_id: OrderId, line_id: LineId) -> ReserveClaim | None:
         row = self._execute(
-            "SELECT data FROM reservation_claims WHERE order_id = ? AND line_id = ?",
+            f"SELECT {_CLAIM_COLUMNS} FROM reservation_claims c "
+            "WHERE c.order_id = ? AND c.line_id = ?",
             (order_id, line_id),
         ).fetchone()
-        return None if row is None else loads(row[0], ReserveClaim)
+        return None if row is None else _claim(row)
 
     def entries(
         self,
@@ -283,6 +297,27 @@ def _filters(base: str, equal: Mapping[str, str | None]) -> tuple[str, list[str]
     given = {column: value for column, value in equal.items() if value is not None}
     clause = " AND ".join([base, *(f"{column} = ?" for column in given)])
     return clause, list(given.values())
+
+
+_CLAIM_COLUMNS = (
+    "c.order_id, c.line_id, c.product_id, c.warehouse_id, c.quantity, c.unit_code, "
+    "c.unit_name, c.unit_scale, c.planned_shipment, c.order_date, c.priority, c.supply"
+)
+
+
+def _claim(row: Sequence[Any]) -> ReserveClaim:
+    (order_id, line_id, p, w, units, code, name, scale, ships, ordered, priority, supply) = row
+    return ReserveClaim(
+        OrderId(order_id),
+        LineId(line_id),
+        ProductId(p),
+        WarehouseId(w),
+        from_units(units, Unit(code, name, scale)),
+        date.fromisoformat(ships),
+        date.fromisoformat(ordered),
+        priority,
+        SupplyOption(supply),
+    )
 
 
 def _entry(row: Sequence[Any]) -> LedgerEntry:

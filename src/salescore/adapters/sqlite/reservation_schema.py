@@ -50,6 +50,11 @@ def create_reservation_tables(conn: sqlite3.Connection) -> None:
     )
     conn.execute(
         """CREATE TABLE reservation_claims (
-            order_id TEXT NOT NULL, line_id TEXT NOT NULL, data TEXT NOT NULL,
+            order_id TEXT NOT NULL, line_id TEXT NOT NULL,
+            product_id TEXT NOT NULL, warehouse_id TEXT NOT NULL,
+            quantity INTEGER NOT NULL, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,
+            unit_scale INTEGER NOT NULL,
+            planned_shipment TEXT NOT NULL, order_date TEXT NOT NULL,
+            priority INTEGER NOT NULL, supply TEXT NOT NULL,
             PRIMARY KEY (order_id, line_id)) WITHOUT ROWID"""
     )
