@@ -347,7 +347,7 @@ def reserve_from_orders(
 
 def _named(candidates: Sequence[Holding], donors: Sequence[OrderId]) -> list[Holding]:
     ranked = []
-    for order_id in donors:
+    for order_id in dict.fromkeys(donors):  # an order named twice gives once
         ranked += [h for h in candidates if h.claim.order_id == order_id]
     return ranked
 

@@ -177,3 +177,16 @@ def test_releasing_the_excess_keeps_the_claim_with_its_new_need(ledger: StockLed
     assert held(ledger, cut) == Quantity(4)
     assert ledger.claim(OrderId("SO-1"), LineId("1")) == cut
     assert ledger.claim(OrderId("SO-7"), LineId("1")) is None
+
+
+def test_an_order_named_twice_as_donor_gives_only_once(ledger: StockLedger) -> None:
+    reserve_from_stock(ledger, line("SO-1", 3), document="SO-1", at=AT)
+    report = reserve_from_orders(
+        ledger,
+        line("SO-9", 3),
+        document="C",
+        at=AT,
+        donors=[OrderId("SO-1"), OrderId("SO-1")],
+        use_free_first=False,
+    )
+    assert [m.quantity for m in report.moves] == [Quantity(3)]
