@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import NewType
+from typing import Any, NewType
 
 import attrs
 
@@ -150,6 +150,18 @@ def _positive(instance: object, attribute: attrs.Attribute[Quantity], value: Qua
         )
 
 
+def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value:
+        raise InvalidInputError(f"a reserve claim needs a non-empty {attribute.name}")
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute[Quantity], value: Quantity) -> None:
+    if value.value < 0:
+        raise InvalidInputError(
+            f"{attribute.name} cannot be negative, got {value}", value=str(value.value)
+        )
+
+
 @attrs.frozen
 class Move:
     """A quantity of a product at a warehouse going from one bucket to another."""
@@ -213,11 +225,11 @@ class ReserveClaim:
         supply: how the line secures its goods.
     """
 
-    order_id: OrderId
-    line_id: LineId
+    order_id: OrderId = attrs.field(validator=_non_empty)
+    line_id: LineId = attrs.field(validator=_non_empty)
     product_id: ProductId
     warehouse_id: WarehouseId
-    quantity: Quantity
+    quantity: Quantity = attrs.field(validator=_not_negative)
     planned_shipment: date
     order_date: date
     priority: int = 0

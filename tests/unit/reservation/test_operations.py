@@ -190,3 +190,10 @@ def test_an_order_named_twice_as_donor_gives_only_once(ledger: StockLedger) -> N
         use_free_first=False,
     )
     assert [m.quantity for m in report.moves] == [Quantity(3)]
+
+
+def test_a_claim_needs_ids_and_a_need_that_is_not_negative() -> None:
+    with pytest.raises(InvalidInputError, match="quantity cannot be negative"):
+        line("SO-1", -1)
+    with pytest.raises(InvalidInputError, match="non-empty order_id"):
+        line("", 1)
