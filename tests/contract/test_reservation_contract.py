@@ -233,3 +233,18 @@ def test_a_product_that_never_moved_has_an_empty_position(store: Store) -> None:
         assert uow.stock_ledger.unit_of(BEANS) is None
     assert position.on_hand == Quantity(0, KG)
     assert position.reserved == {}
+
+
+def test_a_rolled_back_first_receipt_does_not_fix_the_products_unit(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        receive(uow.stock_ledger, BEANS, MAIN, Quantity("2", KG), document="GR", at=AT)
+        assert uow.stock_ledger.unit_of(BEANS) == KG
+    with store.unit_of_work() as uow:
+        receive(uow.stock_ledger, BEANS, MAIN, Quantity(3), document="GR", at=AT)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        receive(uow.stock_ledger, BEANS, STORE, Quantity(1), document="GR", at=AT)
+        with pytest.raises(InvalidInputError, match="kept in pcs, not kg"):
+            receive(uow.stock_ledger, BEANS, MAIN, Quantity("1", KG), document="GR", at=AT)
+        uow.commit()
+        assert uow.stock_ledger.unit_of(BEANS) == PIECE

@@ -12,6 +12,7 @@ PostgreSQL adapter would also use, where it takes a row lock on the balance.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -43,7 +44,13 @@ from salescore.reservation.model import (
 from salescore.reservation.ports import BalanceKey
 
 if TYPE_CHECKING:  # the unit of work builds this ledger: no import cycle at run time
-    from salescore.adapters.sqlite.store import SqliteUnitOfWork
+    from salescore.adapters.sqlite.store import SqliteStore, SqliteUnitOfWork
+
+# A product's unit, once committed, never changes and is never deleted, so each
+# store remembers the units it has read: one query less per operation.
+_UNIT_CACHE: weakref.WeakKeyDictionary[SqliteStore, dict[ProductId, Unit]] = (
+    weakref.WeakKeyDictionary()
+)
 
 __all__ = ["SqliteStockLedger"]
 
@@ -72,6 +79,8 @@ class SqliteStockLedger:
 
     def __init__(self, uow: SqliteUnitOfWork) -> None:
         self._uow = uow
+        # Units this ledger inserted may still be rolled back: they are never cached.
+        self._inserted: set[ProductId] = set()
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
@@ -95,13 +104,22 @@ class SqliteStockLedger:
         self._execute("RELEASE reservation_record")
 
     def _known_units(self, products: set[ProductId]) -> dict[ProductId, Unit]:
-        marks = ", ".join("?" * len(products))
+        cache = _UNIT_CACHE.setdefault(self._uow.store, {})
+        known = {p: cache[p] for p in products if p in cache}
+        missing = sorted(products - known.keys())
+        if not missing:
+            return known
         rows = self._execute(
             f"SELECT product_id, code, name, scale FROM reservation_units "
-            f"WHERE product_id IN ({marks})",
-            sorted(products),
+            f"WHERE product_id IN ({', '.join('?' * len(missing))})",
+            missing,
         ).fetchall()
-        return {ProductId(p): Unit(code, name, scale) for p, code, name, scale in rows}
+        for p, code, name, scale in rows:
+            product_id, unit = ProductId(p), Unit(code, name, scale)
+            known[product_id] = unit
+            if product_id not in self._inserted:
+                cache[product_id] = unit
+        return known
 
     def _held(self, key: BalanceKey) -> int:
         product_id, warehouse_id, bucket = key
@@ -120,6 +138,7 @@ class SqliteStockLedger:
         deltas = net_deltas(moves)
         written = []
         with self._savepoint():
+            self._inserted.update(new_units)
             for product_id, unit in new_units.items():
                 self._execute(
                     "INSERT INTO reservation_units (product_id, code, name, scale) "
