@@ -248,3 +248,21 @@ def test_a_rolled_back_first_receipt_does_not_fix_the_products_unit(store: Store
             receive(uow.stock_ledger, BEANS, MAIN, Quantity("1", KG), document="GR", at=AT)
         uow.commit()
         assert uow.stock_ledger.unit_of(BEANS) == PIECE
+
+
+def test_a_batch_that_moves_goods_in_and_out_of_a_reserve_leaves_no_empty_reserve(
+    store: Store,
+) -> None:
+    stock(store, 5)
+    reserve = Bucket.reserved(OrderId("SO-1"), LineId("1"))
+    moves = [
+        Move(CM, MAIN, Bucket.free(), reserve, Quantity(2)),
+        Move(CM, MAIN, reserve, Bucket.outside(), Quantity(2)),
+    ]
+    with store.unit_of_work() as uow:
+        uow.stock_ledger.record(moves, Operation.SHIPMENT, "SH-1", AT)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        position = uow.stock_ledger.position(CM, MAIN)
+        assert len(uow.stock_ledger.entries()) == 3
+    assert (position.free, position.reserved) == (Quantity(3), {})

@@ -98,8 +98,9 @@ class SqliteStockLedger:
         try:
             yield
         except BaseException:
-            self._execute("ROLLBACK TO reservation_record")
-            self._execute("RELEASE reservation_record")
+            if self._uow.connection.in_transaction:  # SQLite may have rolled back already
+                self._execute("ROLLBACK TO reservation_record")
+                self._execute("RELEASE reservation_record")
             raise
         self._execute("RELEASE reservation_record")
 
@@ -174,7 +175,9 @@ class SqliteStockLedger:
         product_id, warehouse_id, bucket = key
         params = (product_id, warehouse_id, *_bucket_params(bucket))
         units = to_units(delta)
-        if units >= 0:
+        if units == 0:  # moved in and out within the batch
+            return
+        if units > 0:
             self._execute(
                 "INSERT INTO reservation_balances (product_id, warehouse_id, kind, order_id, "
                 "line_id, expected_on, quantity) VALUES (?, ?, ?, ?, ?, ?, ?) "
