@@ -58,9 +58,8 @@ def prepare(path: Path) -> None:
     store.close()
 
 
-def reserve_many(path: Path, name: str, start: Any, out: list[tuple[Any, ...]]) -> None:
+def reserve_many(store: SqliteStore, name: str, start: Any, out: list[tuple[Any, ...]]) -> None:
     """Reserve 1-3 units for fresh order lines, ATTEMPTS times; record every outcome."""
-    store = SqliteStore(path)
     start.wait(10)
     for i in range(ATTEMPTS):
         need = 1 + (i + len(name)) % 3
@@ -75,13 +74,15 @@ def reserve_many(path: Path, name: str, start: Any, out: list[tuple[Any, ...]]) 
             out.append(("refused", need, exc.details["asked"].value, exc.details["free"].value))
         except Exception as exc:  # anything else is a failure the parent reports
             out.append(("error", repr(exc)))
-    store.close()
+    store.close()  # this thread's connection
 
 
 def process_worker(path: Path, worker: int, start: Any, results: Any) -> None:
+    """One process: its own store, shared by its threads (one connection per thread)."""
+    store = SqliteStore(path)
     out: list[tuple[Any, ...]] = []
     threads = [
-        threading.Thread(target=reserve_many, args=(path, f"P{worker}T{t}", start, out))
+        threading.Thread(target=reserve_many, args=(store, f"P{worker}T{t}", start, out))
         for t in range(THREADS)
     ]
     for thread in threads:
@@ -164,7 +165,10 @@ def test_a_writer_killed_mid_transaction_leaves_the_file_consistent(tmp_path: Pa
         out: list[tuple[Any, ...]] = []
         go = threading.Event()
         go.set()
-        survivor = threading.Thread(target=reserve_many, args=(path, "AFTER", go, out))
+        # Opening the store waits for the write lock too (it checks the schema).
+        survivor = threading.Thread(
+            target=lambda: reserve_many(SqliteStore(path), "AFTER", go, out)
+        )
         survivor.start()
         time.sleep(0.5)
         assert survivor.is_alive(), "the survivor should wait for the victim's write lock"
