@@ -91,7 +91,7 @@ def reservation_section(uow: Repositories) -> str:
         "donors by policy (latest shipment first):"
     )
     report = reserve_from_orders(ledger, urgent, document="CORR-0001", at=SAMPLE_AT)
-    out += [f"  {step.description}" for step in report.explain()]
+    out += report.as_text().splitlines()[1:]
     out.append("  " + _position(ledger.position(CM, MAIN)))
     out.append("")
     out.append("Reservation ledger of SO-1 (history):")

@@ -33,8 +33,9 @@ The four reassignments [корректировка назначения това
 ...     uow.commit()
 >>> print(report.as_text())
 reserve_from_orders (CORR-1)
-  1. 2 CM-100@MAIN: free -> reserve SO-2/1
+  1. 2 CM-100@MAIN: free -> reserve SO-2/1  (free stock first)
   2. 3 CM-100@MAIN: reserve SO-1/1 -> reserve SO-2/1
+     (policy: ships 2026-03-20, ordered 2026-02-20, priority 0)
 """
 
 from __future__ import annotations
@@ -82,11 +83,13 @@ class MoveReport:
         operation: the operation.
         document: the document it was done for.
         entries: the ledger entries it wrote (none if there was nothing to do).
+        reasons: why each move was chosen, by position ("" where it goes without saying).
     """
 
     operation: Operation
     document: str
     entries: tuple[LedgerEntry, ...] = ()
+    reasons: tuple[str, ...] = ()
 
     @property
     def moves(self) -> tuple[Move, ...]:
@@ -94,14 +97,16 @@ class MoveReport:
         return tuple(e.move for e in self.entries)
 
     def explain(self) -> Explanation:
-        """One step per move."""
+        """One step per move, with the reason it was chosen as the step's source."""
+        reasons = self.reasons + ("",) * (len(self.entries) - len(self.reasons))
         return Explanation(
             f"{self.operation.value} ({self.document})",
             tuple(
                 Step(
-                    f"{m.quantity.value} {m.product_id}@{m.warehouse_id}: {m.source} -> {m.target}"
+                    f"{m.quantity.value} {m.product_id}@{m.warehouse_id}: {m.source} -> {m.target}",
+                    source=reason,
                 )
-                for m in self.moves
+                for m, reason in zip(self.moves, reasons, strict=True)
             ),
         )
 
@@ -112,9 +117,15 @@ class MoveReport:
 
 
 def _write(
-    ledger: StockLedger, moves: Sequence[Move], operation: Operation, document: str, at: datetime
+    ledger: StockLedger,
+    moves: Sequence[Move],
+    operation: Operation,
+    document: str,
+    at: datetime,
+    reasons: Sequence[str] = (),
 ) -> MoveReport:
-    return MoveReport(operation, document, ledger.record(moves, operation, document, at))
+    entries = ledger.record(moves, operation, document, at)
+    return MoveReport(operation, document, entries, tuple(reasons))
 
 
 def receive(
@@ -303,13 +314,14 @@ def reserve_from_orders(
     wanted = _to_reserve(ledger, claim, quantity)
     if wanted.is_zero():
         return MoveReport(Operation.RESERVE_FROM_ORDERS, document)
-    moves = []
+    moves, reasons = [], []
     left = wanted
     if use_free_first:
         free = ledger.balance(p, w, Bucket.free(), claim.unit)
         take = min(free, left, key=lambda q: q.value)
         if take.value > 0:
             moves.append(Move(p, w, Bucket.free(), claim.bucket, take))
+            reasons.append("free stock first")
             left -= take
     candidates = [
         h
@@ -326,6 +338,7 @@ def reserve_from_orders(
             break
         take = min(holding.quantity, left, key=lambda q: q.value)
         moves.append(Move(p, w, holding.claim.bucket, claim.bucket, take))
+        reasons.append("named donor" if donors is not None else _why(holding))
         left -= take
     if not left.is_zero():
         source = (
@@ -340,9 +353,14 @@ def reserve_from_orders(
             asked=wanted,
             free=wanted - left,
         )
-    report = _write(ledger, moves, Operation.RESERVE_FROM_ORDERS, document, at)
+    report = _write(ledger, moves, Operation.RESERVE_FROM_ORDERS, document, at, reasons)
     ledger.save_claim(claim)
     return report
+
+
+def _why(donor: Holding) -> str:
+    c = donor.claim
+    return f"policy: ships {c.planned_shipment}, ordered {c.order_date}, priority {c.priority}"
 
 
 def _named(candidates: Sequence[Holding], donors: Sequence[OrderId]) -> list[Holding]:
