@@ -112,7 +112,10 @@ def _result(store: Store, scenario: dict[str, Any]) -> dict[str, Any]:
     with store.unit_of_work() as uow:
         try:
             report = _run(uow.stock_ledger, scenario["operation"], claims)
-            result["moves"] = [step.description for step in report.explain()]
+            result["moves"] = [
+                f"{step.description}  ({step.source})" if step.source else step.description
+                for step in report.explain()
+            ]
         except SalescoreError as exc:
             result["error"] = f"{type(exc).__name__}: {exc}"
         uow.commit()
