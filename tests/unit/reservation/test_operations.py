@@ -18,6 +18,8 @@ from salescore.reservation import (
     ReserveClaim,
     StockLedger,
     SupplyOption,
+    assess_line,
+    expect_receipt,
     receive,
     release_excess,
     reserve_from_orders,
@@ -197,3 +199,18 @@ def test_a_claim_needs_ids_and_a_need_that_is_not_negative() -> None:
         line("SO-1", -1)
     with pytest.raises(InvalidInputError, match="non-empty order_id"):
         line("", 1)
+
+
+def test_a_line_to_order_waits_for_its_receipt_and_reserves_it_on_arrival(
+    ledger: StockLedger,
+) -> None:
+    reserve_from_stock(ledger, line("SO-1", 10), document="SO-1", at=AT)  # takes all free stock
+    waiting = line("SO-2", 6, date(2026, 3, 12), supply=SupplyOption.TO_ORDER)
+    expect_receipt(ledger, CM, MAIN, Quantity(6), date(2026, 3, 11), document="PO-1", at=AT)
+    before = assess_line(waiting, ledger.position(CM, MAIN))
+    assert (before.lacking, before.missing) == (Quantity(6), Quantity(0))
+    receive(ledger, CM, MAIN, Quantity(6), document="GR-2", at=AT, expected_on=date(2026, 3, 11))
+    reserve_from_stock(ledger, waiting, document="SO-2", at=AT)
+    after = assess_line(waiting, ledger.position(CM, MAIN))
+    assert after.is_secured
+    assert ledger.position(CM, MAIN).expected == {}
