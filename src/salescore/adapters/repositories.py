@@ -36,6 +36,7 @@ from salescore.receivables.ports import (
     ScheduleTemplateRepository,
     SettlementLedgerRepository,
 )
+from salescore.reservation.ports import StockLedger
 
 __all__ = ["Backend", "Repositories"]
 
@@ -55,6 +56,10 @@ class Backend(Protocol):
 
     def settlement_ledger(self) -> SettlementLedgerRepository:
         """The settlement ledger of this unit of work."""
+        ...
+
+    def reservation_ledger(self) -> StockLedger:
+        """The reservation ledger of this unit of work."""
         ...
 
 
@@ -90,3 +95,5 @@ class Repositories:
         self.credit_limits: CreditLimitRepository = backend.documents(c.CREDIT_LIMITS)
         self.credit_overrides: CreditOverrideRepository = backend.documents(c.CREDIT_OVERRIDES)
         self.settlements: SettlementLedgerRepository = backend.settlement_ledger()
+        # reservation
+        self.stock_ledger: StockLedger = backend.reservation_ledger()

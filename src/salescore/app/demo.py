@@ -13,6 +13,7 @@ from salescore.adapters.repositories import Repositories
 from salescore.app.demo_agreements import agreements_section
 from salescore.app.demo_pricing import pricing_section
 from salescore.app.demo_receivables import receivables_section
+from salescore.app.demo_reservation import reservation_section
 from salescore.app.sample import load_sample_company
 from salescore.app.stores import Store
 from salescore.parties import PartnerKind
@@ -92,6 +93,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     company_section,
     pricing_section,
     agreements_section,
+    reservation_section,
     receivables_section,
 ]
 

@@ -11,6 +11,7 @@ from salescore.adapters.codec import to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.memory.pricing import MemoryPriceRegister
 from salescore.adapters.memory.receivables import InMemorySettlementLedger
+from salescore.adapters.memory.reservation import MemoryStockLedger
 from salescore.adapters.repositories import Repositories
 from salescore.errors import ConflictError, NotFoundError, StorageError
 
@@ -56,6 +57,10 @@ class MemoryUnitOfWork(Repositories):
     def settlement_ledger(self) -> InMemorySettlementLedger:
         """The settlement ledger bound to this unit of work."""
         return InMemorySettlementLedger(self)
+
+    def reservation_ledger(self) -> MemoryStockLedger:
+        """The reservation ledger bound to this unit of work."""
+        return MemoryStockLedger(self)
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""

@@ -17,6 +17,7 @@ import attrs
 from salescore.adapters.collections import AGREEMENTS, PARTIES, PRICING, RECEIVABLES, Collection
 from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import create_settlement_tables
+from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -63,4 +64,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), create_price_register)),
     Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
+    Component("reservation", (create_reservation_tables,)),
 )

@@ -15,6 +15,7 @@ from salescore.adapters.collections import Collection
 from salescore.adapters.repositories import Repositories
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
+from salescore.adapters.sqlite.reservation import SqliteStockLedger
 from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
 from salescore.errors import ConflictError, NotFoundError, SchemaVersionError, StorageError
 
@@ -183,6 +184,10 @@ class SqliteUnitOfWork(Repositories):
     def settlement_ledger(self) -> SqliteSettlementLedger:
         """The settlement ledger bound to this unit of work."""
         return SqliteSettlementLedger(self)
+
+    def reservation_ledger(self) -> SqliteStockLedger:
+        """The reservation ledger bound to this unit of work."""
+        return SqliteStockLedger(self)
 
     @property
     def connection(self) -> sqlite3.Connection:
