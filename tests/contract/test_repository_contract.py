@@ -121,3 +121,14 @@ def test_a_unit_of_work_is_unusable_outside_its_block(store: Store) -> None:
     uow = store.unit_of_work()
     with pytest.raises(StorageError, match="not open"):
         uow.partners.all()
+
+
+def test_work_after_a_commit_or_a_rollback_is_again_all_or_nothing(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.partners.add(Partner(PartnerId("A"), "Committed"))
+        uow.commit()
+        uow.partners.add(Partner(PartnerId("B"), "Rolled back"))
+        uow.rollback()
+        uow.partners.add(Partner(PartnerId("C"), "Never committed"))
+    with store.unit_of_work() as uow:
+        assert [p.id for p in uow.partners.all()] == ["A"]

@@ -54,11 +54,11 @@ class Backend(Protocol):
         """The price register of this unit of work."""
         ...
 
-    def settlement_ledger(self) -> SettlementLedgerRepository:
+    def open_settlement_ledger(self) -> SettlementLedgerRepository:
         """The settlement ledger of this unit of work."""
         ...
 
-    def reservation_ledger(self) -> StockLedger:
+    def open_stock_ledger(self) -> StockLedger:
         """The reservation ledger of this unit of work."""
         ...
 
@@ -94,6 +94,6 @@ class Repositories:
         self.order_schedules: OrderScheduleRepository = backend.documents(c.ORDER_SCHEDULES)
         self.credit_limits: CreditLimitRepository = backend.documents(c.CREDIT_LIMITS)
         self.credit_overrides: CreditOverrideRepository = backend.documents(c.CREDIT_OVERRIDES)
-        self.settlements: SettlementLedgerRepository = backend.settlement_ledger()
+        self.settlements: SettlementLedgerRepository = backend.open_settlement_ledger()
         # reservation
-        self.stock_ledger: StockLedger = backend.reservation_ledger()
+        self.stock_ledger: StockLedger = backend.open_stock_ledger()

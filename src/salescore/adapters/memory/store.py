@@ -54,11 +54,11 @@ class MemoryUnitOfWork(Repositories):
         """The price register bound to this unit of work."""
         return MemoryPriceRegister(self)
 
-    def settlement_ledger(self) -> InMemorySettlementLedger:
+    def open_settlement_ledger(self) -> InMemorySettlementLedger:
         """The settlement ledger bound to this unit of work."""
         return InMemorySettlementLedger(self)
 
-    def reservation_ledger(self) -> MemoryStockLedger:
+    def open_stock_ledger(self) -> MemoryStockLedger:
         """The reservation ledger bound to this unit of work."""
         return MemoryStockLedger(self)
 

@@ -181,32 +181,32 @@ class SqliteUnitOfWork(Repositories):
         """The price register bound to this unit of work."""
         return SqlitePriceRegister(self)
 
-    def settlement_ledger(self) -> SqliteSettlementLedger:
+    def open_settlement_ledger(self) -> SqliteSettlementLedger:
         """The settlement ledger bound to this unit of work."""
         return SqliteSettlementLedger(self)
 
-    def reservation_ledger(self) -> SqliteStockLedger:
+    def open_stock_ledger(self) -> SqliteStockLedger:
         """The reservation ledger bound to this unit of work."""
         return SqliteStockLedger(self)
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The open transaction's connection."""
-        if self._conn is None:
-            raise StorageError(
-                "the unit of work is not open: use it as `with store.unit_of_work() as uow:`"
-            )
-        return self._conn
+        """The connection, inside a transaction: after a commit or a rollback the
+        next use begins the next transaction, so work is never done outside one."""
+        conn = self._open_connection()
+        if not conn.in_transaction:
+            self._begin(conn)
+        return conn
 
-    def _begin(self) -> None:
+    def _begin(self, conn: sqlite3.Connection) -> None:
         with self.store._translate_errors("begin"):
-            self.connection.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
+            conn.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
 
     def __enter__(self) -> Self:
         self._connection_cm = self.store._connection()
         self._conn = self._connection_cm.__enter__()
         try:
-            self._begin()
+            self._begin(self._conn)
         except BaseException:
             self._release()
             raise
@@ -229,14 +229,22 @@ class SqliteUnitOfWork(Repositories):
             self._release()
 
     def commit(self) -> None:
-        """Commit the transaction and begin the next one."""
-        with self.store._translate_errors("commit"):
-            self.connection.execute("COMMIT")
-        self._begin()
+        """Commit the transaction; the next use of the unit of work begins another."""
+        conn = self._open_connection()
+        if conn.in_transaction:
+            with self.store._translate_errors("commit"):
+                conn.execute("COMMIT")
+
+    def _open_connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StorageError(
+                "the unit of work is not open: use it as `with store.unit_of_work() as uow:`"
+            )
+        return self._conn
 
     def rollback(self) -> None:
         """Discard every change since the last commit."""
-        conn = self.connection
+        conn = self._open_connection()
         if conn.in_transaction:
             conn.execute("ROLLBACK")
 
