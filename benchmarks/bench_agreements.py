@@ -31,6 +31,7 @@ from salescore.parties import (
     ProductId,
     SegmentId,
 )
+from salescore.pricing import PriceTypeId
 
 SEGMENTS = 50
 TYPICAL_PER_SEGMENT = 4
@@ -59,7 +60,7 @@ def main() -> None:
                     valid_to=date(2025 + j % 2, 12, 31),
                     client_segment_id=segments[i].id,
                     nomenclature_segment_id=coffee.id if j >= 2 else None,
-                    terms=Terms(price_type_id=f"P{i}-{j}"),
+                    terms=Terms(price_type_id=PriceTypeId(f"P{i}-{j}")),
                     status=AgreementStatus.ACTIVE,
                 )
             )

@@ -52,6 +52,7 @@ from salescore.parties import (
     SegmentId,
     WarehouseId,
 )
+from salescore.pricing import PriceTypeId
 from salescore.testing import FixedClock
 
 CLOCK = FixedClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
@@ -182,7 +183,7 @@ def test_overlapping_candidates_are_an_error_naming_both_and_change_nothing(stor
                 "A second wholesale agreement",
                 valid_from=date(2026, 1, 1),
                 client_segment_id=SegmentId("WHOLESALE"),
-                terms=Terms(price_type_id="WHOLESALE-2"),
+                terms=Terms(price_type_id=PriceTypeId("WHOLESALE-2")),
                 status=AgreementStatus.ACTIVE,
             )
         )

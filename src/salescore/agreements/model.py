@@ -52,6 +52,7 @@ from salescore.parties import (
     SegmentId,
     WarehouseId,
 )
+from salescore.pricing.price_types import PriceTypeId
 
 __all__ = [
     "TERM_LABELS",
@@ -171,7 +172,7 @@ class Terms:
         taxation: VAT, no VAT, export.
     """
 
-    price_type_id: str | None = None  # a salescore.pricing PriceTypeId
+    price_type_id: PriceTypeId | None = None
     discount_scope: frozenset[str] | None = None
     manual_discount_limit_percent: Decimal | None = attrs.field(default=None, converter=_percent)
     manual_discount_limits_by_price_group: Mapping[PriceGroupId, Decimal] | None = attrs.field(

@@ -15,6 +15,7 @@ from salescore.app.demo_pricing import pricing_section
 from salescore.app.demo_receivables import receivables_section
 from salescore.app.demo_reservation import reservation_section
 from salescore.app.sample import load_sample_company
+from salescore.app.sample_reservation import load_sample_stock
 from salescore.app.stores import Store
 from salescore.parties import PartnerKind
 
@@ -98,10 +99,14 @@ SECTIONS: list[Callable[[Repositories], str]] = [
 ]
 
 
+SAMPLE_LOADERS: list[Callable[[Repositories], None]] = [load_sample_company, load_sample_stock]
+
+
 def run_demo(store: Store) -> str:
     """Load the sample company into ``store`` and return the demo report."""
     with store.unit_of_work() as uow:
-        load_sample_company(uow)
+        for load in SAMPLE_LOADERS:
+            load(uow)
         uow.commit()
     parts = []
     with store.unit_of_work() as uow:

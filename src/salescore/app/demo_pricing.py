@@ -15,6 +15,7 @@ from salescore.app.sample_pricing import (
 )
 from salescore.parties import ProductId
 from salescore.pricing import build_price_list
+from salescore.reservation import LedgerStockSource
 
 __all__ = ["pricing_section"]
 
@@ -37,7 +38,11 @@ def pricing_section(uow: Repositories) -> str:
     snapshot = load_snapshot(uow, SAMPLE_DATE)
     products = [p.id for p in uow.products.all()]
     price_list = build_price_list(
-        snapshot, products, [PURCHASE, AVERAGE_PURCHASE, WHOLESALE, RETAIL, MARKET]
+        snapshot,
+        products,
+        [PURCHASE, AVERAGE_PURCHASE, WHOLESALE, RETAIL, MARKET],
+        stock=LedgerStockSource(uow.stock_ledger),
+        warehouse_ids=[w.id for w in uow.warehouses.all()],
     )
     out += ["", price_list.as_text(), ""]
     out.append(price_list.explain(ProductId("BEANS-ARABICA"), RETAIL).as_text())

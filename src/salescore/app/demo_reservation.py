@@ -2,8 +2,10 @@
 
 >>> from salescore.adapters.memory import MemoryStore
 >>> from salescore.app.sample import load_sample_company
+>>> from salescore.app.sample_reservation import load_sample_stock
 >>> with MemoryStore().unit_of_work() as uow:
 ...     load_sample_company(uow)
+...     load_sample_stock(uow)
 ...     print(reservation_section(uow))
 == Reservation ==
 ...
@@ -14,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from salescore.adapters.repositories import Repositories
-from salescore.app.sample_reservation import SAMPLE_AT, load_sample_stock
+from salescore.app.sample_reservation import SAMPLE_AT
 from salescore.money import KG, Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation import (
@@ -43,9 +45,8 @@ def _position(position: StockPosition) -> str:
 
 
 def reservation_section(uow: Repositories) -> str:
-    """Receive sample stock, reserve order SO-1, then reassign part of it to urgent SO-2."""
+    """Reserve order SO-1 from the sample stock, then reassign part of it to urgent SO-2."""
     ledger = uow.stock_ledger
-    load_sample_stock(uow)
     out = ["== Reservation =="]
 
     def line(

@@ -49,6 +49,7 @@ from salescore.parties import (
     SegmentId,
     WarehouseId,
 )
+from salescore.pricing import PriceTypeId
 
 __all__ = ["SAMPLE_APPROVAL_POLICY", "SAMPLE_DATE", "load_sample_agreements"]
 
@@ -74,7 +75,7 @@ SAMPLE_APPROVAL_POLICY = ApprovalPolicy(
 
 def _typical() -> list[Agreement]:
     wholesale = Terms(
-        price_type_id="WHOLESALE",
+        price_type_id=PriceTypeId("WHOLESALE"),
         discount_scope=frozenset({"WHOLESALE-VOLUME"}),
         manual_discount_limit_percent=Decimal(5),
         manual_discount_limits_by_price_group={PriceGroupId("MACHINES"): Decimal(3)},
@@ -113,7 +114,7 @@ def _typical() -> list[Agreement]:
             client_segment_id=SegmentId("WHOLESALE"),
             nomenclature_segment_id=SegmentId("COFFEE"),
             terms=Terms(
-                price_type_id="WHOLESALE-COFFEE",
+                price_type_id=PriceTypeId("WHOLESALE-COFFEE"),
                 manual_discount_limit_percent=Decimal(2),
                 currency=RUB,
                 payment_schedule_id="NET-14",
@@ -132,7 +133,7 @@ def _typical() -> list[Agreement]:
             valid_from=date(2026, 1, 1),
             client_segment_id=SegmentId("HORECA"),
             terms=Terms(
-                price_type_id="HORECA",
+                price_type_id=PriceTypeId("HORECA"),
                 discount_scope=frozenset(),
                 manual_discount_limit_percent=Decimal(10),
                 currency=RUB,
@@ -149,7 +150,7 @@ def _typical() -> list[Agreement]:
             "Retail chains (draft)",
             valid_from=date(2026, 4, 1),
             client_segment_id=SegmentId("RETAIL-CHAINS"),
-            terms=Terms(price_type_id="CHAIN", currency=RUB),
+            terms=Terms(price_type_id=PriceTypeId("CHAIN"), currency=RUB),
         ),
     ]
 

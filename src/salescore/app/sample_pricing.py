@@ -47,6 +47,9 @@ WHOLESALE = PriceTypeId("WHOLESALE")
 RETAIL = PriceTypeId("RETAIL")
 AVERAGE_PURCHASE = PriceTypeId("AVG-PURCHASE")
 MARKET = PriceTypeId("MARKET")
+HORECA = PriceTypeId("HORECA")
+WHOLESALE_COFFEE = PriceTypeId("WHOLESALE-COFFEE")
+CHAIN = PriceTypeId("CHAIN")
 SUPPLIER_LIST = PriceTypeId("BEANS-LIST")
 RIVAL_LIST = PriceTypeId("RIVAL-LIST")
 
@@ -98,6 +101,10 @@ def load_sample_prices(uow: Repositories) -> None:
             group_formulas={PriceGroupId("MACHINES"): "[Оптовая] * 1.2"},
             rounding=RoundingRule(Decimal(1), Rounding.CEILING, Decimal("0.99")),
         ),
+        # The price types the sample agreements name (see sample_agreements.py).
+        PriceType(HORECA, "Для кафе", "RUB", formula="[Оптовая] * 1.1"),
+        PriceType(WHOLESALE_COFFEE, "Оптовая (кофе)", "RUB", formula="[Закупочная] * 1.3"),
+        PriceType(CHAIN, "Для сетей", "RUB", formula="[Оптовая] * 1.05"),
         PriceType(
             AVERAGE_PURCHASE,
             "Average purchase (30 days)",

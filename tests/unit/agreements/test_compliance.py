@@ -22,10 +22,11 @@ from salescore.agreements import (
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money
 from salescore.parties import OrganizationId, PriceGroupId, ProductId, WarehouseId
+from salescore.pricing import PriceTypeId
 
 RUB = Currency.of("RUB")
 TERMS = Terms(
-    price_type_id="WHOLESALE",
+    price_type_id=PriceTypeId("WHOLESALE"),
     manual_discount_limit_percent=Decimal(5),
     manual_discount_limits_by_price_group={PriceGroupId("MACHINES"): Decimal(3)},
     currency=RUB,
@@ -56,7 +57,7 @@ def test_a_sale_on_the_agreed_terms_has_no_deviation() -> None:
     sale = ProposedSale(
         RUB,
         (line("100.00", manual_discount_percent=Decimal(5)),),
-        price_type_id="WHOLESALE",
+        price_type_id=PriceTypeId("WHOLESALE"),
         warehouse_id=WarehouseId("MAIN"),
         payment_schedule_id="NET-14",
         payment_form=PaymentForm.NONCASH,
@@ -100,7 +101,7 @@ def test_no_discount_limit_in_the_terms_means_no_discount_check() -> None:
 def test_each_changed_header_term_is_its_own_deviation() -> None:
     sale = ProposedSale(
         Currency.of("USD"),
-        price_type_id="RETAIL",
+        price_type_id=PriceTypeId("RETAIL"),
         warehouse_id=WarehouseId("STORE-1"),
         payment_schedule_id="NET-60",
         payment_form=PaymentForm.CASH,

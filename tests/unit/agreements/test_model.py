@@ -21,6 +21,7 @@ from salescore.agreements import (
 from salescore.errors import AgreementError
 from salescore.money import Currency
 from salescore.parties import OrganizationId, PartnerId, PriceGroupId, SegmentId, WarehouseId
+from salescore.pricing import PriceTypeId
 
 JAN = date(2026, 1, 1)
 BASE = Agreement.typical(
@@ -28,7 +29,7 @@ BASE = Agreement.typical(
     "Wholesale",
     valid_from=JAN,
     client_segment_id=SegmentId("WHOLESALE"),
-    terms=Terms(price_type_id="W", currency=Currency.of("RUB")),
+    terms=Terms(price_type_id=PriceTypeId("W"), currency=Currency.of("RUB")),
     status=AgreementStatus.ACTIVE,
 )
 

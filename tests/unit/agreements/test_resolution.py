@@ -34,6 +34,7 @@ from salescore.parties import (
     SegmentId,
     WarehouseId,
 )
+from salescore.pricing import PriceTypeId
 
 ACTIVE = AgreementStatus.ACTIVE
 JAN = date(2026, 1, 1)
@@ -141,7 +142,7 @@ def test_an_individual_agreement_lapses_with_its_base() -> None:
 
 
 def test_every_term_names_its_source() -> None:
-    base = typical("TA", terms=Terms(price_type_id="W", payment_schedule_id="NET-14"))
+    base = typical("TA", terms=Terms(price_type_id=PriceTypeId("W"), payment_schedule_id="NET-14"))
     own = individual(
         "IA", base, terms=Terms(payment_schedule_id="NET-30", warehouse_id=WarehouseId("MAIN"))
     )
@@ -159,7 +160,9 @@ def test_every_term_names_its_source() -> None:
 
 
 def test_a_typical_agreements_own_terms_are_marked_as_its_own() -> None:
-    resolved = book(typical("TA", terms=Terms(price_type_id="W"))).resolve(TermsQuery(VOLGA, MAR))
+    resolved = book(typical("TA", terms=Terms(price_type_id=PriceTypeId("W")))).resolve(
+        TermsQuery(VOLGA, MAR)
+    )
     assert resolved.source("price_type_id").kind is SourceKind.OWN
     assert resolved.source("price_type_id").describe() == "set by typical agreement 'TA'"
 
