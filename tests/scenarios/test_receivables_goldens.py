@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
 
 import pytest
+from tests.goldens import check_golden
 
 from salescore.scenario.receivables import (
     load_receivables,
@@ -37,10 +37,10 @@ def run_golden(path: Path) -> tuple[str, str]:
     return str(golden["expected"]).strip("\n"), actual
 
 
-def rewrite_expected(path: Path, actual: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    head, _, _ = text.partition("expected = '''")
-    path.write_text(f"{head}expected = '''\n{actual}\n'''\n", encoding="utf-8")
+def with_expected(path: Path, actual: str) -> str:
+    """The file's text with ``actual`` as its expected result."""
+    head, _, _ = path.read_text(encoding="utf-8").partition("expected = '''")
+    return f"{head}expected = '''\n{actual}\n'''\n"
 
 
 def test_there_are_golden_receivables_scenarios() -> None:
@@ -49,19 +49,5 @@ def test_there_are_golden_receivables_scenarios() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_golden_scenario_gives_its_expected_result(path: Path, update_goldens: bool) -> None:
-    expected, actual = run_golden(path)
-    if update_goldens:
-        rewrite_expected(path, actual)
-        return
-    if expected != actual:
-        diff = "\n".join(
-            difflib.unified_diff(
-                expected.splitlines(), actual.splitlines(), "expected", "actual", lineterm=""
-            )
-        )
-        pytest.fail(
-            f"{path.name} differs from its expected result:\n{diff}\n\nIf the new result is "
-            f"right, rerun: .venv/bin/pytest tests/scenarios/{Path(__file__).name} "
-            "--update-goldens",
-            pytrace=False,
-        )
+    _, actual = run_golden(path)
+    check_golden(path, with_expected(path, actual), update=update_goldens, test_file=__file__)

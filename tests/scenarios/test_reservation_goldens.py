@@ -8,13 +8,13 @@ code with ``pytest tests/scenarios --update-goldens`` and review the diff.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.goldens import check_golden
 
 from salescore.app.stores import Store
 from salescore.errors import SalescoreError
@@ -152,19 +152,7 @@ def test_reassignment_scenarios_move_what_the_golden_file_says(
     scenario = tomllib.loads(text)
     got = _render(_result(store, scenario))
     head = text[: text.index("[expected]")]
-    if update_goldens:
-        path.write_text(head + got, encoding="utf-8")
-        return
-    want = text[len(head) :]
-    if got != want:
-        diff = "\n".join(
-            difflib.unified_diff(want.splitlines(), got.splitlines(), "golden", "got", lineterm="")
-        )
-        pytest.fail(
-            f"{path.name} differs from the golden result:\n{diff}\n"
-            f"If the change is intended, rerun: pytest {path.parent.parent} --update-goldens",
-            pytrace=False,
-        )
+    check_golden(path, head + got, update=update_goldens, test_file=__file__)
 
 
 def test_every_reassignment_operation_has_a_golden_scenario() -> None:

@@ -8,13 +8,13 @@ it raises). On a mismatch the test prints a diff; rerun with
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from tests.goldens import check_golden
 
 from salescore.adapters.codec import converter
 from salescore.agreements import Agreement, AgreementBook, TermsQuery
@@ -92,26 +92,9 @@ def test_resolution_matches_the_golden_explanations(path: Path, update_goldens: 
     text = path.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     actual = _render(_actual(data))
-    inputs, _, expected = text.partition(MARKER)
-    if update_goldens:
-        path.write_text(inputs.rstrip("\n") + "\n\n" + actual, encoding="utf-8")
-        return
-    expected = MARKER + expected
-    if expected != actual:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                "expected",
-                "actual",
-            )
-        )
-        pytest.fail(
-            f"{path.name} differs from its golden results:\n{diff}\n"
-            "If the new results are right, rerun: "
-            f".venv/bin/pytest {Path(__file__).relative_to(Path.cwd())} --update-goldens",
-            pytrace=False,
-        )
+    inputs, _, _ = text.partition(MARKER)
+    regenerated = inputs.rstrip("\n") + "\n\n" + actual
+    check_golden(path, regenerated, update=update_goldens, test_file=__file__)
 
 
 def test_every_golden_scenario_has_expected_results() -> None:

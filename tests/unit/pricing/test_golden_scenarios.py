@@ -10,7 +10,6 @@ expected part with ``pytest tests/unit/pricing/test_golden_scenarios.py --update
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.goldens import check_golden
 
 from salescore.errors import MissingPriceError
 from salescore.money import Money, Rounding
@@ -103,21 +103,7 @@ def test_golden_pricing_scenario(path: Path, update_goldens: bool) -> None:
     snapshot = build(scenario)
     asked = [(a["product"], a["type"]) for a in scenario["ask"]]
     actual = f"{head.rstrip()}\n\n{MARKER}\n\n{expected_text(snapshot, asked)}"
-    if update_goldens:
-        path.write_text(actual, encoding="utf-8")
-        return
-    if actual != text:
-        diff = "\n".join(
-            difflib.unified_diff(
-                text.splitlines(), actual.splitlines(), "expected", "actual", lineterm=""
-            )
-        )
-        pytest.fail(
-            f"{path.name} differs from the computed result:\n{diff}\n"
-            f"If the new result is right, run: pytest {Path(__file__).as_posix()} "
-            "--update-goldens",
-            pytrace=False,
-        )
+    check_golden(path, actual, update=update_goldens, test_file=__file__)
 
 
 def test_every_scenario_checks_at_least_one_price() -> None:
