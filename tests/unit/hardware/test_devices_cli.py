@@ -92,3 +92,32 @@ def test_an_http_simulator_needs_a_tcp_port(capsys: pytest.CaptureFixture[str]) 
 def test_every_registered_simulator_kind_is_a_valid_command(kind: str) -> None:
     args = build_parser().parse_args(["devices", "simulate", kind, "--port", "pty"])
     assert args.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "ask", "expect"),
+    [
+        ("mt-sics", b"S\r\n", b"S S"),
+        ("escpos", b"\x10\x04\x01", b"\x12"),  # printer status: online, drawer closed
+    ],
+)
+def test_peripheral_simulators_answer_over_tcp(kind: str, ask: bytes, expect: bytes) -> None:
+    port = _free_port()
+    process, line = _start(kind, f"127.0.0.1:{port}")
+    try:
+        assert f"{kind} simulator on tcp" in line
+        transport = TcpTransport("127.0.0.1", port)
+        transport.write(ask)
+        assert transport.read(64, timeout=3).startswith(expect)
+        transport.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
+def test_every_peripheral_driver_is_in_the_device_registry() -> None:
+    from salescore.hardware.registry import DeviceRegistry
+
+    registry = DeviceRegistry.from_entry_points()
+    for name in ("escpos", "mt-sics", "massa-k", "cas", "zpl", "scanner", "shtrih-m"):
+        assert registry.get(name).__name__

@@ -107,6 +107,7 @@ class ScannerSimulator:
     def __init__(self, transport: Transport, *, suffix: bytes = b"\r") -> None:
         self.transport = transport
         self.suffix = suffix
+        self._stopped = False
 
     def scan(
         self, code: str, *, drop_gs: bool = False, truncate: bool = False, garble: bool = False
@@ -132,10 +133,17 @@ class ScannerSimulator:
 
         ``<GS>`` in a typed line stands for the group separator of a marking code.
         """
+        self._stopped = False
         for line in sys.stdin if codes is None else codes:
+            if self._stopped:
+                break
             code = line.rstrip("\r\n").replace("<GS>", "\x1d")
             if code:
                 self.scan(code)
+
+    def stop(self) -> None:
+        """Scan no more lines (the one being read, if any, is still scanned)."""
+        self._stopped = True
 
 
 def make_simulator(transport: Transport) -> ScannerSimulator:
