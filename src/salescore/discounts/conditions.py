@@ -651,7 +651,7 @@ class SaleTimeCondition:
         return self.date_to is not None and self.date_to < as_of
 
 
-BUILTIN_CONDITIONS: tuple[type[DiscountCondition], ...] = (  # type: ignore[assignment]
+BUILTIN_CONDITIONS: tuple[type[DiscountCondition], ...] = (
     PartnerCondition,
     ClientSegmentCondition,
     AgreementCondition,

@@ -52,6 +52,7 @@ from salescore.discounts.conditions import (
     ConditionContext,
     ConditionRegistry,
     DiscountCondition,
+    Threshold,
 )
 from salescore.discounts.model import (
     AmountBasis,
@@ -1101,6 +1102,28 @@ class DiscountEngine:
         )
 
     # --- introspection ------------------------------------------------------------------
+
+    def thresholds_for(self, line: SaleLine, context: SaleContext) -> list[tuple[str, Threshold]]:
+        """Tier boundaries of the rules that can reach ``line``: ``(discount id, threshold)``.
+
+        Free-units rules give their first full set (buy + free) as a line
+        quantity threshold. Used by :mod:`salescore.discounts.whatif`.
+        """
+        doc = _Document(self, [line], context, DocumentFacts.of([line]))
+        found: list[tuple[str, Threshold]] = []
+        seen: set[int] = set()
+        for rule in self._candidates(self._document_candidates_all(doc), line):
+            if rule.idx in seen:
+                continue
+            seen.add(rule.idx)
+            if rule.kind is DiscountKind.FREE_UNITS:
+                found.append((rule.id, Threshold("line_quantity", rule.buy + rule.free)))
+            if rule.whole is not None:
+                for leaf in rule.whole.leaves:
+                    thresholds = getattr(leaf.condition, "thresholds", None)
+                    if thresholds is not None:
+                        found += [(rule.id, t) for t in thresholds()]
+        return found
 
     def rule_count(self) -> int:
         """How many discounts were compiled."""

@@ -17,7 +17,7 @@ its manual-discount limits.
 >>> fifth_free = Discount("FREE5", "Fifth is free", DiscountKind.FREE_UNITS,
 ...                       buy_quantity=4, free_quantity=1)
 >>> root = DiscountGroup("ROOT", "All", Combination.MAX, ("D5", "FREE5"))
->>> rules = DiscountRuleSet((five, fifth_free), (root,))
+>>> rules = DiscountRuleSet([five, fifth_free], [root])
 >>> rules.root.id, [d.id for d in rules.discounts]
 ('ROOT', ['D5', 'FREE5'])
 >>> Discount("X", "Broken", DiscountKind.PERCENT, Decimal(120))
@@ -122,6 +122,10 @@ def _decimal_map(value: Mapping[str, object]) -> dict[PriceGroupId, Decimal]:
 
 def _params(value: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 def _exprs(value: Iterable[ConditionExpr]) -> tuple[ConditionExpr, ...]:
@@ -304,7 +308,7 @@ class DiscountGroup:
     id: GroupId = attrs.field(validator=_non_empty)
     name: str = attrs.field(validator=_non_empty)
     combination: Combination = Combination.MAX
-    children: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    children: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     priority: int = 0
 
 
@@ -341,6 +345,18 @@ class ManualDiscountLimit:
         return self.percent
 
 
+def _discounts(value: Iterable[Discount]) -> tuple[Discount, ...]:
+    return tuple(value)
+
+
+def _groups(value: Iterable[DiscountGroup]) -> tuple[DiscountGroup, ...]:
+    return tuple(value)
+
+
+def _limits(value: Iterable[ManualDiscountLimit]) -> tuple[ManualDiscountLimit, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class DiscountRuleSet:
     """Discount definitions, their group tree and manual limits.
@@ -350,9 +366,9 @@ class DiscountRuleSet:
     :func:`salescore.discounts.check_rule_set` and refused by the engine.
     """
 
-    discounts: tuple[Discount, ...] = attrs.field(converter=tuple)
-    groups: tuple[DiscountGroup, ...] = attrs.field(converter=tuple)
-    limits: tuple[ManualDiscountLimit, ...] = attrs.field(default=(), converter=tuple)
+    discounts: tuple[Discount, ...] = attrs.field(converter=_discounts)
+    groups: tuple[DiscountGroup, ...] = attrs.field(converter=_groups)
+    limits: tuple[ManualDiscountLimit, ...] = attrs.field(default=(), converter=_limits)
 
     def roots(self) -> list[DiscountGroup]:
         """Groups that no group lists as a child, in declaration order."""

@@ -64,6 +64,10 @@ class SaleLine:
         amount = exact.quantize(self.unit_price.currency.quantum, ROUND_HALF_UP)
         object.__setattr__(self, "amount", amount)
 
+    def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
+        """This line with another quantity (same unit)."""
+        return attrs.evolve(self, quantity=Quantity(quantity, self.quantity.unit))
+
     @property
     def price_group_id(self) -> PriceGroupId | None:
         """The product's price group."""
