@@ -27,8 +27,10 @@ quantity  unit price  discount %  line amount  rules
 1         200.00      0.00        200.00
 10        190.00      5.00        1900.00      Q10
 50        176.00      12.00       8800.00      Q10, Q50
->>> [s.description for s in next_tier(engine, [line.with_quantity(8)], context)]
-['add 2 of GR-10 to line 1 (line quantity at least 10, rule Q10)']
+>>> for s in next_tier(engine, [line.with_quantity(8)], context):
+...     print(s.description, "saves", s.discount_gain)
+add 2 of GR-10 to line 1 (line quantity at least 10, rule Q10) saves 100.00 RUB
+add 42 of GR-10 to line 1 (line quantity at least 50, rule Q50) saves 1200.00 RUB
 """
 
 from __future__ import annotations
@@ -157,9 +159,10 @@ class Suggestion:
 def next_tier(
     engine: DiscountEngine, lines: Sequence[SaleLine], context: SaleContext
 ) -> list[Suggestion]:
-    """The nearest tier above each line's quantity and above the document's totals.
+    """The tiers above each line's quantity and above the document's totals.
 
-    Returns suggestions that increase the discount, cheapest to reach first.
+    Returns suggestions that increase the discount, cheapest to reach first:
+    the first one is the next tier.
     """
     if not lines:
         return []
