@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
     ClientSegment,
     ContactPerson,
@@ -25,7 +26,7 @@ from salescore.parties import (
     Warehouse,
 )
 
-__all__ = ["PARTIES", "Collection"]
+__all__ = ["DISCOUNTS", "PARTIES", "Collection"]
 
 T = TypeVar("T")
 
@@ -67,4 +68,16 @@ PARTIES: tuple[Collection[object], ...] = (
     PRICE_GROUPS,
     PRODUCTS,
     WAREHOUSES,
+)  # type: ignore[assignment]
+
+DISCOUNT_DEFINITIONS = Collection("discounts", Discount, ("kind", "mode"))
+DISCOUNT_GROUPS = Collection("discount_groups", DiscountGroup)
+MANUAL_DISCOUNT_LIMITS = Collection(
+    "manual_discount_limits", ManualDiscountLimit, ("user", "agreement_id")
+)
+
+DISCOUNTS: tuple[Collection[object], ...] = (
+    DISCOUNT_DEFINITIONS,
+    DISCOUNT_GROUPS,
+    MANUAL_DISCOUNT_LIMITS,
 )  # type: ignore[assignment]

@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeVar
 
 from salescore.adapters import collections as c
+from salescore.discounts.ports import (
+    DiscountGroupRepository,
+    DiscountRepository,
+    ManualDiscountLimitRepository,
+)
 from salescore.parties.ports import (
     ClientSegmentRepository,
     ContactRepository,
@@ -54,3 +59,9 @@ class Repositories:
         self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
         self.products: ProductRepository = backend.documents(c.PRODUCTS)
         self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)
+        # discounts
+        self.discounts: DiscountRepository = backend.documents(c.DISCOUNT_DEFINITIONS)
+        self.discount_groups: DiscountGroupRepository = backend.documents(c.DISCOUNT_GROUPS)
+        self.manual_discount_limits: ManualDiscountLimitRepository = backend.documents(
+            c.MANUAL_DISCOUNT_LIMITS
+        )

@@ -10,12 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from salescore.cli import demo
+from salescore.cli import check, demo
 from salescore.errors import SalescoreError
 
 __all__ = ["main"]
 
-COMMANDS = (demo,)
+COMMANDS = (demo, check)
 
 
 def build_parser() -> argparse.ArgumentParser:

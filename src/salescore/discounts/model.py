@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, NewType
 
@@ -120,8 +120,27 @@ def _decimal_map(value: Mapping[str, object]) -> dict[PriceGroupId, Decimal]:
     return {PriceGroupId(str(k)): to_decimal(v, "value") for k, v in value.items()}
 
 
+def _plain(value: Any) -> Any:
+    # Parameters are kept as the plain data a file or a JSON document holds, so
+    # a stored rule reads back equal: decimals and dates become text.
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, float):
+        raise DiscountError(f"parameter value {value!r} is a float: write it as a string")
+    return str(value)
+
+
 def _params(value: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(value)
+    return {str(k): _plain(v) for k, v in value.items()}
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from salescore.adapters.collections import PARTIES, Collection
+from salescore.adapters.collections import DISCOUNTS, PARTIES, Collection
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -56,4 +56,7 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
     return migrate
 
 
-COMPONENTS: tuple[Component, ...] = (Component("parties", (document_tables(PARTIES),)),)
+COMPONENTS: tuple[Component, ...] = (
+    Component("parties", (document_tables(PARTIES),)),
+    Component("discounts", (document_tables(DISCOUNTS),)),
+)
