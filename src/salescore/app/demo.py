@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from salescore.adapters.repositories import Repositories
+from salescore.app.demo_discounts import discounts_section
 from salescore.app.sample import load_sample_company
 from salescore.app.stores import Store
 from salescore.parties import PartnerKind
@@ -85,7 +86,7 @@ def company_section(uow: Repositories) -> str:
     return "\n".join(out)
 
 
-SECTIONS: list[Callable[[Repositories], str]] = [company_section]
+SECTIONS: list[Callable[[Repositories], str]] = [company_section, discounts_section]
 
 
 def run_demo(store: Store) -> str:

@@ -938,9 +938,7 @@ class DiscountEngine:
         if rule is not None:
             amount = _leaf_amount(rule, base, env)
             manual = amount if rule.is_manual else ZERO
-            label = f"{rule.id} '{rule.discount.name}': {rule.discount.describe()}"
-            if rule.is_manual:
-                label += " (manual)"
+            label = f"{rule.id} '{rule.discount.name}': {_effective(rule, env)}"
             return amount, manual, Step(label, str(amount), f"on base {base}")
         assert node.combination is not None
         done: dict[str, tuple[Decimal, Decimal, Step]] = {}
@@ -1142,6 +1140,22 @@ _COMBINATION_WORDS = {
     Combination.ADD: "summed, each on the same base",
     Combination.DISPLACE: "only the highest priority applies",
 }
+
+
+def _effective(rule: _Rule, env: _LineEnv) -> str:
+    """The rule's description with the value it really used on this line."""
+    discount = rule.discount
+    typed = env.overrides.get(rule.id) if rule.is_manual else None
+    if discount.kind not in (DiscountKind.PERCENT, DiscountKind.AMOUNT):
+        return discount.describe()
+    if typed is not None:
+        value, note = typed, "typed by the manager"
+    elif env.pg is not None and env.pg in rule.values:
+        value, note = rule.values[env.pg], f"price group {env.pg}"  # type: ignore[index]
+    else:
+        value, note = rule.value, ""
+    text = attrs.evolve(discount, value=value, price_group_values={}).describe()
+    return f"{text} ({note})" if note else text
 
 
 def _overrides(line: SaleLine, context: SaleContext) -> Mapping[str, Decimal | None]:

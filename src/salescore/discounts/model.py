@@ -302,6 +302,9 @@ class Discount:
     def describe(self) -> str:
         """A one-line description: ``"5% discount"``, ``"100 per unit markup"``."""
         what = "markup" if self.markup else "discount"
+        if self.is_manual and not self.value and self.kind is not DiscountKind.GIFT:
+            unit = "percent" if self.kind is DiscountKind.PERCENT else "amount"
+            return f"manual {unit} {what}, typed by the manager"
         if self.kind is DiscountKind.PERCENT:
             return f"{self.value}% {what}"
         if self.kind is DiscountKind.AMOUNT:

@@ -83,7 +83,7 @@ from salescore.discounts.model import (
 )
 from salescore.errors import DiscountError, SalescoreError
 
-__all__ = ["ParsedRuleSet", "parse_rule_set"]
+__all__ = ["ParsedRuleSet", "parse_rule_set", "rule_set_from_data"]
 
 E = TypeVar("E", bound=Enum)
 
@@ -267,11 +267,16 @@ def parse_rule_set(text: str, source: str = "<rules>") -> ParsedRuleSet:
             wrong; the message names the source and the key path
             (``rules.toml: discounts[2].kind: ...``).
     """
-    reader = _Reader(source)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise DiscountError(f"{source}: not valid TOML: {exc}", source=source) from exc
+    return rule_set_from_data(data, source)
+
+
+def rule_set_from_data(data: Mapping[str, Any], source: str = "<rules>") -> ParsedRuleSet:
+    """Like :func:`parse_rule_set`, from parsed TOML data (read with ``parse_float=Decimal``)."""
+    reader = _Reader(source)
     allowed = {"discounts", "groups", "limits", "known"}
     extra = sorted(set(data) - allowed)
     if extra:

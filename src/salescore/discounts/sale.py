@@ -17,7 +17,7 @@ Decimal('5000.00')
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -29,6 +29,14 @@ from salescore.money import Currency, Money, Quantity, to_decimal
 from salescore.parties import PartnerId, PriceGroupId, Product, SegmentId, WarehouseId
 
 __all__ = ["DocumentFacts", "SaleContext", "SaleLine"]
+
+
+def _segments(value: Iterable[str]) -> frozenset[SegmentId]:
+    return frozenset(SegmentId(v) for v in value)
+
+
+def _scope(value: Iterable[str] | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
 
 
 def _manual(value: Mapping[str, Any]) -> dict[str, Decimal | None]:
@@ -53,7 +61,7 @@ class SaleLine:
     product: Product
     quantity: Quantity
     unit_price: Money
-    segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=frozenset)
+    segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=_segments)
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual, hash=False
     )
@@ -107,11 +115,9 @@ class SaleContext:
 
     moment: datetime
     partner_id: PartnerId | None = None
-    client_segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=frozenset)
+    client_segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=_segments)
     agreement_id: str | None = None
-    discount_scope: frozenset[str] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(frozenset)
-    )
+    discount_scope: frozenset[str] | None = attrs.field(default=None, converter=_scope)
     manual_limit_percent: Decimal | None = attrs.field(
         default=None, converter=attrs.converters.optional(to_decimal)
     )
