@@ -382,6 +382,7 @@ class _Document:
     __slots__ = (
         "applicable",
         "context",
+        "deviations",
         "doc_ok",
         "engine",
         "facts",
@@ -405,6 +406,7 @@ class _Document:
         self.plans: list[_Node | None] = []
         self.shares: list[dict[int, Decimal]] = []
         self.doc_ok: dict[int, bool] = {}
+        self.deviations: dict[int, Deviation] = {}
 
 
 class LineDiscount:
@@ -751,11 +753,13 @@ class DiscountEngine:
                 if not rule.line_test(line_ctx):
                     continue
             result.append(rule)
+        if len(result) > 1:
+            result.sort(key=_declared)
         return result
 
     def _plan(self, rules: Sequence[_Rule]) -> _Node | None:
         """The combination plan for a set of applicable (non-gift) rules, cached."""
-        key = tuple(sorted(r.idx for r in rules if not r.is_gift))
+        key = tuple([r.idx for r in rules if not r.is_gift])
         try:
             return self._plans[key]
         except KeyError:
@@ -851,12 +855,13 @@ class DiscountEngine:
         self._shares(doc)
         results = []
         deviations: list[Deviation] = []
+        zero = ZERO.quantize(facts.currency.quantum)
         for pos, line in enumerate(lines):
             rules = doc.applicable[pos]
             plan = self._plan(rules)
             doc.plans.append(plan)
             base = line.amount
-            discount = ZERO
+            discount = zero
             if plan is not None:
                 env = _LineEnv(
                     line.quantity.value,
@@ -870,6 +875,7 @@ class DiscountEngine:
                     deviation = self._check_limit(doc, pos, plan, env)
                     if deviation is not None:
                         deviations.append(deviation)
+                        doc.deviations[pos] = deviation
             results.append(LineDiscount(doc, pos, base, discount, tuple(r.id for r in rules)))
         return DocumentResult(doc, tuple(results), self._gifts(doc), tuple(deviations))
 
@@ -1050,6 +1056,9 @@ class DiscountEngine:
         rounded = total.quantize(currency.quantum, ROUND_HALF_UP)
         steps.append(Step("discount, rounded half up", str(Money(rounded, currency))))
         steps.append(Step("net amount", str(Money(line.amount - rounded, currency))))
+        deviation = doc.deviations.get(pos)
+        if deviation is not None:
+            steps.append(Step(f"needs approval: {deviation.message}"))
         return Explanation(
             f"discounts of line {line.line_id}: {line.product.id} {line.product.name}",
             tuple(steps),
@@ -1140,6 +1149,10 @@ _COMBINATION_WORDS = {
     Combination.ADD: "summed, each on the same base",
     Combination.DISPLACE: "only the highest priority applies",
 }
+
+
+def _declared(rule: _Rule) -> int:
+    return rule.idx
 
 
 def _effective(rule: _Rule, env: _LineEnv) -> str:
