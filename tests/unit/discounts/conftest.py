@@ -13,7 +13,9 @@ from salescore.discounts import (
     Combination,
     Discount,
     DiscountGroup,
+    DiscountId,
     DiscountRuleSet,
+    GroupId,
     SaleContext,
     SaleLine,
 )
@@ -66,7 +68,7 @@ def make_tree(
     combination: Combination, *discounts: Discount, groups: Sequence[DiscountGroup] = ()
 ) -> DiscountRuleSet:
     """A root group of ``combination`` over ``discounts`` (plus extra groups)."""
-    root = DiscountGroup("ROOT", "Root", combination, [d.id for d in discounts])
+    root = DiscountGroup(GroupId("ROOT"), "Root", combination, [d.id for d in discounts])
     return DiscountRuleSet(discounts, [root, *groups])
 
 
@@ -87,7 +89,7 @@ def tree() -> TreeFactory:
 
 def make_percent(ident: str, value: int | str, **kwargs: Any) -> Discount:
     """A percent discount named after its id."""
-    return Discount(ident, ident, value=Decimal(value), **kwargs)
+    return Discount(DiscountId(ident), ident, value=Decimal(value), **kwargs)
 
 
 @pytest.fixture
