@@ -123,7 +123,33 @@ def test_a_line_discount_never_exceeds_the_line_amount(
     rules = [r for r in rules if not r.markup] or rules[:1]
     half = len(rules) // 2
     inner_group = DiscountGroup(GroupId("INNER"), "Inner", inner, [r.id for r in rules[:half]])
+    children = ["INNER", *[r.id for r in rules[half:]]]
+    root = DiscountGroup(GroupId("ROOT"), "Root", outer, children)
+    engine = DiscountEngine.compile(DiscountRuleSet(rules, [root, inner_group]))
+    result = engine.apply([make_line("X", quantity, str(price))], make_context()).lines[0]
+    if all(not r.markup for r in rules):
+        assert Decimal(0) <= result.discount_amount <= result.gross_amount
+    assert result.net.amount >= 0
 
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.tuples(prices, quantities), min_size=1, max_size=8),
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_a_document_amount_is_spread_over_lines_to_the_exact_minor_unit(
+    lines: list[tuple[Decimal, int]], share: int
+) -> None:
+    sale = [make_line("X", q, str(p), line_id=str(i)) for i, (p, q) in enumerate(lines)]
+    gross = sum((x.amount for x in sale), Decimal(0))
+    value = min(Decimal(share) / 100, gross)
+    rule = Discount(DiscountId("DOC"), "Doc", DiscountKind.AMOUNT, value, AmountBasis.DOCUMENT)
+    result = _engine(Combination.ADD, [rule]).apply(sale, make_context())
+    assert sum((x.discount_amount for x in result.lines), Decimal(0)) == value
+
+
+@given(st.lists(percents, min_size=1, max_size=6), prices)
+def test_the_algebra_is_total_for_any_children(values: list[Decimal], base: Decimal) -> None:
     def percent_of(value: Decimal) -> Callable[[Decimal], Decimal]:
         return lambda b: b * value / 100
 
