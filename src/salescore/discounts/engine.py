@@ -945,7 +945,7 @@ class DiscountEngine:
             amount = _leaf_amount(rule, base, env)
             manual = amount if rule.is_manual else ZERO
             label = f"{rule.id} '{rule.discount.name}': {_effective(rule, env)}"
-            return amount, manual, Step(label, str(amount), f"on base {base}")
+            return amount, manual, Step(label, _show(amount), f"on base {_show(base)}")
         assert node.combination is not None
         done: dict[str, tuple[Decimal, Decimal, Step]] = {}
         trace: list[TraceStep] = []
@@ -972,8 +972,8 @@ class DiscountEngine:
             manual,
             Step(
                 f"group {node.id} ({node.combination.value}: {what})",
-                str(amount),
-                f"on base {base}",
+                _show(amount),
+                f"on base {_show(base)}",
                 Explanation(f"children of {node.id}", tuple(steps)),
             ),
         )
@@ -988,26 +988,30 @@ class DiscountEngine:
         )
 
     def _rule_verdict(self, doc: _Document, pos: int, rule: _Rule) -> tuple[bool, list[Step]]:
+        """Whether ``rule`` applies to line ``pos``, and every check that decided it."""
         line = doc.lines[pos]
         ctx = ConditionContext(doc.context, doc.facts, line)
-        ok, why = self._document_verdict(rule, doc, ctx)
+        discount = rule.discount
         steps: list[Step] = []
-        if not ok and rule.doc_test is None:
-            return False, [Step(why)]
-        if rule.is_manual and not self._is_chosen(rule, line, doc.context):
-            steps.append(Step("manual discount not chosen for this line or document"))
-        if rule.discount.valid_from or rule.discount.valid_to:
-            valid = why if (not ok and "force" in why) or "expired" in why else "in force"
-            steps.append(Step(f"validity dates: {valid}"))
+        if rule.is_manual:
+            chosen = self._is_chosen(rule, line, doc.context)
+            steps.append(Step(f"manual discount {'chosen' if chosen else 'not chosen'}"))
+        if discount.valid_from or discount.valid_to:
+            day = doc.context.moment.date()
+            if discount.valid_from is not None and day < discount.valid_from:
+                steps.append(Step(f"not yet in force: valid from {discount.valid_from}"))
+            elif discount.valid_to is not None and day > discount.valid_to:
+                steps.append(Step(f"expired: valid to {discount.valid_to}, sold {day}"))
+            else:
+                steps.append(Step("in force on the day of sale"))
         scope = doc.context.discount_scope
         if scope is not None:
             inside = not scope.isdisjoint(rule.scope_ids)
             steps.append(Step(f"agreement scope: {'inside' if inside else 'outside'}"))
         if rule.whole is not None:
-            _, condition_steps = rule.whole.explain(ctx)
-            steps += condition_steps
+            steps += rule.whole.explain(ctx)[1]
         else:
-            steps.append(Step("no conditions: always applies"))
+            steps.append(Step("no conditions"))
         applies = rule.idx in {r.idx for r in doc.applicable[pos]}
         return applies, steps
 
@@ -1149,6 +1153,13 @@ _COMBINATION_WORDS = {
     Combination.ADD: "summed, each on the same base",
     Combination.DISPLACE: "only the highest priority applies",
 }
+
+
+def _show(amount: Decimal) -> str:
+    """An exact amount for people: at least two decimals, more only if it has them."""
+    if amount.as_tuple().exponent > -2:  # type: ignore[operator]
+        return str(amount.quantize(Decimal("0.01")))
+    return str(amount)
 
 
 def _declared(rule: _Rule) -> int:
