@@ -116,6 +116,8 @@ def combine(
     children: Sequence[R],
     trace: list[TraceStep] | None = None,
     amount_of: Callable[[R, Decimal], Decimal] = _own_amount,
+    *,
+    presorted: bool = False,
 ) -> Decimal:
     """The discount amount a group of ``children`` gives on ``base`` under ``rule``.
 
@@ -126,22 +128,27 @@ def combine(
             :class:`Child` values, or any ranked objects with ``amount_of``.
         trace: if given, one :class:`TraceStep` per child is appended.
         amount_of: the amount of a child on a base; by default ``child.amount_on(base)``.
+        presorted: the children are already in :func:`ordered` order (a compiled
+            plan sorts them once), so they are not sorted again.
 
     Returns:
         The discount amount (negative for a net markup), at most ``base``.
     """
     if not children:
         return ZERO
+    if len(children) == 1 and trace is None:
+        # Every rule gives the same for a single child: its amount, capped.
+        return _cap(amount_of(children[0], base), base)
     if rule is Combination.MULTIPLY:
         current = base
-        for child in ordered(children):
+        for child in children if presorted else ordered(children):
             amount = _cap(amount_of(child, current), current)
             if trace is not None:
                 trace.append(TraceStep(child.id, current, amount, True))
             current -= amount
         return base - current
     if rule is Combination.DISPLACE:
-        winner = ordered(children)[0]
+        winner = children[0] if presorted else ordered(children)[0]
         amount = _cap(amount_of(winner, base), base)
         if trace is not None:
             for child in children:

@@ -246,13 +246,18 @@ def param_decimal(
 
 
 class _MemberCondition:
-    """A value of the sale (or line) must be one of the listed ones."""
+    """A value of the sale (or line) must be one of the listed ones.
+
+    ``index_exact``: the condition holds exactly when the engine's index
+    finds the rule by the seen value, so the engine need not test it again.
+    """
 
     name: ClassVar[str] = ""
     parameters: ClassVar[Mapping[str, str]] = {}
     level: ClassVar[str] = "document"
     dimension: ClassVar[str] = ""
     label: ClassVar[str] = ""
+    index_exact: ClassVar[bool] = True
 
     def __init__(self, values: frozenset[str]) -> None:
         self.values = values
@@ -263,10 +268,20 @@ class _MemberCondition:
         _unknown(cls.name, params, cls.parameters)
         return cls(param_strings(cls.name, params, key))
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
+    single: ClassVar[bool] = True
+
+    def one(self, ctx: ConditionContext) -> str | None:
+        """The one value the sale shows for a single-valued dimension."""
         raise NotImplementedError
 
+    def seen(self, ctx: ConditionContext) -> frozenset[str]:
+        """The values the sale shows for this dimension."""
+        value = self.one(ctx)
+        return frozenset() if value is None else frozenset((value,))
+
     def is_satisfied(self, ctx: ConditionContext) -> bool:
+        if self.single:
+            return self.one(ctx) in self.values
         return not self.values.isdisjoint(self.seen(ctx))
 
     def index_keys(self) -> Mapping[str, frozenset[str]]:
@@ -283,10 +298,6 @@ class _MemberCondition:
         return f"{type(self).__name__}({sorted(self.values)})"
 
 
-def _one(value: str | None) -> frozenset[str]:
-    return frozenset() if value is None else frozenset((value,))
-
-
 class PartnerCondition(_MemberCondition):
     """The client [партнер] is one of ``partners``."""
 
@@ -295,8 +306,8 @@ class PartnerCondition(_MemberCondition):
     dimension = "partner"
     label = "client"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return _one(ctx.sale.partner_id)
+    def one(self, ctx: ConditionContext) -> str | None:
+        return ctx.sale.partner_id
 
 
 class ClientSegmentCondition(_MemberCondition):
@@ -306,6 +317,8 @@ class ClientSegmentCondition(_MemberCondition):
     parameters: ClassVar[Mapping[str, str]] = {"segments": "client segment ids"}
     dimension = "client_segment"
     label = "client segment"
+
+    single = False
 
     def seen(self, ctx: ConditionContext) -> frozenset[str]:
         return frozenset(ctx.sale.client_segment_ids)
@@ -319,8 +332,8 @@ class AgreementCondition(_MemberCondition):
     dimension = "agreement"
     label = "agreement"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return _one(ctx.sale.agreement_id)
+    def one(self, ctx: ConditionContext) -> str | None:
+        return ctx.sale.agreement_id
 
 
 class CardKindCondition(_MemberCondition):
@@ -331,8 +344,8 @@ class CardKindCondition(_MemberCondition):
     dimension = "card_kind"
     label = "card kind"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return _one(ctx.sale.card_kind)
+    def one(self, ctx: ConditionContext) -> str | None:
+        return ctx.sale.card_kind
 
 
 class WarehouseCondition(_MemberCondition):
@@ -343,8 +356,8 @@ class WarehouseCondition(_MemberCondition):
     dimension = "warehouse"
     label = "warehouse"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return _one(ctx.sale.warehouse_id)
+    def one(self, ctx: ConditionContext) -> str | None:
+        return ctx.sale.warehouse_id
 
 
 class PaymentFormCondition(_MemberCondition):
@@ -355,8 +368,8 @@ class PaymentFormCondition(_MemberCondition):
     dimension = "payment_form"
     label = "payment form"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return _one(ctx.sale.payment_form)
+    def one(self, ctx: ConditionContext) -> str | None:
+        return ctx.sale.payment_form
 
 
 class ProductCondition(_MemberCondition):
@@ -368,8 +381,8 @@ class ProductCondition(_MemberCondition):
     dimension = "product"
     label = "product"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return frozenset() if ctx.line is None else frozenset((ctx.line.product.id,))
+    def one(self, ctx: ConditionContext) -> str | None:
+        return None if ctx.line is None else ctx.line.product.id
 
 
 class NomenclatureSegmentCondition(_MemberCondition):
@@ -380,6 +393,8 @@ class NomenclatureSegmentCondition(_MemberCondition):
     level = "line"
     dimension = "segment"
     label = "product segment"
+
+    single = False
 
     def seen(self, ctx: ConditionContext) -> frozenset[str]:
         return frozenset() if ctx.line is None else frozenset(ctx.line.segment_ids)
@@ -394,8 +409,8 @@ class PriceGroupCondition(_MemberCondition):
     dimension = "price_group"
     label = "price group"
 
-    def seen(self, ctx: ConditionContext) -> frozenset[str]:
-        return frozenset() if ctx.line is None else _one(ctx.line.price_group_id)
+    def one(self, ctx: ConditionContext) -> str | None:
+        return None if ctx.line is None else ctx.line.price_group_id
 
 
 class LineQuantityCondition:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -47,6 +48,7 @@ import attrs
 from salescore.discounts.checks import structure_issues
 from salescore.discounts.combination import TraceStep, combine
 from salescore.discounts.conditions import (
+    BUILTIN_CONDITIONS,
     DOCUMENT_DIMENSIONS,
     LINE_DIMENSIONS,
     ConditionContext,
@@ -85,6 +87,8 @@ __all__ = [
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+_IDX = attrgetter("idx")
+_NO_SHARES: dict[int, Decimal] = {}
 
 Predicate = Callable[[ConditionContext], bool]
 
@@ -139,6 +143,8 @@ class _Leaf:
 
 def _leaf_test(rule_id: str, name: str, cond: DiscountCondition) -> Predicate:
     is_satisfied = cond.is_satisfied
+    if type(cond) in BUILTIN_CONDITIONS:
+        return is_satisfied  # salescore's own conditions do not raise for a valid sale
 
     def test(ctx: ConditionContext) -> bool:
         try:
@@ -247,6 +253,7 @@ class _Rule:
         "is_manual",
         "kind",
         "line_test",
+        "needs_doc_check",
         "parent",
         "position",
         "priority",
@@ -274,6 +281,7 @@ class _Rule:
         self.whole = whole
         self.doc_test: Predicate | None = None
         self.line_test: Predicate | None = None
+        self.needs_doc_check = False
         self.index_dim = ""
         self.index_values: frozenset[str] = frozenset()
         self.parent = -1
@@ -296,7 +304,7 @@ class _Group:
 class _Node:
     """A node of a combination plan: a group with its applicable children, or a rule."""
 
-    __slots__ = ("children", "combination", "id", "priority", "rule")
+    __slots__ = ("cap", "children", "combination", "id", "priority", "rule")
 
     def __init__(
         self,
@@ -305,18 +313,20 @@ class _Node:
         combination: Combination | None,
         rule: _Rule | None,
         children: tuple[_Node, ...] = (),
+        cap: bool = False,
     ) -> None:
         self.id = id
         self.priority = priority
         self.combination = combination
         self.rule = rule
         self.children = children
+        self.cap = cap  # a rule standing for a one-child group: capped at its base
 
 
 class _LineEnv:
     """What a leaf needs to turn a rule into an amount on a base, for one line."""
 
-    __slots__ = ("overrides", "pg", "qty", "shares")
+    __slots__ = ("amount_of", "overrides", "pg", "qty", "shares")
 
     def __init__(
         self,
@@ -329,6 +339,24 @@ class _LineEnv:
         self.pg = pg
         self.shares = shares
         self.overrides = overrides
+        self.amount_of = self.amount
+
+    def amount(self, node: _Node, base: Decimal) -> Decimal:
+        """The discount amount of plan ``node`` on ``base`` (children are presorted)."""
+        rule = node.rule
+        if rule is not None:
+            amount = _leaf_amount(rule, base, self)
+            if node.cap and amount > base:
+                return base if base > ZERO else ZERO
+            return amount
+        return combine(
+            node.combination,  # type: ignore[arg-type]
+            base,
+            node.children,
+            None,
+            self.amount_of,
+            presorted=True,
+        )
 
 
 def _leaf_amount(rule: _Rule, base: Decimal, env: _LineEnv) -> Decimal:
@@ -360,19 +388,6 @@ def _leaf_amount(rule: _Rule, base: Decimal, env: _LineEnv) -> Decimal:
     return amount if rule.sign > 0 else -amount
 
 
-def _node_amount(node: _Node, base: Decimal, env: _LineEnv) -> Decimal:
-    rule = node.rule
-    if rule is not None:
-        return _leaf_amount(rule, base, env)
-    assert node.combination is not None
-    return combine(
-        node.combination,
-        base,
-        node.children,
-        amount_of=lambda child, b: _node_amount(child, b, env),
-    )
-
-
 # --- results --------------------------------------------------------------------------------
 
 
@@ -387,7 +402,6 @@ class _Document:
         "engine",
         "facts",
         "lines",
-        "plans",
         "shares",
     )
 
@@ -403,7 +417,6 @@ class _Document:
         self.context = context
         self.facts = facts
         self.applicable: list[list[_Rule]] = []
-        self.plans: list[_Node | None] = []
         self.shares: list[dict[int, Decimal]] = []
         self.doc_ok: dict[int, bool] = {}
         self.deviations: dict[int, Deviation] = {}
@@ -416,25 +429,25 @@ class LineDiscount:
         line_id: the line's id.
         gross_amount: quantity × unit price, in the document currency (Decimal).
         discount_amount: the discount (negative for a net markup), rounded to minor units.
-        rule_ids: ids of the discounts whose conditions held (gifts included).
     """
 
-    __slots__ = ("_doc", "_pos", "discount_amount", "gross_amount", "line_id", "rule_ids")
+    __slots__ = ("_doc", "_pos", "discount_amount", "gross_amount")
 
-    def __init__(
-        self,
-        doc: _Document,
-        pos: int,
-        gross: Decimal,
-        discount: Decimal,
-        rule_ids: tuple[str, ...],
-    ) -> None:
+    def __init__(self, doc: _Document, pos: int, gross: Decimal, discount: Decimal) -> None:
         self._doc = doc
         self._pos = pos
-        self.line_id = doc.lines[pos].line_id
         self.gross_amount = gross
         self.discount_amount = discount
-        self.rule_ids = rule_ids
+
+    @property
+    def line_id(self) -> str:
+        """The line's id."""
+        return self._doc.lines[self._pos].line_id
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """Ids of the discounts whose conditions held, in declared order (gifts included)."""
+        return tuple(r.id for r in self._doc.applicable[self._pos])
 
     @property
     def currency(self) -> Currency:
@@ -571,7 +584,9 @@ class DiscountEngine:
         self._line_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in LINE_DIMENSIONS}
         self._doc_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in DOCUMENT_DIMENSIONS}
         self._unindexed: list[_Rule] = []
-        self._plans: dict[tuple[int, ...], _Node | None] = {}
+        self._plans: dict[tuple[int, ...], tuple[_Node | None, bool]] = {}
+        self._has_shares = False
+        self._has_gifts = False
         self._limits: tuple[ManualDiscountLimit, ...] = ()
 
     @classmethod
@@ -624,6 +639,10 @@ class DiscountEngine:
         engine._root = engine._group_by_id[rule_set.root.id]
         for rule in engine._rules:
             engine._prepare(rule)
+        engine._has_gifts = any(r.is_gift for r in engine._rules)
+        engine._has_shares = any(
+            r.kind is DiscountKind.AMOUNT and r.basis is AmountBasis.DOCUMENT for r in engine._rules
+        )
         return engine
 
     def _ancestors(self, parent: int) -> list[_Group]:
@@ -641,29 +660,37 @@ class DiscountEngine:
         doc_parts: list[Predicate] = []
         line_parts: list[Predicate] = []
         keys: dict[str, frozenset[str]] = {}
+        exact: dict[str, list[Predicate]] = {}
         if whole is not None:
             expr = whole.expr
             if expr.op == "all" or expr.op == "cond":
                 # Direct conjuncts can be split by level and can give index keys.
                 conjuncts = expr.children if expr.op == "all" else (expr,)
                 sub = _CompiledSplit(rule.id, conjuncts, whole)
-                doc_parts, line_parts, keys = sub.doc, sub.line, sub.keys
+                doc_parts, line_parts, keys, exact = sub.doc, sub.line, sub.keys, sub.exact
             elif whole.level == "document":
                 doc_parts = [whole.test]
             else:
                 line_parts = [whole.test]
-        if doc_parts:
-            rule.doc_test = _combine_tests("all", doc_parts)
-        if line_parts:
-            rule.line_test = _combine_tests("all", line_parts)
         for dim in (*LINE_DIMENSIONS, *DOCUMENT_DIMENSIONS):
             if dim in keys:
                 rule.index_dim, rule.index_values = dim, keys[dim]
                 break
+        # A membership condition the index already guarantees needs no test.
+        done = exact.get(rule.index_dim, [])
+        doc_parts = [t for t in doc_parts if t not in done]
+        line_parts = [t for t in line_parts if t not in done]
+        if doc_parts:
+            rule.doc_test = _combine_tests("all", doc_parts)
+        if line_parts:
+            rule.line_test = _combine_tests("all", line_parts)
+        line_indexed = rule.index_dim in LINE_DIMENSIONS
+        dated = rule.discount.valid_from is not None or rule.discount.valid_to is not None
+        rule.needs_doc_check = line_indexed and (rule.doc_test is not None or dated)
         if not rule.index_dim:
             self._unindexed.append(rule)
             return
-        index = self._line_index if rule.index_dim in LINE_DIMENSIONS else self._doc_index
+        index = self._line_index if line_indexed else self._doc_index
         for value in rule.index_values:
             index[rule.index_dim].setdefault(value, []).append(rule)
 
@@ -728,47 +755,63 @@ class DiscountEngine:
             for value in values:
                 found += table.get(value, ())
         found += self._unindexed
-        return [r for r in found if self._document_ok(r, doc, ctx)]
+        unique = {r.idx: r for r in found}  # a rule may list two of the client's segments
+        return [r for r in unique.values() if self._document_ok(r, doc, ctx)]
 
     def _applicable(self, doc: _Document, doc_cands: list[_Rule], line: SaleLine) -> list[_Rule]:
+        """The rules whose conditions hold for ``line``, in declared order."""
         result: list[_Rule] = []
-        seen: set[int] = set()
         line_ctx: ConditionContext | None = None
         context = doc.context
-        for rule in self._candidates(doc_cands, line):
-            if rule.idx in seen:
-                continue
-            seen.add(rule.idx)
+        scoped = context.discount_scope is not None
+        candidates = self._candidates(doc_cands, line)
+        if len(line.segment_ids) > 1:
+            # A rule listing two of the line's segments is found twice.
+            candidates = list({r.idx: r for r in candidates}.values())
+        for rule in candidates:
             if rule.is_manual and not self._is_chosen(rule, line, context):
                 continue
-            if rule.index_dim not in DOCUMENT_DIMENSIONS and rule.index_dim:
-                # Line-indexed: its document part has not been checked yet.
+            if rule.needs_doc_check or (scoped and rule.index_dim in LINE_DIMENSIONS):
+                # Line-indexed: the document part is checked here, once per
+                # document thanks to the cache.
                 if line_ctx is None:
                     line_ctx = ConditionContext(context, doc.facts, line)
                 if not self._document_ok(rule, doc, line_ctx):
                     continue
-            if rule.line_test is not None:
+            test = rule.line_test
+            if test is not None:
                 if line_ctx is None:
                     line_ctx = ConditionContext(context, doc.facts, line)
-                if not rule.line_test(line_ctx):
+                if not test(line_ctx):
                     continue
             result.append(rule)
         if len(result) > 1:
-            result.sort(key=_declared)
+            result.sort(key=_IDX)
         return result
 
-    def _plan(self, rules: Sequence[_Rule]) -> _Node | None:
-        """The combination plan for a set of applicable (non-gift) rules, cached."""
+    def _plan(self, rules: Sequence[_Rule]) -> tuple[_Node | None, bool]:
+        """The fast combination plan of applicable rules (cached) and whether it has manual ones."""
         key = tuple([r.idx for r in rules if not r.is_gift])
         try:
             return self._plans[key]
         except KeyError:
             pass
-        plan = self._build_plan([self._rules[i] for i in key]) if key else None
-        self._plans[key] = plan
-        return plan
+        chosen = [self._rules[i] for i in key]
+        plan = self._build_plan(chosen, collapse=True) if key else None
+        self._plans[key] = (plan, any(r.is_manual for r in chosen))
+        return self._plans[key]
 
-    def _build_plan(self, rules: Sequence[_Rule]) -> _Node:
+    def _full_plan(self, doc: _Document, pos: int) -> _Node | None:
+        """The plan with every group kept, for explanations."""
+        rules = [r for r in doc.applicable[pos] if not r.is_gift]
+        return self._build_plan(rules, collapse=False) if rules else None
+
+    def _build_plan(self, rules: Sequence[_Rule], *, collapse: bool) -> _Node:
+        """The tree of groups leading to ``rules``, children in the order ``multiply`` uses.
+
+        With ``collapse``, a group with one child gives way to that child (a
+        rule then carries the group's cap): the same amounts, fewer steps.
+        """
         kids: dict[int, list[tuple[int, _Node]]] = {}
         for rule in rules:
             node = _Node(rule.id, rule.priority, None, rule)
@@ -784,10 +827,16 @@ class DiscountEngine:
 
         def build(group: _Group) -> _Node:
             children = []
-            for _, child in sorted(kids.get(group.idx, []), key=lambda pc: pc[0]):
+            ranked = sorted(kids.get(group.idx, []), key=lambda pc: (-pc[1].priority, pc[0]))
+            for _, child in ranked:
                 if child.rule is None:
                     child = build(self._group_by_id[child.id])
                 children.append(child)
+            if collapse and len(children) == 1 and group is not self._root:
+                only = children[0]
+                return _Node(
+                    only.id, group.priority, only.combination, only.rule, only.children, cap=True
+                )
             return _Node(group.id, group.priority, group.combination, None, tuple(children))
 
         return build(self._root)
@@ -851,33 +900,36 @@ class DiscountEngine:
         doc = _Document(self, lines, context, facts)
         doc_ctx = ConditionContext(context, facts)
         doc_cands = self._document_candidates(doc, doc_ctx)
-        doc.applicable = [self._applicable(doc, doc_cands, line) for line in lines]
-        self._shares(doc)
+        doc.applicable = applicable = [self._applicable(doc, doc_cands, line) for line in lines]
+        if self._has_shares:
+            self._shares(doc)
+        else:
+            doc.shares = [_NO_SHARES] * len(lines)
         results = []
         deviations: list[Deviation] = []
-        zero = ZERO.quantize(facts.currency.quantum)
+        quantum = facts.currency.quantum
+        zero = ZERO.quantize(quantum)
+        env = _LineEnv(ZERO, None, _NO_SHARES, {})  # reused line after line
+        shares = doc.shares
+        plan_of = self._plan
         for pos, line in enumerate(lines):
-            rules = doc.applicable[pos]
-            plan = self._plan(rules)
-            doc.plans.append(plan)
+            plan, has_manual = plan_of(applicable[pos])
             base = line.amount
             discount = zero
             if plan is not None:
-                env = _LineEnv(
-                    line.quantity.value,
-                    line.product.price_group_id,
-                    doc.shares[pos],
-                    _overrides(line, context),
-                )
-                exact = _node_amount(plan, base, env)
-                discount = exact.quantize(facts.currency.quantum, ROUND_HALF_UP)
-                if any(r.is_manual for r in rules):
-                    deviation = self._check_limit(doc, pos, plan, env)
+                env.qty = line.quantity.value
+                env.pg = line.product.price_group_id
+                env.shares = shares[pos]
+                env.overrides = _overrides(line, context)
+                discount = env.amount(plan, base).quantize(quantum, ROUND_HALF_UP)
+                if has_manual:
+                    deviation = self._check_limit(doc, pos, env)
                     if deviation is not None:
                         deviations.append(deviation)
                         doc.deviations[pos] = deviation
-            results.append(LineDiscount(doc, pos, base, discount, tuple(r.id for r in rules)))
-        return DocumentResult(doc, tuple(results), self._gifts(doc), tuple(deviations))
+            results.append(LineDiscount(doc, pos, base, discount))
+        gifts = self._gifts(doc) if self._has_gifts else ()
+        return DocumentResult(doc, tuple(results), gifts, tuple(deviations))
 
     def apply_many(
         self, documents: Iterable[tuple[Sequence[SaleLine], SaleContext]]
@@ -909,11 +961,10 @@ class DiscountEngine:
                 found.append((limit.percent_for(price_group_id), f"limit {limit.id} ({who})"))  # type: ignore[arg-type]
         return min(found, key=lambda item: item[0]) if found else None
 
-    def _check_limit(
-        self, doc: _Document, pos: int, plan: _Node, env: _LineEnv
-    ) -> Deviation | None:
+    def _check_limit(self, doc: _Document, pos: int, env: _LineEnv) -> Deviation | None:
         line = doc.lines[pos]
-        if not line.amount:
+        plan = self._full_plan(doc, pos)
+        if not line.amount or plan is None:
             return None
         _, manual, _ = self._trace(plan, line.amount, env)
         percent = manual * HUNDRED / line.amount
@@ -955,7 +1006,7 @@ class DiscountEngine:
             done[child.id] = result
             return result[0]
 
-        amount = combine(node.combination, base, node.children, trace, amount_of)
+        amount = combine(node.combination, base, node.children, trace, amount_of, presorted=True)
         manual_sum = ZERO
         steps = []
         for t in trace:
@@ -1047,7 +1098,7 @@ class DiscountEngine:
                 Explanation("candidates", tuple(verdicts)),
             )
         )
-        plan = doc.plans[pos] if pos < len(doc.plans) else None
+        plan = self._full_plan(doc, pos)
         total = ZERO
         if plan is not None:
             total, _, step = self._trace(plan, line.amount, self._line_env(doc, pos))
@@ -1103,7 +1154,7 @@ class DiscountEngine:
                 )
         verdict = "applies" if applies else "does not apply"
         if applies and not rule.is_gift:
-            plan = doc.plans[pos]
+            plan = self._full_plan(doc, pos)
             assert plan is not None
             _, _, step = self._trace(plan, line.amount, self._line_env(doc, pos))
             steps.append(Step("how the groups combined it", "", "", step.detail))
@@ -1162,10 +1213,6 @@ def _show(amount: Decimal) -> str:
     return str(amount)
 
 
-def _declared(rule: _Rule) -> int:
-    return rule.idx
-
-
 def _effective(rule: _Rule, env: _LineEnv) -> str:
     """The rule's description with the value it really used on this line."""
     discount = rule.discount
@@ -1199,6 +1246,7 @@ class _CompiledSplit:
         self.doc: list[Predicate] = []
         self.line: list[Predicate] = []
         self.keys: dict[str, frozenset[str]] = {}
+        self.exact: dict[str, list[Predicate]] = {}
         leaves = {id(x.expr): x for x in whole.leaves}
         for expr in conjuncts:
             if expr.op == "cond":
@@ -1206,6 +1254,9 @@ class _CompiledSplit:
                 (self.doc if leaf.level == "document" else self.line).append(leaf.test)
                 index_keys = getattr(leaf.condition, "index_keys", None)
                 if index_keys is not None:
+                    if getattr(leaf.condition, "index_exact", False):
+                        for dim in index_keys():
+                            self.exact.setdefault(dim, []).append(leaf.test)
                     for dim, values in index_keys().items():
                         # Two conjuncts on one dimension: a line must meet both.
                         old = self.keys.get(dim)

@@ -162,7 +162,8 @@ class DocumentFacts:
         seg_amount: dict[SegmentId, Decimal] = {}
         seg_quantity: dict[SegmentId, Decimal] = {}
         for line in lines:
-            if line.unit_price.currency != currency:
+            line_currency = line.unit_price.currency
+            if line_currency is not currency and line_currency != currency:
                 raise DiscountError(
                     f"line {line.line_id!r} is in {line.unit_price.currency.code}, the document "
                     f"in {currency.code}: convert prices before discounting",
