@@ -142,7 +142,9 @@ def combine(
     if rule is Combination.MULTIPLY:
         current = base
         for child in children if presorted else ordered(children):
-            amount = _cap(amount_of(child, current), current)
+            amount = amount_of(child, current)
+            if amount > current:  # _cap, inlined: this loop is the engine's hot path
+                amount = current if current > ZERO else ZERO
             if trace is not None:
                 trace.append(TraceStep(child.id, current, amount, True))
             current -= amount

@@ -244,6 +244,7 @@ class _Rule:
         "buy",
         "discount",
         "doc_test",
+        "factor",
         "free",
         "id",
         "idx",
@@ -278,6 +279,9 @@ class _Rule:
         self.free = discount.free_quantity
         self.is_manual = discount.is_manual
         self.is_gift = discount.kind is DiscountKind.GIFT
+        # The common case, a plain percent, is one multiplication by a signed factor.
+        plain = discount.kind is DiscountKind.PERCENT and not self.values and not self.is_manual
+        self.factor: Decimal | None = self.sign * self.value / HUNDRED if plain else None
         self.whole = whole
         self.doc_test: Predicate | None = None
         self.line_test: Predicate | None = None
@@ -345,7 +349,8 @@ class _LineEnv:
         """The discount amount of plan ``node`` on ``base`` (children are presorted)."""
         rule = node.rule
         if rule is not None:
-            amount = _leaf_amount(rule, base, self)
+            factor = rule.factor
+            amount = base * factor if factor is not None else _leaf_amount(rule, base, self)
             if node.cap and amount > base:
                 return base if base > ZERO else ZERO
             return amount
@@ -584,7 +589,7 @@ class DiscountEngine:
         self._line_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in LINE_DIMENSIONS}
         self._doc_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in DOCUMENT_DIMENSIONS}
         self._unindexed: list[_Rule] = []
-        self._plans: dict[tuple[int, ...], tuple[_Node | None, bool]] = {}
+        self._plans: dict[tuple[_Rule, ...], tuple[_Node | None, bool]] = {}
         self._has_shares = False
         self._has_gifts = False
         self._limits: tuple[ManualDiscountLimit, ...] = ()
@@ -791,12 +796,12 @@ class DiscountEngine:
 
     def _plan(self, rules: Sequence[_Rule]) -> tuple[_Node | None, bool]:
         """The fast combination plan of applicable rules (cached) and whether it has manual ones."""
-        key = tuple([r.idx for r in rules if not r.is_gift])
+        key = tuple([r for r in rules if not r.is_gift]) if self._has_gifts else tuple(rules)
         try:
             return self._plans[key]
         except KeyError:
             pass
-        chosen = [self._rules[i] for i in key]
+        chosen = list(key)
         plan = self._build_plan(chosen, collapse=True) if key else None
         self._plans[key] = (plan, any(r.is_manual for r in chosen))
         return self._plans[key]
