@@ -431,7 +431,6 @@ class LineDiscount:
     """The discount of one line: amounts, rules that applied, and (lazily) the explanation.
 
     Attributes:
-        line_id: the line's id.
         gross_amount: quantity × unit price, in the document currency (Decimal).
         discount_amount: the discount (negative for a net markup), rounded to minor units.
     """
