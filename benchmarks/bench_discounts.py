@@ -4,8 +4,9 @@ Run alone: ``python benchmarks/bench_discounts.py``. Prints ``metric NAME VALUE`
 
 * ``discount_lines_per_s`` — 100,000 order lines (5,000 documents of 20 lines) through
   1,000 rules in a three-level tree (root ``multiply`` -> 4 groups -> 42 groups -> rules),
-  line amounts included (quantity x unit price; until the price engine is merged the
-  unit price comes with the line);
+  pricing included: each line arrives as data with its unit price set (until the price
+  engine is merged) and is turned into a priced ``SaleLine`` (quantity x unit price,
+  rounded) inside the timing;
 * ``discount_slowdown_vs_handwritten`` — the engine's time over a hand-written function
   doing only the arithmetic those rules amount to (dictionary look-ups and Decimal
   arithmetic, with the tree's shape written out);
@@ -39,7 +40,9 @@ from salescore.discounts import (
 from salescore.money import Money, Quantity
 from salescore.parties import PartnerId, PriceGroupId, Product, ProductId, SegmentId, WarehouseId
 
-Document = tuple[Sequence[SaleLine], SaleContext]
+# An order line as it arrives: id, product, quantity, unit price (already set), segments.
+RawLine = tuple[str, Product, Quantity, Money, frozenset[SegmentId]]
+Document = tuple[Sequence[RawLine], SaleContext]
 MOMENT = datetime(2026, 3, 12, 11, 30, tzinfo=timezone(timedelta(hours=3)))
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -139,18 +142,11 @@ def make_documents(count: int, per_doc: int, products: int, seed: int = 7) -> li
     prices = [Money(Decimal(rng.randint(100, 500_000)) / 100, "RUB") for _ in range(products)]
     documents: list[Document] = []
     for _ in range(count):
-        lines = []
+        lines: list[RawLine] = []
         for n in range(per_doc):
             p = rng.randrange(products)
-            lines.append(
-                SaleLine(
-                    str(n),
-                    catalogue[p],
-                    Quantity(rng.randint(1, 40)),
-                    prices[p],
-                    frozenset({SegmentId(f"S{p % SEGMENTS}")}),
-                )
-            )
+            segments = frozenset({SegmentId(f"S{p % SEGMENTS}")})
+            lines.append((str(n), catalogue[p], Quantity(rng.randint(1, 40)), prices[p], segments))
         context = SaleContext(
             MOMENT,
             partner_id=PartnerId("CLIENT"),
@@ -177,21 +173,21 @@ def handwritten(
         for lines, context in documents:
             (cs,) = context.client_segment_ids
             doc_pct = doc.get((context.warehouse_id, cs))
-            for line in lines:
-                qty = line.quantity.value
-                base = (qty * line.unit_price.amount).quantize(CENT, ROUND_HALF_UP)
+            for _, item, quantity, price, segments in lines:
+                qty = quantity.value
+                base = (qty * price.amount).quantize(CENT, ROUND_HALF_UP)
                 cur = base
-                pct = product.get(line.product.id)
+                pct = product.get(item.id)
                 if pct:
                     cur -= cur * pct / HUNDRED
                 pct = Decimal(0)
-                for seg in line.segment_ids:
+                for seg in segments:
                     pct += segment.get(seg, Decimal(0))
                 if pct:
                     cur -= cur * pct / HUNDRED
                 reached = min(int(qty) // 3, TIERS)
                 if reached:
-                    cur -= cur * tier[(line.product.price_group_id, reached)] / HUNDRED
+                    cur -= cur * tier[(item.price_group_id, reached)] / HUNDRED
                 if doc_pct:
                     cur -= cur * doc_pct / HUNDRED
                 out.append((base - cur).quantize(CENT, ROUND_HALF_UP))
@@ -202,7 +198,9 @@ def handwritten(
 
 def engine_run(engine: DiscountEngine) -> Callable[[list[Document]], list[Decimal]]:
     def run(documents: list[Document]) -> list[Decimal]:
-        return [x.discount_amount for r in engine.apply_many(documents) for x in r.lines]
+        # Line amounts (quantity x unit price, rounded) are computed here, in SaleLine.
+        priced = [([SaleLine(*raw) for raw in lines], context) for lines, context in documents]
+        return [x.discount_amount for r in engine.apply_many(priced) for x in r.lines]
 
     return run
 

@@ -88,6 +88,7 @@ __all__ = [
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 _IDX = attrgetter("idx")
+_RANK = attrgetter("rank")
 _NO_SHARES: dict[int, Decimal] = {}
 
 Predicate = Callable[[ConditionContext], bool]
@@ -243,6 +244,7 @@ class _Rule:
         "basis",
         "buy",
         "discount",
+        "displace_group",
         "doc_test",
         "factor",
         "free",
@@ -258,6 +260,7 @@ class _Rule:
         "parent",
         "position",
         "priority",
+        "rank",
         "scope_ids",
         "sign",
         "value",
@@ -291,6 +294,8 @@ class _Rule:
         self.parent = -1
         self.position = 0
         self.scope_ids: frozenset[str] = frozenset()
+        self.displace_group = -1  # the parent, when it is a displace group
+        self.rank = idx  # siblings of a displace group: by priority, then declared order
 
 
 class _Group:
@@ -450,8 +455,12 @@ class LineDiscount:
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
-        """Ids of the discounts whose conditions held, in declared order (gifts included)."""
-        return tuple(r.id for r in self._doc.applicable[self._pos])
+        """Ids of the discounts that apply, in declared order (gifts included).
+
+        A rule displaced by a higher-priority sibling in a ``displace`` group is
+        not among them; its explanation says by which.
+        """
+        return tuple(r.id for r in sorted(self._doc.applicable[self._pos], key=_IDX))
 
     @property
     def currency(self) -> Currency:
@@ -591,6 +600,7 @@ class DiscountEngine:
         self._plans: dict[tuple[_Rule, ...], tuple[_Node | None, bool]] = {}
         self._has_shares = False
         self._has_gifts = False
+        self._has_displace = False
         self._limits: tuple[ManualDiscountLimit, ...] = ()
 
     @classmethod
@@ -643,6 +653,14 @@ class DiscountEngine:
         engine._root = engine._group_by_id[rule_set.root.id]
         for rule in engine._rules:
             engine._prepare(rule)
+        for rule in engine._rules:
+            parent = engine._groups[rule.parent] if rule.parent >= 0 else None
+            if parent is not None and parent.combination is Combination.DISPLACE:
+                rule.displace_group = parent.idx
+        ranked = sorted(engine._rules, key=lambda r: (r.parent, -r.priority, r.position))
+        for rank, rule in enumerate(ranked):
+            rule.rank = rank
+        engine._has_displace = any(r.displace_group >= 0 for r in engine._rules)
         engine._has_gifts = any(r.is_gift for r in engine._rules)
         engine._has_shares = any(
             r.kind is DiscountKind.AMOUNT and r.basis is AmountBasis.DOCUMENT for r in engine._rules
@@ -772,7 +790,15 @@ class DiscountEngine:
         if len(line.segment_ids) > 1:
             # A rule listing two of the line's segments is found twice.
             candidates = list({r.idx: r for r in candidates}.values())
+        won: set[int] | None = None
+        if self._has_displace and len(candidates) > 1:
+            # In a displace group only the applicable rule of highest priority
+            # counts: try siblings in that order and skip the rest once one holds.
+            candidates.sort(key=_RANK)
+            won = set()
         for rule in candidates:
+            if won and rule.displace_group in won:
+                continue
             if rule.is_manual and not self._is_chosen(rule, line, context):
                 continue
             if rule.needs_doc_check or (scoped and rule.index_dim in LINE_DIMENSIONS):
@@ -789,8 +815,8 @@ class DiscountEngine:
                 if not test(line_ctx):
                     continue
             result.append(rule)
-        if len(result) > 1:
-            result.sort(key=_IDX)
+            if won is not None and rule.displace_group >= 0 and not rule.is_gift:
+                won.add(rule.displace_group)
         return result
 
     def _plan(self, rules: Sequence[_Rule]) -> tuple[_Node | None, bool]:
@@ -1067,7 +1093,18 @@ class DiscountEngine:
             steps += rule.whole.explain(ctx)[1]
         else:
             steps.append(Step("no conditions"))
-        applies = rule.idx in {r.idx for r in doc.applicable[pos]}
+        applicable = doc.applicable[pos]
+        applies = rule in applicable
+        if not applies and rule.displace_group >= 0:
+            winners = [r for r in applicable if r.displace_group == rule.displace_group]
+            if winners and not rule.is_gift:
+                group = self._groups[rule.displace_group]
+                steps.append(
+                    Step(
+                        f"displaced in group {group.id} by {winners[0].id} "
+                        f"(priority {winners[0].priority} over {rule.priority})"
+                    )
+                )
         return applies, steps
 
     def _explain_line(self, doc: _Document, pos: int) -> Explanation:

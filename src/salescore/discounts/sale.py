@@ -17,6 +17,7 @@ Decimal('5000.00')
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +33,8 @@ __all__ = ["DocumentFacts", "SaleContext", "SaleLine"]
 
 
 def _segments(value: Iterable[str]) -> frozenset[SegmentId]:
+    if type(value) is frozenset:
+        return value  # SegmentId is a str at run time: nothing to convert
     return frozenset(SegmentId(v) for v in value)
 
 
@@ -40,7 +43,14 @@ def _scope(value: Iterable[str] | None) -> frozenset[str] | None:
 
 
 def _manual(value: Mapping[str, Any]) -> dict[str, Decimal | None]:
+    if not value:
+        return {}
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
+
+
+@functools.cache
+def _quantum(currency: Currency) -> Decimal:
+    return currency.quantum
 
 
 @attrs.frozen
@@ -69,7 +79,7 @@ class SaleLine:
 
     def __attrs_post_init__(self) -> None:
         exact = self.quantity.value * self.unit_price.amount
-        amount = exact.quantize(self.unit_price.currency.quantum, ROUND_HALF_UP)
+        amount = exact.quantize(_quantum(self.unit_price.currency), ROUND_HALF_UP)
         object.__setattr__(self, "amount", amount)
 
     def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
