@@ -269,10 +269,13 @@ class _MemberCondition:
         return cls(param_strings(cls.name, params, key))
 
     single: ClassVar[bool] = True
+    sale_field: ClassVar[str] = ""
+    """The :class:`SaleContext` attribute a document-level condition looks at."""
 
     def one(self, ctx: ConditionContext) -> str | None:
         """The one value the sale shows for a single-valued dimension."""
-        raise NotImplementedError
+        value: str | None = getattr(ctx.sale, self.sale_field)
+        return value
 
     def seen(self, ctx: ConditionContext) -> frozenset[str]:
         """The values the sale shows for this dimension."""
@@ -305,9 +308,7 @@ class PartnerCondition(_MemberCondition):
     parameters: ClassVar[Mapping[str, str]] = {"partners": "partner ids"}
     dimension = "partner"
     label = "client"
-
-    def one(self, ctx: ConditionContext) -> str | None:
-        return ctx.sale.partner_id
+    sale_field = "partner_id"
 
 
 class ClientSegmentCondition(_MemberCondition):
@@ -331,9 +332,7 @@ class AgreementCondition(_MemberCondition):
     parameters: ClassVar[Mapping[str, str]] = {"agreements": "agreement ids"}
     dimension = "agreement"
     label = "agreement"
-
-    def one(self, ctx: ConditionContext) -> str | None:
-        return ctx.sale.agreement_id
+    sale_field = "agreement_id"
 
 
 class CardKindCondition(_MemberCondition):
@@ -343,9 +342,7 @@ class CardKindCondition(_MemberCondition):
     parameters: ClassVar[Mapping[str, str]] = {"kinds": "loyalty card kinds"}
     dimension = "card_kind"
     label = "card kind"
-
-    def one(self, ctx: ConditionContext) -> str | None:
-        return ctx.sale.card_kind
+    sale_field = "card_kind"
 
 
 class WarehouseCondition(_MemberCondition):
@@ -355,9 +352,7 @@ class WarehouseCondition(_MemberCondition):
     parameters: ClassVar[Mapping[str, str]] = {"warehouses": "warehouse or store ids"}
     dimension = "warehouse"
     label = "warehouse"
-
-    def one(self, ctx: ConditionContext) -> str | None:
-        return ctx.sale.warehouse_id
+    sale_field = "warehouse_id"
 
 
 class PaymentFormCondition(_MemberCondition):
@@ -367,9 +362,7 @@ class PaymentFormCondition(_MemberCondition):
     parameters: ClassVar[Mapping[str, str]] = {"forms": "payment forms: cash, card, bank, credit …"}
     dimension = "payment_form"
     label = "payment form"
-
-    def one(self, ctx: ConditionContext) -> str | None:
-        return ctx.sale.payment_form
+    sale_field = "payment_form"
 
 
 class ProductCondition(_MemberCondition):

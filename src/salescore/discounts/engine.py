@@ -248,6 +248,7 @@ class _Rule:
         "doc_test",
         "factor",
         "free",
+        "guarded",
         "id",
         "idx",
         "index_dim",
@@ -255,6 +256,7 @@ class _Rule:
         "is_gift",
         "is_manual",
         "kind",
+        "line_indexed",
         "line_test",
         "needs_doc_check",
         "parent",
@@ -289,6 +291,8 @@ class _Rule:
         self.doc_test: Predicate | None = None
         self.line_test: Predicate | None = None
         self.needs_doc_check = False
+        self.line_indexed = False
+        self.guarded = False  # manual, or has a document part to check per line
         self.index_dim = ""
         self.index_values: frozenset[str] = frozenset()
         self.parent = -1
@@ -601,6 +605,8 @@ class DiscountEngine:
         self._has_shares = False
         self._has_gifts = False
         self._has_displace = False
+        self._needs_segments = True
+        self._line_tables: tuple[dict[str, list[_Rule]], ...] = ()
         self._limits: tuple[ManualDiscountLimit, ...] = ()
 
     @classmethod
@@ -662,6 +668,14 @@ class DiscountEngine:
             rule.rank = rank
         engine._has_displace = any(r.displace_group >= 0 for r in engine._rules)
         engine._has_gifts = any(r.is_gift for r in engine._rules)
+        engine._line_tables = tuple(engine._line_index[d] for d in LINE_DIMENSIONS)
+        engine._needs_segments = any(
+            type(leaf.condition) not in BUILTIN_CONDITIONS
+            or getattr(leaf.condition, "segment", None) is not None
+            for rule in engine._rules
+            if rule.whole is not None
+            for leaf in rule.whole.leaves
+        )
         engine._has_shares = any(
             r.kind is DiscountKind.AMOUNT and r.basis is AmountBasis.DOCUMENT for r in engine._rules
         )
@@ -709,6 +723,8 @@ class DiscountEngine:
         line_indexed = rule.index_dim in LINE_DIMENSIONS
         dated = rule.discount.valid_from is not None or rule.discount.valid_to is not None
         rule.needs_doc_check = line_indexed and (rule.doc_test is not None or dated)
+        rule.line_indexed = line_indexed
+        rule.guarded = rule.needs_doc_check or rule.is_manual
         if not rule.index_dim:
             self._unindexed.append(rule)
             return
@@ -745,21 +761,23 @@ class DiscountEngine:
         return rule.id in line.manual_discounts or rule.id in context.manual_discounts
 
     def _candidates(self, doc_cands: list[_Rule], line: SaleLine) -> list[_Rule]:
-        found = list(doc_cands)
-        index = self._line_index
-        hits = index["product"].get(line.product.id)
+        """The document's candidates plus the rules the line's product, segments
+        and price group reach through the index."""
+        candidates = list(doc_cands)
+        product_index, segment_index, group_index = self._line_tables
+        product = line.product
+        hits = product_index.get(product.id)
         if hits:
-            found += hits
+            candidates += hits
         for seg in line.segment_ids:
-            hits = index["segment"].get(seg)
+            hits = segment_index.get(seg)
             if hits:
-                found += hits
-        pg = line.product.price_group_id
-        if pg is not None:
-            hits = index["price_group"].get(pg)
+                candidates += hits
+        if product.price_group_id is not None:
+            hits = group_index.get(product.price_group_id)
             if hits:
-                found += hits
-        return found
+                candidates += hits
+        return candidates
 
     def _document_candidates(self, doc: _Document, ctx: ConditionContext) -> list[_Rule]:
         context = doc.context
@@ -781,11 +799,8 @@ class DiscountEngine:
         return [r for r in unique.values() if self._document_ok(r, doc, ctx)]
 
     def _applicable(self, doc: _Document, doc_cands: list[_Rule], line: SaleLine) -> list[_Rule]:
-        """The rules whose conditions hold for ``line``, in declared order."""
-        result: list[_Rule] = []
-        line_ctx: ConditionContext | None = None
-        context = doc.context
-        scoped = context.discount_scope is not None
+        """The rules whose conditions hold for ``line``, in the canonical (rank) order."""
+        # The bulk path's inner loop: written for speed (locals, flags computed at compile).
         candidates = self._candidates(doc_cands, line)
         if len(line.segment_ids) > 1:
             # A rule listing two of the line's segments is found twice.
@@ -796,18 +811,23 @@ class DiscountEngine:
             # counts: try siblings in that order and skip the rest once one holds.
             candidates.sort(key=_RANK)
             won = set()
+        result: list[_Rule] = []
+        line_ctx: ConditionContext | None = None
+        context = doc.context
+        scoped = context.discount_scope is not None
         for rule in candidates:
             if won and rule.displace_group in won:
                 continue
-            if rule.is_manual and not self._is_chosen(rule, line, context):
-                continue
-            if rule.needs_doc_check or (scoped and rule.index_dim in LINE_DIMENSIONS):
-                # Line-indexed: the document part is checked here, once per
-                # document thanks to the cache.
-                if line_ctx is None:
-                    line_ctx = ConditionContext(context, doc.facts, line)
-                if not self._document_ok(rule, doc, line_ctx):
+            if rule.guarded or (scoped and rule.line_indexed):
+                if rule.is_manual and not self._is_chosen(rule, line, context):
                     continue
+                if rule.needs_doc_check or (scoped and rule.line_indexed):
+                    # Line-indexed: the document part is checked here, once
+                    # per document thanks to the cache.
+                    if line_ctx is None:
+                        line_ctx = ConditionContext(context, doc.facts, line)
+                    if not self._document_ok(rule, doc, line_ctx):
+                        continue
             test = rule.line_test
             if test is not None:
                 if line_ctx is None:
@@ -926,7 +946,7 @@ class DiscountEngine:
         discount above its limit under :attr:`LimitPolicy.REFUSE`, and
         :class:`~salescore.errors.PluginError` when a plugin condition raises.
         """
-        facts = DocumentFacts.of(lines)
+        facts = DocumentFacts.of(lines, segments=self._needs_segments)
         doc = _Document(self, lines, context, facts)
         doc_ctx = ConditionContext(context, facts)
         doc_cands = self._document_candidates(doc, doc_ctx)

@@ -161,8 +161,14 @@ class DocumentFacts:
     segment_quantity: Mapping[SegmentId, Decimal]
 
     @classmethod
-    def of(cls, lines: Sequence[SaleLine], currency: Currency | None = None) -> DocumentFacts:
-        """The facts of ``lines`` (all in one currency)."""
+    def of(
+        cls, lines: Sequence[SaleLine], currency: Currency | None = None, *, segments: bool = True
+    ) -> DocumentFacts:
+        """The facts of ``lines`` (all in one currency).
+
+        ``segments=False`` skips the per-segment totals (left empty) when no
+        condition of a rule set reads them.
+        """
         if currency is None:
             if not lines:
                 raise DiscountError("a document with no lines needs an explicit currency")
@@ -181,7 +187,7 @@ class DocumentFacts:
                 )
             amount += line.amount
             quantity += line.quantity.value
-            for seg in line.segment_ids:
+            for seg in line.segment_ids if segments else ():
                 seg_amount[seg] = seg_amount.get(seg, Decimal(0)) + line.amount
                 seg_quantity[seg] = seg_quantity.get(seg, Decimal(0)) + line.quantity.value
         return cls(currency, amount, quantity, seg_amount, seg_quantity)
