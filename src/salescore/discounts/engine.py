@@ -501,6 +501,9 @@ class LineDiscount:
         """Why ``discount_id`` did (not) apply to this line."""
         return self._doc.engine._why_not(self._doc, self._pos, discount_id)
 
+    def _repr_html_(self) -> str:
+        return self.explain()._repr_html_()
+
     def __repr__(self) -> str:
         return (
             f"LineDiscount({self.line_id!r}, gross={self.gross_amount}, "
@@ -563,6 +566,9 @@ class DocumentResult:
         steps += [Step(f"deviation ({d.severity}): {d.message}") for d in self.deviations]
         steps.append(Step("document total after discounts", str(self.net)))
         return Explanation("discounts of the document", tuple(steps))
+
+    def _repr_html_(self) -> str:
+        return self.explain()._repr_html_()
 
     def as_rows(self) -> list[dict[str, str]]:
         """One row per line: id, gross, discount, percent, net, rules."""
@@ -806,11 +812,11 @@ class DiscountEngine:
             # A rule listing two of the line's segments is found twice.
             candidates = list({r.idx: r for r in candidates}.values())
         won: set[int] | None = None
-        if self._has_displace and len(candidates) > 1:
+        track = self._has_displace and len(candidates) > 1
+        if track:
             # In a displace group only the applicable rule of highest priority
             # counts: try siblings in that order and skip the rest once one holds.
             candidates.sort(key=_RANK)
-            won = set()
         result: list[_Rule] = []
         line_ctx: ConditionContext | None = None
         context = doc.context
@@ -835,7 +841,9 @@ class DiscountEngine:
                 if not test(line_ctx):
                     continue
             result.append(rule)
-            if won is not None and rule.displace_group >= 0 and not rule.is_gift:
+            if track and rule.displace_group >= 0 and not rule.is_gift:
+                if won is None:
+                    won = set()
                 won.add(rule.displace_group)
         return result
 
@@ -943,8 +951,9 @@ class DiscountEngine:
 
         Never raises on a rule conflict (the combination is total). Raises
         :class:`~salescore.errors.DiscountLimitExceededError` only for a manual
-        discount above its limit under :attr:`LimitPolicy.REFUSE`, and
-        :class:`~salescore.errors.PluginError` when a plugin condition raises.
+        discount above its limit under :attr:`LimitPolicy.REFUSE`,
+        :class:`~salescore.errors.PluginError` when a plugin condition raises, and
+        :class:`~salescore.errors.DiscountError` for no lines or lines in two currencies.
         """
         facts = DocumentFacts.of(lines, segments=self._needs_segments)
         doc = _Document(self, lines, context, facts)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -42,9 +43,12 @@ def _scope(value: Iterable[str] | None) -> frozenset[str] | None:
     return None if value is None else frozenset(value)
 
 
-def _manual(value: Mapping[str, Any]) -> dict[str, Decimal | None]:
+_NO_CHOICES: Mapping[str, Decimal | None] = MappingProxyType({})
+
+
+def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     if not value:
-        return {}
+        return _NO_CHOICES  # shared and read-only: most lines choose nothing
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
 
 

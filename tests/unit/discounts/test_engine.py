@@ -240,3 +240,20 @@ def test_the_bulk_api_prices_many_documents() -> None:
     documents = [([make_line(quantity=n)], make_context()) for n in range(1, 4)]
     results = engine.apply_many(documents)
     assert [r.discount.amount for r in results] == [100, 200, 300]
+
+
+def test_results_show_their_explanation_in_a_notebook() -> None:
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, make_percent("A", 10)))
+    result = engine.apply([make_line()], make_context())
+    assert "<table>" in result._repr_html_()
+    assert "A &#x27;A&#x27;: 10% discount" in result.lines[0]._repr_html_()
+    assert result.as_rows() == [
+        {
+            "line": "1",
+            "gross": "1000.00",
+            "discount": "100.00",
+            "percent": "10.00",
+            "net": "900.00",
+            "rules": "A",
+        }
+    ]
