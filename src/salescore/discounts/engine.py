@@ -37,6 +37,7 @@ built lazily, when asked for, by re-running the line with tracing.
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -200,6 +201,22 @@ class _CompiledCondition:
             for i, child in enumerate(expr.children)
         ]
         return _combine_tests(expr.op, tests)
+
+    def part(self, expr: ConditionExpr) -> _CompiledCondition:
+        """The compiled sub-tree ``expr`` of this condition, reusing its built leaves."""
+        by_id = {id(x.expr): x for x in self.leaves}
+        sub = copy.copy(self)
+        sub.expr = expr
+        sub.leaves = [by_id[id(leaf)] for leaf in expr.leaves()]
+
+        def build(node: ConditionExpr) -> Predicate:
+            if node.op == "cond":
+                return by_id[id(node)].test
+            return _combine_tests(node.op, [build(c) for c in node.children])
+
+        sub.test = build(expr)
+        sub.level = "document" if all(x.level == "document" for x in sub.leaves) else "line"
+        return sub
 
     def explain(self, ctx: ConditionContext) -> tuple[bool, list[Step]]:
         """Evaluate every condition (no short cut) and say what each saw."""
@@ -1332,22 +1349,5 @@ class _CompiledSplit:
                         old = self.keys.get(dim)
                         self.keys[dim] = values if old is None else old & values
             else:
-                sub = _subtree(expr, whole)
+                sub = whole.part(expr)
                 (self.doc if sub.level == "document" else self.line).append(sub.test)
-
-
-def _subtree(expr: ConditionExpr, whole: _CompiledCondition) -> _CompiledCondition:
-    # Reuse the already built leaves of ``whole`` for a composite conjunct.
-    sub = object.__new__(_CompiledCondition)
-    sub.expr = expr
-    by_id = {id(x.expr): x for x in whole.leaves}
-    sub.leaves = [by_id[id(leaf)] for leaf in expr.leaves()]
-
-    def build(node: ConditionExpr) -> Predicate:
-        if node.op == "cond":
-            return by_id[id(node)].test
-        return _combine_tests(node.op, [build(c) for c in node.children])
-
-    sub.test = build(expr)
-    sub.level = "document" if all(x.level == "document" for x in sub.leaves) else "line"
-    return sub
