@@ -93,6 +93,7 @@ _RANK = attrgetter("rank")
 _NO_SHARES: dict[int, Decimal] = {}
 
 Predicate = Callable[[ConditionContext], bool]
+_PlanEntry = tuple["_Node | None", bool, tuple["_Rule", ...]]
 
 
 class LimitPolicy(enum.Enum):
@@ -447,7 +448,7 @@ class _Document:
         self.lines = lines
         self.context = context
         self.facts = facts
-        self.applicable: list[list[_Rule]] = []
+        self.applicable: list[Sequence[_Rule]] = []
         self.shares: list[dict[int, Decimal]] = []
         self.doc_ok: dict[int, bool] = {}
         self.deviations: dict[int, Deviation] = {}
@@ -624,7 +625,7 @@ class DiscountEngine:
         self._line_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in LINE_DIMENSIONS}
         self._doc_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in DOCUMENT_DIMENSIONS}
         self._unindexed: list[_Rule] = []
-        self._plans: dict[tuple[_Rule, ...], tuple[_Node | None, bool]] = {}
+        self._plans: dict[tuple[_Rule, ...], _PlanEntry] = {}
         self._has_shares = False
         self._has_gifts = False
         self._has_displace = False
@@ -864,8 +865,10 @@ class DiscountEngine:
                 won.add(rule.displace_group)
         return result
 
-    def _plan(self, rules: Sequence[_Rule]) -> tuple[_Node | None, bool]:
-        """The fast combination plan of applicable rules (cached) and whether it has manual ones."""
+    def _plan(self, rules: Sequence[_Rule]) -> _PlanEntry:
+        """The fast combination plan of applicable rules (cached), whether it has
+        manual ones, and the cache's own tuple of the rules (shared by every line
+        with the same rules, so a line need not keep its own list)."""
         key = tuple([r for r in rules if not r.is_gift]) if self._has_gifts else tuple(rules)
         try:
             return self._plans[key]
@@ -873,8 +876,8 @@ class DiscountEngine:
             pass
         chosen = list(key)
         plan = self._build_plan(chosen, collapse=True) if key else None
-        self._plans[key] = (plan, any(r.is_manual for r in chosen))
-        return self._plans[key]
+        entry = self._plans[key] = (plan, any(r.is_manual for r in chosen), key)
+        return entry
 
     def _full_plan(self, doc: _Document, pos: int) -> _Node | None:
         """The plan with every group kept, for explanations."""
@@ -976,7 +979,10 @@ class DiscountEngine:
         doc = _Document(self, lines, context, facts)
         doc_ctx = ConditionContext(context, facts)
         doc_cands = self._document_candidates(doc, doc_ctx)
-        doc.applicable = applicable = [self._applicable(doc, doc_cands, line) for line in lines]
+        applicable: list[Sequence[_Rule]] = [
+            self._applicable(doc, doc_cands, line) for line in lines
+        ]
+        doc.applicable = applicable
         if self._has_shares:
             self._shares(doc)
         else:
@@ -989,7 +995,9 @@ class DiscountEngine:
         shares = doc.shares
         plan_of = self._plan
         for pos, line in enumerate(lines):
-            plan, has_manual = plan_of(applicable[pos])
+            plan, has_manual, shared = plan_of(applicable[pos])
+            if not self._has_gifts:
+                applicable[pos] = shared
             base = line.amount
             discount = zero
             if plan is not None:
