@@ -17,7 +17,6 @@ Decimal('5000.00')
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,9 +51,12 @@ def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
 
 
-@functools.cache
+_QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
+
+
 def _quantum(currency: Currency) -> Decimal:
-    return currency.quantum
+    # By minor units, not by currency: hashing an attrs value costs more than the lookup.
+    return _QUANTA.get(currency.minor_units) or currency.quantum
 
 
 @attrs.frozen
