@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+from typing import Any, ClassVar, NamedTuple, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -87,9 +87,10 @@ DOCUMENT_DIMENSIONS = (
 )
 
 
-@attrs.frozen(slots=True)
-class ConditionContext:
+class ConditionContext(NamedTuple):
     """What a condition may look at: read-only, no repository access.
+
+    A named tuple: immutable, and cheap to build once per line on the bulk path.
 
     Attributes:
         sale: the sale context (client, agreement, warehouse, moment …).
