@@ -90,12 +90,10 @@ DOCUMENT_DIMENSIONS = (
 class ConditionContext(NamedTuple):
     """What a condition may look at: read-only, no repository access.
 
-    A named tuple: immutable, and cheap to build once per line on the bulk path.
-
-    Attributes:
-        sale: the sale context (client, agreement, warehouse, moment …).
-        document: the document's totals.
-        line: the line being discounted; None for document-level evaluation.
+    A named tuple (immutable, and cheap to build once per line on the bulk
+    path) of ``sale``, the sale context (client, agreement, warehouse, moment …);
+    ``document``, the document's totals; and ``line``, the line being discounted
+    (None for document-level evaluation).
     """
 
     sale: SaleContext
