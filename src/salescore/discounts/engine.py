@@ -40,7 +40,7 @@ from __future__ import annotations
 import copy
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from operator import attrgetter
 from typing import Any
 
@@ -76,6 +76,7 @@ from salescore.errors import (
 )
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, allocate
+from salescore.money._context import decimal_context
 
 __all__ = [
     "Deviation",
@@ -87,6 +88,7 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 HUNDRED = Decimal(100)
 _IDX = attrgetter("idx")
 _RANK = attrgetter("rank")
@@ -335,7 +337,7 @@ class _Group:
 class _Node:
     """A node of a combination plan: a group with its applicable children, or a rule."""
 
-    __slots__ = ("cap", "children", "combination", "id", "priority", "rule")
+    __slots__ = ("cap", "children", "combination", "factor", "id", "priority", "rule")
 
     def __init__(
         self,
@@ -352,6 +354,42 @@ class _Node:
         self.rule = rule
         self.children = children
         self.cap = cap  # a rule standing for a one-child group: capped at its base
+        # On a positive base, a sub-tree of plain percents gives ``base × factor``.
+        self.factor: Decimal | None = None
+
+    def fold(self) -> _Node:
+        """Precompute :attr:`factor` where the whole sub-tree is plain percents.
+
+        On a positive base every rule of the algebra is then linear: ``add``
+        sums the factors (capped at 1), ``multiply`` leaves the product of the
+        remainders, ``max``/``min`` take the largest/smallest factor,
+        ``displace`` the first child's (children are presorted). The result is
+        exactly what :func:`combine` computes step by step.
+        """
+        rule = self.rule
+        if rule is not None:
+            factor = rule.factor
+            self.factor = None if factor is None else min(factor, ONE) if self.cap else factor
+            return self
+        factors = [child.fold().factor for child in self.children]
+        if not factors or any(f is None for f in factors):
+            return self
+        known = [f for f in factors if f is not None]
+        if self.combination is Combination.MULTIPLY:
+            remainder = ONE
+            for f in known:
+                remainder -= remainder * min(f, ONE)
+            total = ONE - remainder
+        elif self.combination is Combination.ADD:
+            total = sum(known, ZERO)
+        elif self.combination is Combination.MAX:
+            total = max(known)
+        elif self.combination is Combination.MIN:
+            total = min(known)
+        else:
+            total = known[0]
+        self.factor = min(total, ONE)
+        return self
 
 
 class _LineEnv:
@@ -374,6 +412,9 @@ class _LineEnv:
 
     def amount(self, node: _Node, base: Decimal) -> Decimal:
         """The discount amount of plan ``node`` on ``base`` (children are presorted)."""
+        factor = node.factor
+        if factor is not None and base > ZERO:
+            return base * factor
         rule = node.rule
         if rule is not None:
             factor = rule.factor
@@ -513,11 +554,13 @@ class LineDiscount:
 
     def explain(self) -> Explanation:
         """How the discount was found: candidates, conditions, each group, the bases."""
-        return self._doc.engine._explain_line(self._doc, self._pos)
+        with localcontext(decimal_context()):
+            return self._doc.engine._explain_line(self._doc, self._pos)
 
     def why_not(self, discount_id: str) -> Explanation:
         """Why ``discount_id`` did (not) apply to this line."""
-        return self._doc.engine._why_not(self._doc, self._pos, discount_id)
+        with localcontext(decimal_context()):
+            return self._doc.engine._why_not(self._doc, self._pos, discount_id)
 
     def _repr_html_(self) -> str:
         return self.explain()._repr_html_()
@@ -875,7 +918,7 @@ class DiscountEngine:
         except KeyError:
             pass
         chosen = list(key)
-        plan = self._build_plan(chosen, collapse=True) if key else None
+        plan = self._build_plan(chosen, collapse=True).fold() if key else None
         entry = self._plans[key] = (plan, any(r.is_manual for r in chosen), key)
         return entry
 
@@ -975,6 +1018,10 @@ class DiscountEngine:
         :class:`~salescore.errors.PluginError` when a plugin condition raises, and
         :class:`~salescore.errors.DiscountError` for no lines or lines in two currencies.
         """
+        with localcontext(decimal_context()):
+            return self._apply(lines, context)
+
+    def _apply(self, lines: Sequence[SaleLine], context: SaleContext) -> DocumentResult:
         facts = DocumentFacts.of(lines, segments=self._needs_segments)
         doc = _Document(self, lines, context, facts)
         doc_ctx = ConditionContext(context, facts)
@@ -1005,7 +1052,7 @@ class DiscountEngine:
                 env.pg = line.product.price_group_id
                 env.shares = shares[pos]
                 env.overrides = _overrides(line, context)
-                discount = env.amount(plan, base).quantize(quantum, ROUND_HALF_UP)
+                discount = env.amount(plan, base).quantize(quantum, ROUND_HALF_UP) or zero
                 if has_manual:
                     deviation = self._check_limit(doc, pos, env)
                     if deviation is not None:
@@ -1019,7 +1066,8 @@ class DiscountEngine:
         self, documents: Iterable[tuple[Sequence[SaleLine], SaleContext]]
     ) -> list[DocumentResult]:
         """:meth:`apply` for many documents (the bulk API); no I/O, one result per document."""
-        return [self.apply(lines, context) for lines, context in documents]
+        with localcontext(decimal_context()):
+            return [self._apply(lines, context) for lines, context in documents]
 
     # --- manual limits ------------------------------------------------------------------
 
@@ -1204,6 +1252,7 @@ class DiscountEngine:
             if rule.is_gift:
                 steps.append(Step(f"gift rule {rule.id} holds: see the document's gifts"))
         rounded = total.quantize(currency.quantum, ROUND_HALF_UP)
+        rounded = rounded if rounded else abs(rounded)  # no "-0.00"
         steps.append(Step("discount, rounded half up", str(Money(rounded, currency))))
         steps.append(Step("net amount", str(Money(line.amount - rounded, currency))))
         deviation = doc.deviations.get(pos)
@@ -1303,6 +1352,8 @@ _COMBINATION_WORDS = {
 
 def _show(amount: Decimal) -> str:
     """An exact amount for people: at least two decimals, more only if it has them."""
+    if not amount:
+        amount = abs(amount)  # a 0% markup gives -0: show it as 0
     if amount.as_tuple().exponent > -2:  # type: ignore[operator]
         return str(amount.quantize(Decimal("0.01")))
     return str(amount)

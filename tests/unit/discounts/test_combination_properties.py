@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from salescore.discounts import (
@@ -159,3 +159,43 @@ def test_the_algebra_is_total_for_any_children(values: list[Decimal], base: Deci
     for combination in Combination:
         amount = combine(combination, base, children)
         assert Decimal(0) <= amount <= base
+
+
+@settings(max_examples=100)
+@example(  # a 0% markup once gave a discount of "-0.00"
+    specs=[(Decimal("0.00"), True, 0)],
+    combinations=[Combination.MAX] * 3,
+    price=Decimal("0.01"),
+    quantity=1,
+)
+@given(
+    st.lists(st.tuples(percents, st.booleans(), st.integers(0, 3)), min_size=1, max_size=7),
+    st.lists(st.sampled_from(list(Combination)), min_size=3, max_size=3),
+    prices,
+    quantities,
+)
+def test_a_tree_of_percents_folded_into_one_factor_gives_the_step_by_step_result(
+    specs: list[tuple[Decimal, bool, int]],
+    combinations: list[Combination],
+    price: Decimal,
+    quantity: int,
+) -> None:
+    rules = [
+        Discount(DiscountId(f"R{i}"), f"R{i}", value=v, markup=m, priority=p)
+        for i, (v, m, p) in enumerate(specs)
+    ]
+    third = max(1, len(rules) // 3)
+    inner = DiscountGroup(GroupId("INNER"), "I", combinations[2], [r.id for r in rules[:third]])
+    middle = DiscountGroup(
+        GroupId("MIDDLE"), "M", combinations[1], ["INNER", *[r.id for r in rules[third:-1]]]
+    )
+    root = DiscountGroup(GroupId("ROOT"), "Root", combinations[0], ["MIDDLE", rules[-1].id])
+    if len(rules) == 1:
+        inner = DiscountGroup(GroupId("INNER"), "I", combinations[2], [rules[0].id])
+        middle = DiscountGroup(GroupId("MIDDLE"), "M", combinations[1], ["INNER"])
+        root = DiscountGroup(GroupId("ROOT"), "Root", combinations[0], ["MIDDLE"])
+    engine = DiscountEngine.compile(DiscountRuleSet(rules, [root, middle, inner]))
+    line = engine.apply([make_line("X", quantity, str(price))], make_context()).lines[0]
+    # The explanation walks the unfolded tree, group by group, with combine().
+    (rounded,) = [s for s in line.explain().steps if s.description.startswith("discount,")]
+    assert rounded.value == f"{line.discount_amount} RUB"
