@@ -766,15 +766,10 @@ class DiscountEngine:
         exact: dict[str, list[Predicate]] = {}
         if whole is not None:
             expr = whole.expr
-            if expr.op == "all" or expr.op == "cond":
-                # Direct conjuncts can be split by level and can give index keys.
-                conjuncts = expr.children if expr.op == "all" else (expr,)
-                sub = _CompiledSplit(rule.id, conjuncts, whole)
-                doc_parts, line_parts, keys, exact = sub.doc, sub.line, sub.keys, sub.exact
-            elif whole.level == "document":
-                doc_parts = [whole.test]
-            else:
-                line_parts = [whole.test]
+            # Direct conjuncts can be split by level and can give index keys.
+            conjuncts = expr.children if expr.op == "all" else (expr,)
+            sub = _CompiledSplit(rule.id, conjuncts, whole)
+            doc_parts, line_parts, keys, exact = sub.doc, sub.line, sub.keys, sub.exact
         for dim in (*LINE_DIMENSIONS, *DOCUMENT_DIMENSIONS):
             if dim in keys:
                 rule.index_dim, rule.index_values = dim, keys[dim]
@@ -1410,3 +1405,28 @@ class _CompiledSplit:
             else:
                 sub = whole.part(expr)
                 (self.doc if sub.level == "document" else self.line).append(sub.test)
+                if expr.op == "any":
+                    self._any_keys(expr, sub, leaves)
+
+    def _any_keys(
+        self, expr: ConditionExpr, sub: _CompiledCondition, leaves: Mapping[int, _Leaf]
+    ) -> None:
+        """``any`` of conditions on one dimension is indexed by the union of their values."""
+        keys: list[Mapping[str, frozenset[str]]] = []
+        exact = True
+        for child in expr.children:
+            leaf = leaves.get(id(child)) if child.op == "cond" else None
+            index_keys = getattr(leaf.condition, "index_keys", None) if leaf else None
+            if leaf is None or index_keys is None:
+                return
+            keys.append(index_keys())
+            exact = exact and bool(getattr(leaf.condition, "index_exact", False))
+        dims = {dim for k in keys for dim in k}
+        if len(dims) != 1 or any(len(k) != 1 for k in keys):
+            return
+        (dim,) = dims
+        values = frozenset().union(*(k[dim] for k in keys))
+        old = self.keys.get(dim)
+        self.keys[dim] = values if old is None else old & values
+        if exact:
+            self.exact.setdefault(dim, []).append(sub.test)

@@ -257,3 +257,21 @@ def test_results_show_their_explanation_in_a_notebook() -> None:
             "rules": "A",
         }
     ]
+
+
+def test_any_of_conditions_on_one_dimension_is_indexed_by_their_union() -> None:
+    condition = ConditionExpr.any_of(
+        leaf("product", products=["CM-100"]), leaf("product", products=["GR-10"])
+    )
+    rule = make_percent("EITHER", 5, condition=condition)
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, rule))
+    lines = [
+        make_line("CM-100"),
+        make_line("GR-10", line_id="2"),
+        make_line("FILTERS", line_id="3"),
+    ]
+    result = engine.apply(lines, make_context())
+    assert [x.discount_amount for x in result.lines] == [50, 50, 0]
+    assert "not a candidate: this line's product is not among CM-100, GR-10" in (
+        result.lines[2].why_not("EITHER").as_text()
+    )
