@@ -41,6 +41,7 @@ __all__ = [
     "DeviceError",
     "DeviceTimeoutError",
     "DiscountError",
+    "DiscountLimitExceededError",
     "DuplicatePluginError",
     "FormulaError",
     "FormulaEvaluationError",
@@ -225,6 +226,14 @@ class CreditLimitExceededError(RuleViolationError):
 
     code = "credit_limit_exceeded"
     message = "The credit limit would be exceeded."
+
+
+class DiscountLimitExceededError(RuleViolationError):
+    """A manual discount is above the manager's or the agreement's limit, and the
+    configuration refuses it (instead of asking for approval)."""
+
+    code = "discount_limit_exceeded"
+    message = "The manual discount is above its limit."
 
 
 # --- storage -------------------------------------------------------------------

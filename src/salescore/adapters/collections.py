@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from salescore.agreements import Agreement, ApprovalProcess, Contract
+from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
     ClientSegment,
     ContactPerson,
@@ -33,7 +34,7 @@ from salescore.receivables import (
     PaymentScheduleTemplate,
 )
 
-__all__ = ["AGREEMENTS", "PARTIES", "PRICING", "RECEIVABLES", "Collection"]
+__all__ = ["AGREEMENTS", "DISCOUNTS", "PARTIES", "PRICING", "RECEIVABLES", "Collection"]
 
 T = TypeVar("T")
 
@@ -103,4 +104,16 @@ RECEIVABLES: tuple[Collection[object], ...] = (
     ORDER_SCHEDULES,
     CREDIT_LIMITS,
     CREDIT_OVERRIDES,
+)  # type: ignore[assignment]
+
+DISCOUNT_DEFINITIONS = Collection("discounts", Discount, ("kind", "mode"))
+DISCOUNT_GROUPS = Collection("discount_groups", DiscountGroup)
+MANUAL_DISCOUNT_LIMITS = Collection(
+    "manual_discount_limits", ManualDiscountLimit, ("user", "agreement_id")
+)
+
+DISCOUNTS: tuple[Collection[object], ...] = (
+    DISCOUNT_DEFINITIONS,
+    DISCOUNT_GROUPS,
+    MANUAL_DISCOUNT_LIMITS,
 )  # type: ignore[assignment]

@@ -15,6 +15,11 @@ from salescore.agreements.ports import (
     ApprovalRepository,
     ContractRepository,
 )
+from salescore.discounts.ports import (
+    DiscountGroupRepository,
+    DiscountRepository,
+    ManualDiscountLimitRepository,
+)
 from salescore.parties.ports import (
     ClientSegmentRepository,
     ContactRepository,
@@ -97,3 +102,9 @@ class Repositories:
         self.settlements: SettlementLedgerRepository = backend.open_settlement_ledger()
         # reservation
         self.stock_ledger: StockLedger = backend.open_stock_ledger()
+        # discounts
+        self.discounts: DiscountRepository = backend.documents(c.DISCOUNT_DEFINITIONS)
+        self.discount_groups: DiscountGroupRepository = backend.documents(c.DISCOUNT_GROUPS)
+        self.manual_discount_limits: ManualDiscountLimitRepository = backend.documents(
+            c.MANUAL_DISCOUNT_LIMITS
+        )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.demo_agreements import agreements_section
+from salescore.app.demo_discounts import discounts_section
 from salescore.app.demo_pricing import pricing_section
 from salescore.app.demo_receivables import receivables_section
 from salescore.app.demo_reservation import reservation_section
@@ -94,6 +95,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     company_section,
     pricing_section,
     agreements_section,
+    discounts_section,
     reservation_section,
     receivables_section,
 ]

@@ -10,12 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from salescore.cli import aging, demo, devices, schedule
+from salescore.cli import aging, check, demo, devices, schedule
 from salescore.errors import SalescoreError
 
 __all__ = ["main"]
 
-COMMANDS = (demo, schedule, aging, devices)
+COMMANDS = (demo, check, schedule, aging, devices)
 
 
 def build_parser() -> argparse.ArgumentParser:

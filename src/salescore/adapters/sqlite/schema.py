@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from salescore.adapters.collections import AGREEMENTS, PARTIES, PRICING, RECEIVABLES, Collection
+from salescore.adapters.collections import (
+    AGREEMENTS,
+    DISCOUNTS,
+    PARTIES,
+    PRICING,
+    RECEIVABLES,
+    Collection,
+)
 from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import create_settlement_tables
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
@@ -65,4 +72,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("pricing", (document_tables(PRICING), create_price_register)),
     Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
     Component("reservation", (create_reservation_tables,)),
+    Component("discounts", (document_tables(DISCOUNTS),)),
 )

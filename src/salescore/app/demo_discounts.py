@@ -1,0 +1,61 @@
+"""The demo's discounts section: store the sample rule set, price a sample order, explain it."""
+
+from __future__ import annotations
+
+from salescore.adapters.repositories import Repositories
+from salescore.app.discount_rules import load_rule_set, save_rule_set
+from salescore.app.sample_discounts import sample_order, sample_rule_set
+from salescore.discounts import DiscountEngine
+from salescore.discounts.whatif import next_tier, quantity_breaks
+
+__all__ = ["discounts_section"]
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(out)
+
+
+def discounts_section(uow: Repositories) -> str:
+    """Store the sample discount tree, apply it to a sample order, explain line 1."""
+    save_rule_set(uow, sample_rule_set())
+    engine = DiscountEngine.compile(load_rule_set(uow))
+    lines, context = sample_order()
+    result = engine.apply(lines, context)
+    out = ["== Discounts [скидки и наценки] =="]
+    out.append(
+        f"{engine.rule_count()} discounts in a tree rooted at 'multiply'; order of "
+        f"{context.partner_id} on {context.moment:%Y-%m-%d}, manager {context.user}:"
+    )
+    rows = [
+        [
+            x.line_id,
+            lines[i].product.id,
+            str(lines[i].quantity),
+            str(x.gross_amount),
+            str(x.discount_amount),
+            str(x.percent),
+            str(x.net.amount),
+        ]
+        for i, x in enumerate(result.lines)
+    ]
+    out.append(_table(["line", "product", "qty", "amount", "discount", "%", "net"], rows))
+    out.append(f"Document: {result.gross} - {result.discount} = {result.net}")
+    for gift in result.gifts:
+        out.append(f"Gift: {gift.quantity} x {gift.product_id} ({gift.reason})")
+    for deviation in result.deviations:
+        out.append(f"Needs approval: {deviation.message}")
+    out.append("")
+    out.append(result.lines[0].explain().as_text())
+    out.append("")
+    out.append(result.lines[0].why_not("CARD-GOLD").as_text())
+    out.append("")
+    out.append(f"Quantity breaks of {lines[0].product.id} for this client:")
+    out.append(str(quantity_breaks(engine, lines[0], context)))
+    suggestions = next_tier(engine, lines[1:2], context)
+    if suggestions:
+        out.append(f"Next tier: {suggestions[0].description}, saves {suggestions[0].discount_gain}")
+    return "\n".join(out)

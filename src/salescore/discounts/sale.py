@@ -1,0 +1,199 @@
+"""What the discount engine is given: sale lines and the sale's context.
+
+These are narrow input values, so that discounts need neither the pricing
+nor the agreements context: a :class:`SaleLine` carries its unit price
+already set, and a :class:`SaleContext` carries what the applicable
+agreement says (its id, its discount scope as a set of rule and group ids,
+its manual-discount limit) as plain values.
+
+>>> from decimal import Decimal
+>>> from salescore.money import Money, Quantity
+>>> from salescore.parties import Product, ProductId
+>>> line = SaleLine("1", Product(ProductId("CM-100"), "Coffee maker"), Quantity(5),
+...                 Money("1000.00", "RUB"))
+>>> line.amount
+Decimal('5000.00')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from salescore.errors import DiscountError
+from salescore.money import Currency, Money, Quantity, to_decimal
+from salescore.parties import PartnerId, PriceGroupId, Product, SegmentId, WarehouseId
+
+__all__ = ["DocumentFacts", "SaleContext", "SaleLine"]
+
+
+def _segments(value: Iterable[str]) -> frozenset[SegmentId]:
+    if type(value) is frozenset:
+        return value  # SegmentId is a str at run time: nothing to convert
+    return frozenset(SegmentId(v) for v in value)
+
+
+def _scope(value: Iterable[str] | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
+
+
+_NO_CHOICES: Mapping[str, Decimal | None] = MappingProxyType({})
+
+
+def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
+    if not value:
+        return _NO_CHOICES  # shared and read-only: most lines choose nothing
+    return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
+
+
+_QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
+
+
+def _quantum(currency: Currency) -> Decimal:
+    # By minor units, not by currency: hashing an attrs value costs more than the lookup.
+    return _QUANTA.get(currency.minor_units) or currency.quantum
+
+
+@attrs.frozen
+class SaleLine:
+    """One line of a sale: a product, a quantity and its unit price.
+
+    Attributes:
+        line_id: the line's id within its document.
+        product: the product sold.
+        quantity: how much.
+        unit_price: the price of one unit, already set (by the price engine).
+        segment_ids: the nomenclature segments the product belongs to.
+        manual_discounts: manual discounts chosen for this line: rule id ->
+            a typed value (percent or amount), or None for the rule's own value.
+    """
+
+    line_id: str
+    product: Product
+    quantity: Quantity
+    unit_price: Money
+    segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=_segments)
+    manual_discounts: Mapping[str, Decimal | None] = attrs.field(
+        factory=dict, converter=_manual, hash=False
+    )
+    amount: Decimal = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        exact = self.quantity.value * self.unit_price.amount
+        amount = exact.quantize(_quantum(self.unit_price.currency), ROUND_HALF_UP)
+        object.__setattr__(self, "amount", amount)
+
+    def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
+        """This line with another quantity (same unit)."""
+        return attrs.evolve(self, quantity=Quantity(quantity, self.quantity.unit))
+
+    @property
+    def price_group_id(self) -> PriceGroupId | None:
+        """The product's price group."""
+        return self.product.price_group_id
+
+    @property
+    def currency(self) -> Currency:
+        """The line's currency."""
+        return self.unit_price.currency
+
+    @property
+    def gross(self) -> Money:
+        """Quantity times unit price, rounded to minor units (half up)."""
+        return Money(self.amount, self.unit_price.currency)
+
+
+@attrs.frozen
+class SaleContext:
+    """Who buys, where, when and how: what document-level conditions look at.
+
+    Attributes:
+        moment: the moment of sale (timezone as the caller keeps it).
+        partner_id: the client.
+        client_segment_ids: the client segments the partner belongs to.
+        agreement_id: the applicable agreement [соглашение].
+        discount_scope: the agreement's discounts: ids of rules and groups
+            that may apply (a rule applies if it or a group above it is in
+            the scope); None means every rule.
+        manual_limit_percent: the agreement's manual-discount limit, if any.
+        manual_limit_by_price_group: its refinements per price group.
+        card_kind: the loyalty card kind shown, if any.
+        warehouse_id: the warehouse or store selling.
+        payment_form: ``"cash"``, ``"card"``, ``"bank"``, ``"credit"`` …
+        user: the manager entering the sale (for manual limits).
+        manual_discounts: manual discounts chosen for the whole document.
+    """
+
+    moment: datetime
+    partner_id: PartnerId | None = None
+    client_segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=_segments)
+    agreement_id: str | None = None
+    discount_scope: frozenset[str] | None = attrs.field(default=None, converter=_scope)
+    manual_limit_percent: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(to_decimal)
+    )
+    manual_limit_by_price_group: Mapping[PriceGroupId, Decimal] = attrs.field(
+        factory=dict, hash=False
+    )
+    card_kind: str | None = None
+    warehouse_id: WarehouseId | None = None
+    payment_form: str | None = None
+    user: str | None = None
+    manual_discounts: Mapping[str, Decimal | None] = attrs.field(
+        factory=dict, converter=_manual, hash=False
+    )
+
+
+@attrs.frozen
+class DocumentFacts:
+    """Totals of one document, computed once: what volume conditions compare.
+
+    Attributes:
+        currency: the document currency.
+        amount: the sum of line amounts before discounts.
+        quantity: the sum of line quantities (in any units: a count of goods).
+        segment_amount, segment_quantity: the same per nomenclature segment.
+    """
+
+    currency: Currency
+    amount: Decimal
+    quantity: Decimal
+    segment_amount: Mapping[SegmentId, Decimal]
+    segment_quantity: Mapping[SegmentId, Decimal]
+
+    @classmethod
+    def of(
+        cls, lines: Sequence[SaleLine], currency: Currency | None = None, *, segments: bool = True
+    ) -> DocumentFacts:
+        """The facts of ``lines`` (all in one currency).
+
+        ``segments=False`` skips the per-segment totals (left empty) when no
+        condition of a rule set reads them.
+        """
+        if currency is None:
+            if not lines:
+                raise DiscountError("a document with no lines needs an explicit currency")
+            currency = lines[0].currency
+        amount = Decimal(0)
+        quantity = Decimal(0)
+        seg_amount: dict[SegmentId, Decimal] = {}
+        seg_quantity: dict[SegmentId, Decimal] = {}
+        for line in lines:
+            line_currency = line.unit_price.currency
+            if line_currency is not currency and line_currency != currency:
+                raise DiscountError(
+                    f"line {line.line_id!r} is in {line.unit_price.currency.code}, the document "
+                    f"in {currency.code}: convert prices before discounting",
+                    line=line.line_id,
+                )
+            amount += line.amount
+            quantity += line.quantity.value
+            for seg in line.segment_ids if segments else ():
+                seg_amount[seg] = seg_amount.get(seg, Decimal(0)) + line.amount
+                seg_quantity[seg] = seg_quantity.get(seg, Decimal(0)) + line.quantity.value
+        return cls(currency, amount, quantity, seg_amount, seg_quantity)

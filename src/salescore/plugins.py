@@ -1,0 +1,206 @@
+"""Plugin registries: named classes discovered through entry points.
+
+A developer extends salescore with a package that declares entry points in a
+*group* (``salescore.discount_conditions``, later device drivers). A
+:class:`PluginRegistry` maps names to classes. It is an explicit value, not
+a module global: an application builds one with
+:meth:`PluginRegistry.from_entry_points` (which reads installed package
+metadata, and imports a plugin only when it is first asked for, caching it on
+the instance) or, in tests, with :meth:`PluginRegistry.of`.
+
+A plugin that cannot be imported, or is not what the group expects, is
+reported with its name and entry point (:class:`~salescore.errors.PluginLoadError`);
+it is never skipped silently. :meth:`PluginRegistry.load_all` in lenient mode
+turns such failures into :class:`~salescore.errors.Issue` values instead.
+
+>>> class Hello:
+...     name = "hello"
+>>> registry = PluginRegistry.of(Hello, group="example.group")
+>>> registry.names(), registry.get("hello") is Hello
+(('hello',), True)
+>>> registry.get("bye")
+Traceback (most recent call last):
+...
+salescore.errors.PluginLoadError: no plugin 'bye' in group 'example.group'; known: hello. ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from importlib.metadata import EntryPoint, entry_points
+from typing import Generic, Self, TypeVar
+
+from salescore.errors import DuplicatePluginError, Issue, PluginLoadError
+
+__all__ = ["PluginRegistry"]
+
+T = TypeVar("T")
+
+
+def _name_of(cls: object) -> str:
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise PluginLoadError(
+            f"{cls!r} has no 'name' class attribute: a plugin class declares its name",
+            plugin=repr(cls),
+        )
+    return name
+
+
+class PluginRegistry(Generic[T]):
+    """Named plugin classes of one entry-point group, loaded lazily.
+
+    Args:
+        group: the entry-point group, e.g. ``"salescore.discount_conditions"``.
+        entries: name -> a loaded class or an :class:`~importlib.metadata.EntryPoint`
+            still to be loaded.
+        validate: called with each loaded object; raises or returns a message
+            (non-empty string) when the object is not a valid plugin.
+    """
+
+    default_group: str = ""
+
+    def __init__(
+        self,
+        group: str,
+        entries: Mapping[str, T | EntryPoint],
+        validate: Callable[[object], str] | None = None,
+    ) -> None:
+        self.group = group
+        self._entries: dict[str, T | EntryPoint] = dict(entries)
+        self._loaded: dict[str, T] = {}
+        self._validate = validate
+
+    # --- construction ----------------------------------------------------------
+
+    @classmethod
+    def of(cls, *classes: T, group: str | None = None) -> Self:
+        """A registry of ``classes``, named by their ``name`` attribute (for tests)."""
+        entries: dict[str, T | EntryPoint] = {}
+        for item in classes:
+            name = _name_of(item)
+            if name in entries:
+                raise DuplicatePluginError(
+                    f"two plugins are named {name!r}: {entries[name]!r} and {item!r}",
+                    plugin=name,
+                )
+            entries[name] = item
+        return cls(group or cls.default_group, entries)
+
+    @classmethod
+    def from_entry_points(cls, group: str | None = None) -> Self:
+        """The plugins installed for ``group``; nothing is imported until asked for.
+
+        Raises:
+            DuplicatePluginError: two installed entry points share a name.
+        """
+        group_name = group or cls.default_group
+        entries: dict[str, T | EntryPoint] = {}
+        for ep in entry_points(group=group_name):
+            if ep.name in entries:
+                other = entries[ep.name]
+                raise DuplicatePluginError(
+                    f"two plugins in group {group_name!r} are named {ep.name!r}: "
+                    f"{getattr(other, 'value', other)!r} and {ep.value!r}; uninstall one",
+                    group=group_name,
+                    plugin=ep.name,
+                )
+            entries[ep.name] = ep
+        return cls(group_name, entries)
+
+    def with_plugins(self, *classes: T) -> Self:
+        """A new registry with ``classes`` added; a name already present is an error."""
+        extra = type(self).of(*classes, group=self.group)
+        clash = sorted(set(extra._entries) & set(self._entries))
+        if clash:
+            raise DuplicatePluginError(
+                f"plugin name(s) already registered in {self.group!r}: {', '.join(clash)}",
+                plugin=clash[0],
+            )
+        merged = type(self)(self.group, {**self._entries, **extra._entries}, self._validate)
+        merged._loaded.update(self._loaded)
+        return merged
+
+    # --- lookup ----------------------------------------------------------------
+
+    def names(self) -> tuple[str, ...]:
+        """Every plugin name, sorted (without importing anything)."""
+        return tuple(sorted(self._entries))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def get(self, name: str) -> T:
+        """The plugin called ``name``, imported on first use and cached.
+
+        Raises:
+            PluginLoadError: no such plugin, or it failed to import, or it is
+                not a valid plugin of this group; the message names it.
+        """
+        if name in self._loaded:
+            return self._loaded[name]
+        try:
+            entry = self._entries[name]
+        except KeyError:
+            known = ", ".join(self.names()) or "none"
+            raise PluginLoadError(
+                f"no plugin {name!r} in group {self.group!r}; known: {known}. "
+                "Install the package that provides it or fix the name",
+                group=self.group,
+                plugin=name,
+            ) from None
+        loaded: object
+        if isinstance(entry, EntryPoint):
+            try:
+                loaded = entry.load()
+            except Exception as exc:
+                raise PluginLoadError(
+                    f"plugin {name!r} of group {self.group!r} ({entry.value}) failed to load: "
+                    f"{type(exc).__name__}: {exc}",
+                    group=self.group,
+                    plugin=name,
+                    value=entry.value,
+                ) from exc
+        else:
+            loaded = entry
+        self._check(name, loaded)
+        self._loaded[name] = loaded  # type: ignore[assignment]
+        return self._loaded[name]
+
+    def _check(self, name: str, loaded: object) -> None:
+        if self._validate is None:
+            return
+        problem = self._validate(loaded)
+        if problem:
+            raise PluginLoadError(
+                f"plugin {name!r} of group {self.group!r} is not valid: {problem}",
+                group=self.group,
+                plugin=name,
+            )
+
+    def load_all(self, *, lenient: bool = False) -> list[Issue]:
+        """Import every plugin now.
+
+        Args:
+            lenient: report failures as issues (code ``plugin_load``, path =
+                the plugin name) instead of raising at the first one.
+
+        Raises:
+            PluginLoadError: a plugin failed and ``lenient`` is false.
+        """
+        issues: list[Issue] = []
+        for name in self.names():
+            try:
+                self.get(name)
+            except PluginLoadError as exc:
+                if not lenient:
+                    raise
+                issues.append(Issue("plugin_load", str(exc), path=f"{self.group}:{name}"))
+        return issues
+
+    def loaded(self) -> Iterable[tuple[str, T]]:
+        """The plugins imported so far, by name."""
+        return sorted(self._loaded.items())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.group!r}, {list(self.names())})"

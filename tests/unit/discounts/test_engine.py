@@ -1,0 +1,277 @@
+"""The engine's behaviour: index, scope, manual limits, conditions, explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Self
+
+import pytest
+
+from salescore.discounts import (
+    AmountBasis,
+    Combination,
+    ConditionContext,
+    ConditionExpr,
+    ConditionRegistry,
+    Discount,
+    DiscountEngine,
+    DiscountGroup,
+    DiscountId,
+    DiscountKind,
+    DiscountRuleSet,
+    GroupId,
+    LimitId,
+    LimitPolicy,
+    ManualDiscountLimit,
+    Mode,
+)
+from salescore.errors import DiscountError, DiscountLimitExceededError, PluginError
+from salescore.parties import PriceGroupId
+
+from .conftest import MSK, make_context, make_line, make_percent, make_tree
+
+leaf = ConditionExpr.leaf
+
+
+def _one(rule: Discount, *lines: Any, **context: Any) -> list[Decimal]:
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, rule))
+    result = engine.apply(list(lines) or [make_line()], make_context(**context))
+    return [x.discount_amount for x in result.lines]
+
+
+def test_a_line_is_checked_only_against_the_rules_its_product_can_reach() -> None:
+    rules = [
+        make_percent(f"P{i}", 5, condition=leaf("product", products=[f"SKU-{i}"]))
+        for i in range(1000)
+    ]
+    engine = DiscountEngine.compile(make_tree(Combination.MAX, *rules))
+    result = engine.apply([make_line("SKU-42")], make_context())
+    explanation = result.lines[0].explain().as_text()
+    assert "candidates from the index (1; 999 other rules" in explanation
+    assert result.lines[0].rule_ids == ("P42",)
+    why = result.lines[0].why_not("P7").as_text()
+    assert "not a candidate: this line's product is not among SKU-7" in why
+
+
+def test_the_agreement_scope_limits_the_rules_to_its_groups() -> None:
+    rules = DiscountRuleSet(
+        [make_percent("A", 5), make_percent("B", 7)],
+        [
+            DiscountGroup(GroupId("ROOT"), "Root", Combination.ADD, ["G1", "B"]),
+            DiscountGroup(GroupId("G1"), "Marketing", Combination.ADD, ["A"]),
+        ],
+    )
+    engine = DiscountEngine.compile(rules)
+    scoped = engine.apply([make_line()], make_context(discount_scope={"G1"}))
+    assert scoped.lines[0].rule_ids == ("A",)
+    assert "outside the agreement's discount scope" not in scoped.lines[0].why_not("A").as_text()
+    assert "agreement scope: outside" in scoped.lines[0].why_not("B").as_text()
+
+
+def test_a_manual_discount_applies_only_when_chosen_with_the_typed_value() -> None:
+    manual = Discount(DiscountId("M"), "Manager", mode=Mode.MANUAL)
+    assert _one(manual) == [Decimal("0.00")]
+    assert _one(manual, make_line(manual={"M": 3})) == [Decimal("30.00")]
+    assert _one(manual, manual_discounts={"M": "2.5"}) == [Decimal("25.00")]
+
+
+def _manual_engine(policy: LimitPolicy) -> DiscountEngine:
+    manual = Discount(DiscountId("M"), "Manager", mode=Mode.MANUAL)
+    limit = ManualDiscountLimit(
+        LimitId("L"), 10, user="petrov", price_group_percents={PriceGroupId("MACHINES"): 2}
+    )
+    rules = DiscountRuleSet([manual], [DiscountGroup(GroupId("R"), "R", children=["M"])], [limit])
+    return DiscountEngine.compile(rules, limit_policy=policy)
+
+
+def test_a_manual_discount_over_the_limit_is_refused_when_so_configured() -> None:
+    engine = _manual_engine(LimitPolicy.REFUSE)
+    line = make_line(price_group="MACHINES", manual={"M": 3})
+    with pytest.raises(DiscountLimitExceededError, match=r"3.00% is above the limit 2%"):
+        engine.apply([line], make_context(user="petrov"))
+
+
+def test_a_manual_discount_within_the_price_group_limit_passes() -> None:
+    engine = _manual_engine(LimitPolicy.REFUSE)
+    line = make_line(price_group="CONSUMABLES", manual={"M": 3})
+    result = engine.apply([line], make_context(user="petrov"))
+    assert result.deviations == ()
+    assert result.lines[0].discount_amount == 30
+
+
+def test_the_agreement_limit_in_the_context_is_the_tighter_one() -> None:
+    engine = _manual_engine(LimitPolicy.DEVIATION)
+    line = make_line(price_group="CONSUMABLES", manual={"M": 3})
+    context = make_context(user="petrov", agreement_id="AGR-1", manual_limit_percent=Decimal("2.5"))
+    result = engine.apply([line], context)
+    (deviation,) = result.deviations
+    assert deviation.figures["limit"] == "2.5"
+    assert deviation.figures["source"] == "agreement AGR-1"
+    assert result.lines[0].discount_amount == 30  # applied, pending approval
+
+
+def test_a_percent_is_refined_per_price_group() -> None:
+    rule = make_percent("W", 3, price_group_values={"MACHINES": 2})
+    lines = [make_line(price_group="MACHINES"), make_line(line_id="2", price_group="OTHER")]
+    assert _one(rule, *lines) == [Decimal("20.00"), Decimal("30.00")]
+
+
+def test_an_amount_per_unit_multiplies_by_quantity() -> None:
+    rule = Discount(DiscountId("U"), "U", DiscountKind.AMOUNT, 15, AmountBasis.UNIT)
+    assert _one(rule, make_line(quantity=4)) == [Decimal("60.00")]
+
+
+def test_an_expired_rule_does_not_apply_and_says_why() -> None:
+    rule = make_percent("OLD", 5, valid_to=date(2026, 1, 31))
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, rule))
+    result = engine.apply([make_line()], make_context())
+    assert result.lines[0].discount_amount == 0
+    assert "expired: valid to 2026-01-31" in result.lines[0].why_not("OLD").as_text()
+
+
+@pytest.mark.parametrize(
+    ("params", "moment", "applies"),
+    [
+        ({"weekdays": ["sat", "sun"]}, datetime(2026, 3, 14, 10, tzinfo=MSK), True),
+        ({"weekdays": ["sat", "sun"]}, datetime(2026, 3, 12, 10, tzinfo=MSK), False),
+        (
+            {"time_from": "09:00", "time_to": "12:00"},
+            datetime(2026, 3, 12, 11, 59, tzinfo=MSK),
+            True,
+        ),
+        (
+            {"time_from": "09:00", "time_to": "12:00"},
+            datetime(2026, 3, 12, 12, 0, tzinfo=MSK),
+            False,
+        ),
+        (
+            {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+            datetime(2026, 4, 1, tzinfo=MSK),
+            False,
+        ),
+    ],
+)
+def test_time_of_sale_conditions(params: dict[str, Any], moment: datetime, applies: bool) -> None:
+    rule = make_percent("T", 10, condition=leaf("sale_time", **params))
+    assert _one(rule, moment=moment) == [Decimal("100.00") if applies else Decimal("0.00")]
+
+
+def test_any_and_not_combine_conditions() -> None:
+    condition = ConditionExpr.all_of(
+        ConditionExpr.any_of(
+            leaf("payment_form", forms=["cash"]), leaf("card_kind", kinds=["GOLD"])
+        ),
+        ConditionExpr.negate(leaf("warehouse", warehouses=["STORE-1"])),
+    )
+    rule = make_percent("C", 10, condition=condition)
+    assert _one(rule, card_kind="GOLD", warehouse_id="MAIN") == [Decimal("100.00")]
+    assert _one(rule, payment_form="cash", warehouse_id="STORE-1") == [Decimal("0.00")]
+    assert _one(rule, payment_form="bank") == [Decimal("0.00")]
+
+
+def test_a_segment_volume_counts_only_that_segments_lines() -> None:
+    condition = leaf("sale_volume", min_quantity=10, per="segment", segment="COFFEE")
+    rule = make_percent("V", 10, condition=condition)
+    coffee = make_line("BEANS", "6", "100.00", segments=["COFFEE"], kg=True)
+    other = make_line("CM-100", 20, "100.00", line_id="2")
+    assert _one(rule, coffee, other) == [Decimal("0.00"), Decimal("0.00")]
+    more = make_line("BEANS-2", "4", "100.00", line_id="3", segments=["COFFEE"], kg=True)
+    assert _one(rule, coffee, other, more)[0] == Decimal("60.00")
+
+
+def test_lines_in_another_currency_are_refused() -> None:
+    from salescore.money import Money
+
+    usd = make_line(line_id="2")
+    usd = type(usd)("2", usd.product, usd.quantity, Money("10.00", "USD"))
+    with pytest.raises(DiscountError, match="line '2' is in USD, the document in RUB"):
+        _one(make_percent("A", 1), make_line(), usd)
+
+
+class Exploding:
+    """A plugin condition with a bug."""
+
+    name: ClassVar[str] = "exploding"
+    parameters: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        return cls()
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        raise ZeroDivisionError("oops")
+
+    def describe(self) -> str:
+        return "explodes"
+
+
+def test_a_plugin_condition_that_raises_is_reported_with_its_name() -> None:
+    registry = ConditionRegistry.builtins().with_plugins(Exploding)
+    rule = make_percent("BOOM", 5, condition=leaf("exploding"))
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, rule), registry)
+    with pytest.raises(PluginError, match="condition 'exploding' of discount 'BOOM' raised"):
+        engine.apply([make_line()], make_context())
+
+
+def test_the_explanation_shows_each_group_its_base_and_the_failed_conditions() -> None:
+    rules = DiscountRuleSet(
+        [
+            make_percent("A", 10, priority=5),
+            make_percent("B", 20, condition=leaf("card_kind", kinds=["GOLD"])),
+            make_percent("C", 5),
+        ],
+        [DiscountGroup(GroupId("ROOT"), "Root", Combination.MULTIPLY, ["A", "B", "C"])],
+    )
+    result = DiscountEngine.compile(rules).apply([make_line()], make_context())
+    text = result.lines[0].explain().as_text()
+    assert "group ROOT (multiply: one after another, each on what remains) = 145.00" in text
+    assert "A 'A': 10% discount = 100.00  (on base 1000.00)" in text
+    assert "C 'C': 5% discount = 45.00  (on base 900.00)" in text
+    assert "card kind in GOLD: failed = no  (card kind is not given)" in (
+        result.lines[0].why_not("B").as_text()
+    )
+    assert "net amount = 855.00 RUB" in text
+
+
+def test_the_bulk_api_prices_many_documents() -> None:
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, make_percent("A", 10)))
+    documents = [([make_line(quantity=n)], make_context()) for n in range(1, 4)]
+    results = engine.apply_many(documents)
+    assert [r.discount.amount for r in results] == [100, 200, 300]
+
+
+def test_results_show_their_explanation_in_a_notebook() -> None:
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, make_percent("A", 10)))
+    result = engine.apply([make_line()], make_context())
+    assert "<table>" in result._repr_html_()
+    assert "A &#x27;A&#x27;: 10% discount" in result.lines[0]._repr_html_()
+    assert result.as_rows() == [
+        {
+            "line": "1",
+            "gross": "1000.00",
+            "discount": "100.00",
+            "percent": "10.00",
+            "net": "900.00",
+            "rules": "A",
+        }
+    ]
+
+
+def test_any_of_conditions_on_one_dimension_is_indexed_by_their_union() -> None:
+    condition = ConditionExpr.any_of(
+        leaf("product", products=["CM-100"]), leaf("product", products=["GR-10"])
+    )
+    rule = make_percent("EITHER", 5, condition=condition)
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, rule))
+    lines = [
+        make_line("CM-100"),
+        make_line("GR-10", line_id="2"),
+        make_line("FILTERS", line_id="3"),
+    ]
+    result = engine.apply(lines, make_context())
+    assert [x.discount_amount for x in result.lines] == [50, 50, 0]
+    assert "not a candidate: this line's product is not among CM-100, GR-10" in (
+        result.lines[2].why_not("EITHER").as_text()
+    )
