@@ -67,6 +67,7 @@ __all__ = [
     "SettlementError",
     "ShiftExpiredError",
     "StorageError",
+    "UnknownPluginError",
     "raise_for_issues",
 ]
 
@@ -287,6 +288,12 @@ class PluginLoadError(PluginError):
     """A plugin could not be imported or is not what its group expects; names it."""
 
     code = "plugin_load"
+
+
+class UnknownPluginError(PluginLoadError, NotFoundError):
+    """No plugin of that name is installed in the group; the message lists the known ones."""
+
+    code = "unknown_plugin"
 
 
 class DuplicatePluginError(PluginError):

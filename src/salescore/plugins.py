@@ -21,7 +21,7 @@ turns such failures into :class:`~salescore.errors.Issue` values instead.
 >>> registry.get("bye")
 Traceback (most recent call last):
 ...
-salescore.errors.PluginLoadError: no plugin 'bye' in group 'example.group'; known: hello. ...
+salescore.errors.UnknownPluginError: no plugin 'bye' in group 'example.group'; known: hello. ...
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from typing import Generic, Self, TypeVar
 
-from salescore.errors import DuplicatePluginError, Issue, PluginLoadError
+from salescore.errors import DuplicatePluginError, Issue, PluginLoadError, UnknownPluginError
 
 __all__ = ["PluginRegistry"]
 
@@ -88,17 +88,28 @@ class PluginRegistry(Generic[T]):
         return cls(group or cls.default_group, entries)
 
     @classmethod
-    def from_entry_points(cls, group: str | None = None) -> Self:
-        """The plugins installed for ``group``; nothing is imported until asked for.
+    def named(cls, group: str | None = None, **plugins: T) -> Self:
+        """A registry of ``plugins`` under the given names (for tests and factories
+        that carry no ``name`` attribute)."""
+        return cls(group or cls.default_group, plugins)
+
+    @classmethod
+    def from_entry_points(cls, group: str | None = None, extra: Iterable[EntryPoint] = ()) -> Self:
+        """The plugins installed for ``group`` (plus ``extra``, for tests); nothing is
+        imported until asked for.
+
+        The same entry point seen twice (a package on the path twice) counts once.
 
         Raises:
-            DuplicatePluginError: two installed entry points share a name.
+            DuplicatePluginError: two different targets claim one name.
         """
         group_name = group or cls.default_group
         entries: dict[str, T | EntryPoint] = {}
-        for ep in entry_points(group=group_name):
+        for ep in [*entry_points(group=group_name), *extra]:
             if ep.name in entries:
                 other = entries[ep.name]
+                if getattr(other, "value", None) == ep.value:
+                    continue
                 raise DuplicatePluginError(
                     f"two plugins in group {group_name!r} are named {ep.name!r}: "
                     f"{getattr(other, 'value', other)!r} and {ep.value!r}; uninstall one",
@@ -143,7 +154,7 @@ class PluginRegistry(Generic[T]):
             entry = self._entries[name]
         except KeyError:
             known = ", ".join(self.names()) or "none"
-            raise PluginLoadError(
+            raise UnknownPluginError(
                 f"no plugin {name!r} in group {self.group!r}; known: {known}. "
                 "Install the package that provides it or fix the name",
                 group=self.group,

@@ -19,9 +19,9 @@ def test_salescore_registers_its_own_drivers_through_the_entry_point_group() -> 
 
 def test_a_driver_is_loaded_once_and_cached_on_the_instance() -> None:
     entry = EntryPoint("x", "salescore.hardware.shtrih.driver:ShtrihDriver", GROUP)
-    registry = DeviceRegistry({"x": entry})
+    registry = DeviceRegistry(GROUP, {"x": entry})
     assert registry.get("x") is registry.get("x") is ShtrihDriver
-    assert DeviceRegistry({"x": entry})._loaded == {}
+    assert DeviceRegistry(GROUP, {"x": entry})._loaded == {}
 
 
 def test_a_driver_that_fails_to_load_is_named_in_the_error() -> None:
@@ -29,8 +29,18 @@ def test_a_driver_that_fails_to_load_is_named_in_the_error() -> None:
     registry = DeviceRegistry.from_entry_points(extra=[broken])
     with pytest.raises(PluginLoadError, match="broken-printer") as info:
         registry.get("broken-printer")
-    assert info.value.details["name"] == "broken-printer"
+    assert info.value.details["plugin"] == "broken-printer"
     assert registry.get("shtrih-m") is ShtrihDriver  # the others still load
+
+
+def test_the_same_entry_point_seen_twice_counts_once() -> None:
+    again = EntryPoint("shtrih-m", "salescore.hardware.shtrih.driver:ShtrihDriver", GROUP)
+    assert DeviceRegistry.from_entry_points(extra=[again]).get("shtrih-m") is ShtrihDriver
+
+
+def test_a_driver_that_is_not_callable_is_refused_by_name() -> None:
+    with pytest.raises(PluginLoadError, match=r"'odd' .*not a class or factory"):
+        DeviceRegistry.named(odd=42).get("odd")  # type: ignore[arg-type]
 
 
 def test_two_targets_for_one_name_are_a_duplicate_error() -> None:
@@ -41,7 +51,7 @@ def test_two_targets_for_one_name_are_a_duplicate_error() -> None:
 
 def test_an_unknown_name_lists_the_known_ones() -> None:
     with pytest.raises(NotFoundError, match="known: a"):
-        DeviceRegistry.of(a=object).get("b")
+        DeviceRegistry.named(a=object).get("b")
 
 
 def test_create_instantiates_with_the_given_arguments() -> None:
@@ -49,4 +59,4 @@ def test_create_instantiates_with_the_given_arguments() -> None:
         def __init__(self, port: str) -> None:
             self.port = port
 
-    assert DeviceRegistry.of(fake=Fake).create("fake", port="COM1").port == "COM1"
+    assert DeviceRegistry.named(fake=Fake).create("fake", port="COM1").port == "COM1"
