@@ -7,6 +7,7 @@ application code and its type checker see the same surface on every adapter.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from salescore.adapters import collections as c
@@ -69,42 +70,119 @@ class Backend(Protocol):
 
 
 class Repositories:
-    """Every repository, as attributes named after the collections."""
+    """Every repository, as attributes named after the collections.
+
+    Each repository is built on first use and kept for the unit of work, so a
+    unit of work that touches one ledger does not pay for the others.
+    """
 
     def __init__(self, backend: Backend) -> None:
-        # parties
-        self.partners: PartnerRepository = backend.documents(c.PARTNERS)
-        self.counterparties: CounterpartyRepository = backend.documents(c.COUNTERPARTIES)
-        self.organizations: OrganizationRepository = backend.documents(c.ORGANIZATIONS)
-        self.contacts: ContactRepository = backend.documents(c.CONTACTS)
-        self.relations: RelationRepository = backend.documents(c.RELATIONS)
-        self.client_segments: ClientSegmentRepository = backend.documents(c.CLIENT_SEGMENTS)
-        self.nomenclature_segments: NomenclatureSegmentRepository = backend.documents(
-            c.NOMENCLATURE_SEGMENTS
-        )
-        self.price_groups: PriceGroupRepository = backend.documents(c.PRICE_GROUPS)
-        self.products: ProductRepository = backend.documents(c.PRODUCTS)
-        self.warehouses: WarehouseRepository = backend.documents(c.WAREHOUSES)
-        # agreements
-        self.agreements: AgreementRepository = backend.documents(c.AGREEMENT_RECORDS)
-        self.contracts: ContractRepository = backend.documents(c.CONTRACTS)
-        self.approvals: ApprovalRepository = backend.documents(c.APPROVALS)
-        # pricing
-        self.price_types: PriceTypeRepository = backend.documents(c.PRICE_TYPES)
-        self.price_register: PriceRegister = backend.open_price_register()
-        # receivables
-        self.schedule_templates: ScheduleTemplateRepository = backend.documents(
-            c.SCHEDULE_TEMPLATES
-        )
-        self.order_schedules: OrderScheduleRepository = backend.documents(c.ORDER_SCHEDULES)
-        self.credit_limits: CreditLimitRepository = backend.documents(c.CREDIT_LIMITS)
-        self.credit_overrides: CreditOverrideRepository = backend.documents(c.CREDIT_OVERRIDES)
-        self.settlements: SettlementLedgerRepository = backend.open_settlement_ledger()
-        # reservation
-        self.stock_ledger: StockLedger = backend.open_stock_ledger()
-        # discounts
-        self.discounts: DiscountRepository = backend.documents(c.DISCOUNT_DEFINITIONS)
-        self.discount_groups: DiscountGroupRepository = backend.documents(c.DISCOUNT_GROUPS)
-        self.manual_discount_limits: ManualDiscountLimitRepository = backend.documents(
-            c.MANUAL_DISCOUNT_LIMITS
-        )
+        self._backend = backend
+
+    # parties
+
+    @cached_property
+    def partners(self) -> PartnerRepository:
+        return self._backend.documents(c.PARTNERS)
+
+    @cached_property
+    def counterparties(self) -> CounterpartyRepository:
+        return self._backend.documents(c.COUNTERPARTIES)
+
+    @cached_property
+    def organizations(self) -> OrganizationRepository:
+        return self._backend.documents(c.ORGANIZATIONS)
+
+    @cached_property
+    def contacts(self) -> ContactRepository:
+        return self._backend.documents(c.CONTACTS)
+
+    @cached_property
+    def relations(self) -> RelationRepository:
+        return self._backend.documents(c.RELATIONS)
+
+    @cached_property
+    def client_segments(self) -> ClientSegmentRepository:
+        return self._backend.documents(c.CLIENT_SEGMENTS)
+
+    @cached_property
+    def nomenclature_segments(self) -> NomenclatureSegmentRepository:
+        return self._backend.documents(c.NOMENCLATURE_SEGMENTS)
+
+    @cached_property
+    def price_groups(self) -> PriceGroupRepository:
+        return self._backend.documents(c.PRICE_GROUPS)
+
+    @cached_property
+    def products(self) -> ProductRepository:
+        return self._backend.documents(c.PRODUCTS)
+
+    @cached_property
+    def warehouses(self) -> WarehouseRepository:
+        return self._backend.documents(c.WAREHOUSES)
+
+    # agreements
+
+    @cached_property
+    def agreements(self) -> AgreementRepository:
+        return self._backend.documents(c.AGREEMENT_RECORDS)
+
+    @cached_property
+    def contracts(self) -> ContractRepository:
+        return self._backend.documents(c.CONTRACTS)
+
+    @cached_property
+    def approvals(self) -> ApprovalRepository:
+        return self._backend.documents(c.APPROVALS)
+
+    # pricing
+
+    @cached_property
+    def price_types(self) -> PriceTypeRepository:
+        return self._backend.documents(c.PRICE_TYPES)
+
+    @cached_property
+    def price_register(self) -> PriceRegister:
+        return self._backend.open_price_register()
+
+    # receivables
+
+    @cached_property
+    def schedule_templates(self) -> ScheduleTemplateRepository:
+        return self._backend.documents(c.SCHEDULE_TEMPLATES)
+
+    @cached_property
+    def order_schedules(self) -> OrderScheduleRepository:
+        return self._backend.documents(c.ORDER_SCHEDULES)
+
+    @cached_property
+    def credit_limits(self) -> CreditLimitRepository:
+        return self._backend.documents(c.CREDIT_LIMITS)
+
+    @cached_property
+    def credit_overrides(self) -> CreditOverrideRepository:
+        return self._backend.documents(c.CREDIT_OVERRIDES)
+
+    @cached_property
+    def settlements(self) -> SettlementLedgerRepository:
+        return self._backend.open_settlement_ledger()
+
+    # reservation
+
+    @cached_property
+    def stock_ledger(self) -> StockLedger:
+        return self._backend.open_stock_ledger()
+
+    # discounts
+
+    @cached_property
+    def discounts(self) -> DiscountRepository:
+        return self._backend.documents(c.DISCOUNT_DEFINITIONS)
+
+    @cached_property
+    def discount_groups(self) -> DiscountGroupRepository:
+        return self._backend.documents(c.DISCOUNT_GROUPS)
+
+    @cached_property
+    def manual_discount_limits(self) -> ManualDiscountLimitRepository:
+        return self._backend.documents(c.MANUAL_DISCOUNT_LIMITS)
