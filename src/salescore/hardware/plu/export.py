@@ -34,6 +34,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 from salescore.errors import InvalidInputError, Issue, raise_for_issues
 from salescore.hardware.codes.weight import EmbeddedLayout
@@ -237,7 +238,7 @@ def from_csv(data: bytes, profile: ScaleProfile) -> PluTable:
                 )
             )
             continue
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for column, title, cell in zip(profile.columns, titles, row, strict=True):
             try:
                 values[column] = parsers[column](cell)
@@ -246,6 +247,6 @@ def from_csv(data: bytes, profile: ScaleProfile) -> PluTable:
                     Issue("unreadable_cell", f"{cell!r} is not {exc}", f"line {line}, {title}")
                 )
         if len(values) == len(profile.columns):
-            records.append(PluRecord(**values))  # type: ignore[arg-type]
+            records.append(PluRecord(**values))
     raise_for_issues(issues, what)
     return PluTable(records)

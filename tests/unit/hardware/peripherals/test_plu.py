@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salescore.app.plu import PluAssignment, plu_table
 from salescore.errors import InvalidAmountError, InvalidInputError, IssuesError
 from salescore.hardware.codes import EmbeddedLayout, decode_embedded
 from salescore.hardware.plu import (
@@ -27,6 +29,9 @@ from salescore.hardware.plu import (
     label_price,
     to_csv,
 )
+from salescore.money import KG, LITRE, Money
+from salescore.parties import Product, ProductId
+from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot
 
 WEIGHT = EmbeddedLayout.parse("21IIIIIWWWWWC")
 PRICE = EmbeddedLayout.parse("23IIIIPPPPPPC")
@@ -319,6 +324,14 @@ def test_a_file_in_another_code_page_is_refused() -> None:
         from_csv(data, SHTRIH_PRINT_CSV)
 
 
+def test_a_name_with_an_unclosed_quote_is_refused_with_its_line() -> None:
+    data = (_header(SHTRIH_PRINT_CSV) + '\r\n1;123;"Сыр;689,90;1;30;21IIIIIWWWWWC;1;\r\n').encode(
+        "cp1251"
+    )
+    with pytest.raises(InvalidInputError, match=r"line \d.*quotes"):
+        from_csv(data, SHTRIH_PRINT_CSV)
+
+
 def test_a_file_without_a_header_row_reads_by_column_order() -> None:
     headless = attrs.evolve(SHTRIH_PRINT_CSV, headers=None)
     table = PluTable([_record()])
@@ -453,3 +466,47 @@ def test_a_label_for_an_impossible_weight_is_refused(quantity: object) -> None:
 def test_piece_goods_with_a_weight_layout_get_no_label() -> None:
     with pytest.raises(InvalidInputError, match="price layout"):
         label_barcode(_record(sold_by=SoldBy.PIECE), 1)
+
+
+# --- building the table from products and prices (app) ------------------------------------
+
+
+def test_products_and_a_price_type_make_a_plu_table_reporting_every_unfit_product() -> None:
+    retail = PriceType(PriceTypeId("RETAIL"), "Retail", "RUB")
+    cheese = Product(ProductId("CHEESE"), "Сыр Российский", unit=KG)
+    bread = Product(ProductId("BREAD"), "Хлеб бородинский")
+    milk = Product(ProductId("MILK"), "Молоко разливное", unit=LITRE)
+    ham = Product(ProductId("HAM"), "Ветчина", unit=KG)
+    products = [cheese, bread, milk, ham]
+    snapshot = PricingSnapshot.build(
+        [retail],
+        date(2026, 3, 1),
+        products=products,
+        records=[
+            PriceRecord(retail.id, product.id, date(2026, 2, 1), Money(amount, "RUB"))
+            for product, amount in ((cheese, "689.90"), (bread, "45.50"), (milk, "80"))
+        ],
+    )
+    assignments = [
+        PluAssignment(1, cheese.id, "123", shelf_life_days=30, name="Сыр"),
+        PluAssignment(2, bread.id, "124", shelf_life_days=3),
+    ]
+    table = plu_table(assignments, products, snapshot, retail.id, WEIGHT, PRICE)
+    assert [(r.name, r.price, r.sold_by, r.layout) for r in table] == [
+        ("Сыр", Decimal("689.90"), SoldBy.WEIGHT, WEIGHT),
+        ("Хлеб бородинский", Decimal("45.50"), SoldBy.PIECE, PRICE),
+    ]
+    wrong = [
+        *assignments,
+        PluAssignment(3, milk.id, "125"),
+        PluAssignment(4, ham.id, "126"),
+        PluAssignment(5, ProductId("NONE"), "127"),
+    ]
+    with pytest.raises(IssuesError) as raised:
+        plu_table(wrong, products, snapshot, retail.id, WEIGHT)
+    assert [(i.path, i.code) for i in raised.value.details["issues"]] == [
+        ("PLU 2", "no_piece_layout"),
+        ("PLU 3", "unit_not_for_scale"),
+        ("PLU 4", "no_price"),
+        ("PLU 5", "unknown_product"),
+    ]
