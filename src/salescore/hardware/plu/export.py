@@ -196,7 +196,8 @@ def _rows(text: str, profile: ScaleProfile) -> Iterator[tuple[int, Sequence[str]
 def from_csv(data: bytes, profile: ScaleProfile) -> PluTable:
     """A PLU table read from a file in the profile's shape.
 
-    The header row (if the profile has one) must match the profile's titles.
+    The header row (if the profile has one) must match the profile's titles;
+    a UTF-8 byte order mark (as Excel writes) is skipped.
     Every cell that cannot be read is reported, not only the first. The table
     is returned as read: check it with :meth:`PluTable.issues`.
 
@@ -214,6 +215,8 @@ def from_csv(data: bytes, profile: ScaleProfile) -> PluTable:
             "was the file saved in another code page?",
             position=exc.start,
         ) from exc
+    if text.startswith("\ufeff"):  # Excel saves "CSV UTF-8" with a byte order mark
+        text = text[1:]
     rows = list(_rows(text, profile))
     titles = profile.headers if profile.headers is not None else profile.columns
     if profile.headers is not None:

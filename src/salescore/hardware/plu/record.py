@@ -295,7 +295,8 @@ class PluTable:
         its product by prefix and item code); names present, short enough, free
         of control characters and in the profile's code page (a warning: the
         scale prints the replacement); prices positive and fitting the price
-        field at the profile's ``max_weight``; shelf life, label and group.
+        field at the profile's ``max_weight`` (one piece for piece goods);
+        shelf life, label and group.
         """
         found: list[Issue] = []
         first_plu: dict[int, int] = {}

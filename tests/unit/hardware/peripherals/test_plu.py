@@ -324,6 +324,11 @@ def test_a_file_in_another_code_page_is_refused() -> None:
         from_csv(data, SHTRIH_PRINT_CSV)
 
 
+def test_a_utf8_file_saved_by_excel_with_a_byte_order_mark_is_read() -> None:
+    table = PluTable([_record()])
+    assert from_csv(b"\xef\xbb\xbf" + to_csv(table, GENERIC_CSV), GENERIC_CSV) == table
+
+
 def test_a_name_with_an_unclosed_quote_is_refused_with_its_line() -> None:
     data = (_header(SHTRIH_PRINT_CSV) + '\r\n1;123;"Сыр;689,90;1;30;21IIIIIWWWWWC;1;\r\n').encode(
         "cp1251"
