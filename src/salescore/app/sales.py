@@ -195,7 +195,6 @@ class PricedLine:
         line_id, product: the line and its product.
         quantity: the quantity sold.
         resolved: the agreement's terms that apply, with their sources.
-        price_type_id: the price type of those terms.
         reference_price: the unit price of that price type.
         unit_price: the unit price charged (the reference, unless set by hand).
         discount: the discount engine's result for the line.

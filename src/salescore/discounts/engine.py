@@ -111,6 +111,11 @@ class LimitPolicy(enum.Enum):
 class Deviation:
     """A departure from the rules that needs approval [отклонение от условий].
 
+    This is the engine's own report of a manual discount above its limit;
+    the application turns it into the agreements context's deviation (kind
+    ``discount_above_limit``) that the approval process takes, with
+    :func:`salescore.app.sales.deviation_of_limit_excess`.
+
     Attributes:
         kind: ``"manual_discount_over_limit"``.
         severity: ``"approval"`` (needs a decision) or ``"warning"``.
