@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salescore.agreements import DeviationKind, Severity
 from salescore.cli import main
@@ -167,3 +171,46 @@ def test_a_scenario_without_discount_rules_prices_at_the_price_type() -> None:
     (priced,) = parse_sales(BASE, "case.toml").price()
     assert str(priced.net) == "300.00 RUB"
     assert "no discount applies" in render_sales([priced])
+
+
+SPREAD = GOLDENS / "sales" / "document_discount_spread.toml"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=40), min_size=4, max_size=4))
+def test_a_document_discount_is_spread_exactly_and_totals_add_up(quantities: list[int]) -> None:
+    scenario = load(SPREAD)
+    (template,) = scenario.orders
+    lines = [
+        attrs.evolve(line, quantity=Decimal(q))
+        for line, q in zip(template.lines, quantities, strict=True)
+    ]
+    priced = scenario.pricer.price(attrs.evolve(template, lines=lines))
+    coffee = [x for x in priced.lines if x.product.id != "MUG"]
+    # Every coffee line costs 1000 or more, so the whole 1000.00 is given, to the kopeck.
+    assert sum(x.discount_amount.amount for x in coffee) == Decimal("1000.00")
+    for line in priced.lines:
+        assert line.net == line.gross - line.discount_amount
+    assert priced.net == priced.gross - priced.discount
+    assert priced.gross.amount == sum(x.gross.amount for x in priced.lines)
+
+
+def test_lines_under_different_agreements_are_discounted_as_separate_documents() -> None:
+    text = BASE.replace(
+        "[[partners]]",
+        '[[products]]\nid = "BEANS"\nsegments = ["COFFEE"]\n'
+        '[[prices]]\nprice_type = "BASE"\nproduct = "BEANS"\nprice = "50.00"\nfrom = 2026-01-01\n'
+        '[[agreements]]\nid = "TA-COFFEE"\nname = "Coffee"\nvalid_from = 2026-01-01\n'
+        'nomenclature_segment = "COFFEE"\nprice_type = "BASE"\nmanual_limit = "1"\n'
+        "[[partners]]",
+        1,
+    ).replace(
+        'lines = [{ product = "CM-100", quantity = "3" }]',
+        'lines = [{ product = "CM-100", quantity = "3" }, { product = "BEANS", quantity = "2" }]',
+    )
+    (priced,) = parse_sales(text, "case.toml").price()
+    assert [x.agreement_id for x in priced.lines] == ["TA", "TA-COFFEE"]
+    assert str(priced.net) == "400.00 RUB"
+    assert "candidate TA-COFFEE = rejected: covers only nomenclature segment 'COFFEE'" in (
+        priced.lines[0].explain().as_text()
+    )
