@@ -81,7 +81,13 @@ from salescore.agreements import (
 from salescore.app.sales import Order, OrderLine, PricedOrder, SalePricer
 from salescore.discounts import ConditionRegistry, DiscountEngine, check_rule_set
 from salescore.discounts.rulefile import rule_set_from_data
-from salescore.errors import DiscountError, FormulaError, ScenarioError
+from salescore.errors import (
+    DiscountError,
+    FormulaError,
+    InvalidInputError,
+    NotFoundError,
+    ScenarioError,
+)
 from salescore.money import KG, LITRE, PIECE, Currency, Money, Rounding, Unit
 from salescore.parties import (
     ClientSegment,
@@ -135,8 +141,23 @@ class Scenario:
     orders: tuple[Order, ...]
 
     def price(self) -> list[PricedOrder]:
-        """Every order priced end to end (what ``salescore price`` prints)."""
-        return self.pricer.price_many(self.orders)
+        """Every order priced end to end (what ``salescore price`` prints).
+
+        Raises:
+            ScenarioError: an order cannot be priced (no agreement applies, a
+                product has no price of the agreement's price type …); the
+                message names the file and the order (``orders[1]``) and says why.
+        """
+        priced = []
+        for number, order in enumerate(self.orders):
+            try:
+                priced.append(self.pricer.price(order))
+            except (InvalidInputError, NotFoundError) as exc:
+                where = f"orders[{number}]"
+                raise ScenarioError(
+                    f"{self.file}: {where} ({order.id}): {exc}", file=self.file, path=where
+                ) from exc
+        return priced
 
 
 def load(path: str | Path, *, registry: ConditionRegistry | None = None) -> Scenario:

@@ -214,3 +214,14 @@ def test_lines_under_different_agreements_are_discounted_as_separate_documents()
     assert "candidate TA-COFFEE = rejected: covers only nomenclature segment 'COFFEE'" in (
         priced.lines[0].explain().as_text()
     )
+
+
+def test_an_order_that_cannot_be_priced_names_the_file_and_the_order() -> None:
+    text = BASE.replace(
+        "valid_from = 2026-01-01\nprice_type", "valid_from = 2026-06-01\nprice_type"
+    )
+    scenario = parse_sales(text, "case.toml")
+    with pytest.raises(
+        ScenarioError, match=r"case.toml: orders\[0\] \(SO-1\): no agreement applies"
+    ):
+        scenario.price()
