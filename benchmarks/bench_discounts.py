@@ -4,12 +4,14 @@ Run alone: ``python benchmarks/bench_discounts.py``. Prints ``metric NAME VALUE`
 
 * ``discount_lines_per_s`` — 100,000 order lines (5,000 documents of 20 lines) through
   1,000 rules in a three-level tree (root ``multiply`` -> 4 groups -> 42 groups -> rules),
-  pricing included: each line arrives as data with its unit price set (until the price
-  engine is merged) and is turned into a priced ``SaleLine`` (quantity x unit price,
-  rounded) inside the timing;
+  pricing included: each line arrives as data without a price; inside the timing each
+  document's unit prices come from a real :class:`~salescore.pricing.PricingSnapshot`
+  (one bulk call per document through a price type chain: a registered base price ->
+  ``[Base] * 1.25`` -> ``[List] * 0.9``, each rounded to kopecks) and each line becomes a
+  priced ``SaleLine`` (quantity x unit price, rounded);
 * ``discount_slowdown_vs_handwritten`` — the engine's time over a hand-written function
-  doing only the arithmetic those rules amount to (dictionary look-ups and Decimal
-  arithmetic, with the tree's shape written out);
+  doing only the arithmetic those prices and rules amount to (dictionary look-ups and
+  Decimal arithmetic, the price chain and the tree's shape written out);
 * ``rule_scaling_10k_vs_10`` — per-line cost with 10,000 rules over the cost with 10
   rules, each line reached by exactly one rule in both cases.
 
@@ -29,7 +31,7 @@ import gc
 import random
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from salescore.discounts import (
@@ -46,13 +48,17 @@ from salescore.discounts import (
 )
 from salescore.money import Money, Quantity
 from salescore.parties import PartnerId, PriceGroupId, Product, ProductId, SegmentId, WarehouseId
+from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot
 
-# An order line as it arrives: id, product, quantity, unit price (already set), segments.
-RawLine = tuple[str, Product, Quantity, Money, frozenset[SegmentId]]
+# An order line as it arrives: id, product, quantity, segments (no price yet).
+RawLine = tuple[str, Product, Quantity, frozenset[SegmentId]]
 Document = tuple[Sequence[RawLine], SaleContext]
 MOMENT = datetime(2026, 3, 12, 11, 30, tzinfo=timezone(timedelta(hours=3)))
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+LIST_FACTOR = Decimal("1.25")
+SALE_FACTOR = Decimal("0.9")
+BASE, LIST, SALE = PriceTypeId("BASE"), PriceTypeId("LIST"), PriceTypeId("SALE")
 
 PRODUCTS = 1000
 SEGMENTS = 200
@@ -140,20 +146,44 @@ def thousand_rules() -> tuple[DiscountRuleSet, dict[str, dict[object, Decimal]]]
     return DiscountRuleSet(discounts, [root, *groups]), tables
 
 
-def make_documents(count: int, per_doc: int, products: int, seed: int = 7) -> list[Document]:
-    rng = random.Random(seed)
-    catalogue = [
+def catalogue(products: int) -> list[Product]:
+    return [
         Product(ProductId(f"P{p}"), f"Product {p}", price_group_id=PriceGroupId(f"G{p % 10}"))
         for p in range(products)
     ]
-    prices = [Money(Decimal(rng.randint(100, 500_000)) / 100, "RUB") for _ in range(products)]
+
+
+def base_prices(products: int, seed: int = 5) -> dict[ProductId, Decimal]:
+    rng = random.Random(seed)
+    return {ProductId(f"P{p}"): Decimal(rng.randint(100, 500_000)) / 100 for p in range(products)}
+
+
+def snapshot(products: int) -> PricingSnapshot:
+    """Three price types in a chain; the base prices registered, the others calculated."""
+    types = [
+        PriceType(BASE, "Base", "RUB"),
+        PriceType(LIST, "List", "RUB", formula=f"[Base] * {LIST_FACTOR}"),
+        PriceType(SALE, "Sale", "RUB", formula=f"[List] * {SALE_FACTOR}"),
+    ]
+    records = [
+        PriceRecord(BASE, pid, date(2026, 1, 1), Money(amount, "RUB"))
+        for pid, amount in base_prices(products).items()
+    ]
+    return PricingSnapshot.build(
+        types, MOMENT.date(), records=records, products=catalogue(products)
+    )
+
+
+def make_documents(count: int, per_doc: int, products: int, seed: int = 7) -> list[Document]:
+    rng = random.Random(seed)
+    items = catalogue(products)
     documents: list[Document] = []
     for _ in range(count):
         lines: list[RawLine] = []
         for n in range(per_doc):
             p = rng.randrange(products)
             segments = frozenset({SegmentId(f"S{p % SEGMENTS}")})
-            lines.append((str(n), catalogue[p], Quantity(rng.randint(1, 40)), prices[p], segments))
+            lines.append((str(n), items[p], Quantity(rng.randint(1, 40)), segments))
         context = SaleContext(
             MOMENT,
             partner_id=PartnerId("CLIENT"),
@@ -165,9 +195,9 @@ def make_documents(count: int, per_doc: int, products: int, seed: int = 7) -> li
 
 
 def handwritten(
-    tables: dict[str, dict[object, Decimal]],
+    tables: dict[str, dict[object, Decimal]], base_price: dict[ProductId, Decimal]
 ) -> Callable[[list[Document]], list[Decimal]]:
-    """The arithmetic the 1,000 rules amount to, written out by hand for this tree."""
+    """The arithmetic the price chain and the 1,000 rules amount to, written out by hand."""
     product, segment, tier, doc = (
         tables["product"],
         tables["segment"],
@@ -180,9 +210,11 @@ def handwritten(
         for lines, context in documents:
             (cs,) = context.client_segment_ids
             doc_pct = doc.get((context.warehouse_id, cs))
-            for _, item, quantity, price, segments in lines:
+            for _, item, quantity, segments in lines:
                 qty = quantity.value
-                base = (qty * price.amount).quantize(CENT, ROUND_HALF_UP)
+                listed = (base_price[item.id] * LIST_FACTOR).quantize(CENT, ROUND_HALF_UP)
+                price = (listed * SALE_FACTOR).quantize(CENT, ROUND_HALF_UP)
+                base = (qty * price).quantize(CENT, ROUND_HALF_UP)
                 cur = base
                 pct = product.get(item.id)
                 if pct:
@@ -203,10 +235,21 @@ def handwritten(
     return run
 
 
-def engine_run(engine: DiscountEngine) -> Callable[[list[Document]], list[Decimal]]:
+def engine_run(
+    engine: DiscountEngine, prices: PricingSnapshot
+) -> Callable[[list[Document]], list[Decimal]]:
     def run(documents: list[Document]) -> list[Decimal]:
-        # Line amounts (quantity x unit price, rounded) are computed here, in SaleLine.
-        priced = [([SaleLine(*raw) for raw in lines], context) for lines, context in documents]
+        # Unit prices come from the snapshot, one bulk call per document; line
+        # amounts (quantity x unit price, rounded) are computed in SaleLine.
+        priced = []
+        for lines, context in documents:
+            unit = prices.prices(SALE, [item.id for _, item, _, _ in lines])
+            priced.append(
+                (
+                    [SaleLine(n, item, qty, unit[item.id], segs) for n, item, qty, segs in lines],
+                    context,
+                )
+            )
         return [x.discount_amount for r in engine.apply_many(priced) for x in r.lines]
 
     return run
@@ -262,8 +305,8 @@ def main() -> None:
     engine = DiscountEngine.compile(rule_set)
     documents = make_documents(5000, 20, PRODUCTS)
     lines = sum(len(d[0]) for d in documents)
-    by_engine = engine_run(engine)
-    by_hand = handwritten(tables)
+    by_engine = engine_run(engine, snapshot(PRODUCTS))
+    by_hand = handwritten(tables, base_prices(PRODUCTS))
     assert by_engine(documents) == by_hand(documents), "the floor must compute the same figures"
     engine_time, hand_time = best_times([by_engine, by_hand], documents)
     (with_gc,) = best_times([by_engine], documents, collect_garbage=True)
@@ -278,7 +321,8 @@ def main() -> None:
     # The same lines (products P0..P9) against 10 rules and against 10,000 rules:
     # each line is reached by exactly one rule in both engines.
     docs = make_documents(1000, 20, 10, seed=11)
-    small, large = (engine_run(scaling_engine(n)) for n in (10, 10_000))
+    prices = snapshot(10)
+    small, large = (engine_run(scaling_engine(n), prices) for n in (10, 10_000))
     times = best_times([small, large], docs)
     per_line = {10: times[0] / 20_000, 10_000: times[1] / 20_000}
     print(

@@ -23,6 +23,9 @@ def test_demo_creates_the_database_and_prints_the_sample_company(
     assert "Volga Kazan LLC" in out
     assert "Wholesale" in out
     assert "4 clients, 5 counterparties, 6 products." in out
+    # The discounts section prices a sample order through agreement, price type and discounts.
+    assert "through the whole chain" in out
+    assert "1. agreement = IA-VOLGA-KZN" in out
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM partners").fetchone()[0] == 6
     conn.close()

@@ -1,12 +1,18 @@
-"""The demo's discounts section: store the sample rule set, price a sample order, explain it."""
+"""The demo's discounts section: store the sample rule set, price a sample order, explain it.
+
+The section ends with the same order priced through the whole chain
+(:func:`salescore.app.sales.price_order`): agreement -> price type -> prices -> discounts.
+"""
 
 from __future__ import annotations
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.discount_rules import load_rule_set, save_rule_set
+from salescore.app.sales import Order, OrderLine, PricedOrder, price_order
 from salescore.app.sample_discounts import sample_order, sample_rule_set
 from salescore.discounts import DiscountEngine
 from salescore.discounts.whatif import next_tier, quantity_breaks
+from salescore.parties import PartnerId
 
 __all__ = ["discounts_section"]
 
@@ -58,4 +64,35 @@ def discounts_section(uow: Repositories) -> str:
     suggestions = next_tier(engine, lines[1:2], context)
     if suggestions:
         out.append(f"Next tier: {suggestions[0].description}, saves {suggestions[0].discount_gain}")
+    order = Order(
+        "SO-DEMO",
+        context.partner_id or PartnerId("VOLGA-KZN"),
+        context.moment,
+        [OrderLine(x.line_id, x.product.id, x.quantity.value, x.manual_discounts) for x in lines],
+        payment_form="noncash",
+        user=context.user,
+    )
+    out.append("")
+    out.append(_whole_chain(price_order(uow, order)))
+    return "\n".join(out)
+
+
+def _whole_chain(priced: PricedOrder) -> str:
+    """The order priced end to end: a table, the deviations, line 1's explanation."""
+    out = [
+        "The same order through the whole chain (agreement -> price type -> discounts), "
+        "prices from the price register:"
+    ]
+    rows = [
+        [x.line_id, x.product.id, x.agreement_id, x.price_type_id, str(x.unit_price.amount),
+         str(x.gross.amount), str(x.discount_amount.amount), str(x.net.amount)]
+        for x in priced.lines
+    ]  # fmt: skip
+    headers = ["line", "product", "agreement", "price type", "price", "amount", "discount", "net"]
+    out.append(_table(headers, rows))
+    out.append(f"Document: {priced.gross} - {priced.discount} = {priced.net}")
+    for deviation in priced.deviations:
+        out.append(f"Deviation ({deviation.severity.value}): {deviation.message}")
+    out.append("")
+    out.append(priced.lines[0].explain().as_text())
     return "\n".join(out)

@@ -76,7 +76,7 @@ SAMPLE_APPROVAL_POLICY = ApprovalPolicy(
 def _typical() -> list[Agreement]:
     wholesale = Terms(
         price_type_id=PriceTypeId("WHOLESALE"),
-        discount_scope=frozenset({"WHOLESALE-VOLUME"}),
+        discount_scope=frozenset({"ROOT"}),  # the whole sample discount tree
         manual_discount_limit_percent=Decimal(5),
         manual_discount_limits_by_price_group={PriceGroupId("MACHINES"): Decimal(3)},
         currency=RUB,

@@ -10,12 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from salescore.cli import aging, check, demo, devices, schedule
+from salescore.cli import aging, check, demo, devices, price, schedule
 from salescore.errors import SalescoreError
 
 __all__ = ["main"]
 
-COMMANDS = (demo, check, schedule, aging, devices)
+COMMANDS = (demo, check, price, schedule, aging, devices)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -111,6 +111,11 @@ class LimitPolicy(enum.Enum):
 class Deviation:
     """A departure from the rules that needs approval [отклонение от условий].
 
+    This is the engine's own report of a manual discount above its limit;
+    the application turns it into the agreements context's deviation (kind
+    ``discount_above_limit``) that the approval process takes, with
+    :func:`salescore.app.sales.deviation_of_limit_excess`.
+
     Attributes:
         kind: ``"manual_discount_over_limit"``.
         severity: ``"approval"`` (needs a decision) or ``"warning"``.
@@ -1171,28 +1176,36 @@ class DiscountEngine:
         ctx = ConditionContext(doc.context, doc.facts, line)
         discount = rule.discount
         steps: list[Step] = []
+        held = True  # every check of the rule itself passed (displacement aside)
         if rule.is_manual:
             chosen = self._is_chosen(rule, line, doc.context)
+            held = chosen
             steps.append(Step(f"manual discount {'chosen' if chosen else 'not chosen'}"))
         if discount.valid_from or discount.valid_to:
             day = doc.context.moment.date()
             if discount.valid_from is not None and day < discount.valid_from:
+                held = False
                 steps.append(Step(f"not yet in force: valid from {discount.valid_from}"))
             elif discount.valid_to is not None and day > discount.valid_to:
+                held = False
                 steps.append(Step(f"expired: valid to {discount.valid_to}, sold {day}"))
             else:
                 steps.append(Step("in force on the day of sale"))
         scope = doc.context.discount_scope
         if scope is not None:
             inside = not scope.isdisjoint(rule.scope_ids)
+            held = held and inside
             steps.append(Step(f"agreement scope: {'inside' if inside else 'outside'}"))
         if rule.whole is not None:
-            steps += rule.whole.explain(ctx)[1]
+            satisfied, condition_steps = rule.whole.explain(ctx)
+            held = held and satisfied
+            steps += condition_steps
         else:
             steps.append(Step("no conditions"))
         applicable = doc.applicable[pos]
         applies = rule in applicable
-        if not applies and rule.displace_group >= 0:
+        # Only a rule that would apply on its own can be displaced by a sibling.
+        if not applies and held and rule.displace_group >= 0:
             winners = [r for r in applicable if r.displace_group == rule.displace_group]
             if winners and not rule.is_gift:
                 group = self._groups[rule.displace_group]

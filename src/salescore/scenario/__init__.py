@@ -1,6 +1,21 @@
-"""Scenario files: plain-text cases (TOML) that the command line and the golden tests read.
+"""Scenario files: plain-text cases (TOML) that the command line, notebooks and golden tests read.
 
-The shared reader (:mod:`salescore.scenario._toml`) reports every mistake
-with the file, the key path and what was expected; each context adds a
-module that turns a file into its own values (:mod:`salescore.scenario.receivables`).
+Two kinds of scenario file exist, each with its own loader:
+
+* **sales** scenarios — a catalogue, price types and formulas, agreements,
+  discount trees, limits and orders: :func:`load` returns a
+  :class:`~salescore.scenario.sales.Scenario` whose ``price()`` prices every
+  order end to end (``salescore price FILE``);
+* **receivables** scenarios — calendars, payment schedule templates, orders,
+  shipments and payments: :func:`load_receivables` (``salescore schedule``,
+  ``salescore aging``).
+
+:func:`load` refuses a receivables file with a message that names the right
+loader. The shared reader (:mod:`salescore.scenario._toml`) reports every
+mistake with the file, the key path and what was expected.
 """
+
+from salescore.scenario.receivables import load_receivables
+from salescore.scenario.sales import Scenario, load
+
+__all__ = ["Scenario", "load", "load_receivables"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import tomllib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,9 +30,9 @@ from typing import Any, TypeVar
 
 import attrs
 
-from salescore.errors import ScenarioError
+from salescore.errors import InvalidInputError, ScenarioError
 
-__all__ = ["Node", "read_scenario"]
+__all__ = ["Node", "at", "columns", "read_scenario"]
 
 E = TypeVar("E", bound=enum.Enum)
 _MISSING: Any = object()
@@ -209,6 +210,36 @@ class Node:
             if member.value == node.value:
                 return member
         raise node.error(allowed)
+
+
+@contextmanager
+def at(node: Node) -> Iterator[None]:
+    """Report a library error raised while building ``node``'s value at its key path."""
+    try:
+        yield
+    except ScenarioError:
+        raise
+    except InvalidInputError as exc:
+        where = node.path or "(top level)"
+        raise ScenarioError(f"{node.file}: {where}: {exc}", file=node.file, path=where) from exc
+
+
+def columns(
+    headers: list[str], rows: list[list[str]], right: set[int], indent: str = ""
+) -> list[str]:
+    """Text table lines: ``headers`` then ``rows``, columns in ``right`` aligned right."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def fmt(cells: list[str]) -> str:
+        return (
+            indent
+            + "  ".join(
+                c.rjust(w) if i in right else c.ljust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ).rstrip()
+        )
+
+    return [fmt(headers), *(fmt(r) for r in rows)]
 
 
 def _describe(value: Any) -> str:

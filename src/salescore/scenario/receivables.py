@@ -34,8 +34,6 @@ SO-1  partner P1  total 500.00 RUB  template NET10 (calendar plain)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +43,7 @@ import attrs
 
 from salescore.adapters.holidays_calendar import country_calendar
 from salescore.dates import BusinessCalendar, RollConvention
-from salescore.errors import InvalidInputError, ScenarioError
+from salescore.errors import ScenarioError
 from salescore.money import Currency, Money
 from salescore.receivables import (
     AgingBucket,
@@ -77,7 +75,8 @@ from salescore.receivables import (
     shipment_entries,
     stop_list,
 )
-from salescore.scenario._toml import Node, read_scenario
+from salescore.scenario._toml import Node, columns, read_scenario
+from salescore.scenario._toml import at as _at
 
 __all__ = [
     "ReceivablesScenario",
@@ -90,18 +89,6 @@ __all__ = [
     "render_schedules",
     "schedules_json",
 ]
-
-
-@contextmanager
-def _at(node: Node) -> Iterator[None]:
-    """Report a library error raised while building ``node``'s value at its key path."""
-    try:
-        yield
-    except ScenarioError:
-        raise
-    except InvalidInputError as exc:
-        where = node.path or "(top level)"
-        raise ScenarioError(f"{node.file}: {where}: {exc}", file=node.file, path=where) from exc
 
 
 @attrs.frozen
@@ -511,23 +498,6 @@ def _check(
 # --- reports --------------------------------------------------------------------------
 
 
-def _columns(
-    headers: list[str], rows: list[list[str]], right: set[int], indent: str = ""
-) -> list[str]:
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-
-    def fmt(cells: list[str]) -> str:
-        return (
-            indent
-            + "  ".join(
-                c.rjust(w) if i in right else c.ljust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            ).rstrip()
-        )
-
-    return [fmt(headers), *(fmt(r) for r in rows)]
-
-
 def _percent(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -547,7 +517,7 @@ def render_schedules(scenario: ReceivablesScenario) -> str:
             for s in schedule.stages
         ]  # fmt: skip
         out.extend(
-            _columns(["#", "kind", "percent", "rule", "due date", "amount"], rows, {0, 2, 5}, "  ")
+            columns(["#", "kind", "percent", "rule", "due date", "amount"], rows, {0, 2, 5}, "  ")
         )
     return "\n".join(out)
 
@@ -603,20 +573,20 @@ def render_allocations(scenario: ReceivablesScenario, on: date) -> str:
         for a in ledger.allocations
         if a.measure is Measure.ACTUAL and a.allocated_on <= on
     ]  # fmt: skip
-    out.extend(_columns(["source", "entry", "order", "on", "amount", "how"], rows, {4}, "  "))
+    out.extend(columns(["source", "entry", "order", "on", "amount", "how"], rows, {4}, "  "))
     out.append(f"Open items on {on.isoformat()}:")
     items = [
         [i.entry.order_id, i.entry.document_id, i.entry.due_date.isoformat(), str(i.open.amount)]
         for i in ledger.open_items(on)
     ]
-    out.extend(_columns(["order", "document", "due date", "open"], items, {3}, "  "))
+    out.extend(columns(["order", "document", "due date", "open"], items, {3}, "  "))
     credits = [
         [c.source_id, c.account.partner_id, c.order_id or "(any order)", str(c.open.amount)]
         for c in ledger.open_credits(on)
     ]
     if credits:
         out.append("Unallocated credit:")
-        out.extend(_columns(["source", "partner", "for", "amount"], credits, {3}, "  "))
+        out.extend(columns(["source", "partner", "for", "amount"], credits, {3}, "  "))
     return "\n".join(out)
 
 

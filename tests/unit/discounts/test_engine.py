@@ -275,3 +275,19 @@ def test_any_of_conditions_on_one_dimension_is_indexed_by_their_union() -> None:
     assert "not a candidate: this line's product is not among CM-100, GR-10" in (
         result.lines[2].why_not("EITHER").as_text()
     )
+
+
+def test_a_rule_whose_own_condition_fails_is_not_said_to_be_displaced() -> None:
+    rules = DiscountRuleSet(
+        [
+            make_percent("HIGH", 7, priority=20, condition=leaf("card_kind", kinds=["GOLD"])),
+            make_percent("LOW", 4, priority=10),
+        ],
+        [DiscountGroup(GroupId("ROOT"), "Root", Combination.DISPLACE, ["HIGH", "LOW"])],
+    )
+    engine = DiscountEngine.compile(rules)
+    failed = engine.apply([make_line()], make_context()).lines[0].why_not("HIGH").as_text()
+    assert "card kind in GOLD: failed" in failed
+    assert "displaced" not in failed
+    held = engine.apply([make_line()], make_context(card_kind="GOLD")).lines[0]
+    assert "displaced in group ROOT by HIGH (priority 20 over 10)" in held.why_not("LOW").as_text()

@@ -1,0 +1,638 @@
+"""Sales scenario files: a catalogue, prices, agreements, discounts and orders, priced end to end.
+
+A sales scenario describes in TOML everything needed to price orders: the
+products and clients, the price types with their formulas, registered
+prices, typical and individual agreements, the discount tree with its
+limits (in the format of :mod:`salescore.discounts.rulefile`) and one or
+more orders. :func:`load` reads it into a :class:`Scenario`;
+:meth:`Scenario.price` prices every order through
+:class:`salescore.app.sales.SalePricer` (agreement → price type → prices →
+discounts → deviations), and ``salescore price FILE`` prints the same
+(:func:`render_sales`, :func:`sales_json`). The format is described on the
+"Scenario files" guide page. Amounts are strings (``"12.50"``), never floats.
+
+>>> text = '''
+... currency = "RUB"
+... [[products]]
+... id = "CM-100"
+... name = "Coffee maker"
+... [[partners]]
+... id = "SHOP"
+... name = "Corner shop"
+... [[price_types]]
+... id = "BASE"
+... name = "Base"
+... [[price_types]]
+... id = "RETAIL"
+... name = "Retail"
+... formula = "[Base] * 1.5"
+... [[prices]]
+... price_type = "BASE"
+... product = "CM-100"
+... price = "1000.00"
+... from = 2026-01-01
+... [[agreements]]
+... id = "TA-ALL"
+... name = "Everyone"
+... valid_from = 2026-01-01
+... price_type = "RETAIL"
+... [[groups]]
+... id = "ROOT"
+... name = "All discounts"
+... children = ["SPRING"]
+... [[discounts]]
+... id = "SPRING"
+... name = "Spring sale"
+... value = "10"
+... [[orders]]
+... id = "SO-1"
+... client = "SHOP"
+... date = 2026-03-02
+... lines = [{ product = "CM-100", quantity = "2" }]
+... '''
+>>> scenario = parse_sales(text, "example.toml")
+>>> [str(line.net) for order in scenario.price() for line in order.lines]
+['2700.00 RUB']
+>>> parse_sales(text.replace('quantity = "2"', 'quantity = 2.5'), "example.toml")
+Traceback (most recent call last):
+...
+salescore.errors.ScenarioError: example.toml: orders[0].lines[0].quantity: ... got 2.5 (a float...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from salescore.agreements import (
+    Agreement,
+    AgreementBook,
+    AgreementId,
+    AgreementStatus,
+    PaymentForm,
+    Terms,
+    create_individual,
+)
+from salescore.app.sales import Order, OrderLine, PricedOrder, SalePricer
+from salescore.discounts import ConditionRegistry, DiscountEngine, check_rule_set
+from salescore.discounts.rulefile import rule_set_from_data
+from salescore.errors import (
+    DiscountError,
+    FormulaError,
+    InvalidInputError,
+    NotFoundError,
+    ScenarioError,
+)
+from salescore.money import KG, LITRE, PIECE, Currency, Money, Rounding, Unit
+from salescore.parties import (
+    ClientSegment,
+    NomenclatureSegment,
+    Partner,
+    PartnerId,
+    PriceGroupId,
+    Product,
+    ProductId,
+    SegmentId,
+    WarehouseId,
+)
+from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot, RoundingRule
+from salescore.scenario._toml import Node, at, columns, read_scenario
+
+__all__ = ["Scenario", "load", "parse_sales", "render_sales", "sales_json"]
+
+_TOP_KEYS = (
+    "description",
+    "currency",
+    "products",
+    "partners",
+    "price_types",
+    "prices",
+    "agreements",
+    "discounts",
+    "groups",
+    "limits",
+    "orders",
+    "expected",
+)
+_RULE_KEYS = ("discounts", "groups", "limits")
+_UNITS: Mapping[str, Unit] = {u.code: u for u in (PIECE, KG, LITRE)}
+_ROUNDING = {r.name.lower(): r for r in Rounding}
+
+
+@attrs.frozen
+class Scenario:
+    """A sales scenario file read into values: a pricer and the orders to price.
+
+    Attributes:
+        file: the file name, for messages.
+        description: the file's description.
+        pricer: prices orders from the file's catalogue, prices, agreements and rules.
+        orders: the orders of the file, in file order.
+    """
+
+    file: str
+    description: str
+    pricer: SalePricer = attrs.field(eq=False, repr=False)
+    orders: tuple[Order, ...]
+
+    def price(self) -> list[PricedOrder]:
+        """Every order priced end to end (what ``salescore price`` prints).
+
+        Raises:
+            ScenarioError: an order cannot be priced (no agreement applies, a
+                product has no price of the agreement's price type …); the
+                message names the file and the order (``orders[1]``) and says why.
+        """
+        priced = []
+        for number, order in enumerate(self.orders):
+            try:
+                priced.append(self.pricer.price(order))
+            except (InvalidInputError, NotFoundError) as exc:
+                where = f"orders[{number}]"
+                raise ScenarioError(
+                    f"{self.file}: {where} ({order.id}): {exc}", file=self.file, path=where
+                ) from exc
+        return priced
+
+
+def load(path: str | Path, *, registry: ConditionRegistry | None = None) -> Scenario:
+    """Read the sales scenario file at ``path``.
+
+    Receivables scenario files (payment schedules, aging) have their own
+    loader, :func:`salescore.scenario.receivables.load_receivables`.
+
+    Raises:
+        ScenarioError: the file cannot be read or is malformed; the message
+            names the file, the key path and what was expected.
+    """
+    return _build(read_scenario(path), registry)
+
+
+def parse_sales(
+    text: str, file: str = "<scenario>", *, registry: ConditionRegistry | None = None
+) -> Scenario:
+    """Like :func:`load`, from TOML ``text`` (``file`` names it in errors)."""
+    return _build(Node.parse(text, file), registry)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _no_floats(node: Node) -> None:
+    """Refuse floats anywhere under ``node`` (the rule-set reader would accept them)."""
+    if isinstance(node.value, float):
+        raise node.error('a decimal as a string such as "5.5"')
+    if isinstance(node.value, dict):
+        for key in node.names():
+            _no_floats(node.child(key))
+    elif isinstance(node.value, list):
+        for item in node.items():
+            _no_floats(item)
+
+
+def _ref(node: Node, key: str, known: Mapping[Any, Any], what: str) -> str:
+    value = node.text(key)
+    if value not in known:
+        choices = ", ".join(sorted(known)) or "none defined"
+        raise node.child(key).error(f"the id of one of the {what} ({choices})")
+    return value
+
+
+def _percents(node: Node, key: str) -> dict[PriceGroupId, Decimal]:
+    return {PriceGroupId(name): value.decimal() for name, value in node.mapping(key).items()}
+
+
+def _product(node: Node) -> Product:
+    node.check_keys("id", "name", "price_group", "unit", "vat_rate", "segments")
+    unit_name = node.text("unit", "pcs")
+    if unit_name not in _UNITS:
+        raise node.child("unit").error("one of " + ", ".join(repr(u) for u in _UNITS))
+    with at(node):
+        return Product(
+            ProductId(node.text("id")),
+            node.text("name", node.text("id")),
+            unit=_UNITS[unit_name],
+            price_group_id=None
+            if not node.has("price_group")
+            else PriceGroupId(node.text("price_group")),
+            vat_rate=node.decimal("vat_rate", "20"),
+        )
+
+
+def _segments(node: Node) -> list[str]:
+    return [item.text() for item in node.array("segments")]
+
+
+def _price_type(node: Node, currency: Currency | None) -> PriceType:
+    node.check_keys(
+        "id", "name", "currency", "vat_included", "formula", "group_formulas", "rounding"
+    )
+    rounding = RoundingRule()
+    if node.has("rounding"):
+        spec = node.child("rounding")
+        spec.check_keys("step", "direction", "ending")
+        direction = spec.text("direction", "half_up").lower()
+        if direction not in _ROUNDING:
+            raise spec.child("direction").error("one of " + ", ".join(_ROUNDING))
+        with at(spec):
+            rounding = RoundingRule(
+                spec.decimal("step", "0.01"),
+                _ROUNDING[direction],
+                spec.decimal("ending") if spec.has("ending") else None,
+            )
+    code = node.text("currency") if node.has("currency") else None
+    if code is None and currency is None:
+        raise node.error("a currency (here or at the top of the file)", "currency")
+    with at(node):
+        return PriceType(
+            PriceTypeId(node.text("id")),
+            node.text("name"),
+            Currency.of(code) if code is not None else currency,  # type: ignore[arg-type]
+            vat_included=node.boolean("vat_included", True),
+            rounding=rounding,
+            formula=node.opt_str("formula"),
+            group_formulas={k: v.text() for k, v in node.mapping("group_formulas").items()},
+        )
+
+
+def _terms(node: Node, types: Mapping[str, PriceType]) -> Terms:
+    payment_form = None
+    if node.has("payment_form"):
+        payment_form = node.choice(PaymentForm, "payment_form")
+    scope = None
+    if node.has("discount_scope"):
+        scope = frozenset(item.text() for item in node.child("discount_scope").items())
+    with at(node):
+        return Terms(
+            price_type_id=PriceTypeId(_ref(node, "price_type", types, "price types"))
+            if node.has("price_type")
+            else None,
+            discount_scope=scope,
+            manual_discount_limit_percent=node.decimal("manual_limit")
+            if node.has("manual_limit")
+            else None,
+            manual_discount_limits_by_price_group=_percents(node, "manual_limits")
+            if node.has("manual_limits")
+            else None,
+            currency=Currency.of(node.text("currency")) if node.has("currency") else None,
+            payment_form=payment_form,
+            warehouse_id=WarehouseId(node.text("warehouse")) if node.has("warehouse") else None,
+        )
+
+
+_AGREEMENT_KEYS = (
+    "id",
+    "name",
+    "base",
+    "partner",
+    "client_segment",
+    "nomenclature_segment",
+    "valid_from",
+    "valid_to",
+    "status",
+    "price_type",
+    "discount_scope",
+    "manual_limit",
+    "manual_limits",
+    "currency",
+    "payment_form",
+    "warehouse",
+)
+
+
+def _agreements(
+    nodes: Sequence[Node],
+    types: Mapping[Any, PriceType],
+    partners: Mapping[Any, Partner],
+) -> list[Agreement]:
+    typical: dict[str, Agreement] = {}
+    found: list[Agreement] = []
+    for node in nodes:  # typical ones first: individual ones name them
+        node.check_keys(*_AGREEMENT_KEYS)
+        if node.has("base"):
+            continue
+        if node.has("partner"):
+            raise node.error("no partner on a typical agreement (give 'base' too)", "partner")
+        with at(node):
+            agreement = Agreement.typical(
+                AgreementId(node.text("id")),
+                node.text("name", node.text("id")),
+                valid_from=node.day("valid_from"),
+                valid_to=node.day("valid_to") if node.has("valid_to") else None,
+                client_segment_id=SegmentId(node.text("client_segment"))
+                if node.has("client_segment")
+                else None,
+                nomenclature_segment_id=SegmentId(node.text("nomenclature_segment"))
+                if node.has("nomenclature_segment")
+                else None,
+                terms=_terms(node, types),
+                status=node.choice(AgreementStatus, "status", "active"),
+            )
+        typical[agreement.id] = agreement
+        found.append(agreement)
+    for node in nodes:
+        if not node.has("base"):
+            continue
+        base = typical[_ref(node, "base", typical, "typical agreements")]
+        with at(node):
+            found.append(
+                create_individual(
+                    base,
+                    AgreementId(node.text("id")),
+                    node.text("name", node.text("id")),
+                    partner_id=PartnerId(_ref(node, "partner", partners, "partners")),
+                    valid_from=node.day("valid_from"),
+                    valid_to=node.day("valid_to") if node.has("valid_to") else None,
+                    terms=_terms(node, types),
+                    nomenclature_segment_id=SegmentId(node.text("nomenclature_segment"))
+                    if node.has("nomenclature_segment")
+                    else None,
+                    status=node.choice(AgreementStatus, "status", "active"),
+                )
+            )
+    return found
+
+
+def _manual(node: Node, key: str) -> dict[str, Decimal | None]:
+    return {name: value.decimal() for name, value in node.mapping(key).items()}
+
+
+def _moment(node: Node) -> datetime:
+    value = node.child("date").value
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(node.day("date"), time())
+
+
+def _order(
+    node: Node,
+    products: Mapping[Any, Product],
+    partners: Mapping[Any, Partner],
+    agreements: Mapping[Any, Agreement],
+    currency: Currency | None,
+) -> Order:
+    node.check_keys(
+        "id", "client", "date", "agreement", "warehouse", "card", "payment_form", "user", "manual",
+        "lines",
+    )  # fmt: skip
+    lines = []
+    for number, line in enumerate(node.array("lines", required=True), 1):
+        line.check_keys("id", "product", "quantity", "price", "manual")
+        product = products[ProductId(_ref(line, "product", products, "products"))]
+        price = None
+        if line.has("price"):
+            if currency is None:
+                raise line.error(
+                    "a currency at the top of the file for prices set by hand", "price"
+                )
+            price = Money(line.decimal("price"), currency)
+        with at(line):
+            lines.append(
+                OrderLine(
+                    line.text("id", str(number)),
+                    product.id,
+                    line.decimal("quantity"),
+                    _manual(line, "manual"),
+                    price,
+                )
+            )
+    if not lines:
+        raise node.child("lines").error("at least one line")
+    return Order(
+        node.text("id"),
+        PartnerId(_ref(node, "client", partners, "partners")),
+        _moment(node),
+        tuple(lines),
+        agreement_id=AgreementId(_ref(node, "agreement", agreements, "agreements"))
+        if node.has("agreement")
+        else None,
+        warehouse_id=WarehouseId(node.text("warehouse")) if node.has("warehouse") else None,
+        card_kind=node.opt_str("card"),
+        payment_form=node.opt_str("payment_form"),
+        user=node.opt_str("user"),
+        manual_discounts=_manual(node, "manual"),
+    )
+
+
+def _unique(items: Sequence[Any], nodes: Sequence[Node], what: str) -> dict[Any, Any]:
+    found: dict[Any, Any] = {}
+    for item, node in zip(items, nodes, strict=True):
+        if item.id in found:
+            raise node.child("id").error(f"an id not used by another of the {what}")
+        found[item.id] = item
+    return found
+
+
+def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
+    if root.has("templates") or root.has("calendars"):
+        raise ScenarioError(
+            f"{root.file}: this is a receivables scenario (it has templates or calendars); "
+            "read it with 'salescore schedule' or 'salescore aging' "
+            "(salescore.scenario.receivables.load_receivables)",
+            file=root.file,
+        )
+    root.check_keys(*_TOP_KEYS)
+    currency = None
+    if root.has("currency"):
+        with at(root.child("currency")):
+            currency = Currency.of(root.text("currency"))
+
+    product_nodes = root.array("products", required=True)
+    products: dict[ProductId, Product] = _unique(
+        [_product(n) for n in product_nodes], product_nodes, "products"
+    )
+    partner_nodes = root.array("partners", required=True)
+    for node in partner_nodes:
+        node.check_keys("id", "name", "segments")
+    with at(root):
+        partner_list = [
+            Partner(PartnerId(n.text("id")), n.text("name", n.text("id"))) for n in partner_nodes
+        ]
+    partners: dict[PartnerId, Partner] = _unique(partner_list, partner_nodes, "partners")
+    client_segments = _segment_list(partner_nodes, ClientSegment)
+    nomenclature_segments = _segment_list(product_nodes, NomenclatureSegment)
+
+    type_nodes = root.array("price_types", required=True)
+    types: dict[str, PriceType] = _unique(
+        [_price_type(n, currency) for n in type_nodes], type_nodes, "price types"
+    )
+    try:
+        PricingSnapshot.build(types.values(), date.min)  # check every formula now
+    except FormulaError as exc:
+        raise ScenarioError(
+            f"{root.file}: price_types: {exc}", file=root.file, path="price_types"
+        ) from exc
+    records = []
+    for node in root.array("prices"):
+        node.check_keys("price_type", "product", "price", "from")
+        price_type = types[_ref(node, "price_type", types, "price types")]
+        product = products[ProductId(_ref(node, "product", products, "products"))]
+        with at(node):
+            records.append(
+                PriceRecord(
+                    price_type.id,
+                    product.id,
+                    node.day("from"),
+                    Money(node.decimal("price"), price_type.currency),
+                )
+            )
+
+    agreements = {a.id: a for a in _agreements(root.array("agreements"), types, partners)}
+    with at(root.child("agreements", [])):
+        book = AgreementBook(agreements.values(), client_segments, nomenclature_segments)
+
+    engine = None
+    if any(root.has(key) for key in _RULE_KEYS):
+        data = {key: root.child(key).value for key in _RULE_KEYS if root.has(key)}
+        for key in data:
+            _no_floats(root.child(key))
+        try:
+            rule_set = rule_set_from_data(data, root.file).rule_set
+        except DiscountError as exc:
+            raise ScenarioError(str(exc), file=root.file, path=exc.details.get("path", "")) from exc
+        for issue in check_rule_set(rule_set, registry, known_products=set(products)):
+            if issue.severity == "error":
+                raise ScenarioError(
+                    f"{root.file}: {issue.path}: {issue.message}", file=root.file, path=issue.path
+                )
+        with at(root):
+            engine = DiscountEngine.compile(rule_set, registry)
+
+    orders = [
+        _order(n, products, partners, agreements, currency)
+        for n in root.array("orders", required=True)
+    ]
+    type_list = list(types.values())
+    product_list = list(products.values())
+
+    def snapshot_for(on: date) -> PricingSnapshot:
+        return PricingSnapshot.build(type_list, on, records=records, products=product_list)
+
+    pricer = SalePricer(
+        partners=partners,
+        products=products,
+        book=book,
+        snapshot_for=snapshot_for,
+        engine=engine,
+        client_segments=client_segments,
+        nomenclature_segments=nomenclature_segments,
+    )
+    description = root.text("description") if root.has("description") else ""
+    return Scenario(root.file, description, pricer, tuple(orders))
+
+
+def _segment_list(nodes: Sequence[Node], kind: Any) -> list[Any]:
+    members: dict[str, list[str]] = {}
+    for node in nodes:
+        for segment in _segments(node):
+            members.setdefault(segment, []).append(node.text("id"))
+    return [kind(SegmentId(s), s, members=frozenset(ids)) for s, ids in members.items()]
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def render_sales(orders: Sequence[PricedOrder]) -> str:
+    """Each priced order as text: a table of lines, totals, gifts, deviations, explanations."""
+    out: list[str] = []
+    for priced in orders:
+        order = priced.order
+        out.append(
+            f"order {order.id}  client {order.partner_id}  {order.moment.isoformat(' ')}"
+            + (f"  warehouse {order.warehouse_id}" if order.warehouse_id else "")
+            + (f"  card {order.card_kind}" if order.card_kind else "")
+            + (f"  payment {order.payment_form}" if order.payment_form else "")
+        )
+        rows = [
+            [x.line_id, x.product.id, str(x.quantity), x.agreement_id, x.price_type_id,
+             str(x.unit_price.amount), str(x.gross.amount), str(x.discount_amount.amount),
+             str(x.net.amount), ", ".join(x.rule_ids)]
+            for x in priced.lines
+        ]  # fmt: skip
+        headers = ["line", "product", "quantity", "agreement", "price type", "unit price",
+                   "amount", "discount", "net", "discounts"]  # fmt: skip
+        out.extend(columns(headers, rows, {5, 6, 7, 8}, "  "))
+        out.append(f"  total {priced.gross} - discounts {priced.discount} = {priced.net}")
+        for gift in priced.gifts:
+            out.append(
+                f"  gift: {gift.quantity} x {gift.product_id} ({gift.discount_id}: {gift.reason})"
+            )
+        for deviation in priced.deviations:
+            out.append(f"  deviation ({deviation.severity.value}): {deviation.message}")
+        for line in priced.lines:
+            out.append("")
+            out.append(line.explain().as_text())
+        out.append("")
+    return "\n".join(out).rstrip("\n")
+
+
+def _explanation(line: Any) -> dict[str, Any]:
+    explanation = line.explain()
+    return {"subject": explanation.subject, "steps": explanation.as_rows()}
+
+
+def sales_json(orders: Sequence[PricedOrder]) -> dict[str, Any]:
+    """The priced orders as JSON-ready data; every amount and quantity is a string."""
+    result = []
+    for priced in orders:
+        order = priced.order
+        result.append(
+            {
+                "id": order.id,
+                "client": order.partner_id,
+                "moment": order.moment.isoformat(),
+                "currency": priced.currency.code,
+                "lines": [
+                    {
+                        "id": x.line_id,
+                        "product": x.product.id,
+                        "quantity": str(x.quantity.value),
+                        "unit": x.quantity.unit.code,
+                        "agreement": x.agreement_id,
+                        "price_type": x.price_type_id,
+                        "reference_price": str(x.reference_price.amount),
+                        "unit_price": str(x.unit_price.amount),
+                        "amount": str(x.gross.amount),
+                        "discount": str(x.discount_amount.amount),
+                        "net": str(x.net.amount),
+                        "discounts": list(x.rule_ids),
+                        "explanation": _explanation(x),
+                    }
+                    for x in priced.lines
+                ],
+                "gifts": [
+                    {
+                        "discount": g.discount_id,
+                        "product": g.product_id,
+                        "quantity": str(g.quantity),
+                        "reason": g.reason,
+                    }
+                    for g in priced.gifts
+                ],
+                "deviations": [
+                    {
+                        "kind": d.kind.value,
+                        "severity": d.severity.value,
+                        "message": d.message,
+                        "line": d.line,
+                        "product": d.product_id,
+                        "expected": d.expected,
+                        "actual": d.actual,
+                        "amount": None if d.amount is None else str(d.amount.amount),
+                    }
+                    for d in priced.deviations
+                ],
+                "totals": {
+                    "amount": str(priced.gross.amount),
+                    "discount": str(priced.discount.amount),
+                    "net": str(priced.net.amount),
+                },
+                "needs_approval": priced.needs_approval,
+            }
+        )
+    return {"orders": result}

@@ -1,0 +1,138 @@
+"""Pricing an order end to end: agreement, price type, prices, discounts, deviations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from salescore.adapters.memory import MemoryStore
+from salescore.agreements import ApprovalId, ApprovalPolicy, ApprovalRule, DeviationKind
+from salescore.app.agreements import start_sale_approval
+from salescore.app.discount_rules import save_rule_set
+from salescore.app.sales import Order, OrderLine, load_pricer, price_order, price_orders
+from salescore.app.sample import load_sample_company
+from salescore.app.sample_agreements import load_sample_agreements
+from salescore.app.sample_discounts import sample_rule_set
+from salescore.app.sample_pricing import load_sample_prices
+from salescore.errors import NotFoundError
+from salescore.parties import PartnerId, ProductId
+from salescore.testing import FixedClock
+
+MSK = timezone(timedelta(hours=3))
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        load_sample_company(uow)
+        load_sample_prices(uow)
+        load_sample_agreements(uow)
+        save_rule_set(uow, sample_rule_set())
+        uow.commit()
+    return store
+
+
+def volga_order(number: int = 1, grinder_discount: str = "4") -> Order:
+    return Order(
+        f"SO-{number}",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 11, 30, tzinfo=MSK),
+        (
+            OrderLine("1", ProductId("CM-100"), Decimal(5)),
+            OrderLine("2", ProductId("GR-10"), Decimal(4), {"MANAGER": grinder_discount}),
+            OrderLine("3", ProductId("BEANS-ARABICA"), Decimal("25.5")),
+        ),
+        user="ivanova",
+    )
+
+
+class CountingUow:
+    """A unit of work that counts what is read from it."""
+
+    def __init__(self, uow: Any) -> None:
+        self._uow = uow
+        self.reads = 0
+
+    def __getattr__(self, name: str) -> Any:
+        self.reads += 1
+        return getattr(self._uow, name)
+
+
+def test_an_order_is_priced_from_its_agreements_price_type_and_discounted(
+    store: MemoryStore,
+) -> None:
+    with store.unit_of_work() as uow:
+        priced = price_order(uow, volga_order())
+    first = priced.lines[0]
+    assert (first.agreement_id, first.price_type_id) == ("IA-VOLGA-KZN", "WHOLESALE")
+    assert first.unit_price == first.reference_price
+    assert str(priced.gross) == str(sum((x.gross for x in priced.lines[1:]), first.gross))
+    assert priced.net == priced.gross - priced.discount
+    text = first.explain().as_text()
+    for part in ("agreement = IA-VOLGA-KZN", "unit price = 18000.00 RUB", "group ROOT"):
+        assert part in text
+
+
+def test_the_grinders_manual_discount_over_the_machines_limit_starts_an_approval(
+    store: MemoryStore,
+) -> None:
+    with store.unit_of_work() as uow:
+        priced = price_order(uow, volga_order())
+        (deviation,) = priced.deviations
+        assert (deviation.kind, deviation.line, deviation.product_id) == (
+            DeviationKind.DISCOUNT_ABOVE_LIMIT,
+            2,
+            "GR-10",
+        )
+        policy = ApprovalPolicy(
+            (ApprovalRule("discounts", ("head",), frozenset({DeviationKind.DISCOUNT_ABOVE_LIMIT})),)
+        )
+        process = start_sale_approval(
+            uow,
+            ApprovalId("AP-1"),
+            "SO-1",
+            priced.deviations,
+            policy,
+            FixedClock(datetime(2026, 3, 12, 12, tzinfo=MSK)),
+            "ivanova",
+        )
+    assert process.deviations == priced.deviations
+
+
+def test_a_manual_discount_within_the_limit_needs_no_approval(store: MemoryStore) -> None:
+    with store.unit_of_work() as uow:
+        priced = price_order(uow, volga_order(grinder_discount="1"))
+    assert priced.deviations == ()
+    assert not priced.needs_approval
+
+
+def test_pricing_many_orders_reads_storage_as_often_as_pricing_one(store: MemoryStore) -> None:
+    with store.unit_of_work() as uow:
+        one = CountingUow(uow)
+        price_orders(one, [volga_order()])  # type: ignore[arg-type]
+        many = CountingUow(uow)
+        result = price_orders(many, [volga_order(n) for n in range(40)])  # type: ignore[arg-type]
+    assert many.reads == one.reads
+    assert len(result) == 40
+
+
+def test_a_loaded_pricer_prices_without_the_unit_of_work(store: MemoryStore) -> None:
+    with store.unit_of_work() as uow:
+        pricer = load_pricer(uow, [date(2026, 3, 12)])
+    (priced,) = pricer.price_many([volga_order()])
+    assert len(priced.lines) == 3
+
+
+def test_an_unknown_product_is_named(store: MemoryStore) -> None:
+    order = Order(
+        "SO-9",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, tzinfo=MSK),
+        (OrderLine("1", ProductId("NOPE"), 1),),
+    )
+    with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="line 1: product 'NOPE'"):
+        price_order(uow, order)
