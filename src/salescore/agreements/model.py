@@ -86,12 +86,32 @@ class AgreementStatus(enum.Enum):
 
 
 class PaymentForm(enum.Enum):
-    """How the client pays [форма оплаты]."""
+    """How the client pays [форма оплаты]; one vocabulary for agreements, orders and
+    discount conditions. ``ANY`` is for agreements only: a sale is paid one way."""
 
     CASH = "cash"
     NONCASH = "noncash"
     CARD = "card"
     ANY = "any"
+
+    @classmethod
+    def of_sale(cls, value: str) -> PaymentForm:
+        """The payment form of a sale given as text (``"cash"``, ``"noncash"``, ``"card"``).
+
+        >>> PaymentForm.of_sale("card")
+        <PaymentForm.CARD: 'card'>
+        >>> PaymentForm.of_sale("bank")
+        Traceback (most recent call last):
+        ...
+        salescore.errors.AgreementError: unknown payment form 'bank': a sale is paid ...
+        """
+        for form in cls:
+            if form.value == value and form is not cls.ANY:
+                return form
+        raise AgreementError(
+            f"unknown payment form {value!r}: a sale is paid 'cash', 'noncash' or 'card'",
+            value=value,
+        )
 
 
 class SettlementProcedure(enum.Enum):

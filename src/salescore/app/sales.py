@@ -123,6 +123,11 @@ def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else Decimal(v) for k, v in value.items()}
 
 
+def _sale_payment_form(_instance: object, _attribute: object, value: str | None) -> None:
+    if value is not None:
+        PaymentForm.of_sale(value)
+
+
 @attrs.frozen
 class OrderLine:
     """One line of an order to price.
@@ -162,9 +167,9 @@ class Order:
         agreement_id: the agreement the order names; resolved when None.
         warehouse_id: the selling warehouse or store; the agreement's when None.
         card_kind: the kind of loyalty card shown, if any.
-        payment_form: ``cash``, ``card``, ``noncash``, ``credit`` … (what
-            discount conditions compare; ``cash``, ``card`` and ``noncash``
-            are also checked against the agreement's payment form).
+        payment_form: ``cash``, ``noncash`` or ``card`` (a
+            :class:`~salescore.agreements.PaymentForm` value): what discount
+            conditions compare and what is checked against the agreement.
         user: the manager entering the order (for manual-discount limits).
         manual_discounts: manual discounts chosen for the whole document.
     """
@@ -176,7 +181,7 @@ class Order:
     agreement_id: AgreementId | None = None
     warehouse_id: WarehouseId | None = None
     card_kind: str | None = None
-    payment_form: str | None = None
+    payment_form: str | None = attrs.field(default=None, validator=_sale_payment_form)
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual, hash=False
@@ -431,10 +436,7 @@ def _no_discounts() -> DiscountEngine:
 
 
 def _payment_form(value: str | None) -> PaymentForm | None:
-    for form in PaymentForm:
-        if form.value == value and form is not PaymentForm.ANY:
-            return form
-    return None
+    return None if value is None else PaymentForm.of_sale(value)
 
 
 class SalePricer:

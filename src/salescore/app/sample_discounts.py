@@ -80,9 +80,9 @@ def sample_order() -> tuple[list[SaleLine], SaleContext]:
         moment=datetime(2026, 3, 12, 11, 30, tzinfo=MSK),
         partner_id=PartnerId("VOLGA-KZN"),
         client_segment_ids=frozenset({SegmentId("WHOLESALE")}),
-        agreement_id="AGR-VOLGA",
+        agreement_id="IA-VOLGA-KZN",
         warehouse_id=WarehouseId("MAIN"),
-        payment_form="bank",
+        payment_form="noncash",
         user="ivanova",
     )
     return lines, context

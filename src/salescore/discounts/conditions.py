@@ -45,6 +45,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol, Self, runtime_checkable
 
 import attrs
 
+from salescore.agreements.model import PaymentForm
 from salescore.discounts.sale import DocumentFacts, SaleContext, SaleLine
 from salescore.errors import DiscountError, InvalidInputError
 from salescore.money import to_decimal
@@ -358,10 +359,20 @@ class PaymentFormCondition(_MemberCondition):
     """The payment form is one of ``forms`` [форма оплаты]."""
 
     name = "payment_form"
-    parameters: ClassVar[Mapping[str, str]] = {"forms": "payment forms: cash, card, bank, credit …"}
+    parameters: ClassVar[Mapping[str, str]] = {"forms": "payment forms: cash, noncash, card"}
     dimension = "payment_form"
     label = "payment form"
     sale_field = "payment_form"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        made = super().from_params(params)
+        for form in sorted(made.values):
+            try:
+                PaymentForm.of_sale(form)
+            except InvalidInputError as exc:
+                raise DiscountError(f"condition {cls.name!r}: {exc}", value=form) from None
+        return made
 
 
 class ProductCondition(_MemberCondition):

@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from salescore.agreements.model import PaymentForm
 from salescore.errors import DiscountError
 from salescore.money import Currency, Money, Quantity, to_decimal
 from salescore.parties import PartnerId, PriceGroupId, Product, SegmentId, WarehouseId
@@ -108,6 +109,11 @@ class SaleLine:
         return Money(self.amount, self.unit_price.currency)
 
 
+def _payment_form(_instance: object, _attribute: object, value: str | None) -> None:
+    if value is not None:
+        PaymentForm.of_sale(value)
+
+
 @attrs.frozen
 class SaleContext:
     """Who buys, where, when and how: what document-level conditions look at.
@@ -124,7 +130,8 @@ class SaleContext:
         manual_limit_by_price_group: its refinements per price group.
         card_kind: the loyalty card kind shown, if any.
         warehouse_id: the warehouse or store selling.
-        payment_form: ``"cash"``, ``"card"``, ``"bank"``, ``"credit"`` …
+        payment_form: ``"cash"``, ``"noncash"`` or ``"card"``
+            (:class:`~salescore.agreements.PaymentForm` values).
         user: the manager entering the sale (for manual limits).
         manual_discounts: manual discounts chosen for the whole document.
     """
@@ -142,7 +149,7 @@ class SaleContext:
     )
     card_kind: str | None = None
     warehouse_id: WarehouseId | None = None
-    payment_form: str | None = None
+    payment_form: str | None = attrs.field(default=None, validator=_payment_form)
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual, hash=False

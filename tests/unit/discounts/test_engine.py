@@ -168,7 +168,7 @@ def test_any_and_not_combine_conditions() -> None:
     rule = make_percent("C", 10, condition=condition)
     assert _one(rule, card_kind="GOLD", warehouse_id="MAIN") == [Decimal("100.00")]
     assert _one(rule, payment_form="cash", warehouse_id="STORE-1") == [Decimal("0.00")]
-    assert _one(rule, payment_form="bank") == [Decimal("0.00")]
+    assert _one(rule, payment_form="noncash") == [Decimal("0.00")]
 
 
 def test_a_segment_volume_counts_only_that_segments_lines() -> None:
@@ -291,3 +291,12 @@ def test_a_rule_whose_own_condition_fails_is_not_said_to_be_displaced() -> None:
     assert "displaced" not in failed
     held = engine.apply([make_line()], make_context(card_kind="GOLD")).lines[0]
     assert "displaced in group ROOT by HIGH (priority 20 over 10)" in held.why_not("LOW").as_text()
+
+
+def test_payment_forms_are_the_agreements_vocabulary() -> None:
+    from salescore.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="unknown payment form 'bank'"):
+        ConditionRegistry.builtins().build("payment_form", {"forms": ["bank"]})
+    with pytest.raises(InvalidInputError, match="unknown payment form 'credit'"):
+        make_context(payment_form="credit")

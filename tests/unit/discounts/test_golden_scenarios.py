@@ -8,7 +8,6 @@ expected tables after checking that the new figures are right.
 
 from __future__ import annotations
 
-import difflib
 import json
 import tomllib
 from datetime import datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.goldens import check_golden
 
 from salescore.discounts import (
     DiscountEngine,
@@ -136,24 +136,9 @@ def test_golden_discount_scenario_gives_the_expected_explained_result(
     text = path.read_text(encoding="utf-8")
     data = tomllib.loads(text, parse_float=Decimal)
     actual = _render_expected(_actual(_run(data)))
-    head, sep, _ = text.partition("\n[expected]\n")
-    expected = "[expected]\n" + text.partition("\n[expected]\n")[2] if sep else ""
-    if update_goldens:
-        path.write_text(head.rstrip("\n") + "\n\n" + actual, encoding="utf-8")
-        return
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                "expected",
-                "actual",
-            )
-        )
-        pytest.fail(
-            f"{path.name} differs from its expected result:\n{diff}\n"
-            f"If the new result is right, rerun: pytest {Path(__file__).name} --update-goldens"
-        )
+    head, _, _ = text.partition("\n[expected]\n")
+    regenerated = head.rstrip("\n") + "\n\n" + actual
+    check_golden(path, regenerated, update=update_goldens, test_file=__file__)
 
 
 def test_there_is_a_golden_scenario_for_each_required_case() -> None:
