@@ -7,8 +7,9 @@ Run alone: ``python benchmarks/bench_discounts.py``. Prints ``metric NAME VALUE`
   pricing included: each line arrives as data without a price; inside the timing each
   document's unit prices come from a real :class:`~salescore.pricing.PricingSnapshot`
   (one bulk call per document through a price type chain: a registered base price ->
-  ``[Base] * 1.25`` -> ``[List] * 0.9``, each rounded to kopecks) and each line becomes a
-  priced ``SaleLine`` (quantity x unit price, rounded);
+  ``[Base] * 1.25`` -> ``[List] * 0.9``, each rounded to kopecks; the snapshot computes a
+  product's price once for its date and remembers it, as the floor below does) and each
+  line becomes a priced ``SaleLine`` (quantity x unit price, rounded);
 * ``discount_slowdown_vs_handwritten`` — the engine's time over a hand-written function
   doing only the arithmetic those prices and rules amount to (dictionary look-ups and
   Decimal arithmetic, the price chain and the tree's shape written out);
@@ -205,6 +206,9 @@ def handwritten(
         tables["doc"],
     )
 
+    # Like the snapshot, the floor computes a product's price once for the date.
+    price_of: dict[ProductId, Decimal] = {}
+
     def run(documents: list[Document]) -> list[Decimal]:
         out = []
         for lines, context in documents:
@@ -212,8 +216,10 @@ def handwritten(
             doc_pct = doc.get((context.warehouse_id, cs))
             for _, item, quantity, segments in lines:
                 qty = quantity.value
-                listed = (base_price[item.id] * LIST_FACTOR).quantize(CENT, ROUND_HALF_UP)
-                price = (listed * SALE_FACTOR).quantize(CENT, ROUND_HALF_UP)
+                price = price_of.get(item.id)
+                if price is None:
+                    listed = (base_price[item.id] * LIST_FACTOR).quantize(CENT, ROUND_HALF_UP)
+                    price = price_of[item.id] = (listed * SALE_FACTOR).quantize(CENT, ROUND_HALF_UP)
                 base = (qty * price).quantize(CENT, ROUND_HALF_UP)
                 cur = base
                 pct = product.get(item.id)

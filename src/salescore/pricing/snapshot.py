@@ -215,6 +215,10 @@ class PricingSnapshot:
         self._market = market
         self._functions = functions
         self._params = {**DEFAULT_PARAMS, **params}
+        # Bulk prices depend only on (price type, product) in a snapshot: its date,
+        # data and parameters are fixed. Order after order asks for the same
+        # products, so each is computed once (None: the product has no price).
+        self._money_memo: dict[PriceTypeId, dict[ProductId, Money | None]] = {}
 
     # --- building ---------------------------------------------------------------------
 
@@ -567,8 +571,24 @@ class PricingSnapshot:
         """Like :meth:`amounts`, as :class:`~salescore.money.Money` in the type's currency.
 
         The bulk path: no explanation is built; ask :meth:`explain` for any of them.
+        Prices of named products are remembered in the snapshot, so pricing order
+        after order computes each product's price once.
         """
-        return self._compute(price_type_id, product_ids, as_money=True)
+        if product_ids is None:
+            return self._compute(price_type_id, None, as_money=True)
+        wanted = list(product_ids)
+        memo = self._money_memo.setdefault(price_type_id, {})
+        missing = [pid for pid in wanted if pid not in memo]
+        if missing:
+            computed = self._compute(price_type_id, missing, as_money=True)
+            for pid in missing:
+                memo[pid] = computed.get(pid)
+        found: dict[ProductId, Money] = {}
+        for pid in wanted:
+            money = memo[pid]
+            if money is not None:
+                found[pid] = money
+        return found
 
     def price(
         self,

@@ -103,6 +103,29 @@ def test_a_price_group_formula_overrides_the_default_and_others_fall_back() -> N
     }
 
 
+@given(st.lists(st.sampled_from(["M", "F", "S", "NONE"]), max_size=12))
+@settings(max_examples=60)
+def test_remembered_bulk_prices_equal_fresh_ones_whatever_was_asked_before(
+    asked_before: list[str],
+) -> None:
+    types = [BASE, calculated("RETAIL", "[Base] * 2", group_formulas={MACHINES: "[Base] * 3"})]
+    products = [
+        Product(ProductId("M"), "machine", price_group_id=MACHINES),
+        Product(ProductId("F"), "filter"),
+        Product(ProductId("S"), "service"),
+        Product(ProductId("NONE"), "no price"),
+    ]
+    records = [base_price("M", "10.00"), base_price("F", "7.00"), base_price("S", "1.10")]
+    fresh = PricingSnapshot.build(types, ON, products=products, records=records)
+    reused = PricingSnapshot.build(types, ON, products=products, records=records)
+    reused.prices(PriceTypeId("RETAIL"), [ProductId(p) for p in asked_before])
+    every = [ProductId(p) for p in ("S", "NONE", "M", "F", "M")]
+    assert reused.prices(PriceTypeId("RETAIL"), every) == fresh.prices(PriceTypeId("RETAIL"))
+    assert ProductId("NONE") not in reused.prices(PriceTypeId("RETAIL"), every)
+    with pytest.raises(NotFoundError):
+        reused.prices(PriceTypeId("RETAIL"), [ProductId("UNKNOWN")])
+
+
 def test_a_type_with_only_group_formulas_gives_no_price_outside_them() -> None:
     types = [BASE, calculated("RETAIL", None, group_formulas={MACHINES: "[Base] * 3"})]
     products = [Product(ProductId("M"), "m", price_group_id=MACHINES), Product(ProductId("S"), "s")]
