@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from salescore.adapters.memory._delete import DELETE
 from salescore.errors import ConflictError, NotFoundError
 from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
 
@@ -12,8 +13,6 @@ if TYPE_CHECKING:
     from salescore.adapters.memory.store import MemoryUnitOfWork
 
 __all__ = ["InMemorySettlementLedger"]
-
-_MISSING: Any = object()
 
 
 class InMemorySettlementLedger:
@@ -23,20 +22,10 @@ class InMemorySettlementLedger:
         self._uow = uow
 
     def _table(self, name: str) -> dict[Any, Any]:
-        self._uow.check_active()
-        return self._uow.store.table(name)
+        return self._uow.table(name)
 
     def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
-        previous = table.get(key, _MISSING)
-
-        def undo() -> None:
-            if previous is _MISSING:
-                table.pop(key, None)
-            else:
-                table[key] = previous
-
-        table[key] = value
-        self._uow.record_undo(undo)
+        self._uow.put(table, key, value)
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
         table = self._table("settlement_entries")
@@ -71,10 +60,8 @@ class InMemorySettlementLedger:
         return found
 
     def remove_payment(self, payment_id: str) -> None:
-        table = self._table("settlement_payments")
-        payment = self.payment(payment_id)
-        del table[payment_id]
-        self._uow.record_undo(lambda: table.__setitem__(payment_id, payment))
+        self.payment(payment_id)  # NotFoundError for an unknown id
+        self._uow.put(self._table("settlement_payments"), payment_id, DELETE)
 
     def payments(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None

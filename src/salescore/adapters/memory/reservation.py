@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from salescore.adapters.memory._delete import DELETE
 from salescore.money import PIECE, Quantity, Unit
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation.ledger import check_units, insufficient, net_deltas
@@ -29,8 +30,6 @@ if TYPE_CHECKING:  # the unit of work builds this ledger: no import cycle at run
 
 __all__ = ["MemoryStockLedger"]
 
-_MISSING = object()
-
 
 class MemoryStockLedger:
     """A :class:`~salescore.reservation.ports.StockLedger` kept in the memory store."""
@@ -39,8 +38,7 @@ class MemoryStockLedger:
         self._uow = uow
 
     def _table(self, name: str) -> dict[Any, Any]:
-        self._uow.check_active()
-        return self._uow.store.table(name)
+        return self._uow.table(name)
 
     @property
     def _entries(self) -> dict[int, LedgerEntry]:
@@ -59,19 +57,7 @@ class MemoryStockLedger:
         return self._table("reservation_claims")
 
     def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
-        previous = table.get(key, _MISSING)
-
-        def undo() -> None:
-            if previous is _MISSING:
-                table.pop(key, None)
-            else:
-                table[key] = previous
-
-        if value is _MISSING:
-            table.pop(key, None)
-        else:
-            table[key] = value
-        self._uow.record_undo(undo)
+        self._uow.put(table, key, value)
 
     def record(
         self, moves: Sequence[Move], operation: Operation, document: str, at: datetime
@@ -90,7 +76,7 @@ class MemoryStockLedger:
             self._set(units, product_id, unit)
         for key, delta in deltas.items():
             after = balances.get(key, zero(delta.unit)) + delta
-            self._set(balances, key, _MISSING if after.is_zero() else after)
+            self._set(balances, key, DELETE if after.is_zero() else after)
         table = self._entries
         start = len(table) + 1  # append-only: the undo log only ever drops the newest
         written = tuple(

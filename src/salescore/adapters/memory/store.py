@@ -9,6 +9,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from salescore.adapters.codec import to_plain
 from salescore.adapters.collections import Collection
+from salescore.adapters.memory._delete import DELETE
 from salescore.adapters.memory.pricing import MemoryPriceRegister
 from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.memory.reservation import MemoryStockLedger
@@ -73,6 +74,27 @@ class MemoryUnitOfWork(Repositories):
         """Remember how to revert one change."""
         self._undo.append(action)
 
+    def table(self, name: str) -> dict[Any, Any]:
+        """The dictionary behind ``name``, once the unit of work is open."""
+        self.check_active()
+        return self.store.table(name)
+
+    def put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        """Set ``table[key]`` (or delete it when ``value`` is :data:`DELETE`), undoably."""
+        previous = table.get(key, DELETE)
+
+        def undo() -> None:
+            if previous is DELETE:
+                table.pop(key, None)
+            else:
+                table[key] = previous
+
+        if value is DELETE:
+            table.pop(key, None)
+        else:
+            table[key] = value
+        self.record_undo(undo)
+
     def __enter__(self) -> Self:
         self.store._lock.acquire()
         self._active = True
@@ -102,9 +124,6 @@ class MemoryUnitOfWork(Repositories):
             self._undo.pop()()
 
 
-_MISSING = object()
-
-
 class MemoryRepository(Generic[T]):
     """A :class:`~salescore.ports.Repository` over a dictionary."""
 
@@ -114,21 +133,10 @@ class MemoryRepository(Generic[T]):
 
     @property
     def _rows(self) -> dict[Any, T]:
-        self._uow.check_active()
-        return self._uow.store.table(self._collection.name)
+        return self._uow.table(self._collection.name)
 
     def _put(self, key: Any, entity: T) -> None:
-        rows = self._rows
-        previous: Any = rows.get(key, _MISSING)
-
-        def undo() -> None:
-            if previous is _MISSING:
-                rows.pop(key, None)
-            else:
-                rows[key] = previous
-
-        rows[key] = entity
-        self._uow.record_undo(undo)
+        self._uow.put(self._rows, key, entity)
 
     def _check_type(self, entity: object) -> None:
         if not isinstance(entity, self._collection.type):
@@ -177,8 +185,7 @@ class MemoryRepository(Generic[T]):
         rows = self._rows
         if id not in rows:
             raise NotFoundError(f"{self._collection.name}: no entity with id {id!r}", id=id)
-        previous = rows.pop(id)
-        self._uow.record_undo(lambda: rows.__setitem__(id, previous))
+        self._uow.put(rows, id, DELETE)
 
     def __len__(self) -> int:
         return len(self._rows)
