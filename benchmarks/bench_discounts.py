@@ -7,9 +7,10 @@ Run alone: ``python benchmarks/bench_discounts.py``. Prints ``metric NAME VALUE`
   pricing included: each line arrives as data without a price; inside the timing each
   document's unit prices come from a real :class:`~salescore.pricing.PricingSnapshot`
   (one bulk call per document through a price type chain: a registered base price ->
-  ``[Base] * 1.25`` -> ``[List] * 0.9``, each rounded to kopecks; the snapshot computes a
-  product's price once for its date and remembers it, as the floor below does) and each
-  line becomes a priced ``SaleLine`` (quantity x unit price, rounded);
+  ``[Base] * 1.25`` -> ``[List] * 0.9``, each rounded to kopecks; each timed run builds
+  a fresh snapshot for the day, which computes a product's price once and remembers it
+  for the run, as the floor below does) and each line becomes a priced ``SaleLine``
+  (quantity x unit price, rounded);
 * ``discount_slowdown_vs_handwritten`` — the engine's time over a hand-written function
   doing only the arithmetic those prices and rules amount to (dictionary look-ups and
   Decimal arithmetic, the price chain and the tree's shape written out);
@@ -159,8 +160,9 @@ def base_prices(products: int, seed: int = 5) -> dict[ProductId, Decimal]:
     return {ProductId(f"P{p}"): Decimal(rng.randint(100, 500_000)) / 100 for p in range(products)}
 
 
-def snapshot(products: int) -> PricingSnapshot:
-    """Three price types in a chain; the base prices registered, the others calculated."""
+def snapshot_factory(products: int) -> Callable[[], PricingSnapshot]:
+    """Builds the day's snapshot: three price types in a chain, the base prices registered,
+    the others calculated. Data is prepared once; compiling and indexing is in the call."""
     types = [
         PriceType(BASE, "Base", "RUB"),
         PriceType(LIST, "List", "RUB", formula=f"[Base] * {LIST_FACTOR}"),
@@ -170,9 +172,8 @@ def snapshot(products: int) -> PricingSnapshot:
         PriceRecord(BASE, pid, date(2026, 1, 1), Money(amount, "RUB"))
         for pid, amount in base_prices(products).items()
     ]
-    return PricingSnapshot.build(
-        types, MOMENT.date(), records=records, products=catalogue(products)
-    )
+    items = catalogue(products)
+    return lambda: PricingSnapshot.build(types, MOMENT.date(), records=records, products=items)
 
 
 def make_documents(count: int, per_doc: int, products: int, seed: int = 7) -> list[Document]:
@@ -206,10 +207,9 @@ def handwritten(
         tables["doc"],
     )
 
-    # Like the snapshot, the floor computes a product's price once for the date.
-    price_of: dict[ProductId, Decimal] = {}
-
     def run(documents: list[Document]) -> list[Decimal]:
+        # Like the snapshot, the floor computes a product's price once for the day.
+        price_of: dict[ProductId, Decimal] = {}
         out = []
         for lines, context in documents:
             (cs,) = context.client_segment_ids
@@ -242,11 +242,13 @@ def handwritten(
 
 
 def engine_run(
-    engine: DiscountEngine, prices: PricingSnapshot
+    engine: DiscountEngine, day_snapshot: Callable[[], PricingSnapshot]
 ) -> Callable[[list[Document]], list[Decimal]]:
     def run(documents: list[Document]) -> list[Decimal]:
-        # Unit prices come from the snapshot, one bulk call per document; line
+        # A fresh snapshot for the run (the day's prices, nothing remembered from an
+        # earlier run); unit prices come from it, one bulk call per document; line
         # amounts (quantity x unit price, rounded) are computed in SaleLine.
+        prices = day_snapshot()
         priced = []
         for lines, context in documents:
             unit = prices.prices(SALE, [item.id for _, item, _, _ in lines])
@@ -311,7 +313,7 @@ def main() -> None:
     engine = DiscountEngine.compile(rule_set)
     documents = make_documents(5000, 20, PRODUCTS)
     lines = sum(len(d[0]) for d in documents)
-    by_engine = engine_run(engine, snapshot(PRODUCTS))
+    by_engine = engine_run(engine, snapshot_factory(PRODUCTS))
     by_hand = handwritten(tables, base_prices(PRODUCTS))
     assert by_engine(documents) == by_hand(documents), "the floor must compute the same figures"
     engine_time, hand_time = best_times([by_engine, by_hand], documents)
@@ -327,7 +329,7 @@ def main() -> None:
     # The same lines (products P0..P9) against 10 rules and against 10,000 rules:
     # each line is reached by exactly one rule in both engines.
     docs = make_documents(1000, 20, 10, seed=11)
-    prices = snapshot(10)
+    prices = snapshot_factory(10)
     small, large = (engine_run(scaling_engine(n), prices) for n in (10, 10_000))
     times = best_times([small, large], docs)
     per_line = {10: times[0] / 20_000, 10_000: times[1] / 20_000}

@@ -38,9 +38,8 @@ def prepare(path: Path) -> None:
     store.close()
 
 
-def reserve_loop(path: Path, name: str, count: int) -> None:
+def reserve_loop(store: SqliteStore, name: str, count: int) -> None:
     """``count`` reserves of one unit, each its own unit of work."""
-    store = SqliteStore(path)
     for i in range(count):
         claim = ReserveClaim(
             OrderId(f"{name}-{i}"),
@@ -54,18 +53,22 @@ def reserve_loop(path: Path, name: str, count: int) -> None:
         with store.unit_of_work() as uow:
             reserve_from_stock(uow.stock_ledger, claim, document=name, at=AT)
             uow.commit()
-    store.close()
 
 
 def writer(path: Path, name: str, count: int, start: Any) -> None:
+    store = SqliteStore(path)  # opened before the clock starts
     start.wait()
-    reserve_loop(path, name, count)
+    reserve_loop(store, name, count)
+    store.close()
 
 
 def one_writer(path: Path) -> float:
+    store = SqliteStore(path)
     started = time.perf_counter()
-    reserve_loop(path, "ONE", ONE_WRITER_RESERVES)
-    return ONE_WRITER_RESERVES / (time.perf_counter() - started)
+    reserve_loop(store, "ONE", ONE_WRITER_RESERVES)
+    rate = ONE_WRITER_RESERVES / (time.perf_counter() - started)
+    store.close()
+    return rate
 
 
 def four_writers(path: Path) -> float:

@@ -114,3 +114,8 @@ def test_periods_check_their_ends_and_overlap() -> None:
     assert not january.overlaps(Period(date(2026, 2, 1), date(2026, 2, 2)))
     with pytest.raises(InvalidInputError, match="ends"):
         Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_weekend_days_must_be_weekday_numbers() -> None:
+    with pytest.raises(InvalidInputError, match="weekend day 7 is not a weekday number"):
+        BusinessCalendar(weekend=frozenset({5, 7}))

@@ -56,3 +56,5 @@ def test_open_store_understands_urls_and_refuses_others() -> None:
     assert type(open_store("memory:")).__name__ == "MemoryStore"
     with pytest.raises(InvalidInputError, match="unknown store"):
         open_store("mysql://x")
+    with pytest.raises(InvalidInputError, match="names no file"):
+        open_store("sqlite:  ")

@@ -100,7 +100,8 @@ def check_rule_set_file(
     try:
         parsed = read_rule_set_file(path)
     except DiscountError as exc:
-        return [Issue("bad_file", str(exc), str(path))]
+        # Callers print issues after the file name: keep it out of the message.
+        return [Issue("bad_file", str(exc).removeprefix(f"{path}: "))]
     return check_rule_set(
         parsed.rule_set,
         registry,

@@ -82,6 +82,13 @@ class BusinessCalendar:
                 "an extra non-working day; keep it in one set",
                 value=first,
             )
+        odd = sorted(d for d in self.weekend if not 0 <= d <= 6)
+        if odd:
+            raise InvalidInputError(
+                f"calendar {self.name!r}: weekend day {odd[0]!r} is not a weekday number; "
+                "use 0 (Monday) to 6 (Sunday)",
+                value=odd[0],
+            )
         if len(self.weekend) >= 7 and not self.extra_working_days:
             raise InvalidInputError(f"calendar {self.name!r} has no working weekday")
 

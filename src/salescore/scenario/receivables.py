@@ -246,6 +246,12 @@ _ORDER_KEYS = ("id", "partner", "counterparty", "organization", "contract", "man
 
 
 def _build(root: Node) -> ReceivablesScenario:
+    if root.has("products") or root.has("price_types"):
+        raise ScenarioError(
+            f"{root.file}: this is a sales scenario (it has products or price types); "
+            "price it with 'salescore price' (salescore.scenario.load)",
+            file=root.file,
+        )
     root.check_keys(
         "currency", "as_of", "calendars", "templates", "orders", "shipments", "returns",
         "corrections", "payments", "aging", "segments", "limits", "checks",

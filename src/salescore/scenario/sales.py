@@ -358,8 +358,21 @@ def _agreements(
     return found
 
 
-def _manual(node: Node, key: str) -> dict[str, Decimal | None]:
-    return {name: value.decimal() for name, value in node.mapping(key).items()}
+def _manual(node: Node, key: str, manual_ids: frozenset[str]) -> dict[str, Decimal | None]:
+    chosen = node.mapping(key)
+    for name, value in chosen.items():
+        if name not in manual_ids:
+            known = ", ".join(sorted(manual_ids)) or "none in this file"
+            raise value.error(f"the id of a manual discount ({known})")
+    return {name: value.decimal() for name, value in chosen.items()}
+
+
+def _payment_form(node: Node) -> str | None:
+    form = node.opt_str("payment_form")
+    if form is not None:
+        with at(node.child("payment_form")):
+            PaymentForm.of_sale(form)
+    return form
 
 
 def _moment(node: Node) -> datetime:
@@ -375,6 +388,7 @@ def _order(
     partners: Mapping[Any, Partner],
     agreements: Mapping[Any, Agreement],
     currency: Currency | None,
+    manual_ids: frozenset[str],
 ) -> Order:
     node.check_keys(
         "id", "client", "date", "agreement", "warehouse", "card", "payment_form", "user", "manual",
@@ -397,7 +411,7 @@ def _order(
                     line.text("id", str(number)),
                     product.id,
                     line.decimal("quantity"),
-                    _manual(line, "manual"),
+                    _manual(line, "manual", manual_ids),
                     price,
                 )
             )
@@ -413,9 +427,9 @@ def _order(
         else None,
         warehouse_id=WarehouseId(node.text("warehouse")) if node.has("warehouse") else None,
         card_kind=node.opt_str("card"),
-        payment_form=node.opt_str("payment_form"),
+        payment_form=_payment_form(node),
         user=node.opt_str("user"),
-        manual_discounts=_manual(node, "manual"),
+        manual_discounts=_manual(node, "manual", manual_ids),
     )
 
 
@@ -487,6 +501,7 @@ def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
         book = AgreementBook(agreements.values(), client_segments, nomenclature_segments)
 
     engine = None
+    manual_ids: frozenset[str] = frozenset()
     if any(root.has(key) for key in _RULE_KEYS):
         data = {key: root.child(key).value for key in _RULE_KEYS if root.has(key)}
         for key in data:
@@ -502,9 +517,10 @@ def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
                 )
         with at(root):
             engine = DiscountEngine.compile(rule_set, registry)
+        manual_ids = frozenset(d.id for d in rule_set.discounts if d.is_manual)
 
     orders = [
-        _order(n, products, partners, agreements, currency)
+        _order(n, products, partners, agreements, currency, manual_ids)
         for n in root.array("orders", required=True)
     ]
     type_list = list(types.values())

@@ -91,4 +91,17 @@ def test_a_bad_file_names_the_file_and_the_key_path(text: str, message: str) -> 
 def test_a_missing_file_is_one_clear_issue(tmp_path: Path) -> None:
     (issue,) = check_rule_set_file(tmp_path / "absent.toml")
     assert issue.code == "bad_file"
-    assert "absent.toml: cannot be read" in issue.message
+    assert issue.message.startswith("cannot be read")  # the caller prints the file name
+
+
+def test_check_names_a_broken_file_once_per_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from salescore.cli import main
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[discounts]\n", encoding="utf-8")
+    assert main(["check", str(broken)]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.count(str(broken)) == 1
+    assert "not valid TOML" in first

@@ -74,7 +74,7 @@ def test_the_atol_simulator_command_serves_the_task_api() -> None:
     try:
         assert "/api/v2/requests" in line
         url = f"http://127.0.0.1:{port}"
-        client = AtolTaskClient(url, poll_interval=0.01, deadline=2)
+        client = AtolTaskClient(url, poll_interval=0.01, deadline=5)
         driver = AtolWebDriver(url, MemoryFiscalJournal(), client=client)
         assert driver.open_shift().shift_number == 1
         driver.cash_in_outcome(Decimal("1.00"))

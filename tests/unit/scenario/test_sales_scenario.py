@@ -160,6 +160,23 @@ def test_discount_rules_in_a_scenario_are_checked_with_their_key_paths() -> None
     assert "NOPE" in error_of(BASE + rules + gift)
 
 
+def test_a_payment_form_outside_the_vocabulary_is_named_with_its_key_path() -> None:
+    text = BASE.replace("date = 2026-03-02", 'date = 2026-03-02\npayment_form = "bitcoin"')
+    assert "orders[0].payment_form: unknown payment form 'bitcoin'" in error_of(text)
+
+
+def test_a_manual_discount_id_that_is_not_a_manual_rule_is_refused() -> None:
+    text = BASE.replace('quantity = "3"', 'quantity = "3", manual = { MANGER = "4" }')
+    assert "orders[0].lines[0].manual.MANGER: expected the id of a manual discount" in (
+        error_of(text)
+    )
+
+
+def test_each_loader_names_the_other_for_the_wrong_kind_of_file() -> None:
+    with pytest.raises(ScenarioError, match=r"sales scenario .*salescore price"):
+        load_receivables(WHOLESALE)
+
+
 def test_load_refuses_a_receivables_file_and_names_its_loader() -> None:
     path = GOLDENS / "receivables" / "advance_and_credit_over_new_year.toml"
     with pytest.raises(ScenarioError, match=r"receivables scenario .*load_receivables"):
