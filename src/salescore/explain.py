@@ -21,11 +21,11 @@ price of Coffee maker
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 import attrs
 
-__all__ = ["Explanation", "Step"]
+__all__ = ["Explanation", "Step", "text_table"]
 
 
 @attrs.frozen
@@ -109,3 +109,39 @@ class Explanation:
 
     def __str__(self) -> str:
         return self.as_text()
+
+
+def text_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    right: Collection[int] = (),
+    rule: bool = True,
+    indent: str = "",
+) -> list[str]:
+    """The lines of a fixed-width table for a terminal: headers, a rule of dashes, rows.
+
+    Columns are two spaces apart and as wide as their widest cell; the columns
+    numbered in ``right`` (amounts) are aligned right, the others left.
+
+    >>> print("\\n".join(text_table(["product", "price"], [["CM-100", "12.50"],
+    ...                                                     ["BEANS", "1180.00"]], right={1})))
+    product    price
+    -------  -------
+    CM-100     12.50
+    BEANS    1180.00
+    """
+    body = [list(r) for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return (
+            indent
+            + "  ".join(
+                c.rjust(w) if i in right else c.ljust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ).rstrip()
+        )
+
+    dashes = [indent + "  ".join("-" * w for w in widths)] if rule else []
+    return [line(headers), *dashes, *(line(r) for r in body)]

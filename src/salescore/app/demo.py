@@ -18,19 +18,14 @@ from salescore.app.demo_reservation import reservation_section
 from salescore.app.sample import load_sample_company
 from salescore.app.sample_reservation import load_sample_stock
 from salescore.app.stores import Store
+from salescore.explain import text_table
 from salescore.parties import PartnerKind
 
 __all__ = ["SECTIONS", "company_section", "run_demo"]
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join([line, rule, *body])
+    return "\n".join(text_table(headers, rows))
 
 
 def company_section(uow: Repositories) -> str:

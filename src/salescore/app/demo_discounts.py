@@ -12,17 +12,14 @@ from salescore.app.sales import Order, OrderLine, PricedOrder, price_order
 from salescore.app.sample_discounts import sample_order, sample_rule_set
 from salescore.discounts import DiscountEngine
 from salescore.discounts.whatif import next_tier, quantity_breaks
+from salescore.explain import text_table
 from salescore.parties import PartnerId
 
 __all__ = ["discounts_section"]
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    out.append("  ".join("-" * w for w in widths))
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(out)
+    return "\n".join(text_table(headers, rows))
 
 
 def discounts_section(uow: Repositories) -> str:

@@ -42,6 +42,7 @@ import attrs
 
 from salescore.discounts.engine import DiscountEngine
 from salescore.discounts.sale import SaleContext, SaleLine
+from salescore.explain import text_table
 from salescore.money import Money, Rounding
 
 __all__ = ["BreakTable", "Suggestion", "Tier", "next_tier", "quantity_breaks"]
@@ -81,13 +82,7 @@ class BreakTable:
     def __str__(self) -> str:
         rows = self.as_rows()
         headers = ["quantity", "unit price", "discount %", "line amount", "rules"]
-        widths = [max(len(h), *(len(r[h]) for r in rows)) for h in headers]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-        lines.append("  ".join("-" * w for w in widths))
-        for row in rows:
-            cells = [row[h].ljust(w) for h, w in zip(headers, widths, strict=True)]
-            lines.append("  ".join(cells).rstrip())
-        return "\n".join(lines)
+        return "\n".join(text_table(headers, [[row[h] for h in headers] for row in rows]))
 
     def _repr_html_(self) -> str:
         rows = self.as_rows()

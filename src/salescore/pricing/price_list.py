@@ -40,7 +40,7 @@ from datetime import date
 
 import attrs
 
-from salescore.explain import Explanation
+from salescore.explain import Explanation, text_table
 from salescore.money import Money, Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.pricing.ports import StockSource
@@ -131,16 +131,8 @@ class PriceList:
 
     def as_text(self) -> str:
         """A fixed-width table for a terminal."""
-        titles = self.headers()
         rows = [list(r.values()) for r in self.as_rows()]
-        widths = [max([len(t)] + [len(r[i]) for r in rows]) for i, t in enumerate(titles)]
-
-        def line(cells: list[str]) -> str:
-            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-        return "\n".join(
-            [self.title(), line(titles), line(["-" * w for w in widths]), *map(line, rows)]
-        )
+        return "\n".join([self.title(), *text_table(self.headers(), rows)])
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(t)}</th>" for t in self.headers())

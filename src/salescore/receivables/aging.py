@@ -33,6 +33,7 @@ import attrs
 
 from salescore.dates import BusinessCalendar
 from salescore.errors import InvalidInputError
+from salescore.explain import text_table
 from salescore.money import Currency, Money
 from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
 from salescore.receivables.schedule import DayCount
@@ -320,24 +321,12 @@ class AgingReport:
                     str(credit.amount),
                 ]
             )
-        widths = [
-            max(len(h), *(len(r[i]) for r in body)) if body else len(h)
-            for i, h in enumerate(headers)
-        ]
-        numeric = len(self.group_by) + 1
-
-        def fmt(cells: list[str]) -> str:
-            return "  ".join(
-                c.ljust(w) if i < numeric else c.rjust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            ).rstrip()
-
+        numeric = range(len(self.group_by) + 1, len(headers))
         days = self.policy.day_count.value
         title = (
             f"Aging of {self.measure.value} receivables on {self.as_of.isoformat()} ({days} days)"
         )
-        rule = "  ".join("-" * w for w in widths)
-        return "\n".join([title, fmt(headers), rule, *(fmt(r) for r in body)])
+        return "\n".join([title, *text_table(headers, body, right=numeric)])
 
 
 def age_receivables(

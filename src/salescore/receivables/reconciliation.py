@@ -49,6 +49,7 @@ import attrs
 
 from salescore.dates import Period
 from salescore.errors import InvalidInputError
+from salescore.explain import text_table
 from salescore.money import Currency, Money
 from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
 
@@ -397,16 +398,5 @@ def _table(
 ) -> str:
     """A fixed-width table: the first ``text_columns`` and the last ``trailing``
     columns left-aligned, the amounts between them right-aligned."""
-    widths = [
-        max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)
-    ]
-    first_trailing = len(headers) - trailing
-
-    def fmt(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i < text_columns or i >= first_trailing else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([title, fmt(headers), rule, *(fmt(r) for r in body)])
+    amounts = range(text_columns, len(headers) - trailing)
+    return "\n".join([title, *text_table(headers, body, right=amounts)])

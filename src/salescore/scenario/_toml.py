@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import attrs
 
 from salescore.errors import InvalidInputError, ScenarioError
+from salescore.explain import text_table
 
 __all__ = ["Node", "at", "columns", "read_scenario"]
 
@@ -228,18 +229,7 @@ def columns(
     headers: list[str], rows: list[list[str]], right: set[int], indent: str = ""
 ) -> list[str]:
     """Text table lines: ``headers`` then ``rows``, columns in ``right`` aligned right."""
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-
-    def fmt(cells: list[str]) -> str:
-        return (
-            indent
-            + "  ".join(
-                c.rjust(w) if i in right else c.ljust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            ).rstrip()
-        )
-
-    return [fmt(headers), *(fmt(r) for r in rows)]
+    return text_table(headers, rows, right=right, rule=False, indent=indent)
 
 
 def _describe(value: Any) -> str:
