@@ -42,6 +42,7 @@ from typing import Any, NewType
 
 import attrs
 
+from salescore._validation import non_empty_text
 from salescore.errors import AgreementError
 from salescore.money import Currency, to_decimal
 from salescore.parties import (
@@ -245,11 +246,7 @@ class Terms:
         return self.manual_discount_limit_percent
 
 
-def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise AgreementError(
-            f"{type(instance).__name__}.{attribute.name} must be a non-empty string, got {value!r}"
-        )
+_non_empty = non_empty_text(AgreementError)
 
 
 @attrs.frozen

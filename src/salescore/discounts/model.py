@@ -36,6 +36,7 @@ from typing import Any, NewType
 
 import attrs
 
+from salescore._validation import non_empty_text
 from salescore.errors import DiscountError
 from salescore.money import to_decimal
 from salescore.parties import PriceGroupId, ProductId
@@ -212,11 +213,7 @@ class ConditionExpr:
         return f"{self.op}({', '.join(str(c) for c in self.children)})"
 
 
-def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise DiscountError(
-            f"{type(instance).__name__}.{attribute.name} must be a non-empty string, got {value!r}"
-        )
+_non_empty = non_empty_text(DiscountError)
 
 
 @attrs.frozen

@@ -24,10 +24,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, NewType
+from typing import NewType
 
 import attrs
 
+from salescore._validation import non_empty_text
 from salescore.errors import InvalidInputError
 from salescore.money import PIECE, Unit, to_decimal
 
@@ -62,12 +63,7 @@ PriceGroupId = NewType("PriceGroupId", str)
 WarehouseId = NewType("WarehouseId", str)
 
 
-def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(
-            f"{type(instance).__name__}.{attribute.name} must be a non-empty string, got {value!r}",
-            value=value,
-        )
+_non_empty = non_empty_text()
 
 
 def _str_map(value: Mapping[str, str]) -> dict[str, str]:

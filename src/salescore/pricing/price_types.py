@@ -34,6 +34,7 @@ from typing import Any, NewType
 
 import attrs
 
+from salescore._validation import non_empty_text
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Rounding, to_decimal
 from salescore.money._context import decimal_context
@@ -155,16 +156,17 @@ def _str_map(value: Mapping[Any, str]) -> dict[PriceGroupId, str]:
     return {PriceGroupId(str(k)): str(v) for k, v in value.items()}
 
 
+_non_empty_text = non_empty_text()
+
+
 def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
+    _non_empty_text(instance, attribute, value)
+    text = str(value)  # a string: checked just above
+    if attribute.name == "name" and ("[" in text or "]" in text or "\n" in text):
         raise InvalidInputError(
-            f"PriceType.{attribute.name} must be a non-empty string, got {value!r}", value=value
-        )
-    if attribute.name == "name" and ("[" in value or "]" in value or "\n" in value):
-        raise InvalidInputError(
-            f"price type name {value!r} cannot contain brackets or line breaks: formulas "
+            f"price type name {text!r} cannot contain brackets or line breaks: formulas "
             "refer to it as [name]",
-            value=value,
+            value=text,
         )
 
 
