@@ -115,6 +115,12 @@ class PaymentForm(enum.Enum):
         )
 
 
+def check_sale_payment_form(_instance: object, _attribute: object, value: str | None) -> None:
+    """An attrs validator: ``value`` is None or a payment form a sale can have."""
+    if value is not None:
+        PaymentForm.of_sale(value)
+
+
 class SettlementProcedure(enum.Enum):
     """What debts are kept against [порядок расчетов]: the order, the agreement or the contract."""
 

@@ -73,6 +73,7 @@ from salescore.agreements import (
     check_sale,
 )
 from salescore.agreements import SaleLine as CheckedLine
+from salescore.agreements.model import check_sale_payment_form
 from salescore.app.discount_rules import load_rule_set
 from salescore.app.pricing import load_snapshot
 from salescore.discounts import (
@@ -121,11 +122,6 @@ _HUNDRED = Decimal(100)
 
 def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else Decimal(v) for k, v in value.items()}
-
-
-def _sale_payment_form(_instance: object, _attribute: object, value: str | None) -> None:
-    if value is not None:
-        PaymentForm.of_sale(value)
 
 
 @attrs.frozen
@@ -181,7 +177,7 @@ class Order:
     agreement_id: AgreementId | None = None
     warehouse_id: WarehouseId | None = None
     card_kind: str | None = None
-    payment_form: str | None = attrs.field(default=None, validator=_sale_payment_form)
+    payment_form: str | None = attrs.field(default=None, validator=check_sale_payment_form)
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual, hash=False

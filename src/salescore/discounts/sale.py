@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from salescore.agreements.model import PaymentForm
+from salescore.agreements.model import check_sale_payment_form
 from salescore.errors import DiscountError
 from salescore.money import Currency, Money, Quantity, to_decimal
 from salescore.parties import PartnerId, PriceGroupId, Product, SegmentId, WarehouseId
@@ -109,11 +109,6 @@ class SaleLine:
         return Money(self.amount, self.unit_price.currency)
 
 
-def _payment_form(_instance: object, _attribute: object, value: str | None) -> None:
-    if value is not None:
-        PaymentForm.of_sale(value)
-
-
 @attrs.frozen
 class SaleContext:
     """Who buys, where, when and how: what document-level conditions look at.
@@ -149,7 +144,7 @@ class SaleContext:
     )
     card_kind: str | None = None
     warehouse_id: WarehouseId | None = None
-    payment_form: str | None = attrs.field(default=None, validator=_payment_form)
+    payment_form: str | None = attrs.field(default=None, validator=check_sale_payment_form)
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual, hash=False
