@@ -15,6 +15,9 @@ Optional members make a condition faster or better explained:
   ``segment``, ``price_group`` for lines; ``partner``, ``client_segment``,
   ``agreement``, ``card_kind``, ``warehouse``, ``payment_form`` for documents);
   the engine's index uses it;
+* ``line_only = True`` — the condition reads nothing but its line's product,
+  segments, price group and quantity, so the engine may reuse its verdict
+  for lines alike in these;
 * ``why(ctx)`` — a sentence saying what was seen (for explanations);
 * ``thresholds()`` — quantity or amount tiers (for the what-if helpers).
 
@@ -56,6 +59,7 @@ __all__ = [
     "DOCUMENT_DIMENSIONS",
     "GROUP",
     "LINE_DIMENSIONS",
+    "MULTI_VALUED_DIMENSIONS",
     "AgreementCondition",
     "CardKindCondition",
     "ClientSegmentCondition",
@@ -86,6 +90,10 @@ DOCUMENT_DIMENSIONS = (
     "warehouse",
     "payment_form",
 )
+MULTI_VALUED_DIMENSIONS = frozenset({"segment", "client_segment"})
+"""Dimensions where a sale shows several values at once (a product in several
+segments, a client in several segments): two conditions on one of them may
+both hold with different values, so their lists cannot be intersected."""
 
 
 class ConditionContext(NamedTuple):
@@ -258,6 +266,7 @@ class _MemberCondition:
     dimension: ClassVar[str] = ""
     label: ClassVar[str] = ""
     index_exact: ClassVar[bool] = True
+    line_only: ClassVar[bool] = False
 
     def __init__(self, values: frozenset[str]) -> None:
         self.values = values
@@ -381,6 +390,7 @@ class ProductCondition(_MemberCondition):
     name = "product"
     parameters: ClassVar[Mapping[str, str]] = {"products": "product ids"}
     level = "line"
+    line_only = True
     dimension = "product"
     label = "product"
 
@@ -394,6 +404,7 @@ class NomenclatureSegmentCondition(_MemberCondition):
     name = "nomenclature_segment"
     parameters: ClassVar[Mapping[str, str]] = {"segments": "nomenclature segment ids"}
     level = "line"
+    line_only = True
     dimension = "segment"
     label = "product segment"
 
@@ -409,6 +420,7 @@ class PriceGroupCondition(_MemberCondition):
     name = "price_group"
     parameters: ClassVar[Mapping[str, str]] = {"price_groups": "price group ids"}
     level = "line"
+    line_only = True
     dimension = "price_group"
     label = "price group"
 
@@ -425,6 +437,7 @@ class LineQuantityCondition:
         "max": "optional: quantity from which it no longer holds (exclusive)",
     }
     level: ClassVar[str] = "line"
+    line_only: ClassVar[bool] = True
 
     def __init__(self, minimum: Decimal, maximum: Decimal | None) -> None:
         self.minimum = minimum

@@ -52,6 +52,7 @@ from salescore.discounts.conditions import (
     BUILTIN_CONDITIONS,
     DOCUMENT_DIMENSIONS,
     LINE_DIMENSIONS,
+    MULTI_VALUED_DIMENSIONS,
     ConditionContext,
     ConditionRegistry,
     DiscountCondition,
@@ -92,10 +93,14 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 _IDX = attrgetter("idx")
 _RANK = attrgetter("rank")
+_ORDER = attrgetter("order")
 _NO_SHARES: dict[int, Decimal] = {}
+_PROGRAM_CACHE_SIZE = 1 << 16
+_MEMO_SIZE = 256  # quantities remembered per program
 
 Predicate = Callable[[ConditionContext], bool]
 _PlanEntry = tuple["_Node | None", bool, tuple["_Rule", ...]]
+_NO_PLAN: _PlanEntry = (None, False, ())
 
 
 class LimitPolicy(enum.Enum):
@@ -282,6 +287,7 @@ class _Rule:
         "is_manual",
         "kind",
         "line_indexed",
+        "line_only",
         "line_test",
         "needs_doc_check",
         "parent",
@@ -317,6 +323,7 @@ class _Rule:
         self.line_test: Predicate | None = None
         self.needs_doc_check = False
         self.line_indexed = False
+        self.line_only = True  # the line test reads only the line's keys and quantity
         self.guarded = False  # manual, or has a document part to check per line
         self.index_dim = ""
         self.index_values: frozenset[str] = frozenset()
@@ -340,9 +347,24 @@ class _Group:
 
 
 class _Node:
-    """A node of a combination plan: a group with its applicable children, or a rule."""
+    """A node of a combination plan: a group with its applicable children, or a rule.
 
-    __slots__ = ("cap", "children", "combination", "factor", "id", "priority", "rule")
+    ``order`` sorts siblings the way ``multiply`` applies them (priority, then
+    declared position); ``groups`` are the ids of the children that are groups,
+    which is where two plans of one tree meet when merged.
+    """
+
+    __slots__ = (
+        "children",
+        "combination",
+        "factor",
+        "groups",
+        "id",
+        "order",
+        "partial",
+        "priority",
+        "rule",
+    )
 
     def __init__(
         self,
@@ -351,50 +373,151 @@ class _Node:
         combination: Combination | None,
         rule: _Rule | None,
         children: tuple[_Node, ...] = (),
-        cap: bool = False,
+        order: tuple[int, int] = (0, 0),
     ) -> None:
         self.id = id
         self.priority = priority
         self.combination = combination
         self.rule = rule
         self.children = children
-        self.cap = cap  # a rule standing for a one-child group: capped at its base
-        # On a positive base, a sub-tree of plain percents gives ``base × factor``.
+        self.order = order
+        self.groups = frozenset([c.id for c in children if c.rule is None])
+        # On a positive base, a sub-tree of plain percents gives ``base × factor``;
+        # ``partial`` is what ``factor`` is capped from (see ``_settle``).
         self.factor: Decimal | None = None
+        self.partial = ZERO
 
     def fold(self) -> _Node:
-        """Precompute :attr:`factor` where the whole sub-tree is plain percents.
-
-        On a positive base every rule of the algebra is then linear: ``add``
-        sums the factors (capped at 1), ``multiply`` leaves the product of the
-        remainders, ``max``/``min`` take the largest/smallest factor,
-        ``displace`` the first child's (children are presorted). The result is
-        exactly what :func:`combine` computes step by step.
-        """
+        """Precompute :attr:`factor` where the whole sub-tree is plain percents."""
         rule = self.rule
         if rule is not None:
-            factor = rule.factor
-            self.factor = None if factor is None else min(factor, ONE) if self.cap else factor
+            self.factor = rule.factor
             return self
-        factors = [child.fold().factor for child in self.children]
-        if not factors or any(f is None for f in factors):
-            return self
-        known = [f for f in factors if f is not None]
-        if self.combination is Combination.MULTIPLY:
-            remainder = ONE
-            for f in known:
-                remainder -= remainder * min(f, ONE)
-            total = ONE - remainder
-        elif self.combination is Combination.ADD:
-            total = sum(known, ZERO)
-        elif self.combination is Combination.MAX:
-            total = max(known)
-        elif self.combination is Combination.MIN:
-            total = min(known)
-        else:
-            total = known[0]
-        self.factor = min(total, ONE)
+        for child in self.children:
+            child.fold()
+        self._settle()
         return self
+
+    def _settle(self) -> None:
+        """This group's factor from its children's (each already folded).
+
+        On a positive base every rule of the algebra is linear when the
+        children are plain percents: ``multiply`` leaves the product of the
+        remainders (``partial``), ``add`` sums the factors (``partial``, then
+        capped at 1), ``max``/``min`` take the largest/smallest factor,
+        ``displace`` the first child's. With the library's 34 significant
+        digits this is what :func:`combine` computes step by step.
+        """
+        factors = []
+        for child in self.children:
+            factor = child.factor
+            if factor is None:
+                return  # not all plain percents: evaluated step by step
+            factors.append(factor)
+        if not factors:
+            return
+        combination = self.combination
+        if combination is Combination.MULTIPLY:
+            remainder = ONE
+            for factor in factors:
+                remainder -= remainder * (factor if factor < ONE else ONE)
+            self.partial = remainder
+            total = ONE - remainder
+        elif combination is Combination.ADD:
+            total = self.partial = sum(factors, ZERO)
+        elif combination is Combination.MAX:
+            total = max(factors)
+        elif combination is Combination.MIN:
+            total = min(factors)
+        else:
+            total = factors[0]
+        self.factor = total if total < ONE else ONE
+
+
+def _merge(a: _Node, b: _Node) -> _Node:
+    """The plan of two disjoint sets of rules, from their plans (same group)."""
+    shared = a.groups & b.groups
+    if shared:
+        theirs = {c.id: c for c in b.children if c.id in shared}
+        kids = [_merge(c, theirs[c.id]) if c.id in shared else c for c in a.children]
+        kids += [c for c in b.children if c.id not in shared]
+    else:
+        kids = [*a.children, *b.children]
+    kids.sort(key=_ORDER)
+    node = _Node(a.id, a.priority, a.combination, None, tuple(kids), a.order)
+    node._settle()
+    return node
+
+
+def _merged_factor(a: _Node, b: _Node) -> Decimal | None:
+    """The factor of ``_merge(a, b)`` without building it, when both are folded
+    and meet only at the top (the usual case); otherwise None."""
+    first, second = a.factor, b.factor
+    if first is None or second is None or not a.groups.isdisjoint(b.groups):
+        return None
+    combination = a.combination
+    if combination is Combination.MULTIPLY:
+        total = ONE - a.partial * b.partial
+    elif combination is Combination.ADD:
+        total = a.partial + b.partial
+    elif combination is Combination.MAX:
+        return first if first >= second else second
+    elif combination is Combination.MIN:
+        return first if first <= second else second
+    else:  # displace: the first child of the two
+        return first if a.children[0].order < b.children[0].order else second
+    return total if total < ONE else ONE
+
+
+class _Program:
+    """Candidates prepared for evaluation: what always applies and what to test.
+
+    ``fixed`` are rules that apply whenever they are reached: no line test, no
+    guard (manual choice, a document part, the agreement scope) and no sibling
+    of higher rank in a ``displace`` group that could win first. ``tested`` are
+    the others, in rank order; the siblings a fixed rule always displaces are
+    dropped. Built once per document for the rules the document reaches and
+    once per index key (product, segments, price group) for the rules a line
+    reaches.
+    """
+
+    __slots__ = ("entry", "fixed", "memo", "tested")
+
+    def __init__(
+        self, fixed: tuple[_Rule, ...], tested: tuple[_Rule, ...], by_quantity: bool = False
+    ) -> None:
+        self.fixed = fixed
+        self.tested = tested
+        self.entry: _PlanEntry | None = None  # the plan of ``fixed``, once asked for
+        # When every tested rule reads only the line's index keys and quantity,
+        # the rules that pass depend on the quantity alone: remember their plan.
+        self.memo: dict[Decimal, _PlanEntry] | None = {} if by_quantity else None
+
+    @classmethod
+    def of(cls, ranked: Iterable[_Rule], scoped: bool) -> _Program:
+        """The program of ``ranked`` candidates (rank order, each once)."""
+        fixed: list[_Rule] = []
+        tested: list[_Rule] = []
+        decided: set[int] = set()  # displace groups a fixed-outcome rule always wins
+        contested: set[int] = set()  # displace groups with a tested rule so far
+        for rule in ranked:
+            group = rule.displace_group
+            if group in decided:
+                continue
+            guarded = rule.guarded or (scoped and rule.line_indexed)
+            certain = rule.line_test is None and not guarded
+            if certain and group not in contested:
+                fixed.append(rule)
+            else:
+                tested.append(rule)
+                if group >= 0:
+                    contested.add(group)
+            if certain and group >= 0 and not rule.is_gift:
+                decided.add(group)  # once reached, it holds and wins its group
+        by_quantity = all(
+            r.line_only and not (r.guarded or (scoped and r.line_indexed)) for r in tested
+        )
+        return cls(tuple(fixed), tuple(tested), by_quantity and bool(tested))
 
 
 class _LineEnv:
@@ -415,6 +538,13 @@ class _LineEnv:
         self.overrides = overrides
         self.amount_of = self.amount
 
+    def load(self, line: SaleLine, shares: Mapping[int, Decimal], context: SaleContext) -> None:
+        """Take ``line``'s figures (the environment is reused line after line)."""
+        self.qty = line.quantity.value
+        self.pg = line.product.price_group_id
+        self.shares = shares
+        self.overrides = _overrides(line, context)
+
     def amount(self, node: _Node, base: Decimal) -> Decimal:
         """The discount amount of plan ``node`` on ``base`` (children are presorted)."""
         factor = node.factor
@@ -423,10 +553,7 @@ class _LineEnv:
         rule = node.rule
         if rule is not None:
             factor = rule.factor
-            amount = base * factor if factor is not None else _leaf_amount(rule, base, self)
-            if node.cap and amount > base:
-                return base if base > ZERO else ZERO
-            return amount
+            return base * factor if factor is not None else _leaf_amount(rule, base, self)
         return combine(
             node.combination,  # type: ignore[arg-type]
             base,
@@ -674,9 +801,10 @@ class DiscountEngine:
         self._doc_index: dict[str, dict[str, list[_Rule]]] = {d: {} for d in DOCUMENT_DIMENSIONS}
         self._unindexed: list[_Rule] = []
         self._plans: dict[tuple[_Rule, ...], _PlanEntry] = {}
+        self._programs: dict[tuple[object, ...], _Program] = {}
+        self._mixed_displace = False
         self._has_shares = False
         self._has_gifts = False
-        self._has_displace = False
         self._needs_segments = True
         self._line_tables: tuple[dict[str, list[_Rule]], ...] = ()
         self._limits: tuple[ManualDiscountLimit, ...] = ()
@@ -738,7 +866,11 @@ class DiscountEngine:
         ranked = sorted(engine._rules, key=lambda r: (r.parent, -r.priority, r.position))
         for rank, rule in enumerate(ranked):
             rule.rank = rank
-        engine._has_displace = any(r.displace_group >= 0 for r in engine._rules)
+        sides: dict[int, set[bool]] = {}
+        for rule in engine._rules:
+            if rule.displace_group >= 0:
+                sides.setdefault(rule.displace_group, set()).add(rule.line_indexed)
+        engine._mixed_displace = any(len(found) > 1 for found in sides.values())
         engine._has_gifts = any(r.is_gift for r in engine._rules)
         engine._line_tables = tuple(engine._line_index[d] for d in LINE_DIMENSIONS)
         engine._needs_segments = any(
@@ -775,6 +907,7 @@ class DiscountEngine:
             conjuncts = expr.children if expr.op == "all" else (expr,)
             sub = _CompiledSplit(rule.id, conjuncts, whole)
             doc_parts, line_parts, keys, exact = sub.doc, sub.line, sub.keys, sub.exact
+            rule.line_only = sub.line_only
         for dim in (*LINE_DIMENSIONS, *DOCUMENT_DIMENSIONS):
             if dim in keys:
                 rule.index_dim, rule.index_values = dim, keys[dim]
@@ -865,102 +998,165 @@ class DiscountEngine:
         unique = {r.idx: r for r in found}  # a rule may list two of the client's segments
         return [r for r in unique.values() if self._document_ok(r, doc, ctx)]
 
-    def _applicable(self, doc: _Document, doc_cands: list[_Rule], line: SaleLine) -> list[_Rule]:
-        """The rules whose conditions hold for ``line``, in the canonical (rank) order."""
-        # The bulk path's inner loop: written for speed (locals, flags computed at compile).
-        candidates = self._candidates(doc_cands, line)
+    def _ranked(self, line: SaleLine) -> tuple[_Rule, ...]:
+        """The rules the index reaches from ``line``'s product, segments and price
+        group, once each, in rank order."""
+        hits = self._candidates([], line)
         if len(line.segment_ids) > 1:
-            # A rule listing two of the line's segments is found twice.
-            candidates = list({r.idx: r for r in candidates}.values())
-        won: set[int] | None = None
-        track = self._has_displace and len(candidates) > 1
-        if track:
-            # In a displace group only the applicable rule of highest priority
-            # counts: try siblings in that order and skip the rest once one holds.
-            candidates.sort(key=_RANK)
-        result: list[_Rule] = []
-        line_ctx: ConditionContext | None = None
+            hits = list({r.idx: r for r in hits}.values())  # a rule listing two segments
+        hits.sort(key=_RANK)
+        return tuple(hits)
+
+    def _line_program(self, line: SaleLine, scoped: bool) -> _Program:
+        """The program of the rules ``line``'s index keys reach (cached per key)."""
+        product = line.product
+        key = (product.id, line.segment_ids, product.price_group_id, scoped)
+        programs = self._programs
+        program = programs.get(key)
+        if program is None:
+            if len(programs) >= _PROGRAM_CACHE_SIZE:
+                programs.clear()  # a crude bound for long-running processes
+            program = programs[key] = _Program.of(self._ranked(line), scoped)
+        return program
+
+    def _line_side(self, doc: _Document, line: SaleLine, scoped: bool) -> _PlanEntry:
+        """The rules the line's index keys reach that hold for ``line``, as a plan entry."""
+        program = self._line_program(line, scoped)
+        if not program.tested:
+            entry = program.entry
+            if entry is None:
+                entry = program.entry = self._plan(program.fixed)
+            return entry
+        memo = program.memo
+        if memo is None:
+            return self._plan(program.fixed + self._passing(program.tested, doc, line, scoped))
+        quantity = line.quantity.value
+        entry = memo.get(quantity)
+        if entry is None:
+            entry = self._plan(program.fixed + self._passing(program.tested, doc, line, scoped))
+            if len(memo) < _MEMO_SIZE:
+                memo[quantity] = entry
+        return entry
+
+    def _select(self, doc: _Document) -> list[tuple[_PlanEntry, _PlanEntry]]:
+        """For each line, the plans of the rules that hold: the document's side and the line's.
+
+        Without a ``displace`` group shared by document-reached and line-reached
+        rules (the usual case) the two sides are independent: the document's
+        side is prepared once per document, the line's once per index key (and
+        quantity), and their plans are merged per line. Otherwise both sides
+        are merged into one program per line.
+        """
         context = doc.context
         scoped = context.discount_scope is not None
-        for rule in candidates:
-            if won and rule.displace_group in won:
+        doc_cands = self._document_candidates(doc, ConditionContext(context, doc.facts))
+        doc_cands.sort(key=_RANK)
+        lines = doc.lines
+        if self._mixed_displace:
+            found = []
+            for line in lines:
+                ranked = sorted((*doc_cands, *self._ranked(line)), key=_RANK)
+                program = _Program.of(ranked, scoped)
+                rules = program.fixed + self._passing(program.tested, doc, line, scoped)
+                found.append((_NO_PLAN, self._plan(rules)))
+            return found
+        doc_program = _Program.of(doc_cands, scoped)
+        line_side = self._line_side
+        if not doc_program.tested:
+            doc_entry = self._plan(doc_program.fixed)
+            return [(doc_entry, line_side(doc, line, scoped)) for line in lines]
+        fixed, tested, passing, plan = (
+            doc_program.fixed,
+            doc_program.tested,
+            self._passing,
+            self._plan,
+        )
+        return [
+            (plan(fixed + passing(tested, doc, line, scoped)), line_side(doc, line, scoped))
+            for line in lines
+        ]
+
+    def _passing(
+        self, tested: tuple[_Rule, ...], doc: _Document, line: SaleLine, scoped: bool
+    ) -> tuple[_Rule, ...]:
+        """The rules of ``tested`` (rank order) that hold for ``line``; in a
+        ``displace`` group the first that holds wins and its siblings are skipped."""
+        # The bulk path's inner loop: written for speed.
+        context = doc.context
+        line_ctx = ConditionContext(context, doc.facts, line)
+        won: set[int] | None = None
+        result: list[_Rule] = []
+        for rule in tested:
+            group = rule.displace_group
+            if won and group in won:
                 continue
             if rule.guarded or (scoped and rule.line_indexed):
                 if rule.is_manual and not self._is_chosen(rule, line, context):
                     continue
-                if rule.needs_doc_check or (scoped and rule.line_indexed):
-                    # Line-indexed: the document part is checked here, once
-                    # per document thanks to the cache.
-                    if line_ctx is None:
-                        line_ctx = ConditionContext(context, doc.facts, line)
-                    if not self._document_ok(rule, doc, line_ctx):
-                        continue
-            test = rule.line_test
-            if test is not None:
-                if line_ctx is None:
-                    line_ctx = ConditionContext(context, doc.facts, line)
-                if not test(line_ctx):
+                # Line-indexed: the document part is checked here, once per
+                # document thanks to the cache.
+                if (rule.needs_doc_check or (scoped and rule.line_indexed)) and not (
+                    self._document_ok(rule, doc, line_ctx)
+                ):
                     continue
+            test = rule.line_test
+            if test is not None and not test(line_ctx):
+                continue
             result.append(rule)
-            if track and rule.displace_group >= 0 and not rule.is_gift:
+            if group >= 0 and not rule.is_gift:
                 if won is None:
                     won = set()
-                won.add(rule.displace_group)
-        return result
+                won.add(group)
+        return tuple(result)
 
-    def _plan(self, rules: Sequence[_Rule]) -> _PlanEntry:
-        """The fast combination plan of applicable rules (cached), whether it has
-        manual ones, and the cache's own tuple of the rules (shared by every line
-        with the same rules, so a line need not keep its own list)."""
-        key = tuple([r for r in rules if not r.is_gift]) if self._has_gifts else tuple(rules)
-        try:
-            return self._plans[key]
-        except KeyError:
-            pass
-        chosen = list(key)
-        plan = self._build_plan(chosen, collapse=True).fold() if key else None
-        entry = self._plans[key] = (plan, any(r.is_manual for r in chosen), key)
+    def _plan(self, rules: tuple[_Rule, ...]) -> _PlanEntry:
+        """The combination plan of applicable ``rules`` (cached): the folded tree
+        of their groups (gifts left out), whether it has manual rules, and the
+        cache's own tuple of the rules (shared by every line with the same rules)."""
+        entry = self._plans.get(rules)
+        if entry is not None:
+            return entry
+        chosen = [r for r in rules if not r.is_gift]
+        plan = self._build_plan(chosen).fold() if chosen else None
+        entry = self._plans[rules] = (plan, any(r.is_manual for r in chosen), rules)
         return entry
 
     def _full_plan(self, doc: _Document, pos: int) -> _Node | None:
-        """The plan with every group kept, for explanations."""
+        """The plan of line ``pos``, for explanations and limit checks."""
         rules = [r for r in doc.applicable[pos] if not r.is_gift]
-        return self._build_plan(rules, collapse=False) if rules else None
+        return self._build_plan(rules) if rules else None
 
-    def _build_plan(self, rules: Sequence[_Rule], *, collapse: bool) -> _Node:
-        """The tree of groups leading to ``rules``, children in the order ``multiply`` uses.
-
-        With ``collapse``, a group with one child gives way to that child (a
-        rule then carries the group's cap): the same amounts, fewer steps.
-        """
-        kids: dict[int, list[tuple[int, _Node]]] = {}
+    def _build_plan(self, rules: Sequence[_Rule]) -> _Node:
+        """The tree of groups leading to ``rules``, children in the order ``multiply`` uses."""
+        kids: dict[int, list[_Node]] = {}
         for rule in rules:
-            node = _Node(rule.id, rule.priority, None, rule)
-            parent, position = rule.parent, rule.position
+            node = _Node(rule.id, rule.priority, None, rule, (), (-rule.priority, rule.position))
+            parent = rule.parent
             while parent >= 0:
                 siblings = kids.get(parent)
-                kids.setdefault(parent, []).append((position, node))
+                kids.setdefault(parent, []).append(node)
                 if siblings is not None:
                     break  # the parent is already linked upwards
                 group = self._groups[parent]
-                node = _Node(group.id, group.priority, group.combination, None)
-                parent, position = group.parent, group.position
-
-        def build(group: _Group) -> _Node:
-            children = []
-            ranked = sorted(kids.get(group.idx, []), key=lambda pc: (-pc[1].priority, pc[0]))
-            for _, child in ranked:
-                if child.rule is None:
-                    child = build(self._group_by_id[child.id])
-                children.append(child)
-            if collapse and len(children) == 1 and group is not self._root:
-                only = children[0]
-                return _Node(
-                    only.id, group.priority, only.combination, only.rule, only.children, cap=True
+                node = _Node(
+                    group.id,
+                    group.priority,
+                    group.combination,
+                    None,
+                    (),
+                    (-group.priority, group.position),
                 )
-            return _Node(group.id, group.priority, group.combination, None, tuple(children))
+                parent = group.parent
 
-        return build(self._root)
+        def build(group: _Group, order: tuple[int, int]) -> _Node:
+            children = []
+            for child in sorted(kids.get(group.idx, []), key=_ORDER):
+                if child.rule is None:
+                    child = build(self._group_by_id[child.id], child.order)
+                children.append(child)
+            return _Node(group.id, group.priority, group.combination, None, tuple(children), order)
+
+        return build(self._root, (-self._root.priority, self._root.position))
 
     def _shares(self, doc: _Document) -> None:
         """Spread document-level amounts over the lines they apply to (exact sum)."""
@@ -1024,12 +1220,8 @@ class DiscountEngine:
     def _apply(self, lines: Sequence[SaleLine], context: SaleContext) -> DocumentResult:
         facts = DocumentFacts.of(lines, segments=self._needs_segments)
         doc = _Document(self, lines, context, facts)
-        doc_ctx = ConditionContext(context, facts)
-        doc_cands = self._document_candidates(doc, doc_ctx)
-        applicable: list[Sequence[_Rule]] = [
-            self._applicable(doc, doc_cands, line) for line in lines
-        ]
-        doc.applicable = applicable
+        sides = self._select(doc)
+        doc.applicable = [d[2] + x[2] if d[2] else x[2] for d, x in sides]
         if self._has_shares:
             self._shares(doc)
         else:
@@ -1040,24 +1232,31 @@ class DiscountEngine:
         zero = ZERO.quantize(quantum)
         env = _LineEnv(ZERO, None, _NO_SHARES, {})  # reused line after line
         shares = doc.shares
-        plan_of = self._plan
         for pos, line in enumerate(lines):
-            plan, has_manual, shared = plan_of(applicable[pos])
-            if not self._has_gifts:
-                applicable[pos] = shared
+            (mine, manual, _), (theirs, line_manual, _) = sides[pos]
             base = line.amount
             discount = zero
-            if plan is not None:
-                env.qty = line.quantity.value
-                env.pg = line.product.price_group_id
-                env.shares = shares[pos]
-                env.overrides = _overrides(line, context)
+            if mine is not None and theirs is not None:
+                # Rules on both sides: the merged plan's factor, or the merged plan.
+                factor = _merged_factor(mine, theirs)
+                plan = None if factor is not None else _merge(mine, theirs)
+            else:
+                plan = theirs if mine is None else mine
+                factor = None if plan is None else plan.factor
+            if factor is not None and base > ZERO:
+                discount = (base * factor).quantize(quantum, ROUND_HALF_UP) or zero
+            elif plan is not None or factor is not None:
+                # Not all plain percents, or no positive base: step by step.
+                if plan is None:
+                    plan = _merge(mine, theirs)  # type: ignore[arg-type]
+                env.load(line, shares[pos], context)
                 discount = env.amount(plan, base).quantize(quantum, ROUND_HALF_UP) or zero
-                if has_manual:
-                    deviation = self._check_limit(doc, pos, env)
-                    if deviation is not None:
-                        deviations.append(deviation)
-                        doc.deviations[pos] = deviation
+            if manual or line_manual:
+                env.load(line, shares[pos], context)
+                deviation = self._check_limit(doc, pos, env)
+                if deviation is not None:
+                    deviations.append(deviation)
+                    doc.deviations[pos] = deviation
             results.append(LineDiscount(doc, pos, base, discount))
         gifts = self._gifts(doc) if self._has_gifts else ()
         return DocumentResult(doc, tuple(results), gifts, tuple(deviations))
@@ -1391,6 +1590,10 @@ def _overrides(line: SaleLine, context: SaleContext) -> Mapping[str, Decimal | N
     return {**context.manual_discounts, **line.manual_discounts}
 
 
+def _line_only(leaf: _Leaf) -> bool:
+    return bool(getattr(leaf.condition, "line_only", False))
+
+
 class _CompiledSplit:
     """The direct conjuncts of a rule's condition, split into document and line parts."""
 
@@ -1401,23 +1604,25 @@ class _CompiledSplit:
         self.line: list[Predicate] = []
         self.keys: dict[str, frozenset[str]] = {}
         self.exact: dict[str, list[Predicate]] = {}
+        # The line part reads only the line's index keys and quantity.
+        self.line_only = True
         leaves = {id(x.expr): x for x in whole.leaves}
         for expr in conjuncts:
             if expr.op == "cond":
                 leaf = leaves[id(expr)]
                 (self.doc if leaf.level == "document" else self.line).append(leaf.test)
+                if leaf.level != "document":
+                    self.line_only &= _line_only(leaf)
                 index_keys = getattr(leaf.condition, "index_keys", None)
                 if index_keys is not None:
-                    if getattr(leaf.condition, "index_exact", False):
-                        for dim in index_keys():
-                            self.exact.setdefault(dim, []).append(leaf.test)
+                    exact = bool(getattr(leaf.condition, "index_exact", False))
                     for dim, values in index_keys().items():
-                        # Two conjuncts on one dimension: a line must meet both.
-                        old = self.keys.get(dim)
-                        self.keys[dim] = values if old is None else old & values
+                        self._key(dim, values, leaf.test if exact else None)
             else:
                 sub = whole.part(expr)
                 (self.doc if sub.level == "document" else self.line).append(sub.test)
+                if sub.level != "document":
+                    self.line_only &= all(_line_only(x) for x in sub.leaves)
                 if expr.op == "any":
                     self._any_keys(expr, sub, leaves)
 
@@ -1439,7 +1644,18 @@ class _CompiledSplit:
             return
         (dim,) = dims
         values = frozenset().union(*(k[dim] for k in keys))
+        self._key(dim, values, sub.test if exact else None)
+
+    def _key(self, dim: str, values: frozenset[str], exact: Predicate | None) -> None:
+        """Index by ``values`` of ``dim``; ``exact`` is the conjunct's test when the
+        index alone decides it (so it need not run again)."""
         old = self.keys.get(dim)
-        self.keys[dim] = values if old is None else old & values
-        if exact:
-            self.exact.setdefault(dim, []).append(sub.test)
+        if old is None:
+            self.keys[dim] = values
+        elif dim in MULTI_VALUED_DIMENSIONS:
+            return  # both may hold with different values: the first keys, the second tests
+        else:
+            # A single value must be among both lists: the index decides both.
+            self.keys[dim] = old & values
+        if exact is not None:
+            self.exact.setdefault(dim, []).append(exact)

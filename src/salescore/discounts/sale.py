@@ -60,7 +60,7 @@ def _quantum(currency: Currency) -> Decimal:
     return _QUANTA.get(currency.minor_units) or currency.quantum
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class SaleLine:
     """One line of a sale: a product, a quantity and its unit price.
 
@@ -72,22 +72,36 @@ class SaleLine:
         segment_ids: the nomenclature segments the product belongs to.
         manual_discounts: manual discounts chosen for this line: rule id ->
             a typed value (percent or amount), or None for the rule's own value.
+        amount: quantity × unit price, rounded half up to minor units.
     """
 
     line_id: str
     product: Product
     quantity: Quantity
     unit_price: Money
-    segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=_segments)
-    manual_discounts: Mapping[str, Decimal | None] = attrs.field(
-        factory=dict, converter=_manual, hash=False
-    )
+    segment_ids: frozenset[SegmentId]
+    manual_discounts: Mapping[str, Decimal | None] = attrs.field(hash=False)
     amount: Decimal = attrs.field(init=False, eq=False, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        exact = self.quantity.value * self.unit_price.amount
-        amount = exact.quantize(_quantum(self.unit_price.currency), ROUND_HALF_UP)
-        object.__setattr__(self, "amount", amount)
+    def __init__(
+        self,
+        line_id: str,
+        product: Product,
+        quantity: Quantity,
+        unit_price: Money,
+        segment_ids: Iterable[str] = frozenset(),
+        manual_discounts: Mapping[str, Any] | None = None,
+    ) -> None:
+        # Written by hand, not generated: lines are built by the hundred thousand
+        # and a frozen class's generated __init__ sets each slot the slow way.
+        exact = quantity.value * unit_price.amount
+        _set_line_id(self, line_id)
+        _set_product(self, product)
+        _set_quantity(self, quantity)
+        _set_unit_price(self, unit_price)
+        _set_segment_ids(self, _segments(segment_ids))
+        _set_manual(self, _manual(manual_discounts) if manual_discounts else _NO_CHOICES)
+        _set_amount(self, exact.quantize(_quantum(unit_price.currency), ROUND_HALF_UP))
 
     def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
         """This line with another quantity (same unit)."""
@@ -107,6 +121,18 @@ class SaleLine:
     def gross(self) -> Money:
         """Quantity times unit price, rounded to minor units (half up)."""
         return Money(self.amount, self.unit_price.currency)
+
+
+# A slot's own setter bypasses the frozen class's __setattr__ (which refuses).
+(
+    _set_line_id,
+    _set_product,
+    _set_quantity,
+    _set_unit_price,
+    _set_segment_ids,
+    _set_manual,
+    _set_amount,
+) = (getattr(SaleLine, a.name).__set__ for a in attrs.fields(SaleLine))
 
 
 @attrs.frozen

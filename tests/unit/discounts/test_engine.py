@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
+import attrs
 import pytest
 
 from salescore.discounts import (
@@ -300,3 +301,26 @@ def test_payment_forms_are_the_agreements_vocabulary() -> None:
         ConditionRegistry.builtins().build("payment_form", {"forms": ["bank"]})
     with pytest.raises(InvalidInputError, match="unknown payment form 'credit'"):
         make_context(payment_form="credit")
+
+
+def test_rules_reached_by_the_document_and_by_the_line_apply_in_priority_order() -> None:
+    # In a multiply root, a line's product rule (priority 1) goes before the
+    # document's warehouse amount (priority 0), although the index reaches
+    # them separately: 10% of 1000.00, then 50.00 off what remains.
+    by_warehouse = Discount(
+        DiscountId("WH"),
+        "Warehouse 50 off",
+        DiscountKind.AMOUNT,
+        50,
+        condition=leaf("warehouse", warehouses=["MAIN"]),
+    )
+    by_product = make_percent("PR", 10, priority=1, condition=leaf("product", products=["CM-100"]))
+    engine = DiscountEngine.compile(make_tree(Combination.MULTIPLY, by_warehouse, by_product))
+    line = engine.apply([make_line(price="1000.00")], make_context(warehouse_id="MAIN")).lines[0]
+    assert line.rule_ids == ("WH", "PR")
+    assert line.discount_amount == Decimal("150.00")
+    # The other way round would give 50.00, then 10% of 950.00 = 145.00.
+    by_warehouse_first = attrs.evolve(by_warehouse, priority=2)
+    engine = DiscountEngine.compile(make_tree(Combination.MULTIPLY, by_warehouse_first, by_product))
+    line = engine.apply([make_line(price="1000.00")], make_context(warehouse_id="MAIN")).lines[0]
+    assert line.discount_amount == Decimal("145.00")

@@ -1,4 +1,4 @@
-"""Which rules apply to a line: the engine against a plain reference (differential).
+"""Which rules apply to a line and what they give: the engine against a plain reference.
 
 The engine reaches its rules through an index, splits conditions into
 document and line parts, caches what a line's product can reach and stops
@@ -6,13 +6,16 @@ testing a ``displace`` group once a sibling holds. The reference below does
 none of that: it evaluates every rule's whole condition on every line, then
 applies the documented displacement rule (in a ``displace`` group only the
 holding non-gift rule of highest priority, first declared on a tie, counts;
-a gift holding does not displace its siblings). Both must pick the same
-rules for any rule set and any document.
+a gift holding does not displace its siblings), and combines the holding
+rules group by group with :func:`~salescore.discounts.combination.combine`.
+Both must pick the same rules and give the same discount, to the kopeck, for
+any rule set and any document.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from hypothesis import given, settings
@@ -34,6 +37,7 @@ from salescore.discounts import (
     SaleContext,
     SaleLine,
 )
+from salescore.discounts.combination import Child, combine
 from salescore.discounts.sale import DocumentFacts
 from salescore.money import Money, Quantity
 from salescore.parties import PriceGroupId, Product, ProductId, SegmentId, WarehouseId
@@ -87,25 +91,39 @@ def rule_sets(draw: st.DrawFn) -> DiscountRuleSet:
     for i in range(draw(st.integers(1, 12))):
         ident = DiscountId(f"R{i}")
         gift = draw(st.integers(0, 9)) == 0
-        dated = draw(st.sampled_from([None, None, None, "past", "future", "today"]))
-        valid = {
-            None: {},
-            "past": {"valid_to": date(2026, 1, 1)},
-            "future": {"valid_from": date(2027, 1, 1)},
-            "today": {"valid_from": TODAY, "valid_to": TODAY},
-        }[dated]
+        valid_from, valid_to = draw(
+            st.sampled_from(
+                [
+                    (None, None),
+                    (None, None),
+                    (None, None),
+                    (None, date(2026, 1, 1)),  # expired
+                    (date(2027, 1, 1), None),  # not yet in force
+                    (TODAY, TODAY),
+                ]
+            )
+        )
+        kind = (
+            DiscountKind.GIFT
+            if gift
+            else DiscountKind.AMOUNT
+            if draw(st.integers(0, 5)) == 0  # an amount per line
+            else DiscountKind.PERCENT
+        )
         discounts.append(
             Discount(
                 ident,
                 ident,
-                DiscountKind.GIFT if gift else DiscountKind.PERCENT,
+                kind,
                 value=0 if gift else draw(st.integers(1, 30)),
+                markup=not gift and draw(st.integers(0, 6)) == 0,
                 mode=Mode.MANUAL if draw(st.integers(0, 5)) == 0 else Mode.AUTOMATIC,
                 priority=draw(st.integers(0, 2)),
                 condition=draw(CONDITIONS),
                 gift_product_id=ProductId("GIFT") if gift else None,
                 buy_quantity=1 if gift else 0,
-                **valid,
+                valid_from=valid_from,
+                valid_to=valid_to,
             )
         )
         homes[draw(st.sampled_from(sorted(homes)))].append(ident)
@@ -145,7 +163,7 @@ def documents(draw: st.DrawFn, rule_ids: list[str]) -> tuple[list[SaleLine], Sal
                 str(n),
                 item,
                 Quantity(draw(st.integers(1, 10))),
-                Money("10.00", "RUB"),
+                Money(Decimal(draw(st.integers(0, 99_999))) / 100, "RUB"),
                 frozenset(SegmentId(s) for s in draw(st.lists(st.sampled_from(SEGMENTS)))),
                 manual_discounts=draw(manual),
             )
@@ -172,8 +190,8 @@ def _holds(expr: ConditionExpr, ctx: ConditionContext) -> bool:
 
 def reference(
     rule_set: DiscountRuleSet, lines: list[SaleLine], context: SaleContext
-) -> list[set[str]]:
-    """The rules applying to each line, found the slow and obvious way."""
+) -> list[tuple[set[str], Decimal]]:
+    """The rules applying to each line and its discount, found the slow and obvious way."""
     parent = {child: g for g in rule_set.groups for child in g.children}
 
     def above(ident: str) -> set[str]:
@@ -211,8 +229,41 @@ def reference(
                 for other in holding
             )
 
-        out.append({r.id for r in holding if not displaced(r, holding)})
+        applying = [r for r in holding if not displaced(r, holding)]
+        exact = _group_amount(rule_set, "ROOT", {r.id: r for r in applying}, line.amount)
+        out.append(({str(r.id) for r in applying}, exact.quantize(Decimal("0.01"), ROUND_HALF_UP)))
     return out
+
+
+def _group_amount(
+    rule_set: DiscountRuleSet, group_id: str, applying: dict[str, Discount], base: Decimal
+) -> Decimal:
+    """The amount group ``group_id`` gives on ``base``: the algebra, step by step."""
+    groups: dict[str, DiscountGroup] = {g.id: g for g in rule_set.groups}
+    group = groups[group_id]
+
+    def reaches(ident: str) -> bool:
+        if ident in groups:
+            return any(reaches(c) for c in groups[ident].children)
+        rule = applying.get(ident)
+        return rule is not None and rule.kind is not DiscountKind.GIFT
+
+    def amount_on(ident: str) -> Any:
+        if ident in groups:
+            return lambda b: _group_amount(rule_set, ident, applying, b)
+        rule = applying[ident]
+        sign = -1 if rule.markup else 1
+        if rule.kind is DiscountKind.AMOUNT:
+            return lambda b: sign * rule.value
+        return lambda b: sign * b * rule.value / 100
+
+    priority: dict[str, int] = {d.id: d.priority for d in rule_set.discounts} | {
+        g.id: g.priority for g in rule_set.groups
+    }
+    children: list[Child[None]] = [
+        Child(c, priority[c], amount_on(c)) for c in group.children if reaches(c)
+    ]
+    return combine(group.combination, base, children)
 
 
 @settings(max_examples=300, deadline=None)
@@ -224,7 +275,8 @@ def test_the_engine_picks_the_rules_a_plain_reference_picks(data: Any) -> None:
         lines, context = data.draw(documents([d.id for d in rule_set.discounts]))
         expected = reference(rule_set, lines, context)
         result = engine.apply(lines, context)
-        assert [set(x.rule_ids) for x in result.lines] == expected
+        found = [(set(x.rule_ids), x.discount_amount) for x in result.lines]
+        assert found == expected
         # The bulk path answers the same, document after document.
         (again,) = engine.apply_many([(lines, context)])
         assert [x.rule_ids for x in again.lines] == [x.rule_ids for x in result.lines]
