@@ -21,7 +21,7 @@ The 1,000 rules are percents (by product, segment, price group with quantity tie
 client segment x warehouse), so the engine folds each line's plan into one factor at
 compile time; trees with amount rules are evaluated group by group and run slower.
 
-Times are the best of three runs with the cyclic garbage collector paused, as
+Times are the best of five runs with the cyclic garbage collector paused, as
 :mod:`timeit` does; the throughput with it running is printed as a comment line.
 The engine of ``discount_lines_per_s`` has served 100,000 *other* lines of the same
 catalogue first (another random draw of documents), as a long-running process has:
@@ -273,7 +273,7 @@ def best_times(
     collect_garbage: bool = False,
     warm_up: list[Document] | None = None,
 ) -> list[float]:
-    """Best of three timed runs of each function, interleaved so that a busy machine
+    """Best of five timed runs of each function, interleaved so that a busy machine
     slows all of them alike; each runs once untimed first, on ``warm_up`` documents
     (the timed ones when not given).
 
@@ -289,7 +289,7 @@ def best_times(
         gc.collect()
         gc.disable()
     try:
-        for _ in range(3):
+        for _ in range(5):
             for i, func in enumerate(funcs):
                 start = time.perf_counter()
                 func(documents)
@@ -340,7 +340,7 @@ def main() -> None:
     assert engine_run(check, day_snapshot)(documents) == expected, "the floor must agree"
     engine_time, hand_time = best_times([by_engine, by_hand], documents, warm_up=earlier)
     assert by_engine(documents) == expected, "a warm engine must compute the same figures"
-    (cold_time,) = best_times([cold_run(rule_set, day_snapshot, 4)], documents)
+    (cold_time,) = best_times([cold_run(rule_set, day_snapshot, 6)], documents)
     (with_gc,) = best_times([by_engine], documents, collect_garbage=True, warm_up=earlier)
     print(
         f"# {lines} lines, {engine.rule_count()} rules: engine {engine_time:.2f} s, "

@@ -600,7 +600,7 @@ class _Document:
     """The state of one applied document, kept for lazy explanations."""
 
     __slots__ = (
-        "applicable",
+        "_applicable",
         "context",
         "deviations",
         "doc_ok",
@@ -608,6 +608,7 @@ class _Document:
         "facts",
         "lines",
         "shares",
+        "sides",
     )
 
     def __init__(
@@ -621,10 +622,22 @@ class _Document:
         self.lines = lines
         self.context = context
         self.facts = facts
-        self.applicable: list[Sequence[_Rule]] = []
+        # Per line, the plans of the rules that hold: the document's side, the line's.
+        self.sides: tuple[list[_PlanEntry], list[_PlanEntry]] = ([], [])
+        self._applicable: list[tuple[_Rule, ...]] | None = None
         self.shares: list[dict[int, Decimal]] = []
         self.doc_ok: dict[int, bool] = {}
         self.deviations: dict[int, Deviation] = {}
+
+    @property
+    def applicable(self) -> list[tuple[_Rule, ...]]:
+        """Per line, the rules that apply (gifts included), once asked for."""
+        found = self._applicable
+        if found is None:
+            found = self._applicable = [
+                d[2] + x[2] if d[2] else x[2] for d, x in zip(*self.sides, strict=True)
+            ]
+        return found
 
 
 class LineDiscount:
@@ -805,7 +818,6 @@ class DiscountEngine:
         self._mixed_displace = False
         self._has_shares = False
         self._has_gifts = False
-        self._needs_segments = True
         self._line_tables: tuple[dict[str, list[_Rule]], ...] = ()
         self._limits: tuple[ManualDiscountLimit, ...] = ()
 
@@ -873,13 +885,6 @@ class DiscountEngine:
         engine._mixed_displace = any(len(found) > 1 for found in sides.values())
         engine._has_gifts = any(r.is_gift for r in engine._rules)
         engine._line_tables = tuple(engine._line_index[d] for d in LINE_DIMENSIONS)
-        engine._needs_segments = any(
-            type(leaf.condition) not in BUILTIN_CONDITIONS
-            or getattr(leaf.condition, "segment", None) is not None
-            for rule in engine._rules
-            if rule.whole is not None
-            for leaf in rule.whole.leaves
-        )
         engine._has_shares = any(
             r.kind is DiscountKind.AMOUNT and r.basis is AmountBasis.DOCUMENT for r in engine._rules
         )
@@ -1007,21 +1012,17 @@ class DiscountEngine:
         hits.sort(key=_RANK)
         return tuple(hits)
 
-    def _line_program(self, line: SaleLine, scoped: bool) -> _Program:
-        """The program of the rules ``line``'s index keys reach (cached per key)."""
-        product = line.product
-        key = (product.id, line.segment_ids, product.price_group_id, scoped)
-        programs = self._programs
-        program = programs.get(key)
-        if program is None:
-            if len(programs) >= _PROGRAM_CACHE_SIZE:
-                programs.clear()  # a crude bound for long-running processes
-            program = programs[key] = _Program.of(self._ranked(line), scoped)
-        return program
-
     def _line_side(self, doc: _Document, line: SaleLine, scoped: bool) -> _PlanEntry:
         """The rules the line's index keys reach that hold for ``line``, as a plan entry."""
-        program = self._line_program(line, scoped)
+        product = line.product
+        key = (product.id, line.segment_ids, product.price_group_id, scoped)
+        program = self._programs.get(key)
+        if program is None:
+            # Prepared once per index key; the bound is crude but keeps a
+            # long-running process from growing without end.
+            if len(self._programs) >= _PROGRAM_CACHE_SIZE:
+                self._programs.clear()
+            program = self._programs[key] = _Program.of(self._ranked(line), scoped)
         if not program.tested:
             entry = program.entry
             if entry is None:
@@ -1038,7 +1039,7 @@ class DiscountEngine:
                 memo[quantity] = entry
         return entry
 
-    def _select(self, doc: _Document) -> list[tuple[_PlanEntry, _PlanEntry]]:
+    def _select(self, doc: _Document) -> tuple[list[_PlanEntry], list[_PlanEntry]]:
         """For each line, the plans of the rules that hold: the document's side and the line's.
 
         Without a ``displace`` group shared by document-reached and line-reached
@@ -1057,24 +1058,18 @@ class DiscountEngine:
             for line in lines:
                 ranked = sorted((*doc_cands, *self._ranked(line)), key=_RANK)
                 program = _Program.of(ranked, scoped)
-                rules = program.fixed + self._passing(program.tested, doc, line, scoped)
-                found.append((_NO_PLAN, self._plan(rules)))
-            return found
+                found.append(
+                    self._plan(program.fixed + self._passing(program.tested, doc, line, scoped))
+                )
+            return [_NO_PLAN] * len(lines), found
         doc_program = _Program.of(doc_cands, scoped)
         line_side = self._line_side
-        if not doc_program.tested:
-            doc_entry = self._plan(doc_program.fixed)
-            return [(doc_entry, line_side(doc, line, scoped)) for line in lines]
-        fixed, tested, passing, plan = (
-            doc_program.fixed,
-            doc_program.tested,
-            self._passing,
-            self._plan,
-        )
-        return [
-            (plan(fixed + passing(tested, doc, line, scoped)), line_side(doc, line, scoped))
-            for line in lines
-        ]
+        line_entries = [line_side(doc, line, scoped) for line in lines]
+        fixed, tested = doc_program.fixed, doc_program.tested
+        if not tested:
+            return [self._plan(fixed)] * len(lines), line_entries
+        passing, plan = self._passing, self._plan
+        return [plan(fixed + passing(tested, doc, line, scoped)) for line in lines], line_entries
 
     def _passing(
         self, tested: tuple[_Rule, ...], doc: _Document, line: SaleLine, scoped: bool
@@ -1218,10 +1213,9 @@ class DiscountEngine:
             return self._apply(lines, context)
 
     def _apply(self, lines: Sequence[SaleLine], context: SaleContext) -> DocumentResult:
-        facts = DocumentFacts.of(lines, segments=self._needs_segments)
+        facts = DocumentFacts.of(lines)
         doc = _Document(self, lines, context, facts)
-        sides = self._select(doc)
-        doc.applicable = [d[2] + x[2] if d[2] else x[2] for d, x in sides]
+        doc_sides, line_sides = doc.sides = self._select(doc)
         if self._has_shares:
             self._shares(doc)
         else:
@@ -1232,8 +1226,9 @@ class DiscountEngine:
         zero = ZERO.quantize(quantum)
         env = _LineEnv(ZERO, None, _NO_SHARES, {})  # reused line after line
         shares = doc.shares
-        for pos, line in enumerate(lines):
-            (mine, manual, _), (theirs, line_manual, _) = sides[pos]
+        for pos, (line, (mine, manual, _), (theirs, line_manual, _)) in enumerate(
+            zip(lines, doc_sides, line_sides, strict=True)
+        ):
             base = line.amount
             discount = zero
             if mine is not None and theirs is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from types import MappingProxyType
 from typing import Any
 
@@ -28,6 +28,7 @@ import attrs
 from salescore.agreements.model import check_sale_payment_form
 from salescore.errors import DiscountError
 from salescore.money import Currency, Money, Quantity, to_decimal
+from salescore.money._context import decimal_context
 from salescore.parties import PartnerId, PriceGroupId, Product, SegmentId, WarehouseId
 
 __all__ = ["DocumentFacts", "SaleContext", "SaleLine"]
@@ -52,12 +53,8 @@ def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
 
 
+# By minor units, not by currency: hashing an attrs value costs more than the lookup.
 _QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
-
-
-def _quantum(currency: Currency) -> Decimal:
-    # By minor units, not by currency: hashing an attrs value costs more than the lookup.
-    return _QUANTA.get(currency.minor_units) or currency.quantum
 
 
 @attrs.frozen(init=False)
@@ -99,9 +96,13 @@ class SaleLine:
         _set_product(self, product)
         _set_quantity(self, quantity)
         _set_unit_price(self, unit_price)
-        _set_segment_ids(self, _segments(segment_ids))
+        _set_segment_ids(
+            self, segment_ids if type(segment_ids) is frozenset else _segments(segment_ids)
+        )
         _set_manual(self, _manual(manual_discounts) if manual_discounts else _NO_CHOICES)
-        _set_amount(self, exact.quantize(_quantum(unit_price.currency), ROUND_HALF_UP))
+        currency = unit_price.currency
+        quantum = _QUANTA.get(currency.minor_units) or currency.quantum
+        _set_amount(self, exact.quantize(quantum, ROUND_HALF_UP))
 
     def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
         """This line with another quantity (same unit)."""
@@ -177,40 +178,63 @@ class SaleContext:
     )
 
 
-@attrs.frozen
 class DocumentFacts:
-    """Totals of one document, computed once: what volume conditions compare.
+    """Totals of one document: what volume conditions compare.
+
+    Built from lines with :meth:`of`, the totals are summed when first asked
+    for and then kept, so a rule set whose conditions never look at them
+    never pays for them. Built directly, they are the given figures.
 
     Attributes:
         currency: the document currency.
         amount: the sum of line amounts before discounts.
         quantity: the sum of line quantities (in any units: a count of goods).
         segment_amount, segment_quantity: the same per nomenclature segment.
+
+    >>> from salescore.money import Money, Quantity
+    >>> from salescore.parties import Product, ProductId
+    >>> lines = [SaleLine(str(n), Product(ProductId("CM-100"), "Coffee maker"), Quantity(n),
+    ...                   Money("1000.00", "RUB"), {"KITCHEN"}) for n in (1, 2)]
+    >>> facts = DocumentFacts.of(lines)
+    >>> facts.amount, facts.quantity, dict(facts.segment_quantity)
+    (Decimal('3000.00'), Decimal('3'), {'KITCHEN': Decimal('3')})
     """
 
-    currency: Currency
-    amount: Decimal
-    quantity: Decimal
-    segment_amount: Mapping[SegmentId, Decimal]
-    segment_quantity: Mapping[SegmentId, Decimal]
+    __slots__ = (
+        "_amount",
+        "_lines",
+        "_quantity",
+        "_segment_amount",
+        "_segment_quantity",
+        "currency",
+    )
+
+    def __init__(
+        self,
+        currency: Currency,
+        amount: Decimal,
+        quantity: Decimal,
+        segment_amount: Mapping[SegmentId, Decimal],
+        segment_quantity: Mapping[SegmentId, Decimal],
+    ) -> None:
+        self.currency = currency
+        self._lines: Sequence[SaleLine] = ()
+        self._amount: Decimal | None = amount
+        self._quantity = quantity
+        self._segment_amount = segment_amount
+        self._segment_quantity = segment_quantity
 
     @classmethod
-    def of(
-        cls, lines: Sequence[SaleLine], currency: Currency | None = None, *, segments: bool = True
-    ) -> DocumentFacts:
-        """The facts of ``lines`` (all in one currency).
+    def of(cls, lines: Sequence[SaleLine], currency: Currency | None = None) -> DocumentFacts:
+        """The facts of ``lines``, all in one currency (checked now; totals on first use).
 
-        ``segments=False`` skips the per-segment totals (left empty) when no
-        condition of a rule set reads them.
+        Raises:
+            DiscountError: no lines and no ``currency``, or a line in another currency.
         """
         if currency is None:
             if not lines:
                 raise DiscountError("a document with no lines needs an explicit currency")
             currency = lines[0].currency
-        amount = Decimal(0)
-        quantity = Decimal(0)
-        seg_amount: dict[SegmentId, Decimal] = {}
-        seg_quantity: dict[SegmentId, Decimal] = {}
         for line in lines:
             line_currency = line.unit_price.currency
             if line_currency is not currency and line_currency != currency:
@@ -219,9 +243,74 @@ class DocumentFacts:
                     f"in {currency.code}: convert prices before discounting",
                     line=line.line_id,
                 )
-            amount += line.amount
-            quantity += line.quantity.value
-            for seg in line.segment_ids if segments else ():
-                seg_amount[seg] = seg_amount.get(seg, Decimal(0)) + line.amount
-                seg_quantity[seg] = seg_quantity.get(seg, Decimal(0)) + line.quantity.value
-        return cls(currency, amount, quantity, seg_amount, seg_quantity)
+        facts = cls(currency, Decimal(0), Decimal(0), {}, {})
+        facts._lines = lines
+        facts._amount = None  # summed on first use
+        return facts
+
+    def _sum(self) -> Decimal:
+        amount = Decimal(0)
+        quantity = Decimal(0)
+        seg_amount: dict[SegmentId, Decimal] = {}
+        seg_quantity: dict[SegmentId, Decimal] = {}
+        with localcontext(decimal_context()):
+            for line in self._lines:
+                amount += line.amount
+                quantity += line.quantity.value
+                for seg in line.segment_ids:
+                    seg_amount[seg] = seg_amount.get(seg, Decimal(0)) + line.amount
+                    seg_quantity[seg] = seg_quantity.get(seg, Decimal(0)) + line.quantity.value
+        self._quantity = quantity
+        self._segment_amount = seg_amount
+        self._segment_quantity = seg_quantity
+        self._amount = amount
+        return amount
+
+    @property
+    def amount(self) -> Decimal:
+        """The sum of line amounts before discounts."""
+        amount = self._amount
+        return self._sum() if amount is None else amount
+
+    @property
+    def quantity(self) -> Decimal:
+        """The sum of line quantities."""
+        if self._amount is None:
+            self._sum()
+        return self._quantity
+
+    @property
+    def segment_amount(self) -> Mapping[SegmentId, Decimal]:
+        """The sum of line amounts per nomenclature segment."""
+        if self._amount is None:
+            self._sum()
+        return self._segment_amount
+
+    @property
+    def segment_quantity(self) -> Mapping[SegmentId, Decimal]:
+        """The sum of line quantities per nomenclature segment."""
+        if self._amount is None:
+            self._sum()
+        return self._segment_quantity
+
+    def _figures(self) -> tuple[object, ...]:
+        return (
+            self.currency,
+            self.amount,
+            self.quantity,
+            dict(self.segment_amount),
+            dict(self.segment_quantity),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DocumentFacts):
+            return NotImplemented
+        return self._figures() == other._figures()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"DocumentFacts({self.currency.code}, amount={self.amount}, "
+            f"quantity={self.quantity}, segments={sorted(self.segment_amount)})"
+        )
