@@ -275,6 +275,7 @@ class _Rule:
         "buy",
         "discount",
         "displace_group",
+        "doc_free",
         "doc_test",
         "factor",
         "free",
@@ -322,6 +323,7 @@ class _Rule:
         self.doc_test: Predicate | None = None
         self.line_test: Predicate | None = None
         self.needs_doc_check = False
+        self.doc_free = True  # no dates, no document part: the index decides
         self.line_indexed = False
         self.line_only = True  # the line test reads only the line's keys and quantity
         self.guarded = False  # manual, or has a document part to check per line
@@ -928,6 +930,7 @@ class DiscountEngine:
         line_indexed = rule.index_dim in LINE_DIMENSIONS
         dated = rule.discount.valid_from is not None or rule.discount.valid_to is not None
         rule.needs_doc_check = line_indexed and (rule.doc_test is not None or dated)
+        rule.doc_free = rule.doc_test is None and not dated
         rule.line_indexed = line_indexed
         rule.guarded = rule.needs_doc_check or rule.is_manual
         if not rule.index_dim:
@@ -1000,8 +1003,11 @@ class DiscountEngine:
             for value in values:
                 found += table.get(value, ())
         found += self._unindexed
-        unique = {r.idx: r for r in found}  # a rule may list two of the client's segments
-        return [r for r in unique.values() if self._document_ok(r, doc, ctx)]
+        if len(context.client_segment_ids) > 1:
+            found = list({r.idx: r for r in found}.values())  # a rule listing two segments
+        if context.discount_scope is None:
+            return [r for r in found if r.doc_free or self._document_ok(r, doc, ctx)]
+        return [r for r in found if self._document_ok(r, doc, ctx)]
 
     def _ranked(self, line: SaleLine) -> tuple[_Rule, ...]:
         """The rules the index reaches from ``line``'s product, segments and price

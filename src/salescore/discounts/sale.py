@@ -187,9 +187,6 @@ class DocumentFacts:
 
     Attributes:
         currency: the document currency.
-        amount: the sum of line amounts before discounts.
-        quantity: the sum of line quantities (in any units: a count of goods).
-        segment_amount, segment_quantity: the same per nomenclature segment.
 
     >>> from salescore.money import Money, Quantity
     >>> from salescore.parties import Product, ProductId
@@ -274,7 +271,7 @@ class DocumentFacts:
 
     @property
     def quantity(self) -> Decimal:
-        """The sum of line quantities."""
+        """The sum of line quantities (in any units: a count of goods)."""
         if self._amount is None:
             self._sum()
         return self._quantity
