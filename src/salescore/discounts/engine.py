@@ -527,17 +527,11 @@ class _LineEnv:
 
     __slots__ = ("amount_of", "overrides", "pg", "qty", "shares")
 
-    def __init__(
-        self,
-        qty: Decimal,
-        pg: str | None,
-        shares: Mapping[int, Decimal],
-        overrides: Mapping[str, Decimal | None],
-    ) -> None:
-        self.qty = qty
-        self.pg = pg
-        self.shares = shares
-        self.overrides = overrides
+    def __init__(self) -> None:
+        self.qty = ZERO
+        self.pg: str | None = None
+        self.shares: Mapping[int, Decimal] = _NO_SHARES
+        self.overrides: Mapping[str, Decimal | None] = {}
         self.amount_of = self.amount
 
     def load(self, line: SaleLine, shares: Mapping[int, Decimal], context: SaleContext) -> None:
@@ -1230,7 +1224,7 @@ class DiscountEngine:
         deviations: list[Deviation] = []
         quantum = facts.currency.quantum
         zero = ZERO.quantize(quantum)
-        env = _LineEnv(ZERO, None, _NO_SHARES, {})  # reused line after line
+        env = _LineEnv()  # reused line after line
         shares = doc.shares
         for pos, (line, (mine, manual, _), (theirs, line_manual, _)) in enumerate(
             zip(lines, doc_sides, line_sides, strict=True)
@@ -1362,13 +1356,9 @@ class DiscountEngine:
         )
 
     def _line_env(self, doc: _Document, pos: int) -> _LineEnv:
-        line = doc.lines[pos]
-        return _LineEnv(
-            line.quantity.value,
-            line.product.price_group_id,
-            doc.shares[pos],
-            _overrides(line, doc.context),
-        )
+        env = _LineEnv()
+        env.load(doc.lines[pos], doc.shares[pos], doc.context)
+        return env
 
     def _rule_verdict(self, doc: _Document, pos: int, rule: _Rule) -> tuple[bool, list[Step]]:
         """Whether ``rule`` applies to line ``pos``, and every check that decided it."""
