@@ -95,8 +95,10 @@ _IDX = attrgetter("idx")
 _RANK = attrgetter("rank")
 _ORDER = attrgetter("order")
 _NO_SHARES: dict[int, Decimal] = {}
-_PROGRAM_CACHE_SIZE = 1 << 16
-_MEMO_SIZE = 256  # quantities remembered per program
+# Bounds of the engine's caches: a cache that is full is emptied and fills again.
+_PROGRAM_CACHE_SIZE = 1 << 15  # prepared candidates, per index key
+_PLAN_CACHE_SIZE = 1 << 16  # plans, per set of applicable rules on one side
+_MEMO_SIZE = 64  # verdicts remembered per prepared candidates, by quantity
 
 Predicate = Callable[[ConditionContext], bool]
 _PlanEntry = tuple["_Node | None", bool, tuple["_Rule", ...]]
@@ -793,8 +795,10 @@ class DocumentResult:
 class DiscountEngine:
     """A compiled discount rule set: build with :meth:`compile`, use with :meth:`apply`.
 
-    Immutable after compilation and safe to share between threads (the plan
-    cache only ever gains entries that are equal for equal keys).
+    Immutable after compilation and safe to share between threads: its caches
+    (prepared candidates per index key, verdicts per quantity, plans per set
+    of rules) only hold values that are equal for equal keys, and a full cache
+    is emptied rather than grown without end.
     """
 
     def __init__(self) -> None:  # use compile()
@@ -1018,8 +1022,6 @@ class DiscountEngine:
         key = (product.id, line.segment_ids, product.price_group_id, scoped)
         program = self._programs.get(key)
         if program is None:
-            # Prepared once per index key; the bound is crude but keeps a
-            # long-running process from growing without end.
             if len(self._programs) >= _PROGRAM_CACHE_SIZE:
                 self._programs.clear()
             program = self._programs[key] = _Program.of(self._ranked(line), scoped)
@@ -1111,6 +1113,8 @@ class DiscountEngine:
         entry = self._plans.get(rules)
         if entry is not None:
             return entry
+        if len(self._plans) >= _PLAN_CACHE_SIZE:
+            self._plans.clear()
         chosen = [r for r in rules if not r.is_gift]
         plan = self._build_plan(chosen).fold() if chosen else None
         entry = self._plans[rules] = (plan, any(r.is_manual for r in chosen), rules)

@@ -324,3 +324,49 @@ def test_rules_reached_by_the_document_and_by_the_line_apply_in_priority_order()
     engine = DiscountEngine.compile(make_tree(Combination.MULTIPLY, by_warehouse_first, by_product))
     line = engine.apply([make_line(price="1000.00")], make_context(warehouse_id="MAIN")).lines[0]
     assert line.discount_amount == Decimal("145.00")
+
+
+def test_full_caches_are_emptied_and_give_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from salescore.discounts import engine as engine_module
+
+    rules = [
+        make_percent(f"P{i}", i % 9 + 1, condition=leaf("product", products=[f"SKU-{i}"]))
+        for i in range(40)
+    ]
+    tiers = [
+        make_percent(
+            f"T{q}",
+            q,
+            priority=q,
+            condition=ConditionExpr.all_of(
+                leaf("price_group", price_groups=["MACHINES"]), leaf("line_quantity", min=q)
+            ),
+        )
+        for q in (2, 5)
+    ]
+    rule_set = DiscountRuleSet(
+        [*rules, *tiers],
+        [
+            DiscountGroup(GroupId("ROOT"), "Root", Combination.MULTIPLY, ["BY-PRODUCT", "TIERS"]),
+            DiscountGroup(GroupId("BY-PRODUCT"), "P", Combination.MAX, [r.id for r in rules]),
+            DiscountGroup(GroupId("TIERS"), "T", Combination.DISPLACE, [t.id for t in tiers]),
+        ],
+    )
+    lines = [
+        make_line(f"SKU-{i % 40}", quantity=i % 7 + 1, line_id=str(i), price_group="MACHINES")
+        for i in range(120)
+    ]
+    expected = [
+        (x.rule_ids, x.discount_amount)
+        for x in DiscountEngine.compile(rule_set).apply(lines, make_context()).lines
+    ]
+    for name in ("_PROGRAM_CACHE_SIZE", "_PLAN_CACHE_SIZE", "_MEMO_SIZE"):
+        monkeypatch.setattr(engine_module, name, 2)
+    small = DiscountEngine.compile(rule_set)
+    for _ in range(2):  # the second pass meets caches emptied by the first
+        found = [(x.rule_ids, x.discount_amount) for x in small.apply(lines, make_context()).lines]
+        assert found == expected
+    assert len(small._programs) <= 2
+    assert len(small._plans) <= 2
