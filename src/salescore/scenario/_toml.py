@@ -17,6 +17,10 @@ and the key path under ``path`` in their details.
 Traceback (most recent call last):
 ...
 salescore.errors.ScenarioError: orders.toml: orders[0].total: expected ... got 12.5 (a float: ...)
+
+The discount tables of a sales scenario are read by
+:func:`salescore.discounts.rulefile.rule_set_from_node` from these same
+nodes, so they refuse floats too and raise :class:`~salescore.errors.ScenarioError`.
 """
 
 from __future__ import annotations
