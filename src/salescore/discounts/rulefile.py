@@ -53,23 +53,33 @@ dates, and for gifts and free units ``gift_product``, ``gift_quantity``,
 ... ''', "rules.toml")
 >>> parsed.rule_set.discounts[0].value, str(parsed.rule_set.discounts[0].condition)
 (Decimal('5.5'), "warehouse(warehouses=['MAIN'])")
+
+The file is read by the shared TOML reader (:mod:`salescore._toml`): a
+mistake is a :class:`~salescore.errors.DiscountError` naming the source and
+the key path, which its details also hold (``source``, ``path``):
+
 >>> parse_rule_set('[[discounts]]\\nid = "X"\\nname = "X"\\nkind = "percnt"', "r.toml")
 Traceback (most recent call last):
 ...
-salescore.errors.DiscountError: r.toml: discounts[0].kind: 'percnt' is not one of percent, ...
+salescore.errors.DiscountError: r.toml: discounts[0].kind: expected one of ... got 'percnt'
+>>> try:
+...     parse_rule_set('[[limits]]\\nid = "L"\\nuser = "ivanova"', "r.toml")
+... except DiscountError as exc:
+...     print(exc)
+...     print(exc.details)
+r.toml: limits[0].percent: expected a decimal number such as 12.50 or "12.50", got nothing
+{'source': 'r.toml', 'path': 'limits[0].percent'}
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping
 from decimal import Decimal
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
+from salescore._toml import Node, Policy
 from salescore.discounts.model import (
     AmountBasis,
     Combination,
@@ -78,16 +88,18 @@ from salescore.discounts.model import (
     DiscountGroup,
     DiscountKind,
     DiscountRuleSet,
+    GroupId,
+    LimitId,
     ManualDiscountLimit,
     Mode,
 )
-from salescore.errors import DiscountError, SalescoreError
+from salescore.errors import DiscountError
 
-__all__ = ["ParsedRuleSet", "parse_rule_set", "rule_set_from_data"]
+__all__ = ["ParsedRuleSet", "parse_rule_set", "rule_set_from_data", "rule_set_from_node"]
 
-E = TypeVar("E", bound=Enum)
-
-_DISCOUNT_KEYS = {
+_RULES = Policy(DiscountError, file_key="source", exact_numbers=True)
+_TABLES = ("discounts", "groups", "limits", "known")
+_DISCOUNT_KEYS = (
     "id",
     "name",
     "kind",
@@ -104,9 +116,10 @@ _DISCOUNT_KEYS = {
     "free_quantity",
     "valid_from",
     "valid_to",
-}
-_GROUP_KEYS = {"id", "name", "combination", "children", "priority"}
-_LIMIT_KEYS = {"id", "user", "agreement", "percent", "price_groups"}
+)
+_GROUP_KEYS = ("id", "name", "combination", "children", "priority")
+_LIMIT_KEYS = ("id", "user", "agreement", "percent", "price_groups")
+_OPERATORS = ("all", "any", "not")
 
 
 @attrs.frozen
@@ -119,184 +132,122 @@ class ParsedRuleSet:
     source: str = ""
 
 
-class _Reader:
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, path: str, message: str) -> DiscountError:
-        return DiscountError(f"{self.source}: {path}: {message}", source=self.source, path=path)
-
-    def table(self, value: Any, path: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(path, f"must be a table, got {value!r}")
-        return value
-
-    def keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
-        extra = sorted(set(table) - allowed)
-        if extra:
-            raise self.fail(
-                f"{path}.{extra[0]}", f"unknown key; allowed: {', '.join(sorted(allowed))}"
-            )
-
-    def need(self, table: Mapping[str, Any], key: str, path: str) -> Any:
-        if key not in table:
-            raise self.fail(f"{path}.{key}", "missing")
-        return table[key]
-
-    def enum(self, kind: type[E], value: Any, path: str) -> E:
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in kind)
-            raise self.fail(path, f"{value!r} is not one of {allowed}") from None
-
-    def strings(self, value: Any, path: str) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(path, f"must be a list of strings, got {value!r}")
-        return list(value)
-
-    def date(self, value: Any, path: str) -> date | None:
-        if value is None or isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise self.fail(path, f"{value!r} is not a date (write 2026-03-01)") from None
-
-    def condition(self, value: Any, path: str) -> ConditionExpr:
-        table = self.table(value, path)
-        ops = [op for op in ("all", "any", "not") if op in table]
-        if ops:
-            if len(table) != 1:
-                raise self.fail(path, f"'{ops[0]}' must be alone in its table")
-            op = ops[0]
-            if op == "not":
-                return ConditionExpr.negate(self.condition(table["not"], f"{path}.not"))
-            items = table[op]
-            if not isinstance(items, list) or not items:
-                raise self.fail(f"{path}.{op}", "must be a non-empty list of conditions")
-            children = [self.condition(c, f"{path}.{op}[{i}]") for i, c in enumerate(items)]
-            return ConditionExpr(op, children=children)
-        name = self.need(table, "name", path)
-        params = {k: _plain(v) for k, v in table.items() if k != "name"}
-        return ConditionExpr.leaf(str(name), **params)
-
-    def build(self, path: str, factory: Any, **kwargs: Any) -> Any:
-        try:
-            return factory(**kwargs)
-        except SalescoreError as exc:
-            raise self.fail(path, str(exc)) from exc
-
-    def discount(self, table: Mapping[str, Any], path: str) -> Discount:
-        self.keys(table, _DISCOUNT_KEYS, path)
-        kwargs: dict[str, Any] = {
-            "id": str(self.need(table, "id", path)),
-            "name": str(self.need(table, "name", path)),
-            "kind": self.enum(DiscountKind, table.get("kind", "percent"), f"{path}.kind"),
-            "basis": self.enum(AmountBasis, table.get("basis", "line"), f"{path}.basis"),
-            "markup": bool(table.get("markup", False)),
-            "mode": Mode.MANUAL if table.get("manual", False) else Mode.AUTOMATIC,
-            "priority": int(table.get("priority", 0)),
-            "valid_from": self.date(table.get("valid_from"), f"{path}.valid_from"),
-            "valid_to": self.date(table.get("valid_to"), f"{path}.valid_to"),
-            "price_group_values": dict(
-                self.table(table.get("price_groups", {}), f"{path}.price_groups")
-            ),
-        }
-        for key, field in (
-            ("value", "value"),
-            ("gift_quantity", "gift_quantity"),
-            ("buy_quantity", "buy_quantity"),
-            ("free_quantity", "free_quantity"),
-        ):
-            if key in table:
-                kwargs[field] = _plain(table[key])
-        if "gift_product" in table:
-            kwargs["gift_product_id"] = str(table["gift_product"])
-        if "condition" in table:
-            kwargs["condition"] = self.condition(table["condition"], f"{path}.condition")
-        return self.build(path, Discount, **kwargs)  # type: ignore[no-any-return]
-
-    def group(self, table: Mapping[str, Any], path: str) -> DiscountGroup:
-        self.keys(table, _GROUP_KEYS, path)
-        return self.build(  # type: ignore[no-any-return]
-            path,
-            DiscountGroup,
-            id=str(self.need(table, "id", path)),
-            name=str(self.need(table, "name", path)),
-            combination=self.enum(
-                Combination, table.get("combination", "max"), f"{path}.combination"
-            ),
-            children=self.strings(table.get("children", []), f"{path}.children"),
-            priority=int(table.get("priority", 0)),
-        )
-
-    def limit(self, table: Mapping[str, Any], path: str) -> ManualDiscountLimit:
-        self.keys(table, _LIMIT_KEYS, path)
-        return self.build(  # type: ignore[no-any-return]
-            path,
-            ManualDiscountLimit,
-            id=str(self.need(table, "id", path)),
-            percent=_plain(self.need(table, "percent", path)),
-            user=table.get("user"),
-            agreement_id=table.get("agreement"),
-            price_group_percents=dict(
-                self.table(table.get("price_groups", {}), f"{path}.price_groups")
-            ),
-        )
-
-    def entities(self, data: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
-        items = data.get(key, [])
-        if not isinstance(items, list):
-            raise self.fail(key, f"must be an array of tables ([[{key}]])")
-        return [self.table(item, f"{key}[{i}]") for i, item in enumerate(items)]
-
-
-def _plain(value: Any) -> Any:
-    # TOML floats were parsed as Decimal; keep other values as they are.
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def parse_rule_set(text: str, source: str = "<rules>") -> ParsedRuleSet:
     """Read a rule set from TOML ``text``; ``source`` names it in error messages.
+
+    Numbers with a fraction (``value = 5.5``) are read as exact decimals.
 
     Raises:
         DiscountError: the text is not TOML, or a key is missing, unknown or
             wrong; the message names the source and the key path
-            (``rules.toml: discounts[2].kind: ...``).
+            (``rules.toml: discounts[2].kind: ...``), and so do the error's
+            details (``source``, ``path``).
     """
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise DiscountError(f"{source}: not valid TOML: {exc}", source=source) from exc
-    return rule_set_from_data(data, source)
+    return _rule_file(Node.parse(text, source, _RULES))
 
 
 def rule_set_from_data(data: Mapping[str, Any], source: str = "<rules>") -> ParsedRuleSet:
-    """Like :func:`parse_rule_set`, from parsed TOML data (read with ``parse_float=Decimal``)."""
-    reader = _Reader(source)
-    allowed = {"discounts", "groups", "limits", "known"}
-    extra = sorted(set(data) - allowed)
-    if extra:
-        raise reader.fail(extra[0], f"unknown table; allowed: {', '.join(sorted(allowed))}")
-    discounts = [
-        reader.discount(t, f"discounts[{i}]")
-        for i, t in enumerate(reader.entities(data, "discounts"))
-    ]
-    groups = [
-        reader.group(t, f"groups[{i}]") for i, t in enumerate(reader.entities(data, "groups"))
-    ]
-    limits = [
-        reader.limit(t, f"limits[{i}]") for i, t in enumerate(reader.entities(data, "limits"))
-    ]
-    known = reader.table(data.get("known", {}), "known")
-    products = known.get("products")
-    users = known.get("users")
+    """Like :func:`parse_rule_set`, from parsed TOML data (read with ``parse_float=Decimal``).
+
+    Decimals are taken as they are; a binary float is refused at its key path.
+    """
+    return _rule_file(Node(source, "", data, policy=_RULES))
+
+
+def rule_set_from_node(root: Node) -> ParsedRuleSet:
+    """The rule tables (``discounts``, ``groups``, ``limits``, ``known``) of the table ``root``.
+
+    For files that hold a rule set among tables of their own, such as sales
+    scenario files: other keys of ``root`` are left to the caller, and the
+    node's policy decides the error raised and whether numbers with a
+    fraction are accepted (:mod:`salescore._toml`).
+
+    Raises:
+        SalescoreError: of the class of ``root``'s policy, naming the file and
+            the key path.
+    """
+    known = root.child("known", {})
     return ParsedRuleSet(
-        DiscountRuleSet(discounts, groups, limits),
-        None if products is None else frozenset(reader.strings(products, "known.products")),
-        None if users is None else frozenset(reader.strings(users, "known.users")),
-        source,
+        DiscountRuleSet(
+            [_discount(node) for node in root.array("discounts")],
+            [_group(node) for node in root.array("groups")],
+            [_limit(node) for node in root.array("limits")],
+        ),
+        frozenset(_strings(known, "products")) if known.has("products") else None,
+        frozenset(_strings(known, "users")) if known.has("users") else None,
+        root.file,
     )
+
+
+def _rule_file(root: Node) -> ParsedRuleSet:
+    root.check_keys(*_TABLES)
+    return rule_set_from_node(root)
+
+
+def _strings(node: Node, key: str) -> list[str]:
+    return [item.text() for item in node.array(key)]
+
+
+def _decimals(node: Node, key: str) -> dict[str, Decimal]:
+    return {name: value.decimal() for name, value in node.mapping(key).items()}
+
+
+def _condition(node: Node) -> ConditionExpr:
+    ops = [op for op in _OPERATORS if node.has(op)]
+    if ops:
+        op = ops[0]
+        if len(node.names()) != 1:
+            raise node.failure(f"'{op}' must be alone in its table")
+        if op == "not":
+            return ConditionExpr.negate(_condition(node.child("not")))
+        items = node.child(op)
+        if not isinstance(items.value, list) or not items.value:
+            raise items.error("a non-empty array of conditions")
+        return ConditionExpr(op, children=[_condition(item) for item in items.items()])
+    name = node.text("name")
+    params = {key: node.plain(key) for key in node.names() if key != "name"}
+    with node.located():
+        return ConditionExpr.leaf(name, **params)
+
+
+def _discount(node: Node) -> Discount:
+    node.check_keys(*_DISCOUNT_KEYS)
+    kwargs: dict[str, Any] = {
+        "id": node.text("id"),
+        "name": node.text("name"),
+        "kind": node.choice(DiscountKind, "kind", "percent"),
+        "basis": node.choice(AmountBasis, "basis", "line"),
+        "markup": node.boolean("markup", False),
+        "mode": Mode.MANUAL if node.boolean("manual", False) else Mode.AUTOMATIC,
+        "priority": node.integer("priority", 0),
+        "valid_from": node.day("valid_from") if node.has("valid_from") else None,
+        "valid_to": node.day("valid_to") if node.has("valid_to") else None,
+        "price_group_values": _decimals(node, "price_groups"),
+    }
+    for key in ("value", "gift_quantity", "buy_quantity", "free_quantity"):
+        if node.has(key):
+            kwargs[key] = node.decimal(key)
+    if node.has("gift_product"):
+        kwargs["gift_product_id"] = node.text("gift_product")
+    if node.has("condition"):
+        kwargs["condition"] = _condition(node.child("condition"))
+    with node.located():
+        return Discount(**kwargs)
+
+
+def _group(node: Node) -> DiscountGroup:
+    node.check_keys(*_GROUP_KEYS)
+    id_, name = GroupId(node.text("id")), node.text("name")
+    combination = node.choice(Combination, "combination", "max")
+    children, priority = _strings(node, "children"), node.integer("priority", 0)
+    with node.located():
+        return DiscountGroup(id_, name, combination, children, priority)
+
+
+def _limit(node: Node) -> ManualDiscountLimit:
+    node.check_keys(*_LIMIT_KEYS)
+    id_, percent = LimitId(node.text("id")), node.decimal("percent")
+    user, agreement = node.opt_str("user"), node.opt_str("agreement")
+    percents = _decimals(node, "price_groups")
+    with node.located():
+        return ManualDiscountLimit(id_, percent, user, agreement, percents)

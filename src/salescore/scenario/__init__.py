@@ -11,8 +11,10 @@ Two kinds of scenario file exist, each with its own loader:
   ``salescore aging``).
 
 :func:`load` refuses a receivables file with a message that names the right
-loader. The shared reader (:mod:`salescore.scenario._toml`) reports every
-mistake with the file, the key path and what was expected.
+loader. Both read their files with the scenario flavour
+(:mod:`salescore.scenario._toml`) of salescore's one TOML reader
+(:mod:`salescore._toml`), which reports every mistake with the file, the key
+path and what was expected.
 """
 
 from salescore.scenario.receivables import load_receivables

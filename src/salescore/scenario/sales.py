@@ -80,14 +80,8 @@ from salescore.agreements import (
 )
 from salescore.app.sales import Order, OrderLine, PricedOrder, SalePricer
 from salescore.discounts import ConditionRegistry, DiscountEngine, check_rule_set
-from salescore.discounts.rulefile import rule_set_from_data
-from salescore.errors import (
-    DiscountError,
-    FormulaError,
-    InvalidInputError,
-    NotFoundError,
-    ScenarioError,
-)
+from salescore.discounts.rulefile import rule_set_from_node
+from salescore.errors import FormulaError, InvalidInputError, NotFoundError, ScenarioError
 from salescore.money import KG, LITRE, PIECE, Currency, Money, Rounding, Unit
 from salescore.parties import (
     ClientSegment,
@@ -181,18 +175,6 @@ def parse_sales(
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-def _no_floats(node: Node) -> None:
-    """Refuse floats anywhere under ``node`` (the rule-set reader would accept them)."""
-    if isinstance(node.value, float):
-        raise node.error('a decimal as a string such as "5.5"')
-    if isinstance(node.value, dict):
-        for key in node.names():
-            _no_floats(node.child(key))
-    elif isinstance(node.value, list):
-        for item in node.items():
-            _no_floats(item)
 
 
 def _ref(node: Node, key: str, known: Mapping[Any, Any], what: str) -> str:
@@ -503,13 +485,8 @@ def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
     engine = None
     manual_ids: frozenset[str] = frozenset()
     if any(root.has(key) for key in _RULE_KEYS):
-        data = {key: root.child(key).value for key in _RULE_KEYS if root.has(key)}
-        for key in data:
-            _no_floats(root.child(key))
-        try:
-            rule_set = rule_set_from_data(data, root.file).rule_set
-        except DiscountError as exc:
-            raise ScenarioError(str(exc), file=root.file, path=exc.details.get("path", "")) from exc
+        # The same nodes, so the same key paths, ScenarioError and refusal of floats.
+        rule_set = rule_set_from_node(root).rule_set
         for issue in check_rule_set(rule_set, registry, known_products=set(products)):
             if issue.severity == "error":
                 raise ScenarioError(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from salescore.app.discount_rules import check_rule_set_file
 from salescore.cli import main
-from salescore.discounts.rulefile import parse_rule_set
+from salescore.discounts.rulefile import parse_rule_set, rule_set_from_data
 from salescore.errors import DiscountError
 
 SAMPLE = Path(__file__).parents[3] / "src" / "salescore" / "app" / "sample_discounts.toml"
@@ -65,27 +66,105 @@ products = ["CM-100"]
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[[discounts]]\nname = 'X'", r"r.toml: discounts\[0\].id: missing"),
-        ("[[discounts]]\nid = 'X'\nname = 'X'\ncolour = 1", r"discounts\[0\].colour: unknown key"),
+        (
+            "[[discounts]]\nname = 'X'",
+            r"^r\.toml: discounts\[0\]\.id: expected a non-empty string, got nothing$",
+        ),
+        (
+            "[[discounts]]\nid = 'X'\nname = 'X'\ncolour = 1",
+            r"^r\.toml: discounts\[0\]\.colour: unknown key; expected one of id, name, kind, ",
+        ),
         (
             "[[groups]]\nid = 'G'\nname = 'G'\ncombination = 'avg'",
-            r"groups\[0\].combination: 'avg'",
+            r"^r\.toml: groups\[0\]\.combination: expected one of 'max', 'min', 'multiply', "
+            r"'add', 'displace', got 'avg'$",
         ),
         (
             "[[discounts]]\nid = 'X'\nname = 'X'\nvalue = 150",
-            r"discounts\[0\]: discount 'X': a percent",
+            r"^r\.toml: discounts\[0\]: discount 'X': a percent must be in 0\.\.100, got 150$",
+        ),
+        (
+            "[[discounts]]\nid = 'X'\nname = 'X'\nvalue = 'five'",
+            r"^r\.toml: discounts\[0\]\.value: expected a decimal number such as 12\.50 or "
+            r"\"12\.50\", got 'five'$",
         ),
         (
             "[[discounts]]\nid='X'\nname='X'\ncondition={all=[{name='a'}], any=[{name='b'}]}",
-            r"discounts\[0\].condition: 'all' must be alone",
+            r"^r\.toml: discounts\[0\]\.condition: 'all' must be alone in its table$",
         ),
-        ("[[discounts]\n", r"r.toml: not valid TOML"),
-        ("[prices]\na = 1", r"r.toml: prices: unknown table"),
+        (
+            "[[discounts]]\nid='X'\nname='X'\ncondition={not={any=[]}}",
+            r"^r\.toml: discounts\[0\]\.condition\.not\.any: expected a non-empty array of "
+            r"conditions, got an empty array$",
+        ),
+        (
+            "[[discounts]]\nid='X'\nname='X'\ncondition={all=[{warehouses=['MAIN']}]}",
+            r"^r\.toml: discounts\[0\]\.condition\.all\[0\]\.name: expected a non-empty string, "
+            r"got nothing$",
+        ),
+        (
+            "[[limits]]\nid = 'L'\nuser = 'ivanova'",
+            r"^r\.toml: limits\[0\]\.percent: expected a decimal number .*, got nothing$",
+        ),
+        (
+            "[known]\nproducts = 'CM-100'",
+            r"^r\.toml: known\.products: expected an array, got 'CM-100'$",
+        ),
+        ("[[discounts]\n", r"^r\.toml: not valid TOML"),
+        (
+            "[prices]\na = 1",
+            r"^r\.toml: prices: unknown key; expected one of discounts, groups, limits, known$",
+        ),
     ],
 )
 def test_a_bad_file_names_the_file_and_the_key_path(text: str, message: str) -> None:
-    with pytest.raises(DiscountError, match=message):
+    with pytest.raises(DiscountError, match=message) as caught:
         parse_rule_set(text, "r.toml")
+    assert caught.value.details["source"] == "r.toml"
+
+
+def test_a_rule_file_error_carries_its_key_path_in_its_details() -> None:
+    text = "[[discounts]]\nid = 'A'\nname = 'A'\n[[discounts]]\nid = 'B'\nname = 'B'\nkind = 'x'"
+    with pytest.raises(DiscountError) as caught:
+        parse_rule_set(text, "rules.toml")
+    assert caught.value.details == {"source": "rules.toml", "path": "discounts[1].kind"}
+    with pytest.raises(DiscountError) as caught:
+        parse_rule_set("[[discounts]]\nid = 'X'\nname = 'X'\nvalue = 150", "rules.toml")
+    assert caught.value.details == {"source": "rules.toml", "path": "discounts[0]"}
+
+
+def test_a_rule_file_reads_numbers_with_a_fraction_as_exact_decimals() -> None:
+    parsed = parse_rule_set(
+        """
+[[discounts]]
+id = "D"
+name = "D"
+value = 5.5
+price_groups = { MACHINES = 0.1 }
+condition = { name = "line_quantity", min = 2.5 }
+
+[[limits]]
+id = "L"
+user = "ivanova"
+percent = 7.25
+""",
+        "rules.toml",
+    )
+    (discount,) = parsed.rule_set.discounts
+    assert discount.value == Decimal("5.5")
+    assert str(discount.value) == "5.5"  # exactly as written, no binary float on the way
+    assert discount.price_group_values == {"MACHINES": Decimal("0.1")}
+    assert discount.condition is not None
+    assert discount.condition.params == {"min": "2.5"}
+    assert parsed.rule_set.limits[0].percent == Decimal("7.25")
+
+
+def test_rule_set_from_data_refuses_binary_floats_at_their_key_path() -> None:
+    data = {"discounts": [{"id": "D", "name": "D", "value": 5.5}]}
+    with pytest.raises(
+        DiscountError, match=r"^<rules>: discounts\[0\]\.value: .*got 5\.5 \(a float"
+    ):
+        rule_set_from_data(data)
 
 
 def test_a_missing_file_is_one_clear_issue(tmp_path: Path) -> None:

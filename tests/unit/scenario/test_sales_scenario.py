@@ -150,14 +150,54 @@ def test_discount_rules_in_a_scenario_are_checked_with_their_key_paths() -> None
         '\n[[groups]]\nid = "ROOT"\nname = "Root"\nchildren = ["D"]\n'
         '[[discounts]]\nid = "D"\nname = "D"\n'
     )
-    assert "discounts[0].value: expected a decimal as a string" in error_of(
-        BASE + rules + "value = 5.5\n"
+    assert (
+        'case.toml: discounts[0].value: expected a decimal amount as a string such as "12.50", '
+        "got 5.5 (a float: write it in quotes)"
+    ) in error_of(BASE + rules + "value = 5.5\n")
+    assert (
+        "case.toml: discounts[0].kind: expected one of 'percent', 'amount', 'gift', "
+        "'free_units', got 'percnt'"
+    ) in error_of(BASE + rules + 'kind = "percnt"\n')
+    assert "case.toml: discounts[0].colour: unknown key; expected one of id, name, " in error_of(
+        BASE + rules + 'colour = "red"\n'
     )
-    assert "discounts[0].kind: 'percnt' is not one of" in error_of(
-        BASE + rules + 'kind = "percnt"\n'
+    assert "case.toml: discounts[0]: discount 'D': a percent must be in 0..100" in error_of(
+        BASE + rules + 'value = "150"\n'
     )
     gift = 'kind = "gift"\ngift_product = "NOPE"\ngift_quantity = 1\nbuy_quantity = 1\n'
     assert "NOPE" in error_of(BASE + rules + gift)
+
+
+FLOAT = "(a float: write it in quotes)"
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        (BASE.replace('price = "100.00"', "price = 12.5"), "prices[0].price"),
+        (BASE + '[[discounts]]\nid = "D"\nname = "D"\nvalue = 12.5\n', "discounts[0].value"),
+        (
+            BASE + '[[discounts]]\nid = "D"\nname = "D"\nprice_groups = { MACHINES = 2.5 }\n',
+            "discounts[0].price_groups.MACHINES",
+        ),
+        (
+            BASE + '[[discounts]]\nid = "D"\nname = "D"\n'
+            'condition = { all = [{ name = "line_quantity", min = 2.5 }] }\n',
+            "discounts[0].condition.all[0].min",
+        ),
+        (
+            BASE + '[[limits]]\nid = "L"\nuser = "ivanova"\npercent = 7.5\n',
+            "limits[0].percent",
+        ),
+        (BASE + '[[groups]]\nid = "G"\nname = "G"\npriority = 1.5\n', "groups[0].priority"),
+    ],
+)
+def test_a_scenario_refuses_floats_also_in_its_discount_tables(text: str, path: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_sales(text, "case.toml")
+    assert str(caught.value).startswith(f"case.toml: {path}: expected ")
+    assert str(caught.value).endswith(FLOAT)
+    assert caught.value.details == {"file": "case.toml", "path": path}
 
 
 def test_a_payment_form_outside_the_vocabulary_is_named_with_its_key_path() -> None:
