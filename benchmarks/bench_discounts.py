@@ -21,8 +21,9 @@ The 1,000 rules are percents (by product, segment, price group with quantity tie
 client segment x warehouse), so the engine folds each line's plan into one factor at
 compile time; trees with amount rules are evaluated group by group and run slower.
 
-Times are the best of five runs with the cyclic garbage collector paused, as
-:mod:`timeit` does; the throughput with it running is printed as a comment line.
+Times are the best of seven runs taken round-robin (see :func:`best_times`) with
+the cyclic garbage collector paused, as :mod:`timeit` does; the throughput with
+it running is printed as a comment line.
 The engine of ``discount_lines_per_s`` has served 100,000 *other* lines of the same
 catalogue first (another random draw of documents), as a long-running process has:
 its caches (what each product's index keys reach, the verdicts per quantity, the
@@ -267,35 +268,46 @@ def engine_run(
     return run
 
 
+ROUNDS = 7
+Run = Callable[[list[Document]], object]
+
+
 def best_times(
-    funcs: Sequence[Callable[[list[Document]], object]],
+    funcs: Sequence[Run | tuple[Run, bool]],
     documents: list[Document],
-    collect_garbage: bool = False,
     warm_up: list[Document] | None = None,
 ) -> list[float]:
-    """Best of five timed runs of each function, interleaved so that a busy machine
-    slows all of them alike; each runs once untimed first, on ``warm_up`` documents
-    (the timed ones when not given).
+    """Best of :data:`ROUNDS` timed runs of each function, taken round-robin.
 
-    As :mod:`timeit` does, the cyclic garbage collector is paused while timing
-    unless ``collect_garbage``: a full collection walks every object of the
-    process (here the whole input data set), which measures the heap, not the code.
+    This machine has spells of tens of seconds in which all code runs much
+    slower. Taking the functions in turn, round after round, spreads each
+    one's samples over the whole measurement, so a spell slows every function
+    alike and each best comes from a calm moment. Each function runs once
+    untimed first, on ``warm_up`` documents (the timed ones when not given).
+
+    As :mod:`timeit` does, the cyclic garbage collector is paused while timing,
+    unless a function is given as ``(function, True)``: a full collection walks
+    every object of the process (here the whole input data set), which measures
+    the heap, not the code.
     """
-    for func in funcs:
+    timed = [f if isinstance(f, tuple) else (f, False) for f in funcs]
+    for func, _ in timed:
         func(documents if warm_up is None else warm_up)
-    best = [float("inf")] * len(funcs)
-    paused = gc.isenabled() and not collect_garbage
-    if paused:
-        gc.collect()
-        gc.disable()
+    best = [float("inf")] * len(timed)
+    enabled = gc.isenabled()
     try:
-        for _ in range(5):
-            for i, func in enumerate(funcs):
+        for _ in range(ROUNDS):
+            for i, (func, collect_garbage) in enumerate(timed):
+                gc.collect()
+                if not collect_garbage:
+                    gc.disable()
                 start = time.perf_counter()
                 func(documents)
                 best[i] = min(best[i], time.perf_counter() - start)
+                if enabled:
+                    gc.enable()
     finally:
-        if paused:
+        if enabled:
             gc.enable()
     return best
 
@@ -338,10 +350,11 @@ def main() -> None:
     check = DiscountEngine.compile(rule_set)
     expected = by_hand(documents)
     assert engine_run(check, day_snapshot)(documents) == expected, "the floor must agree"
-    engine_time, hand_time = best_times([by_engine, by_hand], documents, warm_up=earlier)
+    cold = cold_run(rule_set, day_snapshot, ROUNDS + 1)  # one more for the untimed run
+    engine_time, hand_time, cold_time, with_gc = best_times(
+        [by_engine, by_hand, cold, (by_engine, True)], documents, warm_up=earlier
+    )
     assert by_engine(documents) == expected, "a warm engine must compute the same figures"
-    (cold_time,) = best_times([cold_run(rule_set, day_snapshot, 6)], documents)
-    (with_gc,) = best_times([by_engine], documents, collect_garbage=True, warm_up=earlier)
     print(
         f"# {lines} lines, {engine.rule_count()} rules: engine {engine_time:.2f} s, "
         f"hand-written {hand_time:.2f} s, cold engine {cold_time:.2f} s"
