@@ -7,8 +7,9 @@ price group, a client, a warehouse …). Applying the engine to a document
 checks each line only against the rules its product, segments and price
 group can reach plus the rules its document can reach, so the cost of a
 line grows with the rules that can apply to it, not with the size of the
-rule set. Lines sharing the same applicable rules share one compiled
-combination plan.
+rule set. What the index reaches from a product, segments and price group
+is prepared once; the document's rules and the line's rules each have a
+cached combination plan, merged per line.
 
 The combination follows :mod:`salescore.discounts.combination`; the final
 discount of a line is rounded half up to minor units once. Explanations are
