@@ -167,6 +167,7 @@ def rule_set_from_node(root: Node) -> ParsedRuleSet:
             the key path.
     """
     known = root.child("known", {})
+    known.check_keys("products", "users")
     return ParsedRuleSet(
         DiscountRuleSet(
             [_discount(node) for node in root.array("discounts")],

@@ -110,6 +110,10 @@ products = ["CM-100"]
             "[known]\nproducts = 'CM-100'",
             r"^r\.toml: known\.products: expected an array, got 'CM-100'$",
         ),
+        (
+            "[known]\nprodutcs = ['CM-100']",
+            r"^r\.toml: known\.produtcs: unknown key; expected one of products, users$",
+        ),
         ("[[discounts]\n", r"^r\.toml: not valid TOML"),
         (
             "[prices]\na = 1",
