@@ -303,7 +303,8 @@ class AgingReport:
         for cur, sums in sorted(self.totals().items(), key=lambda kv: kv[0].code):
             grand = total(sums, cur)
             credit = total((line.credit for line in self.lines if line.currency == cur), cur)
-            label = ["TOTAL"] + [""] * (len(self.group_by) - 1)
+            # Ungrouped, the one row per currency is its own total: no label column.
+            label = ["TOTAL", *[""] * (len(self.group_by) - 1)][: len(self.group_by)]
             body.append(
                 [
                     *label,
