@@ -19,9 +19,12 @@ def receivables_section(uow: Repositories) -> str:
     ledger = load_ledger(uow.settlements)
     payment = uow.settlements.payment("PAY-0042")
     out.append("")
+    by_hand = ", ".join(
+        f"{part.amount.amount} allocated by hand to {part.order_id}" for part in payment.manual
+    )
     out.append(
         f"Payment {payment.id} of {payment.amount} on {payment.received_on.isoformat()} "
-        "(20000.00 allocated by hand to SO-1005, the rest automatically):"
+        f"({by_hand}, the rest automatically):"
     )
     for a in ledger.allocations:
         if a.source_id == payment.id and a.measure is Measure.ACTUAL:

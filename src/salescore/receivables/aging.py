@@ -34,7 +34,7 @@ import attrs
 from salescore.dates import BusinessCalendar
 from salescore.errors import InvalidInputError
 from salescore.explain import text_table
-from salescore.money import Currency, Money
+from salescore.money import Currency, Money, total
 from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
 from salescore.receivables.schedule import DayCount
 
@@ -257,10 +257,7 @@ class AgingRow:
     @property
     def total(self) -> Money:
         """Open debt: the sum of the buckets."""
-        result = Money.zero(self.currency)
-        for amount in self.buckets:
-            result = result + amount
-        return result
+        return total(self.buckets, self.currency)
 
     @property
     def overdue(self) -> Money:
@@ -304,14 +301,10 @@ class AgingReport:
         headers = [*self.group_by, "cur", *self.policy.labels, "total", "credit"]
         body = [list(r.values()) for r in self.rows()]
         for cur, sums in sorted(self.totals().items(), key=lambda kv: kv[0].code):
-            grand = Money.zero(cur)
-            for amount in sums:
-                grand = grand + amount
-            credit = Money.zero(cur)
-            for line in self.lines:
-                if line.currency == cur:
-                    credit = credit + line.credit
-            label = ["TOTAL"] + [""] * (len(self.group_by) - 1)
+            grand = total(sums, cur)
+            credit = total((line.credit for line in self.lines if line.currency == cur), cur)
+            # Ungrouped, the one row per currency is its own total: no label column.
+            label = ["TOTAL", *[""] * (len(self.group_by) - 1)][: len(self.group_by)]
             body.append(
                 [
                     *label,

@@ -42,7 +42,12 @@ import attrs
 from salescore.errors import CreditLimitExceededError, InvalidInputError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money
-from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
+from salescore.receivables.ledger import (
+    Measure,
+    SettlementAccount,
+    SettlementLedger,
+    _currency,
+)
 
 __all__ = [
     "ControlPoint",
@@ -102,10 +107,6 @@ class LimitScope(enum.Enum):
         if self is LimitScope.COUNTERPARTY:
             return account.counterparty_id
         return account.contract_id
-
-
-def _currency(value: Currency | str) -> Currency:
-    return value if isinstance(value, Currency) else Currency.of(value)
 
 
 @attrs.frozen

@@ -53,7 +53,14 @@ def load_ledger(
 
 def reallocate(repo: SettlementLedgerRepository, account: SettlementAccount) -> list[Allocation]:
     """Recompute and store every allocation of ``account``; idempotent."""
-    allocations = allocate_payments(repo.entries(account=account), repo.payments(account=account))
+    return _reallocate(repo, account, repo.entries(account=account))
+
+
+def _reallocate(
+    repo: SettlementLedgerRepository, account: SettlementAccount, entries: list[SettlementEntry]
+) -> list[Allocation]:
+    """:func:`reallocate` with the account's entries already read."""
+    allocations = allocate_payments(entries, repo.payments(account=account))
     repo.replace_allocations(account, allocations)
     return allocations
 
@@ -90,9 +97,11 @@ def record_payment(
             (nothing is written).
         ConflictError: the payment id exists already.
     """
-    check_payment(payment, repo.entries(account=payment.account), closed_orders)
+    entries = repo.entries(account=payment.account)  # a payment changes no entry: read once
+    check_payment(payment, entries, closed_orders)
     repo.add_payment(payment)
-    return [a for a in reallocate(repo, payment.account) if a.source_id == payment.id]
+    allocations = _reallocate(repo, payment.account, entries)
+    return [a for a in allocations if a.source_id == payment.id]
 
 
 def reverse_payment(repo: SettlementLedgerRepository, payment_id: str) -> Payment:

@@ -51,7 +51,12 @@ from salescore.dates import Period
 from salescore.errors import InvalidInputError
 from salescore.explain import text_table
 from salescore.money import Currency, Money
-from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
+from salescore.receivables.ledger import (
+    Measure,
+    SettlementAccount,
+    SettlementLedger,
+    _currency,
+)
 
 __all__ = [
     "ActLine",
@@ -321,7 +326,7 @@ def reconciliation_act(
     ``organization_id``; a line agrees when the counterparty has the same
     document with the mirrored amounts.
     """
-    cur = currency if isinstance(currency, Currency) else Currency.of(currency)
+    cur = _currency(currency)
     if period.end is None:
         raise InvalidInputError("a reconciliation act needs a period with an end date")
 

@@ -60,12 +60,8 @@ def derive_balances(entries: Iterable[LedgerEntry]) -> dict[BalanceKey, Quantity
     return {key: q for key, q in totals.items() if not q.is_zero()}
 
 
-_WHERE = {
-    BucketKind.FREE: "free stock",
-    BucketKind.RESERVED: "the reserve of",
-    BucketKind.EXPECTED: "the receipt expected",
-    BucketKind.OUTSIDE: "outside",
-}
+# Reserves and expected receipts name their order line or date: insufficient() words them.
+_WHERE = {BucketKind.FREE: "free stock", BucketKind.OUTSIDE: "outside"}
 
 
 def insufficient(

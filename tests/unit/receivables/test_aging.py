@@ -126,6 +126,15 @@ def test_the_text_report_has_a_total_line() -> None:
     ]  # fmt: skip
 
 
+def test_an_ungrouped_text_report_has_one_column_per_figure() -> None:
+    lines = age_receivables(ledger_with(), AS_OF, group_by=()).as_text().splitlines()
+    assert lines[1].split() == ["cur", "not", "due", "1-30", "31-60", "61-90", "90+", "total",
+                                "credit"]  # fmt: skip
+    assert lines[-1].split() == [
+        "RUB", "100.00", "200.00", "300.00", "0.00", "400.00", "1000.00", "0.00",
+    ]  # fmt: skip
+
+
 @settings(max_examples=200)
 @given(
     st.lists(

@@ -144,25 +144,20 @@ class SqliteSettlementLedger:
             )
             for e in entries
         ]
-        conn = self._uow.connection
         # A savepoint makes the batch all-or-nothing even if the caller goes on
         # with the unit of work after a conflict (as the memory adapter does).
-        conn.execute("SAVEPOINT add_entries")
-        try:
-            conn.executemany(
-                f"INSERT INTO settlement_entries (id, kind, account_key, {_ACCOUNT_COLUMNS}, "
-                "order_id, document_id, posted_on, due_date, amount_minor, manager) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-        except sqlite3.IntegrityError as exc:
-            conn.execute("ROLLBACK TO add_entries")
-            raise ConflictError(f"a settlement entry id already exists: {exc}") from None
-        except sqlite3.DatabaseError as exc:
-            conn.execute("ROLLBACK TO add_entries")
-            raise StorageError(f"cannot store settlement entries: {exc}") from exc
-        finally:
-            conn.execute("RELEASE add_entries")
+        with self._uow.savepoint("add_entries") as conn:
+            try:
+                conn.executemany(
+                    f"INSERT INTO settlement_entries (id, kind, account_key, {_ACCOUNT_COLUMNS}, "
+                    "order_id, document_id, posted_on, due_date, amount_minor, manager) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+            except sqlite3.IntegrityError as exc:
+                raise ConflictError(f"a settlement entry id already exists: {exc}") from None
+            except sqlite3.DatabaseError as exc:
+                raise StorageError(f"cannot store settlement entries: {exc}") from exc
 
     def entries(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -92,18 +91,6 @@ class SqliteStockLedger:
                 raise
             raise
 
-    @contextmanager
-    def _savepoint(self) -> Iterator[None]:
-        self._execute("SAVEPOINT reservation_record")
-        try:
-            yield
-        except BaseException:
-            if self._uow.connection.in_transaction:  # SQLite may have rolled back already
-                self._execute("ROLLBACK TO reservation_record")
-                self._execute("RELEASE reservation_record")
-            raise
-        self._execute("RELEASE reservation_record")
-
     def _known_units(self, products: set[ProductId]) -> dict[ProductId, Unit]:
         cache = _UNIT_CACHE.setdefault(self._uow.store, {})
         known = {p: cache[p] for p in products if p in cache}
@@ -138,7 +125,7 @@ class SqliteStockLedger:
         new_units = check_units(moves, self._known_units({m.product_id for m in moves}))
         deltas = net_deltas(moves)
         written = []
-        with self._savepoint():
+        with self._uow.savepoint("reservation_record"):
             self._inserted.update(new_units)
             for product_id, unit in new_units.items():
                 self._execute(

@@ -198,6 +198,28 @@ class SqliteUnitOfWork(Repositories):
             self._begin(conn)
         return conn
 
+    @contextmanager
+    def savepoint(self, name: str) -> Iterator[sqlite3.Connection]:
+        """An all-or-nothing step inside the transaction, named ``name``.
+
+        If the block raises, its writes are undone and the transaction goes on
+        with what came before (unless SQLite has already rolled the whole
+        transaction back); the error is raised again.
+        """
+        conn = self.connection
+        with self.store._translate_errors(name):
+            conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:  # SQLite may have rolled back already
+                with self.store._translate_errors(name):
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+            raise
+        with self.store._translate_errors(name):
+            conn.execute(f"RELEASE {name}")
+
     def _begin(self, conn: sqlite3.Connection) -> None:
         with self.store._translate_errors("begin"):
             conn.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
