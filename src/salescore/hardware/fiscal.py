@@ -299,6 +299,18 @@ class FiscalResult:
     change: Decimal
     repeated: bool = False
 
+    @classmethod
+    def from_entry(cls, entry: JournalEntry, *, repeated: bool) -> FiscalResult:
+        """The result recorded in a journal entry in state ``DONE``."""
+        return cls(
+            receipt_id=entry.receipt_id,
+            document_number=entry.document_number or 0,
+            fiscal_sign=entry.fiscal_sign or 0,
+            total=entry.total,
+            change=entry.change,
+            repeated=repeated,
+        )
+
 
 @attrs.frozen
 class FiscalDocumentInfo:

@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Final, TypedDict
 
 import attrs
 
@@ -38,9 +39,21 @@ from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihSimulator, serve_tcp
 from salescore.hardware.transport import Transport, open_pty
 
-__all__ = ["FAST_TIMEOUTS", "Rig", "sample_receipt", "shtrih_rig"]
+__all__ = ["FAST_TIMEOUTS", "Rig", "ShtrihTimeouts", "sample_receipt", "shtrih_rig"]
 
-FAST_TIMEOUTS: dict[str, float] = {
+
+class ShtrihTimeouts(TypedDict):
+    """The timeout arguments of :class:`~salescore.hardware.shtrih.driver.ShtrihDriver`."""
+
+    control_timeout: float
+    byte_timeout: float
+    answer_timeout: float
+    long_timeout: float
+    busy_timeout: float
+    poll_interval: float
+
+
+FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
     "control_timeout": 0.15,
     "byte_timeout": 0.05,
     "answer_timeout": 0.4,
@@ -48,19 +61,11 @@ FAST_TIMEOUTS: dict[str, float] = {
     "busy_timeout": 1.0,
     "poll_interval": 0.01,
 }
+"""Timeouts short enough for tests: ``ShtrihDriver(transport, journal, **FAST_TIMEOUTS)``."""
 
 
 def _driver(transport: Transport, journal: FiscalJournal) -> ShtrihDriver:
-    return ShtrihDriver(
-        transport,
-        journal,
-        control_timeout=FAST_TIMEOUTS["control_timeout"],
-        byte_timeout=FAST_TIMEOUTS["byte_timeout"],
-        answer_timeout=FAST_TIMEOUTS["answer_timeout"],
-        long_timeout=FAST_TIMEOUTS["long_timeout"],
-        busy_timeout=FAST_TIMEOUTS["busy_timeout"],
-        poll_interval=FAST_TIMEOUTS["poll_interval"],
-    )
+    return ShtrihDriver(transport, journal, **FAST_TIMEOUTS)
 
 
 @attrs.define

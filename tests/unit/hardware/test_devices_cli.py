@@ -60,7 +60,7 @@ def test_the_shtrih_simulator_command_serves_a_driver(port: str) -> None:
             transport = SerialTransport(path.group(1))
         else:
             transport = TcpTransport("127.0.0.1", int(spec.rsplit(":", 1)[1]))
-        driver = ShtrihDriver(transport, MemoryFiscalJournal(), **FAST_TIMEOUTS)  # type: ignore[arg-type]
+        driver = ShtrihDriver(transport, MemoryFiscalJournal(), **FAST_TIMEOUTS)
         assert driver.open_shift().shift_number == 1
         transport.close()
     finally:

@@ -20,7 +20,10 @@ def test_salescore_registers_its_own_drivers_through_the_entry_point_group() -> 
 def test_a_driver_is_loaded_once_and_cached_on_the_instance() -> None:
     entry = EntryPoint("x", "salescore.hardware.shtrih.driver:ShtrihDriver", GROUP)
     registry = DeviceRegistry(GROUP, {"x": entry})
-    assert registry.get("x") is registry.get("x") is ShtrihDriver
+    assert registry._loaded == {}
+    assert registry.get("x") is ShtrihDriver
+    assert registry._loaded == {"x": ShtrihDriver}
+    assert registry.get("x") is ShtrihDriver
     assert DeviceRegistry(GROUP, {"x": entry})._loaded == {}
 
 

@@ -141,6 +141,7 @@ def test_a_link_fault_still_gives_exactly_one_receipt(fault: ShtrihFault, code: 
         r.driver.open_shift()
         r.simulator.inject(fault, on=code)
         result = r.driver.process_check(sample_receipt())
+        assert r.simulator.armed == {}  # the fault did fire
         assert r.receipts == 1
         assert r.simulator.device.executed[0x80] == 2  # two lines, none doubled
         assert r.simulator.device.executed[0x85] == 1
@@ -158,6 +159,7 @@ def test_link_faults_recover_over_real_pty_and_tcp(kind: str, fault: ShtrihFault
         r.driver.open_shift()
         r.simulator.inject(fault, on=0x85)
         r.driver.process_check(sample_receipt())
+        assert r.simulator.armed == {}
         assert r.receipts == 1
 
 

@@ -111,6 +111,7 @@ def test_pyshtrih_recovers_from_a_corrupted_answer_checksum() -> None:
         device.open_check(0)
         device.sale(("Хлеб", 1000, 4550))
         device.close_check(4550)
+    assert simulator.armed == {}
     assert len(simulator.device.receipts) == 1
 
 

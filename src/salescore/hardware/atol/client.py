@@ -321,7 +321,7 @@ class AtolWebDriver:
         """Post the receipt once per ``receipt_id`` and return its fiscal parameters."""
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
-            return _done_result(entry, repeated=True)
+            return FiscalResult.from_entry(entry, repeated=True)
         if entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None:
             entry = JournalEntry(
                 receipt.receipt_id,
@@ -349,15 +349,4 @@ class AtolWebDriver:
             fiscal_sign=int(params.get("fiscalDocumentSign", 0)),
         )
         self.journal.record(done)
-        return _done_result(done, repeated=False)
-
-
-def _done_result(entry: JournalEntry, *, repeated: bool) -> FiscalResult:
-    return FiscalResult(
-        receipt_id=entry.receipt_id,
-        document_number=entry.document_number or 0,
-        fiscal_sign=entry.fiscal_sign or 0,
-        total=entry.total,
-        change=entry.change,
-        repeated=repeated,
-    )
+        return FiscalResult.from_entry(done, repeated=False)

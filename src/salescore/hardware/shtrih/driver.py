@@ -258,7 +258,7 @@ class ShtrihDriver:
         """
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
-            return _result(entry, repeated=True)
+            return FiscalResult.from_entry(entry, repeated=True)
         if entry is not None and entry.state is not JournalState.CANCELLED:
             outcome = self._recover_entry(entry, receipt)
             if outcome is not None:
@@ -371,7 +371,7 @@ class ShtrihDriver:
         )
         self.journal.record(done)
         self._continue_if_waiting()
-        return _result(done, repeated=False)
+        return FiscalResult.from_entry(done, repeated=False)
 
     def _in_storage(self, entry: JournalEntry) -> bool:
         if entry.expected_document is None:
@@ -508,15 +508,3 @@ def _device_error(code: int, error: int) -> DeviceError:
     if error == 0x6B:
         return PaperOutError(message, command=code, device_code=error)
     return DeviceError(message, command=code, device_code=error)
-
-
-def _result(entry: JournalEntry, *, repeated: bool) -> FiscalResult:
-    assert entry.document_number is not None
-    return FiscalResult(
-        receipt_id=entry.receipt_id,
-        document_number=entry.document_number,
-        fiscal_sign=entry.fiscal_sign or 0,
-        total=entry.total,
-        change=entry.change,
-        repeated=repeated,
-    )

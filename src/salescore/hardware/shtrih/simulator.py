@@ -497,6 +497,12 @@ class ShtrihSimulator:
             else:
                 self._armed[fault] = on
 
+    @property
+    def armed(self) -> dict[ShtrihFault, int | None]:
+        """Faults armed by :meth:`inject` that have not fired yet, with their command code."""
+        with self._lock:
+            return dict(self._armed)
+
     def start(self, transport: Transport) -> threading.Thread:
         """Serve ``transport`` in a daemon thread until :meth:`stop` or the link closes."""
         thread = threading.Thread(

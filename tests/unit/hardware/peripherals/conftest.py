@@ -3,59 +3,20 @@
 from __future__ import annotations
 
 import os
-import select
 import socket
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from salescore.errors import DeviceError
-from salescore.hardware import SerialTransport, TcpTransport, Transport, pipe_pair
+from salescore.hardware import SerialTransport, TcpTransport, Transport, open_pty, pipe_pair
 
 
-class PtyMasterTransport:
-    """The master side of a pty as a Transport (the slave is opened through pyserial)."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def write(self, data: bytes) -> None:
-        try:
-            os.write(self.fd, data)
-        except OSError as exc:
-            raise DeviceError(f"pty write failed: {exc}") from exc
-
-    def read(self, size: int, timeout: float) -> bytes:
-        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
-        if not ready:
-            return b""
-        try:
-            return os.read(self.fd, size)
-        except OSError as exc:
-            raise DeviceError(f"pty read failed: {exc}") from exc
-
-    def read_exactly(self, size: int, timeout: float) -> bytes:
-        deadline = time.monotonic() + timeout
-        data = b""
-        while len(data) < size and (left := deadline - time.monotonic()) > 0:
-            data += self.read(size - len(data), left)
-        return data
-
-    def reset_input(self) -> None:
-        while self.read(4096, 0):
-            pass
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
-def open_pty() -> tuple[Transport, PtyMasterTransport]:
-    """``(host, device)``: the host opens the slave like any serial port."""
-    master, slave = os.openpty()
-    host = SerialTransport(os.ttyname(slave))
+def open_pty_link() -> tuple[Transport, Transport]:
+    """``(host, device)``: the host opens the pty's slave like any serial port."""
+    master, path, slave = open_pty()
+    host = SerialTransport(path)
     os.close(slave)  # pyserial holds its own descriptor
-    return host, PtyMasterTransport(master)
+    return host, master
 
 
 def open_tcp() -> tuple[Transport, Transport]:
@@ -78,7 +39,7 @@ def link(request: pytest.FixtureRequest) -> Iterator[tuple[Transport, Transport]
     elif request.param == "tcp":
         pair = open_tcp()
     else:
-        pair = open_pty()
+        pair = open_pty_link()
     yield pair
     for end in pair:
         end.close()

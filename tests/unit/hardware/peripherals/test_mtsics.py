@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescore.errors import DeviceError, ProtocolError
+from salescore.hardware import FdTransport
 from salescore.hardware.kinds import WeightReading, WeightState
 from salescore.hardware.scales.mtsics import (
     MtSicsScale,
@@ -22,8 +23,6 @@ from salescore.hardware.scales.mtsics import (
     parse_reply,
     weight_reading,
 )
-
-from .conftest import PtyMasterTransport
 
 # --- golden lines (MT-SICS manual; InstrumentKit's tests) ----------------------------------
 
@@ -121,7 +120,7 @@ def emulated() -> Iterator[tuple[MtSicsScale, Any]]:
     pytest.importorskip("mtsics", reason="mt-sics-emulator (dev extra) is not installed")
     master, slave = os.openpty()
     emulator = Emulator(os.ttyname(slave))
-    host = PtyMasterTransport(master)
+    host = FdTransport(master)
     try:
         yield MtSicsScale(host, timeout=1.0), emulator
     finally:
