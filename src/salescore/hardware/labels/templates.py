@@ -79,13 +79,15 @@ def format_value(value: LabelValue, decimal_separator: str = ",") -> str:
 
     >>> format_value(Decimal("1.250")), format_value(Money("89.9", "RUB"))
     ('1,250', '89,90')
+    >>> format_value(Decimal("1E+2"))  # plain digits, never an exponent
+    '100'
     """
     if isinstance(value, float | bool):
         raise InvalidInputError(f"label values must be str, int, Decimal or Money, got {value!r}")
     if isinstance(value, Money):
-        return str(value.amount).replace(".", decimal_separator)
+        value = value.amount
     if isinstance(value, Decimal):
-        return str(value).replace(".", decimal_separator)
+        return format(value, "f").replace(".", decimal_separator)
     return str(value)
 
 
