@@ -137,9 +137,17 @@ class _Market:
         return self._prices.get(product_id, ())
 
 
-def _find_cycle(graph: Mapping[PriceTypeId, Sequence[PriceTypeId]]) -> list[PriceTypeId] | None:
+def _dependency_order(
+    graph: Mapping[PriceTypeId, Sequence[PriceTypeId]],
+) -> tuple[list[PriceTypeId], list[PriceTypeId] | None]:
+    """Every node after the nodes it refers to, and the first cycle met (None if none).
+
+    One depth-first walk: a node is finished (appended to the order) after its
+    children; reaching a node still on the path closes a cycle.
+    """
     white, grey, black = 0, 1, 2
     colour = dict.fromkeys(graph, white)
+    order: list[PriceTypeId] = []
     for root in sorted(graph):
         if colour[root] != white:
             continue
@@ -149,33 +157,17 @@ def _find_cycle(graph: Mapping[PriceTypeId, Sequence[PriceTypeId]]) -> list[Pric
         while iterators:
             child = next(iterators[-1], None)
             if child is None:
-                colour[path.pop()] = black
+                done = path.pop()
+                colour[done] = black
+                order.append(done)
                 iterators.pop()
             elif colour[child] == grey:
-                return [*path[path.index(child) :], child]
+                return order, [*path[path.index(child) :], child]
             elif colour[child] == white:
                 colour[child] = grey
                 path.append(child)
                 iterators.append(iter(graph[child]))
-    return None
-
-
-def _topological(graph: Mapping[PriceTypeId, Sequence[PriceTypeId]]) -> list[PriceTypeId]:
-    order: list[PriceTypeId] = []
-    seen: set[PriceTypeId] = set()
-    for root in sorted(graph):
-        stack: list[tuple[PriceTypeId, bool]] = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(graph[node]) if child not in seen)
-    return order
+    return order, None
 
 
 class PricingSnapshot:
@@ -310,7 +302,7 @@ class PricingSnapshot:
             graph[price_type.id] = list(
                 dict.fromkeys(ref for r in entry.rules() for ref, _ in r.refs)
             )
-        cycle = _find_cycle(graph)
+        order, cycle = _dependency_order(graph)
         if cycle is not None:
             names = " -> ".join(f"[{types[t].name}]" for t in cycle)
             raise FormulaError(
@@ -358,7 +350,7 @@ class PricingSnapshot:
         return cls(
             on,
             types,
-            _topological(graph),
+            order,
             calculated,
             base,
             by_characteristic,
