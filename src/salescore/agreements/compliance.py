@@ -203,7 +203,7 @@ _HEADER_TERMS: Mapping[str, DeviationKind] = {
 }
 
 
-def _percentformat_term(value: Decimal) -> str:
+def _percent_text(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
@@ -246,12 +246,12 @@ def check_sale(
             )
             add(
                 DeviationKind.DISCOUNT_ABOVE_LIMIT,
-                f"{where}: manual discount {_percentformat_term(line.manual_discount_percent)} is "
-                f"above the limit of {_percentformat_term(limit)}",
+                f"{where}: manual discount {_percent_text(line.manual_discount_percent)} is "
+                f"above the limit of {_percent_text(limit)}",
                 line=number,
                 product_id=line.product_id,
-                expected=_percentformat_term(limit),
-                actual=_percentformat_term(line.manual_discount_percent),
+                expected=_percent_text(limit),
+                actual=_percent_text(line.manual_discount_percent),
                 amount=amount,
             )
 
