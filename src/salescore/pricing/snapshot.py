@@ -126,6 +126,10 @@ class _Calculated:
     def rules(self) -> list[_Rule]:
         return [r for r in (self.default, *self.by_group.values()) if r is not None]
 
+    def rule_for(self, group: PriceGroupId | None) -> _Rule | None:
+        """The rule of ``group``, else the default (None: no price for the group)."""
+        return self.default if group is None else self.by_group.get(group, self.default)
+
 
 class _Market:
     """Partner prices per product, oldest first (the data functions' view)."""
@@ -381,13 +385,6 @@ class PricingSnapshot:
             )
         return found
 
-    def _rule_for(self, type_id: PriceTypeId, product_id: ProductId) -> _Rule | None:
-        entry = self._calculated[type_id]
-        group = self.product(product_id).price_group_id
-        if group is not None and group in entry.by_group:
-            return entry.by_group[group]
-        return entry.default
-
     def _needed(self, type_id: PriceTypeId) -> list[PriceTypeId]:
         wanted = {type_id}
         for current in reversed(self.order):
@@ -450,8 +447,7 @@ class PricingSnapshot:
         price_type = self.types[type_id]
         entry = self._calculated[type_id]
         # Group the products by the rule that prices them, then run one tight loop per rule.
-        default, by_group = entry.default, entry.by_group
-        if not by_group:
+        if not entry.by_group:
             groups: Mapping[PriceGroupId | None, list[ProductId]] = {None: list(products)}
         elif products is self._all_products:
             groups = self._products_by_group
@@ -463,7 +459,7 @@ class PricingSnapshot:
             groups = collected
         batches: dict[int, tuple[_Rule, list[ProductId]]] = {}
         for group, pids in groups.items():
-            rule = by_group.get(group, default) if group is not None else default
+            rule = entry.rule_for(group)
             if rule is not None:
                 known = batches.get(id(rule))
                 batches[id(rule)] = (rule, pids if known is None else known[1] + pids)
@@ -646,7 +642,7 @@ class PricingSnapshot:
             return record.price.amount, explanation.add(
                 Step("registered price", str(record.price), source=where)
             )
-        rule = self._rule_for(type_id, product_id)
+        rule = self._calculated[type_id].rule_for(product.price_group_id)
         if rule is None:
             return None, explanation.add(
                 Step(
