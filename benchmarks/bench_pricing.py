@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from _timing import best_of
 from simpleeval import SimpleEval
 
 from salescore.money import Money, Rounding
@@ -45,11 +46,6 @@ T, A, B, C, D = (Decimal(x) for x in ("1000", "1.25", "1.4", "50", "0.95"))
 def hand_written(purchase: Decimal) -> Decimal:
     """The formula written by hand over the same Decimal constants."""
     return (purchase * A if purchase > T else purchase * B + C) * D
-
-
-def best_time(run: Callable[[], object], rounds: int = 5) -> float:
-    """The fastest of ``rounds`` runs, in seconds."""
-    return best_times([run], rounds)[0]
 
 
 def best_times(runs: list[Callable[[], object]], rounds: int = 9) -> list[float]:
@@ -141,7 +137,7 @@ def chain_metrics(count: int = 100_000) -> None:
     def run() -> None:
         prices.update(snapshot.prices(retail))
 
-    chain_s = best_time(run, rounds=3)
+    chain_s = best_of(run, rounds=3)
     assert len(prices) == count
     sample = products[7].id
     assert prices[sample] == snapshot.price(sample, retail).amount

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 import attrs
 
-from salescore.agreements.model import PaymentForm, SettlementProcedure, Terms
+from salescore.agreements.model import TERM_LABELS, PaymentForm, SettlementProcedure, Terms
 from salescore.agreements.resolution import format_term
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money, Rounding, to_decimal
@@ -190,7 +190,20 @@ class Deviation:
         return f"{self.severity.value}: {self.message}"
 
 
-def _percentformat_term(value: Decimal) -> str:
+# The header terms a sale may change, checked in this order: the field of
+# ProposedSale and of Terms (same name), and the deviation it makes.
+_HEADER_TERMS: Mapping[str, DeviationKind] = {
+    "price_type_id": DeviationKind.PRICE_TYPE_CHANGED,
+    "currency": DeviationKind.CURRENCY_CHANGED,
+    "warehouse_id": DeviationKind.WAREHOUSE_CHANGED,
+    "payment_schedule_id": DeviationKind.PAYMENT_SCHEDULE_CHANGED,
+    "payment_form": DeviationKind.PAYMENT_FORM_CHANGED,
+    "settlement_procedure": DeviationKind.SETTLEMENT_PROCEDURE_CHANGED,
+    "organization_id": DeviationKind.ORGANIZATION_CHANGED,
+}
+
+
+def _percent_text(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
@@ -233,57 +246,25 @@ def check_sale(
             )
             add(
                 DeviationKind.DISCOUNT_ABOVE_LIMIT,
-                f"{where}: manual discount {_percentformat_term(line.manual_discount_percent)} is "
-                f"above the limit of {_percentformat_term(limit)}",
+                f"{where}: manual discount {_percent_text(line.manual_discount_percent)} is "
+                f"above the limit of {_percent_text(limit)}",
                 line=number,
                 product_id=line.product_id,
-                expected=_percentformat_term(limit),
-                actual=_percentformat_term(line.manual_discount_percent),
+                expected=_percent_text(limit),
+                actual=_percent_text(line.manual_discount_percent),
                 amount=amount,
             )
 
-    header: tuple[tuple[DeviationKind, str, object, object], ...] = (
-        (DeviationKind.PRICE_TYPE_CHANGED, "price type", terms.price_type_id, sale.price_type_id),
-        (DeviationKind.CURRENCY_CHANGED, "currency", terms.currency, sale.currency),
-        (
-            DeviationKind.WAREHOUSE_CHANGED,
-            "shipping warehouse",
-            terms.warehouse_id,
-            sale.warehouse_id,
-        ),
-        (
-            DeviationKind.PAYMENT_SCHEDULE_CHANGED,
-            "payment schedule",
-            terms.payment_schedule_id,
-            sale.payment_schedule_id,
-        ),
-        (
-            DeviationKind.PAYMENT_FORM_CHANGED,
-            "payment form",
-            terms.payment_form,
-            sale.payment_form,
-        ),
-        (
-            DeviationKind.SETTLEMENT_PROCEDURE_CHANGED,
-            "settlement procedure",
-            terms.settlement_procedure,
-            sale.settlement_procedure,
-        ),
-        (
-            DeviationKind.ORGANIZATION_CHANGED,
-            "organization",
-            terms.organization_id,
-            sale.organization_id,
-        ),
-    )
-    for kind, label, expected, actual in header:
+    for term, kind in _HEADER_TERMS.items():
+        expected, actual = getattr(terms, term), getattr(sale, term)
         if expected is None or actual is None or expected == actual:
             continue
         if kind is DeviationKind.PAYMENT_FORM_CHANGED and expected is PaymentForm.ANY:
             continue
         add(
             kind,
-            f"{label} is {format_term(actual)}, the agreement says {format_term(expected)}",
+            f"{TERM_LABELS[term]} is {format_term(actual)}, "
+            f"the agreement says {format_term(expected)}",
             expected=format_term(expected),
             actual=format_term(actual),
         )

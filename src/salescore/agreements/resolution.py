@@ -60,7 +60,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal
 from typing import TypeVar
 
 import attrs
@@ -165,8 +164,6 @@ def format_term(value: object) -> str:
         return ", ".join(sorted(str(v) for v in value)) or "none"
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "none"
-    if isinstance(value, Decimal):
-        return str(value)
     return str(value)
 
 

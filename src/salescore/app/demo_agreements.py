@@ -43,10 +43,13 @@ def agreements_section(uow: Repositories) -> str:
         out.append(
             f"  {agreement.id:<20} {agreement.kind.value:<10} {agreement.status.value:<10} {scope}"
         )
-    for partner_id in ("VOLGA-KZN", "CAFE"):
-        resolved = resolve_terms(uow, PartnerId(partner_id), SAMPLE_DATE)
+    resolved = {
+        partner_id: resolve_terms(uow, PartnerId(partner_id), SAMPLE_DATE)
+        for partner_id in ("VOLGA-KZN", "CAFE")
+    }
+    for terms in resolved.values():
         out.append("")
-        out.append(resolved.explanation.as_text())
+        out.append(terms.explanation.as_text())
     coffee = resolve_terms(
         uow, PartnerId("HOLD"), SAMPLE_DATE, product_id=ProductId("BEANS-ARABICA")
     )
@@ -57,7 +60,7 @@ def agreements_section(uow: Repositories) -> str:
     )
 
     rub = Currency.of("RUB")
-    cafe = resolve_terms(uow, PartnerId("CAFE"), SAMPLE_DATE)
+    cafe = resolved["CAFE"]
     sale = ProposedSale(
         currency=rub,
         warehouse_id=WarehouseId("MAIN"),

@@ -222,11 +222,8 @@ class PriceType:
         quantum = self.currency.quantum
         step, mode, ending = self.rounding.step, self.rounding.direction.value, self.rounding.ending
         if not self.rounding.is_power_of_ten():
-            return (
-                self.rounding.rounder()
-                if step == quantum
-                else _then_quantize(self.rounding.rounder(), quantum)
-            )
+            # quantum is a power of ten (minor units 0..8), so it is not this step
+            return _then_quantize(self.rounding.rounder(), quantum)
         if ending is None:
             if step == quantum:
                 return self.rounding.rounder()

@@ -69,35 +69,39 @@ class PriceRecord:
         return (self.price_type_id, self.product_id, self.characteristic)
 
 
+def _effective(record: PriceRecord) -> date:
+    return record.effective
+
+
 @attrs.define
 class PriceHistory:
     """The records of one key, oldest first; the building block of the memory register."""
 
     records: list[PriceRecord] = attrs.field(factory=list)
-    _dates: list[date] = attrs.field(factory=list)
+
+    def _find(self, effective: date) -> int | None:
+        """The index of the record of ``effective``, or None if there is none."""
+        i = bisect.bisect_left(self.records, effective, key=_effective)
+        return i if i < len(self.records) and self.records[i].effective == effective else None
 
     def put(self, record: PriceRecord) -> PriceRecord | None:
         """Add ``record``; returns the record of the same date it replaced, if any."""
-        i = bisect.bisect_left(self._dates, record.effective)
-        if i < len(self._dates) and self._dates[i] == record.effective:
+        i = self._find(record.effective)
+        if i is not None:
             replaced = self.records[i]
             self.records[i] = record
             return replaced
-        self._dates.insert(i, record.effective)
-        self.records.insert(i, record)
+        bisect.insort_right(self.records, record, key=_effective)
         return None
 
     def drop(self, effective: date) -> PriceRecord | None:
         """Remove the record of ``effective``; returns it, or None if there is none."""
-        i = bisect.bisect_left(self._dates, effective)
-        if i < len(self._dates) and self._dates[i] == effective:
-            del self._dates[i]
-            return self.records.pop(i)
-        return None
+        i = self._find(effective)
+        return None if i is None else self.records.pop(i)
 
     def as_of(self, on: date) -> PriceRecord | None:
         """The record in force on ``on``: the latest one not after it."""
-        i = bisect.bisect_right(self._dates, on)
+        i = bisect.bisect_right(self.records, on, key=_effective)
         return self.records[i - 1] if i else None
 
 

@@ -126,6 +126,10 @@ class _Calculated:
     def rules(self) -> list[_Rule]:
         return [r for r in (self.default, *self.by_group.values()) if r is not None]
 
+    def rule_for(self, group: PriceGroupId | None) -> _Rule | None:
+        """The rule of ``group``, else the default (None: no price for the group)."""
+        return self.default if group is None else self.by_group.get(group, self.default)
+
 
 class _Market:
     """Partner prices per product, oldest first (the data functions' view)."""
@@ -137,9 +141,17 @@ class _Market:
         return self._prices.get(product_id, ())
 
 
-def _find_cycle(graph: Mapping[PriceTypeId, Sequence[PriceTypeId]]) -> list[PriceTypeId] | None:
+def _dependency_order(
+    graph: Mapping[PriceTypeId, Sequence[PriceTypeId]],
+) -> tuple[list[PriceTypeId], list[PriceTypeId] | None]:
+    """Every node after the nodes it refers to, and the first cycle met (None if none).
+
+    One depth-first walk: a node is finished (appended to the order) after its
+    children; reaching a node still on the path closes a cycle.
+    """
     white, grey, black = 0, 1, 2
     colour = dict.fromkeys(graph, white)
+    order: list[PriceTypeId] = []
     for root in sorted(graph):
         if colour[root] != white:
             continue
@@ -149,33 +161,17 @@ def _find_cycle(graph: Mapping[PriceTypeId, Sequence[PriceTypeId]]) -> list[Pric
         while iterators:
             child = next(iterators[-1], None)
             if child is None:
-                colour[path.pop()] = black
+                done = path.pop()
+                colour[done] = black
+                order.append(done)
                 iterators.pop()
             elif colour[child] == grey:
-                return [*path[path.index(child) :], child]
+                return order, [*path[path.index(child) :], child]
             elif colour[child] == white:
                 colour[child] = grey
                 path.append(child)
                 iterators.append(iter(graph[child]))
-    return None
-
-
-def _topological(graph: Mapping[PriceTypeId, Sequence[PriceTypeId]]) -> list[PriceTypeId]:
-    order: list[PriceTypeId] = []
-    seen: set[PriceTypeId] = set()
-    for root in sorted(graph):
-        stack: list[tuple[PriceTypeId, bool]] = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(graph[node]) if child not in seen)
-    return order
+    return order, None
 
 
 class PricingSnapshot:
@@ -310,7 +306,7 @@ class PricingSnapshot:
             graph[price_type.id] = list(
                 dict.fromkeys(ref for r in entry.rules() for ref, _ in r.refs)
             )
-        cycle = _find_cycle(graph)
+        order, cycle = _dependency_order(graph)
         if cycle is not None:
             names = " -> ".join(f"[{types[t].name}]" for t in cycle)
             raise FormulaError(
@@ -358,7 +354,7 @@ class PricingSnapshot:
         return cls(
             on,
             types,
-            _topological(graph),
+            order,
             calculated,
             base,
             by_characteristic,
@@ -388,13 +384,6 @@ class PricingSnapshot:
                 f"product {product_id!r} was not loaded into the pricing snapshot", id=product_id
             )
         return found
-
-    def _rule_for(self, type_id: PriceTypeId, product_id: ProductId) -> _Rule | None:
-        entry = self._calculated[type_id]
-        group = self.product(product_id).price_group_id
-        if group is not None and group in entry.by_group:
-            return entry.by_group[group]
-        return entry.default
 
     def _needed(self, type_id: PriceTypeId) -> list[PriceTypeId]:
         wanted = {type_id}
@@ -458,8 +447,7 @@ class PricingSnapshot:
         price_type = self.types[type_id]
         entry = self._calculated[type_id]
         # Group the products by the rule that prices them, then run one tight loop per rule.
-        default, by_group = entry.default, entry.by_group
-        if not by_group:
+        if not entry.by_group:
             groups: Mapping[PriceGroupId | None, list[ProductId]] = {None: list(products)}
         elif products is self._all_products:
             groups = self._products_by_group
@@ -471,7 +459,7 @@ class PricingSnapshot:
             groups = collected
         batches: dict[int, tuple[_Rule, list[ProductId]]] = {}
         for group, pids in groups.items():
-            rule = by_group.get(group, default) if group is not None else default
+            rule = entry.rule_for(group)
             if rule is not None:
                 known = batches.get(id(rule))
                 batches[id(rule)] = (rule, pids if known is None else known[1] + pids)
@@ -654,7 +642,7 @@ class PricingSnapshot:
             return record.price.amount, explanation.add(
                 Step("registered price", str(record.price), source=where)
             )
-        rule = self._rule_for(type_id, product_id)
+        rule = self._calculated[type_id].rule_for(product.price_group_id)
         if rule is None:
             return None, explanation.add(
                 Step(
