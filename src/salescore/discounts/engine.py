@@ -273,7 +273,6 @@ class _Rule:
     """One discount, compiled: its predicates, index key, place in the tree."""
 
     __slots__ = (
-        "amount_on",
         "basis",
         "buy",
         "discount",
