@@ -1250,12 +1250,12 @@ class DiscountEngine:
                     plan = _merge(mine, theirs)  # type: ignore[arg-type]
                 env.load(line, shares[pos], context)
                 discount = env.amount(plan, base).quantize(quantum, ROUND_HALF_UP) or zero
-            if manual or line_manual:
-                env.load(line, shares[pos], context)
-                deviation = self._check_limit(doc, pos, env)
-                if deviation is not None:
-                    deviations.append(deviation)
-                    doc.deviations[pos] = deviation
+                if manual or line_manual:
+                    # A manual rule has no factor, so its lines always come here.
+                    deviation = self._check_limit(doc, pos, plan, env)
+                    if deviation is not None:
+                        deviations.append(deviation)
+                        doc.deviations[pos] = deviation
             results.append(LineDiscount(doc, pos, base, discount))
         gifts = self._gifts(doc) if self._has_gifts else ()
         return DocumentResult(doc, tuple(results), gifts, tuple(deviations))
@@ -1291,10 +1291,13 @@ class DiscountEngine:
                 found.append((limit.percent_for(price_group_id), f"limit {limit.id} ({who})"))  # type: ignore[arg-type]
         return min(found, key=lambda item: item[0]) if found else None
 
-    def _check_limit(self, doc: _Document, pos: int, env: _LineEnv) -> Deviation | None:
+    def _check_limit(
+        self, doc: _Document, pos: int, plan: _Node, env: _LineEnv
+    ) -> Deviation | None:
+        """The deviation of line ``pos`` (its ``plan`` and loaded ``env``) if its
+        manual part is above the limit."""
         line = doc.lines[pos]
-        plan = self._full_plan(doc, pos)
-        if not line.amount or plan is None:
+        if not line.amount:
             return None
         _, manual, _ = self._trace(plan, line.amount, env)
         percent = manual * HUNDRED / line.amount
