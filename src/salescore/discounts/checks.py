@@ -146,10 +146,8 @@ def _conjuncts(expr: ConditionExpr | None) -> list[ConditionExpr]:
     return []
 
 
-def _keys(
-    discount: Discount, built: Mapping[int, Any]
-) -> tuple[dict[str, frozenset[str]], bool, bool]:
-    """Index keys of a discount's conjunction, whether they contradict, whether expired."""
+def _keys(discount: Discount, built: Mapping[int, Any]) -> tuple[dict[str, frozenset[str]], bool]:
+    """Index keys of a discount's conjunction, and whether they contradict."""
     keys: dict[str, frozenset[str]] = {}
     contradiction = False
     for leaf in _conjuncts(discount.condition):
@@ -162,7 +160,7 @@ def _keys(
             if not merged:
                 contradiction = True
             keys[dim] = merged
-    return keys, contradiction, False
+    return keys, contradiction
 
 
 def _can_both_apply(a: Mapping[str, frozenset[str]], b: Mapping[str, frozenset[str]]) -> bool:
@@ -202,7 +200,7 @@ def check_rule_set(
         path = f"discounts.{discount.id}"
         if discount.condition is not None:
             issues += _build_conditions(discount.condition, registry, f"{path}.condition", built)
-        rule_keys, contradiction, _ = _keys(discount, built)
+        rule_keys, contradiction = _keys(discount, built)
         keys[discount.id] = rule_keys
         if contradiction:
             issues.append(
