@@ -38,7 +38,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from salescore.discounts.conditions import ConditionRegistry
+from salescore.discounts.conditions import MULTI_VALUED_DIMENSIONS, ConditionRegistry
 from salescore.discounts.model import (
     Combination,
     ConditionExpr,
@@ -147,7 +147,12 @@ def _conjuncts(expr: ConditionExpr | None) -> list[ConditionExpr]:
 
 
 def _keys(discount: Discount, built: Mapping[int, Any]) -> tuple[dict[str, frozenset[str]], bool]:
-    """Index keys of a discount's conjunction, and whether they contradict."""
+    """Index keys of a discount's conjunction, and whether they contradict.
+
+    On a dimension where a sale shows several values (segments), two
+    conditions with no common value can both hold: they do not contradict,
+    and the first one's values are kept, as the engine's index does.
+    """
     keys: dict[str, frozenset[str]] = {}
     contradiction = False
     for leaf in _conjuncts(discount.condition):
@@ -156,6 +161,8 @@ def _keys(discount: Discount, built: Mapping[int, Any]) -> tuple[dict[str, froze
         if index_keys is None:
             continue
         for dim, values in index_keys().items():
+            if dim in keys and dim in MULTI_VALUED_DIMENSIONS:
+                continue
             merged = values if dim not in keys else keys[dim] & values
             if not merged:
                 contradiction = True
@@ -164,7 +171,8 @@ def _keys(discount: Discount, built: Mapping[int, Any]) -> tuple[dict[str, froze
 
 
 def _can_both_apply(a: Mapping[str, frozenset[str]], b: Mapping[str, frozenset[str]]) -> bool:
-    return all(a[dim] & b[dim] for dim in set(a) & set(b))
+    # A product in two segments meets conditions on either: only one-valued dimensions exclude.
+    return all(a[dim] & b[dim] for dim in set(a) & set(b) if dim not in MULTI_VALUED_DIMENSIONS)
 
 
 def _always(discount: Discount) -> bool:
