@@ -38,7 +38,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from salescore.discounts.conditions import ConditionRegistry
+from salescore.discounts.conditions import MULTI_VALUED_DIMENSIONS, ConditionRegistry
 from salescore.discounts.model import (
     Combination,
     ConditionExpr,
@@ -146,10 +146,13 @@ def _conjuncts(expr: ConditionExpr | None) -> list[ConditionExpr]:
     return []
 
 
-def _keys(
-    discount: Discount, built: Mapping[int, Any]
-) -> tuple[dict[str, frozenset[str]], bool, bool]:
-    """Index keys of a discount's conjunction, whether they contradict, whether expired."""
+def _keys(discount: Discount, built: Mapping[int, Any]) -> tuple[dict[str, frozenset[str]], bool]:
+    """Index keys of a discount's conjunction, and whether they contradict.
+
+    On a dimension where a sale shows several values (segments), two
+    conditions with no common value can both hold: they do not contradict,
+    and the first one's values are kept, as the engine's index does.
+    """
     keys: dict[str, frozenset[str]] = {}
     contradiction = False
     for leaf in _conjuncts(discount.condition):
@@ -158,15 +161,18 @@ def _keys(
         if index_keys is None:
             continue
         for dim, values in index_keys().items():
+            if dim in keys and dim in MULTI_VALUED_DIMENSIONS:
+                continue
             merged = values if dim not in keys else keys[dim] & values
             if not merged:
                 contradiction = True
             keys[dim] = merged
-    return keys, contradiction, False
+    return keys, contradiction
 
 
 def _can_both_apply(a: Mapping[str, frozenset[str]], b: Mapping[str, frozenset[str]]) -> bool:
-    return all(a[dim] & b[dim] for dim in set(a) & set(b))
+    # A product in two segments meets conditions on either: only one-valued dimensions exclude.
+    return all(a[dim] & b[dim] for dim in set(a) & set(b) if dim not in MULTI_VALUED_DIMENSIONS)
 
 
 def _always(discount: Discount) -> bool:
@@ -202,7 +208,7 @@ def check_rule_set(
         path = f"discounts.{discount.id}"
         if discount.condition is not None:
             issues += _build_conditions(discount.condition, registry, f"{path}.condition", built)
-        rule_keys, contradiction, _ = _keys(discount, built)
+        rule_keys, contradiction = _keys(discount, built)
         keys[discount.id] = rule_keys
         if contradiction:
             issues.append(

@@ -273,7 +273,6 @@ class _Rule:
     """One discount, compiled: its predicates, index key, place in the tree."""
 
     __slots__ = (
-        "amount_on",
         "basis",
         "buy",
         "discount",
@@ -967,10 +966,10 @@ class DiscountEngine:
     def _is_chosen(self, rule: _Rule, line: SaleLine, context: SaleContext) -> bool:
         return rule.id in line.manual_discounts or rule.id in context.manual_discounts
 
-    def _candidates(self, doc_cands: list[_Rule], line: SaleLine) -> list[_Rule]:
-        """The document's candidates plus the rules the line's product, segments
-        and price group reach through the index."""
-        candidates = list(doc_cands)
+    def _line_hits(self, line: SaleLine) -> list[_Rule]:
+        """The rules the line's product, segments and price group reach through
+        the index (a rule listing two of the line's segments comes twice)."""
+        candidates: list[_Rule] = []
         product_index, segment_index, group_index = self._line_tables
         product = line.product
         hits = product_index.get(product.id)
@@ -1011,7 +1010,7 @@ class DiscountEngine:
     def _ranked(self, line: SaleLine) -> tuple[_Rule, ...]:
         """The rules the index reaches from ``line``'s product, segments and price
         group, once each, in rank order."""
-        hits = self._candidates([], line)
+        hits = self._line_hits(line)
         if len(line.segment_ids) > 1:
             hits = list({r.idx: r for r in hits}.values())  # a rule listing two segments
         hits.sort(key=_RANK)
@@ -1251,12 +1250,12 @@ class DiscountEngine:
                     plan = _merge(mine, theirs)  # type: ignore[arg-type]
                 env.load(line, shares[pos], context)
                 discount = env.amount(plan, base).quantize(quantum, ROUND_HALF_UP) or zero
-            if manual or line_manual:
-                env.load(line, shares[pos], context)
-                deviation = self._check_limit(doc, pos, env)
-                if deviation is not None:
-                    deviations.append(deviation)
-                    doc.deviations[pos] = deviation
+                if manual or line_manual:
+                    # A manual rule has no factor, so its lines always come here.
+                    deviation = self._check_limit(doc, pos, plan, env)
+                    if deviation is not None:
+                        deviations.append(deviation)
+                        doc.deviations[pos] = deviation
             results.append(LineDiscount(doc, pos, base, discount))
         gifts = self._gifts(doc) if self._has_gifts else ()
         return DocumentResult(doc, tuple(results), gifts, tuple(deviations))
@@ -1292,10 +1291,13 @@ class DiscountEngine:
                 found.append((limit.percent_for(price_group_id), f"limit {limit.id} ({who})"))  # type: ignore[arg-type]
         return min(found, key=lambda item: item[0]) if found else None
 
-    def _check_limit(self, doc: _Document, pos: int, env: _LineEnv) -> Deviation | None:
+    def _check_limit(
+        self, doc: _Document, pos: int, plan: _Node, env: _LineEnv
+    ) -> Deviation | None:
+        """The deviation of line ``pos`` (its ``plan`` and loaded ``env``) if its
+        manual part is above the limit."""
         line = doc.lines[pos]
-        plan = self._full_plan(doc, pos)
-        if not line.amount or plan is None:
+        if not line.amount:
             return None
         _, manual, _ = self._trace(plan, line.amount, env)
         percent = manual * HUNDRED / line.amount
@@ -1421,10 +1423,9 @@ class DiscountEngine:
                 str(Money(line.amount, currency)),
             )
         ]
-        doc_cands = self._document_candidates_all(doc)
-        candidates = {r.idx: r for r in self._candidates(doc_cands, line)}
+        candidates = sorted(self._reachable(doc, line), key=_IDX)
         verdicts = []
-        for rule in sorted(candidates.values(), key=lambda r: r.idx):
+        for rule in candidates:
             applies, detail = self._rule_verdict(doc, pos, rule)
             verdicts.append(
                 Step(
@@ -1439,7 +1440,7 @@ class DiscountEngine:
             Step(
                 f"candidates from the index ({len(candidates)}; {others} other rules cannot "
                 "apply to this product, client or warehouse)",
-                ", ".join(r.id for r in sorted(candidates.values(), key=lambda r: r.idx)),
+                ", ".join(r.id for r in candidates),
                 "",
                 Explanation("candidates", tuple(verdicts)),
             )
@@ -1465,6 +1466,12 @@ class DiscountEngine:
             f"discounts of line {line.line_id}: {line.product.id} {line.product.name}",
             tuple(steps),
         )
+
+    def _reachable(self, doc: _Document, line: SaleLine) -> list[_Rule]:
+        """Every rule the document or ``line``'s index keys reach, whether or not
+        its conditions hold, once each in the order found."""
+        found = [*self._document_candidates_all(doc), *self._line_hits(line)]
+        return list({r.idx: r for r in found}.values())
 
     def _document_candidates_all(self, doc: _Document) -> list[_Rule]:
         # For explanations: every document-reachable rule, whether or not its
@@ -1520,11 +1527,7 @@ class DiscountEngine:
         """
         doc = _Document(self, [line], context, DocumentFacts.of([line]))
         found: list[tuple[str, Threshold]] = []
-        seen: set[int] = set()
-        for rule in self._candidates(self._document_candidates_all(doc), line):
-            if rule.idx in seen:
-                continue
-            seen.add(rule.idx)
+        for rule in self._reachable(doc, line):
             if rule.kind is DiscountKind.FREE_UNITS:
                 found.append((rule.id, Threshold("line_quantity", rule.buy + rule.free)))
             if rule.whole is not None:

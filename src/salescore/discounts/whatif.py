@@ -35,6 +35,7 @@ add 42 of GR-10 to line 1 (line quantity at least 50, rule Q50) saves 1200.00 RU
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
 
@@ -59,6 +60,10 @@ class Tier:
     rule_ids: tuple[str, ...]
 
 
+_HEADERS = ("quantity", "unit price", "discount %", "line amount", "rules")
+"""The columns of a :class:`BreakTable`: the keys of its :meth:`~BreakTable.as_rows`."""
+
+
 @attrs.frozen
 class BreakTable:
     """A quantity-break table; prints as text, shows as a table in notebooks."""
@@ -80,17 +85,17 @@ class BreakTable:
         ]
 
     def __str__(self) -> str:
-        rows = self.as_rows()
-        headers = ["quantity", "unit price", "discount %", "line amount", "rules"]
-        return "\n".join(text_table(headers, [[row[h] for h in headers] for row in rows]))
+        rows = [list(row.values()) for row in self.as_rows()]
+        return "\n".join(text_table(_HEADERS, rows))
 
     def _repr_html_(self) -> str:
-        rows = self.as_rows()
-        head = "".join(f"<th>{h}</th>" for h in rows[0]) if rows else ""
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in _HEADERS)
         body = "".join(
-            "<tr>" + "".join(f"<td>{v}</td>" for v in row.values()) + "</tr>" for row in rows
+            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row.values()) + "</tr>"
+            for row in self.as_rows()
         )
-        return f"<table><caption>{self.product_id}</caption><tr>{head}</tr>{body}</table>"
+        caption = html.escape(self.product_id)
+        return f"<table><caption>{caption}</caption><tr>{head}</tr>{body}</table>"
 
 
 def _units_for_amount(line: SaleLine, amount: Decimal) -> Decimal:

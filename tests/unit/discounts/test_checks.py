@@ -172,6 +172,27 @@ def test_contradictory_conditions_are_reported_as_never_applying() -> None:
     assert _codes(rules) == ["never_applies"]
 
 
+def _in_segment(ident: str, *segments: str) -> Discount:
+    conditions = [ConditionExpr.leaf("nomenclature_segment", segments=[s]) for s in segments]
+    condition = conditions[0] if len(conditions) == 1 else ConditionExpr.all_of(*conditions)
+    return make_percent(ident, 5, condition=condition)
+
+
+def test_conditions_on_two_segments_do_not_contradict_a_product_can_be_in_both() -> None:
+    rules = DiscountRuleSet([_in_segment("D", "A", "B")], [_group("ROOT", Combination.ADD, "D")])
+    assert _codes(rules) == []
+    line = make_line(segments=["A", "B"])
+    assert DiscountEngine.compile(rules).apply([line], make_context()).lines[0].rule_ids == ("D",)
+
+
+def test_equal_priorities_on_different_segments_are_ambiguous() -> None:
+    rules = DiscountRuleSet(
+        [_in_segment("SA", "A"), _in_segment("SB", "B")],
+        [_group("ROOT", Combination.DISPLACE, "SA", "SB")],
+    )
+    assert _codes(rules) == ["ambiguous_priority"]
+
+
 def test_a_discount_outside_the_tree_is_reported() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5), make_percent("LOST", 5)], [_group("ROOT", Combination.ADD, "D")]

@@ -12,7 +12,7 @@ from salescore.discounts import (
     DiscountId,
     DiscountKind,
 )
-from salescore.discounts.whatif import next_tier, quantity_breaks
+from salescore.discounts.whatif import BreakTable, next_tier, quantity_breaks
 
 from .conftest import make_context, make_line, make_percent, make_tree
 
@@ -54,3 +54,9 @@ def test_next_tier_says_what_to_add_and_what_it_saves() -> None:
 def test_no_suggestion_when_no_tier_is_above() -> None:
     lines = [make_line("GR-10", 10, "3000.00")]
     assert next_tier(_engine(), lines, make_context()) == []
+
+
+def test_the_html_break_table_escapes_its_text_and_keeps_its_header_row() -> None:
+    shown = BreakTable("A&B", ())._repr_html_()
+    assert "<caption>A&amp;B</caption>" in shown
+    assert "<th>discount %</th>" in shown
