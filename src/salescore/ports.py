@@ -58,9 +58,9 @@ class UnitOfWork(Protocol):
 class Repository(Protocol[K_contra, T]):
     """Stores entities of one kind by id, inside a unit of work.
 
-    Every entity has an ``id`` attribute. Adapters implement this for memory,
-    SQLite and PostgreSQL; the contract test suite holds them to the same
-    behaviour.
+    Every entity has an ``id`` attribute. Adapters implement this for memory
+    and SQLite (PostgreSQL is planned); the contract test suite holds them to
+    the same behaviour.
     """
 
     def add(self, entity: T) -> None:
