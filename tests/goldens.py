@@ -15,22 +15,41 @@ import pytest
 __all__ = ["check_golden"]
 
 
-def check_golden(path: Path, regenerated: str, *, update: bool, test_file: str) -> None:
+def check_golden(
+    path: Path,
+    regenerated: str | bytes,
+    *,
+    update: bool,
+    test_file: str,
+    encoding: str = "utf-8",
+) -> None:
     """Fail with a diff unless ``path`` holds exactly ``regenerated``; rewrite it if ``update``.
 
-    ``test_file`` is the calling test's ``__file__``, named in the rewrite command.
+    Text is read as ``encoding`` (UTF-8) with universal line ends; ``bytes``
+    (a device file in its own code page, CRLF lines) are compared byte for
+    byte and shown decoded from ``encoding``. ``test_file`` is the calling
+    test's ``__file__``, named in the rewrite command.
     """
-    current = path.read_text(encoding="utf-8")
-    if update:
-        if regenerated != current:
-            path.write_text(regenerated, encoding="utf-8")
-        return
-    if regenerated == current:
-        return
+    if isinstance(regenerated, bytes):
+        current_bytes = path.read_bytes()
+        if update:
+            if regenerated != current_bytes:
+                path.write_bytes(regenerated)
+            return
+        if regenerated == current_bytes:
+            return
+        current, now = current_bytes.decode(encoding), regenerated.decode(encoding)
+    else:
+        current = path.read_text(encoding=encoding)
+        if update:
+            if regenerated != current:
+                path.write_text(regenerated, encoding=encoding)
+            return
+        if regenerated == current:
+            return
+        now = regenerated
     diff = "\n".join(
-        difflib.unified_diff(
-            current.splitlines(), regenerated.splitlines(), "golden", "now", lineterm=""
-        )
+        difflib.unified_diff(current.splitlines(), now.splitlines(), "golden", "now", lineterm="")
     )
     try:
         shown = Path(test_file).resolve().relative_to(Path.cwd())

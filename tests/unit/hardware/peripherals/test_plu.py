@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.goldens import check_golden
 
 from salescore.app.plu import PluAssignment, plu_table
 from salescore.errors import InvalidAmountError, InvalidInputError, IssuesError
@@ -230,24 +230,7 @@ def test_the_shtrih_print_file_of_a_small_table_matches_the_golden_file(
     update_goldens: bool,
 ) -> None:
     data = to_csv(_golden_table(), SHTRIH_PRINT_CSV)
-    if update_goldens:
-        GOLDEN.write_bytes(data)
-    current = GOLDEN.read_bytes()
-    if data != current:
-        diff = "\n".join(
-            difflib.unified_diff(
-                current.decode("cp1251").splitlines(),
-                data.decode("cp1251").splitlines(),
-                "golden",
-                "now",
-                lineterm="",
-            )
-        )
-        pytest.fail(
-            f"{GOLDEN.name} differs from what to_csv writes now:\n{diff}\n\nIf the new file is "
-            f"right, rewrite it: .venv/bin/pytest {Path(__file__).name} --update-goldens",
-            pytrace=False,
-        )
+    check_golden(GOLDEN, data, update=update_goldens, test_file=__file__, encoding="cp1251")
 
 
 def test_export_is_deterministic_and_uses_crlf_lines() -> None:
