@@ -6,10 +6,11 @@ script's own folder first on ``sys.path``.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
-__all__ = ["best_of", "per_second"]
+__all__ = ["best_of", "best_times", "per_second"]
 
 
 def best_of(func: Callable[[], object], rounds: int = 3) -> float:
@@ -30,3 +31,33 @@ def per_second(func: Callable[[], object], repeat: int) -> float:
             func()
 
     return repeat / best_of(batch)
+
+
+def best_times(
+    funcs: Sequence[Callable[[], object]], rounds: int = 5, *, gc_running: Collection[int] = ()
+) -> list[float]:
+    """The shortest wall time in seconds of each of ``funcs`` over ``rounds`` rounds.
+
+    The functions take turns, round after round, so that load from other
+    processes (or a slow spell of a shared machine) hits them alike and each
+    best comes from a calm moment. As :mod:`timeit` does, the cyclic garbage
+    collector runs before each call and is paused during it, except for the
+    functions whose index is in ``gc_running`` (to show what it costs).
+    """
+    best = [float("inf")] * len(funcs)
+    enabled = gc.isenabled()
+    try:
+        for _ in range(rounds):
+            for i, func in enumerate(funcs):
+                gc.collect()
+                if i not in gc_running:
+                    gc.disable()
+                start = time.perf_counter()
+                func()
+                best[i] = min(best[i], time.perf_counter() - start)
+                if enabled:
+                    gc.enable()
+    finally:
+        if enabled:
+            gc.enable()
+    return best

@@ -21,7 +21,7 @@ The 1,000 rules are percents (by product, segment, price group with quantity tie
 client segment x warehouse), so the engine folds each line's plan into one factor at
 compile time; trees with amount rules are evaluated group by group and run slower.
 
-Times are the best of seven runs taken round-robin (see :func:`best_times`) with
+Times are the best of seven runs taken round-robin (see :func:`timed`) with
 the cyclic garbage collector paused, as :mod:`timeit` does; the throughput with
 it running is printed as a comment line.
 The engine of ``discount_lines_per_s`` has served 100,000 *other* lines of the same
@@ -34,12 +34,13 @@ engine each time, every cache empty.
 
 from __future__ import annotations
 
-import gc
+import functools
 import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+
+from _timing import best_times
 
 from salescore.discounts import (
     Combination,
@@ -269,47 +270,23 @@ def engine_run(
 
 
 ROUNDS = 7
-Run = Callable[[list[Document]], object]
 
 
-def best_times(
-    funcs: Sequence[Run | tuple[Run, bool]],
+def timed(
+    funcs: Sequence[Callable[[list[Document]], object]],
     documents: list[Document],
     warm_up: list[Document] | None = None,
+    gc_running: Collection[int] = (),
 ) -> list[float]:
-    """Best of :data:`ROUNDS` timed runs of each function, taken round-robin.
-
-    This machine has spells of tens of seconds in which all code runs much
-    slower. Taking the functions in turn, round after round, spreads each
-    one's samples over the whole measurement, so a spell slows every function
-    alike and each best comes from a calm moment. Each function runs once
-    untimed first, on ``warm_up`` documents (the timed ones when not given).
-
-    As :mod:`timeit` does, the cyclic garbage collector is paused while timing,
-    unless a function is given as ``(function, True)``: a full collection walks
-    every object of the process (here the whole input data set), which measures
-    the heap, not the code.
-    """
-    timed = [f if isinstance(f, tuple) else (f, False) for f in funcs]
-    for func, _ in timed:
+    """Each function run once untimed on ``warm_up`` (the timed documents when not
+    given), then the best of :data:`ROUNDS` rounds on ``documents``, taken
+    round-robin with the garbage collector paused (:func:`_timing.best_times`;
+    this machine has slow spells of tens of seconds, which round-robin rounds
+    spread over every figure alike)."""
+    for func in funcs:
         func(documents if warm_up is None else warm_up)
-    best = [float("inf")] * len(timed)
-    enabled = gc.isenabled()
-    try:
-        for _ in range(ROUNDS):
-            for i, (func, collect_garbage) in enumerate(timed):
-                gc.collect()
-                if not collect_garbage:
-                    gc.disable()
-                start = time.perf_counter()
-                func(documents)
-                best[i] = min(best[i], time.perf_counter() - start)
-                if enabled:
-                    gc.enable()
-    finally:
-        if enabled:
-            gc.enable()
-    return best
+    calls = [functools.partial(func, documents) for func in funcs]
+    return best_times(calls, ROUNDS, gc_running=gc_running)
 
 
 def scaling_engine(rules: int) -> DiscountEngine:
@@ -351,8 +328,8 @@ def main() -> None:
     expected = by_hand(documents)
     assert engine_run(check, day_snapshot)(documents) == expected, "the floor must agree"
     cold = cold_run(rule_set, day_snapshot, ROUNDS + 1)  # one more for the untimed run
-    engine_time, hand_time, cold_time, with_gc = best_times(
-        [by_engine, by_hand, cold, (by_engine, True)], documents, warm_up=earlier
+    engine_time, hand_time, cold_time, with_gc = timed(
+        [by_engine, by_hand, cold, by_engine], documents, warm_up=earlier, gc_running={3}
     )
     assert by_engine(documents) == expected, "a warm engine must compute the same figures"
     print(
@@ -369,7 +346,7 @@ def main() -> None:
     docs = make_documents(1000, 20, 10, seed=11)
     prices = snapshot_factory(10)
     small, large = (engine_run(scaling_engine(n), prices) for n in (10, 10_000))
-    times = best_times([small, large], docs)
+    times = timed([small, large], docs)
     per_line = {10: times[0] / 20_000, 10_000: times[1] / 20_000}
     print(
         f"# per line: 10 rules {per_line[10] * 1e6:.1f} us, "

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import decimal
 import time
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from _timing import best_of
+from _timing import best_of, best_times
 from simpleeval import SimpleEval
 
 from salescore.money import Money, Rounding
@@ -46,18 +45,6 @@ T, A, B, C, D = (Decimal(x) for x in ("1000", "1.25", "1.4", "50", "0.95"))
 def hand_written(purchase: Decimal) -> Decimal:
     """The formula written by hand over the same Decimal constants."""
     return (purchase * A if purchase > T else purchase * B + C) * D
-
-
-def best_times(runs: list[Callable[[], object]], rounds: int = 9) -> list[float]:
-    """The fastest of ``rounds`` runs of each, the runs interleaved so that load
-    from other processes on a shared machine hits them alike."""
-    best = [float("inf")] * len(runs)
-    for _ in range(rounds):
-        for i, run in enumerate(runs):
-            start = time.perf_counter()
-            run()
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best
 
 
 def formula_metrics() -> None:
@@ -89,7 +76,9 @@ def formula_metrics() -> None:
             expected = hand_written(value)
             assert function((value,), no_params, ctx) == expected
             assert evaluator.eval(SIMPLEEVAL_FORMULA, previously_parsed=parsed) == expected
-        compiled_s, hand_s, simple_s = best_times([run_compiled, run_hand, run_simpleeval])
+        compiled_s, hand_s, simple_s = best_times(
+            [run_compiled, run_hand, run_simpleeval], rounds=9
+        )
     evaluations = len(purchases)
     print(f"metric formula_evals_per_s {evaluations / compiled_s:.0f}")
     print(f"metric hand_written_evals_per_s {evaluations / hand_s:.0f}")

@@ -16,12 +16,11 @@ The data is random with a fixed seed, so runs are comparable.
 
 from __future__ import annotations
 
-import gc
 import random
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
+
+from _timing import best_times
 
 from salescore.receivables import AgingPolicy, age_columns, sweep
 
@@ -29,28 +28,6 @@ ITEMS = 1_000_000
 PARTNERS = 5_000
 ACCOUNTS = 10_000
 PAYMENTS = 100_000
-
-
-def best_of(rounds: int, *funcs: Callable[[], object]) -> list[tuple[float, object]]:
-    """For each of ``funcs``, the shortest of ``rounds`` runs in seconds and its result.
-
-    The functions take turns in each round (so load from other processes on a
-    shared machine hits them alike), with the garbage collector paused while
-    one runs.
-    """
-    best = [float("inf")] * len(funcs)
-    results: list[object] = [None] * len(funcs)
-    for _ in range(rounds):
-        for n, func in enumerate(funcs):
-            gc.collect()
-            gc.disable()
-            try:
-                start = time.perf_counter()
-                results[n] = func()
-                best[n] = min(best[n], time.perf_counter() - start)
-            finally:
-                gc.enable()
-    return list(zip(best, results, strict=True))
 
 
 def handwritten_aging(rows: list[tuple[str, int, int]], as_of: int) -> dict[str, list[int]]:
@@ -85,11 +62,16 @@ def bench_aging() -> None:
     rows = list(zip(keys, dues, amounts, strict=True))
     policy = AgingPolicy.default()
 
-    (library_s, library), (floor_s, floor) = best_of(
-        5,
-        lambda: age_columns(keys, dues, amounts, as_of, policy),
-        lambda: handwritten_aging(rows, as_of),
-    )
+    results: dict[str, object] = {}
+
+    def by_library() -> None:
+        results["library"] = age_columns(keys, dues, amounts, as_of, policy)
+
+    def by_hand() -> None:
+        results["floor"] = handwritten_aging(rows, as_of)
+
+    library_s, floor_s = best_times([by_library, by_hand], rounds=5)
+    library, floor = results["library"], results["floor"]
     if library != floor:
         raise SystemExit("the library and the hand-written floor disagree")
     print(f"metric aging_1m_s {library_s:.3f}")
@@ -143,7 +125,9 @@ def bench_allocation() -> None:
             matched += len(sweep(items, credits_by.get(account, [])))
         return matched
 
-    ((seconds, matched),) = best_of(1, run)
+    counted: list[int] = []
+    (seconds,) = best_times([lambda: counted.append(run())], rounds=1)
+    matched = counted[-1]
     print(f"metric allocation_100k_over_1m_s {seconds:.3f}")
     print(f"metric allocation_matches {matched}")
 
