@@ -208,6 +208,8 @@ class SqliteSettlementLedger:
             )
         except sqlite3.IntegrityError:
             raise ConflictError(f"payment {payment.id!r} already exists", id=payment.id) from None
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot store payment {payment.id!r}: {exc}") from exc
 
     def _payments(self, where: str, params: Sequence[Any]) -> list[Payment]:
         rows = self._execute(
