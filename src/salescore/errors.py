@@ -67,6 +67,7 @@ __all__ = [
     "SettlementError",
     "ShiftExpiredError",
     "StorageError",
+    "TaxError",
     "UnknownPluginError",
     "raise_for_issues",
 ]
@@ -197,6 +198,13 @@ class SettlementError(InvalidInputError):
     """A payment, settlement entry or allocation cannot be accepted (currency, closed order)."""
 
     code = "settlement_error"
+
+
+class TaxError(InvalidInputError):
+    """A tax rate or a tax table is wrong, or has no rate for a date."""
+
+    code = "tax_error"
+    message = "The tax rate is invalid."
 
 
 class ScenarioError(InvalidInputError):

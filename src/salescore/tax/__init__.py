@@ -1,0 +1,21 @@
+"""Taxes of a sale: VAT rates as effective-dated data, shared by sales and fiscal devices."""
+
+from salescore.tax.vat import (
+    VatCategory,
+    VatPeriod,
+    VatRate,
+    VatRateTable,
+    VatSplit,
+    load_vat_rates,
+    russian_vat_rates,
+)
+
+__all__ = [
+    "VatCategory",
+    "VatPeriod",
+    "VatRate",
+    "VatRateTable",
+    "VatSplit",
+    "load_vat_rates",
+    "russian_vat_rates",
+]

@@ -1,0 +1,136 @@
+"""VAT rates as effective-dated data, and the VAT of a line."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salescore.errors import SalescoreError, TaxError
+from salescore.money import Money
+from salescore.tax import VatCategory, VatRate, VatRateTable, load_vat_rates, russian_vat_rates
+
+RU = russian_vat_rates()
+
+
+@pytest.mark.parametrize(
+    ("category", "on", "code"),
+    [
+        (VatCategory.GENERAL, date(2025, 12, 31), "20"),
+        (VatCategory.GENERAL, date(2026, 1, 1), "22"),
+        (VatCategory.GENERAL, date(2026, 12, 4), "22"),
+        (VatCategory.REDUCED, date(2026, 6, 1), "10"),
+        (VatCategory.ZERO, date(2026, 6, 1), "0"),
+        (VatCategory.EXEMPT, date(2026, 6, 1), "none"),
+        (VatCategory.SIMPLIFIED_5, date(2025, 3, 1), "5"),
+        (VatCategory.SIMPLIFIED_7, date(2026, 3, 1), "7"),
+    ],
+)
+def test_russian_rates_in_force_on_a_date(category: VatCategory, on: date, code: str) -> None:
+    assert RU.rate(category, on).code == code
+
+
+def test_calculated_rates_of_every_positive_rate() -> None:
+    assert [VatRate.parse(p).as_calculated().code for p in ("22", "20", "10", "5", "7")] == [
+        "22/122",
+        "20/120",
+        "10/110",
+        "5/105",
+        "7/107",
+    ]
+    assert VatRate.parse("0").as_calculated().code == "0"
+    assert VatRate.parse("none").as_calculated().code == "none"
+
+
+def test_a_date_before_the_table_is_refused_with_what_to_do() -> None:
+    with pytest.raises(TaxError, match="no 'simplified_5' rate on 2024-12-31: add a period"):
+        RU.rate(VatCategory.SIMPLIFIED_5, date(2024, 12, 31))
+
+
+def test_hand_computed_figures() -> None:
+    rub = "RUB"
+    # The issue's example: price includes VAT, 20 %, 2 x 1,200.00.
+    split = VatRate.parse("20").split(Money("2400.00", rub), included=True)
+    assert (split.without_vat, split.vat) == (Money("2000.00", rub), Money("400.00", rub))
+    # 22/122 of 100.00 = 18.0327... -> 18.03
+    assert VatRate.parse("22/122").vat_of(Money("100.00", rub), included=True) == Money(
+        "18.03", rub
+    )
+    # 22 % on top of 0.05 = 0.011 -> 0.01; 10 % on top of 0.05 = 0.005 -> 0.01 (half up)
+    assert VatRate.parse("22").vat_of(Money("0.05", rub), included=False) == Money("0.01", rub)
+    assert VatRate.parse("10").vat_of(Money("0.05", rub), included=False) == Money("0.01", rub)
+    # a return line: negative amounts round half away from zero too
+    assert VatRate.parse("10").vat_of(Money("-0.05", rub), included=False) == Money("-0.01", rub)
+    # 5/105 of 1,050.00 = 50.00
+    assert VatRate.parse("5/105").vat_of(Money("1050.00", rub), included=True) == Money(
+        "50.00", rub
+    )
+
+
+def test_a_calculated_rate_on_an_amount_without_vat_is_refused() -> None:
+    with pytest.raises(TaxError, match="use the rate 22 for an amount without VAT"):
+        VatRate.parse("22/122").vat_of(Money("100.00", "RUB"), included=False)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "22/120", "100", "-1", "NaN", "inf"])
+def test_bad_rate_codes_are_salescore_errors(text: str) -> None:
+    with pytest.raises(TaxError):
+        VatRate.parse(text)
+
+
+def test_labels_for_printed_forms() -> None:
+    assert [VatRate.parse(c).label for c in ("22", "22/122", "none")] == [
+        "22%",
+        "22/122",
+        "без НДС",
+    ]
+
+
+_amounts = st.integers(min_value=-(10**15), max_value=10**15).map(
+    lambda units: Money.from_minor(units, "RUB")
+)
+_rates = st.sampled_from(["22", "20", "10", "7", "5", "0", "none"]).map(VatRate.parse)
+
+
+@given(_amounts, _rates, st.booleans())
+def test_without_vat_plus_vat_is_with_vat_for_every_rate_and_mode(
+    amount: Money, rate: VatRate, included: bool
+) -> None:
+    split = rate.split(amount, included=included)
+    assert split.without_vat + split.vat == split.with_vat
+    assert (split.with_vat if included else split.without_vat) == amount
+    # the VAT is the exact share rounded to the kopeck: never off by more than half of one
+    percent = rate.percent or Decimal(0)
+    exact = amount.amount * percent / ((100 + percent) if included else 100)
+    assert abs(split.vat.amount - exact) <= Decimal("0.005")
+
+
+def test_a_table_from_a_file_and_its_mistakes(tmp_path: Path) -> None:
+    good = tmp_path / "vat.toml"
+    good.write_text(
+        '\ufeffcountry = "KZ"\n[[rate]]\ncategory = "general"\nfrom = 2024-01-01\npercent = "12"\n',
+        encoding="utf-8",
+    )
+    table = load_vat_rates(good)
+    assert table.rate(VatCategory.GENERAL, date(2026, 1, 1)) == VatRate(Decimal(12))
+    bad = tmp_path / "bad.toml"
+    bad.write_text('country = "KZ"\n[[rate]]\ncategory = "genral"\nfrom = 2024-01-01\n')
+    with pytest.raises(TaxError, match=r"bad.toml: rate\[0\].category: 'genral' is not one of"):
+        load_vat_rates(bad)
+    with pytest.raises(SalescoreError, match="cannot read"):
+        load_vat_rates(tmp_path / "missing.toml")
+
+
+def test_two_rates_of_one_category_from_one_date_are_refused() -> None:
+    with pytest.raises(TaxError, match="two rates of 'general' from 2026-01-01"):
+        VatRateTable(
+            "RU",
+            [
+                RU.changes()[-1],
+                RU.changes()[-1],
+            ],
+        )
