@@ -7,10 +7,11 @@ script's own folder first on ``sys.path``.
 from __future__ import annotations
 
 import gc
+import resource
 import time
 from collections.abc import Callable, Collection, Sequence
 
-__all__ = ["best_of", "best_times", "per_second"]
+__all__ = ["best_of", "best_times", "peak_rss_mib", "per_second"]
 
 
 def best_of(func: Callable[[], object], rounds: int = 3) -> float:
@@ -61,3 +62,8 @@ def best_times(
         if enabled:
             gc.enable()
     return best
+
+
+def peak_rss_mib() -> float:
+    """The peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
