@@ -49,6 +49,7 @@ from salescore.dates import BusinessCalendar, RollConvention, end_of_month
 from salescore.errors import InvalidInputError, ScheduleError
 from salescore.explain import Explanation, Step
 from salescore.money import Money, allocate, to_decimal, total
+from salescore.records import Record, html_table
 
 __all__ = [
     "DayCount",
@@ -319,6 +320,29 @@ class PaymentSchedule:
         """The amount due before shipment."""
         advances = (s.amount for s in self.stages if s.kind is StageKind.ADVANCE)
         return total(advances, self.total.currency)
+
+    def to_records(self) -> list[Record]:
+        """One typed row per stage: ``stage`` (1-based), ``kind``, ``due_date``, ``amount``,
+        ``currency``, ``percent``, ``rule`` and ``template_id``."""
+        return [
+            {
+                "stage": s.index + 1,
+                "kind": s.kind.value,
+                "due_date": s.due_date,
+                "amount": s.amount.amount,
+                "currency": s.amount.currency.code,
+                "percent": s.percent,
+                "rule": s.rule,
+                "template_id": self.template_id,
+            }
+            for s in self.stages
+        ]
+
+    def _repr_html_(self) -> str:
+        columns = ("stage", "kind", "due_date", "amount", "currency", "percent", "rule")
+        records = [{k: r[k] for k in columns} for r in self.to_records()]
+        caption = f"payment schedule {self.template_id} of {self.total}"
+        return html_table(records, caption=caption, columns=columns)
 
     def explain(self) -> Explanation:
         """How each stage's amount and due date came about."""
