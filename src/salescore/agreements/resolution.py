@@ -251,7 +251,7 @@ class ResolvedTerms:
         ]
 
     def _repr_html_(self) -> str:
-        caption = f"terms of {self.agreement.label}"
+        caption = f"terms of {self.agreement.label} ({self.agreement.name})"
         return html_table(self.to_records(), caption=caption)
 
     def source(self, term: str) -> TermSource:

@@ -40,6 +40,7 @@ from decimal import Decimal
 
 import attrs
 
+from salescore.errors import NotFoundError
 from salescore.explain import Explanation, text_table
 from salescore.money import Money, Quantity
 from salescore.parties import ProductId, WarehouseId
@@ -101,7 +102,18 @@ class PriceList:
     price_types: tuple[PriceType, ...]
     rows: tuple[PriceListRow, ...]
     warehouse_ids: tuple[WarehouseId, ...] | None
-    _snapshot: PricingSnapshot = attrs.field(eq=False, repr=False, alias="snapshot")
+    _snapshot: PricingSnapshot | None = attrs.field(eq=False, repr=False, alias="snapshot")
+
+    # A price list is a value: it pickles without the compiled snapshot behind
+    # :meth:`explain` (formulas compile to functions, which do not pickle).
+    def __getstate__(self) -> dict[str, object]:
+        state = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        state["_snapshot"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def headers(self) -> list[str]:
         """Column titles: product, name, unit, one per price type, stock."""
@@ -163,6 +175,14 @@ class PriceList:
 
     def explain(self, product_id: ProductId, price_type_id: PriceTypeId) -> Explanation:
         """How one cell's price was obtained, or why it is empty."""
+        if self._snapshot is None:
+            raise NotFoundError(
+                f"this price list on {self.on.isoformat()} was unpickled without its pricing "
+                "snapshot: explain the cell with PricingSnapshot.explain on a snapshot built "
+                "for the same date",
+                product=product_id,
+                price_type=price_type_id,
+            )
         return self._snapshot.explain(product_id, price_type_id)
 
 
