@@ -162,10 +162,7 @@ def html_table(
             cells.append(f"<td{style}>{html.escape(_text(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (
-        f"<table>{title}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 @attrs.frozen

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from tests.values import assert_is_value
+from tests.values import assert_is_value, assert_typed_records
 
 from salescore.agreements import (
     Agreement,
@@ -37,7 +37,7 @@ from salescore.discounts.model import (
 )
 from salescore.discounts.sale import SaleContext
 from salescore.discounts.sale import SaleLine as DiscountLine
-from salescore.discounts.whatif import next_tier, quantity_breaks
+from salescore.discounts.whatif import Tier, next_tier, quantity_breaks
 from salescore.errors import NotFoundError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity
@@ -204,5 +204,7 @@ def test_break_table_records() -> None:
      next_tier(ENGINE, [GRINDER.with_quantity(8)], CONTEXT)[0], table(DEVIATIONS, "deviations")],
     ids=lambda v: type(v).__name__,
 )  # fmt: skip
-def test_results_are_values(value: object) -> None:
+def test_results_are_values_with_typed_records(value: object) -> None:
     assert_is_value(value)
+    if not isinstance(value, Tier):
+        assert_typed_records(value)

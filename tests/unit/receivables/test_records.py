@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.values import assert_is_value
+from tests.values import assert_is_value, assert_typed_records
 
 from salescore.dates import BusinessCalendar, Period
 from salescore.money import Money
@@ -208,8 +208,9 @@ def test_allocations_and_open_items_as_one_table() -> None:
     ],
     ids=lambda v: type(v).__name__,
 )  # fmt: skip
-def test_receivables_results_are_values(value: object) -> None:
+def test_receivables_results_are_values_with_typed_records(value: object) -> None:
     assert_is_value(value)
+    assert_typed_records(value)
 
 
 @settings(max_examples=50, deadline=None)

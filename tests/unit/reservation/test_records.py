@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from tests.values import assert_is_value
+from tests.values import assert_is_value, assert_typed_records
 
 from salescore.adapters.memory import MemoryStore
 from salescore.money import KG, Quantity
@@ -127,8 +127,15 @@ def test_line_supply_record() -> None:
 
 
 @pytest.mark.parametrize("name", ["received", "expected", "taken", "position", "supply"])
-def test_reservation_results_are_values(name: str) -> None:
+def test_reservation_results_are_values_with_typed_records(name: str) -> None:
     assert_is_value(RESULTS[name])
+    assert_typed_records(RESULTS[name])
+
+
+def test_a_move_alone_is_a_value_with_a_typed_record() -> None:
+    move = report("taken").moves[0]
+    assert_is_value(move)
+    assert_typed_records(move)
 
 
 def test_ledger_views_are_values() -> None:
@@ -137,3 +144,4 @@ def test_ledger_views_are_values() -> None:
         assert isinstance(values, list)
         for value in values:
             assert_is_value(value)
+            assert_typed_records(value)
