@@ -287,6 +287,9 @@ class LimitBreach:
             }
         ]
 
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=str(self))
+
 
 @attrs.frozen
 class CreditOverride:

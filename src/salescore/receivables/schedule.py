@@ -305,6 +305,24 @@ class PlannedStage:
     percent: Decimal
     rule: str
 
+    def to_records(self) -> list[Record]:
+        """One typed row: ``stage`` (1-based), ``kind``, ``due_date``, ``amount``,
+        ``currency``, ``percent``, ``rule``."""
+        return [
+            {
+                "stage": self.index + 1,
+                "kind": self.kind.value,
+                "due_date": self.due_date,
+                "amount": self.amount.amount,
+                "currency": self.amount.currency.code,
+                "percent": self.percent,
+                "rule": self.rule,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"stage {self.index + 1}")
+
 
 @attrs.frozen
 class PaymentSchedule:
@@ -325,17 +343,9 @@ class PaymentSchedule:
         """One typed row per stage: ``stage`` (1-based), ``kind``, ``due_date``, ``amount``,
         ``currency``, ``percent``, ``rule`` and ``template_id``."""
         return [
-            {
-                "stage": s.index + 1,
-                "kind": s.kind.value,
-                "due_date": s.due_date,
-                "amount": s.amount.amount,
-                "currency": s.amount.currency.code,
-                "percent": s.percent,
-                "rule": s.rule,
-                "template_id": self.template_id,
-            }
-            for s in self.stages
+            {**record, "template_id": self.template_id}
+            for stage in self.stages
+            for record in stage.to_records()
         ]
 
     def _repr_html_(self) -> str:

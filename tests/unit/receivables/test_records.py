@@ -194,6 +194,8 @@ def test_allocations_and_open_items_as_one_table() -> None:
     [
         age_receivables(LEDGER, AS_OF),
         SCHEDULE,
+        SCHEDULE.stages[1],
+        check_credit(LEDGER, [LIMIT], ORDER, AS_OF).breaches[0],
         check_credit(LEDGER, [LIMIT], ORDER, AS_OF),
         override_decision(check_credit(LEDGER, [LIMIT], ORDER, AS_OF), by="boss",
                           at=datetime(2026, 3, 2, 9, tzinfo=UTC), reason="phoned"),
