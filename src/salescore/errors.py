@@ -53,6 +53,7 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "MissingExtraError",
     "MissingPriceError",
     "NotFoundError",
     "PaperOutError",
@@ -280,6 +281,16 @@ class SchemaVersionError(StorageError):
     """The stored schema is newer than this version of salescore understands."""
 
     code = "schema_version"
+
+
+# --- optional parts ------------------------------------------------------------
+
+
+class MissingExtraError(SalescoreError, ImportError):
+    """A feature needs an optional extra that is not installed; names the extra."""
+
+    code = "missing_extra"
+    message = "An optional part of salescore is not installed."
 
 
 # --- plugins -------------------------------------------------------------------

@@ -20,10 +20,11 @@ price of Coffee maker
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 import attrs
+
+from salescore.records import Record, html_table
 
 __all__ = ["Explanation", "Step", "text_table"]
 
@@ -99,13 +100,13 @@ class Explanation:
         walk(self, "")
         return rows
 
+    def to_records(self) -> list[Record]:
+        """The rows of :meth:`as_rows` (every value is text: steps describe, they do not sum)."""
+        return [dict(row) for row in self.as_rows()]
+
     def _repr_html_(self) -> str:
-        head = "<tr><th>step</th><th>description</th><th>value</th><th>source</th></tr>"
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(row[key])}</td>" for key in row) + "</tr>"
-            for row in self.as_rows()
-        )
-        return f"<table><caption>{html.escape(self.subject)}</caption>{head}{body}</table>"
+        columns = ("step", "description", "value", "source")
+        return html_table(self.to_records(), caption=self.subject, columns=columns)
 
     def __str__(self) -> str:
         return self.as_text()

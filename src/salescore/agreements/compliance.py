@@ -36,6 +36,7 @@ from salescore.agreements.resolution import format_term
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money, Rounding, to_decimal
 from salescore.parties import OrganizationId, PriceGroupId, ProductId, WarehouseId
+from salescore.records import Record, html_table
 
 __all__ = [
     "DEFAULT_SEVERITIES",
@@ -188,6 +189,29 @@ class Deviation:
 
     def __str__(self) -> str:
         return f"{self.severity.value}: {self.message}"
+
+    def to_records(self) -> list[Record]:
+        """One typed row; the deviations of a sale together: :func:`salescore.records.table`.
+
+        ``amount`` is a Decimal in ``currency`` (both None when the deviation
+        costs no money); ``expected`` and ``actual`` are the values as text.
+        """
+        return [
+            {
+                "kind": self.kind.value,
+                "severity": self.severity.value,
+                "line": self.line,
+                "product_id": self.product_id,
+                "expected": self.expected,
+                "actual": self.actual,
+                "amount": None if self.amount is None else self.amount.amount,
+                "currency": None if self.amount is None else self.amount.currency.code,
+                "message": self.message,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"deviation: {self.kind.value}")
 
 
 # The header terms a sale may change, checked in this order: the field of

@@ -83,6 +83,7 @@ from salescore.parties import (
     Product,
     SegmentId,
 )
+from salescore.records import Record, cell, html_table
 
 __all__ = [
     "AgreementBook",
@@ -228,6 +229,30 @@ class ResolvedTerms:
     terms: Terms
     sources: tuple[TermSource, ...]
     explanation: Explanation
+
+    def to_records(self) -> list[Record]:
+        """One typed row per term: ``term``, ``label``, ``value``, ``source`` (own,
+        inherited, overridden, filled, open), ``agreement_id``, ``via_id``, ``replaced``.
+
+        Values keep their type (a Decimal percent, an int of days); a currency
+        is its code, an enum its value, a set or mapping its text.
+        """
+        return [
+            {
+                "term": s.term,
+                "label": TERM_LABELS[s.term],
+                "value": cell(s.value),
+                "source": s.kind.value,
+                "agreement_id": s.agreement_id,
+                "via_id": s.via_id,
+                "replaced": cell(s.replaced),
+            }
+            for s in self.sources
+        ]
+
+    def _repr_html_(self) -> str:
+        caption = f"terms of {self.agreement.label} ({self.agreement.name})"
+        return html_table(self.to_records(), caption=caption)
 
     def source(self, term: str) -> TermSource:
         """The source of ``term`` (a field name of :class:`Terms`)."""

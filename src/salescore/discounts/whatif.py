@@ -35,7 +35,6 @@ add 42 of GR-10 to line 1 (line quantity at least 50, rule Q50) saves 1200.00 RU
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
 
@@ -45,6 +44,7 @@ from salescore.discounts.engine import DiscountEngine
 from salescore.discounts.sale import SaleContext, SaleLine
 from salescore.explain import text_table
 from salescore.money import Money, Rounding
+from salescore.records import Record, html_table
 
 __all__ = ["BreakTable", "Suggestion", "Tier", "next_tier", "quantity_breaks"]
 
@@ -62,6 +62,9 @@ class Tier:
 
 _HEADERS = ("quantity", "unit price", "discount %", "line amount", "rules")
 """The columns of a :class:`BreakTable`: the keys of its :meth:`~BreakTable.as_rows`."""
+
+_COLUMNS = ("quantity", "unit_price", "discount_percent", "line_amount", "currency", "rules")
+"""The keys of :meth:`BreakTable.to_records`."""
 
 
 @attrs.frozen
@@ -84,18 +87,27 @@ class BreakTable:
             for t in self.tiers
         ]
 
+    def to_records(self) -> list[Record]:
+        """One typed row per tier: ``quantity``, ``unit_price``, ``discount_percent``,
+        ``line_amount`` (Decimals), ``currency`` and ``rules``."""
+        return [
+            {
+                "quantity": t.quantity,
+                "unit_price": t.unit_price.amount,
+                "discount_percent": t.discount_percent,
+                "line_amount": t.line_amount.amount,
+                "currency": t.line_amount.currency.code,
+                "rules": ", ".join(t.rule_ids),
+            }
+            for t in self.tiers
+        ]
+
     def __str__(self) -> str:
         rows = [list(row.values()) for row in self.as_rows()]
         return "\n".join(text_table(_HEADERS, rows))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in _HEADERS)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row.values()) + "</tr>"
-            for row in self.as_rows()
-        )
-        caption = html.escape(self.product_id)
-        return f"<table><caption>{caption}</caption><tr>{head}</tr>{body}</table>"
+        return html_table(self.to_records(), caption=self.product_id, columns=_COLUMNS)
 
 
 def _units_for_amount(line: SaleLine, amount: Decimal) -> Decimal:
@@ -154,6 +166,23 @@ class Suggestion:
     extra_cost: Money
     discount_after: Money
     discount_gain: Money
+
+    def to_records(self) -> list[Record]:
+        """One typed row; the suggestions together: :func:`salescore.records.table`."""
+        return [
+            {
+                "line_id": self.line_id,
+                "add_quantity": self.add_quantity,
+                "extra_cost": self.extra_cost.amount,
+                "discount_after": self.discount_after.amount,
+                "discount_gain": self.discount_gain.amount,
+                "currency": self.discount_gain.currency.code,
+                "description": self.description,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=self.description)
 
 
 def next_tier(

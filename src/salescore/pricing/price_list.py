@@ -3,9 +3,9 @@
 A price list shows, for a set of products on a date, their prices under
 several price types and, if a :class:`~salescore.pricing.ports.StockSource`
 is given, the stock on chosen warehouses. It is a plain value: rows of
-strings for any table widget (:meth:`PriceList.as_rows`), fixed-width text
-for a terminal, and an HTML table a notebook shows by itself. Any cell can
-explain itself.
+strings for any table widget (:meth:`PriceList.as_rows`), typed records for a
+data frame (:meth:`PriceList.to_records`), fixed-width text for a terminal,
+and an HTML table a notebook shows by itself. Any cell can explain itself.
 
 >>> from datetime import date
 >>> from salescore.money import Money, Quantity
@@ -34,18 +34,20 @@ B        Descaler  pcs   -          -            0
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 
 import attrs
 
+from salescore.errors import NotFoundError
 from salescore.explain import Explanation, text_table
 from salescore.money import Money, Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.pricing.ports import StockSource
 from salescore.pricing.price_types import PriceType, PriceTypeId
 from salescore.pricing.snapshot import PricingSnapshot
+from salescore.records import Record, html_table
 
 __all__ = ["PriceList", "PriceListRow", "StaticStock", "build_price_list"]
 
@@ -100,7 +102,18 @@ class PriceList:
     price_types: tuple[PriceType, ...]
     rows: tuple[PriceListRow, ...]
     warehouse_ids: tuple[WarehouseId, ...] | None
-    _snapshot: PricingSnapshot = attrs.field(eq=False, repr=False, alias="snapshot")
+    _snapshot: PricingSnapshot | None = attrs.field(eq=False, repr=False, alias="snapshot")
+
+    # A price list is a value: it pickles without the compiled snapshot behind
+    # :meth:`explain` (formulas compile to functions, which do not pickle).
+    def __getstate__(self) -> dict[str, object]:
+        state = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
+        state["_snapshot"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def headers(self) -> list[str]:
         """Column titles: product, name, unit, one per price type, stock."""
@@ -122,6 +135,29 @@ class PriceList:
             out.append(dict(zip(titles, cells, strict=True)))
         return out
 
+    def to_records(self) -> list[Record]:
+        """Typed rows keyed by :meth:`headers`: each price a Decimal in the currency its
+        column names (``Base, RUB``), None where there is no price; stock a Decimal.
+
+        >>> from datetime import date
+        >>> from salescore.pricing.price_types import PriceType
+        >>> base = PriceType(PriceTypeId("BASE"), "Base", "RUB")
+        >>> from salescore.parties import Product
+        >>> snapshot = PricingSnapshot.build([base], date(2026, 3, 1),
+        ...     products=[Product(ProductId("A"), "Filter")])
+        >>> build_price_list(snapshot, [ProductId("A")], [base.id]).to_records()
+        [{'product': 'A', 'name': 'Filter', 'unit': 'pcs', 'Base, RUB': None}]
+        """
+        titles = self.headers()
+        out: list[Record] = []
+        for row in self.rows:
+            cells: list[str | Decimal | None] = [row.product_id, row.name, row.unit]
+            cells += [None if p is None else p.amount for p in row.prices]
+            if self.warehouse_ids is not None:
+                cells.append(Decimal(0) if row.stock is None else row.stock.value)
+            out.append(dict(zip(titles, cells, strict=True)))
+        return out
+
     def title(self) -> str:
         """``Price list on <date>`` and the warehouses of the stock column."""
         text = f"Price list on {self.on.isoformat()}"
@@ -135,16 +171,18 @@ class PriceList:
         return "\n".join([self.title(), *text_table(self.headers(), rows)])
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(t)}</th>" for t in self.headers())
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row.values()) + "</tr>"
-            for row in self.as_rows()
-        )
-        caption = html.escape(self.title())
-        return f"<table><caption>{caption}</caption><tr>{head}</tr>{body}</table>"
+        return html_table(self.to_records(), caption=self.title(), columns=self.headers())
 
     def explain(self, product_id: ProductId, price_type_id: PriceTypeId) -> Explanation:
         """How one cell's price was obtained, or why it is empty."""
+        if self._snapshot is None:
+            raise NotFoundError(
+                f"this price list on {self.on.isoformat()} was unpickled without its pricing "
+                "snapshot: explain the cell with PricingSnapshot.explain on a snapshot built "
+                "for the same date",
+                product=product_id,
+                price_type=price_type_id,
+            )
         return self._snapshot.explain(product_id, price_type_id)
 
 

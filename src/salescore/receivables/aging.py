@@ -37,6 +37,7 @@ from salescore.explain import text_table
 from salescore.money import Currency, Money, total
 from salescore.receivables.ledger import Measure, SettlementAccount, SettlementLedger
 from salescore.receivables.schedule import DayCount
+from salescore.records import Record, html_table
 
 __all__ = [
     "GROUP_FIELDS",
@@ -276,7 +277,7 @@ class AgingReport:
     lines: tuple[AgingRow, ...]
 
     def rows(self) -> list[dict[str, str]]:
-        """One dict per group, amounts as decimal strings (ready for a DataFrame)."""
+        """One dict per group, amounts as decimal strings; :meth:`to_records` is typed."""
         out = []
         for line in self.lines:
             row = dict(zip(self.group_by, line.group, strict=True))
@@ -287,6 +288,31 @@ class AgingReport:
             row["credit"] = str(line.credit.amount)
             out.append(row)
         return out
+
+    def to_records(self) -> list[Record]:
+        """One typed row per group: the grouping fields, ``currency``, one Decimal per
+        bucket label, ``total`` and ``credit`` (see :mod:`salescore.records`)."""
+        out: list[Record] = []
+        for line in self.lines:
+            row: Record = dict(zip(self.group_by, line.group, strict=True))
+            row["currency"] = line.currency.code
+            for label, amount in zip(self.policy.labels, line.buckets, strict=True):
+                row[label] = amount.amount
+            row["total"] = line.total.amount
+            row["credit"] = line.credit.amount
+            out.append(row)
+        return out
+
+    @property
+    def title(self) -> str:
+        """``Aging of actual receivables on <date> (calendar days)``."""
+        days = self.policy.day_count.value
+        on = self.as_of.isoformat()
+        return f"Aging of {self.measure.value} receivables on {on} ({days} days)"
+
+    def _repr_html_(self) -> str:
+        columns = [*self.group_by, "currency", *self.policy.labels, "total", "credit"]
+        return html_table(self.to_records(), caption=self.title, columns=columns)
 
     def totals(self) -> dict[Currency, tuple[Money, ...]]:
         """Bucket totals per currency."""
@@ -315,11 +341,7 @@ class AgingReport:
                 ]
             )
         numeric = range(len(self.group_by) + 1, len(headers))
-        days = self.policy.day_count.value
-        title = (
-            f"Aging of {self.measure.value} receivables on {self.as_of.isoformat()} ({days} days)"
-        )
-        return "\n".join([title, *text_table(headers, body, right=numeric)])
+        return "\n".join([self.title, *text_table(headers, body, right=numeric)])
 
 
 def age_receivables(

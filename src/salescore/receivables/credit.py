@@ -36,6 +36,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 import attrs
 
@@ -48,6 +49,7 @@ from salescore.receivables.ledger import (
     SettlementLedger,
     _currency,
 )
+from salescore.records import Record, html_table
 
 __all__ = [
     "ControlPoint",
@@ -212,6 +214,20 @@ class CreditExposure:
     overdue: Money
     overdue_days: int
 
+    def to_records(self) -> list[Record]:
+        """One typed row: ``debt``, ``overdue``, ``currency``, ``overdue_days``."""
+        return [
+            {
+                "debt": self.debt.amount,
+                "overdue": self.overdue.amount,
+                "currency": self.debt.currency.code,
+                "overdue_days": self.overdue_days,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption="credit exposure")
+
 
 def credit_exposure(ledger: SettlementLedger, limit: CreditLimit, on: date) -> CreditExposure:
     """The actual debt figures of ``limit``'s subject on ``on``."""
@@ -235,7 +251,12 @@ def credit_exposure(ledger: SettlementLedger, limit: CreditLimit, on: date) -> C
 
 @attrs.frozen
 class LimitBreach:
-    """One limit a document breaks: the figure now and after the document."""
+    """One limit a document breaks: the figure now and after the document.
+
+    ``limit``, ``current`` and ``after`` are the figures as text; ``values``
+    holds them as numbers (amounts in ``currency``, or days when ``currency``
+    is None) for records.
+    """
 
     limit_id: str
     subject: str
@@ -244,9 +265,30 @@ class LimitBreach:
     current: str
     after: str
     verdict: Verdict
+    values: tuple[Decimal, Decimal, Decimal] | None = None
+    currency: str | None = None
 
     def __str__(self) -> str:
         return f"limit {self.limit_id}: {self.figure} {self.after} > {self.limit}"
+
+    def to_records(self) -> list[Record]:
+        """One typed row: the limit, the figure, its limit, now and after, the verdict."""
+        limit, current, after = self.values or (None, None, None)
+        return [
+            {
+                "limit_id": self.limit_id,
+                "subject": self.subject,
+                "figure": self.figure,
+                "limit": limit,
+                "current": current,
+                "after": after,
+                "currency": self.currency,
+                "verdict": self.verdict.value,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=str(self))
 
 
 @attrs.frozen
@@ -289,6 +331,36 @@ class CreditDecision:
                 breaches=self.breaches,
             )
 
+    @property
+    def title(self) -> str:
+        """``credit check of <document> on <date>: <verdict>``."""
+        return f"credit check of {self.document_id} on {self.on.isoformat()}: {self.verdict.value}"
+
+    def to_records(self) -> list[Record]:
+        """One typed row per breach (none when nothing is breached), with the document,
+        the date and the decision's verdict (``verdict``) beside the breach's own."""
+        return [
+            {
+                "document_id": self.document_id,
+                "on": self.on,
+                "verdict": self.verdict.value,
+                **{("breach_verdict" if k == "verdict" else k): v for k, v in record.items()},
+            }
+            for breach in self.breaches
+            for record in breach.to_records()
+        ]
+
+    def _repr_html_(self) -> str:
+        columns = ("limit_id", "subject", "figure", "limit", "current", "after", "currency")
+        table = html_table(self.to_records(), caption=self.title, columns=columns)
+        notes = list(self.notes)
+        if self.override is not None:
+            o = self.override
+            notes.append(f"{o.overridden.value} overridden by {o.by} at {o.at}: {o.reason}")
+        if notes:
+            table += html_table([{"note": note} for note in notes])
+        return table
+
     def explain(self) -> Explanation:
         """The breaches, notes and override as an explanation."""
         steps = [
@@ -309,10 +381,7 @@ class CreditDecision:
                     source=f"{o.at.isoformat()}: {o.reason}",
                 )
             )
-        subject = (
-            f"credit check of {self.document_id} on {self.on.isoformat()}: {self.verdict.value}"
-        )
-        return Explanation(subject, tuple(steps))
+        return Explanation(self.title, tuple(steps))
 
 
 def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> list[LimitBreach]:
@@ -329,6 +398,8 @@ def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> lis
                 str(now.debt),
                 str(after_debt),
                 limit.on_breach,
+                (limit.max_debt.amount, now.debt.amount, after_debt.amount),
+                limit.currency.code,
             )
         )
     if limit.max_overdue_days is not None and now.overdue_days > limit.max_overdue_days:
@@ -341,6 +412,11 @@ def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> lis
                 str(now.overdue_days),
                 str(now.overdue_days),
                 limit.on_breach,
+                (
+                    Decimal(limit.max_overdue_days),
+                    Decimal(now.overdue_days),
+                    Decimal(now.overdue_days),
+                ),
             )
         )
     if limit.max_overdue_amount is not None and now.overdue > limit.max_overdue_amount + dust:
@@ -353,6 +429,8 @@ def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> lis
                 str(now.overdue),
                 str(now.overdue),
                 limit.on_breach,
+                (limit.max_overdue_amount.amount, now.overdue.amount, now.overdue.amount),
+                limit.currency.code,
             )
         )
     return found
@@ -432,6 +510,21 @@ class StopListEntry:
     subject: str
     exposure: CreditExposure
     breaches: tuple[LimitBreach, ...]
+
+    def to_records(self) -> list[Record]:
+        """One typed row per breach, with the subject's exposure beside it."""
+        (exposure,) = self.exposure.to_records()
+        return [
+            {
+                **{f"exposure_{k}" if k != "currency" else k: v for k, v in exposure.items()},
+                **record,
+                "currency": exposure["currency"],
+            }
+            for record in (r for b in self.breaches for r in b.to_records())
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"stop list: {self.subject}")
 
     @property
     def verdict(self) -> Verdict:

@@ -44,6 +44,7 @@ from salescore.errors import CurrencyMismatchError, SettlementError
 from salescore.money import Currency, Money, Rounding, to_decimal, total
 from salescore.money._context import decimal_context
 from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTemplate
+from salescore.records import Record, html_table
 
 __all__ = [
     "Allocation",
@@ -305,6 +306,23 @@ class Allocation:
     amount: Money
     manual: bool = False
 
+    def to_records(self) -> list[Record]:
+        """One typed row (see :mod:`salescore.records`); many: :func:`salescore.records.table`."""
+        return [
+            {
+                "measure": self.measure.value,
+                "source_id": self.source_id,
+                "entry_id": self.entry_id,
+                "allocated_on": self.allocated_on,
+                "amount": self.amount.amount,
+                "currency": self.amount.currency.code,
+                "manual": self.manual,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"allocation of {self.source_id}")
+
 
 @attrs.frozen
 class OpenItem:
@@ -312,6 +330,27 @@ class OpenItem:
 
     entry: SettlementEntry
     open: Money
+
+    def to_records(self) -> list[Record]:
+        """One typed row: the entry, its account's parties and the open amount."""
+        e = self.entry
+        return [
+            {
+                "entry_id": e.id,
+                "kind": e.kind.value,
+                **_account_record(e.account),
+                "order_id": e.order_id,
+                "document_id": e.document_id,
+                "posted_on": e.posted_on,
+                "due_date": e.due_date,
+                "amount": e.amount.amount,
+                "open": self.open.amount,
+                "manager": e.manager,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"open item {self.entry.id}")
 
 
 @attrs.frozen
@@ -327,6 +366,31 @@ class OpenCredit:
     received_on: date
     open: Money
     order_id: str | None = None
+
+    def to_records(self) -> list[Record]:
+        """One typed row: the source, its account's parties and the open amount."""
+        return [
+            {
+                "source_id": self.source_id,
+                **_account_record(self.account),
+                "received_on": self.received_on,
+                "open": self.open.amount,
+                "order_id": self.order_id,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"open credit {self.source_id}")
+
+
+def _account_record(account: SettlementAccount) -> Record:
+    return {
+        "partner_id": account.partner_id,
+        "counterparty_id": account.counterparty_id,
+        "organization_id": account.organization_id,
+        "contract_id": account.contract_id,
+        "currency": account.currency.code,
+    }
 
 
 class SettlementLedger:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 
 import attrs
 
@@ -57,6 +58,7 @@ from salescore.receivables.ledger import (
     SettlementLedger,
     _currency,
 )
+from salescore.records import Record, html_table
 
 __all__ = [
     "ActLine",
@@ -116,11 +118,32 @@ class SettlementStatement:
             out.append(row)
         return out
 
+    def to_records(self) -> list[Record]:
+        """One typed row per line: the grouping fields, ``currency``, then ``opening``,
+        ``increase``, ``decrease`` and ``closing`` as Decimals."""
+        out: list[Record] = []
+        for line in self.lines:
+            row: Record = dict(zip(self.group_by, line.group, strict=True))
+            row["currency"] = line.currency.code
+            for name in ("opening", "increase", "decrease", "closing"):
+                row[name] = getattr(line, name).amount
+            out.append(row)
+        return out
+
+    @property
+    def title(self) -> str:
+        """``Settlement statement (actual) <period>``."""
+        return f"Settlement statement ({self.measure.value}) {self.period}"
+
+    def _repr_html_(self) -> str:
+        columns = [*self.group_by, "currency", "opening", "increase", "decrease", "closing"]
+        return html_table(self.to_records(), caption=self.title, columns=columns)
+
     def as_text(self) -> str:
         """A fixed-width table."""
         headers = [*self.group_by, "cur", "opening", "increase", "decrease", "closing"]
         return _table(
-            f"Settlement statement ({self.measure.value}) {self.period}",
+            self.title,
             headers,
             [list(r.values()) for r in self.rows()],
             len(self.group_by) + 1,
@@ -288,15 +311,51 @@ class ReconciliationAct:
             for line in self.lines
         ]
 
+    def to_records(self) -> list[Record]:
+        """One typed row per line: ``date``, ``document``, ``debit``, ``credit``,
+        ``their_debit``, ``their_credit`` (None where unknown), ``status``, ``currency``.
+
+        The opening and closing balances are :attr:`opening` and :attr:`closing`.
+        """
+
+        def amount(m: Money | None) -> Decimal | None:
+            return None if m is None else m.amount
+
+        return [
+            {
+                "date": line.on,
+                "document": line.document_id,
+                "debit": line.debit.amount,
+                "credit": line.credit.amount,
+                "their_debit": amount(line.their_debit),
+                "their_credit": amount(line.their_credit),
+                "status": line.status.value,
+                "currency": self.currency.code,
+            }
+            for line in self.lines
+        ]
+
+    @property
+    def title(self) -> str:
+        """``Reconciliation act <organization> / <counterparty>, <period>, <currency>``."""
+        return (
+            f"Reconciliation act {self.organization_id} / {self.counterparty_id}, "
+            f"{self.period}, {self.currency.code}"
+        )
+
+    def _repr_html_(self) -> str:
+        theirs = "" if self.their_closing is None else f" (theirs {self.their_closing.amount})"
+        caption = (
+            f"{self.title}: opening {self.opening.amount}, closing {self.closing.amount}{theirs}"
+        )
+        columns = ("date", "document", "debit", "credit", "their_debit", "their_credit", "status")
+        return html_table(self.to_records(), caption=caption, columns=columns)
+
     def as_text(self) -> str:
         """The act as a fixed-width table with opening and closing lines."""
         headers = ["date", "document", "debit", "credit", "theirs: debit", "credit", "status"]
         body = [list(r.values()) for r in self.rows()]
-        title = (
-            f"Reconciliation act {self.organization_id} / {self.counterparty_id}, "
-            f"{self.period}, {self.currency.code}"
-        )
-        table = _table(title, headers, body, 2, trailing=1).split("\n")
+        table = _table(self.title, headers, body, 2, trailing=1).split("\n")
         theirs = "" if self.their_closing is None else f" (theirs {self.their_closing.amount})"
         pad = " " * (len("2026-01-01") + 2)
         return "\n".join(

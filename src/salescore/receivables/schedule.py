@@ -49,6 +49,7 @@ from salescore.dates import BusinessCalendar, RollConvention, end_of_month
 from salescore.errors import InvalidInputError, ScheduleError
 from salescore.explain import Explanation, Step
 from salescore.money import Money, allocate, to_decimal, total
+from salescore.records import Record, html_table
 
 __all__ = [
     "DayCount",
@@ -304,6 +305,24 @@ class PlannedStage:
     percent: Decimal
     rule: str
 
+    def to_records(self) -> list[Record]:
+        """One typed row: ``stage`` (1-based), ``kind``, ``due_date``, ``amount``,
+        ``currency``, ``percent``, ``rule``."""
+        return [
+            {
+                "stage": self.index + 1,
+                "kind": self.kind.value,
+                "due_date": self.due_date,
+                "amount": self.amount.amount,
+                "currency": self.amount.currency.code,
+                "percent": self.percent,
+                "rule": self.rule,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"stage {self.index + 1}")
+
 
 @attrs.frozen
 class PaymentSchedule:
@@ -319,6 +338,21 @@ class PaymentSchedule:
         """The amount due before shipment."""
         advances = (s.amount for s in self.stages if s.kind is StageKind.ADVANCE)
         return total(advances, self.total.currency)
+
+    def to_records(self) -> list[Record]:
+        """One typed row per stage: ``stage`` (1-based), ``kind``, ``due_date``, ``amount``,
+        ``currency``, ``percent``, ``rule`` and ``template_id``."""
+        return [
+            {**record, "template_id": self.template_id}
+            for stage in self.stages
+            for record in stage.to_records()
+        ]
+
+    def _repr_html_(self) -> str:
+        columns = ("stage", "kind", "due_date", "amount", "currency", "percent", "rule")
+        records = [{k: r[k] for k in columns} for r in self.to_records()]
+        caption = f"payment schedule {self.template_id} of {self.total}"
+        return html_table(records, caption=caption, columns=columns)
 
     def explain(self) -> Explanation:
         """How each stage's amount and due date came about."""

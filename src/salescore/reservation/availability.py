@@ -33,6 +33,7 @@ import attrs
 
 from salescore.explain import Explanation, Step
 from salescore.money import Quantity
+from salescore.records import Record, html_table
 from salescore.reservation.model import ReserveClaim, StockPosition, SupplyOption, zero
 
 __all__ = ["LineSupply", "assess_line"]
@@ -75,6 +76,30 @@ class LineSupply:
     def is_secured(self) -> bool:
         """True when nothing is lacking."""
         return self.lacking.is_zero()
+
+    def to_records(self) -> list[Record]:
+        """One typed row: the order line and its figures (quantities in ``unit``)."""
+        c = self.claim
+        return [
+            {
+                "order_id": c.order_id,
+                "line_id": c.line_id,
+                "product_id": c.product_id,
+                "warehouse_id": c.warehouse_id,
+                "supply": c.supply.value,
+                "planned_shipment": c.planned_shipment,
+                "needed": c.quantity.value,
+                "reserved": self.reserved.value,
+                "free": self.free.value,
+                "expected": self.expected.value,
+                "missing": self.missing.value,
+                "unit": c.unit.code,
+                "secured": self.is_secured,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=self.explain().subject)
 
     def explain(self) -> Explanation:
         """The figures behind :attr:`missing`."""

@@ -28,6 +28,7 @@ import attrs
 from salescore.errors import InvalidInputError
 from salescore.money import PIECE, Quantity, Unit
 from salescore.parties import ProductId, WarehouseId
+from salescore.records import Record, html_table
 
 __all__ = [
     "Bucket",
@@ -172,6 +173,22 @@ class Move:
     target: Bucket
     quantity: Quantity = attrs.field(validator=_positive)
 
+    def to_records(self) -> list[Record]:
+        """One typed row: product, warehouse, the two buckets as text, quantity and unit."""
+        return [
+            {
+                "product_id": self.product_id,
+                "warehouse_id": self.warehouse_id,
+                "source": str(self.source),
+                "target": str(self.target),
+                "quantity": self.quantity.value,
+                "unit": self.quantity.unit.code,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption="move")
+
     def __attrs_post_init__(self) -> None:
         if self.source == self.target:
             raise InvalidInputError(
@@ -197,6 +214,22 @@ class LedgerEntry:
     operation: Operation
     document: str
     at: datetime
+
+    def to_records(self) -> list[Record]:
+        """One typed row: ``seq``, ``operation``, ``document``, ``at``, then the move's."""
+        (move,) = self.move.to_records()
+        return [
+            {
+                "seq": self.seq,
+                "operation": self.operation.value,
+                "document": self.document,
+                "at": self.at,
+                **move,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"ledger entry #{self.seq}")
 
     def __str__(self) -> str:
         m = self.move
@@ -263,6 +296,27 @@ class Holding:
     claim: ReserveClaim
     quantity: Quantity
 
+    def to_records(self) -> list[Record]:
+        """One typed row: the order line, what it needs and what it holds."""
+        c = self.claim
+        return [
+            {
+                "order_id": c.order_id,
+                "line_id": c.line_id,
+                "product_id": c.product_id,
+                "warehouse_id": c.warehouse_id,
+                "supply": c.supply.value,
+                "planned_shipment": c.planned_shipment,
+                "priority": c.priority,
+                "needed": c.quantity.value,
+                "held": self.quantity.value,
+                "unit": self.quantity.unit.code,
+            }
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption="reserve held")
+
 
 @attrs.frozen
 class StockPosition:
@@ -316,3 +370,46 @@ class StockPosition:
     def available_on(self, on: date) -> Quantity:
         """Availability on a date [доступно]: free now plus receipts expected by then."""
         return self.free + self.expected_until(on)
+
+    def to_records(self) -> list[Record]:
+        """One typed row per bucket: free stock, each order line's reserve, each expected
+        receipt; ``bucket`` is ``free``, ``reserved`` or ``expected``.
+
+        >>> from salescore.money import PIECE
+        >>> p = StockPosition(ProductId("CM-100"), WarehouseId("MAIN"), PIECE, free=Quantity(3),
+        ...     reserved={(OrderId("SO-1"), LineId("1")): Quantity(2)})
+        >>> [(r["bucket"], r["order_id"], r["quantity"]) for r in p.to_records()]
+        [('free', None, Decimal('3')), ('reserved', 'SO-1', Decimal('2'))]
+        """
+        rows: list[Record] = [self._record(BucketKind.FREE, self.free)]
+        for (order_id, line_id), quantity in sorted(self.reserved.items()):
+            rows.append(
+                self._record(BucketKind.RESERVED, quantity, order_id=order_id, line_id=line_id)
+            )
+        for on, quantity in sorted(self.expected.items()):
+            rows.append(self._record(BucketKind.EXPECTED, quantity, expected_on=on))
+        return rows
+
+    def _record(
+        self,
+        kind: BucketKind,
+        quantity: Quantity,
+        *,
+        order_id: str | None = None,
+        line_id: str | None = None,
+        expected_on: date | None = None,
+    ) -> Record:
+        return {
+            "product_id": self.product_id,
+            "warehouse_id": self.warehouse_id,
+            "bucket": kind.value,
+            "order_id": order_id,
+            "line_id": line_id,
+            "expected_on": expected_on,
+            "quantity": quantity.value,
+            "unit": self.unit.code,
+        }
+
+    def _repr_html_(self) -> str:
+        caption = f"stock of {self.product_id} at {self.warehouse_id}"
+        return html_table(self.to_records(), caption=caption)

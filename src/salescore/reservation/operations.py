@@ -49,6 +49,7 @@ from salescore.errors import InsufficientStockError, InvalidInputError
 from salescore.explain import Explanation, Step
 from salescore.money import Quantity
 from salescore.parties import ProductId, WarehouseId
+from salescore.records import Record, html_table
 from salescore.reservation.model import (
     Bucket,
     Holding,
@@ -109,6 +110,23 @@ class MoveReport:
                 for m, reason in zip(self.moves, reasons, strict=True)
             ),
         )
+
+    def to_records(self) -> list[Record]:
+        """One typed row per ledger entry written, with the reason its move was chosen."""
+        reasons = self.reasons + ("",) * (len(self.entries) - len(self.reasons))
+        return [
+            {**record, "reason": reason}
+            for entry, reason in zip(self.entries, reasons, strict=True)
+            for record in entry.to_records()
+        ]
+
+    def _repr_html_(self) -> str:
+        columns = (
+            "seq", "operation", "document", "at", "product_id", "warehouse_id",
+            "source", "target", "quantity", "unit", "reason",
+        )  # fmt: skip
+        caption = f"{self.operation.value} ({self.document})"
+        return html_table(self.to_records(), caption=caption, columns=columns)
 
     def as_text(self) -> str:
         """The explanation as text; "nothing moved" when empty."""

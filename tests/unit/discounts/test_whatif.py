@@ -59,4 +59,4 @@ def test_no_suggestion_when_no_tier_is_above() -> None:
 def test_the_html_break_table_escapes_its_text_and_keeps_its_header_row() -> None:
     shown = BreakTable("A&B", ())._repr_html_()
     assert "<caption>A&amp;B</caption>" in shown
-    assert "<th>discount %</th>" in shown
+    assert "<th>discount_percent</th>" in shown
