@@ -1,10 +1,12 @@
 """Payment schedules [график оплаты]: when each part of an order is to be paid.
 
 A :class:`PaymentScheduleTemplate` is a list of stages. Each stage is an
-*advance* [аванс, предоплата] paid before shipment or a *credit* stage
-[кредит] paid after it, takes a percent of the total (or whatever remains),
-and is due a number of calendar or working days after an event: the order
-date, the shipment date, or the end of either one's month. Working days come
+*advance* [аванс] paid before the goods are secured, a *prepayment*
+[предоплата] paid before shipment, or a *credit* stage [кредит] paid after
+it; it takes a percent of the total (or whatever remains), and is due a
+number of calendar or working days after an event (the order date, the
+shipment date, or the end of either one's month) or *before* the planned
+shipment. Working days come
 from the :class:`~salescore.dates.BusinessCalendar` given when the schedule is
 generated, so revenue can be planned by day.
 
@@ -64,12 +66,24 @@ _HUNDRED = Decimal(100)
 
 
 class StageKind(enum.Enum):
-    """Whether a stage is paid before or after shipment."""
+    """When a stage is paid: before securing, before shipment, or after shipment.
+
+    The three kinds of 1C's ``ВариантыОплатыКлиентом``: a paid *advance*
+    guards securing the goods (reservation), a paid *prepayment* guards
+    shipping them, and a *credit* stage is debt after shipment.
+    """
 
     ADVANCE = "advance"
-    """Before shipment [предоплата]."""
+    """Before securing [аванс до обеспечения]."""
+    PREPAYMENT = "prepayment"
+    """Before shipment [предоплата до отгрузки]."""
     CREDIT = "credit"
-    """After shipment [кредит, постоплата]."""
+    """After shipment [кредит после отгрузки]."""
+
+    @property
+    def is_before_shipment(self) -> bool:
+        """True for advance and prepayment stages (paid before the goods leave)."""
+        return self is not StageKind.CREDIT
 
 
 class DayCount(enum.Enum):
@@ -90,11 +104,14 @@ class DueEvent(enum.Enum):
     """The last day of the order's month."""
     SHIPMENT_MONTH_END = "shipment_month_end"
     """The last day of the shipment's month."""
+    BEFORE_SHIPMENT = "before_shipment"
+    """The planned shipment date, counting the days *back* from it (advance and
+    prepayment stages: "due 2 working days before shipment")."""
 
     @property
     def needs_shipment(self) -> bool:
-        """True if the event is the shipment or its month end."""
-        return self in (DueEvent.SHIPMENT, DueEvent.SHIPMENT_MONTH_END)
+        """True if the event is the shipment, its month end, or counts back from it."""
+        return self in (DueEvent.SHIPMENT, DueEvent.SHIPMENT_MONTH_END, DueEvent.BEFORE_SHIPMENT)
 
 
 def _percent(value: object) -> Decimal | None:
@@ -135,7 +152,11 @@ class ScheduleStage:
                 f"a stage is due N days after an event, N >= 0; got {self.days}",
                 value=self.days,
             )
-        if self.kind is StageKind.ADVANCE and self.event.needs_shipment and self.days > 0:
+        if (
+            self.kind.is_before_shipment
+            and self.event in (DueEvent.SHIPMENT, DueEvent.SHIPMENT_MONTH_END)
+            and self.days > 0
+        ):
             raise ScheduleError(
                 f"an advance stage is paid before shipment, so '{self.rule}' can never be met: "
                 "make it a credit stage or anchor it to the order date",
@@ -146,6 +167,10 @@ class ScheduleStage:
     def rule(self) -> str:
         """The due-date rule in words: ``due 14 working day(s) after shipment``."""
         event = self.event.value.replace("_", " ")
+        if self.event is DueEvent.BEFORE_SHIPMENT:
+            if self.days == 0:
+                return "due on shipment"
+            return f"due {self.days} {self.day_count.value} day(s) before shipment"
         if self.days == 0:
             return f"due on {event}"
         return f"due {self.days} {self.day_count.value} day(s) after {event}"
@@ -168,11 +193,12 @@ class ScheduleStage:
             anchor = order_date
         if self.event in (DueEvent.ORDER_MONTH_END, DueEvent.SHIPMENT_MONTH_END):
             anchor = end_of_month(anchor)
+        days = -self.days if self.event is DueEvent.BEFORE_SHIPMENT else self.days
         try:
             if self.day_count is DayCount.WORKING:
-                due = calendar.add_working_days(anchor, self.days)
+                due = calendar.add_working_days(anchor, days)
             else:
-                due = BusinessCalendar.add_calendar_days(anchor, self.days)
+                due = BusinessCalendar.add_calendar_days(anchor, days)
                 if roll is not None:
                     due = calendar.roll(due, roll)
         except InvalidInputError as exc:
@@ -277,8 +303,11 @@ class PaymentScheduleTemplate:
             zip(self.stages, weights, amounts, strict=True)
         ):
             due = stage.due_date(order_date, shipment_date, calendar, self.roll)
+            if stage.event is DueEvent.BEFORE_SHIPMENT:
+                # Counting back from shipment may land before the order: due at once.
+                due = max(due, order_date)
             if (
-                stage.kind is StageKind.ADVANCE
+                stage.kind.is_before_shipment
                 and shipment_date is not None
                 and due > shipment_date
             ):
@@ -316,9 +345,13 @@ class PaymentSchedule:
 
     @property
     def advance(self) -> Money:
-        """The amount due before shipment."""
-        advances = (s.amount for s in self.stages if s.kind is StageKind.ADVANCE)
+        """The amount due before shipment (advance and prepayment stages)."""
+        advances = (s.amount for s in self.stages if s.kind.is_before_shipment)
         return total(advances, self.total.currency)
+
+    def of_kind(self, kind: StageKind) -> tuple[PlannedStage, ...]:
+        """The stages of one kind, in payment order."""
+        return tuple(s for s in self.stages if s.kind is kind)
 
     def explain(self) -> Explanation:
         """How each stage's amount and due date came about."""
