@@ -10,12 +10,14 @@ naming both versions, and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Protocol
 
+from salescore.errors import ConcurrencyError
 from salescore.orders.model import Order, OrderId, Quote, QuoteId
 from salescore.parties import OrganizationId, PartnerId
 
-__all__ = ["OrderRepository", "QuoteRepository"]
+__all__ = ["OrderRepository", "QuoteRepository", "first_free_order_id", "stale_version"]
 
 
 class QuoteRepository(Protocol):
@@ -86,3 +88,24 @@ class OrderRepository(Protocol):
     def of_partner(self, partner_id: PartnerId) -> list[Order]:
         """The partner's orders, by number."""
         ...
+
+
+def stale_version(kind: str, key: str, read: int, stored: int) -> ConcurrencyError:
+    """The error of an update made from a version that is no longer the stored one."""
+    return ConcurrencyError(
+        f"{kind} {key!r} was changed by someone else: the change was made to version {read}, "
+        f"the stored one is version {stored}; read it again and redo the change",
+        id=key,
+        read_version=read,
+        stored_version=stored,
+    )
+
+
+def first_free_order_id(organization_id: str, year: int, taken: Container[str]) -> OrderId:
+    """``ORG-YYYY-NNNNNN``: the first number of the organization's year not in ``taken``."""
+    number = 1
+    while True:
+        candidate = OrderId(f"{organization_id}-{year}-{number:06d}")
+        if candidate not in taken:
+            return candidate
+        number += 1

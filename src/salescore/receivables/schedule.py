@@ -306,11 +306,7 @@ class PaymentScheduleTemplate:
             if stage.event is DueEvent.BEFORE_SHIPMENT:
                 # Counting back from shipment may land before the order: due at once.
                 due = max(due, order_date)
-            if (
-                stage.kind.is_before_shipment
-                and shipment_date is not None
-                and due > shipment_date
-            ):
+            if stage.kind.is_before_shipment and shipment_date is not None and due > shipment_date:
                 raise ScheduleError(
                     f"template {self.id!r}, stage {index + 1}: the advance falls due on {due}, "
                     f"after the shipment on {shipment_date}; it can never be met — move the "
