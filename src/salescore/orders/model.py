@@ -171,6 +171,10 @@ def _lines(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
     return lines
 
 
+def _currency(value: Currency | str) -> Currency:
+    return value if isinstance(value, Currency) else Currency.of(value)
+
+
 @attrs.frozen
 class DocumentHeader:
     """Who sells to whom, under which agreement, in which currency, from where.
@@ -189,7 +193,7 @@ class DocumentHeader:
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
     agreement_id: AgreementId
-    currency: Currency
+    currency: Currency = attrs.field(converter=_currency)
     warehouse_id: WarehouseId | None = None
     contract_id: ContractId | None = None
 
