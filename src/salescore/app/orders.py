@@ -26,13 +26,13 @@ and amount, the explanation — into the document
 ...     load_sample_prices(uow)
 ...     load_sample_agreements(uow)
 ...     pricer = load_pricer(uow, [date(2026, 3, 12)])
-...     header = DocumentHeader(PartnerId("VOLGA-KZN"), CounterpartyId("VOLGA-KZN-LLC"),
-...                             OrganizationId("TD"), AgreementId("IA-VOLGA-KZN"), "RUB")
+...     header = DocumentHeader(PartnerId("VOLGA-KZN"), CounterpartyId("KZN-LLC"),
+...                             OrganizationId("ORG-1"), AgreementId("IA-VOLGA-KZN"), "RUB")
 ...     line = DocumentLine(LineId("1"), ProductId("CM-100"), Decimal(5))
 ...     order = create_order(uow, pricer, header, date(2026, 3, 12), [line])
 ...     uow.commit()
 >>> order.id, order.status.value
-('TD-2026-000001', 'not_confirmed')
+('ORG-1-2026-000001', 'not_confirmed')
 >>> frozen = order.prices.lines[0]
 >>> str(frozen.unit_price), str(frozen.net), frozen.vat_rate.code, str(frozen.vat)
 ('18000.00 RUB', '90000.00 RUB', '22', '16229.51 RUB')
