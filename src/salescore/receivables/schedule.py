@@ -43,7 +43,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import attrs
 
@@ -51,6 +51,7 @@ from salescore.dates import BusinessCalendar, RollConvention, end_of_month
 from salescore.errors import InvalidInputError, ScheduleError
 from salescore.explain import Explanation, Step
 from salescore.money import Money, allocate, to_decimal, total
+from salescore.money._context import decimal_context
 
 __all__ = [
     "DayCount",
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+_PART_PERCENT = Decimal("0.0001")
 
 
 class StageKind(enum.Enum):
@@ -132,6 +134,9 @@ class ScheduleStage:
         day_count: calendar or working days (working days use the calendar
             given to :meth:`PaymentScheduleTemplate.generate`).
         event: what the days are counted from.
+        parts: pay the stage in this many equal parts (the odd kopeck goes to
+            the earliest part, by largest remainder).
+        every_days: days between two parts (counted like ``days``).
     """
 
     kind: StageKind
@@ -139,6 +144,8 @@ class ScheduleStage:
     days: int = 0
     day_count: DayCount = DayCount.CALENDAR
     event: DueEvent = DueEvent.ORDER
+    parts: int = 1
+    every_days: int = 0
 
     def __attrs_post_init__(self) -> None:
         if self.percent is not None and not 0 < self.percent <= _HUNDRED:
@@ -151,6 +158,12 @@ class ScheduleStage:
             raise ScheduleError(
                 f"a stage is due N days after an event, N >= 0; got {self.days}",
                 value=self.days,
+            )
+        if self.parts < 1 or self.every_days < 0:
+            raise ScheduleError(
+                f"a stage is paid in 1 or more parts at least 0 days apart; got {self.parts} "
+                f"parts every {self.every_days} days",
+                value=self.parts,
             )
         if (
             self.kind.is_before_shipment
@@ -174,6 +187,27 @@ class ScheduleStage:
         if self.days == 0:
             return f"due on {event}"
         return f"due {self.days} {self.day_count.value} day(s) after {event}"
+
+    def split(self) -> tuple[ScheduleStage, ...]:
+        """The stage as its equal parts, earliest first (itself when it has one part).
+
+        Part *k* is due ``every_days`` × *k* days later than the first; counted
+        back from the shipment, the last part keeps the stage's own ``days``.
+        """
+        if self.parts == 1:
+            return (self,)
+        last = self.parts - 1
+        return tuple(
+            attrs.evolve(
+                self,
+                percent=None,
+                days=self.days
+                + self.every_days * (last - k if self.event is DueEvent.BEFORE_SHIPMENT else k),
+                parts=1,
+                every_days=0,
+            )
+            for k in range(self.parts)
+        )
 
     def due_date(
         self,
@@ -298,10 +332,42 @@ class PaymentScheduleTemplate:
             )
         weights = self.weights()
         amounts = allocate(amount, weights)
-        planned = []
-        for index, (stage, weight, share) in enumerate(
+        planned: list[PlannedStage] = []
+        for index, (whole, whole_weight, whole_share) in enumerate(
             zip(self.stages, weights, amounts, strict=True)
         ):
+            self._plan(
+                planned,
+                index,
+                whole,
+                whole_weight,
+                whole_share,
+                order_date,
+                shipment_date,
+                calendar,
+            )
+        return PaymentSchedule(self.id, amount, tuple(planned), calendar.name)
+
+    def _plan(
+        self,
+        planned: list[PlannedStage],
+        index: int,
+        whole: ScheduleStage,
+        whole_weight: Decimal,
+        whole_share: Money,
+        order_date: date,
+        shipment_date: date | None,
+        calendar: BusinessCalendar,
+    ) -> None:
+        parts = whole.split()
+        shares = allocate(whole_share, [1] * len(parts))
+        for number, (stage, share) in enumerate(zip(parts, shares, strict=True)):
+            weight = whole_weight
+            rule = stage.rule
+            if len(parts) > 1:
+                with localcontext(decimal_context()):
+                    weight = (whole_weight / len(parts)).quantize(_PART_PERCENT)
+                rule = f"{stage.rule}, part {number + 1} of {len(parts)}"
             due = stage.due_date(order_date, shipment_date, calendar, self.roll)
             if stage.event is DueEvent.BEFORE_SHIPMENT:
                 # Counting back from shipment may land before the order: due at once.
@@ -314,8 +380,7 @@ class PaymentScheduleTemplate:
                     template=self.id,
                     stage=index,
                 )
-            planned.append(PlannedStage(index, stage.kind, due, share, weight, stage.rule))
-        return PaymentSchedule(self.id, amount, tuple(planned), calendar.name)
+            planned.append(PlannedStage(len(planned), stage.kind, due, share, weight, rule))
 
 
 @attrs.frozen
