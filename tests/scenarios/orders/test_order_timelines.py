@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from salescore.agreements import (
@@ -32,7 +33,7 @@ from salescore.app.sample_pricing import PURCHASE, load_sample_prices
 from salescore.app.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
 from salescore.app.sample_reservation import load_sample_stock
 from salescore.app.stores import Store
-from salescore.errors import OrderError, TransitionRefusedError
+from salescore.errors import NotFoundError, OrderError, TransitionRefusedError
 from salescore.money import Money, Quantity
 from salescore.orders import (
     DocumentHeader,
@@ -66,6 +67,7 @@ from salescore.receivables import (
     record_payment,
 )
 from salescore.reservation import ReserveClaim, reserve_from_stock, ship
+from salescore.tax import VatCategory
 from salescore.testing import FixedClock
 
 KZN = DocumentHeader(
@@ -438,3 +440,70 @@ def test_credit_control_blocks_an_order_and_a_shipment(company: Store) -> None:
         shipped = uc.ship_order(uow, kzn.id, date(2026, 3, 16))
         uow.commit()
     assert shipped.status is OrderStatus.TO_SHIP
+
+
+def test_a_line_outside_the_agreement_is_refused_naming_it_and_nothing_is_stored(
+    company: Store,
+) -> None:
+    ordered = date(2026, 3, 2)
+    coffee = DocumentHeader(
+        PartnerId("VOLGA-KZN"),
+        CounterpartyId("KZN-LLC"),
+        OrganizationId("ORG-1"),
+        AgreementId("TA-WHOLESALE-COFFEE"),
+        "RUB",
+    )
+    beans = DocumentLine(LineId("1"), ProductId("BEANS-ARABICA"), Decimal(2))
+    machine = DocumentLine(LineId("2"), CM, Decimal(1))
+    p = pricer(company, ordered)
+    with company.unit_of_work() as uow:
+        with pytest.raises(OrderError, match=r"line 2 \(CM-100\) is outside agreement") as bad:
+            uc.create_order(uow, p, coffee, ordered, [beans, machine])
+        assert bad.value.details["lines"] == ("2",)
+        assert uow.orders.next_id(OrganizationId("ORG-1"), 2026) == "ORG-1-2026-000001"
+        order = uc.create_order(uow, p, coffee, ordered, [beans])
+    assert order.prices is not None
+    assert order.prices.lines[0].product_id == "BEANS-ARABICA"
+
+
+def test_an_unknown_product_is_an_error_and_nothing_is_stored(company: Store) -> None:
+    p = pricer(company, date(2026, 3, 2))
+    ghost = DocumentLine(LineId("1"), ProductId("GHOST"), Decimal(1))
+    with company.unit_of_work() as uow:
+        with pytest.raises(NotFoundError, match="'GHOST' is not in the catalogue"):
+            uc.create_order(uow, p, KZN, date(2026, 3, 2), [ghost])
+        assert uow.orders.find(OrderId("ORG-1-2026-000001")) is None
+
+
+def test_an_expired_proposal_is_not_accepted_and_stays_sent(company: Store) -> None:
+    p = pricer(company, date(2026, 3, 2))
+    with company.unit_of_work() as uow:
+        quote = uc.create_quote(
+            uow, p, QuoteId("KP-9"), KZN, date(2026, 3, 2), date(2026, 3, 6), [line(1)]
+        )
+        sent = uc.send_quote(uow, quote.id, date(2026, 3, 2))
+        uow.commit()
+    with company.unit_of_work() as uow:
+        with pytest.raises(OrderError, match="expired on 2026-03-06"):
+            uc.accept_quote(uow, quote.id, date(2026, 3, 7))
+        assert uow.quotes.get(quote.id) == sent
+        assert uow.orders.find(OrderId("ORG-1-2026-000001")) is None
+
+
+def test_a_reduced_rate_product_is_taxed_at_10_percent_on_the_order_date(company: Store) -> None:
+    with company.unit_of_work() as uow:
+        beans = uow.products.get(ProductId("BEANS-ARABICA"))
+        uow.products.save(attrs.evolve(beans, vat_category=VatCategory.REDUCED))
+        uow.commit()
+    p = pricer(company, date(2026, 3, 2))
+    kg = DocumentLine(LineId("1"), ProductId("BEANS-ARABICA"), Decimal(2))
+    with company.unit_of_work() as uow:
+        order = uc.create_order(uow, p, KZN, date(2026, 3, 2), [kg])
+    assert order.prices is not None
+    frozen = order.prices.lines[0]
+    # price includes VAT: VAT = net × 10/110, half up
+    assert frozen.vat_rate.code == "10"
+    assert frozen.vat_included
+    # 2 kg at 1,817.20 = 3,634.40; 3,634.40 × 10/110 = 330.40
+    assert (frozen.net, frozen.vat) == (rub("3634.40"), rub("330.40"))
+    assert order.prices.without_vat + order.prices.vat == order.prices.with_vat
