@@ -408,13 +408,18 @@ def reprice_order(
     order_id: OrderId,
     on: date,
     *,
+    apply: bool = False,
     by: str | None = None,
     vat_rates: VatRateTable | None = None,
 ) -> tuple[PriceDifference, ...]:
-    """What would change, line by line, if the order were priced on ``on``; nothing is stored.
+    """What would change, line by line, if the order were priced on ``on``.
 
-    A confirmed order keeps its frozen prices; this shows the differences so a
-    person can decide.
+    A confirmed order keeps its frozen prices: this only shows the differences
+    so a person can decide. With ``apply=True`` a not-confirmed order takes the
+    new prices (its approval starts over); a confirmed one is refused.
+
+    Raises:
+        OrderError: the order is not priced, or ``apply`` on a confirmed order.
     """
     order = uow.orders.get(order_id)
     if order.prices is None:
@@ -429,7 +434,10 @@ def reprice_order(
         user=by,
         vat_rates=vat_rates,
     )
-    return price_differences(order.prices, fresh)
+    differences = price_differences(order.prices, fresh)
+    if apply:
+        uow.orders.update(transitions.price_order(order, fresh))
+    return differences
 
 
 def request_order_approval(

@@ -507,3 +507,28 @@ def test_a_reduced_rate_product_is_taxed_at_10_percent_on_the_order_date(company
     # 2 kg at 1,817.20 = 3,634.40; 3,634.40 × 10/110 = 330.40
     assert (frozen.net, frozen.vat) == (rub("3634.40"), rub("330.40"))
     assert order.prices.without_vat + order.prices.vat == order.prices.with_vat
+
+
+def test_re_pricing_is_applied_to_a_not_confirmed_order_only(company: Store) -> None:
+    ordered, later = date(2026, 3, 2), date(2026, 3, 6)
+    p = pricer(company, ordered)
+    with company.unit_of_work() as uow:
+        draft = uc.create_order(uow, p, KZN, ordered, [line(1)])
+        confirmed = uc.create_order(uow, p, KZN, ordered, [line(1)])
+        uc.confirm_order(uow, p, confirmed.id, ordered, SAMPLE_CALENDAR)
+        register_price(uow, PriceRecord(PURCHASE, CM, date(2026, 3, 5), rub("13000.00")))
+        uow.commit()
+    p_later = pricer(company, later)
+    with company.unit_of_work() as uow:
+        (diff,) = uc.reprice_order(uow, p_later, draft.id, later, apply=True)
+        with pytest.raises(OrderError, match="only an order that is not confirmed can be priced"):
+            uc.reprice_order(uow, p_later, confirmed.id, later, apply=True)
+        uow.commit()
+    with company.unit_of_work() as uow:
+        repriced = uow.orders.get(draft.id)
+        kept = uow.orders.get(confirmed.id)
+    assert diff.new_unit_price == rub("19500.00")
+    assert repriced.prices is not None
+    assert repriced.prices.lines[0].unit_price == rub("19500.00")
+    assert kept.prices is not None
+    assert kept.prices.lines[0].unit_price == rub("18000.00")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from random import Random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.unit.orders._fixtures import ORDER_DAY, frozen_line, order, prices, rub, schedule_for
 from tests.unit.orders._ledger import ledger_of
 
 from salescore.errors import OrderError
-from salescore.money import Quantity
+from salescore.money import Money, Quantity
 from salescore.orders import (
     LineId,
     Order,
@@ -129,3 +132,24 @@ def test_a_state_before_the_order_date_is_an_error() -> None:
     done = confirmed()
     with pytest.raises(OrderError, match="on or after the order date"):
         derive_state(done, ledger_of(done), on=date(2026, 3, 1))
+
+
+payments = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 600_000)), min_size=0, max_size=6)
+
+
+@given(payments, st.randoms(use_true_random=False), st.integers(0, 30))
+def test_the_state_does_not_depend_on_the_order_payments_are_replayed_in(
+    paid: list[tuple[int, int]], shuffler: Random, offset: int
+) -> None:
+    done = confirmed()
+    rows = [(ORDER_DAY + timedelta(days=d), Money.from_minor(units, "RUB")) for d, units in paid]
+    shuffled = list(rows)
+    shuffler.shuffle(shuffled)
+    on = ORDER_DAY + timedelta(days=offset)
+    first = derive_state(done, ledger_of(done, *rows), on=on)
+    again = derive_state(done, ledger_of(done, *shuffled), on=on)
+    assert (first.kind, first.stages) == (again.kind, again.stages)
+    paid_by_then = sum((a for d, a in rows if d <= on), Money.zero("RUB"))
+    assert sum((s.paid for s in first.stages), Money.zero("RUB")) == min(
+        paid_by_then, done.prices.with_vat if done.prices else paid_by_then
+    )
