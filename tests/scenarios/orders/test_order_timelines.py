@@ -25,10 +25,12 @@ from salescore.agreements import (
 )
 from salescore.app import orders as uc
 from salescore.app.agreements import decide_approval
+from salescore.app.discount_rules import save_rule_set
 from salescore.app.pricing import register_price
 from salescore.app.sales import SalePricer, load_pricer
 from salescore.app.sample import load_sample_company
 from salescore.app.sample_agreements import load_sample_agreements
+from salescore.app.sample_discounts import sample_rule_set
 from salescore.app.sample_pricing import PURCHASE, load_sample_prices
 from salescore.app.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
 from salescore.app.sample_reservation import load_sample_stock
@@ -532,3 +534,50 @@ def test_re_pricing_is_applied_to_a_not_confirmed_order_only(company: Store) -> 
     assert repriced.prices.lines[0].unit_price == rub("19500.00")
     assert kept.prices is not None
     assert kept.prices.lines[0].unit_price == rub("18000.00")
+
+
+def test_a_manual_discount_above_its_limit_in_a_revision_waits_for_approval(
+    company: Store,
+) -> None:
+    with company.unit_of_work() as uow:
+        save_rule_set(uow, sample_rule_set())
+        uow.commit()
+    p = pricer(company, date(2026, 3, 2), date(2026, 3, 3))
+    generous = DocumentLine(LineId("1"), CM, Decimal(5), manual_discounts={"MANAGER": Decimal(8)})
+    with company.unit_of_work() as uow:
+        first = uc.create_quote(
+            uow, p, QuoteId("KP-3"), KZN, date(2026, 3, 2), date(2026, 3, 13), [line(5)]
+        )
+        second = uc.revise_quote(
+            uow, p, first.id, QuoteId("KP-3/2"), date(2026, 3, 3), lines=[generous], by="ivanova"
+        )
+        uow.commit()
+    assert first.prices is not None
+    assert second.prices is not None
+    assert first.prices.deviations == ()
+    assert "MANAGER" in second.prices.lines[0].rule_ids
+    (excess,) = second.prices.deviations
+    assert excess.kind is DeviationKind.DISCOUNT_ABOVE_LIMIT
+    assert "above the limit 3% of agreement IA-VOLGA-KZN" in excess.message
+    assert "VAT" in second.prices.lines[0].explanation.as_text()
+    with (
+        company.unit_of_work() as uow,
+        pytest.raises(TransitionRefusedError, match="await approval"),
+    ):
+        uc.send_quote(uow, second.id, date(2026, 3, 3))
+    with company.unit_of_work() as uow:
+        uc.request_quote_approval(
+            uow,
+            second.id,
+            ApprovalId("AP-KP-3"),
+            POLICY,
+            FixedClock.on(date(2026, 3, 3)),
+            "ivanova",
+        )
+        uow.commit()
+    approve(company, "AP-KP-3", date(2026, 3, 3))
+    with company.unit_of_work() as uow:
+        uc.approve_quote(uow, second.id)
+        sent = uc.send_quote(uow, second.id, date(2026, 3, 3))
+        uow.commit()
+    assert sent.status is QuoteStatus.SENT
