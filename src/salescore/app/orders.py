@@ -60,6 +60,7 @@ from salescore.dates import BusinessCalendar
 from salescore.errors import OrderError
 from salescore.money import Money
 from salescore.orders import (
+    DocumentEvent,
     DocumentHeader,
     DocumentLine,
     FrozenLine,
@@ -68,9 +69,11 @@ from salescore.orders import (
     Order,
     OrderId,
     OrderState,
+    OrderStatus,
     PriceDifference,
     Quote,
     QuoteId,
+    QuoteStatus,
     Shipped,
     check_lines_in_agreement,
     derive_state,
@@ -247,7 +250,8 @@ def create_quote(
     vat_rates: VatRateTable | None = None,
 ) -> Quote:
     """A priced draft proposal, stored at version 1."""
-    quote = Quote(quote_id, header, on, valid_until, tuple(lines))
+    created = DocumentEvent("create", on, QuoteStatus.DRAFT.value, by)
+    quote = Quote(quote_id, header, on, valid_until, tuple(lines), history=(created,))
     prices = price_document(
         uow, pricer, f"quote {quote_id!r}", header, on, quote.lines, user=by, vat_rates=vat_rates
     )
@@ -395,7 +399,8 @@ def create_order(
     """A priced, not-confirmed order numbered in its organization's year (D5: ``basis``
     names the deal or task it comes from)."""
     number = uow.orders.next_id(header.organization_id, on.year)
-    order = Order(number, header, on, tuple(lines), basis=basis)
+    created = DocumentEvent("create", on, OrderStatus.NOT_CONFIRMED.value, by, basis or "")
+    order = Order(number, header, on, tuple(lines), basis=basis, history=(created,))
     prices = price_document(
         uow, pricer, f"order {number!r}", header, on, order.lines, user=by, vat_rates=vat_rates
     )
@@ -522,9 +527,8 @@ def confirm_order(
     )
     confirmed, _ = transitions.confirm_order(order, on, schedule, credit=credit, by=by)
     stored = uow.orders.update(confirmed)
-    post_entries(
-        uow.settlements, schedule_entries(schedule, _account(order.header), order.id, order.on)
-    )
+    # The planned debt is registered when the order is confirmed, not before.
+    post_entries(uow.settlements, schedule_entries(schedule, _account(order.header), order.id, on))
     uow.order_schedules.save(OrderSchedule(order.id, schedule))
     return stored
 

@@ -337,6 +337,15 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
         "2026-03-26 to_ship: ready to close",
         "2026-03-26 closed: closed",
     ]
+    with company.unit_of_work() as uow:
+        history = uow.orders.get(order.id).history
+    assert [(e.action, e.on.day, e.status) for e in history] == [
+        ("create", 2, "not_confirmed"),
+        ("confirm", 2, "to_pay"),
+        ("secure", 3, "to_secure"),
+        ("ship", 5, "to_ship"),
+        ("close", 26, "closed"),
+    ]
 
 
 def test_each_guard_refuses_its_transition_and_stores_nothing(company: Store) -> None:
