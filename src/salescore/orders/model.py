@@ -583,3 +583,25 @@ class Order:
             if line.line_id == line_id:
                 return line
         raise OrderError(f"order {self.id!r} has no line {line_id!r}", order=self.id, line=line_id)
+
+    def explain(self) -> Explanation:
+        """The order's status and parties, frozen prices, payment schedule and history."""
+        h = self.header
+        steps = [
+            Step("status", self.status.value.replace("_", " "), self.cancel_reason or ""),
+            Step("client", h.partner_id, f"counterparty {h.counterparty_id}"),
+            Step("agreement", h.agreement_id, f"organization {h.organization_id}"),
+        ]
+        if self.quote_id is not None:
+            steps.append(Step("from quote", self.quote_id))
+        if self.prices is not None:
+            steps.append(
+                Step("total with VAT", str(self.prices.with_vat), "", self.prices.explain())
+            )
+        if self.schedule is not None:
+            steps.append(Step("payment schedule", "", "", self.schedule.explain()))
+        steps += [
+            Step(f"{e.on.isoformat()} {e.action}", e.status, " ".join(filter(None, [e.by, e.note])))
+            for e in self.history
+        ]
+        return Explanation(f"order {self.id} of {self.on.isoformat()}", tuple(steps))

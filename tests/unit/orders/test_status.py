@@ -215,3 +215,11 @@ def test_a_revision_replaces_the_old_version_and_chains_to_it() -> None:
     assert new.lines == sent.lines
     with pytest.raises(OrderError, match="only a draft or sent or rejected quote"):
         revise_quote(old, QuoteId("KP-1/3"), date(2026, 3, 4))
+
+
+def test_a_confirmed_order_explains_its_prices_schedule_and_history() -> None:
+    text = confirmed().explain().as_text()
+    assert "status = to pay" in text
+    assert "total with VAT = 10000.00 RUB" in text
+    assert "stage 2: prepayment 20%, due 2 working day(s) before shipment" in text
+    assert "2026-03-02 confirm = to_pay" in text
