@@ -545,19 +545,20 @@ def ship_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | None
     """To secure → to ship, once prepayments are paid and credit control allows it."""
     order = uow.orders.get(order_id)
     ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
-    assert order.prices is not None  # a confirmed order is priced
-    paid = sum(
-        (s.paid for s in stage_payments(order, ledger, on)), Money.zero(order.header.currency)
-    )
-    credit = credit_decision(
-        uow,
-        order.id,
-        order.header,
-        order.prices.with_vat,
-        ControlPoint.SHIPMENT,
-        on,
-        prepaid=paid,
-    )
+    credit = None
+    if order.prices is not None:  # an order that is not priced is refused by its status
+        paid = sum(
+            (s.paid for s in stage_payments(order, ledger, on)), Money.zero(order.header.currency)
+        )
+        credit = credit_decision(
+            uow,
+            order.id,
+            order.header,
+            order.prices.with_vat,
+            ControlPoint.SHIPMENT,
+            on,
+            prepaid=paid,
+        )
     released, _ = transitions.release_for_shipment(order, on, ledger, credit=credit, by=by)
     return uow.orders.update(released)
 

@@ -590,3 +590,16 @@ def test_a_manual_discount_above_its_limit_in_a_revision_waits_for_approval(
         sent = uc.send_quote(uow, second.id, date(2026, 3, 3))
         uow.commit()
     assert sent.status is QuoteStatus.SENT
+
+
+def test_skipping_a_status_through_the_use_cases_is_an_error(company: Store) -> None:
+    p = pricer(company, date(2026, 3, 2))
+    with company.unit_of_work() as uow:
+        order = uc.create_order(uow, p, KZN, date(2026, 3, 2), [line(1)])
+        with pytest.raises(OrderError, match="only an order that is to secure can be released"):
+            uc.ship_order(uow, order.id, date(2026, 3, 2))
+        with pytest.raises(OrderError, match="only an order that is to pay can be released"):
+            uc.secure_order(uow, order.id, date(2026, 3, 2))
+        with pytest.raises(OrderError, match="only an order that is to pay or to secure or"):
+            uc.close_order(uow, order.id, date(2026, 3, 2))
+        assert uow.orders.get(order.id) == order
