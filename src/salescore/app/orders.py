@@ -78,6 +78,7 @@ from salescore.orders import (
     check_lines_in_agreement,
     derive_state,
     price_differences,
+    reserve_claims,
     stage_payments,
     vat_rate_for,
 )
@@ -96,6 +97,7 @@ from salescore.receivables import (
     post_entries,
     schedule_entries,
 )
+from salescore.reservation import Bucket, MoveReport, reserve_from_stock
 from salescore.reservation import OrderId as ReserveOrderId
 from salescore.tax import VatRateTable, russian_vat_rates
 
@@ -115,6 +117,7 @@ __all__ = [
     "reprice_order",
     "request_order_approval",
     "request_quote_approval",
+    "reserve_order",
     "revise_quote",
     "secure_order",
     "send_quote",
@@ -575,6 +578,34 @@ def cancel_order(
     """Cancel an order that is not closed, with a reason."""
     cancelled, _ = transitions.cancel_order(uow.orders.get(order_id), on, reason, by=by)
     return uow.orders.update(cancelled)
+
+
+def reserve_order(uow: Repositories, order_id: OrderId, at: datetime) -> list[MoveReport]:
+    """Reserve from free stock what each line still lacks, as far as free stock goes.
+
+    Goods are secured only once the order is *to secure* or *to ship* (its
+    advances paid). A line for which nothing is free keeps waiting; the
+    derived state shows what is missing.
+
+    Raises:
+        OrderError: the order is not to secure or to ship, or names no warehouse.
+    """
+    order = uow.orders.get(order_id)
+    if order.status not in (OrderStatus.TO_SECURE, OrderStatus.TO_SHIP):
+        raise OrderError(
+            f"order {order.id!r} is {order.status.value.replace('_', ' ')}: goods are secured "
+            "only for an order that is to secure or to ship (its advance paid)",
+            order=order.id,
+        )
+    ledger = uow.stock_ledger
+    reports = []
+    for claim in reserve_claims(order):
+        held = ledger.balance(claim.product_id, claim.warehouse_id, claim.bucket, claim.unit)
+        free = ledger.balance(claim.product_id, claim.warehouse_id, Bucket.free(), claim.unit)
+        wanted = min(claim.quantity - held, free, key=lambda q: q.value)
+        if wanted.value > 0:
+            reports.append(reserve_from_stock(ledger, claim, wanted, document=order.id, at=at))
+    return reports
 
 
 def order_state(

@@ -11,7 +11,11 @@ protocols it needs (:mod:`salescore.orders.ports`); the application
 (:mod:`salescore.app.orders`) prices documents and stores them.
 """
 
-from salescore.orders.checks import check_lines_in_agreement, lines_outside_agreement
+from salescore.orders.checks import (
+    check_lines_in_agreement,
+    lines_outside_agreement,
+    reserve_claims,
+)
 from salescore.orders.model import (
     DocumentEvent,
     DocumentHeader,
@@ -96,6 +100,7 @@ __all__ = [
     "reject_quote",
     "release_for_securing",
     "release_for_shipment",
+    "reserve_claims",
     "revise_quote",
     "schedule_entry_id",
     "send_quote",

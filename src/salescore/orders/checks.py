@@ -1,4 +1,6 @@
-"""An order is made under ONE agreement: lines outside its nomenclature segment are refused.
+"""What an order demands of others: one agreement for every line, and reserve per line.
+
+An order is made under ONE agreement: lines outside its nomenclature segment are refused.
 
 1C keeps one agreement per order; a line whose product the agreement does
 not cover is a deviation that names the line, never a reason to price that
@@ -11,10 +13,11 @@ from collections.abc import Iterable, Mapping
 
 from salescore.agreements import Agreement
 from salescore.errors import OrderError
-from salescore.orders.model import DocumentLine
+from salescore.orders.model import DocumentLine, Order
 from salescore.parties import NomenclatureSegment, Product, ProductId
+from salescore.reservation import ReserveClaim, SupplyOption
 
-__all__ = ["check_lines_in_agreement", "lines_outside_agreement"]
+__all__ = ["check_lines_in_agreement", "lines_outside_agreement", "reserve_claims"]
 
 
 def lines_outside_agreement(
@@ -69,3 +72,41 @@ def check_lines_in_agreement(
             agreement=agreement.id,
             lines=tuple(x.line_id for x in outside),
         )
+
+
+def reserve_claims(order: Order, *, priority: int = 0) -> tuple[ReserveClaim, ...]:
+    """What reservation needs for each line that is secured from stock (D4: the order
+    as a directive for securing, line by line).
+
+    Service lines and lines that need no stock are left out; quantities carry
+    the units of the frozen prices.
+
+    Raises:
+        OrderError: the order is not priced or names no warehouse.
+    """
+    if order.prices is None:
+        raise OrderError(f"order {order.id!r} is not priced: price and confirm it first")
+    warehouse = order.header.warehouse_id
+    if warehouse is None:
+        raise OrderError(
+            f"order {order.id!r} names no warehouse: set the shipping warehouse to secure goods",
+            order=order.id,
+        )
+    claims = []
+    for line in order.lines:
+        if line.is_service or line.supply is SupplyOption.NOT_REQUIRED:
+            continue
+        claims.append(
+            ReserveClaim(
+                order.id,
+                line.line_id,
+                line.product_id,
+                warehouse,
+                order.prices.line(line.line_id).quantity,
+                order.shipment_date(line),
+                order.on,
+                priority,
+                line.supply,
+            )
+        )
+    return tuple(claims)

@@ -46,6 +46,7 @@ from salescore.orders import (
     QuoteId,
     QuoteStatus,
     Shipped,
+    reserve_claims,
 )
 from salescore.parties import (
     CounterpartyId,
@@ -68,7 +69,7 @@ from salescore.receivables import (
     StageKind,
     record_payment,
 )
-from salescore.reservation import ReserveClaim, reserve_from_stock, ship
+from salescore.reservation import ship
 from salescore.tax import VatCategory
 from salescore.testing import FixedClock
 
@@ -257,22 +258,14 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
     company: Store,
 ) -> None:
     ordered, ship_day = date(2026, 3, 2), date(2026, 3, 10)  # Monday; Tuesday after the 9th
-    claim = ReserveClaim(
-        OrderId("ORG-1-2026-000001"),
-        LineId("1"),
-        CM,
-        WarehouseId("MAIN"),
-        Quantity(2),
-        ship_day,
-        ordered,
-    )
+    order_id = OrderId("ORG-1-2026-000001")
     timeline: list[str] = []
     p = pricer(company, ordered)
 
     def note(day: date, shipped: tuple[Shipped, ...] = ()) -> None:
         with company.unit_of_work() as uow:
-            state = uc.order_state(uow, claim.order_id, day, shipped)
-            status = uow.orders.get(claim.order_id).status.value
+            state = uc.order_state(uow, order_id, day, shipped)
+            status = uow.orders.get(order_id).status.value
         timeline.append(f"{day} {status}: {state.label}")
 
     def pay(day: date, amount: str, number: int) -> None:
@@ -296,14 +289,17 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
         ("credit", date(2026, 3, 20), rub("18000.00")),
     ]
     note(ordered)
+    with company.unit_of_work() as uow, pytest.raises(OrderError, match="advance paid"):
+        uc.reserve_order(uow, order_id, at(ordered))
     pay(date(2026, 3, 3), "10800.00", 1)
     with company.unit_of_work() as uow:
         uc.secure_order(uow, order.id, date(2026, 3, 3))
         uow.commit()
     note(date(2026, 3, 3))
     with company.unit_of_work() as uow:
-        reserve_from_stock(uow.stock_ledger, claim, document=order.id, at=at(date(2026, 3, 4)))
+        (report,) = uc.reserve_order(uow, order.id, at(date(2026, 3, 4)))
         uow.commit()
+    assert [str(m.quantity) for m in report.moves] == ["2 pcs"]
     note(date(2026, 3, 4))
     pay(date(2026, 3, 5), "7200.00", 2)
     note(date(2026, 3, 5))
@@ -311,12 +307,13 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
         uc.ship_order(uow, order.id, date(2026, 3, 5))
         uow.commit()
     note(date(2026, 3, 5))
-    first = (Shipped(claim.order_id, LineId("1"), Decimal(1), ship_day, "SHIP-1"),)
+    first = (Shipped(order_id, LineId("1"), Decimal(1), ship_day, "SHIP-1"),)
     with company.unit_of_work() as uow:
+        (claim,) = reserve_claims(uow.orders.get(order_id))
         ship(uow.stock_ledger, claim, Quantity(2), document="SHIP-1", at=at(ship_day))
         uow.commit()
     note(ship_day, first)
-    both = (*first, Shipped(claim.order_id, LineId("1"), Decimal(1), ship_day, "SHIP-1"))
+    both = (*first, Shipped(order_id, LineId("1"), Decimal(1), ship_day, "SHIP-1"))
     note(ship_day, both)
     note(date(2026, 3, 25), both)
     pay(date(2026, 3, 26), "18000.00", 3)
