@@ -519,6 +519,24 @@ class Quote:
         """True after the validity date."""
         return on > self.valid_until
 
+    def explain(self) -> Explanation:
+        """The version, its status and validity, frozen prices and history."""
+        steps = [
+            Step("status", self.status.value, f"valid until {self.valid_until.isoformat()}"),
+            Step(
+                "revision", str(self.revision), f"of {self.previous_id}" if self.previous_id else ""
+            ),
+        ]
+        if self.prices is not None:
+            steps.append(
+                Step("total with VAT", str(self.prices.with_vat), "", self.prices.explain())
+            )
+        steps += [
+            Step(f"{e.on.isoformat()} {e.action}", e.status, " ".join(filter(None, [e.by, e.note])))
+            for e in self.history
+        ]
+        return Explanation(f"quote {self.id} of {self.on.isoformat()}", tuple(steps))
+
 
 @attrs.frozen
 class Order:

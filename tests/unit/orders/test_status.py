@@ -223,3 +223,12 @@ def test_a_confirmed_order_explains_its_prices_schedule_and_history() -> None:
     assert "total with VAT = 10000.00 RUB" in text
     assert "stage 2: prepayment 20%, due 2 working day(s) before shipment" in text
     assert "2026-03-02 confirm = to_pay" in text
+
+
+def test_a_revised_quote_explains_its_version_and_history() -> None:
+    sent, _ = send_quote(price_quote(quote(), PRICES), ORDER_DAY, by="petrov")
+    _, new, _ = revise_quote(sent, QuoteId("KP-1/2"), date(2026, 3, 3), by="petrov")
+    text = price_quote(new, PRICES).explain().as_text()
+    assert "revision = 2  (of KP-1)" in text
+    assert "2026-03-03 revise = draft  (petrov from KP-1)" in text
+    assert "total with VAT = 10000.00 RUB" in text
