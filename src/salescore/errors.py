@@ -56,6 +56,7 @@ __all__ = [
     "MissingExtraError",
     "MissingPriceError",
     "NotFoundError",
+    "OrderError",
     "PaperOutError",
     "PluginError",
     "PluginLoadError",
@@ -69,6 +70,7 @@ __all__ = [
     "ShiftExpiredError",
     "StorageError",
     "TaxError",
+    "TransitionRefusedError",
     "UnknownPluginError",
     "raise_for_issues",
 ]
@@ -208,6 +210,13 @@ class TaxError(InvalidInputError):
     message = "The tax rate is invalid."
 
 
+class OrderError(InvalidInputError):
+    """A quote or sales order cannot be built or changed as asked (dates, lines, status)."""
+
+    code = "order_error"
+    message = "The order cannot be changed as asked."
+
+
 class ScenarioError(InvalidInputError):
     """A scenario file is malformed; names the file, the key path and what was expected."""
 
@@ -244,6 +253,17 @@ class DiscountLimitExceededError(RuleViolationError):
 
     code = "discount_limit_exceeded"
     message = "The manual discount is above its limit."
+
+
+class TransitionRefusedError(RuleViolationError):
+    """A status change of a quote or order is refused by a guard; names the guard
+    (``guard``) and the figures that hold it back (``figures``)."""
+
+    code = "transition_refused"
+    message = "The status change is refused."
+
+    guard: str
+    figures: tuple[str, ...]
 
 
 # --- storage -------------------------------------------------------------------

@@ -21,6 +21,7 @@ from salescore.discounts.ports import (
     DiscountRepository,
     ManualDiscountLimitRepository,
 )
+from salescore.orders.ports import OrderRepository, QuoteRepository
 from salescore.parties.ports import (
     ClientSegmentRepository,
     ContactRepository,
@@ -66,6 +67,14 @@ class Backend(Protocol):
 
     def open_stock_ledger(self) -> StockLedger:
         """The reservation ledger of this unit of work."""
+        ...
+
+    def open_quotes(self) -> QuoteRepository:
+        """The commercial proposals of this unit of work."""
+        ...
+
+    def open_orders(self) -> OrderRepository:
+        """The sales orders of this unit of work."""
         ...
 
 
@@ -172,6 +181,16 @@ class Repositories:
     @cached_property
     def stock_ledger(self) -> StockLedger:
         return self._backend.open_stock_ledger()
+
+    # orders
+
+    @cached_property
+    def quotes(self) -> QuoteRepository:
+        return self._backend.open_quotes()
+
+    @cached_property
+    def orders(self) -> OrderRepository:
+        return self._backend.open_orders()
 
     # discounts
 

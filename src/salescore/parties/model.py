@@ -31,6 +31,7 @@ import attrs
 from salescore._validation import non_empty_text
 from salescore.errors import InvalidInputError
 from salescore.money import PIECE, Unit, to_decimal
+from salescore.tax import VatCategory
 
 __all__ = [
     "ContactId",
@@ -273,7 +274,12 @@ class Product:
     """An item of the nomenclature [номенклатура]: goods or a service.
 
     Attributes:
-        vat_rate: VAT percent (20, 10, 0).
+        vat_rate: VAT percent (20, 10, 0) that price formulas use to add or take
+            out VAT (``vat_rate`` in a formula).
+        vat_category: the VAT category [ставка НДС] a sale of the product is
+            taxed by; the rate comes from the VAT table on the document's date
+            (:class:`salescore.tax.VatRateTable`), so a rate change needs no
+            product edit.
         price_group_id: the price group, if any.
         weight_kg, volume_m3: per unit, for delivery planning.
         category: a free classification used by segment rules.
@@ -290,6 +296,7 @@ class Product:
     is_service: bool = False
     category: str = ""
     attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map, hash=False)
+    vat_category: VatCategory = VatCategory.GENERAL
 
 
 @attrs.frozen

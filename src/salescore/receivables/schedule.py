@@ -1,10 +1,12 @@
 """Payment schedules [график оплаты]: when each part of an order is to be paid.
 
 A :class:`PaymentScheduleTemplate` is a list of stages. Each stage is an
-*advance* [аванс, предоплата] paid before shipment or a *credit* stage
-[кредит] paid after it, takes a percent of the total (or whatever remains),
-and is due a number of calendar or working days after an event: the order
-date, the shipment date, or the end of either one's month. Working days come
+*advance* [аванс] paid before the goods are secured, a *prepayment*
+[предоплата] paid before shipment, or a *credit* stage [кредит] paid after
+it; it takes a percent of the total (or whatever remains), and is due a
+number of calendar or working days after an event (the order date, the
+shipment date, or the end of either one's month) or *before* the planned
+shipment. Working days come
 from the :class:`~salescore.dates.BusinessCalendar` given when the schedule is
 generated, so revenue can be planned by day.
 
@@ -41,7 +43,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import attrs
 
@@ -49,6 +51,7 @@ from salescore.dates import BusinessCalendar, RollConvention, end_of_month
 from salescore.errors import InvalidInputError, ScheduleError
 from salescore.explain import Explanation, Step
 from salescore.money import Money, allocate, to_decimal, total
+from salescore.money._context import decimal_context
 from salescore.records import Record, html_table
 
 __all__ = [
@@ -62,15 +65,28 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+_PART_PERCENT = Decimal("0.0001")
 
 
 class StageKind(enum.Enum):
-    """Whether a stage is paid before or after shipment."""
+    """When a stage is paid: before securing, before shipment, or after shipment.
+
+    The three kinds of 1C's ``ВариантыОплатыКлиентом``: a paid *advance*
+    guards securing the goods (reservation), a paid *prepayment* guards
+    shipping them, and a *credit* stage is debt after shipment.
+    """
 
     ADVANCE = "advance"
-    """Before shipment [предоплата]."""
+    """Before securing [аванс до обеспечения]."""
+    PREPAYMENT = "prepayment"
+    """Before shipment [предоплата до отгрузки]."""
     CREDIT = "credit"
-    """After shipment [кредит, постоплата]."""
+    """After shipment [кредит после отгрузки]."""
+
+    @property
+    def is_before_shipment(self) -> bool:
+        """True for advance and prepayment stages (paid before the goods leave)."""
+        return self is not StageKind.CREDIT
 
 
 class DayCount(enum.Enum):
@@ -91,11 +107,14 @@ class DueEvent(enum.Enum):
     """The last day of the order's month."""
     SHIPMENT_MONTH_END = "shipment_month_end"
     """The last day of the shipment's month."""
+    BEFORE_SHIPMENT = "before_shipment"
+    """The planned shipment date, counting the days *back* from it (advance and
+    prepayment stages: "due 2 working days before shipment")."""
 
     @property
     def needs_shipment(self) -> bool:
-        """True if the event is the shipment or its month end."""
-        return self in (DueEvent.SHIPMENT, DueEvent.SHIPMENT_MONTH_END)
+        """True if the event is the shipment, its month end, or counts back from it."""
+        return self in (DueEvent.SHIPMENT, DueEvent.SHIPMENT_MONTH_END, DueEvent.BEFORE_SHIPMENT)
 
 
 def _percent(value: object) -> Decimal | None:
@@ -116,6 +135,9 @@ class ScheduleStage:
         day_count: calendar or working days (working days use the calendar
             given to :meth:`PaymentScheduleTemplate.generate`).
         event: what the days are counted from.
+        parts: pay the stage in this many equal parts (the odd kopeck goes to
+            the earliest part, by largest remainder).
+        every_days: days between two parts (counted like ``days``).
     """
 
     kind: StageKind
@@ -123,6 +145,8 @@ class ScheduleStage:
     days: int = 0
     day_count: DayCount = DayCount.CALENDAR
     event: DueEvent = DueEvent.ORDER
+    parts: int = 1
+    every_days: int = 0
 
     def __attrs_post_init__(self) -> None:
         if self.percent is not None and not 0 < self.percent <= _HUNDRED:
@@ -136,7 +160,17 @@ class ScheduleStage:
                 f"a stage is due N days after an event, N >= 0; got {self.days}",
                 value=self.days,
             )
-        if self.kind is StageKind.ADVANCE and self.event.needs_shipment and self.days > 0:
+        if self.parts < 1 or self.every_days < 0:
+            raise ScheduleError(
+                f"a stage is paid in 1 or more parts at least 0 days apart; got {self.parts} "
+                f"parts every {self.every_days} days",
+                value=self.parts,
+            )
+        if (
+            self.kind.is_before_shipment
+            and self.event in (DueEvent.SHIPMENT, DueEvent.SHIPMENT_MONTH_END)
+            and self.days > 0
+        ):
             raise ScheduleError(
                 f"an advance stage is paid before shipment, so '{self.rule}' can never be met: "
                 "make it a credit stage or anchor it to the order date",
@@ -147,9 +181,34 @@ class ScheduleStage:
     def rule(self) -> str:
         """The due-date rule in words: ``due 14 working day(s) after shipment``."""
         event = self.event.value.replace("_", " ")
+        if self.event is DueEvent.BEFORE_SHIPMENT:
+            if self.days == 0:
+                return "due on shipment"
+            return f"due {self.days} {self.day_count.value} day(s) before shipment"
         if self.days == 0:
             return f"due on {event}"
         return f"due {self.days} {self.day_count.value} day(s) after {event}"
+
+    def split(self) -> tuple[ScheduleStage, ...]:
+        """The stage as its equal parts, earliest first (itself when it has one part).
+
+        Part *k* is due ``every_days`` × *k* days later than the first; counted
+        back from the shipment, the last part keeps the stage's own ``days``.
+        """
+        if self.parts == 1:
+            return (self,)
+        last = self.parts - 1
+        return tuple(
+            attrs.evolve(
+                self,
+                percent=None,
+                days=self.days
+                + self.every_days * (last - k if self.event is DueEvent.BEFORE_SHIPMENT else k),
+                parts=1,
+                every_days=0,
+            )
+            for k in range(self.parts)
+        )
 
     def due_date(
         self,
@@ -169,11 +228,12 @@ class ScheduleStage:
             anchor = order_date
         if self.event in (DueEvent.ORDER_MONTH_END, DueEvent.SHIPMENT_MONTH_END):
             anchor = end_of_month(anchor)
+        days = -self.days if self.event is DueEvent.BEFORE_SHIPMENT else self.days
         try:
             if self.day_count is DayCount.WORKING:
-                due = calendar.add_working_days(anchor, self.days)
+                due = calendar.add_working_days(anchor, days)
             else:
-                due = BusinessCalendar.add_calendar_days(anchor, self.days)
+                due = BusinessCalendar.add_calendar_days(anchor, days)
                 if roll is not None:
                     due = calendar.roll(due, roll)
         except InvalidInputError as exc:
@@ -273,16 +333,47 @@ class PaymentScheduleTemplate:
             )
         weights = self.weights()
         amounts = allocate(amount, weights)
-        planned = []
-        for index, (stage, weight, share) in enumerate(
+        planned: list[PlannedStage] = []
+        for index, (whole, whole_weight, whole_share) in enumerate(
             zip(self.stages, weights, amounts, strict=True)
         ):
+            self._plan(
+                planned,
+                index,
+                whole,
+                whole_weight,
+                whole_share,
+                order_date,
+                shipment_date,
+                calendar,
+            )
+        return PaymentSchedule(self.id, amount, tuple(planned), calendar.name)
+
+    def _plan(
+        self,
+        planned: list[PlannedStage],
+        index: int,
+        whole: ScheduleStage,
+        whole_weight: Decimal,
+        whole_share: Money,
+        order_date: date,
+        shipment_date: date | None,
+        calendar: BusinessCalendar,
+    ) -> None:
+        parts = whole.split()
+        shares = allocate(whole_share, [1] * len(parts))
+        for number, (stage, share) in enumerate(zip(parts, shares, strict=True)):
+            weight = whole_weight
+            rule = stage.rule
+            if len(parts) > 1:
+                with localcontext(decimal_context()):
+                    weight = (whole_weight / len(parts)).quantize(_PART_PERCENT)
+                rule = f"{stage.rule}, part {number + 1} of {len(parts)}"
             due = stage.due_date(order_date, shipment_date, calendar, self.roll)
-            if (
-                stage.kind is StageKind.ADVANCE
-                and shipment_date is not None
-                and due > shipment_date
-            ):
+            if stage.event is DueEvent.BEFORE_SHIPMENT:
+                # Counting back from shipment may land before the order: due at once.
+                due = max(due, order_date)
+            if stage.kind.is_before_shipment and shipment_date is not None and due > shipment_date:
                 raise ScheduleError(
                     f"template {self.id!r}, stage {index + 1}: the advance falls due on {due}, "
                     f"after the shipment on {shipment_date}; it can never be met — move the "
@@ -290,8 +381,7 @@ class PaymentScheduleTemplate:
                     template=self.id,
                     stage=index,
                 )
-            planned.append(PlannedStage(index, stage.kind, due, share, weight, stage.rule))
-        return PaymentSchedule(self.id, amount, tuple(planned), calendar.name)
+            planned.append(PlannedStage(len(planned), stage.kind, due, share, weight, rule))
 
 
 @attrs.frozen
@@ -335,8 +425,8 @@ class PaymentSchedule:
 
     @property
     def advance(self) -> Money:
-        """The amount due before shipment."""
-        advances = (s.amount for s in self.stages if s.kind is StageKind.ADVANCE)
+        """The amount due before shipment (advance and prepayment stages)."""
+        advances = (s.amount for s in self.stages if s.kind.is_before_shipment)
         return total(advances, self.total.currency)
 
     def to_records(self) -> list[Record]:
@@ -353,6 +443,10 @@ class PaymentSchedule:
         records = [{k: r[k] for k in columns} for r in self.to_records()]
         caption = f"payment schedule {self.template_id} of {self.total}"
         return html_table(records, caption=caption, columns=columns)
+
+    def of_kind(self, kind: StageKind) -> tuple[PlannedStage, ...]:
+        """The stages of one kind, in payment order."""
+        return tuple(s for s in self.stages if s.kind is kind)
 
     def explain(self) -> Explanation:
         """How each stage's amount and due date came about."""

@@ -44,7 +44,7 @@ def test_a_missing_key_says_nothing_was_found() -> None:
 
 def test_an_enum_value_lists_the_allowed_ones() -> None:
     node = Node.parse('kind = "prepay"', "f.toml")
-    with pytest.raises(ScenarioError, match="kind: expected one of 'advance', 'credit'"):
+    with pytest.raises(ScenarioError, match="kind: expected one of 'advance', 'prepayment'"):
         node.choice(StageKind, "kind")
 
 

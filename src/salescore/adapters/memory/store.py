@@ -10,6 +10,7 @@ from typing import Any, Generic, Self, TypeVar
 from salescore.adapters.codec import to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.memory._delete import DELETE
+from salescore.adapters.memory.orders import MemoryOrderRepository, MemoryQuoteRepository
 from salescore.adapters.memory.pricing import MemoryPriceRegister
 from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.memory.reservation import MemoryStockLedger
@@ -62,6 +63,14 @@ class MemoryUnitOfWork(Repositories):
     def open_stock_ledger(self) -> MemoryStockLedger:
         """The reservation ledger bound to this unit of work."""
         return MemoryStockLedger(self)
+
+    def open_quotes(self) -> MemoryQuoteRepository:
+        """The commercial proposals bound to this unit of work."""
+        return MemoryQuoteRepository(self)
+
+    def open_orders(self) -> MemoryOrderRepository:
+        """The sales orders bound to this unit of work."""
+        return MemoryOrderRepository(self)
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""

@@ -22,6 +22,7 @@ from salescore.adapters.collections import (
     RECEIVABLES,
     Collection,
 )
+from salescore.adapters.sqlite.orders import create_order_tables
 from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import create_settlement_tables
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
@@ -73,4 +74,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
+    Component("orders", (create_order_tables,)),
 )

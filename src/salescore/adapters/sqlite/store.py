@@ -13,6 +13,7 @@ from typing import Any, Generic, Self, TypeVar
 from salescore.adapters.codec import dumps, loads, to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.repositories import Repositories
+from salescore.adapters.sqlite.orders import SqliteOrderRepository, SqliteQuoteRepository
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
@@ -188,6 +189,14 @@ class SqliteUnitOfWork(Repositories):
     def open_stock_ledger(self) -> SqliteStockLedger:
         """The reservation ledger bound to this unit of work."""
         return SqliteStockLedger(self)
+
+    def open_quotes(self) -> SqliteQuoteRepository:
+        """The commercial proposals bound to this unit of work."""
+        return SqliteQuoteRepository(self)
+
+    def open_orders(self) -> SqliteOrderRepository:
+        """The sales orders bound to this unit of work."""
+        return SqliteOrderRepository(self)
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -1,0 +1,147 @@
+"""Quotes and orders in SQLite: one row per document, JSON data, optimistic versions.
+
+The version is a column, so a stale update is refused by the ``UPDATE ... WHERE
+version = ?`` itself, inside the unit of work's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+
+from salescore.adapters.codec import dumps, loads
+from salescore.errors import ConflictError, NotFoundError, StorageError
+from salescore.orders import Order, OrderId, Quote, QuoteId
+from salescore.orders.ports import first_free_order_id, stale_version
+from salescore.parties import OrganizationId, PartnerId
+
+if TYPE_CHECKING:
+    from salescore.adapters.sqlite.store import SqliteUnitOfWork
+
+__all__ = ["SqliteOrderRepository", "SqliteQuoteRepository", "create_order_tables"]
+
+D = TypeVar("D", Quote, Order)
+
+
+def create_order_tables(conn: sqlite3.Connection) -> None:
+    """Migration 1 of the ``orders`` component."""
+    conn.execute(
+        "CREATE TABLE quotes (id TEXT PRIMARY KEY, partner_id TEXT NOT NULL, "
+        "previous_id TEXT, version INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX quotes_by_partner ON quotes (partner_id)")
+    conn.execute(
+        "CREATE TABLE orders (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, "
+        "year INTEGER NOT NULL, partner_id TEXT NOT NULL, version INTEGER NOT NULL, "
+        "data TEXT NOT NULL) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX orders_by_organization_year ON orders (organization_id, year)")
+    conn.execute("CREATE INDEX orders_by_partner ON orders (partner_id)")
+
+
+class _Versioned(Generic[D]):
+    _table: str
+    _kind: str
+    _type: type[D]
+
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        with self._uow.store._translate_errors(self._table):
+            return self._uow.connection.execute(sql, params)
+
+    def _columns(self, document: D) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def add(self, document: D) -> D:
+        stored = attrs.evolve(document, version=1)
+        columns = {"id": document.id, **self._columns(stored), "version": 1, "data": dumps(stored)}
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        try:
+            self._execute(
+                f"INSERT INTO {self._table} ({names}) VALUES ({marks})", tuple(columns.values())
+            )
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise ConflictError(
+                    f"{self._kind} {document.id!r} exists already; give another number",
+                    id=document.id,
+                ) from None
+            raise
+        return stored
+
+    def update(self, document: D) -> D:
+        stored = attrs.evolve(document, version=document.version + 1)
+        fields: dict[str, Any] = self._columns(stored)
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        cursor = self._execute(
+            f"UPDATE {self._table} SET {sets}, version = ?, data = ? WHERE id = ? AND version = ?",
+            (*fields.values(), stored.version, dumps(stored), document.id, document.version),
+        )
+        if cursor.rowcount == 0:
+            row = self._execute(
+                f"SELECT version FROM {self._table} WHERE id = ?", (document.id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no {self._kind} {document.id!r} to update", id=document.id)
+            raise stale_version(self._kind, document.id, document.version, int(row[0]))
+        return stored
+
+    def find(self, key: str) -> D | None:
+        row = self._execute(f"SELECT data FROM {self._table} WHERE id = ?", (key,)).fetchone()
+        return None if row is None else loads(row[0], self._type)
+
+    def get(self, key: str) -> D:
+        found = self.find(key)
+        if found is None:
+            raise NotFoundError(f"no {self._kind} {key!r}", id=key)
+        return found
+
+
+class SqliteQuoteRepository(_Versioned[Quote]):
+    """:class:`~salescore.orders.ports.QuoteRepository` in SQLite."""
+
+    _table = "quotes"
+    _kind = "quote"
+    _type = Quote
+
+    def _columns(self, document: Quote) -> dict[str, Any]:
+        return {"partner_id": document.header.partner_id, "previous_id": document.previous_id}
+
+    def versions(self, quote_id: QuoteId) -> list[Quote]:
+        chain = [self.get(quote_id)]
+        while chain[-1].previous_id is not None:
+            chain.append(self.get(chain[-1].previous_id))
+        return chain[::-1]
+
+
+class SqliteOrderRepository(_Versioned[Order]):
+    """:class:`~salescore.orders.ports.OrderRepository` in SQLite."""
+
+    _table = "orders"
+    _kind = "order"
+    _type = Order
+
+    def _columns(self, document: Order) -> dict[str, Any]:
+        return {
+            "organization_id": document.header.organization_id,
+            "year": document.on.year,
+            "partner_id": document.header.partner_id,
+        }
+
+    def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
+        prefix = f"{organization_id}-{year}-"
+        rows = self._execute(
+            "SELECT id FROM orders WHERE id >= ? AND id < ?", (prefix, prefix + "\uffff")
+        ).fetchall()
+        return first_free_order_id(organization_id, year, {row[0] for row in rows})
+
+    def of_partner(self, partner_id: PartnerId) -> list[Order]:
+        rows = self._execute(
+            "SELECT data FROM orders WHERE partner_id = ? ORDER BY id", (partner_id,)
+        ).fetchall()
+        return [loads(row[0], Order) for row in rows]

@@ -1,0 +1,618 @@
+"""Quote and order use cases: price with the sale pricer, freeze, decide, store.
+
+Each function is one step inside the caller's unit of work, as the other
+use cases are: it reads what it needs, decides with the pure
+:mod:`salescore.orders` context, and stores the result; checks come before
+the first write, so a refused step stores nothing (and the caller's unit of
+work rolls back on the exception anyway). Prices come from the existing
+:class:`~salescore.app.sales.SalePricer`; this module freezes what it returns
+— unit and reference prices, discounts with their rule ids, net, VAT rate
+and amount, the explanation — into the document
+(:class:`~salescore.orders.FrozenPrices`).
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> from salescore.adapters.memory import MemoryStore
+>>> from salescore.app.sample import load_sample_company
+>>> from salescore.app.sample_agreements import load_sample_agreements
+>>> from salescore.app.sample_pricing import load_sample_prices
+>>> from salescore.app.sales import load_pricer
+>>> from salescore.orders import DocumentHeader, DocumentLine, LineId
+>>> from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
+>>> from salescore.agreements import AgreementId
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     load_sample_company(uow)
+...     load_sample_prices(uow)
+...     load_sample_agreements(uow)
+...     pricer = load_pricer(uow, [date(2026, 3, 12)])
+...     header = DocumentHeader(PartnerId("VOLGA-KZN"), CounterpartyId("KZN-LLC"),
+...                             OrganizationId("ORG-1"), AgreementId("IA-VOLGA-KZN"), "RUB")
+...     line = DocumentLine(LineId("1"), ProductId("CM-100"), Decimal(5))
+...     order = create_order(uow, pricer, header, date(2026, 3, 12), [line])
+...     uow.commit()
+>>> order.id, order.status.value
+('ORG-1-2026-000001', 'not_confirmed')
+>>> frozen = order.prices.lines[0]
+>>> str(frozen.unit_price), str(frozen.net), frozen.vat_rate.code, str(frozen.vat)
+('18000.00 RUB', '90000.00 RUB', '22', '16229.51 RUB')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+
+import attrs
+
+from salescore.adapters.repositories import Repositories
+from salescore.agreements import (
+    ApprovalId,
+    ApprovalNotifier,
+    ApprovalPolicy,
+    ApprovalStatus,
+    TermsQuery,
+)
+from salescore.app.agreements import start_sale_approval
+from salescore.app.sales import Order as SaleOrder
+from salescore.app.sales import OrderLine, PricedOrder, SalePricer
+from salescore.dates import BusinessCalendar
+from salescore.errors import OrderError
+from salescore.money import Money
+from salescore.orders import (
+    DocumentEvent,
+    DocumentHeader,
+    DocumentLine,
+    FrozenLine,
+    FrozenPrices,
+    LineId,
+    Order,
+    OrderId,
+    OrderState,
+    OrderStatus,
+    PriceDifference,
+    Quote,
+    QuoteId,
+    QuoteStatus,
+    Shipped,
+    check_lines_in_agreement,
+    derive_state,
+    price_differences,
+    reserve_claims,
+    stage_payments,
+    vat_rate_for,
+)
+from salescore.orders import status as transitions
+from salescore.parties import SegmentId
+from salescore.ports import Clock
+from salescore.receivables import (
+    ControlPoint,
+    CreditDecision,
+    OrderSchedule,
+    PaymentScheduleTemplate,
+    ProposedDocument,
+    SettlementAccount,
+    check_credit,
+    load_ledger,
+    post_entries,
+    schedule_entries,
+)
+from salescore.reservation import Bucket, MoveReport, reserve_from_stock
+from salescore.reservation import OrderId as ReserveOrderId
+from salescore.tax import VatRateTable, russian_vat_rates
+
+__all__ = [
+    "accept_quote",
+    "approve_order",
+    "approve_quote",
+    "cancel_order",
+    "close_order",
+    "confirm_order",
+    "create_order",
+    "create_quote",
+    "credit_decision",
+    "freeze_prices",
+    "order_state",
+    "price_document",
+    "reprice_order",
+    "request_order_approval",
+    "request_quote_approval",
+    "reserve_order",
+    "revise_quote",
+    "secure_order",
+    "send_quote",
+    "ship_order",
+]
+
+
+# --- pricing and freezing ---------------------------------------------------------
+
+
+def freeze_prices(
+    priced: PricedOrder, pricer: SalePricer, on: date, vat_rates: VatRateTable
+) -> FrozenPrices:
+    """The pricer's result as frozen figures with VAT on every line.
+
+    The VAT rate of a line comes from the product's VAT category on ``on``, or
+    is none / 0 % when the agreement's taxation says so; whether the price
+    includes VAT comes from the line's price type.
+    """
+    snapshot = pricer.snapshot(on)
+    lines = []
+    for line in priced.lines:
+        price_type = snapshot.price_type(line.price_type_id)
+        rate = vat_rate_for(line.product.vat_category, line.resolved.terms.taxation, vat_rates, on)
+        lines.append(
+            FrozenLine.of(
+                LineId(line.line_id),
+                line.product.id,
+                line.quantity,
+                reference_price=line.reference_price,
+                unit_price=line.unit_price,
+                gross=line.gross,
+                discount=line.discount_amount,
+                rule_ids=line.rule_ids,
+                vat_rate=rate,
+                vat_included=price_type.vat_included,
+                explanation=line.explain(),
+            )
+        )
+    currency = lines[0].net.currency
+    return FrozenPrices(on, currency, lines, priced.deviations)
+
+
+def price_document(
+    uow: Repositories,
+    pricer: SalePricer,
+    what: str,
+    header: DocumentHeader,
+    on: date,
+    lines: Sequence[DocumentLine],
+    *,
+    user: str | None = None,
+    vat_rates: VatRateTable | None = None,
+) -> FrozenPrices:
+    """Price ``lines`` under the header's ONE agreement on ``on`` and freeze the result.
+
+    Raises:
+        OrderError: a line's product is outside the agreement's nomenclature
+            segment (the error names the lines), or the prices are not in the
+            document's currency.
+        NotFoundError, AgreementError, MissingPriceError: as the pricer raises them.
+    """
+    agreement = pricer.book.get(header.agreement_id)
+    segment_id = agreement.nomenclature_segment_id
+    segment = (
+        uow.nomenclature_segments.get(SegmentId(segment_id)) if segment_id is not None else None
+    )
+    check_lines_in_agreement(what, lines, agreement, pricer.products, segment)
+    sale = SaleOrder(
+        what,
+        header.partner_id,
+        datetime.combine(on, time(0)),
+        [
+            OrderLine(x.line_id, x.product_id, x.quantity, x.manual_discounts, x.price)
+            for x in lines
+        ],
+        agreement_id=header.agreement_id,
+        warehouse_id=header.warehouse_id,
+        user=user,
+    )
+    frozen = freeze_prices(pricer.price(sale), pricer, on, vat_rates or russian_vat_rates())
+    if frozen.currency != header.currency:
+        raise OrderError(
+            f"{what}: the agreement prices in {frozen.currency.code}, the document is in "
+            f"{header.currency.code}; make the document in the agreement's currency",
+            currency=header.currency.code,
+        )
+    return frozen
+
+
+# --- credit -----------------------------------------------------------------------
+
+
+def _account(header: DocumentHeader) -> SettlementAccount:
+    return SettlementAccount(
+        header.partner_id,
+        header.currency,
+        header.counterparty_id,
+        header.organization_id,
+        header.contract_id,
+    )
+
+
+def credit_decision(
+    uow: Repositories,
+    document_id: str,
+    header: DocumentHeader,
+    amount: Money,
+    point: ControlPoint,
+    on: date,
+    *,
+    prepaid: Money | None = None,
+) -> CreditDecision:
+    """The credit decision on a document at a control point, from the stored ledger and limits."""
+    ledger = load_ledger(uow.settlements, partner_id=header.partner_id)
+    document = ProposedDocument(document_id, point, _account(header), amount, prepaid)
+    return check_credit(ledger, uow.credit_limits.all(), document, on)
+
+
+# --- quotes -----------------------------------------------------------------------
+
+
+def create_quote(
+    uow: Repositories,
+    pricer: SalePricer,
+    quote_id: QuoteId,
+    header: DocumentHeader,
+    on: date,
+    valid_until: date,
+    lines: Iterable[DocumentLine],
+    *,
+    by: str | None = None,
+    vat_rates: VatRateTable | None = None,
+) -> Quote:
+    """A priced draft proposal, stored at version 1."""
+    created = DocumentEvent("create", on, QuoteStatus.DRAFT.value, by)
+    quote = Quote(quote_id, header, on, valid_until, tuple(lines), history=(created,))
+    prices = price_document(
+        uow, pricer, f"quote {quote_id!r}", header, on, quote.lines, user=by, vat_rates=vat_rates
+    )
+    return uow.quotes.add(transitions.price_quote(quote, prices))
+
+
+def revise_quote(
+    uow: Repositories,
+    pricer: SalePricer,
+    quote_id: QuoteId,
+    new_id: QuoteId,
+    on: date,
+    *,
+    lines: Iterable[DocumentLine] | None = None,
+    valid_until: date | None = None,
+    by: str | None = None,
+    vat_rates: VatRateTable | None = None,
+) -> Quote:
+    """A new version made from the stored one, priced on ``on``; the old one is replaced.
+
+    Manual discounts and prices set by hand in ``lines`` are checked against
+    the limits by the pricer; what goes beyond them is a deviation that waits
+    for approval (:func:`request_quote_approval`).
+    """
+    old, new, _ = transitions.revise_quote(
+        uow.quotes.get(quote_id), new_id, on, lines=lines, valid_until=valid_until, by=by
+    )
+    prices = price_document(
+        uow, pricer, f"quote {new_id!r}", new.header, on, new.lines, user=by, vat_rates=vat_rates
+    )
+    priced = transitions.price_quote(new, prices)
+    uow.quotes.update(old)
+    return uow.quotes.add(priced)
+
+
+def send_quote(uow: Repositories, quote_id: QuoteId, on: date, *, by: str | None = None) -> Quote:
+    """Draft → sent, after the credit check at the quote control point."""
+    quote = uow.quotes.get(quote_id)
+    credit = None
+    if quote.prices is not None:
+        credit = credit_decision(
+            uow, quote.id, quote.header, quote.prices.with_vat, ControlPoint.QUOTE, on
+        )
+    sent, _ = transitions.send_quote(quote, on, credit=credit, by=by)
+    return uow.quotes.update(sent)
+
+
+def accept_quote(
+    uow: Repositories, quote_id: QuoteId, on: date, *, by: str | None = None
+) -> tuple[Quote, Order]:
+    """Sent → accepted, and a not-confirmed order made from it with the quote's prices."""
+    accepted, _ = transitions.accept_quote(uow.quotes.get(quote_id), on, by=by)
+    number = uow.orders.next_id(accepted.header.organization_id, on.year)
+    order, _ = transitions.order_from_quote(accepted, number, on, by=by)
+    return uow.quotes.update(accepted), uow.orders.add(order)
+
+
+def _request_approval(
+    uow: Repositories,
+    subject: str,
+    prices: FrozenPrices | None,
+    approval_id: ApprovalId,
+    policy: ApprovalPolicy,
+    clock: Clock,
+    initiator: str,
+    notifier: ApprovalNotifier | None,
+    header: DocumentHeader,
+) -> None:
+    if prices is None or not prices.awaiting_approval:
+        raise OrderError(f"{subject} has no deviation awaiting approval; nothing to approve")
+    start_sale_approval(
+        uow,
+        approval_id,
+        subject,
+        prices.awaiting_approval,
+        policy,
+        clock,
+        initiator,
+        agreement_id=header.agreement_id,
+        notifier=notifier,
+    )
+
+
+def request_quote_approval(
+    uow: Repositories,
+    quote_id: QuoteId,
+    approval_id: ApprovalId,
+    policy: ApprovalPolicy,
+    clock: Clock,
+    initiator: str,
+    *,
+    notifier: ApprovalNotifier | None = None,
+) -> Quote:
+    """Start the approval of the quote's deviations (D6); the quote remembers it."""
+    quote = uow.quotes.get(quote_id)
+    _request_approval(
+        uow,
+        f"quote {quote.id}",
+        quote.prices,
+        approval_id,
+        policy,
+        clock,
+        initiator,
+        notifier,
+        quote.header,
+    )
+    return uow.quotes.update(attrs.evolve(quote, approval_id=approval_id))
+
+
+def _approved_process(uow: Repositories, subject: str, approval_id: str | None) -> str:
+    if approval_id is None:
+        raise OrderError(f"{subject}: no approval was requested; request one first")
+    process = uow.approvals.get(ApprovalId(approval_id))
+    if process.status is not ApprovalStatus.APPROVED:
+        raise OrderError(
+            f"{subject}: approval {approval_id!r} is {process.status.value} "
+            f"(waiting for {', '.join(process.pending_approvers) or 'nobody'}); "
+            "it approves the document only when every approver agrees",
+            approval=approval_id,
+        )
+    return approval_id
+
+
+def approve_quote(uow: Repositories, quote_id: QuoteId) -> Quote:
+    """Mark the quote approved once its approval process is approved."""
+    quote = uow.quotes.get(quote_id)
+    approval = _approved_process(uow, f"quote {quote.id!r}", quote.approval_id)
+    return uow.quotes.update(transitions.approve_quote(quote, approval))
+
+
+# --- orders -----------------------------------------------------------------------
+
+
+def create_order(
+    uow: Repositories,
+    pricer: SalePricer,
+    header: DocumentHeader,
+    on: date,
+    lines: Iterable[DocumentLine],
+    *,
+    basis: str | None = None,
+    by: str | None = None,
+    vat_rates: VatRateTable | None = None,
+) -> Order:
+    """A priced, not-confirmed order numbered in its organization's year (D5: ``basis``
+    names the deal or task it comes from)."""
+    number = uow.orders.next_id(header.organization_id, on.year)
+    created = DocumentEvent("create", on, OrderStatus.NOT_CONFIRMED.value, by, basis or "")
+    order = Order(number, header, on, tuple(lines), basis=basis, history=(created,))
+    prices = price_document(
+        uow, pricer, f"order {number!r}", header, on, order.lines, user=by, vat_rates=vat_rates
+    )
+    return uow.orders.add(transitions.price_order(order, prices))
+
+
+def reprice_order(
+    uow: Repositories,
+    pricer: SalePricer,
+    order_id: OrderId,
+    on: date,
+    *,
+    apply: bool = False,
+    by: str | None = None,
+    vat_rates: VatRateTable | None = None,
+) -> tuple[PriceDifference, ...]:
+    """What would change, line by line, if the order were priced on ``on``.
+
+    A confirmed order keeps its frozen prices: this only shows the differences
+    so a person can decide. With ``apply=True`` a not-confirmed order takes the
+    new prices (its approval starts over); a confirmed one is refused.
+
+    Raises:
+        OrderError: the order is not priced, or ``apply`` on a confirmed order.
+    """
+    order = uow.orders.get(order_id)
+    if order.prices is None:
+        raise OrderError(f"order {order_id!r} is not priced; nothing to compare", order=order_id)
+    fresh = price_document(
+        uow,
+        pricer,
+        f"order {order_id!r}",
+        order.header,
+        on,
+        order.lines,
+        user=by,
+        vat_rates=vat_rates,
+    )
+    differences = price_differences(order.prices, fresh)
+    if apply:
+        uow.orders.update(transitions.price_order(order, fresh))
+    return differences
+
+
+def request_order_approval(
+    uow: Repositories,
+    order_id: OrderId,
+    approval_id: ApprovalId,
+    policy: ApprovalPolicy,
+    clock: Clock,
+    initiator: str,
+    *,
+    notifier: ApprovalNotifier | None = None,
+) -> Order:
+    """Start the approval of the order's deviations (D6); the order remembers it."""
+    order = uow.orders.get(order_id)
+    _request_approval(
+        uow,
+        f"order {order.id}",
+        order.prices,
+        approval_id,
+        policy,
+        clock,
+        initiator,
+        notifier,
+        order.header,
+    )
+    return uow.orders.update(attrs.evolve(order, approval_id=approval_id))
+
+
+def approve_order(uow: Repositories, order_id: OrderId) -> Order:
+    """Mark the order approved once its approval process is approved."""
+    order = uow.orders.get(order_id)
+    approval = _approved_process(uow, f"order {order.id!r}", order.approval_id)
+    return uow.orders.update(transitions.approve_order(order, approval))
+
+
+def _template(
+    uow: Repositories, pricer: SalePricer, order: Order, on: date
+) -> PaymentScheduleTemplate:
+    partner = pricer.partners.get(order.header.partner_id)
+    product = pricer.products.get(order.lines[0].product_id)
+    if partner is None or product is None:
+        raise OrderError(
+            f"order {order.id!r}: its client or first product is not loaded in the pricer",
+            order=order.id,
+        )
+    terms = pricer.book.resolve(
+        TermsQuery(partner, on, product=product, agreement_id=order.header.agreement_id)
+    ).terms
+    if terms.payment_schedule_id is None:
+        raise OrderError(
+            f"order {order.id!r}: agreement {order.header.agreement_id!r} names no payment "
+            "schedule; set one in the agreement or pass the template",
+            order=order.id,
+        )
+    return uow.schedule_templates.get(terms.payment_schedule_id)
+
+
+def confirm_order(
+    uow: Repositories,
+    pricer: SalePricer,
+    order_id: OrderId,
+    on: date,
+    calendar: BusinessCalendar,
+    *,
+    template: PaymentScheduleTemplate | None = None,
+    by: str | None = None,
+) -> Order:
+    """Not confirmed → to pay: freeze the prices, fix the schedule, post the planned debt.
+
+    The order keeps the prices it holds (from its pricing or from its quote).
+    The schedule comes from ``template`` or the agreement's payment schedule,
+    its stages counting back from the earliest planned shipment. The credit
+    decision at the order control point is taken on the order's total with VAT.
+    """
+    order = uow.orders.get(order_id)
+    if order.prices is None:
+        raise OrderError(f"order {order_id!r} is not priced: price it before confirming")
+    chosen = template if template is not None else _template(uow, pricer, order, on)
+    schedule = chosen.generate(order.prices.with_vat, order.on, order.first_shipment, calendar)
+    credit = credit_decision(
+        uow, order.id, order.header, order.prices.with_vat, ControlPoint.ORDER, on
+    )
+    confirmed, _ = transitions.confirm_order(order, on, schedule, credit=credit, by=by)
+    stored = uow.orders.update(confirmed)
+    # The planned debt is registered when the order is confirmed, not before.
+    post_entries(uow.settlements, schedule_entries(schedule, _account(order.header), order.id, on))
+    uow.order_schedules.save(OrderSchedule(order.id, schedule))
+    return stored
+
+
+def secure_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | None = None) -> Order:
+    """To pay → to secure, once every advance stage is paid."""
+    order = uow.orders.get(order_id)
+    ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
+    secured, _ = transitions.release_for_securing(order, on, ledger, by=by)
+    return uow.orders.update(secured)
+
+
+def ship_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | None = None) -> Order:
+    """To secure → to ship, once prepayments are paid and credit control allows it."""
+    order = uow.orders.get(order_id)
+    ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
+    credit = None
+    if order.prices is not None:  # an order that is not priced is refused by its status
+        paid = sum(
+            (s.paid for s in stage_payments(order, ledger, on)), Money.zero(order.header.currency)
+        )
+        credit = credit_decision(
+            uow,
+            order.id,
+            order.header,
+            order.prices.with_vat,
+            ControlPoint.SHIPMENT,
+            on,
+            prepaid=paid,
+        )
+    released, _ = transitions.release_for_shipment(order, on, ledger, credit=credit, by=by)
+    return uow.orders.update(released)
+
+
+def close_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | None = None) -> Order:
+    """An active order → closed."""
+    closed, _ = transitions.close_order(uow.orders.get(order_id), on, by=by)
+    return uow.orders.update(closed)
+
+
+def cancel_order(
+    uow: Repositories, order_id: OrderId, on: date, reason: str, *, by: str | None = None
+) -> Order:
+    """Cancel an order that is not closed, with a reason."""
+    cancelled, _ = transitions.cancel_order(uow.orders.get(order_id), on, reason, by=by)
+    return uow.orders.update(cancelled)
+
+
+def reserve_order(uow: Repositories, order_id: OrderId, at: datetime) -> list[MoveReport]:
+    """Reserve from free stock what each line still lacks, as far as free stock goes.
+
+    Goods are secured only once the order is *to secure* or *to ship* (its
+    advances paid). A line for which nothing is free keeps waiting; the
+    derived state shows what is missing.
+
+    Raises:
+        OrderError: the order is not to secure or to ship, or names no warehouse.
+    """
+    order = uow.orders.get(order_id)
+    if order.status not in (OrderStatus.TO_SECURE, OrderStatus.TO_SHIP):
+        raise OrderError(
+            f"order {order.id!r} is {order.status.value.replace('_', ' ')}: goods are secured "
+            "only for an order that is to secure or to ship (its advance paid)",
+            order=order.id,
+        )
+    ledger = uow.stock_ledger
+    reports = []
+    for claim in reserve_claims(order):
+        held = ledger.balance(claim.product_id, claim.warehouse_id, claim.bucket, claim.unit)
+        free = ledger.balance(claim.product_id, claim.warehouse_id, Bucket.free(), claim.unit)
+        wanted = min(claim.quantity - held, free, key=lambda q: q.value)
+        if wanted.value > 0:
+            reports.append(reserve_from_stock(ledger, claim, wanted, document=order.id, at=at))
+    return reports
+
+
+def order_state(
+    uow: Repositories, order_id: OrderId, on: date, shipments: Iterable[Shipped] = ()
+) -> OrderState:
+    """The derived state of a stored order on ``on`` from the stored ledgers."""
+    order = uow.orders.get(order_id)
+    ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
+    reserves = uow.stock_ledger.entries(order_id=ReserveOrderId(order.id))
+    return derive_state(order, ledger, reserves, shipments, on=on)
