@@ -31,7 +31,7 @@ def test_the_default_policy_raises_invalid_input_naming_the_file() -> None:
 def test_invalid_toml_is_the_policys_error_naming_the_file() -> None:
     with pytest.raises(DiscountError, match=r"^r\.toml: not valid TOML") as caught:
         Node.parse("a = [", "r.toml", EXACT)
-    assert caught.value.details == {"source": "r.toml"}
+    assert caught.value.details == {"source": "r.toml", "unreadable": True}
 
 
 def test_exact_numbers_are_decimals_as_written() -> None:

@@ -46,17 +46,22 @@ SCENARIO = Policy(ScenarioError)
 def read_scenario(path: str | Path) -> Node:
     """The root table of the TOML file at ``path``.
 
+    The file is UTF-8 (a byte-order mark is allowed).
+
     Raises:
-        ScenarioError: the file cannot be read or is not valid TOML.
+        ScenarioError: the file cannot be read, is not UTF-8 or is not valid
+            TOML; the message names the file.
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except OSError as exc:
-        raise ScenarioError(f"{file}: cannot read the scenario file: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{file}: the scenario file is not UTF-8 text") from exc
-    return Node.parse(text, str(file))
+        raise ScenarioError(
+            f"{file}: cannot read the scenario file: {exc.strerror or exc}; check the path",
+            file=str(file),
+            unreadable=True,
+        ) from exc
+    return Node.parse(data, str(file))
 
 
 @attrs.frozen
@@ -66,7 +71,7 @@ class Node(_toml.Node):
     policy: Policy = attrs.field(default=SCENARIO, kw_only=True)
 
     @classmethod
-    def parse(cls, text: str, file: str = "<scenario>", policy: Policy = SCENARIO) -> Self:
+    def parse(cls, text: str | bytes, file: str = "<scenario>", policy: Policy = SCENARIO) -> Self:
         """The root table of TOML ``text`` (``file`` names it in errors)."""
         return super().parse(text, file, policy)
 

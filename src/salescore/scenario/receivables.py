@@ -50,6 +50,7 @@ from salescore.receivables import (
     AgingPolicy,
     AgingReport,
     ControlPoint,
+    CreditDecision,
     CreditLimit,
     DayCount,
     DueEvent,
@@ -82,6 +83,7 @@ __all__ = [
     "ReceivablesScenario",
     "ScenarioOrder",
     "aging_json",
+    "credit_json",
     "load_receivables",
     "parse_receivables",
     "render_allocations",
@@ -138,6 +140,11 @@ class ReceivablesScenario:
         """The settlement ledger with every payment allocated."""
         allocations = allocate_payments(self.entries, self.payments)
         return SettlementLedger(self.entries, self.payments, allocations)
+
+    def credit_decisions(self, on: date) -> list[CreditDecision]:
+        """The credit decision on each document of ``[[checks]]`` (on its own date, or ``on``)."""
+        ledger = self.ledger()
+        return [check_credit(ledger, self.limits, doc, when or on) for doc, when in self.checks]
 
     def aging_report(
         self, as_of: date, group_by: tuple[str, ...] | None = None, measure: Measure | None = None
@@ -598,13 +605,48 @@ def render_allocations(scenario: ReceivablesScenario, on: date) -> str:
 
 def render_credit(scenario: ReceivablesScenario, on: date) -> str:
     """The credit checks of the file's documents and the stop list on ``on``."""
-    ledger = scenario.ledger()
-    out = []
-    for document, when in scenario.checks:
-        decision = check_credit(ledger, scenario.limits, document, when or on)
-        out.append(decision.explain().as_text())
+    out = [decision.explain().as_text() for decision in scenario.credit_decisions(on)]
     out.append(f"Stop list on {on.isoformat()}:")
-    for entry in stop_list(ledger, scenario.limits, on):
+    for entry in stop_list(scenario.ledger(), scenario.limits, on):
         reasons = "; ".join(str(b) for b in entry.breaches)
         out.append(f"  {entry.subject}: {entry.verdict.value} ({reasons})")
     return "\n".join(out)
+
+
+def credit_json(scenario: ReceivablesScenario, on: date) -> dict[str, Any]:
+    """The credit decisions and the stop list on ``on`` as JSON-ready data (amounts as strings)."""
+    decisions = [
+        {
+            "document": d.document_id,
+            "on": d.on.isoformat(),
+            "verdict": d.verdict.value,
+            "may_proceed": d.may_proceed,
+            "breaches": [
+                {
+                    "limit": b.limit_id,
+                    "subject": b.subject,
+                    "figure": b.figure,
+                    "maximum": b.limit,
+                    "now": b.current,
+                    "document": b.added,
+                    "after": b.after,
+                    "verdict": b.verdict.value,
+                }
+                for b in d.breaches
+            ],
+            "notes": list(d.notes),
+            "explanation": d.explain().as_text(),
+        }
+        for d in scenario.credit_decisions(on)
+    ]
+    stopped = [
+        {
+            "subject": entry.subject,
+            "limit": entry.limit_id,
+            "verdict": entry.verdict.value,
+            "reasons": [str(b) for b in entry.breaches],
+        }
+        for entry in stop_list(scenario.ledger(), scenario.limits, on)
+    ]
+    return {"file": Path(scenario.file).name, "on": on.isoformat(), "decisions": decisions,
+            "stop_list": stopped}  # fmt: skip
