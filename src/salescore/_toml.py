@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import enum
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -359,6 +359,16 @@ class Node:
             if member.value == node.value:
                 return member
         raise node.error(allowed)
+
+    def one_of(
+        self, allowed: Sequence[str], key: str | None = None, default: Any = _MISSING
+    ) -> str:
+        """One of the strings ``allowed``."""
+        expected = "one of " + ", ".join(repr(a) for a in allowed)
+        node = self._get(key, default, expected)
+        if not isinstance(node.value, str) or node.value not in allowed:
+            raise node.error(expected)
+        return node.value
 
     def plain(self, key: str | None = None, default: Any = _MISSING) -> Any:
         """The value as it is (strings, numbers, dates, arrays, tables), floats refused.

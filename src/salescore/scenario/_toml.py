@@ -78,9 +78,19 @@ class Node(_toml.Node):
 
 @contextmanager
 def at(node: _toml.Node) -> Iterator[None]:
-    """Report a library error raised while building ``node``'s value at its key path."""
+    """Report a library error raised while building ``node``'s value at its key path.
+
+    A date pushed past the ends of the calendar (year 1 to 9999) by the
+    entry's day counts is reported there too, as what to fix in the file.
+    """
     with node.located(InvalidInputError):
-        yield
+        try:
+            yield
+        except OverflowError as exc:
+            raise node.failure(
+                f"a date computed from this entry falls outside the calendar "
+                f"(years 1 to 9999: {exc}); check its dates and day counts"
+            ) from exc
 
 
 def columns(

@@ -46,6 +46,7 @@ from salescore.dates import BusinessCalendar, RollConvention
 from salescore.errors import ScenarioError
 from salescore.money import Currency, Money
 from salescore.receivables import (
+    GROUP_FIELDS,
     AgingBucket,
     AgingPolicy,
     AgingReport,
@@ -381,7 +382,7 @@ def _build(root: Node) -> ReceivablesScenario:
         limits,
         checks,
         policy,
-        tuple(n.text() for n in aging.child("group_by", ["partner"]).items()),
+        tuple(n.one_of(GROUP_FIELDS) for n in aging.child("group_by", ["partner"]).items()),
         aging.choice(Measure, "measure", "actual"),
         aging_calendar,
         segments,
