@@ -285,13 +285,22 @@ class Node:
         """A string, or None when the key is missing."""
         return self.text(key) if self.has(key) else None
 
-    def integer(self, key: str | None = None, default: Any = _MISSING) -> int:
-        """An integer."""
+    def integer(
+        self,
+        key: str | None = None,
+        default: Any = _MISSING,
+        *,
+        low: int | None = None,
+        high: int | None = None,
+    ) -> int:
+        """An integer (from ``low`` to ``high`` when given)."""
         node = self._get(key, default, "an integer")
         if isinstance(node.value, bool) or not isinstance(node.value, int):
             raise node.error("an integer")
         if abs(node.value) >= _LIMIT:
             raise node.error(f"an integer below 10^{MAX_MAGNITUDE} in absolute value")
+        if (low is not None and node.value < low) or (high is not None and node.value > high):
+            raise node.error(f"an integer from {low} to {high}")
         return node.value
 
     def boolean(self, key: str | None = None, default: Any = _MISSING) -> bool:

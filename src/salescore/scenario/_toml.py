@@ -81,7 +81,8 @@ def at(node: _toml.Node) -> Iterator[None]:
     """Report a library error raised while building ``node``'s value at its key path.
 
     A date pushed past the ends of the calendar (year 1 to 9999) by the
-    entry's day counts is reported there too, as what to fix in the file.
+    entry's day counts, or amounts too large to compute exactly, are reported
+    there too, as what to fix in the file.
     """
     with node.located(InvalidInputError):
         try:
@@ -90,6 +91,11 @@ def at(node: _toml.Node) -> Iterator[None]:
             raise node.failure(
                 f"a date computed from this entry falls outside the calendar "
                 f"(years 1 to 9999: {exc}); check its dates and day counts"
+            ) from exc
+        except ArithmeticError as exc:  # decimal overflow of huge amounts
+            raise node.failure(
+                f"the amounts are too large to compute exactly ({type(exc).__name__}); "
+                "check the amounts and percents"
             ) from exc
 
 

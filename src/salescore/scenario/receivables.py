@@ -199,13 +199,17 @@ def _calendar(name: str, node: Node) -> BusinessCalendar:
         return BusinessCalendar(name, weekend, holidays, working, non_working)
 
 
+_MAX_DAYS = 36_600
+"""A due date rule counts at most this many days (a hundred years)."""
+
+
 def _stage(node: Node) -> ScheduleStage:
     node.check_keys("kind", "percent", "days", "day_count", "event")
     with _at(node):
         return ScheduleStage(
             node.choice(StageKind, "kind"),
             node.decimal("percent") if node.has("percent") else None,
-            node.integer("days", 0),
+            node.integer("days", 0, low=-_MAX_DAYS, high=_MAX_DAYS),
             node.choice(DayCount, "day_count", "calendar"),
             node.choice(DueEvent, "event", "order"),
         )

@@ -155,6 +155,14 @@ class Scenario:
                 raise ScenarioError(
                     f"{self.file}: {where} ({order.id}): {exc}", file=self.file, path=where
                 ) from exc
+            except ArithmeticError as exc:  # decimal overflow of huge quantities times prices
+                where = f"orders[{number}]"
+                raise ScenarioError(
+                    f"{self.file}: {where} ({order.id}): the amounts are too large to compute "
+                    f"exactly ({type(exc).__name__}); check the quantities, prices and discounts",
+                    file=self.file,
+                    path=where,
+                ) from exc
         return priced
 
 
