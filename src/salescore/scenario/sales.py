@@ -136,7 +136,6 @@ class Scenario:
     pricer: SalePricer = attrs.field(eq=False, repr=False)
     orders: tuple[Order, ...]
     warnings: tuple[Issue, ...] = ()
-    """What ``salescore check`` warns about in the file's discount rules."""
 
     def price(self) -> list[PricedOrder]:
         """Every order priced end to end (what ``salescore price`` prints).
