@@ -30,7 +30,7 @@ from salescore.parties import PartnerId, PriceGroupId, Product, ProductId, Wareh
 
 try:
     from hypothesis import strategies as st
-except ImportError as exc:  # pragma: no cover - hypothesis is installed with the dev extra
+except ImportError as exc:  # hypothesis is installed with the dev extra
     raise SalescoreError(
         "salescore.testing.strategies needs hypothesis, a development dependency: "
         "pip install 'salescore[dev]' (or pip install hypothesis)"
@@ -97,11 +97,15 @@ def _ids(prefix: str) -> st.SearchStrategy[str]:
     return st.integers(1, 99).map(lambda n: f"{prefix}-{n}")
 
 
-@st.composite
 def sale_lines(
-    draw: st.DrawFn, currency: Currency | str = "RUB", line_id: str | None = None
-) -> SaleLine:
+    currency: Currency | str = "RUB", line_id: str | None = None
+) -> st.SearchStrategy[SaleLine]:
     """A sale line: a product (maybe in a price group and segments), a quantity and a price."""
+    return _sale_line(currency, line_id)
+
+
+@st.composite
+def _sale_line(draw: st.DrawFn, currency: Currency | str, line_id: str | None) -> SaleLine:
     unit = draw(st.sampled_from([PIECE, KG]))
     group = draw(st.none() | _ids("GROUP"))
     product = Product(
@@ -119,9 +123,13 @@ def sale_lines(
     )
 
 
-@st.composite
-def sale_contexts(draw: st.DrawFn, first: date = _FIRST, last: date = _LAST) -> SaleContext:
+def sale_contexts(first: date = _FIRST, last: date = _LAST) -> st.SearchStrategy[SaleContext]:
     """The sale a discount looks at: a moment, a client, a card, a warehouse, a payment form."""
+    return _sale_context(first, last)
+
+
+@st.composite
+def _sale_context(draw: st.DrawFn, first: date, last: date) -> SaleContext:
     day = draw(dates(first, last))
     return SaleContext(
         moment=datetime.combine(day, time(draw(st.integers(0, 23))), tzinfo=UTC),
@@ -133,11 +141,17 @@ def sale_contexts(draw: st.DrawFn, first: date = _FIRST, last: date = _LAST) -> 
     )
 
 
-@st.composite
 def condition_contexts(
-    draw: st.DrawFn, currency: Currency | str = "RUB", max_lines: int = 5
-) -> ConditionContext:
+    currency: Currency | str = "RUB", max_lines: int = 5
+) -> st.SearchStrategy[ConditionContext]:
     """What a condition's ``is_satisfied`` receives: a sale, its document and one of its lines."""
+    return _condition_context(currency, max_lines)
+
+
+@st.composite
+def _condition_context(
+    draw: st.DrawFn, currency: Currency | str, max_lines: int
+) -> ConditionContext:
     count = draw(st.integers(1, max_lines))
     lines = [draw(sale_lines(currency, line_id=str(n + 1))) for n in range(count)]
     document = DocumentFacts.of(lines)
