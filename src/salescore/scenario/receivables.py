@@ -362,7 +362,14 @@ def _build(root: Node) -> ReceivablesScenario:
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
-            raise ScenarioError(f"{root.file}: entry id {entry.id!r} is used twice")
+            kind = {EntryKind.RETURN: "returns", EntryKind.CORRECTION: "corrections"}
+            where = kind.get(entry.kind, "shipments")
+            raise ScenarioError(
+                f"{root.file}: {where}: the settlement entry id {entry.id!r} is used twice; "
+                "give each shipment, return and correction its own id",
+                file=root.file,
+                path=where,
+            )
         seen.add(entry.id)
 
     aging = root.child("aging", {})
@@ -373,8 +380,14 @@ def _build(root: Node) -> ReceivablesScenario:
         raise aging.error("a calendar name: working-day aging needs a calendar", "calendar")
     paid = [p.id for p in payments]
     if len(set(paid)) != len(paid):
-        twice = next(p for p in paid if paid.count(p) > 1)
-        raise ScenarioError(f"{root.file}: payments: id {twice!r} is used twice", file=root.file)
+        number = next(n for n, p in enumerate(paid) if p in paid[:n])
+        where = f"payments[{number}].id"
+        raise ScenarioError(
+            f"{root.file}: {where}: the payment id {paid[number]!r} is used twice; "
+            "give each payment its own id",
+            file=root.file,
+            path=where,
+        )
     limits = tuple(_limit(node, default_cur) for node in root.array("limits"))
     checks = tuple(_check(node, default_cur, by_id) for node in root.array("checks"))
     segments = {name: n.text() for name, n in root.mapping("segments").items()}

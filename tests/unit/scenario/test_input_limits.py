@@ -164,3 +164,15 @@ def test_a_date_pushed_past_the_calendar_is_reported_where_it_is_written(
     with pytest.raises(ScenarioError) as caught:
         parse_receivables(text, "r.toml")
     assert str(caught.value).startswith(f"r.toml: {path}")
+
+
+def test_an_id_used_twice_is_reported_with_its_key_path() -> None:
+    payment = '[[payments]]\nid = "PAY-1"\npartner = "P1"\ndate = 2026-01-20\namount = "10.00"\n'
+    with pytest.raises(ScenarioError) as caught:
+        parse_receivables(RECEIVABLES + payment + payment, "r.toml")
+    assert caught.value.details["path"] == "payments[1].id"
+    assert str(caught.value).startswith("r.toml: payments[1].id: the payment id 'PAY-1' is used")
+    shipment = '[[shipments]]\nid = "SHIP-1"\norder = "SO-1"\ndate = 2026-01-10\n'
+    with pytest.raises(ScenarioError) as caught:
+        parse_receivables(RECEIVABLES + shipment + shipment, "r.toml")
+    assert caught.value.details["path"] == "shipments"
