@@ -32,7 +32,7 @@ __all__ = ["build_parser", "main"]
 COMMANDS = (demo, check, price, schedule, aging, credit, devices)
 
 
-class UsageError(Exception):
+class _UsageError(Exception):
     """The command line is wrong (what argparse reports, as an exception)."""
 
     def __init__(self, message: str, usage: str) -> None:
@@ -41,10 +41,10 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser that raises :class:`UsageError` instead of exiting."""
+    """An argument parser that raises :class:`_UsageError` instead of exiting."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message, self.format_usage())
+        raise _UsageError(message, self.format_usage())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             args = build_parser().parse_args(args_list)
-        except UsageError as exc:
+        except _UsageError as exc:
             if not as_json:
                 sys.stderr.write(exc.usage)
             return print_error(str(exc), EXIT_UNREADABLE, as_json, code="usage")

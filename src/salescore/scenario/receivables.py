@@ -1,8 +1,9 @@
 """Receivables scenario files: calendars, schedule templates, orders, shipments, payments, limits.
 
 A scenario file describes a company's settlements in TOML; the command line
-(``salescore schedule FILE``, ``salescore aging FILE --on DATE``) and the
-golden tests read it with :func:`load_receivables`. The format is documented
+(``salescore schedule FILE``, ``salescore aging FILE --on DATE``,
+``salescore credit FILE``) and the golden tests read it with
+:func:`load_receivables`. The format is documented
 on the "Receivables" page of the docs. Amounts are strings (``"1000.00"``);
 dates are TOML dates. Working days come from an explicit holiday list (so a
 ``holidays`` data upgrade cannot move a result) or, when a calendar names a
