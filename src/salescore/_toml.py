@@ -70,7 +70,7 @@ MAX_MAGNITUDE = 18
 """A number read from a file is below ``10**MAX_MAGNITUDE`` in absolute value."""
 MAX_PLACES = 18
 """A number read from a file has at most this many digits after the point."""
-_LIMIT = Decimal(10) ** MAX_MAGNITUDE
+_LIMIT = 10**MAX_MAGNITUDE
 _RANGE = f"a number below 10^{MAX_MAGNITUDE} in absolute value with at most {MAX_PLACES} decimals"
 
 E = TypeVar("E", bound=enum.Enum)
