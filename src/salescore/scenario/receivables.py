@@ -363,8 +363,8 @@ def _build(root: Node) -> ReceivablesScenario:
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
-            kind = {EntryKind.RETURN: "returns", EntryKind.CORRECTION: "corrections"}
-            where = kind.get(entry.kind, "shipments")
+            tables = {EntryKind.RETURN: "returns", EntryKind.CORRECTION: "corrections"}
+            where = tables.get(entry.kind, "shipments")
             raise ScenarioError(
                 f"{root.file}: {where}: the settlement entry id {entry.id!r} is used twice; "
                 "give each shipment, return and correction its own id",
