@@ -10,6 +10,8 @@ price or schedule/age/check credit, render text and JSON). Either it works,
 or it fails with a :class:`~salescore.errors.SalescoreError` whose message
 names the file and either a key path (held in the error's ``path``) or, for a
 file that cannot be read at all, why (``unreadable``). Never a traceback.
+The command line, given the same files with ``--json``, exits 0, 1 or 2 and
+prints exactly one JSON document, the result or the error.
 
 The example count per file is bounded so that the whole module runs in the
 normal suite (a few thousand cases in well under 30 seconds).
@@ -17,7 +19,9 @@ normal suite (a few thousand cases in well under 30 seconds).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 import re
 import tomllib
@@ -32,6 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salescore.app.discount_rules import read_rule_set_file
+from salescore.cli import main
 from salescore.discounts import ConditionRegistry, check_rule_set
 from salescore.errors import SalescoreError
 from salescore.scenario import load, load_receivables
@@ -281,3 +286,38 @@ def test_a_byte_order_mark_is_read_as_if_it_were_not_there(tmp_path: Path) -> No
     assert render_credit(load_receivables(file), date(2026, 3, 2)) == render_credit(
         load_receivables(golden), date(2026, 3, 2)
     )
+
+
+COMMANDS = {"sales": ["price"], "receivables": ["schedule", "credit"], "discounts": ["check"]}
+CLI_EXAMPLES = 12  # per file and command: the command line adds only its own layer
+
+
+@pytest.mark.parametrize(("kind", "golden"), FILES, ids=[f"{k}/{p.stem}" for k, p in FILES])
+def test_the_command_line_answers_every_mutated_file_with_an_exit_code_and_json(
+    kind: str, golden: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data = _data(kind, golden)
+    file = tmp_path_factory.mktemp(kind) / golden.name
+
+    @settings(
+        max_examples=CLI_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(mutated(data), st.sampled_from(COMMANDS[kind]))
+    def check(raw: bytes, command: str) -> None:
+        file.write_bytes(raw)
+        out, err = io.StringIO(), io.StringIO()
+        args = [command, str(file), "--json"]
+        if command == "credit":
+            args += ["--on", "2026-03-31"]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+        assert code in (0, 1, 2)
+        result = json.loads(out.getvalue())  # one JSON document: the result or the error
+        if "error" in result:
+            assert result["error"]["exit_code"] == code
+            assert str(file) in result["error"]["message"]
+
+    check()
