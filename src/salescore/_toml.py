@@ -28,14 +28,31 @@ salescore.errors.InvalidInputError: <toml>: value: expected ... got 5.5 (a float
 >>> Node.parse("value = 5.5", policy=Policy(exact_numbers=True)).decimal("value")
 Decimal('5.5')
 
-The reader does no file I/O: callers read the text and name the file.
+The reader does no file I/O: callers read the text (or the bytes) and name
+the file. Bytes are decoded as UTF-8, a byte-order mark is skipped, and other
+encodings are named as such. Whatever the file holds, the reader ends in the
+policy's error, never in a Python traceback: nesting is bounded
+(:data:`MAX_DEPTH` levels of arrays and tables), and so are the numbers
+(:data:`MAX_MAGNITUDE`, :data:`MAX_PLACES`) — a quantity of ``1e29`` is
+refused at its key path with the allowed range, long before any arithmetic:
+
+>>> Node.parse(b"\\xef\\xbb\\xbfvalue = 5", "bom.toml").integer("value")
+5
+>>> Node.parse(b"name = '\\xc0\\xc1'", "cp1251.toml")
+Traceback (most recent call last):
+...
+salescore.errors.InvalidInputError: cp1251.toml: the file is not UTF-8 text (byte 0xc0 ...
+>>> Node.parse('quantity = "1e29"', "order.toml").decimal("quantity")
+Traceback (most recent call last):
+...
+salescore.errors.InvalidInputError: order.toml: quantity: expected a number below 10^18 ...
 """
 
 from __future__ import annotations
 
 import enum
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -45,7 +62,16 @@ import attrs
 
 from salescore.errors import InvalidInputError, SalescoreError
 
-__all__ = ["Node", "Policy"]
+__all__ = ["MAX_DEPTH", "MAX_MAGNITUDE", "MAX_PLACES", "Node", "Policy"]
+
+MAX_DEPTH = 64
+"""The deepest nesting of arrays and tables a file may have."""
+MAX_MAGNITUDE = 18
+"""A number read from a file is below ``10**MAX_MAGNITUDE`` in absolute value."""
+MAX_PLACES = 18
+"""A number read from a file has at most this many digits after the point."""
+_LIMIT = 10**MAX_MAGNITUDE
+_RANGE = f"a number below 10^{MAX_MAGNITUDE} in absolute value with at most {MAX_PLACES} decimals"
 
 E = TypeVar("E", bound=enum.Enum)
 _MISSING: Any = object()
@@ -89,15 +115,65 @@ class Node:
     policy: Policy = attrs.field(default=_DEFAULT, kw_only=True)
 
     @classmethod
-    def parse(cls, text: str, file: str = "<toml>", policy: Policy = _DEFAULT) -> Self:
-        """The root table of TOML ``text`` (``file`` names it in errors)."""
+    def parse(cls, text: str | bytes, file: str = "<toml>", policy: Policy = _DEFAULT) -> Self:
+        """The root table of TOML ``text`` (``file`` names it in errors).
+
+        ``text`` may be the file's bytes: they are decoded as UTF-8, a
+        byte-order mark is skipped. A mistake in the text is the policy's error
+        naming the file (and the line and column, or the key path).
+        """
+        if isinstance(text, bytes):
+            text = _decode(text, file, policy)
+        text = text.removeprefix("\ufeff")
         try:
             data = tomllib.loads(text, parse_float=Decimal if policy.exact_numbers else float)
         except tomllib.TOMLDecodeError as exc:
             raise policy.error_type(
-                f"{file}: not valid TOML: {exc}", **{policy.file_key: file}
+                f"{file}: not valid TOML: {exc}; fix the file at that place",
+                **{policy.file_key: file, "unreadable": True},
             ) from exc
-        return cls(file, "", data, policy=policy)
+        except ValueError as exc:  # an integer of thousands of digits
+            raise policy.error_type(
+                f"{file}: not valid TOML: {exc}; write numbers below 10^{MAX_MAGNITUDE}",
+                **{policy.file_key: file, "unreadable": True},
+            ) from None
+        except RecursionError:
+            raise policy.error_type(
+                f"{file}: arrays or tables are nested deeper than {MAX_DEPTH} levels; "
+                "flatten the file",
+                **{policy.file_key: file, "depth": MAX_DEPTH, "unreadable": True},
+            ) from None
+        root = cls(file, "", data, policy=policy)
+        root._check_depth()
+        return root
+
+    def _check_depth(self) -> None:
+        """Refuse nesting deeper than :data:`MAX_DEPTH` (iteratively: no recursion)."""
+        stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(self.value, 0, ())]
+        while stack:
+            value, depth, keys = stack.pop()
+            children: Iterator[tuple[str | int, Any]]
+            if isinstance(value, Mapping):
+                children = iter(value.items())
+            elif isinstance(value, list):
+                children = enumerate(value)
+            else:
+                continue
+            if depth >= MAX_DEPTH:
+                node = self
+                for key in keys:
+                    node = node._node(key, None)
+                raise self.policy.error_type(
+                    f"{self.file}: {node.path}: nested deeper than {MAX_DEPTH} levels of "
+                    "arrays and tables; flatten the file",
+                    **{
+                        self.policy.file_key: self.file,
+                        "path": node.path,
+                        "depth": depth,
+                        "unreadable": True,
+                    },
+                )
+            stack.extend((child, depth + 1, (*keys, key)) for key, child in children)
 
     # --- errors and navigation ------------------------------------------------------
 
@@ -209,11 +285,22 @@ class Node:
         """A string, or None when the key is missing."""
         return self.text(key) if self.has(key) else None
 
-    def integer(self, key: str | None = None, default: Any = _MISSING) -> int:
-        """An integer."""
+    def integer(
+        self,
+        key: str | None = None,
+        default: Any = _MISSING,
+        *,
+        low: int | None = None,
+        high: int | None = None,
+    ) -> int:
+        """An integer (from ``low`` to ``high`` when given)."""
         node = self._get(key, default, "an integer")
         if isinstance(node.value, bool) or not isinstance(node.value, int):
             raise node.error("an integer")
+        if abs(node.value) >= _LIMIT:
+            raise node.error(f"an integer below 10^{MAX_MAGNITUDE} in absolute value")
+        if (low is not None and node.value < low) or (high is not None and node.value > high):
+            raise node.error(f"an integer from {low} to {high}")
         return node.value
 
     def boolean(self, key: str | None = None, default: Any = _MISSING) -> bool:
@@ -243,7 +330,20 @@ class Node:
                 raise node.error(expected) from None
         if not result.is_finite():
             raise node.error(expected)
+        node._check_bounds(result)
         return result
+
+    def _check_bounds(self, number: Decimal | int) -> None:
+        """Refuse a number beyond :data:`MAX_MAGNITUDE` or with more than :data:`MAX_PLACES`."""
+        if isinstance(number, int):
+            if abs(number) >= _LIMIT:
+                raise self.error(_RANGE)
+            return
+        exponent = number.as_tuple().exponent
+        if not number.is_finite() or not isinstance(exponent, int):
+            raise self.error(_RANGE)
+        if (number and number.adjusted() >= MAX_MAGNITUDE) or exponent < -MAX_PLACES:
+            raise self.error(_RANGE)
 
     def day(self, key: str | None = None, default: Any = _MISSING) -> date:
         """A date: a TOML date (``2026-03-01``) or an ISO string."""
@@ -269,6 +369,16 @@ class Node:
                 return member
         raise node.error(allowed)
 
+    def one_of(
+        self, allowed: Sequence[str], key: str | None = None, default: Any = _MISSING
+    ) -> str:
+        """One of the strings ``allowed``."""
+        expected = "one of " + ", ".join(repr(a) for a in allowed)
+        node = self._get(key, default, expected)
+        if not isinstance(node.value, str) or node.value not in allowed:
+            raise node.error(expected)
+        return node.value
+
     def plain(self, key: str | None = None, default: Any = _MISSING) -> Any:
         """The value as it is (strings, numbers, dates, arrays, tables), floats refused.
 
@@ -278,6 +388,8 @@ class Node:
         node = self._get(key, default, "a value")
         if isinstance(node.value, float):
             raise node.error(self.policy.decimal_wanted())
+        if isinstance(node.value, (int, Decimal)) and not isinstance(node.value, bool):
+            node._check_bounds(node.value)
         if isinstance(node.value, Mapping):
             for name in node.names():
                 node.child(name).plain()
@@ -287,13 +399,33 @@ class Node:
         return node.value
 
 
+def _decode(data: bytes, file: str, policy: Policy) -> str:
+    """``data`` as UTF-8 text without its byte-order mark; other encodings are named."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise policy.error_type(
+            f"{file}: the file is not UTF-8 text (byte 0x{bad} on line {line}); "
+            "save it as UTF-8 (a byte-order mark is allowed)",
+            **{policy.file_key: file, "line": line, "unreadable": True},
+        ) from None
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, float):
         return f"{value!r} (a float: write it in quotes)"
     if isinstance(value, Decimal):
-        return str(value)
+        return _shorten(str(value))
     if isinstance(value, Mapping):
         return "a table" if value else "an empty table"
     if isinstance(value, list):
         return "an array" if value else "an empty array"
-    return repr(value)
+    if isinstance(value, int) and abs(value) >= _LIMIT:
+        return f"an integer of {len(str(abs(value)))} digits"
+    return _shorten(repr(value))
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 60 else f"{text[:50]}… ({len(text)} characters)"

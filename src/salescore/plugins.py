@@ -6,7 +6,9 @@ A developer extends salescore with a package that declares entry points in a
 a module global: an application builds one with
 :meth:`PluginRegistry.from_entry_points` (which reads installed package
 metadata, and imports a plugin only when it is first asked for, caching it on
-the instance) or, in tests, with :meth:`PluginRegistry.of`.
+the instance) or, in tests, with :meth:`PluginRegistry.of`. The library's
+functions that take ``registry=None`` use :meth:`PluginRegistry.installed`:
+the plugins installed, exactly as the command line finds them.
 
 A plugin that cannot be imported, or is not what the group expects, is
 reported with its name and entry point (:class:`~salescore.errors.PluginLoadError`);
@@ -18,6 +20,8 @@ turns such failures into :class:`~salescore.errors.Issue` values instead.
 >>> registry = PluginRegistry.of(Hello, group="example.group")
 >>> registry.names(), registry.get("hello") is Hello
 (('hello',), True)
+>>> PluginRegistry.installed(registry) is registry
+True
 >>> registry.get("bye")
 Traceback (most recent call last):
 ...
@@ -118,6 +122,17 @@ class PluginRegistry(Generic[T]):
                 )
             entries[ep.name] = ep
         return cls(group_name, entries)
+
+    @classmethod
+    def installed(cls, explicit: Self | None = None) -> Self:
+        """``explicit`` when given, else every plugin installed for the group.
+
+        The one place where both the command line and the Python API (such as
+        :func:`salescore.scenario.load`) find plugins: a function that takes
+        ``registry=None`` uses the installed plugins, exactly as the command
+        line does; pass a registry to use only its plugins.
+        """
+        return explicit if explicit is not None else cls.from_entry_points()
 
     def with_plugins(self, *classes: T) -> Self:
         """A new registry with ``classes`` added; a name already present is an error."""

@@ -31,7 +31,7 @@ def test_the_default_policy_raises_invalid_input_naming_the_file() -> None:
 def test_invalid_toml_is_the_policys_error_naming_the_file() -> None:
     with pytest.raises(DiscountError, match=r"^r\.toml: not valid TOML") as caught:
         Node.parse("a = [", "r.toml", EXACT)
-    assert caught.value.details == {"source": "r.toml"}
+    assert caught.value.details == {"source": "r.toml", "unreadable": True}
 
 
 def test_exact_numbers_are_decimals_as_written() -> None:
@@ -101,3 +101,49 @@ def test_children_keep_the_class_and_the_policy_of_their_parent() -> None:
     assert type(item) is Custom
     assert item.policy is EXACT
     assert type(item.child("factor").child("low")) is Custom
+
+
+# --- what a file may hold: encoding, nesting, numbers -------------------------------
+
+
+def test_a_byte_order_mark_is_skipped_in_text_and_in_bytes() -> None:
+    assert Node.parse("\ufeffcount = 2", "f.toml").integer("count") == 2
+    assert Node.parse(b"\xef\xbb\xbfcount = 2", "f.toml", EXACT).integer("count") == 2
+
+
+def test_bytes_that_are_not_utf8_are_named_with_their_line() -> None:
+    with pytest.raises(DiscountError) as caught:
+        Node.parse('a = 1\nname = "Скидка"\n'.encode("cp1251"), "r.toml", EXACT)
+    assert str(caught.value).startswith("r.toml: the file is not UTF-8 text (byte 0xd1 on line 2)")
+    assert caught.value.details == {"source": "r.toml", "line": 2, "unreadable": True}
+
+
+def test_nesting_beyond_the_limit_names_the_key_path_and_the_depth() -> None:
+    with pytest.raises(DiscountError) as caught:
+        Node.parse("a = " + "[" * 65 + "]" * 65, "r.toml", EXACT)
+    assert caught.value.details["path"] == "a" + "[0]" * 63
+    assert caught.value.details["depth"] == 64
+    Node.parse("a = " + "[" * 63 + "]" * 63, "r.toml", EXACT)  # 64 levels are fine
+
+
+@pytest.mark.parametrize(
+    "text", ["n = 1000000000000000000", "n = -1e18", 'n = "1E+1000"', 'n = "0.0000000000000000001"']
+)
+def test_numbers_beyond_the_bounds_are_refused_with_the_range(text: str) -> None:
+    with pytest.raises(DiscountError, match=r"^r\.toml: n: expected a number below 10\^18 "):
+        Node.parse(text, "r.toml", EXACT).decimal("n")
+
+
+def test_numbers_inside_free_form_values_are_bounded_at_their_own_key_path() -> None:
+    root = Node.parse("cond = { name = 'x', limits = [1, 1e30] }", "r.toml", EXACT)
+    with pytest.raises(DiscountError) as caught:
+        root.plain("cond")
+    assert caught.value.details["path"] == "cond.limits[1]"
+
+
+def test_integers_and_words_can_be_limited_to_what_a_key_allows() -> None:
+    root = Node.parse('days = 40000\nby = "parter"', "f.toml")
+    with pytest.raises(InvalidInputError, match=r"days: expected an integer from 0 to 36600"):
+        root.integer("days", low=0, high=36600)
+    with pytest.raises(InvalidInputError, match=r"by: expected one of 'partner', 'manager'"):
+        root.one_of(("partner", "manager"), "by")

@@ -51,7 +51,9 @@ def save_rule_set(
         IssuesError: the rule set has errors; nothing is written.
     """
     known_products = {p.id for p in uow.products.all()}
-    issues = check_rule_set(rule_set, registry, known_products=known_products)
+    issues = check_rule_set(
+        rule_set, ConditionRegistry.installed(registry), known_products=known_products
+    )
     raise_for_issues(issues, "the discount rule set")
     for discount in uow.discounts.all():
         uow.discounts.remove(discount.id)
@@ -85,9 +87,13 @@ def read_rule_set_file(path: str | Path) -> ParsedRuleSet:
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_bytes()
     except OSError as exc:
-        raise DiscountError(f"{file}: cannot be read ({exc.strerror})", source=str(file)) from exc
+        raise DiscountError(
+            f"{file}: cannot be read ({exc.strerror or exc}); check the path",
+            source=str(file),
+            unreadable=True,
+        ) from exc
     return parse_rule_set(text, str(file))
 
 
@@ -104,7 +110,7 @@ def check_rule_set_file(
         return [Issue("bad_file", str(exc).removeprefix(f"{path}: "))]
     return check_rule_set(
         parsed.rule_set,
-        registry,
+        ConditionRegistry.installed(registry),
         known_products=parsed.known_products,
         known_users=parsed.known_users,
         as_of=as_of,

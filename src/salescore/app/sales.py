@@ -702,7 +702,7 @@ def load_pricer(
                 on=on,
             ) from None
 
-    rules = load_rule_set(uow)
+    rules, registry = load_rule_set(uow), ConditionRegistry.installed(registry)
     return SalePricer(
         partners={p.id: p for p in uow.partners.all()},
         products={p.id: p for p in uow.products.all()},

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 from typing import Any
 
+from salescore.cli._output import print_json
 from salescore.errors import InvalidInputError
 from salescore.receivables import Measure
 from salescore.scenario.receivables import aging_json, load_receivables
 
-__all__ = ["register"]
+__all__ = ["register", "report_date"]
 
 
-def _date(text: str) -> date:
+def report_date(text: str) -> date:
+    """A ``--on DATE`` argument."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -28,7 +29,10 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("file", help="a receivables scenario file (TOML)")
     parser.add_argument(
-        "--on", type=_date, help="the report date (default: as_of in the file)", metavar="DATE"
+        "--on",
+        type=report_date,
+        help="the report date (default: as_of in the file)",
+        metavar="DATE",
     )
     parser.add_argument(
         "--by", help="comma-separated grouping, e.g. partner,manager (default: from the file)"
@@ -45,12 +49,12 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_receivables(args.file)
     on = args.on or scenario.as_of
     if on is None:
-        raise InvalidInputError(f"{args.file}: give the report date with --on DATE")
+        raise InvalidInputError(f"{args.file}: give the report date with --on DATE", usage=True)
     group_by = tuple(f.strip() for f in args.by.split(",")) if args.by else None
     measure = Measure(args.measure) if args.measure else None
     report = scenario.aging_report(on, group_by, measure)
     if args.json:
-        print(json.dumps(aging_json(report), ensure_ascii=False, indent=2))
+        print_json(aging_json(report))
     else:
         print(report.as_text())
     return 0

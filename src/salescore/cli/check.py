@@ -6,8 +6,9 @@ import argparse
 from datetime import date
 from typing import Any
 
-from salescore.app.discount_rules import check_rule_set_file
-from salescore.discounts import ConditionRegistry
+from salescore.app.discount_rules import read_rule_set_file
+from salescore.cli._output import EXIT_OK, EXIT_PROBLEMS, issue_json, print_issues, print_json
+from salescore.discounts import ConditionRegistry, check_rule_set
 
 __all__ = ["register"]
 
@@ -25,16 +26,32 @@ def register(sub: Any) -> None:
         default=None,
         help="report rules that ended before this date (YYYY-MM-DD) as expired",
     )
+    parser.add_argument("--json", action="store_true", help="print the issues as JSON")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print every issue; exit 1 if any is an error, else 0."""
-    registry = ConditionRegistry.from_entry_points()
-    issues = check_rule_set_file(args.file, registry, args.as_of)
-    for issue in issues:
-        print(f"{args.file}: {issue}")
+    parsed = read_rule_set_file(args.file)
+    issues = check_rule_set(
+        parsed.rule_set,
+        ConditionRegistry.installed(),
+        known_products=parsed.known_products,
+        known_users=parsed.known_users,
+        as_of=args.as_of,
+    )
     errors = sum(1 for issue in issues if issue.severity == "error")
     warnings = len(issues) - errors
-    print(f"{args.file}: {errors} error(s), {warnings} warning(s)")
-    return 1 if errors else 0
+    if args.json:
+        print_json(
+            {
+                "file": args.file,
+                "errors": errors,
+                "warnings": warnings,
+                "issues": [issue_json(issue) for issue in issues],
+            }
+        )
+    else:
+        print_issues(args.file, issues)
+        print(f"{args.file}: {errors} error(s), {warnings} warning(s)")
+    return EXIT_PROBLEMS if errors else EXIT_OK

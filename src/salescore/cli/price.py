@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from typing import Any
 
-from salescore.discounts import ConditionRegistry
+from salescore.cli._output import EXIT_OK, issue_json, print_issues, print_json
 from salescore.scenario import load
 from salescore.scenario.sales import render_sales, sales_json
 
@@ -25,11 +25,14 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the priced orders."""
-    scenario = load(args.file, registry=ConditionRegistry.from_entry_points())
+    """Print the priced orders; the rule-set warnings go to stderr (or under "warnings")."""
+    scenario = load(args.file)
     orders = scenario.price()
     if args.json:
-        print(json.dumps(sales_json(orders), ensure_ascii=False, indent=2))
+        data = sales_json(orders)
+        data["warnings"] = [issue_json(issue) for issue in scenario.warnings]
+        print_json(data)
     else:
+        print_issues(args.file, scenario.warnings, sys.stderr)
         print(render_sales(orders))
-    return 0
+    return EXIT_OK

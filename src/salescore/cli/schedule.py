@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from salescore.cli._output import print_json
 from salescore.scenario.receivables import load_receivables, render_schedules, schedules_json
 
 __all__ = ["register"]
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the schedules."""
     scenario = load_receivables(args.file)
     if args.json:
-        print(json.dumps(schedules_json(scenario), ensure_ascii=False, indent=2))
+        print_json(schedules_json(scenario))
     else:
         print(render_schedules(scenario))
     return 0

@@ -132,8 +132,8 @@ class ParsedRuleSet:
     source: str = ""
 
 
-def parse_rule_set(text: str, source: str = "<rules>") -> ParsedRuleSet:
-    """Read a rule set from TOML ``text``; ``source`` names it in error messages.
+def parse_rule_set(text: str | bytes, source: str = "<rules>") -> ParsedRuleSet:
+    """Read a rule set from TOML ``text`` (or UTF-8 bytes); ``source`` names it in errors.
 
     Numbers with a fraction (``value = 5.5``) are read as exact decimals.
 

@@ -255,7 +255,10 @@ class LimitBreach:
 
     ``limit``, ``current`` and ``after`` are the figures as text; ``values``
     holds them as numbers (amounts in ``currency``, or days when ``currency``
-    is None) for records.
+    is None) for records. ``after`` is the figure the verdict compares with
+    ``limit``; ``added`` is what the document adds to it (its unpaid amount,
+    for the debt), or None when the document does not change the figure
+    (overdue days and amounts).
     """
 
     limit_id: str
@@ -267,6 +270,7 @@ class LimitBreach:
     verdict: Verdict
     values: tuple[Decimal, Decimal, Decimal] | None = None
     currency: str | None = None
+    added: str | None = None
 
     def __str__(self) -> str:
         return f"limit {self.limit_id}: {self.figure} {self.after} > {self.limit}"
@@ -363,14 +367,7 @@ class CreditDecision:
 
     def explain(self) -> Explanation:
         """The breaches, notes and override as an explanation."""
-        steps = [
-            Step(
-                f"limit {b.limit_id}: {b.figure} {b.current} > {b.limit}",
-                b.verdict.value,
-                source=f"{b.subject}; after the document: {b.after}",
-            )
-            for b in self.breaches
-        ]
+        steps = [_breach_step(b) for b in self.breaches]
         steps.extend(Step(note) for note in self.notes)
         if self.override is not None:
             o = self.override
@@ -382,6 +379,23 @@ class CreditDecision:
                 )
             )
         return Explanation(self.title, tuple(steps))
+
+
+def _breach_step(breach: LimitBreach) -> Step:
+    """A breach as the figures its verdict compared: after the document against the limit."""
+    if breach.added is None:
+        return Step(
+            f"limit {breach.limit_id}: {breach.figure} {breach.after} > {breach.limit}",
+            breach.verdict.value,
+            source=f"{breach.subject}; after the document: {breach.after}",
+        )
+    return Step(
+        f"limit {breach.limit_id}: {breach.figure} after the document {breach.after} "
+        f"> {breach.limit}",
+        breach.verdict.value,
+        source=f"{breach.subject}; {breach.figure} now {breach.current} "
+        f"+ the document {breach.added}",
+    )
 
 
 def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> list[LimitBreach]:
@@ -400,6 +414,7 @@ def _breaches(limit: CreditLimit, now: CreditExposure, after_debt: Money) -> lis
                 limit.on_breach,
                 (limit.max_debt.amount, now.debt.amount, after_debt.amount),
                 limit.currency.code,
+                str(after_debt - now.debt) if after_debt != now.debt else None,
             )
         )
     if limit.max_overdue_days is not None and now.overdue_days > limit.max_overdue_days:

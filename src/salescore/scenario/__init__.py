@@ -7,14 +7,17 @@ Two kinds of scenario file exist, each with its own loader:
   :class:`~salescore.scenario.sales.Scenario` whose ``price()`` prices every
   order end to end (``salescore price FILE``);
 * **receivables** scenarios — calendars, payment schedule templates, orders,
-  shipments and payments: :func:`load_receivables` (``salescore schedule``,
-  ``salescore aging``).
+  shipments, payments, credit limits and documents to check:
+  :func:`load_receivables` (``salescore schedule``, ``salescore aging``,
+  ``salescore credit``).
 
 :func:`load` refuses a receivables file with a message that names the right
 loader. Both read their files with the scenario flavour
 (:mod:`salescore.scenario._toml`) of salescore's one TOML reader
 (:mod:`salescore._toml`), which reports every mistake with the file, the key
-path and what was expected.
+path and what was expected. Discount conditions installed as plugins are
+found by default, exactly as the command line finds them; pass
+``registry=`` to :func:`load` to use only the conditions of a registry.
 """
 
 from salescore.scenario.receivables import load_receivables

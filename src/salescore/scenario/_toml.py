@@ -46,17 +46,22 @@ SCENARIO = Policy(ScenarioError)
 def read_scenario(path: str | Path) -> Node:
     """The root table of the TOML file at ``path``.
 
+    The file is UTF-8 (a byte-order mark is allowed).
+
     Raises:
-        ScenarioError: the file cannot be read or is not valid TOML.
+        ScenarioError: the file cannot be read, is not UTF-8 or is not valid
+            TOML; the message names the file.
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except OSError as exc:
-        raise ScenarioError(f"{file}: cannot read the scenario file: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{file}: the scenario file is not UTF-8 text") from exc
-    return Node.parse(text, str(file))
+        raise ScenarioError(
+            f"{file}: cannot read the scenario file: {exc.strerror or exc}; check the path",
+            file=str(file),
+            unreadable=True,
+        ) from exc
+    return Node.parse(data, str(file))
 
 
 @attrs.frozen
@@ -66,16 +71,32 @@ class Node(_toml.Node):
     policy: Policy = attrs.field(default=SCENARIO, kw_only=True)
 
     @classmethod
-    def parse(cls, text: str, file: str = "<scenario>", policy: Policy = SCENARIO) -> Self:
+    def parse(cls, text: str | bytes, file: str = "<scenario>", policy: Policy = SCENARIO) -> Self:
         """The root table of TOML ``text`` (``file`` names it in errors)."""
         return super().parse(text, file, policy)
 
 
 @contextmanager
 def at(node: _toml.Node) -> Iterator[None]:
-    """Report a library error raised while building ``node``'s value at its key path."""
+    """Report a library error raised while building ``node``'s value at its key path.
+
+    A date pushed past the ends of the calendar (year 1 to 9999) by the
+    entry's day counts, or amounts too large to compute exactly, are reported
+    there too, as what to fix in the file.
+    """
     with node.located(InvalidInputError):
-        yield
+        try:
+            yield
+        except OverflowError as exc:
+            raise node.failure(
+                f"a date computed from this entry falls outside the calendar "
+                f"(years 1 to 9999: {exc}); check its dates and day counts"
+            ) from exc
+        except ArithmeticError as exc:  # decimal overflow of huge amounts
+            raise node.failure(
+                f"the amounts are too large to compute exactly ({type(exc).__name__}); "
+                "check the amounts and percents"
+            ) from exc
 
 
 def columns(

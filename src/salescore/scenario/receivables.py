@@ -1,8 +1,9 @@
 """Receivables scenario files: calendars, schedule templates, orders, shipments, payments, limits.
 
 A scenario file describes a company's settlements in TOML; the command line
-(``salescore schedule FILE``, ``salescore aging FILE --on DATE``) and the
-golden tests read it with :func:`load_receivables`. The format is documented
+(``salescore schedule FILE``, ``salescore aging FILE --on DATE``,
+``salescore credit FILE``) and the golden tests read it with
+:func:`load_receivables`. The format is documented
 on the "Receivables" page of the docs. Amounts are strings (``"1000.00"``);
 dates are TOML dates. Working days come from an explicit holiday list (so a
 ``holidays`` data upgrade cannot move a result) or, when a calendar names a
@@ -46,10 +47,12 @@ from salescore.dates import BusinessCalendar, RollConvention
 from salescore.errors import ScenarioError
 from salescore.money import Currency, Money
 from salescore.receivables import (
+    GROUP_FIELDS,
     AgingBucket,
     AgingPolicy,
     AgingReport,
     ControlPoint,
+    CreditDecision,
     CreditLimit,
     DayCount,
     DueEvent,
@@ -82,6 +85,7 @@ __all__ = [
     "ReceivablesScenario",
     "ScenarioOrder",
     "aging_json",
+    "credit_json",
     "load_receivables",
     "parse_receivables",
     "render_allocations",
@@ -139,6 +143,11 @@ class ReceivablesScenario:
         allocations = allocate_payments(self.entries, self.payments)
         return SettlementLedger(self.entries, self.payments, allocations)
 
+    def credit_decisions(self, on: date) -> list[CreditDecision]:
+        """The credit decision on each document of ``[[checks]]`` (on its own date, or ``on``)."""
+        ledger = self.ledger()
+        return [check_credit(ledger, self.limits, doc, when or on) for doc, when in self.checks]
+
     def aging_report(
         self, as_of: date, group_by: tuple[str, ...] | None = None, measure: Measure | None = None
     ) -> AgingReport:
@@ -191,13 +200,17 @@ def _calendar(name: str, node: Node) -> BusinessCalendar:
         return BusinessCalendar(name, weekend, holidays, working, non_working)
 
 
+_MAX_DAYS = 36_600
+"""A due date rule counts at most this many days (a hundred years)."""
+
+
 def _stage(node: Node) -> ScheduleStage:
     node.check_keys("kind", "percent", "days", "day_count", "event")
     with _at(node):
         return ScheduleStage(
             node.choice(StageKind, "kind"),
             node.decimal("percent") if node.has("percent") else None,
-            node.integer("days", 0),
+            node.integer("days", 0, low=-_MAX_DAYS, high=_MAX_DAYS),
             node.choice(DayCount, "day_count", "calendar"),
             node.choice(DueEvent, "event", "order"),
         )
@@ -350,7 +363,14 @@ def _build(root: Node) -> ReceivablesScenario:
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
-            raise ScenarioError(f"{root.file}: entry id {entry.id!r} is used twice")
+            tables = {EntryKind.RETURN: "returns", EntryKind.CORRECTION: "corrections"}
+            where = tables.get(entry.kind, "shipments")
+            raise ScenarioError(
+                f"{root.file}: {where}: the settlement entry id {entry.id!r} is used twice; "
+                "give each shipment, return and correction its own id",
+                file=root.file,
+                path=where,
+            )
         seen.add(entry.id)
 
     aging = root.child("aging", {})
@@ -361,8 +381,14 @@ def _build(root: Node) -> ReceivablesScenario:
         raise aging.error("a calendar name: working-day aging needs a calendar", "calendar")
     paid = [p.id for p in payments]
     if len(set(paid)) != len(paid):
-        twice = next(p for p in paid if paid.count(p) > 1)
-        raise ScenarioError(f"{root.file}: payments: id {twice!r} is used twice", file=root.file)
+        number = next(n for n, p in enumerate(paid) if p in paid[:n])
+        where = f"payments[{number}].id"
+        raise ScenarioError(
+            f"{root.file}: {where}: the payment id {paid[number]!r} is used twice; "
+            "give each payment its own id",
+            file=root.file,
+            path=where,
+        )
     limits = tuple(_limit(node, default_cur) for node in root.array("limits"))
     checks = tuple(_check(node, default_cur, by_id) for node in root.array("checks"))
     segments = {name: n.text() for name, n in root.mapping("segments").items()}
@@ -374,7 +400,7 @@ def _build(root: Node) -> ReceivablesScenario:
         limits,
         checks,
         policy,
-        tuple(n.text() for n in aging.child("group_by", ["partner"]).items()),
+        tuple(n.one_of(GROUP_FIELDS) for n in aging.child("group_by", ["partner"]).items()),
         aging.choice(Measure, "measure", "actual"),
         aging_calendar,
         segments,
@@ -598,13 +624,48 @@ def render_allocations(scenario: ReceivablesScenario, on: date) -> str:
 
 def render_credit(scenario: ReceivablesScenario, on: date) -> str:
     """The credit checks of the file's documents and the stop list on ``on``."""
-    ledger = scenario.ledger()
-    out = []
-    for document, when in scenario.checks:
-        decision = check_credit(ledger, scenario.limits, document, when or on)
-        out.append(decision.explain().as_text())
+    out = [decision.explain().as_text() for decision in scenario.credit_decisions(on)]
     out.append(f"Stop list on {on.isoformat()}:")
-    for entry in stop_list(ledger, scenario.limits, on):
+    for entry in stop_list(scenario.ledger(), scenario.limits, on):
         reasons = "; ".join(str(b) for b in entry.breaches)
         out.append(f"  {entry.subject}: {entry.verdict.value} ({reasons})")
     return "\n".join(out)
+
+
+def credit_json(scenario: ReceivablesScenario, on: date) -> dict[str, Any]:
+    """The credit decisions and the stop list on ``on`` as JSON-ready data (amounts as strings)."""
+    decisions = [
+        {
+            "document": d.document_id,
+            "on": d.on.isoformat(),
+            "verdict": d.verdict.value,
+            "may_proceed": d.may_proceed,
+            "breaches": [
+                {
+                    "limit": b.limit_id,
+                    "subject": b.subject,
+                    "figure": b.figure,
+                    "maximum": b.limit,
+                    "now": b.current,
+                    "document": b.added,
+                    "after": b.after,
+                    "verdict": b.verdict.value,
+                }
+                for b in d.breaches
+            ],
+            "notes": list(d.notes),
+            "explanation": d.explain().as_text(),
+        }
+        for d in scenario.credit_decisions(on)
+    ]
+    stopped = [
+        {
+            "subject": entry.subject,
+            "limit": entry.limit_id,
+            "verdict": entry.verdict.value,
+            "reasons": [str(b) for b in entry.breaches],
+        }
+        for entry in stop_list(scenario.ledger(), scenario.limits, on)
+    ]
+    return {"file": Path(scenario.file).name, "on": on.isoformat(), "decisions": decisions,
+            "stop_list": stopped}  # fmt: skip

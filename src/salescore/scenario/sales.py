@@ -81,7 +81,7 @@ from salescore.agreements import (
 from salescore.app.sales import Order, OrderLine, PricedOrder, SalePricer
 from salescore.discounts import ConditionRegistry, DiscountEngine, check_rule_set
 from salescore.discounts.rulefile import rule_set_from_node
-from salescore.errors import FormulaError, InvalidInputError, NotFoundError, ScenarioError
+from salescore.errors import FormulaError, InvalidInputError, Issue, NotFoundError, ScenarioError
 from salescore.money import KG, LITRE, PIECE, Currency, Money, Rounding, Unit
 from salescore.parties import (
     ClientSegment,
@@ -127,12 +127,15 @@ class Scenario:
         description: the file's description.
         pricer: prices orders from the file's catalogue, prices, agreements and rules.
         orders: the orders of the file, in file order.
+        warnings: the rule-set warnings of the file's discounts (an expired
+            rule, a rule that never applies), as ``salescore check`` gives them.
     """
 
     file: str
     description: str
     pricer: SalePricer = attrs.field(eq=False, repr=False)
     orders: tuple[Order, ...]
+    warnings: tuple[Issue, ...] = ()
 
     def price(self) -> list[PricedOrder]:
         """Every order priced end to end (what ``salescore price`` prints).
@@ -151,6 +154,14 @@ class Scenario:
                 raise ScenarioError(
                     f"{self.file}: {where} ({order.id}): {exc}", file=self.file, path=where
                 ) from exc
+            except ArithmeticError as exc:  # decimal overflow of huge quantities times prices
+                where = f"orders[{number}]"
+                raise ScenarioError(
+                    f"{self.file}: {where} ({order.id}): the amounts are too large to compute "
+                    f"exactly ({type(exc).__name__}); check the quantities, prices and discounts",
+                    file=self.file,
+                    path=where,
+                ) from exc
         return priced
 
 
@@ -160,18 +171,22 @@ def load(path: str | Path, *, registry: ConditionRegistry | None = None) -> Scen
     Receivables scenario files (payment schedules, aging) have their own
     loader, :func:`salescore.scenario.receivables.load_receivables`.
 
+    Discount conditions come from ``registry``; by default, every condition
+    installed (built-ins and plugins), exactly as ``salescore price`` finds them
+    (:meth:`~salescore.plugins.PluginRegistry.installed`).
+
     Raises:
         ScenarioError: the file cannot be read or is malformed; the message
             names the file, the key path and what was expected.
     """
-    return _build(read_scenario(path), registry)
+    return _build(read_scenario(path), ConditionRegistry.installed(registry))
 
 
 def parse_sales(
     text: str, file: str = "<scenario>", *, registry: ConditionRegistry | None = None
 ) -> Scenario:
     """Like :func:`load`, from TOML ``text`` (``file`` names it in errors)."""
-    return _build(Node.parse(text, file), registry)
+    return _build(Node.parse(text, file), ConditionRegistry.installed(registry))
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -424,7 +439,7 @@ def _unique(items: Sequence[Any], nodes: Sequence[Node], what: str) -> dict[Any,
     return found
 
 
-def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
+def _build(root: Node, registry: ConditionRegistry) -> Scenario:
     if root.has("templates") or root.has("calendars"):
         raise ScenarioError(
             f"{root.file}: this is a receivables scenario (it has templates or calendars); "
@@ -484,6 +499,7 @@ def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
 
     engine = None
     manual_ids: frozenset[str] = frozenset()
+    warnings: list[Issue] = []
     if any(root.has(key) for key in _RULE_KEYS):
         # The same nodes, so the same key paths, ScenarioError and refusal of floats.
         rule_set = rule_set_from_node(root).rule_set
@@ -492,6 +508,7 @@ def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
                 raise ScenarioError(
                     f"{root.file}: {issue.path}: {issue.message}", file=root.file, path=issue.path
                 )
+            warnings.append(issue)
         with at(root):
             engine = DiscountEngine.compile(rule_set, registry)
         manual_ids = frozenset(d.id for d in rule_set.discounts if d.is_manual)
@@ -516,7 +533,7 @@ def _build(root: Node, registry: ConditionRegistry | None) -> Scenario:
         nomenclature_segments=nomenclature_segments,
     )
     description = root.text("description") if root.has("description") else ""
-    return Scenario(root.file, description, pricer, tuple(orders))
+    return Scenario(root.file, description, pricer, tuple(orders), tuple(warnings))
 
 
 def _segment_list(nodes: Sequence[Node], kind: Any) -> list[Any]:

@@ -184,7 +184,7 @@ def test_check_names_a_broken_file_once_per_line(
 
     broken = tmp_path / "broken.toml"
     broken.write_text("[[discounts]\n", encoding="utf-8")
-    assert main(["check", str(broken)]) == 1
-    first = capsys.readouterr().out.splitlines()[0]
+    assert main(["check", str(broken)]) == 2  # unreadable input
+    first = capsys.readouterr().err.splitlines()[0]
     assert first.count(str(broken)) == 1
     assert "not valid TOML" in first

@@ -130,7 +130,7 @@ def test_an_unknown_template_names_the_known_ones() -> None:
 
 
 def test_a_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
-    assert main(["schedule", str(tmp_path / "nope.toml")]) == 1
+    assert main(["schedule", str(tmp_path / "nope.toml")]) == 2
 
 
 def test_working_day_aging_without_a_calendar_is_refused() -> None:
