@@ -171,7 +171,7 @@ def payment_calendar(schedules: Iterable[PaymentSchedule], currency: str | None 
     figure = _figure()
     axes = figure.add_subplot()
     bottom = [0.0] * len(days)
-    for kind in StageKind:
+    for kind in (k for k in StageKind if due[k]):  # one series per kind that falls due
         heights = [float(due[kind].get(day, Decimal(0))) for day in days]
         axes.bar(days, heights, bottom=bottom, label=kind.value, width=0.8)  # type: ignore[arg-type]
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
