@@ -7,7 +7,7 @@ from salescore.money.allocation import allocate, allocate_units
 from salescore.money.currency import Currency
 from salescore.money.money import Money, to_decimal, total
 from salescore.money.quantity import BOX, KG, LITRE, PIECE, Quantity, Unit
-from salescore.money.rounding import Rounding, round_to_step
+from salescore.money.rounding import Rounding, decimal_places, round_to_step
 
 __all__ = [
     "BOX",
@@ -21,6 +21,7 @@ __all__ = [
     "Unit",
     "allocate",
     "allocate_units",
+    "decimal_places",
     "round_to_step",
     "to_decimal",
     "total",

@@ -71,7 +71,7 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
         result = Decimal(value)
     elif isinstance(value, str):
         try:
-            result = Decimal(value.strip())
+            result = Decimal(value.strip(), CTX)  # exact; CTX only traps a malformed string
         except decimal.InvalidOperation:
             raise InvalidAmountError(
                 f"{what} {value!r} is not a decimal number: write it like '12.50'", value=value
@@ -150,8 +150,10 @@ class Money:
 
     @classmethod
     def _exact(cls, amount: Decimal, currency: Currency) -> Money:
-        # Results of exact operations on valid Money (sums, negation, whole
-        # multiples) are valid by construction: skip the converters and checks.
+        # Amounts already in whole minor units of ``currency`` (rounded results,
+        # stored amounts): skip the converters and the decimals check, keep the bound.
+        if amount.adjusted() >= AMOUNT_DIGITS and not amount.is_zero():
+            check_bound(amount)
         return _make(amount, currency)
 
     @classmethod
@@ -322,7 +324,8 @@ class Money:
 
     def format(self, locale: str) -> str:
         """Format for people in ``locale`` (always explicit: the core reads no locale)."""
-        return str(format_currency(self.amount, self.currency.code, locale=locale))
+        with decimal.localcontext(CTX):  # babel rounds in the current context
+            return str(format_currency(self.amount, self.currency.code, locale=locale))
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency.code}"

@@ -21,7 +21,7 @@ from decimal import Decimal
 from salescore.errors import InvalidAmountError
 from salescore.money._context import EXACT
 
-__all__ = ["Rounding", "round_to_step"]
+__all__ = ["Rounding", "decimal_places", "round_to_step"]
 
 
 class Rounding(enum.Enum):
@@ -81,3 +81,26 @@ def round_to_step(value: Decimal, step: Decimal, rounding: Rounding) -> Decimal:
         proxy = EXACT.add(units, fraction.copy_sign(value))
         units = proxy.to_integral_value(rounding._value_, EXACT)
     return EXACT.multiply(units, step).quantize(step, context=EXACT)
+
+
+def decimal_places(value: Decimal) -> int:
+    """The decimals ``value`` needs, trailing zeros dropped (exact, context-free).
+
+    ``decimal_places(x) <= 2`` says that ``x`` is a whole number of kopecks,
+    however large or small its exponent.
+
+    >>> [decimal_places(Decimal(text)) for text in ("12.50", "1E+1000", "0.000", "5E-9")]
+    [1, 0, 0, 9]
+    """
+    checked: object = value
+    if not isinstance(checked, Decimal) or not checked.is_finite():
+        raise InvalidAmountError(f"expected a finite Decimal, got {value!r}", value=value)
+    _sign, digits, exponent = value.as_tuple()
+    places = -int(exponent)
+    if places <= 0 or not any(digits):
+        return 0
+    for digit in reversed(digits):
+        if digit or not places:
+            break
+        places -= 1
+    return places
