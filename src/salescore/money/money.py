@@ -257,19 +257,17 @@ class Money:
         The product is exact before the one rounding, whatever the digits of
         ``factor``.
         """
-        value = factor if factor.__class__ is Decimal else to_decimal(factor, "factor")
-        try:
-            product = _exact_multiply(self.amount, value)
-        except decimal.Overflow:
-            raise self._beyond("multiplying", factor) from None
-        if not product.is_finite():  # an infinite or NaN factor
-            to_decimal(value, "factor")
+        if factor.__class__ is not Decimal or not factor.is_finite():
+            factor = to_decimal(factor, "factor")
         cur = self.currency
-        if product.adjusted() >= AMOUNT_DIGITS and not product.is_zero():
-            raise self._beyond("multiplying", factor)
-        amount = product.quantize(QUANTA[cur.minor_units], rounding._value_, CTX)
-        if amount.adjusted() >= AMOUNT_DIGITS and not amount.is_zero():
-            raise self._beyond("multiplying", factor)
+        try:
+            # Exact product, then one rounding; quantizing in BOUNDED refuses a
+            # result of 10^18 or more (InvalidOperation), so no check is needed.
+            amount = _exact_multiply(self.amount, factor).quantize(
+                QUANTA[cur.minor_units], rounding._value_, BOUNDED
+            )
+        except (decimal.Overflow, decimal.InvalidOperation):
+            raise self._beyond("multiplying", factor) from None
         money = _Blank()
         money.amount = amount
         money.currency = cur
