@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import decimal
+import pickle
 import random
 import tracemalloc
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -190,3 +192,15 @@ def test_currency_spellings_leave_the_cache_bounded() -> None:
     # Caching 10,000 spellings would hold about a megabyte; the bounded cache holds none.
     assert grown < 64 * 1024
     assert Currency.of(" usd ") is Currency.of("USD")
+
+
+def test_results_of_arithmetic_are_ordinary_money_values() -> None:
+    a, b = Money("10.25", "RUB"), Money("3.10", "RUB")
+    for result in (a + b, a - b, -a, abs(-a), a * 3, a.multiply(Decimal("0.5"), Rounding.UP)):
+        assert type(result) is Money
+        assert pickle.loads(pickle.dumps(result)) == result
+        assert attrs.asdict(result)["amount"] == result.amount
+        built = Money(result.amount, "RUB")
+        assert (result == built, hash(result) == hash(built)) == (True, True)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            result.amount = Decimal(0)  # type: ignore[misc]
