@@ -198,7 +198,7 @@ class Money:
         )
 
     def __add__(self, other: Money) -> Money:
-        if other.__class__ is not Money:
+        if other.__class__ is not Money and not isinstance(other, Money):
             return NotImplemented
         cur = self.currency
         if other.currency is not cur and other.currency != cur:
@@ -214,7 +214,7 @@ class Money:
         return money  # type: ignore[return-value]
 
     def __sub__(self, other: Money) -> Money:
-        if other.__class__ is not Money:
+        if other.__class__ is not Money and not isinstance(other, Money):
             return NotImplemented
         cur = self.currency
         if other.currency is not cur and other.currency != cur:
