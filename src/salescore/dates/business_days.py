@@ -27,7 +27,7 @@ import attrs
 
 from salescore.errors import InvalidInputError
 
-__all__ = ["BusinessCalendar", "RollConvention", "shift_days"]
+__all__ = ["BusinessCalendar", "RollConvention"]
 
 # A calendar with no working day in a whole year is a configuration error, not a loop.
 _MAX_SEARCH_DAYS = 366 * 2
@@ -161,7 +161,7 @@ class BusinessCalendar:
             InvalidInputError: the result would be before 0001-01-01 or after
                 9999-12-31.
         """
-        return shift_days(day, count)
+        return _shift_days(day, count)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in ``(start, end]``; negative when ``end`` is before ``start``.
@@ -183,12 +183,12 @@ def _days(start: date, end: date) -> Iterator[date]:
     return (fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1))
 
 
-def shift_days(day: date, count: int, origin: date | None = None) -> date:
+def _shift_days(day: date, count: int) -> date:
     """``day`` moved by ``count`` calendar days, or an error naming the date.
 
-    >>> shift_days(date(2026, 12, 31), 1)
+    >>> _shift_days(date(2026, 12, 31), 1)
     datetime.date(2027, 1, 1)
-    >>> shift_days(date(9999, 12, 31), 1)
+    >>> _shift_days(date(9999, 12, 31), 1)
     Traceback (most recent call last):
     ...
     salescore.errors.InvalidInputError: 9999-12-31 moved by 1 day(s) is after 9999-12-31, ...
@@ -197,11 +197,10 @@ def shift_days(day: date, count: int, origin: date | None = None) -> date:
         return day + timedelta(days=count)
     except OverflowError:
         pass
-    origin = day if origin is None else origin
     edge = "after 9999-12-31" if count > 0 else "before 0001-01-01"
     raise InvalidInputError(
-        f"{origin.isoformat()} moved by {count} day(s) is {edge}, outside the calendar "
+        f"{day.isoformat()} moved by {count} day(s) is {edge}, outside the calendar "
         "dates can hold: check the date (a placeholder such as 9999-12-31?) or the number "
         "of days",
-        value=origin,
+        value=day,
     ) from None
