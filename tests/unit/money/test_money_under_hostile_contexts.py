@@ -185,8 +185,9 @@ def test_allocation_is_exact_and_the_same_under_any_caller_context(
     shares = parts[1]
     assert isinstance(shares, tuple)
     assert sum(p.minor_units for p in shares) == amount.minor_units
-    if not amount.is_negative():
-        assert all(not p.is_negative() for p in shares)
+    # Non-negative weights: every part has the sign of the total (or is zero).
+    assert all(not p.is_negative() for p in shares) or amount.is_negative()
+    assert all(not p.is_positive() for p in shares) or not amount.is_negative()
     weight_sum = sum(Fraction(w) for w in ws)
     for part, w in zip(shares, ws, strict=True):
         exact = Fraction(amount.minor_units) * Fraction(w) / weight_sum
