@@ -119,3 +119,77 @@ def test_periods_check_their_ends_and_overlap() -> None:
 def test_weekend_days_must_be_weekday_numbers() -> None:
     with pytest.raises(InvalidInputError, match="weekend day 7 is not a weekday number"):
         BusinessCalendar(weekend=frozenset({5, 7}))
+
+
+# --- the ends of the calendar ------------------------------------------------------
+
+LAST, FIRST = date(9999, 12, 31), date(1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("step", "named"),
+    [
+        (
+            lambda cal: cal.add_working_days(date(9999, 12, 30), 3),
+            "3 working day(s) from 9999-12-30",
+        ),
+        (lambda cal: cal.add_working_days(date(1, 1, 3), -5), "-5 working day(s) from 0001-01-03"),
+        (lambda cal: cal.next_working_day(LAST), "next working day of 9999-12-31"),
+        (lambda cal: cal.previous_working_day(FIRST), "previous working day of 0001-01-01"),
+        (lambda cal: cal.roll(date(9999, 12, 31), RollConvention.FOLLOWING), "9999-12-31"),
+        (lambda cal: BusinessCalendar.add_calendar_days(LAST, 1), "9999-12-31 moved by 1 day"),
+        (lambda cal: BusinessCalendar.add_calendar_days(FIRST, -1), "0001-01-01 moved by -1 day"),
+        (lambda cal: add_months(date(9999, 12, 1), 1), "9999-12-01 moved by 1 month"),
+        (lambda cal: add_months(date(1, 1, 31), -1), "0001-01-31 moved by -1 month"),
+    ],
+)
+def test_stepping_past_the_ends_of_the_calendar_names_the_date_and_what_to_do(
+    step: object, named: str
+) -> None:
+    # 9999-12-31 is a Friday: make it a holiday so that rolling it must move forward.
+    cal = BusinessCalendar(holidays=frozenset({LAST}))
+    with pytest.raises(InvalidInputError) as caught:
+        step(cal)  # type: ignore[operator]
+    message = str(caught.value)
+    assert named in message
+    assert "check the date" in message
+
+
+def test_counting_up_to_the_last_date_of_the_calendar_works() -> None:
+    cal = BusinessCalendar()
+    assert LAST.weekday() == 4  # a Friday
+    assert cal.working_days_between(date(9999, 12, 24), LAST) == 5
+    assert list(cal.working_days(date(9999, 12, 30), LAST)) == [date(9999, 12, 30), LAST]
+    assert cal.add_working_days(date(9999, 12, 30), 1) == LAST
+    assert cal.roll(LAST) == LAST
+    assert BusinessCalendar.add_calendar_days(date(9999, 12, 30), 1) == LAST
+    assert end_of_month(date(9999, 12, 5)) == LAST
+    assert cal.working_days_between(FIRST, date(1, 1, 2)) == 1  # 0001-01-01 is a Monday
+
+
+def test_a_schedule_shipped_on_the_last_date_of_the_calendar_is_a_schedule_error() -> None:
+    from salescore.errors import ScheduleError
+    from salescore.money import Money
+    from salescore.receivables import (
+        DayCount,
+        DueEvent,
+        PaymentScheduleTemplate,
+        ScheduleStage,
+        StageKind,
+    )
+
+    stages = (
+        ScheduleStage(StageKind.ADVANCE, percent=30),
+        ScheduleStage(
+            StageKind.CREDIT, days=14, day_count=DayCount.WORKING, event=DueEvent.SHIPMENT
+        ),
+    )
+    template = PaymentScheduleTemplate("T", "30/70", stages)
+    with pytest.raises(ScheduleError, match="9999-12-31") as caught:
+        template.generate(Money(100, "RUB"), date(9999, 12, 1), LAST, BusinessCalendar())
+    assert isinstance(caught.value.__cause__, InvalidInputError)
+    calendar_days = PaymentScheduleTemplate(
+        "C", "all after", (ScheduleStage(StageKind.CREDIT, days=1, event=DueEvent.SHIPMENT),)
+    )
+    with pytest.raises(ScheduleError, match="9999-12-31"):
+        calendar_days.generate(Money(100, "RUB"), date(9999, 12, 1), LAST, BusinessCalendar())

@@ -35,6 +35,7 @@ from salescore.agreements.model import TERM_LABELS, PaymentForm, SettlementProce
 from salescore.agreements.resolution import format_term
 from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money, Rounding, to_decimal
+from salescore.money._context import CTX, EXACT
 from salescore.parties import OrganizationId, PriceGroupId, ProductId, WarehouseId
 from salescore.records import Record, html_table
 
@@ -228,7 +229,7 @@ _HEADER_TERMS: Mapping[str, DeviationKind] = {
 
 
 def _percent_text(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
+    return f"{value.normalize(CTX):f}%"
 
 
 def check_sale(
@@ -265,8 +266,9 @@ def check_sale(
             )
         limit = terms.manual_discount_limit(line.price_group_id)
         if limit is not None and line.manual_discount_percent > limit:
+            excess = EXACT.subtract(line.manual_discount_percent, limit)
             amount = line.unit_price.multiply(
-                line.quantity * (line.manual_discount_percent - limit) / 100, Rounding.HALF_UP
+                EXACT.multiply(line.quantity, excess).scaleb(-2, EXACT), Rounding.HALF_UP
             )
             add(
                 DeviationKind.DISCOUNT_ABOVE_LIMIT,

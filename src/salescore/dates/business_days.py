@@ -29,7 +29,6 @@ from salescore.errors import InvalidInputError
 
 __all__ = ["BusinessCalendar", "RollConvention"]
 
-_ONE_DAY = timedelta(days=1)
 # A calendar with no working day in a whole year is a configuration error, not a loop.
 _MAX_SEARCH_DAYS = 366 * 2
 
@@ -100,10 +99,22 @@ class BusinessCalendar:
             return False
         return day.weekday() not in self.weekend and day not in self.holidays
 
-    def _step(self, day: date, direction: int) -> date:
-        delta = _ONE_DAY if direction > 0 else -_ONE_DAY
+    def _step(self, day: date, direction: int, asked: str = "") -> date:
+        delta = timedelta(days=1 if direction > 0 else -1)
+        start = day
         for _ in range(_MAX_SEARCH_DAYS):
-            day = day + delta
+            try:
+                day = day + delta
+            except OverflowError:
+                edge = "after 9999-12-31" if direction > 0 else "before 0001-01-01"
+                which = "next" if direction > 0 else "previous"
+                asked = asked or f"the {which} working day of {start.isoformat()}"
+                raise InvalidInputError(
+                    f"calendar {self.name!r}: {asked} would be {edge}, "
+                    "outside the dates Python can hold: check the date (a placeholder such as "
+                    "9999-12-31?) or the number of days",
+                    value=start,
+                ) from None
             if self.is_working_day(day):
                 return day
         raise InvalidInputError(
@@ -137,14 +148,20 @@ class BusinessCalendar:
         ``count == 0`` returns ``day`` unchanged (roll it if it must be working).
         """
         direction = 1 if count >= 0 else -1
+        asked = f"{count} working day(s) from {day.isoformat()}"
         for _ in range(abs(count)):
-            day = self._step(day, direction)
+            day = self._step(day, direction, asked)
         return day
 
     @staticmethod
     def add_calendar_days(day: date, count: int) -> date:
-        """The date ``count`` calendar days after ``day``."""
-        return day + timedelta(days=count)
+        """The date ``count`` calendar days after ``day``.
+
+        Raises:
+            InvalidInputError: the result would be before 0001-01-01 or after
+                9999-12-31.
+        """
+        return _shift_days(day, count)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in ``(start, end]``; negative when ``end`` is before ``start``.
@@ -153,7 +170,7 @@ class BusinessCalendar:
         """
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for day in _days(start + _ONE_DAY, end) if self.is_working_day(day))
+        return sum(1 for day in _days(start, end) if day != start and self.is_working_day(day))
 
     def working_days(self, start: date, end: date) -> Iterator[date]:
         """The working days in ``[start, end]``, in order."""
@@ -161,7 +178,29 @@ class BusinessCalendar:
 
 
 def _days(start: date, end: date) -> Iterator[date]:
-    day = start
-    while day <= end:
-        yield day
-        day += _ONE_DAY
+    # By ordinals, so that a range ending on 9999-12-31 never steps past it.
+    fromordinal = date.fromordinal
+    return (fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1))
+
+
+def _shift_days(day: date, count: int) -> date:
+    """``day`` moved by ``count`` calendar days, or an error naming the date.
+
+    >>> _shift_days(date(2026, 12, 31), 1)
+    datetime.date(2027, 1, 1)
+    >>> _shift_days(date(9999, 12, 31), 1)
+    Traceback (most recent call last):
+    ...
+    salescore.errors.InvalidInputError: 9999-12-31 moved by 1 day(s) is after 9999-12-31, ...
+    """
+    try:
+        return day + timedelta(days=count)
+    except OverflowError:
+        pass
+    edge = "after 9999-12-31" if count > 0 else "before 0001-01-01"
+    raise InvalidInputError(
+        f"{day.isoformat()} moved by {count} day(s) is {edge}, outside the calendar "
+        "dates can hold: check the date (a placeholder such as 9999-12-31?) or the number "
+        "of days",
+        value=day,
+    ) from None

@@ -26,8 +26,21 @@ __all__ = ["Period", "add_months", "end_of_month", "start_of_month"]
 
 
 def add_months(anchor: date, months: int) -> date:
-    """``anchor`` moved by ``months``, the day clipped to the month's length."""
-    result: date = anchor + relativedelta(months=months)
+    """``anchor`` moved by ``months``, the day clipped to the month's length.
+
+    Raises:
+        InvalidInputError: the result would be before year 1 or after year 9999.
+    """
+    try:
+        result: date = anchor + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        edge = "after 9999-12-31" if months > 0 else "before 0001-01-01"
+        raise InvalidInputError(
+            f"{anchor.isoformat()} moved by {months} month(s) would be {edge}, outside the "
+            "dates Python can hold: check the date (a placeholder such as 9999-12-31?) or "
+            "the number of months",
+            value=anchor,
+        ) from None
     return result
 
 

@@ -3,13 +3,15 @@
 This package knows nothing of sales; every sales rule stands on it.
 """
 
+from salescore.money._context import AMOUNT_LIMIT
 from salescore.money.allocation import allocate, allocate_units
 from salescore.money.currency import Currency
 from salescore.money.money import Money, to_decimal, total
 from salescore.money.quantity import BOX, KG, LITRE, PIECE, Quantity, Unit
-from salescore.money.rounding import Rounding, round_to_step
+from salescore.money.rounding import Rounding, decimal_places, round_to_step
 
 __all__ = [
+    "AMOUNT_LIMIT",
     "BOX",
     "KG",
     "LITRE",
@@ -21,6 +23,7 @@ __all__ = [
     "Unit",
     "allocate",
     "allocate_units",
+    "decimal_places",
     "round_to_step",
     "to_decimal",
     "total",

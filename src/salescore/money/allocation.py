@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salescore.errors import InvalidInputError
+from salescore.errors import InvalidAmountError, InvalidInputError
+from salescore.money._context import EXACT, WEIGHT_DIGITS
 from salescore.money.money import AmountLike, Money, to_decimal
 
 __all__ = ["allocate", "allocate_units"]
@@ -47,12 +48,22 @@ def allocate_units(total_units: int, weights: Sequence[AmountLike]) -> tuple[int
                 index=i,
                 value=w,
             )
-    # Scale the weights to integers so the whole split is exact integer arithmetic.
-    exponent = min(int(w.as_tuple().exponent) for w in values)
-    ints = [int(w.scaleb(-exponent)) if exponent < 0 else int(w) for w in values]
-    weight_sum = sum(ints)
-    if weight_sum == 0:
+        if w and not -WEIGHT_DIGITS <= w.adjusted() < WEIGHT_DIGITS:
+            raise InvalidAmountError(
+                f"weight {i} ({w}) is out of range: a weight must be zero or between "
+                f"1E-{WEIGHT_DIGITS} and 1E+{WEIGHT_DIGITS}; scale all weights alike",
+                index=i,
+                value=w,
+            )
+    # Scale the weights to integers so the whole split is exact integer
+    # arithmetic; the scaling itself is exact (EXACT has unlimited precision),
+    # and the bounds above keep the integers small.
+    exponents = [int(w.as_tuple().exponent) for w in values if w]
+    if not exponents:
         raise InvalidInputError("all weights are zero: at least one weight must be positive")
+    exponent = min(exponents)
+    ints = [int(w.scaleb(-exponent, EXACT)) if w else 0 for w in values]
+    weight_sum = sum(ints)
     sign = -1 if total_units < 0 else 1
     units = abs(total_units)
     floors: list[int] = []
@@ -83,6 +94,8 @@ def allocate(total: Money, weights: Sequence[AmountLike]) -> tuple[Money, ...]:
 
     Raises:
         InvalidInputError: for no weights, a negative weight, or all-zero weights.
+        InvalidAmountError: for a weight of 1E+36 or more, or a positive weight
+            below 1E-36.
     """
     parts = allocate_units(total.minor_units, weights)
     return tuple(Money.from_minor(p, total.currency) for p in parts)

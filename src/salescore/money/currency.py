@@ -19,6 +19,7 @@ import attrs
 from babel.numbers import get_currency_precision, list_currencies
 
 from salescore.errors import InvalidInputError
+from salescore.money._context import QUANTA
 
 __all__ = ["Currency"]
 
@@ -48,25 +49,42 @@ class Currency:
     minor_units: int = attrs.field(default=2, validator=_check_minor_units)
 
     @staticmethod
-    @functools.cache
     def of(code: str) -> Currency:
-        """The ISO 4217 currency ``code`` with its minor units from the CLDR (babel)."""
+        """The ISO 4217 currency ``code`` with its minor units from the CLDR (babel).
+
+        The same code always gives the same (cached) object. The cache is keyed
+        by the normalised code and holds known ISO codes only, so it stays
+        bounded (a few hundred entries) whatever spellings a caller passes.
+        """
+        if not isinstance(code, str):
+            raise InvalidInputError(
+                f"a currency code must be a string such as 'RUB', got {type(code).__name__}",
+                value=code,
+            )
         normalized = code.strip().upper()
+        known = _BY_CODE.get(normalized)
+        if known is not None:
+            return known
         if normalized not in _known_codes():
             raise InvalidInputError(
                 f"unknown currency code {code!r}: use an ISO 4217 code such as 'RUB', 'USD' "
                 f"or 'EUR', or build Currency({normalized!r}, minor_units=2) yourself",
                 value=code,
             )
-        return Currency(normalized, int(get_currency_precision(normalized)))
+        currency = Currency(normalized, int(get_currency_precision(normalized)))
+        return _BY_CODE.setdefault(normalized, currency)
 
     @property
     def quantum(self) -> Decimal:
         """The smallest amount: ``Decimal('0.01')`` for two minor units."""
-        return Decimal(1).scaleb(-self.minor_units)
+        return QUANTA[self.minor_units]
 
     def __str__(self) -> str:
         return self.code
+
+
+# Known ISO codes only (normalised), so bounded by the ISO 4217 list.
+_BY_CODE: dict[str, Currency] = {}
 
 
 @functools.cache

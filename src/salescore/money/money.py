@@ -38,7 +38,7 @@ import attrs
 from babel.numbers import format_currency
 
 from salescore.errors import CurrencyMismatchError, InvalidAmountError
-from salescore.money._context import decimal_context
+from salescore.money._context import AMOUNT_DIGITS, BOUNDED, CTX, EXACT, QUANTA, check_bound
 from salescore.money.currency import Currency
 from salescore.money.rounding import Rounding
 
@@ -71,7 +71,7 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
         result = Decimal(value)
     elif isinstance(value, str):
         try:
-            result = Decimal(value.strip())
+            result = Decimal(value.strip(), CTX)  # exact; CTX only traps a malformed string
         except decimal.InvalidOperation:
             raise InvalidAmountError(
                 f"{what} {value!r} is not a decimal number: write it like '12.50'", value=value
@@ -94,9 +94,20 @@ def _as_currency(value: Currency | str) -> Currency:
     return value if isinstance(value, Currency) else Currency.of(str(value))
 
 
-@attrs.frozen(order=False, repr=False)
+_bounded_add = BOUNDED.add
+_bounded_subtract = BOUNDED.subtract
+_bounded_multiply = BOUNDED.multiply
+_exact_multiply = EXACT.multiply
+
+
+@attrs.frozen(order=False, repr=False, weakref_slot=False)
 class Money:
     """An exact amount of one currency, always whole minor units.
+
+    Amounts are bounded: ``abs(amount) < 10**18`` major units (see
+    :data:`AMOUNT_LIMIT`); beyond that every operation raises
+    :class:`~salescore.errors.InvalidAmountError` rather than round. All
+    arithmetic runs in the library's decimal context, whatever the caller's.
 
     Args:
         amount: a Decimal, int or decimal string; more digits than the currency
@@ -108,15 +119,14 @@ class Money:
     currency: Currency = attrs.field(converter=_as_currency)
 
     def __attrs_post_init__(self) -> None:
-        quantum = self.currency.quantum
-        with decimal.localcontext(decimal_context()):
-            exact = self.amount.quantize(quantum, rounding=decimal.ROUND_DOWN)
-        if exact != self.amount:
+        amount = check_bound(self.amount)
+        exact = amount.quantize(QUANTA[self.currency.minor_units], decimal.ROUND_DOWN, CTX)
+        if exact != amount:
             raise InvalidAmountError(
-                f"{self.amount} has more decimals than {self.currency.code} allows "
+                f"{amount} has more decimals than {self.currency.code} allows "
                 f"({self.currency.minor_units}): round it with "
                 "Money.of(amount, currency, rounding)",
-                value=self.amount,
+                value=amount,
             )
         object.__setattr__(self, "amount", exact)
 
@@ -135,18 +145,16 @@ class Money:
         (Money('10.01', 'RUB'), Money('10.00', 'RUB'))
         """
         cur = currency if isinstance(currency, Currency) else Currency.of(currency)
-        value = to_decimal(amount)
-        with decimal.localcontext(decimal_context()):
-            return cls(value.quantize(cur.quantum, rounding=rounding.value), cur)
+        value = check_bound(to_decimal(amount))
+        return cls(value.quantize(QUANTA[cur.minor_units], rounding._value_, CTX), cur)
 
     @classmethod
     def _exact(cls, amount: Decimal, currency: Currency) -> Money:
-        # Results of exact operations on valid Money (sums, negation, whole
-        # multiples) are valid by construction: skip the converters and checks.
-        money = object.__new__(cls)
-        object.__setattr__(money, "amount", amount)
-        object.__setattr__(money, "currency", currency)
-        return money
+        # Amounts already in whole minor units of ``currency`` (rounded results,
+        # stored amounts): skip the converters and the decimals check, keep the bound.
+        if amount.adjusted() >= AMOUNT_DIGITS and not amount.is_zero():
+            check_bound(amount)
+        return _make(amount, currency)
 
     @classmethod
     def zero(cls, currency: Currency | str) -> Money:
@@ -156,13 +164,20 @@ class Money:
     @classmethod
     def from_minor(cls, units: int, currency: Currency | str) -> Money:
         """Money from a whole number of minor units: ``from_minor(150, RUB)`` is 1.50."""
-        cur = currency if isinstance(currency, Currency) else Currency.of(currency)
-        return cls(Decimal(units).scaleb(-cur.minor_units), cur)
+        cur = currency if currency.__class__ is Currency else _as_currency(currency)
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise InvalidAmountError(
+                f"minor units must be an int, got {type(units).__name__}", value=units
+            )
+        amount = Decimal(units).scaleb(-cur.minor_units, EXACT)
+        if amount.adjusted() >= AMOUNT_DIGITS and units:
+            check_bound(amount)
+        return _make(amount, cur)
 
     @property
     def minor_units(self) -> int:
         """The amount as a whole number of minor units (kopecks)."""
-        return int(self.amount.scaleb(self.currency.minor_units))
+        return int(self.amount.scaleb(self.currency.minor_units, CTX))
 
     # --- arithmetic ------------------------------------------------------------
 
@@ -175,55 +190,97 @@ class Money:
                 right=other.currency.code,
             )
 
+    def _beyond(self, verb: str, other: object) -> InvalidAmountError:
+        return InvalidAmountError(
+            f"{verb} {self} and {other} gives an amount beyond what salescore supports: "
+            f"amounts must be below 10^{AMOUNT_DIGITS} in absolute value; split the amounts",
+            value=self.amount,
+        )
+
     def __add__(self, other: Money) -> Money:
-        if not isinstance(other, Money):
+        if other.__class__ is not Money and not isinstance(other, Money):
             return NotImplemented
-        if self.currency != other.currency:
+        cur = self.currency
+        if other.currency is not cur and other.currency != cur:
             self._same(other, "add")
-        return Money._exact(self.amount + other.amount, self.currency)
+        try:
+            amount = _bounded_add(self.amount, other.amount)
+        except decimal.Overflow:
+            raise self._beyond("adding", other) from None
+        money = _Blank()
+        money.amount = amount
+        money.currency = cur
+        money.__class__ = Money  # type: ignore[assignment]
+        return money  # type: ignore[return-value]
 
     def __sub__(self, other: Money) -> Money:
-        if not isinstance(other, Money):
+        if other.__class__ is not Money and not isinstance(other, Money):
             return NotImplemented
-        if self.currency != other.currency:
+        cur = self.currency
+        if other.currency is not cur and other.currency != cur:
             self._same(other, "subtract")
-        return Money._exact(self.amount - other.amount, self.currency)
+        try:
+            amount = _bounded_subtract(self.amount, other.amount)
+        except decimal.Overflow:
+            raise self._beyond("subtracting", other) from None
+        money = _Blank()
+        money.amount = amount
+        money.currency = cur
+        money.__class__ = Money  # type: ignore[assignment]
+        return money  # type: ignore[return-value]
 
     def __neg__(self) -> Money:
-        return Money._exact(-self.amount, self.currency)
+        return _make(BOUNDED.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money._exact(abs(self.amount), self.currency)
+        return _make(BOUNDED.abs(self.amount), self.currency)
 
     def __mul__(self, factor: int) -> Money:
         # Only whole factors keep money exact; a Decimal factor needs a rounding
         # decision, which multiply() makes explicit.
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
-        return Money._exact(self.amount * factor, self.currency)
+        try:
+            amount = _bounded_multiply(self.amount, factor)
+        except decimal.Overflow:
+            raise self._beyond("multiplying", factor) from None
+        return _make(amount, self.currency)
 
     __rmul__ = __mul__
 
     def multiply(self, factor: AmountLike, rounding: Rounding) -> Money:
-        """``self × factor`` rounded to minor units with ``rounding``."""
-        value = to_decimal(factor, "factor")
-        with decimal.localcontext(decimal_context()):
-            product = self.amount * value
-        return Money.of(product, self.currency, rounding)
+        """``self × factor`` rounded to minor units with ``rounding``.
+
+        The product is exact before the one rounding, whatever the digits of
+        ``factor``.
+        """
+        if factor.__class__ is not Decimal or not factor.is_finite():
+            factor = to_decimal(factor, "factor")
+        cur = self.currency
+        try:
+            # Exact product, then one rounding; quantizing in BOUNDED refuses a
+            # result of 10^18 or more (InvalidOperation), so no check is needed.
+            amount = _exact_multiply(self.amount, factor).quantize(
+                QUANTA[cur.minor_units], rounding._value_, BOUNDED
+            )
+        except (decimal.Overflow, decimal.InvalidOperation):
+            raise self._beyond("multiplying", factor) from None
+        money = _Blank()
+        money.amount = amount
+        money.currency = cur
+        money.__class__ = Money  # type: ignore[assignment]
+        return money  # type: ignore[return-value]
 
     def ratio(self, other: Money) -> Decimal:
         """``self / other`` as an exact-as-possible Decimal (same currency)."""
         self._same(other, "divide")
-        with decimal.localcontext(decimal_context()):
-            try:
-                return self.amount / other.amount
-            except (decimal.DivisionByZero, decimal.InvalidOperation):
-                raise InvalidAmountError(
-                    f"cannot divide {self} by zero", value=self.amount
-                ) from None
+        try:
+            return CTX.divide(self.amount, other.amount)
+        except (decimal.DivisionByZero, decimal.InvalidOperation):
+            raise InvalidAmountError(f"cannot divide {self} by zero", value=self.amount) from None
 
     # --- comparison ------------------------------------------------------------
 
@@ -265,7 +322,8 @@ class Money:
 
     def format(self, locale: str) -> str:
         """Format for people in ``locale`` (always explicit: the core reads no locale)."""
-        return str(format_currency(self.amount, self.currency.code, locale=locale))
+        with decimal.localcontext(CTX):  # babel rounds in the current context
+            return str(format_currency(self.amount, self.currency.code, locale=locale))
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency.code}"
@@ -275,6 +333,27 @@ class Money:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Money, (str(self.amount), self.currency))
+
+
+class _Blank:
+    # Money's layout without its frozen ``__setattr__``. Built, filled and then
+    # given the class Money, it is a Money at half the cost of
+    # ``object.__new__(Money)`` and two ``object.__setattr__`` calls: the
+    # results of Money's arithmetic are made this way. (Money has no weakref
+    # slot so that the two layouts agree.)
+    __slots__ = ("amount", "currency")
+    amount: Decimal
+    currency: Currency
+
+
+def _make(amount: Decimal, currency: Currency) -> Money:
+    # Money from an amount known to be valid: whole minor units of ``currency``
+    # and within the bound.
+    money = _Blank()
+    money.amount = amount
+    money.currency = currency
+    money.__class__ = Money  # type: ignore[assignment]
+    return money  # type: ignore[return-value]
 
 
 def total(items: Iterable[Money], currency: Currency | str) -> Money:

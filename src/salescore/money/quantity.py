@@ -18,17 +18,26 @@ Quantity('36', 'pcs')
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from salescore.errors import InvalidInputError
-from salescore.money._context import decimal_context
+from salescore.errors import InvalidAmountError, InvalidInputError
+from salescore.money._context import BOUNDED, CTX, EXACT, QUANTA, check_bound
 from salescore.money.money import AmountLike, to_decimal
 from salescore.money.rounding import Rounding
 
 __all__ = ["BOX", "KG", "LITRE", "PIECE", "Quantity", "Unit"]
+
+
+def _check_scale(_instance: object, _attribute: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
+        raise InvalidInputError(
+            f"a unit's scale (decimals of its quantities) must be 0..9, got {value!r}",
+            value=value,
+        )
 
 
 @attrs.frozen
@@ -38,12 +47,12 @@ class Unit:
     Attributes:
         code: short code, e.g. ``"pcs"``, ``"kg"``.
         name: name for people.
-        scale: decimals a quantity in this unit may carry.
+        scale: decimals a quantity in this unit may carry, 0..9.
     """
 
     code: str
     name: str = ""
-    scale: int = 0
+    scale: int = attrs.field(default=0, validator=_check_scale)
 
     def __str__(self) -> str:
         return self.code
@@ -53,6 +62,10 @@ PIECE = Unit("pcs", "piece", 0)
 KG = Unit("kg", "kilogram", 3)
 LITRE = Unit("l", "litre", 3)
 BOX = Unit("box", "box", 0)
+
+
+def _quantum(unit: Unit) -> Decimal:
+    return QUANTA[unit.scale]
 
 
 def _quantity_value(value: AmountLike) -> Decimal:
@@ -67,9 +80,8 @@ class Quantity:
     unit: Unit = PIECE
 
     def __attrs_post_init__(self) -> None:
-        quantum = Decimal(1).scaleb(-self.unit.scale)
-        with decimal.localcontext(decimal_context()):
-            exact = self.value.quantize(quantum, rounding=decimal.ROUND_DOWN)
+        value = check_bound(self.value, "quantity")
+        exact = value.quantize(_quantum(self.unit), decimal.ROUND_DOWN, CTX)
         if exact != self.value:
             raise InvalidInputError(
                 f"{self.value} has more decimals than unit {self.unit.code!r} allows "
@@ -81,9 +93,8 @@ class Quantity:
     @classmethod
     def of(cls, value: AmountLike, unit: Unit, rounding: Rounding = Rounding.HALF_UP) -> Quantity:
         """A quantity rounded to the unit's scale with ``rounding``."""
-        quantum = Decimal(1).scaleb(-unit.scale)
-        with decimal.localcontext(decimal_context()):
-            return cls(to_decimal(value, "quantity").quantize(quantum, rounding.value), unit)
+        exact = check_bound(to_decimal(value, "quantity"), "quantity")
+        return cls(exact.quantize(_quantum(unit), rounding._value_, CTX), unit)
 
     def _same(self, other: Quantity) -> None:
         if self.unit != other.unit:
@@ -97,16 +108,28 @@ class Quantity:
         if not isinstance(other, Quantity):
             return NotImplemented
         self._same(other)
-        return Quantity(self.value + other.value, self.unit)
+        return Quantity(self._bounded(BOUNDED.add, other), self.unit)
 
     def __sub__(self, other: Quantity) -> Quantity:
         if not isinstance(other, Quantity):
             return NotImplemented
         self._same(other)
-        return Quantity(self.value - other.value, self.unit)
+        return Quantity(self._bounded(BOUNDED.subtract, other), self.unit)
 
     def __neg__(self) -> Quantity:
-        return Quantity(-self.value, self.unit)
+        return Quantity(BOUNDED.minus(self.value), self.unit)
+
+    def _bounded(
+        self, operation: Callable[[Decimal, Decimal], Decimal], other: Quantity
+    ) -> Decimal:
+        try:
+            return operation(self.value, other.value)
+        except decimal.Overflow:
+            raise InvalidAmountError(
+                f"combining {self} and {other} gives a quantity beyond what salescore "
+                "supports: quantities must be below 10^18 in absolute value",
+                value=self.value,
+            ) from None
 
     def __lt__(self, other: Quantity) -> bool:
         self._same(other)
@@ -132,8 +155,14 @@ class Quantity:
         self, unit: Unit, factor: AmountLike, rounding: Rounding = Rounding.HALF_UP
     ) -> Quantity:
         """This quantity in ``unit``, where one of ``self.unit`` is ``factor`` of ``unit``."""
-        with decimal.localcontext(decimal_context()):
-            value = self.value * to_decimal(factor, "factor")
+        try:
+            value = EXACT.multiply(self.value, to_decimal(factor, "factor"))
+        except decimal.Overflow:
+            raise InvalidAmountError(
+                f"converting {self} by {factor} gives a quantity beyond what salescore "
+                "supports: quantities must be below 10^18 in absolute value",
+                value=self.value,
+            ) from None
         return Quantity.of(value, unit, rounding)
 
     def __repr__(self) -> str:

@@ -36,8 +36,8 @@ import attrs
 
 from salescore._validation import non_empty_text
 from salescore.errors import InvalidInputError
-from salescore.money import Currency, Rounding, to_decimal
-from salescore.money._context import decimal_context
+from salescore.money import Currency, Rounding, decimal_places, to_decimal
+from salescore.money._context import CTX, decimal_context
 from salescore.parties import PartnerId, PriceGroupId
 
 __all__ = ["PriceType", "PriceTypeId", "RoundingRule"]
@@ -122,7 +122,7 @@ class RoundingRule:
 
     def is_power_of_ten(self) -> bool:
         """True for steps 1, 0.1, 0.01 …, which round with one ``quantize``."""
-        return self.step <= 1 and self.step.normalize().as_tuple().digits == (1,)
+        return self.step <= 1 and self.step.normalize(CTX).as_tuple().digits == (1,)
 
     def describe(self) -> str:
         """The rule in words, for explanations."""
@@ -135,7 +135,7 @@ class RoundingRule:
         """Refuse a step or ending finer than ``currency``'s minor units."""
         quantum = currency.quantum
         for what, value in (("step", self.step), ("ending", self.ending)):
-            if value is not None and value % quantum != 0:
+            if value is not None and decimal_places(value) > currency.minor_units:
                 raise InvalidInputError(
                     f"{owner}: rounding {what} {value} is finer than {currency.code} allows "
                     f"({quantum}); use a multiple of {quantum}",

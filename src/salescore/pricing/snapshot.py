@@ -704,7 +704,11 @@ class PricingSnapshot:
         for call in calls:
             args = ", ".join(str(a) for a in call.args)
             describe = self._functions.get(call.name).describe
-            source = "market data" if describe is None else describe(ctx, *call.args)
+            if describe is None:
+                source = "market data"
+            else:
+                with decimal.localcontext(decimal_context()):
+                    source = describe(ctx, *call.args)
             steps.append(Step(f"{call.name}({args})", _plain(call.result), source=source))
         for name in rule.compiled.params:
             steps.append(Step(f"parameter {name}", _plain(params[name])))

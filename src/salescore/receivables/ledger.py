@@ -30,7 +30,6 @@ the same however many later payments were entered since.
 
 from __future__ import annotations
 
-import decimal
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
@@ -42,7 +41,7 @@ import attrs
 from salescore.dates import BusinessCalendar
 from salescore.errors import CurrencyMismatchError, SettlementError
 from salescore.money import Currency, Money, Rounding, to_decimal, total
-from salescore.money._context import decimal_context
+from salescore.money._context import EXACT
 from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTemplate
 from salescore.records import Record, html_table
 
@@ -281,8 +280,7 @@ class Payment:
         """The amount in the settlement currency (converted at ``rate``, half up)."""
         if self.rate is None:
             return self.amount
-        with decimal.localcontext(decimal_context()):
-            exact = self.amount.amount * self.rate
+        exact = EXACT.multiply(self.amount.amount, self.rate)  # rounded once, by Money.of
         return Money.of(exact, self.account.currency, Rounding.HALF_UP)
 
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 import attrs
 
@@ -51,7 +51,7 @@ from salescore.dates import BusinessCalendar, RollConvention, end_of_month
 from salescore.errors import InvalidInputError, ScheduleError
 from salescore.explain import Explanation, Step
 from salescore.money import Money, allocate, to_decimal, total
-from salescore.money._context import decimal_context
+from salescore.money._context import CTX
 from salescore.records import Record, html_table
 
 __all__ = [
@@ -248,6 +248,15 @@ def _stages(stages: Iterable[ScheduleStage]) -> tuple[ScheduleStage, ...]:
     return tuple(stages)
 
 
+def _sum_percents(stages: Iterable[ScheduleStage]) -> Decimal:
+    # In the library context, whatever the caller's.
+    explicit = Decimal(0)
+    for stage in stages:
+        if stage.percent is not None:
+            explicit = CTX.add(explicit, stage.percent)
+    return explicit
+
+
 def _check_stages(instance: PaymentScheduleTemplate, _attr: object, stages: object) -> None:
     if not isinstance(stages, tuple) or not stages:
         raise ScheduleError(f"template {instance.id!r} has no stages: give at least one")
@@ -257,7 +266,7 @@ def _check_stages(instance: PaymentScheduleTemplate, _attr: object, stages: obje
             f"template {instance.id!r} has {len(remainders)} remainder stages: at most one "
             "stage may leave out its percent"
         )
-    explicit = sum((s.percent for s in stages if s.percent is not None), Decimal(0))
+    explicit = _sum_percents(stages)
     if explicit > _HUNDRED:
         raise ScheduleError(
             f"template {instance.id!r}: stage percents sum to {explicit}, more than 100; "
@@ -302,8 +311,8 @@ class PaymentScheduleTemplate:
 
     def weights(self) -> tuple[Decimal, ...]:
         """The percent of each stage, the remainder filled in."""
-        explicit = sum((s.percent for s in self.stages if s.percent is not None), Decimal(0))
-        return tuple(_HUNDRED - explicit if s.percent is None else s.percent for s in self.stages)
+        remainder = CTX.subtract(_HUNDRED, _sum_percents(self.stages))
+        return tuple(remainder if s.percent is None else s.percent for s in self.stages)
 
     def generate(
         self,
@@ -366,8 +375,7 @@ class PaymentScheduleTemplate:
             weight = whole_weight
             rule = stage.rule
             if len(parts) > 1:
-                with localcontext(decimal_context()):
-                    weight = (whole_weight / len(parts)).quantize(_PART_PERCENT)
+                weight = CTX.divide(whole_weight, len(parts)).quantize(_PART_PERCENT, context=CTX)
                 rule = f"{stage.rule}, part {number + 1} of {len(parts)}"
             due = stage.due_date(order_date, shipment_date, calendar, self.roll)
             if stage.event is DueEvent.BEFORE_SHIPMENT:

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from salescore.errors import InsufficientStockError, InvalidInputError
 from salescore.money import Quantity, Unit
+from salescore.money._context import CTX
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation.model import Bucket, BucketKind, LedgerEntry, Move
 from salescore.reservation.ports import BalanceKey
@@ -114,9 +115,9 @@ def check_units(moves: Sequence[Move], known: Mapping[ProductId, Unit]) -> dict[
 
 def to_units(quantity: Quantity) -> int:
     """``quantity`` as a whole number of its unit's smallest step (grams for kg)."""
-    return int(quantity.value.scaleb(quantity.unit.scale))
+    return int(quantity.value.scaleb(quantity.unit.scale, CTX))
 
 
 def from_units(units: int, unit: Unit) -> Quantity:
     """The quantity ``units`` smallest steps of ``unit`` make."""
-    return Quantity(Decimal(units).scaleb(-unit.scale), unit)
+    return Quantity(Decimal(units).scaleb(-unit.scale, CTX), unit)

@@ -35,6 +35,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from salescore.errors import FormulaError, FormulaLimitError, FormulaSyntaxError
+from salescore.money._context import EXACT
 from salescore.pricing.formula import ast
 from salescore.pricing.formula.ast import Node
 
@@ -190,7 +191,7 @@ def _number(token: Token, limits: FormulaLimits, scale: int = 0) -> Decimal:
             column=token.column,
             limit=limits.max_digits,
         )
-    return Decimal(str(token)).scaleb(scale)
+    return Decimal(str(token)).scaleb(scale, EXACT)  # exact, whatever the caller's context
 
 
 class _ToAst(Transformer[Token, Node]):

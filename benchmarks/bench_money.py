@@ -1,0 +1,75 @@
+"""Money arithmetic against plain Decimal doing the same work.
+
+Run alone: ``python benchmarks/bench_money.py``. Prints ``metric NAME VALUE`` lines.
+
+* ``money_add_vs_decimal``: ``Money + Money`` (same currency) over 1,000 pairs,
+  against ``Decimal + Decimal`` of the same amounts.
+* ``money_mul_vs_decimal``: ``Money.multiply(factor, Rounding.HALF_UP)`` over the
+  same pairs with Decimal factors, against ``(amount * factor).quantize(0.01,
+  ROUND_HALF_UP)`` of the same values — the product rounded to kopecks.
+
+Both loops are written alike (one ``for`` over a list of pairs), so the ratio is
+the cost of the money operation over the Decimal one. Money's arithmetic runs in
+the library's decimal context whatever the caller's; the baseline runs in the
+default context, which is exact for these values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from _timing import best_times
+
+from salescore.money import Money, Rounding
+
+PAIRS = 1_000  # small enough to stay in cache: steadier on a busy machine
+
+
+def main() -> None:
+    rng = random.Random(17)
+    money = [Money.from_minor(rng.randrange(-(10**9), 10**9), "RUB") for _ in range(PAIRS + 1)]
+    factors = [Decimal(rng.randrange(1, 10**6)).scaleb(-4) for _ in range(PAIRS)]
+    money_pairs = list(itertools.pairwise(money))
+    decimal_pairs = [(a.amount, b.amount) for a, b in money_pairs]
+    money_factors = list(zip(money, factors, strict=False))
+    decimal_factors = [(a.amount, f) for a, f in money_factors]
+    kopeck, half_up = Decimal("0.01"), Rounding.HALF_UP
+
+    def money_add() -> None:
+        for a, b in money_pairs:
+            a + b
+
+    def decimal_add() -> None:
+        for a, b in decimal_pairs:
+            a + b
+
+    def money_mul() -> None:
+        for a, f in money_factors:
+            a.multiply(f, half_up)
+
+    def decimal_mul() -> None:
+        for a, f in decimal_factors:
+            (a * f).quantize(kopeck, ROUND_HALF_UP)
+
+    # Same results, so the two sides do the same work.
+    assert [(a + b).amount for a, b in money_pairs] == [a + b for a, b in decimal_pairs]
+    assert [a.multiply(f, half_up).amount for a, f in money_factors] == [
+        (a * f).quantize(kopeck, ROUND_HALF_UP) for a, f in decimal_factors
+    ]
+
+    t_money_add, t_decimal_add, t_money_mul, t_decimal_mul = best_times(
+        [money_add, decimal_add, money_mul, decimal_mul], rounds=25
+    )
+    ns = 1e9 / PAIRS
+    print(f"metric money_add_ns {t_money_add * ns:.1f}")
+    print(f"metric decimal_add_ns {t_decimal_add * ns:.1f}")
+    print(f"metric money_add_vs_decimal {t_money_add / t_decimal_add:.2f}")
+    print(f"metric money_mul_ns {t_money_mul * ns:.1f}")
+    print(f"metric decimal_mul_ns {t_decimal_mul * ns:.1f}")
+    print(f"metric money_mul_vs_decimal {t_money_mul / t_decimal_mul:.2f}")
+
+
+if __name__ == "__main__":
+    main()
