@@ -14,16 +14,17 @@ sign (ФП) and the receipt kind (признак расчёта):
 
 A printer with ``GS ( k`` draws the code itself; for one without, the module
 matrix is computed here and sent as a raster image. The matrix needs a QR
-encoder: salescore uses segno (pure Python, no dependencies), installed with
-the ``qr`` extra (``pip install salescore[qr]``). Without it, native QR
-printing still works and only the image and text forms are refused.
+encoder: salescore uses qrcode (pure Python, no dependencies; python-escpos
+uses it too), installed with the ``qr`` extra (``pip install salescore[qr]``).
+Without it, native QR printing still works and only the image and text forms
+are refused.
 
 >>> for line in qr_text("salescore", quiet=1).splitlines()[:4]:
 ...     print(line)
- ▄▄▄▄▄▄▄   ▄ ▄ ▄▄▄▄▄▄▄
- █ ▄▄▄ █  ▄  ▀ █ ▄▄▄ █
- █ ███ █   ▄██ █ ███ █
- █▄▄▄▄▄█ █ ▄ ▄ █▄▄▄▄▄█
+ ▄▄▄▄▄▄▄    ▄  ▄▄▄▄▄▄▄
+ █ ▄▄▄ █ ▄▀▄ █ █ ▄▄▄ █
+ █ ███ █ ██ ▀▄ █ ███ █
+ █▄▄▄▄▄█ █ █▀▄ █▄▄▄▄▄█
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def receipt_qr_payload(
     Args:
         result: the fiscal register's answer (document number, fiscal sign, total).
         fn_number: the fiscal storage's 16-digit number (заводской номер ФН).
-        when: the receipt's date and time as the register printed it (local time).
+        when: the receipt's date and time as the register printed it; its wall-clock
+            time goes into the code as it is (the register's local time).
         kind: the receipt kind; ``n`` is 1 sale, 2 sale return, 3 buy, 4 buy return.
 
     Raises:
@@ -97,21 +99,30 @@ def qr_matrix(payload: str, level: QrErrorLevel = QrErrorLevel.M) -> tuple[tuple
         InvalidInputError: the payload is empty or too long for a QR symbol.
     """
     try:
-        import segno  # optional extra: needed only where the printer cannot draw QR
+        import qrcode  # optional extra: needed only where the printer cannot draw QR
+        from qrcode.exceptions import DataOverflowError
     except ImportError:  # pragma: no cover - the dev extra installs it
         raise DeviceError(
             "drawing a QR code as an image or text needs a QR encoder: install "
-            "salescore[qr] (segno), or use a printer profile with native QR (GS ( k)"
+            "salescore[qr] (qrcode), or use a printer profile with native QR (GS ( k)"
         ) from None
     if not payload:
         raise InvalidInputError("a QR code needs a non-empty payload")
+    levels = (
+        qrcode.constants.ERROR_CORRECT_L,
+        qrcode.constants.ERROR_CORRECT_M,
+        qrcode.constants.ERROR_CORRECT_Q,
+        qrcode.constants.ERROR_CORRECT_H,
+    )
+    symbol = qrcode.QRCode(error_correction=levels[int(level)], border=0)
     try:
-        symbol = segno.make_qr(payload, error="LMQH"[int(level)], boost_error=False)
-    except segno.DataOverflowError as exc:
+        symbol.add_data(payload)
+        symbol.make(fit=True)
+    except (DataOverflowError, ValueError) as exc:
         raise InvalidInputError(
             f"QR payload of {len(payload)} characters does not fit a QR symbol: {exc}"
         ) from None
-    return tuple(tuple(row) for row in symbol.matrix)
+    return tuple(tuple(int(cell) for cell in row) for row in symbol.get_matrix())
 
 
 def _with_quiet_zone(matrix: Sequence[Sequence[int]], quiet: int) -> list[list[int]]:
