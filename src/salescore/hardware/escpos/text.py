@@ -25,6 +25,8 @@ word longer than a whole line is split, because there is no better place:
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -98,6 +100,18 @@ def _fits(text: str, codec: str) -> bool:
     return True
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _spell(char: str, codec: str, replacement: str) -> str:
+    if _CONTROLS.match(char):
+        return replacement
+    if _fits(char, codec):
+        return char
+    return next((s for s in TRANSLITERATION.get(char, ()) if _fits(s, codec)), replacement)
+
+
 def printable(text: str, codec: str, replacement: str = "?") -> str:
     """``text`` spelt in characters ``codec`` has, one byte per character.
 
@@ -105,18 +119,9 @@ def printable(text: str, codec: str, replacement: str = "?") -> str:
     what has no spelling, and every control character, becomes ``replacement``
     — visible, never dropped, and never a printer command.
     """
-    out: list[str] = []
-    for char in text:
-        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
-            out.append(replacement)
-        elif _fits(char, codec):
-            out.append(char)
-        else:
-            spelling = next(
-                (s for s in TRANSLITERATION.get(char, ()) if _fits(s, codec)), replacement
-            )
-            out.append(spelling)
-    return "".join(out)
+    if not _CONTROLS.search(text) and _fits(text, codec):
+        return text
+    return "".join(_spell(char, codec, replacement) for char in text)
 
 
 def wrap_text(text: str, width: int) -> list[str]:
