@@ -4,7 +4,8 @@ It answers ``DLE EOT`` and ``GS r`` from its state (paper out or near its
 end, cover open, drawer open, offline, faults), decodes text with the code
 page selected by ``ESC t`` and records printed lines with their style,
 barcodes, QR payloads, images, cuts and drawer pulses, so tests can read the
-receipt back.
+receipt back — or see it: :meth:`EscPosSimulator.render` draws the printout as
+text, QR codes included.
 
 >>> from salescore.hardware import pipe_pair
 >>> from salescore.hardware.escpos import EscPosPrinter
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import attrs
 
-from salescore.errors import ProtocolError
+from salescore.errors import DeviceError, ProtocolError
 from salescore.hardware.escpos.codec import (
     EPSON_PC866,
     KNOWN_CODE_PAGES,
@@ -35,6 +36,7 @@ from salescore.hardware.escpos.codec import (
     Token,
     encode_full_status,
 )
+from salescore.hardware.escpos.qr import qr_text
 from salescore.hardware.kinds import PrinterStatus
 from salescore.hardware.peripheral_sim import DeviceSimulator
 from salescore.hardware.transport import Transport
@@ -75,6 +77,7 @@ class EscPosSimulator(DeviceSimulator):
         """Payloads of the QR codes the printer drew itself (``GS ( k``)."""
         self.images: list[tuple[int, int]] = []
         """``(width, height)`` in dots of each raster image or graphics block."""
+        self._printout: list[str] = []
         self.cuts = 0
         self.drawer_pulses = 0
         self.tokens: list[Token] = []
@@ -93,6 +96,19 @@ class EscPosSimulator(DeviceSimulator):
             drawer_open=self.drawer_open,
             online=self.online and not self.paper_out and not self.cover_open,
         )
+
+    def render(self) -> str:
+        """What came out of the printer as text: lines as aligned, barcodes as their
+        data, QR codes drawn with block characters, cuts as a dashed line."""
+        return "\n".join(self._printout)
+
+    def _aligned(self, line: PrintedLine) -> str:
+        width = max(1, self.profile.columns // line.width)
+        if line.align is Alignment.CENTER:
+            return line.text.center(width).rstrip()
+        if line.align is Alignment.RIGHT:
+            return line.text.rjust(width)
+        return line.text
 
     def full_status(self) -> EscPosStatus:
         """The state with paper level and faults, as ``DLE EOT 1``-``4`` report it."""
@@ -142,7 +158,9 @@ class EscPosSimulator(DeviceSimulator):
         elif name == "LF":
             text = self._line.decode(self._codec, errors="replace")
             self.paper.append(text)
-            self.lines.append(attrs.evolve(self._style, text=text))
+            line = attrs.evolve(self._style, text=text)
+            self.lines.append(line)
+            self._printout.append(self._aligned(line))
             self._line.clear()
         elif name == "ESC t":
             page = KNOWN_CODE_PAGES.get(params[0])
@@ -152,6 +170,7 @@ class EscPosSimulator(DeviceSimulator):
             self._style = PrintedLine("")
         elif name in ("GS V", "ESC i", "ESC m"):
             self.cuts += 1
+            self._printout.append("- " * (self.profile.columns // 2))
         elif name == "ESC p":
             self.drawer_pulses += 1
             self.drawer_open = True
@@ -179,18 +198,31 @@ class EscPosSimulator(DeviceSimulator):
             data = params[1:-1] if params[0] <= 6 else params[2:]
             text = data.decode("ascii", errors="replace")
             self.barcodes.append((kind, text[2:] if text.startswith("{B") else text))
+            self._printout.append(f"[{kind} {self.barcodes[-1][1]}]".center(self.profile.columns))
         elif name == "GS (" and params[:1] == b"k" and params[3:4] == b"1":
             fn, data = params[4], params[5:]
             if fn == 0x50:
                 self._qr_store = data[1:]
             elif fn == 0x51:
                 self.qr_codes.append(self._qr_store.decode("utf-8", errors="replace"))
+                self._printout.append(_draw_qr(self.qr_codes[-1], self.profile.columns))
         elif name == "GS v":
             self.images.append(
                 (8 * int.from_bytes(params[2:4], "little"), int.from_bytes(params[4:6], "little"))
             )
+            self._printout.append(f"[image {self.images[-1][0]} x {self.images[-1][1]} dots]")
         elif name == "GS 8" or (name == "GS (" and params[:1] == b"L"):
             self.images.append((0, 0))  # graphics data: size not decoded
+
+
+def _draw_qr(payload: str, columns: int) -> str:
+    try:
+        drawing = qr_text(payload, quiet=1)
+    except DeviceError:  # pragma: no cover - the qr extra is missing
+        return f"[QR {payload}]"
+    rows = drawing.split("\n")
+    pad = " " * max(0, (columns - max(len(r) for r in rows)) // 2)
+    return "\n".join((pad + row).rstrip() for row in rows)
 
 
 def make_simulator(transport: Transport) -> EscPosSimulator:

@@ -160,6 +160,17 @@ def test_the_simulated_printer_reads_text_styles_codes_and_qr_back() -> None:
     assert (sim.cuts, sim.drawer_pulses) == (1, 1)
 
 
+def test_the_simulator_renders_the_printout_with_its_qr_drawn_as_text() -> None:
+    _, device = pipe_pair()
+    sim = EscPosSimulator(device)
+    sim.handle(_ours().build())
+    text = sim.render()
+    assert text.splitlines()[0] == '     ООО "Ромашка"'  # centred in 24 double-width columns
+    assert "[EAN13 4600439931256]" in text
+    assert qr_text(PAYLOAD, quiet=1).split("\n")[1].strip() in text
+    assert text.splitlines()[-1].startswith("- - -")
+
+
 # --- QR: payload, matrix, image fallback, text ---------------------------------------------
 
 
