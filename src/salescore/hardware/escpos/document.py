@@ -68,7 +68,8 @@ class TextStyle:
 class ReceiptBuilder:
     """Collects a receipt's ESC/POS bytes for one printer profile; :meth:`build` returns them.
 
-    Every method returns the builder, so calls chain.
+    Every method returns the builder, so calls chain. A method that refuses
+    its input adds nothing, so the receipt so far stays as it was.
     """
 
     def __init__(self, profile: PrinterProfile = EPSON_PC866) -> None:
@@ -118,14 +119,15 @@ class ReceiptBuilder:
             InvalidInputError: the name needs more lines than the profile's
                 ``max_item_lines``; shorten the product's receipt name.
         """
-        self._set_style(TextStyle())
         codec = self.profile.code_page.codec
-        for part in item_lines(
+        lines = item_lines(
             printable(name, codec, self.profile.replacement),
             printable(right, codec, self.profile.replacement),
             self.profile.columns,
             self.profile.max_item_lines,
-        ):
+        )
+        self._set_style(TextStyle())
+        for part in lines:
             self._line(part)
         return self
 
@@ -135,30 +137,29 @@ class ReceiptBuilder:
         self._line(char * self.profile.columns)
         return self
 
-    def _centered(self) -> None:
+    def _centered(self, data: bytes) -> Self:
         self._set_style(attrs.evolve(self._style, align=Alignment.CENTER))
+        self._out += data
+        return self
 
     def ean13(self, code: str, *, height: int = 64, module_width: int = 3) -> Self:
         """An EAN-13 barcode, centred, digits below."""
-        self._centered()
-        self._out += barcode_ean13(code, height=height, module_width=module_width, hri=Hri.BELOW)
-        return self
+        return self._centered(
+            barcode_ean13(code, height=height, module_width=module_width, hri=Hri.BELOW)
+        )
 
     def code128(self, data: str, *, height: int = 64, module_width: int = 2) -> Self:
         """A Code 128 barcode, centred, text below."""
-        self._centered()
-        self._out += barcode_code128(data, height=height, module_width=module_width, hri=Hri.BELOW)
-        return self
+        return self._centered(
+            barcode_code128(data, height=height, module_width=module_width, hri=Hri.BELOW)
+        )
 
     def qr(self, payload: str, *, size: int = 4, level: QrErrorLevel = QrErrorLevel.M) -> Self:
         """A QR code, centred: drawn by the printer (``GS ( k``) when the profile says it
         can, otherwise computed here and sent as a raster image (needs the ``qr`` extra)."""
-        self._centered()
         if self.profile.native_qr:
-            self._out += qr_native(payload, size=size, level=level)
-        else:
-            self._image(qr_image(payload, module_dots=size, level=level))
-        return self
+            return self._centered(qr_native(payload, size=size, level=level))
+        return self._centered(self._raster(qr_image(payload, module_dots=size, level=level)))
 
     def image(self, bitmap: Bitmap) -> Self:
         """A raster image (``GS v 0``), centred.
@@ -166,18 +167,16 @@ class ReceiptBuilder:
         Raises:
             InvalidInputError: the image is wider than the paper.
         """
-        self._centered()
-        self._image(bitmap)
-        return self
+        return self._centered(self._raster(bitmap))
 
-    def _image(self, bitmap: Bitmap) -> None:
+    def _raster(self, bitmap: Bitmap) -> bytes:
         if bitmap.width > self.profile.dots:
             raise InvalidInputError(
                 f"an image {bitmap.width} dots wide does not fit the {self.profile.dots}-dot "
                 f"paper of {self.profile.name}; scale it down (for a QR code: a smaller size)",
                 width=bitmap.width,
             )
-        self._out += raster_image(bitmap)
+        return raster_image(bitmap)
 
     def feed(self, lines: int = 1) -> Self:
         """Print the buffer and feed ``lines`` lines."""

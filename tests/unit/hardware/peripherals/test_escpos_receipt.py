@@ -243,8 +243,23 @@ def test_a_printer_without_native_qr_gets_the_qr_as_a_raster_image() -> None:
 
 
 def test_a_qr_image_wider_than_the_paper_is_refused_with_what_to_do() -> None:
+    doc = ReceiptBuilder(RASTER_58MM_PC866).text("Итого")
+    before = doc.build()
     with pytest.raises(InvalidInputError, match=r"384-dot paper .* smaller size"):
-        ReceiptBuilder(RASTER_58MM_PC866).qr(PAYLOAD, size=16)
+        doc.qr(PAYLOAD, size=16)
+    assert doc.build() == before  # nothing half-written
+
+
+def test_refused_elements_leave_the_receipt_as_it_was() -> None:
+    doc = ReceiptBuilder(RASTER_58MM_PC866).text("Итого", bold=True)
+    before = doc.build()
+    with pytest.raises(InvalidInputError):
+        doc.ean13("4600439931257")
+    with pytest.raises(InvalidInputError):
+        doc.item("Очень длинное наименование товара " * 4, "1 x 10,00")
+    with pytest.raises(InvalidInputError):
+        doc.text("x", width=9)
+    assert doc.build() == before
 
 
 def test_the_text_drawing_has_two_module_rows_per_line() -> None:
