@@ -197,7 +197,9 @@ class EscPosSimulator(DeviceSimulator):
             kind = _BARCODE_KINDS.get(params[0], str(params[0]))
             data = params[1:-1] if params[0] <= 6 else params[2:]
             text = data.decode("ascii", errors="replace")
-            self.barcodes.append((kind, text[2:] if text.startswith("{B") else text))
+            if kind == "CODE128" and text[:2] in ("{A", "{B", "{C"):
+                text = text[2:].replace("{{", "{")
+            self.barcodes.append((kind, text))
             self._printout.append(f"[{kind} {self.barcodes[-1][1]}]".center(self.profile.columns))
         elif name == "GS (" and params[:1] == b"k" and params[3:4] == b"1":
             fn, data = params[4], params[5:]

@@ -476,3 +476,68 @@ def test_paper_out_shows_in_gs_r_too(pipe: tuple[Transport, Transport]) -> None:
     with EscPosSimulator(device) as sim:
         sim.paper_out = True
         assert EscPosPrinter(host, timeout=1.0).paper_sensor() is PaperLevel.OUT
+
+
+# --- any receipt the builder makes reads back the same (property) ----------------------------
+
+_WORDS = st.text(alphabet="Хлеб молоко«»€№—x12,. ", max_size=70)
+_OPS = st.one_of(
+    st.tuples(
+        st.just("text"),
+        _WORDS,
+        st.booleans(),
+        st.integers(1, 3),
+        st.integers(1, 3),
+        st.sampled_from(list(Alignment)),
+    ),
+    st.tuples(st.just("item"), st.text(alphabet="Сыр весовой ", min_size=1, max_size=60)),
+    st.tuples(st.just("ean13"), st.from_regex(r"\A46[0-9]{10}\Z")),
+    st.tuples(st.just("code128"), st.text(alphabet="AZaz09{}-/ ", min_size=1, max_size=30)),
+    st.tuples(st.just("qr"), st.text(alphabet="t=&s.0123456789", min_size=1, max_size=80)),
+)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(_OPS, max_size=8), st.lists(st.integers(1, 9), min_size=1, max_size=6))
+def test_any_receipt_reads_back_through_the_parser_in_any_chunks(
+    ops: list[tuple[Any, ...]], chunks: list[int]
+) -> None:
+    from salescore.hardware.codes import gtin_check_digit
+
+    doc = ReceiptBuilder(EPSON_PC866)
+    lines: list[PrintedLine] = []
+    codes: list[tuple[str, str]] = []
+    qrs: list[str] = []
+    for op in ops:
+        if op[0] == "text":
+            _, text, bold, width, height, align = op
+            doc.text(text, bold=bold, width=width, height=height, align=align)
+            shown = printable(text, "cp866")
+            columns = 48 // width
+            parts = [shown] if len(shown) <= columns else wrap_text(shown, columns)
+            lines += [PrintedLine(p, bold, width, height, align) for p in parts]
+        elif op[0] == "item":
+            doc.item(op[1], "1 x 10,00")
+            lines += [PrintedLine(p) for p in item_lines(op[1], "1 x 10,00", 48)]
+        elif op[0] == "ean13":
+            code = op[1] + gtin_check_digit(op[1])
+            doc.ean13(code)
+            codes.append(("EAN13", code))
+        elif op[0] == "code128":
+            doc.code128(op[1])
+            codes.append(("CODE128", op[1]))
+        else:
+            doc.qr(op[1])
+            qrs.append(op[1])
+    stream = doc.build()
+    _, device = pipe_pair()
+    sim = EscPosSimulator(device)
+    pos, index = 0, 0
+    while pos < len(stream):
+        size = chunks[index % len(chunks)]
+        sim.handle(stream[pos : pos + size])
+        pos, index = pos + size, index + 1
+    assert not sim.errors
+    assert sim.lines == lines
+    assert sim.barcodes == codes
+    assert sim.qr_codes == qrs
