@@ -33,14 +33,7 @@ from typing import Final
 
 import attrs
 
-from salescore.errors import (
-    DeviceError,
-    DeviceTimeoutError,
-    InvalidInputError,
-    PaperOutError,
-    ProtocolError,
-    ShiftExpiredError,
-)
+from salescore.errors import DeviceError, InvalidInputError
 
 __all__ = [
     "LANGUAGES",
@@ -617,15 +610,22 @@ def cashier_message(protocol: str, code: int, lang: str = "ru") -> str:
 def message_for(error: DeviceError, lang: str = "ru") -> str:
     """The cashier's message for a device error, from its ``protocol`` and ``device_code``.
 
-    An error without a device code (or of a protocol with no table) gets a
-    message by its kind: no link, paper out, shift expired, a garbled line.
+    A receipt whose fate is unknown (contact lost after "close") or that the
+    device totals differently gets its own message whatever the code. An
+    error without a device code (or of a protocol with no table) gets a
+    message by its kind — the stable ``code`` of its class or of the nearest
+    class above it: no link, paper out, shift expired, a garbled line.
     """
+    kinds = [getattr(cls, "code", None) for cls in type(error).__mro__]
+    for kind in kinds:
+        if kind in _OVERRIDING:
+            return _OVERRIDING[kind].get(lang)
     details = error.details
     protocol, code = details.get("protocol"), details.get("device_code")
     known = isinstance(protocol, str) and protocol.lower() in (*_TABLES, *_ALIASES)
     if known and isinstance(protocol, str) and isinstance(code, int):
         return cashier_message(protocol, code, lang)
-    text = next((t for kind, t in _BY_KIND.items() if isinstance(error, kind)), _GENERIC)
+    text = next((_BY_KIND[kind] for kind in kinds if kind in _BY_KIND), _GENERIC)
     return text.get(lang)
 
 
@@ -633,11 +633,21 @@ _GENERIC = _T(
     "Ошибка оборудования: повторите операцию; если ошибка повторится, позовите администратора",
     "Device error: try again; if it happens again, call your supervisor",
 )
-_BY_KIND: dict[type[DeviceError], CashierText] = {
-    PaperOutError: PAPER_OUT,
-    ShiftExpiredError: SHIFT_24H,
-    DeviceTimeoutError: NO_LINK,
-    ProtocolError: _T(
+# Keyed by the stable ``code`` of the error classes (salescore.errors).
+_OVERRIDING: dict[str, CashierText] = {
+    "fiscal_state_unknown": _T(
+        "Неизвестно, пробит ли чек: не пробивайте его снова и не возвращайте деньги, "
+        "позовите администратора",
+        "It is not known whether the receipt went through: do not ring it up again or refund, "
+        "call your supervisor",
+    ),
+    "receipt_mismatch": RECEIPT_TOTAL_MISMATCH,
+}
+_BY_KIND: dict[str, CashierText] = {
+    "paper_out": PAPER_OUT,
+    "shift_expired": SHIFT_24H,
+    "device_timeout": NO_LINK,
+    "protocol_error": _T(
         "Помехи на линии связи с устройством: повторите операцию",
         "The line to the device is noisy: try again",
     ),

@@ -154,3 +154,16 @@ def test_an_error_without_a_device_code_gets_a_message_by_its_kind(
 ) -> None:
     assert words in error.cashier_message
     assert not re.search(r"[A-Za-z]", error.cashier_message)
+
+
+def test_kinds_are_found_by_their_stable_code_also_for_subclasses() -> None:
+    class FiscalStateUnknownError(DeviceTimeoutError):
+        code = "fiscal_state_unknown"
+
+    class CloseTimeoutError(DeviceTimeoutError):
+        pass
+
+    unknown = FiscalStateUnknownError("no answer to close", protocol="shtrih-m", device_code=0x50)
+    assert "Неизвестно, пробит ли чек" in unknown.cashier_message
+    assert "do not ring it up again" in message_for(unknown, "en")
+    assert CloseTimeoutError("no answer").cashier_message == DeviceTimeoutError().cashier_message
