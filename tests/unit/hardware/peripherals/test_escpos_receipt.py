@@ -541,3 +541,21 @@ def test_any_receipt_reads_back_through_the_parser_in_any_chunks(
     assert sim.lines == lines
     assert sim.barcodes == codes
     assert sim.qr_codes == qrs
+
+
+def test_qr_and_size_commands_match_the_epson_reference_layout() -> None:
+    """Hand-assembled from the Epson command reference (GS ( k functions 165-181, GS !)."""
+    from salescore.hardware.escpos import char_size, qr_native
+
+    assert qr_native("AB", size=3, level=QrErrorLevel.L) == bytes.fromhex(
+        "1d286b0400314132 00"  # fn 165: model 2
+        "1d286b03003143 03"  # fn 167: module 3 dots
+        "1d286b03003145 30"  # fn 169: level L
+        "1d286b0500315030 4142"  # fn 180: store "AB"
+        "1d286b0300315130"  # fn 181: print
+    )
+    assert char_size(1, 1) == bytes.fromhex("1d2100")
+    assert char_size(2, 1) == bytes.fromhex("1d2110")
+    assert char_size(8, 8) == bytes.fromhex("1d2177")
+    with pytest.raises(InvalidInputError, match="1..8"):
+        char_size(9, 1)
