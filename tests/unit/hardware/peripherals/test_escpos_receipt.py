@@ -557,5 +557,5 @@ def test_qr_and_size_commands_match_the_epson_reference_layout() -> None:
     assert char_size(1, 1) == bytes.fromhex("1d2100")
     assert char_size(2, 1) == bytes.fromhex("1d2110")
     assert char_size(8, 8) == bytes.fromhex("1d2177")
-    with pytest.raises(InvalidInputError, match="1..8"):
+    with pytest.raises(InvalidInputError, match=r"1\.\.8"):
         char_size(9, 1)
