@@ -34,7 +34,12 @@ from salescore.hardware.escpos.graphics import (
     raster_image,
 )
 from salescore.hardware.escpos.qr import qr_image, qr_matrix, qr_text, receipt_qr_payload
-from salescore.hardware.escpos.simulator import EscPosSimulator, PrintedLine, make_simulator
+from salescore.hardware.escpos.simulator import (
+    EscPosSimulator,
+    PrintedLine,
+    make_simulator,
+    render_receipt,
+)
 from salescore.hardware.escpos.text import TRANSLITERATION, item_lines, printable, wrap_text
 
 __all__ = [
@@ -78,5 +83,6 @@ __all__ = [
     "qr_text",
     "raster_image",
     "receipt_qr_payload",
+    "render_receipt",
     "wrap_text",
 ]

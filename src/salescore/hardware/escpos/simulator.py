@@ -39,9 +39,9 @@ from salescore.hardware.escpos.codec import (
 from salescore.hardware.escpos.qr import qr_text
 from salescore.hardware.kinds import PrinterStatus
 from salescore.hardware.peripheral_sim import DeviceSimulator
-from salescore.hardware.transport import Transport
+from salescore.hardware.transport import Transport, pipe_pair
 
-__all__ = ["EscPosSimulator", "PrintedLine", "make_simulator"]
+__all__ = ["EscPosSimulator", "PrintedLine", "make_simulator", "render_receipt"]
 
 _BARCODE_KINDS = {2: "EAN13", 67: "EAN13", 3: "EAN8", 68: "EAN8", 73: "CODE128", 0: "UPC-A"}
 
@@ -96,6 +96,12 @@ class EscPosSimulator(DeviceSimulator):
             drawer_open=self.drawer_open,
             online=self.online and not self.paper_out and not self.cover_open,
         )
+
+    def finish(self) -> None:
+        """End of the stream: raise the first error met, or one for a command cut short."""
+        if self.errors:
+            raise self.errors[0]
+        self._parser.close()
 
     def render(self) -> str:
         """What came out of the printer as text: lines as aligned, barcodes as their
@@ -225,6 +231,28 @@ def _draw_qr(payload: str, columns: int) -> str:
     rows = drawing.split("\n")
     pad = " " * max(0, (columns - max(len(r) for r in rows)) // 2)
     return "\n".join((pad + row).rstrip() for row in rows)
+
+
+def render_receipt(data: bytes, profile: PrinterProfile = EPSON_PC866) -> str:
+    """What a printer with ``profile`` would print for ``data``, drawn as text (a preview).
+
+    >>> from salescore.hardware.escpos import ReceiptBuilder
+    >>> print(render_receipt(ReceiptBuilder().text("Итого: 45,50").ean13("4600439931256").build()))
+    Итого: 45,50
+                 [EAN13 4600439931256]
+
+    Raises:
+        ProtocolError: ``data`` is not an ESC/POS stream the parser can follow.
+    """
+    host, device = pipe_pair()
+    sim = EscPosSimulator(device, profile)
+    try:
+        sim.handle(data)
+        sim.finish()
+    finally:
+        host.close()
+        device.close()
+    return sim.render()
 
 
 def make_simulator(transport: Transport) -> EscPosSimulator:

@@ -44,6 +44,7 @@ from salescore.hardware.escpos import (
     qr_text,
     raster_image,
     receipt_qr_payload,
+    render_receipt,
     wrap_text,
 )
 from salescore.hardware.escpos.codec import encode_full_status
@@ -169,6 +170,16 @@ def test_the_simulator_renders_the_printout_with_its_qr_drawn_as_text() -> None:
     assert "[EAN13 4600439931256]" in text
     assert qr_text(PAYLOAD, quiet=1).split("\n")[1].strip() in text
     assert text.splitlines()[-1].startswith("- - -")
+
+
+def test_a_preview_renders_the_receipt_or_refuses_a_broken_stream() -> None:
+    text = render_receipt(_ours().build())
+    assert text.splitlines()[0] == '     ООО "Ромашка"'
+    assert "[CODE128 R-1/2026]" in text
+    with pytest.raises(ProtocolError, match="unknown command"):
+        render_receipt(b"ab\x1b\x01")
+    with pytest.raises(ProtocolError, match="ends inside a command"):
+        render_receipt(_ours().build()[:-2])
 
 
 # --- QR: payload, matrix, image fallback, text ---------------------------------------------
