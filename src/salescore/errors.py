@@ -345,10 +345,24 @@ class DuplicatePluginError(PluginError):
 
 
 class DeviceError(SalescoreError):
-    """A device (fiscal register, scale, printer, scanner) failed or refused."""
+    """A device (fiscal register, scale, printer, scanner) failed or refused.
+
+    The message is for developers; :attr:`cashier_message` is what a cashier
+    should read, chosen by the ``protocol`` and ``device_code`` details.
+    """
 
     code = "device_error"
     message = "The device reported an error."
+
+    @property
+    def cashier_message(self) -> str:
+        """A short Russian message for the cashier: what happened and what to do.
+
+        English and the tables: :mod:`salescore.hardware.messages`.
+        """
+        from salescore.hardware.messages import message_for  # the tables live with devices
+
+        return message_for(self)
 
 
 class ProtocolError(DeviceError):

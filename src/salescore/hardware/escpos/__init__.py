@@ -1,36 +1,88 @@
-"""ESC/POS receipt printers and cash drawers: codec, driver and simulator."""
+"""ESC/POS receipt printers and cash drawers: codec, receipts, codes, driver and simulator."""
 
 from salescore.hardware.escpos.codec import (
     ASCII_ONLY,
     EPSON_PC866,
     EPSON_WPC1251,
+    RASTER_58MM_PC866,
     Alignment,
     CodePage,
     EscPosParser,
+    EscPosStatus,
+    PaperLevel,
+    PrinterFault,
     PrinterProfile,
     StatusRequest,
     Token,
+    decode_error_cause,
+    decode_gs_r_paper,
+    decode_paper_sensor,
     decode_status,
     encode_text,
     parse,
 )
+from salescore.hardware.escpos.document import ReceiptBuilder, TextStyle
 from salescore.hardware.escpos.driver import EscPosPrinter
-from salescore.hardware.escpos.simulator import EscPosSimulator, make_simulator
+from salescore.hardware.escpos.graphics import (
+    Bitmap,
+    Hri,
+    QrErrorLevel,
+    barcode_code128,
+    barcode_ean13,
+    char_size,
+    qr_native,
+    raster_image,
+)
+from salescore.hardware.escpos.qr import qr_image, qr_matrix, qr_text, receipt_qr_payload
+from salescore.hardware.escpos.simulator import (
+    EscPosSimulator,
+    PrintedLine,
+    make_simulator,
+    render_receipt,
+)
+from salescore.hardware.escpos.text import TRANSLITERATION, item_lines, printable, wrap_text
 
 __all__ = [
     "ASCII_ONLY",
     "EPSON_PC866",
     "EPSON_WPC1251",
+    "RASTER_58MM_PC866",
+    "TRANSLITERATION",
     "Alignment",
+    "Bitmap",
     "CodePage",
     "EscPosParser",
     "EscPosPrinter",
     "EscPosSimulator",
+    "EscPosStatus",
+    "Hri",
+    "PaperLevel",
+    "PrintedLine",
+    "PrinterFault",
     "PrinterProfile",
+    "QrErrorLevel",
+    "ReceiptBuilder",
     "StatusRequest",
+    "TextStyle",
     "Token",
+    "barcode_code128",
+    "barcode_ean13",
+    "char_size",
+    "decode_error_cause",
+    "decode_gs_r_paper",
+    "decode_paper_sensor",
     "decode_status",
     "encode_text",
+    "item_lines",
     "make_simulator",
     "parse",
+    "printable",
+    "qr_image",
+    "qr_matrix",
+    "qr_native",
+    "qr_text",
+    "raster_image",
+    "receipt_qr_payload",
+    "render_receipt",
+    "wrap_text",
 ]

@@ -7,11 +7,12 @@ ESC/POS stream (ours or another library's) into commands and text.
 Text goes out in the printer's single-byte code page. Which number selects
 which code page differs between models (hazard H6), so it is part of a
 :class:`PrinterProfile`; on Epson-compatible printers PC866 (Cyrillic) is
-code page 17. A character the code page lacks becomes a visible replacement,
-never nothing:
+code page 17. A character the code page lacks is transliterated (``«»`` to
+``"``, ``€`` to ``EUR``, a dash to ``-``; see :mod:`.text`) or, with no
+spelling the page can print, becomes a visible replacement, never nothing:
 
->>> encode_text("Хлеб №1 — 45,50", EPSON_PC866)
-b'\\x95\\xab\\xa5\\xa1 \\xfc1 ? 45,50'
+>>> encode_text("Хлеб №1 — 45,50 ☺", EPSON_PC866)
+b'\\x95\\xab\\xa5\\xa1 \\xfc1 - 45,50 ?'
 >>> select_code_page(EPSON_PC866.code_page.number)
 b'\\x1bt\\x11'
 >>> [t.name for t in parse(initialize() + b"Hi\\n" + cut())]
@@ -26,26 +27,36 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from salescore.errors import InvalidInputError, ProtocolError
+from salescore.hardware.escpos.text import printable
 from salescore.hardware.kinds import PrinterStatus
 
 __all__ = [
     "ASCII_ONLY",
     "EPSON_PC866",
     "EPSON_WPC1251",
+    "RASTER_58MM_PC866",
     "Alignment",
     "CodePage",
     "EscPosParser",
+    "EscPosStatus",
+    "PaperLevel",
+    "PrinterFault",
     "PrinterProfile",
     "StatusRequest",
     "Token",
     "align",
     "bold",
     "cut",
+    "decode_error_cause",
+    "decode_gs_r_paper",
+    "decode_paper_sensor",
     "decode_status",
+    "encode_full_status",
     "encode_status",
     "encode_text",
     "feed",
     "initialize",
+    "paper_sensor_request",
     "parse",
     "pulse_drawer",
     "select_code_page",
@@ -82,6 +93,12 @@ class PrinterProfile:
     columns: int = 48
     replacement: str = "?"
     drawer_open_when_high: bool = True
+    dots: int = 576
+    """Printable width in dots (576 on 80 mm paper, 384 on 58 mm, at 203 dpi)."""
+    native_qr: bool = True
+    """The printer draws QR codes itself (``GS ( k``); otherwise they go as images."""
+    max_item_lines: int = 4
+    """Lines an item's name may wrap to before it is refused as too long."""
 
 
 PC866 = CodePage(17, "cp866", "PC866 (Cyrillic #2)")
@@ -91,29 +108,24 @@ PC437 = CodePage(0, "cp437", "PC437 (USA)")
 EPSON_PC866 = PrinterProfile("epson-pc866", PC866)
 EPSON_WPC1251 = PrinterProfile("epson-wpc1251", WPC1251)
 ASCII_ONLY = PrinterProfile("ascii-only", PC437)
+#: A 58 mm printer (32 columns, 384 dots) that cannot draw QR codes itself.
+RASTER_58MM_PC866 = PrinterProfile(
+    "raster-58mm-pc866", PC866, columns=32, dots=384, native_qr=False
+)
 
 #: Code pages the tokeniser's text decoding knows by number (Epson numbering).
 KNOWN_CODE_PAGES = {cp.number: cp for cp in (PC437, PC866, WPC1251)}
 
 
 def encode_text(text: str, profile: PrinterProfile) -> bytes:
-    """Text in the profile's code page; unknown characters and controls become the replacement.
+    """Text in the profile's code page, transliterated where the page lacks a character.
 
+    What has no spelling in the page becomes the profile's replacement.
     Control characters are replaced too, so that a product name can never
     smuggle a printer command into the stream.
     """
     codec = profile.code_page.codec
-    replacement = profile.replacement.encode(codec)
-    out = bytearray()
-    for char in text:
-        if ord(char) < 0x20 or ord(char) == 0x7F:
-            out += replacement
-            continue
-        try:
-            out += char.encode(codec)
-        except UnicodeEncodeError:
-            out += replacement
-    return bytes(out)
+    return printable(text, codec, profile.replacement).encode(codec)
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -230,6 +242,114 @@ def decode_status(printer: int, offline: int, paper: int, profile: PrinterProfil
     )
 
 
+class PaperLevel(enum.Enum):
+    """What the roll paper sensors say."""
+
+    OK = "ok"
+    NEAR_END = "near_end"
+    """Paper is running low: printing goes on, but change the roll soon."""
+    OUT = "out"
+
+
+class PrinterFault(enum.Enum):
+    """An error the printer reports in answer to ``DLE EOT 3`` (error cause)."""
+
+    RECOVERABLE = "recoverable"
+    """A mechanical error (paper jam, head); clear it and the printer goes on."""
+    CUTTER = "cutter"
+    """The autocutter is jammed or cannot return: clear the paper and go on."""
+    UNRECOVERABLE = "unrecoverable"
+    """A hardware failure: the printer needs service."""
+    AUTO_RECOVERABLE = "auto_recoverable"
+    """The head is too hot (or similar); printing resumes by itself."""
+
+
+_FAULT_BITS = {
+    PrinterFault.RECOVERABLE: 0x04,
+    PrinterFault.CUTTER: 0x08,
+    PrinterFault.UNRECOVERABLE: 0x20,
+    PrinterFault.AUTO_RECOVERABLE: 0x40,
+}
+
+
+@attrs.frozen
+class EscPosStatus:
+    """Everything a printer's real-time status tells: the common
+    :class:`~salescore.hardware.kinds.PrinterStatus`, the paper level and the faults."""
+
+    printer: PrinterStatus
+    paper: PaperLevel = PaperLevel.OK
+    faults: frozenset[PrinterFault] = frozenset()
+
+    @property
+    def ready(self) -> bool:
+        """Whether a receipt can be printed now (near end still prints)."""
+        return (
+            self.printer.online
+            and not self.printer.paper_out
+            and not self.printer.cover_open
+            and not self.faults
+        )
+
+
+def decode_error_cause(value: int) -> frozenset[PrinterFault]:
+    """The faults in the answer to ``DLE EOT 3``.
+
+    >>> sorted(f.value for f in decode_error_cause(0x1A))
+    ['cutter']
+    """
+    _check_status_byte(value, StatusRequest.ERROR_CAUSE)
+    return frozenset(fault for fault, bit in _FAULT_BITS.items() if value & bit)
+
+
+def decode_paper_sensor(value: int) -> PaperLevel:
+    """The paper level in the answer to ``DLE EOT 4`` (near end: bits 2-3, out: bits 5-6).
+
+    >>> decode_paper_sensor(0x1E), decode_paper_sensor(0x7E)
+    (<PaperLevel.NEAR_END: 'near_end'>, <PaperLevel.OUT: 'out'>)
+    """
+    _check_status_byte(value, StatusRequest.PAPER)
+    if value & 0x60:
+        return PaperLevel.OUT
+    return PaperLevel.NEAR_END if value & 0x0C else PaperLevel.OK
+
+
+def paper_sensor_request() -> bytes:
+    """``GS r 1``: the paper sensor status, for printers that answer ``GS r`` (not real time)."""
+    return bytes([GS, 0x72, 1])
+
+
+def decode_gs_r_paper(value: int) -> PaperLevel:
+    """The paper level in the answer to ``GS r 1`` (near end: bits 0-1, out: bits 2-3).
+
+    >>> decode_gs_r_paper(0x00), decode_gs_r_paper(0x03), decode_gs_r_paper(0x0F)
+    (<PaperLevel.OK: 'ok'>, <PaperLevel.NEAR_END: 'near_end'>, <PaperLevel.OUT: 'out'>)
+    """
+    if value & 0x90:
+        raise ProtocolError(
+            f"receipt printer: byte {value:#04x} is not an answer to GS r 1 (bits 4 and 7 "
+            "must be clear); the line is noisy or the printer does not support GS r",
+            value=value,
+        )
+    if value & 0x0C:
+        return PaperLevel.OUT
+    return PaperLevel.NEAR_END if value & 0x03 else PaperLevel.OK
+
+
+def encode_full_status(status: EscPosStatus, profile: PrinterProfile) -> dict[int, int]:
+    """The answer byte to each ``DLE EOT n`` (1-4) of a printer in ``status`` (for simulators)."""
+    printer, offline, paper = encode_status(status.printer, profile)
+    error = _FIXED_VALUE
+    for fault in status.faults:
+        error |= _FAULT_BITS[fault]
+    if status.faults:
+        printer |= 0x08
+        offline |= 0x40
+    if status.paper is PaperLevel.NEAR_END:
+        paper |= 0x0C
+    return {1: printer, 2: offline, 3: error, 4: paper}
+
+
 def encode_status(status: PrinterStatus, profile: PrinterProfile) -> tuple[int, int, int]:
     """The three status bytes a printer in ``status`` sends (used by the simulator)."""
     drawer_high = status.drawer_open == profile.drawer_open_when_high
@@ -304,6 +424,21 @@ def _dle_dc4(rest: bytes) -> int | None:
     return 3
 
 
+def _gs_8_large(rest: bytes) -> int | None:
+    """``GS 8 L p1 p2 p3 p4 …``: graphics data with a 4-byte length (large images)."""
+    if not rest:
+        return None
+    if rest[0] != 0x4C:
+        return _UNKNOWN
+    if len(rest) < 5:
+        return None
+    return 5 + int.from_bytes(rest[1:5], "little")
+
+
+_UNKNOWN = -1
+"""What an argument rule returns when the bytes after the command name no known form."""
+
+
 _COMMANDS: dict[int, dict[int, _Rule]] = {
     ESC: {
         0x40: _fixed(0),
@@ -335,6 +470,8 @@ _COMMANDS: dict[int, dict[int, _Rule]] = {
         0x65: _fixed(1),
         0x2B: _fixed(1),
         0x41: _fixed(1),
+        0x69: _fixed(0),  # ESC i: full cut (legacy)
+        0x6D: _fixed(0),  # ESC m: partial cut (legacy)
     },
     GS: {
         0x21: _fixed(1),
@@ -355,6 +492,7 @@ _COMMANDS: dict[int, dict[int, _Rule]] = {
         0x62: _fixed(1),
         0x50: _fixed(2),
         0x2F: _fixed(1),
+        0x38: _gs_8_large,
     },
     DLE: {0x04: _fixed(1), 0x05: _fixed(1), 0x14: _dle_dc4},
     FS: {0x2E: _fixed(0), 0x26: _fixed(0), 0x43: _fixed(1), 0x70: _fixed(2), 0x21: _fixed(1)},
@@ -418,6 +556,12 @@ class EscPosParser:
                     offset=self._offset + pos,
                 )
             size = rule(buf[pos + 2 :])
+            if size == _UNKNOWN:
+                raise ProtocolError(
+                    f"ESC/POS stream: unknown form of {_command_name(byte, buf[pos + 1])} "
+                    f"at offset {self._offset + pos}",
+                    offset=self._offset + pos,
+                )
             if size is None or pos + 2 + size > len(buf):
                 break
             tokens.append(
