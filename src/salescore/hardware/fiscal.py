@@ -52,10 +52,12 @@ __all__ = [
     "JournalEntry",
     "JournalState",
     "Payment",
+    "PaymentSplit",
     "PaymentType",
     "Receipt",
     "ReceiptKind",
     "ReceiptLine",
+    "ReceiptOutcome",
     "ShiftReport",
     "ShiftState",
     "VatRate",
@@ -63,6 +65,9 @@ __all__ = [
 
 _KOPECK = Decimal("0.01")
 _GRAM = Decimal("0.001")
+
+PaymentSplit = tuple[tuple[str, Decimal], ...]
+"""Sums by payment type name (``"cash"``, ``"electronically"``, …), sorted, zeros left out."""
 
 
 class ReceiptKind(enum.IntEnum):
@@ -261,6 +266,25 @@ class Receipt:
         """The total paid by one payment type."""
         return sum((p.amount for p in self.payments if p.type is payment_type), Decimal("0.00"))
 
+    def payment_split(self) -> PaymentSplit:
+        """What the fiscal storage records per payment type: cash less change, the rest as paid.
+
+        >>> line = ReceiptLine("x", Decimal(1), Decimal("70.00"))
+        >>> Receipt("r", ReceiptKind.SALE, (line,), (
+        ...     Payment(PaymentType.ELECTRONIC, Decimal("50.00")),
+        ...     Payment(PaymentType.CASH, Decimal("100.00")),
+        ... )).payment_split()
+        (('cash', Decimal('20.00')), ('electronically', Decimal('50.00')))
+        """
+        split: dict[str, Decimal] = {}
+        for kind in PaymentType:
+            paid = self.payment_sum(kind)
+            if kind is PaymentType.CASH:
+                paid -= self.change
+            if paid:
+                split[kind.value] = paid
+        return tuple(sorted(split.items()))
+
 
 @attrs.frozen
 class FiscalStatus:
@@ -298,6 +322,8 @@ class FiscalResult:
     total: Decimal
     change: Decimal
     repeated: bool = False
+    warnings: tuple[str, ...] = ()
+    """What the POS should show although the receipt is fiscal (paper out while printing)."""
 
     @classmethod
     def from_entry(cls, entry: JournalEntry, *, repeated: bool) -> FiscalResult:
@@ -322,6 +348,33 @@ class FiscalDocumentInfo:
     fiscal_sign: int
     calculation_type: int = 0
     total: Decimal | None = None
+    when: str | None = None
+    """The document's date and time as the fiscal storage keeps it, ``YYYY-MM-DDTHH:MM``."""
+    payments: PaymentSplit | None = None
+    """Sums by payment type, when the device reports them (``None``: not read)."""
+
+
+class ReceiptOutcome(enum.Enum):
+    """Where a receipt stands when :meth:`process_check` raises: the ``outcome`` detail.
+
+    Every error a fiscal driver raises from ``process_check`` carries one, so a
+    POS never has to guess whether the sale is in the fiscal storage.
+    """
+
+    CANCELLED = "cancelled"
+    """Nothing was made fiscal (the receipt was annulled or never closed): the sale
+    may be rung again."""
+    NOT_FISCAL = "not_fiscal"
+    """Nothing was made fiscal, but the device holds the open receipt until it is
+    reachable again (it is then annulled): repeat the call to settle it."""
+    PENDING = "pending"
+    """The paid receipt waits on the device (no paper): never refund; load paper and
+    repeat the call with the same receipt to finish it."""
+    UNKNOWN = "unknown"
+    """"Close" was sent and its answer lost: the receipt may be fiscal. Never refund
+    or ring again; repeat the call with the same receipt when the device is back."""
+    DONE = "done"
+    """The receipt is fiscal, but something about it needs attention (see the message)."""
 
 
 class JournalState(enum.Enum):
@@ -348,6 +401,42 @@ class JournalEntry:
     change: Decimal = Decimal("0.00")
     task_id: str | None = None
     """For task-based devices (ATOL): the task uuid, the idempotency key of the request."""
+    payments: PaymentSplit = ()
+    """The receipt's sums by payment type (:meth:`Receipt.payment_split`)."""
+    not_before: str | None = None
+    """Date-time of the fiscal storage's last document before this receipt: its own
+    date-time cannot be earlier (``YYYY-MM-DDTHH:MM``)."""
+
+    def mismatch(self, info: FiscalDocumentInfo) -> str | None:
+        """Why fiscal document ``info`` is not this receipt, or ``None`` if it is.
+
+        A document is this receipt when it is a receipt, it is the number that
+        followed the storage's last document when "close" was sent, it is not
+        older than that last document, and its total and payment split are the
+        receipt's. Type and total alone are not enough: the next sale of the
+        same sum would pass for this one.
+
+        >>> entry = JournalEntry("r-1", JournalState.CLOSING, Decimal("70.00"),
+        ...     expected_document=5, payments=(("cash", Decimal("70.00")),),
+        ...     not_before="2026-11-23T12:00")
+        >>> info = FiscalDocumentInfo(5, 3, 1, 1, Decimal("70.00"), "2026-11-23T12:01",
+        ...     (("cash", Decimal("70.00")),))
+        >>> entry.mismatch(info) is None
+        True
+        >>> entry.mismatch(attrs.evolve(info, payments=(("electronically", Decimal("70.00")),)))
+        "payments (('electronically', Decimal('70.00')),), not (('cash', Decimal('70.00')),)"
+        """
+        if info.document_type != 3:
+            return f"document type {info.document_type}, not a receipt (3)"
+        if self.expected_document is not None and info.number != self.expected_document:
+            return f"number {info.number}, not {self.expected_document}"
+        if info.total is not None and info.total != self.total:
+            return f"total {info.total}, not {self.total}"
+        if self.not_before and info.when and info.when < self.not_before:
+            return f"dated {info.when}, before the last document before it ({self.not_before})"
+        if info.payments is not None and self.payments and info.payments != self.payments:
+            return f"payments {info.payments}, not {self.payments}"
+        return None
 
 
 class FiscalJournal(Protocol):

@@ -51,6 +51,8 @@ class ShtrihTimeouts(TypedDict):
     long_timeout: float
     busy_timeout: float
     poll_interval: float
+    paper_timeout: float
+    recovery_timeout: float
 
 
 FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
@@ -60,6 +62,8 @@ FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
     "long_timeout": 1.0,
     "busy_timeout": 1.0,
     "poll_interval": 0.01,
+    "paper_timeout": 0.6,
+    "recovery_timeout": 1.0,
 }
 """Timeouts short enough for tests: ``ShtrihDriver(transport, journal, **FAST_TIMEOUTS)``."""
 

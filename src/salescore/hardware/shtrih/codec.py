@@ -57,11 +57,15 @@ __all__ = [
     "Discount",
     "EmptyReply",
     "FnDocumentReply",
+    "FnDocumentTlvReply",
     "FnFindDocument",
+    "FnReadTlv",
+    "FnRequestDocumentTlv",
     "FnShiftParams",
     "FnShiftParamsReply",
     "FnStatus",
     "FnStatusReply",
+    "FnTlvReply",
     "FrameParser",
     "ItemOperation",
     "OpenDrawer",
@@ -73,12 +77,17 @@ __all__ = [
     "SaleReturn",
     "ShortStatus",
     "ShortStatusReply",
+    "Subtotal",
+    "SubtotalReply",
     "XReport",
     "ZReport",
     "decode_command",
     "decode_reply",
+    "decode_tlvs",
     "encode_frame",
     "encode_reply",
+    "encode_tlv",
+    "fn_datetime",
     "from_kopecks",
     "from_thousandths",
     "lrc",
@@ -86,6 +95,7 @@ __all__ = [
     "split_code",
     "to_kopecks",
     "to_thousandths",
+    "vln",
 ]
 
 STX: Final = 0x02
@@ -301,17 +311,41 @@ class _Message:
         )
 
     @classmethod
-    def from_data(cls: type[_M], data: bytes) -> _M:
-        """Decode the fields; :class:`ProtocolError` if the data is short or long."""
+    def from_data(cls: type[_M], data: bytes, *, code: int | None = None) -> _M:
+        """Decode the fields; :class:`ProtocolError` if the data is short (or long).
+
+        ``code`` is the command the data belongs to (named in errors; a reply
+        layout is shared by several commands). A command's data must match its
+        layout exactly; a reply may carry trailing bytes, which are ignored:
+        models differ (one answers "open shift" with the operator's number,
+        another with nothing).
+        """
+        code = cls.code if code is None else code
         values: dict[str, Any] = {}
         offset = 0
-        for name, kind in cls.layout:
-            values[name], offset = _decode_field(kind, data, offset)
-        if offset != len(data):
+        try:
+            for name, kind in cls.layout:
+                values[name], offset = _decode_field(kind, data, offset)
+        except ProtocolError as exc:
             raise ProtocolError(
-                f"0x{cls.code:02X} {cls.__name__}: {len(data) - offset} unexpected trailing bytes"
+                f"Shtrih-M {_what(cls)} 0x{code:02X} ({cls.__name__}): {exc}",
+                protocol="shtrih-m",
+                command=code,
+                device_code=None,
+            ) from None
+        if offset != len(data) and issubclass(cls, Command):
+            raise ProtocolError(
+                f"Shtrih-M command 0x{code:02X} ({cls.__name__}): "
+                f"{len(data) - offset} unexpected trailing bytes",
+                protocol="shtrih-m",
+                command=code,
+                device_code=None,
             )
         return cls(**values)
+
+
+def _what(cls: type[_Message]) -> str:
+    return "command" if issubclass(cls, Command) else "reply to"
 
 
 class Command(_Message):
@@ -562,6 +596,34 @@ class FnShiftParams(Command):
     password: int
 
 
+@attrs.frozen
+class Subtotal(Command):
+    """0x89: the open receipt's subtotal (its lines less their discounts), kopecks."""
+
+    code: ClassVar[int] = 0x89
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class FnRequestDocumentTlv(Command):
+    """0xFF3A: start reading fiscal document ``number`` from the FN as TLV."""
+
+    code: ClassVar[int] = 0xFF3A
+    layout: ClassVar = (_PW, ("number", "u4"))
+    password: int
+    number: int
+
+
+@attrs.frozen
+class FnReadTlv(Command):
+    """0xFF3B: the next TLV block of the document asked for by 0xFF3A."""
+
+    code: ClassVar[int] = 0xFF3B
+    layout: ClassVar = (_PW,)
+    password: int
+
+
 COMMANDS: Final[dict[int, type[Command]]] = {
     cls.code: cls
     for cls in (
@@ -581,6 +643,9 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         FnStatus,
         FnFindDocument,
         FnShiftParams,
+        Subtotal,
+        FnRequestDocumentTlv,
+        FnReadTlv,
         Sale,
         Buy,
         SaleReturn,
@@ -594,7 +659,12 @@ def decode_command(payload: bytes) -> Command:
     code, data = split_code(payload)
     cls = COMMANDS.get(code)
     if cls is None:
-        raise ProtocolError(f"unknown Shtrih-M command 0x{code:02X}", command=code)
+        raise ProtocolError(
+            f"unknown Shtrih-M command 0x{code:02X}",
+            protocol="shtrih-m",
+            command=code,
+            device_code=None,
+        )
     return cls.from_data(data)
 
 
@@ -763,6 +833,35 @@ class FnShiftParamsReply(Reply):
     receipt_number: int
 
 
+@attrs.frozen
+class SubtotalReply(Reply):
+    """Reply to 0x89: operator and the receipt's subtotal in kopecks."""
+
+    code: ClassVar[int] = 0x89
+    layout: ClassVar = (("operator", "u1"), ("subtotal", "u5"))
+    operator: int
+    subtotal: int
+
+
+@attrs.frozen
+class FnDocumentTlvReply(Reply):
+    """Reply to 0xFF3A: the document's STLV type (3 = receipt) and its TLV length."""
+
+    code: ClassVar[int] = 0xFF3A
+    layout: ClassVar = (("document_type", "u2"), ("length", "u2"))
+    document_type: int
+    length: int
+
+
+@attrs.frozen
+class FnTlvReply(Reply):
+    """Reply to 0xFF3B: one block of TLV bytes."""
+
+    code: ClassVar[int] = 0xFF3B
+    layout: ClassVar = (("block", "raw"),)
+    block: bytes
+
+
 REPLIES: Final[dict[int, type[Reply]]] = {
     0x10: ShortStatusReply,
     0xFC: DeviceTypeReply,
@@ -773,6 +872,9 @@ REPLIES: Final[dict[int, type[Reply]]] = {
     0xFF0A: FnDocumentReply,
     0xFF40: FnShiftParamsReply,
     0xE0: EmptyReply,
+    0x89: SubtotalReply,
+    0xFF3A: FnDocumentTlvReply,
+    0xFF3B: FnTlvReply,
 }
 """Reply layouts by command; any other command answers with :class:`OperatorReply`."""
 
@@ -789,12 +891,17 @@ def decode_reply(payload: bytes) -> tuple[int, int, Reply | None]:
     """``(code, error, reply)``; ``reply`` is ``None`` when ``error`` is not zero."""
     code, rest = split_code(payload)
     if not rest:
-        raise ProtocolError(f"reply to 0x{code:02X} has no error byte", command=code)
+        raise ProtocolError(
+            f"Shtrih-M reply to 0x{code:02X} has no error byte",
+            protocol="shtrih-m",
+            command=code,
+            device_code=None,
+        )
     error, data = rest[0], rest[1:]
     if error:
         return code, error, None
     cls = REPLIES.get(code, OperatorReply)
-    return code, 0, cls.from_data(data)
+    return code, 0, cls.from_data(data, code=code)
 
 
 def receipt_document_data(
@@ -808,3 +915,49 @@ def receipt_document_data(
         + bytes([operation])
         + total.to_bytes(5, "little")
     )
+
+
+# --- FN data: date-time and TLV --------------------------------------------------------------
+
+
+def fn_datetime(raw: Iterable[int]) -> str:
+    """The FN's 5-byte date-time (YY MM DD hh mm) as ``YYYY-MM-DDTHH:MM``.
+
+    >>> fn_datetime(bytes([26, 11, 23, 12, 5]))
+    '2026-11-23T12:05'
+    """
+    yy, mm, dd, hh, mi = bytes(raw)[:5]
+    return f"{2000 + yy:04d}-{mm:02d}-{dd:02d}T{hh:02d}:{mi:02d}"
+
+
+def encode_tlv(tag: int, value: bytes) -> bytes:
+    """One TLV: tag and length as 2 bytes little-endian each, then the value."""
+    return tag.to_bytes(2, "little") + len(value).to_bytes(2, "little") + value
+
+
+def vln(kopecks: int) -> bytes:
+    """An FFD VLN money value: little-endian, as few bytes as it needs (at least one)."""
+    return kopecks.to_bytes(max(1, (kopecks.bit_length() + 7) // 8), "little")
+
+
+def decode_tlvs(data: bytes) -> dict[int, bytes]:
+    """TLVs of one level (the last value wins for a repeated tag).
+
+    >>> decode_tlvs(encode_tlv(1020, vln(40000)) + encode_tlv(1054, bytes([1])))
+    {1020: b'@\\x9c', 1054: b'\\x01'}
+    """
+    found: dict[int, bytes] = {}
+    offset = 0
+    while offset < len(data):
+        if offset + 4 > len(data):
+            raise ProtocolError(
+                f"TLV data cut inside a tag header at byte {offset}", protocol="shtrih-m"
+            )
+        tag = int.from_bytes(data[offset : offset + 2], "little")
+        size = int.from_bytes(data[offset + 2 : offset + 4], "little")
+        value = data[offset + 4 : offset + 4 + size]
+        if len(value) != size:
+            raise ProtocolError(f"TLV {tag} cut: {len(value)} of {size} bytes", protocol="shtrih-m")
+        found[tag] = bytes(value)
+        offset += 4 + size
+    return found

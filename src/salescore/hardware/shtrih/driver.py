@@ -7,19 +7,43 @@
 ``recover`` for what was left unfinished by an error or a restart.
 
 **Exactly once.** Before it opens a receipt on the device the driver records
-the receipt in a :class:`~salescore.hardware.fiscal.FiscalJournal`; before it
-sends "close" it records the fiscal document number the receipt will get (the
-fiscal storage's last number + 1). After any error, or when the same receipt
-comes again, it reads the device and the fiscal storage and either reports
-the receipt as done (the storage has that document with that total), finishes
-it (close was sent, the storage does not have it, the receipt is still open),
-or cancels it (close was never sent). It never prints a receipt twice.
+the receipt in a :class:`~salescore.hardware.fiscal.FiscalJournal` with its
+total, its payment split and the date-time of the fiscal storage's last
+document; before it sends "close" it records the fiscal document number the
+receipt will get (the storage's last number + 1). After any error, or when
+the same receipt comes again, it reads the device and the fiscal storage and
+either reports the receipt as done (the storage's document of that number is
+this receipt by date-time, total and payment split), finishes it (close was
+sent, the storage does not have it, the receipt is still open), or cancels it
+(close was never sent, or the open receipt was lost). It never prints a
+receipt twice, and it settles every unfinished entry before any new document.
+
+**Integrity.** Before "close" the device's subtotal (0x89) must equal the
+receipt's total: otherwise the receipt is annulled and
+:class:`~salescore.errors.ReceiptMismatchError` raised. After "close" the
+change the device computed must equal the receipt's.
+
+**Lost answers.** When the answer to "close" is lost (a pulled cable, a power
+cut) the receipt's state is unknown: the driver keeps asking the device for
+``recovery_timeout`` seconds and settles it from the fiscal storage; if the
+device stays away it raises :class:`~salescore.errors.FiscalStateUnknownError`
+(never "not delivered"): repeat the call with the same receipt later.
+
+**Paper.** A command refused for lack of paper (0x6B) is repeated once paper
+is loaded (waiting up to ``paper_timeout``); a paid receipt is never annulled
+for it. Paper that ends while the closed receipt prints is waited for and the
+print continued (0xB0).
 
 **Before every document** it reads the state (hazard H3): waiting for
 continue-print is continued, paper out raises :class:`~salescore.errors.PaperOutError`,
 a shift over 24 hours raises :class:`~salescore.errors.ShiftExpiredError` (only
 ``close_shift`` is then allowed), and "still printing" (error 0x50) is waited
 out within ``busy_timeout``.
+
+Every error a method raises carries ``protocol="shtrih-m"`` and
+``device_code`` (the device's error byte, ``None`` for a link failure);
+errors of :meth:`ShtrihDriver.process_check` carry ``receipt_id`` and
+``outcome`` (a :class:`~salescore.hardware.fiscal.ReceiptOutcome`).
 """
 
 from __future__ import annotations
@@ -34,8 +58,10 @@ import attrs
 from salescore.errors import (
     DeviceError,
     DeviceTimeoutError,
+    FiscalStateUnknownError,
     PaperOutError,
     ProtocolError,
+    ReceiptMismatchError,
     ShiftExpiredError,
 )
 from salescore.hardware.fiscal import (
@@ -45,14 +71,16 @@ from salescore.hardware.fiscal import (
     FiscalStatus,
     JournalEntry,
     JournalState,
+    PaymentSplit,
     PaymentType,
     Receipt,
+    ReceiptOutcome,
     ShiftReport,
     ShiftState,
     VatRate,
 )
 from salescore.hardware.shtrih import codec
-from salescore.hardware.shtrih.link import ShtrihLink
+from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
 from salescore.hardware.transport import Transport
 
 __all__ = ["DEFAULT_TAX_GROUPS", "ERROR_TEXTS", "ShtrihDriver"]
@@ -91,6 +119,17 @@ _SUBMODES_PAPER_OUT: Final = (1, 2)
 _SUBMODE_CONTINUE: Final = 3
 _SUBMODES_PRINTING: Final = (4, 5)
 _FD_RECEIPT: Final = 3
+_E_NO_DATA: Final = 0x08
+_E_CONTINUE_PRINT: Final = 0x58
+_E_BUSY: Final = 0x50
+_E_NO_PAPER: Final = 0x6B
+_PAYMENT_TAGS: Final[Mapping[int, str]] = {
+    1031: PaymentType.CASH.value,
+    1081: PaymentType.ELECTRONIC.value,
+    1215: PaymentType.PREPAID.value,
+    1216: PaymentType.CREDIT.value,
+}
+"""FFD tags of the sums by payment type in a receipt."""
 
 _R = TypeVar("_R", bound=codec.Reply)
 
@@ -109,6 +148,10 @@ class ShtrihDriver:
         long_timeout: seconds for opening and closing a shift, which can take
             20-30 s while the device talks to its OFD (hazard H4).
         busy_timeout: how long "still printing" is waited out.
+        poll_interval: seconds between two status polls while waiting.
+        paper_timeout: how long a command refused for lack of paper waits for paper.
+        recovery_timeout: how long a receipt whose "close" answer was lost is
+            resolved before :class:`~salescore.errors.FiscalStateUnknownError`.
         tax_groups: tax group per VAT rate, if the device's table differs.
     """
 
@@ -127,6 +170,8 @@ class ShtrihDriver:
         long_timeout: float = 40.0,
         busy_timeout: float = 10.0,
         poll_interval: float = 0.05,
+        paper_timeout: float = 120.0,
+        recovery_timeout: float = 10.0,
         tax_groups: Mapping[VatRate, int] = DEFAULT_TAX_GROUPS,
     ) -> None:
         self.link = ShtrihLink(
@@ -139,6 +184,8 @@ class ShtrihDriver:
         self.long_timeout = long_timeout
         self.busy_timeout = busy_timeout
         self.poll_interval = poll_interval
+        self.paper_timeout = paper_timeout
+        self.recovery_timeout = recovery_timeout
         self.tax_groups = dict(tax_groups)
 
     # --- 1C-shaped interface ---------------------------------------------------------------
@@ -146,7 +193,7 @@ class ShtrihDriver:
     def get_current_status(self) -> FiscalStatus:
         """Mode, shift and paper state, with the fiscal storage's last document number."""
         status = self._status()
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+        fn = self._fn_status()
         shift = self._call(codec.FnShiftParams(self.admin_password), codec.FnShiftParamsReply)
         mode = status.mode_number
         if mode == _MODE_EXPIRED:
@@ -171,11 +218,15 @@ class ShtrihDriver:
         status = self._ready_for_document()
         if status.shift_state is ShiftState.EXPIRED:
             raise ShiftExpiredError(
-                f"shift {status.shift_number} is older than 24 hours: close it first"
+                f"shift {status.shift_number} is older than 24 hours: close it first",
+                protocol=PROTOCOL,
+                device_code=None,
             )
         if status.shift_state is ShiftState.OPEN:
             raise DeviceError(
                 f"shift {status.shift_number} is already open: close it before opening a new one",
+                protocol=PROTOCOL,
+                device_code=None,
                 shift=status.shift_number,
             )
         self._call(codec.OpenShift(self.password), timeout=self.long_timeout)
@@ -212,32 +263,42 @@ class ShtrihDriver:
         self._call(codec.ContinuePrint(self.admin_password), timeout=self.long_timeout)
 
     def find_document(self, number: int) -> FiscalDocumentInfo | None:
-        """A fiscal document from the fiscal storage by its number, or ``None``."""
+        """A fiscal document from the fiscal storage by its number, or ``None``.
+
+        The number, type, fiscal sign, date-time and (receipts) total come from
+        0xFF0A; a receipt's payment split from its TLV (0xFF3A/0xFF3B), or is
+        ``None`` where the device does not give it.
+        """
         try:
             reply = self._call(
                 codec.FnFindDocument(self.admin_password, number), codec.FnDocumentReply
             )
         except DeviceError as exc:
-            if exc.details.get("device_code") == 0x08:
+            if exc.details.get("device_code") == _E_NO_DATA:
                 return None
             raise
         data = reply.payload
         if len(data) < 13:
-            raise ProtocolError(f"fiscal document {number}: data too short ({len(data)} bytes)")
-        sign = int.from_bytes(data[9:13], "little")
-        if reply.document_type == _FD_RECEIPT and len(data) >= 19:
-            return FiscalDocumentInfo(
-                number=int.from_bytes(data[5:9], "little"),
-                document_type=reply.document_type,
-                fiscal_sign=sign,
-                calculation_type=data[13],
-                total=codec.from_kopecks(int.from_bytes(data[14:19], "little")),
+            raise ProtocolError(
+                f"fiscal document {number}: data too short ({len(data)} bytes)",
+                protocol=PROTOCOL,
+                command=0xFF0A,
+                device_code=None,
             )
-        return FiscalDocumentInfo(
+        info = FiscalDocumentInfo(
             number=int.from_bytes(data[5:9], "little"),
             document_type=reply.document_type,
-            fiscal_sign=sign,
+            fiscal_sign=int.from_bytes(data[9:13], "little"),
+            when=codec.fn_datetime(data[:5]),
         )
+        if reply.document_type == _FD_RECEIPT and len(data) >= 19:
+            info = attrs.evolve(
+                info,
+                calculation_type=data[13],
+                total=codec.from_kopecks(int.from_bytes(data[14:19], "little")),
+                payments=self._payment_split(number),
+            )
+        return info
 
     def cancel_check(self) -> None:
         """Cancel the open receipt (ОтменитьЧек); impossible once it was closed."""
@@ -250,29 +311,45 @@ class ShtrihDriver:
         """Make ``receipt`` fiscal (СформироватьЧек), exactly once per ``receipt_id``.
 
         Raises:
-            PaperOutError, ShiftExpiredError: the device cannot take a receipt now.
-            DeviceTimeoutError: contact was lost and the outcome could not be read;
-                the journal keeps the receipt unfinished: call :meth:`recover`
-                (or this method again) when the device is back.
+            PaperOutError, ShiftExpiredError: the device cannot take a receipt now
+                (``outcome`` says whether anything is pending).
+            ReceiptMismatchError: the device's subtotal differed: the receipt was
+                annulled (``outcome`` cancelled); or its change differed after
+                close (``outcome`` done: the receipt is fiscal).
+            FiscalStateUnknownError: the answer to "close" was lost and the device
+                stayed away: repeat the call with the same receipt later.
+            DeviceTimeoutError: contact was lost before "close": nothing is fiscal
+                (``outcome`` not_fiscal); repeat the call when the device is back.
             DeviceError: the device refused the receipt; it was cancelled.
         """
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
         if entry is not None and entry.state is not JournalState.CANCELLED:
-            outcome = self._recover_entry(entry, receipt)
+            outcome = self._settle(entry, receipt)
             if outcome is not None:
-                return outcome
+                return attrs.evolve(outcome, repeated=True)
         self._ready_for_document()
-        total = receipt.total
-        entry = JournalEntry(receipt.receipt_id, JournalState.STARTED, total, change=receipt.change)
+        fn = self._fn_status()
+        entry = JournalEntry(
+            receipt.receipt_id,
+            JournalState.STARTED,
+            receipt.total,
+            change=receipt.change,
+            payments=receipt.payment_split(),
+            not_before=codec.fn_datetime(fn.datetime),
+        )
         self.journal.record(entry)
         try:
             self._register_lines(receipt)
-        except DeviceError:
+            self._check_subtotal(entry, receipt)
+        except DeviceTimeoutError as exc:
             self._cancel_started(entry)
-            raise
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+            raise self._with_outcome(exc, entry) from None
+        except DeviceError as exc:
+            self._cancel_started(entry)
+            raise self._with_outcome(exc, entry) from None
+        fn = self._fn_status()
         entry = attrs.evolve(
             entry, state=JournalState.CLOSING, expected_document=fn.last_document + 1
         )
@@ -289,7 +366,7 @@ class ShtrihDriver:
         """
         done: list[FiscalResult] = []
         for entry in self.journal.unfinished():
-            outcome = self._recover_entry(entry, None)
+            outcome = self._settle(entry, None)
             if outcome is not None:
                 done.append(outcome)
         self._ready_for_document(allow_expired=True)
@@ -317,6 +394,23 @@ class ShtrihDriver:
                     codec.Discount(self.password, codec.to_kopecks(line.discount), taxes, "")
                 )
 
+    def _check_subtotal(self, entry: JournalEntry, receipt: Receipt) -> None:
+        """The device's subtotal must be the receipt's total, or nothing is closed."""
+        reply = self._call(codec.Subtotal(self.password), codec.SubtotalReply)
+        subtotal = codec.from_kopecks(reply.subtotal)
+        if subtotal != receipt.total:
+            raise ReceiptMismatchError(
+                f"receipt {receipt.receipt_id!r}: the device's subtotal is {subtotal}, the "
+                f"receipt's total {receipt.total}; the receipt was annulled and nothing is "
+                "fiscal: check the device's lines (a line registered twice?) and ring it again",
+                protocol=PROTOCOL,
+                device_code=None,
+                command=0x89,
+                receipt_id=receipt.receipt_id,
+                device_subtotal=subtotal,
+                expected=receipt.total,
+            )
+
     def _close_command(self, receipt: Receipt) -> codec.CloseReceipt:
         def paid(kind: PaymentType) -> int:
             return codec.to_kopecks(receipt.payment_sum(kind))
@@ -339,30 +433,81 @@ class ShtrihDriver:
         still open, the close is sent once more (``again``), never more.
         """
         try:
-            self._call(self._close_command(receipt), codec.CloseReceiptReply)
+            reply = self._call(self._close_command(receipt), codec.CloseReceiptReply)
+        except PaperOutError as exc:
+            # Refused for lack of paper and no paper came: the paid receipt stays open.
+            raise self._with_outcome(exc, entry, ReceiptOutcome.PENDING) from None
+        except (DeviceTimeoutError, ProtocolError):
+            return self._resolve_lost_close(entry, receipt if again else None)
         except DeviceError as exc:
-            if "device_code" in exc.details and not self._in_storage(entry):
-                # The device refused the close: nothing is fiscal; cancel and report.
-                self._cancel_started(entry)
-                raise
-            outcome = self._recover_entry(entry, receipt if again else None)
-            if outcome is None:
-                raise
-            return outcome
-        return self._finish(entry)
-
-    def _finish(self, entry: JournalEntry) -> FiscalResult:
-        """The receipt is in the fiscal storage: read its number and sign, mark it done."""
-        number = entry.expected_document
-        info = self.find_document(number) if number is not None else None
-        if info is None or info.document_type != _FD_RECEIPT:
-            last = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+            # The device answered with an error: "close" did not run. Annul.
+            self._cancel_started(entry)
+            raise self._with_outcome(exc, entry) from None
+        info = self._stored(entry)
+        if info is None:
             raise DeviceError(
                 f"receipt {entry.receipt_id!r}: the device closed it but fiscal document "
-                f"{number} is not a receipt (last document {last.last_document}); "
-                "check the fiscal storage by hand",
+                f"{entry.expected_document} is not it; check the fiscal storage by hand",
+                protocol=PROTOCOL,
+                device_code=None,
                 receipt_id=entry.receipt_id,
+                outcome=ReceiptOutcome.UNKNOWN,
             )
+        result = self._finish(entry, info)
+        change = codec.from_kopecks(reply.change)
+        if change != receipt.change:
+            raise ReceiptMismatchError(
+                f"receipt {receipt.receipt_id!r} is fiscal (document {result.document_number}) "
+                f"but the device gave change {change}, the receipt {receipt.change}: give the "
+                "change the device printed and check the payments",
+                protocol=PROTOCOL,
+                device_code=None,
+                command=0x85,
+                receipt_id=receipt.receipt_id,
+                outcome=ReceiptOutcome.DONE,
+                device_change=change,
+                expected=receipt.change,
+                document_number=result.document_number,
+            )
+        return result
+
+    def _resolve_lost_close(self, entry: JournalEntry, receipt: Receipt | None) -> FiscalResult:
+        """The answer to "close" was lost: ask the fiscal storage until it tells."""
+        deadline = time.monotonic() + self.recovery_timeout
+        while True:
+            try:
+                outcome = self._settle(entry, receipt)
+            except (DeviceTimeoutError, ProtocolError):
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(self.poll_interval)
+                continue
+            if outcome is None:
+                raise DeviceError(
+                    f"receipt {entry.receipt_id!r}: the device lost the receipt before "
+                    "closing it (power cut?); nothing is fiscal: ring it again",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                    receipt_id=entry.receipt_id,
+                    outcome=ReceiptOutcome.CANCELLED,
+                )
+            return outcome
+        raise FiscalStateUnknownError(
+            f'receipt {entry.receipt_id!r}: contact was lost after "close" was sent and the '
+            f"device did not come back within {self.recovery_timeout} s; the receipt may be in "
+            "the fiscal storage (as document {entry.expected_document}): do not refund or ring "
+            "it again; when the register is back, repeat process_check with the same receipt",
+            protocol=PROTOCOL,
+            device_code=None,
+            receipt_id=entry.receipt_id,
+            outcome=ReceiptOutcome.UNKNOWN,
+            expected_document=entry.expected_document,
+        )
+
+    def _finish(
+        self, entry: JournalEntry, info: FiscalDocumentInfo, *, repeated: bool = False
+    ) -> FiscalResult:
+        """The receipt is in the fiscal storage: mark it done, then see its print through."""
         done = attrs.evolve(
             entry,
             state=JournalState.DONE,
@@ -370,57 +515,133 @@ class ShtrihDriver:
             fiscal_sign=info.fiscal_sign,
         )
         self.journal.record(done)
-        self._continue_if_waiting()
-        return FiscalResult.from_entry(done, repeated=False)
+        warnings = self._see_print_through()
+        return attrs.evolve(FiscalResult.from_entry(done, repeated=repeated), warnings=warnings)
 
-    def _in_storage(self, entry: JournalEntry) -> bool:
+    def _see_print_through(self) -> tuple[str, ...]:
+        """After close: wait for paper if it ran out, then continue the print."""
+        try:
+            status = self._status()
+            if status.submode in _SUBMODES_PAPER_OUT:
+                status = self._wait_for_paper(0x85)
+            if status.submode == _SUBMODE_CONTINUE:
+                self.continue_print()
+        except PaperOutError:
+            return (
+                "no paper: the receipt is in the fiscal storage but its print stopped; "
+                "load paper and the print continues",
+            )
+        except DeviceError:
+            return ()  # the receipt is done; the next document checks the state again
+        return ()
+
+    def _stored(self, entry: JournalEntry) -> FiscalDocumentInfo | None:
+        """This receipt's document in the fiscal storage, or ``None`` if it is not there."""
         if entry.expected_document is None:
-            return False
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
-        return fn.last_document >= entry.expected_document
+            return None
+        if self._fn_status().last_document < entry.expected_document:
+            return None
+        info = self.find_document(entry.expected_document)
+        if info is None or entry.mismatch(info) is not None:
+            return None
+        return info
 
-    def _recover_entry(self, entry: JournalEntry, receipt: Receipt | None) -> FiscalResult | None:
-        """Settle one unfinished entry; a result if it is (now) done, None if cancelled."""
+    def _settle(self, entry: JournalEntry, receipt: Receipt | None) -> FiscalResult | None:
+        """Settle one unfinished entry: a result if it is (now) done, None if cancelled."""
         status = self._status()
-        if entry.state is JournalState.CLOSING and self._in_storage(entry):
-            assert entry.expected_document is not None
-            info = self.find_document(entry.expected_document)
-            if info is None or info.document_type != _FD_RECEIPT or info.total != entry.total:
-                raise DeviceError(
-                    f"receipt {entry.receipt_id!r}: fiscal document {entry.expected_document} "
-                    f"is not this receipt (found {info}); check the fiscal storage by hand",
-                    receipt_id=entry.receipt_id,
-                )
-            return self._finish(entry)
+        if entry.state is JournalState.CLOSING:
+            info = self._stored(entry)
+            if info is not None:
+                return self._finish(entry, info)
+            if status.mode_number == _MODE_RECEIPT:
+                if receipt is None:
+                    raise DeviceError(
+                        f"receipt {entry.receipt_id!r} is open on the device and not in the "
+                        "fiscal storage, and its close was sent: pass the receipt to "
+                        "process_check again to finish it",
+                        protocol=PROTOCOL,
+                        device_code=None,
+                        receipt_id=entry.receipt_id,
+                        outcome=ReceiptOutcome.PENDING,
+                    )
+                # "Close" never took effect: check the subtotal and send it once more.
+                self._check_subtotal(entry, receipt)
+                last = self._fn_status().last_document
+                entry = attrs.evolve(entry, expected_document=last + 1)
+                self.journal.record(entry)
+                return self._close(entry, receipt, again=False)
+            # Not in the storage, no receipt open: the device lost it. Nothing is fiscal.
+            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+            return None
         if status.mode_number == _MODE_RECEIPT:
-            if entry.state is JournalState.STARTED:
-                self._cancel_started(entry)
-                return None
-            if receipt is None:
-                raise DeviceError(
-                    f"receipt {entry.receipt_id!r} is open on the device and not in the fiscal "
-                    "storage, and its close was sent: pass the receipt to process_check "
-                    "again to finish it",
-                    receipt_id=entry.receipt_id,
-                )
-            # Close was sent but never reached the fiscal storage: send it again.
-            return self._close(entry, receipt, again=False)
-        # No receipt open and none in the fiscal storage: nothing became fiscal.
+            self._call(codec.CancelReceipt(self.password))
         self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
         return None
 
     def _cancel_started(self, entry: JournalEntry) -> None:
+        """Annul the receipt being built; on a lost link the entry stays for later."""
         try:
             if self._status().mode_number == _MODE_RECEIPT:
                 self._call(codec.CancelReceipt(self.password))
         except DeviceTimeoutError:
-            return  # unknown: the entry stays unfinished for recover()
+            return  # unknown: the entry stays unfinished until the device is back
         self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+
+    def _with_outcome(
+        self, exc: DeviceError, entry: JournalEntry, outcome: ReceiptOutcome | None = None
+    ) -> DeviceError:
+        """``exc`` again, with the receipt and where it stands in its details."""
+        if outcome is None:
+            current = self.journal.get(entry.receipt_id)
+            cancelled = current is not None and current.state is JournalState.CANCELLED
+            outcome = ReceiptOutcome.CANCELLED if cancelled else ReceiptOutcome.NOT_FISCAL
+        details = {
+            "protocol": PROTOCOL,
+            "device_code": None,
+            **exc.details,
+            "receipt_id": entry.receipt_id,
+            "outcome": outcome,
+        }
+        message = str(exc)
+        if outcome is ReceiptOutcome.NOT_FISCAL:
+            message += (
+                "; nothing is fiscal: the open receipt is annulled when the register is back "
+                "(repeat the call with the same receipt then)"
+            )
+        elif outcome is ReceiptOutcome.PENDING:
+            message += (
+                "; the paid receipt stays open on the device: load paper and repeat the call "
+                "with the same receipt to finish it (never refund it)"
+            )
+        return type(exc)(message, **details)
+
+    def _payment_split(self, number: int) -> PaymentSplit | None:
+        """A receipt's sums by payment type, from its TLV; None if the device has none."""
+        try:
+            head = self._call(
+                codec.FnRequestDocumentTlv(self.admin_password, number), codec.FnDocumentTlvReply
+            )
+            data = b""
+            while len(data) < head.length:
+                data += self._call(codec.FnReadTlv(self.admin_password), codec.FnTlvReply).block
+        except DeviceError as exc:
+            if exc.details.get("device_code") is None:
+                raise
+            return None  # a device without TLV reading: the split stays unchecked
+        tlvs = codec.decode_tlvs(data)
+        split = {
+            name: codec.from_kopecks(int.from_bytes(tlvs[tag], "little"))
+            for tag, name in _PAYMENT_TAGS.items()
+            if tag in tlvs and int.from_bytes(tlvs[tag], "little")
+        }
+        return tuple(sorted(split.items()))
 
     # --- state checks ----------------------------------------------------------------------
 
     def _ready_for_document(self, *, allow_expired: bool = False) -> FiscalStatus:
-        """Read the state before a document and clear what can be cleared (H3, H4)."""
+        """Settle the journal, then read the state and clear what can be cleared (H3, H4)."""
+        for entry in self.journal.unfinished():
+            self._settle(entry, None)
         deadline = time.monotonic() + self.busy_timeout
         while True:
             status = self.get_current_status()
@@ -430,42 +651,50 @@ class ShtrihDriver:
             if status.paper_out:
                 raise PaperOutError(
                     "the fiscal register has no paper: load paper, then repeat",
+                    protocol=PROTOCOL,
+                    device_code=None,
                     submode=status.submode,
                 )
             if status.waiting_continue_print:
                 self.continue_print()
                 continue
             if status.receipt_open:
-                self._settle_open_receipt()
+                # Every journal entry is settled: an open receipt is nobody's, never closed.
+                self._call(codec.CancelReceipt(self.password))
                 continue
             if status.shift_state is ShiftState.EXPIRED and not allow_expired:
                 raise ShiftExpiredError(
                     f"shift {status.shift_number} is older than 24 hours: close it with a "
-                    "Z report (close_shift), then open a new one"
+                    "Z report (close_shift), then open a new one",
+                    protocol=PROTOCOL,
+                    device_code=None,
                 )
             return status
 
-    def _settle_open_receipt(self) -> None:
-        unfinished = self.journal.unfinished()
-        for entry in unfinished:
-            self._recover_entry(entry, None)
-        if self._status().mode_number == _MODE_RECEIPT:
-            # Not ours (or already settled above): never closed, so it is safe to cancel.
-            self._call(codec.CancelReceipt(self.password))
-
-    def _continue_if_waiting(self) -> None:
-        try:
+    def _wait_for_paper(self, code: int) -> codec.ShortStatusReply:
+        """Poll until paper is loaded (within ``paper_timeout``); the status then."""
+        deadline = time.monotonic() + self.paper_timeout
+        while True:
             status = self._status()
-        except DeviceError:
-            return  # the receipt is done; the next document checks the state again
-        if status.submode == _SUBMODE_CONTINUE:
-            self.continue_print()
+            if status.submode not in _SUBMODES_PAPER_OUT:
+                return status
+            if time.monotonic() >= deadline:
+                raise PaperOutError(
+                    f"the fiscal register has no paper (command 0x{code:02X}); load paper",
+                    protocol=PROTOCOL,
+                    device_code=_E_NO_PAPER,
+                    command=code,
+                    submode=status.submode,
+                )
+            time.sleep(self.poll_interval)
 
     def _wait_or_fail(self, deadline: float) -> None:
         if time.monotonic() >= deadline:
             raise DeviceTimeoutError(
                 f"the device kept printing for more than {self.busy_timeout} s; "
-                "check it (paper jam, cover) and repeat"
+                "check it (paper jam, cover) and repeat",
+                protocol=PROTOCOL,
+                device_code=_E_BUSY,
             )
         time.sleep(self.poll_interval)
 
@@ -474,8 +703,11 @@ class ShtrihDriver:
     def _status(self) -> codec.ShortStatusReply:
         return self._call(codec.ShortStatus(self.password), codec.ShortStatusReply)
 
+    def _fn_status(self) -> codec.FnStatusReply:
+        return self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+
     def _shift_report(self) -> ShiftReport:
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+        fn = self._fn_status()
         shift = self._call(codec.FnShiftParams(self.admin_password), codec.FnShiftParamsReply)
         return ShiftReport(shift.shift_number, fn.last_document)
 
@@ -485,26 +717,45 @@ class ShtrihDriver:
         expect: type[_R] | None = None,
         timeout: float | None = None,
     ) -> _R:
-        """Send a command; wait out "busy" (0x50, not executed) and raise on other errors."""
+        """Send a command and return its reply.
+
+        "Busy" (0x50) is waited out; "no paper" (0x6B) waits for paper and
+        "waiting for continue-print" (0x58) continues the print: each refused
+        the command without running it, so it is sent again. Other device
+        errors raise.
+        """
         deadline = time.monotonic() + self.busy_timeout
         while True:
             payload = self.link.exchange(command.encode(), timeout or self.answer_timeout)
             code, error, reply = codec.decode_reply(payload)
-            if error == 0x50:
+            if error == _E_BUSY:
                 self._wait_or_fail(deadline)
+                continue
+            if error == _E_NO_PAPER:
+                if self._wait_for_paper(code).submode == _SUBMODE_CONTINUE:
+                    self.continue_print()
+                continue
+            if error == _E_CONTINUE_PRINT and code != codec.ContinuePrint.code:
+                self.continue_print()
                 continue
             if error:
                 raise _device_error(code, error)
             if expect is not None and not isinstance(reply, expect):
-                raise ProtocolError(f"unexpected reply to 0x{code:02X}: {reply!r}", command=code)
+                raise ProtocolError(
+                    f"unexpected reply to 0x{code:02X}: {reply!r}",
+                    protocol=PROTOCOL,
+                    command=code,
+                    device_code=None,
+                )
             return reply  # type: ignore[return-value]
 
 
 def _device_error(code: int, error: int) -> DeviceError:
     text = ERROR_TEXTS.get(error, "see the device's error table")
     message = f"Shtrih-M command 0x{code:02X} failed with error 0x{error:02X}: {text}"
+    details = {"protocol": PROTOCOL, "command": code, "device_code": error}
     if error == 0x4E:
-        return ShiftExpiredError(message, command=code, device_code=error)
-    if error == 0x6B:
-        return PaperOutError(message, command=code, device_code=error)
-    return DeviceError(message, command=code, device_code=error)
+        return ShiftExpiredError(message, **details)
+    if error == _E_NO_PAPER:
+        return PaperOutError(message, **details)
+    return DeviceError(message, **details)
