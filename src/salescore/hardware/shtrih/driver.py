@@ -440,7 +440,12 @@ class ShtrihDriver:
         except (DeviceTimeoutError, ProtocolError):
             return self._resolve_lost_close(entry, receipt if again else None)
         except DeviceError as exc:
-            # The device answered with an error: "close" did not run. Annul.
+            # The device refused this "close". An earlier one may have run (a resend after
+            # a power cut that ate the answer is refused with "no receipt open"): the
+            # fiscal storage decides before anything is annulled.
+            info = self._stored(entry)
+            if info is not None:
+                return self._finish(entry, info)
             self._cancel_started(entry)
             raise self._with_outcome(exc, entry) from None
         info = self._stored(entry)
@@ -603,7 +608,9 @@ class ShtrihDriver:
             "outcome": outcome,
         }
         message = str(exc)
-        if outcome is ReceiptOutcome.NOT_FISCAL:
+        if outcome is ReceiptOutcome.CANCELLED and "ring it again" not in message:
+            message += "; nothing is fiscal: ring it again if the sale stands"
+        elif outcome is ReceiptOutcome.NOT_FISCAL:
             message += (
                 "; nothing is fiscal: the open receipt is annulled when the register is back "
                 "(repeat the call with the same receipt then)"

@@ -241,6 +241,8 @@ class ShtrihDevice:
     """The device's clock; each fiscal document takes a minute."""
     paper_near_end: bool = False
     power_cycles: int = 0
+    open_shift_answers_operator: bool = False
+    """Answer 0xE0 with the operator's number, as some models do (others send nothing)."""
     _tlv_left: bytes = b""
 
     @property
@@ -350,6 +352,8 @@ class ShtrihDevice:
         self.receipt_number = 0
         self._register(FD_SHIFT_OPEN)
         self.printed.append(f"shift {self.shift_number} opened")
+        if self.open_shift_answers_operator:
+            return 0, codec.OperatorReply(1)
         return 0, codec.EmptyReply()
 
     def _open_receipt(self, command: codec.OpenReceipt) -> tuple[int, codec.Reply | None]:
