@@ -90,7 +90,7 @@ DEVICE_FAULTS = [
 STEPS = {"open-shift": 0xE0, "open": 0x8D, "line": 0x80, "discount": 0x86, "close": 0x85}
 
 
-class PosKilled(BaseException):  # noqa: N818 - a process death, not an error
+class PosKilled(BaseException):
     """The POS process dies: nothing after this point of the driver runs."""
 
 
@@ -103,10 +103,10 @@ class Killer:
 
     def write(self, data: bytes) -> None:
         self.inner.write(data)
-        if self.code is not None and len(data) > 3 and data[0] == codec.STX:
-            if codec.split_code(data[2:-1])[0] == self.code:
-                self.code = None
-                raise PosKilled
+        is_frame = self.code is not None and len(data) > 3 and data[0] == codec.STX
+        if is_frame and codec.split_code(data[2:-1])[0] == self.code:
+            self.code = None
+            raise PosKilled
 
     def read(self, size: int, timeout: float) -> bytes:
         return self.inner.read(size, timeout)
@@ -147,9 +147,9 @@ class Pos:
     def react(self, exc: DeviceError) -> None:
         outcome = exc.details.get("outcome")
         self.seen.append(outcome or type(exc).__name__)
-        assert "protocol" in exc.details and "device_code" in exc.details, exc.details
+        assert "protocol" in exc.details, exc.details
+        assert "device_code" in exc.details, exc.details
         if isinstance(exc, ShiftExpiredError):
-            self.rig.simulator.device.shift_expired = self.rig.simulator.device.shift_expired
             self.retrying(self.driver.close_shift)
             self.retrying(self.driver.open_shift)
         elif isinstance(exc, PaperOutError):
