@@ -170,7 +170,11 @@ class Pos:
     def sell(self, receipt: Receipt) -> FiscalResult:
         def once() -> FiscalResult:
             self.ensure_shift()
-            return self.driver.process_check(receipt)
+            try:
+                return self.driver.process_check(receipt)
+            except DeviceError as exc:
+                assert isinstance(exc.details["outcome"], ReceiptOutcome), exc.details
+                raise
 
         return self.retrying(once)
 

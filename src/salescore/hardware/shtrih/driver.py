@@ -322,6 +322,23 @@ class ShtrihDriver:
                 (``outcome`` not_fiscal); repeat the call when the device is back.
             DeviceError: the device refused the receipt; it was cancelled.
         """
+        try:
+            return self._process_check(receipt)
+        except DeviceError as exc:
+            if "outcome" in exc.details:
+                raise
+            entry = self.journal.get(receipt.receipt_id)
+            if entry is None or entry.state is JournalState.CANCELLED:
+                outcome = ReceiptOutcome.CANCELLED
+            elif entry.state is JournalState.STARTED:
+                outcome = ReceiptOutcome.NOT_FISCAL
+            elif entry.state is JournalState.CLOSING:
+                outcome = ReceiptOutcome.UNKNOWN
+            else:
+                outcome = ReceiptOutcome.DONE
+            raise self._with_outcome(exc, entry or _placeholder(receipt), outcome) from None
+
+    def _process_check(self, receipt: Receipt) -> FiscalResult:
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
@@ -755,6 +772,11 @@ class ShtrihDriver:
                     device_code=None,
                 )
             return reply  # type: ignore[return-value]
+
+
+def _placeholder(receipt: Receipt) -> JournalEntry:
+    """A journal entry for a receipt that never got one (refused before it was recorded)."""
+    return JournalEntry(receipt.receipt_id, JournalState.CANCELLED, receipt.total)
 
 
 def _device_error(code: int, error: int) -> DeviceError:
