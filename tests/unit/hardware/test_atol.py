@@ -64,10 +64,11 @@ def test_a_dropped_post_response_is_retried_with_the_same_uuid_and_prints_once()
     with FakeAtolServer() as server:
         driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
         driver.open_shift()
-        server.drop_next_post_response = True
+        server.fail("post", "drop")
         driver.process_check(sample_receipt())
         assert len(server.receipts) == 1
-        assert server.posts == 3  # openShift, the dropped POST, the retry answered 409
+        # The dropped POST and its retry, answered 409: one uuid.
+        assert list(server.receipt_posts.values()) == [2]
 
 
 def test_a_timeout_keeps_the_uuid_and_the_next_call_polls_the_same_task() -> None:
@@ -86,7 +87,7 @@ def test_a_timeout_keeps_the_uuid_and_the_next_call_polls_the_same_task() -> Non
         result = driver.process_check(sample_receipt())
         assert len(server.receipts) == 1
         assert result.document_number == 2
-        assert server.posts == 2
+        assert list(server.receipt_posts.values()) == [1]
 
 
 def test_a_blocked_task_past_the_deadline_is_a_timeout_error() -> None:
