@@ -48,7 +48,7 @@ SALE = Receipt(
 )
 
 
-class PosKilled(BaseException):  # noqa: N818 - a process death, not an error
+class PosKilled(BaseException):
     """The POS process dies."""
 
 
@@ -70,6 +70,15 @@ def client(url: str) -> KillingClient:
     return KillingClient(url, poll_interval=0.01, deadline=1.5, timeout=0.25, post_attempts=2)
 
 
+def known_end_state(exc: DeviceError) -> ReceiptOutcome:
+    """The outcome an error names; under these faults only "unknown" (ask again) is right."""
+    outcome = exc.details["outcome"]
+    assert outcome is ReceiptOutcome.UNKNOWN, exc
+    assert exc.details["protocol"] == "atol-web"
+    assert "device_code" in exc.details
+    return outcome
+
+
 def sell(server: FakeAtolServer, journal: MemoryFiscalJournal, *, kill: bool) -> FiscalResult:
     seen: list[object] = []
     first = client(server.url)
@@ -82,11 +91,7 @@ def sell(server: FakeAtolServer, journal: MemoryFiscalJournal, *, kill: bool) ->
             seen.append("restart")
             driver = AtolWebDriver(server.url, journal, client=client(server.url))
         except DeviceError as exc:
-            assert isinstance(exc.details["outcome"], ReceiptOutcome), exc.details
-            assert exc.details["protocol"] == "atol-web"
-            assert "device_code" in exc.details
-            assert exc.details["outcome"] is ReceiptOutcome.UNKNOWN, exc
-            seen.append(exc.details["outcome"])
+            seen.append(known_end_state(exc))
     raise AssertionError(f"no end after 6 tries: {seen}")
 
 

@@ -173,10 +173,17 @@ class Pos:
             try:
                 return self.driver.process_check(receipt)
             except DeviceError as exc:
-                assert isinstance(exc.details["outcome"], ReceiptOutcome), exc.details
+                known_end_state(exc)
                 raise
 
         return self.retrying(once)
+
+
+def known_end_state(exc: DeviceError) -> ReceiptOutcome:
+    """Every error of process_check names where the receipt stands."""
+    outcome = exc.details["outcome"]
+    assert isinstance(outcome, ReceiptOutcome), exc.details
+    return outcome
 
 
 def fast_simulator(r: Rig) -> ShtrihSimulator:
