@@ -13,7 +13,7 @@ are refused.
 ...     ReceiptKind.SALE,
 ...     lines=(
 ...         ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
-...         ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.VAT10),
+...         ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.parse("10")),
 ...     ),
 ...     payments=(Payment(PaymentType.CASH, Decimal("500")),),
 ...     discount=Decimal("10.00"),
@@ -34,17 +34,22 @@ an error or a restart it compares the journal with the fiscal storage.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Protocol
+from typing import Final, Protocol, TypeVar
 
 import attrs
 
-from salescore.errors import InvalidAmountError, InvalidInputError
+from salescore.errors import InvalidAmountError, InvalidInputError, TaxError
 from salescore.money import allocate_units
 from salescore.money._context import decimal_context
+from salescore.tax import VatRate
+
+T = TypeVar("T")
 
 __all__ = [
+    "ATOL_VAT_NAMES",
+    "FFD_VAT_CODES",
     "FiscalDocumentInfo",
     "FiscalJournal",
     "FiscalResult",
@@ -61,6 +66,7 @@ __all__ = [
     "ShiftReport",
     "ShiftState",
     "VatRate",
+    "vat_code",
 ]
 
 _KOPECK = Decimal("0.01")
@@ -83,15 +89,62 @@ class ReceiptKind(enum.IntEnum):
     """Возврат расхода."""
 
 
-class VatRate(enum.Enum):
-    """VAT rate of a line (ставка НДС), named as ATOL's JSON task API names them."""
+ATOL_VAT_NAMES: Final[Mapping[str, str]] = {
+    "22": "vat22",
+    "10": "vat10",
+    "0": "vat0",
+    "none": "none",
+    "22/122": "vat122",
+    "10/110": "vat110",
+    "5": "vat5",
+    "7": "vat7",
+    "5/105": "vat105",
+    "7/107": "vat107",
+    "20": "vat20",
+    "20/120": "vat120",
+}
+"""ATOL JSON task API's ``tax.type`` of each VAT rate code (:attr:`VatRate.code`)."""
 
-    VAT20 = "vat20"
-    VAT10 = "vat10"
-    VAT0 = "vat0"
-    NONE = "none"
-    VAT120 = "vat120"
-    VAT110 = "vat110"
+FFD_VAT_CODES: Final[Mapping[str, int]] = {
+    "22": 1,
+    "10": 2,
+    "22/122": 3,
+    "10/110": 4,
+    "0": 5,
+    "none": 6,
+    "5": 7,
+    "7": 8,
+    "5/105": 9,
+    "7/107": 10,
+    "20": 11,
+    "20/120": 12,
+}
+"""FFD tag 1199 (ставка НДС) of each VAT rate code. Codes 1-10 as the FFD numbers them
+(1 and 3 are the general rate and its calculated rate, 22 % and 22/122 from 2026);
+11 and 12 for 20 % and 20/120 on 2026 returns of earlier sales are **[unverified]**."""
+
+
+def vat_code(rate: VatRate, table: Mapping[str, T], protocol: str) -> T:
+    """``rate``'s code in ``table``; :class:`~salescore.errors.TaxError` if it has none.
+
+    >>> vat_code(VatRate.parse("22/122"), ATOL_VAT_NAMES, "atol-web")
+    'vat122'
+    >>> vat_code(VatRate.parse("18"), ATOL_VAT_NAMES, "atol-web")
+    Traceback (most recent call last):
+    ...
+    salescore.errors.TaxError: VAT rate 18% cannot be sent to a atol-web device ...
+    """
+    try:
+        return table[rate.code]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise TaxError(
+            f"VAT rate {rate.label} cannot be sent to a {protocol} device (it takes {known}): "
+            "use a rate the register knows",
+            rate=rate.code,
+            protocol=protocol,
+            device_code=None,
+        ) from None
 
 
 class PaymentType(enum.Enum):
@@ -145,7 +198,8 @@ class ReceiptLine:
     name: str
     quantity: Decimal
     price: Decimal
-    vat: VatRate = VatRate.VAT20
+    vat: VatRate = attrs.field(factory=lambda: VatRate.parse("22"))
+    """The line's rate (:class:`salescore.tax.VatRate`); the general 22 % if not given."""
     discount: Decimal = Decimal("0.00")
     department: int = 1
 

@@ -130,7 +130,7 @@ def sample_receipt(receipt_id: str = "r-1", kind: ReceiptKind = ReceiptKind.SALE
         kind,
         lines=(
             ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
-            ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.VAT10),
+            ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.parse("10")),
         ),
         payments=(Payment(PaymentType.CASH, Decimal("500.00")),),
         discount=Decimal("3.27"),

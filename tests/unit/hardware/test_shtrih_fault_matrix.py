@@ -46,7 +46,7 @@ SALE = Receipt(
     ReceiptKind.SALE,
     lines=(
         ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
-        ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.VAT10),
+        ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.parse("10")),
         ReceiptLine("Молоко", Decimal("1"), Decimal("89.90"), discount=Decimal("9.90")),
     ),
     payments=(

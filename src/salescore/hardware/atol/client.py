@@ -38,6 +38,7 @@ from salescore.errors import (
     ProtocolError,
 )
 from salescore.hardware.fiscal import (
+    ATOL_VAT_NAMES,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
@@ -49,6 +50,7 @@ from salescore.hardware.fiscal import (
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
+    vat_code,
 )
 
 __all__ = ["PENDING", "PROTOCOL", "AtolTaskClient", "AtolWebDriver", "TaskSettled", "dumps_exact"]
@@ -311,7 +313,7 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
             "price": line.price.quantize(_KOPECK),
             "quantity": line.quantity.quantize(Decimal("0.001")),
             "amount": line.amount.quantize(_KOPECK),
-            "tax": {"type": line.vat.value},
+            "tax": {"type": vat_code(line.vat, ATOL_VAT_NAMES, PROTOCOL)},
             "paymentMethod": "fullPayment",
             "paymentObject": "commodity",
         }
@@ -439,6 +441,7 @@ class AtolWebDriver:
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
+        task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
         fresh = entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None
         if fresh:
             for other in self.journal.unfinished():
@@ -466,9 +469,7 @@ class AtolWebDriver:
             return self._stored(entry) is None
 
         try:
-            results = self.client.wait(
-                entry.task_id, [_receipt_task(receipt)], before_resubmit=may_post
-            )
+            results = self.client.wait(entry.task_id, [task], before_resubmit=may_post)
         except TaskSettled:
             info = self._stored(entry)
             assert info is not None

@@ -77,7 +77,7 @@ from salescore.hardware.fiscal import (
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
-    VatRate,
+    vat_code,
 )
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
@@ -85,15 +85,18 @@ from salescore.hardware.transport import Transport
 
 __all__ = ["DEFAULT_TAX_GROUPS", "ERROR_TEXTS", "ShtrihDriver"]
 
-DEFAULT_TAX_GROUPS: Final[Mapping[VatRate, int]] = {
-    VatRate.VAT20: 1,
-    VatRate.VAT10: 2,
-    VatRate.VAT0: 3,
-    VatRate.NONE: 4,
-    VatRate.VAT120: 5,
-    VatRate.VAT110: 6,
+DEFAULT_TAX_GROUPS: Final[Mapping[str, int]] = {
+    "22": 1,
+    "10": 2,
+    "0": 3,
+    "none": 4,
+    "22/122": 5,
+    "10/110": 6,
 }
-"""Tax group of each VAT rate in the device's tax table (table 6), as shipped."""
+"""Tax group of each VAT rate code in the device's tax table (table 6), as set up from
+2026 (group 1 at 22 %). A rate not in the table (20 % for a return of a 2025 sale,
+the simplified 5 % and 7 %) is refused before anything is sent: program a group for
+it on the device and pass ``tax_groups``."""
 
 ERROR_TEXTS: Final[Mapping[int, str]] = {
     0x08: "no such data in the fiscal storage",
@@ -152,7 +155,8 @@ class ShtrihDriver:
         paper_timeout: how long a command refused for lack of paper waits for paper.
         recovery_timeout: how long a receipt whose "close" answer was lost is
             resolved before :class:`~salescore.errors.FiscalStateUnknownError`.
-        tax_groups: tax group per VAT rate, if the device's table differs.
+        tax_groups: tax group per VAT rate code (``"22"``, ``"10/110"``, ``"none"``),
+            if the device's table differs.
     """
 
     name: Final = "shtrih-m"
@@ -172,7 +176,7 @@ class ShtrihDriver:
         poll_interval: float = 0.05,
         paper_timeout: float = 120.0,
         recovery_timeout: float = 10.0,
-        tax_groups: Mapping[VatRate, int] = DEFAULT_TAX_GROUPS,
+        tax_groups: Mapping[str, int] = DEFAULT_TAX_GROUPS,
     ) -> None:
         self.link = ShtrihLink(
             transport, control_timeout=control_timeout, byte_timeout=byte_timeout
@@ -346,6 +350,8 @@ class ShtrihDriver:
             outcome = self._settle(entry, receipt)
             if outcome is not None:
                 return attrs.evolve(outcome, repeated=True)
+        for line in receipt.lines:  # a rate the device cannot take: refused before sending
+            vat_code(line.vat, self.tax_groups, PROTOCOL)
         self._ready_for_document()
         fn = self._fn_status()
         entry = JournalEntry(
@@ -395,7 +401,7 @@ class ShtrihDriver:
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
         item_command = codec.ITEM_COMMANDS[int(receipt.kind)]
         for line in receipt.fiscal_lines():
-            taxes = (self.tax_groups[line.vat], 0, 0, 0)
+            taxes = (vat_code(line.vat, self.tax_groups, PROTOCOL), 0, 0, 0)
             self._call(
                 item_command(
                     self.password,
