@@ -65,7 +65,6 @@ __all__ = [
     "ReceiptOutcome",
     "ShiftReport",
     "ShiftState",
-    "VatRate",
     "vat_code",
 ]
 

@@ -33,11 +33,11 @@ from salescore.hardware.fiscal import (
     Receipt,
     ReceiptKind,
     ReceiptLine,
-    VatRate,
 )
 from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihSimulator, serve_tcp
 from salescore.hardware.transport import Transport, open_pty
+from salescore.tax import VatRate
 
 __all__ = ["FAST_TIMEOUTS", "Rig", "ShtrihTimeouts", "sample_receipt", "shtrih_rig"]
 

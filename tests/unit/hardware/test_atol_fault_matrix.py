@@ -29,8 +29,8 @@ from salescore.hardware.fiscal import (
     ReceiptKind,
     ReceiptLine,
     ReceiptOutcome,
-    VatRate,
 )
+from salescore.tax import VatRate
 
 SALE = Receipt(
     "sale-13",

@@ -31,12 +31,12 @@ from salescore.hardware.fiscal import (
     ReceiptLine,
     ReceiptOutcome,
     ShiftState,
-    VatRate,
 )
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihFault, ShtrihSimulator
 from salescore.hardware.transport import Transport
+from salescore.tax import VatRate
 from salescore.testing.devices import Rig, shtrih_rig
 
 T = TypeVar("T")
