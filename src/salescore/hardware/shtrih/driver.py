@@ -273,6 +273,10 @@ class ShtrihDriver:
         0xFF0A; a receipt's payment split from its TLV (0xFF3A/0xFF3B), or is
         ``None`` where the device does not give it.
         """
+        return self._find(number, payments=True)
+
+    def _find(self, number: int, *, payments: bool) -> FiscalDocumentInfo | None:
+        """A fiscal document by its number; the payment split only if ``payments``."""
         try:
             reply = self._call(
                 codec.FnFindDocument(self.admin_password, number), codec.FnDocumentReply
@@ -300,7 +304,7 @@ class ShtrihDriver:
                 info,
                 calculation_type=data[13],
                 total=codec.from_kopecks(int.from_bytes(data[14:19], "little")),
-                payments=self._payment_split(number),
+                payments=self._payment_split(number) if payments else None,
             )
         return info
 
@@ -471,7 +475,7 @@ class ShtrihDriver:
                 return self._finish(entry, info)
             self._cancel_started(entry)
             raise self._with_outcome(exc, entry) from None
-        info = self._stored(entry)
+        info = self._stored(entry, answered=True)
         if info is None:
             raise DeviceError(
                 f"receipt {entry.receipt_id!r}: the device closed it but fiscal document "
@@ -563,13 +567,17 @@ class ShtrihDriver:
             return ()  # the receipt is done; the next document checks the state again
         return ()
 
-    def _stored(self, entry: JournalEntry) -> FiscalDocumentInfo | None:
-        """This receipt's document in the fiscal storage, or ``None`` if it is not there."""
+    def _stored(self, entry: JournalEntry, *, answered: bool = False) -> FiscalDocumentInfo | None:
+        """This receipt's document in the fiscal storage, or ``None`` if it is not there.
+
+        ``answered``: the device answered this receipt's "close" with success, so
+        its payment split (read from the document's TLV) need not be compared.
+        """
         if entry.expected_document is None:
             return None
         if self._fn_status().last_document < entry.expected_document:
             return None
-        info = self.find_document(entry.expected_document)
+        info = self._find(entry.expected_document, payments=not answered)
         if info is None or entry.mismatch(info) is not None:
             return None
         return info
