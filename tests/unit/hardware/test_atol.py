@@ -184,3 +184,27 @@ def test_atol_client_mints_a_new_uuid_per_call_so_a_naive_retry_duplicates() -> 
         for _ in range(2):
             client.sell(items=[position("x", 10, 1, 10)], payments=[{"type": "cash", "sum": 10}])
         assert len(server.receipts) == 2
+
+
+@pytest.mark.parametrize("kind", ["500", "drop", "unknown"])
+def test_atol_client_raises_after_the_receipt_is_fiscal_so_a_retry_doubles_it(kind: str) -> None:
+    """The fake's fault after the receipt ran: the peer sees an error, its retry a new uuid.
+
+    Our driver under the same fault (the ATOL fault matrix) ends with one receipt.
+    """
+    with FakeAtolServer() as server:
+        client = peer(server.url)
+        client.open_shift()
+        server.fail("result", kind)
+        sale = {"items": [position("x", 10, 1, 10)], "payments": [{"type": "cash", "sum": 10}]}
+        requests = pytest.importorskip("requests")
+        errors = (requests.RequestException, peer_module().errors.TaskNotFound)
+        with pytest.raises(errors):
+            client.sell(**sale)
+        assert len(server.receipts) == 1  # fiscal, though the caller saw an error
+        client.sell(**sale)
+        assert len(server.receipts) == 2
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
+        server.fail("result", kind)
+        driver.process_check(sample_receipt())
+        assert len(server.receipts) == 3  # ours: exactly one more
