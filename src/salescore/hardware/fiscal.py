@@ -48,6 +48,10 @@ from salescore.tax import VatRate
 T = TypeVar("T")
 
 __all__ = [
+    "ATOL_MEASURE_UNITS",
+    "ATOL_PAYMENT_METHODS",
+    "ATOL_PAYMENT_SUBJECTS",
+    "ATOL_TAX_SYSTEMS",
     "ATOL_VAT_NAMES",
     "FFD_VAT_CODES",
     "FiscalDocumentInfo",
@@ -56,8 +60,11 @@ __all__ = [
     "FiscalStatus",
     "JournalEntry",
     "JournalState",
+    "MeasureUnit",
     "Payment",
+    "PaymentMethod",
     "PaymentSplit",
+    "PaymentSubject",
     "PaymentType",
     "Receipt",
     "ReceiptKind",
@@ -65,6 +72,7 @@ __all__ = [
     "ReceiptOutcome",
     "ShiftReport",
     "ShiftState",
+    "TaxSystem",
     "vat_code",
 ]
 
@@ -146,6 +154,103 @@ def vat_code(rate: VatRate, table: Mapping[str, T], protocol: str) -> T:
         ) from None
 
 
+class PaymentMethod(enum.IntEnum):
+    """Payment method of a line [признак способа расчета], FFD tag 1214."""
+
+    FULL_PREPAYMENT = 1
+    PREPAYMENT = 2
+    ADVANCE = 3
+    FULL_PAYMENT = 4
+    PARTIAL_PAYMENT = 5
+    CREDIT = 6
+    CREDIT_PAYMENT = 7
+
+
+class PaymentSubject(enum.IntEnum):
+    """What a line sells [признак предмета расчета], FFD tag 1212."""
+
+    COMMODITY = 1
+    EXCISE = 2
+    JOB = 3
+    SERVICE = 4
+    PAYMENT = 10
+    AGENT_COMMISSION = 11
+    COMPOSITE = 12
+    ANOTHER = 13
+
+
+class MeasureUnit(enum.IntEnum):
+    """Unit of a line's quantity [мера количества], FFD 1.2 tag 2108."""
+
+    PIECE = 0
+    GRAM = 10
+    KILOGRAM = 11
+    TON = 12
+    CENTIMETER = 20
+    DECIMETER = 21
+    METER = 22
+    MILLILITER = 40
+    LITER = 41
+    OTHER = 255
+
+
+class TaxSystem(enum.IntEnum):
+    """The seller's tax system [система налогообложения], FFD tag 1055 (bit number)."""
+
+    GENERAL = 0
+    SIMPLIFIED_INCOME = 1
+    SIMPLIFIED_INCOME_EXPENSE = 2
+    AGRICULTURAL = 4
+    PATENT = 5
+
+
+ATOL_PAYMENT_METHODS: Final[Mapping[PaymentMethod, str]] = {
+    PaymentMethod.FULL_PREPAYMENT: "fullPrepayment",
+    PaymentMethod.PREPAYMENT: "prepayment",
+    PaymentMethod.ADVANCE: "advance",
+    PaymentMethod.FULL_PAYMENT: "fullPayment",
+    PaymentMethod.PARTIAL_PAYMENT: "partialPayment",
+    PaymentMethod.CREDIT: "credit",
+    PaymentMethod.CREDIT_PAYMENT: "creditPayment",
+}
+"""ATOL JSON ``paymentMethod`` of each FFD 1214 value."""
+
+ATOL_PAYMENT_SUBJECTS: Final[Mapping[PaymentSubject, str]] = {
+    PaymentSubject.COMMODITY: "commodity",
+    PaymentSubject.EXCISE: "excise",
+    PaymentSubject.JOB: "job",
+    PaymentSubject.SERVICE: "service",
+    PaymentSubject.PAYMENT: "payment",
+    PaymentSubject.AGENT_COMMISSION: "agentCommission",
+    PaymentSubject.COMPOSITE: "composite",
+    PaymentSubject.ANOTHER: "another",
+}
+"""ATOL JSON ``paymentObject`` of each FFD 1212 value."""
+
+ATOL_MEASURE_UNITS: Final[Mapping[MeasureUnit, str]] = {
+    MeasureUnit.PIECE: "piece",
+    MeasureUnit.GRAM: "gram",
+    MeasureUnit.KILOGRAM: "kilogram",
+    MeasureUnit.TON: "ton",
+    MeasureUnit.CENTIMETER: "centimeter",
+    MeasureUnit.DECIMETER: "decimeter",
+    MeasureUnit.METER: "meter",
+    MeasureUnit.MILLILITER: "milliliter",
+    MeasureUnit.LITER: "liter",
+    MeasureUnit.OTHER: "otherUnits",
+}
+"""ATOL JSON ``measurementUnit`` (FFD 1.2) of each FFD 2108 value."""
+
+ATOL_TAX_SYSTEMS: Final[Mapping[TaxSystem, str]] = {
+    TaxSystem.GENERAL: "osn",
+    TaxSystem.SIMPLIFIED_INCOME: "usnIncome",
+    TaxSystem.SIMPLIFIED_INCOME_EXPENSE: "usnIncomeOutcome",
+    TaxSystem.AGRICULTURAL: "esn",
+    TaxSystem.PATENT: "patent",
+}
+"""ATOL JSON ``taxationType`` of each FFD 1055 value."""
+
+
 class PaymentType(enum.Enum):
     """Payment type (вид оплаты)."""
 
@@ -201,6 +306,12 @@ class ReceiptLine:
     """The line's rate (:class:`salescore.tax.VatRate`); the general 22 % if not given."""
     discount: Decimal = Decimal("0.00")
     department: int = 1
+    payment_method: PaymentMethod = PaymentMethod.FULL_PAYMENT
+    """FFD 1214 (sent by FFD 1.2 drivers)."""
+    subject: PaymentSubject = PaymentSubject.COMMODITY
+    """FFD 1212 (sent by FFD 1.2 drivers)."""
+    unit: MeasureUnit = MeasureUnit.PIECE
+    """FFD 2108 (sent by FFD 1.2 drivers)."""
 
     def __attrs_post_init__(self) -> None:
         _require_decimal(self.quantity, f"line {self.name!r}: quantity")
@@ -265,6 +376,10 @@ class Receipt:
     payments: tuple[Payment, ...]
     discount: Decimal = Decimal("0.00")
     cashier: str = ""
+    tax_system: TaxSystem | None = None
+    """FFD 1055; ``None``: the one the register is registered with."""
+    buyer_contact: str = ""
+    """FFD 1008: the buyer's phone or e-mail, for an electronic copy."""
 
     def __attrs_post_init__(self) -> None:
         where = f"receipt {self.receipt_id!r}"

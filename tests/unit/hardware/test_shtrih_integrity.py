@@ -101,6 +101,7 @@ def test_a_change_the_device_computed_differently_is_reported_with_the_fiscal_do
         r.driver.open_shift()
         receipt = sample_receipt()  # 500 cash for 400: change 100
         sent = r.driver._close_command(receipt)
+        assert isinstance(sent, codec.CloseReceipt)
         # The device takes 450 in cash (a payment mapped wrongly on the way).
         monkeypatch.setattr(r.driver, "_close_command", lambda _: attrs.evolve(sent, cash=45000))
         with pytest.raises(ReceiptMismatchError, match="change") as info:

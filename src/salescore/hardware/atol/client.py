@@ -38,6 +38,10 @@ from salescore.errors import (
     ProtocolError,
 )
 from salescore.hardware.fiscal import (
+    ATOL_MEASURE_UNITS,
+    ATOL_PAYMENT_METHODS,
+    ATOL_PAYMENT_SUBJECTS,
+    ATOL_TAX_SYSTEMS,
     ATOL_VAT_NAMES,
     FiscalDocumentInfo,
     FiscalJournal,
@@ -314,8 +318,9 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
             "quantity": line.quantity.quantize(Decimal("0.001")),
             "amount": line.amount.quantize(_KOPECK),
             "tax": {"type": vat_code(line.vat, ATOL_VAT_NAMES, PROTOCOL)},
-            "paymentMethod": "fullPayment",
-            "paymentObject": "commodity",
+            "paymentMethod": ATOL_PAYMENT_METHODS[line.payment_method],
+            "paymentObject": ATOL_PAYMENT_SUBJECTS[line.subject],
+            "measurementUnit": ATOL_MEASURE_UNITS[line.unit],
         }
         if line.discount:
             item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
@@ -330,6 +335,10 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     }
     if receipt.cashier:
         task["operator"] = {"name": receipt.cashier}
+    if receipt.tax_system is not None:
+        task["taxationType"] = ATOL_TAX_SYSTEMS[receipt.tax_system]
+    if receipt.buyer_contact:
+        task["clientInfo"] = {"emailOrPhone": receipt.buyer_contact}
     return task
 
 

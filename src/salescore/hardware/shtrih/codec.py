@@ -39,9 +39,11 @@ __all__ = [
     "ENQ",
     "ITEM_COMMANDS",
     "NAK",
+    "NOT_GIVEN",
     "REPLIES",
     "STX",
     "TEXT_WIDTH",
+    "BeginCorrection",
     "Buy",
     "BuyReturn",
     "CancelReceipt",
@@ -50,8 +52,12 @@ __all__ = [
     "CashReply",
     "CloseReceipt",
     "CloseReceiptReply",
+    "CloseReceiptV2",
+    "CloseReceiptV2Reply",
     "Command",
     "ContinuePrint",
+    "CorrectionReceipt",
+    "CorrectionReply",
     "DeviceType",
     "DeviceTypeReply",
     "Discount",
@@ -71,10 +77,13 @@ __all__ = [
     "OpenDrawer",
     "OpenReceipt",
     "OpenShift",
+    "OperationV2",
     "OperatorReply",
     "Reply",
     "Sale",
     "SaleReturn",
+    "SendOperationTlv",
+    "SendTlv",
     "ShortStatus",
     "ShortStatusReply",
     "Subtotal",
@@ -247,7 +256,9 @@ class FrameParser:
 
 # --- field codec ---------------------------------------------------------------------------
 
-_INT_SIZES: Final = {"u1": 1, "u2": 2, "u4": 4, "u5": 5, "s2": 2}
+_INT_SIZES: Final = {"u1": 1, "u2": 2, "u4": 4, "u5": 5, "u6": 6, "s2": 2}
+_SUMS: Final = {"sums16": 16, "sums6": 6}
+"""Fields of several 5-byte sums (the FF45 payment types and taxes)."""
 
 
 def _encode_field(kind: str, value: Any, text_width: int) -> bytes:
@@ -260,6 +271,12 @@ def _encode_field(kind: str, value: Any, text_width: int) -> bytes:
             raise ProtocolError(f"{value} does not fit a {kind} field") from exc
     if kind == "taxes":
         return bytes(value)
+    if kind in _SUMS:
+        if len(value) != _SUMS[kind]:
+            raise ProtocolError(f"{kind} takes {_SUMS[kind]} sums, got {len(value)}")
+        return b"".join(_encode_field("u5", v, text_width) for v in value)
+    if kind.startswith("vtext"):
+        return str(value).encode("cp1251", errors="replace")[: int(kind[5:])]
     if kind == "text":
         encoded = str(value).encode("cp1251", errors="replace")[:text_width]
         return encoded.ljust(text_width, b"\x00")
@@ -284,7 +301,13 @@ def _decode_field(kind: str, data: bytes, offset: int) -> tuple[Any, int]:
         if len(chunk) != 4:
             raise ProtocolError(f"data ended inside the tax groups at byte {offset}")
         return tuple(chunk), offset + 4
-    if kind == "text":
+    if kind in _SUMS:
+        sums = []
+        for _ in range(_SUMS[kind]):
+            value, offset = _decode_field("u5", data, offset)
+            sums.append(value)
+        return tuple(sums), offset
+    if kind == "text" or kind.startswith("vtext"):
         return data[offset:].rstrip(b"\x00").decode("cp1251", errors="replace"), len(data)
     if kind == "raw":
         return bytes(data[offset:]), len(data)
@@ -624,6 +647,118 @@ class FnReadTlv(Command):
     password: int
 
 
+@attrs.frozen
+class OperationV2(Command):
+    """0xFF46: a receipt line for FFD 1.05/1.2 ("операция V2").
+
+    ``operation`` is the FFD calculation type (1 sale, 2 sale return, 3 buy,
+    4 buy return); ``quantity`` is in millionths; ``amount`` the line sum in
+    kopecks (``NOT_GIVEN``: the device computes price × quantity); ``tax``
+    the line's VAT in kopecks (``NOT_GIVEN``: the device computes it);
+    ``tax_group`` the device's tax group; ``payment_method`` FFD tag 1214 and
+    ``subject`` tag 1212; ``name`` up to 128 bytes, not padded. Layout after
+    the vendor's description as transcribed in independent drivers.
+    """
+
+    code: ClassVar[int] = 0xFF46
+    layout: ClassVar = (
+        _PW,
+        ("operation", "u1"),
+        ("quantity", "u6"),
+        ("price", "u5"),
+        ("amount", "u5"),
+        ("tax", "u5"),
+        ("tax_group", "u1"),
+        ("department", "u1"),
+        ("payment_method", "u1"),
+        ("subject", "u1"),
+        ("name", "vtext128"),
+    )
+    password: int
+    operation: int
+    quantity: int
+    price: int
+    amount: int
+    tax: int
+    tax_group: int
+    department: int
+    payment_method: int
+    subject: int
+    name: str
+
+
+NOT_GIVEN: Final = 0xFF_FFFF_FFFF
+"""A 5-byte sum of :class:`OperationV2` left for the device to compute."""
+
+
+@attrs.frozen
+class CloseReceiptV2(Command):
+    """0xFF45: close the receipt (FFD 1.05/1.2), with 16 payment sums and the tax system.
+
+    ``payments`` are the sums by payment type 1..16 (1 cash, 2 electronic,
+    14 prepayment, 15 postpayment/credit, 16 counter-provision); ``rounding``
+    kopecks rounded off; ``taxes`` six tax sums (zero: the device computes);
+    ``tax_system`` FFD tag 1055 as a bit (bit 0 general, 1 simplified income,
+    2 simplified income less expense, 4 agricultural, 5 patent).
+    """
+
+    code: ClassVar[int] = 0xFF45
+    layout: ClassVar = (
+        _PW,
+        ("payments", "sums16"),
+        ("rounding", "u1"),
+        ("taxes", "sums6"),
+        ("tax_system", "u1"),
+        ("text", "vtext64"),
+    )
+    password: int
+    payments: tuple[int, ...]
+    rounding: int
+    taxes: tuple[int, ...]
+    tax_system: int
+    text: str
+
+
+@attrs.frozen
+class SendTlv(Command):
+    """0xFF0C: a TLV for the open document (buyer contact 1008, ...), as pyshtrih sends it."""
+
+    code: ClassVar[int] = 0xFF0C
+    layout: ClassVar = (_PW, ("tlv", "raw"))
+    password: int
+    tlv: bytes
+
+
+@attrs.frozen
+class SendOperationTlv(Command):
+    """0xFF4D: a TLV bound to the last operation (measure unit 2108, ...)."""
+
+    code: ClassVar[int] = 0xFF4D
+    layout: ClassVar = (_PW, ("tlv", "raw"))
+    password: int
+    tlv: bytes
+
+
+@attrs.frozen
+class BeginCorrection(Command):
+    """0xFF35: begin a correction receipt (чек коррекции)."""
+
+    code: ClassVar[int] = 0xFF35
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class CorrectionReceipt(Command):
+    """0xFF36: make the correction receipt of ``total`` kopecks; ``kind`` 1 income, 3 expense."""
+
+    code: ClassVar[int] = 0xFF36
+    layout: ClassVar = (_PW, ("total", "u5"), ("kind", "u1"))
+    password: int
+    total: int
+    kind: int
+
+
 COMMANDS: Final[dict[int, type[Command]]] = {
     cls.code: cls
     for cls in (
@@ -646,6 +781,12 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         Subtotal,
         FnRequestDocumentTlv,
         FnReadTlv,
+        OperationV2,
+        CloseReceiptV2,
+        SendTlv,
+        SendOperationTlv,
+        BeginCorrection,
+        CorrectionReceipt,
         Sale,
         Buy,
         SaleReturn,
@@ -862,6 +1003,28 @@ class FnTlvReply(Reply):
     block: bytes
 
 
+@attrs.frozen
+class CloseReceiptV2Reply(Reply):
+    """Reply to 0xFF45: change, fiscal document number and sign (some models add date-time)."""
+
+    code: ClassVar[int] = 0xFF45
+    layout: ClassVar = (("change", "u5"), ("document", "u4"), ("fiscal_sign", "u4"))
+    change: int
+    document: int
+    fiscal_sign: int
+
+
+@attrs.frozen
+class CorrectionReply(Reply):
+    """Reply to 0xFF36: receipt number, fiscal document number and fiscal sign."""
+
+    code: ClassVar[int] = 0xFF36
+    layout: ClassVar = (("receipt", "u2"), ("document", "u4"), ("fiscal_sign", "u4"))
+    receipt: int
+    document: int
+    fiscal_sign: int
+
+
 REPLIES: Final[dict[int, type[Reply]]] = {
     0x10: ShortStatusReply,
     0xFC: DeviceTypeReply,
@@ -875,6 +1038,12 @@ REPLIES: Final[dict[int, type[Reply]]] = {
     0x89: SubtotalReply,
     0xFF3A: FnDocumentTlvReply,
     0xFF3B: FnTlvReply,
+    0xFF45: CloseReceiptV2Reply,
+    0xFF36: CorrectionReply,
+    0xFF46: EmptyReply,
+    0xFF0C: EmptyReply,
+    0xFF4D: EmptyReply,
+    0xFF35: EmptyReply,
 }
 """Reply layouts by command; any other command answers with :class:`OperatorReply`."""
 

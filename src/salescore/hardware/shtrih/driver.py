@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Final, TypeVar
 
 import attrs
@@ -59,6 +59,8 @@ from salescore.errors import (
     DeviceError,
     DeviceTimeoutError,
     FiscalStateUnknownError,
+    InvalidAmountError,
+    InvalidInputError,
     PaperOutError,
     ProtocolError,
     ReceiptMismatchError,
@@ -74,6 +76,8 @@ from salescore.hardware.fiscal import (
     PaymentSplit,
     PaymentType,
     Receipt,
+    ReceiptKind,
+    ReceiptLine,
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
@@ -82,6 +86,7 @@ from salescore.hardware.fiscal import (
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
 from salescore.hardware.transport import Transport
+from salescore.money._context import decimal_context
 
 __all__ = ["DEFAULT_TAX_GROUPS", "ERROR_TEXTS", "ShtrihDriver"]
 
@@ -126,6 +131,14 @@ _E_NO_DATA: Final = 0x08
 _E_CONTINUE_PRINT: Final = 0x58
 _E_BUSY: Final = 0x50
 _E_NO_PAPER: Final = 0x6B
+_CALCULATION: Final[Mapping[ReceiptKind, int]] = {
+    ReceiptKind.SALE: 1,
+    ReceiptKind.SALE_RETURN: 2,
+    ReceiptKind.BUY: 3,
+    ReceiptKind.BUY_RETURN: 4,
+}
+"""FFD calculation type [признак расчета] (0xFF46's operation) of each receipt kind."""
+_KOPECK: Final = Decimal("0.01")
 _PAYMENT_TAGS: Final[Mapping[int, str]] = {
     1031: PaymentType.CASH.value,
     1081: PaymentType.ELECTRONIC.value,
@@ -155,6 +168,9 @@ class ShtrihDriver:
         paper_timeout: how long a command refused for lack of paper waits for paper.
         recovery_timeout: how long a receipt whose "close" answer was lost is
             resolved before :class:`~salescore.errors.FiscalStateUnknownError`.
+        ffd: ``"1.05"`` sends lines and close with the classic commands (0x80-0x86,
+            0x85); ``"1.2"`` with the tag-carrying 0xFF46 / 0xFF45, the measure unit
+            (2108) by 0xFF4D and the buyer's contact (1008) by 0xFF0C.
         tax_groups: tax group per VAT rate code (``"22"``, ``"10/110"``, ``"none"``),
             if the device's table differs.
     """
@@ -177,7 +193,11 @@ class ShtrihDriver:
         paper_timeout: float = 120.0,
         recovery_timeout: float = 10.0,
         tax_groups: Mapping[str, int] = DEFAULT_TAX_GROUPS,
+        ffd: str = "1.05",
     ) -> None:
+        if ffd not in ("1.05", "1.2"):
+            raise InvalidInputError(f"ffd must be '1.05' or '1.2', got {ffd!r}", ffd=ffd)
+        self.ffd = ffd
         self.link = ShtrihLink(
             transport, control_timeout=control_timeout, byte_timeout=byte_timeout
         )
@@ -402,6 +422,9 @@ class ShtrihDriver:
     # --- receipts --------------------------------------------------------------------------
 
     def _register_lines(self, receipt: Receipt) -> None:
+        if self.ffd == "1.2":
+            self._register_lines_v2(receipt)
+            return
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
         item_command = codec.ITEM_COMMANDS[int(receipt.kind)]
         for line in receipt.fiscal_lines():
@@ -421,6 +444,46 @@ class ShtrihDriver:
                     codec.Discount(self.password, codec.to_kopecks(line.discount), taxes, "")
                 )
 
+    def _register_lines_v2(self, receipt: Receipt) -> None:
+        """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit."""
+        self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
+        for line in receipt.fiscal_lines():
+            self._call(self._operation_v2(receipt, line))
+            self._call(
+                codec.SendOperationTlv(self.password, codec.encode_tlv(2108, bytes([line.unit])))
+            )
+        if receipt.buyer_contact:
+            contact = receipt.buyer_contact.encode("cp866", errors="replace")[:64]
+            self._call(codec.SendTlv(self.admin_password, codec.encode_tlv(1008, contact)))
+
+    def _operation_v2(self, receipt: Receipt, line: ReceiptLine) -> codec.OperationV2:
+        """A line as 0xFF46: the price adjusted so that price × quantity is the sum ±1 kopeck."""
+        price = line.price
+        if line.discount:
+            with localcontext(decimal_context()):
+                price = (line.amount / line.quantity).quantize(_KOPECK, rounding=ROUND_HALF_UP)
+                off = abs(price * line.quantity - line.amount)
+            if off > _KOPECK:
+                raise InvalidAmountError(
+                    f"receipt {receipt.receipt_id!r}, line {line.name!r}: its sum "
+                    f"{line.amount} after the discount is no price × {line.quantity} within "
+                    "the device's ±1 kopeck (FFD 1.2 has no discount operation): split the line",
+                    value=line.amount,
+                )
+        return codec.OperationV2(
+            self.password,
+            operation=_CALCULATION[receipt.kind],
+            quantity=int(line.quantity * 1_000_000),
+            price=codec.to_kopecks(price),
+            amount=codec.to_kopecks(line.amount),
+            tax=codec.NOT_GIVEN,
+            tax_group=vat_code(line.vat, self.tax_groups, PROTOCOL),
+            department=line.department,
+            payment_method=int(line.payment_method),
+            subject=int(line.subject),
+            name=line.name,
+        )
+
     def _check_subtotal(self, entry: JournalEntry, receipt: Receipt) -> None:
         """The device's subtotal must be the receipt's total, or nothing is closed."""
         reply = self._call(codec.Subtotal(self.password), codec.SubtotalReply)
@@ -438,10 +501,23 @@ class ShtrihDriver:
                 expected=receipt.total,
             )
 
-    def _close_command(self, receipt: Receipt) -> codec.CloseReceipt:
+    def _close_command(self, receipt: Receipt) -> codec.CloseReceipt | codec.CloseReceiptV2:
         def paid(kind: PaymentType) -> int:
             return codec.to_kopecks(receipt.payment_sum(kind))
 
+        if self.ffd == "1.2":
+            sums = [0] * 16
+            sums[0], sums[1] = paid(PaymentType.CASH), paid(PaymentType.ELECTRONIC)
+            sums[13], sums[14] = paid(PaymentType.PREPAID), paid(PaymentType.CREDIT)
+            system = receipt.tax_system
+            return codec.CloseReceiptV2(
+                self.password,
+                payments=tuple(sums),
+                rounding=0,
+                taxes=(0,) * 6,
+                tax_system=0 if system is None else 1 << system,
+                text=receipt.cashier,
+            )
         return codec.CloseReceipt(
             self.password,
             cash=paid(PaymentType.CASH),
@@ -460,7 +536,11 @@ class ShtrihDriver:
         still open, the close is sent once more (``again``), never more.
         """
         try:
-            reply = self._call(self._close_command(receipt), codec.CloseReceiptReply)
+            reply = self._call(self._close_command(receipt), codec.Reply)
+            if not isinstance(reply, codec.CloseReceiptReply | codec.CloseReceiptV2Reply):
+                raise ProtocolError(
+                    f"unexpected reply to close: {reply!r}", protocol=PROTOCOL, device_code=None
+                )
         except PaperOutError as exc:
             # Refused for lack of paper and no paper came: the paid receipt stays open.
             raise self._with_outcome(exc, entry, ReceiptOutcome.PENDING) from None

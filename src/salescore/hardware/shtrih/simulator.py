@@ -69,11 +69,16 @@ _START: Final = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 FLAG_PAPER_NEAR_END: Final = 0x0800
 """Short-status flag the simulator sets when the paper nears its end [unverified bit]."""
 
+FD_CORRECTION: Final = 31
+"""FFD document type of a correction receipt (чек коррекции)."""
+
 FD_SHIFT_OPEN: Final = 2
 FD_RECEIPT: Final = 3
 FD_SHIFT_CLOSE: Final = 5
 
-_PRINTING: Final = frozenset({0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41})
+_PRINTING: Final = frozenset(
+    {0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41, 0xFF45, 0xFF46, 0xFF36}
+)
 _PRINTING_ALL: Final = _PRINTING | {0xE0, 0x50, 0x51}
 _CALCULATION_TYPE: Final = {0: 1, 2: 2, 1: 3, 3: 4}
 """FFD "признак расчёта": sale 1, sale return 2, buy 3, buy return 4, by receipt kind."""
@@ -198,11 +203,14 @@ class FiscalDocument:
 
 @attrs.define
 class OpenDocument:
-    """The receipt being built: kind and line sums in kopecks."""
+    """The receipt being built: kind, line sums in kopecks and the TLVs sent for it."""
 
     kind: int
     line_sums: list[int] = attrs.Factory(list)
     discounts: int = 0
+    tlvs: list[bytes] = attrs.Factory(list)
+    """TLVs for the receipt (0xFF0C) and for its lines (0xFF4D), in order."""
+    lines_v2: list[codec.OperationV2] = attrs.Factory(list)
 
     @property
     def total(self) -> int:
@@ -241,6 +249,7 @@ class ShtrihDevice:
     """The device's clock; each fiscal document takes a minute."""
     paper_near_end: bool = False
     power_cycles: int = 0
+    correction_open: bool = False
     open_shift_answers_operator: bool = False
     """Answer 0xE0 with the operator's number, as some models do (others send nothing)."""
     _tlv_left: bytes = b""
@@ -452,6 +461,88 @@ class ShtrihDevice:
         block, self._tlv_left = self._tlv_left[:size], self._tlv_left[size:]
         return 0, codec.FnTlvReply(block)
 
+    def _operation_v2(self, command: codec.OperationV2) -> tuple[int, codec.Reply | None]:
+        kind = {1: 0, 2: 2, 3: 1, 4: 3}.get(command.operation)
+        if kind is None:
+            return E_BAD_MODE, None
+        if self.document is None:
+            if error := self._shift_ready():
+                return error, None
+            self.document = OpenDocument(kind)
+        elif self.document.kind != kind:
+            return E_NOT_IN_THIS_RECEIPT, None
+        elif self.shift_expired:
+            return E_SHIFT_EXPIRED, None
+        exact = (command.price * command.quantity + 500_000) // 1_000_000
+        if command.amount == codec.NOT_GIVEN:
+            line_sum = exact
+        elif abs(command.amount - exact) > 1:  # the device's ±1 kopeck rule (hazard H5)
+            return E_BAD_MODE, None
+        else:
+            line_sum = command.amount
+        self.document.line_sums.append(line_sum)
+        self.document.lines_v2.append(command)
+        return 0, codec.EmptyReply()
+
+    def _send_tlv(
+        self, command: codec.SendTlv | codec.SendOperationTlv
+    ) -> tuple[int, codec.Reply | None]:
+        if self.document is None:
+            return E_RECEIPT_CLOSED, None
+        codec.decode_tlvs(command.tlv)  # a malformed TLV is refused like a bad command
+        self.document.tlvs.append(command.tlv)
+        return 0, codec.EmptyReply()
+
+    def _close_v2(self, command: codec.CloseReceiptV2) -> tuple[int, codec.Reply | None]:
+        document = self.document
+        if document is None:
+            return E_RECEIPT_CLOSED, None
+        if self.shift_expired:
+            return E_SHIFT_EXPIRED, None
+        total = document.total
+        cash, cashless = command.payments[0], sum(command.payments[1:])
+        if cash + cashless < total:
+            return E_PAYMENT_SHORT, None
+        if cashless > total:
+            return E_CASHLESS_OVER_TOTAL, None
+        change = cash + cashless - total
+        self.receipt_number += 1
+        split: tuple[tuple[int, int], ...] = (
+            (1031, cash - change),
+            (1081, command.payments[1]),
+            (1215, command.payments[13]),
+            (1216, command.payments[14]),
+        )
+        self._register(
+            FD_RECEIPT,
+            total,
+            _CALCULATION_TYPE[document.kind],
+            tuple((tag, amount) for tag, amount in split if amount),
+        )
+        self.cash += (cash - change) * (1 if document.kind in (0, 3) else -1)
+        self.document = None
+        self.printed.append(f"receipt {self.receipt_number}: {total / 100:.2f}")
+        doc = self.documents[-1]
+        return 0, codec.CloseReceiptV2Reply(change, doc.number, doc.fiscal_sign)
+
+    def _begin_correction(self, command: codec.BeginCorrection) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        if error := self._shift_ready():
+            return error, None
+        self.correction_open = True
+        return 0, codec.EmptyReply()
+
+    def _correction(self, command: codec.CorrectionReceipt) -> tuple[int, codec.Reply | None]:
+        if not self.correction_open:
+            return E_BAD_MODE, None
+        self.correction_open = False
+        self.receipt_number += 1
+        self._register(FD_CORRECTION, command.total, command.kind)
+        self.printed.append(f"correction {self.receipt_number}: {command.total / 100:.2f}")
+        doc = self.documents[-1]
+        return 0, codec.CorrectionReply(self.receipt_number, doc.number, doc.fiscal_sign)
+
     def _cancel(self, command: codec.CancelReceipt) -> tuple[int, codec.Reply | None]:
         if self.document is None:
             return E_RECEIPT_CLOSED, None
@@ -560,6 +651,12 @@ _HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
     codec.Subtotal: ShtrihDevice._subtotal,
     codec.FnRequestDocumentTlv: ShtrihDevice._fn_tlv_request,
     codec.FnReadTlv: ShtrihDevice._fn_tlv_read,
+    codec.OperationV2: ShtrihDevice._operation_v2,
+    codec.CloseReceiptV2: ShtrihDevice._close_v2,
+    codec.SendTlv: ShtrihDevice._send_tlv,
+    codec.SendOperationTlv: ShtrihDevice._send_tlv,
+    codec.BeginCorrection: ShtrihDevice._begin_correction,
+    codec.CorrectionReceipt: ShtrihDevice._correction,
 }
 
 _CLOSE_FAULTS: Final = frozenset(
