@@ -58,6 +58,7 @@ __all__ = [
     "FiscalJournal",
     "FiscalResult",
     "FiscalStatus",
+    "FiscalWarning",
     "JournalEntry",
     "JournalState",
     "MeasureUnit",
@@ -454,6 +455,21 @@ class Receipt:
         return tuple(sorted(split.items()))
 
 
+class FiscalWarning(enum.Enum):
+    """Something a POS should show before it becomes a refusal (a value, not an error)."""
+
+    FN_EXPIRES_SOON = "fn_expires_soon"
+    """The fiscal storage's validity ends within 30 days: order a new one."""
+    FN_REPLACE_NOW = "fn_replace_now"
+    """The fiscal storage must be replaced within 3 days."""
+    FN_MEMORY_FULL = "fn_memory_full"
+    """The fiscal storage's archive is 90 % full."""
+    OFD_UNSENT = "ofd_unsent"
+    """Documents wait to be sent to the fiscal data operator (OFD): check the network."""
+    OFD_TIMEOUT = "ofd_timeout"
+    """The OFD has not answered in time: the register will block after 30 days."""
+
+
 @attrs.frozen
 class FiscalStatus:
     """What the device says about itself (1C ``GetCurrentStatus``)."""
@@ -466,6 +482,12 @@ class FiscalStatus:
     waiting_continue_print: bool
     mode: int = 0
     submode: int = 0
+    warnings: tuple[FiscalWarning, ...] = ()
+    """What to show the cashier (fiscal storage expiry, unsent OFD documents, ...)."""
+    unsent_documents: int = 0
+    """Documents the OFD has not acknowledged yet."""
+    fn_valid_until: str | None = None
+    """The fiscal storage's validity date, ``YYYY-MM-DD``, when the device tells it."""
 
 
 @attrs.frozen

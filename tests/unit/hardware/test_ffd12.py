@@ -9,13 +9,17 @@ Golden bytes: 0xFF46 and 0xFF45 are written by hand from the vendor's layout
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import InvalidAmountError
+from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer
 from salescore.hardware.atol.client import _receipt_task
 from salescore.hardware.fiscal import (
+    FiscalWarning,
     MeasureUnit,
     Payment,
     PaymentMethod,
@@ -174,3 +178,35 @@ def test_correction_and_tlv_frames_equal_what_pyshtrih_sends() -> None:
     assert seen[0xFF36] == codec.CorrectionReceipt(30, 12345, 1).encode()
     corrections = [d for d in simulator.device.documents if d.document_type == 31]
     assert [c.total for c in corrections] == [12345]
+
+
+# --- warnings a POS can show -------------------------------------------------------------------
+
+
+def test_shtrih_warnings_show_fn_expiry_unsent_documents_and_flags() -> None:
+    with shtrih_rig() as r:
+        r.driver.open_shift()
+        assert r.driver.get_warnings().warnings == ()
+        device = r.simulator.device
+        device.fn_valid_until = date(2026, 12, 10)  # the last document is of 2026-11-23
+        device.unsent_documents = 3
+        device.fn_warnings = 0x04
+        status = r.driver.get_warnings()
+        assert status.warnings == (
+            FiscalWarning.FN_MEMORY_FULL,
+            FiscalWarning.FN_EXPIRES_SOON,
+            FiscalWarning.OFD_UNSENT,
+        )
+        assert (status.unsent_documents, status.fn_valid_until) == (3, "2026-12-10")
+
+
+def test_atol_warnings_show_unsent_documents_and_fn_flags() -> None:
+    with FakeAtolServer() as server:
+        client = AtolTaskClient(server.url, poll_interval=0.01)
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=client)
+        assert driver.get_warnings().warnings == ()
+        server.unsent_documents = 2
+        server.fn_warnings = {"needReplacement": True}
+        status = driver.get_warnings()
+        assert status.warnings == (FiscalWarning.FN_REPLACE_NOW, FiscalWarning.OFD_UNSENT)
+        assert (status.unsent_documents, status.fn_valid_until) == (2, "2027-11-23")

@@ -47,6 +47,7 @@ from salescore.hardware.fiscal import (
     FiscalJournal,
     FiscalResult,
     FiscalStatus,
+    FiscalWarning,
     JournalEntry,
     JournalState,
     Receipt,
@@ -77,6 +78,12 @@ _SHIFT_STATES: Final = {
     "expired": ShiftState.EXPIRED,
 }
 _KOPECK = Decimal("0.01")
+_ATOL_WARNINGS: Final = (
+    ("needReplacement", FiscalWarning.FN_REPLACE_NOW),
+    ("resourceExhausted", FiscalWarning.FN_EXPIRES_SOON),
+    ("memoryOverflow", FiscalWarning.FN_MEMORY_FULL),
+    ("ofdTimeout", FiscalWarning.OFD_TIMEOUT),
+)
 
 
 def dumps_exact(value: object) -> str:
@@ -373,6 +380,29 @@ class AtolWebDriver:
             last_document=int(fn.get("lastDocumentNumber", 0)),
             paper_out=False,
             waiting_continue_print=False,
+        )
+
+    def get_warnings(self) -> FiscalStatus:
+        """The status with what a POS should show (``getFnInfo``, ``ofdExchangeStatus``).
+
+        The result fields read (``fnInfo.warnings``, ``fnInfo.validityDate``,
+        ``status.notSentCount``) follow public ATOL samples **[unverified]**; an
+        absent field gives no warning.
+        """
+        status = self.get_current_status()
+        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        ofd = (self._one({"type": "ofdExchangeStatus"}) or {}).get("status", {})
+        flags = fn.get("warnings") or {}
+        warnings = [w for key, w in _ATOL_WARNINGS if flags.get(key)]
+        unsent = int(ofd.get("notSentCount", 0))
+        if unsent:
+            warnings.append(FiscalWarning.OFD_UNSENT)
+        valid = fn.get("validityDate")
+        return attrs.evolve(
+            status,
+            warnings=tuple(dict.fromkeys(warnings)),
+            unsent_documents=unsent,
+            fn_valid_until=None if valid is None else str(valid)[:10],
         )
 
     def _shift(self, task_type: str) -> ShiftReport:

@@ -54,6 +54,9 @@ class FakeAtolServer:
         self.drop_next_post_response = False
         self.stay_pending = False
         self.blocked = False
+        self.fn_warnings: dict[str, bool] = {}
+        """``getFnInfo`` warnings (``needReplacement``, ``memoryOverflow``, ...)."""
+        self.unsent_documents = 0
         self.slow_delay = 0.5
         """How long a ``timeout`` fault holds its answer (longer than the client's timeout)."""
         self.receipt_posts: Counter[str] = Counter()
@@ -143,7 +146,14 @@ class FakeAtolServer:
             state = "opened" if self.shift_open else "closed"
             return _ready({"shiftStatus": {"state": state, "number": self.shift_number}})
         if kind == "getFnInfo":
-            return _ready({"fnInfo": {"lastDocumentNumber": len(self.documents)}})
+            info = {
+                "lastDocumentNumber": len(self.documents),
+                "validityDate": "2027-11-23T00:00:00+03:00",
+                "warnings": dict(self.fn_warnings),
+            }
+            return _ready({"fnInfo": info})
+        if kind == "ofdExchangeStatus":
+            return _ready({"status": {"notSentCount": self.unsent_documents}})
         if kind == "getFnDocument":
             number = int(task.get("fiscalDocumentNumber", 0))
             if not 1 <= number <= len(self.documents):

@@ -64,6 +64,8 @@ __all__ = [
     "EmptyReply",
     "FnDocumentReply",
     "FnDocumentTlvReply",
+    "FnExpiry",
+    "FnExpiryReply",
     "FnFindDocument",
     "FnReadTlv",
     "FnRequestDocumentTlv",
@@ -72,6 +74,8 @@ __all__ = [
     "FnStatus",
     "FnStatusReply",
     "FnTlvReply",
+    "FnUnsent",
+    "FnUnsentReply",
     "FrameParser",
     "ItemOperation",
     "OpenDrawer",
@@ -759,6 +763,24 @@ class CorrectionReceipt(Command):
     kind: int
 
 
+@attrs.frozen
+class FnExpiry(Command):
+    """0xFF03: the fiscal storage's validity date (срок действия ФН)."""
+
+    code: ClassVar[int] = 0xFF03
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class FnUnsent(Command):
+    """0xFF3F: how many fiscal documents the OFD has not acknowledged yet."""
+
+    code: ClassVar[int] = 0xFF3F
+    layout: ClassVar = (_PW,)
+    password: int
+
+
 COMMANDS: Final[dict[int, type[Command]]] = {
     cls.code: cls
     for cls in (
@@ -781,6 +803,8 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         Subtotal,
         FnRequestDocumentTlv,
         FnReadTlv,
+        FnExpiry,
+        FnUnsent,
         OperationV2,
         CloseReceiptV2,
         SendTlv,
@@ -1025,6 +1049,26 @@ class CorrectionReply(Reply):
     fiscal_sign: int
 
 
+@attrs.frozen
+class FnExpiryReply(Reply):
+    """Reply to 0xFF03: validity date (YY MM DD), re-registrations left and done."""
+
+    code: ClassVar[int] = 0xFF03
+    layout: ClassVar = (("valid_until", "raw3"), ("left", "u1"), ("done", "u1"))
+    valid_until: bytes
+    left: int
+    done: int
+
+
+@attrs.frozen
+class FnUnsentReply(Reply):
+    """Reply to 0xFF3F: the number of documents without an OFD receipt."""
+
+    code: ClassVar[int] = 0xFF3F
+    layout: ClassVar = (("count", "u2"),)
+    count: int
+
+
 REPLIES: Final[dict[int, type[Reply]]] = {
     0x10: ShortStatusReply,
     0xFC: DeviceTypeReply,
@@ -1039,6 +1083,8 @@ REPLIES: Final[dict[int, type[Reply]]] = {
     0xFF3A: FnDocumentTlvReply,
     0xFF3B: FnTlvReply,
     0xFF45: CloseReceiptV2Reply,
+    0xFF03: FnExpiryReply,
+    0xFF3F: FnUnsentReply,
     0xFF36: CorrectionReply,
     0xFF46: EmptyReply,
     0xFF0C: EmptyReply,

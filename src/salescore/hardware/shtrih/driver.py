@@ -48,6 +48,7 @@ errors of :meth:`ShtrihDriver.process_check` carry ``receipt_id`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -71,6 +72,7 @@ from salescore.hardware.fiscal import (
     FiscalJournal,
     FiscalResult,
     FiscalStatus,
+    FiscalWarning,
     JournalEntry,
     JournalState,
     PaymentSplit,
@@ -139,6 +141,13 @@ _CALCULATION: Final[Mapping[ReceiptKind, int]] = {
 }
 """FFD calculation type [признак расчета] (0xFF46's operation) of each receipt kind."""
 _KOPECK: Final = Decimal("0.01")
+_FN_WARNING_BITS: Final = (
+    (0x01, FiscalWarning.FN_REPLACE_NOW),
+    (0x02, FiscalWarning.FN_EXPIRES_SOON),
+    (0x04, FiscalWarning.FN_MEMORY_FULL),
+    (0x08, FiscalWarning.OFD_TIMEOUT),
+)
+"""FN warning flags of 0xFF01 (as pyshtrih and independent drivers read them)."""
 _PAYMENT_TAGS: Final[Mapping[int, str]] = {
     1031: PaymentType.CASH.value,
     1081: PaymentType.ELECTRONIC.value,
@@ -235,6 +244,31 @@ class ShtrihDriver:
             waiting_continue_print=status.submode == _SUBMODE_CONTINUE,
             mode=mode,
             submode=status.submode,
+        )
+
+    def get_warnings(self) -> FiscalStatus:
+        """The status with what a POS should show: fiscal storage expiry and unsent documents.
+
+        Reads the FN's warning flags (0xFF01), its validity date (0xFF03) and the
+        documents the OFD has not acknowledged (0xFF3F).
+        """
+        status = self.get_current_status()
+        fn = self._fn_status()
+        expiry = self._call(codec.FnExpiry(self.admin_password), codec.FnExpiryReply)
+        unsent = self._call(codec.FnUnsent(self.admin_password), codec.FnUnsentReply).count
+        warnings = [w for bit, w in _FN_WARNING_BITS if fn.warnings & bit]
+        yy, mm, dd = expiry.valid_until
+        valid_until = f"{2000 + yy:04d}-{mm:02d}-{dd:02d}"
+        now = dt.date.fromisoformat(codec.fn_datetime(fn.datetime)[:10])
+        if dt.date.fromisoformat(valid_until) - now <= dt.timedelta(days=30):
+            warnings.append(FiscalWarning.FN_EXPIRES_SOON)
+        if unsent:
+            warnings.append(FiscalWarning.OFD_UNSENT)
+        return attrs.evolve(
+            status,
+            warnings=tuple(dict.fromkeys(warnings)),
+            unsent_documents=unsent,
+            fn_valid_until=valid_until,
         )
 
     def open_shift(self) -> ShiftReport:

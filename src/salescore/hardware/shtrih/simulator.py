@@ -250,6 +250,11 @@ class ShtrihDevice:
     paper_near_end: bool = False
     power_cycles: int = 0
     correction_open: bool = False
+    fn_warnings: int = 0
+    """FN warning flags (bit 0 replace in 3 days, 1 in 30 days, 2 memory 90 %, 3 OFD timeout)."""
+    fn_valid_until: dt.date = dt.date(2027, 11, 23)
+    unsent_documents: int = 0
+    """Documents the OFD has not acknowledged (the simulator has no OFD: set by tests)."""
     open_shift_answers_operator: bool = False
     """Answer 0xE0 with the operator's number, as some models do (others send nothing)."""
     _tlv_left: bytes = b""
@@ -543,6 +548,13 @@ class ShtrihDevice:
         doc = self.documents[-1]
         return 0, codec.CorrectionReply(self.receipt_number, doc.number, doc.fiscal_sign)
 
+    def _fn_expiry(self, command: codec.FnExpiry) -> tuple[int, codec.Reply | None]:
+        until = self.fn_valid_until
+        return 0, codec.FnExpiryReply(bytes([until.year - 2000, until.month, until.day]), 11, 1)
+
+    def _fn_unsent(self, command: codec.FnUnsent) -> tuple[int, codec.Reply | None]:
+        return 0, codec.FnUnsentReply(self.unsent_documents)
+
     def _cancel(self, command: codec.CancelReceipt) -> tuple[int, codec.Reply | None]:
         if self.document is None:
             return E_RECEIPT_CLOSED, None
@@ -599,7 +611,7 @@ class ShtrihDevice:
             current_document=0,
             document_data=0,
             shift_open=int(self.shift_open),
-            warnings=0,
+            warnings=self.fn_warnings,
             datetime=(
                 self.documents[-1].datetime_bytes()
                 if self.documents
@@ -651,6 +663,8 @@ _HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
     codec.Subtotal: ShtrihDevice._subtotal,
     codec.FnRequestDocumentTlv: ShtrihDevice._fn_tlv_request,
     codec.FnReadTlv: ShtrihDevice._fn_tlv_read,
+    codec.FnExpiry: ShtrihDevice._fn_expiry,
+    codec.FnUnsent: ShtrihDevice._fn_unsent,
     codec.OperationV2: ShtrihDevice._operation_v2,
     codec.CloseReceiptV2: ShtrihDevice._close_v2,
     codec.SendTlv: ShtrihDevice._send_tlv,
