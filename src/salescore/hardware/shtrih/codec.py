@@ -625,7 +625,11 @@ class FnShiftParams(Command):
 
 @attrs.frozen
 class Subtotal(Command):
-    """0x89: the open receipt's subtotal (its lines less their discounts), kopecks."""
+    """0x89: the open receipt's subtotal (its lines less their discounts), kopecks.
+
+    ``SMFP_COMMAND_READ_SUBTOTAL = $89`` in the vendor's OPOS driver
+    (``shtrih-m/opos``, ``PrinterTypes.pas``).
+    """
 
     code: ClassVar[int] = 0x89
     layout: ClassVar = (_PW,)
