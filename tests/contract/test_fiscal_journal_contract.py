@@ -40,6 +40,7 @@ def test_a_recorded_entry_reads_back_equal(journal: FiscalJournal) -> None:
         task_id="u",
         payments=(("cash", Decimal("23.45")), ("electronically", Decimal("100.00"))),
         not_before="2026-11-23T12:05",
+        document_type=31,
     )
     journal.record(full)
     assert journal.get("a") == full
@@ -106,6 +107,7 @@ def test_a_journal_table_of_the_first_release_gains_the_new_columns(tmp_path: Pa
     old = journal.get("old")
     assert old is not None
     assert (old.expected_document, old.payments, old.not_before) == (3, (), None)
+    assert old.document_type == 3
     journal.record(attrs.evolve(old, payments=(("cash", Decimal("10.00")),)))
     again = journal.get("old")
     assert again is not None

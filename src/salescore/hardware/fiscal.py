@@ -54,6 +54,7 @@ __all__ = [
     "ATOL_TAX_SYSTEMS",
     "ATOL_VAT_NAMES",
     "FFD_VAT_CODES",
+    "Correction",
     "FiscalDocumentInfo",
     "FiscalJournal",
     "FiscalResult",
@@ -471,6 +472,38 @@ class FiscalWarning(enum.Enum):
 
 
 @attrs.frozen
+class Correction:
+    """A correction receipt [чек коррекции]: a sum that should have been made fiscal.
+
+    ``correction_id`` is its idempotency key, as ``receipt_id`` is a receipt's;
+    ``kind`` is :attr:`ReceiptKind.SALE` for an income correction and
+    :attr:`ReceiptKind.BUY` for an expense one.
+
+    Raises:
+        InvalidAmountError: a total that is not a positive whole number of kopecks.
+        InvalidInputError: an empty id or a return kind.
+    """
+
+    correction_id: str
+    kind: ReceiptKind
+    total: Decimal
+
+    def __attrs_post_init__(self) -> None:
+        if not self.correction_id:
+            raise InvalidInputError("a correction needs a correction_id (its idempotency key)")
+        if self.kind not in (ReceiptKind.SALE, ReceiptKind.BUY):
+            raise InvalidInputError(
+                f"correction {self.correction_id!r}: kind must be SALE (income) or BUY "
+                f"(expense), got {self.kind.name}"
+            )
+        _money(self.total, f"correction {self.correction_id!r}: total")
+        if self.total <= 0:
+            raise InvalidAmountError(
+                f"correction {self.correction_id!r}: total must be positive", value=self.total
+            )
+
+
+@attrs.frozen
 class FiscalStatus:
     """What the device says about itself (1C ``GetCurrentStatus``)."""
 
@@ -597,6 +630,9 @@ class JournalEntry:
     """Date-time of the fiscal storage's last document before this receipt: its own
     date-time cannot be earlier (``YYYY-MM-DDTHH:MM``)."""
 
+    document_type: int = 3
+    """The FFD document type the entry makes: 3 a receipt, 31 a correction receipt."""
+
     def mismatch(self, info: FiscalDocumentInfo) -> str | None:
         """Why fiscal document ``info`` is not this receipt, or ``None`` if it is.
 
@@ -616,8 +652,8 @@ class JournalEntry:
         >>> entry.mismatch(attrs.evolve(info, payments=(("electronically", Decimal("70.00")),)))
         "payments (('electronically', Decimal('70.00')),), not (('cash', Decimal('70.00')),)"
         """
-        if info.document_type != 3:
-            return f"document type {info.document_type}, not a receipt (3)"
+        if info.document_type != self.document_type:
+            return f"document type {info.document_type}, not {self.document_type}"
         if self.expected_document is not None and info.number != self.expected_document:
             return f"number {info.number}, not {self.expected_document}"
         if info.total is not None and info.total != self.total:

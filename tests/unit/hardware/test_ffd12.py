@@ -15,10 +15,11 @@ from decimal import Decimal
 import pytest
 
 from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
-from salescore.errors import InvalidAmountError
+from salescore.errors import DeviceError, InvalidAmountError, InvalidInputError
 from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer
 from salescore.hardware.atol.client import _receipt_task
 from salescore.hardware.fiscal import (
+    Correction,
     FiscalWarning,
     MeasureUnit,
     Payment,
@@ -28,6 +29,7 @@ from salescore.hardware.fiscal import (
     Receipt,
     ReceiptKind,
     ReceiptLine,
+    ReceiptOutcome,
     TaxSystem,
 )
 from salescore.hardware.shtrih import codec
@@ -210,3 +212,44 @@ def test_atol_warnings_show_unsent_documents_and_fn_flags() -> None:
         status = driver.get_warnings()
         assert status.warnings == (FiscalWarning.FN_REPLACE_NOW, FiscalWarning.OFD_UNSENT)
         assert (status.unsent_documents, status.fn_valid_until) == (2, "2027-11-23")
+
+
+# --- correction receipts -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [None, ShtrihFault.ACK_TO_NAK, ShtrihFault.LOST_ANSWER, ShtrihFault.LINK_DOWN_AFTER],
+    ids=lambda f: f.value if f else "none",
+)
+def test_a_correction_receipt_is_made_exactly_once(fault: ShtrihFault | None) -> None:
+    correction = Correction("corr-1", ReceiptKind.SALE, Decimal("123.45"))
+    with shtrih_rig() as r:
+        r.driver.open_shift()
+        if fault is not None:
+            r.simulator.inject(fault, on=0xFF36)
+        result = r.driver.process_correction_check(correction)
+        again = r.new_driver().process_correction_check(correction)
+        corrections = [d for d in r.simulator.device.documents if d.document_type == 31]
+        assert [(d.total, d.calculation_type) for d in corrections] == [(12345, 1)]
+        assert result.document_number == corrections[0].number == again.document_number
+        assert again.repeated
+        assert r.simulator.armed == {}
+
+
+def test_a_correction_lost_with_the_power_is_cancelled_and_can_be_made_again() -> None:
+    correction = Correction("corr-2", ReceiptKind.BUY, Decimal("10.00"))
+    with shtrih_rig() as r:
+        r.driver.open_shift()
+        r.simulator.inject(ShtrihFault.POWER_LOSS_BEFORE, on=0xFF36)
+        with pytest.raises(DeviceError) as info:
+            r.driver.process_correction_check(correction)
+        assert info.value.details["outcome"] is ReceiptOutcome.CANCELLED
+        r.driver.process_correction_check(correction)
+        corrections = [d for d in r.simulator.device.documents if d.document_type == 31]
+        assert [(d.total, d.calculation_type) for d in corrections] == [(1000, 3)]
+
+
+def test_a_correction_of_a_return_kind_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="SALE"):
+        Correction("c", ReceiptKind.SALE_RETURN, Decimal("1.00"))

@@ -38,19 +38,21 @@ CREATE TABLE IF NOT EXISTS fiscal_journal (
     change            TEXT NOT NULL,
     task_id           TEXT,
     payments          TEXT NOT NULL DEFAULT '',
-    not_before        TEXT
+    not_before        TEXT,
+    document_type     INTEGER NOT NULL DEFAULT 3
 )
 """
 
 _ADDED_COLUMNS = (
     ("payments", "TEXT NOT NULL DEFAULT ''"),
     ("not_before", "TEXT"),
+    ("document_type", "INTEGER NOT NULL DEFAULT 3"),
 )
 """Columns added after the first release: added to an older table when it is opened."""
 
 _COLUMNS = (
     "receipt_id, state, total, expected_document, document_number, fiscal_sign, change, "
-    "task_id, payments, not_before"
+    "task_id, payments, not_before, document_type"
 )
 
 
@@ -96,6 +98,7 @@ class SqliteFiscalJournal:
             entry.task_id,
             _split_text(entry.payments),
             entry.not_before,
+            entry.document_type,
         )
         with self._lock:
             try:
@@ -103,13 +106,14 @@ class SqliteFiscalJournal:
                 self._conn.execute(
                     f"INSERT INTO fiscal_journal (seq, {_COLUMNS}) VALUES "
                     "((SELECT COALESCE(MAX(seq), 0) + 1 FROM fiscal_journal), "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (receipt_id) DO UPDATE SET state = excluded.state, "
                     "total = excluded.total, expected_document = excluded.expected_document, "
                     "document_number = excluded.document_number, "
                     "fiscal_sign = excluded.fiscal_sign, change = excluded.change, "
                     "task_id = excluded.task_id, payments = excluded.payments, "
-                    "not_before = excluded.not_before",
+                    "not_before = excluded.not_before, "
+                    "document_type = excluded.document_type",
                     values,
                 )
                 self._conn.execute("COMMIT")
@@ -146,7 +150,19 @@ def _split(text: object) -> PaymentSplit:
 
 
 def _entry(row: tuple[object, ...]) -> JournalEntry:
-    receipt_id, state, total, expected, number, sign, change, task_id, payments, not_before = row
+    (
+        receipt_id,
+        state,
+        total,
+        expected,
+        number,
+        sign,
+        change,
+        task_id,
+        payments,
+        not_before,
+        document_type,
+    ) = row
     return JournalEntry(
         receipt_id=str(receipt_id),
         state=JournalState(state),
@@ -158,4 +174,5 @@ def _entry(row: tuple[object, ...]) -> JournalEntry:
         task_id=None if task_id is None else str(task_id),
         payments=_split(payments),
         not_before=None if not_before is None else str(not_before),
+        document_type=int(str(document_type)),
     )

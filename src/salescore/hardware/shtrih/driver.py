@@ -68,6 +68,7 @@ from salescore.errors import (
     ShiftExpiredError,
 )
 from salescore.hardware.fiscal import (
+    Correction,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
@@ -129,6 +130,7 @@ _SUBMODES_PAPER_OUT: Final = (1, 2)
 _SUBMODE_CONTINUE: Final = 3
 _SUBMODES_PRINTING: Final = (4, 5)
 _FD_RECEIPT: Final = 3
+_FD_CORRECTION: Final = 31
 _E_NO_DATA: Final = 0x08
 _E_CONTINUE_PRINT: Final = 0x58
 _E_BUSY: Final = 0x50
@@ -353,7 +355,7 @@ class ShtrihDriver:
             fiscal_sign=int.from_bytes(data[9:13], "little"),
             when=codec.fn_datetime(data[:5]),
         )
-        if reply.document_type == _FD_RECEIPT and len(data) >= 19:
+        if reply.document_type in (_FD_RECEIPT, _FD_CORRECTION) and len(data) >= 19:
             info = attrs.evolve(
                 info,
                 calculation_type=data[13],
@@ -436,6 +438,62 @@ class ShtrihDriver:
         )
         self.journal.record(entry)
         return self._close(entry, receipt)
+
+    def process_correction_check(self, correction: Correction) -> FiscalResult:
+        """Make a correction receipt (0xFF35, 0xFF36) exactly once per ``correction_id``.
+
+        Journalled like a receipt: the expected document number is recorded
+        before anything is sent, and a lost answer is settled from the fiscal
+        storage (a document of type 31 with that number and total).
+
+        Raises:
+            FiscalStateUnknownError: the answer was lost and the device stayed away.
+            DeviceError: the device refused it (``outcome`` cancelled).
+        """
+        entry = self.journal.get(correction.correction_id)
+        if entry is not None and entry.state is JournalState.DONE:
+            return FiscalResult.from_entry(entry, repeated=True)
+        if entry is not None and entry.state is not JournalState.CANCELLED:
+            settled = self._settle(entry, None)
+            if settled is not None:
+                return attrs.evolve(settled, repeated=True)
+        self._ready_for_document()
+        fn = self._fn_status()
+        entry = JournalEntry(
+            correction.correction_id,
+            JournalState.CLOSING,
+            correction.total,
+            expected_document=fn.last_document + 1,
+            not_before=codec.fn_datetime(fn.datetime),
+            document_type=_FD_CORRECTION,
+        )
+        self.journal.record(entry)
+        try:
+            self._call(codec.BeginCorrection(self.admin_password))
+            reply = self._call(
+                codec.CorrectionReceipt(
+                    self.admin_password,
+                    codec.to_kopecks(correction.total),
+                    _CALCULATION[correction.kind],
+                ),
+                codec.CorrectionReply,
+            )
+        except (DeviceTimeoutError, ProtocolError):
+            return self._resolve_lost_close(entry, None)
+        except DeviceError as exc:
+            info = self._stored(entry)
+            if info is not None:
+                return self._finish(entry, info)
+            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+            raise self._with_outcome(exc, entry, ReceiptOutcome.CANCELLED) from None
+        done = attrs.evolve(
+            entry,
+            state=JournalState.DONE,
+            document_number=reply.document,
+            fiscal_sign=reply.fiscal_sign,
+        )
+        self.journal.record(done)
+        return FiscalResult.from_entry(done, repeated=False)
 
     def recover(self) -> list[FiscalResult]:
         """Settle every unfinished receipt in the journal; returns those found done.

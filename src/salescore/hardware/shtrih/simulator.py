@@ -281,6 +281,7 @@ class ShtrihDevice:
     def power_cycle(self) -> None:
         """Power fails and comes back: an open receipt is lost (annulled), the FN keeps all."""
         self.power_cycles += 1
+        self.correction_open = False
         if self.document is not None:
             self.document = None
             self.printed.append("receipt lost at power-off")
@@ -625,7 +626,7 @@ class ShtrihDevice:
         if not 1 <= command.number <= len(self.documents):
             return E_FN_NO_DATA, None
         doc = self.documents[command.number - 1]
-        if doc.document_type == FD_RECEIPT:
+        if doc.document_type in (FD_RECEIPT, FD_CORRECTION):
             data = codec.receipt_document_data(
                 doc.datetime_bytes(), doc.number, doc.fiscal_sign, doc.calculation_type, doc.total
             )
