@@ -140,9 +140,11 @@ def test_a_discounted_line_no_price_can_express_is_refused_before_sending() -> N
         driver = r.new_driver()
         driver.ffd = "1.2"
         driver.open_shift()
+        sent = len(r.simulator.received)
         with pytest.raises(InvalidAmountError, match="split the line"):
             driver.process_check(receipt)
-        assert r.receipts == 0
+        assert len(r.simulator.received) == sent
+        assert r.journal.get("n-1") is None
 
 
 def test_atol_task_carries_the_ffd_12_values() -> None:

@@ -410,8 +410,12 @@ class ShtrihDriver:
             outcome = self._settle(entry, receipt)
             if outcome is not None:
                 return attrs.evolve(outcome, repeated=True)
-        for line in receipt.lines:  # a rate the device cannot take: refused before sending
+        # Refused before anything is sent: a rate the device has no group for, and
+        # (FFD 1.2) a discounted line no price can express within ±1 kopeck.
+        for line in receipt.fiscal_lines():
             vat_code(line.vat, self.tax_groups, PROTOCOL)
+            if self.ffd == "1.2":
+                self._operation_v2(receipt, line)
         self._ready_for_document()
         fn = self._fn_status()
         entry = JournalEntry(
@@ -426,10 +430,9 @@ class ShtrihDriver:
         try:
             self._register_lines(receipt)
             self._check_subtotal(entry, receipt)
-        except DeviceTimeoutError as exc:
-            self._cancel_started(entry)
-            raise self._with_outcome(exc, entry) from None
         except DeviceError as exc:
+            # Close was never sent: nothing is fiscal. Annul now, or (link lost) as
+            # soon as the device is back; the outcome says which.
             self._cancel_started(entry)
             raise self._with_outcome(exc, entry) from None
         fn = self._fn_status()
