@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
-from salescore.errors import DeviceError, FiscalStateUnknownError
+from salescore.errors import DeviceError, FiscalStateUnknownError, ReceiptMismatchError
 from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer
 from salescore.hardware.atol.fake import FAULTS, STEPS
 from salescore.hardware.fiscal import (
@@ -164,4 +164,29 @@ def test_a_refused_receipt_is_cancelled_and_its_next_try_gets_a_new_uuid() -> No
         driver.open_shift()
         driver.process_check(SALE)
         assert len(server.receipt_posts) == 2
+        assert len(server.receipts) == 1
+
+
+def test_a_register_total_that_differs_from_the_receipt_is_reported_as_fiscal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with FakeAtolServer() as server:
+        journal = MemoryFiscalJournal()
+        driver = AtolWebDriver(server.url, journal, client=client(server.url))
+        driver.open_shift()
+        registered = server._register
+
+        def drop_a_kopeck(document_type: int, **extra: Any) -> dict[str, Any]:
+            if "total" in extra:
+                extra["total"] = str(Decimal(extra["total"]) - Decimal("0.01"))
+            return registered(document_type, **extra)
+
+        monkeypatch.setattr(server, "_register", drop_a_kopeck)
+        with pytest.raises(ReceiptMismatchError, match="correction") as info:
+            driver.process_check(SALE)
+        assert info.value.details["outcome"] is ReceiptOutcome.DONE
+        entry = journal.get(SALE.receipt_id)
+        assert entry is not None
+        assert entry.state is JournalState.DONE  # it is fiscal: never printed again
+        assert driver.process_check(SALE).repeated
         assert len(server.receipts) == 1

@@ -36,6 +36,7 @@ from salescore.errors import (
     FiscalStateUnknownError,
     InvalidInputError,
     ProtocolError,
+    ReceiptMismatchError,
 )
 from salescore.hardware.fiscal import (
     ATOL_MEASURE_UNITS,
@@ -535,12 +536,27 @@ class AtolWebDriver:
                 outcome=ReceiptOutcome.CANCELLED,
             ) from None
         params = (results[0].get("result") or {}).get("fiscalParams", {})
-        return self._done(
+        result = self._done(
             entry,
             int(params.get("fiscalDocumentNumber", 0)),
             int(params.get("fiscalDocumentSign", 0)),
             repeated=False,
         )
+        total = params.get("total")
+        if total is not None and Decimal(str(total)) != receipt.total:
+            raise ReceiptMismatchError(
+                f"receipt {receipt.receipt_id!r} is fiscal (document {result.document_number}) "
+                f"but the register's total is {total}, the receipt's {receipt.total}: make a "
+                "correction receipt for the difference",
+                protocol=PROTOCOL,
+                device_code=None,
+                receipt_id=receipt.receipt_id,
+                outcome=ReceiptOutcome.DONE,
+                device_total=Decimal(str(total)),
+                expected=receipt.total,
+                document_number=result.document_number,
+            )
+        return result
 
     def recover(self) -> list[FiscalResult]:
         """Settle every unfinished receipt in the journal; returns those found done."""
