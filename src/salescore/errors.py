@@ -43,6 +43,7 @@ __all__ = [
     "DiscountError",
     "DiscountLimitExceededError",
     "DuplicatePluginError",
+    "FiscalStateUnknownError",
     "FormulaError",
     "FormulaEvaluationError",
     "FormulaLimitError",
@@ -61,6 +62,7 @@ __all__ = [
     "PluginError",
     "PluginLoadError",
     "ProtocolError",
+    "ReceiptMismatchError",
     "RuleViolationError",
     "SalescoreError",
     "ScenarioError",
@@ -375,6 +377,23 @@ class DeviceTimeoutError(DeviceError, TimeoutError):
     """The device did not answer in time."""
 
     code = "device_timeout"
+
+
+class FiscalStateUnknownError(DeviceTimeoutError):
+    """Contact was lost after a receipt's "close" was sent: it may be fiscal or not.
+
+    Neither refund nor ring the sale again: when the register is back, repeat
+    the same call with the same receipt (or recover the journal); the fiscal
+    storage's last documents decide.
+    """
+
+    code = "fiscal_state_unknown"
+
+
+class ReceiptMismatchError(DeviceError):
+    """The device's receipt (subtotal or change) differs from the receipt being printed."""
+
+    code = "receipt_mismatch"
 
 
 class PaperOutError(DeviceError):

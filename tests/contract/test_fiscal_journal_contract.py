@@ -33,7 +33,14 @@ def entry(receipt_id: str, state: JournalState = JournalState.STARTED) -> Journa
 
 def test_a_recorded_entry_reads_back_equal(journal: FiscalJournal) -> None:
     full = attrs.evolve(
-        entry("a"), expected_document=7, document_number=7, fiscal_sign=2**32 - 1, task_id="u"
+        entry("a"),
+        expected_document=7,
+        document_number=7,
+        fiscal_sign=2**32 - 1,
+        task_id="u",
+        payments=(("cash", Decimal("23.45")), ("electronically", Decimal("100.00"))),
+        not_before="2026-11-23T12:05",
+        document_type=31,
     )
     journal.record(full)
     assert journal.get("a") == full
@@ -79,4 +86,30 @@ def test_a_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
         journal.record(entry("b"))
     assert journal.get("b") is None
     assert journal.get("a") == entry("a")
+    journal.close()
+
+
+def test_a_journal_table_of_the_first_release_gains_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE fiscal_journal (receipt_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, "
+            "state TEXT NOT NULL, total TEXT NOT NULL, expected_document INTEGER, "
+            "document_number INTEGER, fiscal_sign INTEGER, change TEXT NOT NULL, task_id TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO fiscal_journal VALUES ('old', 1, 'closing', '10.00', 3, NULL, NULL, "
+            "'0.00', NULL)"
+        )
+    journal = SqliteFiscalJournal(path)
+    old = journal.get("old")
+    assert old is not None
+    assert (old.expected_document, old.payments, old.not_before) == (3, (), None)
+    assert old.document_type == 3
+    journal.record(attrs.evolve(old, payments=(("cash", Decimal("10.00")),)))
+    again = journal.get("old")
+    assert again is not None
+    assert again.payments == (("cash", Decimal("10.00")),)
     journal.close()

@@ -23,7 +23,6 @@ from salescore.hardware.fiscal import (
     ReceiptLine,
     ShiftReport,
     ShiftState,
-    VatRate,
 )
 from salescore.hardware.kinds import (
     BarcodeScanner,
@@ -46,6 +45,7 @@ from salescore.hardware.transport import (
     pipe_pair,
     serve_tcp,
 )
+from salescore.tax import VatRate  # the one VAT table; re-exported for receipt lines
 
 __all__ = [
     "BarcodeScanner",

@@ -13,7 +13,7 @@ are refused.
 ...     ReceiptKind.SALE,
 ...     lines=(
 ...         ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
-...         ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.VAT10),
+...         ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.parse("10")),
 ...     ),
 ...     payments=(Payment(PaymentType.CASH, Decimal("500")),),
 ...     discount=Decimal("10.00"),
@@ -34,35 +34,55 @@ an error or a restart it compares the journal with the fiscal storage.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Protocol
+from typing import Final, Protocol, TypeVar
 
 import attrs
 
-from salescore.errors import InvalidAmountError, InvalidInputError
+from salescore.errors import InvalidAmountError, InvalidInputError, TaxError
 from salescore.money import allocate_units
 from salescore.money._context import decimal_context
+from salescore.tax import VatRate
+
+T = TypeVar("T")
 
 __all__ = [
+    "ATOL_MEASURE_UNITS",
+    "ATOL_PAYMENT_METHODS",
+    "ATOL_PAYMENT_SUBJECTS",
+    "ATOL_TAX_SYSTEMS",
+    "ATOL_VAT_NAMES",
+    "FFD_VAT_CODES",
+    "Correction",
     "FiscalDocumentInfo",
     "FiscalJournal",
     "FiscalResult",
     "FiscalStatus",
+    "FiscalWarning",
     "JournalEntry",
     "JournalState",
+    "MeasureUnit",
     "Payment",
+    "PaymentMethod",
+    "PaymentSplit",
+    "PaymentSubject",
     "PaymentType",
     "Receipt",
     "ReceiptKind",
     "ReceiptLine",
+    "ReceiptOutcome",
     "ShiftReport",
     "ShiftState",
-    "VatRate",
+    "TaxSystem",
+    "vat_code",
 ]
 
 _KOPECK = Decimal("0.01")
 _GRAM = Decimal("0.001")
+
+PaymentSplit = tuple[tuple[str, Decimal], ...]
+"""Sums by payment type name (``"cash"``, ``"electronically"``, …), sorted, zeros left out."""
 
 
 class ReceiptKind(enum.IntEnum):
@@ -78,15 +98,159 @@ class ReceiptKind(enum.IntEnum):
     """Возврат расхода."""
 
 
-class VatRate(enum.Enum):
-    """VAT rate of a line (ставка НДС), named as ATOL's JSON task API names them."""
+ATOL_VAT_NAMES: Final[Mapping[str, str]] = {
+    "22": "vat22",
+    "10": "vat10",
+    "0": "vat0",
+    "none": "none",
+    "22/122": "vat122",
+    "10/110": "vat110",
+    "5": "vat5",
+    "7": "vat7",
+    "5/105": "vat105",
+    "7/107": "vat107",
+    "20": "vat20",
+    "20/120": "vat120",
+}
+"""ATOL JSON task API's ``tax.type`` of each VAT rate code (:attr:`VatRate.code`)."""
 
-    VAT20 = "vat20"
-    VAT10 = "vat10"
-    VAT0 = "vat0"
-    NONE = "none"
-    VAT120 = "vat120"
-    VAT110 = "vat110"
+FFD_VAT_CODES: Final[Mapping[str, int]] = {
+    "22": 1,
+    "10": 2,
+    "22/122": 3,
+    "10/110": 4,
+    "0": 5,
+    "none": 6,
+    "5": 7,
+    "7": 8,
+    "5/105": 9,
+    "7/107": 10,
+    "20": 11,
+    "20/120": 12,
+}
+"""FFD tag 1199 (ставка НДС) of each VAT rate code. Codes 1-10 as the FFD numbers them
+(1 and 3 are the general rate and its calculated rate, 22 % and 22/122 from 2026);
+11 and 12 for 20 % and 20/120 on 2026 returns of earlier sales are **[unverified]**."""
+
+
+def vat_code(rate: VatRate, table: Mapping[str, T], protocol: str) -> T:
+    """``rate``'s code in ``table``; :class:`~salescore.errors.TaxError` if it has none.
+
+    >>> vat_code(VatRate.parse("22/122"), ATOL_VAT_NAMES, "atol-web")
+    'vat122'
+    >>> vat_code(VatRate.parse("18"), ATOL_VAT_NAMES, "atol-web")
+    Traceback (most recent call last):
+    ...
+    salescore.errors.TaxError: VAT rate 18% cannot be sent to a atol-web device ...
+    """
+    try:
+        return table[rate.code]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise TaxError(
+            f"VAT rate {rate.label} cannot be sent to a {protocol} device (it takes {known}): "
+            "use a rate the register knows",
+            rate=rate.code,
+            protocol=protocol,
+            device_code=None,
+        ) from None
+
+
+class PaymentMethod(enum.IntEnum):
+    """Payment method of a line [признак способа расчета], FFD tag 1214."""
+
+    FULL_PREPAYMENT = 1
+    PREPAYMENT = 2
+    ADVANCE = 3
+    FULL_PAYMENT = 4
+    PARTIAL_PAYMENT = 5
+    CREDIT = 6
+    CREDIT_PAYMENT = 7
+
+
+class PaymentSubject(enum.IntEnum):
+    """What a line sells [признак предмета расчета], FFD tag 1212."""
+
+    COMMODITY = 1
+    EXCISE = 2
+    JOB = 3
+    SERVICE = 4
+    PAYMENT = 10
+    AGENT_COMMISSION = 11
+    COMPOSITE = 12
+    ANOTHER = 13
+
+
+class MeasureUnit(enum.IntEnum):
+    """Unit of a line's quantity [мера количества], FFD 1.2 tag 2108."""
+
+    PIECE = 0
+    GRAM = 10
+    KILOGRAM = 11
+    TON = 12
+    CENTIMETER = 20
+    DECIMETER = 21
+    METER = 22
+    MILLILITER = 40
+    LITER = 41
+    OTHER = 255
+
+
+class TaxSystem(enum.IntEnum):
+    """The seller's tax system [система налогообложения], FFD tag 1055 (bit number)."""
+
+    GENERAL = 0
+    SIMPLIFIED_INCOME = 1
+    SIMPLIFIED_INCOME_EXPENSE = 2
+    AGRICULTURAL = 4
+    PATENT = 5
+
+
+ATOL_PAYMENT_METHODS: Final[Mapping[PaymentMethod, str]] = {
+    PaymentMethod.FULL_PREPAYMENT: "fullPrepayment",
+    PaymentMethod.PREPAYMENT: "prepayment",
+    PaymentMethod.ADVANCE: "advance",
+    PaymentMethod.FULL_PAYMENT: "fullPayment",
+    PaymentMethod.PARTIAL_PAYMENT: "partialPayment",
+    PaymentMethod.CREDIT: "credit",
+    PaymentMethod.CREDIT_PAYMENT: "creditPayment",
+}
+"""ATOL JSON ``paymentMethod`` of each FFD 1214 value."""
+
+ATOL_PAYMENT_SUBJECTS: Final[Mapping[PaymentSubject, str]] = {
+    PaymentSubject.COMMODITY: "commodity",
+    PaymentSubject.EXCISE: "excise",
+    PaymentSubject.JOB: "job",
+    PaymentSubject.SERVICE: "service",
+    PaymentSubject.PAYMENT: "payment",
+    PaymentSubject.AGENT_COMMISSION: "agentCommission",
+    PaymentSubject.COMPOSITE: "composite",
+    PaymentSubject.ANOTHER: "another",
+}
+"""ATOL JSON ``paymentObject`` of each FFD 1212 value."""
+
+ATOL_MEASURE_UNITS: Final[Mapping[MeasureUnit, str]] = {
+    MeasureUnit.PIECE: "piece",
+    MeasureUnit.GRAM: "gram",
+    MeasureUnit.KILOGRAM: "kilogram",
+    MeasureUnit.TON: "ton",
+    MeasureUnit.CENTIMETER: "centimeter",
+    MeasureUnit.DECIMETER: "decimeter",
+    MeasureUnit.METER: "meter",
+    MeasureUnit.MILLILITER: "milliliter",
+    MeasureUnit.LITER: "liter",
+    MeasureUnit.OTHER: "otherUnits",
+}
+"""ATOL JSON ``measurementUnit`` (FFD 1.2) of each FFD 2108 value."""
+
+ATOL_TAX_SYSTEMS: Final[Mapping[TaxSystem, str]] = {
+    TaxSystem.GENERAL: "osn",
+    TaxSystem.SIMPLIFIED_INCOME: "usnIncome",
+    TaxSystem.SIMPLIFIED_INCOME_EXPENSE: "usnIncomeOutcome",
+    TaxSystem.AGRICULTURAL: "esn",
+    TaxSystem.PATENT: "patent",
+}
+"""ATOL JSON ``taxationType`` of each FFD 1055 value."""
 
 
 class PaymentType(enum.Enum):
@@ -140,9 +304,16 @@ class ReceiptLine:
     name: str
     quantity: Decimal
     price: Decimal
-    vat: VatRate = VatRate.VAT20
+    vat: VatRate = attrs.field(factory=lambda: VatRate.parse("22"))
+    """The line's rate (:class:`salescore.tax.VatRate`); the general 22 % if not given."""
     discount: Decimal = Decimal("0.00")
     department: int = 1
+    payment_method: PaymentMethod = PaymentMethod.FULL_PAYMENT
+    """FFD 1214 (sent by FFD 1.2 drivers)."""
+    subject: PaymentSubject = PaymentSubject.COMMODITY
+    """FFD 1212 (sent by FFD 1.2 drivers)."""
+    unit: MeasureUnit = MeasureUnit.PIECE
+    """FFD 2108 (sent by FFD 1.2 drivers)."""
 
     def __attrs_post_init__(self) -> None:
         _require_decimal(self.quantity, f"line {self.name!r}: quantity")
@@ -207,6 +378,10 @@ class Receipt:
     payments: tuple[Payment, ...]
     discount: Decimal = Decimal("0.00")
     cashier: str = ""
+    tax_system: TaxSystem | None = None
+    """FFD 1055; ``None``: the one the register is registered with."""
+    buyer_contact: str = ""
+    """FFD 1008: the buyer's phone or e-mail, for an electronic copy."""
 
     def __attrs_post_init__(self) -> None:
         where = f"receipt {self.receipt_id!r}"
@@ -261,6 +436,72 @@ class Receipt:
         """The total paid by one payment type."""
         return sum((p.amount for p in self.payments if p.type is payment_type), Decimal("0.00"))
 
+    def payment_split(self) -> PaymentSplit:
+        """What the fiscal storage records per payment type: cash less change, the rest as paid.
+
+        >>> line = ReceiptLine("x", Decimal(1), Decimal("70.00"))
+        >>> Receipt("r", ReceiptKind.SALE, (line,), (
+        ...     Payment(PaymentType.ELECTRONIC, Decimal("50.00")),
+        ...     Payment(PaymentType.CASH, Decimal("100.00")),
+        ... )).payment_split()
+        (('cash', Decimal('20.00')), ('electronically', Decimal('50.00')))
+        """
+        split: dict[str, Decimal] = {}
+        for kind in PaymentType:
+            paid = self.payment_sum(kind)
+            if kind is PaymentType.CASH:
+                paid -= self.change
+            if paid:
+                split[kind.value] = paid
+        return tuple(sorted(split.items()))
+
+
+class FiscalWarning(enum.Enum):
+    """Something a POS should show before it becomes a refusal (a value, not an error)."""
+
+    FN_EXPIRES_SOON = "fn_expires_soon"
+    """The fiscal storage's validity ends within 30 days: order a new one."""
+    FN_REPLACE_NOW = "fn_replace_now"
+    """The fiscal storage must be replaced within 3 days."""
+    FN_MEMORY_FULL = "fn_memory_full"
+    """The fiscal storage's archive is 90 % full."""
+    OFD_UNSENT = "ofd_unsent"
+    """Documents wait to be sent to the fiscal data operator (OFD): check the network."""
+    OFD_TIMEOUT = "ofd_timeout"
+    """The OFD has not answered in time: the register will block after 30 days."""
+
+
+@attrs.frozen
+class Correction:
+    """A correction receipt [чек коррекции]: a sum that should have been made fiscal.
+
+    ``correction_id`` is its idempotency key, as ``receipt_id`` is a receipt's;
+    ``kind`` is :attr:`ReceiptKind.SALE` for an income correction and
+    :attr:`ReceiptKind.BUY` for an expense one.
+
+    Raises:
+        InvalidAmountError: a total that is not a positive whole number of kopecks.
+        InvalidInputError: an empty id or a return kind.
+    """
+
+    correction_id: str
+    kind: ReceiptKind
+    total: Decimal
+
+    def __attrs_post_init__(self) -> None:
+        if not self.correction_id:
+            raise InvalidInputError("a correction needs a correction_id (its idempotency key)")
+        if self.kind not in (ReceiptKind.SALE, ReceiptKind.BUY):
+            raise InvalidInputError(
+                f"correction {self.correction_id!r}: kind must be SALE (income) or BUY "
+                f"(expense), got {self.kind.name}"
+            )
+        _money(self.total, f"correction {self.correction_id!r}: total")
+        if self.total <= 0:
+            raise InvalidAmountError(
+                f"correction {self.correction_id!r}: total must be positive", value=self.total
+            )
+
 
 @attrs.frozen
 class FiscalStatus:
@@ -274,6 +515,12 @@ class FiscalStatus:
     waiting_continue_print: bool
     mode: int = 0
     submode: int = 0
+    warnings: tuple[FiscalWarning, ...] = ()
+    """What to show the cashier (fiscal storage expiry, unsent OFD documents, ...)."""
+    unsent_documents: int = 0
+    """Documents the OFD has not acknowledged yet."""
+    fn_valid_until: str | None = None
+    """The fiscal storage's validity date, ``YYYY-MM-DD``, when the device tells it."""
 
 
 @attrs.frozen
@@ -298,6 +545,8 @@ class FiscalResult:
     total: Decimal
     change: Decimal
     repeated: bool = False
+    warnings: tuple[str, ...] = ()
+    """What the POS should show although the receipt is fiscal (paper out while printing)."""
 
     @classmethod
     def from_entry(cls, entry: JournalEntry, *, repeated: bool) -> FiscalResult:
@@ -322,6 +571,33 @@ class FiscalDocumentInfo:
     fiscal_sign: int
     calculation_type: int = 0
     total: Decimal | None = None
+    when: str | None = None
+    """The document's date and time as the fiscal storage keeps it, ``YYYY-MM-DDTHH:MM``."""
+    payments: PaymentSplit | None = None
+    """Sums by payment type, when the device reports them (``None``: not read)."""
+
+
+class ReceiptOutcome(enum.Enum):
+    """Where a receipt stands when :meth:`process_check` raises: the ``outcome`` detail.
+
+    Every error a fiscal driver raises from ``process_check`` carries one, so a
+    POS never has to guess whether the sale is in the fiscal storage.
+    """
+
+    CANCELLED = "cancelled"
+    """Nothing was made fiscal (the receipt was annulled or never closed): the sale
+    may be rung again."""
+    NOT_FISCAL = "not_fiscal"
+    """Nothing was made fiscal, but the device holds the open receipt until it is
+    reachable again (it is then annulled): repeat the call to settle it."""
+    PENDING = "pending"
+    """The paid receipt waits on the device (no paper): never refund; load paper and
+    repeat the call with the same receipt to finish it."""
+    UNKNOWN = "unknown"
+    """"Close" was sent and its answer lost: the receipt may be fiscal. Never refund
+    or ring again; repeat the call with the same receipt when the device is back."""
+    DONE = "done"
+    """The receipt is fiscal, but something about it needs attention (see the message)."""
 
 
 class JournalState(enum.Enum):
@@ -348,6 +624,45 @@ class JournalEntry:
     change: Decimal = Decimal("0.00")
     task_id: str | None = None
     """For task-based devices (ATOL): the task uuid, the idempotency key of the request."""
+    payments: PaymentSplit = ()
+    """The receipt's sums by payment type (:meth:`Receipt.payment_split`)."""
+    not_before: str | None = None
+    """Date-time of the fiscal storage's last document before this receipt: its own
+    date-time cannot be earlier (``YYYY-MM-DDTHH:MM``)."""
+
+    document_type: int = 3
+    """The FFD document type the entry makes: 3 a receipt, 31 a correction receipt."""
+
+    def mismatch(self, info: FiscalDocumentInfo) -> str | None:
+        """Why fiscal document ``info`` is not this receipt, or ``None`` if it is.
+
+        A document is this receipt when it is a receipt, it is the number that
+        followed the storage's last document when "close" was sent, it is not
+        older than that last document, and its total and payment split are the
+        receipt's. Type and total alone are not enough: the next sale of the
+        same sum would pass for this one.
+
+        >>> entry = JournalEntry("r-1", JournalState.CLOSING, Decimal("70.00"),
+        ...     expected_document=5, payments=(("cash", Decimal("70.00")),),
+        ...     not_before="2026-11-23T12:00")
+        >>> info = FiscalDocumentInfo(5, 3, 1, 1, Decimal("70.00"), "2026-11-23T12:01",
+        ...     (("cash", Decimal("70.00")),))
+        >>> entry.mismatch(info) is None
+        True
+        >>> entry.mismatch(attrs.evolve(info, payments=(("electronically", Decimal("70.00")),)))
+        "payments (('electronically', Decimal('70.00')),), not (('cash', Decimal('70.00')),)"
+        """
+        if info.document_type != self.document_type:
+            return f"document type {info.document_type}, not {self.document_type}"
+        if self.expected_document is not None and info.number != self.expected_document:
+            return f"number {info.number}, not {self.expected_document}"
+        if info.total is not None and info.total != self.total:
+            return f"total {info.total}, not {self.total}"
+        if self.not_before and info.when and info.when < self.not_before:
+            return f"dated {info.when}, before the last document before it ({self.not_before})"
+        if info.payments is not None and self.payments and info.payments != self.payments:
+            return f"payments {info.payments}, not {self.payments}"
+        return None
 
 
 class FiscalJournal(Protocol):

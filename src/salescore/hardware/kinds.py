@@ -53,6 +53,10 @@ class FiscalRegister(Protocol):
         """Shift state (1 closed, 2 open, 3 expired), open receipt, paper (GetCurrentStatus)."""
         ...
 
+    def get_warnings(self) -> FiscalStatus:
+        """The status with the warnings a POS should show (fiscal storage expiry, OFD)."""
+        ...
+
     def open_shift(self) -> ShiftReport:
         """Open a shift (OpenShift)."""
         ...

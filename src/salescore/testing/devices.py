@@ -33,11 +33,11 @@ from salescore.hardware.fiscal import (
     Receipt,
     ReceiptKind,
     ReceiptLine,
-    VatRate,
 )
 from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihSimulator, serve_tcp
 from salescore.hardware.transport import Transport, open_pty
+from salescore.tax import VatRate
 
 __all__ = ["FAST_TIMEOUTS", "Rig", "ShtrihTimeouts", "sample_receipt", "shtrih_rig"]
 
@@ -51,6 +51,8 @@ class ShtrihTimeouts(TypedDict):
     long_timeout: float
     busy_timeout: float
     poll_interval: float
+    paper_timeout: float
+    recovery_timeout: float
 
 
 FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
@@ -60,6 +62,8 @@ FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
     "long_timeout": 1.0,
     "busy_timeout": 1.0,
     "poll_interval": 0.01,
+    "paper_timeout": 0.6,
+    "recovery_timeout": 1.0,
 }
 """Timeouts short enough for tests: ``ShtrihDriver(transport, journal, **FAST_TIMEOUTS)``."""
 
@@ -126,7 +130,7 @@ def sample_receipt(receipt_id: str = "r-1", kind: ReceiptKind = ReceiptKind.SALE
         kind,
         lines=(
             ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
-            ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.VAT10),
+            ReceiptLine("Сыр", Decimal("0.347"), Decimal("899.90"), VatRate.parse("10")),
         ),
         payments=(Payment(PaymentType.CASH, Decimal("500.00")),),
         discount=Decimal("3.27"),

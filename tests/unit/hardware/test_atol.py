@@ -64,10 +64,11 @@ def test_a_dropped_post_response_is_retried_with_the_same_uuid_and_prints_once()
     with FakeAtolServer() as server:
         driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
         driver.open_shift()
-        server.drop_next_post_response = True
+        server.fail("post", "drop")
         driver.process_check(sample_receipt())
         assert len(server.receipts) == 1
-        assert server.posts == 3  # openShift, the dropped POST, the retry answered 409
+        # The dropped POST and its retry, answered 409: one uuid.
+        assert list(server.receipt_posts.values()) == [2]
 
 
 def test_a_timeout_keeps_the_uuid_and_the_next_call_polls_the_same_task() -> None:
@@ -86,7 +87,7 @@ def test_a_timeout_keeps_the_uuid_and_the_next_call_polls_the_same_task() -> Non
         result = driver.process_check(sample_receipt())
         assert len(server.receipts) == 1
         assert result.document_number == 2
-        assert server.posts == 2
+        assert list(server.receipt_posts.values()) == [1]
 
 
 def test_a_blocked_task_past_the_deadline_is_a_timeout_error() -> None:
@@ -183,3 +184,27 @@ def test_atol_client_mints_a_new_uuid_per_call_so_a_naive_retry_duplicates() -> 
         for _ in range(2):
             client.sell(items=[position("x", 10, 1, 10)], payments=[{"type": "cash", "sum": 10}])
         assert len(server.receipts) == 2
+
+
+@pytest.mark.parametrize("kind", ["500", "drop", "unknown"])
+def test_atol_client_raises_after_the_receipt_is_fiscal_so_a_retry_doubles_it(kind: str) -> None:
+    """The fake's fault after the receipt ran: the peer sees an error, its retry a new uuid.
+
+    Our driver under the same fault (the ATOL fault matrix) ends with one receipt.
+    """
+    with FakeAtolServer() as server:
+        client = peer(server.url)
+        client.open_shift()
+        server.fail("result", kind)
+        sale = {"items": [position("x", 10, 1, 10)], "payments": [{"type": "cash", "sum": 10}]}
+        requests = pytest.importorskip("requests")
+        errors = (requests.RequestException, peer_module().errors.TaskNotFound)
+        with pytest.raises(errors):
+            client.sell(**sale)
+        assert len(server.receipts) == 1  # fiscal, though the caller saw an error
+        client.sell(**sale)
+        assert len(server.receipts) == 2
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=fast_client(server.url))
+        server.fail("result", kind)
+        driver.process_check(sample_receipt())
+        assert len(server.receipts) == 3  # ours: exactly one more

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import InvalidAmountError, InvalidInputError
 from salescore.hardware.fiscal import (
     Payment,
@@ -17,7 +18,9 @@ from salescore.hardware.fiscal import (
     ReceiptLine,
 )
 from salescore.hardware.shtrih import codec
+from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihDevice
+from salescore.hardware.transport import pipe_pair
 
 KOPECK = Decimal("0.01")
 
@@ -117,3 +120,47 @@ def test_a_receipt_without_an_id_is_refused() -> None:
     line = ReceiptLine("x", Decimal(1), Decimal("10.00"))
     with pytest.raises(InvalidInputError, match="receipt_id"):
         Receipt("", ReceiptKind.SALE, (line,), (Payment(PaymentType.CASH, Decimal("10")),))
+
+
+@st.composite
+def paid_receipts(draw: st.DrawFn) -> Receipt:
+    receipt = draw(receipts())
+    card = Decimal(draw(st.integers(0, int(receipt.total / KOPECK)))).scaleb(-2)
+    cash = receipt.total - card + Decimal(draw(st.integers(0, 50_000))).scaleb(-2)
+    payments = tuple(
+        Payment(kind, amount)
+        for kind, amount in ((PaymentType.ELECTRONIC, card), (PaymentType.CASH, cash))
+        if amount > 0
+    )
+    return Receipt("r", ReceiptKind.SALE, receipt.lines, payments, discount=receipt.discount)
+
+
+@settings(max_examples=150)
+@given(receipt=paid_receipts())
+def test_the_payment_split_the_fiscal_storage_records_adds_up_to_the_total(
+    receipt: Receipt,
+) -> None:
+    split = dict(receipt.payment_split())
+    assert sum(split.values(), Decimal(0)) == receipt.total
+    assert split.get("electronically", Decimal(0)) == receipt.payment_sum(PaymentType.ELECTRONIC)
+    assert all(amount > 0 for amount in split.values())
+
+
+@settings(max_examples=150)
+@given(receipt=receipts())
+def test_ffd_12_lines_keep_the_devices_one_kopeck_rule_or_are_refused(receipt: Receipt) -> None:
+    host, _ = pipe_pair()
+    driver = ShtrihDriver(host, MemoryFiscalJournal(), ffd="1.2")
+    total = Decimal(0)
+    for line in receipt.fiscal_lines():
+        try:
+            command = driver._operation_v2(receipt, line)
+        except InvalidAmountError:
+            assert line.discount  # only a folded discount can be inexpressible
+            return
+        price = codec.from_kopecks(command.price)
+        amount = codec.from_kopecks(command.amount)
+        assert abs(price * line.quantity - amount) <= KOPECK
+        assert command.quantity == line.quantity * 1_000_000
+        total += amount
+    assert total == receipt.total

@@ -56,7 +56,19 @@ text = st.text(
     alphabet=st.characters(codec="cp1251", exclude_characters="\x00"), max_size=codec.TEXT_WIDTH
 ).filter(lambda t: len(t.encode("cp1251")) <= codec.TEXT_WIDTH)
 
+
+def vtext(limit: int) -> st.SearchStrategy[str]:
+    return st.text(
+        alphabet=st.characters(codec="cp1251", exclude_characters="\x00"), max_size=limit
+    ).filter(lambda t: len(t.encode("cp1251")) <= limit)
+
+
 _KINDS: dict[str, st.SearchStrategy[Any]] = {
+    "u6": st.integers(0, 256**6 - 1),
+    "sums16": st.tuples(*[u5] * 16),
+    "sums6": st.tuples(*[u5] * 6),
+    "vtext128": vtext(128),
+    "vtext64": vtext(64),
     "u1": u1,
     "u2": u2,
     "u4": u4,

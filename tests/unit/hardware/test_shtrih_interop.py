@@ -10,13 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.hardware.shtrih import codec
+from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihFault, ShtrihSimulator, serve_tcp
-from salescore.hardware.transport import open_pty
+from salescore.hardware.transport import SerialTransport, open_pty
+from salescore.testing.devices import FAST_TIMEOUTS, sample_receipt
+from salescore.testing.devices import shtrih_rig as rig
 
 pyshtrih = pytest.importorskip("pyshtrih", reason="pyshtrih (dev extra) is not installed")
 serial = pytest.importorskip("serial", reason="pyserial (dev extra) is not installed")
@@ -124,3 +129,66 @@ def test_pyshtrih_resends_blindly_after_a_garbled_ack_which_our_driver_never_doe
         device.open_check(0)
         device.sale(("Хлеб", 1000, 4550))
     assert simulator.device.executed[0x80] >= 2
+
+
+# --- the faults of issue 13 through the peer ---------------------------------------------------
+
+
+def test_pyshtrih_resends_after_an_ack_damaged_into_nak_where_our_driver_uses_the_held_answer() -> (
+    None
+):
+    """pyshtrih registers the line again; our link fetches the held answer (exactly once)."""
+    simulator = ShtrihSimulator()
+    simulator.inject(ShtrihFault.ACK_TO_NAK, on=0x80)
+    with pyshtrih_on("pty", simulator) as device:
+        device.open_shift()
+        device.open_check(0)
+        device.sale(("Хлеб", 1000, 4550))
+    assert simulator.device.executed[0x80] >= 2
+    with rig() as r:
+        r.driver.open_shift()
+        r.simulator.inject(ShtrihFault.ACK_TO_NAK, on=0x80)
+        r.driver.process_check(sample_receipt())
+        assert r.simulator.device.executed[0x80] == 2  # two lines, each once
+        assert r.receipts == 1
+
+
+@pytest.mark.parametrize(
+    "fault", [ShtrihFault.DUPLICATED_ANSWER, ShtrihFault.LATE_ANSWER, ShtrihFault.NAK_GOOD_FRAME]
+)
+def test_pyshtrih_gets_one_receipt_through_answer_faults_of_our_simulator(
+    fault: ShtrihFault,
+) -> None:
+    simulator = ShtrihSimulator()
+    simulator.inject(fault, on=0x80)
+    with pyshtrih_on("pty", simulator) as device:
+        device.open_shift()
+        device.open_check(0)
+        device.sale(("Хлеб", 1000, 4550))
+        device.close_check(4550)
+    assert simulator.armed == {}
+    assert [r.total for r in simulator.device.receipts] == [4550]
+
+
+def test_our_driver_annuls_a_receipt_pyshtrih_left_open_and_prints_its_own_once() -> None:
+    """Another program (pyshtrih) dies with a receipt open; our driver takes the register."""
+    simulator = ShtrihSimulator()
+    master, path, slave_fd = open_pty()
+    simulator.start(master)
+    try:
+        device = pyshtrih.ShtrihFR01F(port=path, baudrate=115200, timeout=1)
+        device.connect()
+        device.open_shift()
+        device.open_check(0)
+        device.sale(("Чужой товар", 1000, 99900))
+        device.disconnect()  # the other program is gone, its receipt still open
+        journal = MemoryFiscalJournal()
+        driver = ShtrihDriver(SerialTransport(path), journal, **FAST_TIMEOUTS)
+        result = driver.process_check(sample_receipt())
+        assert simulator.device.executed[0x88] == 1
+        assert [r.total for r in simulator.device.receipts] == [40000]
+        assert result.total == Decimal("400.00")
+    finally:
+        simulator.stop()
+        master.close()
+        os.close(slave_fd)

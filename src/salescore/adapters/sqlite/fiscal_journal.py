@@ -6,7 +6,7 @@ the expected fiscal document number is on disk before the driver sends
 table ``fiscal_journal``; amounts are exact decimal text.
 
 >>> from decimal import Decimal
->>> from salescore.hardware.fiscal import JournalEntry, JournalState
+>>> from salescore.hardware.fiscal import JournalEntry, JournalState, PaymentSplit
 >>> journal = SqliteFiscalJournal(":memory:")
 >>> journal.record(JournalEntry("r-1", JournalState.CLOSING, Decimal("10.00"), 7))
 >>> journal.get("r-1").expected_document
@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from salescore.errors import StorageError
-from salescore.hardware.fiscal import JournalEntry, JournalState
+from salescore.hardware.fiscal import JournalEntry, JournalState, PaymentSplit
 
 __all__ = ["SqliteFiscalJournal"]
 
@@ -36,12 +36,23 @@ CREATE TABLE IF NOT EXISTS fiscal_journal (
     document_number   INTEGER,
     fiscal_sign       INTEGER,
     change            TEXT NOT NULL,
-    task_id           TEXT
+    task_id           TEXT,
+    payments          TEXT NOT NULL DEFAULT '',
+    not_before        TEXT,
+    document_type     INTEGER NOT NULL DEFAULT 3
 )
 """
 
+_ADDED_COLUMNS = (
+    ("payments", "TEXT NOT NULL DEFAULT ''"),
+    ("not_before", "TEXT"),
+    ("document_type", "INTEGER NOT NULL DEFAULT 3"),
+)
+"""Columns added after the first release: added to an older table when it is opened."""
+
 _COLUMNS = (
-    "receipt_id, state, total, expected_document, document_number, fiscal_sign, change, task_id"
+    "receipt_id, state, total, expected_document, document_number, fiscal_sign, change, "
+    "task_id, payments, not_before, document_type"
 )
 
 
@@ -58,6 +69,10 @@ class SqliteFiscalJournal:
             self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute(_SCHEMA)
+            present = {row[1] for row in self._conn.execute("PRAGMA table_info(fiscal_journal)")}
+            for name, kind in _ADDED_COLUMNS:
+                if name not in present:
+                    self._conn.execute(f"ALTER TABLE fiscal_journal ADD COLUMN {name} {kind}")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open the fiscal journal at {path}: {exc}") from exc
         self._lock = threading.Lock()
@@ -81,6 +96,9 @@ class SqliteFiscalJournal:
             entry.fiscal_sign,
             str(entry.change),
             entry.task_id,
+            _split_text(entry.payments),
+            entry.not_before,
+            entry.document_type,
         )
         with self._lock:
             try:
@@ -88,12 +106,14 @@ class SqliteFiscalJournal:
                 self._conn.execute(
                     f"INSERT INTO fiscal_journal (seq, {_COLUMNS}) VALUES "
                     "((SELECT COALESCE(MAX(seq), 0) + 1 FROM fiscal_journal), "
-                    "?, ?, ?, ?, ?, ?, ?, ?) "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (receipt_id) DO UPDATE SET state = excluded.state, "
                     "total = excluded.total, expected_document = excluded.expected_document, "
                     "document_number = excluded.document_number, "
                     "fiscal_sign = excluded.fiscal_sign, change = excluded.change, "
-                    "task_id = excluded.task_id",
+                    "task_id = excluded.task_id, payments = excluded.payments, "
+                    "not_before = excluded.not_before, "
+                    "document_type = excluded.document_type",
                     values,
                 )
                 self._conn.execute("COMMIT")
@@ -118,8 +138,31 @@ class SqliteFiscalJournal:
         self._conn.close()
 
 
+def _split_text(split: PaymentSplit) -> str:
+    return ";".join(f"{kind}={amount}" for kind, amount in split)
+
+
+def _split(text: object) -> PaymentSplit:
+    if not text:
+        return ()
+    pairs = (item.partition("=") for item in str(text).split(";"))
+    return tuple((kind, Decimal(amount)) for kind, _, amount in pairs)
+
+
 def _entry(row: tuple[object, ...]) -> JournalEntry:
-    receipt_id, state, total, expected, number, sign, change, task_id = row
+    (
+        receipt_id,
+        state,
+        total,
+        expected,
+        number,
+        sign,
+        change,
+        task_id,
+        payments,
+        not_before,
+        document_type,
+    ) = row
     return JournalEntry(
         receipt_id=str(receipt_id),
         state=JournalState(state),
@@ -129,4 +172,7 @@ def _entry(row: tuple[object, ...]) -> JournalEntry:
         fiscal_sign=None if sign is None else int(str(sign)),
         change=Decimal(str(change)),
         task_id=None if task_id is None else str(task_id),
+        payments=_split(payments),
+        not_before=None if not_before is None else str(not_before),
+        document_type=int(str(document_type)),
     )

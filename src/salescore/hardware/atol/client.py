@@ -23,28 +23,46 @@ import http.client
 import json
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import attrs
 
-from salescore.errors import DeviceError, DeviceTimeoutError, InvalidInputError, ProtocolError
+from salescore.errors import (
+    DeviceError,
+    DeviceTimeoutError,
+    FiscalStateUnknownError,
+    InvalidInputError,
+    ProtocolError,
+    ReceiptMismatchError,
+)
 from salescore.hardware.fiscal import (
+    ATOL_MEASURE_UNITS,
+    ATOL_PAYMENT_METHODS,
+    ATOL_PAYMENT_SUBJECTS,
+    ATOL_TAX_SYSTEMS,
+    ATOL_VAT_NAMES,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
     FiscalStatus,
+    FiscalWarning,
     JournalEntry,
     JournalState,
     Receipt,
     ReceiptKind,
+    ReceiptOutcome,
     ShiftReport,
     ShiftState,
+    vat_code,
 )
 
-__all__ = ["PENDING", "AtolTaskClient", "AtolWebDriver", "dumps_exact"]
+__all__ = ["PENDING", "PROTOCOL", "AtolTaskClient", "AtolWebDriver", "TaskSettled", "dumps_exact"]
+
+PROTOCOL: Final = "atol-web"
+"""The ``protocol`` detail of every error the ATOL client and driver raise."""
 
 PENDING: Final = frozenset({"wait", "inProgress", "blocked"})
 """Statuses of a task not finished yet (atol-client knows ``wait`` and ``blocked``)."""
@@ -61,6 +79,12 @@ _SHIFT_STATES: Final = {
     "expired": ShiftState.EXPIRED,
 }
 _KOPECK = Decimal("0.01")
+_ATOL_WARNINGS: Final = (
+    ("needReplacement", FiscalWarning.FN_REPLACE_NOW),
+    ("resourceExhausted", FiscalWarning.FN_EXPIRES_SOON),
+    ("memoryOverflow", FiscalWarning.FN_MEMORY_FULL),
+    ("ofdTimeout", FiscalWarning.OFD_TIMEOUT),
+)
 
 
 def dumps_exact(value: object) -> str:
@@ -82,11 +106,19 @@ def dumps_exact(value: object) -> str:
 class AtolTaskClient:
     """Posts tasks and polls their results, with a deadline.
 
+    A task ends only on a definitive answer of the server: every result
+    ``ready`` (success) or one in another final status (the device refused:
+    :class:`~salescore.errors.DeviceError` with ``definitive=True``). A
+    timeout, a dropped connection or an HTTP 5xx is retried with the same uuid
+    until ``deadline``; a task the server does not know ("task unknown",
+    HTTP 404) is posted again with the same uuid.
+
     Args:
         base_url: the DTO10 web server, e.g. ``http://127.0.0.1:16732``.
         timeout: seconds for one HTTP exchange.
         poll_interval: seconds between two result polls.
-        deadline: seconds a task may stay pending before :class:`DeviceTimeoutError`.
+        deadline: seconds a task may stay pending or unreachable before
+            :class:`DeviceTimeoutError`.
         post_attempts: how often a POST is tried when the connection drops.
     """
 
@@ -123,13 +155,23 @@ class AtolTaskClient:
             try:
                 data = json.loads(raw, parse_float=Decimal)
             except ValueError as exc:
-                raise ProtocolError(f"ATOL answered {method} {path} with non-JSON") from exc
+                raise ProtocolError(
+                    f"ATOL answered {method} {path} with non-JSON",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                ) from exc
         return response.status, data
 
     def submit(self, task_id: str, tasks: Sequence[Mapping[str, Any]]) -> None:
-        """Post ``tasks`` under ``task_id``; a 409 (already posted) counts as success."""
+        """Post ``tasks`` under ``task_id``; a 409 (already posted) counts as success.
+
+        Raises:
+            DeviceTimeoutError: no answer after ``post_attempts`` tries, or HTTP 5xx
+                each time: the task may or may not be queued (ask with the same uuid).
+            DeviceError: the server refused the request itself (HTTP 4xx).
+        """
         body = dumps_exact({"uuid": task_id, "request": list(tasks)})
-        last: Exception | None = None
+        last: object = None
         for _ in range(self.post_attempts):
             try:
                 status, data = self._request("POST", "/api/v2/requests", body)
@@ -139,47 +181,112 @@ class AtolTaskClient:
                 continue
             if status in (200, 201, 409):
                 return
+            if status >= 500:
+                last = f"HTTP {status}"
+                time.sleep(self.poll_interval)
+                continue
             raise DeviceError(
                 f"ATOL refused task {task_id} with HTTP {status}: {data}",
+                protocol=PROTOCOL,
+                device_code=None,
                 task_id=task_id,
                 http_status=status,
             )
         raise DeviceTimeoutError(
             f"cannot reach the ATOL web server at {self.host}:{self.port}: {last}; "
             f"task {task_id} may or may not be queued: ask again with the same uuid",
+            protocol=PROTOCOL,
+            device_code=None,
             task_id=task_id,
         )
 
     def results(self, task_id: str) -> list[dict[str, Any]] | None:
-        """The task's results, or ``None`` if the server does not know the uuid."""
+        """The task's results, or ``None`` if the server does not know the uuid.
+
+        Raises:
+            DeviceTimeoutError: no answer, or HTTP 5xx: ask again (nothing ended).
+            ProtocolError: an answer that is not a task's results.
+        """
         try:
             status, data = self._request("GET", f"/api/v2/requests/{task_id}")
         except (OSError, http.client.HTTPException) as exc:
             raise DeviceTimeoutError(
-                f"cannot read task {task_id} from the ATOL web server: {exc}", task_id=task_id
+                f"cannot read task {task_id} from the ATOL web server: {exc}",
+                protocol=PROTOCOL,
+                device_code=None,
+                task_id=task_id,
             ) from exc
         if status == 404:
             return None
+        if status >= 500:
+            raise DeviceTimeoutError(
+                f"the ATOL web server answered task {task_id} with HTTP {status}: ask again",
+                protocol=PROTOCOL,
+                device_code=None,
+                task_id=task_id,
+                http_status=status,
+            )
         if status != 200 or not isinstance(data, dict) or "results" not in data:
-            raise ProtocolError(f"ATOL answered task {task_id} with HTTP {status}: {data}")
+            raise ProtocolError(
+                f"ATOL answered task {task_id} with HTTP {status}: {data}",
+                protocol=PROTOCOL,
+                device_code=None,
+                task_id=task_id,
+            )
         results: list[dict[str, Any]] = data["results"]
         return results
 
-    def wait(self, task_id: str) -> list[dict[str, Any]]:
-        """Poll until no result is pending; map a failed task to :class:`DeviceError`."""
+    def wait(
+        self,
+        task_id: str,
+        tasks: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        before_resubmit: Callable[[], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Poll until the task ends; post ``tasks`` again (same uuid) if it is unknown.
+
+        ``before_resubmit`` is asked before a task the server does not know is
+        posted again; when it returns False the task is not posted (the caller
+        found its effect elsewhere) and :class:`TaskSettled` is raised.
+
+        Raises:
+            DeviceError: the task ended in failure (``definitive=True``), or the
+                server does not know it and ``tasks`` were not given.
+            DeviceTimeoutError: no end within ``deadline`` (pending, unreachable).
+        """
         give_up = time.monotonic() + self.deadline
+        last = "no answer"
         while True:
-            results = self.results(task_id)
+            try:
+                results = self.results(task_id)
+            except DeviceTimeoutError as exc:
+                results, last = [], str(exc)
             if results is None:
-                raise DeviceError(f"the ATOL server does not know task {task_id}", task_id=task_id)
+                if tasks is None:
+                    raise DeviceError(
+                        f"the ATOL server does not know task {task_id}",
+                        protocol=PROTOCOL,
+                        device_code=None,
+                        task_id=task_id,
+                    )
+                if before_resubmit is not None and not before_resubmit():
+                    raise TaskSettled(task_id)
+                try:
+                    self.submit(task_id, tasks)
+                except DeviceTimeoutError as exc:
+                    last = str(exc)
+                results = []
             statuses = [r.get("status") for r in results]
-            if not any(s in PENDING for s in statuses):
+            if results and not any(s in PENDING for s in statuses):
                 break
+            if results:
+                last = f"still {', '.join(map(str, statuses))} (device busy or blocked)"
             if time.monotonic() >= give_up:
                 raise DeviceTimeoutError(
-                    f"ATOL task {task_id} still {', '.join(map(str, statuses))} after "
-                    f"{self.deadline} s (device busy or blocked): ask again later with the "
-                    "same uuid; do not post a new task",
+                    f"ATOL task {task_id}: {last} after {self.deadline} s: ask again later "
+                    "with the same uuid; do not post a new task",
+                    protocol=PROTOCOL,
+                    device_code=None,
                     task_id=task_id,
                     statuses=statuses,
                 )
@@ -190,9 +297,11 @@ class AtolTaskClient:
                     f"ATOL task {task_id} ended {result.get('status')}: "
                     f"{result.get('errorDescription') or 'no description'} "
                     f"(error {result.get('errorCode')})",
+                    protocol=PROTOCOL,
                     task_id=task_id,
                     status=result.get("status"),
                     device_code=result.get("errorCode"),
+                    definitive=True,
                 )
         return results
 
@@ -200,7 +309,11 @@ class AtolTaskClient:
         """Submit and wait; returns each task's ``result``."""
         task_id = task_id or uuid.uuid4().hex
         self.submit(task_id, tasks)
-        return [r.get("result") for r in self.wait(task_id)]
+        return [r.get("result") for r in self.wait(task_id, tasks)]
+
+
+class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver, not an error
+    """A task the server forgot was not posted again: its effect was found elsewhere."""
 
 
 def _receipt_task(receipt: Receipt) -> dict[str, Any]:
@@ -212,9 +325,10 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
             "price": line.price.quantize(_KOPECK),
             "quantity": line.quantity.quantize(Decimal("0.001")),
             "amount": line.amount.quantize(_KOPECK),
-            "tax": {"type": line.vat.value},
-            "paymentMethod": "fullPayment",
-            "paymentObject": "commodity",
+            "tax": {"type": vat_code(line.vat, ATOL_VAT_NAMES, PROTOCOL)},
+            "paymentMethod": ATOL_PAYMENT_METHODS[line.payment_method],
+            "paymentObject": ATOL_PAYMENT_SUBJECTS[line.subject],
+            "measurementUnit": ATOL_MEASURE_UNITS[line.unit],
         }
         if line.discount:
             item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
@@ -229,6 +343,10 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     }
     if receipt.cashier:
         task["operator"] = {"name": receipt.cashier}
+    if receipt.tax_system is not None:
+        task["taxationType"] = ATOL_TAX_SYSTEMS[receipt.tax_system]
+    if receipt.buyer_contact:
+        task["clientInfo"] = {"emailOrPhone": receipt.buyer_contact}
     return task
 
 
@@ -249,6 +367,7 @@ class AtolWebDriver:
         self.journal = journal
 
     def _one(self, task: Mapping[str, Any]) -> Any:
+        """Run one task (a fresh uuid: reads and shift tasks are not receipts)."""
         return self.client.run([task])[0]
 
     def get_current_status(self) -> FiscalStatus:
@@ -262,6 +381,29 @@ class AtolWebDriver:
             last_document=int(fn.get("lastDocumentNumber", 0)),
             paper_out=False,
             waiting_continue_print=False,
+        )
+
+    def get_warnings(self) -> FiscalStatus:
+        """The status with what a POS should show (``getFnInfo``, ``ofdExchangeStatus``).
+
+        The result fields read (``fnInfo.warnings``, ``fnInfo.validityDate``,
+        ``status.notSentCount``) follow public ATOL samples **[unverified]**; an
+        absent field gives no warning.
+        """
+        status = self.get_current_status()
+        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        ofd = (self._one({"type": "ofdExchangeStatus"}) or {}).get("status", {})
+        flags = fn.get("warnings") or {}
+        warnings = [w for key, w in _ATOL_WARNINGS if flags.get(key)]
+        unsent = int(ofd.get("notSentCount", 0))
+        if unsent:
+            warnings.append(FiscalWarning.OFD_UNSENT)
+        valid = fn.get("validityDate")
+        return attrs.evolve(
+            status,
+            warnings=tuple(dict.fromkeys(warnings)),
+            unsent_documents=unsent,
+            fn_valid_until=None if valid is None else str(valid)[:10],
         )
 
     def _shift(self, task_type: str) -> ShiftReport:
@@ -305,48 +447,172 @@ class AtolWebDriver:
         try:
             result = self._one({"type": "getFnDocument", "fiscalDocumentNumber": number})
         except DeviceError as exc:
-            if exc.details.get("status") == "error":
+            if exc.details.get("definitive"):
                 return None
             raise
         doc = (result or {}).get("documentTLV") or (result or {}).get("document", {})
         total = doc.get("total")
+        payments = doc.get("payments")
         return FiscalDocumentInfo(
             number=number,
             document_type=int(doc.get("documentType", 0)),
             fiscal_sign=int(doc.get("fiscalDocumentSign", 0)),
             total=None if total is None else Decimal(str(total)),
+            when=doc.get("dateTime"),
+            payments=None
+            if payments is None
+            else tuple(sorted((str(k), Decimal(str(v))) for k, v in payments.items())),
         )
 
     def process_check(self, receipt: Receipt) -> FiscalResult:
-        """Post the receipt once per ``receipt_id`` and return its fiscal parameters."""
+        """Post the receipt once per ``receipt_id`` and return its fiscal parameters.
+
+        The task uuid is minted once per journal entry and kept until the server
+        gives a definitive answer. Before a new receipt every unfinished entry
+        is settled. A task the server does not know is posted again with the
+        same uuid, unless the fiscal storage already has the receipt.
+
+        Raises:
+            FiscalStateUnknownError: no definitive answer within the client's
+                deadline (``outcome`` unknown): repeat the call with the same
+                receipt; never ring it again.
+            DeviceError: the device refused the receipt (``outcome`` cancelled).
+        """
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
-        if entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None:
+        task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
+        fresh = entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None
+        if fresh:
+            for other in self.journal.unfinished():
+                if other.receipt_id != receipt.receipt_id:
+                    self._settle(other)
+            last = self._last_document()
             entry = JournalEntry(
                 receipt.receipt_id,
                 JournalState.STARTED,
                 receipt.total,
                 change=receipt.change,
                 task_id=uuid.uuid4().hex,
+                expected_document=last + 1,
+                payments=receipt.payment_split(),
             )
             self.journal.record(entry)  # the uuid is durable before the first POST
+        assert entry is not None
         assert entry.task_id is not None
-        if self.client.results(entry.task_id) is None:
-            self.client.submit(entry.task_id, [_receipt_task(receipt)])
+        first_post = [fresh]
+
+        def may_post() -> bool:
+            if first_post[0]:
+                first_post[0] = False
+                return True
+            return self._stored(entry) is None
+
+        try:
+            results = self.client.wait(entry.task_id, [task], before_resubmit=may_post)
+        except TaskSettled:
+            info = self._stored(entry)
+            assert info is not None
+            return self._done(entry, info.number, info.fiscal_sign, repeated=not fresh)
+        except DeviceTimeoutError as exc:
+            raise FiscalStateUnknownError(
+                f"receipt {receipt.receipt_id!r}: no definitive answer from the ATOL server "
+                f"({exc}); the receipt may be fiscal: do not refund or ring it again; repeat "
+                "process_check with the same receipt (the same task uuid is asked for)",
+                **{**exc.details, "receipt_id": receipt.receipt_id},
+                outcome=ReceiptOutcome.UNKNOWN,
+            ) from None
+        except DeviceError as exc:
+            if not exc.details.get("definitive"):
+                raise type(exc)(
+                    str(exc),
+                    **{**exc.details, "receipt_id": receipt.receipt_id},
+                    outcome=ReceiptOutcome.UNKNOWN,
+                ) from None
+            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+            raise type(exc)(
+                f"{exc}; nothing is fiscal: ring it again if the sale stands",
+                **{**exc.details, "receipt_id": receipt.receipt_id},
+                outcome=ReceiptOutcome.CANCELLED,
+            ) from None
+        params = (results[0].get("result") or {}).get("fiscalParams", {})
+        result = self._done(
+            entry,
+            int(params.get("fiscalDocumentNumber", 0)),
+            int(params.get("fiscalDocumentSign", 0)),
+            repeated=False,
+        )
+        total = params.get("total")
+        if total is not None and Decimal(str(total)) != receipt.total:
+            raise ReceiptMismatchError(
+                f"receipt {receipt.receipt_id!r} is fiscal (document {result.document_number}) "
+                f"but the register's total is {total}, the receipt's {receipt.total}: make a "
+                "correction receipt for the difference",
+                protocol=PROTOCOL,
+                device_code=None,
+                receipt_id=receipt.receipt_id,
+                outcome=ReceiptOutcome.DONE,
+                device_total=Decimal(str(total)),
+                expected=receipt.total,
+                document_number=result.document_number,
+            )
+        return result
+
+    def recover(self) -> list[FiscalResult]:
+        """Settle every unfinished receipt in the journal; returns those found done."""
+        done = []
+        for entry in self.journal.unfinished():
+            result = self._settle(entry)
+            if result is not None:
+                done.append(result)
+        return done
+
+    def _settle(self, entry: JournalEntry) -> FiscalResult | None:
+        """Ask for an unfinished entry's task (never posting it): done, cancelled or raise."""
+        assert entry.task_id is not None
         try:
             results = self.client.wait(entry.task_id)
-        except DeviceTimeoutError:
-            raise  # the journal keeps the uuid: a repeated call polls the same task
-        except DeviceError:
-            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
-            raise
+        except DeviceError as exc:
+            if exc.details.get("definitive"):
+                self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+                return None
+            if isinstance(exc, DeviceTimeoutError):
+                raise FiscalStateUnknownError(
+                    f"receipt {entry.receipt_id!r} is still unsettled ({exc}): settle it "
+                    "(process_check with that receipt, or recover()) before a new receipt",
+                    **{**exc.details, "receipt_id": entry.receipt_id},
+                    outcome=ReceiptOutcome.UNKNOWN,
+                ) from None
+            # The server does not know the task: the fiscal storage decides.
+            info = self._stored(entry)
+            if info is None:
+                self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+                return None
+            return self._done(entry, info.number, info.fiscal_sign, repeated=True)
         params = (results[0].get("result") or {}).get("fiscalParams", {})
-        done = attrs.evolve(
+        return self._done(
             entry,
-            state=JournalState.DONE,
-            document_number=int(params.get("fiscalDocumentNumber", 0)),
-            fiscal_sign=int(params.get("fiscalDocumentSign", 0)),
+            int(params.get("fiscalDocumentNumber", 0)),
+            int(params.get("fiscalDocumentSign", 0)),
+            repeated=True,
+        )
+
+    def _last_document(self) -> int:
+        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        return int(fn.get("lastDocumentNumber", 0))
+
+    def _stored(self, entry: JournalEntry) -> FiscalDocumentInfo | None:
+        """The entry's receipt in the fiscal storage (by number, total, payments), or None."""
+        if entry.expected_document is None or self._last_document() < entry.expected_document:
+            return None
+        info = self.find_document(entry.expected_document)
+        if info is None or entry.mismatch(info) is not None:
+            return None
+        return info
+
+    def _done(self, entry: JournalEntry, number: int, sign: int, *, repeated: bool) -> FiscalResult:
+        done = attrs.evolve(
+            entry, state=JournalState.DONE, document_number=number, fiscal_sign=sign
         )
         self.journal.record(done)
-        return FiscalResult.from_entry(done, repeated=False)
+        return FiscalResult.from_entry(done, repeated=repeated)

@@ -4,8 +4,11 @@ It keeps tasks by uuid, refuses a repeated uuid with HTTP 409, reports a task
 as ``wait`` for a configurable number of polls, then executes it against a
 small device model: shift state, fiscal document counter, receipts. Faults:
 ``drop_next_post_response`` (the task is stored but the connection closes
-without an answer), ``stay_pending`` (tasks never finish) and
-``blocked`` (tasks report ``blocked``).
+without an answer), ``stay_pending`` (receipt tasks never finish),
+``blocked`` (tasks report ``blocked``), and :meth:`FakeAtolServer.fail`, which
+arms one HTTP fault (500, a timeout, a dropped connection, "task unknown") at
+one step of the next receipt task: its POST, its first poll, or the poll that
+executes it (the fault then hits after the receipt is registered).
 
 >>> with FakeAtolServer() as server:
 ...     client = AtolTaskClient(server.url, poll_interval=0.01)
@@ -17,14 +20,21 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 from salescore.hardware.atol.client import AtolTaskClient, dumps_exact
 
-__all__ = ["AtolTaskClient", "FakeAtolServer"]
+__all__ = ["FAULTS", "STEPS", "AtolTaskClient", "FakeAtolServer"]
+
+FAULTS: Final = ("500", "timeout", "drop", "unknown")
+"""HTTP faults :meth:`FakeAtolServer.fail` can arm."""
+STEPS: Final = ("post", "poll", "result")
+"""Steps of a receipt task a fault can hit."""
 
 _KOPECK = Decimal("0.01")
 _RECEIPTS = {"sell": 1, "sellReturn": 2, "buy": 3, "buyReturn": 4}
@@ -44,12 +54,40 @@ class FakeAtolServer:
         self.drop_next_post_response = False
         self.stay_pending = False
         self.blocked = False
+        self.fn_warnings: dict[str, bool] = {}
+        """``getFnInfo`` warnings (``needReplacement``, ``memoryOverflow``, ...)."""
+        self.unsent_documents = 0
+        self.slow_delay = 0.5
+        """How long a ``timeout`` fault holds its answer (longer than the client's timeout)."""
+        self.receipt_posts: Counter[str] = Counter()
+        """POSTs of receipt tasks by uuid (a repeated uuid is answered 409)."""
+        self.faults: dict[str, str] = {}
+        """Armed faults: step (``post``, ``poll``, ``result``) to kind (:data:`FAULTS`)."""
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
+
+    def fail(self, step: str, kind: str) -> None:
+        """Arm fault ``kind`` (``500``, ``timeout``, ``drop``, ``unknown``) at ``step``.
+
+        ``step`` is ``post`` (the receipt's POST: a 500 is answered before the
+        task is stored, a timeout or a drop after, "unknown" answers 201 but
+        loses the task), ``poll`` (its first poll, before it runs; "unknown"
+        forgets it) or ``result`` (the poll on which it runs: the fault hits
+        after the receipt is in the fiscal storage; "unknown" forgets the task).
+        """
+        if step not in STEPS or kind not in FAULTS:
+            raise ValueError(f"step must be one of {STEPS}, kind one of {FAULTS}")
+        with self._lock:
+            self.faults[step] = kind
+
+    def _take(self, step: str, receipt: bool) -> str | None:
+        if not receipt:
+            return None
+        return self.faults.pop(step, None)
 
     @property
     def url(self) -> str:
@@ -108,7 +146,14 @@ class FakeAtolServer:
             state = "opened" if self.shift_open else "closed"
             return _ready({"shiftStatus": {"state": state, "number": self.shift_number}})
         if kind == "getFnInfo":
-            return _ready({"fnInfo": {"lastDocumentNumber": len(self.documents)}})
+            info = {
+                "lastDocumentNumber": len(self.documents),
+                "validityDate": "2027-11-23T00:00:00+03:00",
+                "warnings": dict(self.fn_warnings),
+            }
+            return _ready({"fnInfo": info})
+        if kind == "ofdExchangeStatus":
+            return _ready({"status": {"notSentCount": self.unsent_documents}})
         if kind == "getFnDocument":
             number = int(task.get("fiscalDocumentNumber", 0))
             if not 1 <= number <= len(self.documents):
@@ -144,7 +189,21 @@ class FakeAtolServer:
         paid = sum((Decimal(str(p["sum"])) for p in task.get("payments", [])), Decimal("0.00"))
         if paid < total:
             return _error(44, "Сумма оплаты меньше итога чека")
-        doc = self._register(3, total=str(total), calculationType=_RECEIPTS[task["type"]])
+        split: dict[str, Decimal] = {}
+        cashless = Decimal("0.00")
+        for p in task.get("payments", []):
+            amount = Decimal(str(p["sum"]))
+            split[p["type"]] = split.get(p["type"], Decimal("0.00")) + amount
+            if p["type"] != "cash":
+                cashless += amount
+        if "cash" in split:
+            split["cash"] = total - cashless
+        doc = self._register(
+            3,
+            total=str(total),
+            calculationType=_RECEIPTS[task["type"]],
+            payments={k: str(v) for k, v in sorted(split.items()) if v},
+        )
         return _ready({"fiscalParams": doc})
 
     # --- HTTP ----------------------------------------------------------------------------
@@ -164,6 +223,20 @@ class FakeAtolServer:
                 self.end_headers()
                 self.wfile.write(raw)
 
+            def _fault(self, kind: str | None) -> bool:
+                """Play ``kind``; True when the answer must not be sent."""
+                if kind == "timeout":
+                    time.sleep(fake.slow_delay)
+                    return False
+                if kind == "drop":
+                    self.close_connection = True
+                    self.connection.close()
+                    return True
+                if kind == "500":
+                    self._send(500, {"error": "internal server error"})
+                    return True
+                return False
+
             def do_POST(self) -> None:
                 if self.path.rstrip("/") != "/api/v2/requests":
                     self._send(404)
@@ -177,15 +250,23 @@ class FakeAtolServer:
                     self._send(400, {"error": "bad request"})
                     return
                 tasks = request if isinstance(request, list) else [request]
+                receipt = any(t.get("type") in _RECEIPTS for t in tasks)
                 with fake._lock:
                     fake.posts += 1
+                    if receipt:
+                        fake.receipt_posts[task_id] += 1
+                    kind = fake._take("post", receipt)
+                    if kind == "500":
+                        self._send(500, {"error": "internal server error"})
+                        return
                     if task_id in fake.tasks:
                         self._send(409, {"error": f"task {task_id} exists"})
                         return
-                    fake.tasks[task_id] = {"tasks": tasks, "polls": 0, "results": None}
+                    if kind != "unknown":
+                        fake.tasks[task_id] = {"tasks": tasks, "polls": 0, "results": None}
                     drop = fake.drop_next_post_response
                     fake.drop_next_post_response = False
-                if drop:
+                if drop or self._fault(kind):
                     self.close_connection = True
                     self.connection.close()
                     return
@@ -197,15 +278,24 @@ class FakeAtolServer:
                     self._send(404)
                     return
                 task_id = self.path[len(prefix) :]
+                kind: str | None = None
                 with fake._lock:
                     entry = fake.tasks.get(task_id)
                     if entry is None:
                         self._send(404, {"error": "not found"})
                         return
+                    receipt = any(t.get("type") in _RECEIPTS for t in entry["tasks"])
                     entry["polls"] += 1
+                    body: Any
                     if entry["results"] is None:
+                        if entry["polls"] == 1:
+                            kind = fake._take("poll", receipt)
+                            if kind == "unknown":
+                                del fake.tasks[task_id]
+                                self._send(404, {"error": "not found"})
+                                return
                         if (
-                            fake.stay_pending
+                            (fake.stay_pending and receipt)
                             or fake.blocked
                             or entry["polls"] <= fake.pending_polls
                         ):
@@ -219,10 +309,20 @@ class FakeAtolServer:
                                 }
                                 for _ in entry["tasks"]
                             ]
-                            self._send(200, {"results": pending})
-                            return
-                        entry["results"] = [fake._execute(task) for task in entry["tasks"]]
-                    self._send(200, {"results": entry["results"]})
+                            body = {"results": pending}
+                        else:
+                            entry["results"] = [fake._execute(task) for task in entry["tasks"]]
+                            kind = kind or fake._take("result", receipt)
+                            if kind == "unknown":
+                                del fake.tasks[task_id]
+                                self._send(404, {"error": "not found"})
+                                return
+                            body = {"results": entry["results"]}
+                    else:
+                        body = {"results": entry["results"]}
+                if self._fault(kind):
+                    return
+                self._send(200, body)
 
         return Handler
 

@@ -39,9 +39,11 @@ __all__ = [
     "ENQ",
     "ITEM_COMMANDS",
     "NAK",
+    "NOT_GIVEN",
     "REPLIES",
     "STX",
     "TEXT_WIDTH",
+    "BeginCorrection",
     "Buy",
     "BuyReturn",
     "CancelReceipt",
@@ -50,35 +52,55 @@ __all__ = [
     "CashReply",
     "CloseReceipt",
     "CloseReceiptReply",
+    "CloseReceiptV2",
+    "CloseReceiptV2Reply",
     "Command",
     "ContinuePrint",
+    "CorrectionReceipt",
+    "CorrectionReply",
     "DeviceType",
     "DeviceTypeReply",
     "Discount",
     "EmptyReply",
     "FnDocumentReply",
+    "FnDocumentTlvReply",
+    "FnExpiry",
+    "FnExpiryReply",
     "FnFindDocument",
+    "FnReadTlv",
+    "FnRequestDocumentTlv",
     "FnShiftParams",
     "FnShiftParamsReply",
     "FnStatus",
     "FnStatusReply",
+    "FnTlvReply",
+    "FnUnsent",
+    "FnUnsentReply",
     "FrameParser",
     "ItemOperation",
     "OpenDrawer",
     "OpenReceipt",
     "OpenShift",
+    "OperationV2",
     "OperatorReply",
     "Reply",
     "Sale",
     "SaleReturn",
+    "SendOperationTlv",
+    "SendTlv",
     "ShortStatus",
     "ShortStatusReply",
+    "Subtotal",
+    "SubtotalReply",
     "XReport",
     "ZReport",
     "decode_command",
     "decode_reply",
+    "decode_tlvs",
     "encode_frame",
     "encode_reply",
+    "encode_tlv",
+    "fn_datetime",
     "from_kopecks",
     "from_thousandths",
     "lrc",
@@ -86,6 +108,7 @@ __all__ = [
     "split_code",
     "to_kopecks",
     "to_thousandths",
+    "vln",
 ]
 
 STX: Final = 0x02
@@ -237,7 +260,9 @@ class FrameParser:
 
 # --- field codec ---------------------------------------------------------------------------
 
-_INT_SIZES: Final = {"u1": 1, "u2": 2, "u4": 4, "u5": 5, "s2": 2}
+_INT_SIZES: Final = {"u1": 1, "u2": 2, "u4": 4, "u5": 5, "u6": 6, "s2": 2}
+_SUMS: Final = {"sums16": 16, "sums6": 6}
+"""Fields of several 5-byte sums (the FF45 payment types and taxes)."""
 
 
 def _encode_field(kind: str, value: Any, text_width: int) -> bytes:
@@ -250,6 +275,12 @@ def _encode_field(kind: str, value: Any, text_width: int) -> bytes:
             raise ProtocolError(f"{value} does not fit a {kind} field") from exc
     if kind == "taxes":
         return bytes(value)
+    if kind in _SUMS:
+        if len(value) != _SUMS[kind]:
+            raise ProtocolError(f"{kind} takes {_SUMS[kind]} sums, got {len(value)}")
+        return b"".join(_encode_field("u5", v, text_width) for v in value)
+    if kind.startswith("vtext"):
+        return str(value).encode("cp1251", errors="replace")[: int(kind[5:])]
     if kind == "text":
         encoded = str(value).encode("cp1251", errors="replace")[:text_width]
         return encoded.ljust(text_width, b"\x00")
@@ -274,7 +305,13 @@ def _decode_field(kind: str, data: bytes, offset: int) -> tuple[Any, int]:
         if len(chunk) != 4:
             raise ProtocolError(f"data ended inside the tax groups at byte {offset}")
         return tuple(chunk), offset + 4
-    if kind == "text":
+    if kind in _SUMS:
+        sums = []
+        for _ in range(_SUMS[kind]):
+            value, offset = _decode_field("u5", data, offset)
+            sums.append(value)
+        return tuple(sums), offset
+    if kind == "text" or kind.startswith("vtext"):
         return data[offset:].rstrip(b"\x00").decode("cp1251", errors="replace"), len(data)
     if kind == "raw":
         return bytes(data[offset:]), len(data)
@@ -301,17 +338,41 @@ class _Message:
         )
 
     @classmethod
-    def from_data(cls: type[_M], data: bytes) -> _M:
-        """Decode the fields; :class:`ProtocolError` if the data is short or long."""
+    def from_data(cls: type[_M], data: bytes, *, code: int | None = None) -> _M:
+        """Decode the fields; :class:`ProtocolError` if the data is short (or long).
+
+        ``code`` is the command the data belongs to (named in errors; a reply
+        layout is shared by several commands). A command's data must match its
+        layout exactly; a reply may carry trailing bytes, which are ignored:
+        models differ (one answers "open shift" with the operator's number,
+        another with nothing).
+        """
+        code = cls.code if code is None else code
         values: dict[str, Any] = {}
         offset = 0
-        for name, kind in cls.layout:
-            values[name], offset = _decode_field(kind, data, offset)
-        if offset != len(data):
+        try:
+            for name, kind in cls.layout:
+                values[name], offset = _decode_field(kind, data, offset)
+        except ProtocolError as exc:
             raise ProtocolError(
-                f"0x{cls.code:02X} {cls.__name__}: {len(data) - offset} unexpected trailing bytes"
+                f"Shtrih-M {_what(cls)} 0x{code:02X} ({cls.__name__}): {exc}",
+                protocol="shtrih-m",
+                command=code,
+                device_code=None,
+            ) from None
+        if offset != len(data) and issubclass(cls, Command):
+            raise ProtocolError(
+                f"Shtrih-M command 0x{code:02X} ({cls.__name__}): "
+                f"{len(data) - offset} unexpected trailing bytes",
+                protocol="shtrih-m",
+                command=code,
+                device_code=None,
             )
         return cls(**values)
+
+
+def _what(cls: type[_Message]) -> str:
+    return "command" if issubclass(cls, Command) else "reply to"
 
 
 class Command(_Message):
@@ -562,6 +623,168 @@ class FnShiftParams(Command):
     password: int
 
 
+@attrs.frozen
+class Subtotal(Command):
+    """0x89: the open receipt's subtotal (its lines less their discounts), kopecks.
+
+    ``SMFP_COMMAND_READ_SUBTOTAL = $89`` in the vendor's OPOS driver
+    (``shtrih-m/opos``, ``PrinterTypes.pas``).
+    """
+
+    code: ClassVar[int] = 0x89
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class FnRequestDocumentTlv(Command):
+    """0xFF3A: start reading fiscal document ``number`` from the FN as TLV."""
+
+    code: ClassVar[int] = 0xFF3A
+    layout: ClassVar = (_PW, ("number", "u4"))
+    password: int
+    number: int
+
+
+@attrs.frozen
+class FnReadTlv(Command):
+    """0xFF3B: the next TLV block of the document asked for by 0xFF3A."""
+
+    code: ClassVar[int] = 0xFF3B
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class OperationV2(Command):
+    """0xFF46: a receipt line for FFD 1.05/1.2 ("операция V2").
+
+    ``operation`` is the FFD calculation type (1 sale, 2 sale return, 3 buy,
+    4 buy return); ``quantity`` is in millionths; ``amount`` the line sum in
+    kopecks (``NOT_GIVEN``: the device computes price × quantity); ``tax``
+    the line's VAT in kopecks (``NOT_GIVEN``: the device computes it);
+    ``tax_group`` the device's tax group; ``payment_method`` FFD tag 1214 and
+    ``subject`` tag 1212; ``name`` up to 128 bytes, not padded. Layout after
+    the vendor's description as transcribed in independent drivers.
+    """
+
+    code: ClassVar[int] = 0xFF46
+    layout: ClassVar = (
+        _PW,
+        ("operation", "u1"),
+        ("quantity", "u6"),
+        ("price", "u5"),
+        ("amount", "u5"),
+        ("tax", "u5"),
+        ("tax_group", "u1"),
+        ("department", "u1"),
+        ("payment_method", "u1"),
+        ("subject", "u1"),
+        ("name", "vtext128"),
+    )
+    password: int
+    operation: int
+    quantity: int
+    price: int
+    amount: int
+    tax: int
+    tax_group: int
+    department: int
+    payment_method: int
+    subject: int
+    name: str
+
+
+NOT_GIVEN: Final = 0xFF_FFFF_FFFF
+"""A 5-byte sum of :class:`OperationV2` left for the device to compute."""
+
+
+@attrs.frozen
+class CloseReceiptV2(Command):
+    """0xFF45: close the receipt (FFD 1.05/1.2), with 16 payment sums and the tax system.
+
+    ``payments`` are the sums by payment type 1..16 (1 cash, 2 electronic,
+    14 prepayment, 15 postpayment/credit, 16 counter-provision); ``rounding``
+    kopecks rounded off; ``taxes`` six tax sums (zero: the device computes);
+    ``tax_system`` FFD tag 1055 as a bit (bit 0 general, 1 simplified income,
+    2 simplified income less expense, 4 agricultural, 5 patent).
+    """
+
+    code: ClassVar[int] = 0xFF45
+    layout: ClassVar = (
+        _PW,
+        ("payments", "sums16"),
+        ("rounding", "u1"),
+        ("taxes", "sums6"),
+        ("tax_system", "u1"),
+        ("text", "vtext64"),
+    )
+    password: int
+    payments: tuple[int, ...]
+    rounding: int
+    taxes: tuple[int, ...]
+    tax_system: int
+    text: str
+
+
+@attrs.frozen
+class SendTlv(Command):
+    """0xFF0C: a TLV for the open document (buyer contact 1008, ...), as pyshtrih sends it."""
+
+    code: ClassVar[int] = 0xFF0C
+    layout: ClassVar = (_PW, ("tlv", "raw"))
+    password: int
+    tlv: bytes
+
+
+@attrs.frozen
+class SendOperationTlv(Command):
+    """0xFF4D: a TLV bound to the last operation (measure unit 2108, ...)."""
+
+    code: ClassVar[int] = 0xFF4D
+    layout: ClassVar = (_PW, ("tlv", "raw"))
+    password: int
+    tlv: bytes
+
+
+@attrs.frozen
+class BeginCorrection(Command):
+    """0xFF35: begin a correction receipt (чек коррекции)."""
+
+    code: ClassVar[int] = 0xFF35
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class CorrectionReceipt(Command):
+    """0xFF36: make the correction receipt of ``total`` kopecks; ``kind`` 1 income, 3 expense."""
+
+    code: ClassVar[int] = 0xFF36
+    layout: ClassVar = (_PW, ("total", "u5"), ("kind", "u1"))
+    password: int
+    total: int
+    kind: int
+
+
+@attrs.frozen
+class FnExpiry(Command):
+    """0xFF03: the fiscal storage's validity date (срок действия ФН)."""
+
+    code: ClassVar[int] = 0xFF03
+    layout: ClassVar = (_PW,)
+    password: int
+
+
+@attrs.frozen
+class FnUnsent(Command):
+    """0xFF3F: how many fiscal documents the OFD has not acknowledged yet."""
+
+    code: ClassVar[int] = 0xFF3F
+    layout: ClassVar = (_PW,)
+    password: int
+
+
 COMMANDS: Final[dict[int, type[Command]]] = {
     cls.code: cls
     for cls in (
@@ -581,6 +804,17 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         FnStatus,
         FnFindDocument,
         FnShiftParams,
+        Subtotal,
+        FnRequestDocumentTlv,
+        FnReadTlv,
+        FnExpiry,
+        FnUnsent,
+        OperationV2,
+        CloseReceiptV2,
+        SendTlv,
+        SendOperationTlv,
+        BeginCorrection,
+        CorrectionReceipt,
         Sale,
         Buy,
         SaleReturn,
@@ -594,7 +828,12 @@ def decode_command(payload: bytes) -> Command:
     code, data = split_code(payload)
     cls = COMMANDS.get(code)
     if cls is None:
-        raise ProtocolError(f"unknown Shtrih-M command 0x{code:02X}", command=code)
+        raise ProtocolError(
+            f"unknown Shtrih-M command 0x{code:02X}",
+            protocol="shtrih-m",
+            command=code,
+            device_code=None,
+        )
     return cls.from_data(data)
 
 
@@ -763,6 +1002,77 @@ class FnShiftParamsReply(Reply):
     receipt_number: int
 
 
+@attrs.frozen
+class SubtotalReply(Reply):
+    """Reply to 0x89: operator and the receipt's subtotal in kopecks."""
+
+    code: ClassVar[int] = 0x89
+    layout: ClassVar = (("operator", "u1"), ("subtotal", "u5"))
+    operator: int
+    subtotal: int
+
+
+@attrs.frozen
+class FnDocumentTlvReply(Reply):
+    """Reply to 0xFF3A: the document's STLV type (3 = receipt) and its TLV length."""
+
+    code: ClassVar[int] = 0xFF3A
+    layout: ClassVar = (("document_type", "u2"), ("length", "u2"))
+    document_type: int
+    length: int
+
+
+@attrs.frozen
+class FnTlvReply(Reply):
+    """Reply to 0xFF3B: one block of TLV bytes."""
+
+    code: ClassVar[int] = 0xFF3B
+    layout: ClassVar = (("block", "raw"),)
+    block: bytes
+
+
+@attrs.frozen
+class CloseReceiptV2Reply(Reply):
+    """Reply to 0xFF45: change, fiscal document number and sign (some models add date-time)."""
+
+    code: ClassVar[int] = 0xFF45
+    layout: ClassVar = (("change", "u5"), ("document", "u4"), ("fiscal_sign", "u4"))
+    change: int
+    document: int
+    fiscal_sign: int
+
+
+@attrs.frozen
+class CorrectionReply(Reply):
+    """Reply to 0xFF36: receipt number, fiscal document number and fiscal sign."""
+
+    code: ClassVar[int] = 0xFF36
+    layout: ClassVar = (("receipt", "u2"), ("document", "u4"), ("fiscal_sign", "u4"))
+    receipt: int
+    document: int
+    fiscal_sign: int
+
+
+@attrs.frozen
+class FnExpiryReply(Reply):
+    """Reply to 0xFF03: validity date (YY MM DD), re-registrations left and done."""
+
+    code: ClassVar[int] = 0xFF03
+    layout: ClassVar = (("valid_until", "raw3"), ("left", "u1"), ("done", "u1"))
+    valid_until: bytes
+    left: int
+    done: int
+
+
+@attrs.frozen
+class FnUnsentReply(Reply):
+    """Reply to 0xFF3F: the number of documents without an OFD receipt."""
+
+    code: ClassVar[int] = 0xFF3F
+    layout: ClassVar = (("count", "u2"),)
+    count: int
+
+
 REPLIES: Final[dict[int, type[Reply]]] = {
     0x10: ShortStatusReply,
     0xFC: DeviceTypeReply,
@@ -773,6 +1083,17 @@ REPLIES: Final[dict[int, type[Reply]]] = {
     0xFF0A: FnDocumentReply,
     0xFF40: FnShiftParamsReply,
     0xE0: EmptyReply,
+    0x89: SubtotalReply,
+    0xFF3A: FnDocumentTlvReply,
+    0xFF3B: FnTlvReply,
+    0xFF45: CloseReceiptV2Reply,
+    0xFF03: FnExpiryReply,
+    0xFF3F: FnUnsentReply,
+    0xFF36: CorrectionReply,
+    0xFF46: EmptyReply,
+    0xFF0C: EmptyReply,
+    0xFF4D: EmptyReply,
+    0xFF35: EmptyReply,
 }
 """Reply layouts by command; any other command answers with :class:`OperatorReply`."""
 
@@ -789,12 +1110,17 @@ def decode_reply(payload: bytes) -> tuple[int, int, Reply | None]:
     """``(code, error, reply)``; ``reply`` is ``None`` when ``error`` is not zero."""
     code, rest = split_code(payload)
     if not rest:
-        raise ProtocolError(f"reply to 0x{code:02X} has no error byte", command=code)
+        raise ProtocolError(
+            f"Shtrih-M reply to 0x{code:02X} has no error byte",
+            protocol="shtrih-m",
+            command=code,
+            device_code=None,
+        )
     error, data = rest[0], rest[1:]
     if error:
         return code, error, None
     cls = REPLIES.get(code, OperatorReply)
-    return code, 0, cls.from_data(data)
+    return code, 0, cls.from_data(data, code=code)
 
 
 def receipt_document_data(
@@ -808,3 +1134,49 @@ def receipt_document_data(
         + bytes([operation])
         + total.to_bytes(5, "little")
     )
+
+
+# --- FN data: date-time and TLV --------------------------------------------------------------
+
+
+def fn_datetime(raw: Iterable[int]) -> str:
+    """The FN's 5-byte date-time (YY MM DD hh mm) as ``YYYY-MM-DDTHH:MM``.
+
+    >>> fn_datetime(bytes([26, 11, 23, 12, 5]))
+    '2026-11-23T12:05'
+    """
+    yy, mm, dd, hh, mi = bytes(raw)[:5]
+    return f"{2000 + yy:04d}-{mm:02d}-{dd:02d}T{hh:02d}:{mi:02d}"
+
+
+def encode_tlv(tag: int, value: bytes) -> bytes:
+    """One TLV: tag and length as 2 bytes little-endian each, then the value."""
+    return tag.to_bytes(2, "little") + len(value).to_bytes(2, "little") + value
+
+
+def vln(kopecks: int) -> bytes:
+    """An FFD VLN money value: little-endian, as few bytes as it needs (at least one)."""
+    return kopecks.to_bytes(max(1, (kopecks.bit_length() + 7) // 8), "little")
+
+
+def decode_tlvs(data: bytes) -> dict[int, bytes]:
+    """TLVs of one level (the last value wins for a repeated tag).
+
+    >>> decode_tlvs(encode_tlv(1020, vln(40000)) + encode_tlv(1054, bytes([1])))
+    {1020: b'@\\x9c', 1054: b'\\x01'}
+    """
+    found: dict[int, bytes] = {}
+    offset = 0
+    while offset < len(data):
+        if offset + 4 > len(data):
+            raise ProtocolError(
+                f"TLV data cut inside a tag header at byte {offset}", protocol="shtrih-m"
+            )
+        tag = int.from_bytes(data[offset : offset + 2], "little")
+        size = int.from_bytes(data[offset + 2 : offset + 4], "little")
+        value = data[offset + 4 : offset + 4 + size]
+        if len(value) != size:
+            raise ProtocolError(f"TLV {tag} cut: {len(value)} of {size} bytes", protocol="shtrih-m")
+        found[tag] = bytes(value)
+        offset += 4 + size
+    return found

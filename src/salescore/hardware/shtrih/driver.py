@@ -7,26 +7,51 @@
 ``recover`` for what was left unfinished by an error or a restart.
 
 **Exactly once.** Before it opens a receipt on the device the driver records
-the receipt in a :class:`~salescore.hardware.fiscal.FiscalJournal`; before it
-sends "close" it records the fiscal document number the receipt will get (the
-fiscal storage's last number + 1). After any error, or when the same receipt
-comes again, it reads the device and the fiscal storage and either reports
-the receipt as done (the storage has that document with that total), finishes
-it (close was sent, the storage does not have it, the receipt is still open),
-or cancels it (close was never sent). It never prints a receipt twice.
+the receipt in a :class:`~salescore.hardware.fiscal.FiscalJournal` with its
+total, its payment split and the date-time of the fiscal storage's last
+document; before it sends "close" it records the fiscal document number the
+receipt will get (the storage's last number + 1). After any error, or when
+the same receipt comes again, it reads the device and the fiscal storage and
+either reports the receipt as done (the storage's document of that number is
+this receipt by date-time, total and payment split), finishes it (close was
+sent, the storage does not have it, the receipt is still open), or cancels it
+(close was never sent, or the open receipt was lost). It never prints a
+receipt twice, and it settles every unfinished entry before any new document.
+
+**Integrity.** Before "close" the device's subtotal (0x89) must equal the
+receipt's total: otherwise the receipt is annulled and
+:class:`~salescore.errors.ReceiptMismatchError` raised. After "close" the
+change the device computed must equal the receipt's.
+
+**Lost answers.** When the answer to "close" is lost (a pulled cable, a power
+cut) the receipt's state is unknown: the driver keeps asking the device for
+``recovery_timeout`` seconds and settles it from the fiscal storage; if the
+device stays away it raises :class:`~salescore.errors.FiscalStateUnknownError`
+(never "not delivered"): repeat the call with the same receipt later.
+
+**Paper.** A command refused for lack of paper (0x6B) is repeated once paper
+is loaded (waiting up to ``paper_timeout``); a paid receipt is never annulled
+for it. Paper that ends while the closed receipt prints is waited for and the
+print continued (0xB0).
 
 **Before every document** it reads the state (hazard H3): waiting for
 continue-print is continued, paper out raises :class:`~salescore.errors.PaperOutError`,
 a shift over 24 hours raises :class:`~salescore.errors.ShiftExpiredError` (only
 ``close_shift`` is then allowed), and "still printing" (error 0x50) is waited
 out within ``busy_timeout``.
+
+Every error a method raises carries ``protocol="shtrih-m"`` and
+``device_code`` (the device's error byte, ``None`` for a link failure);
+errors of :meth:`ShtrihDriver.process_check` carry ``receipt_id`` and
+``outcome`` (a :class:`~salescore.hardware.fiscal.ReceiptOutcome`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Final, TypeVar
 
 import attrs
@@ -34,38 +59,52 @@ import attrs
 from salescore.errors import (
     DeviceError,
     DeviceTimeoutError,
+    FiscalStateUnknownError,
+    InvalidAmountError,
+    InvalidInputError,
     PaperOutError,
     ProtocolError,
+    ReceiptMismatchError,
     ShiftExpiredError,
 )
 from salescore.hardware.fiscal import (
+    Correction,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
     FiscalStatus,
+    FiscalWarning,
     JournalEntry,
     JournalState,
+    PaymentSplit,
     PaymentType,
     Receipt,
+    ReceiptKind,
+    ReceiptLine,
+    ReceiptOutcome,
     ShiftReport,
     ShiftState,
-    VatRate,
+    vat_code,
 )
 from salescore.hardware.shtrih import codec
-from salescore.hardware.shtrih.link import ShtrihLink
+from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
 from salescore.hardware.transport import Transport
+from salescore.money._context import decimal_context
 
 __all__ = ["DEFAULT_TAX_GROUPS", "ERROR_TEXTS", "ShtrihDriver"]
 
-DEFAULT_TAX_GROUPS: Final[Mapping[VatRate, int]] = {
-    VatRate.VAT20: 1,
-    VatRate.VAT10: 2,
-    VatRate.VAT0: 3,
-    VatRate.NONE: 4,
-    VatRate.VAT120: 5,
-    VatRate.VAT110: 6,
+DEFAULT_TAX_GROUPS: Final[Mapping[str, int]] = {
+    "22": 1,
+    "10": 2,
+    "0": 3,
+    "none": 4,
+    "22/122": 5,
+    "10/110": 6,
 }
-"""Tax group of each VAT rate in the device's tax table (table 6), as shipped."""
+"""Tax group of each VAT rate code in the device's tax table (table 6), as set up from
+2026 (group 1 at 22 %). A rate not in the table (20 % for a return of a 2025 sale,
+the simplified 5 % and 7 %) is refused before anything is sent: program a group for
+it on the device and pass ``tax_groups``."""
 
 ERROR_TEXTS: Final[Mapping[int, str]] = {
     0x08: "no such data in the fiscal storage",
@@ -91,6 +130,33 @@ _SUBMODES_PAPER_OUT: Final = (1, 2)
 _SUBMODE_CONTINUE: Final = 3
 _SUBMODES_PRINTING: Final = (4, 5)
 _FD_RECEIPT: Final = 3
+_FD_CORRECTION: Final = 31
+_E_NO_DATA: Final = 0x08
+_E_CONTINUE_PRINT: Final = 0x58
+_E_BUSY: Final = 0x50
+_E_NO_PAPER: Final = 0x6B
+_CALCULATION: Final[Mapping[ReceiptKind, int]] = {
+    ReceiptKind.SALE: 1,
+    ReceiptKind.SALE_RETURN: 2,
+    ReceiptKind.BUY: 3,
+    ReceiptKind.BUY_RETURN: 4,
+}
+"""FFD calculation type [признак расчета] (0xFF46's operation) of each receipt kind."""
+_KOPECK: Final = Decimal("0.01")
+_FN_WARNING_BITS: Final = (
+    (0x01, FiscalWarning.FN_REPLACE_NOW),
+    (0x02, FiscalWarning.FN_EXPIRES_SOON),
+    (0x04, FiscalWarning.FN_MEMORY_FULL),
+    (0x08, FiscalWarning.OFD_TIMEOUT),
+)
+"""FN warning flags of 0xFF01 (as pyshtrih and independent drivers read them)."""
+_PAYMENT_TAGS: Final[Mapping[int, str]] = {
+    1031: PaymentType.CASH.value,
+    1081: PaymentType.ELECTRONIC.value,
+    1215: PaymentType.PREPAID.value,
+    1216: PaymentType.CREDIT.value,
+}
+"""FFD tags of the sums by payment type in a receipt."""
 
 _R = TypeVar("_R", bound=codec.Reply)
 
@@ -109,7 +175,15 @@ class ShtrihDriver:
         long_timeout: seconds for opening and closing a shift, which can take
             20-30 s while the device talks to its OFD (hazard H4).
         busy_timeout: how long "still printing" is waited out.
-        tax_groups: tax group per VAT rate, if the device's table differs.
+        poll_interval: seconds between two status polls while waiting.
+        paper_timeout: how long a command refused for lack of paper waits for paper.
+        recovery_timeout: how long a receipt whose "close" answer was lost is
+            resolved before :class:`~salescore.errors.FiscalStateUnknownError`.
+        ffd: ``"1.05"`` sends lines and close with the classic commands (0x80-0x86,
+            0x85); ``"1.2"`` with the tag-carrying 0xFF46 / 0xFF45, the measure unit
+            (2108) by 0xFF4D and the buyer's contact (1008) by 0xFF0C.
+        tax_groups: tax group per VAT rate code (``"22"``, ``"10/110"``, ``"none"``),
+            if the device's table differs.
     """
 
     name: Final = "shtrih-m"
@@ -127,8 +201,14 @@ class ShtrihDriver:
         long_timeout: float = 40.0,
         busy_timeout: float = 10.0,
         poll_interval: float = 0.05,
-        tax_groups: Mapping[VatRate, int] = DEFAULT_TAX_GROUPS,
+        paper_timeout: float = 120.0,
+        recovery_timeout: float = 10.0,
+        tax_groups: Mapping[str, int] = DEFAULT_TAX_GROUPS,
+        ffd: str = "1.05",
     ) -> None:
+        if ffd not in ("1.05", "1.2"):
+            raise InvalidInputError(f"ffd must be '1.05' or '1.2', got {ffd!r}", ffd=ffd)
+        self.ffd = ffd
         self.link = ShtrihLink(
             transport, control_timeout=control_timeout, byte_timeout=byte_timeout
         )
@@ -139,6 +219,8 @@ class ShtrihDriver:
         self.long_timeout = long_timeout
         self.busy_timeout = busy_timeout
         self.poll_interval = poll_interval
+        self.paper_timeout = paper_timeout
+        self.recovery_timeout = recovery_timeout
         self.tax_groups = dict(tax_groups)
 
     # --- 1C-shaped interface ---------------------------------------------------------------
@@ -146,7 +228,7 @@ class ShtrihDriver:
     def get_current_status(self) -> FiscalStatus:
         """Mode, shift and paper state, with the fiscal storage's last document number."""
         status = self._status()
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+        fn = self._fn_status()
         shift = self._call(codec.FnShiftParams(self.admin_password), codec.FnShiftParamsReply)
         mode = status.mode_number
         if mode == _MODE_EXPIRED:
@@ -166,16 +248,45 @@ class ShtrihDriver:
             submode=status.submode,
         )
 
+    def get_warnings(self) -> FiscalStatus:
+        """The status with what a POS should show: fiscal storage expiry and unsent documents.
+
+        Reads the FN's warning flags (0xFF01), its validity date (0xFF03) and the
+        documents the OFD has not acknowledged (0xFF3F).
+        """
+        status = self.get_current_status()
+        fn = self._fn_status()
+        expiry = self._call(codec.FnExpiry(self.admin_password), codec.FnExpiryReply)
+        unsent = self._call(codec.FnUnsent(self.admin_password), codec.FnUnsentReply).count
+        warnings = [w for bit, w in _FN_WARNING_BITS if fn.warnings & bit]
+        yy, mm, dd = expiry.valid_until
+        valid_until = f"{2000 + yy:04d}-{mm:02d}-{dd:02d}"
+        now = dt.date.fromisoformat(codec.fn_datetime(fn.datetime)[:10])
+        if dt.date.fromisoformat(valid_until) - now <= dt.timedelta(days=30):
+            warnings.append(FiscalWarning.FN_EXPIRES_SOON)
+        if unsent:
+            warnings.append(FiscalWarning.OFD_UNSENT)
+        return attrs.evolve(
+            status,
+            warnings=tuple(dict.fromkeys(warnings)),
+            unsent_documents=unsent,
+            fn_valid_until=valid_until,
+        )
+
     def open_shift(self) -> ShiftReport:
         """Open a shift (ОткрытьСмену); allowed only when it is closed."""
         status = self._ready_for_document()
         if status.shift_state is ShiftState.EXPIRED:
             raise ShiftExpiredError(
-                f"shift {status.shift_number} is older than 24 hours: close it first"
+                f"shift {status.shift_number} is older than 24 hours: close it first",
+                protocol=PROTOCOL,
+                device_code=None,
             )
         if status.shift_state is ShiftState.OPEN:
             raise DeviceError(
                 f"shift {status.shift_number} is already open: close it before opening a new one",
+                protocol=PROTOCOL,
+                device_code=None,
                 shift=status.shift_number,
             )
         self._call(codec.OpenShift(self.password), timeout=self.long_timeout)
@@ -212,32 +323,46 @@ class ShtrihDriver:
         self._call(codec.ContinuePrint(self.admin_password), timeout=self.long_timeout)
 
     def find_document(self, number: int) -> FiscalDocumentInfo | None:
-        """A fiscal document from the fiscal storage by its number, or ``None``."""
+        """A fiscal document from the fiscal storage by its number, or ``None``.
+
+        The number, type, fiscal sign, date-time and (receipts) total come from
+        0xFF0A; a receipt's payment split from its TLV (0xFF3A/0xFF3B), or is
+        ``None`` where the device does not give it.
+        """
+        return self._find(number, payments=True)
+
+    def _find(self, number: int, *, payments: bool) -> FiscalDocumentInfo | None:
+        """A fiscal document by its number; the payment split only if ``payments``."""
         try:
             reply = self._call(
                 codec.FnFindDocument(self.admin_password, number), codec.FnDocumentReply
             )
         except DeviceError as exc:
-            if exc.details.get("device_code") == 0x08:
+            if exc.details.get("device_code") == _E_NO_DATA:
                 return None
             raise
         data = reply.payload
         if len(data) < 13:
-            raise ProtocolError(f"fiscal document {number}: data too short ({len(data)} bytes)")
-        sign = int.from_bytes(data[9:13], "little")
-        if reply.document_type == _FD_RECEIPT and len(data) >= 19:
-            return FiscalDocumentInfo(
-                number=int.from_bytes(data[5:9], "little"),
-                document_type=reply.document_type,
-                fiscal_sign=sign,
-                calculation_type=data[13],
-                total=codec.from_kopecks(int.from_bytes(data[14:19], "little")),
+            raise ProtocolError(
+                f"fiscal document {number}: data too short ({len(data)} bytes)",
+                protocol=PROTOCOL,
+                command=0xFF0A,
+                device_code=None,
             )
-        return FiscalDocumentInfo(
+        info = FiscalDocumentInfo(
             number=int.from_bytes(data[5:9], "little"),
             document_type=reply.document_type,
-            fiscal_sign=sign,
+            fiscal_sign=int.from_bytes(data[9:13], "little"),
+            when=codec.fn_datetime(data[:5]),
         )
+        if reply.document_type in (_FD_RECEIPT, _FD_CORRECTION) and len(data) >= 19:
+            info = attrs.evolve(
+                info,
+                calculation_type=data[13],
+                total=codec.from_kopecks(int.from_bytes(data[14:19], "little")),
+                payments=self._payment_split(number) if payments else None,
+            )
+        return info
 
     def cancel_check(self) -> None:
         """Cancel the open receipt (ОтменитьЧек); impossible once it was closed."""
@@ -250,34 +375,128 @@ class ShtrihDriver:
         """Make ``receipt`` fiscal (СформироватьЧек), exactly once per ``receipt_id``.
 
         Raises:
-            PaperOutError, ShiftExpiredError: the device cannot take a receipt now.
-            DeviceTimeoutError: contact was lost and the outcome could not be read;
-                the journal keeps the receipt unfinished: call :meth:`recover`
-                (or this method again) when the device is back.
+            PaperOutError, ShiftExpiredError: the device cannot take a receipt now
+                (``outcome`` says whether anything is pending).
+            ReceiptMismatchError: the device's subtotal differed: the receipt was
+                annulled (``outcome`` cancelled); or its change differed after
+                close (``outcome`` done: the receipt is fiscal).
+            FiscalStateUnknownError: the answer to "close" was lost and the device
+                stayed away: repeat the call with the same receipt later.
+            DeviceTimeoutError: contact was lost before "close": nothing is fiscal
+                (``outcome`` not_fiscal); repeat the call when the device is back.
             DeviceError: the device refused the receipt; it was cancelled.
         """
+        try:
+            return self._process_check(receipt)
+        except DeviceError as exc:
+            if "outcome" in exc.details:
+                raise
+            entry = self.journal.get(receipt.receipt_id)
+            if entry is None or entry.state is JournalState.CANCELLED:
+                outcome = ReceiptOutcome.CANCELLED
+            elif entry.state is JournalState.STARTED:
+                outcome = ReceiptOutcome.NOT_FISCAL
+            elif entry.state is JournalState.CLOSING:
+                outcome = ReceiptOutcome.UNKNOWN
+            else:
+                outcome = ReceiptOutcome.DONE
+            raise self._with_outcome(exc, entry or _placeholder(receipt), outcome) from None
+
+    def _process_check(self, receipt: Receipt) -> FiscalResult:
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
         if entry is not None and entry.state is not JournalState.CANCELLED:
-            outcome = self._recover_entry(entry, receipt)
+            outcome = self._settle(entry, receipt)
             if outcome is not None:
-                return outcome
+                return attrs.evolve(outcome, repeated=True)
+        # Refused before anything is sent: a rate the device has no group for, and
+        # (FFD 1.2) a discounted line no price can express within ±1 kopeck.
+        for line in receipt.fiscal_lines():
+            vat_code(line.vat, self.tax_groups, PROTOCOL)
+            if self.ffd == "1.2":
+                self._operation_v2(receipt, line)
         self._ready_for_document()
-        total = receipt.total
-        entry = JournalEntry(receipt.receipt_id, JournalState.STARTED, total, change=receipt.change)
+        fn = self._fn_status()
+        entry = JournalEntry(
+            receipt.receipt_id,
+            JournalState.STARTED,
+            receipt.total,
+            change=receipt.change,
+            payments=receipt.payment_split(),
+            not_before=codec.fn_datetime(fn.datetime),
+        )
         self.journal.record(entry)
         try:
             self._register_lines(receipt)
-        except DeviceError:
+            self._check_subtotal(entry, receipt)
+        except DeviceError as exc:
+            # Close was never sent: nothing is fiscal. Annul now, or (link lost) as
+            # soon as the device is back; the outcome says which.
             self._cancel_started(entry)
-            raise
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+            raise self._with_outcome(exc, entry) from None
+        fn = self._fn_status()
         entry = attrs.evolve(
             entry, state=JournalState.CLOSING, expected_document=fn.last_document + 1
         )
         self.journal.record(entry)
         return self._close(entry, receipt)
+
+    def process_correction_check(self, correction: Correction) -> FiscalResult:
+        """Make a correction receipt (0xFF35, 0xFF36) exactly once per ``correction_id``.
+
+        Journalled like a receipt: the expected document number is recorded
+        before anything is sent, and a lost answer is settled from the fiscal
+        storage (a document of type 31 with that number and total).
+
+        Raises:
+            FiscalStateUnknownError: the answer was lost and the device stayed away.
+            DeviceError: the device refused it (``outcome`` cancelled).
+        """
+        entry = self.journal.get(correction.correction_id)
+        if entry is not None and entry.state is JournalState.DONE:
+            return FiscalResult.from_entry(entry, repeated=True)
+        if entry is not None and entry.state is not JournalState.CANCELLED:
+            settled = self._settle(entry, None)
+            if settled is not None:
+                return attrs.evolve(settled, repeated=True)
+        self._ready_for_document()
+        fn = self._fn_status()
+        entry = JournalEntry(
+            correction.correction_id,
+            JournalState.CLOSING,
+            correction.total,
+            expected_document=fn.last_document + 1,
+            not_before=codec.fn_datetime(fn.datetime),
+            document_type=_FD_CORRECTION,
+        )
+        self.journal.record(entry)
+        try:
+            self._call(codec.BeginCorrection(self.admin_password))
+            reply = self._call(
+                codec.CorrectionReceipt(
+                    self.admin_password,
+                    codec.to_kopecks(correction.total),
+                    _CALCULATION[correction.kind],
+                ),
+                codec.CorrectionReply,
+            )
+        except (DeviceTimeoutError, ProtocolError):
+            return self._resolve_lost_close(entry, None)
+        except DeviceError as exc:
+            info = self._stored(entry)
+            if info is not None:
+                return self._finish(entry, info)
+            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+            raise self._with_outcome(exc, entry, ReceiptOutcome.CANCELLED) from None
+        done = attrs.evolve(
+            entry,
+            state=JournalState.DONE,
+            document_number=reply.document,
+            fiscal_sign=reply.fiscal_sign,
+        )
+        self.journal.record(done)
+        return FiscalResult.from_entry(done, repeated=False)
 
     def recover(self) -> list[FiscalResult]:
         """Settle every unfinished receipt in the journal; returns those found done.
@@ -289,7 +508,7 @@ class ShtrihDriver:
         """
         done: list[FiscalResult] = []
         for entry in self.journal.unfinished():
-            outcome = self._recover_entry(entry, None)
+            outcome = self._settle(entry, None)
             if outcome is not None:
                 done.append(outcome)
         self._ready_for_document(allow_expired=True)
@@ -298,10 +517,13 @@ class ShtrihDriver:
     # --- receipts --------------------------------------------------------------------------
 
     def _register_lines(self, receipt: Receipt) -> None:
+        if self.ffd == "1.2":
+            self._register_lines_v2(receipt)
+            return
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
         item_command = codec.ITEM_COMMANDS[int(receipt.kind)]
         for line in receipt.fiscal_lines():
-            taxes = (self.tax_groups[line.vat], 0, 0, 0)
+            taxes = (vat_code(line.vat, self.tax_groups, PROTOCOL), 0, 0, 0)
             self._call(
                 item_command(
                     self.password,
@@ -317,10 +539,80 @@ class ShtrihDriver:
                     codec.Discount(self.password, codec.to_kopecks(line.discount), taxes, "")
                 )
 
-    def _close_command(self, receipt: Receipt) -> codec.CloseReceipt:
+    def _register_lines_v2(self, receipt: Receipt) -> None:
+        """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit."""
+        self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
+        for line in receipt.fiscal_lines():
+            self._call(self._operation_v2(receipt, line))
+            self._call(
+                codec.SendOperationTlv(self.password, codec.encode_tlv(2108, bytes([line.unit])))
+            )
+        if receipt.buyer_contact:
+            contact = receipt.buyer_contact.encode("cp866", errors="replace")[:64]
+            self._call(codec.SendTlv(self.admin_password, codec.encode_tlv(1008, contact)))
+
+    def _operation_v2(self, receipt: Receipt, line: ReceiptLine) -> codec.OperationV2:
+        """A line as 0xFF46: the price adjusted so that price × quantity is the sum ±1 kopeck."""
+        price = line.price
+        if line.discount:
+            with localcontext(decimal_context()):
+                price = (line.amount / line.quantity).quantize(_KOPECK, rounding=ROUND_HALF_UP)
+                off = abs(price * line.quantity - line.amount)
+            if off > _KOPECK:
+                raise InvalidAmountError(
+                    f"receipt {receipt.receipt_id!r}, line {line.name!r}: its sum "
+                    f"{line.amount} after the discount is no price × {line.quantity} within "
+                    "the device's ±1 kopeck (FFD 1.2 has no discount operation): split the line",
+                    value=line.amount,
+                )
+        return codec.OperationV2(
+            self.password,
+            operation=_CALCULATION[receipt.kind],
+            quantity=int(line.quantity * 1_000_000),
+            price=codec.to_kopecks(price),
+            amount=codec.to_kopecks(line.amount),
+            tax=codec.NOT_GIVEN,
+            tax_group=vat_code(line.vat, self.tax_groups, PROTOCOL),
+            department=line.department,
+            payment_method=int(line.payment_method),
+            subject=int(line.subject),
+            name=line.name,
+        )
+
+    def _check_subtotal(self, entry: JournalEntry, receipt: Receipt) -> None:
+        """The device's subtotal must be the receipt's total, or nothing is closed."""
+        reply = self._call(codec.Subtotal(self.password), codec.SubtotalReply)
+        subtotal = codec.from_kopecks(reply.subtotal)
+        if subtotal != receipt.total:
+            raise ReceiptMismatchError(
+                f"receipt {receipt.receipt_id!r}: the device's subtotal is {subtotal}, the "
+                f"receipt's total {receipt.total}; the receipt was annulled and nothing is "
+                "fiscal: check the device's lines (a line registered twice?) and ring it again",
+                protocol=PROTOCOL,
+                device_code=None,
+                command=0x89,
+                receipt_id=receipt.receipt_id,
+                device_subtotal=subtotal,
+                expected=receipt.total,
+            )
+
+    def _close_command(self, receipt: Receipt) -> codec.CloseReceipt | codec.CloseReceiptV2:
         def paid(kind: PaymentType) -> int:
             return codec.to_kopecks(receipt.payment_sum(kind))
 
+        if self.ffd == "1.2":
+            sums = [0] * 16
+            sums[0], sums[1] = paid(PaymentType.CASH), paid(PaymentType.ELECTRONIC)
+            sums[13], sums[14] = paid(PaymentType.PREPAID), paid(PaymentType.CREDIT)
+            system = receipt.tax_system
+            return codec.CloseReceiptV2(
+                self.password,
+                payments=tuple(sums),
+                rounding=0,
+                taxes=(0,) * 6,
+                tax_system=0 if system is None else 1 << system,
+                text=receipt.cashier,
+            )
         return codec.CloseReceipt(
             self.password,
             cash=paid(PaymentType.CASH),
@@ -339,30 +631,90 @@ class ShtrihDriver:
         still open, the close is sent once more (``again``), never more.
         """
         try:
-            self._call(self._close_command(receipt), codec.CloseReceiptReply)
+            reply = self._call(self._close_command(receipt), codec.Reply)
+            if not isinstance(reply, codec.CloseReceiptReply | codec.CloseReceiptV2Reply):
+                raise ProtocolError(
+                    f"unexpected reply to close: {reply!r}", protocol=PROTOCOL, device_code=None
+                )
+        except PaperOutError as exc:
+            # Refused for lack of paper and no paper came: the paid receipt stays open.
+            raise self._with_outcome(exc, entry, ReceiptOutcome.PENDING) from None
+        except (DeviceTimeoutError, ProtocolError):
+            return self._resolve_lost_close(entry, receipt if again else None)
         except DeviceError as exc:
-            if "device_code" in exc.details and not self._in_storage(entry):
-                # The device refused the close: nothing is fiscal; cancel and report.
-                self._cancel_started(entry)
-                raise
-            outcome = self._recover_entry(entry, receipt if again else None)
-            if outcome is None:
-                raise
-            return outcome
-        return self._finish(entry)
-
-    def _finish(self, entry: JournalEntry) -> FiscalResult:
-        """The receipt is in the fiscal storage: read its number and sign, mark it done."""
-        number = entry.expected_document
-        info = self.find_document(number) if number is not None else None
-        if info is None or info.document_type != _FD_RECEIPT:
-            last = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+            # The device refused this "close". An earlier one may have run (a resend after
+            # a power cut that ate the answer is refused with "no receipt open"): the
+            # fiscal storage decides before anything is annulled.
+            info = self._stored(entry)
+            if info is not None:
+                return self._finish(entry, info)
+            self._cancel_started(entry)
+            raise self._with_outcome(exc, entry) from None
+        info = self._stored(entry, answered=True)
+        if info is None:
             raise DeviceError(
                 f"receipt {entry.receipt_id!r}: the device closed it but fiscal document "
-                f"{number} is not a receipt (last document {last.last_document}); "
-                "check the fiscal storage by hand",
+                f"{entry.expected_document} is not it; check the fiscal storage by hand",
+                protocol=PROTOCOL,
+                device_code=None,
                 receipt_id=entry.receipt_id,
+                outcome=ReceiptOutcome.UNKNOWN,
             )
+        result = self._finish(entry, info)
+        change = codec.from_kopecks(reply.change)
+        if change != receipt.change:
+            raise ReceiptMismatchError(
+                f"receipt {receipt.receipt_id!r} is fiscal (document {result.document_number}) "
+                f"but the device gave change {change}, the receipt {receipt.change}: give the "
+                "change the device printed and check the payments",
+                protocol=PROTOCOL,
+                device_code=None,
+                command=0x85,
+                receipt_id=receipt.receipt_id,
+                outcome=ReceiptOutcome.DONE,
+                device_change=change,
+                expected=receipt.change,
+                document_number=result.document_number,
+            )
+        return result
+
+    def _resolve_lost_close(self, entry: JournalEntry, receipt: Receipt | None) -> FiscalResult:
+        """The answer to "close" was lost: ask the fiscal storage until it tells."""
+        deadline = time.monotonic() + self.recovery_timeout
+        while True:
+            try:
+                outcome = self._settle(entry, receipt)
+            except (DeviceTimeoutError, ProtocolError):
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(self.poll_interval)
+                continue
+            if outcome is None:
+                raise DeviceError(
+                    f"receipt {entry.receipt_id!r}: the device lost the receipt before "
+                    "closing it (power cut?); nothing is fiscal: ring it again",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                    receipt_id=entry.receipt_id,
+                    outcome=ReceiptOutcome.CANCELLED,
+                )
+            return outcome
+        raise FiscalStateUnknownError(
+            f'receipt {entry.receipt_id!r}: contact was lost after "close" was sent and the '
+            f"device did not come back within {self.recovery_timeout} s; the receipt may be in "
+            "the fiscal storage (as document {entry.expected_document}): do not refund or ring "
+            "it again; when the register is back, repeat process_check with the same receipt",
+            protocol=PROTOCOL,
+            device_code=None,
+            receipt_id=entry.receipt_id,
+            outcome=ReceiptOutcome.UNKNOWN,
+            expected_document=entry.expected_document,
+        )
+
+    def _finish(
+        self, entry: JournalEntry, info: FiscalDocumentInfo, *, repeated: bool = False
+    ) -> FiscalResult:
+        """The receipt is in the fiscal storage: mark it done, then see its print through."""
         done = attrs.evolve(
             entry,
             state=JournalState.DONE,
@@ -370,57 +722,139 @@ class ShtrihDriver:
             fiscal_sign=info.fiscal_sign,
         )
         self.journal.record(done)
-        self._continue_if_waiting()
-        return FiscalResult.from_entry(done, repeated=False)
+        warnings = self._see_print_through()
+        return attrs.evolve(FiscalResult.from_entry(done, repeated=repeated), warnings=warnings)
 
-    def _in_storage(self, entry: JournalEntry) -> bool:
+    def _see_print_through(self) -> tuple[str, ...]:
+        """After close: wait for paper if it ran out, then continue the print."""
+        try:
+            status = self._status()
+            if status.submode in _SUBMODES_PAPER_OUT:
+                status = self._wait_for_paper(0x85)
+            if status.submode == _SUBMODE_CONTINUE:
+                self.continue_print()
+        except PaperOutError:
+            return (
+                "no paper: the receipt is in the fiscal storage but its print stopped; "
+                "load paper and the print continues",
+            )
+        except DeviceError:
+            return ()  # the receipt is done; the next document checks the state again
+        return ()
+
+    def _stored(self, entry: JournalEntry, *, answered: bool = False) -> FiscalDocumentInfo | None:
+        """This receipt's document in the fiscal storage, or ``None`` if it is not there.
+
+        ``answered``: the device answered this receipt's "close" with success, so
+        its payment split (read from the document's TLV) need not be compared.
+        """
         if entry.expected_document is None:
-            return False
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
-        return fn.last_document >= entry.expected_document
+            return None
+        if self._fn_status().last_document < entry.expected_document:
+            return None
+        info = self._find(entry.expected_document, payments=not answered)
+        if info is None or entry.mismatch(info) is not None:
+            return None
+        return info
 
-    def _recover_entry(self, entry: JournalEntry, receipt: Receipt | None) -> FiscalResult | None:
-        """Settle one unfinished entry; a result if it is (now) done, None if cancelled."""
+    def _settle(self, entry: JournalEntry, receipt: Receipt | None) -> FiscalResult | None:
+        """Settle one unfinished entry: a result if it is (now) done, None if cancelled."""
         status = self._status()
-        if entry.state is JournalState.CLOSING and self._in_storage(entry):
-            assert entry.expected_document is not None
-            info = self.find_document(entry.expected_document)
-            if info is None or info.document_type != _FD_RECEIPT or info.total != entry.total:
-                raise DeviceError(
-                    f"receipt {entry.receipt_id!r}: fiscal document {entry.expected_document} "
-                    f"is not this receipt (found {info}); check the fiscal storage by hand",
-                    receipt_id=entry.receipt_id,
-                )
-            return self._finish(entry)
+        if entry.state is JournalState.CLOSING:
+            info = self._stored(entry)
+            if info is not None:
+                return self._finish(entry, info)
+            if status.mode_number == _MODE_RECEIPT:
+                if receipt is None:
+                    raise DeviceError(
+                        f"receipt {entry.receipt_id!r} is open on the device and not in the "
+                        "fiscal storage, and its close was sent: pass the receipt to "
+                        "process_check again to finish it",
+                        protocol=PROTOCOL,
+                        device_code=None,
+                        receipt_id=entry.receipt_id,
+                        outcome=ReceiptOutcome.PENDING,
+                    )
+                # "Close" never took effect: check the subtotal and send it once more.
+                self._check_subtotal(entry, receipt)
+                last = self._fn_status().last_document
+                entry = attrs.evolve(entry, expected_document=last + 1)
+                self.journal.record(entry)
+                return self._close(entry, receipt, again=False)
+            # Not in the storage, no receipt open: the device lost it. Nothing is fiscal.
+            self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+            return None
         if status.mode_number == _MODE_RECEIPT:
-            if entry.state is JournalState.STARTED:
-                self._cancel_started(entry)
-                return None
-            if receipt is None:
-                raise DeviceError(
-                    f"receipt {entry.receipt_id!r} is open on the device and not in the fiscal "
-                    "storage, and its close was sent: pass the receipt to process_check "
-                    "again to finish it",
-                    receipt_id=entry.receipt_id,
-                )
-            # Close was sent but never reached the fiscal storage: send it again.
-            return self._close(entry, receipt, again=False)
-        # No receipt open and none in the fiscal storage: nothing became fiscal.
+            self._call(codec.CancelReceipt(self.password))
         self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
         return None
 
     def _cancel_started(self, entry: JournalEntry) -> None:
+        """Annul the receipt being built; on a lost link the entry stays for later."""
         try:
             if self._status().mode_number == _MODE_RECEIPT:
                 self._call(codec.CancelReceipt(self.password))
         except DeviceTimeoutError:
-            return  # unknown: the entry stays unfinished for recover()
+            return  # unknown: the entry stays unfinished until the device is back
         self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+
+    def _with_outcome(
+        self, exc: DeviceError, entry: JournalEntry, outcome: ReceiptOutcome | None = None
+    ) -> DeviceError:
+        """``exc`` again, with the receipt and where it stands in its details."""
+        if outcome is None:
+            current = self.journal.get(entry.receipt_id)
+            cancelled = current is not None and current.state is JournalState.CANCELLED
+            outcome = ReceiptOutcome.CANCELLED if cancelled else ReceiptOutcome.NOT_FISCAL
+        details = {
+            "protocol": PROTOCOL,
+            "device_code": None,
+            **exc.details,
+            "receipt_id": entry.receipt_id,
+            "outcome": outcome,
+        }
+        message = str(exc)
+        if outcome is ReceiptOutcome.CANCELLED and "ring it again" not in message:
+            message += "; nothing is fiscal: ring it again if the sale stands"
+        elif outcome is ReceiptOutcome.NOT_FISCAL:
+            message += (
+                "; nothing is fiscal: the open receipt is annulled when the register is back "
+                "(repeat the call with the same receipt then)"
+            )
+        elif outcome is ReceiptOutcome.PENDING:
+            message += (
+                "; the paid receipt stays open on the device: load paper and repeat the call "
+                "with the same receipt to finish it (never refund it)"
+            )
+        return type(exc)(message, **details)
+
+    def _payment_split(self, number: int) -> PaymentSplit | None:
+        """A receipt's sums by payment type, from its TLV; None if the device has none."""
+        try:
+            head = self._call(
+                codec.FnRequestDocumentTlv(self.admin_password, number), codec.FnDocumentTlvReply
+            )
+            data = b""
+            while len(data) < head.length:
+                data += self._call(codec.FnReadTlv(self.admin_password), codec.FnTlvReply).block
+        except DeviceError as exc:
+            if exc.details.get("device_code") is None:
+                raise
+            return None  # a device without TLV reading: the split stays unchecked
+        tlvs = codec.decode_tlvs(data)
+        split = {
+            name: codec.from_kopecks(int.from_bytes(tlvs[tag], "little"))
+            for tag, name in _PAYMENT_TAGS.items()
+            if tag in tlvs and int.from_bytes(tlvs[tag], "little")
+        }
+        return tuple(sorted(split.items()))
 
     # --- state checks ----------------------------------------------------------------------
 
     def _ready_for_document(self, *, allow_expired: bool = False) -> FiscalStatus:
-        """Read the state before a document and clear what can be cleared (H3, H4)."""
+        """Settle the journal, then read the state and clear what can be cleared (H3, H4)."""
+        for entry in self.journal.unfinished():
+            self._settle(entry, None)
         deadline = time.monotonic() + self.busy_timeout
         while True:
             status = self.get_current_status()
@@ -430,42 +864,50 @@ class ShtrihDriver:
             if status.paper_out:
                 raise PaperOutError(
                     "the fiscal register has no paper: load paper, then repeat",
+                    protocol=PROTOCOL,
+                    device_code=None,
                     submode=status.submode,
                 )
             if status.waiting_continue_print:
                 self.continue_print()
                 continue
             if status.receipt_open:
-                self._settle_open_receipt()
+                # Every journal entry is settled: an open receipt is nobody's, never closed.
+                self._call(codec.CancelReceipt(self.password))
                 continue
             if status.shift_state is ShiftState.EXPIRED and not allow_expired:
                 raise ShiftExpiredError(
                     f"shift {status.shift_number} is older than 24 hours: close it with a "
-                    "Z report (close_shift), then open a new one"
+                    "Z report (close_shift), then open a new one",
+                    protocol=PROTOCOL,
+                    device_code=None,
                 )
             return status
 
-    def _settle_open_receipt(self) -> None:
-        unfinished = self.journal.unfinished()
-        for entry in unfinished:
-            self._recover_entry(entry, None)
-        if self._status().mode_number == _MODE_RECEIPT:
-            # Not ours (or already settled above): never closed, so it is safe to cancel.
-            self._call(codec.CancelReceipt(self.password))
-
-    def _continue_if_waiting(self) -> None:
-        try:
+    def _wait_for_paper(self, code: int) -> codec.ShortStatusReply:
+        """Poll until paper is loaded (within ``paper_timeout``); the status then."""
+        deadline = time.monotonic() + self.paper_timeout
+        while True:
             status = self._status()
-        except DeviceError:
-            return  # the receipt is done; the next document checks the state again
-        if status.submode == _SUBMODE_CONTINUE:
-            self.continue_print()
+            if status.submode not in _SUBMODES_PAPER_OUT:
+                return status
+            if time.monotonic() >= deadline:
+                raise PaperOutError(
+                    f"the fiscal register has no paper (command 0x{code:02X}); load paper",
+                    protocol=PROTOCOL,
+                    device_code=_E_NO_PAPER,
+                    command=code,
+                    submode=status.submode,
+                )
+            time.sleep(self.poll_interval)
 
     def _wait_or_fail(self, deadline: float) -> None:
         if time.monotonic() >= deadline:
             raise DeviceTimeoutError(
                 f"the device kept printing for more than {self.busy_timeout} s; "
-                "check it (paper jam, cover) and repeat"
+                "check it (paper jam, cover) and repeat",
+                protocol=PROTOCOL,
+                device_code=_E_BUSY,
             )
         time.sleep(self.poll_interval)
 
@@ -474,8 +916,11 @@ class ShtrihDriver:
     def _status(self) -> codec.ShortStatusReply:
         return self._call(codec.ShortStatus(self.password), codec.ShortStatusReply)
 
+    def _fn_status(self) -> codec.FnStatusReply:
+        return self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+
     def _shift_report(self) -> ShiftReport:
-        fn = self._call(codec.FnStatus(self.admin_password), codec.FnStatusReply)
+        fn = self._fn_status()
         shift = self._call(codec.FnShiftParams(self.admin_password), codec.FnShiftParamsReply)
         return ShiftReport(shift.shift_number, fn.last_document)
 
@@ -485,26 +930,50 @@ class ShtrihDriver:
         expect: type[_R] | None = None,
         timeout: float | None = None,
     ) -> _R:
-        """Send a command; wait out "busy" (0x50, not executed) and raise on other errors."""
+        """Send a command and return its reply.
+
+        "Busy" (0x50) is waited out; "no paper" (0x6B) waits for paper and
+        "waiting for continue-print" (0x58) continues the print: each refused
+        the command without running it, so it is sent again. Other device
+        errors raise.
+        """
         deadline = time.monotonic() + self.busy_timeout
         while True:
             payload = self.link.exchange(command.encode(), timeout or self.answer_timeout)
             code, error, reply = codec.decode_reply(payload)
-            if error == 0x50:
+            if error == _E_BUSY:
                 self._wait_or_fail(deadline)
+                continue
+            if error == _E_NO_PAPER:
+                if self._wait_for_paper(code).submode == _SUBMODE_CONTINUE:
+                    self.continue_print()
+                continue
+            if error == _E_CONTINUE_PRINT and code != codec.ContinuePrint.code:
+                self.continue_print()
                 continue
             if error:
                 raise _device_error(code, error)
             if expect is not None and not isinstance(reply, expect):
-                raise ProtocolError(f"unexpected reply to 0x{code:02X}: {reply!r}", command=code)
+                raise ProtocolError(
+                    f"unexpected reply to 0x{code:02X}: {reply!r}",
+                    protocol=PROTOCOL,
+                    command=code,
+                    device_code=None,
+                )
             return reply  # type: ignore[return-value]
+
+
+def _placeholder(receipt: Receipt) -> JournalEntry:
+    """A journal entry for a receipt that never got one (refused before it was recorded)."""
+    return JournalEntry(receipt.receipt_id, JournalState.CANCELLED, receipt.total)
 
 
 def _device_error(code: int, error: int) -> DeviceError:
     text = ERROR_TEXTS.get(error, "see the device's error table")
     message = f"Shtrih-M command 0x{code:02X} failed with error 0x{error:02X}: {text}"
+    details = {"protocol": PROTOCOL, "command": code, "device_code": error}
     if error == 0x4E:
-        return ShiftExpiredError(message, command=code, device_code=error)
-    if error == 0x6B:
-        return PaperOutError(message, command=code, device_code=error)
-    return DeviceError(message, command=code, device_code=error)
+        return ShiftExpiredError(message, **details)
+    if error == _E_NO_PAPER:
+        return PaperOutError(message, **details)
+    return DeviceError(message, **details)

@@ -3,34 +3,44 @@
 One exchange is:
 
 1. Purge the input and probe with ``ENQ``: ``NAK`` means the device is idle;
-   ``ACK`` means it holds an unread answer, which is read, acknowledged and
-   dropped before probing again (at most three probes).
-2. Send the frame and read one control byte. ``ACK``: accepted. ``NAK``: the
-   frame was damaged on the line, so probe again and resend (at most three
-   sends). Anything else, or nothing: **never resend blindly** (hazard H1).
-   Instead probe with ``ENQ``: if the device holds an answer to this command,
-   that answer is the command's result; if it answers ``NAK`` (idle, no
-   answer held), the frame never arrived and is sent again like after a
-   ``NAK``; if it is silent, :class:`~salescore.errors.DeviceTimeoutError`
-   says that the command's fate is unknown.
+   ``ACK`` means it holds an unread answer from before, which is read,
+   acknowledged and dropped before probing again (at most three probes).
+2. Send the frame and read one control byte. ``ACK``: accepted. Anything else
+   — ``NAK``, a damaged byte, nothing — leaves the frame's fate open: a ``NAK``
+   may be a good ``ACK`` damaged on the line, after which the device executes
+   the command. So the link **never resends before asking** (hazard H1): it
+   probes with ``ENQ``. A held answer that carries the command's own code
+   proves the command ran and *is* its result (it is used, never dropped). A
+   ``NAK`` to the probe (idle, no answer held) proves the frame was not taken,
+   and only then is it sent again (at most three sends).
 3. Read the answer with the command's own timeout. A bad checksum or a frame
    cut short by the byte timeout is answered with ``NAK`` and an ``ENQ``, so
    that the device repeats the answer; the device never repeats unasked.
+
+Every error carries ``protocol="shtrih-m"``, the ``command`` code,
+``device_code`` (``None`` for a link error: the device said nothing) and
+``delivered``: ``False`` when the command provably did not run, ``None`` when
+it is unknown whether it ran (read the device state before going on).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Final
 
 from salescore.errors import DeviceError, DeviceTimeoutError, ProtocolError
 from salescore.hardware.shtrih.codec import ACK, ENQ, NAK, STX, encode_frame, lrc, split_code
 from salescore.hardware.transport import Transport
 
-__all__ = ["ShtrihLink"]
+__all__ = ["PROTOCOL", "ShtrihLink"]
+
+PROTOCOL: Final = "shtrih-m"
+"""The ``protocol`` detail of every error the Shtrih-M link and driver raise."""
 
 _ATTEMPTS: Final = 3
+_NOISE: Final = 0xFF
+
+_Event = int | bytes | ProtocolError | None
 
 
 class ShtrihLink:
@@ -50,6 +60,8 @@ class ShtrihLink:
         self.byte_timeout = byte_timeout
         self.sent_frames = 0
         """Frames written (resends included): tests read it to prove there was no blind resend."""
+        self.held_answers_used = 0
+        """Answers fetched by ``ENQ`` after an unclear control byte (proof the command ran)."""
 
     # --- public ----------------------------------------------------------------------------
 
@@ -57,153 +69,169 @@ class ShtrihLink:
         """Send one command payload and return the answer payload.
 
         Raises:
-            DeviceTimeoutError: the device did not answer at all.
-            DeviceError: the frame was refused three times, or the command's fate
-                is known to be "not taken" (``delivered=False`` in the details).
+            DeviceTimeoutError: the device did not answer; ``delivered`` says
+                whether the command may have run (``None``) or surely did not
+                (``False``).
+            DeviceError: the frame was refused three times (``delivered=False``).
             ProtocolError: the answer stayed unreadable after three repeats.
         """
         frame = encode_frame(payload)
         code, _ = split_code(payload)
-        for send in range(_ATTEMPTS):
-            self._probe()
+        self._probe_idle(code)
+        for _ in range(_ATTEMPTS):
             self.transport.write(frame)
             self.sent_frames += 1
             control = self._read_control(self.control_timeout)
             if control == ACK:
                 return self._read_answer(code, answer_timeout)
-            if control == NAK:
-                if send + 1 < _ATTEMPTS:
-                    continue
-                raise DeviceError(
-                    f"the device refused command 0x{code:02X} three times (NAK): "
-                    "check the line settings (baud rate, cable)",
-                    command=code,
-                    delivered=False,
-                )
-            answer = self._recover_after_bad_control(code, control, answer_timeout)
-            if answer is not None:
-                return answer
-            # The device is idle and holds no answer: the frame never arrived. Like a
-            # NAK, that proves it was not executed, so it may be sent again.
+            # NAK, a damaged control byte or nothing: the device may have taken the
+            # frame (a good ACK damaged into NAK). Ask before sending anything again.
+            held = self._fetch_held(code, answer_timeout)
+            if held is not None:
+                return held
+            # The device is idle and holds no answer: the frame was not taken.
         raise DeviceError(
-            f"command 0x{code:02X} did not reach the device in three sends: "
-            "check the cable and the line settings",
+            f"the device did not take command 0x{code:02X} in three sends (NAK or no "
+            "acknowledgement, and idle when asked): check the cable and the line settings",
+            protocol=PROTOCOL,
             command=code,
+            device_code=None,
             delivered=False,
         )
 
     # --- steps -----------------------------------------------------------------------------
 
-    def _probe(self) -> None:
-        """ENQ until the device says it is idle (NAK), draining stale answers."""
+    def _probe_idle(self, code: int) -> None:
+        """ENQ until the device says it is idle (NAK), draining answers from before."""
         self.transport.reset_input()
         for _ in range(_ATTEMPTS):
             self.transport.write(bytes([ENQ]))
-            control = self._read_control(self.control_timeout)
-            if control == NAK:
+            event = self._read_event(self.control_timeout)
+            if event == NAK:
                 return
-            if control == ACK:
+            if event == ACK:
                 self._read_frame_acknowledged(self.control_timeout + self.byte_timeout)
+                continue
+            if isinstance(event, bytes):
+                self.transport.write(bytes([ACK]))
                 continue
             self.transport.reset_input()
         raise DeviceTimeoutError(
-            "no connection to the Shtrih-M device: it did not answer ENQ; "
-            "check power, cable and port",
+            f"no connection to the Shtrih-M device before command 0x{code:02X}: it did not "
+            "answer ENQ; check power, cable and port (the command was not sent)",
+            protocol=PROTOCOL,
+            command=code,
+            device_code=None,
             delivered=False,
         )
 
-    def _recover_after_bad_control(
-        self, code: int, control: int | None, answer_timeout: float
-    ) -> bytes | None:
-        """The frame's fate is unknown: ask with ENQ, never resend blindly.
+    def _fetch_held(self, code: int, answer_timeout: float) -> bytes | None:
+        """After an unclear exchange, ask the device with ENQ for the command's answer.
 
-        Returns the answer if the device executed the command, ``None`` if it
-        is idle without an answer (the frame never arrived).
+        Returns the answer when the device holds one with the command's code
+        (it ran), ``None`` when it is idle holding none (the frame was not
+        taken). Answers with another code are stale: acknowledged and dropped.
+
+        Raises:
+            DeviceTimeoutError: the device stays silent: the command's fate is unknown.
         """
-        shown = "nothing" if control is None else f"0x{control:02X}"
         for _ in range(_ATTEMPTS):
             self.transport.reset_input()
             self.transport.write(bytes([ENQ]))
-            reply = self._read_control(self.control_timeout)
-            if reply == NAK:
+            event = self._read_event(self.control_timeout)
+            if event == NAK:
                 return None
-            if reply == ACK:
+            payload: bytes | None = None
+            if event == ACK:
                 payload = self._read_frame_acknowledged(answer_timeout)
-                if payload is not None and split_code(payload)[0] == code:
-                    return payload
-                continue
+            elif isinstance(event, bytes):  # the answer itself came late: take it
+                self.transport.write(bytes([ACK]))
+                payload = event
+            if payload is not None and split_code(payload)[0] == code:
+                self.held_answers_used += 1
+                return payload
         raise DeviceTimeoutError(
-            f"lost contact during command 0x{code:02X} (got {shown} instead of ACK); "
-            "whether it was executed is unknown: read the device state before going on",
+            f"lost contact during command 0x{code:02X}: whether it was executed is "
+            "unknown; read the device state before going on",
+            protocol=PROTOCOL,
             command=code,
+            device_code=None,
             delivered=None,
         )
 
     def _read_answer(self, code: int, answer_timeout: float) -> bytes:
-        payload = self._read_frame_acknowledged(answer_timeout)
-        for _ in range(_ATTEMPTS):
-            if payload is not None and split_code(payload)[0] == code:
-                return payload
-            # No answer yet, or a stale one: ask for ours (never resend the command).
-            self.transport.write(bytes([ENQ]))
-            if self._read_control(self.control_timeout) != ACK:
-                break  # NAK: the device holds no answer; nothing: it is silent
-            payload = self._read_frame_acknowledged(answer_timeout)
+        """The answer after ACK; on damage, delay or a stale frame ask with ENQ."""
+        event = self._read_event(answer_timeout)
+        if isinstance(event, bytes):
+            self.transport.write(bytes([ACK]))
+            if split_code(event)[0] == code:
+                return event
+        elif isinstance(event, ProtocolError):
+            self.transport.reset_input()
+            self.transport.write(bytes([NAK]))
+        held = self._fetch_held(code, answer_timeout)
+        if held is not None:
+            return held
         raise DeviceTimeoutError(
-            f"the device accepted command 0x{code:02X} but its answer did not arrive; "
-            "whether it was executed is unknown: read the device state before going on",
+            f"the device accepted command 0x{code:02X} but holds no answer to it (power "
+            "loss?); whether it was executed is unknown: read the device state before going on",
+            protocol=PROTOCOL,
             command=code,
-            delivered=True,
+            device_code=None,
+            delivered=None,
         )
 
     def _read_frame_acknowledged(self, timeout: float) -> bytes | None:
         """Read one answer frame, NAK+ENQ on damage, ACK when good; None if none came."""
         for _ in range(_ATTEMPTS):
-            try:
-                payload = self._read_frame(timeout)
-            except ProtocolError:
+            event = self._read_event(timeout)
+            if isinstance(event, ProtocolError):
                 self.transport.reset_input()
                 self.transport.write(bytes([NAK]))
                 self.transport.write(bytes([ENQ]))
                 if self._read_control(timeout) != ACK:
                     return None
                 continue
-            if payload is None:
+            if not isinstance(event, bytes):
                 return None
             self.transport.write(bytes([ACK]))
-            return payload
+            return event
         raise ProtocolError(
             "the device's answer stayed damaged after three repeats (bad checksum or "
-            "cut frames): check the cable and the line settings"
+            "cut frames): check the cable and the line settings",
+            protocol=PROTOCOL,
+            device_code=None,
         )
 
-    def _read_frame(self, timeout: float) -> bytes | None:
-        """One STX frame; None if no STX came; ProtocolError if cut short or damaged."""
-        if self._skip_until(lambda byte: byte == STX, timeout) is None:
-            return None
+    def _read_event(self, timeout: float) -> _Event:
+        """A control byte, an answer frame's payload, a damaged frame, or None on timeout."""
+        control = self._read_control(timeout)
+        if control != STX:
+            return control
+        return self._read_frame_body()
+
+    def _read_frame_body(self) -> bytes | ProtocolError:
         head = self.transport.read_exactly(1, self.byte_timeout)
         if not head:
-            raise ProtocolError("answer frame cut after STX")
+            return ProtocolError("answer frame cut after STX", protocol=PROTOCOL)
         size = head[0]
         rest = self.transport.read_exactly(size + 1, self.byte_timeout + size * 0.001)
         if len(rest) != size + 1:
-            raise ProtocolError(f"answer frame cut: {len(rest)} of {size + 1} bytes arrived")
+            return ProtocolError(
+                f"answer frame cut: {len(rest)} of {size + 1} bytes arrived", protocol=PROTOCOL
+            )
         body = head + rest[:-1]
         if lrc(body) != rest[-1] or size == 0:
-            raise ProtocolError("answer frame checksum mismatch")
+            return ProtocolError("answer frame checksum mismatch", protocol=PROTOCOL)
         return bytes(rest[:-1])
 
     def _read_control(self, timeout: float) -> int | None:
-        """One control byte, skipping 0xFF noise; None on timeout."""
-        return self._skip_until(lambda byte: byte != 0xFF, timeout)
-
-    def _skip_until(self, wanted: Callable[[int], bool], timeout: float) -> int | None:
-        """Read bytes until one is ``wanted`` (returned); None when ``timeout`` passes."""
+        """One byte other than 0xFF noise; None on timeout."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             byte = self.transport.read(1, left)
             if not byte:
                 return None
-            if wanted(byte[0]):
+            if byte[0] != _NOISE:
                 return byte[0]
         return None

@@ -21,6 +21,7 @@ storage, and :attr:`ShtrihDevice.executed` counts every executed command.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import socket
 import threading
@@ -62,11 +63,22 @@ E_NO_PAPER: Final = 0x6B
 E_BAD_MODE: Final = 0x73
 E_FN_NO_DATA: Final = 0x08
 
+_START: Final = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+"""The simulated device's clock at power-on (its wall time; the FN keeps local time)."""
+
+FLAG_PAPER_NEAR_END: Final = 0x0800
+"""Short-status flag the simulator sets when the paper nears its end [unverified bit]."""
+
+FD_CORRECTION: Final = 31
+"""FFD document type of a correction receipt (чек коррекции)."""
+
 FD_SHIFT_OPEN: Final = 2
 FD_RECEIPT: Final = 3
 FD_SHIFT_CLOSE: Final = 5
 
-_PRINTING: Final = frozenset({0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41})
+_PRINTING: Final = frozenset(
+    {0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41, 0xFF45, 0xFF46, 0xFF36}
+)
 _PRINTING_ALL: Final = _PRINTING | {0xE0, 0x50, 0x51}
 _CALCULATION_TYPE: Final = {0: 1, 2: 2, 1: 3, 3: 4}
 """FFD "признак расчёта": sale 1, sale return 2, buy 3, buy return 4, by receipt kind."""
@@ -108,6 +120,50 @@ class ShtrihFault(enum.Enum):
     NO_REPLY = "no_reply"
     """The device is silent (switched off); armed ``on`` a command, it executes that
     command and then falls silent until :attr:`ShtrihSimulator.silent` is cleared."""
+    # --- host -> device ---------------------------------------------------------------
+    GARBLED_FRAME = "garbled_frame"
+    """The command frame arrives damaged (bad LRC): the device answers NAK, runs nothing."""
+    NAK_GOOD_FRAME = "nak_good_frame"
+    """The device answers a good frame with NAK and runs nothing."""
+    DUPLICATED_FRAME = "duplicated_frame"
+    """The command frame arrives twice in a row, and the device runs both (the worst
+    case: v1 frames carry no sequence number to tell a repeat from a new command)."""
+    DELAYED_FRAME = "delayed_frame"
+    """The command frame reaches the device after the host's control timeout."""
+    # --- device -> host ---------------------------------------------------------------
+    ACK_TO_NAK = "ack_to_nak"
+    """A good ACK is damaged into NAK on the line: the device runs the command."""
+    LOST_ANSWER = "lost_answer"
+    """The answer frame is lost on the line; the device holds it until asked by ENQ."""
+    DUPLICATED_ANSWER = "duplicated_answer"
+    """The answer frame arrives twice."""
+    LATE_ANSWER = "late_answer"
+    """The answer comes after the host's answer timeout (``late_answer_delay``)."""
+    # --- device and power -------------------------------------------------------------
+    POWER_LOSS_BEFORE = "power_loss_before"
+    """Power fails as the frame arrives: the command does not run, an open receipt is
+    lost, and the device is dead for :attr:`ShtrihSimulator.outage` seconds."""
+    POWER_LOSS_AFTER = "power_loss_after"
+    """The command runs, then power fails before the answer: the answer and an open
+    receipt are lost (a closed one is in the fiscal storage); dead for ``outage`` s."""
+    LINK_DOWN_BEFORE = "link_down_before"
+    """The cable is pulled as the frame is sent: nothing passes for ``outage`` seconds."""
+    LINK_DOWN_AFTER = "link_down_after"
+    """The command runs, then the cable is pulled for ``outage`` seconds; the device
+    keeps its answer and gives it on the first ENQ after."""
+    PAPER_OUT_AT = "paper_out_at"
+    """Paper ends as the command arrives: it is refused with 0x6B; the operator loads
+    paper after :attr:`ShtrihSimulator.paper_reload_delay` seconds."""
+    PAPER_OUT_AFTER = "paper_out_after"
+    """The command runs, then paper ends while it prints (submode 2; 3 once loaded)."""
+    PAPER_NEAR_END = "paper_near_end"
+    """The paper-near-end sensor trips: the device goes on working."""
+    SHIFT_EXPIRES = "shift_expires"
+    """The shift's 24 hours pass as the command arrives (mid-receipt: lines and close
+    are refused with 0x4E)."""
+    DOUBLE_REGISTRATION = "double_registration"
+    """The device runs the command twice (a device that took a repeated frame as new):
+    the receipt's subtotal no longer matches."""
 
 
 @attrs.frozen
@@ -120,15 +176,41 @@ class FiscalDocument:
     total: int = 0
     calculation_type: int = 0
     fiscal_sign: int = 0
+    when: dt.datetime = attrs.field(factory=lambda: _START)
+    payments: tuple[tuple[int, int], ...] = ()
+    """Sums by FFD payment tag (1031 cash, 1081 electronic, 1215 prepaid, 1216 credit)."""
+
+    def datetime_bytes(self) -> bytes:
+        """YY MM DD hh mm, as the FN sends date-time."""
+        w = self.when
+        return bytes([w.year - 2000, w.month, w.day, w.hour, w.minute])
+
+    def tlv(self) -> bytes:
+        """The receipt's TLVs as 0xFF3B gives them."""
+        stamp = int(self.when.timestamp())
+        data = (
+            codec.encode_tlv(1012, stamp.to_bytes(4, "little"))
+            + codec.encode_tlv(1040, self.number.to_bytes(4, "little"))
+            + codec.encode_tlv(1077, self.fiscal_sign.to_bytes(6, "big"))
+        )
+        if self.document_type == FD_RECEIPT:
+            data += codec.encode_tlv(1054, bytes([self.calculation_type]))
+            data += codec.encode_tlv(1020, codec.vln(self.total))
+            for tag, amount in self.payments:
+                data += codec.encode_tlv(tag, codec.vln(amount))
+        return data
 
 
 @attrs.define
 class OpenDocument:
-    """The receipt being built: kind and line sums in kopecks."""
+    """The receipt being built: kind, line sums in kopecks and the TLVs sent for it."""
 
     kind: int
     line_sums: list[int] = attrs.Factory(list)
     discounts: int = 0
+    tlvs: list[bytes] = attrs.Factory(list)
+    """TLVs for the receipt (0xFF0C) and for its lines (0xFF4D), in order."""
+    lines_v2: list[codec.OperationV2] = attrs.Factory(list)
 
     @property
     def total(self) -> int:
@@ -136,7 +218,6 @@ class OpenDocument:
         return sum(self.line_sums) - self.discounts
 
 
-_DATETIME: Final = bytes([26, 11, 23, 12, 0])
 _FN_NUMBER: Final = b"9999078900001234"
 
 
@@ -164,6 +245,19 @@ class ShtrihDevice:
     printed: list[str] = attrs.Factory(list)
     executed: Counter[int] = attrs.Factory(Counter)
     close_fault: ShtrihFault | None = None
+    clock: dt.datetime = _START
+    """The device's clock; each fiscal document takes a minute."""
+    paper_near_end: bool = False
+    power_cycles: int = 0
+    correction_open: bool = False
+    fn_warnings: int = 0
+    """FN warning flags (bit 0 replace in 3 days, 1 in 30 days, 2 memory 90 %, 3 OFD timeout)."""
+    fn_valid_until: dt.date = dt.date(2027, 11, 23)
+    unsent_documents: int = 0
+    """Documents the OFD has not acknowledged (the simulator has no OFD: set by tests)."""
+    open_shift_answers_operator: bool = False
+    """Answer 0xE0 with the operator's number, as some models do (others send nothing)."""
+    _tlv_left: bytes = b""
 
     @property
     def receipts(self) -> list[FiscalDocument]:
@@ -184,8 +278,23 @@ class ShtrihDevice:
         self.paper = True
         self.submode = 3 if self.submode == 2 else 0
 
-    def _register(self, document_type: int, total: int = 0, calculation_type: int = 0) -> None:
+    def power_cycle(self) -> None:
+        """Power fails and comes back: an open receipt is lost (annulled), the FN keeps all."""
+        self.power_cycles += 1
+        self.correction_open = False
+        if self.document is not None:
+            self.document = None
+            self.printed.append("receipt lost at power-off")
+
+    def _register(
+        self,
+        document_type: int,
+        total: int = 0,
+        calculation_type: int = 0,
+        payments: tuple[tuple[int, int], ...] = (),
+    ) -> None:
         number = len(self.documents) + 1
+        self.clock += dt.timedelta(minutes=1)
         self.documents.append(
             FiscalDocument(
                 number,
@@ -194,6 +303,8 @@ class ShtrihDevice:
                 total,
                 calculation_type,
                 fiscal_sign=(number * 2654435761) % 2**32,
+                when=self.clock,
+                payments=payments,
             )
         )
         self.running_number += 1
@@ -229,7 +340,7 @@ class ShtrihDevice:
         operations = len(self.document.line_sums) if self.document else 0
         return codec.ShortStatusReply(
             operator=1,
-            flags=0,
+            flags=FLAG_PAPER_NEAR_END if self.paper_near_end else 0,
             mode=self.mode,
             submode=submode,
             operations_low=operations & 0xFF,
@@ -256,6 +367,8 @@ class ShtrihDevice:
         self.receipt_number = 0
         self._register(FD_SHIFT_OPEN)
         self.printed.append(f"shift {self.shift_number} opened")
+        if self.open_shift_answers_operator:
+            return 0, codec.OperatorReply(1)
         return 0, codec.EmptyReply()
 
     def _open_receipt(self, command: codec.OpenReceipt) -> tuple[int, codec.Reply | None]:
@@ -276,6 +389,8 @@ class ShtrihDevice:
             self.document = OpenDocument(kind)
         elif self.document.kind != kind:
             return E_NOT_IN_THIS_RECEIPT, None
+        elif self.shift_expired:
+            return E_SHIFT_EXPIRED, None
         # The device rounds price × quantity half up to the kopeck (hazard H5).
         line_sum = (command.price * command.quantity + 500) // 1000
         self.document.line_sums.append(line_sum)
@@ -293,6 +408,8 @@ class ShtrihDevice:
         document = self.document
         if document is None:
             return E_RECEIPT_CLOSED, None
+        if self.shift_expired:
+            return E_SHIFT_EXPIRED, None
         total = document.total
         if command.discount:
             total -= (total * command.discount + 5000) // 10000
@@ -304,7 +421,18 @@ class ShtrihDevice:
             return E_CASHLESS_OVER_TOTAL, None
         change = paid - total
         self.receipt_number += 1
-        self._register(FD_RECEIPT, total, _CALCULATION_TYPE[document.kind])
+        split = (
+            (1031, command.cash - change),
+            (1081, command.payment2),
+            (1215, command.payment3),
+            (1216, command.payment4),
+        )
+        self._register(
+            FD_RECEIPT,
+            total,
+            _CALCULATION_TYPE[document.kind],
+            tuple((tag, amount) for tag, amount in split if amount),
+        )
         self.cash += (command.cash - change) * (1 if document.kind in (0, 3) else -1)
         self.document = None
         self.printed.append(f"receipt {self.receipt_number}: {total / 100:.2f}")
@@ -317,6 +445,116 @@ class ShtrihDevice:
             self.submode = 3
         self.close_fault = None
         return 0, codec.CloseReceiptReply(1, change)
+
+    def _subtotal(self, command: codec.Subtotal) -> tuple[int, codec.Reply | None]:
+        if self.document is None:
+            return E_RECEIPT_CLOSED, None
+        return 0, codec.SubtotalReply(1, self.document.total)
+
+    def _fn_tlv_request(
+        self, command: codec.FnRequestDocumentTlv
+    ) -> tuple[int, codec.Reply | None]:
+        if not 1 <= command.number <= len(self.documents):
+            return E_FN_NO_DATA, None
+        doc = self.documents[command.number - 1]
+        self._tlv_left = doc.tlv()
+        return 0, codec.FnDocumentTlvReply(doc.document_type, len(self._tlv_left))
+
+    def _fn_tlv_read(self, command: codec.FnReadTlv) -> tuple[int, codec.Reply | None]:
+        if not self._tlv_left:
+            return E_FN_NO_DATA, None
+        size = 4 + int.from_bytes(self._tlv_left[2:4], "little")
+        block, self._tlv_left = self._tlv_left[:size], self._tlv_left[size:]
+        return 0, codec.FnTlvReply(block)
+
+    def _operation_v2(self, command: codec.OperationV2) -> tuple[int, codec.Reply | None]:
+        kind = {1: 0, 2: 2, 3: 1, 4: 3}.get(command.operation)
+        if kind is None:
+            return E_BAD_MODE, None
+        if self.document is None:
+            if error := self._shift_ready():
+                return error, None
+            self.document = OpenDocument(kind)
+        elif self.document.kind != kind:
+            return E_NOT_IN_THIS_RECEIPT, None
+        elif self.shift_expired:
+            return E_SHIFT_EXPIRED, None
+        exact = (command.price * command.quantity + 500_000) // 1_000_000
+        if command.amount == codec.NOT_GIVEN:
+            line_sum = exact
+        elif abs(command.amount - exact) > 1:  # the device's ±1 kopeck rule (hazard H5)
+            return E_BAD_MODE, None
+        else:
+            line_sum = command.amount
+        self.document.line_sums.append(line_sum)
+        self.document.lines_v2.append(command)
+        return 0, codec.EmptyReply()
+
+    def _send_tlv(
+        self, command: codec.SendTlv | codec.SendOperationTlv
+    ) -> tuple[int, codec.Reply | None]:
+        if self.document is None:
+            return E_RECEIPT_CLOSED, None
+        codec.decode_tlvs(command.tlv)  # a malformed TLV is refused like a bad command
+        self.document.tlvs.append(command.tlv)
+        return 0, codec.EmptyReply()
+
+    def _close_v2(self, command: codec.CloseReceiptV2) -> tuple[int, codec.Reply | None]:
+        document = self.document
+        if document is None:
+            return E_RECEIPT_CLOSED, None
+        if self.shift_expired:
+            return E_SHIFT_EXPIRED, None
+        total = document.total
+        cash, cashless = command.payments[0], sum(command.payments[1:])
+        if cash + cashless < total:
+            return E_PAYMENT_SHORT, None
+        if cashless > total:
+            return E_CASHLESS_OVER_TOTAL, None
+        change = cash + cashless - total
+        self.receipt_number += 1
+        split: tuple[tuple[int, int], ...] = (
+            (1031, cash - change),
+            (1081, command.payments[1]),
+            (1215, command.payments[13]),
+            (1216, command.payments[14]),
+        )
+        self._register(
+            FD_RECEIPT,
+            total,
+            _CALCULATION_TYPE[document.kind],
+            tuple((tag, amount) for tag, amount in split if amount),
+        )
+        self.cash += (cash - change) * (1 if document.kind in (0, 3) else -1)
+        self.document = None
+        self.printed.append(f"receipt {self.receipt_number}: {total / 100:.2f}")
+        doc = self.documents[-1]
+        return 0, codec.CloseReceiptV2Reply(change, doc.number, doc.fiscal_sign)
+
+    def _begin_correction(self, command: codec.BeginCorrection) -> tuple[int, codec.Reply | None]:
+        if self.document is not None:
+            return E_RECEIPT_OPEN, None
+        if error := self._shift_ready():
+            return error, None
+        self.correction_open = True
+        return 0, codec.EmptyReply()
+
+    def _correction(self, command: codec.CorrectionReceipt) -> tuple[int, codec.Reply | None]:
+        if not self.correction_open:
+            return E_BAD_MODE, None
+        self.correction_open = False
+        self.receipt_number += 1
+        self._register(FD_CORRECTION, command.total, command.kind)
+        self.printed.append(f"correction {self.receipt_number}: {command.total / 100:.2f}")
+        doc = self.documents[-1]
+        return 0, codec.CorrectionReply(self.receipt_number, doc.number, doc.fiscal_sign)
+
+    def _fn_expiry(self, command: codec.FnExpiry) -> tuple[int, codec.Reply | None]:
+        until = self.fn_valid_until
+        return 0, codec.FnExpiryReply(bytes([until.year - 2000, until.month, until.day]), 11, 1)
+
+    def _fn_unsent(self, command: codec.FnUnsent) -> tuple[int, codec.Reply | None]:
+        return 0, codec.FnUnsentReply(self.unsent_documents)
 
     def _cancel(self, command: codec.CancelReceipt) -> tuple[int, codec.Reply | None]:
         if self.document is None:
@@ -374,8 +612,12 @@ class ShtrihDevice:
             current_document=0,
             document_data=0,
             shift_open=int(self.shift_open),
-            warnings=0,
-            datetime=_DATETIME,
+            warnings=self.fn_warnings,
+            datetime=(
+                self.documents[-1].datetime_bytes()
+                if self.documents
+                else FiscalDocument(0, 0, 0, when=self.clock).datetime_bytes()
+            ),
             fn_number=_FN_NUMBER,
             last_document=len(self.documents),
         )
@@ -384,13 +626,13 @@ class ShtrihDevice:
         if not 1 <= command.number <= len(self.documents):
             return E_FN_NO_DATA, None
         doc = self.documents[command.number - 1]
-        if doc.document_type == FD_RECEIPT:
+        if doc.document_type in (FD_RECEIPT, FD_CORRECTION):
             data = codec.receipt_document_data(
-                _DATETIME, doc.number, doc.fiscal_sign, doc.calculation_type, doc.total
+                doc.datetime_bytes(), doc.number, doc.fiscal_sign, doc.calculation_type, doc.total
             )
         else:
             data = (
-                _DATETIME
+                doc.datetime_bytes()
                 + doc.number.to_bytes(4, "little")
                 + doc.fiscal_sign.to_bytes(4, "little")
                 + doc.shift.to_bytes(2, "little")
@@ -419,17 +661,19 @@ _HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
     codec.FnStatus: ShtrihDevice._fn_status,
     codec.FnFindDocument: ShtrihDevice._fn_find,
     codec.FnShiftParams: ShtrihDevice._fn_shift,
+    codec.Subtotal: ShtrihDevice._subtotal,
+    codec.FnRequestDocumentTlv: ShtrihDevice._fn_tlv_request,
+    codec.FnReadTlv: ShtrihDevice._fn_tlv_read,
+    codec.FnExpiry: ShtrihDevice._fn_expiry,
+    codec.FnUnsent: ShtrihDevice._fn_unsent,
+    codec.OperationV2: ShtrihDevice._operation_v2,
+    codec.CloseReceiptV2: ShtrihDevice._close_v2,
+    codec.SendTlv: ShtrihDevice._send_tlv,
+    codec.SendOperationTlv: ShtrihDevice._send_tlv,
+    codec.BeginCorrection: ShtrihDevice._begin_correction,
+    codec.CorrectionReceipt: ShtrihDevice._correction,
 }
 
-_STATE_FAULTS: Final = frozenset(
-    {
-        ShtrihFault.LEFTOVER_ANSWER,
-        ShtrihFault.PAPER_OUT,
-        ShtrihFault.SHIFT_EXPIRED,
-        ShtrihFault.NO_REPLY,
-        ShtrihFault.BUSY,
-    }
-)
 _CLOSE_FAULTS: Final = frozenset(
     {
         ShtrihFault.PAPER_OUT_AFTER_CLOSE,
@@ -445,7 +689,11 @@ class ShtrihSimulator:
     Args:
         device: the state to serve (a fresh device if omitted).
         byte_timeout: the device's own byte timeout inside an incoming frame.
-        late_ack_delay: how late a :attr:`ShtrihFault.LATE_ACK` comes.
+        late_ack_delay: how late a :attr:`ShtrihFault.LATE_ACK` (or a delayed frame) comes.
+        late_answer_delay: how late a :attr:`ShtrihFault.LATE_ANSWER` comes.
+        outage: seconds a power loss or a pulled cable lasts.
+        paper_reload_delay: seconds until the (simulated) operator loads paper after
+            :attr:`ShtrihFault.PAPER_OUT_AT` / ``PAPER_OUT_AFTER``; ``None``: never.
 
     Use :meth:`inject` to arm a fault, :meth:`start` to serve one transport in
     a background thread, :meth:`stop` to end it.
@@ -457,10 +705,16 @@ class ShtrihSimulator:
         *,
         byte_timeout: float = 0.05,
         late_ack_delay: float = 0.3,
+        late_answer_delay: float = 0.6,
+        outage: float = 0.3,
+        paper_reload_delay: float | None = 0.2,
     ) -> None:
         self.device = device or ShtrihDevice()
         self.byte_timeout = byte_timeout
         self.late_ack_delay = late_ack_delay
+        self.late_answer_delay = late_answer_delay
+        self.outage = outage
+        self.paper_reload_delay = paper_reload_delay
         self.silent = False
         self.delays: dict[int, float] = {}
         """Seconds a command takes before its answer, by code (opening a shift: 20-30 s)."""
@@ -468,6 +722,7 @@ class ShtrihSimulator:
         """Every command payload received, in order (resends included)."""
         self._armed: dict[ShtrihFault, int | None] = {}
         self._pending: bytes | None = None
+        self._down_until = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -480,7 +735,7 @@ class ShtrihSimulator:
             device = self.device
             if fault is ShtrihFault.NO_REPLY and on is None:
                 self.silent = True
-            elif fault is ShtrihFault.PAPER_OUT:
+            elif fault is ShtrihFault.PAPER_OUT and on is None:
                 device.paper = False
             elif fault is ShtrihFault.SHIFT_EXPIRED:
                 if not device.shift_open:
@@ -488,7 +743,7 @@ class ShtrihSimulator:
                     device.shift_number += 1
                     device._register(FD_SHIFT_OPEN)
                 device.shift_expired = True
-            elif fault is ShtrihFault.BUSY:
+            elif fault is ShtrihFault.BUSY and on is None:
                 device.busy_left = 2
             elif fault is ShtrihFault.LEFTOVER_ANSWER:
                 self._pending = codec.encode_frame(codec.encode_reply(0x10, 0, device._status()))
@@ -518,6 +773,18 @@ class ShtrihSimulator:
         for thread in self._threads:
             thread.join(timeout=2)
 
+    def _reload_paper_later(self) -> None:
+        if self.paper_reload_delay is None:
+            return
+
+        def load() -> None:
+            with self._lock:
+                self.device.load_paper()
+
+        timer = threading.Timer(self.paper_reload_delay, load)
+        timer.daemon = True
+        timer.start()
+
     # --- serving ---------------------------------------------------------------------------
 
     def serve(self, transport: Transport) -> None:
@@ -528,6 +795,9 @@ class ShtrihSimulator:
             while not self._stop.is_set():
                 chunk = transport.read(256, 0.01)
                 now = time.monotonic()
+                if now < self._down_until:
+                    parser.clear()
+                    continue  # the cable is out or the device is off: nothing passes
                 if chunk:
                     last_byte = now
                     if self.silent:
@@ -564,22 +834,48 @@ class ShtrihSimulator:
             return  # NAK: the host wants the answer again and will ENQ.
         self._on_frame(transport, event)
 
+    def _go_down(self, power: bool) -> None:
+        self._down_until = time.monotonic() + self.outage
+        if power:
+            with self._lock:
+                self.device.power_cycle()
+            self._pending = None
+
     def _on_frame(self, transport: Transport, payload: bytes) -> None:
-        self.received.append(payload)
         try:
             code, _ = codec.split_code(payload)
         except ProtocolError:
             transport.write(bytes([NAK]))
             return
+        self.received.append(payload)
+        if self._take(ShtrihFault.DUPLICATED_FRAME, code):
+            self._on_frame(transport, payload)
+            self._on_frame(transport, payload)
+            return
+        if self._take(ShtrihFault.POWER_LOSS_BEFORE, code):
+            self._go_down(power=True)
+            return
+        if self._take(ShtrihFault.LINK_DOWN_BEFORE, code):
+            self._go_down(power=False)
+            return
         if self._take(ShtrihFault.LOST_FRAME, code):
             self.received.pop()
             return
+        if self._take(ShtrihFault.DELAYED_FRAME, code):
+            time.sleep(self.late_ack_delay)
         if self._take(ShtrihFault.NO_REPLY, code):
             self._execute(payload, code)  # done inside; then the device falls silent
             self.silent = True
             return
-        if self._take(ShtrihFault.BYTE_TIMEOUT, code):
-            transport.write(bytes([NAK]))  # the frame's last byte "never came"
+        if any(
+            self._take(fault, code)
+            for fault in (
+                ShtrihFault.BYTE_TIMEOUT,
+                ShtrihFault.GARBLED_FRAME,
+                ShtrihFault.NAK_GOOD_FRAME,
+            )
+        ):
+            transport.write(bytes([NAK]))  # damaged (or refused) on arrival: nothing runs
             return
         if self._take(ShtrihFault.NOISE, code):
             transport.write(b"\xff\xff")
@@ -587,6 +883,8 @@ class ShtrihSimulator:
             pass
         elif self._take(ShtrihFault.GARBLED_ACK, code):
             transport.write(bytes([ACK | 0x80]))
+        elif self._take(ShtrihFault.ACK_TO_NAK, code):
+            transport.write(bytes([NAK]))
         elif self._take(ShtrihFault.LATE_ACK, code):
             time.sleep(self.late_ack_delay)
             transport.write(bytes([ACK]))
@@ -600,10 +898,22 @@ class ShtrihSimulator:
         if self._take(ShtrihFault.POWER_LOSS_AFTER_CLOSE, code):
             self._pending = None  # the answer died with the power; the FN kept the receipt
             return
+        if self._take(ShtrihFault.POWER_LOSS_AFTER, code):
+            self._go_down(power=True)
+            return
+        if self._take(ShtrihFault.LINK_DOWN_AFTER, code):
+            self._go_down(power=False)
+            return
+        if self._take(ShtrihFault.LOST_ANSWER, code):
+            return
+        if self._take(ShtrihFault.LATE_ANSWER, code):
+            time.sleep(self.late_answer_delay)
         if self._take(ShtrihFault.CORRUPTED_CHECKSUM, code):
             transport.write(frame[:-1] + bytes([frame[-1] ^ 0x5A]))
         elif self._take(ShtrihFault.TRUNCATED_FRAME, code):
             transport.write(frame[: len(frame) // 2])
+        elif self._take(ShtrihFault.DUPLICATED_ANSWER, code):
+            transport.write(frame + frame)
         else:
             transport.write(frame)
 
@@ -612,14 +922,49 @@ class ShtrihSimulator:
             command = codec.decode_command(payload)
         except ProtocolError:
             return codec.encode_reply(code, E_BAD_MODE)
+        reload = False
         with self._lock:
+            device = self.device
             for fault in _CLOSE_FAULTS:
                 if code == 0x85 and self._armed.get(fault, -1) == 0x85:
-                    self.device.close_fault = fault
+                    device.close_fault = fault
                     if fault is not ShtrihFault.POWER_LOSS_AFTER_CLOSE:
                         del self._armed[fault]
-            error, reply = self.device.handle(command)
+            taken = self._armed_on(code)
+            if ShtrihFault.SHIFT_EXPIRES in taken and device.shift_open:
+                device.shift_expired = True
+            if ShtrihFault.PAPER_NEAR_END in taken:
+                device.paper_near_end = True
+            if ShtrihFault.BUSY in taken:
+                device.busy_left = 1
+            if ShtrihFault.PAPER_OUT_AT in taken or ShtrihFault.PAPER_OUT in taken:
+                device.paper, device.submode = False, 1
+                reload = ShtrihFault.PAPER_OUT_AT in taken
+            error, reply = device.handle(command)
+            if ShtrihFault.DOUBLE_REGISTRATION in taken and not error:
+                error, reply = device.handle(command)
+            if ShtrihFault.PAPER_OUT_AFTER in taken and not error:
+                device.paper, device.submode = False, 2
+                reload = True
+        if reload:
+            self._reload_paper_later()
         return codec.encode_reply(code, error, reply)
+
+    def _armed_on(self, code: int) -> set[ShtrihFault]:
+        """Device-state faults armed for ``code`` (taken; the lock is held)."""
+        kinds = (
+            ShtrihFault.SHIFT_EXPIRES,
+            ShtrihFault.PAPER_NEAR_END,
+            ShtrihFault.PAPER_OUT_AT,
+            ShtrihFault.PAPER_OUT_AFTER,
+            ShtrihFault.DOUBLE_REGISTRATION,
+            ShtrihFault.BUSY,
+            ShtrihFault.PAPER_OUT,
+        )
+        taken = {f for f in kinds if f in self._armed and self._armed[f] in (None, code)}
+        for fault in taken:
+            del self._armed[fault]
+        return taken
 
 
 def serve_tcp(
