@@ -221,10 +221,13 @@ def test_paper_out_refuses_the_receipt_until_paper_is_loaded() -> None:
     with rig() as r:
         r.driver.open_shift()
         r.simulator.inject(ShtrihFault.PAPER_OUT)
-        with pytest.raises(PaperOutError, match="load paper"):
+        with pytest.raises(PaperOutError, match="paper") as refused:
             r.driver.process_check(sample_receipt())
         assert r.receipts == 0
         assert r.journal.get("r-1") is None
+        # the cashier reads what to do in Russian; the developer detail stays in the fields
+        assert refused.value.cashier_message.startswith("Закончилась бумага")
+        assert refused.value.protocol == "shtrih-m"
         r.simulator.device.load_paper()
         r.driver.process_check(sample_receipt())
         assert r.receipts == 1

@@ -86,12 +86,13 @@ from salescore.hardware.fiscal import (
     ShiftState,
     vat_code,
 )
+from salescore.hardware.messages import cashier_message
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
 from salescore.hardware.transport import Transport
 from salescore.money._context import decimal_context
 
-__all__ = ["DEFAULT_TAX_GROUPS", "ERROR_TEXTS", "ShtrihDriver"]
+__all__ = ["DEFAULT_TAX_GROUPS", "ShtrihDriver"]
 
 DEFAULT_TAX_GROUPS: Final[Mapping[str, int]] = {
     "22": 1,
@@ -105,23 +106,6 @@ DEFAULT_TAX_GROUPS: Final[Mapping[str, int]] = {
 2026 (group 1 at 22 %). A rate not in the table (20 % for a return of a 2025 sale,
 the simplified 5 % and 7 %) is refused before anything is sent: program a group for
 it on the device and pass ``tax_groups``."""
-
-ERROR_TEXTS: Final[Mapping[int, str]] = {
-    0x08: "no such data in the fiscal storage",
-    0x3D: "the shift is not open: open it first",
-    0x45: "payments are less than the receipt total",
-    0x46: "not enough cash in the drawer",
-    0x49: "this operation is not allowed in a receipt of this kind",
-    0x4A: "a receipt is open: close or cancel it first",
-    0x4D: "non-cash payments exceed the receipt total",
-    0x4E: "the shift is older than 24 hours: close it with a Z report",
-    0x50: "the device is still printing the previous command",
-    0x55: "no receipt is open",
-    0x58: "the device waits for the continue-print command",
-    0x5A: "the discount exceeds the receipt's sum",
-    0x6B: "no receipt paper: load paper",
-    0x73: "the command is not allowed in the device's current mode",
-}
 
 _MODE_RECEIPT: Final = 8
 _MODE_EXPIRED: Final = 3
@@ -969,7 +953,7 @@ def _placeholder(receipt: Receipt) -> JournalEntry:
 
 
 def _device_error(code: int, error: int) -> DeviceError:
-    text = ERROR_TEXTS.get(error, "see the device's error table")
+    text = cashier_message(PROTOCOL, error, lang="en")  # one table: salescore.hardware.messages
     message = f"Shtrih-M command 0x{code:02X} failed with error 0x{error:02X}: {text}"
     details = {"protocol": PROTOCOL, "command": code, "device_code": error}
     if error == 0x4E:
