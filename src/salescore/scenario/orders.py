@@ -794,9 +794,7 @@ def _quote_explained(quote: Quote) -> Explanation:
 
 
 def _order_explained(order: Order, state: Explanation) -> Explanation:
-    steps = list(state.steps)
-    if order.status is OrderStatus.NOT_CONFIRMED:
-        steps = _price_steps(order.prices) + steps
+    steps = _price_steps(order.prices) + list(state.steps)
     return Explanation(state.subject, tuple(steps))
 
 
