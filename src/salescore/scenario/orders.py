@@ -84,14 +84,7 @@ from salescore.agreements import (
 from salescore.app import orders as uc
 from salescore.app.agreements import decide_approval
 from salescore.discounts import ConditionRegistry
-from salescore.errors import (
-    InvalidInputError,
-    NotFoundError,
-    OrderError,
-    RuleViolationError,
-    ScenarioError,
-    TransitionRefusedError,
-)
+from salescore.errors import OrderError, RuleViolationError, SalescoreError, ScenarioError
 from salescore.explain import Explanation
 from salescore.explain import Step as ExplainStep
 from salescore.money import Currency, Money, Quantity
@@ -391,6 +384,21 @@ def _document(
 
 
 def _build(root: Node, registry: ConditionRegistry) -> OrderScenario:
+    if root.has("templates") or root.has("calendars"):
+        raise ScenarioError(
+            f"{root.file}: this is a receivables scenario (it has templates or calendars at the "
+            "top); read it with 'salescore schedule' or 'salescore aging', or put its tables "
+            "under [receivables] in an order scenario",
+            file=root.file,
+            path="templates" if root.has("templates") else "calendars",
+        )
+    if not root.has("events"):
+        raise ScenarioError(
+            f"{root.file}: events: an order scenario lists its dated [[events]] (none here); "
+            "a sales scenario without them is priced with 'salescore price'",
+            file=root.file,
+            path="events",
+        )
     root.check_keys(*_TOP_KEYS)
     events = root.array("events", required=True)
     company = read_company(root, registry)
@@ -506,11 +514,18 @@ class _Replayer:
     ) -> Step:
         try:
             return body()
-        except (TransitionRefusedError, OrderError, RuleViolationError) as exc:
-            guard = getattr(exc, "guard", None) or "status"
+        except ScenarioError as exc:
+            if "path" in exc.details:  # a mistake in the file, named at its key path
+                raise
+            raise self._located(node, exc) from exc
+        except (OrderError, RuleViolationError) as exc:
+            # A guard or the document's status holds the step back: nothing is stored.
+            guard = getattr(exc, "guard", None) or (
+                "status" if isinstance(exc, OrderError) else exc.code
+            )
             figures = tuple(getattr(exc, "figures", ()) or ())
             return Step(on, action, subject, node.path, str(exc), guard, figures)
-        except (InvalidInputError, NotFoundError) as exc:
+        except SalescoreError as exc:
             raise self._located(node, exc) from exc
         except ArithmeticError as exc:
             raise self._located(
