@@ -83,5 +83,5 @@ def test_each_loader_sends_the_other_kind_of_file_to_its_command() -> None:
     with pytest.raises(ScenarioError, match="this is an orders scenario"):
         load(WALK)
     sales = GOLDEN.parent / "sales" / "wholesale_individual_agreement.toml"
-    with pytest.raises(ScenarioError, match=r"events: an order scenario lists its dated \[\[events\]\]"):
+    with pytest.raises(ScenarioError, match=r"events: an order scenario lists its dated"):
         load_orders(sales)
