@@ -35,13 +35,13 @@ from salescore.app.agreements import (
     set_agreement_status,
     start_sale_approval,
 )
-from salescore.app.sample import load_sample_company
-from salescore.app.sample_agreements import (
+from salescore.app.stores import Store
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_agreements import (
     SAMPLE_APPROVAL_POLICY,
     SAMPLE_DATE,
     load_sample_agreements,
 )
-from salescore.app.stores import Store
 from salescore.errors import AgreementError, AmbiguousAgreementError, ApprovalError, ConflictError
 from salescore.money import Money
 from salescore.parties import (

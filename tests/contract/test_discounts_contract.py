@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from salescore.app.discount_rules import load_rule_set, save_rule_set
-from salescore.app.sample import load_sample_company
-from salescore.app.sample_discounts import sample_rule_set
 from salescore.app.stores import Store
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_discounts import sample_rule_set
 from salescore.discounts import (
     Combination,
     ConditionExpr,

@@ -31,6 +31,26 @@ def test_demo_creates_the_database_and_prints_the_sample_company(
     conn.close()
 
 
+def test_demo_sells_one_order_from_proposal_to_confirmed_on_sqlite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--db", str(tmp_path / "demo.sqlite")]) == 0
+    orders = capsys.readouterr().out.split("== Orders ==\n")[1]
+    assert "KP-1 (revision 1) of 2026-03-02: replaced" in orders
+    assert "KP-1/2 (revision 2) of 2026-03-03: accepted" in orders
+    assert "ORG-1-2026-000001 from KP-1/2, to pay" in orders
+    # VAT included at 22 % (2026): 65,620.80 x 22/122 = 11,833.26; 16,392.96 x 22/122 = 2,956.11
+    assert "65620.80  22 %      included    11833.26" in orders
+    assert "16392.96  22 %      included     2956.11" in orders
+    # 65,620.80 + 16,392.96 = 82,013.76 = 67,224.39 + 14,789.37
+    assert (
+        "Total without VAT 67224.39 RUB + VAT [НДС] 14789.37 RUB = total with VAT 82013.76 RUB"
+    ) in orders
+    # NET-30: everything 30 days after the shipment on 10 March
+    assert "82013.76 RUB on 2026-04-09" in orders
+    assert "on 2026-03-04: waiting for securing" in orders
+
+
 def test_demo_can_run_twice_on_the_same_file(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite"
     for _ in range(2):

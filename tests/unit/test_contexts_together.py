@@ -6,12 +6,12 @@ from datetime import date
 
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.repositories import Repositories
-from salescore.app.demo import SAMPLE_LOADERS
 from salescore.app.pricing import load_snapshot
-from salescore.app.sample_agreements import load_sample_agreements
-from salescore.app.sample_pricing import RETAIL, load_sample_prices
-from salescore.app.sample_receivables import TEMPLATES
-from salescore.app.sample_reservation import SAMPLE_AT
+from salescore.demo.report import SAMPLE_LOADERS
+from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_pricing import RETAIL, load_sample_prices
+from salescore.demo.sample_receivables import TEMPLATES
+from salescore.demo.sample_reservation import SAMPLE_AT
 from salescore.money import Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.pricing import StockSource, build_price_list

@@ -1,6 +1,6 @@
 """Fuzzing the golden scenario files: whatever a file holds, the answer is a salescore error.
 
-Every golden file the library reads (sales scenarios, receivables scenarios,
+Every golden file the library reads (sales, receivables and order scenarios,
 and the rule tables of the discount scenarios as a ``salescore check`` file)
 is mutated at random — a value swapped for another type, a huge, tiny or
 negative number, an exponent, an empty string, a date at the end of the
@@ -39,7 +39,8 @@ from salescore.app.discount_rules import read_rule_set_file
 from salescore.cli import main
 from salescore.discounts import ConditionRegistry, check_rule_set
 from salescore.errors import SalescoreError
-from salescore.scenario import load, load_receivables
+from salescore.scenario import load, load_orders, load_receivables
+from salescore.scenario.orders import render_replay, replay_json
 from salescore.scenario.receivables import (
     aging_json,
     credit_json,
@@ -53,7 +54,7 @@ from salescore.scenario.sales import render_sales, sales_json
 GOLDEN = Path(__file__).parents[1] / "scenarios"
 IGNORED = ("expected", "golden", "description", "sale")  # tables the loaders do not read
 RULE_KEYS = ("discounts", "groups", "limits", "known")
-EXAMPLES = 110  # per file: 19 files, about 2,100 cases
+EXAMPLES = 110  # per file: 23 files, about 2,500 cases
 
 # --- writing TOML (the standard library only reads it) -----------------------------
 
@@ -114,6 +115,12 @@ def _run_receivables(path: Path) -> None:
     json.dumps(credit_json(scenario, on))
 
 
+def _run_orders(path: Path) -> None:
+    replay = load_orders(path).replay()
+    render_replay(replay)
+    json.dumps(replay_json(replay))
+
+
 def _run_rules(path: Path) -> None:
     parsed = read_rule_set_file(path)
     check_rule_set(
@@ -136,6 +143,7 @@ KINDS: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[Pat
     "sales": (_sales, _run_sales),
     "receivables": (_sales, _run_receivables),
     "discounts": (_rules, _run_rules),
+    "orders": (_sales, _run_orders),
 }
 FILES = [(kind, path) for kind in KINDS for path in sorted((GOLDEN / kind).glob("*.toml"))]
 
@@ -288,7 +296,12 @@ def test_a_byte_order_mark_is_read_as_if_it_were_not_there(tmp_path: Path) -> No
     )
 
 
-COMMANDS = {"sales": ["price"], "receivables": ["schedule", "credit"], "discounts": ["check"]}
+COMMANDS = {
+    "sales": ["price"],
+    "receivables": ["schedule", "credit"],
+    "discounts": ["check"],
+    "orders": ["orders"],
+}
 CLI_EXAMPLES = 12  # per file and command: the command line adds only its own layer
 
 

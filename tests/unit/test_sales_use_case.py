@@ -13,10 +13,10 @@ from salescore.agreements import ApprovalId, ApprovalPolicy, ApprovalRule, Devia
 from salescore.app.agreements import start_sale_approval
 from salescore.app.discount_rules import save_rule_set
 from salescore.app.sales import Order, OrderLine, load_pricer, price_order, price_orders
-from salescore.app.sample import load_sample_company
-from salescore.app.sample_agreements import load_sample_agreements
-from salescore.app.sample_discounts import sample_rule_set
-from salescore.app.sample_pricing import load_sample_prices
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_discounts import sample_rule_set
+from salescore.demo.sample_pricing import load_sample_prices
 from salescore.errors import NotFoundError
 from salescore.parties import PartnerId, ProductId
 from salescore.testing import FixedClock

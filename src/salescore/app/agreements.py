@@ -7,8 +7,8 @@ work rolls back on the exception anyway.
 
 >>> from datetime import date
 >>> from salescore.adapters.memory import MemoryStore
->>> from salescore.app.sample import load_sample_company
->>> from salescore.app.sample_agreements import load_sample_agreements
+>>> from salescore.demo.sample import load_sample_company
+>>> from salescore.demo.sample_agreements import load_sample_agreements
 >>> from salescore.parties import PartnerId
 >>> store = MemoryStore()
 >>> with store.unit_of_work() as uow:

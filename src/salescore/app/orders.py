@@ -13,9 +13,9 @@ and amount, the explanation — into the document
 >>> from datetime import date
 >>> from decimal import Decimal
 >>> from salescore.adapters.memory import MemoryStore
->>> from salescore.app.sample import load_sample_company
->>> from salescore.app.sample_agreements import load_sample_agreements
->>> from salescore.app.sample_pricing import load_sample_prices
+>>> from salescore.demo.sample import load_sample_company
+>>> from salescore.demo.sample_agreements import load_sample_agreements
+>>> from salescore.demo.sample_pricing import load_sample_prices
 >>> from salescore.app.sales import load_pricer
 >>> from salescore.orders import DocumentHeader, DocumentLine, LineId
 >>> from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId

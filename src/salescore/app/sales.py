@@ -30,11 +30,11 @@ I/O per line. :func:`price_orders` and :func:`price_order` are the use cases.
 >>> from datetime import datetime
 >>> from decimal import Decimal
 >>> from salescore.adapters.memory import MemoryStore
->>> from salescore.app.sample import load_sample_company
->>> from salescore.app.sample_agreements import load_sample_agreements
->>> from salescore.app.sample_pricing import load_sample_prices
+>>> from salescore.demo.sample import load_sample_company
+>>> from salescore.demo.sample_agreements import load_sample_agreements
+>>> from salescore.demo.sample_pricing import load_sample_prices
 >>> from salescore.app.discount_rules import save_rule_set
->>> from salescore.app.sample_discounts import sample_rule_set
+>>> from salescore.demo.sample_discounts import sample_rule_set
 >>> store = MemoryStore()
 >>> with store.unit_of_work() as uow:
 ...     load_sample_company(uow)

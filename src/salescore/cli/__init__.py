@@ -5,10 +5,11 @@ Subcommands live in modules of this package; each module has
 
 Exit codes: 0 success; 1 the content has problems (a mistake at a key path of
 the file, a rule-set error found by ``check``, a document stopped by
-``credit``); 2 the input cannot be read (no such file, not UTF-8, not TOML,
-nested too deeply) or the command line is wrong. A salescore error is printed
-as ``salescore: error: MESSAGE`` on stderr, never as a traceback; with
-``--json`` it is a JSON document on stdout instead
+``credit``, an event refused by ``orders``); 2 the input cannot be read (no
+such file, not UTF-8, not TOML, nested too deeply) or the command line is
+wrong. A salescore error is printed as ``salescore: error: MESSAGE`` on
+stderr, never as a traceback; with ``--json`` it is a JSON document on stdout
+instead
 (``{"error": {"code": ..., "message": ..., "file": ..., "path": ...}}``), so
 stdout always holds exactly one JSON document. A closed pipe
 (``salescore price FILE | head -1``) ends the command quietly.
@@ -23,13 +24,13 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from salescore import __version__
-from salescore.cli import aging, check, credit, demo, devices, price, schedule
+from salescore.cli import aging, check, credit, demo, devices, orders, price, schedule
 from salescore.cli._output import EXIT_PROBLEMS, EXIT_UNREADABLE, print_error
 from salescore.errors import SalescoreError
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS = (demo, check, price, schedule, aging, credit, devices)
+COMMANDS = (demo, check, price, schedule, aging, credit, orders, devices)
 
 
 class _UsageError(Exception):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.demo import run_demo
+from salescore.demo.report import run_demo
 from salescore.errors import InvalidInputError
 
 __all__ = ["register"]

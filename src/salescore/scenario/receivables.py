@@ -88,6 +88,7 @@ __all__ = [
     "credit_json",
     "load_receivables",
     "parse_receivables",
+    "read_receivables",
     "render_allocations",
     "render_credit",
     "render_schedules",
@@ -132,6 +133,16 @@ class ReceivablesScenario:
     calendar: BusinessCalendar | None
     segments: dict[str, str]
     as_of: date | None
+    templates: dict[str, tuple[PaymentScheduleTemplate, BusinessCalendar]] = attrs.field(
+        factory=dict
+    )
+    """Each payment schedule template by id, with its calendar."""
+
+    def calendar_of(self, template_id: str | None) -> BusinessCalendar:
+        """The calendar of the template ``template_id`` (weekends only for none or unknown)."""
+        if template_id is not None and template_id in self.templates:
+            return self.templates[template_id][1]
+        return BusinessCalendar("weekends only")
 
     @property
     def closed_orders(self) -> frozenset[str]:
@@ -175,6 +186,15 @@ def load_receivables(path: str | Path) -> ReceivablesScenario:
 def parse_receivables(text: str, file: str = "<scenario>") -> ReceivablesScenario:
     """Read a receivables scenario from TOML ``text``."""
     return _build(Node.parse(text, file))
+
+
+def read_receivables(node: Node) -> ReceivablesScenario:
+    """Read the receivables scenario held in the table ``node`` (errors name its key paths).
+
+    The order scenarios (:mod:`salescore.scenario.orders`) keep their
+    settlements in a ``[receivables]`` table read by this function.
+    """
+    return _build(node)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -405,6 +425,7 @@ def _build(root: Node) -> ReceivablesScenario:
         aging_calendar,
         segments,
         root.day("as_of") if root.has("as_of") else None,
+        {t: (templates[t], template_calendars[t]) for t in templates},
     )  # fmt: skip
 
 

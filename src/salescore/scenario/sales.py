@@ -97,7 +97,15 @@ from salescore.parties import (
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot, RoundingRule
 from salescore.scenario._toml import Node, at, columns, read_scenario
 
-__all__ = ["Scenario", "load", "parse_sales", "render_sales", "sales_json"]
+__all__ = [
+    "Company",
+    "Scenario",
+    "load",
+    "parse_sales",
+    "read_company",
+    "render_sales",
+    "sales_json",
+]
 
 _TOP_KEYS = (
     "description",
@@ -439,15 +447,41 @@ def _unique(items: Sequence[Any], nodes: Sequence[Node], what: str) -> dict[Any,
     return found
 
 
-def _build(root: Node, registry: ConditionRegistry) -> Scenario:
-    if root.has("templates") or root.has("calendars"):
-        raise ScenarioError(
-            f"{root.file}: this is a receivables scenario (it has templates or calendars); "
-            "read it with 'salescore schedule' or 'salescore aging' "
-            "(salescore.scenario.receivables.load_receivables)",
-            file=root.file,
-        )
-    root.check_keys(*_TOP_KEYS)
+@attrs.frozen
+class Company:
+    """The company sections of a sales scenario file, read into values.
+
+    The order scenarios (:mod:`salescore.scenario.orders`) read the same
+    sections with the same code.
+
+    Attributes:
+        currency: the file's top-level currency, if any.
+        products: the catalogue by id.
+        partners: the clients by id.
+        agreements: every agreement by id.
+        nomenclature_segments: the product segments the file names.
+        manual_ids: ids of the manual discounts of the rule set.
+        pricer: prices orders from the catalogue, prices, agreements and rules.
+        warnings: the rule-set warnings of the file's discounts.
+    """
+
+    currency: Currency | None
+    products: Mapping[ProductId, Product]
+    partners: Mapping[PartnerId, Partner]
+    agreements: Mapping[AgreementId, Agreement]
+    nomenclature_segments: tuple[NomenclatureSegment, ...]
+    manual_ids: frozenset[str]
+    pricer: SalePricer = attrs.field(eq=False, repr=False)
+    warnings: tuple[Issue, ...] = ()
+
+
+def read_company(root: Node, registry: ConditionRegistry) -> Company:
+    """The company sections of ``root``: currency, products, partners, price types, prices,
+    agreements and discount rules (``discounts``, ``groups``, ``limits``).
+
+    Raises:
+        ScenarioError: naming the file, the key path and what was expected.
+    """
     currency = None
     if root.has("currency"):
         with at(root.child("currency")):
@@ -513,10 +547,6 @@ def _build(root: Node, registry: ConditionRegistry) -> Scenario:
             engine = DiscountEngine.compile(rule_set, registry)
         manual_ids = frozenset(d.id for d in rule_set.discounts if d.is_manual)
 
-    orders = [
-        _order(n, products, partners, agreements, currency, manual_ids)
-        for n in root.array("orders", required=True)
-    ]
     type_list = list(types.values())
     product_list = list(products.values())
 
@@ -532,8 +562,41 @@ def _build(root: Node, registry: ConditionRegistry) -> Scenario:
         client_segments=client_segments,
         nomenclature_segments=nomenclature_segments,
     )
+    return Company(
+        currency,
+        products,
+        partners,
+        agreements,
+        tuple(nomenclature_segments),
+        manual_ids,
+        pricer,
+        tuple(warnings),
+    )
+
+
+def _build(root: Node, registry: ConditionRegistry) -> Scenario:
+    if root.has("templates") or root.has("calendars"):
+        raise ScenarioError(
+            f"{root.file}: this is a receivables scenario (it has templates or calendars); "
+            "read it with 'salescore schedule' or 'salescore aging' "
+            "(salescore.scenario.receivables.load_receivables)",
+            file=root.file,
+        )
+    if root.has("events") or root.has("quotes"):
+        raise ScenarioError(
+            f"{root.file}: this is an orders scenario (it has quotes or events); "
+            "replay it with 'salescore orders' (salescore.scenario.orders.load_orders)",
+            file=root.file,
+        )
+    root.check_keys(*_TOP_KEYS)
+    company = read_company(root, registry)
+    orders = [
+        _order(n, company.products, company.partners, company.agreements, company.currency,
+               company.manual_ids)
+        for n in root.array("orders", required=True)
+    ]  # fmt: skip
     description = root.text("description") if root.has("description") else ""
-    return Scenario(root.file, description, pricer, tuple(orders), tuple(warnings))
+    return Scenario(root.file, description, company.pricer, tuple(orders), company.warnings)
 
 
 def _segment_list(nodes: Sequence[Node], kind: Any) -> list[Any]:

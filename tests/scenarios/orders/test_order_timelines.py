@@ -28,13 +28,13 @@ from salescore.app.agreements import decide_approval
 from salescore.app.discount_rules import save_rule_set
 from salescore.app.pricing import register_price
 from salescore.app.sales import SalePricer, load_pricer
-from salescore.app.sample import load_sample_company
-from salescore.app.sample_agreements import load_sample_agreements
-from salescore.app.sample_discounts import sample_rule_set
-from salescore.app.sample_pricing import PURCHASE, load_sample_prices
-from salescore.app.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
-from salescore.app.sample_reservation import load_sample_stock
 from salescore.app.stores import Store
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_discounts import sample_rule_set
+from salescore.demo.sample_pricing import PURCHASE, load_sample_prices
+from salescore.demo.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
+from salescore.demo.sample_reservation import load_sample_stock
 from salescore.errors import NotFoundError, OrderError, TransitionRefusedError
 from salescore.money import Money, Quantity
 from salescore.orders import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salescore.adapters.memory import MemoryStore
-from salescore.app.demo import run_demo
+from salescore.demo.report import run_demo
 
 
 def test_the_demo_explains_the_terms_of_two_clients_and_approves_a_deviating_sale() -> None:

@@ -15,7 +15,7 @@ from salescore.cli import main
 GOLDENS = Path(__file__).parents[2] / "scenarios"
 WHOLESALE = GOLDENS / "sales" / "wholesale_individual_agreement.toml"
 OVERDUE = GOLDENS / "receivables" / "stopped_by_overdue_days.toml"
-RULES = GOLDENS.parents[1] / "src" / "salescore" / "app" / "sample_discounts.toml"
+RULES = GOLDENS.parents[1] / "src" / "salescore" / "demo" / "sample_discounts.toml"
 
 SALES = """
 currency = "RUB"

@@ -12,7 +12,7 @@ from salescore.cli import main
 from salescore.discounts.rulefile import parse_rule_set, rule_set_from_data
 from salescore.errors import DiscountError
 
-SAMPLE = Path(__file__).parents[3] / "src" / "salescore" / "app" / "sample_discounts.toml"
+SAMPLE = Path(__file__).parents[3] / "src" / "salescore" / "demo" / "sample_discounts.toml"
 
 
 def test_the_sample_rule_set_file_is_clean(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.demo import run_demo
+from salescore.demo.report import run_demo
 
 
 def test_the_demo_shows_a_schedule_a_payment_an_aging_table_and_the_stop_list() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.demo import run_demo
+from salescore.demo.report import run_demo
 from salescore.money import Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation import LineId, OrderId

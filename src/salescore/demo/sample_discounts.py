@@ -33,8 +33,8 @@ MSK = timezone(timedelta(hours=3), "MSK")
 
 
 def sample_rule_set() -> DiscountRuleSet:
-    """The sample rule set (``salescore/app/sample_discounts.toml``)."""
-    text = files("salescore.app").joinpath(SAMPLE_RULES_FILE).read_text(encoding="utf-8")
+    """The sample rule set (``salescore/demo/sample_discounts.toml``)."""
+    text = files("salescore.demo").joinpath(SAMPLE_RULES_FILE).read_text(encoding="utf-8")
     return parse_rule_set(text, SAMPLE_RULES_FILE).rule_set
 
 

@@ -5,7 +5,7 @@ and a draft one for retail chains; an old, closed wholesale agreement;
 individual agreements for Volga Kazan and Cafe Aroma; their contracts.
 
 >>> from salescore.adapters.memory import MemoryStore
->>> from salescore.app.sample import load_sample_company
+>>> from salescore.demo.sample import load_sample_company
 >>> store = MemoryStore()
 >>> with store.unit_of_work() as uow:
 ...     load_sample_company(uow)

@@ -1,8 +1,8 @@
 """The demo's reservation section: reserve for an order, then let a more urgent one take part.
 
 >>> from salescore.adapters.memory import MemoryStore
->>> from salescore.app.sample import load_sample_company
->>> from salescore.app.sample_reservation import load_sample_stock
+>>> from salescore.demo.sample import load_sample_company
+>>> from salescore.demo.sample_reservation import load_sample_stock
 >>> with MemoryStore().unit_of_work() as uow:
 ...     load_sample_company(uow)
 ...     load_sample_stock(uow)
@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from salescore.adapters.repositories import Repositories
-from salescore.app.sample_reservation import SAMPLE_AT
+from salescore.demo.sample_reservation import SAMPLE_AT
 from salescore.money import KG, Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation import (

@@ -7,7 +7,7 @@ supplier's and the competitor's price lists feed two data-based types:
 the average purchase price of the last 30 days and the minimum market price.
 
 >>> from salescore.adapters.memory import MemoryStore
->>> from salescore.app.sample import load_sample_company
+>>> from salescore.demo.sample import load_sample_company
 >>> from salescore.app.pricing import load_snapshot
 >>> store = MemoryStore()
 >>> with store.unit_of_work() as uow:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from salescore.adapters.repositories import Repositories
 from salescore.app.discount_rules import load_rule_set, save_rule_set
 from salescore.app.sales import Order, OrderLine, PricedOrder, price_order
-from salescore.app.sample_discounts import sample_order, sample_rule_set
+from salescore.demo.sample_discounts import sample_order, sample_rule_set
 from salescore.discounts import DiscountEngine
 from salescore.discounts.whatif import next_tier, quantity_breaks
 from salescore.explain import text_table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.pricing import load_snapshot
-from salescore.app.sample_pricing import (
+from salescore.demo.sample_pricing import (
     AVERAGE_PURCHASE,
     MARKET,
     PURCHASE,

@@ -2,7 +2,8 @@
 
 Each context adds its part of the flow as one more section, in the order a
 sale goes: the company, prices, agreements, an order, its reservation, its
-payment schedule and the receivables.
+payment schedule, the receivables, and a
+proposal that becomes a confirmed order.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from salescore.adapters.repositories import Repositories
-from salescore.app.demo_agreements import agreements_section
-from salescore.app.demo_discounts import discounts_section
-from salescore.app.demo_pricing import pricing_section
-from salescore.app.demo_receivables import receivables_section
-from salescore.app.demo_reservation import reservation_section
-from salescore.app.sample import load_sample_company
-from salescore.app.sample_reservation import load_sample_stock
 from salescore.app.stores import Store
+from salescore.demo.demo_agreements import agreements_section
+from salescore.demo.demo_discounts import discounts_section
+from salescore.demo.demo_orders import orders_section
+from salescore.demo.demo_pricing import pricing_section
+from salescore.demo.demo_receivables import receivables_section
+from salescore.demo.demo_reservation import reservation_section
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_reservation import load_sample_stock
 from salescore.explain import text_table
 from salescore.parties import PartnerKind
 
@@ -93,6 +95,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     discounts_section,
     reservation_section,
     receivables_section,
+    orders_section,
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salescore.adapters.repositories import Repositories
-from salescore.app.sample_receivables import SAMPLE_AS_OF, load_sample_receivables
+from salescore.demo.sample_receivables import SAMPLE_AS_OF, load_sample_receivables
 from salescore.receivables import Measure, age_receivables, load_ledger, stop_list
 
 __all__ = ["receivables_section"]

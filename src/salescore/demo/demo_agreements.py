@@ -1,7 +1,7 @@
 """The demo's agreements section: which terms apply to two clients, and why.
 
 It loads the sample agreements, resolves the terms for Volga Kazan and Cafe
-Aroma on :data:`~salescore.app.sample_agreements.SAMPLE_DATE`, checks a
+Aroma on :data:`~salescore.demo.sample_agreements.SAMPLE_DATE`, checks a
 proposed sale against Cafe Aroma's terms and runs its approval.
 """
 
@@ -20,7 +20,7 @@ from salescore.agreements import (
     check_sale,
 )
 from salescore.app.agreements import decide_approval, resolve_terms, start_sale_approval
-from salescore.app.sample_agreements import (
+from salescore.demo.sample_agreements import (
     SAMPLE_APPROVAL_POLICY,
     SAMPLE_DATE,
     load_sample_agreements,
