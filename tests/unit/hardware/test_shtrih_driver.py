@@ -227,7 +227,7 @@ def test_paper_out_refuses_the_receipt_until_paper_is_loaded() -> None:
         assert r.journal.get("r-1") is None
         # the cashier reads what to do in Russian; the developer detail stays in the fields
         assert refused.value.cashier_message.startswith("Закончилась бумага")
-        assert refused.value.protocol == "shtrih-m"
+        assert refused.value.details["protocol"] == "shtrih-m"
         r.simulator.device.load_paper()
         r.driver.process_check(sample_receipt())
         assert r.receipts == 1
