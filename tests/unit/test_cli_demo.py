@@ -78,3 +78,20 @@ def test_open_store_understands_urls_and_refuses_others() -> None:
         open_store("mysql://x")
     with pytest.raises(InvalidInputError, match="names no file"):
         open_store("sqlite:  ")
+
+
+def test_demo_rings_one_receipt_once_and_prints_its_qr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from salescore.hardware.escpos.qr import qr_text
+
+    assert main(["demo", "--db", str(tmp_path / "demo.sqlite")]) == 0
+    devices = capsys.readouterr().out.split("== Devices ==\n")[1]
+    # 2 x 45.50 + 0.347 x 899.90 (= 312.27) - 3.27 = 400.00, paid 500.00 in cash
+    assert "total 400.00, change 100.00" in devices
+    assert "repeated=True, same document 2; receipts in the fiscal storage: 1" in devices
+    # the QR holds what a Russian receipt's QR holds: time, sum, FN, document, sign, kind
+    payload = "t=20260304T1230&s=400.00&fn=9999078900001234&i=2&fp=1013904226&n=1"
+    for row in qr_text(payload, quiet=1).splitlines():
+        if row.strip():
+            assert row.strip() in devices

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from salescore.adapters.repositories import Repositories
 from salescore.app.stores import Store
 from salescore.demo.demo_agreements import agreements_section
+from salescore.demo.demo_devices import devices_section
 from salescore.demo.demo_discounts import discounts_section
 from salescore.demo.demo_orders import orders_section
 from salescore.demo.demo_pricing import pricing_section
@@ -96,6 +97,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     reservation_section,
     receivables_section,
     orders_section,
+    devices_section,
 ]
 
 
