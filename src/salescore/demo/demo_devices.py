@@ -9,7 +9,7 @@ receipt QR code [QR-код чека] ``t=…&s=…&fn=…&i=…&fp=…&n=…``, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from salescore.adapters.repositories import Repositories
 from salescore.hardware.escpos import Alignment, ReceiptBuilder
@@ -20,8 +20,8 @@ from salescore.testing.devices import sample_receipt, shtrih_rig
 
 __all__ = ["devices_section"]
 
-SOLD_AT = datetime(2026, 3, 4, 12, 30)
-"""The register's local time of the demo receipt."""
+SOLD_AT = datetime(2026, 3, 4, 12, 30, tzinfo=timezone(timedelta(hours=3)))
+"""The register's local time of the demo receipt (Moscow); the QR holds the wall-clock time."""
 FN_NUMBER = "9999078900001234"
 """The fiscal storage number [заводской номер ФН] printed in the QR code."""
 
