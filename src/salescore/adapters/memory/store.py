@@ -36,6 +36,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._nesting = NestingGuard(self.name)
         self.tables: dict[str, dict[Any, Any]] = {}
+        self._closed = False
 
     @classmethod
     def open(cls, url: str) -> MemoryStore:
@@ -51,7 +52,8 @@ class MemoryStore:
         return MemoryUnitOfWork(self, read_only=read_only)
 
     def close(self) -> None:
-        """Nothing to close: the data lives as long as the store object."""
+        """Refuse further units of work (as every store does once closed)."""
+        self._closed = True
 
     def table(self, name: str) -> dict[Any, Any]:
         """The dictionary behind collection ``name`` (created on first use)."""
@@ -128,6 +130,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.record_undo(undo)
 
     def __enter__(self) -> Self:
+        if self.store._closed:
+            raise StorageError("the memory store is closed; open a new one with open_store()")
         self.store._nesting.enter()
         try:
             self.store._lock.acquire()
