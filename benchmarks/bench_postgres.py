@@ -68,7 +68,7 @@ def rate(url: str, writers: int) -> float:
     time.sleep(1.0)  # every writer connected
     began = time.perf_counter()
     start.set()
-    total = sum(done.get(timeout=600) for _ in procs)
+    total = sum(int(done.get(timeout=600)) for _ in procs)
     elapsed = time.perf_counter() - began
     for proc in procs:
         proc.join(30)

@@ -61,19 +61,18 @@ def pay(url: str, n: int, start: Any, results: Any) -> None:
         store.close()
 
 
+def debt(order: str) -> SettlementEntry:
+    """100.00 owed for a shipment of ``order``."""
+    shipped, due = date(2026, 3, 2), date(2026, 3, 16)
+    return SettlementEntry(
+        order, EntryKind.SHIPMENT, ACC, order, order, shipped, due, Money("100.00", "RUB")
+    )
+
+
 def test_concurrent_payments_to_one_client_are_never_over_allocated(url: str) -> None:
     store = open_store(url)
     with store.unit_of_work() as uow:
-        post_entries(
-            uow.settlements,
-            [
-                SettlementEntry(
-                    order, EntryKind.SHIPMENT, ACC, order, order, date(2026, 3, 2),
-                    date(2026, 3, 16), Money("100.00", "RUB"),
-                )  # fmt: skip
-                for order in DEBTS
-            ],
-        )
+        post_entries(uow.settlements, [debt(order) for order in DEBTS])
         uow.commit()
     start, results = CTX.Event(), CTX.Queue()
     workers = [CTX.Process(target=pay, args=(url, n, start, results)) for n in range(PROCESSES)]
@@ -97,7 +96,8 @@ def test_concurrent_payments_to_one_client_are_never_over_allocated(url: str) ->
     for allocation in stored:
         per_entry[(allocation.measure.value, allocation.entry_id)] += allocation.amount.amount
         per_payment[(allocation.measure.value, allocation.source_id)] += allocation.amount.amount
-    assert per_entry and all(total <= Decimal("100.00") for total in per_entry.values())
+    assert per_entry
+    assert all(total <= Decimal("100.00") for total in per_entry.values())
     assert all(total <= Decimal("75.00") for total in per_payment.values())
     # 400.00 owed, 600.00 paid: each measure allocates exactly the debt
     by_measure: dict[str, Decimal] = defaultdict(Decimal)
