@@ -35,7 +35,7 @@ def writer(url: str, product: ProductId, count: int, start: Any, done: Any) -> N
     from salescore.adapters.postgres import PostgresStore
 
     store = PostgresStore(url, min_size=1, max_size=1)
-    start.wait(30)
+    start.wait(120)  # a barrier: every writer connected, then all go at once
     for i in range(count):
         claim = ReserveClaim(
             OrderId(f"{product}-{i}"), LineId("1"), product, MAIN, Quantity(1),
@@ -58,16 +58,15 @@ def rate(url: str, writers: int) -> float:
             receive(uow.stock_ledger, product, MAIN, Quantity(1_000_000), document="GR", at=AT)
         uow.commit()
     store.close()
-    start, done = CTX.Event(), CTX.Queue()
+    start, done = CTX.Barrier(writers + 1), CTX.Queue()
     count = RESERVES[writers]
     procs = [
         CTX.Process(target=writer, args=(url, product, count, start, done)) for product in products
     ]
     for proc in procs:
         proc.start()
-    time.sleep(1.0)  # every writer connected
+    start.wait(120)
     began = time.perf_counter()
-    start.set()
     total = sum(int(done.get(timeout=600)) for _ in procs)
     elapsed = time.perf_counter() - began
     for proc in procs:

@@ -9,7 +9,7 @@ import pytest
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app.stores import Store
-from salescore.errors import StorageError, UnitOfWorkError
+from salescore.errors import ConflictError, StorageError, UnitOfWorkError
 from salescore.parties import Partner, PartnerId
 
 ACME = Partner(PartnerId("P1"), "Acme")
@@ -127,3 +127,15 @@ def test_close_closes_the_store_for_every_thread(store: Store) -> None:
     assert "closed" in str(outcome[1])
     with pytest.raises(StorageError, match="closed"), store.unit_of_work():
         pass  # pragma: no cover - never entered
+
+
+def test_a_refused_write_does_not_spoil_the_rest_of_the_unit_of_work(store: Store) -> None:
+    # On PostgreSQL a failed statement would abort the whole transaction: it must not.
+    add(store, ACME)
+    with store.unit_of_work() as uow:
+        uow.partners.add(Partner(PartnerId("P2"), "Beta"))
+        with pytest.raises(ConflictError, match="P1"):
+            uow.partners.add(Partner(PartnerId("P1"), "Again"))
+        uow.partners.add(Partner(PartnerId("P3"), "Gamma"))
+        uow.commit()
+    assert names(store) == ["Acme", "Beta", "Gamma"]

@@ -87,6 +87,7 @@ class PgConnection:
             self._savepoints == 0
             and self.raw.info.transaction_status == TransactionStatus.INTRANS
             and sql.lstrip()[:6].upper() == "INSERT"
+            and "ON CONFLICT" not in sql  # an upsert does not fail on a known key
         )
         if not guard:
             yield
