@@ -1,15 +1,25 @@
-"""Shared fixtures and the ``--update-goldens`` option."""
+"""Shared fixtures and the ``--update-goldens`` option.
+
+The ``store`` fixture runs a test against every storage adapter: memory, SQLite
+(in memory and in a file) and PostgreSQL (a throwaway server this session
+starts with ``initdb`` + ``pg_ctl``, and stops at the end).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from salescore.adapters.memory import MemoryStore
+from salescore.adapters.postgres import PostgresStore
+from salescore.adapters.postgres.testing import find_binaries, throwaway_server
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app.stores import Store
+
+STORES = ["memory", "sqlite-memory", "sqlite-file", "postgresql"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,7 +37,36 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
-@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file"])
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server for this session (skips without binaries)."""
+    if find_binaries() is None:
+        pytest.skip("no PostgreSQL binaries: apt-get install postgresql (.ci/run does)")
+    with throwaway_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A salescore database with every table empty (truncated, not recreated: fast)."""
+    url = postgres_server.rsplit("/", 1)[0] + "/contract"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = 'contract'").fetchone() is None:
+            conn.execute("CREATE DATABASE contract")
+    PostgresStore(url, min_size=1).close()  # creates the schema the first time
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'salescore_schema'"
+            )
+        ]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    return url
+
+
+@pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Every storage adapter in turn: the contract suite runs against each."""
     if request.param == "memory":
@@ -36,7 +75,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         sqlite_store = SqliteStore(":memory:")
         yield sqlite_store
         sqlite_store.close()
-    else:
+    elif request.param == "sqlite-file":
         sqlite_store = SqliteStore(tmp_path / "contract.sqlite")
         yield sqlite_store
         sqlite_store.close()
+    else:
+        pg_store = PostgresStore(request.getfixturevalue("postgres_url"), min_size=1)
+        yield pg_store
+        pg_store.close()

@@ -73,6 +73,7 @@ __all__ = [
     "StorageError",
     "TaxError",
     "TransitionRefusedError",
+    "UnitOfWorkError",
     "UnknownPluginError",
     "raise_for_issues",
 ]
@@ -297,6 +298,13 @@ class StorageError(SalescoreError):
 
     code = "storage_error"
     message = "The storage cannot be used."
+
+
+class UnitOfWorkError(StorageError):
+    """A unit of work was misused: opened inside another, or written to while read-only."""
+
+    code = "unit_of_work"
+    message = "The unit of work cannot do that."
 
 
 class SchemaVersionError(StorageError):

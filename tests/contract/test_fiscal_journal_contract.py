@@ -7,18 +7,28 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import psycopg
 import pytest
 
 from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
+from salescore.adapters.postgres import PostgresFiscalJournal
 from salescore.adapters.sqlite.fiscal_journal import SqliteFiscalJournal
 from salescore.errors import StorageError
 from salescore.hardware.fiscal import FiscalJournal, JournalEntry, JournalState
 
 
-@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file"])
+@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file", "postgresql"])
 def journal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FiscalJournal]:
     if request.param == "memory":
         yield MemoryFiscalJournal()
+        return
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS fiscal_journal")
+        postgres = PostgresFiscalJournal(url)
+        yield postgres
+        postgres.close()
         return
     sqlite = SqliteFiscalJournal(
         ":memory:" if request.param == "sqlite-memory" else tmp_path / "j.db"

@@ -1,4 +1,4 @@
-"""``salescore demo``: the sample company on the embedded SQLite default."""
+"""``salescore demo``: the sample company on the embedded SQLite default, or any store by URL."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from salescore.adapters.sqlite import SqliteStore
+from salescore.app.stores import open_store
 from salescore.demo.report import run_demo
 from salescore.errors import InvalidInputError
 
@@ -23,11 +24,25 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--db", default=DEFAULT_DB, help=f"SQLite file to (re)create (default: {DEFAULT_DB})"
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="an empty store to load instead of the SQLite file, e.g. "
+        "postgresql://user@host/db (needs the postgres extra) or memory:",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Recreate the demo database and print the report."""
+    """Recreate the demo database (or load an empty store by URL) and print the report."""
+    if args.store:
+        chosen = open_store(args.store)
+        try:
+            print(run_demo(chosen))
+            print(f"\n(stored in {args.store})")
+        finally:
+            chosen.close()
+        return 0
     path = Path(args.db)
     if path.exists() and not path.is_file():
         raise InvalidInputError(f"{path} exists and is not a file: give another --db path")

@@ -1,9 +1,10 @@
-"""Real concurrent writers on one SQLite file: no overselling, and a killed writer harms nothing.
+"""Real concurrent writers on one database: no overselling, and a killed writer harms nothing.
 
-Several processes, each with two threads and its own ``SqliteStore``, race
-to reserve the same scarce stock. Then a writer is killed with SIGKILL while
-it holds an open write transaction; the others must go on and the file must
-stay consistent.
+Several processes, each with its threads and its own store, race to reserve
+the same scarce stock, on one SQLite file and on one PostgreSQL database
+(sixteen processes there: the store meant for many). Then a writer is killed
+with SIGKILL while it holds an open write transaction; the others must go on
+and the data must stay consistent.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from salescore.adapters.sqlite import SqliteStore
+from salescore.adapters.postgres.testing import fresh_database
+from salescore.app.stores import Store, open_store
 from salescore.errors import InsufficientStockError
 from salescore.money import Quantity
 from salescore.parties import ProductId, WarehouseId
@@ -41,7 +43,9 @@ CTX = multiprocessing.get_context("fork")
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 CM, MAIN = ProductId("CM-100"), WarehouseId("MAIN")
 STOCK = 40
-PROCESSES, THREADS, ATTEMPTS = 3, 2, 12
+# (processes, threads per process, attempts per thread)
+SHAPES = {"sqlite": (3, 2, 12), "postgresql": (16, 1, 6)}
+ATTEMPTS = 12
 
 
 def claim(order: str, need: int) -> ReserveClaim:
@@ -50,18 +54,28 @@ def claim(order: str, need: int) -> ReserveClaim:
     )
 
 
-def prepare(path: Path) -> None:
-    store = SqliteStore(path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each store meant for several processes."""
+    if request.param == "sqlite":
+        return f"sqlite:{tmp_path / 'race.sqlite'}"
+    return fresh_database(request.getfixturevalue("postgres_server"), "race")
+
+
+def prepare(url: str) -> None:
+    store = open_store(url)
     with store.unit_of_work() as uow:
         receive(uow.stock_ledger, CM, MAIN, Quantity(STOCK), document="GR-1", at=AT)
         uow.commit()
     store.close()
 
 
-def reserve_many(store: SqliteStore, name: str, start: Any, out: list[tuple[Any, ...]]) -> None:
-    """Reserve 1-3 units for fresh order lines, ATTEMPTS times; record every outcome."""
+def reserve_many(
+    store: Store, name: str, start: Any, out: list[tuple[Any, ...]], attempts: int = ATTEMPTS
+) -> None:
+    """Reserve 1-3 units for fresh order lines, ``attempts`` times; record every outcome."""
     start.wait(10)
-    for i in range(ATTEMPTS):
+    for i in range(attempts):
         need = 1 + (i + len(name)) % 3
         try:
             with store.unit_of_work() as uow:
@@ -74,28 +88,29 @@ def reserve_many(store: SqliteStore, name: str, start: Any, out: list[tuple[Any,
             out.append(("refused", need, exc.details["asked"].value, exc.details["free"].value))
         except Exception as exc:  # anything else is a failure the parent reports
             out.append(("error", repr(exc)))
-    store.close()  # this thread's connection
 
 
-def process_worker(path: Path, worker: int, start: Any, results: Any) -> None:
+def process_worker(url: str, worker: int, start: Any, results: Any) -> None:
     """One process: its own store, shared by its threads (one connection per thread)."""
-    store = SqliteStore(path)
+    store = open_store(url)
+    _, threads_per_process, attempts = SHAPES[url.split(":")[0]]
     out: list[tuple[Any, ...]] = []
     threads = [
-        threading.Thread(target=reserve_many, args=(store, f"P{worker}T{t}", start, out))
-        for t in range(THREADS)
+        threading.Thread(target=reserve_many, args=(store, f"P{worker}T{t}", start, out, attempts))
+        for t in range(threads_per_process)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    store.close()  # every thread's connection
     results.put(out)
 
 
-def audit(path: Path) -> tuple[Quantity, int, bool]:
+def audit(url: str) -> tuple[Quantity, int, bool]:
     """Reserved total, count of reserve entries, and whether balances match the entries."""
-    store = SqliteStore(path)
-    with store.unit_of_work(immediate=False) as uow:
+    store = open_store(url)
+    with store.unit_of_work(read_only=True) as uow:
         position = uow.stock_ledger.position(CM, MAIN)
         entries = uow.stock_ledger.entries()
         consistent = uow.stock_ledger.balances() == derive_balances(entries)
@@ -105,21 +120,23 @@ def audit(path: Path) -> tuple[Quantity, int, bool]:
     return position.reserved_total, reserves, consistent
 
 
-def integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
+def integrity(url: str) -> str:
+    if not url.startswith("sqlite:"):
+        return "ok"  # PostgreSQL checks its own pages; the audit checks the ledger
+    conn = sqlite3.connect(url.removeprefix("sqlite:"))
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         conn.close()
 
 
-def test_racing_processes_and_threads_never_reserve_more_than_stock(tmp_path: Path) -> None:
-    path = tmp_path / "race.sqlite"
-    prepare(path)
+def test_racing_processes_and_threads_never_reserve_more_than_stock(url: str) -> None:
+    prepare(url)
+    processes, threads, attempts = SHAPES[url.split(":")[0]]
     start = CTX.Event()
     results = CTX.Queue()
     workers = [
-        CTX.Process(target=process_worker, args=(path, n, start, results)) for n in range(PROCESSES)
+        CTX.Process(target=process_worker, args=(url, n, start, results)) for n in range(processes)
     ]
     for worker in workers:
         worker.start()
@@ -130,12 +147,12 @@ def test_racing_processes_and_threads_never_reserve_more_than_stock(tmp_path: Pa
         assert worker.exitcode == 0
 
     assert [o for o in outcomes if o[0] == "error"] == []
-    assert len(outcomes) == PROCESSES * THREADS * ATTEMPTS
+    assert len(outcomes) == processes * threads * attempts
     granted = sum(o[1] for o in outcomes if o[0] == "reserved")
     refused = [o for o in outcomes if o[0] == "refused"]
     assert refused, "the stock was meant to run out"
     assert all(asked > free for _, _, asked, free in refused)
-    reserved, reserve_entries, consistent = audit(path)
+    reserved, reserve_entries, consistent = audit(url)
     assert reserved == Quantity(granted)
     assert granted <= STOCK
     assert reserve_entries == len(outcomes) - len(refused)
@@ -144,9 +161,9 @@ def test_racing_processes_and_threads_never_reserve_more_than_stock(tmp_path: Pa
     assert STOCK - granted < 3
 
 
-def hold_write_transaction(path: Path, ready: Any) -> None:
+def hold_write_transaction(url: str, ready: Any) -> None:
     """Reserve inside an open transaction, tell the parent, and hang until killed."""
-    store = SqliteStore(path)
+    store = open_store(url)
     uow = store.unit_of_work()
     uow.__enter__()
     reserve_from_stock(uow.stock_ledger, claim("KILLED", 5), document="KILLED", at=AT)
@@ -154,24 +171,22 @@ def hold_write_transaction(path: Path, ready: Any) -> None:
     time.sleep(60)
 
 
-def test_a_writer_killed_mid_transaction_leaves_the_file_consistent(tmp_path: Path) -> None:
-    path = tmp_path / "killed.sqlite"
-    prepare(path)
+def test_a_writer_killed_mid_transaction_leaves_the_data_consistent(url: str) -> None:
+    prepare(url)
     ready = CTX.Event()
-    victim = CTX.Process(target=hold_write_transaction, args=(path, ready))
+    victim = CTX.Process(target=hold_write_transaction, args=(url, ready))
     victim.start()
     try:
         assert ready.wait(20), "the victim never opened its transaction"
         out: list[tuple[Any, ...]] = []
         go = threading.Event()
         go.set()
-        # Opening the store waits for the write lock too (it checks the schema).
-        survivor = threading.Thread(
-            target=lambda: reserve_many(SqliteStore(path), "AFTER", go, out)
-        )
+        # SQLite: opening the store waits for the write lock too (it checks the schema);
+        # PostgreSQL: the survivor waits for the victim's lock on the stock's balance row.
+        survivor = threading.Thread(target=lambda: reserve_many(open_store(url), "AFTER", go, out))
         survivor.start()
         time.sleep(0.5)
-        assert survivor.is_alive(), "the survivor should wait for the victim's write lock"
+        assert survivor.is_alive(), "the survivor should wait for the victim's lock"
         assert out == []
     finally:
         if victim.pid is not None:
@@ -182,12 +197,12 @@ def test_a_writer_killed_mid_transaction_leaves_the_file_consistent(tmp_path: Pa
     assert victim.exitcode == -signal.SIGKILL
     assert not survivor.is_alive()
     assert [o[0] for o in out] == ["reserved"] * ATTEMPTS
-    reserved, reserve_entries, consistent = audit(path)
+    reserved, reserve_entries, consistent = audit(url)
     assert reserved == Quantity(sum(o[1] for o in out))
     assert reserve_entries == ATTEMPTS
     assert consistent
-    assert integrity(path) == "ok"
-    store = SqliteStore(path)
+    assert integrity(url) == "ok"
+    store = open_store(url)
     with store.unit_of_work() as uow:
         assert uow.stock_ledger.entries(order_id=OrderId("KILLED")) == []
         assert uow.stock_ledger.claim(OrderId("KILLED"), LineId("1")) is None

@@ -82,7 +82,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         if isinstance(getattr(self, "store", None), SqliteStore):
-            self.store.close()  # type: ignore[union-attr]
+            self.store.close()
 
     def _claim(
         self, order: OrderId, line: str, need: int, ships: int, supply: SupplyOption

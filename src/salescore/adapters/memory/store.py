@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from salescore.adapters.codec import to_plain
 from salescore.adapters.collections import Collection
@@ -14,7 +14,7 @@ from salescore.adapters.memory.orders import MemoryOrderRepository, MemoryQuoteR
 from salescore.adapters.memory.pricing import MemoryPriceRegister
 from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.memory.reservation import MemoryStockLedger
-from salescore.adapters.repositories import Repositories
+from salescore.adapters.stores import NestingGuard, UnitOfWork, read_only_refusal
 from salescore.errors import ConflictError, NotFoundError, StorageError
 
 __all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
@@ -23,26 +23,49 @@ T = TypeVar("T")
 
 
 class MemoryStore:
-    """Keeps every collection in dictionaries; one writer at a time (a lock)."""
+    """Keeps every collection in dictionaries of this process.
+
+    One unit of work at a time, read-only ones included (a lock): the
+    isolation is serializable. Threads may share the store; a thread waits
+    for the unit of work of another. ``close()`` has nothing to release.
+    """
+
+    name: ClassVar[str] = "memory"
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._nesting = NestingGuard(self.name)
         self.tables: dict[str, dict[Any, Any]] = {}
+        self._closed = False
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        """A new unit of work; use it in a ``with`` block."""
-        return MemoryUnitOfWork(self)
+    @classmethod
+    def open(cls, url: str) -> MemoryStore:
+        """A new, empty store for the URL ``memory:``."""
+        return cls()
+
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        """A new unit of work; use it in a ``with`` block.
+
+        Args:
+            read_only: refuse every write (with :class:`~salescore.errors.UnitOfWorkError`).
+        """
+        return MemoryUnitOfWork(self, read_only=read_only)
+
+    def close(self) -> None:
+        """Refuse further units of work (as every store does once closed)."""
+        self._closed = True
 
     def table(self, name: str) -> dict[Any, Any]:
         """The dictionary behind collection ``name`` (created on first use)."""
         return self.tables.setdefault(name, {})
 
 
-class MemoryUnitOfWork(Repositories):
+class MemoryUnitOfWork(UnitOfWork):
     """All-or-nothing changes to a :class:`MemoryStore`, kept as an undo log."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, *, read_only: bool = False) -> None:
         self.store = store
+        self.read_only = read_only
         self._undo: list[Callable[[], None]] = []
         self._active = False
         super().__init__(self)
@@ -80,8 +103,10 @@ class MemoryUnitOfWork(Repositories):
             )
 
     def record_undo(self, action: Callable[[], None]) -> None:
-        """Remember how to revert one change."""
+        """Remember how to revert one change (refused, and reverted, when read-only)."""
         self._undo.append(action)
+        if self.read_only:
+            raise read_only_refusal(self.store.name, "write")
 
     def table(self, name: str) -> dict[Any, Any]:
         """The dictionary behind ``name``, once the unit of work is open."""
@@ -105,7 +130,14 @@ class MemoryUnitOfWork(Repositories):
         self.record_undo(undo)
 
     def __enter__(self) -> Self:
-        self.store._lock.acquire()
+        if self.store._closed:
+            raise StorageError("the memory store is closed; open a new one with open_store()")
+        self.store._nesting.enter()
+        try:
+            self.store._lock.acquire()
+        except BaseException:
+            self.store._nesting.leave()
+            raise
         self._active = True
         self._undo = []
         return self
@@ -121,10 +153,13 @@ class MemoryUnitOfWork(Repositories):
         finally:
             self._active = False
             self.store._lock.release()
+            self.store._nesting.leave()
 
     def commit(self) -> None:
-        """Keep every change made so far."""
+        """Keep every change made so far (a read-only unit of work keeps none)."""
         self.check_active()
+        if self.read_only:
+            self.rollback()
         self._undo = []
 
     def rollback(self) -> None:

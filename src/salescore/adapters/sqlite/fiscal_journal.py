@@ -117,7 +117,7 @@ class SqliteFiscalJournal:
                     values,
                 )
                 self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except Exception as exc:  # sqlite3's, or a salescore error from another driver
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise StorageError(

@@ -65,8 +65,8 @@ class _Versioned(Generic[D]):
             self._execute(
                 f"INSERT INTO {self._table} ({names}) VALUES ({marks})", tuple(columns.values())
             )
-        except StorageError as exc:
-            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+        except (StorageError, ConflictError) as exc:  # ConflictError: another driver's
+            if isinstance(exc, ConflictError) or isinstance(exc.__cause__, sqlite3.IntegrityError):
                 raise ConflictError(
                     f"{self._kind} {document.id!r} exists already; give another number",
                     id=document.id,

@@ -84,7 +84,7 @@ class SqliteStockLedger:
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
             return self._uow.connection.execute(sql, params)
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError:  # (another driver's errors arrive translated)
             # A plain try costs nothing on the hot path; the store words the error
             # (its context manager re-raises it as StorageError).
             with self._uow.store._translate_errors("reservation ledger"):
@@ -141,7 +141,7 @@ class SqliteStockLedger:
                     "INSERT INTO reservation_entries (product_id, warehouse_id, source_kind, "
                     "source_order, source_line, source_date, target_kind, target_order, "
                     "target_line, target_date, quantity, operation, document, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                     (
                         move.product_id,
                         move.warehouse_id,
@@ -153,8 +153,7 @@ class SqliteStockLedger:
                         at_text,
                     ),
                 )
-                seq = cursor.lastrowid
-                assert seq is not None  # an INSERT into a rowid table always sets it
+                seq = int(cursor.fetchone()[0])
                 written.append(LedgerEntry(seq, move, operation, document, at))
         return tuple(written)
 
@@ -168,7 +167,8 @@ class SqliteStockLedger:
             self._execute(
                 "INSERT INTO reservation_balances (product_id, warehouse_id, kind, order_id, "
                 "line_id, expected_on, quantity) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO UPDATE SET quantity = quantity + excluded.quantity",
+                "ON CONFLICT (product_id, warehouse_id, kind, order_id, line_id, expected_on) "
+                "DO UPDATE SET quantity = reservation_balances.quantity + excluded.quantity",
                 (*params, units),
             )
             return
@@ -239,9 +239,15 @@ class SqliteStockLedger:
     def save_claim(self, claim: ReserveClaim) -> None:
         unit = claim.unit
         self._execute(
-            "INSERT OR REPLACE INTO reservation_claims (order_id, line_id, product_id, "
+            "INSERT INTO reservation_claims (order_id, line_id, product_id, "
             "warehouse_id, quantity, unit_code, unit_name, unit_scale, planned_shipment, "
-            "order_date, priority, supply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "order_date, priority, supply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (order_id, line_id) DO UPDATE SET product_id = excluded.product_id, "
+            "warehouse_id = excluded.warehouse_id, quantity = excluded.quantity, "
+            "unit_code = excluded.unit_code, unit_name = excluded.unit_name, "
+            "unit_scale = excluded.unit_scale, planned_shipment = excluded.planned_shipment, "
+            "order_date = excluded.order_date, priority = excluded.priority, "
+            "supply = excluded.supply",
             (
                 claim.order_id,
                 claim.line_id,

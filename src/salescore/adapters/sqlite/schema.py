@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
@@ -38,10 +39,14 @@ Migration = Callable[[sqlite3.Connection], None]
 
 @attrs.frozen
 class Component:
-    """A named group of tables with ordered migrations (version = migrations applied)."""
+    """A named group of tables with ordered migrations (version = migrations applied).
+
+    A migration takes the store's connection (SQLite's, or PostgreSQL's in
+    :mod:`salescore.adapters.postgres.schema`).
+    """
 
     name: str
-    migrations: tuple[Migration, ...]
+    migrations: tuple[Callable[[Any], None], ...]
 
     @property
     def version(self) -> int:

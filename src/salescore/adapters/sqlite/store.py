@@ -8,17 +8,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from salescore.adapters.codec import dumps, loads, to_plain
 from salescore.adapters.collections import Collection
-from salescore.adapters.repositories import Repositories
 from salescore.adapters.sqlite.orders import SqliteOrderRepository, SqliteQuoteRepository
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
 from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
-from salescore.errors import ConflictError, NotFoundError, SchemaVersionError, StorageError
+from salescore.adapters.stores import NestingGuard, UnitOfWork, read_only_refusal
+from salescore.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    SchemaVersionError,
+    StorageError,
+)
 
 __all__ = ["SqliteRepository", "SqliteStore", "SqliteUnitOfWork"]
 
@@ -27,6 +33,14 @@ T = TypeVar("T")
 
 class SqliteStore:
     """A salescore database in one SQLite file (or in memory).
+
+    Isolation is serializable: SQLite has one writer at a time, and a unit of
+    work takes the write lock when it begins (``BEGIN IMMEDIATE``), so what it
+    checked still holds when it commits. A read-only unit of work begins
+    deferred and reads a snapshot (in WAL mode) without waiting for writers.
+    Threads may share the store: each thread has its own connection (the
+    in-memory database has one, shared under a lock); :meth:`close` closes
+    them all.
 
     Args:
         path: a file path, or ``":memory:"`` for a private in-memory database.
@@ -38,6 +52,8 @@ class SqliteStore:
             belongs to other software.
         SchemaVersionError: the file was written by a newer salescore.
     """
+
+    name: ClassVar[str] = "sqlite"
 
     def __init__(
         self,
@@ -52,11 +68,25 @@ class SqliteStore:
         self._local = threading.local()
         self._shared: sqlite3.Connection | None = None
         self._shared_lock = threading.RLock()
+        self._nesting = NestingGuard(self.name)
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        self._closed = False
         if self.path == ":memory:":
             # One connection for every thread: a second one would see another database.
             self._shared = self._open()
         with self._translate_errors("open"), self._connection() as conn:
             self._migrate(conn)
+
+    @classmethod
+    def open(cls, url: str) -> SqliteStore:
+        """The store for ``sqlite:PATH`` (``sqlite::memory:`` for an in-memory database)."""
+        path = url.removeprefix("sqlite:")
+        if not path.strip():
+            raise InvalidInputError(
+                f"store {url!r} names no file: use 'sqlite:PATH' or 'sqlite::memory:'", value=url
+            )
+        return cls(path)
 
     # --- connections -------------------------------------------------------------
 
@@ -66,7 +96,8 @@ class SqliteStore:
                 self.path,
                 timeout=self.timeout,
                 isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-                check_same_thread=self._shared is None and self.path != ":memory:",
+                # One connection per thread all the same; close() closes them from any thread.
+                check_same_thread=False,
             )
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open SQLite database {self.path!r}: {exc}") from exc
@@ -76,10 +107,17 @@ class SqliteStore:
             if journal is None:  # pragma: no cover - sqlite always answers
                 raise StorageError(f"{self.path!r}: cannot set the journal mode")
             conn.execute("PRAGMA synchronous = NORMAL")
+        with self._opened_lock:
+            self._opened.append(conn)
         return conn
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._closed:
+            raise StorageError(
+                f"the SQLite store {self.path!r} is closed; open a new one with open_store()",
+                path=self.path,
+            )
         if self._shared is not None:
             with self._shared_lock:
                 yield self._shared
@@ -95,6 +133,8 @@ class SqliteStore:
         try:
             yield
         except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc):  # PRAGMA query_only: a read-only unit of work
+                raise read_only_refusal(self.name, action) from exc
             raise StorageError(
                 f"{self.path!r} cannot be used ({action}): {exc}. Is it a salescore database? "
                 "Restore it from a backup or point salescore at a new file.",
@@ -142,33 +182,38 @@ class SqliteStore:
             conn.execute("ROLLBACK")
             raise
 
-    def unit_of_work(self, *, immediate: bool = True) -> SqliteUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False, immediate: bool = True) -> SqliteUnitOfWork:
         """A unit of work (one transaction); use it in a ``with`` block.
 
         Args:
+            read_only: begin deferred (no write lock: readers never wait for
+                writers) and refuse every write with
+                :class:`~salescore.errors.UnitOfWorkError`.
             immediate: take the write lock at the start (``BEGIN IMMEDIATE``), so
                 checks made inside the unit of work still hold when it commits.
-                Pass False for read-only work that must not wait for writers.
+                False begins deferred but still allows writes.
         """
-        return SqliteUnitOfWork(self, immediate=immediate)
+        return SqliteUnitOfWork(self, immediate=immediate and not read_only, read_only=read_only)
 
     def close(self) -> None:
-        """Close this thread's connection (and the shared in-memory one)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close every connection of this store, whichever thread opened it."""
+        self._closed = True
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
             conn.close()
-            self._local.conn = None
-        if self._shared is not None:
-            self._shared.close()
-            self._shared = None
+        self._shared = None
 
 
-class SqliteUnitOfWork(Repositories):
+class SqliteUnitOfWork(UnitOfWork):
     """One SQLite transaction; leaving the block without commit rolls back."""
 
-    def __init__(self, store: SqliteStore, *, immediate: bool = True) -> None:
+    def __init__(
+        self, store: SqliteStore, *, immediate: bool = True, read_only: bool = False
+    ) -> None:
         self.store = store
         self._immediate = immediate
+        self.read_only = read_only
         self._conn: sqlite3.Connection | None = None
         self._connection_cm: Any = None
         super().__init__(self)
@@ -233,10 +278,17 @@ class SqliteUnitOfWork(Repositories):
         with self.store._translate_errors("begin"):
             conn.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
 
+    def _set_read_only(self, conn: sqlite3.Connection, on: bool) -> None:
+        with self.store._translate_errors("begin"):
+            conn.execute(f"PRAGMA query_only = {int(on)}")
+
     def __enter__(self) -> Self:
-        self._connection_cm = self.store._connection()
-        self._conn = self._connection_cm.__enter__()
+        self.store._nesting.enter()
         try:
+            self._connection_cm = self.store._connection()
+            self._conn = self._connection_cm.__enter__()
+            if self.read_only:
+                self._set_read_only(self._conn, True)
             self._begin(self._conn)
         except BaseException:
             self._release()
@@ -244,9 +296,14 @@ class SqliteUnitOfWork(Repositories):
         return self
 
     def _release(self) -> None:
-        cm, self._connection_cm, self._conn = self._connection_cm, None, None
-        if cm is not None:
-            cm.__exit__(None, None, None)
+        cm, self._connection_cm, conn, self._conn = self._connection_cm, None, self._conn, None
+        try:
+            if conn is not None and self.read_only:
+                self._set_read_only(conn, False)
+        finally:
+            if cm is not None:
+                cm.__exit__(None, None, None)
+            self.store._nesting.leave()
 
     def __exit__(
         self,
@@ -305,8 +362,8 @@ class SqliteRepository(Generic[T]):
             self._execute(
                 f"INSERT INTO {self._table}(id, data) VALUES (?, ?)", (key, dumps(entity))
             )
-        except StorageError as exc:
-            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+        except (StorageError, ConflictError) as exc:  # ConflictError: another driver's
+            if isinstance(exc, ConflictError) or isinstance(exc.__cause__, sqlite3.IntegrityError):
                 raise ConflictError(
                     f"{self._table}: id {key!r} already exists; use save() to replace it", id=key
                 ) from None

@@ -1,0 +1,126 @@
+"""A PostgreSQL connection that speaks the SQL the SQLite adapters write.
+
+The repositories of :mod:`salescore.adapters.sqlite` are written in the SQL
+both databases agree on; this wrapper runs them on psycopg: it turns ``?``
+placeholders into ``%s``, keeps a statement that may fail (an INSERT) from
+aborting the whole transaction by a savepoint around it (SQLite carries on
+after a failed statement, PostgreSQL does not), and turns driver errors into
+salescore errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.pq import TransactionStatus
+
+from salescore.adapters.stores import read_only_refusal
+from salescore.errors import ConcurrencyError, ConflictError, StorageError
+
+__all__ = ["PgConnection", "translate_sql", "translated_error"]
+
+# The few statements whose SQLite spelling PostgreSQL does not accept.
+_STATEMENTS = {"BEGIN IMMEDIATE": "BEGIN"}
+
+
+@lru_cache(maxsize=512)
+def translate_sql(sql: str) -> str:
+    """``sql`` with psycopg's placeholders (``?`` -> ``%s``, a literal ``%`` doubled)."""
+    sql = _STATEMENTS.get(sql, sql)
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def translated_error(exc: psycopg.Error, where: str) -> Exception:
+    """The salescore error for a driver error raised while doing ``where``."""
+    diag = exc.diag
+    if isinstance(exc, pg_errors.UniqueViolation):
+        table = diag.table_name or where
+        return ConflictError(
+            f"{table}: {diag.message_detail or exc}; give another id, "
+            "or replace the stored one (save)",
+            table=table,
+        )
+    if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
+        return read_only_refusal("postgresql", where)
+    if isinstance(exc, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
+        return ConcurrencyError(
+            f"{where}: another transaction changed the same rows ({diag.message_primary}); "
+            "run the unit of work again",
+        )
+    return StorageError(
+        f"PostgreSQL cannot do {where}: {str(exc).strip()}. Is the server up and the database "
+        "salescore's? Check the URL and the server log.",
+        operation=where,
+    )
+
+
+class PgConnection:
+    """The subset of :class:`sqlite3.Connection` the shared repositories use, on psycopg."""
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        self._savepoints = 0
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside BEGIN ... COMMIT/ROLLBACK (also after a failed statement)."""
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def _track(self, sql: str) -> None:
+        head = sql.lstrip()[:12].upper()
+        if head.startswith("SAVEPOINT"):
+            self._savepoints += 1
+        elif head.startswith("RELEASE"):
+            self._savepoints -= 1
+        elif head.startswith(("COMMIT", "BEGIN")) or head == "ROLLBACK":
+            self._savepoints = 0
+
+    @contextmanager
+    def _guarded(self, sql: str) -> Iterator[None]:
+        """A savepoint around a write outside any savepoint, so its failure is its own."""
+        guard = (
+            self._savepoints == 0
+            and self.raw.info.transaction_status == TransactionStatus.INTRANS
+            and sql.lstrip()[:6].upper() == "INSERT"
+            and "ON CONFLICT" not in sql  # an upsert does not fail on a known key
+        )
+        if not guard:
+            yield
+            return
+        self.raw.execute("SAVEPOINT salescore_statement")
+        try:
+            yield
+        except BaseException:
+            if self.raw.info.transaction_status == TransactionStatus.INERROR:
+                self.raw.execute("ROLLBACK TO SAVEPOINT salescore_statement")
+            raise
+        self.raw.execute("RELEASE SAVEPOINT salescore_statement")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        """Run one statement; the cursor answers fetchone, fetchall, rowcount and iteration."""
+        query = translate_sql(sql)
+        try:
+            with self._guarded(query):
+                cursor = self.raw.execute(query, tuple(params))
+        except psycopg.Error as exc:
+            raise translated_error(exc, sql.split("(")[0][:60]) from exc
+        self._track(query)
+        return cursor
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for every row."""
+        query = translate_sql(sql)
+        try:
+            with self._guarded(query):
+                self.raw.cursor().executemany(query, rows)
+        except psycopg.Error as exc:
+            raise translated_error(exc, sql.split("(")[0][:60]) from exc
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.raw.close()

@@ -1,0 +1,140 @@
+"""The PostgreSQL schema: the same components and versions as SQLite's, in PostgreSQL's types.
+
+Each component's migrations mirror :mod:`salescore.adapters.sqlite.schema`
+one for one, so a component's version means the same tables on both. Text
+keys use the ``"C"`` collation (byte order, as Python sorts); documents are
+``jsonb``; money is ``numeric`` or integer minor units and quantities integer
+steps (``bigint``), never float; dates are ISO text, as on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from salescore.adapters.collections import (
+    AGREEMENTS,
+    DISCOUNTS,
+    PARTIES,
+    PRICING,
+    RECEIVABLES,
+    Collection,
+)
+from salescore.adapters.postgres.connection import PgConnection
+from salescore.adapters.sqlite.schema import Component
+
+__all__ = ["COMPONENTS", "LOCK_KEY"]
+
+# The advisory lock key (``SaLs``) held while the schema is checked and migrated.
+LOCK_KEY = 0x53614C73
+
+PgMigration = Callable[[PgConnection], None]
+KEY = 'TEXT COLLATE "C"'
+
+
+def _run(*statements: str) -> PgMigration:
+    def migrate(conn: PgConnection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return migrate
+
+
+def document_tables(collections: Iterable[Collection[object]]) -> PgMigration:
+    """One document table (id, jsonb data) per collection, with an index per searched field."""
+    statements: list[str] = []
+    for col in collections:
+        statements.append(f"CREATE TABLE {col.name} (id {KEY} PRIMARY KEY, data JSONB NOT NULL)")
+        statements.extend(
+            f"CREATE INDEX {col.name}_by_{field} ON {col.name} ((data -> '{field}'))"
+            for field in col.indexes
+        )
+    return _run(*statements)
+
+
+price_register = _run(
+    f"""CREATE TABLE price_register (
+        price_type {KEY} NOT NULL, product {KEY} NOT NULL,
+        characteristic {KEY} NOT NULL DEFAULT '', effective TEXT NOT NULL,
+        amount NUMERIC NOT NULL, currency TEXT NOT NULL, minor_units INTEGER NOT NULL,
+        PRIMARY KEY (price_type, product, characteristic, effective))""",
+    "CREATE INDEX price_register_by_date ON price_register (price_type, effective)",
+)
+
+_ACCOUNT = f"""account_key {KEY} NOT NULL, partner_id {KEY} NOT NULL,
+    counterparty_id {KEY}, organization_id {KEY}, contract_id {KEY},
+    currency TEXT NOT NULL, minor_units INTEGER NOT NULL"""
+
+settlement_tables = _run(
+    f"""CREATE TABLE settlement_entries (
+        id {KEY} PRIMARY KEY, kind TEXT NOT NULL, {_ACCOUNT},
+        order_id {KEY} NOT NULL, document_id {KEY} NOT NULL,
+        posted_on TEXT NOT NULL, due_date TEXT NOT NULL,
+        amount_minor BIGINT NOT NULL, manager TEXT)""",
+    "CREATE INDEX settlement_entries_by_account ON settlement_entries(account_key)",
+    "CREATE INDEX settlement_entries_by_partner ON settlement_entries(partner_id)",
+    f"""CREATE TABLE settlement_payments (
+        id {KEY} PRIMARY KEY, {_ACCOUNT},
+        received_on TEXT NOT NULL, amount NUMERIC NOT NULL, paid_currency TEXT NOT NULL,
+        paid_minor_units INTEGER NOT NULL, rate NUMERIC, manual TEXT NOT NULL)""",
+    "CREATE INDEX settlement_payments_by_account ON settlement_payments(account_key)",
+    "CREATE INDEX settlement_payments_by_partner ON settlement_payments(partner_id)",
+    f"""CREATE TABLE settlement_allocations (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account_key {KEY} NOT NULL,
+        partner_id {KEY} NOT NULL, measure TEXT NOT NULL, source_id {KEY} NOT NULL,
+        entry_id {KEY} NOT NULL REFERENCES settlement_entries(id),
+        allocated_on TEXT NOT NULL, amount_minor BIGINT NOT NULL, manual INTEGER NOT NULL)""",
+    "CREATE INDEX settlement_allocations_by_account ON settlement_allocations(account_key)",
+    "CREATE INDEX settlement_allocations_by_partner ON settlement_allocations(partner_id)",
+)
+
+reservation_tables = _run(
+    f"""CREATE TABLE reservation_units (product_id {KEY} PRIMARY KEY, code TEXT NOT NULL,
+        name TEXT NOT NULL, scale INTEGER NOT NULL)""",
+    f"""CREATE TABLE reservation_entries (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        product_id {KEY} NOT NULL REFERENCES reservation_units(product_id),
+        warehouse_id {KEY} NOT NULL,
+        source_kind TEXT NOT NULL, source_order {KEY} NOT NULL, source_line {KEY} NOT NULL,
+        source_date TEXT NOT NULL,
+        target_kind TEXT NOT NULL, target_order {KEY} NOT NULL, target_line {KEY} NOT NULL,
+        target_date TEXT NOT NULL,
+        quantity BIGINT NOT NULL CHECK (quantity > 0),
+        operation TEXT NOT NULL, document TEXT NOT NULL, at TEXT NOT NULL)""",
+    "CREATE INDEX reservation_entries_by_stock "
+    "ON reservation_entries (product_id, warehouse_id, seq)",
+    "CREATE INDEX reservation_entries_by_source ON reservation_entries (source_order)",
+    "CREATE INDEX reservation_entries_by_target ON reservation_entries (target_order)",
+    f"""CREATE TABLE reservation_balances (
+        product_id {KEY} NOT NULL, warehouse_id {KEY} NOT NULL, kind TEXT NOT NULL,
+        order_id {KEY} NOT NULL, line_id {KEY} NOT NULL, expected_on TEXT NOT NULL,
+        quantity BIGINT NOT NULL CHECK (quantity >= 0),
+        PRIMARY KEY (product_id, warehouse_id, kind, order_id, line_id, expected_on))""",
+    "CREATE INDEX reservation_balances_by_order ON reservation_balances (order_id, line_id)",
+    f"""CREATE TABLE reservation_claims (
+        order_id {KEY} NOT NULL, line_id {KEY} NOT NULL,
+        product_id {KEY} NOT NULL, warehouse_id {KEY} NOT NULL,
+        quantity BIGINT NOT NULL, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,
+        unit_scale INTEGER NOT NULL, planned_shipment TEXT NOT NULL, order_date TEXT NOT NULL,
+        priority INTEGER NOT NULL, supply TEXT NOT NULL, PRIMARY KEY (order_id, line_id))""",
+)
+
+order_tables = _run(
+    f"""CREATE TABLE quotes (id {KEY} PRIMARY KEY, partner_id {KEY} NOT NULL,
+        previous_id {KEY}, version INTEGER NOT NULL, data JSONB NOT NULL)""",
+    "CREATE INDEX quotes_by_partner ON quotes (partner_id)",
+    f"""CREATE TABLE orders (id {KEY} PRIMARY KEY, organization_id {KEY} NOT NULL,
+        year INTEGER NOT NULL, partner_id {KEY} NOT NULL, version INTEGER NOT NULL,
+        data JSONB NOT NULL)""",
+    "CREATE INDEX orders_by_organization_year ON orders (organization_id, year)",
+    "CREATE INDEX orders_by_partner ON orders (partner_id)",
+)
+
+COMPONENTS: tuple[Component, ...] = (
+    Component("parties", (document_tables(PARTIES),)),
+    Component("agreements", (document_tables(AGREEMENTS),)),
+    Component("pricing", (document_tables(PRICING), price_register)),
+    Component("receivables", (document_tables(RECEIVABLES), settlement_tables)),
+    Component("reservation", (reservation_tables,)),
+    Component("discounts", (document_tables(DISCOUNTS),)),
+    Component("orders", (order_tables,)),
+)

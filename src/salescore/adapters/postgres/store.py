@@ -1,0 +1,291 @@
+"""The PostgreSQL store: a connection pool, units of work as transactions, the shared SQL."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, ClassVar, TypeVar, cast
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg.types.string import TextLoader
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from salescore.adapters.codec import loads, to_plain
+from salescore.adapters.collections import Collection
+from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
+from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
+from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
+from salescore.adapters.sqlite.schema import Component
+from salescore.adapters.sqlite.store import SqliteRepository, SqliteStore, SqliteUnitOfWork
+from salescore.adapters.stores import NestingGuard
+from salescore.errors import SchemaVersionError, StorageError
+from salescore.pricing import PriceRecord, PriceTypeId
+from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+
+__all__ = ["PostgresRepository", "PostgresStore", "PostgresUnitOfWork"]
+
+T = TypeVar("T")
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    # Documents come back as the JSON text the codec reads, as from SQLite.
+    conn.adapters.register_loader("jsonb", TextLoader)
+    conn.adapters.register_loader("json", TextLoader)
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class PostgresStore:
+    """A salescore database on a PostgreSQL server, shared by processes and machines.
+
+    Args:
+        url: a libpq URL, ``postgresql://USER:PASSWORD@HOST:PORT/DATABASE``.
+        min_size, max_size: connections the pool keeps open and may open.
+        timeout: seconds to wait for the server (and for a free connection).
+        components: the schema components to create and check (all by default).
+
+    Isolation is PostgreSQL's READ COMMITTED. Stock is taken by one conditional
+    ``UPDATE … WHERE quantity + delta >= 0`` (the balance row's lock orders the
+    takers), and a settlement account is locked (a transaction advisory lock)
+    before it is read for allocation, so neither can be oversold or
+    over-allocated by concurrent writers. A read-only unit of work is a
+    ``READ ONLY`` transaction. Threads may share the store: each unit of work
+    takes a connection from the pool; :meth:`close` closes the pool.
+
+    Raises:
+        StorageError: the server cannot be reached.
+        SchemaVersionError: the database was written by a newer salescore.
+    """
+
+    name: ClassVar[str] = "postgresql"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        timeout: float = 30.0,
+        components: tuple[Component, ...] = COMPONENTS,
+    ) -> None:
+        self.url = url
+        self.path = _redacted(url)  # what messages name
+        self.components = components
+        self._nesting = NestingGuard(self.name)
+        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True},  # units of work issue BEGIN/COMMIT themselves
+            configure=_configure,
+            open=False,
+        )
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+        except PoolTimeout as exc:
+            self._pool.close()
+            raise StorageError(
+                f"cannot connect to PostgreSQL at {self.path} within {timeout:g} s; "
+                "is the server running and the URL right (user, host, port, database)?",
+                path=self.path,
+            ) from exc
+        try:
+            with self._connection() as conn:
+                self._migrate(cast(PgConnection, conn))
+        except BaseException:
+            self._pool.close()
+            raise
+
+    @classmethod
+    def open(cls, url: str) -> PostgresStore:
+        """The store for a ``postgresql://`` (or ``postgres://``) URL."""
+        return cls(url)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._pool.closed:
+            raise StorageError(
+                f"the PostgreSQL store {self.path} is closed; open a new one with open_store()",
+                path=self.path,
+            )
+        try:
+            with self._pool.connection() as raw:
+                # The shared repositories call it as they call sqlite3: same subset.
+                yield cast(sqlite3.Connection, PgConnection(raw))
+        except PoolTimeout as exc:
+            raise StorageError(
+                f"no free PostgreSQL connection to {self.path}: all {self._pool.max_size} are "
+                "busy; raise max_size or finish units of work sooner",
+                path=self.path,
+            ) from exc
+
+    @contextmanager
+    def _translate_errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.Error as exc:
+            raise translated_error(exc, action) from exc
+
+    def _migrate(self, conn: PgConnection) -> None:
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS salescore_schema "
+                '(component TEXT COLLATE "C" PRIMARY KEY, version INTEGER NOT NULL)'
+            )
+            stored = dict(conn.execute("SELECT component, version FROM salescore_schema"))
+            for component in self.components:
+                have = int(stored.get(component.name, 0))
+                if have > component.version:
+                    raise SchemaVersionError(
+                        f"{self.path}: component {component.name!r} is at schema version "
+                        f"{have}, newer than this salescore knows ({component.version}); "
+                        "upgrade salescore to open it",
+                        path=self.path,
+                        component=component.name,
+                        stored=have,
+                        known=component.version,
+                    )
+                for migration in component.migrations[have:]:
+                    migration(conn)
+                conn.execute(
+                    "INSERT INTO salescore_schema(component, version) VALUES (?, ?) "
+                    "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                    (component.name, component.version),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def unit_of_work(self, *, read_only: bool = False) -> PostgresUnitOfWork:
+        """A unit of work (one transaction on a pooled connection); use it in a ``with`` block.
+
+        Args:
+            read_only: a ``READ ONLY`` transaction: no locks taken, every write
+                refused with :class:`~salescore.errors.UnitOfWorkError`.
+        """
+        return PostgresUnitOfWork(self, read_only=read_only)
+
+    def close(self) -> None:
+        """Close the pool and every connection in it."""
+        self._pool.close()
+
+
+class PostgresUnitOfWork(SqliteUnitOfWork):
+    """One PostgreSQL transaction; leaving the block without commit rolls back."""
+
+    def __init__(self, store: PostgresStore, *, read_only: bool = False) -> None:
+        # The SQLite unit of work's logic is the same; only BEGIN differs.
+        super().__init__(cast(SqliteStore, store), immediate=False, read_only=read_only)
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN READ ONLY" if self.read_only else "BEGIN")
+
+    def _set_read_only(self, conn: sqlite3.Connection, on: bool) -> None:
+        """Nothing: the transaction itself is read-only."""
+
+    def documents(self, collection: Collection[T]) -> PostgresRepository[T]:
+        """A document repository over ``collection`` bound to this unit of work."""
+        return PostgresRepository(self, collection)
+
+    def open_price_register(self) -> PostgresPriceRegister:
+        """The price register bound to this unit of work."""
+        return PostgresPriceRegister(self)
+
+    def open_settlement_ledger(self) -> PostgresSettlementLedger:
+        """The settlement ledger bound to this unit of work."""
+        return PostgresSettlementLedger(self)
+
+
+class PostgresRepository(SqliteRepository[T]):
+    """Documents as ``jsonb``; searched fields are ``data -> 'field'`` (indexed)."""
+
+    def find_by(self, field: str, value: object) -> list[T]:
+        if field not in self._collection.indexes:
+            return super().find_by(field, value)  # words the refusal
+        plain = to_plain(value)
+        if plain is None:
+            where = f"coalesce(data -> '{field}', 'null'::jsonb) = 'null'::jsonb"
+            params: tuple[Any, ...] = ()
+        else:
+            where, params = f"data -> '{field}' = ?::jsonb", (json.dumps(plain),)
+        rows = self._execute(
+            f"SELECT data FROM {self._table} WHERE {where} ORDER BY id", params
+        ).fetchall()
+        return [loads(row[0], self._collection.type) for row in rows]
+
+
+class PostgresPriceRegister(SqlitePriceRegister):
+    """The price register; the latest price per product is a ``DISTINCT ON``."""
+
+    def prices_as_of(self, price_type_ids: Iterable[PriceTypeId], on: date) -> list[PriceRecord]:
+        ids = list(dict.fromkeys(price_type_ids))
+        if not ids:
+            return []
+        rows = self._execute(
+            "SELECT DISTINCT ON (price_type, product, characteristic) price_type, product, "
+            "characteristic, effective, amount, currency, minor_units FROM price_register "
+            "WHERE price_type = ANY(?) AND effective <= ? "
+            "ORDER BY price_type, product, characteristic, effective DESC",
+            (ids, on.isoformat()),
+        ).fetchall()
+        return [_record(row) for row in rows]
+
+
+class PostgresSettlementLedger(SqliteSettlementLedger):
+    """The settlement ledger; an account is locked before it is read for writing.
+
+    A transaction advisory lock per account (released at commit or rollback)
+    makes concurrent allocations to one client take turns, as SQLite's single
+    writer does, so a payment is never allocated twice.
+    """
+
+    def _lock(self, accounts: Iterable[SettlementAccount]) -> None:
+        if self._uow.read_only:
+            return
+        for key in sorted({account.key for account in accounts}):
+            self._execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (key,))
+
+    def entries(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[SettlementEntry]:
+        if account is not None:
+            self._lock([account])
+        return super().entries(partner_id=partner_id, account=account)
+
+    def payments(
+        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+    ) -> list[Payment]:
+        if account is not None:
+            self._lock([account])
+        return super().payments(partner_id=partner_id, account=account)
+
+    def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
+        entries = list(entries)
+        self._lock(e.account for e in entries)
+        super().add_entries(entries)
+
+    def add_payment(self, payment: Payment) -> None:
+        self._lock([payment.account])
+        super().add_payment(payment)
+
+    def replace_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        self._lock([account])
+        super().replace_allocations(account, allocations)
