@@ -11,7 +11,7 @@ import threading
 import psycopg
 
 from salescore.adapters.postgres.connection import PgConnection
-from salescore.adapters.sqlite.fiscal_journal import SqliteFiscalJournal
+from salescore.adapters.sqlite.fiscal_journal import _ADDED_COLUMNS, SqliteFiscalJournal
 from salescore.errors import StorageError
 
 __all__ = ["PostgresFiscalJournal"]
@@ -26,7 +26,10 @@ CREATE TABLE IF NOT EXISTS fiscal_journal (
     document_number   BIGINT,
     fiscal_sign       BIGINT,
     change            NUMERIC NOT NULL,
-    task_id           TEXT
+    task_id           TEXT,
+    payments          TEXT NOT NULL DEFAULT '',
+    not_before        TEXT,
+    document_type     BIGINT NOT NULL DEFAULT 3
 )
 """
 
@@ -45,5 +48,7 @@ class PostgresFiscalJournal(SqliteFiscalJournal):
             raise StorageError(f"cannot open the fiscal journal at {url}: {exc}") from exc
         conn = PgConnection(raw)
         conn.execute(_SCHEMA)
+        for name, kind in _ADDED_COLUMNS:  # a table of an older release gains what it lacks
+            conn.execute(f"ALTER TABLE fiscal_journal ADD COLUMN IF NOT EXISTS {name} {kind}")
         self._conn = conn  # type: ignore[assignment]  # the subset of sqlite3 it uses
         self._lock = threading.Lock()
