@@ -85,11 +85,11 @@ from salescore.discounts import (
     DocumentResult,
     GiftLine,
     GroupId,
+    LimitExcess,
     LineDiscount,
     SaleContext,
     SaleLine,
 )
-from salescore.discounts import Deviation as LimitExcess
 from salescore.errors import AgreementError, InvalidInputError, NotFoundError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Rounding
