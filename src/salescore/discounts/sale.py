@@ -53,6 +53,11 @@ def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
 
 
+def _manual_choices(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
+    # A context's own (plain) mapping: a context is built once per document and pickles.
+    return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
+
+
 # By minor units, not by currency: hashing an attrs value costs more than the lookup.
 _QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
 
@@ -103,6 +108,20 @@ class SaleLine:
         currency = unit_price.currency
         quantum = _QUANTA.get(currency.minor_units) or currency.quantum
         _set_amount(self, exact.quantize(quantum, ROUND_HALF_UP))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Rebuilt through the constructor (the shared empty choice map is read-only).
+        return (
+            SaleLine,
+            (
+                self.line_id,
+                self.product,
+                self.quantity,
+                self.unit_price,
+                self.segment_ids,
+                dict(self.manual_discounts),
+            ),
+        )
 
     def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
         """This line with another quantity (same unit)."""
@@ -174,7 +193,7 @@ class SaleContext:
     payment_form: str | None = attrs.field(default=None, validator=check_sale_payment_form)
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
-        factory=dict, converter=_manual, hash=False
+        factory=dict, converter=_manual_choices, hash=False
     )
 
 
