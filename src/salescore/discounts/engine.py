@@ -138,17 +138,18 @@ class _Program:
         contested: set[int] = set()  # displace groups with a tested rule so far
         for rule in ranked:
             group = rule.displace_group
-            if group in decided:
+            gift = rule.is_gift  # outside the combination: never displaces, never displaced
+            if group in decided and not gift:
                 continue
             guarded = rule.guarded or (scoped and rule.line_indexed)
             certain = rule.line_test is None and not guarded
-            if certain and group not in contested:
+            if certain and (gift or group not in contested):
                 fixed.append(rule)
             else:
                 tested.append(rule)
-                if group >= 0:
+                if group >= 0 and not gift:
                     contested.add(group)
-            if certain and group >= 0 and not rule.is_gift:
+            if certain and group >= 0 and not gift:
                 decided.add(group)  # once reached, it holds and wins its group
         by_quantity = all(
             r.line_only and not (r.guarded or (scoped and r.line_indexed)) for r in tested
@@ -272,7 +273,8 @@ class DiscountEngine:
         self, tested: tuple[_Rule, ...], doc: DiscountEvidence, line: SaleLine, scoped: bool
     ) -> tuple[_Rule, ...]:
         """The rules of ``tested`` (rank order) that hold for ``line``; in a
-        ``displace`` group the first that holds wins and its siblings are skipped."""
+        ``displace`` group the first that holds wins and its siblings are skipped
+        (gifts aside: a gift is granted whenever it holds, whatever its group's rule)."""
         # The bulk path's inner loop: written for speed.
         context = doc.context
         line_ctx = ConditionContext(context, doc.facts, line)
@@ -280,8 +282,8 @@ class DiscountEngine:
         result: list[_Rule] = []
         for rule in tested:
             group = rule.displace_group
-            if won and group in won:
-                continue
+            if won and group in won and not rule.is_gift:
+                continue  # displaced (a gift is outside the combination)
             if rule.guarded or (scoped and rule.line_indexed):
                 if rule.is_manual and not self._index.is_chosen(rule, line, context):
                     continue

@@ -122,7 +122,9 @@ def _rule_verdict(doc: DiscountEvidence, pos: int, rule: _Rule) -> tuple[bool, l
     applies = rule in applicable
     # Only a rule that would apply on its own can be displaced by a sibling.
     if not applies and held and rule.displace_group >= 0:
-        winners = [r for r in applicable if r.displace_group == rule.displace_group]
+        winners = [
+            r for r in applicable if r.displace_group == rule.displace_group and not r.is_gift
+        ]
         if winners and not rule.is_gift:
             group = index.groups[rule.displace_group]
             steps.append(

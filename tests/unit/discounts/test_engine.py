@@ -29,7 +29,7 @@ from salescore.discounts import (
     Mode,
 )
 from salescore.errors import DiscountError, DiscountLimitExceededError, PluginError
-from salescore.parties import PriceGroupId
+from salescore.parties import PriceGroupId, ProductId
 
 from .conftest import MSK, make_context, make_line, make_percent, make_tree
 
@@ -370,3 +370,26 @@ def test_full_caches_are_emptied_and_give_the_same_results(
         assert found == expected
     assert len(small._programs) <= 2
     assert len(small._plans) <= 2
+
+
+@pytest.mark.parametrize("gift_priority", [0, 9])
+def test_a_gift_in_a_displace_group_is_outside_the_combination(gift_priority: int) -> None:
+    # The seeds' combination rules compare values of discounts [скидки (наценки)]; a gift
+    # has no value on the line, so it is granted whenever it holds and the group's rule
+    # decides among the others: a low-priority gift is not displaced, a high-priority
+    # gift displaces nothing.
+    gift = Discount(
+        DiscountId("CUP"),
+        "A cup",
+        DiscountKind.GIFT,
+        gift_product_id=ProductId("CUP"),
+        buy_quantity=1,
+        priority=gift_priority,
+    )
+    rule_set = make_tree(Combination.DISPLACE, make_percent("TEN", 10, priority=5), gift)
+    result = DiscountEngine.compile(rule_set).apply([make_line(quantity=2)], make_context())
+    (line,) = result.lines
+    assert line.rule_ids == ("TEN", "CUP")
+    assert line.discount_amount == Decimal("200.00")
+    assert [(g.product_id, g.quantity) for g in result.gifts] == [("CUP", Decimal(2))]
+    assert "displaced" not in line.why_not("CUP").as_text()
