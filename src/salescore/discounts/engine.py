@@ -89,8 +89,9 @@ from salescore.discounts.results import (
 )
 from salescore.discounts.sale import DocumentFacts, SaleContext, SaleLine
 from salescore.errors import DiscountLimitExceededError, raise_for_issues
-from salescore.money import Money, allocate
+from salescore.money import Money, allocate, to_decimal
 from salescore.money._context import decimal_context
+from salescore.parties import PriceGroupId
 
 __all__ = ["DiscountEngine"]
 
@@ -450,43 +451,56 @@ class DiscountEngine:
     # --- manual limits ------------------------------------------------------------------
 
     def limit_for(
-        self, context: SaleContext, price_group_id: str | None
+        self, context: SaleContext, price_group_id: str | None, *, markup: bool = False
     ) -> tuple[Decimal, str] | None:
-        """The tightest manual-discount limit for ``context`` and a price group, and its source.
+        """The tightest manual-discount (or, with ``markup``, manual-markup) limit for
+        ``context`` and a price group, and its source.
 
         Sources: the agreement terms in the context, stored limits of the
         agreement, stored limits of the user. None when no limit is set.
         """
         found: list[tuple[Decimal, str]] = []
-        if context.manual_limit_percent is not None:
-            percent = context.manual_limit_percent
-            if price_group_id is not None and price_group_id in context.manual_limit_by_price_group:
-                percent = Decimal(context.manual_limit_by_price_group[price_group_id])  # type: ignore[index]
+        if markup:
+            general = context.manual_markup_limit_percent
+            refined = context.manual_markup_limit_by_price_group
+        else:
+            general = context.manual_limit_percent
+            refined = context.manual_limit_by_price_group
+        if general is not None:
+            percent = general
+            if price_group_id is not None and price_group_id in refined:
+                percent = to_decimal(refined[price_group_id], "limit")  # type: ignore[index]
             found.append((percent, f"agreement {context.agreement_id or ''}".strip()))
         for limit in self._limits:
             if (limit.user is not None and limit.user == context.user) or (
                 limit.agreement_id is not None and limit.agreement_id == context.agreement_id
             ):
                 who = f"user {limit.user}" if limit.user else f"agreement {limit.agreement_id}"
-                found.append((limit.percent_for(price_group_id), f"limit {limit.id} ({who})"))  # type: ignore[arg-type]
+                group = None if price_group_id is None else PriceGroupId(price_group_id)
+                value = limit.markup_percent_for(group) if markup else limit.percent_for(group)
+                if value is not None:
+                    found.append((value, f"limit {limit.id} ({who})"))
         return min(found, key=lambda item: item[0]) if found else None
 
     def _check_limit(
         self, doc: DiscountEvidence, pos: int, plan: _PlanNode, env: _LineEnv
     ) -> LimitExcess | None:
-        """The deviation of line ``pos`` (its ``plan`` and loaded ``env``) if its
-        manual part is above the limit."""
+        """The excess of line ``pos`` (its ``plan`` and loaded ``env``) if its manual
+        part is above its limit: a manual discount above the discount limit, or a
+        manual markup (a negative manual part) above the markup limit."""
         line = doc.lines[pos]
         if not line.amount:
             return None
         _, manual, _ = trace(plan, line.amount, env)
-        percent = manual * HUNDRED / line.amount
-        limit = self.limit_for(doc.context, line.product.price_group_id)
+        markup = manual < ZERO
+        percent = abs(manual) * HUNDRED / line.amount
+        limit = self.limit_for(doc.context, line.product.price_group_id, markup=markup)
         if limit is None or percent <= limit[0]:
             return None
         shown = percent.quantize(Decimal("0.01"))
+        what = "markup" if markup else "discount"
         message = (
-            f"line {line.line_id} ({line.product.id}): manual discount {shown}% is above the "
+            f"line {line.line_id} ({line.product.id}): manual {what} {shown}% is above the "
             f"limit {limit[0]}% of {limit[1]}"
         )
         figures = {
@@ -498,7 +512,7 @@ class DiscountEngine:
         }
         if self.limit_policy is LimitPolicy.REFUSE:
             raise DiscountLimitExceededError(message + ": lower it or ask for approval", **figures)
-        return LimitExcess("manual_discount_over_limit", "approval", message, figures)
+        return LimitExcess(f"manual_{what}_over_limit", "approval", message, figures)
 
     # --- introspection ------------------------------------------------------------------
 

@@ -175,6 +175,8 @@ class SaleContext:
             (:class:`~salescore.agreements.PaymentForm` values).
         user: the manager entering the sale (for manual limits).
         manual_discounts: manual discounts chosen for the whole document.
+        manual_markup_limit_percent: the agreement's manual-markup limit, if any.
+        manual_markup_limit_by_price_group: its refinements per price group.
     """
 
     moment: datetime
@@ -194,6 +196,12 @@ class SaleContext:
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual_choices, hash=False
+    )
+    manual_markup_limit_percent: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(to_decimal)
+    )
+    manual_markup_limit_by_price_group: Mapping[PriceGroupId, Decimal] = attrs.field(
+        factory=dict, hash=False
     )
 
 

@@ -188,3 +188,15 @@ def test_check_names_a_broken_file_once_per_line(
     first = capsys.readouterr().out.splitlines()[0]
     assert first.count(str(broken)) == 1
     assert "not valid TOML" in first
+
+
+def test_a_limit_file_sets_manual_markup_limits_beside_discount_limits() -> None:
+    text = (
+        '[[groups]]\nid = "R"\nname = "R"\n'
+        '[[limits]]\nid = "L"\nuser = "ivanova"\npercent = 7\n'
+        'markup_percent = "10"\nmarkup_price_groups = { MACHINES = 5 }\n'
+    )
+    (limit,) = parse_rule_set(text, "r.toml").limits
+    assert limit.markup_percent_for(None) == Decimal(10)
+    assert limit.markup_percent_for("MACHINES") == Decimal(5)  # type: ignore[arg-type]
+    assert limit.percent_for(None) == Decimal(7)
