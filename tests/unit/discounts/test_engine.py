@@ -441,9 +441,7 @@ def test_the_agreement_markup_limit_in_the_context_is_the_tighter_one() -> None:
     assert (excess.figures["limit"], excess.figures["source"]) == ("1.5", "agreement AGR-1")
 
 
-def test_a_markup_is_not_held_against_the_discount_limit_nor_a_discount_against_the_markup_one() -> (
-    None
-):
+def test_a_markup_is_not_held_against_the_discount_limit() -> None:
     engine = _manual_engine(LimitPolicy.REFUSE)  # discount limit 10 %, no markup limit
     markup = Discount(DiscountId("UP"), "Markup", markup=True, mode=Mode.MANUAL)
     rules = attrs.evolve(
