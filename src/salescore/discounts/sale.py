@@ -58,6 +58,10 @@ def _manual_choices(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
 
 
+# The library's context, never the caller's: a line's amount is the same in any program.
+_CONTEXT = decimal_context()
+_multiply = _CONTEXT.multiply
+
 # By minor units, not by currency: hashing an attrs value costs more than the lookup.
 _QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
 
@@ -96,7 +100,7 @@ class SaleLine:
     ) -> None:
         # Written by hand, not generated: lines are built by the hundred thousand
         # and a frozen class's generated __init__ sets each slot the slow way.
-        exact = quantity.value * unit_price.amount
+        exact = _multiply(quantity.value, unit_price.amount)  # the library's context
         _set_line_id(self, line_id)
         _set_product(self, product)
         _set_quantity(self, quantity)
@@ -107,7 +111,7 @@ class SaleLine:
         _set_manual(self, _manual(manual_discounts) if manual_discounts else _NO_CHOICES)
         currency = unit_price.currency
         quantum = _QUANTA.get(currency.minor_units) or currency.quantum
-        _set_amount(self, exact.quantize(quantum, ROUND_HALF_UP))
+        _set_amount(self, exact.quantize(quantum, ROUND_HALF_UP, _CONTEXT))
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Rebuilt through the constructor (the shared empty choice map is read-only).

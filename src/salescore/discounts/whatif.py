@@ -11,7 +11,8 @@ be added to this order to reach the next discount?".
 >>> from salescore.discounts.model import (Combination, ConditionExpr, Discount,
 ...     DiscountGroup, DiscountRuleSet)
 >>> from salescore.discounts.sale import SaleContext, SaleLine
->>> from salescore.money import Money, Quantity
+>>> from salescore.money._context import decimal_context
+from salescore.money import Money, Quantity
 >>> from salescore.parties import Product, ProductId
 >>> at_least = lambda n: ConditionExpr.leaf("line_quantity", min=n)
 >>> rules = DiscountRuleSet(
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, Decimal, localcontext
 
 import attrs
 
@@ -45,6 +46,7 @@ from salescore.discounts.engine import DiscountEngine
 from salescore.discounts.sale import SaleContext, SaleLine
 from salescore.explain import text_table
 from salescore.money import Money, Rounding
+from salescore.money._context import decimal_context
 
 __all__ = ["BreakTable", "Suggestion", "Tier", "next_tier", "quantity_breaks"]
 
@@ -125,6 +127,11 @@ def quantity_breaks(engine: DiscountEngine, line: SaleLine, context: SaleContext
 
     The line's own quantity is ignored; each tier prices a one-line sale.
     """
+    with localcontext(decimal_context()):
+        return _quantity_breaks(engine, line, context)
+
+
+def _quantity_breaks(engine: DiscountEngine, line: SaleLine, context: SaleContext) -> BreakTable:
     tiers = []
     for quantity in _quantities(engine, line, context):
         probe = line.with_quantity(quantity)
@@ -164,6 +171,13 @@ def next_tier(
     Returns suggestions that increase the discount, cheapest to reach first:
     the first one is the next tier.
     """
+    with localcontext(decimal_context()):
+        return _next_tier(engine, lines, context)
+
+
+def _next_tier(
+    engine: DiscountEngine, lines: Sequence[SaleLine], context: SaleContext
+) -> list[Suggestion]:
     if not lines:
         return []
     before = engine.apply(lines, context)
