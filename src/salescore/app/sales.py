@@ -68,13 +68,13 @@ from salescore.agreements import (
     Deviation,
     DeviationKind,
     PaymentForm,
+    ProposedLine,
     ProposedSale,
     ResolvedTerms,
     Severity,
     TermsQuery,
     check_sale,
 )
-from salescore.agreements import SaleLine as CheckedLine
 from salescore.agreements.model import check_sale_payment_form
 from salescore.app.discount_rules import load_rule_set
 from salescore.app.pricing import load_snapshot
@@ -711,7 +711,7 @@ class SalePricer:
         proposed = ProposedSale(
             currency=sale_lines[positions[0]].currency,
             lines=tuple(
-                CheckedLine(
+                ProposedLine(
                     sale_lines[p].product.id,
                     sale_lines[p].quantity.value,
                     sale_lines[p].unit_price,

@@ -145,3 +145,15 @@ def test_a_result_built_by_hand_says_it_cannot_explain_itself() -> None:
     assert line.net.amount == Decimal("9.00")
     with pytest.raises(DiscountError, match="carries no evidence"):
         line.explain()
+
+
+def test_one_name_one_meaning_old_spellings_still_import_with_a_warning() -> None:
+    import salescore.agreements as agreements
+    import salescore.discounts as discounts
+
+    with pytest.warns(DeprecationWarning, match="now salescore.discounts.LimitExcess"):
+        assert discounts.Deviation is discounts.LimitExcess  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match="now salescore.agreements.ProposedLine"):
+        assert agreements.SaleLine is agreements.ProposedLine  # type: ignore[attr-defined]
+    assert "Deviation" not in discounts.__all__
+    assert "SaleLine" not in agreements.__all__
