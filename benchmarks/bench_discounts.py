@@ -325,10 +325,12 @@ def all_kinds_rule_set(rules: int) -> DiscountRuleSet:
     for i in range(rules):
         kind, j = i % KINDS, i // KINDS
         products = [f"P{10 * j + t}" for t in range(10)]
+        # Block 0 lists the catalogue's price groups G0..G9; later blocks their own.
+        price_groups = [f"G{t}" for t in range(10)] if j == 0 else [f"G{j}-0", f"G{j}-1"]
         conditions = [
             leaf("product", products=products),
             leaf("nomenclature_segment", segments=[f"S{5 * j + t}" for t in range(5)]),
-            leaf("price_group", price_groups=[f"G{2 * j}", f"G{2 * j + 1}"]),
+            leaf("price_group", price_groups=price_groups),
             ConditionExpr.all_of(leaf("product", products=products), leaf("line_quantity", min=5)),
             leaf("warehouse", warehouses=[f"W{2 * j}", f"W{2 * j + 1}"]),
             leaf("card_kind", kinds=[f"K{j}"]),

@@ -178,7 +178,9 @@ class DiscountEngine:
         self._book = _RuleBook(rule_set, index.conditions(), index)
         self._plans: dict[tuple[_Rule, ...], _PlanEntry] = {}
         self._programs: dict[tuple[object, ...], _Program] = {}
-        self._chosen: dict[tuple[object, ...], tuple[tuple[_Rule, ...], tuple[str, ...]]] = {}
+        self._chosen: dict[
+            tuple[object, ...], tuple[tuple[_Rule, ...], tuple[str, ...], Decimal | None]
+        ] = {}
         self._limits: tuple[ManualDiscountLimit, ...] = rule_set.limits
 
     @classmethod
@@ -338,7 +340,8 @@ class DiscountEngine:
             self._plans.clear()
         chosen = [r for r in rules if not r.is_gift]
         plan = build_plan(self._index, chosen).fold() if chosen else None
-        entry = self._plans[rules] = (plan, any(r.is_manual for r in chosen), rules)
+        ids = tuple([r.id for r in sorted(rules, key=_IDX)])
+        entry = self._plans[rules] = (plan, any(r.is_manual for r in chosen), rules, ids)
         return entry
 
     # --- application --------------------------------------------------------------------
@@ -407,25 +410,17 @@ class DiscountEngine:
         facts = DocumentFacts.of(lines)
         doc = DiscountEvidence(self._book, lines, context, facts)
         doc_sides, line_sides = doc.sides = self._select(doc)
-        # Per line, the rules that apply (document's side, then line's) and their
-        # ids in declared order: once per pair of plan entries.
-        chosen = self._chosen
-        picked = []
-        for (_, _, mine_rules), (_, _, their_rules) in zip(doc_sides, line_sides, strict=True):
-            found = chosen.get((mine_rules, their_rules))
-            if found is None:
-                if len(chosen) >= _RULE_IDS_SIZE:
-                    chosen.clear()
-                rules = mine_rules + their_rules if mine_rules else their_rules
-                ids: tuple[str, ...] = tuple([r.id for r in sorted(rules, key=_IDX)])
-                found = chosen[mine_rules, their_rules] = (rules, ids)
-            picked.append(found)
-        doc.applicable = [rules for rules, _ in picked]
-        if self._index.has_shares:
+        index = self._index
+        if index.has_shares:
+            doc.applicable = [
+                mine[2] + theirs[2] if mine[2] else theirs[2]
+                for mine, theirs in zip(doc_sides, line_sides, strict=True)
+            ]
             self._shares(doc)
         else:
             doc.shares = [_NO_SHARES] * len(lines)
         results = []
+        applicable = []
         deviations: list[LimitExcess] = []
         currency = facts.currency
         quantum = currency.quantum
@@ -433,18 +428,41 @@ class DiscountEngine:
         env = _LineEnv()  # reused line after line
         shares = doc.shares
         make = LineDiscount._of
-        for pos, (line, (mine, manual, _), (theirs, line_manual, _), (_, ids)) in enumerate(
-            zip(lines, doc_sides, line_sides, picked, strict=True)
+        chosen = self._chosen
+        for pos, (line, (mine, manual, mine_rules, ids), side) in enumerate(
+            zip(lines, doc_sides, line_sides, strict=True)
         ):
+            theirs, line_manual, their_rules, their_ids = side
             base = line.amount
             discount = zero
-            if mine is not None and theirs is not None:
-                # Rules on both sides: the merged plan's factor, or the merged plan.
-                factor = _merged_factor(mine, theirs)
-                plan = None if factor is not None else _merge(mine, theirs)
+            if not mine_rules:
+                rules, ids = their_rules, their_ids
+                plan, factor = theirs, None if theirs is None else theirs.factor
+            elif not their_rules:
+                rules = mine_rules
+                plan, factor = mine, None if mine is None else mine.factor
             else:
-                plan = theirs if mine is None else mine
-                factor = None if plan is None else plan.factor
+                # The applicable rules (the document's, then the line's), their ids in
+                # declared order and the merged factor: worked out once per pair.
+                found = chosen.get((mine_rules, their_rules))
+                if found is None:
+                    if len(chosen) >= _RULE_IDS_SIZE:
+                        chosen.clear()
+                    merged = mine_rules + their_rules
+                    found = chosen[mine_rules, their_rules] = (
+                        merged,
+                        tuple([r.id for r in sorted(merged, key=_IDX)]),
+                        None if mine is None or theirs is None else _merged_factor(mine, theirs),
+                    )
+                rules, ids, factor = found
+                if factor is not None:
+                    plan = None
+                elif mine is not None and theirs is not None:
+                    plan = _merge(mine, theirs)
+                else:
+                    plan = theirs if mine is None else mine  # gifts only on one side
+                    factor = None if plan is None else plan.factor
+            applicable.append(rules)
             if factor is not None and base > ZERO:
                 discount = (base * factor).quantize(quantum, ROUND_HALF_UP) or zero
             elif plan is not None or factor is not None:
@@ -460,7 +478,8 @@ class DiscountEngine:
                         deviations.append(deviation)
                         doc.deviations[pos] = deviation
             results.append(make(doc, pos, line.line_id, base, discount, currency, ids))
-        gifts = self._gifts(doc) if self._index.has_gifts else ()
+        doc.applicable = applicable
+        gifts = self._gifts(doc) if index.has_gifts else ()
         doc.sides = None  # plans are the engine's: the evidence keeps the rules only
         return DocumentResult(tuple(results), gifts, tuple(deviations), currency)
 

@@ -29,10 +29,10 @@ HUNDRED = Decimal(100)
 _ORDER = attrgetter("order")
 _NO_SHARES: dict[int, Decimal] = {}
 
-_PlanEntry = tuple["_PlanNode | None", bool, tuple[_Rule, ...]]
+_PlanEntry = tuple["_PlanNode | None", bool, tuple[_Rule, ...], tuple[str, ...]]
 """A cached plan of applicable rules: its folded tree (gifts left out), whether
-it has manual rules, and the rules themselves."""
-_NO_PLAN: _PlanEntry = (None, False, ())
+it has manual rules, the rules themselves, and their ids in declared order."""
+_NO_PLAN: _PlanEntry = (None, False, (), ())
 
 
 class _PlanNode:

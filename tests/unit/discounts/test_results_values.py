@@ -152,8 +152,8 @@ def test_one_name_one_meaning_old_spellings_still_import_with_a_warning() -> Non
     import salescore.discounts as discounts
 
     with pytest.warns(DeprecationWarning, match="now salescore.discounts.LimitExcess"):
-        assert discounts.Deviation is discounts.LimitExcess  # type: ignore[attr-defined]
+        assert discounts.Deviation is discounts.LimitExcess
     with pytest.warns(DeprecationWarning, match="now salescore.agreements.ProposedLine"):
-        assert agreements.SaleLine is agreements.ProposedLine  # type: ignore[attr-defined]
+        assert agreements.SaleLine is agreements.ProposedLine
     assert "Deviation" not in discounts.__all__
     assert "SaleLine" not in agreements.__all__
