@@ -28,6 +28,7 @@ from salescore.app.sample_discounts import sample_rule_set
 from salescore.app.sample_pricing import load_sample_prices
 from salescore.errors import InvalidInputError, NotFoundError
 from salescore.parties import PartnerId, ProductId
+from salescore.pricing import PriceTypeId
 from salescore.testing import FixedClock
 
 MSK = timezone(timedelta(hours=3))
@@ -214,3 +215,21 @@ def test_a_snapshot_cache_below_one_is_refused(store: MemoryStore) -> None:
             snapshot_for=loaded.snapshot,
             snapshot_cache_size=0,
         )
+
+
+def test_a_snapshots_price_memo_stays_bounded(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salescore.pricing import snapshot as snapshot_module
+
+    with store.unit_of_work() as uow:
+        snapshot = load_pricer(uow, [date(2026, 3, 12)]).snapshot(date(2026, 3, 12))
+        products = [p.id for p in uow.products.all()]
+    wholesale = PriceTypeId("WHOLESALE")
+    expected = {pid: snapshot.prices(wholesale, [pid]) for pid in products}
+    monkeypatch.setattr(snapshot_module, "PRICE_MEMO_SIZE", 2)
+    snapshot._money_memo.clear()
+    for n in range(300):
+        pid = products[n % len(products)]
+        assert snapshot.prices(wholesale, [pid]) == expected[pid]
+        assert len(snapshot._money_memo[wholesale]) <= 2

@@ -11,8 +11,7 @@ be added to this order to reach the next discount?".
 >>> from salescore.discounts.model import (Combination, ConditionExpr, Discount,
 ...     DiscountGroup, DiscountRuleSet)
 >>> from salescore.discounts.sale import SaleContext, SaleLine
->>> from salescore.money._context import decimal_context
-from salescore.money import Money, Quantity
+>>> from salescore.money import Money, Quantity
 >>> from salescore.parties import Product, ProductId
 >>> at_least = lambda n: ConditionExpr.leaf("line_quantity", min=n)
 >>> rules = DiscountRuleSet(
