@@ -81,6 +81,7 @@ from salescore.discounts.plans import (
     build_plan,
 )
 from salescore.discounts.results import (
+    _LINE_SLOTS,
     DiscountEvidence,
     DocumentResult,
     GiftLine,
@@ -427,7 +428,11 @@ class DiscountEngine:
         zero = ZERO.quantize(quantum)
         env = _LineEnv()  # reused line after line
         shares = doc.shares
-        make = LineDiscount._of
+        # LineDiscount values are built slot by slot (see LineDiscount._of), inlined:
+        # this loop runs once per line of every document.
+        new, set_id, set_gross, set_discount, set_currency, set_ids, set_pos, set_evidence = (
+            _LINE_SLOTS
+        )
         chosen = self._chosen
         for pos, (line, (mine, manual, mine_rules, ids), side) in enumerate(
             zip(lines, doc_sides, line_sides, strict=True)
@@ -477,7 +482,15 @@ class DiscountEngine:
                     if deviation is not None:
                         deviations.append(deviation)
                         doc.deviations[pos] = deviation
-            results.append(make(doc, pos, line.line_id, base, discount, currency, ids))
+            item = new(LineDiscount)
+            set_id(item, line.line_id)
+            set_gross(item, base)
+            set_discount(item, discount)
+            set_currency(item, currency)
+            set_ids(item, ids)
+            set_pos(item, pos)
+            set_evidence(item, doc)
+            results.append(item)
         doc.applicable = applicable
         gifts = self._gifts(doc) if index.has_gifts else ()
         doc.sides = None  # plans are the engine's: the evidence keeps the rules only

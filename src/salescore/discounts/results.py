@@ -354,6 +354,20 @@ _new = object.__new__
 ) = (getattr(LineDiscount, a.name).__set__ for a in attrs.fields(LineDiscount))
 
 
+_LINE_SLOTS = (
+    _new,
+    _set_line_id,
+    _set_gross,
+    _set_discount,
+    _set_currency,
+    _set_rule_ids,
+    _set_position,
+    _set_evidence,
+)
+"""How the engine's bulk path builds a :class:`LineDiscount`: the allocator, then
+each field's slot setter in declared order."""
+
+
 def _tuple(value: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
