@@ -15,7 +15,13 @@ Run alone: ``python benchmarks/bench_discounts.py``. Prints ``metric NAME VALUE`
   doing only the arithmetic those prices and rules amount to (dictionary look-ups and
   Decimal arithmetic, the price chain and the tree's shape written out);
 * ``rule_scaling_10k_vs_10`` — per-line cost with 10,000 rules over the cost with 10
-  rules, each line reached by exactly one rule in both cases.
+  rules, each line reached by exactly one rule in both cases;
+* ``rule_scaling_all_kinds_10k_vs_10`` — the same with rules of every built-in condition
+  kind (product, nomenclature segment, price group, line quantity, warehouse, card kind,
+  payment form, sale volume, sale time, client segment), 10 / 1,000 / 10,000 of them,
+  ten reaching every line and several applying to it (per-line cost with 10,000 rules
+  over the cost with 10; goal at most 1.5);
+* ``rule_compile_10k_s`` — the time to compile those 10,000 rules (goal under 1 s).
 
 The 1,000 rules are percents (by product, segment, price group with quantity tiers,
 client segment x warehouse), so the engine folds each line's plan into one factor at
@@ -303,6 +309,81 @@ def scaling_engine(rules: int) -> DiscountEngine:
     return DiscountEngine.compile(DiscountRuleSet(discounts, [root]))
 
 
+KINDS = 10  # condition kinds per block of rules
+
+
+def all_kinds_rule_set(rules: int) -> DiscountRuleSet:
+    """``rules`` rules in blocks of ten, one of each condition kind per block.
+
+    Block ``j`` keys its rules by values of its own (products ``P{10j}``..``P{10j+9}``,
+    warehouse ``W{2j}``/``W{2j+1}``, card kind ``K{j}`` …), so the documents below, which
+    use block 0's values, reach the same ten rules whatever the size of the rule set.
+    Conditions that index nothing (quantity, volume, time, payment form) ride on a key.
+    """
+    discounts: list[Discount] = []
+    by_kind: list[list[str]] = [[] for _ in range(KINDS)]
+    for i in range(rules):
+        kind, j = i % KINDS, i // KINDS
+        products = [f"P{10 * j + t}" for t in range(10)]
+        # Block 0 lists the catalogue's price groups G0..G9; later blocks their own.
+        price_groups = [f"G{t}" for t in range(10)] if j == 0 else [f"G{j}-0", f"G{j}-1"]
+        conditions = [
+            leaf("product", products=products),
+            leaf("nomenclature_segment", segments=[f"S{5 * j + t}" for t in range(5)]),
+            leaf("price_group", price_groups=price_groups),
+            ConditionExpr.all_of(leaf("product", products=products), leaf("line_quantity", min=5)),
+            leaf("warehouse", warehouses=[f"W{2 * j}", f"W{2 * j + 1}"]),
+            leaf("card_kind", kinds=[f"K{j}"]),
+            ConditionExpr.all_of(
+                leaf("warehouse", warehouses=[f"W{2 * j}"]),
+                leaf("payment_form", forms=["cash", "card"]),
+            ),
+            ConditionExpr.all_of(
+                leaf("client_segment", segments=[f"C{j}"]),
+                leaf("sale_volume", min_amount="50000"),
+            ),
+            ConditionExpr.all_of(
+                leaf("agreement", agreements=[f"A{j}"]),
+                leaf("sale_time", time_from="09:00", time_to="18:00"),
+            ),
+            leaf("client_segment", segments=[f"C{j}", f"CC{j}"]),
+        ]
+        ident = f"K{kind}-{j}"
+        value = Decimal(i % 7 + 1) / 2
+        discounts.append(
+            Discount(DiscountId(ident), ident, value=value, condition=conditions[kind])
+        )
+        by_kind[kind].append(ident)
+    kinds = [group(f"KIND-{k}", Combination.MAX, ids) for k, ids in enumerate(by_kind) if ids]
+    root = group("ROOT", Combination.MULTIPLY, [g.id for g in kinds])
+    return DiscountRuleSet(discounts, [root, *kinds])
+
+
+def all_kinds_documents(count: int, per_doc: int, seed: int = 13) -> list[Document]:
+    """Documents over block 0's values: products P0..P9, segments S0..S4, warehouses
+    W0/W1, card K0 or none, cash or card, client segment C0, agreement A0."""
+    rng = random.Random(seed)
+    items = catalogue(10)
+    documents: list[Document] = []
+    for _ in range(count):
+        lines: list[RawLine] = []
+        for n in range(per_doc):
+            p = rng.randrange(10)
+            segments = frozenset({SegmentId(f"S{p % 5}")})
+            lines.append((str(n), items[p], Quantity(rng.randint(1, 12)), segments))
+        context = SaleContext(
+            MOMENT,
+            partner_id=PartnerId("CLIENT"),
+            client_segment_ids=frozenset({SegmentId("C0")}),
+            agreement_id="A0",
+            warehouse_id=WarehouseId(f"W{rng.randrange(2)}"),
+            card_kind=rng.choice(["K0", None]),
+            payment_form=rng.choice(["cash", "card", "noncash"]),
+        )
+        documents.append((lines, context))
+    return documents
+
+
 def cold_run(
     rule_set: DiscountRuleSet, day_snapshot: Callable[[], PricingSnapshot], runs: int
 ) -> Callable[[list[Document]], list[Decimal]]:
@@ -353,6 +434,47 @@ def main() -> None:
         f"10,000 rules {per_line[10_000] * 1e6:.1f} us"
     )
     print(f"metric rule_scaling_10k_vs_10 {per_line[10_000] / per_line[10]:.2f}")
+
+    # Every condition kind: 10, 1,000 and 10,000 rules; the same ten reach each line.
+    sizes = (10, 1_000, 10_000)
+    rule_sets = {n: all_kinds_rule_set(n) for n in sizes}
+    compiled = [functools.partial(DiscountEngine.compile, rule_sets[10_000])]
+    (compile_s,) = best_times(compiled, 3)
+    engines = {n: DiscountEngine.compile(rule_sets[n]) for n in sizes}
+    kinds_docs = all_kinds_documents(1000, 20)
+    kinds_lines = sum(len(d[0]) for d in kinds_docs)
+    kinds_prices = snapshot_factory(10)
+    runs = {n: engine_run(engines[n], kinds_prices) for n in sizes}
+    figures = {n: runs[n](kinds_docs) for n in sizes}
+    assert figures[10] == figures[1_000] == figures[10_000], "the same ten rules apply"
+    assert any(figures[10]), "some discounts apply"
+    kinds_times = timed([runs[n] for n in sizes], kinds_docs)
+    kinds_per_line = {n: t / kinds_lines for n, t in zip(sizes, kinds_times, strict=True)}
+    applied = sum(
+        len(x.rule_ids)
+        for r in engines[10].apply_many(
+            [
+                (
+                    [
+                        SaleLine(n, item, qty, Money("100.00", "RUB"), segs)
+                        for n, item, qty, segs in lines
+                    ],
+                    context,
+                )
+                for lines, context in kinds_docs
+            ]
+        )
+        for x in r.lines
+    )
+    print(
+        "# all kinds, per line: "
+        + ", ".join(f"{n:,} rules {kinds_per_line[n] * 1e6:.1f} us" for n in sizes)
+        + f"; {applied / kinds_lines:.1f} rules apply per line; "
+        f"compiling 10,000 rules {compile_s:.2f} s"
+    )
+    ratio = kinds_per_line[10_000] / kinds_per_line[10]
+    print(f"metric rule_scaling_all_kinds_10k_vs_10 {ratio:.2f}")
+    print(f"metric rule_compile_10k_s {compile_s:.2f}")
 
 
 if __name__ == "__main__":

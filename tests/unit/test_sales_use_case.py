@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from salescore.adapters.memory import MemoryStore
 from salescore.agreements import ApprovalId, ApprovalPolicy, ApprovalRule, DeviationKind
 from salescore.app.agreements import start_sale_approval
 from salescore.app.discount_rules import save_rule_set
-from salescore.app.sales import Order, OrderLine, load_pricer, price_order, price_orders
+from salescore.app.sales import (
+    Order,
+    OrderLine,
+    SalePricer,
+    load_pricer,
+    price_order,
+    price_orders,
+)
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
 from salescore.demo.sample_discounts import sample_rule_set
 from salescore.demo.sample_pricing import load_sample_prices
-from salescore.errors import NotFoundError
+from salescore.errors import InvalidInputError, NotFoundError
 from salescore.parties import PartnerId, ProductId
+from salescore.pricing import PriceTypeId
 from salescore.testing import FixedClock
 
 MSK = timezone(timedelta(hours=3))
@@ -136,3 +146,90 @@ def test_an_unknown_product_is_named(store: MemoryStore) -> None:
     )
     with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="line 1: product 'NOPE'"):
         price_order(uow, order)
+
+
+def test_priced_orders_are_values_that_pickle_and_explain_themselves_the_same(
+    store: MemoryStore,
+) -> None:
+    with store.unit_of_work() as uow:
+        priced = price_order(uow, volga_order())
+    copy = pickle.loads(pickle.dumps(priced))
+    assert copy == priced
+    assert copy.explain() == priced.explain()  # the price explanation travels with the line
+    line = priced.lines[0]
+    assert type(line)(**attrs.asdict(line, recurse=False)) == line
+    assert type(priced)(**attrs.asdict(priced, recurse=False)) == priced
+    figures = attrs.asdict(priced)
+    assert figures["lines"][0]["unit_price"] == {
+        "amount": line.unit_price.amount,
+        "currency": attrs.asdict(line.unit_price.currency),
+    }
+    assert figures["lines"][0]["discount"]["discount_amount"] == line.discount.discount_amount
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        line.unit_price = line.reference_price  # type: ignore[misc]
+
+
+def test_a_pricer_keeps_a_bounded_number_of_snapshots_across_10000_dates(
+    store: MemoryStore,
+) -> None:
+    with store.unit_of_work() as uow:
+        loaded = load_pricer(uow, [date(2026, 3, 12)])
+        segments = uow.client_segments.all(), uow.nomenclature_segments.all()
+    built: list[date] = []
+    snapshot = loaded.snapshot(date(2026, 3, 12))
+
+    def snapshot_for(on: date) -> Any:
+        built.append(on)
+        return snapshot
+
+    pricer = SalePricer(
+        partners=loaded.partners,
+        products=loaded.products,
+        book=loaded.book,
+        snapshot_for=snapshot_for,
+        engine=loaded.engine,
+        client_segments=segments[0],
+        nomenclature_segments=segments[1],
+        snapshot_cache_size=8,
+    )
+    first = date(2000, 1, 1)
+    for n in range(10_000):
+        pricer.snapshot(first + timedelta(days=n))
+        pricer.snapshot(first)  # used again and again: never evicted
+    assert len(pricer.cached_snapshot_dates()) == 8
+    assert built.count(first) == 1
+    assert len(built) == 10_000
+    # Orders still price through the bounded cache.
+    assert pricer.price(volga_order()) == loaded.price(volga_order())
+    assert len(pricer.cached_snapshot_dates()) == 8
+
+
+def test_a_snapshot_cache_below_one_is_refused(store: MemoryStore) -> None:
+    with store.unit_of_work() as uow:
+        loaded = load_pricer(uow, [date(2026, 3, 12)])
+    with pytest.raises(InvalidInputError, match="snapshot_cache_size must be at least 1"):
+        SalePricer(
+            partners={},
+            products={},
+            book=loaded.book,
+            snapshot_for=loaded.snapshot,
+            snapshot_cache_size=0,
+        )
+
+
+def test_a_snapshots_price_memo_stays_bounded(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salescore.pricing import snapshot as snapshot_module
+
+    with store.unit_of_work() as uow:
+        snapshot = load_pricer(uow, [date(2026, 3, 12)]).snapshot(date(2026, 3, 12))
+        products = [p.id for p in uow.products.all()]
+    wholesale = PriceTypeId("WHOLESALE")
+    expected = {pid: snapshot.prices(wholesale, [pid]) for pid in products}
+    monkeypatch.setattr(snapshot_module, "PRICE_MEMO_SIZE", 2)
+    snapshot._money_memo.clear()
+    for n in range(300):
+        pid = products[n % len(products)]
+        assert snapshot.prices(wholesale, [pid]) == expected[pid]
+        assert len(snapshot._money_memo[wholesale]) <= 2

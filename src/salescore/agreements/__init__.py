@@ -1,5 +1,13 @@
 """Agreements (A4–A7, D6): typical and individual terms of sale, which terms
-apply and why, deviations of a sale from them, their approval, and contracts."""
+apply and why, deviations of a sale from them, their approval, and contracts.
+
+``ProposedLine`` was called ``SaleLine`` here; that name now means only
+:class:`salescore.discounts.SaleLine`. The old spelling still imports, with a
+:class:`DeprecationWarning`.
+"""
+
+import warnings
+from typing import Any
 
 from salescore.agreements.approval import (
     ApprovalEvent,
@@ -18,8 +26,8 @@ from salescore.agreements.compliance import (
     DEFAULT_SEVERITIES,
     Deviation,
     DeviationKind,
+    ProposedLine,
     ProposedSale,
-    SaleLine,
     Severity,
     check_sale,
     needs_approval,
@@ -88,9 +96,9 @@ __all__ = [
     "Deviation",
     "DeviationKind",
     "PaymentForm",
+    "ProposedLine",
     "ProposedSale",
     "ResolvedTerms",
-    "SaleLine",
     "SettlementBasis",
     "SettlementProcedure",
     "Severity",
@@ -110,3 +118,15 @@ __all__ = [
     "start_agreement_approval",
     "start_approval",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SaleLine":
+        warnings.warn(
+            "salescore.agreements.SaleLine is now salescore.agreements.ProposedLine "
+            "(SaleLine means salescore.discounts.SaleLine); import ProposedLine",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ProposedLine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

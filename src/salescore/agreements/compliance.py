@@ -14,7 +14,7 @@ it finds, each with a :class:`Severity`.
 >>> terms = Terms(currency=rub, warehouse_id=WarehouseId("MAIN"),
 ...               manual_discount_limit_percent=Decimal(5))
 >>> sale = ProposedSale(currency=rub, warehouse_id=WarehouseId("STORE-1"), lines=(
-...     SaleLine(ProductId("CM-100"), Decimal(2), Money("900.00", rub), Money("1000.00", rub),
+...     ProposedLine(ProductId("CM-100"), Decimal(2), Money("900.00", rub), Money("1000.00", rub),
 ...              manual_discount_percent=Decimal(7)),))
 >>> for d in check_sale(sale, terms):
 ...     print(d)
@@ -43,8 +43,8 @@ __all__ = [
     "DEFAULT_SEVERITIES",
     "Deviation",
     "DeviationKind",
+    "ProposedLine",
     "ProposedSale",
-    "SaleLine",
     "Severity",
     "check_sale",
     "needs_approval",
@@ -99,7 +99,7 @@ def _decimal(value: object) -> Decimal:
 
 
 @attrs.frozen
-class SaleLine:
+class ProposedLine:
     """One line of a proposed sale.
 
     Attributes:
@@ -152,7 +152,7 @@ class ProposedSale:
     """
 
     currency: Currency | None = None
-    lines: tuple[SaleLine, ...] = ()
+    lines: tuple[ProposedLine, ...] = ()
     price_type_id: str | None = None  # a salescore.pricing PriceTypeId
     warehouse_id: WarehouseId | None = None
     payment_schedule_id: str | None = None

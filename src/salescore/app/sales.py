@@ -51,6 +51,8 @@ I/O per line. :func:`price_orders` and :func:`price_order` are the use cases.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -66,13 +68,13 @@ from salescore.agreements import (
     Deviation,
     DeviationKind,
     PaymentForm,
+    ProposedLine,
     ProposedSale,
     ResolvedTerms,
     Severity,
     TermsQuery,
     check_sale,
 )
-from salescore.agreements import SaleLine as CheckedLine
 from salescore.agreements.model import check_sale_payment_form
 from salescore.app.discount_rules import load_rule_set
 from salescore.app.pricing import load_snapshot
@@ -85,11 +87,11 @@ from salescore.discounts import (
     DocumentResult,
     GiftLine,
     GroupId,
+    LimitExcess,
     LineDiscount,
     SaleContext,
     SaleLine,
 )
-from salescore.discounts import Deviation as LimitExcess
 from salescore.errors import AgreementError, InvalidInputError, NotFoundError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Rounding
@@ -106,8 +108,10 @@ from salescore.parties import (
 from salescore.pricing import PriceTypeId, PricingSnapshot
 
 __all__ = [
+    "SNAPSHOT_CACHE_SIZE",
     "Order",
     "OrderLine",
+    "PriceEvidence",
     "PricedLine",
     "PricedOrder",
     "SalePricer",
@@ -118,6 +122,8 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+SNAPSHOT_CACHE_SIZE = 64
+"""How many pricing snapshots a :class:`SalePricer` keeps by default (one per date)."""
 
 
 def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
@@ -189,8 +195,59 @@ class Order:
         return self.moment.date()
 
 
+class PriceEvidence:
+    """What a priced line's price explanation is built from.
+
+    In the process that priced the line it refers to the day's pricing
+    snapshot and builds the explanation when asked; pickled, it carries the
+    built explanation and the price type's name instead (a snapshot is not
+    sent along with every line). Not compared: two priced lines are equal
+    when their figures are.
+    """
+
+    __slots__ = ("_explanation", "_name", "_snapshot", "price_type_id", "product_id")
+
+    def __init__(
+        self, snapshot: PricingSnapshot, product_id: ProductId, price_type_id: PriceTypeId
+    ) -> None:
+        self._snapshot: PricingSnapshot | None = snapshot
+        self.product_id = product_id
+        self.price_type_id = price_type_id
+        self._explanation: Explanation | None = None
+        self._name: str | None = None
+
+    @property
+    def price_type_name(self) -> str:
+        """The price type's name."""
+        if self._name is None:
+            assert self._snapshot is not None
+            self._name = self._snapshot.price_type(self.price_type_id).name
+        return self._name
+
+    def explanation(self) -> Explanation:
+        """How the unit price was obtained."""
+        if self._explanation is None:
+            assert self._snapshot is not None
+            self._explanation = self._snapshot.explain(self.product_id, self.price_type_id)
+        return self._explanation
+
+    def __getstate__(self) -> tuple[ProductId, PriceTypeId, str, Explanation]:
+        return self.product_id, self.price_type_id, self.price_type_name, self.explanation()
+
+    def __setstate__(self, state: tuple[ProductId, PriceTypeId, str, Explanation]) -> None:
+        self.product_id, self.price_type_id, self._name, self._explanation = state
+        self._snapshot = None
+
+    def __repr__(self) -> str:
+        return f"PriceEvidence({self.product_id!r}, {self.price_type_id!r})"
+
+
+@attrs.frozen(repr=False)
 class PricedLine:
     """A priced, discounted line with its agreement, its price and their explanations.
+
+    A frozen value: it compares by its figures, pickles and converts with
+    :func:`attrs.asdict`; it holds neither the pricer nor the discount engine.
 
     Attributes:
         line_id, product: the line and its product.
@@ -199,38 +256,17 @@ class PricedLine:
         reference_price: the unit price of that price type.
         unit_price: the unit price charged (the reference, unless set by hand).
         discount: the discount engine's result for the line.
+        pricing: what the price explanation is built from (not compared).
     """
 
-    __slots__ = (
-        "_snapshot",
-        "discount",
-        "line_id",
-        "product",
-        "quantity",
-        "reference_price",
-        "resolved",
-        "unit_price",
-    )
-
-    def __init__(
-        self,
-        line_id: str,
-        product: Product,
-        quantity: Quantity,
-        resolved: ResolvedTerms,
-        reference_price: Money,
-        unit_price: Money,
-        discount: LineDiscount,
-        snapshot: PricingSnapshot,
-    ) -> None:
-        self.line_id = line_id
-        self.product = product
-        self.quantity = quantity
-        self.resolved = resolved
-        self.reference_price = reference_price
-        self.unit_price = unit_price
-        self.discount = discount
-        self._snapshot = snapshot
+    line_id: str
+    product: Product
+    quantity: Quantity
+    resolved: ResolvedTerms
+    reference_price: Money
+    unit_price: Money
+    discount: LineDiscount
+    pricing: PriceEvidence | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def agreement_id(self) -> AgreementId:
@@ -267,7 +303,12 @@ class PricedLine:
     def explain(self) -> Explanation:
         """Which agreement and why, the price and how, the discounts, the net amount."""
         chosen = self.resolved.agreement
-        price_type = self._snapshot.price_type(self.price_type_id)
+        if self.pricing is None:
+            raise InvalidInputError(
+                f"priced line {self.line_id!r} carries no price evidence (built by hand, not "
+                "by SalePricer.price): explanations need the line the pricer returned"
+            )
+        price_type_name = self.pricing.price_type_name
         steps = [
             Step(
                 "agreement",
@@ -278,20 +319,20 @@ class PricedLine:
             Step(
                 "price type",
                 self.price_type_id,
-                f"'{price_type.name}', {self.resolved.source('price_type_id').describe()}",
+                f"'{price_type_name}', {self.resolved.source('price_type_id').describe()}",
             ),
         ]
-        pricing = self._snapshot.explain(self.product.id, self.price_type_id)
+        pricing = self.pricing.explanation()
         if self.unit_price == self.reference_price:
             steps.append(
-                Step("unit price", str(self.unit_price), f"price type {price_type.name}", pricing)
+                Step("unit price", str(self.unit_price), f"price type {price_type_name}", pricing)
             )
         else:
             steps.append(
                 Step(
                     "reference price",
                     str(self.reference_price),
-                    f"price type {price_type.name}",
+                    f"price type {price_type_name}",
                     pricing,
                 )
             )
@@ -439,7 +480,11 @@ class SalePricer:
     """Prices orders in memory from a loaded catalogue, agreements, prices and rules.
 
     Everything is given once; :meth:`price` then reads no storage. Pricing
-    snapshots are asked for by date (``snapshot_for``) and kept per date.
+    snapshots are asked for by date (``snapshot_for``) and the most recently
+    used ``snapshot_cache_size`` of them are kept (least recently used first
+    out), so a long-running pricer fed orders of ever new dates holds a
+    bounded number of snapshots. The segments of products and partners are
+    remembered per product and partner of the catalogue given (bounded by it).
 
     Args:
         partners: the clients, by id.
@@ -450,6 +495,8 @@ class SalePricer:
         client_segments: for the discount conditions on client segments.
         nomenclature_segments: for the discount conditions on nomenclature segments.
         severities: the severity per deviation kind.
+        snapshot_cache_size: how many pricing snapshots to keep (at least 1;
+            :data:`SNAPSHOT_CACHE_SIZE` by default).
     """
 
     def __init__(
@@ -463,25 +510,47 @@ class SalePricer:
         client_segments: Iterable[ClientSegment] = (),
         nomenclature_segments: Iterable[NomenclatureSegment] = (),
         severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+        snapshot_cache_size: int = SNAPSHOT_CACHE_SIZE,
     ) -> None:
+        if snapshot_cache_size < 1:
+            raise InvalidInputError(
+                f"snapshot_cache_size must be at least 1, got {snapshot_cache_size}",
+                value=snapshot_cache_size,
+            )
         self.partners = dict(partners)
         self.products = dict(products)
         self.book = book
         self.engine = engine if engine is not None else _no_discounts()
         self.severities = severities
         self._snapshot_for = snapshot_for
-        self._snapshots: dict[date, PricingSnapshot] = {}
+        self._snapshots: OrderedDict[date, PricingSnapshot] = OrderedDict()
+        self._snapshot_cache_size = snapshot_cache_size
+        self._snapshot_lock = threading.Lock()
         self._client_segments = tuple(client_segments)
         self._nomenclature_segments = tuple(nomenclature_segments)
         self._product_segments: dict[ProductId, frozenset[SegmentId]] = {}
         self._partner_segments: dict[PartnerId, frozenset[SegmentId]] = {}
 
     def snapshot(self, on: date) -> PricingSnapshot:
-        """The pricing snapshot of ``on`` (built or loaded once per date)."""
-        snapshot = self._snapshots.get(on)
-        if snapshot is None:
-            snapshot = self._snapshots[on] = self._snapshot_for(on)
+        """The pricing snapshot of ``on`` (built or loaded when not among those kept)."""
+        snapshots = self._snapshots
+        with self._snapshot_lock:
+            snapshot = snapshots.get(on)
+            if snapshot is not None:
+                snapshots.move_to_end(on)
+                return snapshot
+        snapshot = self._snapshot_for(on)  # outside the lock: it may read storage
+        with self._snapshot_lock:
+            snapshots[on] = snapshot
+            snapshots.move_to_end(on)
+            while len(snapshots) > self._snapshot_cache_size:
+                snapshots.popitem(last=False)
         return snapshot
+
+    def cached_snapshot_dates(self) -> list[date]:
+        """The dates whose snapshots are kept, least recently used first."""
+        with self._snapshot_lock:
+            return list(self._snapshots)
 
     def _partner(self, partner_id: PartnerId, order: Order) -> Partner:
         partner = self.partners.get(partner_id)
@@ -602,7 +671,7 @@ class SalePricer:
                 reference,
                 sale.unit_price,
                 item,
-                snapshot,
+                PriceEvidence(snapshot, sale.product.id, terms.terms.price_type_id),  # type: ignore[arg-type]
             )
             for sale, terms, reference, item in zip(
                 sale_lines, resolved, references, line_results, strict=True
@@ -642,7 +711,7 @@ class SalePricer:
         proposed = ProposedSale(
             currency=sale_lines[positions[0]].currency,
             lines=tuple(
-                CheckedLine(
+                ProposedLine(
                     sale_lines[p].product.id,
                     sale_lines[p].quantity.value,
                     sale_lines[p].unit_price,

@@ -15,8 +15,8 @@ from salescore.agreements import (
     ApprovalId,
     Decision,
     PaymentForm,
+    ProposedLine,
     ProposedSale,
-    SaleLine,
     check_sale,
 )
 from salescore.app.agreements import decide_approval, resolve_terms, start_sale_approval
@@ -66,7 +66,7 @@ def agreements_section(uow: Repositories) -> str:
         warehouse_id=WarehouseId("MAIN"),
         payment_form=PaymentForm.CARD,
         lines=(
-            SaleLine(
+            ProposedLine(
                 ProductId("CM-300"),
                 Decimal(2),
                 Money("52000.00", rub),

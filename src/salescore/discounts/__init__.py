@@ -2,7 +2,14 @@
 
 See the "Discounts" concepts page for the combination rules with worked
 numbers.
+
+``LimitExcess`` was called ``Deviation`` here; that name now means only
+:class:`salescore.agreements.Deviation`. The old spelling still imports,
+with a :class:`DeprecationWarning`.
 """
+
+import warnings
+from typing import Any
 
 from salescore.discounts.checks import check_rule_set, structure_issues
 from salescore.discounts.combination import Child, TraceStep, combine
@@ -15,14 +22,7 @@ from salescore.discounts.conditions import (
     param_decimal,
     param_strings,
 )
-from salescore.discounts.engine import (
-    Deviation,
-    DiscountEngine,
-    DocumentResult,
-    GiftLine,
-    LimitPolicy,
-    LineDiscount,
-)
+from salescore.discounts.engine import DiscountEngine
 from salescore.discounts.model import (
     AmountBasis,
     Combination,
@@ -37,6 +37,14 @@ from salescore.discounts.model import (
     ManualDiscountLimit,
     Mode,
 )
+from salescore.discounts.results import (
+    DiscountEvidence,
+    DocumentResult,
+    GiftLine,
+    LimitExcess,
+    LimitPolicy,
+    LineDiscount,
+)
 from salescore.discounts.sale import DocumentFacts, SaleContext, SaleLine
 
 __all__ = [
@@ -47,10 +55,10 @@ __all__ = [
     "ConditionContext",
     "ConditionExpr",
     "ConditionRegistry",
-    "Deviation",
     "Discount",
     "DiscountCondition",
     "DiscountEngine",
+    "DiscountEvidence",
     "DiscountGroup",
     "DiscountId",
     "DiscountKind",
@@ -59,6 +67,7 @@ __all__ = [
     "DocumentResult",
     "GiftLine",
     "GroupId",
+    "LimitExcess",
     "LimitId",
     "LimitPolicy",
     "LineDiscount",
@@ -74,3 +83,15 @@ __all__ = [
     "param_strings",
     "structure_issues",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Deviation":
+        warnings.warn(
+            "salescore.discounts.Deviation is now salescore.discounts.LimitExcess "
+            "(Deviation means salescore.agreements.Deviation); import LimitExcess",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return LimitExcess
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

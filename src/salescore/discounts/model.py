@@ -333,10 +333,13 @@ class DiscountGroup:
 
 @attrs.frozen
 class ManualDiscountLimit:
-    """The largest manual discount a manager or an agreement allows (C7).
+    """The largest manual discount (and markup) a manager or an agreement allows (C7).
 
     Exactly one of ``user`` and ``agreement_id`` is set. The percent may be
-    refined per price group.
+    refined per price group. Manual markups are limited the same way
+    [ограничения ручных скидок (наценок)]: ``markup_percent`` is the largest
+    manual markup, refined per price group by ``markup_price_group_percents``;
+    None means this limit does not limit markups.
     """
 
     id: LimitId = attrs.field(validator=_non_empty)
@@ -344,6 +347,10 @@ class ManualDiscountLimit:
     user: str | None = None
     agreement_id: str | None = None
     price_group_percents: Mapping[PriceGroupId, Decimal] = attrs.field(
+        factory=dict, converter=_decimal_map, hash=False
+    )
+    markup_percent: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    markup_price_group_percents: Mapping[PriceGroupId, Decimal] = attrs.field(
         factory=dict, converter=_decimal_map, hash=False
     )
 
@@ -356,12 +363,27 @@ class ManualDiscountLimit:
         for value in (self.percent, *self.price_group_percents.values()):
             if not Decimal(0) <= value <= Decimal(100):
                 raise DiscountError(f"limit {self.id!r}: a percent must be in 0..100, got {value}")
+        markups = [*self.markup_price_group_percents.values()]
+        if self.markup_percent is not None:
+            markups.append(self.markup_percent)
+        for value in markups:
+            if value < 0:
+                raise DiscountError(
+                    f"limit {self.id!r}: a markup limit cannot be negative, got {value}",
+                    limit=self.id,
+                )
 
     def percent_for(self, price_group_id: PriceGroupId | None) -> Decimal:
         """The limit for a line of ``price_group_id``."""
         if price_group_id is not None:
             return self.price_group_percents.get(price_group_id, self.percent)
         return self.percent
+
+    def markup_percent_for(self, price_group_id: PriceGroupId | None) -> Decimal | None:
+        """The markup limit for a line of ``price_group_id`` (None: markups not limited here)."""
+        if price_group_id is not None:
+            return self.markup_price_group_percents.get(price_group_id, self.markup_percent)
+        return self.markup_percent
 
 
 def _discounts(value: Iterable[Discount]) -> tuple[Discount, ...]:

@@ -28,6 +28,8 @@ exact decimals, never as binary floats)::
     user = "ivanova"                # or: agreement = "AGR-1"
     percent = 7
     price_groups = { MACHINES = 3 }
+    markup_percent = 10             # optional: the largest manual markup [наценка]
+    markup_price_groups = { MACHINES = 5 }
 
     [known]                         # optional: what exists, for reference checks
     products = ["CM-100", "GR-10"]
@@ -118,7 +120,15 @@ _DISCOUNT_KEYS = (
     "valid_to",
 )
 _GROUP_KEYS = ("id", "name", "combination", "children", "priority")
-_LIMIT_KEYS = ("id", "user", "agreement", "percent", "price_groups")
+_LIMIT_KEYS = (
+    "id",
+    "user",
+    "agreement",
+    "percent",
+    "price_groups",
+    "markup_percent",
+    "markup_price_groups",
+)
 _OPERATORS = ("all", "any", "not")
 
 
@@ -250,5 +260,7 @@ def _limit(node: Node) -> ManualDiscountLimit:
     id_, percent = LimitId(node.text("id")), node.decimal("percent")
     user, agreement = node.opt_str("user"), node.opt_str("agreement")
     percents = _decimals(node, "price_groups")
+    markup = node.decimal("markup_percent") if node.has("markup_percent") else None
+    markups = _decimals(node, "markup_price_groups")
     with node.located():
-        return ManualDiscountLimit(id_, percent, user, agreement, percents)
+        return ManualDiscountLimit(id_, percent, user, agreement, percents, markup, markups)

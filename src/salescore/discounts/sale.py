@@ -53,6 +53,15 @@ def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
     return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
 
 
+def _manual_choices(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
+    # A context's own (plain) mapping: a context is built once per document and pickles.
+    return {str(k): None if v is None else to_decimal(v, "manual value") for k, v in value.items()}
+
+
+# The library's context, never the caller's: a line's amount is the same in any program.
+_CONTEXT = decimal_context()
+_multiply = _CONTEXT.multiply
+
 # By minor units, not by currency: hashing an attrs value costs more than the lookup.
 _QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
 
@@ -91,7 +100,7 @@ class SaleLine:
     ) -> None:
         # Written by hand, not generated: lines are built by the hundred thousand
         # and a frozen class's generated __init__ sets each slot the slow way.
-        exact = quantity.value * unit_price.amount
+        exact = _multiply(quantity.value, unit_price.amount)  # the library's context
         _set_line_id(self, line_id)
         _set_product(self, product)
         _set_quantity(self, quantity)
@@ -102,7 +111,21 @@ class SaleLine:
         _set_manual(self, _manual(manual_discounts) if manual_discounts else _NO_CHOICES)
         currency = unit_price.currency
         quantum = _QUANTA.get(currency.minor_units) or currency.quantum
-        _set_amount(self, exact.quantize(quantum, ROUND_HALF_UP))
+        _set_amount(self, exact.quantize(quantum, ROUND_HALF_UP, _CONTEXT))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Rebuilt through the constructor (the shared empty choice map is read-only).
+        return (
+            SaleLine,
+            (
+                self.line_id,
+                self.product,
+                self.quantity,
+                self.unit_price,
+                self.segment_ids,
+                dict(self.manual_discounts),
+            ),
+        )
 
     def with_quantity(self, quantity: Decimal | int | str) -> SaleLine:
         """This line with another quantity (same unit)."""
@@ -156,6 +179,8 @@ class SaleContext:
             (:class:`~salescore.agreements.PaymentForm` values).
         user: the manager entering the sale (for manual limits).
         manual_discounts: manual discounts chosen for the whole document.
+        manual_markup_limit_percent: the agreement's manual-markup limit, if any.
+        manual_markup_limit_by_price_group: its refinements per price group.
     """
 
     moment: datetime
@@ -174,7 +199,13 @@ class SaleContext:
     payment_form: str | None = attrs.field(default=None, validator=check_sale_payment_form)
     user: str | None = None
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
-        factory=dict, converter=_manual, hash=False
+        factory=dict, converter=_manual_choices, hash=False
+    )
+    manual_markup_limit_percent: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(to_decimal)
+    )
+    manual_markup_limit_by_price_group: Mapping[PriceGroupId, Decimal] = attrs.field(
+        factory=dict, hash=False
     )
 
 

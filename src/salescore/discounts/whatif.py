@@ -36,7 +36,7 @@ add 42 of GR-10 to line 1 (line quantity at least 50, rule Q50) saves 1200.00 RU
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, Decimal, localcontext
 
 import attrs
 
@@ -44,6 +44,7 @@ from salescore.discounts.engine import DiscountEngine
 from salescore.discounts.sale import SaleContext, SaleLine
 from salescore.explain import text_table
 from salescore.money import Money, Rounding
+from salescore.money._context import decimal_context
 from salescore.records import Record, html_table
 
 __all__ = ["BreakTable", "Suggestion", "Tier", "next_tier", "quantity_breaks"]
@@ -137,6 +138,11 @@ def quantity_breaks(engine: DiscountEngine, line: SaleLine, context: SaleContext
 
     The line's own quantity is ignored; each tier prices a one-line sale.
     """
+    with localcontext(decimal_context()):
+        return _quantity_breaks(engine, line, context)
+
+
+def _quantity_breaks(engine: DiscountEngine, line: SaleLine, context: SaleContext) -> BreakTable:
     tiers = []
     for quantity in _quantities(engine, line, context):
         probe = line.with_quantity(quantity)
@@ -193,6 +199,13 @@ def next_tier(
     Returns suggestions that increase the discount, cheapest to reach first:
     the first one is the next tier.
     """
+    with localcontext(decimal_context()):
+        return _next_tier(engine, lines, context)
+
+
+def _next_tier(
+    engine: DiscountEngine, lines: Sequence[SaleLine], context: SaleContext
+) -> list[Suggestion]:
     if not lines:
         return []
     before = engine.apply(lines, context)

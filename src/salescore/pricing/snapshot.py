@@ -80,9 +80,11 @@ from salescore.pricing.formula.functions import (
 from salescore.pricing.price_types import PriceType, PriceTypeId
 from salescore.pricing.register import PriceRecord
 
-__all__ = ["Price", "PricingSnapshot"]
+__all__ = ["PRICE_MEMO_SIZE", "Price", "PricingSnapshot"]
 
 _HUNDRED = Decimal(100)
+PRICE_MEMO_SIZE = 1 << 18
+"""How many prices per price type a snapshot remembers (see :meth:`PricingSnapshot.prices`)."""
 
 
 @attrs.frozen
@@ -560,7 +562,9 @@ class PricingSnapshot:
 
         The bulk path: no explanation is built; ask :meth:`explain` for any of them.
         Prices of named products are remembered in the snapshot, so pricing order
-        after order computes each product's price once.
+        after order computes each product's price once; at most
+        :data:`PRICE_MEMO_SIZE` per price type (a full memo is emptied and fills
+        again), so asking for ever new product ids never grows it without end.
         """
         if product_ids is None:
             return self._compute(price_type_id, None, as_money=True)
@@ -568,6 +572,9 @@ class PricingSnapshot:
         memo = self._money_memo.setdefault(price_type_id, {})
         missing = [pid for pid in wanted if pid not in memo]
         if missing:
+            if len(memo) + len(missing) > PRICE_MEMO_SIZE:
+                memo.clear()  # bounded: ids asked for beyond any catalogue start it afresh
+                missing = list(dict.fromkeys(wanted))
             computed = self._compute(price_type_id, missing, as_money=True)
             for pid in missing:
                 memo[pid] = computed.get(pid)

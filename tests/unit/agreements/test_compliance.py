@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from salescore.agreements import (
     DeviationKind,
     PaymentForm,
+    ProposedLine,
     ProposedSale,
-    SaleLine,
     SettlementProcedure,
     Severity,
     Terms,
@@ -39,8 +39,8 @@ TERMS = Terms(
 )
 
 
-def line(price: str, reference: str | None = "100.00", **kwargs: object) -> SaleLine:
-    return SaleLine(
+def line(price: str, reference: str | None = "100.00", **kwargs: object) -> ProposedLine:
+    return ProposedLine(
         ProductId("P"),
         kwargs.pop("quantity", Decimal(1)),
         Money(price, RUB),
@@ -152,7 +152,7 @@ def test_bad_sale_lines_are_refused_with_the_reason() -> None:
     with pytest.raises(InvalidInputError, match="manual discount must be a percent"):
         line("1.00", manual_discount_percent=Decimal(101))
     with pytest.raises(InvalidInputError, match="reference price is in USD but the price in RUB"):
-        SaleLine(ProductId("P"), Decimal(1), Money("1.00", RUB), Money("1.00", "USD"))
+        ProposedLine(ProductId("P"), Decimal(1), Money("1.00", RUB), Money("1.00", "USD"))
 
 
 @given(
@@ -164,7 +164,7 @@ def test_the_cost_of_a_price_cut_is_exact_and_only_cuts_are_deviations(
     price_units: int, reference_units: int, quantity: int
 ) -> None:
     price, reference = Money.from_minor(price_units, RUB), Money.from_minor(reference_units, RUB)
-    sale = ProposedSale(lines=(SaleLine(ProductId("P"), Decimal(quantity), price, reference),))
+    sale = ProposedSale(lines=(ProposedLine(ProductId("P"), Decimal(quantity), price, reference),))
     found = check_sale(sale, Terms())
     if price >= reference:
         assert found == ()

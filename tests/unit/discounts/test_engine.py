@@ -29,7 +29,7 @@ from salescore.discounts import (
     Mode,
 )
 from salescore.errors import DiscountError, DiscountLimitExceededError, PluginError
-from salescore.parties import PriceGroupId
+from salescore.parties import PriceGroupId, ProductId
 
 from .conftest import MSK, make_context, make_line, make_percent, make_tree
 
@@ -370,3 +370,90 @@ def test_full_caches_are_emptied_and_give_the_same_results(
         assert found == expected
     assert len(small._programs) <= 2
     assert len(small._plans) <= 2
+
+
+@pytest.mark.parametrize("gift_priority", [0, 9])
+def test_a_gift_in_a_displace_group_is_outside_the_combination(gift_priority: int) -> None:
+    # The seeds' combination rules compare values of discounts [скидки (наценки)]; a gift
+    # has no value on the line, so it is granted whenever it holds and the group's rule
+    # decides among the others: a low-priority gift is not displaced, a high-priority
+    # gift displaces nothing.
+    gift = Discount(
+        DiscountId("CUP"),
+        "A cup",
+        DiscountKind.GIFT,
+        gift_product_id=ProductId("CUP"),
+        buy_quantity=1,
+        priority=gift_priority,
+    )
+    rule_set = make_tree(Combination.DISPLACE, make_percent("TEN", 10, priority=5), gift)
+    result = DiscountEngine.compile(rule_set).apply([make_line(quantity=2)], make_context())
+    (line,) = result.lines
+    assert line.rule_ids == ("TEN", "CUP")
+    assert line.discount_amount == Decimal("200.00")
+    assert [(g.product_id, g.quantity) for g in result.gifts] == [("CUP", Decimal(2))]
+    assert "displaced" not in line.why_not("CUP").as_text()
+
+
+def _markup_engine(policy: LimitPolicy) -> DiscountEngine:
+    markup = Discount(DiscountId("UP"), "Manager's markup", markup=True, mode=Mode.MANUAL)
+    limit = ManualDiscountLimit(
+        LimitId("L"),
+        10,
+        user="petrov",
+        markup_percent=5,
+        markup_price_group_percents={PriceGroupId("MACHINES"): 2},
+    )
+    rules = DiscountRuleSet([markup], [DiscountGroup(GroupId("R"), "R", children=["UP"])], [limit])
+    return DiscountEngine.compile(rules, limit_policy=policy)
+
+
+def test_a_manual_markup_above_its_price_group_limit_is_refused_as_a_discount_is() -> None:
+    engine = _markup_engine(LimitPolicy.REFUSE)
+    line = make_line(price_group="MACHINES", manual={"UP": 3})
+    with pytest.raises(
+        DiscountLimitExceededError, match=r"manual markup 3.00% is above the limit 2%"
+    ):
+        engine.apply([line], make_context(user="petrov"))
+
+
+def test_a_manual_markup_above_its_limit_is_a_deviation_and_within_it_passes() -> None:
+    engine = _markup_engine(LimitPolicy.DEVIATION)
+    within = engine.apply([make_line(manual={"UP": 5})], make_context(user="petrov"))
+    assert within.deviations == ()
+    assert within.lines[0].discount_amount == Decimal("-50.00")  # 5% of 1000.00, a markup
+    above = engine.apply([make_line(manual={"UP": 6})], make_context(user="petrov"))
+    (excess,) = above.deviations
+    assert excess.kind == "manual_markup_over_limit"
+    assert (excess.figures["percent"], excess.figures["limit"]) == ("6.00", "5")
+    assert above.lines[0].net.amount == Decimal("1060.00")  # applied, pending approval
+    assert "needs approval: line 1 (CM-100): manual markup 6.00%" in (
+        above.lines[0].explain().as_text()
+    )
+
+
+def test_the_agreement_markup_limit_in_the_context_is_the_tighter_one() -> None:
+    engine = _markup_engine(LimitPolicy.DEVIATION)
+    context = make_context(
+        user="petrov", agreement_id="AGR-1", manual_markup_limit_percent=Decimal("1.5")
+    )
+    (excess,) = engine.apply([make_line(manual={"UP": 2})], context).deviations
+    assert (excess.figures["limit"], excess.figures["source"]) == ("1.5", "agreement AGR-1")
+
+
+def test_a_markup_is_not_held_against_the_discount_limit() -> None:
+    engine = _manual_engine(LimitPolicy.REFUSE)  # discount limit 10 %, no markup limit
+    markup = Discount(DiscountId("UP"), "Markup", markup=True, mode=Mode.MANUAL)
+    rules = attrs.evolve(
+        engine.rule_set,
+        discounts=(*engine.rule_set.discounts, markup),
+        groups=(DiscountGroup(GroupId("R"), "R", children=["M", "UP"]),),
+    )
+    engine = DiscountEngine.compile(rules, limit_policy=LimitPolicy.REFUSE)
+    result = engine.apply([make_line(manual={"UP": 30})], make_context(user="petrov"))
+    assert result.lines[0].discount_amount == Decimal("-300.00")
+
+
+def test_a_negative_markup_limit_is_refused() -> None:
+    with pytest.raises(DiscountError, match="a markup limit cannot be negative"):
+        ManualDiscountLimit(LimitId("L"), 10, user="petrov", markup_percent=-1)

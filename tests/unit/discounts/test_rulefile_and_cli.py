@@ -11,6 +11,7 @@ from salescore.app.discount_rules import check_rule_set_file
 from salescore.cli import main
 from salescore.discounts.rulefile import parse_rule_set, rule_set_from_data
 from salescore.errors import DiscountError
+from salescore.parties import PriceGroupId
 
 SAMPLE = Path(__file__).parents[3] / "src" / "salescore" / "demo" / "sample_discounts.toml"
 
@@ -188,3 +189,15 @@ def test_check_names_a_broken_file_once_per_line(
     first = capsys.readouterr().err.splitlines()[0]
     assert first.count(str(broken)) == 1
     assert "not valid TOML" in first
+
+
+def test_a_limit_file_sets_manual_markup_limits_beside_discount_limits() -> None:
+    text = (
+        '[[groups]]\nid = "R"\nname = "R"\n'
+        '[[limits]]\nid = "L"\nuser = "ivanova"\npercent = 7\n'
+        'markup_percent = "10"\nmarkup_price_groups = { MACHINES = 5 }\n'
+    )
+    (limit,) = parse_rule_set(text, "r.toml").rule_set.limits
+    assert limit.markup_percent_for(None) == Decimal(10)
+    assert limit.markup_percent_for(PriceGroupId("MACHINES")) == Decimal(5)
+    assert limit.percent_for(None) == Decimal(7)

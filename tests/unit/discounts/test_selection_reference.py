@@ -6,7 +6,8 @@ testing a ``displace`` group once a sibling holds. The reference below does
 none of that: it evaluates every rule's whole condition on every line, then
 applies the documented displacement rule (in a ``displace`` group only the
 holding non-gift rule of highest priority, first declared on a tie, counts;
-a gift holding does not displace its siblings), and combines the holding
+a gift is outside every combination: it neither displaces its siblings nor
+is displaced by them, and is granted whenever it holds), and combines the holding
 rules group by group with :func:`~salescore.discounts.combination.combine`.
 Both must pick the same rules and give the same discount, to the kopeck, for
 any rule set and any document.
@@ -218,7 +219,7 @@ def reference(
 
         def displaced(rule: Discount, holding: list[Discount]) -> bool:
             home = parent[rule.id]
-            if home.combination is not Combination.DISPLACE:
+            if home.combination is not Combination.DISPLACE or rule.kind is DiscountKind.GIFT:
                 return False
             order = list(home.children)
             return any(
