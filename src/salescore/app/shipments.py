@@ -334,6 +334,30 @@ def _request_for(uow: Repositories, request_id: str | None) -> ReturnRequest | N
     return request
 
 
+def _check_against_request(request: ReturnRequest, items: Sequence[ReturnItem]) -> None:
+    asked: dict[str, Decimal] = {}
+    for product, quantity in request.items:
+        asked[product] = asked.get(product, Decimal(0)) + quantity
+    given: dict[str, Decimal] = {}
+    for item in items:
+        if request.shipment_id is not None and item.shipment_id != request.shipment_id:
+            raise ShipmentError(
+                f"return request {request.id!r} is about shipment {request.shipment_id!r}, "
+                f"not {item.shipment_id!r}: return the goods of the agreed sale",
+                request=request.id,
+            )
+        given[item.product_id] = given.get(item.product_id, Decimal(0)) + item.quantity
+    for wanted, quantity in given.items():
+        if quantity > asked.get(wanted, Decimal(0)):
+            raise ShipmentError(
+                f"return request {request.id!r} agreed {asked.get(wanted, Decimal(0)):f} of "
+                f"{wanted}, the return takes {quantity:f}: return at most what was agreed "
+                "or agree a new request",
+                request=request.id,
+                product=wanted,
+            )
+
+
 def post_return(
     uow: Repositories,
     return_id: ReturnId,
@@ -358,6 +382,8 @@ def post_return(
     """
     _not_taken(uow, "return", return_id, uow.customer_returns.find(return_id))
     request = _request_for(uow, request_id)
+    if request is not None:
+        _check_against_request(request, items)
     lines, shipments = _return_lines(uow, return_id, items)
     first = next(iter(shipments.values()))
     document = CustomerReturn(

@@ -43,6 +43,7 @@ from salescore.receivables import (
     EntryKind,
     PaymentScheduleTemplate,
     ScheduleStage,
+    SettlementAccount,
     StageKind,
     load_ledger,
 )
@@ -53,7 +54,9 @@ from salescore.shipments import (
     ReturnRequestStatus,
     ShipmentId,
     ShipRequest,
+    hand_priced_return_line,
 )
+from salescore.tax import VatCategory, russian_vat_rates
 from salescore.testing import FixedClock
 
 KZN = DocumentHeader(
@@ -398,9 +401,20 @@ def test_an_exchange_on_an_agreed_request_leaves_the_debt_unchanged(company: Sto
             at=at(date(2026, 3, 16)),
             request_id="RQ-1",
         )
-    before = (free(company), debt(company))
     with company.unit_of_work() as uow:
         sc.agree_return_request(uow, "RQ-1")
+        uow.commit()
+    with company.unit_of_work() as uow, pytest.raises(ShipmentError, match="agreed 1 of CM-100"):
+        sc.post_return(
+            uow,
+            ReturnId("RT-1"),
+            date(2026, 3, 16),
+            [sc.ReturnItem(ShipmentId("SH-1"), CM, Decimal(2))],
+            at=at(date(2026, 3, 16)),
+            request_id="RQ-1",
+        )
+    before = (free(company), debt(company))
+    with company.unit_of_work() as uow:
         back, again = sc.exchange(
             uow,
             ReturnId("RT-1"),
@@ -428,3 +442,34 @@ def test_an_exchange_on_an_agreed_request_leaves_the_debt_unchanged(company: Sto
 def test_orders_state_kinds_follow_the_shipments(company: Store) -> None:
     order_id = order_to_ship(company, [cm(2)])
     assert state(company, order_id) == OrderStateKind.READY_TO_SHIP.value
+
+
+def test_goods_sold_in_2025_come_back_at_a_hand_typed_price_with_20_percent(
+    company: Store,
+) -> None:
+    account = SettlementAccount("VOLGA-KZN", "RUB", "KZN-LLC", "ORG-1", "K-KZN-1")
+    line = hand_priced_return_line(
+        "1",
+        CM,
+        MAIN,
+        Decimal(1),
+        rub("15000.00"),
+        sold_on=date(2025, 12, 20),
+        category=VatCategory.GENERAL,
+        vat_rates=russian_vat_rates(),
+    )
+    with company.unit_of_work() as uow:
+        document = sc.post_return_without_shipment(
+            uow,
+            ReturnId("RT-1"),
+            account,
+            OrganizationId("ORG-1"),
+            date(2026, 3, 16),
+            [line],
+            at=at(date(2026, 3, 16)),
+        )
+        uow.commit()
+    # 15,000.00 × 20/120 = 2,500.00: the VAT of the 2025 sale, not 22 %
+    assert (document.vat, document.lines[0].vat_rate.code) == (rub("2500.00"), "20")
+    assert free(company) == Decimal(13)
+    assert debt(company) == rub("-15000.00")
