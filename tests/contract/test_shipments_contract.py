@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from decimal import Decimal
 
@@ -46,6 +47,7 @@ def test_a_shipment_comes_back_whole_and_is_found_by_order_and_client(store: Sto
         by_client = [s.id for s in uow.shipments.of_partner(PartnerId("VOLGA-KZN"))]
         missing = uow.shipments.find(ShipmentId("SH-404"))
     assert back == stored
+    assert pickle.loads(pickle.dumps(back)) == back
     assert [(s.rate.code, s.vat) for s in vat_summary(back)] == [
         ("22", back.lines[0].vat + back.lines[2].vat),
         ("20", back.lines[1].vat),
