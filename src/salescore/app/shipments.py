@@ -31,7 +31,7 @@ from salescore.app.orders import _account as settlement_account
 from salescore.dates import BusinessCalendar
 from salescore.errors import ShipmentError
 from salescore.money import PIECE, Money, Quantity, total
-from salescore.orders import Order, OrderId, reserve_claims
+from salescore.orders import LineId, Order, OrderId, reserve_claims
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
 from salescore.receivables import (
     EntryKind,
@@ -40,8 +40,16 @@ from salescore.receivables import (
     post_entries,
     shipment_entries,
 )
+from salescore.reservation import (
+    Bucket,
+    Move,
+    Operation,
+    ReserveClaim,
+    SupplyOption,
+    receive,
+    ship,
+)
 from salescore.reservation import OrderId as ReserveOrderId
-from salescore.reservation import ReserveClaim, SupplyOption, receive, ship
 from salescore.shipments import (
     CustomerReturn,
     LineExecution,
@@ -113,6 +121,32 @@ def _move_out(
     if claim.supply is SupplyOption.NOT_REQUIRED:
         claim = attrs.evolve(claim, supply=SupplyOption.FROM_STOCK)
     ship(uow.stock_ledger, claim, Quantity(line.quantity, claim.unit), document=document, at=at)
+
+
+def _release_left_reserve(
+    uow: Repositories, shipment: Shipment, orders: dict[OrderId, Order], at: datetime
+) -> None:
+    """A line shipped in full from another warehouse leaves its reserve at the order's
+    warehouse: it goes back to free stock."""
+    done = line_executions(
+        [s for i in shipment.order_ids for s in uow.shipments.of_order(i)] + [shipment],
+        [r for i in shipment.order_ids for r in uow.customer_returns.of_order(i)],
+    )
+    moves = []
+    for (order_id, line_id), execution in done.items():
+        order = orders.get(OrderId(order_id))
+        warehouse = order.header.warehouse_id if order is not None else None
+        if order is None or order.prices is None or warehouse is None:
+            continue
+        frozen = order.prices.line(line_id)
+        if execution.net_quantity < frozen.quantity.value:
+            continue
+        bucket = Bucket.reserved(ReserveOrderId(order.id), LineId(line_id))
+        held = uow.stock_ledger.balance(frozen.product_id, warehouse, bucket, frozen.quantity.unit)
+        if held.value > 0:
+            moves.append(Move(frozen.product_id, warehouse, bucket, Bucket.free(), held))
+    if moves:
+        uow.stock_ledger.record(moves, Operation.RELEASE_EXCESS, shipment.id, at)
 
 
 def _post_debt(
@@ -240,6 +274,7 @@ def _post(
 ) -> Shipment:
     for line in shipment.lines:
         _move_out(uow, shipment.id, orders[line.order_id], line, at)
+    _release_left_reserve(uow, shipment, orders, at)
     _post_debt(uow, shipment, orders, calendar)
     return uow.shipments.add(shipment)
 

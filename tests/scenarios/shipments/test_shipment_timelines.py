@@ -241,6 +241,25 @@ def test_one_shipment_from_two_orders_and_two_warehouses(company: Store) -> None
     assert state(company, first) == state(company, second) == "waiting for payment"
 
 
+def test_a_line_shipped_in_full_from_another_warehouse_frees_its_reserve(company: Store) -> None:
+    with company.unit_of_work() as uow:
+        receive(uow.stock_ledger, CM, STORE, Quantity(5), document="GR-9", at=at(ORDERED))
+        uow.commit()
+    order_id = order_to_ship(company, [cm(2)])  # reserves 2 at MAIN: 10 free
+    post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(1), STORE)])
+    assert (free(company), free(company, STORE)) == (Decimal(10), Decimal(4))
+    post(company, "SH-2", [ShipRequest(order_id, LineId("1"), Decimal(1), STORE)])
+    with company.unit_of_work() as uow:
+        held = uow.stock_ledger.balance(
+            CM, MAIN, Bucket.reserved(order_id, LineId("1")), Quantity(1).unit
+        )
+    assert (free(company), free(company, STORE), held.value) == (
+        Decimal(12),
+        Decimal(3),
+        Decimal(0),
+    )
+
+
 def test_an_over_shipment_is_refused_naming_what_is_left(company: Store) -> None:
     order_id = order_to_ship(company, [cm(3)])
     post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(2))])
