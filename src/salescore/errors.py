@@ -70,6 +70,7 @@ __all__ = [
     "SchemaVersionError",
     "SettlementError",
     "ShiftExpiredError",
+    "ShipmentError",
     "StorageError",
     "TaxError",
     "TransitionRefusedError",
@@ -218,6 +219,13 @@ class OrderError(InvalidInputError):
 
     code = "order_error"
     message = "The order cannot be changed as asked."
+
+
+class ShipmentError(InvalidInputError):
+    """A shipment, return or return request cannot be made as asked (client, quantities)."""
+
+    code = "shipment_error"
+    message = "The shipment or return cannot be made as asked."
 
 
 class ScenarioError(InvalidInputError):

@@ -44,6 +44,11 @@ from salescore.receivables.ports import (
     SettlementLedgerRepository,
 )
 from salescore.reservation.ports import StockLedger
+from salescore.shipments.ports import (
+    ReturnRepository,
+    ReturnRequestRepository,
+    ShipmentRepository,
+)
 
 __all__ = ["Backend", "Repositories"]
 
@@ -75,6 +80,18 @@ class Backend(Protocol):
 
     def open_orders(self) -> OrderRepository:
         """The sales orders of this unit of work."""
+        ...
+
+    def open_shipments(self) -> ShipmentRepository:
+        """The posted shipments of this unit of work."""
+        ...
+
+    def open_customer_returns(self) -> ReturnRepository:
+        """The posted client returns of this unit of work."""
+        ...
+
+    def open_return_requests(self) -> ReturnRequestRepository:
+        """The return requests of this unit of work."""
         ...
 
 
@@ -191,6 +208,20 @@ class Repositories:
     @cached_property
     def orders(self) -> OrderRepository:
         return self._backend.open_orders()
+
+    # shipments
+
+    @cached_property
+    def shipments(self) -> ShipmentRepository:
+        return self._backend.open_shipments()
+
+    @cached_property
+    def customer_returns(self) -> ReturnRepository:
+        return self._backend.open_customer_returns()
+
+    @cached_property
+    def return_requests(self) -> ReturnRequestRepository:
+        return self._backend.open_return_requests()
 
     # discounts
 

@@ -74,7 +74,7 @@ from salescore.orders import (
     Quote,
     QuoteId,
     QuoteStatus,
-    Shipped,
+    ShippedLine,
     check_lines_in_agreement,
     derive_state,
     price_differences,
@@ -99,6 +99,7 @@ from salescore.receivables import (
 )
 from salescore.reservation import Bucket, MoveReport, reserve_from_stock
 from salescore.reservation import OrderId as ReserveOrderId
+from salescore.shipments import shipped_quantities
 from salescore.tax import VatRateTable, russian_vat_rates
 
 __all__ = [
@@ -609,10 +610,21 @@ def reserve_order(uow: Repositories, order_id: OrderId, at: datetime) -> list[Mo
 
 
 def order_state(
-    uow: Repositories, order_id: OrderId, on: date, shipments: Iterable[Shipped] = ()
+    uow: Repositories,
+    order_id: OrderId,
+    on: date,
+    shipments: Iterable[ShippedLine] | None = None,
 ) -> OrderState:
-    """The derived state of a stored order on ``on`` from the stored ledgers."""
+    """The derived state of a stored order on ``on`` from the stored ledgers.
+
+    What left counts the stored shipments net of returns
+    (:func:`salescore.shipments.shipped_quantities`) unless ``shipments`` is given.
+    """
     order = uow.orders.get(order_id)
+    if shipments is None:
+        shipments = shipped_quantities(
+            uow.shipments.of_order(order_id), uow.customer_returns.of_order(order_id)
+        )
     ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
     reserves = uow.stock_ledger.entries(order_id=ReserveOrderId(order.id))
     return derive_state(order, ledger, reserves, shipments, on=on)

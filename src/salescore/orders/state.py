@@ -27,6 +27,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 import attrs
 
@@ -42,6 +43,7 @@ __all__ = [
     "OrderState",
     "OrderStateKind",
     "Shipped",
+    "ShippedLine",
     "StagePayment",
     "derive_state",
     "line_progress",
@@ -109,9 +111,24 @@ def stage_payments(order: Order, ledger: SettlementLedger, on: date) -> tuple[St
     return tuple(found)
 
 
+class ShippedLine(Protocol):
+    """What the derived state needs to know of goods that left: the posted shipments
+    (:func:`salescore.shipments.shipped_quantities`, returns counted negative) or
+    :class:`Shipped` values."""
+
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def line_id(self) -> str: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def on(self) -> date: ...
+
+
 @attrs.frozen
 class Shipped:
-    """Goods of one order line that left on a date (what a shipment reports)."""
+    """Goods of one order line that left on a date (a hand-made :class:`ShippedLine`)."""
 
     order_id: OrderId
     line_id: LineId
@@ -150,7 +167,7 @@ def _needs_securing(line: DocumentLine) -> bool:
 def line_progress(
     order: Order,
     reservations: Iterable[LedgerEntry],
-    shipments: Iterable[Shipped],
+    shipments: Iterable[ShippedLine],
     on: date,
 ) -> tuple[LineProgress, ...]:
     """Ordered, reserved and shipped per line of ``order`` as of ``on``."""
@@ -246,7 +263,7 @@ def derive_state(
     order: Order,
     ledger: SettlementLedger,
     reservations: Iterable[LedgerEntry] = (),
-    shipments: Iterable[Shipped] = (),
+    shipments: Iterable[ShippedLine] = (),
     *,
     on: date,
 ) -> OrderState:

@@ -14,6 +14,11 @@ from salescore.adapters.memory.orders import MemoryOrderRepository, MemoryQuoteR
 from salescore.adapters.memory.pricing import MemoryPriceRegister
 from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.memory.reservation import MemoryStockLedger
+from salescore.adapters.memory.shipments import (
+    MemoryReturnRepository,
+    MemoryReturnRequestRepository,
+    MemoryShipmentRepository,
+)
 from salescore.adapters.stores import NestingGuard, UnitOfWork, read_only_refusal
 from salescore.errors import ConflictError, NotFoundError, StorageError
 
@@ -94,6 +99,18 @@ class MemoryUnitOfWork(UnitOfWork):
     def open_orders(self) -> MemoryOrderRepository:
         """The sales orders bound to this unit of work."""
         return MemoryOrderRepository(self)
+
+    def open_shipments(self) -> MemoryShipmentRepository:
+        """The posted shipments bound to this unit of work."""
+        return MemoryShipmentRepository(self)
+
+    def open_customer_returns(self) -> MemoryReturnRepository:
+        """The posted client returns bound to this unit of work."""
+        return MemoryReturnRepository(self)
+
+    def open_return_requests(self) -> MemoryReturnRequestRepository:
+        """The return requests bound to this unit of work."""
+        return MemoryReturnRequestRepository(self)
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""

@@ -129,6 +129,25 @@ order_tables = _run(
     "CREATE INDEX orders_by_partner ON orders (partner_id)",
 )
 
+shipment_tables = _run(
+    *(
+        statement
+        for table in ("shipments", "customer_returns")
+        for statement in (
+            f"""CREATE TABLE {table} (id {KEY} PRIMARY KEY, partner_id {KEY} NOT NULL,
+                on_date TEXT NOT NULL, version INTEGER NOT NULL, data JSONB NOT NULL)""",
+            f"CREATE INDEX {table}_by_partner ON {table} (partner_id, on_date, id)",
+        )
+    ),
+    f"""CREATE TABLE shipment_links (document_id {KEY} NOT NULL, kind TEXT NOT NULL,
+        order_id {KEY} NOT NULL, shipment_id {KEY} NOT NULL,
+        PRIMARY KEY (kind, document_id, order_id, shipment_id))""",
+    "CREATE INDEX shipment_links_by_order ON shipment_links (order_id, kind)",
+    "CREATE INDEX shipment_links_by_shipment ON shipment_links (shipment_id, kind)",
+    f"""CREATE TABLE return_requests (id {KEY} PRIMARY KEY, version INTEGER NOT NULL,
+        data JSONB NOT NULL)""",
+)
+
 COMPONENTS: tuple[Component, ...] = (
     Component("parties", (document_tables(PARTIES),)),
     Component("agreements", (document_tables(AGREEMENTS),)),
@@ -137,4 +156,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("reservation", (reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (order_tables,)),
+    Component("shipments", (shipment_tables,)),
 )

@@ -27,6 +27,7 @@ from salescore.adapters.sqlite.orders import create_order_tables
 from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import create_settlement_tables
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
+from salescore.adapters.sqlite.shipments import create_shipment_tables
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
 
@@ -80,4 +81,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (create_order_tables,)),
+    Component("shipments", (create_shipment_tables,)),
 )

@@ -17,6 +17,11 @@ from salescore.adapters.sqlite.pricing import SqlitePriceRegister
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
 from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
+from salescore.adapters.sqlite.shipments import (
+    SqliteReturnRepository,
+    SqliteReturnRequestRepository,
+    SqliteShipmentRepository,
+)
 from salescore.adapters.stores import NestingGuard, UnitOfWork, read_only_refusal
 from salescore.errors import (
     ConflictError,
@@ -242,6 +247,18 @@ class SqliteUnitOfWork(UnitOfWork):
     def open_orders(self) -> SqliteOrderRepository:
         """The sales orders bound to this unit of work."""
         return SqliteOrderRepository(self)
+
+    def open_shipments(self) -> SqliteShipmentRepository:
+        """The posted shipments bound to this unit of work."""
+        return SqliteShipmentRepository(self)
+
+    def open_customer_returns(self) -> SqliteReturnRepository:
+        """The posted client returns bound to this unit of work."""
+        return SqliteReturnRepository(self)
+
+    def open_return_requests(self) -> SqliteReturnRequestRepository:
+        """The return requests bound to this unit of work."""
+        return SqliteReturnRequestRepository(self)
 
     @property
     def connection(self) -> sqlite3.Connection:

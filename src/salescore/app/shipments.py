@@ -1,0 +1,552 @@
+"""Shipment and return use cases: decide with :mod:`salescore.shipments`, post, store.
+
+Each posting is one step inside the caller's unit of work: it reads the
+orders and the earlier documents, decides every line first (a refused line
+raises before anything is written), then moves the stock, posts the debt and
+stores the document. A short stock raises from the ledger; the unit of work
+then rolls back, so stock, debt and document go together or not at all.
+
+* :func:`post_shipment` — goods leave (the line's reserve first, then free
+  stock); actual debt is split over each order's payment stages.
+* :func:`post_return` — goods of a shipment come back at the shipment's net
+  price and VAT; a return entry lowers the debt of the same order first.
+* :func:`post_return_without_shipment` — goods come back at a hand-typed price.
+* :func:`exchange` — a return plus a replacement at the same figures: the debt
+  does not move.
+* return requests: :func:`create_return_request`, :func:`agree_return_request`,
+  :func:`reject_return_request`; :func:`post_return` with ``request_id`` marks
+  an agreed request done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import attrs
+
+from salescore.adapters.repositories import Repositories
+from salescore.app.orders import _account as settlement_account
+from salescore.dates import BusinessCalendar
+from salescore.errors import ShipmentError
+from salescore.money import PIECE, Money, Quantity, total
+from salescore.orders import LineId, Order, OrderId, reserve_claims
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
+from salescore.receivables import (
+    EntryKind,
+    SettlementAccount,
+    SettlementEntry,
+    post_entries,
+    shipment_entries,
+)
+from salescore.reservation import (
+    Bucket,
+    Move,
+    Operation,
+    ReserveClaim,
+    SupplyOption,
+    receive,
+    ship,
+)
+from salescore.reservation import OrderId as ReserveOrderId
+from salescore.shipments import (
+    CustomerReturn,
+    LineExecution,
+    ReturnId,
+    ReturnLine,
+    ReturnRequest,
+    ReturnRequestStatus,
+    Shipment,
+    ShipmentId,
+    ShipmentLine,
+    ShipRequest,
+    line_executions,
+    return_lines_of_product,
+    returned_of_shipment_lines,
+    ship_line,
+)
+from salescore.shipments import operations as decisions
+
+__all__ = [
+    "ReturnItem",
+    "agree_return_request",
+    "create_return_request",
+    "exchange",
+    "post_return",
+    "post_return_without_shipment",
+    "post_shipment",
+    "reject_return_request",
+]
+
+
+@attrs.frozen
+class ReturnItem:
+    """What comes back: ``quantity`` of ``product_id`` shipped by ``shipment_id``."""
+
+    shipment_id: ShipmentId
+    product_id: ProductId
+    quantity: Decimal = attrs.field(converter=Decimal)
+
+
+def _orders(uow: Repositories, ids: Iterable[OrderId]) -> dict[OrderId, Order]:
+    return {i: uow.orders.get(i) for i in dict.fromkeys(ids)}
+
+
+def _not_taken(uow: Repositories, kind: str, number: str, taken: object) -> None:
+    if taken is not None:
+        raise ShipmentError(f"{kind} {number!r} exists already; give another number", id=number)
+
+
+def _move_out(
+    uow: Repositories, document: str, order: Order, line: ShipmentLine, at: datetime
+) -> None:
+    if line.is_service or line.warehouse_id is None:
+        return
+    claims = {c.line_id: c for c in reserve_claims(order)}
+    claim = claims.get(line.order_line_id)
+    if claim is None:  # a line that needs no securing still leaves the warehouse
+        frozen = order.prices.line(line.order_line_id) if order.prices else None
+        unit = frozen.quantity.unit if frozen else PIECE
+        claim = ReserveClaim(
+            ReserveOrderId(order.id),
+            line.order_line_id,
+            line.product_id,
+            line.warehouse_id,
+            Quantity(line.quantity, unit),
+            order.on,
+            order.on,
+        )
+    claim = attrs.evolve(claim, warehouse_id=line.warehouse_id)
+    if claim.supply is SupplyOption.NOT_REQUIRED:
+        claim = attrs.evolve(claim, supply=SupplyOption.FROM_STOCK)
+    ship(uow.stock_ledger, claim, Quantity(line.quantity, claim.unit), document=document, at=at)
+
+
+def _release_left_reserve(
+    uow: Repositories, shipment: Shipment, orders: dict[OrderId, Order], at: datetime
+) -> None:
+    """A line shipped in full from another warehouse leaves its reserve at the order's
+    warehouse: it goes back to free stock."""
+    done = line_executions(
+        [s for i in shipment.order_ids for s in uow.shipments.of_order(i)] + [shipment],
+        [r for i in shipment.order_ids for r in uow.customer_returns.of_order(i)],
+    )
+    moves = []
+    for (order_id, line_id), execution in done.items():
+        order = orders.get(OrderId(order_id))
+        warehouse = order.header.warehouse_id if order is not None else None
+        if order is None or order.prices is None or warehouse is None:
+            continue
+        frozen = order.prices.line(line_id)
+        if execution.net_quantity < frozen.quantity.value:
+            continue
+        bucket = Bucket.reserved(ReserveOrderId(order.id), LineId(line_id))
+        held = uow.stock_ledger.balance(frozen.product_id, warehouse, bucket, frozen.quantity.unit)
+        if held.value > 0:
+            moves.append(Move(frozen.product_id, warehouse, bucket, Bucket.free(), held))
+    if moves:
+        uow.stock_ledger.record(moves, Operation.RELEASE_EXCESS, shipment.id, at)
+
+
+def _post_debt(
+    uow: Repositories,
+    shipment: Shipment,
+    orders: dict[OrderId, Order],
+    calendar: BusinessCalendar,
+) -> None:
+    entries = []
+    for order_id in shipment.order_ids:
+        order = orders[order_id]
+        amount = total(
+            (x.with_vat for x in shipment.lines if x.order_id == order_id), shipment.currency
+        )
+        if not amount.is_positive():
+            continue
+        if order.schedule is None:
+            raise ShipmentError(
+                f"order {order_id!r} has no payment schedule: confirm it before shipping",
+                order=order_id,
+            )
+        template = uow.schedule_templates.get(order.schedule.template_id)
+        entries += [
+            attrs.evolve(e, document_id=shipment.id)
+            for e in shipment_entries(
+                template,
+                calendar,
+                settlement_account(order.header),
+                order_id=order_id,
+                order_date=order.on,
+                shipment_id=f"{shipment.id}/{order_id}",
+                shipped_on=shipment.on,
+                amount=amount,
+            )
+        ]
+    post_entries(uow.settlements, entries)
+
+
+def post_shipment(
+    uow: Repositories,
+    shipment_id: ShipmentId,
+    partner_id: PartnerId,
+    counterparty_id: CounterpartyId,
+    on: date,
+    requests: Sequence[ShipRequest],
+    calendar: BusinessCalendar,
+    *,
+    at: datetime,
+) -> Shipment:
+    """Post a shipment [реализация] of order lines to one client on ``on``.
+
+    Every line takes its order line's frozen price and VAT; stock leaves each
+    line's warehouse, the line's reserve first, then free stock (services move
+    none); the actual debt of each order is split over its payment stages.
+
+    Raises:
+        ShipmentError: no lines, another client's order, an order not to ship,
+            more than a line has left (naming what is left), orders of two
+            organizations or currencies, or the number is taken.
+        InsufficientStockError: reserve and free stock are short.
+    """
+    if not requests:
+        raise ShipmentError(f"shipment {shipment_id!r} has no lines: ship at least one")
+    _not_taken(uow, "shipment", shipment_id, uow.shipments.find(shipment_id))
+    orders = _orders(uow, (r.order_id for r in requests))
+    organizations = {o.header.organization_id for o in orders.values()}
+    currencies = {o.header.currency for o in orders.values()}
+    if len(organizations) > 1 or len(currencies) > 1:
+        raise ShipmentError(
+            f"shipment {shipment_id!r}: the orders are of organizations "
+            f"{', '.join(sorted(organizations))} in "
+            f"{', '.join(sorted(c.code for c in currencies))}; one shipment is made by one "
+            "organization in one currency: split it",
+        )
+    done = line_executions(
+        [s for i in orders for s in uow.shipments.of_order(i)],
+        [r for i in orders for r in uow.customer_returns.of_order(i)],
+    )
+    lines = []
+    for number, request in enumerate(requests, start=1):
+        line = ship_line(
+            orders[request.order_id],
+            request,
+            str(number),
+            done.get((request.order_id, request.line_id)),
+            partner_id=partner_id,
+            counterparty_id=counterparty_id,
+        )
+        lines.append(line)
+        done.update(_merged(done, line))
+    first = next(iter(orders.values()))
+    shipment = Shipment(
+        shipment_id,
+        partner_id,
+        counterparty_id,
+        OrganizationId(first.header.organization_id),
+        first.header.currency,
+        on=on,
+        lines=lines,
+    )
+    return _post(uow, shipment, orders, calendar, at)
+
+
+def _merged(
+    done: dict[tuple[str, str], LineExecution], line: ShipmentLine
+) -> dict[tuple[str, str], LineExecution]:
+    key = (line.order_id, line.order_line_id)
+    was = done.get(key) or LineExecution(line.order_id, line.order_line_id)
+    return {
+        key: attrs.evolve(
+            was,
+            shipped=was.shipped + line.quantity,
+            shipped_net=line.net if was.shipped_net is None else was.shipped_net + line.net,
+            shipped_vat=line.vat if was.shipped_vat is None else was.shipped_vat + line.vat,
+        )
+    }
+
+
+def _post(
+    uow: Repositories,
+    shipment: Shipment,
+    orders: dict[OrderId, Order],
+    calendar: BusinessCalendar,
+    at: datetime,
+) -> Shipment:
+    for line in shipment.lines:
+        _move_out(uow, shipment.id, orders[line.order_id], line, at)
+    _release_left_reserve(uow, shipment, orders, at)
+    _post_debt(uow, shipment, orders, calendar)
+    return uow.shipments.add(shipment)
+
+
+# --- returns ----------------------------------------------------------------------
+
+
+def _return_lines(
+    uow: Repositories,
+    return_id: ReturnId,
+    items: Sequence[ReturnItem],
+) -> tuple[list[ReturnLine], dict[ShipmentId, Shipment]]:
+    if not items:
+        raise ShipmentError(f"return {return_id!r} has no lines: return at least one product")
+    shipments = {i.shipment_id: uow.shipments.get(i.shipment_id) for i in items}
+    clients = {(s.partner_id, s.counterparty_id) for s in shipments.values()}
+    if len(clients) > 1:
+        raise ShipmentError(
+            f"return {return_id!r} names shipments of {len(clients)} clients: "
+            "one return takes back goods of one client",
+        )
+    returned = returned_of_shipment_lines(
+        r for sid in shipments for r in uow.customer_returns.of_shipment(sid)
+    )
+    lines: list[ReturnLine] = []
+    for item in items:
+        made = return_lines_of_product(
+            shipments[item.shipment_id], item.product_id, item.quantity, len(lines) + 1, returned
+        )
+        for x in made:
+            assert x.shipment_id is not None
+            assert x.shipment_line_no is not None
+            key = (x.shipment_id, x.shipment_line_no)
+            q, n, v = returned.get(
+                key, (Decimal(0), Money.zero(x.net.currency), Money.zero(x.net.currency))
+            )
+            returned[key] = (q + x.quantity, n + x.net, v + x.vat)
+        lines += made
+    return lines, shipments
+
+
+def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
+    for line in document.lines:
+        if line.is_service or line.warehouse_id is None:
+            continue
+        unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
+        receive(
+            uow.stock_ledger,
+            line.product_id,
+            line.warehouse_id,
+            Quantity(line.quantity, unit),
+            document=document.id,
+            at=at,
+        )
+
+
+def _return_debt(
+    uow: Repositories, document: CustomerReturn, accounts: dict[str, SettlementAccount]
+) -> None:
+    entries = []
+    for order_id, account in accounts.items():
+        amount = total(
+            (x.with_vat for x in document.lines if (x.order_id or document.id) == order_id),
+            document.currency,
+        )
+        if amount.is_positive():
+            entries.append(
+                SettlementEntry(
+                    f"{document.id}/{order_id}",
+                    EntryKind.RETURN,
+                    account,
+                    order_id,
+                    document.id,
+                    document.on,
+                    document.on,
+                    -amount,
+                )
+            )
+    post_entries(uow.settlements, entries)
+
+
+def _request_for(uow: Repositories, request_id: str | None) -> ReturnRequest | None:
+    if request_id is None:
+        return None
+    request = uow.return_requests.get(request_id)
+    if request.status is not ReturnRequestStatus.AGREED:
+        raise ShipmentError(
+            f"return request {request_id!r} is {request.status.value.replace('_', ' ')}: "
+            "goods come back only on an agreed request (agree it first)",
+            request=request_id,
+        )
+    return request
+
+
+def _check_against_request(request: ReturnRequest, items: Sequence[ReturnItem]) -> None:
+    asked: dict[str, Decimal] = {}
+    for product, quantity in request.items:
+        asked[product] = asked.get(product, Decimal(0)) + quantity
+    given: dict[str, Decimal] = {}
+    for item in items:
+        if request.shipment_id is not None and item.shipment_id != request.shipment_id:
+            raise ShipmentError(
+                f"return request {request.id!r} is about shipment {request.shipment_id!r}, "
+                f"not {item.shipment_id!r}: return the goods of the agreed sale",
+                request=request.id,
+            )
+        given[item.product_id] = given.get(item.product_id, Decimal(0)) + item.quantity
+    for wanted, quantity in given.items():
+        if quantity > asked.get(wanted, Decimal(0)):
+            raise ShipmentError(
+                f"return request {request.id!r} agreed {asked.get(wanted, Decimal(0)):f} of "
+                f"{wanted}, the return takes {quantity:f}: return at most what was agreed "
+                "or agree a new request",
+                request=request.id,
+                product=wanted,
+            )
+
+
+def post_return(
+    uow: Repositories,
+    return_id: ReturnId,
+    on: date,
+    items: Sequence[ReturnItem],
+    *,
+    at: datetime,
+    request_id: str | None = None,
+    reason: str = "",
+) -> CustomerReturn:
+    """Post a client return [возврат товаров от клиента] of goods shipped by shipments.
+
+    Each line mirrors the shipment line's net price and VAT (never today's
+    price); the goods come back to free stock at the warehouse they left; a
+    return entry lowers the debt of the same order first.
+
+    Raises:
+        ShipmentError: a product the shipment never shipped, more than was
+            shipped and not yet returned, shipments of two clients, a request
+            that is not agreed, or the number is taken.
+        NotFoundError: an unknown shipment or request.
+    """
+    _not_taken(uow, "return", return_id, uow.customer_returns.find(return_id))
+    request = _request_for(uow, request_id)
+    if request is not None:
+        _check_against_request(request, items)
+    lines, shipments = _return_lines(uow, return_id, items)
+    first = next(iter(shipments.values()))
+    document = CustomerReturn(
+        return_id,
+        first.partner_id,
+        first.counterparty_id,
+        first.organization_id,
+        first.currency,
+        on=on,
+        lines=lines,
+        request_id=request_id,
+        reason=reason,
+    )
+    orders = _orders(uow, (x.order_id for x in lines if x.order_id is not None))
+    accounts = {i: settlement_account(o.header) for i, o in orders.items()}
+    _take_back(uow, document, at)
+    _return_debt(uow, document, {str(k): v for k, v in accounts.items()})
+    if request is not None:
+        uow.return_requests.update(decisions.complete_return_request(request, return_id))
+    return uow.customer_returns.add(document)
+
+
+def post_return_without_shipment(
+    uow: Repositories,
+    return_id: ReturnId,
+    account: SettlementAccount,
+    organization_id: OrganizationId,
+    on: date,
+    lines: Sequence[ReturnLine],
+    *,
+    at: datetime,
+    reason: str = "",
+) -> CustomerReturn:
+    """Post a return of goods sold without a shipment document, at hand-typed prices
+    (lines from :func:`salescore.shipments.hand_priced_return_line`)."""
+    _not_taken(uow, "return", return_id, uow.customer_returns.find(return_id))
+    document = CustomerReturn(
+        return_id,
+        PartnerId(account.partner_id),
+        CounterpartyId(account.counterparty_id or ""),
+        organization_id,
+        account.currency,
+        on=on,
+        lines=lines,
+        reason=reason,
+    )
+    keys = {x.order_id or document.id for x in lines}
+    _take_back(uow, document, at)
+    _return_debt(uow, document, dict.fromkeys(keys, account))
+    return uow.customer_returns.add(document)
+
+
+def exchange(
+    uow: Repositories,
+    return_id: ReturnId,
+    shipment_id: ShipmentId,
+    on: date,
+    items: Sequence[ReturnItem],
+    calendar: BusinessCalendar,
+    *,
+    at: datetime,
+    request_id: str | None = None,
+) -> tuple[CustomerReturn, Shipment]:
+    """An exchange [обмен]: the goods come back and the same goods leave again at the
+    same figures; the client's debt does not change.
+
+    Raises:
+        as :func:`post_return` and :func:`post_shipment`.
+    """
+    _not_taken(uow, "shipment", shipment_id, uow.shipments.find(shipment_id))
+    returned = post_return(uow, return_id, on, items, at=at, request_id=request_id)
+    replacement = Shipment(
+        shipment_id,
+        returned.partner_id,
+        returned.counterparty_id,
+        returned.organization_id,
+        returned.currency,
+        on=on,
+        lines=[
+            ShipmentLine(
+                x.line_no,
+                x.order_id,
+                x.order_line_id,
+                x.product_id,
+                x.warehouse_id,
+                x.quantity,
+                x.is_service,
+                net=x.net,
+                vat_rate=x.vat_rate,
+                vat_included=x.vat_included,
+                vat=x.vat,
+            )
+            for x in returned.lines
+            if x.order_id is not None and x.order_line_id is not None
+        ],
+        replaces=return_id,
+    )
+    orders = _orders(uow, replacement.order_ids)
+    return returned, _post(uow, replacement, orders, calendar, at)
+
+
+# --- return requests --------------------------------------------------------------
+
+
+def create_return_request(uow: Repositories, request: ReturnRequest) -> ReturnRequest:
+    """Store a new request, not agreed [не согласована]."""
+    if request.status is not ReturnRequestStatus.NOT_AGREED:
+        raise ShipmentError(f"return request {request.id!r}: a new request starts not agreed")
+    if request.shipment_id is not None:
+        shipment = uow.shipments.get(request.shipment_id)
+        if shipment.partner_id != request.partner_id:
+            raise ShipmentError(
+                f"return request {request.id!r} is from {request.partner_id}, shipment "
+                f"{shipment.id!r} went to {shipment.partner_id}: name the client's own sale",
+                request=request.id,
+            )
+    return uow.return_requests.add(request)
+
+
+def agree_return_request(uow: Repositories, request_id: str) -> ReturnRequest:
+    """Not agreed → agreed."""
+    return uow.return_requests.update(
+        decisions.agree_return_request(uow.return_requests.get(request_id))
+    )
+
+
+def reject_return_request(uow: Repositories, request_id: str, reason: str) -> ReturnRequest:
+    """Not agreed or agreed → rejected, with a reason."""
+    return uow.return_requests.update(
+        decisions.reject_return_request(uow.return_requests.get(request_id), reason)
+    )

@@ -1,0 +1,179 @@
+"""Printed forms as HTML from one template set: every value escaped, nothing computed.
+
+One page layout serves the four forms; a form only changes its title, the
+caption of its parties and which columns it prints (:data:`COLUMNS`).
+"""
+
+from __future__ import annotations
+
+import html
+from string import Template
+
+from salescore.forms.model import FormData, FormKind, FormLine, RateRow
+from salescore.money import Money
+
+__all__ = ["COLUMNS", "render_html"]
+
+_PAGE = Template(
+    """<!DOCTYPE html>
+<html lang="ru">
+<head><meta charset="utf-8"><title>$title № $number от $date</title>
+<style>body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse}
+td,th{border:1px solid #000;padding:2px 4px}td.n{text-align:right}</style></head>
+<body>
+<h1>$title № $number от $date</h1>
+$basis<table class="parties">
+<tr><th>$seller_caption</th><td>$seller</td></tr>
+<tr><th>$buyer_caption</th><td>$buyer</td></tr>
+</table>
+<table class="lines">
+<thead><tr>$head</tr></thead>
+<tbody>
+$rows
+</tbody>
+<tfoot>
+$rates<tr class="total"><th colspan="$span">Итого</th>$totals</tr>
+</tfoot>
+</table>
+<p class="words">Всего к оплате: $with_vat ($in_words)</p>
+</body>
+</html>
+"""
+)
+
+# (column title, what it shows) per form: "name", "unit", "quantity", "price",
+# "without_vat", "rate", "vat", "with_vat".
+COLUMNS: dict[FormKind, tuple[tuple[str, str], ...]] = {
+    FormKind.UPD: (
+        ("Наименование товара", "name"),
+        ("Ед. изм.", "unit"),
+        ("Количество", "quantity"),
+        ("Цена без НДС", "price"),
+        ("Стоимость без НДС", "without_vat"),
+        ("Налоговая ставка", "rate"),
+        ("Сумма налога", "vat"),
+        ("Стоимость с налогом", "with_vat"),
+    ),
+    FormKind.TORG12: (
+        ("Товар", "name"),
+        ("Ед. изм.", "unit"),
+        ("Количество", "quantity"),
+        ("Цена без НДС", "price"),
+        ("Сумма без НДС", "without_vat"),
+        ("Ставка НДС", "rate"),
+        ("Сумма НДС", "vat"),
+        ("Сумма с НДС", "with_vat"),
+    ),
+    FormKind.INVOICE: (
+        ("Наименование товара", "name"),
+        ("Ед. изм.", "unit"),
+        ("Количество", "quantity"),
+        ("Цена за единицу", "price"),
+        ("Стоимость без налога", "without_vat"),
+        ("Налоговая ставка", "rate"),
+        ("Сумма налога", "vat"),
+        ("Стоимость с налогом", "with_vat"),
+    ),
+    FormKind.PAYMENT_INVOICE: (
+        ("Товары (работы, услуги)", "name"),
+        ("Кол-во", "quantity"),
+        ("Ед.", "unit"),
+        ("Цена без НДС", "price"),
+        ("НДС", "rate"),
+        ("Сумма НДС", "vat"),
+        ("Сумма", "with_vat"),
+    ),
+}
+
+_CAPTIONS = {
+    FormKind.UPD: ("Продавец", "Покупатель"),
+    FormKind.TORG12: ("Поставщик", "Плательщик"),
+    FormKind.INVOICE: ("Продавец", "Покупатель"),
+    FormKind.PAYMENT_INVOICE: ("Поставщик", "Покупатель"),
+}
+_MONEY_COLUMNS = ("price", "without_vat", "vat", "with_vat")
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _amount(value: Money) -> str:
+    return _e(f"{value.amount:,.2f}".replace(",", "\u00a0"))
+
+
+def _rate(line: FormLine | RateRow) -> str:
+    return _e("без НДС" if line.vat_rate.percent is None else f"{line.vat_rate.percent}%")
+
+
+def _cell(line: FormLine, column: str) -> str:
+    values = {
+        "name": _e(line.name),
+        "unit": _e(line.unit),
+        "quantity": _e(f"{line.quantity:f}"),
+        "price": _amount(line.price_without_vat),
+        "without_vat": _amount(line.without_vat),
+        "rate": _rate(line),
+        "vat": _amount(line.vat),
+        "with_vat": _amount(line.with_vat),
+    }
+    numeric = column in (*_MONEY_COLUMNS, "quantity")
+    return f'<td class="n">{values[column]}</td>' if numeric else f"<td>{values[column]}</td>"
+
+
+def _party(requisites: object) -> str:
+    name, tax_id, kpp = (getattr(requisites, k) for k in ("name", "tax_id", "kpp"))
+    parts = [_e(name)]
+    if tax_id:
+        parts.append(f"ИНН {_e(tax_id)}")
+    if kpp:
+        parts.append(f"КПП {_e(kpp)}")
+    return ", ".join(parts)
+
+
+def _summary(columns: tuple[str, ...], row: RateRow, first: int) -> str:
+    cells = []
+    for column in columns[first:]:
+        if column in ("without_vat", "vat", "with_vat"):
+            cells.append(f'<td class="n">{_amount(getattr(row, column))}</td>')
+        elif column == "rate":
+            cells.append(f"<td>{_rate(row)}</td>")
+        else:
+            cells.append("<td></td>")
+    return "".join(cells)
+
+
+def render_html(data: FormData) -> str:
+    """The form as a standalone HTML page (UTF-8), its values escaped."""
+    columns = COLUMNS[data.kind]
+    keys = tuple(k for _, k in columns)
+    first = next(i for i, k in enumerate(keys) if k in ("without_vat", "rate", "vat", "with_vat"))
+    rows = "\n".join(
+        "<tr><td>" + str(x.number) + "</td>" + "".join(_cell(x, k) for k in keys) + "</tr>"
+        for x in data.lines
+    )
+    rates = "".join(
+        f'<tr class="rate"><th colspan="{first + 1}">В том числе по ставке {_rate(r)}</th>'
+        + _summary(keys, r, first)
+        + "</tr>\n"
+        for r in data.rates
+    )
+    totals = RateRow(data.rates[0].vat_rate, data.without_vat, data.vat, data.with_vat)
+    seller_caption, buyer_caption = _CAPTIONS[data.kind]
+    return _PAGE.substitute(
+        title=_e(data.kind.value),
+        number=_e(data.number),
+        date=_e(data.on.strftime("%d.%m.%Y")),
+        basis=f'<p class="basis">Основание: {_e(data.basis)}</p>\n' if data.basis else "",
+        seller_caption=seller_caption,
+        buyer_caption=buyer_caption,
+        seller=_party(data.seller),
+        buyer=_party(data.buyer),
+        head="<th>№</th>" + "".join(f"<th>{_e(title)}</th>" for title, _ in columns),
+        rows=rows,
+        rates=rates,
+        span=first + 1,
+        totals=_summary(keys, totals, first).replace(f"<td>{_rate(totals)}</td>", "<td></td>"),
+        with_vat=_amount(data.with_vat),
+        in_words=_e(data.in_words),
+    )

@@ -1,0 +1,67 @@
+"""Shipment and return values built by hand for unit and contract tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from salescore.money import Money
+from salescore.orders import LineId, OrderId
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
+from salescore.shipments import (
+    CustomerReturn,
+    ReturnId,
+    Shipment,
+    ShipmentId,
+    ShipmentLine,
+    return_line,
+)
+from salescore.tax import VatRate
+
+PARTNER, COUNTERPARTY = PartnerId("VOLGA-KZN"), CounterpartyId("KZN-LLC")
+ORG = OrganizationId("ORG-1")
+
+
+def rub(text: str) -> Money:
+    return Money(text, "RUB")
+
+
+def shipment_line(
+    line_no: str,
+    order_id: str,
+    quantity: str,
+    net: str,
+    vat: str,
+    *,
+    rate: str = "22",
+    product: str = "CM-100",
+    warehouse: str | None = "MAIN",
+) -> ShipmentLine:
+    return ShipmentLine(
+        line_no,
+        OrderId(order_id),
+        LineId("1"),
+        ProductId(product),
+        None if warehouse is None else WarehouseId(warehouse),
+        Decimal(quantity),
+        warehouse is None,
+        net=rub(net),
+        vat_rate=VatRate.parse(rate),
+        vat_included=True,
+        vat=rub(vat),
+    )
+
+
+def shipment(number: str, on: date, *lines: ShipmentLine, partner: str = "VOLGA-KZN") -> Shipment:
+    return Shipment(
+        ShipmentId(number), PartnerId(partner), COUNTERPARTY, ORG, "RUB", on=on, lines=lines
+    )
+
+
+def customer_return(
+    number: str, on: date, of: Shipment, line_no: str, quantity: str
+) -> CustomerReturn:
+    line = return_line(of, line_no, Decimal(quantity), "1", {})
+    return CustomerReturn(
+        ReturnId(number), of.partner_id, of.counterparty_id, ORG, "RUB", on=on, lines=[line]
+    )
