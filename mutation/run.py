@@ -1,0 +1,154 @@
+"""Mutation testing of salescore's rule core with mutmut, one module at a time.
+
+Usage (from the repository root; ``make mutation`` does this for every module)::
+
+    .venv/bin/python mutation/run.py                 # every module, in MODULES order
+    .venv/bin/python mutation/run.py money pricing   # only these
+    .venv/bin/python mutation/run.py --report money  # score the last run again, run nothing
+
+Each module is mutated in its own work directory ``mutation/.work/<module>`` (mutmut keeps its
+copy of the code in ``mutants/`` there), against the tests of its own area only, so a run takes
+minutes. For each module the script prints ``metric mutation_score_<module> <x>``, where x is
+killed / (mutants - equivalent), and lists the surviving mutants that are not in
+``mutation/equivalent.txt``. Show one with
+``cd mutation/.work/<module> && ../../../.venv/bin/mutmut show <name>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "mutation" / ".work"
+EQUIVALENT = ROOT / "mutation" / "equivalent.txt"
+
+# module -> (source globs mutmut may mutate, the area's tests). Largest-value modules first.
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "receivables": (["src/salescore/receivables/*"], ["tests/unit/receivables"]),
+    "discounts": (["src/salescore/discounts/*"], ["tests/unit/discounts"]),
+    "reservation": (["src/salescore/reservation/*"], ["tests/unit/reservation"]),
+    "pricing": (["src/salescore/pricing/*"], ["tests/unit/pricing"]),
+    "money": (["src/salescore/money/*"], ["tests/unit/test_money*.py", "tests/unit/test_quantity*.py"]),
+    "agreements": (["src/salescore/agreements/*"], ["tests/unit/agreements"]),
+    "dates": (["src/salescore/dates/*"], ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"]),
+}
+# The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
+MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
+
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+
+# Executed inside the mutmut process: narrows the checked-in [tool.mutmut] settings to one module.
+_DRIVER = """
+import sys
+import mutmut.configuration as configuration
+
+only, tests, jobs = sys.argv[1].split(","), sys.argv[2].split(","), sys.argv[3]
+cfg = configuration.config()
+cfg.only_mutate = only
+cfg.pytest_add_cli_args_test_selection = tests
+sys.argv = ["mutmut", "run", "--max-children", jobs]
+from mutmut.__main__ import cli
+cli()
+"""
+
+
+def equivalent_names() -> dict[str, str]:
+    """Mutant name -> why it is equivalent, from mutation/equivalent.txt."""
+    result: dict[str, str] = {}
+    for raw in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, why = line.partition(" ")
+        result[name] = why.strip()
+    return result
+
+
+def prepare(module: str) -> Path:
+    """A fresh work directory whose src, tests and pyproject.toml are the repository's own."""
+    work = WORK / module
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("src", "tests", "pyproject.toml"):
+        (work / name).symlink_to(ROOT / name)
+    return work
+
+
+def run_module(module: str, jobs: str) -> int:
+    only, patterns = MODULES[module]
+    tests = sorted({str(p.relative_to(ROOT)) for pattern in patterns for p in ROOT.glob(pattern)})
+    work = prepare(module)
+    argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs]
+    log = work / "mutmut.log"
+    with log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(argv, cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0:
+        print(f"# mutmut failed for {module} (exit {done.returncode}); see {log}")
+        print(log.read_text(encoding="utf-8")[-3000:])
+    return done.returncode
+
+
+def results(module: str) -> dict[str, str]:
+    """Mutant name -> status, read from mutmut's meta files of the module's last run."""
+    from mutmut.stats import status_by_exit_code
+
+    statuses: dict[str, str] = {}
+    mutants = WORK / module / "mutants"
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data["exit_code_by_key"].items():
+            statuses[name] = status_by_exit_code[code]
+    return statuses
+
+
+def report(module: str, equivalent: dict[str, str]) -> float | None:
+    statuses = results(module)
+    if not statuses:
+        print(f"# {module}: no results")
+        return None
+    killed = sorted(n for n, s in statuses.items() if s in KILLED)
+    equiv = sorted(n for n in statuses if n in equivalent and n not in killed)
+    alive = sorted(n for n, s in statuses.items() if s not in KILLED and n not in equivalent)
+    counted = len(statuses) - len(equiv)
+    score = len(killed) / counted if counted else 1.0
+    print(
+        f"# {module}: {len(statuses)} mutants, {len(killed)} killed, "
+        f"{len(equiv)} equivalent, {len(alive)} not killed"
+    )
+    for name in alive:
+        print(f"#   {statuses[name]}: {name}")
+    stale = sorted(
+        n for n in equivalent if n.startswith(f"salescore.{module}.") and n not in equiv
+    )
+    for name in stale:
+        print(f"#   stale equivalent entry (killed or gone): {name}")
+    print(f"metric mutation_score_{module} {score:.4f}")
+    return score
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", choices=[*MODULES, []], default=[])
+    parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
+    parser.add_argument("--jobs", default=os.environ.get("MUTATION_JOBS", "2"))
+    args = parser.parse_args()
+    modules = args.modules or list(MODULES)
+    equivalent = equivalent_names()
+    failed = 0
+    for module in modules:
+        if not args.report:
+            failed |= run_module(module, args.jobs)
+        report(module, equivalent)
+        sys.stdout.flush()
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
