@@ -34,9 +34,15 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "discounts": (["src/salescore/discounts/*"], ["tests/unit/discounts"]),
     "reservation": (["src/salescore/reservation/*"], ["tests/unit/reservation"]),
     "pricing": (["src/salescore/pricing/*"], ["tests/unit/pricing"]),
-    "money": (["src/salescore/money/*"], ["tests/unit/test_money*.py", "tests/unit/test_quantity*.py"]),
+    "money": (
+        ["src/salescore/money/*"],
+        ["tests/unit/test_money*.py", "tests/unit/test_quantity*.py"],
+    ),
     "agreements": (["src/salescore/agreements/*"], ["tests/unit/agreements"]),
-    "dates": (["src/salescore/dates/*"], ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"]),
+    "dates": (
+        ["src/salescore/dates/*"],
+        ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"],
+    ),
 }
 # The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
 MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
@@ -124,9 +130,7 @@ def report(module: str, equivalent: dict[str, str]) -> float | None:
     )
     for name in alive:
         print(f"#   {statuses[name]}: {name}")
-    stale = sorted(
-        n for n in equivalent if n.startswith(f"salescore.{module}.") and n not in equiv
-    )
+    stale = sorted(n for n in equivalent if n.startswith(f"salescore.{module}.") and n not in equiv)
     for name in stale:
         print(f"#   stale equivalent entry (killed or gone): {name}")
     print(f"metric mutation_score_{module} {score:.4f}")
