@@ -5,6 +5,7 @@ Usage (from the repository root; ``make mutation`` does this for every module)::
     .venv/bin/python mutation/run.py                 # every module, in MODULES order
     .venv/bin/python mutation/run.py money pricing   # only these
     .venv/bin/python mutation/run.py --report money  # score the last run again, run nothing
+    .venv/bin/python mutation/run.py --again money   # retry only the last run's survivors
 
 Each module is mutated in its own work directory ``mutation/.work/<module>`` (mutmut keeps its
 copy of the code in ``mutants/`` there), against the tests of its own area only, so a run takes
@@ -58,7 +59,7 @@ only, tests, jobs = sys.argv[1].split(","), sys.argv[2].split(","), sys.argv[3]
 cfg = configuration.config()
 cfg.only_mutate = only
 cfg.pytest_add_cli_args_test_selection = tests
-sys.argv = ["mutmut", "run", "--max-children", jobs]
+sys.argv = ["mutmut", "run", "--max-children", jobs, *sys.argv[4:]]
 from mutmut.__main__ import cli
 cli()
 """
@@ -76,24 +77,47 @@ def equivalent_names() -> dict[str, str]:
     return result
 
 
-def prepare(module: str) -> Path:
-    """A fresh work directory whose src, tests and pyproject.toml are the repository's own."""
+def prepare(module: str, baseline: str | None) -> Path:
+    """A fresh work directory whose src, tests and pyproject.toml are the repository's own.
+
+    With ``baseline`` (a git revision) the tests are those of that revision instead: the score
+    before new tests, on today's code.
+    """
     work = WORK / module
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    for name in ("src", "tests", "pyproject.toml"):
+    for name in ("src", "pyproject.toml"):
         (work / name).symlink_to(ROOT / name)
+    if baseline is None:
+        (work / "tests").symlink_to(ROOT / "tests")
+    else:
+        archive = subprocess.run(
+            ["git", "archive", baseline, "tests"], cwd=ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True)
     return work
 
 
-def run_module(module: str, jobs: str) -> int:
+def run_module(module: str, jobs: str, *, again: bool = False, baseline: str | None = None) -> int:
     only, patterns = MODULES[module]
-    tests = sorted({str(p.relative_to(ROOT)) for pattern in patterns for p in ROOT.glob(pattern)})
-    work = prepare(module)
-    argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs]
+    extra: list[str] = []
+    if again:
+        # Keep the work directory (and mutmut's cache); retry only what the last run left alive.
+        work = WORK / module
+        if (work / "tests").is_dir() and not (work / "tests").is_symlink():
+            shutil.rmtree(work / "tests")
+            (work / "tests").symlink_to(ROOT / "tests")
+        extra = sorted(n for n, s in results(module).items() if s not in KILLED)
+        if not extra:
+            return 0
+    else:
+        work = prepare(module, baseline)
+    # The same relative paths in the work directory: its tests are ours or the baseline's.
+    tests = sorted({str(p.relative_to(work)) for pattern in patterns for p in work.glob(pattern)})
+    argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, *extra]
     log = work / "mutmut.log"
-    with log.open("w", encoding="utf-8") as out:
+    with log.open("a" if again else "w", encoding="utf-8") as out:
         done = subprocess.run(argv, cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False)
     if done.returncode != 0:
         print(f"# mutmut failed for {module} (exit {done.returncode}); see {log}")
@@ -141,6 +165,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", choices=[*MODULES, []], default=[])
     parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
+    parser.add_argument("--again", action="store_true", help="retry the last run's survivors")
+    parser.add_argument("--baseline", metavar="REV", help="run against the tests of a git revision")
     parser.add_argument("--jobs", default=os.environ.get("MUTATION_JOBS", "2"))
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
@@ -148,7 +174,7 @@ def main() -> int:
     failed = 0
     for module in modules:
         if not args.report:
-            failed |= run_module(module, args.jobs)
+            failed |= run_module(module, args.jobs, again=args.again, baseline=args.baseline)
         report(module, equivalent)
         sys.stdout.flush()
     return failed
