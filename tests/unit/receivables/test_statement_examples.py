@@ -108,3 +108,20 @@ def test_a_planned_statement_by_order_uses_the_planned_allocations_only() -> Non
         ("", "100.00", "100.00", "0.00"),
         ("SO-1", "100.00", "100.00", "0.00"),
     ]
+
+
+def test_the_printed_statement_aligns_groups_left_and_amounts_right() -> None:
+    book = ledger(
+        [entry("SH-1", VOLGA, date(2026, 2, 2), "100.00"), entry("SH-2", VOLGA, date(2026, 3, 3),
+         "50.00")],
+        [Payment("PAY", VOLGA, date(2026, 3, 10), Money("120.00", "RUB"))],
+    )  # fmt: skip
+    text = settlement_statement(book, MARCH, group_by=("partner", "order")).as_text()
+    # SO-1: 100.00 shipped in February, 50.00 in March, 120.00 of the payment moved to it.
+    assert text.splitlines() == [
+        "Settlement statement (actual) 2026-03-01..2026-03-31",
+        "partner  order  cur  opening  increase  decrease  closing",
+        "-------  -----  ---  -------  --------  --------  -------",
+        "VOLGA           RUB     0.00    120.00    120.00     0.00",
+        "VOLGA    SO-1   RUB   100.00     50.00    120.00    30.00",
+    ]
