@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,6 +12,7 @@ from salescore.receivables import (
     ControlPoint,
     CreditExposure,
     CreditLimit,
+    CreditOverride,
     EntryKind,
     LimitScope,
     Payment,
@@ -23,6 +24,7 @@ from salescore.receivables import (
     allocate_payments,
     check_credit,
     credit_exposure,
+    override_decision,
 )
 
 CAFE = SettlementAccount("CAFE", "RUB")
@@ -126,3 +128,32 @@ def test_a_limit_of_zero_overdue_days_is_accepted() -> None:
     assert limit(max_overdue_days=0).max_overdue_days == 0
     with pytest.raises(InvalidInputError, match="max_overdue_days cannot be negative"):
         limit(max_overdue_days=-1)
+
+
+def test_an_override_records_who_when_why_and_the_breaches_it_released() -> None:
+    stopped = check_credit(ledger(), [limit(max_overdue_days=9)], order("1"), ON)
+    at = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
+    released = override_decision(stopped, by=" ivanova ", at=at, reason=" pays on Friday ")
+    assert released.override == CreditOverride(
+        "SO-9@2026-03-11T12:00:00+00:00",
+        "SO-9",
+        Verdict.BLOCK,
+        "ivanova",
+        at,
+        "pays on Friday",
+        (str(stopped.breaches[0]),),
+    )
+    steps = released.explain().steps
+    assert (steps[-1].value, steps[-1].source) == (
+        "allow",
+        "2026-03-11T12:00:00+00:00: pays on Friday",
+    )
+
+
+def test_the_explanation_lists_the_notes_of_skipped_limits() -> None:
+    shipment_only = CreditLimit("S", LimitScope.PARTNER, "CAFE", "RUB", max_debt=rub("1"),
+                                control_points=frozenset({ControlPoint.SHIPMENT}))  # fmt: skip
+    decision = check_credit(ledger(), [shipment_only], order("1"), ON)
+    assert [step.description for step in decision.explain().steps] == [
+        "limit S is not checked at order"
+    ]
