@@ -101,7 +101,14 @@ def prepare(module: str, baseline: str | None) -> Path:
     return work
 
 
-def run_module(module: str, jobs: str, *, again: bool = False, baseline: str | None = None) -> int:
+def run_module(
+    module: str,
+    jobs: str,
+    *,
+    again: bool = False,
+    unchecked: bool = False,
+    baseline: str | None = None,
+) -> int:
     only, patterns = MODULES[module]
     extra: list[str] = []
     if again:
@@ -110,7 +117,8 @@ def run_module(module: str, jobs: str, *, again: bool = False, baseline: str | N
         if (work / "tests").is_dir() and not (work / "tests").is_symlink():
             shutil.rmtree(work / "tests")
             (work / "tests").symlink_to(ROOT / "tests")
-        extra = sorted(n for n, s in results(module).items() if s not in KILLED)
+        retry = KILLED | ({"not checked"} if not unchecked else set())
+        extra = sorted(n for n, s in results(module).items() if s not in retry)
         if not extra:
             return 0
     else:
@@ -200,6 +208,9 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
     parser.add_argument("--show", action="store_true", help="print each survivor as a diff")
     parser.add_argument("--again", action="store_true", help="retry the last run's survivors")
+    parser.add_argument(
+        "--unchecked", action="store_true", help="with --again: also mutants a stopped run left"
+    )
     parser.add_argument("--baseline", metavar="REV", help="run against the tests of a git revision")
     parser.add_argument("--jobs", default=os.environ.get("MUTATION_JOBS", "2"))
     args = parser.parse_args()
@@ -208,7 +219,13 @@ def main() -> int:
     failed = 0
     for module in modules:
         if not args.report:
-            failed |= run_module(module, args.jobs, again=args.again, baseline=args.baseline)
+            failed |= run_module(
+                module,
+                args.jobs,
+                again=args.again,
+                unchecked=args.unchecked,
+                baseline=args.baseline,
+            )
         report(module, equivalent, show=args.show)
         sys.stdout.flush()
     return failed
