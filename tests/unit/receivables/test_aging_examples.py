@@ -63,3 +63,8 @@ def test_nothing_is_overdue_on_the_day_before_the_first_due_date() -> None:
     (row,) = age_receivables(LEDGER, date(2026, 1, 19), group_by=()).lines
     assert row.overdue == Money("0.00", "RUB")
     assert row.buckets[0] == Money("350.00", "RUB")
+
+
+def test_a_partner_without_a_segment_is_grouped_under_an_empty_segment() -> None:
+    report = age_receivables(LEDGER, AS_OF, group_by=("segment",), segments={"CAFE": "horeca"})
+    assert [(r["segment"], r["total"]) for r in report.rows()] == [("", "350.00")]

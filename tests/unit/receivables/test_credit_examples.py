@@ -157,3 +157,10 @@ def test_the_explanation_lists_the_notes_of_skipped_limits() -> None:
     assert [step.description for step in decision.explain().steps] == [
         "limit S is not checked at order"
     ]
+
+
+def test_a_limit_amount_in_another_currency_or_negative_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="max_debt is in USD, the limit in RUB"):
+        limit(max_debt=Money("10.00", "USD"))
+    with pytest.raises(InvalidInputError, match="tolerance cannot be negative"):
+        limit(max_debt=rub("10.00"), tolerance=rub("-1.00"))
