@@ -125,6 +125,13 @@ def run_module(
         work = prepare(module, baseline)
     # The same relative paths in the work directory: its tests are ours or the baseline's.
     tests = sorted({str(p.relative_to(work)) for pattern in patterns for p in work.glob(pattern)})
+    selection = work / "selection.txt"
+    if again and selection.exists() and selection.read_text(encoding="utf-8").split() != tests:
+        # mutmut drops every cached result when the test selection changes (a new test file
+        # matched a pattern): retrying only the survivors would leave the rest unchecked.
+        print(f"# {module}: the test files changed since the last run; running every mutant")
+        extra = []
+    selection.write_text("\n".join(tests), encoding="utf-8")
     argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, *extra]
     log = work / "mutmut.log"
     with log.open("a" if again else "w", encoding="utf-8") as out:
