@@ -70,6 +70,7 @@ def test_an_open_period_contains_every_day_from_its_start() -> None:
 def test_periods_sharing_one_day_overlap() -> None:
     march = Period(date(2026, 3, 1), date(2026, 3, 31))
     assert march.overlaps(Period(date(2026, 3, 31), date(2026, 4, 30)))
+    assert Period(date(2026, 3, 31), date(2026, 4, 30)).overlaps(march)
     assert Period(date(2026, 2, 1), date(2026, 3, 1)).overlaps(march)
     assert not march.overlaps(Period(date(2026, 4, 1)))
     assert march.overlaps(Period(date(2026, 1, 1)))
