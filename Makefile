@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit docs docs-doctest bench clean
+.PHONY: demo test lint typecheck unit docs docs-doctest bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,5 +49,11 @@ bench: $(STAMP_DEV)
 		echo "# $$script"; $(BIN)/python $$script; \
 	done
 
+# Mutation testing of the rule core, one module at a time (minutes each; not part of `make test`).
+# `make mutation MODULES="money pricing"` runs only those; prints metric mutation_score_<module>.
+MODULES ?=
+mutation: $(STAMP_DEV)
+	$(BIN)/python mutation/run.py $(MODULES)
+
 clean:
-	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache salescore-demo.sqlite
+	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache salescore-demo.sqlite mutation/.work mutants

@@ -1,0 +1,242 @@
+"""Mutation testing of salescore's rule core with mutmut, one module at a time.
+
+Usage (from the repository root; ``make mutation`` does this for every module)::
+
+    .venv/bin/python mutation/run.py                 # every module, in MODULES order
+    .venv/bin/python mutation/run.py money pricing   # only these
+    .venv/bin/python mutation/run.py --report money  # score the last run again, run nothing
+    .venv/bin/python mutation/run.py --again money   # retry only the last run's survivors
+
+Each module is mutated in its own work directory ``mutation/.work/<module>`` (mutmut keeps its
+copy of the code in ``mutants/`` there), against the tests of its own area only, so a run takes
+minutes. For each module the script prints ``metric mutation_score_<module> <x>``, where x is
+killed / (mutants - equivalent), and lists the surviving mutants that are not in
+``mutation/equivalent.txt``. Show one with
+``cd mutation/.work/<module> && ../../../.venv/bin/mutmut show <name>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "mutation" / ".work"
+EQUIVALENT = ROOT / "mutation" / "equivalent.txt"
+
+# module -> (source globs mutmut may mutate, the area's tests). Largest-value modules first.
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "receivables": (["src/salescore/receivables/*"], ["tests/unit/receivables"]),
+    "discounts": (["src/salescore/discounts/*"], ["tests/unit/discounts"]),
+    "reservation": (["src/salescore/reservation/*"], ["tests/unit/reservation"]),
+    "pricing": (["src/salescore/pricing/*"], ["tests/unit/pricing"]),
+    "money": (
+        ["src/salescore/money/*"],
+        ["tests/unit/test_money*.py", "tests/unit/test_quantity*.py"],
+    ),
+    "agreements": (["src/salescore/agreements/*"], ["tests/unit/agreements"]),
+    "dates": (
+        ["src/salescore/dates/*"],
+        ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"],
+    ),
+}
+# The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
+MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
+
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+
+# Executed inside the mutmut process: narrows the checked-in [tool.mutmut] settings to one module.
+_DRIVER = """
+import sys
+import mutmut.configuration as configuration
+
+only, tests, jobs = sys.argv[1].split(","), sys.argv[2].split(","), sys.argv[3]
+cfg = configuration.config()
+cfg.only_mutate = only
+cfg.pytest_add_cli_args_test_selection = tests
+sys.argv = ["mutmut", "run", "--max-children", jobs, *sys.argv[4:]]
+from mutmut.__main__ import cli
+cli()
+"""
+
+
+def equivalent_names() -> dict[str, str]:
+    """Mutant name -> why it is equivalent, from mutation/equivalent.txt."""
+    result: dict[str, str] = {}
+    for raw in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, why = line.partition(" ")
+        result[name] = why.strip()
+    return result
+
+
+def prepare(module: str, baseline: str | None) -> Path:
+    """A fresh work directory whose src, tests and pyproject.toml are the repository's own.
+
+    With ``baseline`` (a git revision) the tests are those of that revision instead: the score
+    before new tests, on today's code.
+    """
+    work = WORK / module
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("src", "pyproject.toml"):
+        (work / name).symlink_to(ROOT / name)
+    if baseline is None:
+        (work / "tests").symlink_to(ROOT / "tests")
+    else:
+        archive = subprocess.run(
+            ["git", "archive", baseline, "tests"], cwd=ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True)
+    return work
+
+
+def run_module(
+    module: str,
+    jobs: str,
+    *,
+    again: bool = False,
+    unchecked: bool = False,
+    baseline: str | None = None,
+) -> int:
+    only, patterns = MODULES[module]
+    extra: list[str] = []
+    if again:
+        # Keep the work directory (and mutmut's cache); retry only what the last run left alive.
+        work = WORK / module
+        if (work / "tests").is_dir() and not (work / "tests").is_symlink():
+            shutil.rmtree(work / "tests")
+            (work / "tests").symlink_to(ROOT / "tests")
+        retry = KILLED | ({"not checked"} if not unchecked else set())
+        extra = sorted(n for n, s in results(module).items() if s not in retry)
+        if not extra:
+            return 0
+    else:
+        work = prepare(module, baseline)
+    # The same relative paths in the work directory: its tests are ours or the baseline's.
+    tests = sorted({str(p.relative_to(work)) for pattern in patterns for p in work.glob(pattern)})
+    selection = work / "selection.txt"
+    if again and selection.exists() and selection.read_text(encoding="utf-8").split() != tests:
+        # mutmut drops every cached result when the test selection changes (a new test file
+        # matched a pattern): retrying only the survivors would leave the rest unchecked.
+        print(f"# {module}: the test files changed since the last run; running every mutant")
+        extra = []
+    selection.write_text("\n".join(tests), encoding="utf-8")
+    argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, *extra]
+    log = work / "mutmut.log"
+    with log.open("a" if again else "w", encoding="utf-8") as out:
+        done = subprocess.run(argv, cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0:
+        print(f"# mutmut failed for {module} (exit {done.returncode}); see {log}")
+        print(log.read_text(encoding="utf-8")[-3000:])
+    return done.returncode
+
+
+def results(module: str) -> dict[str, str]:
+    """Mutant name -> status, read from mutmut's meta files of the module's last run."""
+    from mutmut.stats import status_by_exit_code
+
+    statuses: dict[str, str] = {}
+    mutants = WORK / module / "mutants"
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data["exit_code_by_key"].items():
+            statuses[name] = status_by_exit_code[code]
+    return statuses
+
+
+def _functions(path: Path) -> dict[str, str]:
+    """Source of every function and method in a mutated file, by name."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found: dict[str, str] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+    return found
+
+
+def diffs(module: str, names: list[str]) -> None:
+    """Print each mutant as a diff against the original function (faster than mutmut show)."""
+    cache: dict[Path, dict[str, str]] = {}
+    for name in names:
+        dotted, _, function = name.rpartition(".")
+        path = WORK / module / "mutants" / "src" / (dotted.replace(".", "/") + ".py")
+        if not path.exists():
+            path = path.with_suffix("") / "__init__.py"
+        functions = cache.setdefault(path, _functions(path))
+        base = function.rpartition("__mutmut_")[0]
+        old = functions.get(base + "__mutmut_orig", "").splitlines()
+        new = functions.get(function, "").splitlines()
+        print(f"# {name}")
+        for line in difflib.unified_diff(old, new, lineterm="", n=0):
+            if not line.startswith(("---", "+++", "@@")):
+                print(line)
+
+
+def report(module: str, equivalent: dict[str, str], *, show: bool = False) -> float | None:
+    statuses = results(module)
+    if not statuses:
+        print(f"# {module}: no results")
+        return None
+    killed = sorted(n for n, s in statuses.items() if s in KILLED)
+    equiv = sorted(n for n in statuses if n in equivalent and n not in killed)
+    alive = sorted(n for n, s in statuses.items() if s not in KILLED and n not in equivalent)
+    counted = len(statuses) - len(equiv)
+    score = len(killed) / counted if counted else 1.0
+    print(
+        f"# {module}: {len(statuses)} mutants, {len(killed)} killed, "
+        f"{len(equiv)} equivalent, {len(alive)} not killed"
+    )
+    for name in alive:
+        print(f"#   {statuses[name]}: {name}")
+    if show:
+        diffs(module, [n for n in alive if statuses[n] != "not checked"])
+    stale = sorted(n for n in equivalent if n.startswith(f"salescore.{module}.") and n not in equiv)
+    for name in stale:
+        print(f"#   stale equivalent entry (killed or gone): {name}")
+    print(f"metric mutation_score_{module} {score:.4f}")
+    return score
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", choices=[*MODULES, []], default=[])
+    parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
+    parser.add_argument("--show", action="store_true", help="print each survivor as a diff")
+    parser.add_argument("--again", action="store_true", help="retry the last run's survivors")
+    parser.add_argument(
+        "--unchecked", action="store_true", help="with --again: also mutants a stopped run left"
+    )
+    parser.add_argument("--baseline", metavar="REV", help="run against the tests of a git revision")
+    parser.add_argument("--jobs", default=os.environ.get("MUTATION_JOBS", "2"))
+    args = parser.parse_args()
+    modules = args.modules or list(MODULES)
+    equivalent = equivalent_names()
+    failed = 0
+    for module in modules:
+        if not args.report:
+            failed |= run_module(
+                module,
+                args.jobs,
+                again=args.again,
+                unchecked=args.unchecked,
+                baseline=args.baseline,
+            )
+        report(module, equivalent, show=args.show)
+        sys.stdout.flush()
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

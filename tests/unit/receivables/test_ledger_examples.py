@@ -1,0 +1,137 @@
+"""Ledger entries from schedules and shipments, balances per partner, aging in two currencies."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from salescore.dates import BusinessCalendar
+from salescore.errors import InvalidInputError
+from salescore.money import Money
+from salescore.receivables import (
+    AgingBucket,
+    AgingPolicy,
+    EntryKind,
+    Payment,
+    PaymentScheduleTemplate,
+    ScheduleStage,
+    SettlementAccount,
+    SettlementEntry,
+    SettlementLedger,
+    StageKind,
+    age_columns,
+    age_receivables,
+    allocate_payments,
+    schedule_entries,
+    shipment_entries,
+)
+
+CAL = BusinessCalendar("weekdays")
+VOLGA, CAFE = SettlementAccount("VOLGA", "RUB"), SettlementAccount("CAFE", "RUB")
+VOLGA_USD = SettlementAccount("VOLGA", "USD")
+HALVES = PaymentScheduleTemplate(
+    "50-50",
+    "half now, half later",
+    (
+        ScheduleStage(StageKind.ADVANCE, Decimal(50)),
+        ScheduleStage(StageKind.CREDIT, Decimal(50), 10),
+    ),
+)
+
+
+def test_schedule_entries_are_numbered_from_one_and_carry_the_manager() -> None:
+    schedule = HALVES.generate(Money("100.00", "RUB"), date(2026, 3, 2), None, CAL)
+    entries = schedule_entries(schedule, VOLGA, "SO-7", date(2026, 3, 2), manager="ivanova")
+    assert [(e.id, e.document_id, e.kind, e.due_date, e.amount, e.manager) for e in entries] == [
+        ("SO-7/plan/1", "SO-7", EntryKind.SCHEDULE, date(2026, 3, 2), Money("50.00", "RUB"),
+         "ivanova"),
+        ("SO-7/plan/2", "SO-7", EntryKind.SCHEDULE, date(2026, 3, 12), Money("50.00", "RUB"),
+         "ivanova"),
+    ]  # fmt: skip
+
+
+def test_a_stage_that_gets_nothing_makes_no_entry() -> None:
+    # 0.01 split in halves: the first stage gets the kopeck, the second nothing.
+    schedule = HALVES.generate(Money("0.01", "RUB"), date(2026, 3, 2), None, CAL)
+    assert [e.id for e in schedule_entries(schedule, VOLGA, "SO-7", date(2026, 3, 2))] == [
+        "SO-7/plan/1"
+    ]
+    shipped = shipment_entries(HALVES, CAL, VOLGA, order_id="SO-7", order_date=date(2026, 3, 2),
+                               shipment_id="SH-1", shipped_on=date(2026, 3, 4),
+                               amount=Money("0.01", "RUB"))  # fmt: skip
+    assert [e.id for e in shipped] == ["SH-1/1"]
+
+
+def test_shipment_entries_are_numbered_from_one_and_carry_the_manager() -> None:
+    shipped = shipment_entries(HALVES, CAL, VOLGA, order_id="SO-7", order_date=date(2026, 3, 2),
+                               shipment_id="SH-1", shipped_on=date(2026, 3, 4),
+                               amount=Money("10.00", "RUB"), manager="petrov")  # fmt: skip
+    assert [(e.id, e.document_id, e.posted_on, e.manager) for e in shipped] == [
+        ("SH-1/1", "SH-1", date(2026, 3, 4), "petrov"),
+        ("SH-1/2", "SH-1", date(2026, 3, 4), "petrov"),
+    ]
+
+
+def settled(entries: list[SettlementEntry], payments: list[Payment]) -> SettlementLedger:
+    return SettlementLedger(entries, payments, allocate_payments(entries, payments))
+
+
+def ship(eid: str, account: SettlementAccount, amount: str, due: date) -> SettlementEntry:
+    money = Money(amount, account.currency.code)
+    return SettlementEntry(eid, EntryKind.SHIPMENT, account, f"SO-{eid}", eid, date(2026, 1, 5),
+                           due, money)  # fmt: skip
+
+
+def test_the_balance_of_one_partner_leaves_the_others_out() -> None:
+    entries = [ship("1", VOLGA, "100.00", date(2026, 2, 1)), ship("2", CAFE, "70.00",
+               date(2026, 2, 1))]  # fmt: skip
+    payments = [Payment("P1", CAFE, date(2026, 1, 10), Money("90.00", "RUB"))]
+    ledger = settled(entries, payments)
+    on = date(2026, 3, 1)
+    assert ledger.balance(on, currency="RUB", partner_id="VOLGA") == Money("100.00", "RUB")
+    assert ledger.balance(on, currency="RUB", partner_id="CAFE") == Money("-20.00", "RUB")
+    assert ledger.balance(on, currency="RUB") == Money("80.00", "RUB")
+
+
+def test_aging_in_two_currencies_gives_a_row_and_a_total_line_per_currency() -> None:
+    entries = [ship("1", VOLGA_USD, "5.00", date(2026, 2, 1)), ship("2", VOLGA, "100.00",
+               date(2026, 2, 1))]  # fmt: skip
+    payments = [Payment("P1", VOLGA_USD, date(2026, 3, 1), Money("7.00", "USD"))]
+    report = age_receivables(settled(entries, payments), date(2026, 3, 31))
+    assert [(r["partner"], r["currency"], r["total"], r["credit"]) for r in report.rows()] == [
+        ("VOLGA", "RUB", "100.00", "0.00"),
+        ("VOLGA", "USD", "0.00", "2.00"),
+    ]
+    totals = [line.split() for line in report.as_text().splitlines() if "TOTAL" in line]
+    assert totals == [
+        ["TOTAL", "RUB", "0.00", "0.00", "100.00", "0.00", "0.00", "100.00", "0.00"],
+        ["TOTAL", "USD", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "2.00"],
+    ]
+
+
+def test_what_a_return_leaves_after_paying_its_order_is_general_credit_of_its_source() -> None:
+    entries = [
+        ship("1", VOLGA, "100.00", date(2026, 2, 1)),
+        SettlementEntry("R1", EntryKind.RETURN, VOLGA, "SO-1", "RET-1", date(2026, 1, 20),
+                        date(2026, 1, 20), Money("-130.00", "RUB")),
+    ]  # fmt: skip
+    report = age_receivables(settled(entries, []), date(2026, 3, 31),
+                             group_by=("order", "document"))  # fmt: skip
+    # The return pays its own order's 100.00 first; the other 30.00 joins the general credit.
+    assert [(r["order"], r["document"], r["total"], r["credit"]) for r in report.rows()] == [
+        ("", "R1", "0.00", "30.00"),
+    ]
+
+
+def test_age_columns_refuses_columns_of_different_lengths() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        age_columns(["P1", "P2"], [1, 2], [100], 3, AgingPolicy.default())
+
+
+def test_a_policy_whose_first_bucket_has_a_start_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="cover every day"):
+        AgingPolicy((AgingBucket("1-30", 1, 30), AgingBucket("31+", 31, None)))
+    with pytest.raises(InvalidInputError, match="cover every day"):
+        AgingPolicy((AgingBucket("not due", None, 0), AgingBucket("1-30", 1, 30)))
