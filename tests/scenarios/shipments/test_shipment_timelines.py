@@ -27,12 +27,12 @@ from salescore.app import shipments as sc
 from salescore.app.agreements import decide_approval
 from salescore.app.pricing import register_price
 from salescore.app.sales import SalePricer, load_pricer
-from salescore.app.sample import load_sample_company
-from salescore.app.sample_agreements import load_sample_agreements
-from salescore.app.sample_pricing import PURCHASE, load_sample_prices
-from salescore.app.sample_receivables import SAMPLE_CALENDAR
-from salescore.app.sample_reservation import load_sample_stock
 from salescore.app.stores import Store
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_pricing import PURCHASE, load_sample_prices
+from salescore.demo.sample_receivables import SAMPLE_CALENDAR
+from salescore.demo.sample_reservation import load_sample_stock
 from salescore.errors import InsufficientStockError, NotFoundError, ShipmentError
 from salescore.money import Money, Quantity
 from salescore.orders import DocumentHeader, DocumentLine, LineId, OrderId, OrderStateKind
