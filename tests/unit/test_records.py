@@ -18,8 +18,8 @@ from salescore.agreements import (
     AgreementId,
     AgreementStatus,
     PaymentForm,
+    ProposedLine,
     ProposedSale,
-    SaleLine,
     Terms,
     TermsQuery,
     check_sale,
@@ -107,7 +107,7 @@ RESOLVED = AgreementBook([TYPICAL, OWN]).resolve(
     TermsQuery(Partner(PartnerId("V"), "Volga"), date(2026, 3, 2))
 )
 SALE = ProposedSale(currency=RUB, warehouse_id=WarehouseId("STORE-1"), lines=(
-    SaleLine(ProductId("CM-100"), Decimal(2), Money("900.00", RUB), Money("1000.00", RUB),
+    ProposedLine(ProductId("CM-100"), Decimal(2), Money("900.00", RUB), Money("1000.00", RUB),
              manual_discount_percent=Decimal(7)),))  # fmt: skip
 DEVIATIONS = check_sale(SALE, RESOLVED.terms)
 
