@@ -239,7 +239,6 @@ def test_a_priced_order_gives_typed_records_whose_net_column_sums_to_the_order(
     store: MemoryStore,
 ) -> None:
     import pandas as pd
-
     from tests.values import assert_typed_records
 
     with store.unit_of_work() as uow:
