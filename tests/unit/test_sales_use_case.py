@@ -248,7 +248,7 @@ def test_a_priced_order_gives_typed_records_whose_net_column_sums_to_the_order(
     frame = pd.DataFrame(priced.to_records())
     assert list(frame["line_id"]) == ["1", "2", "3"]
     assert set(frame["order_id"]) == {"SO-1"}
-    net = frame["net"].sum()
+    net: object = frame["net"].sum()
     assert isinstance(net, Decimal)
     assert net == priced.net.amount
     assert (frame["gross"] - frame["discount"] == frame["net"]).all()
