@@ -233,3 +233,26 @@ def test_a_snapshots_price_memo_stays_bounded(
         pid = products[n % len(products)]
         assert snapshot.prices(wholesale, [pid]) == expected[pid]
         assert len(snapshot._money_memo[wholesale]) <= 2
+
+
+def test_a_priced_order_gives_typed_records_whose_net_column_sums_to_the_order(
+    store: MemoryStore,
+) -> None:
+    import pandas as pd
+    from tests.values import assert_typed_records
+
+    with store.unit_of_work() as uow:
+        priced = price_order(uow, volga_order())
+    assert_typed_records(priced)
+    assert_typed_records(priced.lines[0].discount)
+    frame = pd.DataFrame(priced.to_records())
+    assert list(frame["line_id"]) == ["1", "2", "3"]
+    assert set(frame["order_id"]) == {"SO-1"}
+    net: object = frame["net"].sum()
+    assert isinstance(net, Decimal)
+    assert net == priced.net.amount
+    assert (frame["gross"] - frame["discount"] == frame["net"]).all()
+    assert frame.loc[1, "rules"] == ", ".join(priced.lines[1].rule_ids)
+    # the discount engine's records carry the same figures per line
+    line = priced.lines[2]
+    assert line.discount.to_records()[0]["net"] == line.net.amount

@@ -106,6 +106,7 @@ from salescore.parties import (
     WarehouseId,
 )
 from salescore.pricing import PriceTypeId, PricingSnapshot
+from salescore.records import Record
 
 __all__ = [
     "SNAPSHOT_CACHE_SIZE",
@@ -351,6 +352,28 @@ class PricedLine:
             tuple(steps),
         )
 
+    def to_records(self) -> list[Record]:
+        """One typed row: the line, its product, quantity and unit, agreement and price
+        type, ``reference_price``, ``unit_price``, ``gross``, ``discount``, ``net``,
+        ``currency`` and the applied ``rules`` (see :mod:`salescore.records`)."""
+        return [
+            {
+                "line_id": self.line_id,
+                "product_id": str(self.product.id),
+                "quantity": self.quantity.value,
+                "unit": self.quantity.unit.code,
+                "agreement_id": str(self.agreement_id),
+                "price_type_id": str(self.price_type_id),
+                "reference_price": self.reference_price.amount,
+                "unit_price": self.unit_price.amount,
+                "gross": self.gross.amount,
+                "discount": self.discount_amount.amount,
+                "net": self.net.amount,
+                "currency": self.net.currency.code,
+                "rules": ", ".join(self.rule_ids),
+            }
+        ]
+
     def _repr_html_(self) -> str:
         return self.explain()._repr_html_()
 
@@ -426,6 +449,14 @@ class PricedOrder:
         return Explanation(
             f"order {order.id} of {order.partner_id} on {order.on.isoformat()}", tuple(steps)
         )
+
+    def to_records(self) -> list[Record]:
+        """One typed row per line (:meth:`PricedLine.to_records`) with the ``order_id``."""
+        return [
+            {"order_id": self.order.id, **record}
+            for line in self.lines
+            for record in line.to_records()
+        ]
 
     def _repr_html_(self) -> str:
         return self.explain()._repr_html_()

@@ -46,6 +46,7 @@ from salescore.errors import DiscountError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money
 from salescore.money._context import decimal_context
+from salescore.records import Record
 
 if TYPE_CHECKING:
     from salescore.discounts.index import RuleIndex, _Rule
@@ -332,6 +333,20 @@ class LineDiscount:
         with localcontext(decimal_context()):
             return why_not(evidence, self.position, discount_id)
 
+    def to_records(self) -> list[Record]:
+        """One typed row: ``line_id``, ``gross``, ``discount``, ``net``, ``currency``
+        and ``rules`` (the applied rule ids, comma-separated); see :mod:`salescore.records`."""
+        return [
+            {
+                "line_id": self.line_id,
+                "gross": self.gross_amount,
+                "discount": self.discount_amount,
+                "net": self.net.amount,
+                "currency": self.currency.code,
+                "rules": ", ".join(self.rule_ids),
+            }
+        ]
+
     def _repr_html_(self) -> str:
         return self.explain()._repr_html_()
 
@@ -419,6 +434,10 @@ class DocumentResult:
         steps += [Step(f"deviation ({d.severity}): {d.message}") for d in self.deviations]
         steps.append(Step("document total after discounts", str(self.net)))
         return Explanation("discounts of the document", tuple(steps))
+
+    def to_records(self) -> list[Record]:
+        """One typed row per line, as :meth:`LineDiscount.to_records` gives it."""
+        return [record for line in self.lines for record in line.to_records()]
 
     def _repr_html_(self) -> str:
         return self.explain()._repr_html_()
