@@ -84,6 +84,11 @@ class Interaction:
     next_step: str = ""
     next_step_on: date | None = None
 
+    @property
+    def id(self) -> str:
+        """The id a repository stores it under (``interaction_id``)."""
+        return self.interaction_id
+
     def __attrs_post_init__(self) -> None:
         if self.next_step_on is not None and self.next_step_on < self.at.date():
             raise CrmError(
@@ -187,6 +192,11 @@ class Claim:
     status: ClaimStatus = ClaimStatus.REGISTERED
     resolution: str = ""
     closed: date | None = None
+
+    @property
+    def id(self) -> str:
+        """The id a repository stores it under (``claim_id``)."""
+        return self.claim_id
 
     def __attrs_post_init__(self) -> None:
         if self.deadline < self.registered:

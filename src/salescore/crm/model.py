@@ -161,6 +161,11 @@ class ProcessKind:
     mode: ProcessMode = ProcessMode.SIMPLE
     documents: tuple[SupportingDocument, ...] = attrs.field(default=(), converter=_documents)
 
+    @property
+    def id(self) -> ProcessKindId:
+        """The id a repository stores it under (``kind_id``)."""
+        return self.kind_id
+
     def __attrs_post_init__(self) -> None:
         if self.mode is ProcessMode.REGULATED:
             for stage in self.stages:
@@ -279,6 +284,11 @@ class Deal:
     proposal_ids: tuple[str, ...] = ()
     order_ids: tuple[str, ...] = ()
     environment: tuple[PartnerId, ...] = ()
+
+    @property
+    def id(self) -> DealId:
+        """The id a repository stores it under (``deal_id``)."""
+        return self.deal_id
 
     @property
     def stage(self) -> str:

@@ -16,6 +16,7 @@ import attrs
 
 from salescore.adapters.collections import (
     AGREEMENTS,
+    CRM,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -75,4 +76,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (create_order_tables,)),
+    Component("crm", (document_tables(CRM),)),
 )
