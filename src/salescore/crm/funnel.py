@@ -205,8 +205,8 @@ def funnel(
     entered = [0] * count
     left = [0] * count
     days = [0] * count
-    ended = [0] * count
     closed = won = 0
+    low, high = start or date.min, end or date.max
     for deal in deals:
         if deal.kind_id != kind.kind_id:
             continue
@@ -220,14 +220,16 @@ def funnel(
                     f"{kind.kind_id!r} does not have: pass the deal's own process kind",
                     deal=deal.deal_id,
                 ) from None
-            furthest = max(furthest, i)
-            if _in(visit.entered, start, end):
+            if i > furthest:
+                furthest = i
+            if low <= visit.entered <= high:
                 entered[i] += 1
-            if _in(visit.left, start, end):
+            gone = visit.left
+            if gone is not None and low <= gone <= high:
                 left[i] += 1
-                days[i] += (visit.left - visit.entered).days  # type: ignore[operator]
-                ended[i] += 1
-        if deal.status is DealStatus.OPEN or not _in(deal.closed, start, end):
+                days[i] += (gone - visit.entered).days
+        closed_on = deal.closed
+        if deal.status is DealStatus.OPEN or closed_on is None or not low <= closed_on <= high:
             continue
         closed += 1
         if deal.status is DealStatus.WON:
@@ -247,8 +249,8 @@ def funnel(
             entered[i],
             left[i],
             lost_at[i],
-            CTX.divide(Decimal(days[i]), Decimal(ended[i])).quantize(_CENT, "ROUND_HALF_UP", CTX)
-            if ended[i]
+            CTX.divide(Decimal(days[i]), Decimal(left[i])).quantize(_CENT, "ROUND_HALF_UP", CTX)
+            if left[i]
             else None,
         )
         for i, name in enumerate(names)
