@@ -146,6 +146,12 @@ def abc(
     Ties are ranked by key, so the result does not depend on the mapping's order.
     """
     low, high = _thresholds(a, b, "ABC")
+    codes = sorted({v.currency.code for v in values.values() if isinstance(v, Money)})
+    if len(codes) > 1:
+        raise CrmError(
+            f"ABC values are money in {', '.join(codes)}: convert them to one currency first",
+            currencies=codes,
+        )
     if high > 1:
         raise CrmError(f"the B threshold {high} is above 1 (100 %): give a fraction up to 1")
     items = sorted(((str(k), _number(v, f"the value of {k!r}")) for k, v in values.items()),

@@ -46,9 +46,11 @@ def test_abc_by_margin_puts_loss_makers_in_c_outside_the_total() -> None:
     ]
 
 
-def test_abc_refuses_thresholds_out_of_order() -> None:
+def test_abc_refuses_thresholds_out_of_order_and_mixed_currencies() -> None:
     with pytest.raises(CrmError, match="must rise"):
         abc(GOLDEN, a="0.95", b="0.80")
+    with pytest.raises(CrmError, match="EUR, RUB: convert"):
+        abc({"a": Money(1, "RUB"), "b": Money(1, "EUR")})
 
 
 @settings(max_examples=80, deadline=None)

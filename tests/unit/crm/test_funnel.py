@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import pickle
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from math import prod
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import context_setters, hostile_contexts, run_in_context
 from tests.unit.crm._fixtures import DAY, KIND, closed_deal, golden_closed, golden_open
 
 from salescore.crm import (
@@ -113,3 +115,15 @@ def test_conversions_lie_in_0_1_and_multiply_to_the_overall(
     assert all(0 <= c <= 1 for c in conversions)
     assert prod(conversions) == result.overall
     assert result.overall == (Fraction(result.won, result.closed) if result.closed else 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(hostile_contexts(), context_setters)
+def test_the_funnel_and_the_pipeline_ignore_the_callers_decimal_context(
+    context: decimal.Context, setter: str
+) -> None:
+    def report() -> tuple[object, ...]:
+        result = funnel([*golden_closed(), *golden_open()], KIND)
+        return result.to_records(), weighted_pipeline(golden_open(), result).to_records()
+
+    assert run_in_context(context, setter, report) == report()
