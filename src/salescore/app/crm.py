@@ -33,14 +33,24 @@ import attrs
 
 from salescore.adapters.repositories import Repositories
 from salescore.agreements import Agreement, Contract
-from salescore.crm import Claim, Deal, Interaction, partner_history
+from salescore.crm import (
+    Claim,
+    Deal,
+    DealStatus,
+    Forecast,
+    Interaction,
+    ProcessKindId,
+    forecast,
+    funnel,
+    partner_history,
+)
 from salescore.money import Money
-from salescore.orders import FrozenPrices, Order, Quote, QuoteId
+from salescore.orders import FrozenPrices, Order, OrderId, Quote, QuoteId
 from salescore.parties import ContactPerson, Counterparty, Partner, PartnerId
 from salescore.receivables import SettlementLedger
 from salescore.records import Record, html_table
 
-__all__ = ["PartnerDossier", "partner_dossier"]
+__all__ = ["PartnerDossier", "partner_dossier", "sales_forecast"]
 
 
 @attrs.frozen
@@ -170,4 +180,39 @@ def partner_dossier(uow: Repositories, partner_id: PartnerId, as_of: date) -> Pa
             uow.interactions.find_by("partner_id", partner_id), partner_id
         ).interactions,
         tuple(uow.claims.find_by("partner_id", partner_id)),
+    )
+
+
+def sales_forecast(
+    uow: Repositories,
+    kind_id: ProcessKindId,
+    *,
+    runs: int = 10_000,
+    seed: int = 0,
+    currency: str | None = None,
+) -> Forecast:
+    """The forecast of process kind ``kind_id`` from the stored deals and orders (H9).
+
+    Stage probabilities come from the kind's closed deals; the open deals are
+    weighted and simulated; the orders of **won** deals that are confirmed but
+    not yet closed (to pay, to secure, to ship) are counted as certain, at
+    their amount with VAT. Orders of open deals are left out: their deal's
+    amount is already in the pipeline.
+
+    Raises:
+        NotFoundError: no such process kind.
+        CrmError: amounts in several currencies (filter the deals first).
+    """
+    kind = uow.process_kinds.get(kind_id)
+    deals = uow.deals.find_by("kind_id", kind_id)
+    committed = []
+    for deal in deals:
+        if deal.status is not DealStatus.WON:
+            continue
+        for order_id in deal.order_ids:
+            order = uow.orders.find(OrderId(order_id))
+            if order is not None and order.status.is_active and order.prices is not None:
+                committed.append(order.prices.with_vat)
+    return forecast(
+        deals, funnel(deals, kind), committed=committed, runs=runs, seed=seed, currency=currency
     )

@@ -6,21 +6,30 @@ import pickle
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import attrs
 import pytest
-from tests.unit.crm._fixtures import DAY, KIND
+from tests.unit.crm._fixtures import DAY, KIND, golden_closed, golden_open
 
 from salescore.adapters.memory import MemoryStore
 from salescore.agreements import AgreementId
-from salescore.app.crm import partner_dossier
+from salescore.app.crm import partner_dossier, sales_forecast
 from salescore.app.orders import create_order, create_quote
 from salescore.app.sales import load_pricer
 from salescore.app.sample import load_sample_company
 from salescore.app.sample_agreements import load_sample_agreements
 from salescore.app.sample_pricing import load_sample_prices
-from salescore.crm import Claim, Interaction, InteractionKind, link_order, link_proposal, open_deal
+from salescore.crm import (
+    Claim,
+    Interaction,
+    InteractionKind,
+    ProcessKindId,
+    link_order,
+    link_proposal,
+    open_deal,
+)
 from salescore.errors import NotFoundError
 from salescore.money import Money
-from salescore.orders import DocumentHeader, DocumentLine, LineId, QuoteId
+from salescore.orders import DocumentHeader, DocumentLine, LineId, OrderStatus, QuoteId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
 from salescore.receivables import EntryKind, SettlementAccount, SettlementEntry
 
@@ -68,3 +77,34 @@ def test_the_dossier_gathers_a_partners_documents_debt_deals_interactions_and_cl
     assert order_row["amount"] == order.prices.with_vat.amount
     assert pickle.loads(pickle.dumps(dossier)) == dossier
     assert "dossier of" in dossier._repr_html_()
+
+
+def test_the_stored_forecast_counts_confirmed_orders_of_won_deals_as_certain() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        load_sample_company(uow)
+        load_sample_prices(uow)
+        load_sample_agreements(uow)
+        pricer = load_pricer(uow, [ON])
+        header = DocumentHeader(
+            PartnerId("VOLGA-KZN"), CounterpartyId("KZN-LLC"), OrganizationId("ORG-1"),
+            AgreementId("IA-VOLGA-KZN"), "RUB",
+        )  # fmt: skip
+        line = DocumentLine(LineId("1"), ProductId("CM-100"), Decimal(5))
+        confirmed = create_order(uow, pricer, header, ON, [line])
+        uow.orders.update(attrs.evolve(confirmed, status=OrderStatus.TO_PAY))
+        draft = create_order(uow, pricer, header, ON, [line])  # not confirmed: not counted
+        uow.process_kinds.add(KIND)
+        closed = golden_closed()
+        closed[0] = link_order(link_order(closed[0], confirmed.id), draft.id)  # a won deal
+        open_ones = golden_open()
+        open_ones[0] = link_order(open_ones[0], confirmed.id)  # open: already in the pipeline
+        for deal in [*closed, *open_ones]:
+            uow.deals.add(deal)
+        result = sales_forecast(uow, KIND.kind_id, runs=200)
+        with pytest.raises(NotFoundError):
+            sales_forecast(uow, ProcessKindId("NONE"))
+    assert confirmed.prices is not None
+    assert result.committed == confirmed.prices.with_vat == Money("90000.00", "RUB")
+    assert result.expected == Money("150000.00", "RUB")  # 60,000.00 weighted + 90,000.00
+    assert result.p10 >= result.committed
