@@ -55,12 +55,14 @@ from salescore.money._context import CTX
 from salescore.records import Record, html_table
 
 __all__ = [
+    "Bottleneck",
     "Funnel",
     "FunnelStage",
     "LostDeals",
     "LostGroup",
     "Pipeline",
     "PipelineLine",
+    "bottlenecks",
     "funnel",
     "lost_deals",
     "weight",
@@ -256,6 +258,71 @@ def funnel(
         for i, name in enumerate(names)
     )
     return Funnel(kind.kind_id, start, end, rows, closed, won, _ratio(won, closed))
+
+
+@attrs.frozen
+class Bottleneck:
+    """A stage doing worse than in its history: lower conversion or longer time."""
+
+    stage: str
+    conversion: Fraction
+    usual_conversion: Fraction
+    average_days: Decimal | None
+    usual_days: Decimal | None
+
+    @property
+    def converts_less(self) -> bool:
+        """True if the conversion fell below the history's."""
+        return self.conversion < self.usual_conversion
+
+    @property
+    def takes_longer(self) -> bool:
+        """True if deals stay longer than in the history."""
+        return (
+            self.average_days is not None
+            and self.usual_days is not None
+            and self.average_days > self.usual_days
+        )
+
+    def to_records(self) -> list[Record]:
+        """One row."""
+        return [
+            {
+                "stage": self.stage,
+                "conversion": _decimal(self.conversion),
+                "usual_conversion": _decimal(self.usual_conversion),
+                "average_days": self.average_days,
+                "usual_days": self.usual_days,
+                "converts_less": self.converts_less,
+                "takes_longer": self.takes_longer,
+            }
+        ]
+
+
+def bottlenecks(current: Funnel, history: Funnel) -> tuple[Bottleneck, ...]:
+    """The stages of ``current`` converting less or taking longer than in ``history``
+    (the same process kind over an earlier period), in process order.
+
+    A stage no closed deal reached in either period is not compared on conversion.
+    """
+    if current.kind_id != history.kind_id:
+        raise CrmError(
+            f"cannot compare the funnel of {current.kind_id!r} with the history of "
+            f"{history.kind_id!r}: give two funnels of one process kind"
+        )
+    usual = {s.stage: s for s in history.stages}
+    found = []
+    for row in current.stages:
+        past = usual.get(row.stage)
+        if past is None:
+            continue
+        result = Bottleneck(
+            row.stage, row.conversion, past.conversion, row.average_days, past.average_days
+        )
+        compared = row.reached > 0 and past.reached > 0
+        if (compared and result.converts_less) or result.takes_longer:
+            found.append(result)
+    return tuple(found)
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import prod
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import context_setters, hostile_contexts, run_in_context
@@ -17,6 +18,7 @@ from tests.unit.crm._fixtures import DAY, KIND, closed_deal, golden_closed, gold
 from salescore.crm import (
     ProcessKind,
     Stage,
+    bottlenecks,
     funnel,
     lose_deal,
     lost_deals,
@@ -26,6 +28,7 @@ from salescore.crm import (
     weighted_pipeline,
     win_deal,
 )
+from salescore.errors import CrmError
 from salescore.money import Money
 
 
@@ -76,6 +79,24 @@ def test_entries_exits_and_time_per_stage_count_within_the_period() -> None:
     assert (rows["proposal"].entered, rows["proposal"].left) == (12, 10)
     assert rows["proposal"].average_days == Decimal("4.00")
     assert result.slowest == "qualification"
+
+
+def test_bottlenecks_are_stages_converting_less_or_taking_longer_than_in_history() -> None:
+    history = funnel(golden_closed(), KIND)  # qualification 50 %, proposal 40 %
+    slow = move_deal(
+        open_deal(KIND, "S", "CAFE", "ivanov", Money("1.00", "RUB"), DAY),
+        KIND, "proposal", date(2026, 3, 20),
+    )  # fmt: skip  # 18 days at qualification
+    now = [closed_deal(n, reach_proposal=True, won=n == 0) for n in range(5)]
+    found = bottlenecks(funnel([*now, lose_deal(slow, KIND, "late", date(2026, 3, 21))], KIND),
+                        history)  # fmt: skip
+    assert [(b.stage, b.converts_less, b.takes_longer) for b in found] == [
+        ("qualification", False, True),  # 6 visits: (5×3 + 18) / 6 = 5.50 days against 5.00
+        ("proposal", True, False),  # 1 of 6 won (16.67 %) against 40 %
+    ]
+    assert found[1].to_records()[0]["conversion"] == Decimal("0.1667")
+    with pytest.raises(CrmError, match="one process kind"):
+        bottlenecks(history, funnel([], WIDE))
 
 
 def test_deals_closed_outside_the_period_do_not_count_in_conversions() -> None:
