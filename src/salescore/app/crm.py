@@ -36,6 +36,7 @@ from salescore.agreements import Agreement, Contract
 from salescore.crm import (
     Claim,
     Deal,
+    DealId,
     DealStatus,
     Forecast,
     Interaction,
@@ -50,7 +51,14 @@ from salescore.parties import ContactPerson, Counterparty, Partner, PartnerId
 from salescore.receivables import SettlementLedger
 from salescore.records import Record, html_table
 
-__all__ = ["PartnerDossier", "partner_dossier", "sales_forecast"]
+__all__ = [
+    "DealExecution",
+    "OrderProgress",
+    "PartnerDossier",
+    "deal_execution",
+    "partner_dossier",
+    "sales_forecast",
+]
 
 
 @attrs.frozen
@@ -216,3 +224,76 @@ def sales_forecast(
     return forecast(
         deals, funnel(deals, kind), committed=committed, runs=runs, seed=seed, currency=currency
     )
+
+
+@attrs.frozen
+class OrderProgress:
+    """One order of a deal: its status, amount and what is still owed on it."""
+
+    order_id: str
+    status: str
+    amount: Money | None
+    """The amount with VAT (None until priced)."""
+    open_debt: Money | None
+    """Unpaid debt on the order on the date (None: no debt posted in that currency)."""
+
+
+@attrs.frozen
+class DealExecution:
+    """Monitoring of a deal's execution [контроль исполнения сделки]: its orders and payments."""
+
+    deal: Deal
+    as_of: date
+    orders: tuple[OrderProgress, ...]
+    missing: tuple[str, ...]
+    """Linked order ids that are not stored."""
+
+    def to_records(self) -> list[Record]:
+        """One row per linked order (missing ones with status "missing")."""
+        rows: list[Record] = [
+            {
+                "deal": self.deal.id,
+                "order": o.order_id,
+                "status": o.status,
+                "amount": None if o.amount is None else o.amount.amount,
+                "open_debt": None if o.open_debt is None else o.open_debt.amount,
+                "currency": None if o.amount is None else o.amount.currency.code,
+            }
+            for o in self.orders
+        ]
+        rows += [
+            {"deal": self.deal.id, "order": m, "status": "missing", "amount": None,
+             "open_debt": None, "currency": None}
+            for m in self.missing
+        ]  # fmt: skip
+        return rows
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"execution of deal {self.deal.id}")
+
+
+def deal_execution(uow: Repositories, deal_id: DealId, as_of: date) -> DealExecution:
+    """The orders linked to deal ``deal_id``, their statuses and their open debt on ``as_of``.
+
+    Raises:
+        NotFoundError: no such deal.
+    """
+    deal = uow.deals.get(deal_id)
+    ledger = SettlementLedger(
+        uow.settlements.entries(partner_id=deal.partner_id),
+        uow.settlements.payments(partner_id=deal.partner_id),
+        uow.settlements.allocations(partner_id=deal.partner_id),
+    )
+    open_items = ledger.open_items(as_of)
+    progress, missing = [], []
+    for order_id in deal.order_ids:
+        order = uow.orders.find(OrderId(order_id))
+        if order is None:
+            missing.append(order_id)
+            continue
+        owed = [i.open for i in open_items if i.entry.order_id == order_id]
+        debt = None
+        for item in owed:
+            debt = item if debt is None else debt + item
+        progress.append(OrderProgress(order.id, order.status.value, _total(order.prices), debt))
+    return DealExecution(deal, as_of, tuple(progress), tuple(missing))

@@ -12,7 +12,7 @@ from tests.unit.crm._fixtures import DAY, KIND, golden_closed, golden_open
 
 from salescore.adapters.memory import MemoryStore
 from salescore.agreements import AgreementId
-from salescore.app.crm import partner_dossier, sales_forecast
+from salescore.app.crm import deal_execution, partner_dossier, sales_forecast
 from salescore.app.orders import create_order, create_quote
 from salescore.app.sales import load_pricer
 from salescore.app.sample import load_sample_company
@@ -20,6 +20,7 @@ from salescore.app.sample_agreements import load_sample_agreements
 from salescore.app.sample_pricing import load_sample_prices
 from salescore.crm import (
     Claim,
+    DealId,
     Interaction,
     InteractionKind,
     ProcessKindId,
@@ -51,7 +52,7 @@ def test_the_dossier_gathers_a_partners_documents_debt_deals_interactions_and_cl
         quote = create_quote(uow, pricer, QuoteId("Q-1"), header, ON, date(2026, 3, 31), [line])
         order = create_order(uow, pricer, header, ON, [line])
         deal = open_deal(KIND, "D-1", "VOLGA-KZN", "ivanov", Money("90000.00", "RUB"), DAY)
-        uow.deals.add(link_order(link_proposal(deal, quote.id), order.id))
+        uow.deals.add(link_order(link_order(link_proposal(deal, quote.id), order.id), "SO-404"))
         uow.deals.add(open_deal(KIND, "D-2", "CAFE", "ivanov", Money("1.00", "RUB"), DAY))
         met = datetime(2026, 3, 3, tzinfo=UTC)
         uow.interactions.add(Interaction("I-1", InteractionKind.MEETING, met, "VOLGA-KZN", "terms"))
@@ -62,6 +63,7 @@ def test_the_dossier_gathers_a_partners_documents_debt_deals_interactions_and_cl
                             date(2026, 3, 22), Money("1500.00", "RUB")),
         ])  # fmt: skip
         dossier = partner_dossier(uow, PartnerId("VOLGA-KZN"), date(2026, 3, 31))
+        execution = deal_execution(uow, DealId("D-1"), date(2026, 3, 31))
         with pytest.raises(NotFoundError):
             partner_dossier(uow, PartnerId("NOBODY"), ON)
     sections = {r["section"] for r in dossier.to_records()}
@@ -77,6 +79,11 @@ def test_the_dossier_gathers_a_partners_documents_debt_deals_interactions_and_cl
     assert order_row["amount"] == order.prices.with_vat.amount
     assert pickle.loads(pickle.dumps(dossier)) == dossier
     assert "dossier of" in dossier._repr_html_()
+    assert [(r["order"], r["status"], r["open_debt"]) for r in execution.to_records()] == [
+        (order.id, "not_confirmed", Decimal("1500.00")),
+        ("SO-404", "missing", None),
+    ]
+    assert pickle.loads(pickle.dumps(execution)) == execution
 
 
 def test_the_stored_forecast_counts_confirmed_orders_of_won_deals_as_certain() -> None:
