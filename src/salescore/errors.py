@@ -37,6 +37,7 @@ __all__ = [
     "ConcurrencyError",
     "ConflictError",
     "CreditLimitExceededError",
+    "CrmError",
     "CurrencyMismatchError",
     "DeviceError",
     "DeviceTimeoutError",
@@ -226,6 +227,14 @@ class ShipmentError(InvalidInputError):
 
     code = "shipment_error"
     message = "The shipment or return cannot be made as asked."
+
+
+class CrmError(InvalidInputError):
+    """A sales process, deal, interaction, claim or analysis of the CRM is asked
+    something it cannot do (unknown stage, closed deal, task of another stage)."""
+
+    code = "crm_error"
+    message = "The CRM operation is not possible as asked."
 
 
 class ScenarioError(InvalidInputError):

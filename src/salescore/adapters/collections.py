@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from salescore.agreements import Agreement, ApprovalProcess, Contract
+from salescore.crm import Claim, Deal, Interaction, ProcessKind
 from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
     ClientSegment,
@@ -34,7 +35,7 @@ from salescore.receivables import (
     PaymentScheduleTemplate,
 )
 
-__all__ = ["AGREEMENTS", "DISCOUNTS", "PARTIES", "PRICING", "RECEIVABLES", "Collection"]
+__all__ = ["AGREEMENTS", "CRM", "DISCOUNTS", "PARTIES", "PRICING", "RECEIVABLES", "Collection"]
 
 T = TypeVar("T")
 
@@ -116,4 +117,16 @@ DISCOUNTS: tuple[Collection[object], ...] = (
     DISCOUNT_DEFINITIONS,
     DISCOUNT_GROUPS,
     MANUAL_DISCOUNT_LIMITS,
+)  # type: ignore[assignment]
+
+PROCESS_KINDS = Collection("crm_process_kinds", ProcessKind)
+DEALS = Collection("crm_deals", Deal, ("partner_id", "kind_id", "manager", "status"))
+INTERACTIONS = Collection("crm_interactions", Interaction, ("partner_id", "deal_id"))
+CLAIMS = Collection("crm_claims", Claim, ("partner_id", "status"))
+
+CRM: tuple[Collection[object], ...] = (
+    PROCESS_KINDS,
+    DEALS,
+    INTERACTIONS,
+    CLAIMS,
 )  # type: ignore[assignment]

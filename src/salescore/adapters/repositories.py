@@ -16,6 +16,12 @@ from salescore.agreements.ports import (
     ApprovalRepository,
     ContractRepository,
 )
+from salescore.crm.ports import (
+    ClaimRepository,
+    DealRepository,
+    InteractionRepository,
+    ProcessKindRepository,
+)
 from salescore.discounts.ports import (
     DiscountGroupRepository,
     DiscountRepository,
@@ -236,3 +242,21 @@ class Repositories:
     @cached_property
     def manual_discount_limits(self) -> ManualDiscountLimitRepository:
         return self._backend.documents(c.MANUAL_DISCOUNT_LIMITS)
+
+    # crm
+
+    @cached_property
+    def process_kinds(self) -> ProcessKindRepository:
+        return self._backend.documents(c.PROCESS_KINDS)
+
+    @cached_property
+    def deals(self) -> DealRepository:
+        return self._backend.documents(c.DEALS)
+
+    @cached_property
+    def interactions(self) -> InteractionRepository:
+        return self._backend.documents(c.INTERACTIONS)
+
+    @cached_property
+    def claims(self) -> ClaimRepository:
+        return self._backend.documents(c.CLAIMS)

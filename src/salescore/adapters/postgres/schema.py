@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from salescore.adapters.collections import (
     AGREEMENTS,
+    CRM,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -157,4 +158,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables,)),
+    Component("crm", (document_tables(CRM),)),
 )

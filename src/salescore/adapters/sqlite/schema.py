@@ -17,6 +17,7 @@ import attrs
 
 from salescore.adapters.collections import (
     AGREEMENTS,
+    CRM,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -82,4 +83,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (create_order_tables,)),
     Component("shipments", (create_shipment_tables,)),
+    Component("crm", (document_tables(CRM),)),
 )
