@@ -54,7 +54,7 @@ from salescore.parties import (
 )
 from salescore.receivables import PaymentSchedule
 from salescore.reservation import LineId, OrderId, SupplyOption
-from salescore.tax import VatCategory, VatRate, VatRateTable
+from salescore.tax import VatCategory, VatLineFigures, VatRate, VatRateTable
 
 __all__ = [
     "DocumentEvent",
@@ -220,7 +220,7 @@ def vat_rate_for(
 
 
 @attrs.frozen
-class FrozenLine:
+class FrozenLine(VatLineFigures):
     """The figures of one priced line, frozen: nothing here is looked up again.
 
     Attributes:
@@ -300,16 +300,6 @@ class FrozenLine:
             vat,
             base.add(*steps),
         )
-
-    @property
-    def without_vat(self) -> Money:
-        """The line amount without VAT."""
-        return self.net - self.vat if self.vat_included else self.net
-
-    @property
-    def with_vat(self) -> Money:
-        """The line amount with VAT."""
-        return self.net if self.vat_included else self.net + self.vat
 
 
 def _frozen_lines(value: Iterable[FrozenLine]) -> tuple[FrozenLine, ...]:

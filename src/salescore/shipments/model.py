@@ -34,7 +34,7 @@ from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, total
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
-from salescore.tax import VatRate
+from salescore.tax import VatLineFigures, VatRate
 
 __all__ = [
     "CustomerReturn",
@@ -80,7 +80,7 @@ def _quantity(value: object) -> Decimal:
 
 
 @attrs.frozen
-class ShipmentLine:
+class ShipmentLine(VatLineFigures):
     """One line of a shipment: goods (or a service) of one order line from one warehouse.
 
     Attributes:
@@ -106,16 +106,6 @@ class ShipmentLine:
     vat_rate: VatRate = attrs.field(kw_only=True)
     vat_included: bool = attrs.field(kw_only=True)
     vat: Money = attrs.field(kw_only=True)
-
-    @property
-    def without_vat(self) -> Money:
-        """The line amount without VAT."""
-        return self.net - self.vat if self.vat_included else self.net
-
-    @property
-    def with_vat(self) -> Money:
-        """The line amount with VAT: the debt it creates."""
-        return self.net if self.vat_included else self.net + self.vat
 
     @property
     def unit_price(self) -> Money:
@@ -238,7 +228,7 @@ class Shipment(_Priced):
 
 
 @attrs.frozen
-class ReturnLine:
+class ReturnLine(VatLineFigures):
     """One returned line: a quantity of a shipment line, at that line's price and VAT.
 
     ``shipment_id`` and ``shipment_line_no`` are None for goods returned
@@ -258,16 +248,6 @@ class ReturnLine:
     vat_rate: VatRate = attrs.field(kw_only=True)
     vat_included: bool = attrs.field(kw_only=True)
     vat: Money = attrs.field(kw_only=True)
-
-    @property
-    def without_vat(self) -> Money:
-        """The line amount without VAT."""
-        return self.net - self.vat if self.vat_included else self.net
-
-    @property
-    def with_vat(self) -> Money:
-        """The line amount with VAT: the debt it takes back."""
-        return self.net if self.vat_included else self.net + self.vat
 
     @property
     def unit_price(self) -> Money:

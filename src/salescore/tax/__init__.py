@@ -2,6 +2,7 @@
 
 from salescore.tax.vat import (
     VatCategory,
+    VatLineFigures,
     VatPeriod,
     VatRate,
     VatRateTable,
@@ -12,6 +13,7 @@ from salescore.tax.vat import (
 
 __all__ = [
     "VatCategory",
+    "VatLineFigures",
     "VatPeriod",
     "VatRate",
     "VatRateTable",

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -50,6 +50,7 @@ from salescore.money._context import decimal_context
 
 __all__ = [
     "VatCategory",
+    "VatLineFigures",
     "VatPeriod",
     "VatRate",
     "VatRateTable",
@@ -198,6 +199,44 @@ class VatRate:
 
     def __str__(self) -> str:
         return self.label
+
+
+class _HasVat(Protocol):
+    @property
+    def net(self) -> Money: ...
+    @property
+    def vat(self) -> Money: ...
+    @property
+    def vat_included(self) -> bool: ...
+
+
+class VatLineFigures:
+    """The VAT figures of a document line that carries ``net``, ``vat`` and
+    ``vat_included``: mixed into the frozen lines of orders, shipments and returns
+    so that each says the same thing the same way.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Line(VatLineFigures):
+    ...     net: Money
+    ...     vat: Money
+    ...     vat_included: bool
+    >>> line = Line(Money("1220.00", "RUB"), Money("220.00", "RUB"), True)
+    >>> line.without_vat, line.with_vat
+    (Money('1000.00', 'RUB'), Money('1220.00', 'RUB'))
+    """
+
+    __slots__ = ()
+
+    @property
+    def without_vat(self: _HasVat) -> Money:
+        """The line amount without VAT."""
+        return self.net - self.vat if self.vat_included else self.net
+
+    @property
+    def with_vat(self: _HasVat) -> Money:
+        """The line amount with VAT: what the client pays for it."""
+        return self.net if self.vat_included else self.net + self.vat
 
 
 @attrs.frozen
