@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salescore.adapters.memory._delete import DELETE
 from salescore.errors import ConflictError, NotFoundError
-from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables.aging import (
+    LedgerChanges,
+    OpenCreditColumns,
+    OpenItemColumns,
+    ledger_credit_columns,
+    ledger_item_columns,
+)
+from salescore.receivables.ledger import (
+    Allocation,
+    Measure,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+    SettlementLedger,
+)
 
 if TYPE_CHECKING:
     from salescore.adapters.memory.store import MemoryUnitOfWork
@@ -26,6 +42,36 @@ class InMemorySettlementLedger:
 
     def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         self._uow.put(table, key, value)
+        # Every write gives the ledger a new version (undone with the write on rollback).
+        self._uow.put(self._table("settlement_version"), "token", uuid.uuid4().hex)
+
+    def version(self) -> str:
+        table = self._table("settlement_version")
+        if "token" not in table:  # a new store: its own token, not a shared constant
+            table["token"] = uuid.uuid4().hex
+        token: str = table["token"]
+        return token
+
+    def _ledger(self) -> SettlementLedger:
+        return SettlementLedger(self.entries(), self.payments(), self.allocations())
+
+    def open_item_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenItemColumns:
+        return ledger_item_columns(self._ledger(), as_of, measure, fields, changes)
+
+    def open_credit_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenCreditColumns:
+        return ledger_credit_columns(self._ledger(), as_of, measure, fields, changes)
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
         table = self._table("settlement_entries")
@@ -61,7 +107,7 @@ class InMemorySettlementLedger:
 
     def remove_payment(self, payment_id: str) -> None:
         self.payment(payment_id)  # NotFoundError for an unknown id
-        self._uow.put(self._table("settlement_payments"), payment_id, DELETE)
+        self._set(self._table("settlement_payments"), payment_id, DELETE)
 
     def payments(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None

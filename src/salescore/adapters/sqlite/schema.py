@@ -23,7 +23,10 @@ from salescore.adapters.collections import (
     Collection,
 )
 from salescore.adapters.sqlite.pricing import create_price_register
-from salescore.adapters.sqlite.receivables import create_settlement_tables
+from salescore.adapters.sqlite.receivables import (
+    create_settlement_tables,
+    index_settlements_by_date,
+)
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
 
 __all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
@@ -70,7 +73,10 @@ COMPONENTS: tuple[Component, ...] = (
     Component("parties", (document_tables(PARTIES),)),
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), create_price_register)),
-    Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
+    Component(
+        "receivables",
+        (document_tables(RECEIVABLES), create_settlement_tables, index_settlements_by_date),
+    ),
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
 )
