@@ -264,7 +264,7 @@ CALENDAR = BusinessCalendar("test", holidays=frozenset({date(2026, 3, 9), date(2
 @given(
     case=stored_ledgers(),
     first=st.integers(-5, 200),
-    second=st.integers(-5, 200),
+    shift=st.one_of(st.integers(-3, 3), st.integers(-90, 90)),
     fields=st.lists(st.sampled_from(GROUP_FIELDS), max_size=3, unique=True),
     measure=st.sampled_from(Measure),
     policy=st.sampled_from(AGING_POLICIES),
@@ -273,7 +273,7 @@ def test_aging_from_the_store_equals_aging_the_loaded_ledger_on_any_two_dates(
     kind: str,
     case: tuple[list[SettlementEntry], list[Payment]],
     first: int,
-    second: int,
+    shift: int,
     fields: list[str],
     measure: Measure,
     policy: AgingPolicy,
@@ -288,7 +288,7 @@ def test_aging_from_the_store_equals_aging_the_loaded_ledger_on_any_two_dates(
         cache = AgingCache(reuse_share=float("inf"))  # always start from the cached date
         with store.unit_of_work() as uow:
             ledger = load_ledger(uow.settlements)
-            for offset in (first, second, first):  # the second and third start from a cache
+            for offset in (first, first + shift, first):  # the second and third start from a cache
                 on = DAY0 + timedelta(offset)
                 expected = age_receivables(ledger, on, **options)  # type: ignore[arg-type]
                 got = age_receivables_from_store(uow, on, cache=cache, **options)  # type: ignore[arg-type]
