@@ -728,12 +728,22 @@ def _report(
             for n, units in enumerate(state.sums[raw]):
                 row[n] += units
         credits[out] = credits.get(out, 0) + state.credits.get(raw, 0)
+    zeros: dict[Currency, Money] = {}
+
+    def money(units: int, cur: Currency) -> Money:
+        if units:
+            return Money.from_minor(units, cur)
+        zero = zeros.get(cur)  # many cells are zero: one value per currency
+        if zero is None:
+            zero = zeros[cur] = Money.zero(cur)
+        return zero
+
     lines = tuple(
         AgingRow(
             group,
             cur,
-            tuple(Money.from_minor(units, cur) for units in sums[group, cur]),
-            Money.from_minor(credits.get((group, cur), 0), cur),
+            tuple(money(units, cur) for units in sums[group, cur]),
+            money(credits.get((group, cur), 0), cur),
         )
         for group, cur in sorted(sums, key=lambda k: (k[0], k[1].code))
     )
