@@ -45,7 +45,7 @@ from pathlib import Path
 from _timing import best_times, peak_rss_mib
 
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.receivables import age_receivables_from_store
+from salescore.app.receivables import age_receivables_from_store, reallocate_all
 from salescore.money import Money
 from salescore.receivables import (
     AgingCache,
@@ -58,6 +58,7 @@ from salescore.receivables import (
     SettlementAccount,
     SettlementEntry,
     age_columns,
+    reallocate,
     sweep,
 )
 
@@ -358,6 +359,68 @@ def age_from_store(path: Path) -> None:
     store.close()
 
 
+def build_stages(path: Path, items: int) -> list[SettlementAccount]:
+    """Schedule stages and payments as :func:`bench_allocation` draws them, stored."""
+    rng = random.Random(7)
+    accounts = [SettlementAccount(f"A{n:05d}", "RUB") for n in range(ACCOUNTS * items // ITEMS)]
+    stages = items // len(accounts)
+    payments = PAYMENTS // ACCOUNTS
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        for n, account in enumerate(accounts):
+            entries = []
+            for k in range(stages):
+                posted = STORE_START + timedelta(rng.randrange(365))
+                entries.append(
+                    SettlementEntry(
+                        f"S-{n}-{k}",
+                        EntryKind.SCHEDULE,
+                        account,
+                        f"SO-{n}-{k // 4}",
+                        f"SO-{n}-{k // 4}",
+                        posted,
+                        posted + timedelta(rng.choice((0, 14, 30, 60))),
+                        Money.from_minor(rng.randint(1_000, 1_000_000), "RUB"),
+                    )
+                )
+            uow.settlements.add_entries(entries)
+            for k in range(payments):
+                day = STORE_START + timedelta(rng.randrange(400))
+                amount = Money.from_minor(rng.randint(10_000, 5_000_000), "RUB")
+                uow.settlements.add_payment(Payment(f"PAY-{n}-{k}", account, day, amount))
+        uow.commit()
+    store.close()
+    return accounts
+
+
+def allocate_in_store(path: Path, accounts: list[SettlementAccount]) -> None:
+    """What a user calls: reallocate every account, read from and written to the file
+    in one unit of work (:func:`salescore.app.receivables.reallocate_all`); beside it,
+    the same through :func:`salescore.receivables.reallocate` account by account
+    (value objects), on a tenth of the accounts."""
+    store = SqliteStore(path)
+    counted: list[int] = []
+
+    def run() -> None:
+        with store.unit_of_work() as uow:
+            counted.append(reallocate_all(uow))
+            uow.commit()
+
+    def per_account() -> None:
+        with store.unit_of_work() as uow:
+            for account in accounts[: len(accounts) // 10]:
+                reallocate(uow.settlements, account)
+            uow.commit()
+
+    seconds, tenth = best_times([run, per_account], rounds=1)
+    print(f"metric allocation_store_stages {len(accounts) * (ITEMS // ACCOUNTS)}")
+    print(f"metric allocation_store_100k_over_1m_s {seconds:.3f}")
+    print(f"metric allocation_store_per_account_objects_s {tenth * 10:.3f}")
+    print(f"metric allocation_store_matches {counted[-1]}")
+    print(f"metric peak_rss_mib_allocation_store {peak_rss_mib():.1f}")
+    store.close()
+
+
 def bench_aging_store(items: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.sqlite"
@@ -369,12 +432,22 @@ def bench_aging_store(items: int) -> None:
             )
 
 
+def bench_allocation_store(items: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stages.sqlite"
+        subprocess.run(
+            [sys.executable, str(Path(__file__)), "--allocate", str(path), "--items", str(items)],
+            check=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=ITEMS)
     parser.add_argument("--build", type=Path)
     parser.add_argument("--age", type=Path)
-    parser.add_argument("--only", choices=("kernels", "store"))
+    parser.add_argument("--allocate", type=Path)
+    parser.add_argument("--only", choices=("kernels", "store", "allocation"))
     args = parser.parse_args()
     if args.build:
         build_store(args.build, args.items)
@@ -382,12 +455,17 @@ def main() -> None:
     if args.age:
         age_from_store(args.age)
         return
-    if args.only != "store":
+    if args.allocate:
+        allocate_in_store(args.allocate, build_stages(args.allocate, args.items))
+        return
+    if args.only in (None, "kernels"):
         bench_aging()
         bench_allocation()
         print(f"metric peak_rss_mib_receivables_kernels {peak_rss_mib():.1f}")
-    if args.only != "kernels":
+    if args.only in (None, "store"):
         bench_aging_store(args.items)
+    if args.only in (None, "allocation"):
+        bench_allocation_store(args.items)
 
 
 if __name__ == "__main__":

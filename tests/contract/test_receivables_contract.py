@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.receivables import age_receivables_from_store
+from salescore.app.receivables import age_receivables_from_store, reallocate_all
 from salescore.app.stores import Store
 from salescore.dates import BusinessCalendar, RollConvention
 from salescore.errors import ConflictError, NotFoundError, SettlementError
@@ -44,6 +44,7 @@ from salescore.receivables import (
     Verdict,
     age_receivables,
     age_store,
+    allocate_payments,
     load_ledger,
     post_entries,
     record_payment,
@@ -230,7 +231,7 @@ def stored_ledgers(draw: st.DrawFn) -> tuple[list[SettlementEntry], list[Payment
         orders = sorted({e.order_id for e in entries if e.account == acc})
         units = draw(st.integers(1, 150_000))
         manual: tuple[ManualAllocation, ...] = ()
-        if orders and draw(st.booleans()):
+        if draw(st.booleans()) and orders:
             share = Money.from_minor(draw(st.integers(1, units)), "RUB")
             manual = (ManualAllocation(draw(st.sampled_from(orders)), share),)
         day = DAY0 + timedelta(draw(st.integers(0, 90)))
@@ -338,5 +339,30 @@ def test_a_second_date_reads_only_what_changed_and_a_write_starts_afresh(store: 
         assert source.calls[2] is not None
         post_entries(uow.settlements, [entry("NEW")])
         on = DAY0 + timedelta(31)
-        assert age_store(source, on, cache=cache) == age_receivables(load_ledger(uow.settlements), on)
+        assert age_store(source, on, cache=cache) == age_receivables(
+            load_ledger(uow.settlements), on
+        )
         assert source.calls[-1] is None  # the write gave the ledger a new version
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=20, deadline=None)
+@given(case=stored_ledgers())
+def test_reallocating_the_whole_store_gives_the_allocations_of_each_account(
+    kind: str, case: tuple[list[SettlementEntry], list[Payment]]
+) -> None:
+    entries, payments = case
+    with tempfile.TemporaryDirectory() as folder:
+        store = _open(kind, folder)
+        _fill(store, entries, payments)  # each write reallocated its account
+        with store.unit_of_work() as uow:
+            expected = uow.settlements.allocations()
+            uow.settlements.replace_allocations(ACC, [])
+            uow.settlements.replace_allocations(OTHER, [])
+            assert reallocate_all(uow) == len(expected)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.settlements.allocations() == expected
+            assert expected == allocate_payments(entries, payments)
+        if isinstance(store, SqliteStore):
+            store.close()

@@ -596,9 +596,7 @@ class AgingCache:
     it is computed afresh, which then costs no more than the first date.
     """
 
-    def __init__(
-        self, size: int = 8, max_groups: int = 200_000, reuse_share: float = 0.25
-    ) -> None:
+    def __init__(self, size: int = 8, max_groups: int = 200_000, reuse_share: float = 0.25) -> None:
         self.size = size
         self.max_groups = max_groups
         self.reuse_share = reuse_share

@@ -8,7 +8,7 @@ allocations of one account are replaced as a whole when they are recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Protocol, TypeAlias
 
@@ -16,6 +16,7 @@ import attrs
 
 from salescore.ports import Repository
 from salescore.receivables.aging import LedgerChanges, OpenCreditColumns, OpenItemColumns
+from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
 from salescore.receivables.credit import CreditLimit, CreditOverride
 from salescore.receivables.ledger import (
     Allocation,
@@ -131,4 +132,17 @@ class SettlementLedgerRepository(Protocol):
     ) -> OpenCreditColumns:
         """Open credits on ``as_of`` as :meth:`SettlementLedger.open_credits
         <salescore.receivables.SettlementLedger.open_credits>` finds them, as columns."""
+        ...
+
+    def settlement_rows(
+        self,
+    ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
+        """Every account with its entries (by posting date, then id) and payments (by
+        date, then id) as plain rows, one account at a time, by account key."""
+        ...
+
+    def replace_allocation_rows(
+        self, account: SettlementAccount, allocations: Sequence[AllocationRow]
+    ) -> None:
+        """:meth:`replace_allocations` from plain rows (the account's currency)."""
         ...

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salescore.adapters.memory._delete import DELETE
 from salescore.errors import ConflictError, NotFoundError
+from salescore.money import Money
 from salescore.receivables.aging import (
     LedgerChanges,
     OpenCreditColumns,
@@ -16,6 +18,7 @@ from salescore.receivables.aging import (
     ledger_credit_columns,
     ledger_item_columns,
 )
+from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
 from salescore.receivables.ledger import (
     Allocation,
     Measure,
@@ -136,3 +139,41 @@ class InMemorySettlementLedger:
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
         self._set(self._table("settlement_allocations"), account, tuple(allocations))
+
+    def settlement_rows(
+        self,
+    ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
+        entries: dict[SettlementAccount, list[EntryRow]] = defaultdict(list)
+        payments: dict[SettlementAccount, list[PaymentRow]] = defaultdict(list)
+        for e in self.entries():
+            entries[e.account].append(
+                (
+                    e.id,
+                    e.measure,
+                    e.order_id,
+                    e.posted_on.toordinal(),
+                    e.due_date.toordinal(),
+                    e.amount.minor_units,
+                )
+            )
+        for p in self.payments():
+            parts = tuple((m.order_id, m.amount.minor_units) for m in p.manual)
+            payments[p.account].append(
+                (p.id, p.received_on.toordinal(), p.settled.minor_units, parts)
+            )
+        for account in sorted(set(entries) | set(payments), key=lambda a: a.key):
+            yield account, entries.get(account, []), payments.get(account, [])
+
+    def replace_allocation_rows(
+        self, account: SettlementAccount, allocations: Sequence[AllocationRow]
+    ) -> None:
+        cur = account.currency
+        self.replace_allocations(
+            account,
+            [
+                Allocation(
+                    m, source, entry, date.fromordinal(day), Money.from_minor(units, cur), hand
+                )
+                for m, source, entry, day, units, hand in allocations
+            ],
+        )

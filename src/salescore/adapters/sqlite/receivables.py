@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from salescore.receivables.aging import (
     OpenCreditColumns,
     OpenItemColumns,
 )
+from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
 from salescore.receivables.ledger import (
     Allocation,
     EntryKind,
@@ -392,6 +393,70 @@ class SqliteSettlementLedger:
                 rows,
             )
         self._renew_version()
+
+    def replace_allocation_rows(
+        self, account: SettlementAccount, allocations: Sequence[AllocationRow]
+    ) -> None:
+        key, partner = account.key, account.partner_id
+        iso: dict[int, str] = {}
+        rows = []
+        for measure, source, entry, day, units, manual in allocations:
+            text = iso.get(day)
+            if text is None:
+                text = iso[day] = date.fromordinal(day).isoformat()
+            rows.append((key, partner, measure.value, source, entry, text, units, int(manual)))
+        self._execute("DELETE FROM settlement_allocations WHERE account_key = ?", (key,))
+        with self._uow.store._translate_errors("settlement allocations"):
+            self._uow.connection.executemany(
+                "INSERT INTO settlement_allocations (account_key, partner_id, measure, source_id, "
+                "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        self._renew_version()
+
+    def settlement_rows(
+        self,
+    ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
+        ordinal: dict[str, int] = {}
+
+        def day(text: str) -> int:
+            found = ordinal.get(text)
+            if found is None:
+                found = ordinal[text] = date.fromisoformat(text).toordinal()
+            return found
+
+        entries = self._execute(
+            f"SELECT account_key, {_ACCOUNT_COLUMNS}, id, kind, order_id, posted_on, due_date, "
+            "amount_minor FROM settlement_entries ORDER BY account_key, posted_on, id"
+        )
+        payments = self._execute(
+            f"SELECT account_key, {_ACCOUNT_COLUMNS}, id, received_on, settled_minor, manual "
+            "FROM settlement_payments ORDER BY account_key, received_on, id"
+        )
+        measures = {kind.value: kind.measure for kind in EntryKind}
+        e_row = next(entries, None)
+        p_row = next(payments, None)
+        while e_row is not None or p_row is not None:
+            key = min(r[0] for r in (e_row, p_row) if r is not None)
+            first = e_row if e_row is not None and e_row[0] == key else p_row
+            if first is None:  # pragma: no cover - one of the two has the key
+                break
+            account = _account(first[1:7])
+            debts: list[EntryRow] = []
+            while e_row is not None and e_row[0] == key:
+                debts.append(
+                    (e_row[7], measures[e_row[8]], e_row[9], day(e_row[10]), day(e_row[11]),
+                     e_row[12])
+                )  # fmt: skip
+                e_row = next(entries, None)
+            paid: list[PaymentRow] = []
+            while p_row is not None and p_row[0] == key:
+                parts: tuple[tuple[str, int], ...] = ()
+                if p_row[10] != "[]":
+                    parts = tuple((m.order_id, m.amount.minor_units) for m in _manual(p_row[10]))
+                paid.append((p_row[7], day(p_row[8]), p_row[9], parts))
+                p_row = next(payments, None)
+            yield account, debts, paid
 
     # --- open items and credits as of a date ------------------------------------------
 
