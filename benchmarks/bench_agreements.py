@@ -20,8 +20,6 @@ from pathlib import Path
 from _timing import peak_rss_mib, per_second
 
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.agreements import resolve_terms
-
 from salescore.agreements import (
     Agreement,
     AgreementBook,
@@ -31,6 +29,7 @@ from salescore.agreements import (
     TermsQuery,
     create_individual,
 )
+from salescore.app.agreements import resolve_terms
 from salescore.parties import (
     ClientSegment,
     Criterion,

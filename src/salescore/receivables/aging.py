@@ -464,13 +464,16 @@ class LedgerChanges:
 class OpenItemColumns:
     """Open debt on a date as columns: the input of :func:`age_columns`.
 
-    ``keys[i]`` is the item's group (the values of the requested fields, ``""``
-    for an unset one) and currency; ``open_units[i]`` is never zero.
+    ``groups`` are the distinct groups (the values of the requested fields,
+    ``""`` for an unset one, and the currency); ``keys[i]`` is the number of
+    item ``i``'s group in ``groups`` (small integers hash fast);
+    ``open_units[i]`` is never zero.
     """
 
-    keys: list[Key]
-    due_ordinals: list[int]
-    open_units: list[int]
+    groups: Sequence[Key]
+    keys: Sequence[int]
+    due_ordinals: Sequence[int]
+    open_units: Sequence[int]
 
 
 @attrs.frozen
@@ -568,13 +571,16 @@ class _AgingState:
         """Add (``sign`` 1) or take away (-1) the open items and credits ``found`` on ``on``."""
         items, credits = found
         width = len(policy.buckets)
-        for key, row in age_columns(
+        groups = items.groups
+        for number, row in age_columns(
             items.keys, items.due_ordinals, items.open_units, on.toordinal(), policy, calendar
         ).items():
+            key = groups[number]
             mine = self.sums.setdefault(key, [0] * width)
             for n, units in enumerate(row):
                 mine[n] += sign * units
-        for key, count in Counter(items.keys).items():
+        for number, count in Counter(items.keys).items():
+            key = groups[number]
             self.items[key] = self.items.get(key, 0) + sign * count
         for key, units in zip(credits.keys, credits.open_units, strict=True):
             self.credits[key] = self.credits.get(key, 0) + sign * units
@@ -781,17 +787,23 @@ def ledger_item_columns(
     items = [
         i for i in ledger.open_items(as_of, measure) if changes is None or i.entry.id in touched
     ]
-    return OpenItemColumns(
-        [
+    numbers: dict[Key, int] = {}
+    keys = [
+        numbers.setdefault(
             (
                 tuple(
                     _group_value(f, e.account, e.manager, e.order_id, e.document_id, str)
                     for f in fields
                 ),
                 e.account.currency,
-            )
-            for e in (i.entry for i in items)
-        ],
+            ),
+            len(numbers),
+        )
+        for e in (i.entry for i in items)
+    ]
+    return OpenItemColumns(
+        list(numbers),
+        keys,
         [i.entry.due_date.toordinal() for i in items],
         [i.open.minor_units for i in items],
     )

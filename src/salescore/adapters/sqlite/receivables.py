@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -155,22 +156,21 @@ def _check_fields(fields: Sequence[str]) -> None:
 
 
 class _Keys:
-    """Group keys from ``\\x1f``-joined text: each distinct text is split once."""
+    """Group numbers from ``\\x1f``-joined text: each distinct text is split once."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, Key] = {}
+        self.seen: dict[str, int] = {}
+        self.groups: list[Key] = []
         self._currencies: dict[tuple[str, int], Currency] = {}
 
-    def __call__(self, text: str) -> Key:
+    def __call__(self, text: str) -> int:
         *values, code, minor = text.split(_SEP)
         cur = self._currencies.get((code, int(minor)))
         if cur is None:
             cur = self._currencies[code, int(minor)] = _currency(code, int(minor))
-        key = self._seen[text] = (tuple(values), cur)
-        return key
-
-    def get(self, text: str) -> Key | None:
-        return self._seen.get(text)
+        number = self.seen[text] = len(self.groups)
+        self.groups.append((tuple(values), cur))
+        return number
 
 
 def _currency(code: str, minor_units: int) -> Currency:
@@ -499,22 +499,23 @@ class SqliteSettlementLedger:
             f"{touched}",
             params,
         )
-        keys: list[Key] = []
+        keys: list[int] = []
         dues: list[int] = []
-        units: list[int] = []
+        units = array("q")  # 8 bytes an item, not an int object each
         key_of = _Keys()
         due_of: dict[str, int] = {}
         add_key, add_due, add_units = keys.append, dues.append, units.append
-        known_key, known_due = key_of.get, due_of.get
+        known_key, known_due = key_of.seen.get, due_of.get
         for text, due, left in cursor:
             if left:
-                add_key(known_key(text) or key_of(text))
+                number = known_key(text)
+                add_key(key_of(text) if number is None else number)
                 ordinal = known_due(due)
                 if ordinal is None:
                     ordinal = due_of[due] = date.fromisoformat(due).toordinal()
                 add_due(ordinal)
                 add_units(left)
-        return OpenItemColumns(keys, dues, units)
+        return OpenItemColumns(key_of.groups, keys, dues, units)
 
     def open_credit_columns(
         self,
