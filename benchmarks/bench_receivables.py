@@ -254,7 +254,7 @@ def floor_aging(path: Path, as_of: date) -> dict[tuple[str, ...], list[int]]:
         "coalesce((SELECT sum(a.amount_minor) FROM settlement_allocations a "
         "WHERE a.entry_id = e.id AND a.measure = 'actual' AND a.allocated_on <= ?), 0) "
         "FROM settlement_entries e WHERE e.kind <> 'schedule' AND e.amount_minor > 0 "
-        "AND e.posted_on <= ?",
+        "AND +e.posted_on <= ?",  # + : scan the table, not the posting-date index
         (on, on),
     ):
         if not left:
@@ -282,12 +282,12 @@ def floor_aging(path: Path, as_of: date) -> dict[tuple[str, ...], list[int]]:
         "SELECT p.partner_id, p.currency, p.manual, p.settled_minor - "
         "coalesce((SELECT sum(a.amount_minor) FROM settlement_allocations a "
         "WHERE a.source_id = p.id AND a.measure = 'actual' AND a.manual = 0 "
-        "AND a.allocated_on <= ?), 0) FROM settlement_payments p WHERE p.received_on <= ? "
+        "AND a.allocated_on <= ?), 0) FROM settlement_payments p WHERE +p.received_on <= ? "
         "UNION ALL SELECT e.partner_id, e.currency, '[]', -e.amount_minor - "
         "coalesce((SELECT sum(a.amount_minor) FROM settlement_allocations a "
         "WHERE a.source_id = e.id AND a.measure = 'actual' AND a.manual = 0 "
         "AND a.allocated_on <= ?), 0) FROM settlement_entries e WHERE e.kind <> 'schedule' "
-        "AND e.amount_minor < 0 AND e.posted_on <= ?",
+        "AND e.amount_minor < 0 AND +e.posted_on <= ?",
         (on, on, on, on),
     ):
         if manual != "[]":

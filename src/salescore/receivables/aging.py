@@ -716,42 +716,52 @@ def _report(
     segment = _segment(segments)
     width = len(policy.buckets)
     seg_at = [n for n, f in enumerate(fields) if f == "segment"]
-    sums: dict[Key, list[int]] = {}
-    credits: dict[Key, int] = {}
-    for raw in set(state.sums) | set(state.credits):
-        if not state.items.get(raw, 0) and not state.credit_count.get(raw, 0):
-            continue
+
+    def merged(raw: Key) -> Key:
+        if not seg_at:
+            return raw
         group, cur = raw
-        if seg_at:
-            group = tuple(segment(v) if n in seg_at else v for n, v in enumerate(group))
-        out = (group, cur)
-        row = sums.get(out)
-        if row is None:
-            row = sums[out] = [0] * width
-        if state.items.get(raw, 0):
-            for n, units in enumerate(state.sums[raw]):
-                row[n] += units
-        credits[out] = credits.get(out, 0) + state.credits.get(raw, 0)
-    zeros: dict[Currency, Money] = {}
+        return tuple(segment(v) if n in seg_at else v for n, v in enumerate(group)), cur
+
+    # One row per report group: the bucket sums, then the credit.
+    rows: dict[Key, list[int]] = {}
+    counted = state.items
+    for raw, bucket_sums in state.sums.items():
+        if counted.get(raw, 0):
+            out = merged(raw)
+            row = rows.get(out)
+            if row is None:
+                rows[out] = [*bucket_sums, 0]
+            else:
+                for n, units in enumerate(bucket_sums):
+                    row[n] += units
+    counted = state.credit_count
+    for raw, units in state.credits.items():
+        if counted.get(raw, 0):
+            out = merged(raw)
+            row = rows.get(out)
+            if row is None:
+                row = rows[out] = [0] * (width + 1)
+            row[width] += units
+    zeros: list[Money] = []
 
     def money(units: int, cur: Currency) -> Money:
         if units:
             return Money.from_minor(units, cur)
-        zero = zeros.get(cur)  # many cells are zero: one value per currency
-        if zero is None:
-            zero = zeros[cur] = Money.zero(cur)
-        return zero
+        if not zeros or zeros[-1].currency is not cur:  # many cells are zero: reuse one
+            zeros.append(Money.zero(cur))
+        return zeros[-1]
 
-    lines = tuple(
-        AgingRow(
-            group,
-            cur,
-            tuple(money(units, cur) for units in sums[group, cur]),
-            money(credits.get((group, cur), 0), cur),
+    lines = []
+    for key in sorted(rows, key=lambda k: (k[0], k[1].code)):
+        group, cur = key
+        *bucket_sums, credit = rows[key]
+        lines.append(
+            AgingRow(
+                group, cur, tuple(money(units, cur) for units in bucket_sums), money(credit, cur)
+            )
         )
-        for group, cur in sorted(sums, key=lambda k: (k[0], k[1].code))
-    )
-    return AgingReport(as_of, policy, fields, measure, lines)
+    return AgingReport(as_of, policy, fields, measure, tuple(lines))
 
 
 def _touched(changes: LedgerChanges | None, ledger: SettlementLedger, measure: Measure) -> set[str]:
