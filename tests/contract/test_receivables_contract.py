@@ -366,3 +366,18 @@ def test_reallocating_the_whole_store_gives_the_allocations_of_each_account(
             assert expected == allocate_payments(entries, payments)
         if isinstance(store, SqliteStore):
             store.close()
+
+
+def test_reallocating_the_store_with_a_bad_hand_allocation_changes_nothing(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [entry("E1"), entry("E9", OTHER)])
+        record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 5), Money(50, "RUB")))
+        uow.commit()
+        before = uow.settlements.allocations()
+        assert before  # P1 paid E1
+        lost = Payment("P2", OTHER, date(2026, 3, 6), Money(10, "RUB"),
+                       manual=(ManualAllocation("SO-404", Money(10, "RUB")),))  # fmt: skip
+        uow.settlements.add_payment(lost)  # stored without the check record_payment makes
+        with pytest.raises(SettlementError, match="'SO-404' has no settlements"):
+            reallocate_all(uow)
+        assert uow.settlements.allocations() == before

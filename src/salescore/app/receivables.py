@@ -97,9 +97,7 @@ def reallocate_all(uow: Repositories) -> int:
             settlements on its account (the unit of work should be rolled back).
     """
     repo = uow.settlements
-    stored = 0
-    for account, entries, payments in repo.settlement_rows():
-        allocations = allocate_rows(account, entries, payments)
-        repo.replace_allocation_rows(account, allocations)
-        stored += len(allocations)
-    return stored
+    return repo.replace_all_allocations(
+        (account, allocate_rows(account, entries, payments))
+        for account, entries, payments in repo.settlement_rows()
+    )

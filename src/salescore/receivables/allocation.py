@@ -99,8 +99,11 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
     item_left = [row[4] for row in items]
     credit_left = [row[2] for row in credits]
     scoped_orders = {row[3] for row in credits if row[3] is not None}
-    item_seq = sorted(range(len(items)), key=lambda k: items[k][0])
+    posted_of = [row[0] for row in items]
+    item_seq = sorted(range(len(items)), key=posted_of.__getitem__)
+    item_days = [posted_of[k] for k in item_seq]
     credit_seq = sorted(range(len(credits)), key=lambda k: (credits[k][0], credits[k][1], k))
+    credit_days = [credits[k][0] for k in credit_seq]
     heap: list[tuple[int, int, str, int]] = []
     order_heaps: dict[Hashable, list[tuple[int, int, str, int]]] = {}
     general: deque[int] = deque()
@@ -128,13 +131,14 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
             if not item_left[k]:
                 pop(open_heap)
 
+    touched: set[Hashable] = set()
     while i < n_items or j < n_credits:
         day = min(
-            items[item_seq[i]][0] if i < n_items else _NEVER,
-            credits[credit_seq[j]][0] if j < n_credits else _NEVER,
+            item_days[i] if i < n_items else _NEVER,
+            credit_days[j] if j < n_credits else _NEVER,
         )
-        touched: set[Hashable] = set()
-        while i < n_items and items[item_seq[i]][0] == day:
+        touched.clear()
+        while i < n_items and item_days[i] == day:
             k = item_seq[i]
             posted, due, tie, order, amount = items[k]
             i += 1
@@ -145,7 +149,7 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
             if order in scoped_orders:
                 push(order_heaps.setdefault(order, []), key)
                 touched.add(order)
-        while j < n_credits and credits[credit_seq[j]][0] == day:
+        while j < n_credits and credit_days[j] == day:
             k = credit_seq[j]
             j += 1
             if credits[k][2] <= 0:

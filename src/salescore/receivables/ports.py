@@ -141,8 +141,9 @@ class SettlementLedgerRepository(Protocol):
         date, then id) as plain rows, one account at a time, by account key."""
         ...
 
-    def replace_allocation_rows(
-        self, account: SettlementAccount, allocations: Sequence[AllocationRow]
-    ) -> None:
-        """:meth:`replace_allocations` from plain rows (the account's currency)."""
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
+        """Replace every allocation of the ledger with ``allocations`` (plain rows per
+        account, in the account's currency), consumed as they come; returns how many."""
         ...

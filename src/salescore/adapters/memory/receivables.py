@@ -164,16 +164,26 @@ class InMemorySettlementLedger:
         for account in sorted(set(entries) | set(payments), key=lambda a: a.key):
             yield account, entries.get(account, []), payments.get(account, [])
 
-    def replace_allocation_rows(
-        self, account: SettlementAccount, allocations: Sequence[AllocationRow]
-    ) -> None:
-        cur = account.currency
-        self.replace_allocations(
-            account,
-            [
-                Allocation(
-                    m, source, entry, date.fromordinal(day), Money.from_minor(units, cur), hand
-                )
-                for m, source, entry, day, units, hand in allocations
-            ],
-        )
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
+        table = self._table("settlement_allocations")
+        left = set(table)
+        stored = 0
+        computed = list(allocations)  # all computed before anything is written
+        for account, rows in computed:
+            cur = account.currency
+            self.replace_allocations(
+                account,
+                [
+                    Allocation(
+                        m, src, entry, date.fromordinal(day), Money.from_minor(units, cur), hand
+                    )
+                    for m, src, entry, day, units, hand in rows
+                ],
+            )
+            left.discard(account)
+            stored += len(rows)
+        for account in left:
+            self._set(table, account, DELETE)
+        return stored

@@ -394,25 +394,37 @@ class SqliteSettlementLedger:
             )
         self._renew_version()
 
-    def replace_allocation_rows(
-        self, account: SettlementAccount, allocations: Sequence[AllocationRow]
-    ) -> None:
-        key, partner = account.key, account.partner_id
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
         iso: dict[int, str] = {}
-        rows = []
-        for measure, source, entry, day, units, manual in allocations:
-            text = iso.get(day)
-            if text is None:
-                text = iso[day] = date.fromordinal(day).isoformat()
-            rows.append((key, partner, measure.value, source, entry, text, units, int(manual)))
-        self._execute("DELETE FROM settlement_allocations WHERE account_key = ?", (key,))
-        with self._uow.store._translate_errors("settlement allocations"):
-            self._uow.connection.executemany(
+        stored = 0
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            nonlocal stored
+            for account, found in allocations:
+                key, partner = account.key, account.partner_id
+                for measure, source, entry, day, units, manual in found:
+                    text = iso.get(day)
+                    if text is None:
+                        text = iso[day] = date.fromordinal(day).isoformat()
+                    yield (key, partner, measure.value, source, entry, text, units, int(manual))
+                stored += len(found)
+
+        # One statement empties the table and one inserts every row as it is computed;
+        # an error while computing them (a bad hand allocation) undoes both.
+        with (
+            self._uow.savepoint("replace_all_allocations") as conn,
+            self._uow.store._translate_errors("settlement allocations"),
+        ):
+            conn.execute("DELETE FROM settlement_allocations")
+            conn.executemany(
                 "INSERT INTO settlement_allocations (account_key, partner_id, measure, source_id, "
                 "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                rows(),
             )
         self._renew_version()
+        return stored
 
     def settlement_rows(
         self,
@@ -425,9 +437,10 @@ class SqliteSettlementLedger:
                 found = ordinal[text] = date.fromisoformat(text).toordinal()
             return found
 
+        # The account's own columns are read once per account, not once per row.
         entries = self._execute(
-            f"SELECT account_key, {_ACCOUNT_COLUMNS}, id, kind, order_id, posted_on, due_date, "
-            "amount_minor FROM settlement_entries ORDER BY account_key, posted_on, id"
+            "SELECT account_key, id, kind, order_id, posted_on, due_date, amount_minor "
+            "FROM settlement_entries ORDER BY account_key, posted_on, id"
         )
         payments = self._execute(
             f"SELECT account_key, {_ACCOUNT_COLUMNS}, id, received_on, settled_minor, manual "
@@ -438,15 +451,21 @@ class SqliteSettlementLedger:
         p_row = next(payments, None)
         while e_row is not None or p_row is not None:
             key = min(r[0] for r in (e_row, p_row) if r is not None)
-            first = e_row if e_row is not None and e_row[0] == key else p_row
-            if first is None:  # pragma: no cover - one of the two has the key
-                break
-            account = _account(first[1:7])
+            if p_row is not None and p_row[0] == key:
+                account = _account(p_row[1:7])
+            else:
+                account = _account(
+                    self._execute(
+                        f"SELECT {_ACCOUNT_COLUMNS} FROM settlement_entries "
+                        "WHERE account_key = ? LIMIT 1",
+                        (key,),
+                    ).fetchone()
+                )
             debts: list[EntryRow] = []
             while e_row is not None and e_row[0] == key:
                 debts.append(
-                    (e_row[7], measures[e_row[8]], e_row[9], day(e_row[10]), day(e_row[11]),
-                     e_row[12])
+                    (e_row[1], measures[e_row[2]], e_row[3], day(e_row[4]), day(e_row[5]),
+                     e_row[6])
                 )  # fmt: skip
                 e_row = next(entries, None)
             paid: list[PaymentRow] = []
