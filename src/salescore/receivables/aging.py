@@ -559,6 +559,9 @@ class _AgingState:
     credits: dict[Key, int]
     credit_count: dict[Key, int]
     rows: int
+    built: dict[Key, tuple[list[int], AgingRow]] = attrs.Factory(dict)
+    """The last report's rows (figures and value) by group: unchanged ones are reused."""
+    built_for: object = None
 
     def add(
         self,
@@ -686,6 +689,8 @@ def age_store(
                 dict(state.credits),
                 dict(state.credit_count),
                 state.rows,
+                state.built,
+                state.built_for,
             )
             moved.add(before, -1, state.as_of, policy, calendar)
             moved.add(after, 1, as_of, policy, calendar)
@@ -752,15 +757,30 @@ def _report(
             zeros.append(Money.zero(cur))
         return zeros[-1]
 
+    # A row whose figures did not change since the last report of this state is reused,
+    # and so is each unchanged amount of a changed row.
+    shape = (fields, dict(segments or {}))
+    built = state.built if state.built_for == shape else {}
     lines = []
+    now: dict[Key, tuple[list[int], AgingRow]] = {}
     for key in sorted(rows, key=lambda k: (k[0], k[1].code)):
-        group, cur = key
-        *bucket_sums, credit = rows[key]
-        lines.append(
-            AgingRow(
-                group, cur, tuple(money(units, cur) for units in bucket_sums), money(credit, cur)
-            )
-        )
+        figures = rows[key]
+        before = built.get(key)
+        if before is not None and before[0] == figures:
+            line = before[1]
+        else:
+            group, cur = key
+            old = [*before[1].buckets, before[1].credit] if before is not None else []
+            cells = [
+                old[n]
+                if old and before is not None and before[0][n] == units
+                else money(units, cur)
+                for n, units in enumerate(figures)
+            ]
+            line = AgingRow(group, cur, tuple(cells[:-1]), cells[-1])
+        lines.append(line)
+        now[key] = (figures, line)
+    state.built, state.built_for = now, shape
     return AgingReport(as_of, policy, fields, measure, tuple(lines))
 
 
