@@ -24,6 +24,7 @@ million items in well under a second per 10⁶ rows.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -610,27 +611,31 @@ class AgingCache:
         self.max_groups = max_groups
         self.reuse_share = reuse_share
         self._states: OrderedDict[tuple[object, ...], _AgingState] = OrderedDict()
+        self._lock = threading.Lock()  # one cache may serve a store's threads
 
     def __len__(self) -> int:
         return len(self._states)
 
     def clear(self) -> None:
         """Forget every state."""
-        self._states.clear()
+        with self._lock:
+            self._states.clear()
 
     def _get(self, key: tuple[object, ...]) -> _AgingState | None:
-        state = self._states.get(key)
-        if state is not None:
-            self._states.move_to_end(key)
-        return state
+        with self._lock:
+            state = self._states.get(key)
+            if state is not None:
+                self._states.move_to_end(key)
+            return state
 
     def _put(self, key: tuple[object, ...], state: _AgingState) -> None:
         if len(state.sums) > self.max_groups:
             return
-        self._states[key] = state
-        self._states.move_to_end(key)
-        while len(self._states) > self.size:
-            self._states.popitem(last=False)
+        with self._lock:
+            self._states[key] = state
+            self._states.move_to_end(key)
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
 
 
 def age_store(
