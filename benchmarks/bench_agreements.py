@@ -3,15 +3,23 @@
 Run alone: ``python benchmarks/bench_agreements.py``. Prints ``metric NAME VALUE`` lines.
 The baseline is the same query resolved in a book holding only the partner's
 candidates (what :func:`salescore.agreements.load_book` builds).
+
+What a user calls is :func:`salescore.app.agreements.resolve_terms` on a store:
+``resolve_terms_store_per_s`` times it on an SQLite file holding the same
+agreements, segments, partners and products (it loads the partner's candidates
+and resolves them), beside the in-memory book figures of the same run.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from datetime import date
+from pathlib import Path
 
-from _timing import per_second
+from _timing import peak_rss_mib, per_second
 
+from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import (
     Agreement,
     AgreementBook,
@@ -21,6 +29,7 @@ from salescore.agreements import (
     TermsQuery,
     create_individual,
 )
+from salescore.app.agreements import resolve_terms
 from salescore.parties import (
     ClientSegment,
     Criterion,
@@ -92,6 +101,30 @@ def main() -> None:
     start = time.perf_counter()
     AgreementBook([*typical, *individual], segments, [coffee])
     print(f"metric build_big_book_ms {(time.perf_counter() - start) * 1000:.1f}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteStore(Path(tmp) / "agreements.sqlite")
+        with store.unit_of_work() as uow:
+            for segment in segments:
+                uow.client_segments.add(segment)
+            uow.nomenclature_segments.add(coffee)
+            uow.partners.add(partner)
+            uow.products.add(query.product)  # type: ignore[arg-type]
+            for agreement in everything.agreements:
+                uow.agreements.add(agreement)
+            uow.commit()
+        with store.unit_of_work(immediate=False) as uow:
+            stored = resolve_terms(uow, partner.id, DAY, product_id=ProductId("B"))
+            assert stored == everything.resolve(query)
+
+            def from_store() -> None:
+                resolve_terms(uow, partner.id, DAY, product_id=ProductId("B"))
+
+            store_rate = per_second(from_store, 50)
+        store.close()
+    print(f"metric resolve_terms_store_per_s {store_rate:.0f}")
+    print(f"metric resolve_terms_store_vs_partner_book {small_rate / store_rate:.2f}")
+    print(f"metric peak_rss_mib_agreements {peak_rss_mib():.1f}")
 
 
 if __name__ == "__main__":

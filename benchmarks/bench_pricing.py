@@ -11,18 +11,29 @@ Run alone: ``python benchmarks/bench_pricing.py``. Prints ``metric NAME VALUE`` 
   endings) on one date, from a built snapshot (goal >= 100,000);
 * ``chain_snapshot_build_s``: seconds to compile the chain and index the
   100,000 registered prices (once per date).
+
+What a user calls, from stored data: ``chain_store_prices_per_s`` is
+:func:`salescore.app.pricing.load_snapshot` on an SQLite file holding the same
+price types, products and purchase prices (20,000 products), then every retail
+price, in one timing; ``chain_store_vs_snapshot`` is that rate over the
+in-memory snapshot's (``chain_prices_per_s``) of the same run;
+``peak_rss_mib_pricing`` the process's peak memory.
 """
 
 from __future__ import annotations
 
 import decimal
+import tempfile
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from _timing import best_of, best_times
+from _timing import best_of, best_times, peak_rss_mib
 from simpleeval import SimpleEval
 
+from salescore.adapters.sqlite import SqliteStore
+from salescore.app.pricing import load_snapshot
 from salescore.money import Money, Rounding
 from salescore.money._context import decimal_context
 from salescore.parties import PriceGroupId, Product, ProductId
@@ -87,7 +98,7 @@ def formula_metrics() -> None:
     print(f"metric formula_speedup_vs_simpleeval {simple_s / compiled_s:.1f}")
 
 
-def chain_metrics(count: int = 100_000) -> None:
+def chain_metrics(count: int = 100_000, stored: int = 20_000) -> None:
     on = date(2026, 3, 2)
     machines = PriceGroupId("MACHINES")
     types = [
@@ -133,10 +144,33 @@ def chain_metrics(count: int = 100_000) -> None:
     print(f"metric chain_prices_per_s {count / chain_s:.0f}")
     print(f"metric chain_snapshot_build_s {build_s:.2f}")
 
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteStore(Path(tmp) / "prices.sqlite")
+        with store.unit_of_work() as uow:
+            for price_type in types:
+                uow.price_types.add(price_type)
+            for product, record in zip(products[:stored], records[:stored], strict=True):
+                uow.products.add(product)
+                uow.price_register.register(record)
+            uow.commit()
+        from_store: dict[ProductId, Money] = {}
+
+        def run_from_store() -> None:
+            with store.unit_of_work(immediate=False) as uow:
+                from_store.update(load_snapshot(uow, on).prices(retail))
+
+        store_s = best_of(run_from_store, rounds=3)
+        store.close()
+    assert len(from_store) == stored
+    assert from_store[sample] == prices[sample]
+    print(f"metric chain_store_prices_per_s {stored / store_s:.0f}")
+    print(f"metric chain_store_vs_snapshot {(stored / store_s) / (count / chain_s):.2f}")
+
 
 def main() -> None:
     formula_metrics()
     chain_metrics()
+    print(f"metric peak_rss_mib_pricing {peak_rss_mib():.1f}")
 
 
 if __name__ == "__main__":

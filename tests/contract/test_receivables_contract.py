@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import tempfile
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from salescore.adapters.memory import MemoryStore
+from salescore.adapters.sqlite import SqliteStore
+from salescore.app.receivables import age_receivables_from_store, reallocate_all
 from salescore.app.stores import Store
 from salescore.dates import BusinessCalendar, RollConvention
 from salescore.errors import ConflictError, NotFoundError, SettlementError
 from salescore.money import Currency, Money
 from salescore.receivables import (
+    GROUP_FIELDS,
+    AgingCache,
+    AgingPolicy,
     ControlPoint,
     CreditLimit,
     CreditOverride,
     DayCount,
     DueEvent,
     EntryKind,
+    LedgerChanges,
     LimitScope,
     ManualAllocation,
     Measure,
@@ -29,6 +42,9 @@ from salescore.receivables import (
     SettlementEntry,
     StageKind,
     Verdict,
+    age_receivables,
+    age_store,
+    allocate_payments,
     load_ledger,
     post_entries,
     record_payment,
@@ -172,3 +188,196 @@ def test_a_failed_unit_of_work_leaves_nothing_of_the_ledger(store: Store) -> Non
             before.entries, before.payments, before.allocations
         )  # fmt: skip
         assert uow.schedule_templates.all() == []
+
+
+# --- aging computed by the storage ------------------------------------------------------
+
+STORES = ("memory", "sqlite-memory", "sqlite-file")
+DAY0 = date(2026, 3, 1)
+MANAGERS = ("petrov", None)
+
+
+def _open(kind: str, folder: str) -> Store:
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "sqlite-memory":
+        return SqliteStore(":memory:")
+    return SqliteStore(Path(folder) / f"aging-{uuid.uuid4().hex}.sqlite")
+
+
+@st.composite
+def stored_ledgers(draw: st.DrawFn) -> tuple[list[SettlementEntry], list[Payment]]:
+    """Two accounts: shipments, schedule stages, returns, payments (some by hand, one in USD)."""
+    accounts = [ACC, OTHER]
+    entries: list[SettlementEntry] = []
+    for n in range(draw(st.integers(0, 14))):
+        acc = draw(st.sampled_from(accounts))
+        order = f"SO-{acc.partner_id}-{draw(st.integers(1, 3))}"
+        posted = draw(st.integers(0, 60))
+        kind = draw(st.sampled_from([EntryKind.SHIPMENT, EntryKind.SCHEDULE]))
+        amount = Money.from_minor(draw(st.integers(1, 100_000)), "RUB")
+        due = DAY0 + timedelta(posted + draw(st.integers(-5, 120)))
+        entries.append(SettlementEntry(f"E{n}", kind, acc, order, f"D{n}",
+                                       DAY0 + timedelta(posted), due, amount,
+                                       draw(st.sampled_from(MANAGERS))))  # fmt: skip
+        if kind is EntryKind.SHIPMENT and draw(st.booleans()):
+            back = Money.from_minor(draw(st.integers(1, amount.minor_units)), "RUB")
+            day = DAY0 + timedelta(posted + draw(st.integers(0, 20)))
+            entries.append(SettlementEntry(f"R{n}", EntryKind.RETURN, acc, order, f"R{n}", day,
+                                           day, -back))  # fmt: skip
+    payments = []
+    for n in range(draw(st.integers(0, 6))):
+        acc = draw(st.sampled_from(accounts))
+        orders = sorted({e.order_id for e in entries if e.account == acc})
+        units = draw(st.integers(1, 150_000))
+        manual: tuple[ManualAllocation, ...] = ()
+        if draw(st.booleans()) and orders:
+            share = Money.from_minor(draw(st.integers(1, units)), "RUB")
+            manual = (ManualAllocation(draw(st.sampled_from(orders)), share),)
+        day = DAY0 + timedelta(draw(st.integers(0, 90)))
+        if not manual and draw(st.integers(0, 4)) == 0:
+            payments.append(Payment(f"P{n}", acc, day, Money.from_minor(units, "USD"),
+                                    Decimal("90.37")))  # fmt: skip
+        else:
+            payments.append(Payment(f"P{n}", acc, day, Money.from_minor(units, "RUB"),
+                                    manual=manual))  # fmt: skip
+    return entries, payments
+
+
+def _fill(store: Store, entries: list[SettlementEntry], payments: list[Payment]) -> None:
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, entries)
+        for payment in payments:
+            record_payment(uow.settlements, payment)
+        uow.commit()
+
+
+AGING_POLICIES = (
+    AgingPolicy.default(),
+    AgingPolicy.from_bounds((7, 45)),
+    AgingPolicy.from_bounds((5, 20), DayCount.WORKING),
+)
+CALENDAR = BusinessCalendar("test", holidays=frozenset({date(2026, 3, 9), date(2026, 5, 1)}))
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=25, deadline=None)
+@given(
+    case=stored_ledgers(),
+    first=st.integers(-5, 200),
+    shift=st.one_of(st.integers(-3, 3), st.integers(-90, 90)),
+    fields=st.lists(st.sampled_from(GROUP_FIELDS), max_size=3, unique=True),
+    measure=st.sampled_from(Measure),
+    policy=st.sampled_from(AGING_POLICIES),
+)
+def test_aging_from_the_store_equals_aging_the_loaded_ledger_on_any_two_dates(
+    kind: str,
+    case: tuple[list[SettlementEntry], list[Payment]],
+    first: int,
+    shift: int,
+    fields: list[str],
+    measure: Measure,
+    policy: AgingPolicy,
+) -> None:
+    entries, payments = case
+    segments = {"CAFE": "horeca"}
+    options = {"policy": policy, "group_by": fields, "measure": measure, "calendar": CALENDAR,
+               "segments": segments}  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        store = _open(kind, folder)
+        _fill(store, entries, payments)
+        cache = AgingCache(reuse_share=float("inf"))  # always start from the cached date
+        with store.unit_of_work() as uow:
+            ledger = load_ledger(uow.settlements)
+            for offset in (first, first + shift, first):  # the second and third start from a cache
+                on = DAY0 + timedelta(offset)
+                expected = age_receivables(ledger, on, **options)  # type: ignore[arg-type]
+                got = age_receivables_from_store(uow, on, cache=cache, **options)  # type: ignore[arg-type]
+                assert got == expected
+        if isinstance(store, SqliteStore):
+            store.close()
+
+
+class _Counting:
+    """A ledger repository that records which reads asked for changes only."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: list[LedgerChanges | None] = []
+
+    def version(self) -> str:
+        return str(self.inner.version())
+
+    def open_item_columns(self, *args: Any) -> Any:
+        self.calls.append(args[3] if len(args) > 3 else None)
+        return self.inner.open_item_columns(*args)
+
+    def open_credit_columns(self, *args: Any) -> Any:
+        return self.inner.open_credit_columns(*args)
+
+
+def test_a_second_date_reads_only_what_changed_and_a_write_starts_afresh(store: Store) -> None:
+    entries = [
+        SettlementEntry(f"E{n}", EntryKind.SHIPMENT, ACC, "SO-1", f"S{n}", DAY0 + timedelta(n),
+                        DAY0 + timedelta(n + 10), Money("100.00", "RUB"))
+        for n in range(40)
+    ]  # fmt: skip
+    _fill(store, entries, [Payment("P1", ACC, DAY0 + timedelta(20), Money("250.00", "RUB"))])
+    cache = AgingCache(reuse_share=1.0)
+    with store.unit_of_work() as uow:
+        source = _Counting(uow.settlements)
+        ledger = load_ledger(uow.settlements)
+        for day in (30, 31, 29):
+            on = DAY0 + timedelta(day)
+            assert age_store(source, on, cache=cache) == age_receivables(ledger, on)
+        assert source.calls[0] is None  # the first date reads everything
+        # On 1 April the items due 31 March, 1 March, 30 January and 31 December move on.
+        moved = [date(2025, 12, 31), date(2026, 1, 30), date(2026, 3, 1), date(2026, 3, 31)]
+        assert source.calls[1] == LedgerChanges(
+            date(2026, 3, 31), date(2026, 4, 1), tuple((d.toordinal(),) * 2 for d in moved)
+        )
+        assert source.calls[2] is not None
+        post_entries(uow.settlements, [entry("NEW")])
+        on = DAY0 + timedelta(31)
+        assert age_store(source, on, cache=cache) == age_receivables(
+            load_ledger(uow.settlements), on
+        )
+        assert source.calls[-1] is None  # the write gave the ledger a new version
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=20, deadline=None)
+@given(case=stored_ledgers())
+def test_reallocating_the_whole_store_gives_the_allocations_of_each_account(
+    kind: str, case: tuple[list[SettlementEntry], list[Payment]]
+) -> None:
+    entries, payments = case
+    with tempfile.TemporaryDirectory() as folder:
+        store = _open(kind, folder)
+        _fill(store, entries, payments)  # each write reallocated its account
+        with store.unit_of_work() as uow:
+            expected = uow.settlements.allocations()
+            uow.settlements.replace_allocations(ACC, [])
+            uow.settlements.replace_allocations(OTHER, [])
+            assert reallocate_all(uow) == len(expected)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.settlements.allocations() == expected
+            assert expected == allocate_payments(entries, payments)
+        if isinstance(store, SqliteStore):
+            store.close()
+
+
+def test_reallocating_the_store_with_a_bad_hand_allocation_changes_nothing(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [entry("E1"), entry("E9", OTHER)])
+        record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 5), Money(50, "RUB")))
+        uow.commit()
+        before = uow.settlements.allocations()
+        assert before  # P1 paid E1
+        lost = Payment("P2", OTHER, date(2026, 3, 6), Money(10, "RUB"),
+                       manual=(ManualAllocation("SO-404", Money(10, "RUB")),))  # fmt: skip
+        uow.settlements.add_payment(lost)  # stored without the check record_payment makes
+        with pytest.raises(SettlementError, match="'SO-404' has no settlements"):
+            reallocate_all(uow)
+        assert uow.settlements.allocations() == before

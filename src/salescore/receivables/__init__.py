@@ -11,12 +11,18 @@ Orders, contracts and settlement documents are referenced by string ids.
 
 from salescore.receivables.aging import (
     GROUP_FIELDS,
+    ITEM_FIELDS,
     AgingBucket,
+    AgingCache,
     AgingPolicy,
     AgingReport,
     AgingRow,
+    LedgerChanges,
+    OpenCreditColumns,
+    OpenItemColumns,
     age_columns,
     age_receivables,
+    age_store,
 )
 from salescore.receivables.allocation import allocate_payments, check_payment, sweep
 from salescore.receivables.credit import (
@@ -79,9 +85,11 @@ from salescore.receivables.schedule import (
 
 __all__ = [
     "GROUP_FIELDS",
+    "ITEM_FIELDS",
     "ActLine",
     "ActStatus",
     "AgingBucket",
+    "AgingCache",
     "AgingPolicy",
     "AgingReport",
     "AgingRow",
@@ -95,12 +103,15 @@ __all__ = [
     "DayCount",
     "DueEvent",
     "EntryKind",
+    "LedgerChanges",
     "LimitBreach",
     "LimitScope",
     "ManualAllocation",
     "Measure",
     "OpenCredit",
+    "OpenCreditColumns",
     "OpenItem",
+    "OpenItemColumns",
     "OrderSchedule",
     "Payment",
     "PaymentSchedule",
@@ -119,6 +130,7 @@ __all__ = [
     "Verdict",
     "age_columns",
     "age_receivables",
+    "age_store",
     "allocate_payments",
     "check_credit",
     "check_payment",

@@ -24,10 +24,12 @@ million items in well under a second per 10⁶ rows.
 
 from __future__ import annotations
 
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -41,12 +43,20 @@ from salescore.records import Record, html_table
 
 __all__ = [
     "GROUP_FIELDS",
+    "ITEM_FIELDS",
     "AgingBucket",
+    "AgingCache",
     "AgingPolicy",
     "AgingReport",
     "AgingRow",
+    "LedgerChanges",
+    "OpenCreditColumns",
+    "OpenItemColumns",
+    "OpenLedgerColumns",
     "age_columns",
     "age_receivables",
+    "age_store",
+    "due_thresholds",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -415,3 +425,446 @@ def age_receivables(
         for group, cur in sorted(sums, key=lambda k: (k[0], k[1].code))
     )
     return AgingReport(as_of, policy, fields, measure, lines)
+
+
+# --- aging from a store ------------------------------------------------------------
+
+ITEM_FIELDS: tuple[str, ...] = (
+    "partner",
+    "counterparty",
+    "organization",
+    "contract",
+    "manager",
+    "order",
+    "document",
+)
+"""The fields a storage adapter groups open items and credits by (``segment`` is a
+partner's segment, applied after the storage query)."""
+
+Key = tuple[tuple[str, ...], Currency]
+
+
+@attrs.frozen
+class LedgerChanges:
+    """What can differ between two report dates: the rows an incremental report reads again.
+
+    An entry is *touched* when it was posted, or had an allocation of the
+    measure, after ``after`` and by ``until``, or when its due date lies in
+    one of ``due_ranges`` (inclusive ordinals: the due dates whose bucket
+    differs between the two dates). A credit source (a payment, or a negative
+    entry) is touched when it was received or posted, or had an allocation
+    from it, in that interval.
+    """
+
+    after: date
+    until: date
+    due_ranges: tuple[tuple[int, int], ...] = ()
+
+
+@attrs.frozen
+class OpenItemColumns:
+    """Open debt on a date as columns: the input of :func:`age_columns`.
+
+    ``groups`` are the distinct groups (the values of the requested fields,
+    ``""`` for an unset one, and the currency); ``keys[i]`` is the number of
+    item ``i``'s group in ``groups`` (small integers hash fast);
+    ``open_units[i]`` is never zero.
+    """
+
+    groups: Sequence[Key]
+    keys: Sequence[int]
+    due_ordinals: Sequence[int]
+    open_units: Sequence[int]
+
+
+@attrs.frozen
+class OpenCreditColumns:
+    """Unallocated credit on a date as columns (one per non-zero open credit)."""
+
+    keys: list[Key]
+    open_units: list[int]
+
+
+def due_thresholds(
+    as_of: date, policy: AgingPolicy, calendar: BusinessCalendar | None = None
+) -> list[int] | None:
+    """For each bucket after the first, the latest due ordinal that falls in it or later.
+
+    An item due on ordinal ``d`` falls in bucket ``sum(d <= t for t in thresholds)``.
+    None when a working-day count finds no such date within twenty years.
+    """
+    at = as_of.toordinal()
+    starts = [b.min_days for b in policy.buckets[1:]]
+    if policy.day_count is DayCount.CALENDAR:
+        return [at - int(m or 0) for m in starts]
+    if calendar is None:
+        raise InvalidInputError(
+            "this aging policy counts working days: pass the business calendar to age with"
+        )
+    found: list[int] = []
+    worked, due = 0, at
+    for need in starts:
+        need = int(need or 0)
+        while worked < need:
+            if at - due > 7305:
+                return None
+            if calendar.is_working_day(date.fromordinal(due)):
+                worked += 1
+            due -= 1
+        found.append(due)
+    return found
+
+
+def _changed_dues(before: list[int], after: list[int]) -> tuple[tuple[int, int], ...]:
+    """The due ranges whose bucket differs between two threshold lists."""
+    ranges = [(min(a, b) + 1, max(a, b)) for a, b in zip(before, after, strict=True) if a != b]
+    return tuple(sorted(ranges))
+
+
+class OpenLedgerColumns(Protocol):
+    """What :func:`age_store` needs from storage (part of the settlement ledger port)."""
+
+    def version(self) -> str:
+        """A token that changes whenever the stored ledger changes."""
+        ...
+
+    def open_item_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenItemColumns:
+        """Open debt entries on ``as_of`` (only the touched ones if ``changes``)."""
+        ...
+
+    def open_credit_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenCreditColumns:
+        """Open credits on ``as_of`` (only the touched ones if ``changes``)."""
+        ...
+
+
+@attrs.define
+class _AgingState:
+    """Sums per storage group on one date: what a report on another date starts from."""
+
+    as_of: date
+    thresholds: list[int]
+    sums: dict[Key, list[int]]
+    items: dict[Key, int]
+    credits: dict[Key, int]
+    credit_count: dict[Key, int]
+    rows: int
+    built: dict[Key, tuple[list[int], AgingRow]] = attrs.Factory(dict)
+    """The last report's rows (figures and value) by group: unchanged ones are reused."""
+    built_for: object = None
+
+    def add(
+        self,
+        found: tuple[OpenItemColumns, OpenCreditColumns],
+        sign: int,
+        on: date,
+        policy: AgingPolicy,
+        calendar: BusinessCalendar | None,
+    ) -> None:
+        """Add (``sign`` 1) or take away (-1) the open items and credits ``found`` on ``on``."""
+        items, credits = found
+        width = len(policy.buckets)
+        groups = items.groups
+        for number, row in age_columns(
+            items.keys, items.due_ordinals, items.open_units, on.toordinal(), policy, calendar
+        ).items():
+            key = groups[number]
+            mine = self.sums.setdefault(key, [0] * width)
+            for n, units in enumerate(row):
+                mine[n] += sign * units
+        for number, count in Counter(items.keys).items():
+            key = groups[number]
+            self.items[key] = self.items.get(key, 0) + sign * count
+        for key, units in zip(credits.keys, credits.open_units, strict=True):
+            self.credits[key] = self.credits.get(key, 0) + sign * units
+            self.credit_count[key] = self.credit_count.get(key, 0) + sign
+
+
+class AgingCache:
+    """Reports on other dates start from the nearest cached one: bounded, invalidated by change.
+
+    Holds at most ``size`` states (one per ledger version, measure, grouping,
+    policy and calendar), each with one bucket row per group, and none with
+    more than ``max_groups`` groups. A state belongs to one version of the
+    stored ledger: any write gives the ledger a new version, so a report never
+    starts from figures of another ledger.
+
+    A report starts from a cached date when the due dates whose bucket moves
+    plus the days between the two dates are at most ``reuse_share`` of the
+    cached date's open items (the rows read again grow with both); otherwise
+    it is computed afresh, which then costs no more than the first date.
+    """
+
+    def __init__(self, size: int = 8, max_groups: int = 200_000, reuse_share: float = 0.25) -> None:
+        self.size = size
+        self.max_groups = max_groups
+        self.reuse_share = reuse_share
+        self._states: OrderedDict[tuple[object, ...], _AgingState] = OrderedDict()
+        self._lock = threading.Lock()  # one cache may serve a store's threads
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def clear(self) -> None:
+        """Forget every state."""
+        with self._lock:
+            self._states.clear()
+
+    def _get(self, key: tuple[object, ...]) -> _AgingState | None:
+        with self._lock:
+            state = self._states.get(key)
+            if state is not None:
+                self._states.move_to_end(key)
+            return state
+
+    def _put(self, key: tuple[object, ...], state: _AgingState) -> None:
+        if len(state.sums) > self.max_groups:
+            return
+        with self._lock:
+            self._states[key] = state
+            self._states.move_to_end(key)
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
+
+
+def age_store(
+    source: OpenLedgerColumns,
+    as_of: date,
+    *,
+    policy: AgingPolicy | None = None,
+    group_by: Sequence[str] = ("partner",),
+    measure: Measure = Measure.ACTUAL,
+    calendar: BusinessCalendar | None = None,
+    segments: Mapping[str, str] | None = None,
+    cache: AgingCache | None = None,
+) -> AgingReport:
+    """:func:`age_receivables` computed by the storage: the same report, from columns.
+
+    The storage replays allocations up to ``as_of`` and returns the open items
+    as columns; :func:`age_columns` buckets them. With a ``cache``, a report on
+    a second date of the same ledger reads again only the rows that can differ
+    (posted or allocated between the two dates, or due where a bucket edge
+    moved) and corrects the first date's sums.
+    """
+    policy = policy or AgingPolicy.default()
+    fields = tuple(group_by)
+    unknown = [f for f in fields if f not in GROUP_FIELDS]
+    if unknown:
+        raise InvalidInputError(
+            f"cannot group aging by {', '.join(map(repr, unknown))}: "
+            f"use any of {', '.join(GROUP_FIELDS)}"
+        )
+    stored = tuple("partner" if f == "segment" else f for f in fields)
+    thresholds = due_thresholds(as_of, policy, calendar)
+    state: _AgingState | None = None
+    key: tuple[object, ...] = ()
+    if cache is not None and thresholds is not None:
+        key = (source.version(), measure, stored, policy, calendar)
+        state = cache._get(key)
+    if state is not None and thresholds is not None and state.as_of != as_of:
+        low, high = sorted((state.as_of, as_of))
+        dues = _changed_dues(state.thresholds, thresholds)
+        span = sum(hi - lo + 1 for lo, hi in dues) + (high - low).days
+        if cache is not None and span <= cache.reuse_share * state.rows:
+            changes = LedgerChanges(low, high, dues)
+            before = (
+                source.open_item_columns(state.as_of, measure, stored, changes),
+                source.open_credit_columns(state.as_of, measure, stored, changes),
+            )
+            after = (
+                source.open_item_columns(as_of, measure, stored, changes),
+                source.open_credit_columns(as_of, measure, stored, changes),
+            )
+            moved = _AgingState(
+                as_of,
+                thresholds,
+                {k: list(v) for k, v in state.sums.items()},
+                dict(state.items),
+                dict(state.credits),
+                dict(state.credit_count),
+                state.rows,
+                state.built,
+                state.built_for,
+            )
+            moved.add(before, -1, state.as_of, policy, calendar)
+            moved.add(after, 1, as_of, policy, calendar)
+            state = moved
+        else:
+            state = None
+    elif state is None or thresholds is None:
+        state = None
+    if state is None:
+        items = source.open_item_columns(as_of, measure, stored)
+        credits = source.open_credit_columns(as_of, measure, stored)
+        state = _AgingState(as_of, thresholds or [], {}, {}, {}, {}, len(items.open_units))
+        state.add((items, credits), 1, as_of, policy, calendar)
+    if cache is not None and thresholds is not None:
+        cache._put(key, state)
+    return _report(state, as_of, policy, fields, measure, segments)
+
+
+def _report(
+    state: _AgingState,
+    as_of: date,
+    policy: AgingPolicy,
+    fields: tuple[str, ...],
+    measure: Measure,
+    segments: Mapping[str, str] | None,
+) -> AgingReport:
+    """Merge storage groups into report groups (a partner into its segment) and build rows."""
+    segment = _segment(segments)
+    width = len(policy.buckets)
+    seg_at = [n for n, f in enumerate(fields) if f == "segment"]
+
+    def merged(raw: Key) -> Key:
+        if not seg_at:
+            return raw
+        group, cur = raw
+        return tuple(segment(v) if n in seg_at else v for n, v in enumerate(group)), cur
+
+    # One row per report group: the bucket sums, then the credit.
+    rows: dict[Key, list[int]] = {}
+    counted = state.items
+    for raw, bucket_sums in state.sums.items():
+        if counted.get(raw, 0):
+            out = merged(raw)
+            row = rows.get(out)
+            if row is None:
+                rows[out] = [*bucket_sums, 0]
+            else:
+                for n, units in enumerate(bucket_sums):
+                    row[n] += units
+    counted = state.credit_count
+    for raw, units in state.credits.items():
+        if counted.get(raw, 0):
+            out = merged(raw)
+            row = rows.get(out)
+            if row is None:
+                row = rows[out] = [0] * (width + 1)
+            row[width] += units
+    zeros: list[Money] = []
+
+    def money(units: int, cur: Currency) -> Money:
+        if units:
+            return Money.from_minor(units, cur)
+        if not zeros or zeros[-1].currency is not cur:  # many cells are zero: reuse one
+            zeros.append(Money.zero(cur))
+        return zeros[-1]
+
+    # A row whose figures did not change since the last report of this state is reused,
+    # and so is each unchanged amount of a changed row.
+    shape = (fields, dict(segments or {}))
+    built = state.built if state.built_for == shape else {}
+    lines = []
+    now: dict[Key, tuple[list[int], AgingRow]] = {}
+    for key in sorted(rows, key=lambda k: (k[0], k[1].code)):
+        figures = rows[key]
+        before = built.get(key)
+        if before is not None and before[0] == figures:
+            line = before[1]
+        else:
+            group, cur = key
+            old = [*before[1].buckets, before[1].credit] if before is not None else []
+            cells = [
+                old[n]
+                if old and before is not None and before[0][n] == units
+                else money(units, cur)
+                for n, units in enumerate(figures)
+            ]
+            line = AgingRow(group, cur, tuple(cells[:-1]), cells[-1])
+        lines.append(line)
+        now[key] = (figures, line)
+    state.built, state.built_for = now, shape
+    return AgingReport(as_of, policy, fields, measure, tuple(lines))
+
+
+def _touched(changes: LedgerChanges | None, ledger: SettlementLedger, measure: Measure) -> set[str]:
+    """Ids of the entries and credit sources ``changes`` names (see :class:`LedgerChanges`)."""
+    if changes is None:
+        return set()
+    lo, hi = changes.after, changes.until
+    found = {
+        a.entry_id for a in ledger.allocations if a.measure is measure and lo < a.allocated_on <= hi
+    }
+    found |= {
+        a.source_id
+        for a in ledger.allocations
+        if a.measure is measure and lo < a.allocated_on <= hi
+    }
+    for e in ledger.entries:
+        due = e.due_date.toordinal()
+        if lo < e.posted_on <= hi or any(a <= due <= b for a, b in changes.due_ranges):
+            found.add(e.id)
+    found |= {p.id for p in ledger.payments if lo < p.received_on <= hi}
+    return found
+
+
+def ledger_item_columns(
+    ledger: SettlementLedger,
+    as_of: date,
+    measure: Measure,
+    fields: Sequence[str],
+    changes: LedgerChanges | None = None,
+) -> OpenItemColumns:
+    """:meth:`OpenLedgerColumns.open_item_columns` over a ledger in memory."""
+    touched = _touched(changes, ledger, measure)
+    items = [
+        i for i in ledger.open_items(as_of, measure) if changes is None or i.entry.id in touched
+    ]
+    numbers: dict[Key, int] = {}
+    keys = [
+        numbers.setdefault(
+            (
+                tuple(
+                    _group_value(f, e.account, e.manager, e.order_id, e.document_id, str)
+                    for f in fields
+                ),
+                e.account.currency,
+            ),
+            len(numbers),
+        )
+        for e in (i.entry for i in items)
+    ]
+    return OpenItemColumns(
+        list(numbers),
+        keys,
+        [i.entry.due_date.toordinal() for i in items],
+        [i.open.minor_units for i in items],
+    )
+
+
+def ledger_credit_columns(
+    ledger: SettlementLedger,
+    as_of: date,
+    measure: Measure,
+    fields: Sequence[str],
+    changes: LedgerChanges | None = None,
+) -> OpenCreditColumns:
+    """:meth:`OpenLedgerColumns.open_credit_columns` over a ledger in memory."""
+    touched = _touched(changes, ledger, measure)
+    credits = [
+        c for c in ledger.open_credits(as_of, measure) if changes is None or c.source_id in touched
+    ]
+    return OpenCreditColumns(
+        [
+            (
+                tuple(
+                    _group_value(f, c.account, None, c.order_id, c.source_id, str) for f in fields
+                ),
+                c.account.currency,
+            )
+            for c in credits
+        ],
+        [c.open.minor_units for c in credits],
+    )

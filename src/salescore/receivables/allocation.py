@@ -60,7 +60,15 @@ from salescore.receivables.ledger import (
     SettlementEntry,
 )
 
-__all__ = ["allocate_payments", "check_payment", "sweep"]
+__all__ = [
+    "AllocationRow",
+    "EntryRow",
+    "PaymentRow",
+    "allocate_payments",
+    "allocate_rows",
+    "check_payment",
+    "sweep",
+]
 
 _NEVER = 1 << 62
 
@@ -91,8 +99,11 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
     item_left = [row[4] for row in items]
     credit_left = [row[2] for row in credits]
     scoped_orders = {row[3] for row in credits if row[3] is not None}
-    item_seq = sorted(range(len(items)), key=lambda k: items[k][0])
+    posted_of = [row[0] for row in items]
+    item_seq = sorted(range(len(items)), key=posted_of.__getitem__)
+    item_days = [posted_of[k] for k in item_seq]
     credit_seq = sorted(range(len(credits)), key=lambda k: (credits[k][0], credits[k][1], k))
+    credit_days = [credits[k][0] for k in credit_seq]
     heap: list[tuple[int, int, str, int]] = []
     order_heaps: dict[Hashable, list[tuple[int, int, str, int]]] = {}
     general: deque[int] = deque()
@@ -120,13 +131,14 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
             if not item_left[k]:
                 pop(open_heap)
 
+    touched: set[Hashable] = set()
     while i < n_items or j < n_credits:
         day = min(
-            items[item_seq[i]][0] if i < n_items else _NEVER,
-            credits[credit_seq[j]][0] if j < n_credits else _NEVER,
+            item_days[i] if i < n_items else _NEVER,
+            credit_days[j] if j < n_credits else _NEVER,
         )
-        touched: set[Hashable] = set()
-        while i < n_items and items[item_seq[i]][0] == day:
+        touched.clear()
+        while i < n_items and item_days[i] == day:
             k = item_seq[i]
             posted, due, tie, order, amount = items[k]
             i += 1
@@ -137,7 +149,7 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
             if order in scoped_orders:
                 push(order_heaps.setdefault(order, []), key)
                 touched.add(order)
-        while j < n_credits and credits[credit_seq[j]][0] == day:
+        while j < n_credits and credit_days[j] == day:
             k = credit_seq[j]
             j += 1
             if credits[k][2] <= 0:
@@ -286,3 +298,70 @@ def _allocate_account(
         )
         for c, k, units, day, manual in sweep(items, credits)
     ]
+
+
+# --- bulk allocation over plain rows -----------------------------------------------------
+
+EntryRow = tuple[str, Measure, str, int, int, int]
+"""A stored entry as :func:`allocate_rows` reads it: (id, measure, order id, posted
+ordinal, due ordinal, signed amount in minor units)."""
+PaymentRow = tuple[str, int, int, tuple[tuple[str, int], ...]]
+"""A stored payment: (id, received ordinal, settled minor units, hand parts as
+(order id, minor units))."""
+AllocationRow = tuple[Measure, str, str, int, int, bool]
+"""An allocation: (measure, source id, entry id, allocated ordinal, minor units, manual)."""
+
+
+def allocate_rows(
+    account: SettlementAccount, entries: Sequence[EntryRow], payments: Sequence[PaymentRow]
+) -> list[AllocationRow]:
+    """:func:`allocate_payments` of one account over plain rows, no value objects.
+
+    ``entries`` in posting order (date, then id) and ``payments`` in receiving
+    order (date, then id), as the ledger port lists them; the result is the
+    same allocations in the same order (actual, then planned).
+
+    Raises:
+        SettlementError: a hand allocation names an order without settlements
+            on the account.
+    """
+    orders = {row[2] for row in entries}
+    for pid, _day, _units, parts in payments:
+        for n, (order, _) in enumerate(parts):
+            if order not in orders:
+                raise SettlementError(
+                    f"payment {pid!r}, hand allocation {n + 1}: order {order!r} has no "
+                    f"settlements on account {account}; check the order id and the payment's "
+                    "partner, counterparty, organization, contract and currency",
+                    payment=pid,
+                    order=order,
+                )
+    out: list[AllocationRow] = []
+    for measure in sorted(Measure, key=lambda m: m.value):
+        debts = [row for row in entries if row[1] is measure and row[5] > 0]
+        if not debts and not payments:
+            continue
+        items: list[Item] = [
+            (posted, due, order + "\x00" + eid, order, units)
+            for eid, _, order, posted, due, units in debts
+        ]
+        credits: list[Credit] = []
+        sources: list[str] = []
+        for pid, day, settled, parts in payments:
+            general = settled
+            for order, units in parts:
+                credits.append((day, "0" + pid, units, order, False))
+                sources.append(pid)
+                general -= units
+            credits.append((day, "1" + pid, general, None, False))
+            sources.append(pid)
+        if measure is Measure.ACTUAL:
+            for eid, kind, order, posted, _, units in entries:
+                if kind is measure and units < 0:
+                    credits.append((posted, "1" + eid, -units, order, True))
+                    sources.append(eid)
+        out.extend(
+            (measure, sources[c], debts[k][0], day, units, manual)
+            for c, k, units, day, manual in sweep(items, credits)
+        )
+    return out

@@ -8,14 +8,23 @@ allocations of one account are replaced as a whole when they are recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Protocol, TypeAlias
 
 import attrs
 
 from salescore.ports import Repository
+from salescore.receivables.aging import LedgerChanges, OpenCreditColumns, OpenItemColumns
+from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
 from salescore.receivables.credit import CreditLimit, CreditOverride
-from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables.ledger import (
+    Allocation,
+    Measure,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+)
 from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTemplate
 
 __all__ = [
@@ -91,4 +100,50 @@ class SettlementLedgerRepository(Protocol):
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
         """Replace every allocation of ``account`` with ``allocations``."""
+        ...
+
+    def version(self) -> str:
+        """A token that changes whenever anything in the stored ledger changes.
+
+        Equal tokens mean equal ledgers, so figures computed from one version
+        (an :class:`~salescore.receivables.AgingCache`) are reused only for it.
+        """
+        ...
+
+    def open_item_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenItemColumns:
+        """Debt entries posted by ``as_of`` with a non-zero open amount after the
+        allocations made by then, as columns grouped by ``fields`` (any of
+        :data:`~salescore.receivables.ITEM_FIELDS`); only those ``changes`` touches
+        if given."""
+        ...
+
+    def open_credit_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenCreditColumns:
+        """Open credits on ``as_of`` as :meth:`SettlementLedger.open_credits
+        <salescore.receivables.SettlementLedger.open_credits>` finds them, as columns."""
+        ...
+
+    def settlement_rows(
+        self,
+    ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
+        """Every account with its entries (by posting date, then id) and payments (by
+        date, then id) as plain rows, one account at a time, by account key."""
+        ...
+
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
+        """Replace every allocation of the ledger with ``allocations`` (plain rows per
+        account, in the account's currency), consumed as they come; returns how many."""
         ...

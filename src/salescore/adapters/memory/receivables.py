@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salescore.adapters.memory._delete import DELETE
 from salescore.errors import ConflictError, NotFoundError
-from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.money import Money
+from salescore.receivables.aging import (
+    LedgerChanges,
+    OpenCreditColumns,
+    OpenItemColumns,
+    ledger_credit_columns,
+    ledger_item_columns,
+)
+from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
+from salescore.receivables.ledger import (
+    Allocation,
+    Measure,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+    SettlementLedger,
+)
 
 if TYPE_CHECKING:
     from salescore.adapters.memory.store import MemoryUnitOfWork
@@ -26,6 +45,36 @@ class InMemorySettlementLedger:
 
     def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         self._uow.put(table, key, value)
+        # Every write gives the ledger a new version (undone with the write on rollback).
+        self._uow.put(self._table("settlement_version"), "token", uuid.uuid4().hex)
+
+    def version(self) -> str:
+        table = self._table("settlement_version")
+        if "token" not in table:  # a new store: its own token, not a shared constant
+            table["token"] = uuid.uuid4().hex
+        token: str = table["token"]
+        return token
+
+    def _ledger(self) -> SettlementLedger:
+        return SettlementLedger(self.entries(), self.payments(), self.allocations())
+
+    def open_item_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenItemColumns:
+        return ledger_item_columns(self._ledger(), as_of, measure, fields, changes)
+
+    def open_credit_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenCreditColumns:
+        return ledger_credit_columns(self._ledger(), as_of, measure, fields, changes)
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
         table = self._table("settlement_entries")
@@ -61,7 +110,7 @@ class InMemorySettlementLedger:
 
     def remove_payment(self, payment_id: str) -> None:
         self.payment(payment_id)  # NotFoundError for an unknown id
-        self._uow.put(self._table("settlement_payments"), payment_id, DELETE)
+        self._set(self._table("settlement_payments"), payment_id, DELETE)
 
     def payments(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
@@ -90,3 +139,51 @@ class InMemorySettlementLedger:
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
         self._set(self._table("settlement_allocations"), account, tuple(allocations))
+
+    def settlement_rows(
+        self,
+    ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
+        entries: dict[SettlementAccount, list[EntryRow]] = defaultdict(list)
+        payments: dict[SettlementAccount, list[PaymentRow]] = defaultdict(list)
+        for e in self.entries():
+            entries[e.account].append(
+                (
+                    e.id,
+                    e.measure,
+                    e.order_id,
+                    e.posted_on.toordinal(),
+                    e.due_date.toordinal(),
+                    e.amount.minor_units,
+                )
+            )
+        for p in self.payments():
+            parts = tuple((m.order_id, m.amount.minor_units) for m in p.manual)
+            payments[p.account].append(
+                (p.id, p.received_on.toordinal(), p.settled.minor_units, parts)
+            )
+        for account in sorted(set(entries) | set(payments), key=lambda a: a.key):
+            yield account, entries.get(account, []), payments.get(account, [])
+
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
+        table = self._table("settlement_allocations")
+        left = set(table)
+        stored = 0
+        computed = list(allocations)  # all computed before anything is written
+        for account, rows in computed:
+            cur = account.currency
+            self.replace_allocations(
+                account,
+                [
+                    Allocation(
+                        m, src, entry, date.fromordinal(day), Money.from_minor(units, cur), hand
+                    )
+                    for m, src, entry, day, units, hand in rows
+                ],
+            )
+            left.discard(account)
+            stored += len(rows)
+        for account in left:
+            self._set(table, account, DELETE)
+        return stored

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+import uuid
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,14 @@ from typing import TYPE_CHECKING, Any
 from salescore.adapters.codec import converter, to_plain
 from salescore.errors import ConflictError, NotFoundError, StorageError
 from salescore.money import Currency, Money
+from salescore.receivables.aging import (
+    ITEM_FIELDS,
+    Key,
+    LedgerChanges,
+    OpenCreditColumns,
+    OpenItemColumns,
+)
+from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
 from salescore.receivables.ledger import (
     Allocation,
     EntryKind,
@@ -31,7 +41,7 @@ from salescore.receivables.ledger import (
 if TYPE_CHECKING:
     from salescore.adapters.sqlite.store import SqliteUnitOfWork
 
-__all__ = ["SqliteSettlementLedger", "create_settlement_tables"]
+__all__ = ["SqliteSettlementLedger", "create_settlement_tables", "index_settlements_by_date"]
 
 _ACCOUNT_COLUMNS = (
     "partner_id, counterparty_id, organization_id, contract_id, currency, minor_units"
@@ -74,6 +84,95 @@ def create_settlement_tables(conn: sqlite3.Connection) -> None:
     )
 
 
+def index_settlements_by_date(conn: sqlite3.Connection) -> None:
+    """Migration 3: date indexes for reports as of a date, settled amounts, a version token.
+
+    Aging reads open items as of a date in SQL (allocations per entry up to the
+    date) and, for a second date, only the rows posted, allocated or due
+    between the two: these indexes serve both. ``settled_minor`` keeps each
+    payment's amount in the settlement currency (converted at its rate), and
+    ``settlement_ledger_version`` a token every write renews.
+    """
+    for sql in (
+        "CREATE INDEX settlement_entries_by_posted ON settlement_entries(posted_on)",
+        "CREATE INDEX settlement_entries_by_due ON settlement_entries(due_date)",
+        "CREATE INDEX settlement_allocations_by_entry ON settlement_allocations"
+        "(entry_id, measure, allocated_on, amount_minor)",
+        "CREATE INDEX settlement_allocations_by_source ON settlement_allocations"
+        "(source_id, measure, manual, allocated_on, amount_minor)",
+        "CREATE INDEX settlement_allocations_by_date ON settlement_allocations(allocated_on)",
+        "CREATE INDEX settlement_payments_by_date ON settlement_payments(received_on)",
+        "ALTER TABLE settlement_payments ADD COLUMN settled_minor INTEGER NOT NULL DEFAULT 0",
+        "CREATE TABLE settlement_ledger_version (token TEXT NOT NULL)",
+    ):
+        conn.execute(sql)
+    conn.execute("INSERT INTO settlement_ledger_version VALUES (?)", (uuid.uuid4().hex,))
+    rows = conn.execute(f"SELECT {_PAYMENT_COLUMNS} FROM settlement_payments").fetchall()
+    conn.executemany(
+        "UPDATE settlement_payments SET settled_minor = ? WHERE id = ?",
+        [(p.settled.minor_units, p.id) for p in map(_payment, rows)],
+    )
+
+
+_PAYMENT_COLUMNS = (
+    f"id, {_ACCOUNT_COLUMNS}, received_on, amount, paid_currency, paid_minor_units, rate, manual"
+)
+
+
+def _payment(row: Sequence[Any]) -> Payment:
+    return Payment(
+        row[0],
+        _account(row[1:7]),
+        date.fromisoformat(row[7]),
+        Money(row[8], _currency(row[9], row[10])),
+        None if row[11] is None else Decimal(row[11]),
+        _manual(row[12]),
+    )
+
+
+_FIELD_COLUMNS = {
+    "partner": "partner_id",
+    "counterparty": "counterparty_id",
+    "organization": "organization_id",
+    "contract": "contract_id",
+    "manager": "manager",
+    "order": "order_id",
+    "document": "document_id",
+}
+_SEP = "\x1f"
+_MEASURE_KINDS = {
+    Measure.PLANNED: "e.kind = 'schedule'",
+    Measure.ACTUAL: "e.kind <> 'schedule'",
+}
+
+
+def _check_fields(fields: Sequence[str]) -> None:
+    unknown = [f for f in fields if f not in ITEM_FIELDS]
+    if unknown:
+        raise StorageError(
+            f"the settlement ledger cannot group by {', '.join(map(repr, unknown))}: "
+            f"use any of {', '.join(ITEM_FIELDS)}"
+        )
+
+
+class _Keys:
+    """Group numbers from ``\\x1f``-joined text: each distinct text is split once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.groups: list[Key] = []
+        self._currencies: dict[tuple[str, int], Currency] = {}
+
+    def __call__(self, text: str) -> int:
+        *values, code, minor = text.split(_SEP)
+        cur = self._currencies.get((code, int(minor)))
+        if cur is None:
+            cur = self._currencies[code, int(minor)] = _currency(code, int(minor))
+        number = self.seen[text] = len(self.groups)
+        self.groups.append((tuple(values), cur))
+        return number
+
+
 def _currency(code: str, minor_units: int) -> Currency:
     try:
         known = Currency.of(code)
@@ -108,6 +207,12 @@ class SqliteSettlementLedger:
 
     def __init__(self, uow: SqliteUnitOfWork) -> None:
         self._uow = uow
+
+    def _renew_version(self) -> None:
+        self._execute("UPDATE settlement_ledger_version SET token = ?", (uuid.uuid4().hex,))
+
+    def version(self) -> str:
+        return str(self._execute("SELECT token FROM settlement_ledger_version").fetchone()[0])
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self._uow.store._translate_errors("settlement ledger"):
@@ -158,6 +263,7 @@ class SqliteSettlementLedger:
                 raise ConflictError(f"a settlement entry id already exists: {exc}") from None
             except sqlite3.DatabaseError as exc:
                 raise StorageError(f"cannot store settlement entries: {exc}") from exc
+            self._renew_version()
 
     def entries(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
@@ -198,14 +304,16 @@ class SqliteSettlementLedger:
             payment.amount.currency.minor_units,
             None if payment.rate is None else str(payment.rate),
             json.dumps(to_plain(payment.manual), sort_keys=True),
+            payment.settled.minor_units,
         )
         try:
             self._uow.connection.execute(
                 f"INSERT INTO settlement_payments (id, account_key, {_ACCOUNT_COLUMNS}, "
-                "received_on, amount, paid_currency, paid_minor_units, rate, manual) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "received_on, amount, paid_currency, paid_minor_units, rate, manual, "
+                "settled_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
+            self._renew_version()
         except sqlite3.IntegrityError:
             raise ConflictError(f"payment {payment.id!r} already exists", id=payment.id) from None
         except sqlite3.DatabaseError as exc:
@@ -213,22 +321,10 @@ class SqliteSettlementLedger:
 
     def _payments(self, where: str, params: Sequence[Any]) -> list[Payment]:
         rows = self._execute(
-            f"SELECT id, {_ACCOUNT_COLUMNS}, received_on, amount, paid_currency, "
-            f"paid_minor_units, rate, manual FROM settlement_payments{where} "
-            "ORDER BY received_on, id",
+            f"SELECT {_PAYMENT_COLUMNS} FROM settlement_payments{where} ORDER BY received_on, id",
             params,
         ).fetchall()
-        return [
-            Payment(
-                row[0],
-                _account(row[1:7]),
-                date.fromisoformat(row[7]),
-                Money(row[8], _currency(row[9], row[10])),
-                None if row[11] is None else Decimal(row[11]),
-                _manual(row[12]),
-            )
-            for row in rows
-        ]
+        return [_payment(row) for row in rows]
 
     def payment(self, payment_id: str) -> Payment:
         found = self._payments(" WHERE id = ?", (payment_id,))
@@ -240,6 +336,7 @@ class SqliteSettlementLedger:
         cursor = self._execute("DELETE FROM settlement_payments WHERE id = ?", (payment_id,))
         if cursor.rowcount == 0:
             raise NotFoundError(f"no payment with id {payment_id!r}", id=payment_id)
+        self._renew_version()
 
     def payments(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
@@ -295,3 +392,241 @@ class SqliteSettlementLedger:
                 "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
+        self._renew_version()
+
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
+        iso: dict[int, str] = {}
+        stored = 0
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            nonlocal stored
+            for account, found in allocations:
+                key, partner = account.key, account.partner_id
+                for measure, source, entry, day, units, manual in found:
+                    text = iso.get(day)
+                    if text is None:
+                        text = iso[day] = date.fromordinal(day).isoformat()
+                    yield (key, partner, measure.value, source, entry, text, units, int(manual))
+                stored += len(found)
+
+        # One statement empties the table and one inserts every row as it is computed;
+        # an error while computing them (a bad hand allocation) undoes both.
+        with (
+            self._uow.savepoint("replace_all_allocations") as conn,
+            self._uow.store._translate_errors("settlement allocations"),
+        ):
+            conn.execute("DELETE FROM settlement_allocations")
+            conn.executemany(
+                "INSERT INTO settlement_allocations (account_key, partner_id, measure, source_id, "
+                "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows(),
+            )
+        self._renew_version()
+        return stored
+
+    def settlement_rows(
+        self,
+    ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
+        ordinal: dict[str, int] = {}
+
+        def day(text: str) -> int:
+            found = ordinal.get(text)
+            if found is None:
+                found = ordinal[text] = date.fromisoformat(text).toordinal()
+            return found
+
+        # The account's own columns are read once per account, not once per row.
+        entries = self._execute(
+            "SELECT account_key, id, kind, order_id, posted_on, due_date, amount_minor "
+            "FROM settlement_entries ORDER BY account_key, posted_on, id"
+        )
+        payments = self._execute(
+            f"SELECT account_key, {_ACCOUNT_COLUMNS}, id, received_on, settled_minor, manual "
+            "FROM settlement_payments ORDER BY account_key, received_on, id"
+        )
+        measures = {kind.value: kind.measure for kind in EntryKind}
+        e_row = next(entries, None)
+        p_row = next(payments, None)
+        while e_row is not None or p_row is not None:
+            key = min(r[0] for r in (e_row, p_row) if r is not None)
+            if p_row is not None and p_row[0] == key:
+                account = _account(p_row[1:7])
+            else:
+                account = _account(
+                    self._execute(
+                        f"SELECT {_ACCOUNT_COLUMNS} FROM settlement_entries "
+                        "WHERE account_key = ? LIMIT 1",
+                        (key,),
+                    ).fetchone()
+                )
+            debts: list[EntryRow] = []
+            while e_row is not None and e_row[0] == key:
+                debts.append(
+                    (e_row[1], measures[e_row[2]], e_row[3], day(e_row[4]), day(e_row[5]),
+                     e_row[6])
+                )  # fmt: skip
+                e_row = next(entries, None)
+            paid: list[PaymentRow] = []
+            while p_row is not None and p_row[0] == key:
+                parts: tuple[tuple[str, int], ...] = ()
+                if p_row[10] != "[]":
+                    parts = tuple((m.order_id, m.amount.minor_units) for m in _manual(p_row[10]))
+                paid.append((p_row[7], day(p_row[8]), p_row[9], parts))
+                p_row = next(payments, None)
+            yield account, debts, paid
+
+    # --- open items and credits as of a date ------------------------------------------
+
+    def open_item_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenItemColumns:
+        _check_fields(fields)
+        key_sql = " || char(31) || ".join(
+            [
+                *(f"coalesce(e.{_FIELD_COLUMNS[f]}, '')" for f in fields),
+                "e.currency",
+                "e.minor_units",
+            ]
+        )
+        on = as_of.isoformat()
+        params: list[Any] = [measure.value, on, on]
+        touched = ""
+        # Most rows are posted by the date: scan the table (the unary + keeps SQLite off
+        # the posting-date index, whose random reads cost three times the scan).
+        scan = "+"
+        if changes is not None:
+            scan = ""
+            lo, hi = changes.after.isoformat(), changes.until.isoformat()
+            parts = [
+                "SELECT rowid FROM settlement_entries WHERE posted_on > ? AND posted_on <= ?",
+                "SELECT e2.rowid FROM settlement_allocations a2 JOIN settlement_entries e2 "
+                "ON e2.id = a2.entry_id WHERE a2.allocated_on > ? AND a2.allocated_on <= ? "
+                "AND a2.measure = ?",
+            ]
+            params += [lo, hi, lo, hi, measure.value]
+            for first, last in changes.due_ranges:
+                parts.append("SELECT rowid FROM settlement_entries WHERE due_date BETWEEN ? AND ?")
+                params += [date.fromordinal(first).isoformat(), date.fromordinal(last).isoformat()]
+            touched = " AND e.rowid IN (" + " UNION ".join(parts) + ")"
+        cursor = self._execute(
+            f"SELECT {key_sql}, e.due_date, e.amount_minor - coalesce((SELECT "
+            "sum(a.amount_minor) FROM settlement_allocations a WHERE a.entry_id = e.id "
+            "AND a.measure = ? AND a.allocated_on <= ?), 0) FROM settlement_entries e "
+            f"WHERE {_MEASURE_KINDS[measure]} AND e.amount_minor > 0 AND {scan}e.posted_on <= ?"
+            f"{touched}",
+            params,
+        )
+        keys: list[int] = []
+        dues: list[int] = []
+        units = array("q")  # 8 bytes an item, not an int object each
+        key_of = _Keys()
+        due_of: dict[str, int] = {}
+        add_key, add_due, add_units = keys.append, dues.append, units.append
+        known_key, known_due = key_of.seen.get, due_of.get
+        for text, due, left in cursor:
+            if left:
+                number = known_key(text)
+                add_key(key_of(text) if number is None else number)
+                ordinal = known_due(due)
+                if ordinal is None:
+                    ordinal = due_of[due] = date.fromisoformat(due).toordinal()
+                add_due(ordinal)
+                add_units(left)
+        return OpenItemColumns(key_of.groups, keys, dues, units)
+
+    def open_credit_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+    ) -> OpenCreditColumns:
+        _check_fields(fields)
+        on = as_of.isoformat()
+        account = ("partner_id", "counterparty_id", "organization_id", "contract_id")
+        columns = ", ".join(f"coalesce({c}, '')" for c in account)
+        pay_touch = ent_touch = ""
+        touch_params: list[Any] = []
+        scan = "+"  # see open_item_columns
+        if changes is not None:
+            scan = ""
+            lo, hi = changes.after.isoformat(), changes.until.isoformat()
+            moved = (
+                "SELECT source_id FROM settlement_allocations WHERE allocated_on > ? "
+                "AND allocated_on <= ? AND measure = ?"
+            )
+            pay_touch = (
+                " AND p.rowid IN (SELECT rowid FROM settlement_payments WHERE received_on > ? "
+                f"AND received_on <= ? UNION SELECT p2.rowid FROM settlement_payments p2 "
+                f"WHERE p2.id IN ({moved}))"
+            )
+            ent_touch = (
+                " AND e.rowid IN (SELECT rowid FROM settlement_entries WHERE posted_on > ? "
+                f"AND posted_on <= ? UNION SELECT e2.rowid FROM settlement_entries e2 "
+                f"WHERE e2.id IN ({moved}))"
+            )
+            touch_params = [lo, hi, lo, hi, measure.value]
+        allocated = (
+            "coalesce((SELECT sum(a.amount_minor) FROM settlement_allocations a "
+            "WHERE a.source_id = {0}.id AND a.measure = ? AND a.manual = 0 "
+            "AND a.allocated_on <= ?), 0)"
+        )
+        keys: list[Key] = []
+        units: list[int] = []
+        currencies: dict[tuple[str, int], Currency] = {}
+
+        def key(row: Sequence[Any], order: str, document: str) -> Key:
+            names = ("partner", "counterparty", "organization", "contract")
+            values = dict(zip(names, row[:4], strict=True))
+            values.update(manager="", order=order, document=document)
+            cur = currencies.get((row[4], row[5]))
+            if cur is None:
+                cur = currencies[row[4], row[5]] = _currency(row[4], row[5])
+            return tuple(values[f] for f in fields), cur
+
+        rows = self._execute(
+            f"SELECT {columns}, p.currency, p.minor_units, p.id, p.settled_minor, p.manual, "
+            f"{allocated.format('p')} FROM settlement_payments p WHERE {scan}p.received_on <= ?"
+            f"{pay_touch}",
+            [measure.value, on, on, *touch_params],
+        )
+        for row in rows.fetchall():
+            general = row[7] - row[9]
+            if row[8] != "[]":
+                by_order = dict(
+                    self._execute(
+                        "SELECT e.order_id, sum(a.amount_minor) FROM settlement_allocations a "
+                        "JOIN settlement_entries e ON e.id = a.entry_id WHERE a.source_id = ? "
+                        "AND a.measure = ? AND a.manual = 1 AND a.allocated_on <= ? "
+                        "GROUP BY e.order_id",
+                        (row[6], measure.value, on),
+                    ).fetchall()
+                )
+                for part in _manual(row[8]):
+                    part_units = part.amount.minor_units
+                    general -= part_units
+                    left = part_units - by_order.get(part.order_id, 0)
+                    if left:
+                        keys.append(key(row, part.order_id, row[6]))
+                        units.append(left)
+            if general:
+                keys.append(key(row, "", row[6]))
+                units.append(general)
+        if measure is Measure.ACTUAL:
+            rows = self._execute(
+                f"SELECT {columns}, e.currency, e.minor_units, e.id, -e.amount_minor - "
+                f"{allocated.format('e')} FROM settlement_entries e WHERE e.kind <> 'schedule' "
+                f"AND e.amount_minor < 0 AND {scan}e.posted_on <= ?{ent_touch}",
+                [measure.value, on, on, *touch_params],
+            )
+            for row in rows.fetchall():
+                if row[7]:
+                    keys.append(key(row, "", row[6]))
+                    units.append(row[7])
+        return OpenCreditColumns(keys, units)

@@ -26,7 +26,10 @@ from salescore.adapters.collections import (
 )
 from salescore.adapters.sqlite.orders import create_order_tables
 from salescore.adapters.sqlite.pricing import create_price_register
-from salescore.adapters.sqlite.receivables import create_settlement_tables
+from salescore.adapters.sqlite.receivables import (
+    create_settlement_tables,
+    index_settlements_by_date,
+)
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
 from salescore.adapters.sqlite.shipments import create_shipment_tables
 
@@ -78,7 +81,10 @@ COMPONENTS: tuple[Component, ...] = (
     Component("parties", (document_tables(PARTIES),)),
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), create_price_register)),
-    Component("receivables", (document_tables(RECEIVABLES), create_settlement_tables)),
+    Component(
+        "receivables",
+        (document_tables(RECEIVABLES), create_settlement_tables, index_settlements_by_date),
+    ),
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (create_order_tables,)),

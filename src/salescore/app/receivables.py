@@ -1,0 +1,103 @@
+"""Receivables use cases over a store: the aging report read where the ledger is kept.
+
+:func:`age_receivables_from_store` gives the same :class:`~salescore.receivables.AgingReport`
+as :func:`~salescore.receivables.age_receivables` over
+:func:`~salescore.receivables.load_ledger`, without loading the ledger: the
+storage replays the allocations up to the date and returns the open items as
+columns. :func:`reallocate_all` recomputes every account's allocations in one unit of
+work over plain rows. Each store keeps a small :class:`~salescore.receivables.AgingCache`,
+so a report on another date of the same ledger reads again only what can
+differ between the two dates.
+
+>>> from datetime import date
+>>> from salescore.adapters.memory import MemoryStore
+>>> from salescore.money import Money
+>>> from salescore.receivables import EntryKind, SettlementAccount, SettlementEntry, post_entries
+>>> acc = SettlementAccount("CAFE", "RUB")
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     post_entries(uow.settlements, [SettlementEntry("E1", EntryKind.SHIPMENT, acc, "SO-1",
+...         "SHIP-1", date(2026, 2, 3), date(2026, 2, 17), Money("24000.00", "RUB"))])
+...     uow.commit()
+...     report = age_receivables_from_store(uow, date(2026, 3, 20))
+>>> report.rows()[0]["31-60"]
+'24000.00'
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from salescore.adapters.repositories import Repositories
+from salescore.dates import BusinessCalendar
+from salescore.receivables import AgingCache, AgingPolicy, AgingReport, Measure, age_store
+from salescore.receivables.allocation import allocate_rows
+
+__all__ = ["age_receivables_from_store", "aging_cache_of", "reallocate_all"]
+
+_CACHES: weakref.WeakKeyDictionary[object, AgingCache] = weakref.WeakKeyDictionary()
+
+
+def aging_cache_of(uow: Repositories) -> AgingCache:
+    """The aging cache of the store ``uow`` belongs to (created on first use)."""
+    owner = getattr(uow, "store", uow)
+    cache = _CACHES.get(owner)
+    if cache is None:
+        cache = _CACHES[owner] = AgingCache()
+    return cache
+
+
+def age_receivables_from_store(
+    uow: Repositories,
+    as_of: date,
+    *,
+    policy: AgingPolicy | None = None,
+    group_by: Sequence[str] = ("partner",),
+    measure: Measure = Measure.ACTUAL,
+    calendar: BusinessCalendar | None = None,
+    segments: Mapping[str, str] | None = None,
+    cache: AgingCache | None = None,
+) -> AgingReport:
+    """The aging report of the stored ledger on ``as_of``, computed by the storage.
+
+    Arguments as :func:`~salescore.receivables.age_receivables`; ``cache``
+    defaults to the store's own (:func:`aging_cache_of`).
+
+    Raises:
+        InvalidInputError: an unknown grouping field, or a working-day policy
+            without a calendar.
+    """
+    return age_store(
+        uow.settlements,
+        as_of,
+        policy=policy,
+        group_by=group_by,
+        measure=measure,
+        calendar=calendar,
+        segments=segments,
+        cache=cache if cache is not None else aging_cache_of(uow),
+    )
+
+
+def reallocate_all(uow: Repositories) -> int:
+    """Recompute and store the allocations of every account, in the caller's unit of work.
+
+    The same allocations as :func:`~salescore.receivables.reallocate` on each
+    account, read and written as plain rows (no value objects), one account
+    at a time: for a whole ledger at once, after a bulk load or a migration.
+    Commit the unit of work to keep them.
+
+    Returns:
+        The number of allocations stored.
+
+    Raises:
+        SettlementError: a stored hand allocation names an order without
+            settlements on its account (the unit of work should be rolled back).
+    """
+    repo = uow.settlements
+    return repo.replace_all_allocations(
+        (account, allocate_rows(account, entries, payments))
+        for account, entries, payments in repo.settlement_rows()
+    )
