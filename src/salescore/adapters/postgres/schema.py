@@ -9,7 +9,9 @@ steps (``bigint``), never float; dates are ISO text, as on SQLite.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from salescore.adapters.collections import (
     AGREEMENTS,
@@ -21,6 +23,7 @@ from salescore.adapters.collections import (
     Collection,
 )
 from salescore.adapters.postgres.connection import PgConnection
+from salescore.adapters.sqlite.receivables import index_settlements_by_date
 from salescore.adapters.sqlite.schema import Component
 
 __all__ = ["COMPONENTS", "LOCK_KEY"]
@@ -149,11 +152,20 @@ shipment_tables = _run(
         data JSONB NOT NULL)""",
 )
 
+
+def _settlements_by_date(conn: PgConnection) -> None:
+    """Migration 3 of the settlements, as on SQLite, with 64-bit ``BIGINT`` amounts."""
+    index_settlements_by_date(cast(sqlite3.Connection, conn), integer="BIGINT")
+
+
 COMPONENTS: tuple[Component, ...] = (
     Component("parties", (document_tables(PARTIES),)),
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), price_register)),
-    Component("receivables", (document_tables(RECEIVABLES), settlement_tables)),
+    Component(
+        "receivables",
+        (document_tables(RECEIVABLES), settlement_tables, _settlements_by_date),
+    ),
     Component("reservation", (reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (order_tables,)),

@@ -84,16 +84,9 @@ def create_settlement_tables(conn: sqlite3.Connection) -> None:
     )
 
 
-def index_settlements_by_date(conn: sqlite3.Connection) -> None:
-    """Migration 3: date indexes for reports as of a date, settled amounts, a version token.
-
-    Aging reads open items as of a date in SQL (allocations per entry up to the
-    date) and, for a second date, only the rows posted, allocated or due
-    between the two: these indexes serve both. ``settled_minor`` keeps each
-    payment's amount in the settlement currency (converted at its rate), and
-    ``settlement_ledger_version`` a token every write renews.
-    """
-    for sql in (
+def settlements_by_date_statements(integer: str = "INTEGER") -> tuple[str, ...]:
+    """The statements of migration 3, in the dialect's 64-bit ``integer`` type."""
+    return (
         "CREATE INDEX settlement_entries_by_posted ON settlement_entries(posted_on)",
         "CREATE INDEX settlement_entries_by_due ON settlement_entries(due_date)",
         "CREATE INDEX settlement_allocations_by_entry ON settlement_allocations"
@@ -102,9 +95,22 @@ def index_settlements_by_date(conn: sqlite3.Connection) -> None:
         "(source_id, measure, manual, allocated_on, amount_minor)",
         "CREATE INDEX settlement_allocations_by_date ON settlement_allocations(allocated_on)",
         "CREATE INDEX settlement_payments_by_date ON settlement_payments(received_on)",
-        "ALTER TABLE settlement_payments ADD COLUMN settled_minor INTEGER NOT NULL DEFAULT 0",
+        f"ALTER TABLE settlement_payments ADD COLUMN settled_minor {integer} NOT NULL DEFAULT 0",
         "CREATE TABLE settlement_ledger_version (token TEXT NOT NULL)",
-    ):
+    )
+
+
+def index_settlements_by_date(conn: sqlite3.Connection, integer: str = "INTEGER") -> None:
+    """Migration 3: date indexes for reports as of a date, settled amounts, a version token.
+
+    Aging reads open items as of a date in SQL (allocations per entry up to the
+    date) and, for a second date, only the rows posted, allocated or due
+    between the two: these indexes serve both. ``settled_minor`` keeps each
+    payment's amount in the settlement currency (converted at its rate), and
+    ``settlement_ledger_version`` a token every write renews. ``integer`` is the
+    dialect's 64-bit integer type (``BIGINT`` on PostgreSQL).
+    """
+    for sql in settlements_by_date_statements(integer):
         conn.execute(sql)
     conn.execute("INSERT INTO settlement_ledger_version VALUES (?)", (uuid.uuid4().hex,))
     rows = conn.execute(f"SELECT {_PAYMENT_COLUMNS} FROM settlement_payments").fetchall()
