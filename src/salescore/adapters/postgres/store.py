@@ -255,6 +255,11 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     writer does, so a payment is never allocated twice.
     """
 
+    _ROWID = "ctid"
+    _SEPARATOR = "chr(31)"
+    _SCAN_HINT = ""
+    _STREAM_ROWS = False
+
     def _lock(self, accounts: Iterable[SettlementAccount]) -> None:
         if self._uow.read_only:
             return

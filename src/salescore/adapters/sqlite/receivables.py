@@ -211,14 +211,29 @@ def _manual(text: str) -> tuple[ManualAllocation, ...]:
 class SqliteSettlementLedger:
     """A :class:`~salescore.receivables.ports.SettlementLedgerRepository` on SQLite tables."""
 
+    # The few words where SQL dialects differ; a PostgreSQL subclass overrides them.
+    _ROWID = "rowid"
+    """The row identifier column."""
+    _SEPARATOR = "char(31)"
+    """An SQL expression for the unit separator that joins the parts of a group key."""
+    _SCAN_HINT = "+"
+    """Prefixed to a date column to keep SQLite's planner off its index (scan instead)."""
+    _STREAM_ROWS = True
+    """Whether ``executemany`` may take rows from a generator that itself reads through
+    the same connection (SQLite may; psycopg holds the connection for the whole call)."""
+
     def __init__(self, uow: SqliteUnitOfWork) -> None:
         self._uow = uow
 
     def _renew_version(self) -> None:
-        self._execute("UPDATE settlement_ledger_version SET token = ?", (uuid.uuid4().hex,))
+        token = uuid.uuid4().hex
+        if self._execute("UPDATE settlement_ledger_version SET token = ?", (token,)).rowcount == 0:
+            # an emptied table (truncated by hand) gets its one row back
+            self._execute("INSERT INTO settlement_ledger_version VALUES (?)", (token,))
 
     def version(self) -> str:
-        return str(self._execute("SELECT token FROM settlement_ledger_version").fetchone()[0])
+        row = self._execute("SELECT token FROM settlement_ledger_version").fetchone()
+        return "" if row is None else str(row[0])
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self._uow.store._translate_errors("settlement ledger"):
@@ -427,7 +442,7 @@ class SqliteSettlementLedger:
             conn.executemany(
                 "INSERT INTO settlement_allocations (account_key, partner_id, measure, source_id, "
                 "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows(),
+                rows() if self._STREAM_ROWS else list(rows()),
             )
         self._renew_version()
         return stored
@@ -493,7 +508,7 @@ class SqliteSettlementLedger:
         changes: LedgerChanges | None = None,
     ) -> OpenItemColumns:
         _check_fields(fields)
-        key_sql = " || char(31) || ".join(
+        key_sql = f" || {self._SEPARATOR} || ".join(
             [
                 *(f"coalesce(e.{_FIELD_COLUMNS[f]}, '')" for f in fields),
                 "e.currency",
@@ -505,24 +520,25 @@ class SqliteSettlementLedger:
         touched = ""
         # Most rows are posted by the date: scan the table (the unary + keeps SQLite off
         # the posting-date index, whose random reads cost three times the scan).
-        scan = "+"
+        scan, row = self._SCAN_HINT, self._ROWID
         if changes is not None:
             scan = ""
             lo, hi = changes.after.isoformat(), changes.until.isoformat()
             parts = [
-                "SELECT rowid FROM settlement_entries WHERE posted_on > ? AND posted_on <= ?",
-                "SELECT e2.rowid FROM settlement_allocations a2 JOIN settlement_entries e2 "
+                f"SELECT {row} FROM settlement_entries WHERE posted_on > ? AND posted_on <= ?",
+                f"SELECT e2.{row} FROM settlement_allocations a2 JOIN settlement_entries e2 "
                 "ON e2.id = a2.entry_id WHERE a2.allocated_on > ? AND a2.allocated_on <= ? "
                 "AND a2.measure = ?",
             ]
             params += [lo, hi, lo, hi, measure.value]
             for first, last in changes.due_ranges:
-                parts.append("SELECT rowid FROM settlement_entries WHERE due_date BETWEEN ? AND ?")
+                parts.append(f"SELECT {row} FROM settlement_entries WHERE due_date BETWEEN ? AND ?")
                 params += [date.fromordinal(first).isoformat(), date.fromordinal(last).isoformat()]
-            touched = " AND e.rowid IN (" + " UNION ".join(parts) + ")"
+            touched = f" AND e.{row} IN (" + " UNION ".join(parts) + ")"
         cursor = self._execute(
             f"SELECT {key_sql}, e.due_date, e.amount_minor - coalesce((SELECT "
-            "sum(a.amount_minor) FROM settlement_allocations a WHERE a.entry_id = e.id "
+            "CAST(sum(a.amount_minor) AS BIGINT) FROM settlement_allocations a "
+            "WHERE a.entry_id = e.id "
             "AND a.measure = ? AND a.allocated_on <= ?), 0) FROM settlement_entries e "
             f"WHERE {_MEASURE_KINDS[measure]} AND e.amount_minor > 0 AND {scan}e.posted_on <= ?"
             f"{touched}",
@@ -559,7 +575,7 @@ class SqliteSettlementLedger:
         columns = ", ".join(f"coalesce({c}, '')" for c in account)
         pay_touch = ent_touch = ""
         touch_params: list[Any] = []
-        scan = "+"  # see open_item_columns
+        scan, row = self._SCAN_HINT, self._ROWID  # see open_item_columns
         if changes is not None:
             scan = ""
             lo, hi = changes.after.isoformat(), changes.until.isoformat()
@@ -568,18 +584,18 @@ class SqliteSettlementLedger:
                 "AND allocated_on <= ? AND measure = ?"
             )
             pay_touch = (
-                " AND p.rowid IN (SELECT rowid FROM settlement_payments WHERE received_on > ? "
-                f"AND received_on <= ? UNION SELECT p2.rowid FROM settlement_payments p2 "
+                f" AND p.{row} IN (SELECT {row} FROM settlement_payments WHERE received_on > ? "
+                f"AND received_on <= ? UNION SELECT p2.{row} FROM settlement_payments p2 "
                 f"WHERE p2.id IN ({moved}))"
             )
             ent_touch = (
-                " AND e.rowid IN (SELECT rowid FROM settlement_entries WHERE posted_on > ? "
-                f"AND posted_on <= ? UNION SELECT e2.rowid FROM settlement_entries e2 "
+                f" AND e.{row} IN (SELECT {row} FROM settlement_entries WHERE posted_on > ? "
+                f"AND posted_on <= ? UNION SELECT e2.{row} FROM settlement_entries e2 "
                 f"WHERE e2.id IN ({moved}))"
             )
             touch_params = [lo, hi, lo, hi, measure.value]
         allocated = (
-            "coalesce((SELECT sum(a.amount_minor) FROM settlement_allocations a "
+            "coalesce((SELECT CAST(sum(a.amount_minor) AS BIGINT) FROM settlement_allocations a "
             "WHERE a.source_id = {0}.id AND a.measure = ? AND a.manual = 0 "
             "AND a.allocated_on <= ?), 0)"
         )
@@ -607,7 +623,8 @@ class SqliteSettlementLedger:
             if row[8] != "[]":
                 by_order = dict(
                     self._execute(
-                        "SELECT e.order_id, sum(a.amount_minor) FROM settlement_allocations a "
+                        "SELECT e.order_id, CAST(sum(a.amount_minor) AS BIGINT) "
+                        "FROM settlement_allocations a "
                         "JOIN settlement_entries e ON e.id = a.entry_id WHERE a.source_id = ? "
                         "AND a.measure = ? AND a.manual = 1 AND a.allocated_on <= ? "
                         "GROUP BY e.order_id",
