@@ -20,10 +20,10 @@ from salescore.adapters.postgres.connection import PgConnection, translated_erro
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
-from salescore.adapters.sqlite.schema import Component
+from salescore.adapters.sqlite.schema import Component, migrate_components
 from salescore.adapters.sqlite.store import SqliteRepository, SqliteStore, SqliteUnitOfWork
 from salescore.adapters.stores import NestingGuard
-from salescore.errors import SchemaVersionError, StorageError
+from salescore.errors import StorageError
 from salescore.pricing import PriceRecord, PriceTypeId
 from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
 
@@ -146,26 +146,7 @@ class PostgresStore:
                 "CREATE TABLE IF NOT EXISTS salescore_schema "
                 '(component TEXT COLLATE "C" PRIMARY KEY, version INTEGER NOT NULL)'
             )
-            stored = dict(conn.execute("SELECT component, version FROM salescore_schema"))
-            for component in self.components:
-                have = int(stored.get(component.name, 0))
-                if have > component.version:
-                    raise SchemaVersionError(
-                        f"{self.path}: component {component.name!r} is at schema version "
-                        f"{have}, newer than this salescore knows ({component.version}); "
-                        "upgrade salescore to open it",
-                        path=self.path,
-                        component=component.name,
-                        stored=have,
-                        known=component.version,
-                    )
-                for migration in component.migrations[have:]:
-                    migration(conn)
-                conn.execute(
-                    "INSERT INTO salescore_schema(component, version) VALUES (?, ?) "
-                    "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
-                    (component.name, component.version),
-                )
+            migrate_components(conn, self.components, self.path)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

@@ -32,8 +32,16 @@ from salescore.adapters.sqlite.receivables import (
 )
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
 from salescore.adapters.sqlite.shipments import create_shipment_tables
+from salescore.errors import SchemaVersionError
 
-__all__ = ["APPLICATION_ID", "COMPONENTS", "Component", "Migration", "document_tables"]
+__all__ = [
+    "APPLICATION_ID",
+    "COMPONENTS",
+    "Component",
+    "Migration",
+    "document_tables",
+    "migrate_components",
+]
 
 # PRAGMA application_id marks a file as salescore's ("SaLs"), so a foreign
 # SQLite database is refused instead of being written into.
@@ -57,6 +65,35 @@ class Component:
     def version(self) -> int:
         """The version this code writes."""
         return len(self.migrations)
+
+
+def migrate_components(conn: Any, components: Iterable[Component], where: str) -> None:
+    """Bring every component's tables to the version this code writes, inside the
+    caller's transaction (SQLite's or PostgreSQL's connection: the SQL is the same).
+
+    Raises:
+        SchemaVersionError: a component is newer in ``where`` than this code knows.
+    """
+    stored = dict(conn.execute("SELECT component, version FROM salescore_schema"))
+    for component in components:
+        have = int(stored.get(component.name, 0))
+        if have > component.version:
+            raise SchemaVersionError(
+                f"{where!r}: component {component.name!r} is at schema version "
+                f"{have}, newer than this salescore knows ({component.version}); "
+                "upgrade salescore to open it",
+                path=where,
+                component=component.name,
+                stored=have,
+                known=component.version,
+            )
+        for migration in component.migrations[have:]:
+            migration(conn)
+        conn.execute(
+            "INSERT INTO salescore_schema(component, version) VALUES (?, ?) "
+            "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+            (component.name, component.version),
+        )
 
 
 def document_tables(collections: Iterable[Collection[object]]) -> Migration:

@@ -16,7 +16,12 @@ from salescore.adapters.sqlite.orders import SqliteOrderRepository, SqliteQuoteR
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
-from salescore.adapters.sqlite.schema import APPLICATION_ID, COMPONENTS, Component
+from salescore.adapters.sqlite.schema import (
+    APPLICATION_ID,
+    COMPONENTS,
+    Component,
+    migrate_components,
+)
 from salescore.adapters.sqlite.shipments import (
     SqliteReturnRepository,
     SqliteReturnRequestRepository,
@@ -27,7 +32,6 @@ from salescore.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
-    SchemaVersionError,
     StorageError,
 )
 
@@ -162,26 +166,7 @@ class SqliteStore:
                 "CREATE TABLE IF NOT EXISTS salescore_schema "
                 "(component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
-            stored = dict(conn.execute("SELECT component, version FROM salescore_schema"))
-            for component in self.components:
-                have = int(stored.get(component.name, 0))
-                if have > component.version:
-                    raise SchemaVersionError(
-                        f"{self.path!r}: component {component.name!r} is at schema version "
-                        f"{have}, newer than this salescore knows ({component.version}); "
-                        "upgrade salescore to open it",
-                        path=self.path,
-                        component=component.name,
-                        stored=have,
-                        known=component.version,
-                    )
-                for migration in component.migrations[have:]:
-                    migration(conn)
-                conn.execute(
-                    "INSERT INTO salescore_schema(component, version) VALUES (?, ?) "
-                    "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
-                    (component.name, component.version),
-                )
+            migrate_components(conn, self.components, self.path)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
