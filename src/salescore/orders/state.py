@@ -34,6 +34,7 @@ import attrs
 from salescore.errors import OrderError
 from salescore.explain import Explanation, Step
 from salescore.money import Money
+from salescore.money._context import CTX
 from salescore.orders.model import DocumentLine, LineId, Order, OrderStatus
 from salescore.receivables import Measure, SettlementLedger, StageKind
 from salescore.reservation import Bucket, LedgerEntry, OrderId, SupplyOption
@@ -150,14 +151,14 @@ class LineProgress:
     @property
     def remaining(self) -> Decimal:
         """Still to ship."""
-        return max(self.ordered - self.shipped, Decimal(0))
+        return max(CTX.subtract(self.ordered, self.shipped), Decimal(0))
 
     @property
     def missing(self) -> Decimal:
         """Still to ship and not reserved (zero for lines that need no securing)."""
         if not self.needs_securing:
             return Decimal(0)
-        return max(self.remaining - self.reserved, Decimal(0))
+        return max(CTX.subtract(self.remaining, self.reserved), Decimal(0))
 
 
 def _needs_securing(line: DocumentLine) -> bool:
@@ -175,14 +176,16 @@ def line_progress(
     shipped_by_line: dict[str, Decimal] = {}
     for s in shipments:
         if s.order_id == order.id and s.on <= on:
-            shipped_by_line[s.line_id] = shipped_by_line.get(s.line_id, Decimal(0)) + s.quantity
+            shipped_by_line[s.line_id] = CTX.add(
+                shipped_by_line.get(s.line_id, Decimal(0)), s.quantity
+            )
     found = []
     for line in order.lines:
         bucket = Bucket.reserved(order.id, line.line_id)
         reserved = Decimal(0)
         for e in entries:
             if e.move.target == bucket:
-                reserved += e.move.quantity.value
+                reserved = CTX.add(reserved, e.move.quantity.value)
             if e.move.source == bucket:
                 reserved -= e.move.quantity.value
         found.append(
