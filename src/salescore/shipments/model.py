@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import NewType
+from typing import NewType, TypeVar
 
 import attrs
 
@@ -79,8 +79,35 @@ def _quantity(value: object) -> Decimal:
     return quantity
 
 
+class _DocumentLine(VatLineFigures):
+    """What shipment and return lines share beyond their VAT figures."""
+
+    __slots__ = ()
+    line_no: str
+    quantity: Decimal
+    net: Money
+    vat: Money
+    vat_included: bool
+
+    @property
+    def unit_price(self) -> Money:
+        """The price of one unit with VAT (for printed forms), half up."""
+        return share(self.with_vat, Decimal(1), self.quantity)
+
+
+_L = TypeVar("_L", bound=_DocumentLine)
+
+
+def _unique_numbers(value: Iterable[_L], kind: str) -> tuple[_L, ...]:
+    """A document's lines, refusing a line number used twice."""
+    lines = tuple(value)
+    if len({x.line_no for x in lines}) != len(lines):
+        raise ShipmentError(f"a line number is used twice: give every {kind} line its own number")
+    return lines
+
+
 @attrs.frozen
-class ShipmentLine(VatLineFigures):
+class ShipmentLine(_DocumentLine):
     """One line of a shipment: goods (or a service) of one order line from one warehouse.
 
     Attributes:
@@ -107,17 +134,9 @@ class ShipmentLine(VatLineFigures):
     vat_included: bool = attrs.field(kw_only=True)
     vat: Money = attrs.field(kw_only=True)
 
-    @property
-    def unit_price(self) -> Money:
-        """The price of one unit with VAT (for printed forms), half up."""
-        return share(self.with_vat, Decimal(1), self.quantity)
-
 
 def _shipment_lines(value: Iterable[ShipmentLine]) -> tuple[ShipmentLine, ...]:
-    lines = tuple(value)
-    if len({x.line_no for x in lines}) != len(lines):
-        raise ShipmentError("a line number is used twice: give every shipment line its own number")
-    return lines
+    return _unique_numbers(value, "shipment")
 
 
 @attrs.frozen
@@ -228,7 +247,7 @@ class Shipment(_Priced):
 
 
 @attrs.frozen
-class ReturnLine(VatLineFigures):
+class ReturnLine(_DocumentLine):
     """One returned line: a quantity of a shipment line, at that line's price and VAT.
 
     ``shipment_id`` and ``shipment_line_no`` are None for goods returned
@@ -249,17 +268,9 @@ class ReturnLine(VatLineFigures):
     vat_included: bool = attrs.field(kw_only=True)
     vat: Money = attrs.field(kw_only=True)
 
-    @property
-    def unit_price(self) -> Money:
-        """The price of one unit with VAT, half up."""
-        return share(self.with_vat, Decimal(1), self.quantity)
-
 
 def _return_lines(value: Iterable[ReturnLine]) -> tuple[ReturnLine, ...]:
-    lines = tuple(value)
-    if len({x.line_no for x in lines}) != len(lines):
-        raise ShipmentError("a line number is used twice: give every return line its own number")
-    return lines
+    return _unique_numbers(value, "return")
 
 
 @attrs.frozen
