@@ -54,7 +54,7 @@ from salescore.parties import (
 )
 from salescore.receivables import PaymentSchedule
 from salescore.reservation import LineId, OrderId, SupplyOption
-from salescore.tax import VatCategory, VatLineFigures, VatRate, VatRateTable
+from salescore.tax import VatCategory, VatLineFigures, VatRate, VatRateTable, VatTotals
 
 __all__ = [
     "DocumentEvent",
@@ -311,7 +311,7 @@ def _deviations(value: Iterable[Deviation]) -> tuple[Deviation, ...]:
 
 
 @attrs.frozen
-class FrozenPrices:
+class FrozenPrices(VatTotals):
     """A document's prices, discounts, VAT and deviations as of one pricing.
 
     Attributes:
@@ -361,19 +361,9 @@ class FrozenPrices:
         return self._sum(lambda x: x.net)
 
     @property
-    def vat(self) -> Money:
-        """The VAT: the sum of the lines' VAT (each rounded once)."""
-        return self._sum(lambda x: x.vat)
-
-    @property
-    def without_vat(self) -> Money:
-        """The total without VAT."""
-        return self._sum(lambda x: x.without_vat)
-
-    @property
-    def with_vat(self) -> Money:
-        """The total with VAT: what the client pays."""
-        return self._sum(lambda x: x.with_vat)
+    def vat_lines(self) -> tuple[FrozenLine, ...]:
+        """The lines the VAT totals (:class:`~salescore.tax.VatTotals`) add up."""
+        return self.lines
 
     @property
     def awaiting_approval(self) -> tuple[Deviation, ...]:

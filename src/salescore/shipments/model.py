@@ -21,7 +21,7 @@ Money('0.03', 'RUB')
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -34,7 +34,7 @@ from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, total
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
-from salescore.tax import VatLineFigures, VatRate
+from salescore.tax import VatLineFigures, VatRate, VatTotals
 
 __all__ = [
     "CustomerReturn",
@@ -149,32 +149,15 @@ class VatSummary:
     with_vat: Money
 
 
-class _Priced:
-    """Totals shared by shipments and returns (their lines have the amount fields)."""
+class _Priced(VatTotals):
+    """Totals shared by shipments and returns: the VAT sums of their lines."""
 
-    currency: Currency
+    __slots__ = ()
 
     @property
-    def _priced_lines(self) -> tuple[ShipmentLine | ReturnLine, ...]:
+    def vat_lines(self) -> Sequence[ShipmentLine | ReturnLine]:
+        """The lines the VAT totals add up."""
         raise NotImplementedError
-
-    def _sum(self, part: Callable[[ShipmentLine | ReturnLine], Money]) -> Money:
-        return total((part(x) for x in self._priced_lines), self.currency)
-
-    @property
-    def vat(self) -> Money:
-        """The sum of the lines' VAT."""
-        return self._sum(lambda x: x.vat)
-
-    @property
-    def without_vat(self) -> Money:
-        """The total without VAT."""
-        return self._sum(lambda x: x.without_vat)
-
-    @property
-    def with_vat(self) -> Money:
-        """The total with VAT."""
-        return self._sum(lambda x: x.with_vat)
 
 
 @attrs.frozen
@@ -213,7 +196,7 @@ class Shipment(_Priced):
                 )
 
     @property
-    def _priced_lines(self) -> tuple[ShipmentLine, ...]:
+    def vat_lines(self) -> tuple[ShipmentLine, ...]:
         return self.lines
 
     @property
@@ -304,7 +287,7 @@ class CustomerReturn(_Priced):
             raise ShipmentError(f"return {self.id!r} has no lines: add at least one")
 
     @property
-    def _priced_lines(self) -> tuple[ReturnLine, ...]:
+    def vat_lines(self) -> tuple[ReturnLine, ...]:
         return self.lines
 
     @property

@@ -7,6 +7,7 @@ from salescore.tax.vat import (
     VatRate,
     VatRateTable,
     VatSplit,
+    VatTotals,
     load_vat_rates,
     russian_vat_rates,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "VatRate",
     "VatRateTable",
     "VatSplit",
+    "VatTotals",
     "load_vat_rates",
     "russian_vat_rates",
 ]

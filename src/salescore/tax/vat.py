@@ -18,7 +18,7 @@ The VAT of an amount that includes it is ``amount × r / (100 + r)``, of an
 amount without it ``amount × r / 100``, rounded half up to the currency's minor
 units (once per line, after discounts):
 
->>> from salescore.money import Money
+>>> from salescore.money import Currency, Money, total
 >>> rate = VatRate.parse("20")
 >>> split = rate.split(Money("2400.00", "RUB"), included=True)
 >>> split.without_vat, split.vat, split.with_vat
@@ -36,7 +36,7 @@ import decimal
 import enum
 import itertools
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -45,7 +45,7 @@ from typing import Any, Protocol
 import attrs
 
 from salescore.errors import TaxError
-from salescore.money import Money
+from salescore.money import Currency, Money, total
 from salescore.money._context import decimal_context
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "VatRate",
     "VatRateTable",
     "VatSplit",
+    "VatTotals",
     "load_vat_rates",
     "russian_vat_rates",
 ]
@@ -237,6 +238,48 @@ class VatLineFigures:
     def with_vat(self: _HasVat) -> Money:
         """The line amount with VAT: what the client pays for it."""
         return self.net if self.vat_included else self.net + self.vat
+
+
+class _VatFigures(Protocol):
+    @property
+    def vat(self) -> Money: ...
+    @property
+    def without_vat(self) -> Money: ...
+    @property
+    def with_vat(self) -> Money: ...
+
+
+class _HasVatLines(Protocol):
+    @property
+    def currency(self) -> Currency: ...
+    @property
+    def vat_lines(self) -> Sequence[_VatFigures]: ...
+
+
+class VatTotals:
+    """The VAT totals of a document: the sums of its ``vat_lines``, each line's VAT
+    rounded once (mixed into orders, shipments and returns).
+
+    A document using it has ``currency`` and ``vat_lines`` (lines with
+    :class:`VatLineFigures`).
+    """
+
+    __slots__ = ()
+
+    @property
+    def vat(self: _HasVatLines) -> Money:
+        """The VAT: the sum of the lines' VAT."""
+        return total((x.vat for x in self.vat_lines), self.currency)
+
+    @property
+    def without_vat(self: _HasVatLines) -> Money:
+        """The total without VAT."""
+        return total((x.without_vat for x in self.vat_lines), self.currency)
+
+    @property
+    def with_vat(self: _HasVatLines) -> Money:
+        """The total with VAT: what the client pays."""
+        return total((x.with_vat for x in self.vat_lines), self.currency)
 
 
 @attrs.frozen
