@@ -7,6 +7,7 @@ given a :class:`Clock` (or plain dates) and works inside a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar, runtime_checkable
@@ -81,6 +82,10 @@ class Repository(Protocol[K_contra, T]):
 
     def all(self) -> list[T]:
         """Every entity, ordered by id."""
+        ...
+
+    def find_many(self, ids: Iterable[K_contra]) -> list[T]:
+        """The entities with these ids, ordered by id; ids not stored are left out."""
         ...
 
     def find_by(self, field: str, value: object) -> list[T]:

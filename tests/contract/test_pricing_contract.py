@@ -172,3 +172,31 @@ def test_a_failed_unit_of_work_leaves_no_price_behind(store: Store) -> None:
     with store.unit_of_work() as uow:
         assert len(uow.price_types) == 0
         assert uow.price_register.history(PURCHASE, CM) == [record(date(2026, 1, 1), "100.00")]
+
+
+def test_prices_of_named_products_are_those_of_the_whole_register_for_them(store: Store) -> None:
+    # 1,200 products: the product list is bound in more than one chunk of parameters.
+    many = [ProductId(f"P{n:04}") for n in range(1200)]
+    with store.unit_of_work() as uow:
+        for n, pid in enumerate(many):
+            uow.price_register.register(record(date(2026, 1, 1), f"{n + 1}.00", pid))
+            if n % 2:
+                uow.price_register.register(record(date(2026, 2, 1), f"{n + 2}.00", pid))
+                uow.price_register.register(record(date(2026, 1, 5), "7.00", pid, RETAIL))
+        uow.price_register.register(record(date(2026, 1, 1), "3.00", many[5], characteristic="x"))
+        uow.commit()
+    wanted = [many[1199], many[5], many[0], ProductId("NOT-THERE"), *many[100:700]]
+    with store.unit_of_work() as uow:
+        register = uow.price_register
+        whole = register.prices_as_of([PURCHASE, RETAIL], date(2026, 3, 1))
+        named = register.prices_as_of([PURCHASE, RETAIL], date(2026, 3, 1), wanted)
+        history = register.records_between([PURCHASE], date(2026, 1, 1), date(2026, 3, 1))
+        named_history = register.records_between(
+            [PURCHASE], date(2026, 1, 1), date(2026, 3, 1), wanted
+        )
+        nothing = register.prices_as_of([PURCHASE], date(2026, 3, 1), [])
+    assert named == [r for r in whole if r.product_id in wanted]
+    assert named_history == [r for r in history if r.product_id in wanted]
+    # PURCHASE of 603 products, RETAIL of the 302 odd ones, characteristic "x" of P0005
+    assert len(named) == 603 + 302 + 1
+    assert nothing == []

@@ -132,3 +132,21 @@ def test_work_after_a_commit_or_a_rollback_is_again_all_or_nothing(store: Store)
         uow.partners.add(Partner(PartnerId("C"), "Never committed"))
     with store.unit_of_work() as uow:
         assert [p.id for p in uow.partners.all()] == ["A"]
+
+
+def test_find_many_gives_the_stored_ones_ordered_by_id_and_leaves_unknown_ids_out(
+    store: Store,
+) -> None:
+    # 1,100 ids: more than one chunk of bound parameters.
+    ids = [ProductId(f"P{n:04}") for n in range(1100)]
+    with store.unit_of_work() as uow:
+        for pid in ids:
+            uow.products.add(Product(pid, f"Product {pid}"))
+        uow.commit()
+    asked = [ids[1099], ProductId("NOPE"), ids[3], *ids[200:900], ids[3]]
+    with store.unit_of_work() as uow:
+        found = uow.products.find_many(asked)
+        none = uow.products.find_many([])
+    assert [p.id for p in found] == sorted({ids[1099], ids[3], *ids[200:900]})
+    assert found[0] == Product(ids[3], f"Product {ids[3]}")
+    assert none == []

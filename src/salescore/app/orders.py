@@ -55,7 +55,7 @@ from salescore.agreements import (
 )
 from salescore.app.agreements import start_sale_approval
 from salescore.app.sales import Order as SaleOrder
-from salescore.app.sales import OrderLine, PricedOrder, SalePricer
+from salescore.app.sales import OrderLine, PricedOrder, PricingSession, SalePricer
 from salescore.dates import BusinessCalendar
 from salescore.errors import OrderError
 from salescore.money import Money
@@ -112,6 +112,7 @@ __all__ = [
     "create_order",
     "create_quote",
     "credit_decision",
+    "document_pricer",
     "freeze_prices",
     "order_state",
     "price_document",
@@ -160,6 +161,29 @@ def freeze_prices(
         )
     currency = lines[0].net.currency
     return FrozenPrices(on, currency, lines, priced.deviations)
+
+
+def document_pricer(
+    uow: Repositories,
+    header: DocumentHeader,
+    dates: Iterable[date],
+    lines: Iterable[DocumentLine],
+    *,
+    session: PricingSession | None = None,
+) -> SalePricer:
+    """A pricer loaded with only what a document touches: its client, its agreement, the
+    products of ``lines`` and their prices on ``dates`` (see
+    :class:`~salescore.app.sales.PricingSession`; keep one ``session`` for many
+    documents so the compiled discount rules are reused)."""
+    if session is None:
+        session = PricingSession()
+    return session.load(
+        uow,
+        dates=dates,
+        partner_ids=[header.partner_id],
+        product_ids=[x.product_id for x in lines],
+        agreement_ids=[header.agreement_id],
+    )
 
 
 def price_document(

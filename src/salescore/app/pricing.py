@@ -84,7 +84,8 @@ def load_snapshot(
 
     Args:
         on: the pricing date.
-        product_ids: the products to load (all by default).
+        product_ids: the products to load (all by default); only their
+            registered and partner prices are read.
         params: values of formula parameters (``quantity``, ``currency_rate``).
         functions: the formula functions (the built-ins by default).
     """
@@ -93,8 +94,10 @@ def load_snapshot(
     partner_types = [t for t in types if t.partner_id is not None]
     if product_ids is None:
         products = uow.products.all()
+        wanted = None
     else:
         products = [uow.products.get(pid) for pid in product_ids]
+        wanted = [p.id for p in products]  # only their prices: not the whole register
     kinds: dict[PartnerId, frozenset[PartnerKind]] = {}
     for price_type in partner_types:
         assert price_type.partner_id is not None
@@ -103,10 +106,10 @@ def load_snapshot(
     return PricingSnapshot.build(
         types,
         on,
-        records=uow.price_register.prices_as_of(registered, on),
+        records=uow.price_register.prices_as_of(registered, on, wanted),
         products=products,
         market_records=uow.price_register.records_between(
-            [t.id for t in partner_types], date.min, on
+            [t.id for t in partner_types], date.min, on, wanted
         ),
         partner_kinds=kinds,
         functions=functions,

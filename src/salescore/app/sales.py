@@ -22,10 +22,11 @@ limit, found by the discount engine, is turned into the same
 reference or another warehouse, so the approval process
 (:func:`salescore.app.agreements.start_sale_approval`) takes them all.
 
-:class:`SalePricer` does the work in memory; :func:`load_pricer` loads what it
-needs from storage once (catalogue, agreements, one pricing snapshot per
-order date, the compiled rule set), so pricing many orders does no storage
-I/O per line. :func:`price_orders` and :func:`price_order` are the use cases.
+:class:`SalePricer` does the work in memory. :class:`PricingSession` loads
+for it only what the orders touch (their clients, products, those products'
+prices, the clients' agreements, the rules), so the cost of an order does not
+grow with the catalogue; :func:`load_pricer` loads the whole store once.
+:func:`price_orders` and :func:`price_order` are the use cases.
 
 >>> from datetime import datetime
 >>> from decimal import Decimal
@@ -63,6 +64,7 @@ import attrs
 from salescore.adapters.repositories import Repositories
 from salescore.agreements import (
     DEFAULT_SEVERITIES,
+    Agreement,
     AgreementBook,
     AgreementId,
     Deviation,
@@ -75,6 +77,7 @@ from salescore.agreements import (
     TermsQuery,
     check_sale,
 )
+from salescore.agreements.loading import load_book
 from salescore.agreements.model import check_sale_payment_form
 from salescore.app.discount_rules import load_rule_set
 from salescore.app.pricing import load_snapshot
@@ -115,6 +118,7 @@ __all__ = [
     "PriceEvidence",
     "PricedLine",
     "PricedOrder",
+    "PricingSession",
     "SalePricer",
     "deviation_of_limit_excess",
     "load_pricer",
@@ -775,6 +779,22 @@ class SalePricer:
         return found
 
 
+def _snapshots_of(snapshots: Mapping[date, PricingSnapshot]) -> Callable[[date], PricingSnapshot]:
+    """``snapshot_for`` of a pricer loaded for some dates: another date is refused."""
+
+    def snapshot_for(on: date) -> PricingSnapshot:
+        try:
+            return snapshots[on]
+        except KeyError:
+            raise InvalidInputError(
+                f"no pricing snapshot was loaded for {on.isoformat()}; load the pricer with "
+                "that date",
+                on=on,
+            ) from None
+
+    return snapshot_for
+
+
 def load_pricer(
     uow: Repositories,
     dates: Iterable[date],
@@ -782,37 +802,134 @@ def load_pricer(
     registry: ConditionRegistry | None = None,
     severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
 ) -> SalePricer:
-    """Load once what pricing orders of ``dates`` needs, and return the pricer.
+    """Load once what pricing any order of ``dates`` needs, and return the pricer.
 
-    Reads the partners, products and segments, every agreement, one pricing
-    snapshot per date and the stored discount rule set (compiled once; no
-    stored rules means no discounts).
+    Reads the whole store: every partner, product, segment and agreement, one
+    pricing snapshot of the whole catalogue per date and the stored discount
+    rule set (compiled once; no stored rules means no discounts). For orders
+    known beforehand, :class:`PricingSession` loads only what they touch.
     """
     client_segments = uow.client_segments.all()
     nomenclature_segments = uow.nomenclature_segments.all()
     snapshots = {on: load_snapshot(uow, on) for on in set(dates)}
-
-    def snapshot_for(on: date) -> PricingSnapshot:
-        try:
-            return snapshots[on]
-        except KeyError:
-            raise InvalidInputError(
-                f"no pricing snapshot was loaded for {on.isoformat()}; pass the date to "
-                "load_pricer",
-                on=on,
-            ) from None
-
     rules, registry = load_rule_set(uow), ConditionRegistry.installed(registry)
     return SalePricer(
         partners={p.id: p for p in uow.partners.all()},
         products={p.id: p for p in uow.products.all()},
         book=AgreementBook(uow.agreements.all(), client_segments, nomenclature_segments),
-        snapshot_for=snapshot_for,
+        snapshot_for=_snapshots_of(snapshots),
         engine=DiscountEngine.compile(rules, registry) if rules.groups else None,
         client_segments=client_segments,
         nomenclature_segments=nomenclature_segments,
         severities=severities,
     )
+
+
+class PricingSession:
+    """Prices orders from a store reading only what each order touches.
+
+    For each order (or batch) it reads the partner, the products of the lines,
+    the agreements that can apply to the partner (its own, the typical ones of
+    its segments and their bases, and the one the order names), the registered
+    and partner prices of those products only, as of the order date, the
+    segments, the price types and the discount rules. The cost of one order
+    thus does not grow with the catalogue or the price register.
+
+    Kept between orders (a long-lived session, one per process or thread
+    pool): the discount engine compiled from the stored rule set, reused while
+    the store holds an equal rule set. Everything else is read afresh for each
+    order, so a change made by another process (a new price, a closed
+    agreement, new rules) is seen by the next order; a pricer it returns, as
+    every :class:`SalePricer`, prices with what it was loaded with.
+
+    Args:
+        registry: the discount conditions (the installed ones by default).
+        severities: the severity per deviation kind.
+    """
+
+    def __init__(
+        self,
+        *,
+        registry: ConditionRegistry | None = None,
+        severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+    ) -> None:
+        self._registry = ConditionRegistry.installed(registry)
+        self.severities = severities
+        self._compiled: tuple[DiscountRuleSet, DiscountEngine | None] | None = None
+        self._lock = threading.Lock()
+
+    def _engine(self, uow: Repositories) -> DiscountEngine | None:
+        rules = load_rule_set(uow)
+        with self._lock:
+            compiled = self._compiled
+        if compiled is not None and compiled[0] == rules:
+            return compiled[1]
+        engine = DiscountEngine.compile(rules, self._registry) if rules.groups else None
+        with self._lock:
+            self._compiled = (rules, engine)
+        return engine
+
+    def load(
+        self,
+        uow: Repositories,
+        *,
+        dates: Iterable[date],
+        partner_ids: Iterable[PartnerId],
+        product_ids: Iterable[ProductId],
+        agreement_ids: Iterable[AgreementId] = (),
+    ) -> SalePricer:
+        """A pricer for sales of ``partner_ids`` in ``product_ids`` on ``dates``.
+
+        Partners, products and agreements that are not stored are left out:
+        the pricer then refuses the order naming them, as a pricer loaded
+        with the whole store does.
+        """
+        partners = uow.partners.find_many(partner_ids)
+        products = uow.products.find_many(product_ids)
+        client_segments = uow.client_segments.all()
+        nomenclature_segments = uow.nomenclature_segments.all()
+        named = [a.id for a in uow.agreements.find_many(agreement_ids)]
+        agreements: dict[AgreementId, Agreement] = {}
+        for partner in partners:
+            book = load_book(
+                partner, uow.agreements, uow.client_segments, uow.nomenclature_segments, named
+            )
+            agreements.update((a.id, a) for a in book.agreements)
+        if not partners:  # the order is refused for its client; the book still knows its agreement
+            loaded = uow.agreements.find_many(named)
+            bases = [a.base_id for a in loaded if a.base_id is not None]
+            agreements.update((a.id, a) for a in [*loaded, *uow.agreements.find_many(bases)])
+        wanted = [p.id for p in products]
+        snapshots = {on: load_snapshot(uow, on, product_ids=wanted) for on in set(dates)}
+        return SalePricer(
+            partners={p.id: p for p in partners},
+            products={p.id: p for p in products},
+            book=AgreementBook(agreements.values(), client_segments, nomenclature_segments),
+            snapshot_for=_snapshots_of(snapshots),
+            engine=self._engine(uow),
+            client_segments=client_segments,
+            nomenclature_segments=nomenclature_segments,
+            severities=self.severities,
+        )
+
+    def pricer(self, uow: Repositories, orders: Iterable[Order]) -> SalePricer:
+        """A pricer loaded with what ``orders`` touch (see :meth:`load`)."""
+        wanted = list(orders)
+        return self.load(
+            uow,
+            dates=[o.on for o in wanted],
+            partner_ids=[o.partner_id for o in wanted],
+            product_ids=[x.product_id for o in wanted for x in o.lines],
+            agreement_ids=[o.agreement_id for o in wanted if o.agreement_id is not None],
+        )
+
+    def price(self, uow: Repositories, order: Order) -> PricedOrder:
+        """Price one order, reading only what it touches."""
+        return self.pricer(uow, [order]).price(order)
+
+    def price_many(self, uow: Repositories, orders: Sequence[Order]) -> list[PricedOrder]:
+        """Price many orders: one load of what they touch together, then in memory."""
+        return self.pricer(uow, orders).price_many(orders)
 
 
 def price_orders(
@@ -821,10 +938,16 @@ def price_orders(
     *,
     registry: ConditionRegistry | None = None,
     severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+    session: PricingSession | None = None,
 ) -> list[PricedOrder]:
-    """Price many orders: load everything once (see :func:`load_pricer`), then price in memory."""
-    pricer = load_pricer(uow, (o.on for o in orders), registry=registry, severities=severities)
-    return pricer.price_many(orders)
+    """Price many orders, loading once what they touch (see :class:`PricingSession`).
+
+    ``session`` keeps the compiled discount rules between calls; without it
+    a new session is used (``registry`` and ``severities`` are its).
+    """
+    if session is None:
+        session = PricingSession(registry=registry, severities=severities)
+    return session.price_many(uow, orders)
 
 
 def price_order(
@@ -833,6 +956,7 @@ def price_order(
     *,
     registry: ConditionRegistry | None = None,
     severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+    session: PricingSession | None = None,
 ) -> PricedOrder:
     """Price one order end to end (see the module docs for the steps)."""
-    return price_orders(uow, [order], registry=registry, severities=severities)[0]
+    return price_orders(uow, [order], registry=registry, severities=severities, session=session)[0]

@@ -59,19 +59,30 @@ class PriceRegister(Protocol):
         """Every record of this key, oldest first."""
         ...
 
-    def prices_as_of(self, price_type_ids: Iterable[PriceTypeId], on: date) -> list[PriceRecord]:
+    def prices_as_of(
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        on: date,
+        product_ids: Iterable[ProductId] | None = None,
+    ) -> list[PriceRecord]:
         """For each key of these price types, the record in force on ``on``.
 
-        Ordered by price type, product, characteristic (None first).
+        Only of ``product_ids`` when given (an order's products, not the whole
+        catalogue). Ordered by price type, product, characteristic (None first).
         """
         ...
 
     def records_between(
-        self, price_type_ids: Iterable[PriceTypeId], since: date, until: date
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        since: date,
+        until: date,
+        product_ids: Iterable[ProductId] | None = None,
     ) -> list[PriceRecord]:
         """Every record of these price types effective in ``[since, until]``.
 
-        Ordered by date, then price type, product, characteristic.
+        Only of ``product_ids`` when given. Ordered by date, then price type,
+        product, characteristic.
         """
         ...
 

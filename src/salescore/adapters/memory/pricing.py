@@ -79,24 +79,38 @@ class MemoryPriceRegister:
         history = self._histories.get((price_type_id, product_id, characteristic))
         return [] if history is None else list(history.records)
 
-    def prices_as_of(self, price_type_ids: Iterable[PriceTypeId], on: date) -> list[PriceRecord]:
-        wanted = set(price_type_ids)
+    def _wanted(
+        self, price_type_ids: Iterable[PriceTypeId], product_ids: Iterable[ProductId] | None
+    ) -> list[PriceHistory]:
+        types = set(price_type_ids)
+        if product_ids is None:
+            return [h for key, h in self._histories.items() if key[0] in types]
+        products = set(product_ids)
+        return [h for key, h in self._histories.items() if key[0] in types and key[1] in products]
+
+    def prices_as_of(
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        on: date,
+        product_ids: Iterable[ProductId] | None = None,
+    ) -> list[PriceRecord]:
         found = []
-        for key, history in self._histories.items():
-            if key[0] in wanted:
-                record = history.as_of(on)
-                if record is not None:
-                    found.append(record)
+        for history in self._wanted(price_type_ids, product_ids):
+            record = history.as_of(on)
+            if record is not None:
+                found.append(record)
         return sorted(found, key=_order)
 
     def records_between(
-        self, price_type_ids: Iterable[PriceTypeId], since: date, until: date
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        since: date,
+        until: date,
+        product_ids: Iterable[ProductId] | None = None,
     ) -> list[PriceRecord]:
-        wanted = set(price_type_ids)
         found = [
             record
-            for key, history in self._histories.items()
-            if key[0] in wanted
+            for history in self._wanted(price_type_ids, product_ids)
             for record in history.records
             if since <= record.effective <= until
         ]

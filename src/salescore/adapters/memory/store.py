@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -232,6 +232,10 @@ class MemoryRepository(Generic[T]):
     def all(self) -> list[T]:
         rows = self._rows
         return [rows[key] for key in sorted(rows)]
+
+    def find_many(self, ids: Iterable[Any]) -> list[T]:
+        rows = self._rows
+        return [rows[key] for key in sorted(set(ids)) if key in rows]
 
     def find_by(self, field: str, value: object) -> list[T]:
         if field not in self._collection.indexes:

@@ -24,6 +24,7 @@ from salescore.adapters.sqlite.schema import Component, migrate_components
 from salescore.adapters.sqlite.store import SqliteRepository, SqliteStore, SqliteUnitOfWork
 from salescore.adapters.stores import NestingGuard
 from salescore.errors import StorageError
+from salescore.parties import ProductId
 from salescore.pricing import PriceRecord, PriceTypeId
 from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
 
@@ -214,16 +215,27 @@ class PostgresRepository(SqliteRepository[T]):
 class PostgresPriceRegister(SqlitePriceRegister):
     """The price register; the latest price per product is a ``DISTINCT ON``."""
 
-    def prices_as_of(self, price_type_ids: Iterable[PriceTypeId], on: date) -> list[PriceRecord]:
+    def prices_as_of(
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        on: date,
+        product_ids: Iterable[ProductId] | None = None,
+    ) -> list[PriceRecord]:
         ids = list(dict.fromkeys(price_type_ids))
         if not ids:
             return []
+        where, params = "", cast(tuple[Any, ...], ())
+        if product_ids is not None:
+            products = sorted({str(p) for p in product_ids})
+            if not products:
+                return []
+            where, params = "AND product = ANY(?) ", (products,)
         rows = self._execute(
             "SELECT DISTINCT ON (price_type, product, characteristic) price_type, product, "
             "characteristic, effective, amount, currency, minor_units FROM price_register "
-            "WHERE price_type = ANY(?) AND effective <= ? "
+            f"WHERE price_type = ANY(?) {where}AND effective <= ? "
             "ORDER BY price_type, product, characteristic, effective DESC",
-            (ids, on.isoformat()),
+            (ids, *params, on.isoformat()),
         ).fetchall()
         return [_record(row) for row in rows]
 

@@ -9,10 +9,11 @@ not after a date" one B-tree seek (``ORDER BY effective DESC LIMIT 1``).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from salescore.adapters.sqlite._sql import in_chunks
 from salescore.money import Currency, Money
 from salescore.parties import ProductId
 from salescore.pricing import PriceRecord, PriceTypeId
@@ -123,32 +124,64 @@ class SqlitePriceRegister:
         ).fetchall()
         return [_record(row) for row in rows]
 
-    def prices_as_of(self, price_type_ids: Iterable[PriceTypeId], on: date) -> list[PriceRecord]:
-        ids = list(dict.fromkeys(price_type_ids))
-        if not ids:
-            return []
-        marks = ", ".join("?" * len(ids))
-        # SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
-        rows = self._execute(
-            "SELECT price_type, product, characteristic, max(effective), amount, currency, "
-            f"minor_units FROM price_register WHERE price_type IN ({marks}) AND effective <= ? "
-            "GROUP BY price_type, product, characteristic "
-            "ORDER BY price_type, product, characteristic",
-            (*ids, on.isoformat()),
-        ).fetchall()
-        return [_record(row) for row in rows]
-
-    def records_between(
-        self, price_type_ids: Iterable[PriceTypeId], since: date, until: date
+    def prices_as_of(
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        on: date,
+        product_ids: Iterable[ProductId] | None = None,
     ) -> list[PriceRecord]:
         ids = list(dict.fromkeys(price_type_ids))
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
-        rows = self._execute(
-            f"SELECT {_COLUMNS} FROM price_register WHERE price_type IN ({marks}) "
-            "AND effective BETWEEN ? AND ? "
-            "ORDER BY effective, price_type, product, characteristic",
-            (*ids, since.isoformat(), until.isoformat()),
-        ).fetchall()
+        rows = []
+        # SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
+        for products, where in _product_filters(product_ids):
+            rows += self._execute(
+                "SELECT price_type, product, characteristic, max(effective), amount, currency, "
+                f"minor_units FROM price_register WHERE price_type IN ({marks}) {where}"
+                "AND effective <= ? GROUP BY price_type, product, characteristic "
+                "ORDER BY price_type, product, characteristic",
+                (*ids, *products, on.isoformat()),
+            ).fetchall()
+        if product_ids is not None:  # chunks of products: put the price types together again
+            rows.sort(key=lambda row: (row[0], row[1], row[2]))
         return [_record(row) for row in rows]
+
+    def records_between(
+        self,
+        price_type_ids: Iterable[PriceTypeId],
+        since: date,
+        until: date,
+        product_ids: Iterable[ProductId] | None = None,
+    ) -> list[PriceRecord]:
+        ids = list(dict.fromkeys(price_type_ids))
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = []
+        for products, where in _product_filters(product_ids):
+            rows += self._execute(
+                f"SELECT {_COLUMNS} FROM price_register WHERE price_type IN ({marks}) {where}"
+                "AND effective BETWEEN ? AND ? "
+                "ORDER BY effective, price_type, product, characteristic",
+                (*ids, *products, since.isoformat(), until.isoformat()),
+            ).fetchall()
+        if product_ids is not None:
+            rows.sort(key=lambda row: (row[3], row[0], row[1], row[2]))
+        return [_record(row) for row in rows]
+
+
+def _product_filters(
+    product_ids: Iterable[ProductId] | None,
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The product filter of a price register query: ``(ids to bind, "AND product IN (…) ")``.
+
+    One empty filter when ``product_ids`` is None; none at all (no query) when
+    it is empty; else one per chunk of :func:`~salescore.adapters.sqlite._sql.in_chunks`.
+    """
+    if product_ids is None:
+        yield (), ""
+        return
+    for chunk, marks in in_chunks(product_ids):
+        yield chunk, f"AND product IN ({marks}) "

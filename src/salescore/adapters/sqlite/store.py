@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from salescore.adapters.codec import dumps, loads, to_plain
 from salescore.adapters.collections import Collection
+from salescore.adapters.sqlite._sql import in_chunks
 from salescore.adapters.sqlite.orders import SqliteOrderRepository, SqliteQuoteRepository
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
@@ -393,6 +394,15 @@ class SqliteRepository(Generic[T]):
     def all(self) -> list[T]:
         rows = self._execute(f"SELECT data FROM {self._table} ORDER BY id").fetchall()
         return [loads(row[0], self._collection.type) for row in rows]
+
+    def find_many(self, ids: Iterable[Any]) -> list[T]:
+        found = []
+        for keys, marks in in_chunks(ids):
+            found += self._execute(
+                f"SELECT data FROM {self._table} WHERE id IN ({marks}) ORDER BY id", keys
+            ).fetchall()
+        # Chunks come in id order, each sorted: the whole is sorted.
+        return [loads(row[0], self._collection.type) for row in found]
 
     def find_by(self, field: str, value: object) -> list[T]:
         if field not in self._collection.indexes:

@@ -1,0 +1,213 @@
+"""Pricing an order from what it touches gives what pricing it from the whole store gives.
+
+:class:`~salescore.app.sales.PricingSession` reads the order's partner, its
+products, their prices, the partner's agreements and the rules; the full
+path (:func:`~salescore.app.sales.load_pricer`) reads everything. Random
+orders (known and unknown clients and products, named agreements of this
+client and of others, hand prices, manual discounts, cards, payment forms,
+dates before and after price changes) are priced both ways on the memory
+and the SQLite store, over a catalogue larger than the orders: the priced
+lines, their explanations and the frozen figures with VAT are equal, and an
+order refused one way is refused the other way with the same message.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salescore.adapters.memory import MemoryStore
+from salescore.adapters.sqlite import SqliteStore
+from salescore.agreements import AgreementId, AgreementStatus, Terms
+from salescore.app.agreements import add_individual_agreement, set_agreement_status
+from salescore.app.discount_rules import save_rule_set
+from salescore.app.orders import freeze_prices
+from salescore.app.pricing import register_price
+from salescore.app.sales import (
+    Order,
+    OrderLine,
+    PricingSession,
+    SalePricer,
+    load_pricer,
+    price_order,
+)
+from salescore.app.stores import Store
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_discounts import sample_rule_set
+from salescore.demo.sample_pricing import (
+    AVERAGE_PURCHASE,
+    MARKET,
+    PURCHASE,
+    RIVAL_LIST,
+    SUPPLIER_LIST,
+    load_sample_prices,
+)
+from salescore.errors import SalescoreError
+from salescore.money import Money
+from salescore.parties import PartnerId, Product, ProductId, WarehouseId
+from salescore.pricing import PriceRecord
+from salescore.tax import russian_vat_rates
+
+MSK = timezone(timedelta(hours=3))
+EXTRA = [ProductId(f"EXTRA-{i:02}") for i in range(40)]
+# Clients that are sold to come more often than those refused.
+PARTNERS = ["VOLGA-KZN", "HOLD", "CAFE", "CHAIN", "HOLD", "VOLGA-KZN", "BEANS", "NOBODY"]
+KNOWN = ["CM-100", "CM-300", "GR-10", "BEANS-ARABICA", "FILTERS", "SETUP", *EXTRA[:3]]
+PRODUCTS = [*KNOWN, *KNOWN, "NOPE"]
+AGREEMENTS = [None, None, None, "IA-VOLGA-KZN", "IA-CAFE", "IA-HOLD", "TA-WHOLESALE", "TA-MISSING"]
+DATES = [date(2025, 6, 1), date(2026, 1, 15), date(2026, 3, 12), date(2026, 6, 30)]
+
+
+def _fill(store: Store) -> Store:
+    with store.unit_of_work() as uow:
+        load_sample_company(uow)
+        load_sample_prices(uow)
+        load_sample_agreements(uow)
+        save_rule_set(uow, sample_rule_set())
+        # Agreements selling at prices computed from partner prices (market data).
+        for base, new, partner, price_type in (
+            ("TA-WHOLESALE", "IA-HOLD", "HOLD", MARKET),
+            ("TA-WHOLESALE", "IA-CHAIN", "CHAIN", AVERAGE_PURCHASE),
+        ):
+            add_individual_agreement(
+                uow,
+                AgreementId(base),
+                AgreementId(new),
+                f"{partner}, individual",
+                partner_id=PartnerId(partner),
+                valid_from=date(2026, 1, 1),
+                terms=Terms(price_type_id=price_type),
+            )
+            set_agreement_status(uow, AgreementId(new), AgreementStatus.ACTIVE)
+        # More catalogue than any order touches: the full path sees it, the targeted does not.
+        for i, pid in enumerate(EXTRA):
+            uow.products.add(Product(pid, f"Extra {i}"))
+            if i % 4:  # every fourth has no purchase price
+                register_price(
+                    uow, PriceRecord(PURCHASE, pid, date(2026, 1, 1), Money(100 + i, "RUB"))
+                )
+        for n, pid in enumerate(
+            [*map(ProductId, ["CM-100", "CM-300", "GR-10", "FILTERS"]), *EXTRA]
+        ):
+            for price_type, day in ((RIVAL_LIST, 5), (SUPPLIER_LIST, 20)):
+                if (n + day) % 3:
+                    record = PriceRecord(price_type, pid, date(2026, 1, day), Money(90 + n, "RUB"))
+                    register_price(uow, record)
+        uow.commit()
+    return store
+
+
+@cache
+def _store(kind: str) -> Store:
+    return _fill(MemoryStore() if kind == "memory" else SqliteStore(":memory:"))
+
+
+@st.composite
+def orders(draw: st.DrawFn) -> Order:
+    count = draw(st.integers(1, 5))
+    lines = []
+    for number in range(1, count + 1):
+        manual = draw(
+            st.one_of(
+                st.just({}),
+                st.builds(lambda v: {"MANAGER": v}, st.sampled_from(["1", "4", "15", None])),
+            )
+        )
+        price = draw(st.one_of(st.none(), st.integers(1, 30_000).map(lambda v: Money(v, "RUB"))))
+        lines.append(
+            OrderLine(
+                str(number),
+                ProductId(draw(st.sampled_from(PRODUCTS))),
+                draw(st.decimals(Decimal("0.5"), Decimal(400), places=1)),
+                manual,
+                price,
+            )
+        )
+    agreement = draw(st.sampled_from(AGREEMENTS))
+    return Order(
+        "SO-P",
+        PartnerId(draw(st.sampled_from(PARTNERS))),
+        datetime.combine(draw(st.sampled_from(DATES)), time(10, tzinfo=MSK)),
+        lines,
+        agreement_id=None if agreement is None else AgreementId(agreement),
+        warehouse_id=draw(st.sampled_from([None, WarehouseId("MAIN"), WarehouseId("STORE-1")])),
+        card_kind=draw(st.sampled_from([None, "GOLD"])),
+        payment_form=draw(st.sampled_from([None, "cash", "noncash", "card"])),
+        user=draw(st.sampled_from([None, "ivanova", "petrov"])),
+    )
+
+
+def _outcome(pricer: SalePricer | Exception, order: Order) -> tuple[object, ...]:
+    """What a user gets: the priced order, its explanation and its frozen figures, or the error."""
+    try:
+        if isinstance(pricer, Exception):
+            raise pricer
+        priced = pricer.price(order)
+        frozen = freeze_prices(priced, pricer, order.on, russian_vat_rates())
+    except SalescoreError as exc:
+        return type(exc).__name__, str(exc)
+    return priced, priced.explain(), frozen
+
+
+def _load(load: object) -> SalePricer | Exception:
+    try:
+        return load()  # type: ignore[operator,no-any-return]
+    except SalescoreError as exc:
+        return exc
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(order=orders())
+def test_an_order_priced_from_what_it_touches_equals_it_priced_from_the_whole_store(
+    kind: str, order: Order
+) -> None:
+    store = _store(kind)
+    with store.unit_of_work(read_only=True) as uow:
+        full = _outcome(_load(lambda: load_pricer(uow, [order.on])), order)
+        targeted = _outcome(_load(lambda: PricingSession().pricer(uow, [order])), order)
+    assert targeted == full
+
+
+def test_the_targeted_pricer_holds_only_the_order_s_products_and_partner() -> None:
+    store = _store("sqlite")
+    order = Order(
+        "SO-1",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 10, tzinfo=MSK),
+        [OrderLine("1", ProductId("CM-100"), Decimal(2)), OrderLine("2", EXTRA[1], Decimal(3))],
+    )
+    with store.unit_of_work(read_only=True) as uow:
+        pricer = PricingSession().pricer(uow, [order])
+        priced = price_order(uow, order)
+    assert sorted(pricer.products) == ["CM-100", "EXTRA-01"]
+    assert list(pricer.partners) == ["VOLGA-KZN"]
+    assert sorted(pricer.snapshot(order.on).prices(PURCHASE)) == ["CM-100", "EXTRA-01"]
+    # EXTRA-01: purchase 101.00 without VAT; the agreement's wholesale = purchase with VAT 20 %
+    # (121.20) * 1.25 = 151.50, 3 units = 454.50 before discounts.
+    assert str(priced.lines[1].unit_price) == "151.50 RUB"
+
+
+def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
+    store = _fill(SqliteStore(":memory:"))
+    session = PricingSession()
+    order = Order(
+        "SO-1",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 10, tzinfo=MSK),
+        [OrderLine("1", EXTRA[2], 1)],
+    )
+    with store.unit_of_work() as uow:
+        before = session.price(uow, order).lines[0].reference_price
+        register_price(uow, PriceRecord(PURCHASE, EXTRA[2], date(2026, 3, 1), Money(200, "RUB")))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        after = session.price(uow, order).lines[0].reference_price
+    # 102.00 and 200.00 purchase, with VAT 20 % and * 1.25: 153.00 and 300.00.
+    assert (str(before), str(after)) == ("153.00 RUB", "300.00 RUB")
