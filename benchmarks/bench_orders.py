@@ -44,13 +44,13 @@ from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import AgreementId
 from salescore.app import orders as uc
 from salescore.app.discount_rules import save_rule_set
-from salescore.app.sales import PricingSession, SalePricer, load_pricer
+from salescore.app.sales import PricingSession, load_pricer
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
 from salescore.demo.sample_discounts import sample_rule_set
 from salescore.demo.sample_pricing import PURCHASE, load_sample_prices
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
-from salescore.orders import DocumentHeader, DocumentLine, LineId
+from salescore.orders import DocumentHeader, DocumentLine, LineId, SalePricer
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, Product, ProductId
 
 CACHE = Path(__file__).resolve().parent.parent / ".bench-cache"

@@ -14,19 +14,13 @@ from salescore.adapters.memory import MemoryStore
 from salescore.agreements import ApprovalId, ApprovalPolicy, ApprovalRule, DeviationKind
 from salescore.app.agreements import start_sale_approval
 from salescore.app.discount_rules import save_rule_set
-from salescore.app.sales import (
-    Order,
-    OrderLine,
-    SalePricer,
-    load_pricer,
-    price_order,
-    price_orders,
-)
+from salescore.app.sales import load_pricer, price_order, price_orders
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
 from salescore.demo.sample_discounts import sample_rule_set
 from salescore.demo.sample_pricing import load_sample_prices
 from salescore.errors import InvalidInputError, NotFoundError
+from salescore.orders import SaleOrder, SaleOrderLine, SalePricer
 from salescore.parties import PartnerId, ProductId
 from salescore.pricing import PriceTypeId
 from salescore.testing import FixedClock
@@ -46,15 +40,15 @@ def store() -> MemoryStore:
     return store
 
 
-def volga_order(number: int = 1, grinder_discount: str = "4") -> Order:
-    return Order(
+def volga_order(number: int = 1, grinder_discount: str = "4") -> SaleOrder:
+    return SaleOrder(
         f"SO-{number}",
         PartnerId("VOLGA-KZN"),
         datetime(2026, 3, 12, 11, 30, tzinfo=MSK),
         (
-            OrderLine("1", ProductId("CM-100"), Decimal(5)),
-            OrderLine("2", ProductId("GR-10"), Decimal(4), {"MANAGER": grinder_discount}),
-            OrderLine("3", ProductId("BEANS-ARABICA"), Decimal("25.5")),
+            SaleOrderLine("1", ProductId("CM-100"), Decimal(5)),
+            SaleOrderLine("2", ProductId("GR-10"), Decimal(4), {"MANAGER": grinder_discount}),
+            SaleOrderLine("3", ProductId("BEANS-ARABICA"), Decimal("25.5")),
         ),
         user="ivanova",
     )
@@ -138,11 +132,11 @@ def test_a_loaded_pricer_prices_without_the_unit_of_work(store: MemoryStore) -> 
 
 
 def test_an_unknown_product_is_named(store: MemoryStore) -> None:
-    order = Order(
+    order = SaleOrder(
         "SO-9",
         PartnerId("VOLGA-KZN"),
         datetime(2026, 3, 12, tzinfo=MSK),
-        (OrderLine("1", ProductId("NOPE"), 1),),
+        (SaleOrderLine("1", ProductId("NOPE"), 1),),
     )
     with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="line 1: product 'NOPE'"):
         price_order(uow, order)

@@ -5,7 +5,7 @@ use cases are: it reads what it needs, decides with the pure
 :mod:`salescore.orders` context, and stores the result; checks come before
 the first write, so a refused step stores nothing (and the caller's unit of
 work rolls back on the exception anyway). Prices come from the existing
-:class:`~salescore.app.sales.SalePricer`; this module freezes what it returns
+:class:`~salescore.orders.SalePricer`; this module freezes what it returns
 — unit and reference prices, discounts with their rule ids, net, VAT rate
 and amount, the explanation — into the document
 (:class:`~salescore.orders.FrozenPrices`).
@@ -54,8 +54,7 @@ from salescore.agreements import (
     TermsQuery,
 )
 from salescore.app.agreements import start_sale_approval
-from salescore.app.sales import Order as SaleOrder
-from salescore.app.sales import OrderLine, PricedOrder, PricingSession, SalePricer
+from salescore.app.sales import PricingSession
 from salescore.dates import BusinessCalendar
 from salescore.errors import OrderError
 from salescore.money import Money
@@ -71,9 +70,13 @@ from salescore.orders import (
     OrderState,
     OrderStatus,
     PriceDifference,
+    PricedOrder,
     Quote,
     QuoteId,
     QuoteStatus,
+    SaleOrder,
+    SaleOrderLine,
+    SalePricer,
     ShippedLine,
     check_lines_in_agreement,
     derive_state,
@@ -216,7 +219,7 @@ def price_document(
         header.partner_id,
         datetime.combine(on, time(0)),
         [
-            OrderLine(x.line_id, x.product_id, x.quantity, x.manual_discounts, x.price)
+            SaleOrderLine(x.line_id, x.product_id, x.quantity, x.manual_discounts, x.price)
             for x in lines
         ],
         agreement_id=header.agreement_id,

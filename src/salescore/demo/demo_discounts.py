@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.discount_rules import load_rule_set, save_rule_set
-from salescore.app.sales import Order, OrderLine, PricedOrder, price_order
+from salescore.app.sales import price_order
 from salescore.demo.sample_discounts import sample_order, sample_rule_set
 from salescore.discounts import DiscountEngine
 from salescore.discounts.whatif import next_tier, quantity_breaks
 from salescore.explain import text_table
+from salescore.orders import PricedOrder, SaleOrder, SaleOrderLine
 from salescore.parties import PartnerId
 
 __all__ = ["discounts_section"]
@@ -61,11 +62,14 @@ def discounts_section(uow: Repositories) -> str:
     suggestions = next_tier(engine, lines[1:2], context)
     if suggestions:
         out.append(f"Next tier: {suggestions[0].description}, saves {suggestions[0].discount_gain}")
-    order = Order(
+    order = SaleOrder(
         "SO-DEMO",
         context.partner_id or PartnerId("VOLGA-KZN"),
         context.moment,
-        [OrderLine(x.line_id, x.product.id, x.quantity.value, x.manual_discounts) for x in lines],
+        [
+            SaleOrderLine(x.line_id, x.product.id, x.quantity.value, x.manual_discounts)
+            for x in lines
+        ],
         payment_form="noncash",
         user=context.user,
     )

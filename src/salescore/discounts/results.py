@@ -82,7 +82,7 @@ class LimitExcess:
     This is the discount engine's own report; the application turns it into
     the agreements context's :class:`~salescore.agreements.Deviation` (kind
     ``discount_above_limit``) that the approval process takes, with
-    :func:`salescore.app.sales.deviation_of_limit_excess`. (It was formerly
+    :func:`salescore.orders.deviation_of_limit_excess`. (It was formerly
     called ``salescore.discounts.Deviation``; that name now means only the
     agreements context's deviation.)
 

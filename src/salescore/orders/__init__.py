@@ -7,8 +7,9 @@ on every line, walks its statuses through guarded transitions, and has a
 derived state computed from payments, reserves and shipments.
 
 This context is pure: it holds values and functions, and the repository
-protocols it needs (:mod:`salescore.orders.ports`); the application
-(:mod:`salescore.app.orders`) prices documents and stores them.
+protocols it needs (:mod:`salescore.orders.ports`), and the sale pricer
+(:mod:`salescore.orders.pricer`); the application (:mod:`salescore.app.orders`,
+:mod:`salescore.app.sales`) loads the pricer, prices documents and stores them.
 """
 
 from salescore.orders.checks import (
@@ -34,6 +35,16 @@ from salescore.orders.model import (
     vat_rate_for,
 )
 from salescore.orders.ports import OrderRepository, QuoteRepository
+from salescore.orders.pricer import (
+    SNAPSHOT_CACHE_SIZE,
+    PricedLine,
+    PricedOrder,
+    PriceEvidence,
+    SaleOrder,
+    SaleOrderLine,
+    SalePricer,
+    deviation_of_limit_excess,
+)
 from salescore.orders.state import (
     LineProgress,
     OrderState,
@@ -64,6 +75,7 @@ from salescore.orders.status import (
 )
 
 __all__ = [
+    "SNAPSHOT_CACHE_SIZE",
     "DocumentEvent",
     "DocumentHeader",
     "DocumentLine",
@@ -78,10 +90,16 @@ __all__ = [
     "OrderStateKind",
     "OrderStatus",
     "PriceDifference",
+    "PriceEvidence",
+    "PricedLine",
+    "PricedOrder",
     "Quote",
     "QuoteId",
     "QuoteRepository",
     "QuoteStatus",
+    "SaleOrder",
+    "SaleOrderLine",
+    "SalePricer",
     "Shipped",
     "ShippedLine",
     "StagePayment",
@@ -93,6 +111,7 @@ __all__ = [
     "close_order",
     "confirm_order",
     "derive_state",
+    "deviation_of_limit_excess",
     "line_progress",
     "lines_outside_agreement",
     "order_from_quote",

@@ -6,7 +6,7 @@ prices, typical and individual agreements, the discount tree with its
 limits (in the format of :mod:`salescore.discounts.rulefile`) and one or
 more orders. :func:`load` reads it into a :class:`Scenario`;
 :meth:`Scenario.price` prices every order through
-:class:`salescore.app.sales.SalePricer` (agreement → price type → prices →
+:class:`salescore.orders.SalePricer` (agreement → price type → prices →
 discounts → deviations), and ``salescore price FILE`` prints the same
 (:func:`render_sales`, :func:`sales_json`). The format is described on the
 "Scenario files" guide page. Amounts are strings (``"12.50"``), never floats.
@@ -78,11 +78,11 @@ from salescore.agreements import (
     Terms,
     create_individual,
 )
-from salescore.app.sales import Order, OrderLine, PricedOrder, SalePricer
 from salescore.discounts import ConditionRegistry, DiscountEngine, check_rule_set
 from salescore.discounts.rulefile import rule_set_from_node
 from salescore.errors import FormulaError, InvalidInputError, Issue, NotFoundError, ScenarioError
 from salescore.money import KG, LITRE, PIECE, Currency, Money, Rounding, Unit
+from salescore.orders import PricedOrder, SaleOrder, SaleOrderLine, SalePricer
 from salescore.parties import (
     ClientSegment,
     NomenclatureSegment,
@@ -142,7 +142,7 @@ class Scenario:
     file: str
     description: str
     pricer: SalePricer = attrs.field(eq=False, repr=False)
-    orders: tuple[Order, ...]
+    orders: tuple[SaleOrder, ...]
     warnings: tuple[Issue, ...] = ()
 
     def price(self) -> list[PricedOrder]:
@@ -394,7 +394,7 @@ def _order(
     agreements: Mapping[Any, Agreement],
     currency: Currency | None,
     manual_ids: frozenset[str],
-) -> Order:
+) -> SaleOrder:
     node.check_keys(
         "id", "client", "date", "agreement", "warehouse", "card", "payment_form", "user", "manual",
         "lines",
@@ -412,7 +412,7 @@ def _order(
             price = Money(line.decimal("price"), currency)
         with at(line):
             lines.append(
-                OrderLine(
+                SaleOrderLine(
                     line.text("id", str(number)),
                     product.id,
                     line.decimal("quantity"),
@@ -422,7 +422,7 @@ def _order(
             )
     if not lines:
         raise node.child("lines").error("at least one line")
-    return Order(
+    return SaleOrder(
         node.text("id"),
         PartnerId(_ref(node, "client", partners, "partners")),
         _moment(node),

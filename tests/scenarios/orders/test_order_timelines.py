@@ -27,7 +27,7 @@ from salescore.app import orders as uc
 from salescore.app.agreements import decide_approval
 from salescore.app.discount_rules import save_rule_set
 from salescore.app.pricing import register_price
-from salescore.app.sales import SalePricer, load_pricer
+from salescore.app.sales import load_pricer
 from salescore.app.stores import Store
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
@@ -45,6 +45,7 @@ from salescore.orders import (
     OrderStatus,
     QuoteId,
     QuoteStatus,
+    SalePricer,
     Shipped,
     reserve_claims,
 )

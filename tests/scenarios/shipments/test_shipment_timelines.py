@@ -26,7 +26,7 @@ from salescore.app import orders as uc
 from salescore.app import shipments as sc
 from salescore.app.agreements import decide_approval
 from salescore.app.pricing import register_price
-from salescore.app.sales import SalePricer, load_pricer
+from salescore.app.sales import load_pricer
 from salescore.app.stores import Store
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
@@ -35,7 +35,14 @@ from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.demo.sample_reservation import load_sample_stock
 from salescore.errors import InsufficientStockError, NotFoundError, ShipmentError
 from salescore.money import Money, Quantity
-from salescore.orders import DocumentHeader, DocumentLine, LineId, OrderId, OrderStateKind
+from salescore.orders import (
+    DocumentHeader,
+    DocumentLine,
+    LineId,
+    OrderId,
+    OrderStateKind,
+    SalePricer,
+)
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.pricing import PriceRecord
 from salescore.receivables import (

@@ -28,14 +28,7 @@ from salescore.app.agreements import add_individual_agreement, set_agreement_sta
 from salescore.app.discount_rules import save_rule_set
 from salescore.app.orders import freeze_prices
 from salescore.app.pricing import register_price
-from salescore.app.sales import (
-    Order,
-    OrderLine,
-    PricingSession,
-    SalePricer,
-    load_pricer,
-    price_order,
-)
+from salescore.app.sales import PricingSession, load_pricer, price_order
 from salescore.app.stores import Store
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
@@ -50,6 +43,7 @@ from salescore.demo.sample_pricing import (
 )
 from salescore.errors import SalescoreError
 from salescore.money import Money
+from salescore.orders import SaleOrder, SaleOrderLine, SalePricer
 from salescore.parties import PartnerId, Product, ProductId, WarehouseId
 from salescore.pricing import PriceRecord
 from salescore.tax import russian_vat_rates
@@ -109,7 +103,7 @@ def _store(kind: str) -> Store:
 
 
 @st.composite
-def orders(draw: st.DrawFn) -> Order:
+def orders(draw: st.DrawFn) -> SaleOrder:
     count = draw(st.integers(1, 5))
     lines = []
     for number in range(1, count + 1):
@@ -121,7 +115,7 @@ def orders(draw: st.DrawFn) -> Order:
         )
         price = draw(st.one_of(st.none(), st.integers(1, 30_000).map(lambda v: Money(v, "RUB"))))
         lines.append(
-            OrderLine(
+            SaleOrderLine(
                 str(number),
                 ProductId(draw(st.sampled_from(PRODUCTS))),
                 draw(st.decimals(Decimal("0.5"), Decimal(400), places=1)),
@@ -130,7 +124,7 @@ def orders(draw: st.DrawFn) -> Order:
             )
         )
     agreement = draw(st.sampled_from(AGREEMENTS))
-    return Order(
+    return SaleOrder(
         "SO-P",
         PartnerId(draw(st.sampled_from(PARTNERS))),
         datetime.combine(draw(st.sampled_from(DATES)), time(10, tzinfo=MSK)),
@@ -143,7 +137,7 @@ def orders(draw: st.DrawFn) -> Order:
     )
 
 
-def _outcome(pricer: SalePricer | Exception, order: Order) -> tuple[object, ...]:
+def _outcome(pricer: SalePricer | Exception, order: SaleOrder) -> tuple[object, ...]:
     """What a user gets: the priced order, its explanation and its frozen figures, or the error."""
     try:
         if isinstance(pricer, Exception):
@@ -166,7 +160,7 @@ def _load(load: object) -> SalePricer | Exception:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(order=orders())
 def test_an_order_priced_from_what_it_touches_equals_it_priced_from_the_whole_store(
-    kind: str, order: Order
+    kind: str, order: SaleOrder
 ) -> None:
     store = _store(kind)
     with store.unit_of_work(read_only=True) as uow:
@@ -177,11 +171,14 @@ def test_an_order_priced_from_what_it_touches_equals_it_priced_from_the_whole_st
 
 def test_the_targeted_pricer_holds_only_the_order_s_products_and_partner() -> None:
     store = _store("sqlite")
-    order = Order(
+    order = SaleOrder(
         "SO-1",
         PartnerId("VOLGA-KZN"),
         datetime(2026, 3, 12, 10, tzinfo=MSK),
-        [OrderLine("1", ProductId("CM-100"), Decimal(2)), OrderLine("2", EXTRA[1], Decimal(3))],
+        [
+            SaleOrderLine("1", ProductId("CM-100"), Decimal(2)),
+            SaleOrderLine("2", EXTRA[1], Decimal(3)),
+        ],
     )
     with store.unit_of_work(read_only=True) as uow:
         pricer = PricingSession().pricer(uow, [order])
@@ -197,11 +194,11 @@ def test_the_targeted_pricer_holds_only_the_order_s_products_and_partner() -> No
 def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
     store = _fill(SqliteStore(":memory:"))
     session = PricingSession()
-    order = Order(
+    order = SaleOrder(
         "SO-1",
         PartnerId("VOLGA-KZN"),
         datetime(2026, 3, 12, 10, tzinfo=MSK),
-        [OrderLine("1", EXTRA[2], 1)],
+        [SaleOrderLine("1", EXTRA[2], 1)],
     )
     with store.unit_of_work() as uow:
         before = session.price(uow, order).lines[0].reference_price
