@@ -19,9 +19,10 @@ store. Prints ``metric NAME VALUE`` lines:
   orders of one process, the session kept (goal <= 5);
 * ``order_growth_100k_vs_1k``: warm time at 100,000 products over warm time
   at 1,000 (goal <= 1.3: the cost does not grow with the catalogue);
-* ``order_ms_whole_store_1k``: the baseline, the same order with a pricer
-  loaded from the whole store (:func:`~salescore.app.sales.load_pricer`),
-  and ``order_speedup_vs_whole_store_1k``.
+* ``order_ms_whole_store_1k`` and ``_10k``: the baseline, the same orders
+  with a pricer loaded from the whole store
+  (:func:`~salescore.app.sales.load_pricer`), and
+  ``order_speedup_vs_whole_store_1k`` and ``_10k`` (whole store / targeted).
 
 The stores are built once (bulk inserts) into ``.bench-cache/`` and reused.
 """
@@ -146,19 +147,25 @@ def _targeted(session: PricingSession) -> Callable[..., SalePricer]:
     return pricer_for
 
 
-def warm_ms(size: str) -> float:
-    """The median time of one order once the session has priced a few."""
-    store = SqliteStore(store_path(size))
-    rng = random.Random(7)
-    pricer_for = _targeted(PricingSession())
-    times = []
+def warm_ms() -> dict[str, float]:
+    """The median time of one order per store size, once its session has priced a few.
+
+    The sizes take turns, order after order, so that load from other
+    processes hits them alike and their ratio stays steady.
+    """
+    stores = {size: SqliteStore(store_path(size)) for size in SIZES}
+    rngs = {size: random.Random(7) for size in SIZES}
+    sessions = {size: _targeted(PricingSession()) for size in SIZES}
+    times: dict[str, list[float]] = {size: [] for size in SIZES}
     for i in range(WARM_ORDERS + 5):
-        start = time.perf_counter()
-        one_order(store, SIZES[size], rng, pricer_for)
-        if i >= 5:
-            times.append(time.perf_counter() - start)
-    store.close()
-    return statistics.median(times) * 1000
+        for size, store in stores.items():
+            start = time.perf_counter()
+            one_order(store, SIZES[size], rngs[size], sessions[size])
+            if i >= 5:
+                times[size].append(time.perf_counter() - start)
+    for store in stores.values():
+        store.close()
+    return {size: statistics.median(found) * 1000 for size, found in times.items()}
 
 
 def whole_store_ms(size: str) -> float:
@@ -202,15 +209,16 @@ def _cold_child(size: str, path: str) -> None:
 
 
 def main() -> None:
-    warm = {size: warm_ms(size) for size in SIZES}
+    warm = warm_ms()
     cold = cold_ms("100k")
-    whole = whole_store_ms("1k")
+    whole = {size: whole_store_ms(size) for size in ("1k", "10k")}
     print(f"metric order_ms_cold_100k {cold:.1f}")
     for size, ms in warm.items():
         print(f"metric order_ms_warm_{size} {ms:.2f}")
     print(f"metric order_growth_100k_vs_1k {warm['100k'] / warm['1k']:.2f}")
-    print(f"metric order_ms_whole_store_1k {whole:.1f}")
-    print(f"metric order_speedup_vs_whole_store_1k {whole / warm['1k']:.0f}")
+    for size, ms in whole.items():
+        print(f"metric order_ms_whole_store_{size} {ms:.1f}")
+        print(f"metric order_speedup_vs_whole_store_{size} {ms / warm[size]:.1f}")
 
 
 if __name__ == "__main__":
