@@ -41,6 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from salescore.adapters.codec import dumps
+from salescore.adapters.repositories import Repositories
 from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import AgreementId
 from salescore.app import orders as uc
@@ -141,8 +142,8 @@ def one_order(
 
 
 def _targeted(session: PricingSession) -> Callable[..., SalePricer]:
-    def pricer_for(uow: object, lines: list[DocumentLine]) -> SalePricer:
-        return uc.document_pricer(uow, HEADER, [ON], lines, session=session)  # type: ignore[arg-type]
+    def pricer_for(uow: Repositories, lines: list[DocumentLine]) -> SalePricer:
+        return uc.document_pricer(uow, HEADER, [ON], lines, session=session)
 
     return pricer_for
 
@@ -173,8 +174,8 @@ def whole_store_ms(size: str) -> float:
     store = SqliteStore(store_path(size))
     rng = random.Random(7)
 
-    def pricer_for(uow: object, lines: list[DocumentLine]) -> SalePricer:
-        return load_pricer(uow, [ON])  # type: ignore[arg-type]
+    def pricer_for(uow: Repositories, lines: list[DocumentLine]) -> SalePricer:
+        return load_pricer(uow, [ON])
 
     one_order(store, SIZES[size], rng, pricer_for)  # the same warm-up as the targeted path
     times = []

@@ -41,6 +41,14 @@ from salescore.demo.sample_pricing import (
     SUPPLIER_LIST,
     load_sample_prices,
 )
+from salescore.discounts import (
+    Combination,
+    Discount,
+    DiscountGroup,
+    DiscountId,
+    DiscountRuleSet,
+    GroupId,
+)
 from salescore.errors import SalescoreError
 from salescore.money import Money
 from salescore.orders import SaleOrder, SaleOrderLine, SalePricer
@@ -208,3 +216,33 @@ def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
         after = session.price(uow, order).lines[0].reference_price
     # 102.00 and 200.00 purchase, with VAT 20 % and * 1.25: 153.00 and 300.00.
     assert (str(before), str(after)) == ("153.00 RUB", "300.00 RUB")
+
+
+def test_a_session_compiles_the_rules_once_and_again_when_they_change() -> None:
+    store = _fill(SqliteStore(":memory:"))
+    session = PricingSession()
+    order = SaleOrder(
+        "SO-1",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 10, tzinfo=MSK),
+        [SaleOrderLine("1", ProductId("CM-100"), 5)],
+    )
+    with store.unit_of_work() as uow:
+        first = session.pricer(uow, [order])
+        second = session.pricer(uow, [order])
+        rules_before = session.price(uow, order).lines[0].rule_ids
+        save_rule_set(
+            uow,
+            DiscountRuleSet(
+                [Discount(DiscountId("TEN"), "Ten percent", value=10)],
+                [DiscountGroup(GroupId("ROOT"), "Root", Combination.MAX, ["TEN"])],
+            ),
+        )
+        uow.commit()
+    with store.unit_of_work() as uow:
+        third = session.pricer(uow, [order])
+        rules_after = session.price(uow, order).lines[0].rule_ids
+    assert second.engine is first.engine
+    assert third.engine is not first.engine
+    assert rules_before != ("TEN",)
+    assert rules_after == ("TEN",)
