@@ -30,6 +30,7 @@ salescore.errors.FormulaNameError: price type 'Bad' (default formula): formula '
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -40,11 +41,45 @@ from salescore.pricing import (
     FunctionRegistry,
     PriceRecord,
     PriceType,
+    PriceTypeId,
     PricingSnapshot,
     check_record,
+    parse,
 )
 
-__all__ = ["load_snapshot", "register_price", "save_price_type"]
+__all__ = ["load_snapshot", "reached_price_types", "register_price", "save_price_type"]
+
+
+@functools.lru_cache(maxsize=1024)
+def _references(formula: str) -> tuple[str, ...]:
+    """The price type names ``formula`` refers to (parsed once per text)."""
+    return parse(formula).references
+
+
+def reached_price_types(
+    types: Iterable[PriceType], roots: Iterable[PriceTypeId]
+) -> frozenset[PriceTypeId]:
+    """``roots`` and every price type their formulas (default and per price group) reach.
+
+    A formula names price types by name; a name no type bears is left for the
+    snapshot to refuse.
+    """
+    by_name = {t.name: t for t in types}
+    by_id = {t.id: t for t in by_name.values()}
+    found: set[PriceTypeId] = set()
+    todo = list(roots)
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        price_type = by_id.get(current)
+        if price_type is None:
+            continue
+        for text in (price_type.formula, *price_type.group_formulas.values()):
+            if text is not None:
+                todo += [by_name[n].id for n in _references(text) if n in by_name]
+    return frozenset(found)
 
 
 def save_price_type(uow: Repositories, price_type: PriceType) -> None:
@@ -79,6 +114,7 @@ def load_snapshot(
     product_ids: Iterable[ProductId] | None = None,
     params: Mapping[str, Decimal] | None = None,
     functions: FunctionRegistry | None = None,
+    price_type_ids: Iterable[PriceTypeId] | None = None,
 ) -> PricingSnapshot:
     """Load everything needed to price on ``on`` and compile it.
 
@@ -88,9 +124,15 @@ def load_snapshot(
             registered and partner prices are read.
         params: values of formula parameters (``quantity``, ``currency_rate``).
         functions: the formula functions (the built-ins by default).
+        price_type_ids: the price types to price with (all by default): only
+            the registered prices of these and of the types their formulas
+            reach are read.
     """
     types = uow.price_types.all()
-    registered = [t.id for t in types if not t.is_calculated]
+    reached = None if price_type_ids is None else reached_price_types(types, price_type_ids)
+    registered = [
+        t.id for t in types if not t.is_calculated and (reached is None or t.id in reached)
+    ]
     partner_types = [t for t in types if t.partner_id is not None]
     if product_ids is None:
         products = uow.products.all()

@@ -167,10 +167,6 @@ class PricingSession:
         """
         partners = uow.partners.find_many(partner_ids)
         products = uow.products.find_many(product_ids)
-        wanted = [p.id for p in products]
-        snapshot_for = _snapshots_of(
-            {on: load_snapshot(uow, on, product_ids=wanted) for on in set(dates)}
-        )
         engine = self._engine(uow)
         client_segments = uow.client_segments.all()
         nomenclature_segments = uow.nomenclature_segments.all()
@@ -185,6 +181,17 @@ class PricingSession:
             loaded = uow.agreements.find_many(named)
             bases = [a.base_id for a in loaded if a.base_id is not None]
             agreements.update((a.id, a) for a in [*loaded, *uow.agreements.find_many(bases)])
+        # The prices of the order's products under the price types its agreements name.
+        wanted = [p.id for p in products]
+        named_types = {
+            a.terms.price_type_id for a in agreements.values() if a.terms.price_type_id is not None
+        }
+        snapshot_for = _snapshots_of(
+            {
+                on: load_snapshot(uow, on, product_ids=wanted, price_type_ids=named_types)
+                for on in set(dates)
+            }
+        )
         return SalePricer(
             partners={p.id: p for p in partners},
             products={p.id: p for p in products},
