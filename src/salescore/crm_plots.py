@@ -6,6 +6,7 @@ each raises :class:`~salescore.errors.MissingExtraError` naming the extra.
 
 * :func:`funnel_chart` — closed deals reaching each stage, with the conversion;
 * :func:`bcg_matrix` — items by relative market share and growth, in four quadrants;
+* :func:`abc_xyz_matrix` — the ABC/XYZ table as a 3 × 3 grid of item counts;
 * :func:`forecast_fan` — P10–P90 band, P50 and expectation over periods.
 
 Figures become floats here and only here, on their way to pixels.
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from salescore.crm.classify import BcgResult
+from salescore.crm.classify import AbcXyzTable, BcgResult
 from salescore.crm.forecast import Forecast
 from salescore.crm.funnel import Funnel
 from salescore.errors import InvalidInputError
@@ -31,7 +32,7 @@ from salescore.plots import _figure
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["bcg_matrix", "forecast_fan", "funnel_chart"]
+__all__ = ["abc_xyz_matrix", "bcg_matrix", "forecast_fan", "funnel_chart"]
 
 
 def funnel_chart(funnel: Funnel) -> Figure:
@@ -86,6 +87,28 @@ def bcg_matrix(result: BcgResult) -> Figure:
     axes.set_xlabel("relative market share")
     axes.set_ylabel("market growth")
     axes.set_title("BCG matrix")
+    return figure
+
+
+def abc_xyz_matrix(table: AbcXyzTable) -> Figure:
+    """The ABC/XYZ table as a grid: rows A, B, C, columns X, Y, Z, each cell shaded by its
+    number of items and labelled with the number and up to three items.
+
+    Raises:
+        MissingExtraError: matplotlib is not installed.
+    """
+    counts = [[len(table.cell(a, x).keys) for x in "XYZ"] for a in "ABC"]
+    figure = _figure(6.0, 4.5)
+    axes = figure.add_subplot()
+    axes.imshow(counts, cmap="Blues")
+    for row, a in enumerate("ABC"):
+        for column, x in enumerate("XYZ"):
+            keys = table.cell(a, x).keys
+            shown = ", ".join(keys[:3]) + (" …" if len(keys) > 3 else "")
+            axes.text(column, row, f"{a}{x}: {len(keys)}\n{shown}", ha="center", va="center")
+    axes.set_xticks(range(3), ["X", "Y", "Z"])
+    axes.set_yticks(range(3), ["A", "B", "C"])
+    axes.set_title("ABC/XYZ")
     return figure
 
 

@@ -13,14 +13,21 @@ from salescore.app.stores import Store
 from salescore.crm import (
     Claim,
     DealId,
+    DealParticipant,
     DealStatus,
     Interaction,
     InteractionKind,
+    ParticipantRole,
     ProcessKindId,
+    TaskStatus,
+    Visit,
+    VisitPurpose,
     complete_task,
     funnel,
     link_order,
     open_deal,
+    plan_visits,
+    record_visit,
     take_claim,
 )
 from salescore.errors import ConflictError
@@ -79,3 +86,26 @@ def test_a_deal_id_is_stored_once_and_a_failed_unit_of_work_writes_nothing(store
     with store.unit_of_work() as uow:
         assert len(uow.deals) == 1
         assert uow.claims.find("CL-1") is None
+
+
+def test_representative_tasks_and_deal_environments_are_read_back_equal(store: Store) -> None:
+    task = record_visit(
+        plan_visits("T-1", "sidorov", DAY, ["CAFE", Visit("BAR", VisitPurpose.VISIT)]),
+        "CAFE", DAY, "ordered", order_id="SO-1",
+    )  # fmt: skip
+    deal = open_deal(
+        KIND, "D-9", "CAFE", "ivanov", Money("10.00", "RUB"), DAY,
+        environment=[DealParticipant("TEAHOUSE", ParticipantRole.COMPETITOR, "5 % cheaper")],
+    )  # fmt: skip
+    with store.unit_of_work() as uow:
+        uow.representative_tasks.add(task)
+        uow.deals.add(deal)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.representative_tasks.get("T-1") == task
+        assert uow.representative_tasks.find_by("representative", "sidorov") == [task]
+        assert uow.representative_tasks.find_by("status", TaskStatus.PLANNED) == [task]
+        assert uow.deals.get(DealId("D-9")) == deal
+        assert uow.deals.get(DealId("D-9")).participants(ParticipantRole.COMPETITOR) == (
+            "TEAHOUSE",
+        )

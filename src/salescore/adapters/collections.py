@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from salescore.agreements import Agreement, ApprovalProcess, Contract
-from salescore.crm import Claim, Deal, Interaction, ProcessKind
+from salescore.crm import Claim, Deal, Interaction, ProcessKind, RepresentativeTask
 from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
     ClientSegment,
@@ -35,7 +35,16 @@ from salescore.receivables import (
     PaymentScheduleTemplate,
 )
 
-__all__ = ["AGREEMENTS", "CRM", "DISCOUNTS", "PARTIES", "PRICING", "RECEIVABLES", "Collection"]
+__all__ = [
+    "AGREEMENTS",
+    "CRM",
+    "CRM_TASKS",
+    "DISCOUNTS",
+    "PARTIES",
+    "PRICING",
+    "RECEIVABLES",
+    "Collection",
+]
 
 T = TypeVar("T")
 
@@ -123,6 +132,9 @@ PROCESS_KINDS = Collection("crm_process_kinds", ProcessKind)
 DEALS = Collection("crm_deals", Deal, ("partner_id", "kind_id", "manager", "status"))
 INTERACTIONS = Collection("crm_interactions", Interaction, ("partner_id", "deal_id"))
 CLAIMS = Collection("crm_claims", Claim, ("partner_id", "status"))
+REPRESENTATIVE_TASKS = Collection(
+    "crm_representative_tasks", RepresentativeTask, ("representative", "day", "status")
+)
 
 CRM: tuple[Collection[object], ...] = (
     PROCESS_KINDS,
@@ -130,3 +142,6 @@ CRM: tuple[Collection[object], ...] = (
     INTERACTIONS,
     CLAIMS,
 )  # type: ignore[assignment]
+
+# Added after the first CRM tables: a later migration step of the "crm" component.
+CRM_TASKS: tuple[Collection[object], ...] = (REPRESENTATIVE_TASKS,)  # type: ignore[assignment]

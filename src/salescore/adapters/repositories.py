@@ -21,6 +21,7 @@ from salescore.crm.ports import (
     DealRepository,
     InteractionRepository,
     ProcessKindRepository,
+    RepresentativeTaskRepository,
 )
 from salescore.discounts.ports import (
     DiscountGroupRepository,
@@ -260,3 +261,7 @@ class Repositories:
     @cached_property
     def claims(self) -> ClaimRepository:
         return self._backend.documents(c.CLAIMS)
+
+    @cached_property
+    def representative_tasks(self) -> RepresentativeTaskRepository:
+        return self._backend.documents(c.REPRESENTATIVE_TASKS)

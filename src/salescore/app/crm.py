@@ -36,15 +36,20 @@ from salescore.agreements import Agreement, Contract
 from salescore.crm import (
     Claim,
     Deal,
+    DealEnvironment,
     DealId,
     DealStatus,
     Forecast,
     Interaction,
     ProcessKindId,
+    RepresentativeTask,
     forecast,
     funnel,
+    map_environment,
     partner_history,
+    record_visit,
 )
+from salescore.errors import CrmError
 from salescore.money import Money
 from salescore.orders import FrozenPrices, Order, OrderId, Quote, QuoteId
 from salescore.parties import ContactPerson, Counterparty, Partner, PartnerId
@@ -55,8 +60,10 @@ __all__ = [
     "DealExecution",
     "OrderProgress",
     "PartnerDossier",
+    "deal_environment",
     "deal_execution",
     "partner_dossier",
+    "report_visit",
     "sales_forecast",
 ]
 
@@ -297,3 +304,58 @@ def deal_execution(uow: Repositories, deal_id: DealId, as_of: date) -> DealExecu
             debt = item if debt is None else debt + item
         progress.append(OrderProgress(order.id, order.status.value, _total(order.prices), debt))
     return DealExecution(deal, as_of, tuple(progress), tuple(missing))
+
+
+def deal_environment(uow: Repositories, deal_id: DealId) -> DealEnvironment:
+    """Deal ``deal_id``'s environment with the stored partner relations among its client
+    and participants.
+
+    Raises:
+        NotFoundError: no such deal.
+    """
+    deal = uow.deals.get(deal_id)
+    members = [deal.partner_id, *(p.partner_id for p in deal.environment)]
+    relations = {r.id: r for m in members for r in uow.relations.find_by("from_partner", m)}
+    return map_environment(deal, relations.values())
+
+
+def report_visit(
+    uow: Repositories,
+    task_id: str,
+    partner_id: str,
+    on: date,
+    result: str,
+    *,
+    order_id: str | None = None,
+) -> RepresentativeTask:
+    """Record the visit to ``partner_id`` on representative's task ``task_id`` and store it.
+
+    An order taken at the visit is made first (:func:`salescore.app.orders.create_order`,
+    with ``basis`` naming the task) and passed as ``order_id``; it must be stored and be the
+    visited client's.
+
+    Raises:
+        NotFoundError: no such task.
+        CrmError: no such order, an order of another client, or a visit that cannot be
+            recorded (see :func:`salescore.crm.record_visit`).
+    """
+    task = uow.representative_tasks.get(task_id)
+    if order_id is not None:
+        order = uow.orders.find(OrderId(order_id))
+        if order is None:
+            raise CrmError(
+                f"order {order_id!r} taken on task {task_id!r} is not stored: create the order "
+                "first, then record the visit",
+                task=task_id,
+                order=order_id,
+            )
+        if order.header.partner_id != partner_id:
+            raise CrmError(
+                f"order {order_id!r} is {order.header.partner_id!r}'s, not {partner_id!r}'s: "
+                "record the order taken from the visited client",
+                task=task_id,
+                order=order_id,
+            )
+    task = record_visit(task, partner_id, on, result, order_id=order_id)
+    uow.representative_tasks.save(task)
+    return task

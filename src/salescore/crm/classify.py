@@ -19,6 +19,15 @@ decided exactly, comparing ``cv²`` without a square root.
 >>> [(r.key, r.cls, r.cv) for r in xyz({"flat": [10, 10, 10], "wavy": [8, 12]}).rows]
 [('flat', 'X', Decimal('0.0000')), ('wavy', 'Y', Decimal('0.2000'))]
 
+The **ABC/XYZ table** crosses the two: nine cells from AX (much and steady)
+to CZ (little and erratic), each with its items.
+
+>>> table = abc_xyz(result, xyz({"P1": [50, 50], "P2": [20, 40], "P3": [1, 9]}))
+>>> [(c.abc, c.xyz, c.keys) for c in table.cells if c.keys]
+[('A', 'X', ('P1',)), ('A', 'Z', ('P2',)), ('B', 'Z', ('P3',))]
+>>> table.unmatched
+('P4', 'P5')
+
 **BCG** [матрица БКГ] places each item by market growth (this period's sales
 against the previous period's) and relative market share (its sales ÷ the
 largest competitor's — the registered competitors' figure when given,
@@ -47,6 +56,8 @@ from salescore.records import Record, html_table
 __all__ = [
     "AbcResult",
     "AbcRow",
+    "AbcXyzCell",
+    "AbcXyzTable",
     "BcgItem",
     "BcgQuadrant",
     "BcgResult",
@@ -54,6 +65,7 @@ __all__ = [
     "XyzResult",
     "XyzRow",
     "abc",
+    "abc_xyz",
     "bcg",
     "monthly_series",
     "xyz",
@@ -250,6 +262,65 @@ def xyz(
         cv = CTX.sqrt(CTX.divide(spread, square))
         rows.append(XyzRow(key, n, mean, cv.quantize(_FOUR, "ROUND_HALF_UP", CTX), cls))
     return XyzResult(tuple(rows), low, high)
+
+
+@attrs.frozen
+class AbcXyzCell:
+    """One cell of the ABC/XYZ table: the items in ABC class ``abc`` and XYZ class ``xyz``,
+    in ABC rank order."""
+
+    abc: str
+    xyz: str
+    keys: tuple[str, ...]
+
+
+@attrs.frozen
+class AbcXyzTable:
+    """The ABC/XYZ table [ABC/XYZ-анализ]: nine cells, AX first, CZ last (row by row).
+
+    Attributes:
+        cells: the nine cells, rows A, B, C and columns X, Y, Z.
+        unmatched: keys in only one of the two analyses, sorted.
+    """
+
+    cells: tuple[AbcXyzCell, ...]
+    unmatched: tuple[str, ...]
+
+    def cell(self, abc: str, xyz: str) -> AbcXyzCell:
+        """The cell of ``abc`` (A, B, C) and ``xyz`` (X, Y, Z)."""
+        for c in self.cells:
+            if c.abc == abc and c.xyz == xyz:
+                return c
+        raise CrmError(
+            f"the ABC/XYZ table has no cell {abc}{xyz}: classes are A, B, C and X, Y, Z",
+            abc=abc,
+            xyz=xyz,
+        )
+
+    def to_records(self) -> list[Record]:
+        """One row per cell: classes, number of items and the items."""
+        return [
+            {"abc": c.abc, "xyz": c.xyz, "items": len(c.keys), "keys": ", ".join(c.keys)}
+            for c in self.cells
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption="ABC/XYZ table")
+
+
+def abc_xyz(abc_result: AbcResult, xyz_result: XyzResult) -> AbcXyzTable:
+    """The ABC/XYZ table of the items present in both analyses; items in only one of them
+    are listed in ``unmatched`` (analyse the same set of items to have none)."""
+    xyz_of = {r.key: r.cls for r in xyz_result.rows}
+    abc_keys = {r.key for r in abc_result.rows}
+    cells: dict[tuple[str, str], list[str]] = {(a, x): [] for a in "ABC" for x in "XYZ"}
+    for row in abc_result.rows:
+        if row.key in xyz_of:
+            cells[row.cls, xyz_of[row.key]].append(row.key)
+    unmatched = sorted(abc_keys.symmetric_difference(xyz_of))
+    return AbcXyzTable(
+        tuple(AbcXyzCell(a, x, tuple(keys)) for (a, x), keys in cells.items()), tuple(unmatched)
+    )
 
 
 def monthly_series(

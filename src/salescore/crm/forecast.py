@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -180,6 +180,8 @@ class ManagerPerformance:
         conversion: won ÷ (won + lost), to four places.
         revenue: the won deals' amounts, per currency.
         average_cycle: mean days from opening to closing, to 0.01 (None if nothing closed).
+        margin: revenue less the cost of the won deals, per currency; empty when no costs
+            were given.
     """
 
     manager: str
@@ -189,6 +191,7 @@ class ManagerPerformance:
     conversion: Decimal
     revenue: tuple[Money, ...]
     average_cycle: Decimal | None
+    margin: tuple[Money, ...] = ()
 
 
 @attrs.frozen
@@ -198,10 +201,13 @@ class Performance:
     rows: tuple[ManagerPerformance, ...]
 
     def to_records(self) -> list[Record]:
-        """One row per manager and currency of revenue (one row with no revenue if none)."""
+        """One row per manager and currency of revenue (one row with no revenue if none);
+        ``margin`` is the margin in that currency (None when no costs were given)."""
         records: list[Record] = []
         for r in self.rows:
+            margins = {m.currency.code: m.amount for m in r.margin}
             for money in r.revenue or (None,):
+                code = None if money is None else money.currency.code
                 records.append(
                     {
                         "manager": r.manager,
@@ -210,7 +216,8 @@ class Performance:
                         "open": r.open,
                         "conversion": r.conversion,
                         "revenue": None if money is None else money.amount,
-                        "currency": None if money is None else money.currency.code,
+                        "currency": code,
+                        "margin": margins.get(code) if code else None,
                         "average_cycle": r.average_cycle,
                     }
                 )
@@ -220,16 +227,43 @@ class Performance:
         return html_table(self.to_records(), caption="managers' performance")
 
 
+def _add(sums: dict[str, Money], money: Money) -> None:
+    code = money.currency.code
+    sums[code] = sums[code] + money if code in sums else money
+
+
 def manager_performance(
-    deals: Iterable[Deal], *, start: date | None = None, end: date | None = None
+    deals: Iterable[Deal],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    costs: Mapping[str, Money] | None = None,
 ) -> Performance:
     """Each manager's deals won and lost from ``start`` to ``end`` (inclusive), revenue,
-    conversion and average cycle; open deals are counted as they stand. Managers in name order."""
+    conversion and average cycle; open deals are counted as they stand. Managers in name order.
+
+    With ``costs`` (deal id -> the cost of what the won deal sold, in the deal's currency,
+    from the caller's cost accounting) each manager's margin is the revenue less those costs.
+    Every won deal of the period then needs a cost: a missing one is refused, naming the
+    deals, rather than counted as pure margin.
+
+    >>> from salescore.crm.model import ProcessKind, Stage, open_deal, win_deal
+    >>> kind = ProcessKind("B2B", "wholesale", (Stage("offer"),))
+    >>> day = date(2026, 3, 2)
+    >>> won = [win_deal(open_deal(kind, d, "A", "ivanov", Money(amount, "RUB"), day), kind, day)
+    ...        for d, amount in (("D-1", 1000), ("D-2", 500))]
+    >>> costs = {"D-1": Money(700, "RUB"), "D-2": Money(450, "RUB")}
+    >>> row = manager_performance(won, costs=costs).rows[0]
+    >>> row.revenue, row.margin
+    ((Money('1500.00', 'RUB'),), (Money('350.00', 'RUB'),))
+    """
     won: dict[str, int] = defaultdict(int)
     lost: dict[str, int] = defaultdict(int)
     still: dict[str, int] = defaultdict(int)
     days: dict[str, int] = defaultdict(int)
     revenue: dict[str, dict[str, Money]] = defaultdict(dict)
+    margin: dict[str, dict[str, Money]] = defaultdict(dict)
+    uncosted: list[str] = []
     for deal in deals:
         m = deal.manager
         if deal.status is DealStatus.OPEN:
@@ -240,11 +274,28 @@ def manager_performance(
         days[m] += deal.cycle_days or 0
         if deal.status is DealStatus.WON:
             won[m] += 1
-            sums = revenue[m]
-            code = deal.amount.currency.code
-            sums[code] = sums[code] + deal.amount if code in sums else deal.amount
+            _add(revenue[m], deal.amount)
+            if costs is not None:
+                cost = costs.get(deal.deal_id)
+                if cost is None:
+                    uncosted.append(deal.deal_id)
+                elif cost.currency != deal.amount.currency:
+                    raise CrmError(
+                        f"deal {deal.deal_id!r} was won in {deal.amount.currency.code} but its "
+                        f"cost is given in {cost.currency.code}: give the cost in the deal's "
+                        "currency",
+                        deal=deal.deal_id,
+                    )
+                else:
+                    _add(margin[m], deal.amount - cost)
         else:
             lost[m] += 1
+    if uncosted:
+        raise CrmError(
+            f"no cost is given for won deals {', '.join(sorted(uncosted))}, so their margin is "
+            "unknown: give each won deal's cost (zero if it cost nothing) or leave costs out",
+            deals=sorted(uncosted),
+        )
     rows = []
     for m in sorted(set(won) | set(lost) | set(still)):
         closed = won[m] + lost[m]
@@ -256,6 +307,7 @@ def manager_performance(
             else None
         )
         sums = revenue.get(m, {})
+        margins = margin.get(m, {})
         rows.append(
             ManagerPerformance(
                 m,
@@ -265,6 +317,7 @@ def manager_performance(
                 conversion.quantize(_FOUR, "ROUND_HALF_UP", CTX),
                 tuple(sums[c] for c in sorted(sums)),
                 cycle,
+                tuple(margins[c] for c in sorted(margins)),
             )
         )
     return Performance(tuple(rows))

@@ -37,13 +37,16 @@ import attrs
 
 from salescore.errors import CrmError
 from salescore.money import Money
-from salescore.parties import PartnerId
+from salescore.parties import PartnerId, PartnerRelation
 from salescore.records import Record, html_table
 
 __all__ = [
     "Deal",
+    "DealEnvironment",
     "DealId",
+    "DealParticipant",
     "DealStatus",
+    "ParticipantRole",
     "ProcessKind",
     "ProcessKindId",
     "ProcessMode",
@@ -52,10 +55,12 @@ __all__ = [
     "SupportingDocument",
     "Task",
     "TaskTemplate",
+    "add_participant",
     "complete_task",
     "link_order",
     "link_proposal",
     "lose_deal",
+    "map_environment",
     "move_deal",
     "open_deal",
     "win_deal",
@@ -249,6 +254,55 @@ class DealStatus(enum.Enum):
     """Lost [проиграна], with a reason."""
 
 
+class ParticipantRole(enum.Enum):
+    """The part another partner plays in a deal's environment [окружение сделки]."""
+
+    COMPETITOR = "competitor"
+    """Competes for the same sale [конкурент]."""
+    SUBCONTRACTOR = "subcontractor"
+    """Works with us on the sale [субподрядчик]."""
+    INFLUENCER = "influencer"
+    """Influences the client's decision [влияющее лицо]."""
+    OTHER = "other"
+    """Anything else (also deals stored before roles were recorded)."""
+
+
+@attrs.frozen
+class DealParticipant:
+    """A partner in a deal's environment, with its role.
+
+    Attributes:
+        partner_id: the partner (a competitor, subcontractor or influencer).
+        role: its part in the deal.
+        note: free text ("offers 5 % less", "the client's parent company").
+    """
+
+    partner_id: PartnerId = attrs.field(converter=PartnerId)
+    role: ParticipantRole = ParticipantRole.OTHER
+    note: str = ""
+
+
+def _participants(value: Iterable[DealParticipant]) -> tuple[DealParticipant, ...]:
+    participants = tuple(value)
+    for participant in participants:
+        if not isinstance(participant, DealParticipant):
+            raise CrmError(
+                f"a deal's environment holds DealParticipant values, not {participant!r}: "
+                "write DealParticipant(partner_id, ParticipantRole.COMPETITOR)",
+            )
+    seen: set[tuple[str, ParticipantRole]] = set()
+    for participant in participants:
+        key = (participant.partner_id, participant.role)
+        if key in seen:
+            raise CrmError(
+                f"partner {participant.partner_id!r} is listed twice as "
+                f"{participant.role.value} in a deal's environment: list it once",
+                partner=participant.partner_id,
+            )
+        seen.add(key)
+    return participants
+
+
 @attrs.frozen
 class Deal:
     """A deal [сделка]: a potential sale moving through the stages of its process kind.
@@ -267,7 +321,7 @@ class Deal:
         tasks: the tasks of a regulated deal, every stage's so far.
         proposal_ids: commercial proposals made under the deal.
         order_ids: sales orders made under the deal.
-        environment: competitors, subcontractors and influencers (partner ids).
+        environment: competitors, subcontractors and influencers, with their roles.
     """
 
     deal_id: DealId
@@ -283,7 +337,20 @@ class Deal:
     tasks: tuple[Task, ...] = ()
     proposal_ids: tuple[str, ...] = ()
     order_ids: tuple[str, ...] = ()
-    environment: tuple[PartnerId, ...] = ()
+    environment: tuple[DealParticipant, ...] = attrs.field(default=(), converter=_participants)
+
+    def __attrs_post_init__(self) -> None:
+        for participant in self.environment:
+            if participant.partner_id == self.partner_id:
+                raise CrmError(
+                    f"deal {self.deal_id!r}: the client {self.partner_id!r} cannot be in its "
+                    "own deal's environment; list competitors, subcontractors and influencers",
+                    deal=self.deal_id,
+                )
+
+    def participants(self, role: ParticipantRole) -> tuple[PartnerId, ...]:
+        """The partners of the environment playing ``role``, in the order they were added."""
+        return tuple(p.partner_id for p in self.environment if p.role is role)
 
     @property
     def id(self) -> DealId:
@@ -349,7 +416,7 @@ def open_deal(
     amount: Money,
     on: date,
     *,
-    environment: Iterable[str] = (),
+    environment: Iterable[DealParticipant] = (),
 ) -> Deal:
     """A new deal at the first stage of ``kind`` (a regulated kind creates that stage's tasks)."""
     if amount.amount < 0:
@@ -367,7 +434,7 @@ def open_deal(
         on,
         (StageVisit(first, on),),
         tasks=_stage_tasks(kind, first, on),
-        environment=tuple(PartnerId(p) for p in environment),
+        environment=tuple(environment),
     )
 
 
@@ -485,3 +552,77 @@ def link_order(deal: Deal, order_id: str) -> Deal:
     if order_id in deal.order_ids:
         return deal
     return attrs.evolve(deal, order_ids=(*deal.order_ids, order_id))
+
+
+def add_participant(deal: Deal, participant: DealParticipant) -> Deal:
+    """The deal with ``participant`` added to its environment (a repeat of the same partner
+    in the same role is refused; the same partner may play two roles)."""
+    return attrs.evolve(deal, environment=(*deal.environment, participant))
+
+
+@attrs.frozen
+class DealEnvironment:
+    """A deal's environment: who plays which part, and how they relate.
+
+    Attributes:
+        deal_id: the deal.
+        client: the deal's client.
+        participants: the environment, as recorded on the deal.
+        relations: the partner relations (:class:`~salescore.parties.PartnerRelation`)
+            whose both ends are the client or a participant, by id.
+    """
+
+    deal_id: DealId
+    client: PartnerId
+    participants: tuple[DealParticipant, ...]
+    relations: tuple[PartnerRelation, ...]
+
+    def to_records(self) -> list[Record]:
+        """One row per participant, then one per relation (``section`` tells them apart)."""
+        rows: list[Record] = [
+            {
+                "section": "participant",
+                "partner": p.partner_id,
+                "role": p.role.value,
+                "to_partner": None,
+                "note": p.note,
+            }
+            for p in self.participants
+        ]
+        rows.extend(
+            {
+                "section": "relation",
+                "partner": r.from_partner,
+                "role": r.kind.value,
+                "to_partner": r.to_partner,
+                "note": r.comment,
+            }
+            for r in self.relations
+        )
+        return rows
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"environment of deal {self.deal_id}")
+
+
+def map_environment(deal: Deal, relations: Iterable[PartnerRelation]) -> DealEnvironment:
+    """The deal's environment with the partner relations among its client and participants
+    (a competitor influencing the client, a subcontractor owned by a competitor …).
+
+    >>> from salescore.parties import PartnerRelation, RelationKind
+    >>> kind = ProcessKind("B2B", "wholesale", (Stage("qualification"),))
+    >>> deal = open_deal(kind, "D-1", "CAFE", "ivanov", Money(100, "RUB"), date(2026, 3, 2),
+    ...                  environment=[DealParticipant("TEAHOUSE", ParticipantRole.COMPETITOR)])
+    >>> links = [PartnerRelation("R1", "TEAHOUSE", "CAFE", RelationKind.INFLUENCER),
+    ...          PartnerRelation("R2", "TEAHOUSE", "BAKERY", RelationKind.HOLDING)]
+    >>> for r in map_environment(deal, links).to_records():
+    ...     print(r["section"], r["partner"], r["role"], r["to_partner"])
+    participant TEAHOUSE competitor None
+    relation TEAHOUSE influencer CAFE
+    """
+    members = {deal.partner_id, *(p.partner_id for p in deal.environment)}
+    inside = sorted(
+        (r for r in relations if r.from_partner in members and r.to_partner in members),
+        key=lambda r: r.id,
+    )
+    return DealEnvironment(deal.deal_id, deal.partner_id, deal.environment, tuple(inside))

@@ -2,7 +2,8 @@
 
 Process kinds, deals, interactions and claims are stored as documents under
 their ids; deals are searchable by partner, process kind, manager and
-status, interactions by partner and deal, claims by partner and status.
+status, interactions by partner and deal, claims by partner and status,
+representatives' tasks by representative, day and status.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TypeAlias
 
 from salescore.crm.interactions import Claim, Interaction
 from salescore.crm.model import Deal, DealId, ProcessKind, ProcessKindId
+from salescore.crm.representatives import RepresentativeTask
 from salescore.ports import Repository
 
 __all__ = [
@@ -18,9 +20,11 @@ __all__ = [
     "DealRepository",
     "InteractionRepository",
     "ProcessKindRepository",
+    "RepresentativeTaskRepository",
 ]
 
 ProcessKindRepository: TypeAlias = Repository[ProcessKindId, ProcessKind]
 DealRepository: TypeAlias = Repository[DealId, Deal]
 InteractionRepository: TypeAlias = Repository[str, Interaction]
 ClaimRepository: TypeAlias = Repository[str, Claim]
+RepresentativeTaskRepository: TypeAlias = Repository[str, RepresentativeTask]

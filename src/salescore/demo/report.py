@@ -13,6 +13,7 @@ from collections.abc import Callable
 from salescore.adapters.repositories import Repositories
 from salescore.app.stores import Store
 from salescore.demo.demo_agreements import agreements_section
+from salescore.demo.demo_crm import crm_section
 from salescore.demo.demo_devices import devices_section
 from salescore.demo.demo_discounts import discounts_section
 from salescore.demo.demo_orders import orders_section
@@ -97,6 +98,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     reservation_section,
     receivables_section,
     orders_section,
+    crm_section,
     devices_section,
 ]
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import context_setters, hostile_contexts, run_in_context
 
-from salescore.crm import BcgItem, BcgQuadrant, abc, bcg, monthly_series, xyz
+from salescore.crm import BcgItem, BcgQuadrant, abc, abc_xyz, bcg, monthly_series, xyz
 from salescore.errors import CrmError
 from salescore.money import Money
 
@@ -133,3 +133,41 @@ def test_bcg_with_competitors_figures_and_within_the_portfolio() -> None:
 def test_bcg_growth_boundary_is_inclusive() -> None:
     result = bcg([BcgItem("a", 110, 100, competitor=110)])
     assert result.rows[0].quadrant is BcgQuadrant.STAR
+
+
+def test_the_abc_xyz_table_crosses_the_golden_abc_with_hand_computed_xyz() -> None:
+    ranked = abc({"P1": 500, "P2": 300, "P3": 100, "P4": 60, "P5": 40})  # A A B C C
+    steady = xyz({
+        "P1": [100, 100],  # cv 0 -> X
+        "P2": [40, 60],  # mean 50, sd 10 -> cv 0.20 -> Y
+        "P3": [10, 30],  # mean 20, sd 10 -> cv 0.50 -> Z
+        "P4": [11, 9],  # cv 0.10 -> X (boundary inclusive)
+        "P6": [1, 1],  # not in the ABC analysis
+    })  # fmt: skip
+    table = abc_xyz(ranked, steady)
+    filled = {(c.abc + c.xyz): c.keys for c in table.cells if c.keys}
+    assert filled == {"AX": ("P1",), "AY": ("P2",), "BZ": ("P3",), "CX": ("P4",)}
+    assert [c.abc + c.xyz for c in table.cells] == [a + x for a in "ABC" for x in "XYZ"]
+    assert table.unmatched == ("P5", "P6")
+    assert table.cell("C", "X").keys == ("P4",)
+    with pytest.raises(CrmError, match="no cell DX"):
+        table.cell("D", "X")
+    assert [r["items"] for r in table.to_records()] == [1, 1, 0, 0, 0, 1, 1, 0, 0]
+    assert pickle.loads(pickle.dumps(table)) == table
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("ABCDEF", min_size=1, max_size=2),
+        st.lists(st.integers(0, 1000), min_size=1, max_size=6),
+        max_size=20,
+    )
+)
+def test_the_abc_xyz_cells_partition_the_items_of_both_analyses(
+    monthly: dict[str, list[int]],
+) -> None:
+    table = abc_xyz(abc({k: sum(v) for k, v in monthly.items()}), xyz(monthly))
+    keys = [k for c in table.cells for k in c.keys]
+    assert sorted(keys) == sorted(monthly)
+    assert table.unmatched == ()

@@ -110,3 +110,36 @@ def test_managers_performance_counts_won_lost_revenue_conversion_and_cycle() -> 
     assert ivanov.average_cycle == Decimal("5.00")  # (10 + 4 + 1) / 3
     assert [r.manager for r in result.rows] == ["ivanov"]  # petrov closed after the period
     assert result.to_records()[0]["revenue"] == Decimal("500.00")
+
+
+def test_a_managers_margin_is_revenue_less_the_costs_of_won_deals_per_currency() -> None:
+    end = date(2026, 3, 9)
+    deals = [
+        win_deal(open_deal(KIND, "A", "C", "ivanov", Money("300.00", "RUB"), DAY), KIND, end),
+        win_deal(open_deal(KIND, "B", "C", "ivanov", Money("200.00", "RUB"), DAY), KIND, end),
+        win_deal(open_deal(KIND, "E", "C", "ivanov", Money("50.00", "EUR"), DAY), KIND, end),
+        lose_deal(open_deal(KIND, "L", "C", "ivanov", Money("900.00", "RUB"), DAY), KIND,
+                  "price", end),
+        win_deal(open_deal(KIND, "P", "C", "petrov", Money("100.00", "RUB"), DAY), KIND, end),
+    ]  # fmt: skip
+    costs = {
+        "A": Money("250.00", "RUB"),
+        "B": Money("210.50", "RUB"),  # sold at a loss
+        "E": Money("20.00", "EUR"),
+        "P": Money("0", "RUB"),
+    }
+    rows = manager_performance(deals, costs=costs).rows
+    # ivanov RUB: (300 - 250) + (200 - 210.50) = 39.50; EUR: 50 - 20 = 30
+    assert rows[0].margin == (Money("30.00", "EUR"), Money("39.50", "RUB"))
+    assert rows[1].margin == (Money("100.00", "RUB"),)
+    records = manager_performance(deals, costs=costs).to_records()
+    assert [(r["manager"], r["currency"], r["margin"]) for r in records] == [
+        ("ivanov", "EUR", Decimal("30.00")),
+        ("ivanov", "RUB", Decimal("39.50")),
+        ("petrov", "RUB", Decimal("100.00")),
+    ]
+    assert manager_performance(deals).rows[0].margin == ()
+    with pytest.raises(CrmError, match="no cost is given for won deals B, P"):
+        manager_performance(deals, costs={"A": costs["A"], "E": costs["E"]})
+    with pytest.raises(CrmError, match="its cost is given in EUR"):
+        manager_performance(deals, costs={**costs, "A": Money("1.00", "EUR")})

@@ -9,22 +9,27 @@ import pytest
 from tests.unit.crm._fixtures import DAY, KIND
 
 from salescore.crm import (
+    DealParticipant,
     DealStatus,
+    ParticipantRole,
     ProcessKind,
     ProcessMode,
     Stage,
     SupportingDocument,
     TaskTemplate,
+    add_participant,
     complete_task,
     link_order,
     link_proposal,
     lose_deal,
+    map_environment,
     move_deal,
     open_deal,
     win_deal,
 )
 from salescore.errors import CrmError
 from salescore.money import Money
+from salescore.parties import PartnerId, PartnerRelation, RelationKind
 
 REGULATED = ProcessKind(
     "TENDER",
@@ -146,3 +151,45 @@ def test_deals_are_frozen_values_that_pickle_and_compare() -> None:
     records = deal.to_records()
     assert records[0]["amount"] == rub("5000.00").amount
     assert "<table>" in deal._repr_html_()
+
+
+def test_a_deals_environment_records_roles_and_refuses_the_client_and_repeats() -> None:
+    rival = DealParticipant("TEAHOUSE", ParticipantRole.COMPETITOR, "5 % cheaper")
+    deal = open_deal(KIND, "D-1", "CAFE", "ivanov", Money(100, "RUB"), DAY, environment=[rival])
+    deal = add_participant(deal, DealParticipant("BUILDER", ParticipantRole.SUBCONTRACTOR))
+    deal = add_participant(deal, DealParticipant("TEAHOUSE", ParticipantRole.INFLUENCER))
+    assert deal.participants(ParticipantRole.COMPETITOR) == ("TEAHOUSE",)
+    assert deal.participants(ParticipantRole.INFLUENCER) == ("TEAHOUSE",)
+    assert deal.participants(ParticipantRole.SUBCONTRACTOR) == ("BUILDER",)
+    with pytest.raises(CrmError, match="listed twice as competitor"):
+        add_participant(deal, DealParticipant("TEAHOUSE", ParticipantRole.COMPETITOR))
+    with pytest.raises(CrmError, match="cannot be in its own deal's environment"):
+        add_participant(deal, DealParticipant("CAFE", ParticipantRole.INFLUENCER))
+    with pytest.raises(CrmError, match="DealParticipant values"):
+        open_deal(KIND, "D-2", "CAFE", "ivanov", Money(1, "RUB"), DAY, environment=["X"])  # type: ignore[list-item]
+
+
+def test_the_environment_map_keeps_only_relations_among_the_client_and_participants() -> None:
+    deal = open_deal(
+        KIND, "D-1", "CAFE", "ivanov", Money(100, "RUB"), DAY,
+        environment=[DealParticipant("TEAHOUSE", ParticipantRole.COMPETITOR),
+                     DealParticipant("MAYOR", ParticipantRole.INFLUENCER)],
+    )  # fmt: skip
+    relations = [
+        PartnerRelation("R3", PartnerId("MAYOR"), PartnerId("CAFE"), RelationKind.INFLUENCER),
+        PartnerRelation(
+            "R1", PartnerId("TEAHOUSE"), PartnerId("MAYOR"), RelationKind.OTHER, "cousins"
+        ),
+        PartnerRelation("R2", PartnerId("TEAHOUSE"), PartnerId("ELSEWHERE"), RelationKind.HOLDING),
+        PartnerRelation("R4", PartnerId("BAKERY"), PartnerId("CAFE"), RelationKind.SUBSIDIARY),
+    ]
+    environment = map_environment(deal, relations)
+    assert [r.id for r in environment.relations] == ["R1", "R3"]
+    assert [(r["section"], r["partner"], r["to_partner"]) for r in environment.to_records()] == [
+        ("participant", "TEAHOUSE", None),
+        ("participant", "MAYOR", None),
+        ("relation", "TEAHOUSE", "MAYOR"),
+        ("relation", "MAYOR", "CAFE"),
+    ]
+    assert pickle.loads(pickle.dumps(environment)) == environment
+    assert "environment of deal D-1" in environment._repr_html_()

@@ -10,8 +10,8 @@ from matplotlib.text import Annotation
 from numpy.typing import ArrayLike
 from tests.unit.crm._fixtures import KIND, golden_closed, golden_open
 
-from salescore.crm import BcgItem, bcg, forecast, funnel
-from salescore.crm_plots import bcg_matrix, forecast_fan, funnel_chart
+from salescore.crm import BcgItem, abc, abc_xyz, bcg, forecast, funnel, xyz
+from salescore.crm_plots import abc_xyz_matrix, bcg_matrix, forecast_fan, funnel_chart
 from salescore.errors import InvalidInputError, MissingExtraError
 from salescore.money import Money
 
@@ -44,6 +44,20 @@ def test_the_bcg_matrix_places_items_by_share_and_growth_with_the_thresholds() -
     assert _values(axes.lines[1].get_ydata()) == [0.1, 0.1]  # growth threshold
     with pytest.raises(InvalidInputError, match="no item"):
         bcg_matrix(bcg([BcgItem("new", 5, 0, competitor=10)]))
+
+
+def test_the_abc_xyz_matrix_shades_each_cell_by_its_number_of_items() -> None:
+    table = abc_xyz(
+        abc({"P1": 500, "P2": 300, "P3": 100, "P4": 60, "P5": 40}),  # A A B C C
+        xyz({"P1": [1, 1], "P2": [1, 1], "P3": [1, 3], "P4": [5, 5], "P5": [5, 5]}),
+    )
+    axes = abc_xyz_matrix(table).axes[0]
+    assert np.asarray(axes.images[0].get_array()).tolist() == [[2, 0, 0], [0, 0, 1], [2, 0, 0]]
+    labels = {t.get_position(): t.get_text() for t in axes.texts}
+    assert labels[(0, 0)] == "AX: 2\nP1, P2"
+    assert labels[(2, 1)] == "BZ: 1\nP3"
+    assert labels[(1, 2)] == "CY: 0\n"
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["A", "B", "C"]
 
 
 def test_the_forecast_fan_draws_the_band_the_median_and_the_expectation() -> None:

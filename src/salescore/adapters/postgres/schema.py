@@ -16,6 +16,7 @@ from typing import cast
 from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
+    CRM_TASKS,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -170,5 +171,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables,)),
-    Component("crm", (document_tables(CRM),)),
+    Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
 )

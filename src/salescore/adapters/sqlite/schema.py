@@ -18,6 +18,7 @@ import attrs
 from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
+    CRM_TASKS,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -126,5 +127,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (create_order_tables,)),
     Component("shipments", (create_shipment_tables,)),
-    Component("crm", (document_tables(CRM),)),
+    Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
 )
