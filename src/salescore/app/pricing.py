@@ -43,6 +43,7 @@ from salescore.pricing import (
     PricingSnapshot,
     check_record,
 )
+from salescore.tax import VatRateTable
 
 __all__ = ["load_snapshot", "register_price", "save_price_type"]
 
@@ -79,6 +80,7 @@ def load_snapshot(
     product_ids: Iterable[ProductId] | None = None,
     params: Mapping[str, Decimal] | None = None,
     functions: FunctionRegistry | None = None,
+    vat_rates: VatRateTable | None = None,
 ) -> PricingSnapshot:
     """Load everything needed to price on ``on`` and compile it.
 
@@ -87,6 +89,8 @@ def load_snapshot(
         product_ids: the products to load (all by default).
         params: values of formula parameters (``quantity``, ``currency_rate``).
         functions: the formula functions (the built-ins by default).
+        vat_rates: the VAT table for formulas that add or take out VAT (the
+            Russian table by default).
     """
     types = uow.price_types.all()
     registered = [t.id for t in types if not t.is_calculated]
@@ -111,4 +115,5 @@ def load_snapshot(
         partner_kinds=kinds,
         functions=functions,
         params=params,
+        vat_rates=vat_rates,
     )

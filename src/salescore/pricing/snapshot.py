@@ -19,9 +19,9 @@ with the reference interpreter.
 ...                       formula="[Purchase] * 1.25")
 >>> retail = PriceType(PriceTypeId("RETAIL"), "Retail", "RUB", formula="[Wholesale] * 1.4",
 ...                    rounding=RoundingRule(Decimal(1), Rounding.CEILING, Decimal("0.99")))
->>> product = Product(ProductId("CM-100"), "Coffee maker", vat_rate=20)
+>>> product = Product(ProductId("CM-100"), "Coffee maker")  # general VAT category
 >>> snapshot = PricingSnapshot.build(
-...     [purchase, wholesale, retail], date(2026, 2, 1), products=[product],
+...     [purchase, wholesale, retail], date(2025, 12, 1), products=[product],
 ...     records=[PriceRecord(purchase.id, product.id, date(2026, 1, 10), Money(1000, "RUB"))])
 >>> snapshot.price(ProductId("CM-100"), PriceTypeId("RETAIL")).amount
 Money('2100.99', 'RUB')
@@ -79,6 +79,7 @@ from salescore.pricing.formula.functions import (
 )
 from salescore.pricing.price_types import PriceType, PriceTypeId
 from salescore.pricing.register import PriceRecord
+from salescore.tax import VatCategory, VatRateTable, russian_vat_rates
 
 __all__ = ["PRICE_MEMO_SIZE", "Price", "PricingSnapshot"]
 
@@ -188,6 +189,7 @@ class PricingSnapshot:
         base: Mapping[PriceTypeId, dict[ProductId, PriceRecord]],
         base_by_characteristic: Mapping[tuple[PriceTypeId, ProductId, str], PriceRecord],
         products: Mapping[ProductId, Product],
+        vat_percents: Mapping[ProductId, Decimal],
         market: _Market,
         functions: FunctionRegistry,
         params: Mapping[str, Decimal],
@@ -204,8 +206,9 @@ class PricingSnapshot:
         }
         self._products = products
         self._group_of = {pid: p.price_group_id for pid, p in products.items()}
+        self._vat_percent = vat_percents
         with decimal.localcontext(decimal_context()):
-            self._vat_factors = {pid: 1 + p.vat_rate / _HUNDRED for pid, p in products.items()}
+            self._vat_factors = {pid: 1 + pct / _HUNDRED for pid, pct in vat_percents.items()}
         self._all_products = list(products)
         self._products_by_group: dict[PriceGroupId | None, list[ProductId]] = {}
         for pid, group in self._group_of.items():
@@ -232,6 +235,7 @@ class PricingSnapshot:
         partner_kinds: Mapping[PartnerId, frozenset[PartnerKind]] | None = None,
         functions: FunctionRegistry | None = None,
         params: Mapping[str, Decimal] | None = None,
+        vat_rates: VatRateTable | None = None,
     ) -> PricingSnapshot:
         """Compile ``price_types`` and index the data for pricing on ``on``.
 
@@ -246,9 +250,13 @@ class PricingSnapshot:
             partner_kinds: each partner's kinds (supplier, competitor).
             functions: the functions formulas may call (the built-ins by default).
             params: values of context parameters (``quantity``, ``currency_rate``).
+            vat_rates: the VAT table that turns each product's VAT category into
+                the rate in force on ``on``, used where a formula reads a price
+                type of the other VAT mode (the Russian table by default).
 
         Raises:
             InvalidInputError: two price types share a name.
+            TaxError: the table has no rate of a product's category on ``on``.
             FormulaError (and subclasses): a formula does not parse or check, or the
                 price types refer to each other in a cycle (the cycle is named).
         """
@@ -353,6 +361,13 @@ class PricingSnapshot:
                     owner.vat_included,
                 )
             )
+        catalogue = {p.id: p for p in products}
+        table = vat_rates or russian_vat_rates()
+        percent_of: dict[VatCategory, Decimal] = {}
+        for product in catalogue.values():
+            if product.vat_category not in percent_of:
+                rate = table.rate(product.vat_category, on)
+                percent_of[product.vat_category] = rate.percent or Decimal(0)
         return cls(
             on,
             types,
@@ -360,7 +375,8 @@ class PricingSnapshot:
             calculated,
             base,
             by_characteristic,
-            {p.id: p for p in products},
+            catalogue,
+            {pid: percent_of[p.vat_category] for pid, p in catalogue.items()},
             _Market(market),
             registry,
             given,
@@ -534,7 +550,7 @@ class PricingSnapshot:
                             shared,
                             product_id=pid,
                             formula=compiled.text,
-                            vat_rate=product.vat_rate,
+                            vat_rate=self._vat_percent[pid],
                         )
                         if rule.uses_data
                         else shared
@@ -551,7 +567,9 @@ class PricingSnapshot:
     ) -> tuple[Decimal, ...]:
         given = self._params
         return tuple(
-            product.vat_rate if name == "vat_rate" and product is not None else given[name]
+            self._vat_percent[product.id]
+            if name == "vat_rate" and product is not None
+            else given[name]
             for name in compiled.params
         )
 
@@ -674,14 +692,15 @@ class PricingSnapshot:
                 )
             )
             if vat:
+                percent = self._vat_percent[product.id]
                 with decimal.localcontext(decimal_context()):
-                    factor = 1 + product.vat_rate / _HUNDRED
+                    factor = 1 + percent / _HUNDRED
                     value = value * factor if vat > 0 else value / factor
                 if vat > 0:
-                    words = f"[{name}] with VAT {product.vat_rate}%"
+                    words = f"[{name}] with VAT {percent}%"
                     why = f"{name} excludes VAT, {price_type.name} includes it"
                 else:
-                    words = f"[{name}] without VAT {product.vat_rate}%"
+                    words = f"[{name}] without VAT {percent}%"
                     why = f"{name} includes VAT, {price_type.name} excludes it"
                 steps.append(Step(words, _plain(value), source=why))
             refs[name] = value
@@ -696,7 +715,7 @@ class PricingSnapshot:
             self._market,
             rule.compiled.text,
             price_type.vat_included,
-            product.vat_rate,
+            self._vat_percent[product.id],
         )
         env = Environment(refs, params, self._functions, ctx, calls)
         with decimal.localcontext(decimal_context()):

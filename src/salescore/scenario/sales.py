@@ -96,6 +96,7 @@ from salescore.parties import (
 )
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot, RoundingRule
 from salescore.scenario._toml import Node, at, columns, read_scenario
+from salescore.tax import VatCategory
 
 __all__ = [
     "Company",
@@ -213,7 +214,13 @@ def _percents(node: Node, key: str) -> dict[PriceGroupId, Decimal]:
 
 
 def _product(node: Node) -> Product:
-    node.check_keys("id", "name", "price_group", "unit", "vat_rate", "segments")
+    if node.has("vat_rate"):
+        raise node.child("vat_rate").failure(
+            "no longer read: write the VAT category as `vat` (one of "
+            + ", ".join(repr(c.value) for c in VatCategory)
+            + "); the rate comes from the VAT table on the document's date"
+        )
+    node.check_keys("id", "name", "price_group", "unit", "vat", "segments")
     unit_name = node.text("unit", "pcs")
     if unit_name not in _UNITS:
         raise node.child("unit").error("one of " + ", ".join(repr(u) for u in _UNITS))
@@ -225,7 +232,7 @@ def _product(node: Node) -> Product:
             price_group_id=None
             if not node.has("price_group")
             else PriceGroupId(node.text("price_group")),
-            vat_rate=node.decimal("vat_rate", "20"),
+            vat_category=node.choice(VatCategory, "vat", VatCategory.GENERAL),
         )
 
 
