@@ -46,7 +46,7 @@ I/O per line. :func:`price_orders` and :func:`price_order` are the use cases.
 ...     priced = price_order(uow, order)
 >>> line = priced.lines[0]
 >>> line.agreement_id, line.price_type_id, str(line.unit_price), str(line.net)
-('IA-VOLGA-KZN', 'WHOLESALE', '18000.00 RUB', '67032.00 RUB')
+('IA-VOLGA-KZN', 'WHOLESALE', '18300.00 RUB', '68149.20 RUB')
 """
 
 from __future__ import annotations

@@ -258,6 +258,17 @@ class PriceGroup:
     name: str = attrs.field(validator=_non_empty)
 
 
+def _vat_category(value: object) -> VatCategory:
+    try:
+        return VatCategory(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"unknown VAT category {value!r}: use one of "
+            + ", ".join(repr(c.value) for c in VatCategory),
+            value=value,
+        ) from None
+
+
 def _optional_decimal(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, "measure")
 
@@ -282,12 +293,22 @@ class Product:
     sku: str = ""
     unit: Unit = PIECE
     price_group_id: PriceGroupId | None = None
-    weight_kg: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
-    volume_m3: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
-    is_service: bool = False
-    category: str = ""
-    attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map, hash=False)
-    vat_category: VatCategory = VatCategory.GENERAL
+    # Keyword-only from here: the removed ``vat_rate`` stood before them, so an old
+    # positional call fails loudly instead of shifting its values one field on.
+    weight_kg: Decimal | None = attrs.field(
+        default=None, converter=_optional_decimal, kw_only=True
+    )
+    volume_m3: Decimal | None = attrs.field(
+        default=None, converter=_optional_decimal, kw_only=True
+    )
+    is_service: bool = attrs.field(default=False, kw_only=True)
+    category: str = attrs.field(default="", kw_only=True)
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_str_map, hash=False, kw_only=True
+    )
+    vat_category: VatCategory = attrs.field(
+        default=VatCategory.GENERAL, converter=_vat_category, kw_only=True
+    )
 
 
 @attrs.frozen

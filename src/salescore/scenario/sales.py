@@ -213,12 +213,29 @@ def _percents(node: Node, key: str) -> dict[PriceGroupId, Decimal]:
     return {PriceGroupId(name): value.decimal() for name, value in node.mapping(key).items()}
 
 
+_VAT_BY_OLD_RATE = {
+    "20": VatCategory.GENERAL,
+    "22": VatCategory.GENERAL,
+    "10": VatCategory.REDUCED,
+    "0": VatCategory.ZERO,
+    "5": VatCategory.SIMPLIFIED_5,
+    "7": VatCategory.SIMPLIFIED_7,
+}
+"""The category to write instead of an old ``vat_rate`` percent (for the error message)."""
+
+
 def _product(node: Node) -> Product:
     if node.has("vat_rate"):
-        raise node.child("vat_rate").failure(
-            "no longer read: write the VAT category as `vat` (one of "
+        old = node.value.get("vat_rate")
+        hint = _VAT_BY_OLD_RATE.get(str(old).strip().removesuffix("%").strip())
+        instead = f'vat = "{hint.value}"' if hint is not None else "`vat`"
+        raise node.failure(
+            f"the key `vat_rate` is no longer read: write the VAT category as {instead} "
+            "(one of "
             + ", ".join(repr(c.value) for c in VatCategory)
-            + "); the rate comes from the VAT table on the document's date"
+            + "); the percent comes from the VAT table on the document's date "
+            "(general: 20 % until 2025-12-31, 22 % from 2026-01-01)",
+            "vat_rate",
         )
     node.check_keys("id", "name", "price_group", "unit", "vat", "segments")
     unit_name = node.text("unit", "pcs")
