@@ -107,6 +107,7 @@ from salescore.parties import (
 )
 from salescore.pricing import PriceTypeId, PricingSnapshot
 from salescore.records import Record
+from salescore.tax import VatRateTable
 
 __all__ = [
     "SNAPSHOT_CACHE_SIZE",
@@ -781,16 +782,18 @@ def load_pricer(
     *,
     registry: ConditionRegistry | None = None,
     severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+    vat_rates: VatRateTable | None = None,
 ) -> SalePricer:
     """Load once what pricing orders of ``dates`` needs, and return the pricer.
 
     Reads the partners, products and segments, every agreement, one pricing
     snapshot per date and the stored discount rule set (compiled once; no
-    stored rules means no discounts).
+    stored rules means no discounts). ``vat_rates`` is the VAT table the
+    snapshots add or take out VAT with (the Russian table by default).
     """
     client_segments = uow.client_segments.all()
     nomenclature_segments = uow.nomenclature_segments.all()
-    snapshots = {on: load_snapshot(uow, on) for on in set(dates)}
+    snapshots = {on: load_snapshot(uow, on, vat_rates=vat_rates) for on in set(dates)}
 
     def snapshot_for(on: date) -> PricingSnapshot:
         try:

@@ -295,12 +295,8 @@ class Product:
     price_group_id: PriceGroupId | None = None
     # Keyword-only from here: the removed ``vat_rate`` stood before them, so an old
     # positional call fails loudly instead of shifting its values one field on.
-    weight_kg: Decimal | None = attrs.field(
-        default=None, converter=_optional_decimal, kw_only=True
-    )
-    volume_m3: Decimal | None = attrs.field(
-        default=None, converter=_optional_decimal, kw_only=True
-    )
+    weight_kg: Decimal | None = attrs.field(default=None, converter=_optional_decimal, kw_only=True)
+    volume_m3: Decimal | None = attrs.field(default=None, converter=_optional_decimal, kw_only=True)
     is_service: bool = attrs.field(default=False, kw_only=True)
     category: str = attrs.field(default="", kw_only=True)
     attributes: Mapping[str, str] = attrs.field(

@@ -37,7 +37,7 @@ Retail price of CM-100 on 2026-02-01
        1. [Purchase] = 1000.00 RUB  (price type Purchase)
           Purchase price of CM-100 on 2026-02-01
             1. registered price = 1000.00 RUB  (price register, effective 2026-01-10)
-       2. [Purchase] with VAT 22% = 1220.00  (Purchase excludes VAT, Wholesale includes it; general rate on 2026-02-01)
+       2. [Purchase] with VAT 22% = 1220.00  (Purchase excludes VAT, Wholesale includes it)
        3. formula [Purchase] * 1.25 = 1525.00  (price type Wholesale, default formula)
        4. rounded half up to a step of 0.01 = 1525.00 RUB
   2. formula [Wholesale] * 1.4 = 2135.00  (price type Retail, default formula)
@@ -764,14 +764,12 @@ class PricingSnapshot:
                         factor = self._vat_factor_of(product_id)
                         value = value * factor if vat > 0 else value / factor
                     words = f"[{name}] {'with' if vat > 0 else 'without'} VAT {rate.label}"
-                else:
-                    words = f"[{name}] unchanged: VAT {rate.label}"
+                else:  # 0 % or without VAT: nothing to add or take out
+                    words = f"[{name}] unchanged ({product.vat_category.value}: {rate.label})"
                 if vat > 0:
                     why = f"{name} excludes VAT, {price_type.name} includes it"
                 else:
                     why = f"{name} includes VAT, {price_type.name} excludes it"
-                category = product.vat_category.value
-                why += f"; {category} rate on {self.on.isoformat()}"
                 steps.append(Step(words, _plain(value), source=why))
             refs[name] = value
         params = dict(
