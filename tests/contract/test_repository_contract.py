@@ -16,6 +16,7 @@ from salescore.parties import (
     Product,
     ProductId,
 )
+from salescore.tax import VatCategory
 
 ACME = Partner(PartnerId("P1"), "Acme", frozenset({PartnerKind.CLIENT}), attributes={"a": "b"})
 ACME_LLC = Counterparty(
@@ -26,11 +27,11 @@ ACME_LLC = Counterparty(
 def test_an_added_entity_is_read_back_equal_after_commit(store: Store) -> None:
     with store.unit_of_work() as uow:
         uow.partners.add(ACME)
-        uow.products.add(Product(ProductId("X"), "Widget", vat_rate="10"))
+        uow.products.add(Product(ProductId("X"), "Widget", vat_category=VatCategory.REDUCED))
         uow.commit()
     with store.unit_of_work() as uow:
         assert uow.partners.get(PartnerId("P1")) == ACME
-        assert uow.products.get(ProductId("X")).vat_rate == 10
+        assert uow.products.get(ProductId("X")).vat_category is VatCategory.REDUCED
 
 
 def test_leaving_without_commit_rolls_back(store: Store) -> None:

@@ -39,15 +39,18 @@ def test_demo_sells_one_order_from_proposal_to_confirmed_on_sqlite(
     assert "KP-1 (revision 1) of 2026-03-02: replaced" in orders
     assert "KP-1/2 (revision 2) of 2026-03-03: accepted" in orders
     assert "ORG-1-2026-000001 from KP-1/2, to pay" in orders
-    # VAT included at 22 % (2026): 65,620.80 x 22/122 = 11,833.26; 16,392.96 x 22/122 = 2,956.11
-    assert "65620.80  22 %      included    11833.26" in orders
-    assert "16392.96  22 %      included     2956.11" in orders
-    # 65,620.80 + 16,392.96 = 82,013.76 = 67,224.39 + 14,789.37
+    # Prices take VAT on at 22 % (general, 2026): CM-100 12,000.00 x 1.22 x 1.25 = 18,300.00;
+    # BEANS-ARABICA 1,180.00 x 1.22 x 1.4 = 2,015.44 (both general category).
+    # CM-100: 5 x 18,300.00 = 91,500.00 - 27.088 % = 66,714.48; x 22/122 = 12,030.48
+    # BEANS: 10 x 2,015.44 = 20,154.40 - 7 % - 3 % (1,973.12) = 18,181.28; x 22/122 = 3,278.59
+    assert "18300.00  24785.52  66714.48  22 %      included    12030.48" in orders
+    assert "2015.44   1973.12  18181.28  22 %      included     3278.59" in orders
+    # 66,714.48 + 18,181.28 = 84,895.76 = 69,586.69 + 15,309.07
     assert (
-        "Total without VAT 67224.39 RUB + VAT [НДС] 14789.37 RUB = total with VAT 82013.76 RUB"
+        "Total without VAT 69586.69 RUB + VAT [НДС] 15309.07 RUB = total with VAT 84895.76 RUB"
     ) in orders
     # NET-30: everything 30 days after the shipment on 10 March
-    assert "82013.76 RUB on 2026-04-09" in orders
+    assert "84895.76 RUB on 2026-04-09" in orders
     assert "on 2026-03-04: waiting for securing" in orders
 
 

@@ -26,6 +26,7 @@ from salescore.parties import (
     SegmentId,
     check_inn,
 )
+from salescore.tax import VatCategory
 
 P = PartnerId("P1")
 
@@ -121,8 +122,9 @@ def test_a_segment_has_a_list_or_a_rule_not_both_and_known_fields_only() -> None
 
 
 def test_products_validate_vat_and_measures() -> None:
-    with pytest.raises(InvalidInputError, match="VAT rate"):
-        Product(ProductId("A"), "a", vat_rate=Decimal(120))
+    with pytest.raises(InvalidInputError, match=r"unknown VAT category '20'.*'reduced'"):
+        Product(ProductId("A"), "a", vat_category="20")
+    assert Product(ProductId("A"), "a", vat_category="reduced").vat_category is VatCategory.REDUCED
     assert Product(ProductId("A"), "a", weight_kg="1.5").weight_kg == Decimal("1.5")
 
 

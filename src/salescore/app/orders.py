@@ -35,7 +35,7 @@ and amount, the explanation — into the document
 ('ORG-1-2026-000001', 'not_confirmed')
 >>> frozen = order.prices.lines[0]
 >>> str(frozen.unit_price), str(frozen.net), frozen.vat_rate.code, str(frozen.vat)
-('18000.00 RUB', '90000.00 RUB', '22', '16229.51 RUB')
+('18300.00 RUB', '91500.00 RUB', '22', '16500.00 RUB')
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from salescore.pricing import (
     check_record,
     parse,
 )
+from salescore.tax import VatRateTable
 
 __all__ = ["load_snapshot", "reached_price_types", "register_price", "save_price_type"]
 
@@ -115,6 +116,7 @@ def load_snapshot(
     params: Mapping[str, Decimal] | None = None,
     functions: FunctionRegistry | None = None,
     price_type_ids: Iterable[PriceTypeId] | None = None,
+    vat_rates: VatRateTable | None = None,
 ) -> PricingSnapshot:
     """Load everything needed to price on ``on`` and compile it.
 
@@ -127,6 +129,8 @@ def load_snapshot(
         price_type_ids: the price types to price with (all by default): only
             the registered prices of these and of the types their formulas
             reach are read.
+        vat_rates: the VAT table for formulas that add or take out VAT (the
+            Russian table by default).
     """
     types = uow.price_types.all()
     reached = None if price_type_ids is None else reached_price_types(types, price_type_ids)
@@ -156,4 +160,5 @@ def load_snapshot(
         partner_kinds=kinds,
         functions=functions,
         params=params,
+        vat_rates=vat_rates,
     )

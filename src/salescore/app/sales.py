@@ -29,7 +29,7 @@ are the use cases.
 ...     priced = price_order(uow, order)
 >>> line = priced.lines[0]
 >>> line.agreement_id, line.price_type_id, str(line.unit_price), str(line.net)
-('IA-VOLGA-KZN', 'WHOLESALE', '18000.00 RUB', '67032.00 RUB')
+('IA-VOLGA-KZN', 'WHOLESALE', '18300.00 RUB', '68149.20 RUB')
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from salescore.errors import InvalidInputError
 from salescore.orders.pricer import PricedOrder, SaleOrder, SalePricer
 from salescore.parties import PartnerId, ProductId
 from salescore.pricing import PricingSnapshot
+from salescore.tax import VatRateTable
 
 __all__ = ["PricingSession", "load_pricer", "price_order", "price_orders"]
 
@@ -81,6 +82,7 @@ def load_pricer(
     *,
     registry: ConditionRegistry | None = None,
     severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+    vat_rates: VatRateTable | None = None,
 ) -> SalePricer:
     """Load once what pricing any order of ``dates`` needs, and return the pricer.
 
@@ -88,10 +90,14 @@ def load_pricer(
     pricing snapshot of the whole catalogue per date and the stored discount
     rule set (compiled once; no stored rules means no discounts). For orders
     known beforehand, :class:`PricingSession` loads only what they touch.
+    ``vat_rates`` is the VAT table the snapshots add or take out VAT with (the
+    Russian table by default).
     """
     client_segments = uow.client_segments.all()
     nomenclature_segments = uow.nomenclature_segments.all()
-    snapshot_for = _snapshots_of({on: load_snapshot(uow, on) for on in set(dates)})
+    snapshot_for = _snapshots_of(
+        {on: load_snapshot(uow, on, vat_rates=vat_rates) for on in set(dates)}
+    )
     rules, registry = load_rule_set(uow), ConditionRegistry.installed(registry)
     engine = DiscountEngine.compile(rules, registry) if rules.groups else None
     return SalePricer(
@@ -126,6 +132,8 @@ class PricingSession:
     Args:
         registry: the discount conditions (the installed ones by default).
         severities: the severity per deviation kind.
+        vat_rates: the VAT table the snapshots add or take out VAT with (the
+            Russian table by default).
     """
 
     def __init__(
@@ -133,9 +141,11 @@ class PricingSession:
         *,
         registry: ConditionRegistry | None = None,
         severities: Mapping[DeviationKind, Severity] = DEFAULT_SEVERITIES,
+        vat_rates: VatRateTable | None = None,
     ) -> None:
         self._registry = ConditionRegistry.installed(registry)
         self.severities = severities
+        self.vat_rates = vat_rates
         self._compiled: tuple[DiscountRuleSet, DiscountEngine | None] | None = None
         self._lock = threading.Lock()
 
@@ -188,7 +198,13 @@ class PricingSession:
         }
         snapshot_for = _snapshots_of(
             {
-                on: load_snapshot(uow, on, product_ids=wanted, price_type_ids=named_types)
+                on: load_snapshot(
+                    uow,
+                    on,
+                    product_ids=wanted,
+                    price_type_ids=named_types,
+                    vat_rates=self.vat_rates,
+                )
                 for on in set(dates)
             }
         )

@@ -59,14 +59,14 @@ def company_section(uow: Repositories) -> str:
     out.append("Products [номенклатура]:")
     out.append(
         _table(
-            ["id", "name", "unit", "price group", "VAT %", "segments"],
+            ["id", "name", "unit", "price group", "VAT", "segments"],
             [
                 [
                     p.id,
                     p.name,
                     p.unit.code,
                     p.price_group_id or "-",
-                    str(p.vat_rate),
+                    p.vat_category.value,
                     ", ".join(s.name for s in product_segments if s.contains(p)),
                 ]
                 for p in uow.products.all()

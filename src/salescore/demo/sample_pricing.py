@@ -14,8 +14,8 @@ the average purchase price of the last 30 days and the minimum market price.
 ...     load_sample_company(uow)
 ...     load_sample_prices(uow)
 ...     snapshot = load_snapshot(uow, SAMPLE_DATE)
->>> snapshot.prices(RETAIL)["CM-100"]
-Money('21600.99', 'RUB')
+>>> snapshot.prices(RETAIL)["CM-100"]  # 12000 x 1.22 (VAT 2026) x 1.25 x 1.2 = 21960.00
+Money('21960.99', 'RUB')
 """
 
 from __future__ import annotations

@@ -258,11 +258,15 @@ class PriceGroup:
     name: str = attrs.field(validator=_non_empty)
 
 
-def _vat(value: object) -> Decimal:
-    rate = to_decimal(value, "VAT rate")
-    if not Decimal(0) <= rate < Decimal(100):
-        raise InvalidInputError(f"VAT rate must be a percent in 0..100, got {rate}", value=rate)
-    return rate
+def _vat_category(value: object) -> VatCategory:
+    try:
+        return VatCategory(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"unknown VAT category {value!r}: use one of "
+            + ", ".join(repr(c.value) for c in VatCategory),
+            value=value,
+        ) from None
 
 
 def _optional_decimal(value: object) -> Decimal | None:
@@ -274,12 +278,11 @@ class Product:
     """An item of the nomenclature [номенклатура]: goods or a service.
 
     Attributes:
-        vat_rate: VAT percent (20, 10, 0) that price formulas use to add or take
-            out VAT (``vat_rate`` in a formula).
         vat_category: the VAT category [ставка НДС] a sale of the product is
             taxed by; the rate comes from the VAT table on the document's date
             (:class:`salescore.tax.VatRateTable`), so a rate change needs no
-            product edit.
+            product edit. Sales, and price formulas that add or take out VAT
+            (``vat_rate`` in a formula), use the rate in force on their date.
         price_group_id: the price group, if any.
         weight_kg, volume_m3: per unit, for delivery planning.
         category: a free classification used by segment rules.
@@ -290,13 +293,18 @@ class Product:
     sku: str = ""
     unit: Unit = PIECE
     price_group_id: PriceGroupId | None = None
-    vat_rate: Decimal = attrs.field(default=Decimal(20), converter=_vat)
-    weight_kg: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
-    volume_m3: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
-    is_service: bool = False
-    category: str = ""
-    attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_str_map, hash=False)
-    vat_category: VatCategory = VatCategory.GENERAL
+    # Keyword-only from here: the removed ``vat_rate`` stood before them, so an old
+    # positional call fails loudly instead of shifting its values one field on.
+    weight_kg: Decimal | None = attrs.field(default=None, converter=_optional_decimal, kw_only=True)
+    volume_m3: Decimal | None = attrs.field(default=None, converter=_optional_decimal, kw_only=True)
+    is_service: bool = attrs.field(default=False, kw_only=True)
+    category: str = attrs.field(default="", kw_only=True)
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_str_map, hash=False, kw_only=True
+    )
+    vat_category: VatCategory = attrs.field(
+        default=VatCategory.GENERAL, converter=_vat_category, kw_only=True
+    )
 
 
 @attrs.frozen

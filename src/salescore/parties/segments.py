@@ -38,7 +38,7 @@ SegmentId = NewType("SegmentId", str)
 
 _PARTNER_FIELDS = frozenset({"id", "name", "kinds", "parent_id", "manager"})
 _PRODUCT_FIELDS = frozenset(
-    {"id", "name", "sku", "price_group_id", "vat_rate", "is_service", "category", "unit"}
+    {"id", "name", "sku", "price_group_id", "vat_category", "is_service", "category", "unit"}
 )
 
 

@@ -19,24 +19,38 @@ with the reference interpreter.
 ...                       formula="[Purchase] * 1.25")
 >>> retail = PriceType(PriceTypeId("RETAIL"), "Retail", "RUB", formula="[Wholesale] * 1.4",
 ...                    rounding=RoundingRule(Decimal(1), Rounding.CEILING, Decimal("0.99")))
->>> product = Product(ProductId("CM-100"), "Coffee maker", vat_rate=20)
+>>> product = Product(ProductId("CM-100"), "Coffee maker")  # general VAT category
 >>> snapshot = PricingSnapshot.build(
 ...     [purchase, wholesale, retail], date(2026, 2, 1), products=[product],
 ...     records=[PriceRecord(purchase.id, product.id, date(2026, 1, 10), Money(1000, "RUB"))])
+
+Purchase excludes VAT and Wholesale includes it, so the purchase price gets the
+VAT of the product's category in force on the snapshot date: 22 % general in 2026
+(1000 × 1.22 = 1220.00; × 1.25 = 1525.00; × 1.4 = 2135.00, rounded up to 2135.99):
+
 >>> snapshot.price(ProductId("CM-100"), PriceTypeId("RETAIL")).amount
-Money('2100.99', 'RUB')
+Money('2135.99', 'RUB')
 >>> print(snapshot.explain(ProductId("CM-100"), PriceTypeId("RETAIL")).as_text())
 Retail price of CM-100 on 2026-02-01
-  1. [Wholesale] = 1500.00 RUB  (price type Wholesale)
+  1. [Wholesale] = 1525.00 RUB  (price type Wholesale)
      Wholesale price of CM-100 on 2026-02-01
        1. [Purchase] = 1000.00 RUB  (price type Purchase)
           Purchase price of CM-100 on 2026-02-01
             1. registered price = 1000.00 RUB  (price register, effective 2026-01-10)
-       2. [Purchase] with VAT 20% = 1200.00  (Purchase excludes VAT, Wholesale includes it)
-       3. formula [Purchase] * 1.25 = 1500.00  (price type Wholesale, default formula)
-       4. rounded half up to a step of 0.01 = 1500.00 RUB
-  2. formula [Wholesale] * 1.4 = 2100.00  (price type Retail, default formula)
-  3. rounded up to a step of 1 with the ending 0.99 = 2100.99 RUB
+       2. [Purchase] with VAT 22% = 1220.00  (Purchase excludes VAT, Wholesale includes it)
+       3. formula [Purchase] * 1.25 = 1525.00  (price type Wholesale, default formula)
+       4. rounded half up to a step of 0.01 = 1525.00 RUB
+  2. formula [Wholesale] * 1.4 = 2135.00  (price type Retail, default formula)
+  3. rounded up to a step of 1 with the ending 0.99 = 2135.99 RUB
+
+The same price list dated 2025-12-31 converts at the 20 % in force then
+(1000 × 1.20 = 1200.00; × 1.25 = 1500.00; × 1.4 = 2100.00, rounded up to 2100.99):
+
+>>> PricingSnapshot.build(
+...     [purchase, wholesale, retail], date(2025, 12, 31), products=[product],
+...     records=[PriceRecord(purchase.id, product.id, date(2025, 12, 10), Money(1000, "RUB"))],
+... ).price(ProductId("CM-100"), PriceTypeId("RETAIL")).amount
+Money('2100.99', 'RUB')
 
 A cycle is refused when the snapshot is built:
 
@@ -58,7 +72,13 @@ from typing import Any
 
 import attrs
 
-from salescore.errors import FormulaError, InvalidInputError, MissingPriceError, NotFoundError
+from salescore.errors import (
+    FormulaError,
+    InvalidInputError,
+    MissingPriceError,
+    NotFoundError,
+    TaxError,
+)
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money
 from salescore.money._context import decimal_context
@@ -79,6 +99,7 @@ from salescore.pricing.formula.functions import (
 )
 from salescore.pricing.price_types import PriceType, PriceTypeId
 from salescore.pricing.register import PriceRecord
+from salescore.tax import VatCategory, VatRate, VatRateTable, russian_vat_rates
 
 __all__ = ["PRICE_MEMO_SIZE", "Price", "PricingSnapshot"]
 
@@ -188,6 +209,7 @@ class PricingSnapshot:
         base: Mapping[PriceTypeId, dict[ProductId, PriceRecord]],
         base_by_characteristic: Mapping[tuple[PriceTypeId, ProductId, str], PriceRecord],
         products: Mapping[ProductId, Product],
+        vat_rates: VatRateTable,
         market: _Market,
         functions: FunctionRegistry,
         params: Mapping[str, Decimal],
@@ -204,8 +226,24 @@ class PricingSnapshot:
         }
         self._products = products
         self._group_of = {pid: p.price_group_id for pid, p in products.items()}
+        # Each product's VAT percent on ``on``, from its category (None: without VAT,
+        # converted by nothing). A category the table lacks on ``on`` is left out and
+        # refused by _vat_percent_of only when a conversion needs it.
+        self._vat_table = vat_rates
+        rates: dict[VatCategory, VatRate | None] = {}
+        for category in {p.vat_category for p in products.values()}:
+            try:
+                rates[category] = vat_rates.rate(category, on)
+            except TaxError:
+                rates[category] = None
+        self._vat_rates = rates
+        self._vat_percent: dict[ProductId, Decimal] = {}
+        for pid, p in products.items():
+            rate = rates[p.vat_category]
+            if rate is not None:
+                self._vat_percent[pid] = rate.percent or Decimal(0)
         with decimal.localcontext(decimal_context()):
-            self._vat_factors = {pid: 1 + p.vat_rate / _HUNDRED for pid, p in products.items()}
+            self._vat_factors = {pid: 1 + pct / _HUNDRED for pid, pct in self._vat_percent.items()}
         self._all_products = list(products)
         self._products_by_group: dict[PriceGroupId | None, list[ProductId]] = {}
         for pid, group in self._group_of.items():
@@ -232,6 +270,7 @@ class PricingSnapshot:
         partner_kinds: Mapping[PartnerId, frozenset[PartnerKind]] | None = None,
         functions: FunctionRegistry | None = None,
         params: Mapping[str, Decimal] | None = None,
+        vat_rates: VatRateTable | None = None,
     ) -> PricingSnapshot:
         """Compile ``price_types`` and index the data for pricing on ``on``.
 
@@ -240,12 +279,18 @@ class PricingSnapshot:
             on: the pricing date.
             records: registered prices in force on ``on`` (later ones are ignored;
                 of several for one key the latest counts).
-            products: the products to price (price group, VAT rate).
+            products: the products to price (price group, VAT category).
             market_records: prices of partner price types up to ``on``, for
                 ``avg_purchase_price`` and ``min_market_price``.
             partner_kinds: each partner's kinds (supplier, competitor).
             functions: the functions formulas may call (the built-ins by default).
             params: values of context parameters (``quantity``, ``currency_rate``).
+            vat_rates: the VAT table that turns each product's VAT category into
+                the rate in force on ``on``: a formula reading a price type of the
+                other VAT mode adds or takes out that rate (nothing for 0 % and
+                without VAT), and ``vat_rate`` in a formula is its percent (the
+                Russian table by default: 20 % general until 2025-12-31, 22 % from
+                2026-01-01, 10 % reduced).
 
         Raises:
             InvalidInputError: two price types share a name.
@@ -361,6 +406,7 @@ class PricingSnapshot:
             base,
             by_characteristic,
             {p.id: p for p in products},
+            vat_rates or russian_vat_rates(),
             _Market(market),
             registry,
             given,
@@ -386,6 +432,42 @@ class PricingSnapshot:
                 f"product {product_id!r} was not loaded into the pricing snapshot", id=product_id
             )
         return found
+
+    def _vat_rate_of(self, product: Product) -> VatRate:
+        """The rate of the product's VAT category on the snapshot date.
+
+        Raises:
+            TaxError: the VAT table has no rate of that category on that date.
+        """
+        rate = self._vat_rates[product.vat_category]
+        if rate is None:
+            try:
+                self._vat_table.rate(product.vat_category, self.on)
+            except TaxError as exc:
+                raise TaxError(
+                    f"cannot add or take out the VAT of product {product.id!r}: {exc}",
+                    product=product.id,
+                    category=product.vat_category.value,
+                    on=self.on,
+                ) from exc
+        assert rate is not None  # the table had no rate when the snapshot was built
+        return rate
+
+    def _vat_percent_of(self, product_id: ProductId) -> Decimal:
+        """The product's VAT percent on the snapshot date (0 for 0 % and without VAT)."""
+        percent = self._vat_percent.get(product_id)
+        if percent is None:
+            self._vat_rate_of(self._products[product_id])  # raises, naming the product
+        assert percent is not None
+        return percent
+
+    def _vat_factor_of(self, product_id: ProductId) -> Decimal:
+        """1 + percent / 100 of the product (1 for 0 % and without VAT)."""
+        factor = self._vat_factors.get(product_id)
+        if factor is None:
+            self._vat_rate_of(self._products[product_id])  # raises, naming the product
+        assert factor is not None
+        return factor
 
     def _needed(self, type_id: PriceTypeId) -> list[PriceTypeId]:
         wanted = {type_id}
@@ -512,7 +594,7 @@ class PricingSnapshot:
                 for pid in pids:
                     value = source.get(pid)
                     if value is not None:
-                        factor = factors[pid]
+                        factor = factors.get(pid) or self._vat_factor_of(pid)
                         value = value * factor if vat > 0 else value / factor
                         out[pid] = rounder(function((value,), params, shared))
                 return
@@ -525,7 +607,7 @@ class PricingSnapshot:
                     if value is None:
                         break
                     if vat:
-                        factor = self._vat_factors[pid]
+                        factor = self._vat_factor_of(pid)
                         value = value * factor if vat > 0 else value / factor
                     refs.append(value)
                 else:
@@ -534,7 +616,7 @@ class PricingSnapshot:
                             shared,
                             product_id=pid,
                             formula=compiled.text,
-                            vat_rate=product.vat_rate,
+                            vat_rate=self._vat_percent_of(pid),
                         )
                         if rule.uses_data
                         else shared
@@ -551,7 +633,9 @@ class PricingSnapshot:
     ) -> tuple[Decimal, ...]:
         given = self._params
         return tuple(
-            product.vat_rate if name == "vat_rate" and product is not None else given[name]
+            self._vat_percent_of(product.id)
+            if name == "vat_rate" and product is not None
+            else given[name]
             for name in compiled.params
         )
 
@@ -674,14 +758,17 @@ class PricingSnapshot:
                 )
             )
             if vat:
-                with decimal.localcontext(decimal_context()):
-                    factor = 1 + product.vat_rate / _HUNDRED
-                    value = value * factor if vat > 0 else value / factor
+                rate = self._vat_rate_of(product)
+                if rate.percent:
+                    with decimal.localcontext(decimal_context()):
+                        factor = self._vat_factor_of(product_id)
+                        value = value * factor if vat > 0 else value / factor
+                    words = f"[{name}] {'with' if vat > 0 else 'without'} VAT {rate.label}"
+                else:  # 0 % or without VAT: nothing to add or take out
+                    words = f"[{name}] unchanged ({product.vat_category.value}: {rate.label})"
                 if vat > 0:
-                    words = f"[{name}] with VAT {product.vat_rate}%"
                     why = f"{name} excludes VAT, {price_type.name} includes it"
                 else:
-                    words = f"[{name}] without VAT {product.vat_rate}%"
                     why = f"{name} includes VAT, {price_type.name} excludes it"
                 steps.append(Step(words, _plain(value), source=why))
             refs[name] = value
@@ -696,7 +783,7 @@ class PricingSnapshot:
             self._market,
             rule.compiled.text,
             price_type.vat_included,
-            product.vat_rate,
+            self._vat_percent_of(product_id) if rule.uses_data else Decimal(0),
         )
         env = Environment(refs, params, self._functions, ctx, calls)
         with decimal.localcontext(decimal_context()):

@@ -96,6 +96,7 @@ from salescore.parties import (
 )
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot, RoundingRule
 from salescore.scenario._toml import Node, at, columns, read_scenario
+from salescore.tax import VatCategory
 
 __all__ = [
     "Company",
@@ -212,8 +213,31 @@ def _percents(node: Node, key: str) -> dict[PriceGroupId, Decimal]:
     return {PriceGroupId(name): value.decimal() for name, value in node.mapping(key).items()}
 
 
+_VAT_BY_OLD_RATE = {
+    "20": VatCategory.GENERAL,
+    "22": VatCategory.GENERAL,
+    "10": VatCategory.REDUCED,
+    "0": VatCategory.ZERO,
+    "5": VatCategory.SIMPLIFIED_5,
+    "7": VatCategory.SIMPLIFIED_7,
+}
+"""The category to write instead of an old ``vat_rate`` percent (for the error message)."""
+
+
 def _product(node: Node) -> Product:
-    node.check_keys("id", "name", "price_group", "unit", "vat_rate", "segments")
+    if node.has("vat_rate"):
+        old = node.value.get("vat_rate")
+        hint = _VAT_BY_OLD_RATE.get(str(old).strip().removesuffix("%").strip())
+        instead = f'vat = "{hint.value}"' if hint is not None else "`vat`"
+        raise node.failure(
+            f"the key `vat_rate` is no longer read: write the VAT category as {instead} "
+            "(one of "
+            + ", ".join(repr(c.value) for c in VatCategory)
+            + "); the percent comes from the VAT table on the document's date "
+            "(general: 20 % until 2025-12-31, 22 % from 2026-01-01)",
+            "vat_rate",
+        )
+    node.check_keys("id", "name", "price_group", "unit", "vat", "segments")
     unit_name = node.text("unit", "pcs")
     if unit_name not in _UNITS:
         raise node.child("unit").error("one of " + ", ".join(repr(u) for u in _UNITS))
@@ -225,7 +249,7 @@ def _product(node: Node) -> Product:
             price_group_id=None
             if not node.has("price_group")
             else PriceGroupId(node.text("price_group")),
-            vat_rate=node.decimal("vat_rate", "20"),
+            vat_category=node.choice(VatCategory, "vat", VatCategory.GENERAL),
         )
 
 

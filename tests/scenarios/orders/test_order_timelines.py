@@ -156,12 +156,13 @@ def test_a_proposal_negotiated_over_three_versions_is_accepted(company: Store) -
         v1 = uc.create_quote(uow, p, QuoteId("KP-7"), KZN, days[0], date(2026, 3, 13), [line(5)])
         uc.send_quote(uow, v1.id, days[0])
         uow.commit()
-    # v1: 5 × 18,000.00 = 90,000.00 with VAT; 90,000 × 22/122 = 16,229.51
+    # wholesale CM-100 = purchase 12,000.00 × 1.22 (general VAT in 2026) × 1.25 = 18,300.00
+    # v1: 5 × 18,300.00 = 91,500.00 with VAT; 91,500 × 22/122 = 16,500.00; 75,000.00 without
     assert v1.prices is not None
     assert (v1.prices.with_vat, v1.prices.vat, v1.prices.without_vat) == (
-        rub("90000.00"),
-        rub("16229.51"),
-        rub("73770.49"),
+        rub("91500.00"),
+        rub("16500.00"),
+        rub("75000.00"),
     )
     with company.unit_of_work() as uow:
         # the client asks for 17,500.00: a price below the reference waits for approval
@@ -171,7 +172,8 @@ def test_a_proposal_negotiated_over_three_versions_is_accepted(company: Store) -
         uow.commit()
     assert v2.prices is not None
     (cut,) = v2.prices.deviations
-    assert (cut.kind, cut.amount) == (DeviationKind.PRICE_BELOW_REFERENCE, rub("2500.00"))
+    # 5 × (18,300.00 − 17,500.00) = 4,000.00
+    assert (cut.kind, cut.amount) == (DeviationKind.PRICE_BELOW_REFERENCE, rub("4000.00"))
     with company.unit_of_work() as uow, pytest.raises(TransitionRefusedError) as refused:
         uc.send_quote(uow, v2.id, days[1])
     assert refused.value.guard == "approval"
@@ -218,21 +220,21 @@ def test_an_order_keeps_its_prices_after_a_price_change(company: Store) -> None:
     with company.unit_of_work() as uow:
         order = uc.create_order(uow, p, KZN, ordered, [line(2, ship_on=date(2026, 3, 10))])
         uc.confirm_order(uow, p, order.id, ordered, SAMPLE_CALENDAR)
-        # purchase 13,000.00 from 5 March: wholesale 13,000 × 1.2 × 1.25 = 19,500.00
+        # purchase 13,000.00 from 5 March: wholesale 13,000 × 1.22 × 1.25 = 19,825.00
         register_price(uow, PriceRecord(PURCHASE, CM, changed, rub("13000.00")))
         uow.commit()
     p_later = pricer(company, later)
     with company.unit_of_work() as uow:
         (diff,) = uc.reprice_order(uow, p_later, order.id, later)
         stored = uow.orders.get(order.id)
-    assert (diff.old_unit_price, diff.new_unit_price) == (rub("18000.00"), rub("19500.00"))
+    assert (diff.old_unit_price, diff.new_unit_price) == (rub("18300.00"), rub("19825.00"))
     assert (diff.old_net, diff.new_net, diff.net_change) == (
-        rub("36000.00"),
-        rub("39000.00"),
-        rub("3000.00"),
+        rub("36600.00"),
+        rub("39650.00"),
+        rub("3050.00"),
     )
-    # 39,000 × 22/122 = 7,032.79; 36,000 × 22/122 = 6,491.80
-    assert (diff.old_vat, diff.new_vat) == (rub("6491.80"), rub("7032.79"))
+    # 36,600 × 22/122 = 300 × 22 = 6,600.00; 39,650 × 22/122 = 325 × 22 = 7,150.00
+    assert (diff.old_vat, diff.new_vat) == (rub("6600.00"), rub("7150.00"))
     assert stored.prices == order.prices
     assert stored.status is OrderStatus.TO_PAY
 
@@ -252,7 +254,7 @@ def test_an_accepted_proposal_keeps_its_prices_when_confirmed_after_a_price_chan
         uow.commit()
     assert confirmed.prices == quote.prices
     assert confirmed.prices is not None
-    assert confirmed.prices.lines[0].unit_price == rub("18000.00")
+    assert confirmed.prices.lines[0].unit_price == rub("18300.00")
 
 
 def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a_holiday(
@@ -280,19 +282,19 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
             uow, p, order.id, ordered, SAMPLE_CALENDAR, template=THREE_KINDS
         )
         uow.commit()
-    # 2 × 18,000.00 = 36,000.00: 30 % = 10,800.00 now, 20 % = 7,200.00 two working days
-    # before Tue 10 March with Mon 9 March a holiday (so Thu 5 March), 50 % = 18,000.00
+    # 2 × 18,300.00 = 36,600.00: 30 % = 10,980.00 now, 20 % = 7,320.00 two working days
+    # before Tue 10 March with Mon 9 March a holiday (so Thu 5 March), 50 % = 18,300.00
     # ten days after shipment (20 March).
     assert confirmed.schedule is not None
     assert [(s.kind.value, s.due_date, s.amount) for s in confirmed.schedule.stages] == [
-        ("advance", date(2026, 3, 2), rub("10800.00")),
-        ("prepayment", date(2026, 3, 5), rub("7200.00")),
-        ("credit", date(2026, 3, 20), rub("18000.00")),
+        ("advance", date(2026, 3, 2), rub("10980.00")),
+        ("prepayment", date(2026, 3, 5), rub("7320.00")),
+        ("credit", date(2026, 3, 20), rub("18300.00")),
     ]
     note(ordered)
     with company.unit_of_work() as uow, pytest.raises(OrderError, match="advance paid"):
         uc.reserve_order(uow, order_id, at(ordered))
-    pay(date(2026, 3, 3), "10800.00", 1)
+    pay(date(2026, 3, 3), "10980.00", 1)
     with company.unit_of_work() as uow:
         uc.secure_order(uow, order.id, date(2026, 3, 3))
         uow.commit()
@@ -302,7 +304,7 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
         uow.commit()
     assert [str(m.quantity) for m in report.moves] == ["2 pcs"]
     note(date(2026, 3, 4))
-    pay(date(2026, 3, 5), "7200.00", 2)
+    pay(date(2026, 3, 5), "7320.00", 2)
     note(date(2026, 3, 5))
     with company.unit_of_work() as uow:
         uc.ship_order(uow, order.id, date(2026, 3, 5))
@@ -317,7 +319,7 @@ def test_an_order_walks_every_status_with_advance_prepayment_and_credit_across_a
     both = (*first, Shipped(order_id, LineId("1"), Decimal(1), ship_day, "SHIP-1"))
     note(ship_day, both)
     note(date(2026, 3, 25), both)
-    pay(date(2026, 3, 26), "18000.00", 3)
+    pay(date(2026, 3, 26), "18300.00", 3)
     note(date(2026, 3, 26), both)
     with company.unit_of_work() as uow:
         uc.close_order(uow, order.id, date(2026, 3, 26))
@@ -370,16 +372,16 @@ def test_each_guard_refuses_its_transition_and_stores_nothing(company: Store) ->
         uow.commit()
     attempt(lambda uow: uc.secure_order(uow, plain.id, ordered), plain.id)
     with company.unit_of_work() as uow:
-        record_payment(uow.settlements, Payment("PAY-A", KZN_ACCOUNT, ordered, rub("5400.00")))
+        record_payment(uow.settlements, Payment("PAY-A", KZN_ACCOUNT, ordered, rub("5490.00")))
         uc.secure_order(uow, plain.id, ordered)
         uow.commit()
     attempt(lambda uow: uc.ship_order(uow, plain.id, date(2026, 3, 4)), plain.id)
     assert sorted(refusals) == ["advance", "approval", "prepayment"]
-    # 1 × 18,000.00: advance 30 % = 5,400.00, prepayment 20 % = 3,600.00 due 5 March
+    # 1 × 18,300.00: advance 30 % = 5,490.00, prepayment 20 % = 3,660.00 due 5 March
     assert (
-        "stage 2 (prepayment) 3600.00 RUB due 2026-03-05, paid 0.00 RUB" in refusals["prepayment"]
+        "stage 2 (prepayment) 3660.00 RUB due 2026-03-05, paid 0.00 RUB" in refusals["prepayment"]
     )
-    assert "price 17000.00 RUB is below the reference price 18000.00 RUB" in refusals["approval"]
+    assert "price 17000.00 RUB is below the reference price 18300.00 RUB" in refusals["approval"]
     with company.unit_of_work() as uow, pytest.raises(OrderError, match="confirmed already"):
         uc.confirm_order(uow, p, plain.id, ordered, SAMPLE_CALENDAR, template=THREE_KINDS)
 
@@ -536,11 +538,12 @@ def test_re_pricing_is_applied_to_a_not_confirmed_order_only(company: Store) -> 
     with company.unit_of_work() as uow:
         repriced = uow.orders.get(draft.id)
         kept = uow.orders.get(confirmed.id)
-    assert diff.new_unit_price == rub("19500.00")
+    # 13,000.00 × 1.22 × 1.25 = 19,825.00; kept: 12,000.00 × 1.22 × 1.25 = 18,300.00
+    assert diff.new_unit_price == rub("19825.00")
     assert repriced.prices is not None
-    assert repriced.prices.lines[0].unit_price == rub("19500.00")
+    assert repriced.prices.lines[0].unit_price == rub("19825.00")
     assert kept.prices is not None
-    assert kept.prices.lines[0].unit_price == rub("18000.00")
+    assert kept.prices.lines[0].unit_price == rub("18300.00")
 
 
 def test_a_manual_discount_above_its_limit_in_a_revision_waits_for_approval(

@@ -195,10 +195,11 @@ def test_a_partial_shipment_then_the_rest(company: Store) -> None:
     # 1 of 3: the reserve goes first, free stock is untouched
     assert free(company) == 9
     assert state(company, order_id) == "partly shipped"
-    # 54,000.00 × 1/3 = 18,000.00, VAT 9,737.70 × 1/3 = 3,245.90; halves due 20 and 30 March
+    # 3 × 18,300.00 (12,000 × 1.22 × 1.25) = 54,900.00, VAT 54,900 × 22/122 = 9,900.00;
+    # 1/3 = 18,300.00, VAT 3,300.00; halves of 9,150.00 due 20 and 30 March
     assert actual_entries(company) == [
-        (f"SH-1/{order_id}/1", "shipment", date(2026, 3, 20), rub("9000.00")),
-        (f"SH-1/{order_id}/2", "shipment", date(2026, 3, 30), rub("9000.00")),
+        (f"SH-1/{order_id}/1", "shipment", date(2026, 3, 20), rub("9150.00")),
+        (f"SH-1/{order_id}/2", "shipment", date(2026, 3, 30), rub("9150.00")),
     ]
     post(company, "SH-2", [ShipRequest(order_id, LineId("1"), Decimal(2))], date(2026, 3, 12))
     assert state(company, order_id, date(2026, 3, 12)) == "waiting for payment"
@@ -207,9 +208,9 @@ def test_a_partial_shipment_then_the_rest(company: Store) -> None:
         order = uow.orders.get(order_id)
     assert order.prices is not None
     # the two shipments add up to the frozen order line to the kopeck
-    assert first.vat + second.vat == order.prices.vat == rub("9737.70")
-    assert (first.vat, second.vat) == (rub("3245.90"), rub("6491.80"))
-    assert first.with_vat + second.with_vat == rub("54000.00") == debt(company)
+    assert first.vat + second.vat == order.prices.vat == rub("9900.00")
+    assert (first.vat, second.vat) == (rub("3300.00"), rub("6600.00"))
+    assert first.with_vat + second.with_vat == rub("54900.00") == debt(company)
     assert free(company) == 9
 
 
@@ -234,16 +235,17 @@ def test_one_shipment_from_two_orders_and_two_warehouses(company: Store) -> None
         shipment = uow.shipments.get(ShipmentId("SH-1"))
     assert shipment.order_ids == (first, second)
     assert [(x.line_no, x.warehouse_id, x.with_vat) for x in shipment.lines] == [
-        ("1", MAIN, rub("36000.00")),
-        ("2", MAIN, rub("18000.00")),
-        ("3", STORE, rub("54000.00")),
+        ("1", MAIN, rub("36600.00")),
+        ("2", MAIN, rub("18300.00")),
+        ("3", STORE, rub("54900.00")),
     ]
-    # each order's debt is split over its own stages: 36,000 and 72,000 in halves
+    # each order's debt is split over its own stages: 2 × 18,300 = 36,600 and
+    # 4 × 18,300 = 73,200 in halves
     assert [(i, a) for i, _, _, a in actual_entries(company)] == [
-        (f"SH-1/{first}/1", rub("18000.00")),
-        (f"SH-1/{first}/2", rub("18000.00")),
-        (f"SH-1/{second}/1", rub("36000.00")),
-        (f"SH-1/{second}/2", rub("36000.00")),
+        (f"SH-1/{first}/1", rub("18300.00")),
+        (f"SH-1/{first}/2", rub("18300.00")),
+        (f"SH-1/{second}/1", rub("36600.00")),
+        (f"SH-1/{second}/2", rub("36600.00")),
     ]
     assert state(company, first) == state(company, second) == "waiting for payment"
 
@@ -452,8 +454,9 @@ def test_an_exchange_on_an_agreed_request_leaves_the_debt_unchanged(company: Sto
             request_id="RQ-1",
         )
         uow.commit()
-    assert (back.with_vat, again.with_vat) == (rub("18000.00"), rub("18000.00"))
-    assert (back.vat, again.vat) == (rub("3245.90"), rub("3245.90"))
+    # one CM-100 at 18,300.00; VAT 18,300 × 22/122 = 3,300.00
+    assert (back.with_vat, again.with_vat) == (rub("18300.00"), rub("18300.00"))
+    assert (back.vat, again.vat) == (rub("3300.00"), rub("3300.00"))
     assert again.replaces == "RT-1"
     assert (free(company), debt(company)) == before
     # everything is with the client again; the planned stage fell due on 12 March

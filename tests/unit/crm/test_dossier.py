@@ -112,6 +112,7 @@ def test_the_stored_forecast_counts_confirmed_orders_of_won_deals_as_certain() -
         with pytest.raises(NotFoundError):
             sales_forecast(uow, ProcessKindId("NONE"))
     assert confirmed.prices is not None
-    assert result.committed == confirmed.prices.with_vat == Money("90000.00", "RUB")
-    assert result.expected == Money("150000.00", "RUB")  # 60,000.00 weighted + 90,000.00
+    # 5 x 18,300.00 (12,000.00 x 1.22 VAT of 2026 x 1.25) = 91,500.00
+    assert result.committed == confirmed.prices.with_vat == Money("91500.00", "RUB")
+    assert result.expected == Money("151500.00", "RUB")  # 60,000.00 weighted + 91,500.00
     assert result.p10 >= result.committed

@@ -194,9 +194,9 @@ def test_the_targeted_pricer_holds_only_the_order_s_products_and_partner() -> No
     assert sorted(pricer.products) == ["CM-100", "EXTRA-01"]
     assert list(pricer.partners) == ["VOLGA-KZN"]
     assert sorted(pricer.snapshot(order.on).prices(PURCHASE)) == ["CM-100", "EXTRA-01"]
-    # EXTRA-01: purchase 101.00 without VAT; the agreement's wholesale = purchase with VAT 20 %
-    # (121.20) * 1.25 = 151.50, 3 units = 454.50 before discounts.
-    assert str(priced.lines[1].unit_price) == "151.50 RUB"
+    # EXTRA-01: purchase 101.00 without VAT; the agreement's wholesale = purchase with VAT 22 %
+    # in 2026 (123.22) * 1.25 = 154.025 -> 154.03, 3 units = 462.09 before discounts.
+    assert str(priced.lines[1].unit_price) == "154.03 RUB"
 
 
 def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
@@ -214,8 +214,9 @@ def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
         uow.commit()
     with store.unit_of_work() as uow:
         after = session.price(uow, order).lines[0].reference_price
-    # 102.00 and 200.00 purchase, with VAT 20 % and * 1.25: 153.00 and 300.00.
-    assert (str(before), str(after)) == ("153.00 RUB", "300.00 RUB")
+    # 102.00 and 200.00 purchase, with VAT 22 % (2026) and * 1.25: 102 * 1.22 * 1.25 = 155.55
+    # and 200 * 1.22 * 1.25 = 305.00.
+    assert (str(before), str(after)) == ("155.55 RUB", "305.00 RUB")
 
 
 def test_a_session_compiles_the_rules_once_and_again_when_they_change() -> None:

@@ -23,6 +23,7 @@ from salescore.errors import MissingPriceError
 from salescore.money import Money, Rounding
 from salescore.parties import PartnerId, PartnerKind, PriceGroupId, Product, ProductId
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot, RoundingRule
+from salescore.tax import VatCategory
 
 SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios" / "pricing").glob("*.toml"))
 MARKER = "# --- expected: rewritten by pytest --update-goldens ---"
@@ -73,7 +74,7 @@ def build(scenario: dict[str, Any]) -> PricingSnapshot:
                 ProductId(p["id"]),
                 p.get("name", p["id"]),
                 price_group_id=PriceGroupId(p["price_group"]) if "price_group" in p else None,
-                vat_rate=Decimal(p.get("vat_rate", "20")),
+                vat_category=VatCategory(p.get("vat", "general")),
             )
             for p in scenario["products"]
         ],

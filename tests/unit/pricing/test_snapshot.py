@@ -29,6 +29,7 @@ from salescore.pricing import (
     PricingSnapshot,
     RoundingRule,
 )
+from salescore.tax import VatCategory
 
 ON = date(2026, 3, 2)
 BASE = PriceType(PriceTypeId("BASE"), "Base", "RUB")
@@ -207,11 +208,15 @@ def test_context_parameters_come_from_the_snapshot_and_vat_rate_from_the_product
     snapshot = PricingSnapshot.build(
         [BASE, calculated("Q", "[Base] * currency_rate - quantity + vat_rate")],
         ON,
-        products=[Product(ProductId("P"), "p", vat_rate=10)],
-        records=[base_price("P", "2.00")],
+        products=[
+            Product(ProductId("P"), "p", vat_category=VatCategory.REDUCED),
+            Product(ProductId("G"), "g"),
+        ],
+        records=[base_price("P", "2.00"), base_price("G", "2.00")],
         params={"currency_rate": Decimal("90.5"), "quantity": Decimal(3)},
     )
-    assert snapshot.amounts(PriceTypeId("Q")) == {"P": Decimal("188.00")}
+    # 2.00 × 90.5 − 3 + 10 (reduced) = 188.00; + 22 (general in 2026) = 200.00
+    assert snapshot.amounts(PriceTypeId("Q")) == {"P": Decimal("188.00"), "G": Decimal("200.00")}
 
 
 def test_vat_is_removed_when_an_excluding_type_refers_to_an_including_one() -> None:
@@ -219,11 +224,12 @@ def test_vat_is_removed_when_an_excluding_type_refers_to_an_including_one() -> N
     snapshot = PricingSnapshot.build(
         [BASE, net],
         ON,
-        products=[Product(ProductId("P"), "p", vat_rate=20)],
-        records=[base_price("P", "120.00")],
+        products=[Product(ProductId("P"), "p")],
+        records=[base_price("P", "122.00")],
     )
+    # general rate on 2026-03-02 is 22 %: 122.00 / 1.22 = 100.00
     assert snapshot.amounts(net.id) == {"P": Decimal("100.00")}
-    assert "[Base] without VAT 20% = 100.00" in snapshot.explain(ProductId("P"), net.id).as_text()
+    assert "[Base] without VAT 22% = 100.00" in snapshot.explain(ProductId("P"), net.id).as_text()
 
 
 amounts_strategy = st.lists(
@@ -257,7 +263,10 @@ def test_bulk_prices_equal_the_explained_prices_of_every_product(
     ]
     products = [
         Product(
-            ProductId(f"P{i}"), "p", price_group_id=MACHINES if i % 2 else None, vat_rate=i % 3 * 10
+            ProductId(f"P{i}"),
+            "p",
+            price_group_id=MACHINES if i % 2 else None,
+            vat_category=list(VatCategory)[i % len(VatCategory)],
         )
         for i in range(len(amounts))
     ]

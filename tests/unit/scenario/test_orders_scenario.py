@@ -55,7 +55,9 @@ def test_a_mistake_in_an_event_is_an_error_at_its_key_path_in_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text(WALK.read_text(encoding="utf-8").replace('amount = "7200.00"', "amount = 7.2"))
+    text = WALK.read_text(encoding="utf-8")
+    assert 'amount = "7320.00"' in text  # the prepayment: 20 % of 2 x 18,300.00
+    bad.write_text(text.replace('amount = "7320.00"', "amount = 7.32"))
     assert main(["orders", str(bad), "--json"]) == 1
     error = json.loads(capsys.readouterr().out)["error"]
     assert error["path"] == "events[4].amount"

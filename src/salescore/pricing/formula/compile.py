@@ -77,8 +77,8 @@ DEFAULT_PARAMS: Mapping[str, Decimal] = {
 """Parameters every formula may use, with their values when the caller gives none.
 
 ``quantity`` is the ordered quantity, ``currency_rate`` a conversion rate the
-caller supplies, ``vat_rate`` the product's VAT percent (set per product by
-the pricing snapshot)."""
+caller supplies, ``vat_rate`` the VAT percent of the product's category on the
+snapshot date (set per product by the pricing snapshot from the VAT table)."""
 
 CompiledFunction = Callable[[Sequence[Decimal], Sequence[Decimal], FunctionContext], Any]
 

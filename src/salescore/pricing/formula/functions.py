@@ -97,7 +97,8 @@ class FunctionContext:
         market: partner prices loaded for the snapshot.
         formula: the formula text, for error messages.
         vat_included: whether the price type being computed includes VAT.
-        vat_rate: the product's VAT percent.
+        vat_rate: the VAT percent of the product's category on the pricing date
+            (0 for 0 % and without VAT).
     """
 
     product_id: str = ""
