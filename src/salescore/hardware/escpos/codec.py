@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from salescore.errors import InvalidInputError, ProtocolError
-from salescore.hardware.escpos.text import printable
+from salescore.hardware.text import printable
 from salescore.hardware.kinds import PrinterStatus
 
 __all__ = [

@@ -83,6 +83,7 @@ __all__ = [
     "OpenShift",
     "OperationV2",
     "OperatorReply",
+    "PrintString",
     "Reply",
     "Sale",
     "SaleReturn",
@@ -586,6 +587,21 @@ class ContinuePrint(Command):
 
 
 @attrs.frozen
+class PrintString(Command):
+    """0x17: print one line of text; ``flags`` bit 0 the control tape, bit 1 the receipt.
+
+    As pyshtrih's ``print_string`` sends it (and ``SMFP_COMMAND_PRINT_LINE = $17`` in
+    the vendor's OPOS driver): password, flags, the text padded to 40 bytes.
+    """
+
+    code: ClassVar[int] = 0x17
+    layout: ClassVar = (_PW, ("flags", "u1"), ("text", "text"))
+    password: int
+    flags: int
+    text: str
+
+
+@attrs.frozen
 class OpenDrawer(Command):
     """0x28: pulse the cash drawer ``drawer`` (0 or 1)."""
 
@@ -800,6 +816,7 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         CashIn,
         CashOut,
         ContinuePrint,
+        PrintString,
         OpenDrawer,
         FnStatus,
         FnFindDocument,

@@ -89,6 +89,7 @@ from salescore.hardware.fiscal import (
 from salescore.hardware.messages import cashier_message
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
+from salescore.hardware.text import fit_bytes, printable, wrap_text
 from salescore.hardware.transport import Transport
 from salescore.money._context import decimal_context
 
@@ -142,6 +143,16 @@ _PAYMENT_TAGS: Final[Mapping[int, str]] = {
 }
 """FFD tags of the sums by payment type in a receipt."""
 
+_CODE_PAGE: Final = "cp1251"
+"""The code page of Shtrih-M text fields (as pyshtrih and the vendor's drivers encode)."""
+_NAME_BYTES: Final = 128
+"""FFD limit of the item name [наименование предмета расчета], tag 1030, and of 0xFF46's field."""
+_NOT_PRINTED: Final = "//"
+"""0xFF46 sends a name that starts with ``//`` to the fiscal storage and OFD without
+printing it (the vendor's note on "Операция V2", repeated by independent drivers)."""
+_RECEIPT_TAPE: Final = 0x02
+"""0x17's flag for the receipt tape."""
+
 _R = TypeVar("_R", bound=codec.Reply)
 
 
@@ -189,9 +200,16 @@ class ShtrihDriver:
         recovery_timeout: float = 10.0,
         tax_groups: Mapping[str, int] = DEFAULT_TAX_GROUPS,
         ffd: str = "1.05",
+        print_width: int = codec.TEXT_WIDTH,
     ) -> None:
         if ffd not in ("1.05", "1.2"):
             raise InvalidInputError(f"ffd must be '1.05' or '1.2', got {ffd!r}", ffd=ffd)
+        if not 16 <= print_width <= codec.TEXT_WIDTH:
+            raise InvalidInputError(
+                f"print_width must be 16..{codec.TEXT_WIDTH} characters, got {print_width}",
+                print_width=print_width,
+            )
+        self.print_width = print_width
         self.ffd = ffd
         self.link = ShtrihLink(
             transport, control_timeout=control_timeout, byte_timeout=byte_timeout
@@ -412,7 +430,7 @@ class ShtrihDriver:
         )
         self.journal.record(entry)
         try:
-            self._register_lines(receipt)
+            notes = self._register_lines(receipt)
             self._check_subtotal(entry, receipt)
         except DeviceError as exc:
             # Close was never sent: nothing is fiscal. Annul now, or (link lost) as
@@ -424,7 +442,8 @@ class ShtrihDriver:
             entry, state=JournalState.CLOSING, expected_document=fn.last_document + 1
         )
         self.journal.record(entry)
-        return self._close(entry, receipt)
+        result = self._close(entry, receipt)
+        return attrs.evolve(result, warnings=notes + result.warnings) if notes else result
 
     def process_correction_check(self, correction: Correction) -> FiscalResult:
         """Make a correction receipt (0xFF35, 0xFF36) exactly once per ``correction_id``.
@@ -500,14 +519,16 @@ class ShtrihDriver:
 
     # --- receipts --------------------------------------------------------------------------
 
-    def _register_lines(self, receipt: Receipt) -> None:
+    def _register_lines(self, receipt: Receipt) -> tuple[str, ...]:
+        """Open the receipt and register its lines; warnings about names cut for the FN."""
         if self.ffd == "1.2":
-            self._register_lines_v2(receipt)
-            return
+            return self._register_lines_v2(receipt)
+        notes: list[str] = []
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
         item_command = codec.ITEM_COMMANDS[int(receipt.kind)]
-        for line in receipt.fiscal_lines():
+        for number, line in enumerate(receipt.fiscal_lines(), 1):
             taxes = (vat_code(line.vat, self.tax_groups, PROTOCOL), 0, 0, 0)
+            first, *rest = self._name_lines(line.name)
             self._call(
                 item_command(
                     self.password,
@@ -515,25 +536,64 @@ class ShtrihDriver:
                     codec.to_kopecks(line.price),
                     line.department,
                     taxes,
-                    line.name,
+                    first,
                 )
             )
             if line.discount:
                 self._call(
                     codec.Discount(self.password, codec.to_kopecks(line.discount), taxes, "")
                 )
+            for text in rest:  # the rest of a long name, printed under its line
+                self._call(codec.PrintString(self.password, _RECEIPT_TAPE, text))
+            if rest:
+                notes.append(
+                    f"line {number}: the fiscal storage has its name as {first!r} (the 0x80 "
+                    f"text field holds {codec.TEXT_WIDTH} bytes; the whole name is printed): "
+                    "use ffd='1.2' to register names of up to 128 bytes"
+                )
+        return tuple(notes)
 
-    def _register_lines_v2(self, receipt: Receipt) -> None:
-        """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit."""
+    def _register_lines_v2(self, receipt: Receipt) -> tuple[str, ...]:
+        """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit.
+
+        A name wider than the paper is printed over several lines first (0x17)
+        and sent with 0xFF46 behind ``//``, which the device registers without
+        printing it.
+        """
+        notes: list[str] = []
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
-        for line in receipt.fiscal_lines():
-            self._call(self._operation_v2(receipt, line))
+        for number, line in enumerate(receipt.fiscal_lines(), 1):
+            printed = self._name_lines(line.name)
+            if len(printed) > 1:
+                for text in printed:
+                    self._call(codec.PrintString(self.password, _RECEIPT_TAPE, text))
+            operation = self._operation_v2(receipt, line)
+            self._call(operation)
             self._call(
                 codec.SendOperationTlv(self.password, codec.encode_tlv(2108, bytes([line.unit])))
             )
+            registered = operation.name.removeprefix(_NOT_PRINTED)
+            if registered != " ".join(printable(line.name, _CODE_PAGE).split()):
+                notes.append(
+                    f"line {number}: the fiscal storage has its name as {registered!r} "
+                    f"(tag 1030 holds {_NAME_BYTES} bytes; the whole name is printed)"
+                )
         if receipt.buyer_contact:
             contact = receipt.buyer_contact.encode("cp866", errors="replace")[:64]
             self._call(codec.SendTlv(self.admin_password, codec.encode_tlv(1008, contact)))
+        return tuple(notes)
+
+    def _name_lines(self, name: str) -> list[str]:
+        """``name`` in CP1251 (transliterated where needed), wrapped at words to the paper."""
+        return wrap_text(printable(name, _CODE_PAGE), self.print_width, encoding=_CODE_PAGE)
+
+    def _fiscal_name(self, name: str) -> str:
+        """The 0xFF46 name: as printed if it fits one line, else ``//`` and up to 128 bytes."""
+        lines = self._name_lines(name)
+        if len(lines) == 1:
+            return lines[0]
+        whole = " ".join(printable(name, _CODE_PAGE).split())
+        return _NOT_PRINTED + fit_bytes(whole, _NAME_BYTES - len(_NOT_PRINTED), _CODE_PAGE)
 
     def _operation_v2(self, receipt: Receipt, line: ReceiptLine) -> codec.OperationV2:
         """A line as 0xFF46: the price adjusted so that price × quantity is the sum ±1 kopeck."""
@@ -560,7 +620,7 @@ class ShtrihDriver:
             department=line.department,
             payment_method=int(line.payment_method),
             subject=int(line.subject),
-            name=line.name,
+            name=self._fiscal_name(line.name),
         )
 
     def _check_subtotal(self, entry: JournalEntry, receipt: Receipt) -> None:
