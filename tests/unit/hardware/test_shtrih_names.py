@@ -54,7 +54,8 @@ def test_print_string_frame_equals_what_pyshtrih_sends() -> None:
     sent = [p for p in simulator.received if p[0] == 0x17]
     assert sent == [codec.PrintString(1, 0x02, "Молоко 3,2%").encode()]
     assert sent[0][:6] == bytes([0x17, 1, 0, 0, 0, 0x02])
-    assert sent[0][6:17] == "Молоко 3,2%".encode("cp1251") and len(sent[0]) == 6 + 40
+    assert sent[0][6:17] == "Молоко 3,2%".encode("cp1251")
+    assert len(sent[0]) == 6 + 40
     assert simulator.device.tape == ["Молоко 3,2%"]
 
 
@@ -105,7 +106,8 @@ def test_a_name_over_128_bytes_is_cut_for_the_fiscal_storage_only_with_a_warning
         device = r.simulator.device
         assert " ".join(device.tape) == name  # the paper shows all of it
         registered = device.receipts[0].items[0]
-        assert registered == name[:126] and len(registered.encode("cp1251")) == 126
+        assert registered == name[:126]
+        assert len(registered.encode("cp1251")) == 126
         assert "tag 1030" in result.warnings[0]
 
 
