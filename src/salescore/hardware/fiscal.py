@@ -33,6 +33,7 @@ an error or a restart it compares the journal with the fiscal storage.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -54,7 +55,9 @@ __all__ = [
     "ATOL_TAX_SYSTEMS",
     "ATOL_VAT_NAMES",
     "FFD_VAT_CODES",
+    "SHIFT_LIMIT",
     "Correction",
+    "DeviceClock",
     "FiscalDocumentInfo",
     "FiscalJournal",
     "FiscalResult",
@@ -74,7 +77,11 @@ __all__ = [
     "ReceiptOutcome",
     "ShiftReport",
     "ShiftState",
+    "SystemClock",
     "TaxSystem",
+    "shift_deadline",
+    "shift_ends_soon",
+    "shift_refusal",
     "vat_code",
 ]
 
@@ -115,9 +122,9 @@ ATOL_VAT_NAMES: Final[Mapping[str, str]] = {
 """ATOL JSON task API's ``tax.type`` of each VAT rate code (:attr:`VatRate.code`)."""
 
 FFD_VAT_CODES: Final[Mapping[str, int]] = {
-    "22": 1,
+    "20": 1,
     "10": 2,
-    "22/122": 3,
+    "20/120": 3,
     "10/110": 4,
     "0": 5,
     "none": 6,
@@ -125,12 +132,14 @@ FFD_VAT_CODES: Final[Mapping[str, int]] = {
     "7": 8,
     "5/105": 9,
     "7/107": 10,
-    "20": 11,
-    "20/120": 12,
+    "22": 11,
+    "22/122": 12,
 }
-"""FFD tag 1199 (ставка НДС) of each VAT rate code. Codes 1-10 as the FFD numbers them
-(1 and 3 are the general rate and its calculated rate, 22 % and 22/122 from 2026);
-11 and 12 for 20 % and 20/120 on 2026 returns of earlier sales are **[unverified]**."""
+"""FFD tag 1199 (ставка НДС) of each VAT rate code. Codes 1-6 as the FFD has numbered
+them since 2019 (1 and 3 stay 20 % and 20/120, for returns and prepayment offsets of
+sales made before 2026), 7-10 the simplified 5 %, 7 %, 5/105, 7/107, and 11 and 12 the
+22 % and 22/122 of 2026, added to table 8 of the FFD by the FNS order of 2025-12-08
+No. ЕД-7-20/1050@ (in force from 2026-01-05)."""
 
 
 def vat_code(rate: VatRate, table: Mapping[str, T], protocol: str) -> T:
@@ -469,6 +478,11 @@ class FiscalWarning(enum.Enum):
     """Documents wait to be sent to the fiscal data operator (OFD): check the network."""
     OFD_TIMEOUT = "ofd_timeout"
     """The OFD has not answered in time: the register will block after 30 days."""
+    PAPER_NEAR_END = "paper_near_end"
+    """The receipt roll nears its end: have a new roll at hand."""
+    SHIFT_ENDS_SOON = "shift_ends_soon"
+    """The shift reaches its 24 hours soon (``FiscalStatus.shift_deadline``): close it
+    with a Z report and open a new one before then; after it no sale is possible."""
 
 
 @attrs.frozen
@@ -521,6 +535,11 @@ class FiscalStatus:
     """Documents the OFD has not acknowledged yet."""
     fn_valid_until: str | None = None
     """The fiscal storage's validity date, ``YYYY-MM-DD``, when the device tells it."""
+    paper_near_end: bool = False
+    """The receipt roll nears its end (the device goes on printing)."""
+    shift_deadline: str | None = None
+    """When the open shift reaches 24 hours, ``YYYY-MM-DDTHH:MM`` in the register's
+    local time; ``None`` when no shift is open or the device does not tell."""
 
 
 @attrs.frozen
@@ -663,6 +682,65 @@ class JournalEntry:
         if info.payments is not None and self.payments and info.payments != self.payments:
             return f"payments {info.payments}, not {self.payments}"
         return None
+
+
+SHIFT_LIMIT: Final = dt.timedelta(hours=24)
+"""A fiscal shift may stay open 24 hours (54-ФЗ, FFD): after that only a Z report."""
+_MINUTE: Final = dt.timedelta(minutes=1)
+
+
+class DeviceClock(Protocol):
+    """Tells the current moment; any ``salescore.ports.Clock`` fits (``FixedClock`` in tests)."""
+
+    def now(self) -> dt.datetime:
+        """The current moment (aware or naive local time)."""
+        ...
+
+
+class SystemClock:
+    """The POS computer's local wall clock (the default of the fiscal drivers)."""
+
+    def now(self) -> dt.datetime:
+        """The local time now, naive, as the register's clock keeps it."""
+        return dt.datetime.now()  # noqa: DTZ005 - the FN keeps local wall time
+
+
+def _wall(moment: dt.datetime) -> dt.datetime:
+    """A moment as naive wall time of its own zone (the fiscal storage keeps local time)."""
+    return moment.replace(tzinfo=None)
+
+
+def shift_deadline(opened: str) -> str:
+    """When a shift opened at ``opened`` (``YYYY-MM-DDTHH:MM``) reaches 24 hours.
+
+    >>> shift_deadline("2026-11-23T12:01")
+    '2026-11-24T12:01'
+    """
+    return (dt.datetime.fromisoformat(opened) + SHIFT_LIMIT).isoformat(timespec="minutes")
+
+
+def shift_ends_soon(deadline: str | None, now: dt.datetime, lead: dt.timedelta) -> bool:
+    """Whether ``now`` is within ``lead`` of the shift's ``deadline`` (or past it)."""
+    if deadline is None:
+        return False
+    return _wall(now) >= dt.datetime.fromisoformat(deadline) - lead
+
+
+def shift_refusal(deadline: str | None, now: dt.datetime) -> str | None:
+    """Why no fiscal document may start at ``now``: the shift reaches 24 hours, or None.
+
+    The fiscal storage keeps minutes, so the last minute before the deadline is
+    refused too: a receipt started then would close after it.
+
+    >>> shift_refusal("2026-11-24T12:01", dt.datetime(2026, 11, 24, 11, 59)) is None
+    True
+    >>> shift_refusal("2026-11-24T12:01", dt.datetime(2026, 11, 24, 12, 0))
+    'the shift reaches 24 hours at 2026-11-24T12:01 (now 2026-11-24T12:00)'
+    """
+    if not shift_ends_soon(deadline, now, _MINUTE):
+        return None
+    when = _wall(now).isoformat(timespec="minutes")
+    return f"the shift reaches 24 hours at {deadline} (now {when})"
 
 
 class FiscalJournal(Protocol):

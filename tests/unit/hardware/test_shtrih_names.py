@@ -75,7 +75,9 @@ def test_a_long_name_is_wrapped_at_words_and_its_first_line_registered_under_ffd
 
 def test_under_ffd_12_the_name_is_printed_wrapped_and_registered_whole_without_reprinting() -> None:
     with shtrih_rig() as r:
-        driver = ShtrihDriver(r.transport, r.journal, ffd="1.2", **FAST_TIMEOUTS)
+        driver = ShtrihDriver(
+            r.transport, r.journal, ffd="1.2", clock=r.simulator.device, **FAST_TIMEOUTS
+        )
         driver.open_shift()
         result = driver.process_check(_receipt(LONG))
         device = r.simulator.device
@@ -89,7 +91,9 @@ def test_under_ffd_12_the_name_is_printed_wrapped_and_registered_whole_without_r
 
 def test_a_short_name_goes_as_it_is_and_nothing_extra_is_printed() -> None:
     with shtrih_rig() as r:
-        driver = ShtrihDriver(r.transport, r.journal, ffd="1.2", **FAST_TIMEOUTS)
+        driver = ShtrihDriver(
+            r.transport, r.journal, ffd="1.2", clock=r.simulator.device, **FAST_TIMEOUTS
+        )
         driver.open_shift()
         driver.process_check(_receipt("Хлеб"))
         assert r.simulator.device.tape == ["Хлеб"]
@@ -100,7 +104,9 @@ def test_a_short_name_goes_as_it_is_and_nothing_extra_is_printed() -> None:
 def test_a_name_over_128_bytes_is_cut_for_the_fiscal_storage_only_with_a_warning() -> None:
     name = " ".join(["Сыр"] * 40)  # 159 characters, one byte each in CP1251
     with shtrih_rig() as r:
-        driver = ShtrihDriver(r.transport, r.journal, ffd="1.2", **FAST_TIMEOUTS)
+        driver = ShtrihDriver(
+            r.transport, r.journal, ffd="1.2", clock=r.simulator.device, **FAST_TIMEOUTS
+        )
         driver.open_shift()
         result = driver.process_check(_receipt(name))
         device = r.simulator.device

@@ -19,6 +19,7 @@ parsed with ``parse_float=Decimal``.
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import time
@@ -37,6 +38,7 @@ from salescore.errors import (
     InvalidInputError,
     ProtocolError,
     ReceiptMismatchError,
+    ShiftExpiredError,
 )
 from salescore.hardware.fiscal import (
     ATOL_MEASURE_UNITS,
@@ -44,6 +46,7 @@ from salescore.hardware.fiscal import (
     ATOL_PAYMENT_SUBJECTS,
     ATOL_TAX_SYSTEMS,
     ATOL_VAT_NAMES,
+    DeviceClock,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
@@ -56,6 +59,9 @@ from salescore.hardware.fiscal import (
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
+    SystemClock,
+    shift_ends_soon,
+    shift_refusal,
     vat_code,
 )
 
@@ -312,6 +318,17 @@ class AtolTaskClient:
         return [r.get("result") for r in self.wait(task_id, tasks)]
 
 
+def _wall(value: object) -> str | None:
+    """ATOL's ``expiredTime`` (ISO 8601, with its offset) as local ``YYYY-MM-DDTHH:MM``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
 class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver, not an error
     """A task the server forgot was not posted again: its effect was found elsewhere."""
 
@@ -361,10 +378,20 @@ class AtolWebDriver:
     name: Final = "atol-web"
 
     def __init__(
-        self, base_url: str, journal: FiscalJournal, *, client: AtolTaskClient | None = None
+        self,
+        base_url: str,
+        journal: FiscalJournal,
+        *,
+        client: AtolTaskClient | None = None,
+        clock: DeviceClock | None = None,
+        shift_warning: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
         self.client = client or AtolTaskClient(base_url)
         self.journal = journal
+        self.clock: DeviceClock = clock or SystemClock()
+        """What time it is (the POS computer's local clock if not given)."""
+        self.shift_warning = shift_warning
+        """How long before the shift's 24 hours :meth:`get_warnings` warns."""
 
     def _one(self, task: Mapping[str, Any]) -> Any:
         """Run one task (a fresh uuid: reads and shift tasks are not receipts)."""
@@ -374,13 +401,15 @@ class AtolWebDriver:
         """Shift state and number (``getShiftStatus``), last document (``getFnInfo``)."""
         shift = (self._one({"type": "getShiftStatus"}) or {}).get("shiftStatus", {})
         fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        state = _SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED)
         return FiscalStatus(
-            shift_state=_SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED),
+            shift_state=state,
             shift_number=int(shift.get("number", 0)),
             receipt_open=False,
             last_document=int(fn.get("lastDocumentNumber", 0)),
             paper_out=False,
             waiting_continue_print=False,
+            shift_deadline=None if state is ShiftState.CLOSED else _wall(shift.get("expiredTime")),
         )
 
     def get_warnings(self) -> FiscalStatus:
@@ -398,6 +427,8 @@ class AtolWebDriver:
         unsent = int(ofd.get("notSentCount", 0))
         if unsent:
             warnings.append(FiscalWarning.OFD_UNSENT)
+        if shift_ends_soon(status.shift_deadline, self.clock.now(), self.shift_warning):
+            warnings.append(FiscalWarning.SHIFT_ENDS_SOON)
         valid = fn.get("validityDate")
         return attrs.evolve(
             status,
@@ -487,6 +518,7 @@ class AtolWebDriver:
             for other in self.journal.unfinished():
                 if other.receipt_id != receipt.receipt_id:
                     self._settle(other)
+            self._refuse_after_shift_limit(receipt.receipt_id)
             last = self._last_document()
             entry = JournalEntry(
                 receipt.receipt_id,
@@ -557,6 +589,22 @@ class AtolWebDriver:
                 document_number=result.document_number,
             )
         return result
+
+    def _refuse_after_shift_limit(self, receipt_id: str) -> None:
+        """A receipt that would fall after the shift's 24 hours is refused before any POST."""
+        status = self.get_current_status()
+        reason = shift_refusal(status.shift_deadline, self.clock.now())
+        if reason is not None:
+            raise ShiftExpiredError(
+                f"receipt {receipt_id!r}: shift {status.shift_number}: {reason}; the fiscal "
+                "storage refuses receipts after it: close the shift with a Z report "
+                "(close_shift), then open a new one; nothing is fiscal",
+                protocol=PROTOCOL,
+                device_code=None,
+                receipt_id=receipt_id,
+                outcome=ReceiptOutcome.CANCELLED,
+                shift_deadline=status.shift_deadline,
+            )
 
     def recover(self) -> list[FiscalResult]:
         """Settle every unfinished receipt in the journal; returns those found done."""

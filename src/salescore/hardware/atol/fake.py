@@ -18,6 +18,7 @@ executes it (the fault then hits after the receipt is registered).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -49,6 +50,9 @@ class FakeAtolServer:
         self.posts = 0
         self.shift_open = False
         self.shift_number = 0
+        self.clock = dt.datetime.now().replace(second=0, microsecond=0)  # noqa: DTZ005
+        """The register's clock (local wall time), set at start; tests move it."""
+        self.shift_opened: dt.datetime | None = None
         self.documents: list[dict[str, Any]] = []
         self.cash = Decimal("0.00")
         self.drop_next_post_response = False
@@ -113,6 +117,10 @@ class FakeAtolServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def now(self) -> dt.datetime:
+        """The register's clock: pass the server as the driver's ``clock`` in tests."""
+        return self.clock
+
     # --- device model --------------------------------------------------------------------
 
     def _register(self, document_type: int, **extra: Any) -> dict[str, Any]:
@@ -133,6 +141,7 @@ class FakeAtolServer:
             if self.shift_open:
                 return _error(156, "Смена открыта - операция невозможна")
             self.shift_open, self.shift_number = True, self.shift_number + 1
+            self.shift_opened = self.clock
             return _ready({"fiscalParams": self._register(2)})
         if kind == "closeShift":
             if not self.shift_open:
@@ -144,7 +153,11 @@ class FakeAtolServer:
             return self._receipt(task)
         if kind == "getShiftStatus":
             state = "opened" if self.shift_open else "closed"
-            return _ready({"shiftStatus": {"state": state, "number": self.shift_number}})
+            status: dict[str, Any] = {"state": state, "number": self.shift_number}
+            if self.shift_open and self.shift_opened is not None:
+                expires = self.shift_opened + dt.timedelta(hours=24)
+                status["expiredTime"] = expires.isoformat(timespec="seconds") + "+03:00"
+            return _ready({"shiftStatus": status})
         if kind == "getFnInfo":
             info = {
                 "lastDocumentNumber": len(self.documents),

@@ -37,6 +37,8 @@ __all__ = [
     "ACK",
     "COMMANDS",
     "ENQ",
+    "FLAG_RECEIPT_PAPER",
+    "FLAG_RECEIPT_ROLL",
     "ITEM_COMMANDS",
     "NAK",
     "NOT_GIVEN",
@@ -116,6 +118,15 @@ STX: Final = 0x02
 ENQ: Final = 0x05
 ACK: Final = 0x06
 NAK: Final = 0x15
+
+FLAG_RECEIPT_ROLL: Final = 0x0002
+"""Short-status flag bit 1, the receipt roll's near-end (weight) sensor: **clear** when
+the paper nears its end. Bit 1 is "Receipt station low paper (0 - yes, 1 - no)" in the
+vendor's OPOS driver (``TPrinterFlags``, ``PrinterTypes.pas``) and "Рулон чековой
+ленты" in pyshtrih's ``handle_fr_flags``."""
+FLAG_RECEIPT_PAPER: Final = 0x0080
+"""Short-status flag bit 7, the receipt station's optical sensor: set while paper is in
+the mechanism ("0 - no paper, 1 - paper" in the same sources)."""
 
 TEXT_WIDTH: Final = 40
 """Bytes sent for a text field: pyshtrih and the vendor document pad to 40."""
@@ -913,6 +924,11 @@ class ShortStatusReply(Reply):
     def operations(self) -> int:
         """Operations in the open receipt."""
         return self.operations_low | (self.operations_high << 8)
+
+    @property
+    def paper_near_end(self) -> bool:
+        """The receipt roll nears its end (flag bit 1 clear, see :data:`FLAG_RECEIPT_ROLL`)."""
+        return not self.flags & FLAG_RECEIPT_ROLL
 
 
 @attrs.frozen

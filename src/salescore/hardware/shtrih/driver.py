@@ -69,6 +69,7 @@ from salescore.errors import (
 )
 from salescore.hardware.fiscal import (
     Correction,
+    DeviceClock,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
@@ -84,6 +85,10 @@ from salescore.hardware.fiscal import (
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
+    SystemClock,
+    shift_deadline,
+    shift_ends_soon,
+    shift_refusal,
     vat_code,
 )
 from salescore.hardware.messages import cashier_message
@@ -114,6 +119,9 @@ _MODE_OPEN: Final = 2
 _SUBMODES_PAPER_OUT: Final = (1, 2)
 _SUBMODE_CONTINUE: Final = 3
 _SUBMODES_PRINTING: Final = (4, 5)
+_FD_SHIFT_OPEN: Final = 2
+_SHIFT_SCAN: Final = 64
+"""How many fiscal documents back the shift-opening report is looked for."""
 _FD_RECEIPT: Final = 3
 _FD_CORRECTION: Final = 31
 _E_NO_DATA: Final = 0x08
@@ -201,6 +209,8 @@ class ShtrihDriver:
         tax_groups: Mapping[str, int] = DEFAULT_TAX_GROUPS,
         ffd: str = "1.05",
         print_width: int = codec.TEXT_WIDTH,
+        clock: DeviceClock | None = None,
+        shift_warning: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
         if ffd not in ("1.05", "1.2"):
             raise InvalidInputError(f"ffd must be '1.05' or '1.2', got {ffd!r}", ffd=ffd)
@@ -210,6 +220,10 @@ class ShtrihDriver:
                 print_width=print_width,
             )
         self.print_width = print_width
+        self.clock: DeviceClock = clock or SystemClock()
+        self.shift_warning = shift_warning
+        self._shift_opened: tuple[int, str] | None = None
+        """(shift number, opening date-time) of the last shift looked up: one per shift."""
         self.ffd = ffd
         self.link = ShtrihLink(
             transport, control_timeout=control_timeout, byte_timeout=byte_timeout
@@ -239,6 +253,9 @@ class ShtrihDriver:
             shift_state = ShiftState.OPEN
         else:
             shift_state = ShiftState.CLOSED
+        deadline = None
+        if shift_state is not ShiftState.CLOSED:
+            deadline = self._shift_deadline(shift, fn.last_document)
         return FiscalStatus(
             shift_state=shift_state,
             shift_number=shift.shift_number,
@@ -248,7 +265,26 @@ class ShtrihDriver:
             waiting_continue_print=status.submode == _SUBMODE_CONTINUE,
             mode=mode,
             submode=status.submode,
+            paper_near_end=status.paper_near_end,
+            shift_deadline=deadline,
         )
+
+    def _shift_deadline(self, shift: codec.FnShiftParamsReply, last: int) -> str | None:
+        """When the open shift reaches 24 hours: its opening report's date-time + 24 h.
+
+        The report is found in the fiscal storage (0xFF0A) going back from the
+        number the shift's receipt count points at; it is looked up once per
+        shift. ``None`` if it is not found within 64 documents.
+        """
+        if self._shift_opened is not None and self._shift_opened[0] == shift.shift_number:
+            return shift_deadline(self._shift_opened[1])
+        number = min(last, last - shift.receipt_number + 2)
+        for candidate in range(number, max(0, number - _SHIFT_SCAN), -1):
+            info = self._find(candidate, payments=False)
+            if info is not None and info.document_type == _FD_SHIFT_OPEN and info.when:
+                self._shift_opened = (shift.shift_number, info.when)
+                return shift_deadline(info.when)
+        return None
 
     def get_warnings(self) -> FiscalStatus:
         """The status with what a POS should show: fiscal storage expiry and unsent documents.
@@ -268,6 +304,10 @@ class ShtrihDriver:
             warnings.append(FiscalWarning.FN_EXPIRES_SOON)
         if unsent:
             warnings.append(FiscalWarning.OFD_UNSENT)
+        if status.paper_near_end:
+            warnings.append(FiscalWarning.PAPER_NEAR_END)
+        if shift_ends_soon(status.shift_deadline, self.clock.now(), self.shift_warning):
+            warnings.append(FiscalWarning.SHIFT_ENDS_SOON)
         return attrs.evolve(
             status,
             warnings=tuple(dict.fromkeys(warnings)),
@@ -925,6 +965,16 @@ class ShtrihDriver:
                     "Z report (close_shift), then open a new one",
                     protocol=PROTOCOL,
                     device_code=None,
+                )
+            reason = shift_refusal(status.shift_deadline, self.clock.now())
+            if reason is not None and not allow_expired:
+                raise ShiftExpiredError(
+                    f"shift {status.shift_number}: {reason}; the fiscal storage refuses "
+                    "documents after it: close the shift with a Z report (close_shift), "
+                    "then open a new one",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                    shift_deadline=status.shift_deadline,
                 )
             return status
 

@@ -66,9 +66,6 @@ E_FN_NO_DATA: Final = 0x08
 _START: Final = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 """The simulated device's clock at power-on (its wall time; the FN keeps local time)."""
 
-FLAG_PAPER_NEAR_END: Final = 0x0800
-"""Short-status flag the simulator sets when the paper nears its end [unverified bit]."""
-
 FD_CORRECTION: Final = 31
 """FFD document type of a correction receipt (чек коррекции)."""
 
@@ -279,6 +276,10 @@ class ShtrihDevice:
             return 4
         return 3 if self.shift_expired else 2
 
+    def now(self) -> dt.datetime:
+        """The device's clock: pass the device as the driver's ``clock`` in tests."""
+        return self.clock
+
     def load_paper(self) -> None:
         """The operator loads paper; an interrupted document then waits for continue-print."""
         self.paper = True
@@ -348,7 +349,8 @@ class ShtrihDevice:
         operations = len(self.document.line_sums) if self.document else 0
         return codec.ShortStatusReply(
             operator=1,
-            flags=FLAG_PAPER_NEAR_END if self.paper_near_end else 0,
+            flags=(codec.FLAG_RECEIPT_PAPER if self.paper else 0)
+            | (0 if self.paper_near_end else codec.FLAG_RECEIPT_ROLL),
             mode=self.mode,
             submode=submode,
             operations_low=operations & 0xFF,
