@@ -57,6 +57,7 @@ __all__ = [
     "FFD_VAT_CODES",
     "SHIFT_LIMIT",
     "Correction",
+    "CorrectionType",
     "DeviceClock",
     "FiscalDocumentInfo",
     "FiscalJournal",
@@ -300,6 +301,18 @@ def _money(value: Decimal, what: str) -> Decimal:
     return value
 
 
+def _payment_split(payments: Sequence[Payment], change: Decimal) -> PaymentSplit:
+    """Sums by payment type, cash less ``change``, zeros left out, sorted."""
+    split: dict[str, Decimal] = {}
+    for kind in PaymentType:
+        paid = sum((p.amount for p in payments if p.type is kind), Decimal("0.00"))
+        if kind is PaymentType.CASH:
+            paid -= change
+        if paid:
+            split[kind.value] = paid
+    return tuple(sorted(split.items()))
+
+
 @attrs.frozen
 class ReceiptLine:
     """One line: ``quantity`` (up to 3 decimals) × ``price`` (kopecks), less ``discount``.
@@ -455,14 +468,7 @@ class Receipt:
         ... )).payment_split()
         (('cash', Decimal('20.00')), ('electronically', Decimal('50.00')))
         """
-        split: dict[str, Decimal] = {}
-        for kind in PaymentType:
-            paid = self.payment_sum(kind)
-            if kind is PaymentType.CASH:
-                paid -= self.change
-            if paid:
-                split[kind.value] = paid
-        return tuple(sorted(split.items()))
+        return _payment_split(self.payments, self.change)
 
 
 class FiscalWarning(enum.Enum):
@@ -485,36 +491,107 @@ class FiscalWarning(enum.Enum):
     with a Z report and open a new one before then; after it no sale is possible."""
 
 
+class CorrectionType(enum.IntEnum):
+    """Why a correction receipt is made [тип коррекции], FFD tag 1173."""
+
+    SELF = 0
+    """On the seller's own initiative (самостоятельно); ATOL ``"self"``."""
+    BY_ORDER = 1
+    """By order of the tax authority (по предписанию); ATOL ``"instruction"``."""
+
+
 @attrs.frozen
 class Correction:
     """A correction receipt [чек коррекции]: a sum that should have been made fiscal.
 
     ``correction_id`` is its idempotency key, as ``receipt_id`` is a receipt's;
     ``kind`` is :attr:`ReceiptKind.SALE` for an income correction and
-    :attr:`ReceiptKind.BUY` for an expense one.
+    :attr:`ReceiptKind.BUY` for an expense one. The FFD 1.2 form also has
+    ``lines`` (each with its VAT rate, payment method and subject), the
+    ``payments``, the ``correction_type`` (tag 1173) and the corrected
+    document's date (``base_date``, tag 1178) and number (``base_number``,
+    tag 1179); with lines, ``total`` must be their sum.
+
+    >>> from salescore.tax import VatRate
+    >>> fix = Correction(
+    ...     "corr-7", ReceiptKind.SALE, Decimal("150.00"),
+    ...     lines=(ReceiptLine("Доставка", Decimal(1), Decimal("150.00"), VatRate.parse("22")),),
+    ...     payments=(Payment(PaymentType.CASH, Decimal("150.00")),),
+    ...     base_date=dt.date(2026, 3, 2), base_number="17",
+    ... )
+    >>> fix.correction_type, fix.has_lines
+    (<CorrectionType.SELF: 0>, True)
 
     Raises:
-        InvalidAmountError: a total that is not a positive whole number of kopecks.
-        InvalidInputError: an empty id or a return kind.
+        InvalidAmountError: a total that is not a positive whole number of kopecks,
+            or not the sum of the lines, or payments short of it.
+        InvalidInputError: an empty id, a return kind, or lines without a basis date.
     """
 
     correction_id: str
     kind: ReceiptKind
     total: Decimal
+    lines: tuple[ReceiptLine, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    correction_type: CorrectionType = CorrectionType.SELF
+    base_date: dt.date | None = None
+    """The corrected document's (or the tax authority's order's) date, tag 1178."""
+    base_number: str = ""
+    """The corrected document's (or the order's) number, tag 1179."""
+    tax_system: TaxSystem | None = None
+    cashier: str = ""
 
     def __attrs_post_init__(self) -> None:
+        where = f"correction {self.correction_id!r}"
         if not self.correction_id:
             raise InvalidInputError("a correction needs a correction_id (its idempotency key)")
         if self.kind not in (ReceiptKind.SALE, ReceiptKind.BUY):
             raise InvalidInputError(
-                f"correction {self.correction_id!r}: kind must be SALE (income) or BUY "
-                f"(expense), got {self.kind.name}"
+                f"{where}: kind must be SALE (income) or BUY (expense), got {self.kind.name}"
             )
-        _money(self.total, f"correction {self.correction_id!r}: total")
+        _money(self.total, f"{where}: total")
         if self.total <= 0:
-            raise InvalidAmountError(
-                f"correction {self.correction_id!r}: total must be positive", value=self.total
+            raise InvalidAmountError(f"{where}: total must be positive", value=self.total)
+        if not self.lines:
+            return
+        if self.base_date is None:
+            raise InvalidInputError(
+                f"{where}: a correction with lines needs base_date, the date of the document "
+                "it corrects (tag 1178)"
             )
+        if len(self.base_number) > 32:
+            raise InvalidInputError(
+                f"{where}: base_number takes at most 32 characters (tag 1179)",
+                value=self.base_number,
+            )
+        net = sum((line.amount for line in self.lines), Decimal("0.00"))
+        if net != self.total:
+            raise InvalidAmountError(
+                f"{where}: total {self.total} is not the sum of its lines {net}", value=self.total
+            )
+        paid = sum((p.amount for p in self.payments), Decimal("0.00"))
+        if paid < self.total:
+            raise InvalidAmountError(
+                f"{where}: payments {paid} are less than the total {self.total}", value=paid
+            )
+
+    @property
+    def has_lines(self) -> bool:
+        """Whether this is the FFD 1.2 form with item lines."""
+        return bool(self.lines)
+
+    @property
+    def change(self) -> Decimal:
+        """Cash given back (payments beyond the total)."""
+        return (
+            sum((p.amount for p in self.payments), Decimal("0.00")) - self.total
+            if (self.payments)
+            else Decimal("0.00")
+        )
+
+    def payment_split(self) -> PaymentSplit:
+        """Sums by payment type as the fiscal storage records them (cash less change)."""
+        return _payment_split(self.payments, self.change)
 
 
 @attrs.frozen

@@ -46,6 +46,8 @@ from salescore.hardware.fiscal import (
     ATOL_PAYMENT_SUBJECTS,
     ATOL_TAX_SYSTEMS,
     ATOL_VAT_NAMES,
+    Correction,
+    CorrectionType,
     DeviceClock,
     FiscalDocumentInfo,
     FiscalJournal,
@@ -54,8 +56,10 @@ from salescore.hardware.fiscal import (
     FiscalWarning,
     JournalEntry,
     JournalState,
+    PaymentSplit,
     Receipt,
     ReceiptKind,
+    ReceiptLine,
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
@@ -85,6 +89,11 @@ _SHIFT_STATES: Final = {
     "expired": ShiftState.EXPIRED,
 }
 _KOPECK = Decimal("0.01")
+_FD_RECEIPT: Final = 3
+_FD_CORRECTION: Final = 31
+_CORRECTION_TASKS: Final = {ReceiptKind.SALE: "sellCorrection", ReceiptKind.BUY: "buyCorrection"}
+_CORRECTION_TYPES: Final = {CorrectionType.SELF: "self", CorrectionType.BY_ORDER: "instruction"}
+"""ATOL's ``correctionType`` of each FFD 1173 value, as ATOL's JSON task validator takes it."""
 _ATOL_WARNINGS: Final = (
     ("needReplacement", FiscalWarning.FN_REPLACE_NOW),
     ("resourceExhausted", FiscalWarning.FN_EXPIRES_SOON),
@@ -333,9 +342,10 @@ class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver
     """A task the server forgot was not posted again: its effect was found elsewhere."""
 
 
-def _receipt_task(receipt: Receipt) -> dict[str, Any]:
+def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
+    """ATOL ``position`` items of receipt lines (VAT, 1214, 1212, 2108)."""
     items = []
-    for line in receipt.fiscal_lines():
+    for line in lines:
         item: dict[str, Any] = {
             "type": "position",
             "name": line.name,
@@ -350,9 +360,13 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
         if line.discount:
             item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
         items.append(item)
+    return items
+
+
+def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     task: dict[str, Any] = {
         "type": _RECEIPT_TASKS[receipt.kind],
-        "items": items,
+        "items": _items(receipt.fiscal_lines()),
         "payments": [
             {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in receipt.payments
         ],
@@ -364,6 +378,37 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
         task["taxationType"] = ATOL_TAX_SYSTEMS[receipt.tax_system]
     if receipt.buyer_contact:
         task["clientInfo"] = {"emailOrPhone": receipt.buyer_contact}
+    return task
+
+
+def _correction_task(correction: Correction) -> dict[str, Any]:
+    """An FFD 1.2 correction task: receipt items and payments plus its basis (1173, 1178, 1179).
+
+    Field names as in ATOL's JSON task description (``correctionType``
+    ``self``/``instruction``, ``correctionBaseDate`` ``YYYY.MM.DD``,
+    ``correctionBaseNumber``), repeated by independent integrations.
+    """
+    if not correction.has_lines or correction.base_date is None:
+        raise InvalidInputError(
+            f"correction {correction.correction_id!r}: an ATOL correction receipt needs its "
+            "lines, payments and base_date (FFD 1.2)",
+            protocol=PROTOCOL,
+        )
+    task: dict[str, Any] = {
+        "type": _CORRECTION_TASKS[correction.kind],
+        "correctionType": _CORRECTION_TYPES[correction.correction_type],
+        "correctionBaseDate": correction.base_date.strftime("%Y.%m.%d"),
+        "correctionBaseNumber": correction.base_number,
+        "items": _items(correction.lines),
+        "payments": [
+            {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in correction.payments
+        ],
+        "total": correction.total.quantize(_KOPECK),
+    }
+    if correction.cashier:
+        task["operator"] = {"name": correction.cashier}
+    if correction.tax_system is not None:
+        task["taxationType"] = ATOL_TAX_SYSTEMS[correction.tax_system]
     return task
 
 
@@ -509,25 +554,69 @@ class AtolWebDriver:
                 receipt; never ring it again.
             DeviceError: the device refused the receipt (``outcome`` cancelled).
         """
-        entry = self.journal.get(receipt.receipt_id)
+        task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
+        return self._fiscal_task(
+            receipt.receipt_id,
+            task,
+            receipt.total,
+            receipt.change,
+            receipt.payment_split(),
+            _FD_RECEIPT,
+        )
+
+    def process_correction_check(self, correction: Correction) -> FiscalResult:
+        """A correction receipt [чек коррекции] (``sellCorrection`` / ``buyCorrection``).
+
+        Exactly once per ``correction_id``, journalled like a receipt (one task
+        uuid for the life of the entry; a document of type 31 with the
+        expected number, total and payment split settles a lost answer). Only
+        the FFD 1.2 form with lines is sent (``items``, ``payments``,
+        ``correctionType``, ``correctionBaseDate`` ``YYYY.MM.DD``,
+        ``correctionBaseNumber``).
+
+        Raises:
+            InvalidInputError: a correction without lines.
+            FiscalStateUnknownError, DeviceError: as :meth:`process_check`.
+        """
+        task = _correction_task(correction)
+        return self._fiscal_task(
+            correction.correction_id,
+            task,
+            correction.total,
+            correction.change,
+            correction.payment_split(),
+            _FD_CORRECTION,
+        )
+
+    def _fiscal_task(
+        self,
+        key: str,
+        task: Mapping[str, Any],
+        total: Decimal,
+        change: Decimal,
+        payments: PaymentSplit,
+        document_type: int,
+    ) -> FiscalResult:
+        """Run a receipt-making task exactly once per ``key`` through the journal."""
+        entry = self.journal.get(key)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
-        task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
         fresh = entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None
         if fresh:
             for other in self.journal.unfinished():
-                if other.receipt_id != receipt.receipt_id:
+                if other.receipt_id != key:
                     self._settle(other)
-            self._refuse_after_shift_limit(receipt.receipt_id)
+            self._refuse_after_shift_limit(key)
             last = self._last_document()
             entry = JournalEntry(
-                receipt.receipt_id,
+                key,
                 JournalState.STARTED,
-                receipt.total,
-                change=receipt.change,
+                total,
+                change=change,
                 task_id=uuid.uuid4().hex,
                 expected_document=last + 1,
-                payments=receipt.payment_split(),
+                payments=payments,
+                document_type=document_type,
             )
             self.journal.record(entry)  # the uuid is durable before the first POST
         assert entry is not None
@@ -548,23 +637,23 @@ class AtolWebDriver:
             return self._done(entry, info.number, info.fiscal_sign, repeated=not fresh)
         except DeviceTimeoutError as exc:
             raise FiscalStateUnknownError(
-                f"receipt {receipt.receipt_id!r}: no definitive answer from the ATOL server "
+                f"receipt {key!r}: no definitive answer from the ATOL server "
                 f"({exc}); the receipt may be fiscal: do not refund or ring it again; repeat "
                 "process_check with the same receipt (the same task uuid is asked for)",
-                **{**exc.details, "receipt_id": receipt.receipt_id},
+                **{**exc.details, "receipt_id": key},
                 outcome=ReceiptOutcome.UNKNOWN,
             ) from None
         except DeviceError as exc:
             if not exc.details.get("definitive"):
                 raise type(exc)(
                     str(exc),
-                    **{**exc.details, "receipt_id": receipt.receipt_id},
+                    **{**exc.details, "receipt_id": key},
                     outcome=ReceiptOutcome.UNKNOWN,
                 ) from None
             self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
             raise type(exc)(
                 f"{exc}; nothing is fiscal: ring it again if the sale stands",
-                **{**exc.details, "receipt_id": receipt.receipt_id},
+                **{**exc.details, "receipt_id": key},
                 outcome=ReceiptOutcome.CANCELLED,
             ) from None
         params = (results[0].get("result") or {}).get("fiscalParams", {})
@@ -574,18 +663,18 @@ class AtolWebDriver:
             int(params.get("fiscalDocumentSign", 0)),
             repeated=False,
         )
-        total = params.get("total")
-        if total is not None and Decimal(str(total)) != receipt.total:
+        device_total = params.get("total")
+        if device_total is not None and Decimal(str(device_total)) != total:
             raise ReceiptMismatchError(
-                f"receipt {receipt.receipt_id!r} is fiscal (document {result.document_number}) "
-                f"but the register's total is {total}, the receipt's {receipt.total}: make a "
+                f"receipt {key!r} is fiscal (document {result.document_number}) "
+                f"but the register's total is {device_total}, the receipt's {total}: make a "
                 "correction receipt for the difference",
                 protocol=PROTOCOL,
                 device_code=None,
-                receipt_id=receipt.receipt_id,
+                receipt_id=key,
                 outcome=ReceiptOutcome.DONE,
-                device_total=Decimal(str(total)),
-                expected=receipt.total,
+                device_total=Decimal(str(device_total)),
+                expected=total,
                 document_number=result.document_number,
             )
         return result

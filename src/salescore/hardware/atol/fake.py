@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -39,6 +40,11 @@ STEPS: Final = ("post", "poll", "result")
 
 _KOPECK = Decimal("0.01")
 _RECEIPTS = {"sell": 1, "sellReturn": 2, "buy": 3, "buyReturn": 4}
+_CORRECTIONS = {"sellCorrection": 1, "buyCorrection": 3}
+_FISCAL = {**_RECEIPTS, **_CORRECTIONS}
+"""Tasks that make a fiscal document (faults and receipt_posts apply to them)."""
+_BASE_DATE = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
+"""``correctionBaseDate`` as ATOL's task validator takes it (``YYYY.MM.DD``)."""
 
 
 class FakeAtolServer:
@@ -149,7 +155,7 @@ class FakeAtolServer:
             doc = self._register(5)
             self.shift_open = False
             return _ready({"fiscalParams": doc})
-        if kind in _RECEIPTS:
+        if kind in _FISCAL:
             return self._receipt(task)
         if kind == "getShiftStatus":
             state = "opened" if self.shift_open else "closed"
@@ -185,6 +191,17 @@ class FakeAtolServer:
     def _receipt(self, task: dict[str, Any]) -> dict[str, Any]:
         if not self.shift_open:
             return _error(157, "Смена не открыта - операция невозможна")
+        correction: dict[str, Any] = {}
+        if task["type"] in _CORRECTIONS:
+            if task.get("correctionType", "self") not in ("self", "instruction"):
+                return _error(2, "Неверное значение correctionType")
+            if not _BASE_DATE.match(str(task.get("correctionBaseDate", ""))):
+                return _error(2, "Неверное значение correctionBaseDate")
+            correction = {
+                key: task[key]
+                for key in ("correctionType", "correctionBaseDate", "correctionBaseNumber")
+                if key in task
+            }
         total = Decimal("0.00")
         for item in task.get("items", []):
             if item.get("type") != "position":
@@ -212,10 +229,11 @@ class FakeAtolServer:
         if "cash" in split:
             split["cash"] = total - cashless
         doc = self._register(
-            3,
+            31 if correction else 3,
             total=str(total),
-            calculationType=_RECEIPTS[task["type"]],
+            calculationType=_FISCAL[task["type"]],
             payments={k: str(v) for k, v in sorted(split.items()) if v},
+            **correction,
         )
         return _ready({"fiscalParams": doc})
 
@@ -263,7 +281,7 @@ class FakeAtolServer:
                     self._send(400, {"error": "bad request"})
                     return
                 tasks = request if isinstance(request, list) else [request]
-                receipt = any(t.get("type") in _RECEIPTS for t in tasks)
+                receipt = any(t.get("type") in _FISCAL for t in tasks)
                 with fake._lock:
                     fake.posts += 1
                     if receipt:
@@ -297,7 +315,7 @@ class FakeAtolServer:
                     if entry is None:
                         self._send(404, {"error": "not found"})
                         return
-                    receipt = any(t.get("type") in _RECEIPTS for t in entry["tasks"])
+                    receipt = any(t.get("type") in _FISCAL for t in entry["tasks"])
                     entry["polls"] += 1
                     body: Any
                     if entry["results"] is None:

@@ -493,9 +493,19 @@ class ShtrihDriver:
         storage (a document of type 31 with that number and total).
 
         Raises:
+            InvalidInputError: a correction with lines (FFD 1.2), not supported here.
             FiscalStateUnknownError: the answer was lost and the device stayed away.
             DeviceError: the device refused it (``outcome`` cancelled).
         """
+        if correction.has_lines:
+            raise InvalidInputError(
+                f"correction {correction.correction_id!r}: the Shtrih-M driver makes the "
+                "correction of a sum (0xFF35, 0xFF36) only; the FFD 1.2 correction with lines "
+                "needs a command sequence not confirmed for this protocol: make it on an ATOL "
+                "register (AtolWebDriver.process_correction_check) or with the vendor's program",
+                protocol=PROTOCOL,
+                correction_id=correction.correction_id,
+            )
         entry = self.journal.get(correction.correction_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
