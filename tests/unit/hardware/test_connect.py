@@ -46,5 +46,5 @@ def test_an_http_url_is_atol_and_nothing_is_contacted_yet() -> None:
     "url", ["ftp://kassa", "tcp://host-without-port", "serial://", "serial:///dev/x?baudrate=fast"]
 )
 def test_an_unknown_or_incomplete_url_is_refused_with_the_forms_it_takes(url: str) -> None:
-    with pytest.raises(InvalidInputError, match="serial:///dev/ttyUSB0|baudrate"):
+    with pytest.raises(InvalidInputError, match=r"serial:///dev/ttyUSB0|baudrate"):
         connect_fiscal(url, MemoryFiscalJournal())
