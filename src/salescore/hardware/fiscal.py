@@ -583,11 +583,9 @@ class Correction:
     @property
     def change(self) -> Decimal:
         """Cash given back (payments beyond the total)."""
-        return (
-            sum((p.amount for p in self.payments), Decimal("0.00")) - self.total
-            if (self.payments)
-            else Decimal("0.00")
-        )
+        if not self.payments:
+            return Decimal("0.00")
+        return sum((p.amount for p in self.payments), Decimal("0.00")) - self.total
 
     def payment_split(self) -> PaymentSplit:
         """Sums by payment type as the fiscal storage records them (cash less change)."""
