@@ -33,6 +33,7 @@ an error or a restart it compares the journal with the fiscal storage.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -54,7 +55,10 @@ __all__ = [
     "ATOL_TAX_SYSTEMS",
     "ATOL_VAT_NAMES",
     "FFD_VAT_CODES",
+    "SHIFT_LIMIT",
     "Correction",
+    "CorrectionType",
+    "DeviceClock",
     "FiscalDocumentInfo",
     "FiscalJournal",
     "FiscalResult",
@@ -74,7 +78,11 @@ __all__ = [
     "ReceiptOutcome",
     "ShiftReport",
     "ShiftState",
+    "SystemClock",
     "TaxSystem",
+    "shift_deadline",
+    "shift_ends_soon",
+    "shift_refusal",
     "vat_code",
 ]
 
@@ -115,9 +123,9 @@ ATOL_VAT_NAMES: Final[Mapping[str, str]] = {
 """ATOL JSON task API's ``tax.type`` of each VAT rate code (:attr:`VatRate.code`)."""
 
 FFD_VAT_CODES: Final[Mapping[str, int]] = {
-    "22": 1,
+    "20": 1,
     "10": 2,
-    "22/122": 3,
+    "20/120": 3,
     "10/110": 4,
     "0": 5,
     "none": 6,
@@ -125,12 +133,14 @@ FFD_VAT_CODES: Final[Mapping[str, int]] = {
     "7": 8,
     "5/105": 9,
     "7/107": 10,
-    "20": 11,
-    "20/120": 12,
+    "22": 11,
+    "22/122": 12,
 }
-"""FFD tag 1199 (ставка НДС) of each VAT rate code. Codes 1-10 as the FFD numbers them
-(1 and 3 are the general rate and its calculated rate, 22 % and 22/122 from 2026);
-11 and 12 for 20 % and 20/120 on 2026 returns of earlier sales are **[unverified]**."""
+"""FFD tag 1199 (ставка НДС) of each VAT rate code. Codes 1-6 as the FFD has numbered
+them since 2019 (1 and 3 stay 20 % and 20/120, for returns and prepayment offsets of
+sales made before 2026), 7-10 the simplified 5 %, 7 %, 5/105, 7/107, and 11 and 12 the
+22 % and 22/122 of 2026, added to table 8 of the FFD by the FNS order of 2025-12-08
+No. ЕД-7-20/1050@ (in force from 2026-01-05)."""
 
 
 def vat_code(rate: VatRate, table: Mapping[str, T], protocol: str) -> T:
@@ -291,6 +301,18 @@ def _money(value: Decimal, what: str) -> Decimal:
     return value
 
 
+def _payment_split(payments: Sequence[Payment], change: Decimal) -> PaymentSplit:
+    """Sums by payment type, cash less ``change``, zeros left out, sorted."""
+    split: dict[str, Decimal] = {}
+    for kind in PaymentType:
+        paid = sum((p.amount for p in payments if p.type is kind), Decimal("0.00"))
+        if kind is PaymentType.CASH:
+            paid -= change
+        if paid:
+            split[kind.value] = paid
+    return tuple(sorted(split.items()))
+
+
 @attrs.frozen
 class ReceiptLine:
     """One line: ``quantity`` (up to 3 decimals) × ``price`` (kopecks), less ``discount``.
@@ -446,14 +468,7 @@ class Receipt:
         ... )).payment_split()
         (('cash', Decimal('20.00')), ('electronically', Decimal('50.00')))
         """
-        split: dict[str, Decimal] = {}
-        for kind in PaymentType:
-            paid = self.payment_sum(kind)
-            if kind is PaymentType.CASH:
-                paid -= self.change
-            if paid:
-                split[kind.value] = paid
-        return tuple(sorted(split.items()))
+        return _payment_split(self.payments, self.change)
 
 
 class FiscalWarning(enum.Enum):
@@ -469,6 +484,20 @@ class FiscalWarning(enum.Enum):
     """Documents wait to be sent to the fiscal data operator (OFD): check the network."""
     OFD_TIMEOUT = "ofd_timeout"
     """The OFD has not answered in time: the register will block after 30 days."""
+    PAPER_NEAR_END = "paper_near_end"
+    """The receipt roll nears its end: have a new roll at hand."""
+    SHIFT_ENDS_SOON = "shift_ends_soon"
+    """The shift reaches its 24 hours soon (``FiscalStatus.shift_deadline``): close it
+    with a Z report and open a new one before then; after it no sale is possible."""
+
+
+class CorrectionType(enum.IntEnum):
+    """Why a correction receipt is made [тип коррекции], FFD tag 1173."""
+
+    SELF = 0
+    """On the seller's own initiative (самостоятельно); ATOL ``"self"``."""
+    BY_ORDER = 1
+    """By order of the tax authority (по предписанию); ATOL ``"instruction"``."""
 
 
 @attrs.frozen
@@ -477,30 +506,90 @@ class Correction:
 
     ``correction_id`` is its idempotency key, as ``receipt_id`` is a receipt's;
     ``kind`` is :attr:`ReceiptKind.SALE` for an income correction and
-    :attr:`ReceiptKind.BUY` for an expense one.
+    :attr:`ReceiptKind.BUY` for an expense one. The FFD 1.2 form also has
+    ``lines`` (each with its VAT rate, payment method and subject), the
+    ``payments``, the ``correction_type`` (tag 1173) and the corrected
+    document's date (``base_date``, tag 1178) and number (``base_number``,
+    tag 1179); with lines, ``total`` must be their sum.
+
+    >>> from salescore.tax import VatRate
+    >>> fix = Correction(
+    ...     "corr-7", ReceiptKind.SALE, Decimal("150.00"),
+    ...     lines=(ReceiptLine("Доставка", Decimal(1), Decimal("150.00"), VatRate.parse("22")),),
+    ...     payments=(Payment(PaymentType.CASH, Decimal("150.00")),),
+    ...     base_date=dt.date(2026, 3, 2), base_number="17",
+    ... )
+    >>> fix.correction_type, fix.has_lines
+    (<CorrectionType.SELF: 0>, True)
 
     Raises:
-        InvalidAmountError: a total that is not a positive whole number of kopecks.
-        InvalidInputError: an empty id or a return kind.
+        InvalidAmountError: a total that is not a positive whole number of kopecks,
+            or not the sum of the lines, or payments short of it.
+        InvalidInputError: an empty id, a return kind, or lines without a basis date.
     """
 
     correction_id: str
     kind: ReceiptKind
     total: Decimal
+    lines: tuple[ReceiptLine, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    correction_type: CorrectionType = CorrectionType.SELF
+    base_date: dt.date | None = None
+    """The corrected document's (or the tax authority's order's) date, tag 1178."""
+    base_number: str = ""
+    """The corrected document's (or the order's) number, tag 1179."""
+    tax_system: TaxSystem | None = None
+    cashier: str = ""
 
     def __attrs_post_init__(self) -> None:
+        where = f"correction {self.correction_id!r}"
         if not self.correction_id:
             raise InvalidInputError("a correction needs a correction_id (its idempotency key)")
         if self.kind not in (ReceiptKind.SALE, ReceiptKind.BUY):
             raise InvalidInputError(
-                f"correction {self.correction_id!r}: kind must be SALE (income) or BUY "
-                f"(expense), got {self.kind.name}"
+                f"{where}: kind must be SALE (income) or BUY (expense), got {self.kind.name}"
             )
-        _money(self.total, f"correction {self.correction_id!r}: total")
+        _money(self.total, f"{where}: total")
         if self.total <= 0:
-            raise InvalidAmountError(
-                f"correction {self.correction_id!r}: total must be positive", value=self.total
+            raise InvalidAmountError(f"{where}: total must be positive", value=self.total)
+        if not self.lines:
+            return
+        if self.base_date is None:
+            raise InvalidInputError(
+                f"{where}: a correction with lines needs base_date, the date of the document "
+                "it corrects (tag 1178)"
             )
+        if len(self.base_number) > 32:
+            raise InvalidInputError(
+                f"{where}: base_number takes at most 32 characters (tag 1179)",
+                value=self.base_number,
+            )
+        net = sum((line.amount for line in self.lines), Decimal("0.00"))
+        if net != self.total:
+            raise InvalidAmountError(
+                f"{where}: total {self.total} is not the sum of its lines {net}", value=self.total
+            )
+        paid = sum((p.amount for p in self.payments), Decimal("0.00"))
+        if paid < self.total:
+            raise InvalidAmountError(
+                f"{where}: payments {paid} are less than the total {self.total}", value=paid
+            )
+
+    @property
+    def has_lines(self) -> bool:
+        """Whether this is the FFD 1.2 form with item lines."""
+        return bool(self.lines)
+
+    @property
+    def change(self) -> Decimal:
+        """Cash given back (payments beyond the total)."""
+        if not self.payments:
+            return Decimal("0.00")
+        return sum((p.amount for p in self.payments), Decimal("0.00")) - self.total
+
+    def payment_split(self) -> PaymentSplit:
+        """Sums by payment type as the fiscal storage records them (cash less change)."""
+        return _payment_split(self.payments, self.change)
 
 
 @attrs.frozen
@@ -521,6 +610,11 @@ class FiscalStatus:
     """Documents the OFD has not acknowledged yet."""
     fn_valid_until: str | None = None
     """The fiscal storage's validity date, ``YYYY-MM-DD``, when the device tells it."""
+    paper_near_end: bool = False
+    """The receipt roll nears its end (the device goes on printing)."""
+    shift_deadline: str | None = None
+    """When the open shift reaches 24 hours, ``YYYY-MM-DDTHH:MM`` in the register's
+    local time; ``None`` when no shift is open or the device does not tell."""
 
 
 @attrs.frozen
@@ -663,6 +757,65 @@ class JournalEntry:
         if info.payments is not None and self.payments and info.payments != self.payments:
             return f"payments {info.payments}, not {self.payments}"
         return None
+
+
+SHIFT_LIMIT: Final = dt.timedelta(hours=24)
+"""A fiscal shift may stay open 24 hours (54-ФЗ, FFD): after that only a Z report."""
+_MINUTE: Final = dt.timedelta(minutes=1)
+
+
+class DeviceClock(Protocol):
+    """Tells the current moment; any ``salescore.ports.Clock`` fits (``FixedClock`` in tests)."""
+
+    def now(self) -> dt.datetime:
+        """The current moment (aware or naive local time)."""
+        ...
+
+
+class SystemClock:
+    """The POS computer's local wall clock (the default of the fiscal drivers)."""
+
+    def now(self) -> dt.datetime:
+        """The local time now, naive, as the register's clock keeps it."""
+        return dt.datetime.now()  # noqa: DTZ005 - the FN keeps local wall time
+
+
+def _wall(moment: dt.datetime) -> dt.datetime:
+    """A moment as naive wall time of its own zone (the fiscal storage keeps local time)."""
+    return moment.replace(tzinfo=None)
+
+
+def shift_deadline(opened: str) -> str:
+    """When a shift opened at ``opened`` (``YYYY-MM-DDTHH:MM``) reaches 24 hours.
+
+    >>> shift_deadline("2026-11-23T12:01")
+    '2026-11-24T12:01'
+    """
+    return (dt.datetime.fromisoformat(opened) + SHIFT_LIMIT).isoformat(timespec="minutes")
+
+
+def shift_ends_soon(deadline: str | None, now: dt.datetime, lead: dt.timedelta) -> bool:
+    """Whether ``now`` is within ``lead`` of the shift's ``deadline`` (or past it)."""
+    if deadline is None:
+        return False
+    return _wall(now) >= dt.datetime.fromisoformat(deadline) - lead
+
+
+def shift_refusal(deadline: str | None, now: dt.datetime) -> str | None:
+    """Why no fiscal document may start at ``now``: the shift reaches 24 hours, or None.
+
+    The fiscal storage keeps minutes, so the last minute before the deadline is
+    refused too: a receipt started then would close after it.
+
+    >>> shift_refusal("2026-11-24T12:01", dt.datetime(2026, 11, 24, 11, 59)) is None
+    True
+    >>> shift_refusal("2026-11-24T12:01", dt.datetime(2026, 11, 24, 12, 0))
+    'the shift reaches 24 hours at 2026-11-24T12:01 (now 2026-11-24T12:00)'
+    """
+    if not shift_ends_soon(deadline, now, _MINUTE):
+        return None
+    when = _wall(now).isoformat(timespec="minutes")
+    return f"the shift reaches 24 hours at {deadline} (now {when})"
 
 
 class FiscalJournal(Protocol):

@@ -35,7 +35,7 @@ from salescore.hardware.fiscal import (
     ReceiptLine,
 )
 from salescore.hardware.shtrih.driver import ShtrihDriver
-from salescore.hardware.shtrih.simulator import ShtrihSimulator, serve_tcp
+from salescore.hardware.shtrih.simulator import ShtrihDevice, ShtrihSimulator, serve_tcp
 from salescore.hardware.transport import Transport, open_pty
 from salescore.tax import VatRate
 
@@ -68,8 +68,10 @@ FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
 """Timeouts short enough for tests: ``ShtrihDriver(transport, journal, **FAST_TIMEOUTS)``."""
 
 
-def _driver(transport: Transport, journal: FiscalJournal) -> ShtrihDriver:
-    return ShtrihDriver(transport, journal, **FAST_TIMEOUTS)
+def _driver(transport: Transport, journal: FiscalJournal, clock: ShtrihDevice) -> ShtrihDriver:
+    # The simulated device's clock is the driver's: the 24-hour shift limit is
+    # counted against it, not against the machine running the tests.
+    return ShtrihDriver(transport, journal, clock=clock, **FAST_TIMEOUTS)
 
 
 @attrs.define
@@ -83,7 +85,7 @@ class Rig:
 
     def new_driver(self) -> ShtrihDriver:
         """A driver as after a restart of the POS: same journal, same link."""
-        return _driver(self.transport, self.journal)
+        return _driver(self.transport, self.journal, self.simulator.device)
 
     @property
     def receipts(self) -> int:
@@ -113,7 +115,7 @@ def shtrih_rig(kind: str = "pipe", journal: FiscalJournal | None = None) -> Iter
         closers.append(server.close)
     else:  # pragma: no cover
         raise ValueError(kind)
-    driver = _driver(transport, journal)
+    driver = _driver(transport, journal, simulator.device)
     try:
         yield Rig(simulator, driver, journal, transport)
     finally:

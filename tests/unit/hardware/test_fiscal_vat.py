@@ -88,3 +88,20 @@ def test_atol_refuses_an_unknown_rate_before_posting() -> None:
         with pytest.raises(TaxError, match="18%"):
             driver.process_check(receipt_at("18"))
         assert server.receipt_posts == {}
+
+
+def test_ffd_tag_1199_codes_of_the_2026_rates() -> None:
+    """Tag 1199 [ставка НДС]: 11 is 22 % and 12 is 22/122; 1 and 3 stay 20 % and 20/120.
+
+    Source: the FNS order of 2025-12-08 No. ЕД-7-20/1050@ (in force from
+    2026-01-05) added to table 8 of the FFD "11 – ставка НДС 22%" and "12 –
+    ставка НДС расч. 22/122" (reported by klerk.ru, news 674683, 2026-01-06);
+    codes 1-6 are the FFD's table since 2019, 7-10 the simplified 5 %, 7 %,
+    5/105, 7/107.
+    """
+    assert FFD_VAT_CODES["22"] == 11
+    assert FFD_VAT_CODES["22/122"] == 12
+    assert (FFD_VAT_CODES["20"], FFD_VAT_CODES["20/120"]) == (1, 3)
+    assert (FFD_VAT_CODES["10"], FFD_VAT_CODES["10/110"]) == (2, 4)
+    assert (FFD_VAT_CODES["0"], FFD_VAT_CODES["none"]) == (5, 6)
+    assert len(set(FFD_VAT_CODES.values())) == len(FFD_VAT_CODES)

@@ -183,7 +183,9 @@ def test_our_driver_annuls_a_receipt_pyshtrih_left_open_and_prints_its_own_once(
         device.sale(("Чужой товар", 1000, 99900))
         device.disconnect()  # the other program is gone, its receipt still open
         journal = MemoryFiscalJournal()
-        driver = ShtrihDriver(SerialTransport(path), journal, **FAST_TIMEOUTS)
+        driver = ShtrihDriver(
+            SerialTransport(path), journal, clock=simulator.device, **FAST_TIMEOUTS
+        )
         result = driver.process_check(sample_receipt())
         assert simulator.device.executed[0x88] == 1
         assert [r.total for r in simulator.device.receipts] == [40000]

@@ -19,6 +19,7 @@ parsed with ``parse_float=Decimal``.
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import time
@@ -37,6 +38,7 @@ from salescore.errors import (
     InvalidInputError,
     ProtocolError,
     ReceiptMismatchError,
+    ShiftExpiredError,
 )
 from salescore.hardware.fiscal import (
     ATOL_MEASURE_UNITS,
@@ -44,6 +46,9 @@ from salescore.hardware.fiscal import (
     ATOL_PAYMENT_SUBJECTS,
     ATOL_TAX_SYSTEMS,
     ATOL_VAT_NAMES,
+    Correction,
+    CorrectionType,
+    DeviceClock,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
@@ -51,11 +56,16 @@ from salescore.hardware.fiscal import (
     FiscalWarning,
     JournalEntry,
     JournalState,
+    PaymentSplit,
     Receipt,
     ReceiptKind,
+    ReceiptLine,
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
+    SystemClock,
+    shift_ends_soon,
+    shift_refusal,
     vat_code,
 )
 
@@ -79,6 +89,11 @@ _SHIFT_STATES: Final = {
     "expired": ShiftState.EXPIRED,
 }
 _KOPECK = Decimal("0.01")
+_FD_RECEIPT: Final = 3
+_FD_CORRECTION: Final = 31
+_CORRECTION_TASKS: Final = {ReceiptKind.SALE: "sellCorrection", ReceiptKind.BUY: "buyCorrection"}
+_CORRECTION_TYPES: Final = {CorrectionType.SELF: "self", CorrectionType.BY_ORDER: "instruction"}
+"""ATOL's ``correctionType`` of each FFD 1173 value, as ATOL's JSON task validator takes it."""
 _ATOL_WARNINGS: Final = (
     ("needReplacement", FiscalWarning.FN_REPLACE_NOW),
     ("resourceExhausted", FiscalWarning.FN_EXPIRES_SOON),
@@ -312,13 +327,25 @@ class AtolTaskClient:
         return [r.get("result") for r in self.wait(task_id, tasks)]
 
 
+def _wall(value: object) -> str | None:
+    """ATOL's ``expiredTime`` (ISO 8601, with its offset) as local ``YYYY-MM-DDTHH:MM``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
 class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver, not an error
     """A task the server forgot was not posted again: its effect was found elsewhere."""
 
 
-def _receipt_task(receipt: Receipt) -> dict[str, Any]:
+def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
+    """ATOL ``position`` items of receipt lines (VAT, 1214, 1212, 2108)."""
     items = []
-    for line in receipt.fiscal_lines():
+    for line in lines:
         item: dict[str, Any] = {
             "type": "position",
             "name": line.name,
@@ -333,9 +360,13 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
         if line.discount:
             item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
         items.append(item)
+    return items
+
+
+def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     task: dict[str, Any] = {
         "type": _RECEIPT_TASKS[receipt.kind],
-        "items": items,
+        "items": _items(receipt.fiscal_lines()),
         "payments": [
             {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in receipt.payments
         ],
@@ -350,6 +381,37 @@ def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     return task
 
 
+def _correction_task(correction: Correction) -> dict[str, Any]:
+    """An FFD 1.2 correction task: receipt items and payments plus its basis (1173, 1178, 1179).
+
+    Field names as in ATOL's JSON task description (``correctionType``
+    ``self``/``instruction``, ``correctionBaseDate`` ``YYYY.MM.DD``,
+    ``correctionBaseNumber``), repeated by independent integrations.
+    """
+    if not correction.has_lines or correction.base_date is None:
+        raise InvalidInputError(
+            f"correction {correction.correction_id!r}: an ATOL correction receipt needs its "
+            "lines, payments and base_date (FFD 1.2)",
+            protocol=PROTOCOL,
+        )
+    task: dict[str, Any] = {
+        "type": _CORRECTION_TASKS[correction.kind],
+        "correctionType": _CORRECTION_TYPES[correction.correction_type],
+        "correctionBaseDate": correction.base_date.strftime("%Y.%m.%d"),
+        "correctionBaseNumber": correction.base_number,
+        "items": _items(correction.lines),
+        "payments": [
+            {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in correction.payments
+        ],
+        "total": correction.total.quantize(_KOPECK),
+    }
+    if correction.cashier:
+        task["operator"] = {"name": correction.cashier}
+    if correction.tax_system is not None:
+        task["taxationType"] = ATOL_TAX_SYSTEMS[correction.tax_system]
+    return task
+
+
 class AtolWebDriver:
     """A :class:`~salescore.hardware.kinds.FiscalRegister` over ATOL's JSON task API.
 
@@ -361,10 +423,20 @@ class AtolWebDriver:
     name: Final = "atol-web"
 
     def __init__(
-        self, base_url: str, journal: FiscalJournal, *, client: AtolTaskClient | None = None
+        self,
+        base_url: str,
+        journal: FiscalJournal,
+        *,
+        client: AtolTaskClient | None = None,
+        clock: DeviceClock | None = None,
+        shift_warning: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
         self.client = client or AtolTaskClient(base_url)
         self.journal = journal
+        self.clock: DeviceClock = clock or SystemClock()
+        """What time it is (the POS computer's local clock if not given)."""
+        self.shift_warning = shift_warning
+        """How long before the shift's 24 hours :meth:`get_warnings` warns."""
 
     def _one(self, task: Mapping[str, Any]) -> Any:
         """Run one task (a fresh uuid: reads and shift tasks are not receipts)."""
@@ -374,13 +446,15 @@ class AtolWebDriver:
         """Shift state and number (``getShiftStatus``), last document (``getFnInfo``)."""
         shift = (self._one({"type": "getShiftStatus"}) or {}).get("shiftStatus", {})
         fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        state = _SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED)
         return FiscalStatus(
-            shift_state=_SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED),
+            shift_state=state,
             shift_number=int(shift.get("number", 0)),
             receipt_open=False,
             last_document=int(fn.get("lastDocumentNumber", 0)),
             paper_out=False,
             waiting_continue_print=False,
+            shift_deadline=None if state is ShiftState.CLOSED else _wall(shift.get("expiredTime")),
         )
 
     def get_warnings(self) -> FiscalStatus:
@@ -398,6 +472,8 @@ class AtolWebDriver:
         unsent = int(ofd.get("notSentCount", 0))
         if unsent:
             warnings.append(FiscalWarning.OFD_UNSENT)
+        if shift_ends_soon(status.shift_deadline, self.clock.now(), self.shift_warning):
+            warnings.append(FiscalWarning.SHIFT_ENDS_SOON)
         valid = fn.get("validityDate")
         return attrs.evolve(
             status,
@@ -478,24 +554,69 @@ class AtolWebDriver:
                 receipt; never ring it again.
             DeviceError: the device refused the receipt (``outcome`` cancelled).
         """
-        entry = self.journal.get(receipt.receipt_id)
+        task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
+        return self._fiscal_task(
+            receipt.receipt_id,
+            task,
+            receipt.total,
+            receipt.change,
+            receipt.payment_split(),
+            _FD_RECEIPT,
+        )
+
+    def process_correction_check(self, correction: Correction) -> FiscalResult:
+        """A correction receipt [чек коррекции] (``sellCorrection`` / ``buyCorrection``).
+
+        Exactly once per ``correction_id``, journalled like a receipt (one task
+        uuid for the life of the entry; a document of type 31 with the
+        expected number, total and payment split settles a lost answer). Only
+        the FFD 1.2 form with lines is sent (``items``, ``payments``,
+        ``correctionType``, ``correctionBaseDate`` ``YYYY.MM.DD``,
+        ``correctionBaseNumber``).
+
+        Raises:
+            InvalidInputError: a correction without lines.
+            FiscalStateUnknownError, DeviceError: as :meth:`process_check`.
+        """
+        task = _correction_task(correction)
+        return self._fiscal_task(
+            correction.correction_id,
+            task,
+            correction.total,
+            correction.change,
+            correction.payment_split(),
+            _FD_CORRECTION,
+        )
+
+    def _fiscal_task(
+        self,
+        key: str,
+        task: Mapping[str, Any],
+        total: Decimal,
+        change: Decimal,
+        payments: PaymentSplit,
+        document_type: int,
+    ) -> FiscalResult:
+        """Run a receipt-making task exactly once per ``key`` through the journal."""
+        entry = self.journal.get(key)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
-        task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
         fresh = entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None
         if fresh:
             for other in self.journal.unfinished():
-                if other.receipt_id != receipt.receipt_id:
+                if other.receipt_id != key:
                     self._settle(other)
+            self._refuse_after_shift_limit(key)
             last = self._last_document()
             entry = JournalEntry(
-                receipt.receipt_id,
+                key,
                 JournalState.STARTED,
-                receipt.total,
-                change=receipt.change,
+                total,
+                change=change,
                 task_id=uuid.uuid4().hex,
                 expected_document=last + 1,
-                payments=receipt.payment_split(),
+                payments=payments,
+                document_type=document_type,
             )
             self.journal.record(entry)  # the uuid is durable before the first POST
         assert entry is not None
@@ -516,23 +637,23 @@ class AtolWebDriver:
             return self._done(entry, info.number, info.fiscal_sign, repeated=not fresh)
         except DeviceTimeoutError as exc:
             raise FiscalStateUnknownError(
-                f"receipt {receipt.receipt_id!r}: no definitive answer from the ATOL server "
+                f"receipt {key!r}: no definitive answer from the ATOL server "
                 f"({exc}); the receipt may be fiscal: do not refund or ring it again; repeat "
                 "process_check with the same receipt (the same task uuid is asked for)",
-                **{**exc.details, "receipt_id": receipt.receipt_id},
+                **{**exc.details, "receipt_id": key},
                 outcome=ReceiptOutcome.UNKNOWN,
             ) from None
         except DeviceError as exc:
             if not exc.details.get("definitive"):
                 raise type(exc)(
                     str(exc),
-                    **{**exc.details, "receipt_id": receipt.receipt_id},
+                    **{**exc.details, "receipt_id": key},
                     outcome=ReceiptOutcome.UNKNOWN,
                 ) from None
             self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
             raise type(exc)(
                 f"{exc}; nothing is fiscal: ring it again if the sale stands",
-                **{**exc.details, "receipt_id": receipt.receipt_id},
+                **{**exc.details, "receipt_id": key},
                 outcome=ReceiptOutcome.CANCELLED,
             ) from None
         params = (results[0].get("result") or {}).get("fiscalParams", {})
@@ -542,21 +663,37 @@ class AtolWebDriver:
             int(params.get("fiscalDocumentSign", 0)),
             repeated=False,
         )
-        total = params.get("total")
-        if total is not None and Decimal(str(total)) != receipt.total:
+        device_total = params.get("total")
+        if device_total is not None and Decimal(str(device_total)) != total:
             raise ReceiptMismatchError(
-                f"receipt {receipt.receipt_id!r} is fiscal (document {result.document_number}) "
-                f"but the register's total is {total}, the receipt's {receipt.total}: make a "
+                f"receipt {key!r} is fiscal (document {result.document_number}) "
+                f"but the register's total is {device_total}, the receipt's {total}: make a "
                 "correction receipt for the difference",
                 protocol=PROTOCOL,
                 device_code=None,
-                receipt_id=receipt.receipt_id,
+                receipt_id=key,
                 outcome=ReceiptOutcome.DONE,
-                device_total=Decimal(str(total)),
-                expected=receipt.total,
+                device_total=Decimal(str(device_total)),
+                expected=total,
                 document_number=result.document_number,
             )
         return result
+
+    def _refuse_after_shift_limit(self, receipt_id: str) -> None:
+        """A receipt that would fall after the shift's 24 hours is refused before any POST."""
+        status = self.get_current_status()
+        reason = shift_refusal(status.shift_deadline, self.clock.now())
+        if reason is not None:
+            raise ShiftExpiredError(
+                f"receipt {receipt_id!r}: shift {status.shift_number}: {reason}; the fiscal "
+                "storage refuses receipts after it: close the shift with a Z report "
+                "(close_shift), then open a new one; nothing is fiscal",
+                protocol=PROTOCOL,
+                device_code=None,
+                receipt_id=receipt_id,
+                outcome=ReceiptOutcome.CANCELLED,
+                shift_deadline=status.shift_deadline,
+            )
 
     def recover(self) -> list[FiscalResult]:
         """Settle every unfinished receipt in the journal; returns those found done."""

@@ -18,7 +18,9 @@ executes it (the fault then hits after the receipt is registered).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -38,6 +40,11 @@ STEPS: Final = ("post", "poll", "result")
 
 _KOPECK = Decimal("0.01")
 _RECEIPTS = {"sell": 1, "sellReturn": 2, "buy": 3, "buyReturn": 4}
+_CORRECTIONS = {"sellCorrection": 1, "buyCorrection": 3}
+_FISCAL = {**_RECEIPTS, **_CORRECTIONS}
+"""Tasks that make a fiscal document (faults and receipt_posts apply to them)."""
+_BASE_DATE = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
+"""``correctionBaseDate`` as ATOL's task validator takes it (``YYYY.MM.DD``)."""
 
 
 class FakeAtolServer:
@@ -49,6 +56,9 @@ class FakeAtolServer:
         self.posts = 0
         self.shift_open = False
         self.shift_number = 0
+        self.clock = dt.datetime.now().replace(second=0, microsecond=0)  # noqa: DTZ005
+        """The register's clock (local wall time), set at start; tests move it."""
+        self.shift_opened: dt.datetime | None = None
         self.documents: list[dict[str, Any]] = []
         self.cash = Decimal("0.00")
         self.drop_next_post_response = False
@@ -113,6 +123,10 @@ class FakeAtolServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def now(self) -> dt.datetime:
+        """The register's clock: pass the server as the driver's ``clock`` in tests."""
+        return self.clock
+
     # --- device model --------------------------------------------------------------------
 
     def _register(self, document_type: int, **extra: Any) -> dict[str, Any]:
@@ -133,6 +147,7 @@ class FakeAtolServer:
             if self.shift_open:
                 return _error(156, "Смена открыта - операция невозможна")
             self.shift_open, self.shift_number = True, self.shift_number + 1
+            self.shift_opened = self.clock
             return _ready({"fiscalParams": self._register(2)})
         if kind == "closeShift":
             if not self.shift_open:
@@ -140,11 +155,15 @@ class FakeAtolServer:
             doc = self._register(5)
             self.shift_open = False
             return _ready({"fiscalParams": doc})
-        if kind in _RECEIPTS:
+        if kind in _FISCAL:
             return self._receipt(task)
         if kind == "getShiftStatus":
             state = "opened" if self.shift_open else "closed"
-            return _ready({"shiftStatus": {"state": state, "number": self.shift_number}})
+            status: dict[str, Any] = {"state": state, "number": self.shift_number}
+            if self.shift_open and self.shift_opened is not None:
+                expires = self.shift_opened + dt.timedelta(hours=24)
+                status["expiredTime"] = expires.isoformat(timespec="seconds") + "+03:00"
+            return _ready({"shiftStatus": status})
         if kind == "getFnInfo":
             info = {
                 "lastDocumentNumber": len(self.documents),
@@ -172,6 +191,17 @@ class FakeAtolServer:
     def _receipt(self, task: dict[str, Any]) -> dict[str, Any]:
         if not self.shift_open:
             return _error(157, "Смена не открыта - операция невозможна")
+        correction: dict[str, Any] = {}
+        if task["type"] in _CORRECTIONS:
+            if task.get("correctionType", "self") not in ("self", "instruction"):
+                return _error(2, "Неверное значение correctionType")
+            if not _BASE_DATE.match(str(task.get("correctionBaseDate", ""))):
+                return _error(2, "Неверное значение correctionBaseDate")
+            correction = {
+                key: task[key]
+                for key in ("correctionType", "correctionBaseDate", "correctionBaseNumber")
+                if key in task
+            }
         total = Decimal("0.00")
         for item in task.get("items", []):
             if item.get("type") != "position":
@@ -199,10 +229,11 @@ class FakeAtolServer:
         if "cash" in split:
             split["cash"] = total - cashless
         doc = self._register(
-            3,
+            31 if correction else 3,
             total=str(total),
-            calculationType=_RECEIPTS[task["type"]],
+            calculationType=_FISCAL[task["type"]],
             payments={k: str(v) for k, v in sorted(split.items()) if v},
+            **correction,
         )
         return _ready({"fiscalParams": doc})
 
@@ -250,7 +281,7 @@ class FakeAtolServer:
                     self._send(400, {"error": "bad request"})
                     return
                 tasks = request if isinstance(request, list) else [request]
-                receipt = any(t.get("type") in _RECEIPTS for t in tasks)
+                receipt = any(t.get("type") in _FISCAL for t in tasks)
                 with fake._lock:
                     fake.posts += 1
                     if receipt:
@@ -284,7 +315,7 @@ class FakeAtolServer:
                     if entry is None:
                         self._send(404, {"error": "not found"})
                         return
-                    receipt = any(t.get("type") in _RECEIPTS for t in entry["tasks"])
+                    receipt = any(t.get("type") in _FISCAL for t in entry["tasks"])
                     entry["polls"] += 1
                     body: Any
                     if entry["results"] is None:

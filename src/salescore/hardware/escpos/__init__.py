@@ -40,7 +40,7 @@ from salescore.hardware.escpos.simulator import (
     make_simulator,
     render_receipt,
 )
-from salescore.hardware.escpos.text import TRANSLITERATION, item_lines, printable, wrap_text
+from salescore.hardware.text import TRANSLITERATION, item_lines, printable, wrap_text
 
 __all__ = [
     "ASCII_ONLY",

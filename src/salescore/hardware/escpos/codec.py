@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from salescore.errors import InvalidInputError, ProtocolError
-from salescore.hardware.escpos.text import printable
 from salescore.hardware.kinds import PrinterStatus
+from salescore.hardware.text import printable
 
 __all__ = [
     "ASCII_ONLY",

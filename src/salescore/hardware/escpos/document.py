@@ -50,7 +50,7 @@ from salescore.hardware.escpos.graphics import (
     raster_image,
 )
 from salescore.hardware.escpos.qr import qr_image
-from salescore.hardware.escpos.text import item_lines, printable, wrap_text
+from salescore.hardware.text import item_lines, printable, wrap_text
 
 __all__ = ["ReceiptBuilder", "TextStyle"]
 

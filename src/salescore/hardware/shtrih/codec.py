@@ -37,6 +37,8 @@ __all__ = [
     "ACK",
     "COMMANDS",
     "ENQ",
+    "FLAG_RECEIPT_PAPER",
+    "FLAG_RECEIPT_ROLL",
     "ITEM_COMMANDS",
     "NAK",
     "NOT_GIVEN",
@@ -83,6 +85,7 @@ __all__ = [
     "OpenShift",
     "OperationV2",
     "OperatorReply",
+    "PrintString",
     "Reply",
     "Sale",
     "SaleReturn",
@@ -115,6 +118,15 @@ STX: Final = 0x02
 ENQ: Final = 0x05
 ACK: Final = 0x06
 NAK: Final = 0x15
+
+FLAG_RECEIPT_ROLL: Final = 0x0002
+"""Short-status flag bit 1, the receipt roll's near-end (weight) sensor: **clear** when
+the paper nears its end. Bit 1 is "Receipt station low paper (0 - yes, 1 - no)" in the
+vendor's OPOS driver (``TPrinterFlags``, ``PrinterTypes.pas``) and "Рулон чековой
+ленты" in pyshtrih's ``handle_fr_flags``."""
+FLAG_RECEIPT_PAPER: Final = 0x0080
+"""Short-status flag bit 7, the receipt station's optical sensor: set while paper is in
+the mechanism ("0 - no paper, 1 - paper" in the same sources)."""
 
 TEXT_WIDTH: Final = 40
 """Bytes sent for a text field: pyshtrih and the vendor document pad to 40."""
@@ -586,6 +598,21 @@ class ContinuePrint(Command):
 
 
 @attrs.frozen
+class PrintString(Command):
+    """0x17: print one line of text; ``flags`` bit 0 the control tape, bit 1 the receipt.
+
+    As pyshtrih's ``print_string`` sends it (and ``SMFP_COMMAND_PRINT_LINE = $17`` in
+    the vendor's OPOS driver): password, flags, the text padded to 40 bytes.
+    """
+
+    code: ClassVar[int] = 0x17
+    layout: ClassVar = (_PW, ("flags", "u1"), ("text", "text"))
+    password: int
+    flags: int
+    text: str
+
+
+@attrs.frozen
 class OpenDrawer(Command):
     """0x28: pulse the cash drawer ``drawer`` (0 or 1)."""
 
@@ -800,6 +827,7 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         CashIn,
         CashOut,
         ContinuePrint,
+        PrintString,
         OpenDrawer,
         FnStatus,
         FnFindDocument,
@@ -896,6 +924,11 @@ class ShortStatusReply(Reply):
     def operations(self) -> int:
         """Operations in the open receipt."""
         return self.operations_low | (self.operations_high << 8)
+
+    @property
+    def paper_near_end(self) -> bool:
+        """The receipt roll nears its end (flag bit 1 clear, see :data:`FLAG_RECEIPT_ROLL`)."""
+        return not self.flags & FLAG_RECEIPT_ROLL
 
 
 @attrs.frozen

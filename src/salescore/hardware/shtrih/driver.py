@@ -69,6 +69,7 @@ from salescore.errors import (
 )
 from salescore.hardware.fiscal import (
     Correction,
+    DeviceClock,
     FiscalDocumentInfo,
     FiscalJournal,
     FiscalResult,
@@ -84,11 +85,16 @@ from salescore.hardware.fiscal import (
     ReceiptOutcome,
     ShiftReport,
     ShiftState,
+    SystemClock,
+    shift_deadline,
+    shift_ends_soon,
+    shift_refusal,
     vat_code,
 )
 from salescore.hardware.messages import cashier_message
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
+from salescore.hardware.text import fit_bytes, printable, wrap_text
 from salescore.hardware.transport import Transport
 from salescore.money._context import decimal_context
 
@@ -113,6 +119,9 @@ _MODE_OPEN: Final = 2
 _SUBMODES_PAPER_OUT: Final = (1, 2)
 _SUBMODE_CONTINUE: Final = 3
 _SUBMODES_PRINTING: Final = (4, 5)
+_FD_SHIFT_OPEN: Final = 2
+_SHIFT_SCAN: Final = 64
+"""How many fiscal documents back the shift-opening report is looked for."""
 _FD_RECEIPT: Final = 3
 _FD_CORRECTION: Final = 31
 _E_NO_DATA: Final = 0x08
@@ -141,6 +150,16 @@ _PAYMENT_TAGS: Final[Mapping[int, str]] = {
     1216: PaymentType.CREDIT.value,
 }
 """FFD tags of the sums by payment type in a receipt."""
+
+_CODE_PAGE: Final = "cp1251"
+"""The code page of Shtrih-M text fields (as pyshtrih and the vendor's drivers encode)."""
+_NAME_BYTES: Final = 128
+"""FFD limit of the item name [наименование предмета расчета], tag 1030, and of 0xFF46's field."""
+_NOT_PRINTED: Final = "//"
+"""0xFF46 sends a name that starts with ``//`` to the fiscal storage and OFD without
+printing it (the vendor's note on "Операция V2", repeated by independent drivers)."""
+_RECEIPT_TAPE: Final = 0x02
+"""0x17's flag for the receipt tape."""
 
 _R = TypeVar("_R", bound=codec.Reply)
 
@@ -189,9 +208,22 @@ class ShtrihDriver:
         recovery_timeout: float = 10.0,
         tax_groups: Mapping[str, int] = DEFAULT_TAX_GROUPS,
         ffd: str = "1.05",
+        print_width: int = codec.TEXT_WIDTH,
+        clock: DeviceClock | None = None,
+        shift_warning: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
         if ffd not in ("1.05", "1.2"):
             raise InvalidInputError(f"ffd must be '1.05' or '1.2', got {ffd!r}", ffd=ffd)
+        if not 16 <= print_width <= codec.TEXT_WIDTH:
+            raise InvalidInputError(
+                f"print_width must be 16..{codec.TEXT_WIDTH} characters, got {print_width}",
+                print_width=print_width,
+            )
+        self.print_width = print_width
+        self.clock: DeviceClock = clock or SystemClock()
+        self.shift_warning = shift_warning
+        self._shift_opened: tuple[int, str] | None = None
+        """(shift number, opening date-time) of the last shift looked up: one per shift."""
         self.ffd = ffd
         self.link = ShtrihLink(
             transport, control_timeout=control_timeout, byte_timeout=byte_timeout
@@ -221,6 +253,9 @@ class ShtrihDriver:
             shift_state = ShiftState.OPEN
         else:
             shift_state = ShiftState.CLOSED
+        deadline = None
+        if shift_state is not ShiftState.CLOSED:
+            deadline = self._shift_deadline(shift, fn.last_document)
         return FiscalStatus(
             shift_state=shift_state,
             shift_number=shift.shift_number,
@@ -230,7 +265,26 @@ class ShtrihDriver:
             waiting_continue_print=status.submode == _SUBMODE_CONTINUE,
             mode=mode,
             submode=status.submode,
+            paper_near_end=status.paper_near_end,
+            shift_deadline=deadline,
         )
+
+    def _shift_deadline(self, shift: codec.FnShiftParamsReply, last: int) -> str | None:
+        """When the open shift reaches 24 hours: its opening report's date-time + 24 h.
+
+        The report is found in the fiscal storage (0xFF0A) going back from the
+        number the shift's receipt count points at; it is looked up once per
+        shift. ``None`` if it is not found within 64 documents.
+        """
+        if self._shift_opened is not None and self._shift_opened[0] == shift.shift_number:
+            return shift_deadline(self._shift_opened[1])
+        number = min(last, last - shift.receipt_number + 2)
+        for candidate in range(number, max(0, number - _SHIFT_SCAN), -1):
+            info = self._find(candidate, payments=False)
+            if info is not None and info.document_type == _FD_SHIFT_OPEN and info.when:
+                self._shift_opened = (shift.shift_number, info.when)
+                return shift_deadline(info.when)
+        return None
 
     def get_warnings(self) -> FiscalStatus:
         """The status with what a POS should show: fiscal storage expiry and unsent documents.
@@ -250,6 +304,10 @@ class ShtrihDriver:
             warnings.append(FiscalWarning.FN_EXPIRES_SOON)
         if unsent:
             warnings.append(FiscalWarning.OFD_UNSENT)
+        if status.paper_near_end:
+            warnings.append(FiscalWarning.PAPER_NEAR_END)
+        if shift_ends_soon(status.shift_deadline, self.clock.now(), self.shift_warning):
+            warnings.append(FiscalWarning.SHIFT_ENDS_SOON)
         return attrs.evolve(
             status,
             warnings=tuple(dict.fromkeys(warnings)),
@@ -412,7 +470,7 @@ class ShtrihDriver:
         )
         self.journal.record(entry)
         try:
-            self._register_lines(receipt)
+            notes = self._register_lines(receipt)
             self._check_subtotal(entry, receipt)
         except DeviceError as exc:
             # Close was never sent: nothing is fiscal. Annul now, or (link lost) as
@@ -424,7 +482,8 @@ class ShtrihDriver:
             entry, state=JournalState.CLOSING, expected_document=fn.last_document + 1
         )
         self.journal.record(entry)
-        return self._close(entry, receipt)
+        result = self._close(entry, receipt)
+        return attrs.evolve(result, warnings=notes + result.warnings) if notes else result
 
     def process_correction_check(self, correction: Correction) -> FiscalResult:
         """Make a correction receipt (0xFF35, 0xFF36) exactly once per ``correction_id``.
@@ -434,9 +493,19 @@ class ShtrihDriver:
         storage (a document of type 31 with that number and total).
 
         Raises:
+            InvalidInputError: a correction with lines (FFD 1.2), not supported here.
             FiscalStateUnknownError: the answer was lost and the device stayed away.
             DeviceError: the device refused it (``outcome`` cancelled).
         """
+        if correction.has_lines:
+            raise InvalidInputError(
+                f"correction {correction.correction_id!r}: the Shtrih-M driver makes the "
+                "correction of a sum (0xFF35, 0xFF36) only; the FFD 1.2 correction with lines "
+                "needs a command sequence not confirmed for this protocol: make it on an ATOL "
+                "register (AtolWebDriver.process_correction_check) or with the vendor's program",
+                protocol=PROTOCOL,
+                correction_id=correction.correction_id,
+            )
         entry = self.journal.get(correction.correction_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
@@ -500,14 +569,16 @@ class ShtrihDriver:
 
     # --- receipts --------------------------------------------------------------------------
 
-    def _register_lines(self, receipt: Receipt) -> None:
+    def _register_lines(self, receipt: Receipt) -> tuple[str, ...]:
+        """Open the receipt and register its lines; warnings about names cut for the FN."""
         if self.ffd == "1.2":
-            self._register_lines_v2(receipt)
-            return
+            return self._register_lines_v2(receipt)
+        notes: list[str] = []
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
         item_command = codec.ITEM_COMMANDS[int(receipt.kind)]
-        for line in receipt.fiscal_lines():
+        for number, line in enumerate(receipt.fiscal_lines(), 1):
             taxes = (vat_code(line.vat, self.tax_groups, PROTOCOL), 0, 0, 0)
+            first, *rest = self._name_lines(line.name)
             self._call(
                 item_command(
                     self.password,
@@ -515,25 +586,64 @@ class ShtrihDriver:
                     codec.to_kopecks(line.price),
                     line.department,
                     taxes,
-                    line.name,
+                    first,
                 )
             )
             if line.discount:
                 self._call(
                     codec.Discount(self.password, codec.to_kopecks(line.discount), taxes, "")
                 )
+            for text in rest:  # the rest of a long name, printed under its line
+                self._call(codec.PrintString(self.password, _RECEIPT_TAPE, text))
+            if rest:
+                notes.append(
+                    f"line {number}: the fiscal storage has its name as {first!r} (the 0x80 "
+                    f"text field holds {codec.TEXT_WIDTH} bytes; the whole name is printed): "
+                    "use ffd='1.2' to register names of up to 128 bytes"
+                )
+        return tuple(notes)
 
-    def _register_lines_v2(self, receipt: Receipt) -> None:
-        """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit."""
+    def _register_lines_v2(self, receipt: Receipt) -> tuple[str, ...]:
+        """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit.
+
+        A name wider than the paper is printed over several lines first (0x17)
+        and sent with 0xFF46 behind ``//``, which the device registers without
+        printing it.
+        """
+        notes: list[str] = []
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
-        for line in receipt.fiscal_lines():
-            self._call(self._operation_v2(receipt, line))
+        for number, line in enumerate(receipt.fiscal_lines(), 1):
+            printed = self._name_lines(line.name)
+            if len(printed) > 1:
+                for text in printed:
+                    self._call(codec.PrintString(self.password, _RECEIPT_TAPE, text))
+            operation = self._operation_v2(receipt, line)
+            self._call(operation)
             self._call(
                 codec.SendOperationTlv(self.password, codec.encode_tlv(2108, bytes([line.unit])))
             )
+            registered = operation.name.removeprefix(_NOT_PRINTED)
+            if registered != " ".join(printable(line.name, _CODE_PAGE).split()):
+                notes.append(
+                    f"line {number}: the fiscal storage has its name as {registered!r} "
+                    f"(tag 1030 holds {_NAME_BYTES} bytes; the whole name is printed)"
+                )
         if receipt.buyer_contact:
             contact = receipt.buyer_contact.encode("cp866", errors="replace")[:64]
             self._call(codec.SendTlv(self.admin_password, codec.encode_tlv(1008, contact)))
+        return tuple(notes)
+
+    def _name_lines(self, name: str) -> list[str]:
+        """``name`` in CP1251 (transliterated where needed), wrapped at words to the paper."""
+        return wrap_text(printable(name, _CODE_PAGE), self.print_width, encoding=_CODE_PAGE)
+
+    def _fiscal_name(self, name: str) -> str:
+        """The 0xFF46 name: as printed if it fits one line, else ``//`` and up to 128 bytes."""
+        lines = self._name_lines(name)
+        if len(lines) == 1:
+            return lines[0]
+        whole = " ".join(printable(name, _CODE_PAGE).split())
+        return _NOT_PRINTED + fit_bytes(whole, _NAME_BYTES - len(_NOT_PRINTED), _CODE_PAGE)
 
     def _operation_v2(self, receipt: Receipt, line: ReceiptLine) -> codec.OperationV2:
         """A line as 0xFF46: the price adjusted so that price × quantity is the sum ±1 kopeck."""
@@ -560,7 +670,7 @@ class ShtrihDriver:
             department=line.department,
             payment_method=int(line.payment_method),
             subject=int(line.subject),
-            name=line.name,
+            name=self._fiscal_name(line.name),
         )
 
     def _check_subtotal(self, entry: JournalEntry, receipt: Receipt) -> None:
@@ -865,6 +975,16 @@ class ShtrihDriver:
                     "Z report (close_shift), then open a new one",
                     protocol=PROTOCOL,
                     device_code=None,
+                )
+            reason = shift_refusal(status.shift_deadline, self.clock.now())
+            if reason is not None and not allow_expired:
+                raise ShiftExpiredError(
+                    f"shift {status.shift_number}: {reason}; the fiscal storage refuses "
+                    "documents after it: close the shift with a Z report (close_shift), "
+                    "then open a new one",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                    shift_deadline=status.shift_deadline,
                 )
             return status
 

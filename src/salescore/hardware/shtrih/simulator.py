@@ -66,9 +66,6 @@ E_FN_NO_DATA: Final = 0x08
 _START: Final = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 """The simulated device's clock at power-on (its wall time; the FN keeps local time)."""
 
-FLAG_PAPER_NEAR_END: Final = 0x0800
-"""Short-status flag the simulator sets when the paper nears its end [unverified bit]."""
-
 FD_CORRECTION: Final = 31
 """FFD document type of a correction receipt (чек коррекции)."""
 
@@ -77,7 +74,7 @@ FD_RECEIPT: Final = 3
 FD_SHIFT_CLOSE: Final = 5
 
 _PRINTING: Final = frozenset(
-    {0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41, 0xFF45, 0xFF46, 0xFF36}
+    {0x17, 0x8D, 0x80, 0x81, 0x82, 0x83, 0x85, 0x86, 0x88, 0x40, 0x41, 0xFF45, 0xFF46, 0xFF36}
 )
 _PRINTING_ALL: Final = _PRINTING | {0xE0, 0x50, 0x51}
 _CALCULATION_TYPE: Final = {0: 1, 2: 2, 1: 3, 3: 4}
@@ -179,6 +176,8 @@ class FiscalDocument:
     when: dt.datetime = attrs.field(factory=lambda: _START)
     payments: tuple[tuple[int, int], ...] = ()
     """Sums by FFD payment tag (1031 cash, 1081 electronic, 1215 prepaid, 1216 credit)."""
+    items: tuple[str, ...] = ()
+    """The item names (tag 1030) of a receipt's lines, as registered."""
 
     def datetime_bytes(self) -> bytes:
         """YY MM DD hh mm, as the FN sends date-time."""
@@ -211,6 +210,8 @@ class OpenDocument:
     tlvs: list[bytes] = attrs.Factory(list)
     """TLVs for the receipt (0xFF0C) and for its lines (0xFF4D), in order."""
     lines_v2: list[codec.OperationV2] = attrs.Factory(list)
+    names: list[str] = attrs.Factory(list)
+    """The item names registered for the lines (tag 1030)."""
 
     @property
     def total(self) -> int:
@@ -243,6 +244,8 @@ class ShtrihDevice:
     drawer_pulses: int = 0
     continued: int = 0
     printed: list[str] = attrs.Factory(list)
+    tape: list[str] = attrs.Factory(list)
+    """Text lines printed on the receipt tape: item names and 0x17 lines."""
     executed: Counter[int] = attrs.Factory(Counter)
     close_fault: ShtrihFault | None = None
     clock: dt.datetime = _START
@@ -273,6 +276,10 @@ class ShtrihDevice:
             return 4
         return 3 if self.shift_expired else 2
 
+    def now(self) -> dt.datetime:
+        """The device's clock: pass the device as the driver's ``clock`` in tests."""
+        return self.clock
+
     def load_paper(self) -> None:
         """The operator loads paper; an interrupted document then waits for continue-print."""
         self.paper = True
@@ -292,6 +299,7 @@ class ShtrihDevice:
         total: int = 0,
         calculation_type: int = 0,
         payments: tuple[tuple[int, int], ...] = (),
+        items: tuple[str, ...] = (),
     ) -> None:
         number = len(self.documents) + 1
         self.clock += dt.timedelta(minutes=1)
@@ -305,6 +313,7 @@ class ShtrihDevice:
                 fiscal_sign=(number * 2654435761) % 2**32,
                 when=self.clock,
                 payments=payments,
+                items=items,
             )
         )
         self.running_number += 1
@@ -340,7 +349,8 @@ class ShtrihDevice:
         operations = len(self.document.line_sums) if self.document else 0
         return codec.ShortStatusReply(
             operator=1,
-            flags=FLAG_PAPER_NEAR_END if self.paper_near_end else 0,
+            flags=(codec.FLAG_RECEIPT_PAPER if self.paper else 0)
+            | (0 if self.paper_near_end else codec.FLAG_RECEIPT_ROLL),
             mode=self.mode,
             submode=submode,
             operations_low=operations & 0xFF,
@@ -394,6 +404,13 @@ class ShtrihDevice:
         # The device rounds price × quantity half up to the kopeck (hazard H5).
         line_sum = (command.price * command.quantity + 500) // 1000
         self.document.line_sums.append(line_sum)
+        self.document.names.append(command.text)
+        self.tape.append(command.text)
+        return 0, codec.OperatorReply(1)
+
+    def _print_string(self, command: codec.PrintString) -> tuple[int, codec.Reply | None]:
+        if command.flags & 0x02:
+            self.tape.append(command.text)
         return 0, codec.OperatorReply(1)
 
     def _discount(self, command: codec.Discount) -> tuple[int, codec.Reply | None]:
@@ -432,6 +449,7 @@ class ShtrihDevice:
             total,
             _CALCULATION_TYPE[document.kind],
             tuple((tag, amount) for tag, amount in split if amount),
+            tuple(document.names),
         )
         self.cash += (command.cash - change) * (1 if document.kind in (0, 3) else -1)
         self.document = None
@@ -488,6 +506,11 @@ class ShtrihDevice:
             line_sum = command.amount
         self.document.line_sums.append(line_sum)
         self.document.lines_v2.append(command)
+        if command.name.startswith("//"):  # registered, not printed (the vendor's rule)
+            self.document.names.append(command.name[2:])
+        else:
+            self.document.names.append(command.name)
+            self.tape.append(command.name)
         return 0, codec.EmptyReply()
 
     def _send_tlv(
@@ -524,6 +547,7 @@ class ShtrihDevice:
             total,
             _CALCULATION_TYPE[document.kind],
             tuple((tag, amount) for tag, amount in split if amount),
+            tuple(document.names),
         )
         self.cash += (cash - change) * (1 if document.kind in (0, 3) else -1)
         self.document = None
@@ -658,6 +682,7 @@ _HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
     codec.CashOut: ShtrihDevice._cash,
     codec.ContinuePrint: ShtrihDevice._continue,
     codec.OpenDrawer: ShtrihDevice._drawer,
+    codec.PrintString: ShtrihDevice._print_string,
     codec.FnStatus: ShtrihDevice._fn_status,
     codec.FnFindDocument: ShtrihDevice._fn_find,
     codec.FnShiftParams: ShtrihDevice._fn_shift,

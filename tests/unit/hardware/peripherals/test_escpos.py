@@ -33,9 +33,9 @@ from salescore.hardware.escpos.codec import (
     select_code_page,
     status_request,
 )
-from salescore.hardware.escpos.text import printable
 from salescore.hardware.kinds import PrinterStatus
 from salescore.hardware.peripheral_sim import Fault
+from salescore.hardware.text import printable
 
 RECEIPT = [
     "ООО «Ромашка»",

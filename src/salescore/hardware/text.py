@@ -1,6 +1,8 @@
-"""Receipt text: transliteration for code pages that lack a character, and word wrapping.
+"""Device text: transliteration for code pages that lack a character, word wrapping, byte limits.
 
-A receipt printer prints single-byte code pages. A character the page lacks
+Shared by every device that prints text: the ESC/POS receipt printer and the
+Shtrih-M fiscal register (whose item names are wrapped over print lines in
+CP1251). A receipt printer prints single-byte code pages. A character the page lacks
 is first looked up in a transliteration table — typographic quotes become
 ``"``, the euro sign ``EUR``, a dash ``-`` — and only a character with no
 spelling the page can print becomes the profile's replacement (``?``). The
@@ -21,6 +23,17 @@ word longer than a whole line is split, because there is no better place:
 ['Хлеб бородинский', 'нарезанный в', 'упаковке']
 >>> item_lines("Сыр российский 45% весовой", "1 x 689,90", 20)
 ['Сыр российский 45%', 'весовой   1 x 689,90']
+
+With an ``encoding`` the width counts the bytes the device receives, and a
+word too long for a line is split between characters, never inside one
+(UTF-8 takes two bytes for a Cyrillic letter, CP1251 one):
+
+>>> wrap_text("Молоко ультрапастеризованное", 12, encoding="cp1251")
+['Молоко', 'ультрапастер', 'изованное']
+>>> wrap_text("Молоко ультрапастеризованное", 12, encoding="utf-8")
+['Молоко', 'ультра', 'пастер', 'изован', 'ное']
+>>> fit_bytes("Сметана 20%", 7, "utf-8")
+'Сме'
 """
 
 from __future__ import annotations
@@ -32,7 +45,7 @@ from types import MappingProxyType
 
 from salescore.errors import InvalidInputError
 
-__all__ = ["TRANSLITERATION", "item_lines", "printable", "wrap_text"]
+__all__ = ["TRANSLITERATION", "fit_bytes", "item_lines", "printable", "wrap_text"]
 
 #: Spellings for characters a code page may lack, best first. Every character
 #: of the last spelling is plain ASCII, so some spelling always prints.
@@ -124,28 +137,58 @@ def printable(text: str, codec: str, replacement: str = "?") -> str:
     return "".join(_spell(char, codec, replacement) for char in text)
 
 
-def wrap_text(text: str, width: int) -> list[str]:
+def _size(text: str, encoding: str | None) -> int:
+    return len(text) if encoding is None else len(text.encode(encoding))
+
+
+def fit_bytes(text: str, limit: int, encoding: str) -> str:
+    """The longest start of ``text`` whose ``encoding`` is at most ``limit`` bytes.
+
+    Cuts between characters, never inside a multi-byte one. ``text`` must be
+    encodable (pass it through :func:`printable` first).
+    """
+    if limit < 0:
+        raise InvalidInputError(f"byte limit must not be negative, got {limit}")
+    if len(text.encode(encoding)) <= limit:
+        return text
+    size = 0
+    for index, char in enumerate(text):
+        size += len(char.encode(encoding))
+        if size > limit:
+            return text[:index]
+    return text  # pragma: no cover - the whole text fits, returned above
+
+
+def wrap_text(text: str, width: int, *, encoding: str | None = None) -> list[str]:
     """Split ``text`` into lines of at most ``width`` characters at spaces.
 
-    Runs of spaces collapse to one; a word longer than ``width`` is split.
-    An empty text is one empty line.
+    With ``encoding``, ``width`` counts the bytes of each line in that
+    encoding (a device's text field), and a split never falls inside a
+    multi-byte character. Runs of spaces collapse to one; a word longer than
+    ``width`` is split. An empty text is one empty line.
     """
     if width < 1:
         raise InvalidInputError(f"line width must be at least 1 character, got {width}")
     lines: list[str] = []
     current = ""
     for word in text.split():
-        while len(word) > width:
+        while _size(word, encoding) > width:
             if current:
                 lines.append(current)
                 current = ""
-            lines.append(word[:width])
-            word = word[width:]
+            head = word[:width] if encoding is None else fit_bytes(word, width, encoding)
+            if not head:
+                raise InvalidInputError(
+                    f"{word[0]!r} takes more than {width} bytes in {encoding}: widen the line",
+                    width=width,
+                )
+            lines.append(head)
+            word = word[len(head) :]
         if not word:
             continue
         if not current:
             current = word
-        elif len(current) + 1 + len(word) <= width:
+        elif _size(current, encoding) + 1 + _size(word, encoding) <= width:
             current += " " + word
         else:
             lines.append(current)

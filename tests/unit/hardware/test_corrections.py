@@ -1,0 +1,159 @@
+"""FFD 1.2 correction receipts [чек коррекции] with lines: the ATOL task, exactly once.
+
+Field names of the ATOL JSON task (not ours): ``sellCorrection`` /
+``buyCorrection``, ``correctionType`` ``"self"`` or ``"instruction"`` (FFD tag
+1173: 0 on one's own initiative, 1 by order of the tax authority),
+``correctionBaseDate`` as ``YYYY.MM.DD`` (tag 1178), ``correctionBaseNumber``
+(tag 1179), then ``items`` and ``payments`` as in a receipt. They come from
+ATOL's JSON task description as quoted in independent integrations (an ATOL
+task validator, ``validateNewCorrection``, which accepts only "self" and
+"instruction" and checks the date against a ``YYYY.MM.DD`` pattern; Go and 1C
+clients whose ``TCorrectionCheck`` carries the same fields); atol-client 1.14.6
+sends ``sellCorrection`` / ``buyCorrection``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
+from salescore.errors import DeviceError, InvalidAmountError, InvalidInputError
+from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer
+from salescore.hardware.atol.client import _correction_task
+from salescore.hardware.atol.fake import FAULTS, STEPS
+from salescore.hardware.fiscal import (
+    Correction,
+    CorrectionType,
+    JournalState,
+    Payment,
+    PaymentMethod,
+    PaymentType,
+    ReceiptKind,
+    ReceiptLine,
+    ReceiptOutcome,
+)
+from salescore.tax import VatRate
+from salescore.testing.devices import shtrih_rig
+
+FIX = Correction(
+    "corr-13",
+    ReceiptKind.SALE,
+    Decimal("245.50"),
+    lines=(
+        ReceiptLine("Хлеб", Decimal("2"), Decimal("45.50")),
+        ReceiptLine(
+            "Доставка",
+            Decimal("1"),
+            Decimal("154.50"),
+            VatRate.parse("10"),
+            payment_method=PaymentMethod.FULL_PREPAYMENT,
+        ),
+    ),
+    payments=(Payment(PaymentType.CASH, Decimal("300.00")),),
+    correction_type=CorrectionType.BY_ORDER,
+    base_date=dt.date(2026, 3, 2),
+    base_number="АБ-17",
+)
+"""91.00 + 154.50 = 245.50, paid 300.00 in cash: 54.50 change."""
+
+
+def test_the_task_carries_the_basis_items_and_payments() -> None:
+    task = _correction_task(FIX)
+    assert task["type"] == "sellCorrection"
+    assert task["correctionType"] == "instruction"
+    assert task["correctionBaseDate"] == "2026.03.02"
+    assert task["correctionBaseNumber"] == "АБ-17"
+    assert [i["tax"]["type"] for i in task["items"]] == ["vat22", "vat10"]
+    assert [i["paymentMethod"] for i in task["items"]] == ["fullPayment", "fullPrepayment"]
+    assert task["payments"] == [{"type": "cash", "sum": Decimal("300.00")}]
+    assert task["total"] == Decimal("245.50")
+    buy = Correction(
+        "c-b", ReceiptKind.BUY, FIX.total, FIX.lines, FIX.payments, base_date=dt.date(2026, 1, 5)
+    )
+    assert _correction_task(buy)["type"] == "buyCorrection"
+    assert _correction_task(buy)["correctionType"] == "self"
+
+
+def test_a_correction_with_lines_is_checked_before_anything_is_sent() -> None:
+    with pytest.raises(InvalidAmountError, match="not the sum of its lines"):
+        Correction(
+            "c",
+            ReceiptKind.SALE,
+            Decimal("1.00"),
+            FIX.lines,
+            FIX.payments,
+            base_date=dt.date(2026, 1, 5),
+        )
+    with pytest.raises(InvalidInputError, match="base_date"):
+        Correction("c", ReceiptKind.SALE, FIX.total, FIX.lines, FIX.payments)
+    with pytest.raises(InvalidAmountError, match="less than the total"):
+        Correction(
+            "c",
+            ReceiptKind.SALE,
+            FIX.total,
+            FIX.lines,
+            (Payment(PaymentType.CASH, Decimal("1.00")),),
+            base_date=dt.date(2026, 1, 5),
+        )
+    with pytest.raises(InvalidInputError, match="lines"):
+        _correction_task(Correction("c", ReceiptKind.SALE, Decimal("1.00")))
+
+
+def _client(url: str) -> AtolTaskClient:
+    return AtolTaskClient(url, poll_interval=0.01, deadline=1.5, timeout=0.25, post_attempts=2)
+
+
+CASES = [(step, kind) for step in STEPS for kind in FAULTS]
+
+
+@pytest.mark.parametrize(("step", "kind"), CASES, ids=[f"{k}@{s}" for s, k in CASES])
+def test_one_correction_under_every_http_fault(step: str, kind: str) -> None:
+    with FakeAtolServer() as server:
+        server.slow_delay = 0.4
+        journal = MemoryFiscalJournal()
+        AtolWebDriver(server.url, journal, client=_client(server.url)).open_shift()
+        server.fail(step, kind)
+        result = None
+        outcomes: list[ReceiptOutcome] = []
+        for _ in range(6):
+            driver = AtolWebDriver(server.url, journal, client=_client(server.url))
+            try:
+                result = driver.process_correction_check(FIX)
+                break
+            except DeviceError as exc:
+                outcomes.append(exc.details["outcome"])
+        assert result is not None
+        assert set(outcomes) <= {ReceiptOutcome.UNKNOWN}  # the only right end before done
+        assert server.faults == {}
+        corrections = [d for d in server.documents if d["documentType"] == 31]
+        assert len(corrections) == 1
+        doc = corrections[0]
+        assert (Decimal(doc["total"]), doc["payments"]) == (Decimal("245.50"), {"cash": "245.50"})
+        assert doc["correctionBaseDate"] == "2026.03.02"
+        assert len(server.receipt_posts) == 1
+        entry = journal.get("corr-13")
+        assert entry is not None
+        assert entry.state is JournalState.DONE
+        assert entry.document_number == doc["fiscalDocumentNumber"] == result.document_number
+        assert result.change == Decimal("54.50")
+        again = AtolWebDriver(server.url, journal, client=_client(server.url))
+        assert again.process_correction_check(FIX).repeated
+
+
+def test_the_fake_refuses_a_base_date_atol_would_refuse() -> None:
+    with FakeAtolServer() as server:
+        server.shift_open = True
+        bad = {**_correction_task(FIX), "correctionBaseDate": "02.03.2026"}
+        result = server._execute(bad)
+        assert result["status"] == "error"
+
+
+def test_shtrih_refuses_a_correction_with_lines_it_cannot_send() -> None:
+    with shtrih_rig() as r:
+        r.driver.open_shift()
+        with pytest.raises(InvalidInputError, match="not confirmed"):
+            r.driver.process_correction_check(FIX)
+        assert r.journal.get("corr-13") is None
