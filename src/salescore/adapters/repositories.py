@@ -50,7 +50,12 @@ from salescore.receivables.ports import (
     SettlementLedgerRepository,
 )
 from salescore.reservation.ports import StockLedger
+from salescore.shipments.corrections import ShipmentCorrection
 from salescore.shipments.ports import (
+    CORRECTIONS,
+    PostedDocument,
+    PostedDocumentRepository,
+    PostedKind,
     ReturnRepository,
     ReturnRequestRepository,
     ShipmentRepository,
@@ -59,6 +64,7 @@ from salescore.shipments.ports import (
 __all__ = ["Backend", "Repositories"]
 
 T = TypeVar("T")
+D = TypeVar("D", bound=PostedDocument)
 
 
 class Backend(Protocol):
@@ -98,6 +104,10 @@ class Backend(Protocol):
 
     def open_return_requests(self) -> ReturnRequestRepository:
         """The return requests of this unit of work."""
+        ...
+
+    def open_posted(self, kind: PostedKind[D]) -> PostedDocumentRepository[D]:
+        """The posted documents of ``kind`` (corrections, goods issues, commission)."""
         ...
 
 
@@ -228,6 +238,10 @@ class Repositories:
     @cached_property
     def return_requests(self) -> ReturnRequestRepository:
         return self._backend.open_return_requests()
+
+    @cached_property
+    def shipment_corrections(self) -> PostedDocumentRepository[ShipmentCorrection]:
+        return self._backend.open_posted(CORRECTIONS)
 
     # discounts
 

@@ -51,16 +51,23 @@ from salescore.reservation import (
 )
 from salescore.reservation import OrderId as ReserveOrderId
 from salescore.shipments import (
+    CorrectionId,
+    CorrectionKind,
     CustomerReturn,
+    LineChange,
     LineExecution,
     ReturnId,
     ReturnLine,
     ReturnRequest,
     ReturnRequestStatus,
+    Settlement,
     Shipment,
+    ShipmentCorrection,
     ShipmentId,
     ShipmentLine,
     ShipRequest,
+    corrected_shipment,
+    decide_correction,
     line_executions,
     return_lines_of_product,
     returned_of_shipment_lines,
@@ -71,8 +78,10 @@ from salescore.shipments import operations as decisions
 __all__ = [
     "ReturnItem",
     "agree_return_request",
+    "corrected_shipments",
     "create_return_request",
     "exchange",
+    "post_correction",
     "post_return",
     "post_return_without_shipment",
     "post_shipment",
@@ -87,6 +96,22 @@ class ReturnItem:
     shipment_id: ShipmentId
     product_id: ProductId
     quantity: Decimal = attrs.field(converter=Decimal)
+
+
+def corrected_shipments(uow: Repositories, shipments: Iterable[Shipment]) -> list[Shipment]:
+    """The shipments as their stored corrections left them (see
+    :func:`salescore.shipments.corrected_shipment`); corrected to nothing: left out."""
+    found = []
+    for shipment in shipments:
+        corrections = uow.shipment_corrections.of_shipment(shipment.id)
+        now = corrected_shipment(shipment, corrections) if corrections else shipment
+        if now is not None:
+            found.append(now)
+    return found
+
+
+def _of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[Shipment]:
+    return corrected_shipments(uow, [s for i in order_ids for s in uow.shipments.of_order(i)])
 
 
 def _orders(uow: Repositories, ids: Iterable[OrderId]) -> dict[OrderId, Order]:
@@ -129,7 +154,7 @@ def _release_left_reserve(
     """A line shipped in full from another warehouse leaves its reserve at the order's
     warehouse: it goes back to free stock."""
     done = line_executions(
-        [s for i in shipment.order_ids for s in uow.shipments.of_order(i)] + [shipment],
+        [*_of_orders(uow, shipment.order_ids), shipment],
         [r for i in shipment.order_ids for r in uow.customer_returns.of_order(i)],
     )
     moves = []
@@ -222,7 +247,7 @@ def post_shipment(
             "organization in one currency: split it",
         )
     done = line_executions(
-        [s for i in orders for s in uow.shipments.of_order(i)],
+        _of_orders(uow, orders),
         [r for i in orders for r in uow.customer_returns.of_order(i)],
     )
     lines = []
@@ -289,7 +314,7 @@ def _return_lines(
 ) -> tuple[list[ReturnLine], dict[ShipmentId, Shipment]]:
     if not items:
         raise ShipmentError(f"return {return_id!r} has no lines: return at least one product")
-    shipments = {i.shipment_id: uow.shipments.get(i.shipment_id) for i in items}
+    shipments = {i.shipment_id: _returnable(uow, i.shipment_id) for i in items}
     clients = {(s.partner_id, s.counterparty_id) for s in shipments.values()}
     if len(clients) > 1:
         raise ShipmentError(
@@ -314,6 +339,16 @@ def _return_lines(
             returned[key] = (q + x.quantity, n + x.net, v + x.vat)
         lines += made
     return lines, shipments
+
+
+def _returnable(uow: Repositories, shipment_id: ShipmentId) -> Shipment:
+    (now,) = corrected_shipments(uow, [uow.shipments.get(shipment_id)]) or (None,)
+    if now is None:
+        raise ShipmentError(
+            f"shipment {shipment_id!r} was corrected to nothing: no goods of it can come back",
+            shipment=shipment_id,
+        )
+    return now
 
 
 def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
@@ -550,3 +585,128 @@ def reject_return_request(uow: Repositories, request_id: str, reason: str) -> Re
     return uow.return_requests.update(
         decisions.reject_return_request(uow.return_requests.get(request_id), reason)
     )
+
+
+# --- corrections ------------------------------------------------------------------
+
+
+def _correct_stock(uow: Repositories, correction: ShipmentCorrection, at: datetime) -> None:
+    if not correction.moves_stock:
+        return
+    for line in correction.lines:
+        change = line.quantity_change
+        if line.is_service or line.warehouse_id is None or change == 0:
+            continue
+        unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
+        if change > 0:  # more left than the shipment said: from free stock
+            move = Move(
+                line.product_id,
+                line.warehouse_id,
+                Bucket.free(),
+                Bucket.outside(),
+                Quantity(change, unit),
+            )
+            uow.stock_ledger.record([move], Operation.SHIPMENT, correction.id, at)
+        else:
+            receive(
+                uow.stock_ledger,
+                line.product_id,
+                line.warehouse_id,
+                Quantity(-change, unit),
+                document=correction.id,
+                at=at,
+            )
+
+
+def _correct_debt(
+    uow: Repositories, correction: ShipmentCorrection, calendar: BusinessCalendar
+) -> None:
+    orders = _orders(uow, correction.order_ids)
+    entries: list[SettlementEntry] = []
+    for order_id, order in orders.items():
+        change = total(
+            (x.with_vat_change for x in correction.lines if x.order_id == order_id),
+            correction.currency,
+        )
+        account = settlement_account(order.header)
+        if change.is_negative():  # pays the order's own open stages first
+            entries.append(
+                SettlementEntry(
+                    f"{correction.id}/{order_id}",
+                    EntryKind.CORRECTION,
+                    account,
+                    order_id,
+                    correction.id,
+                    correction.on,
+                    correction.on,
+                    change,
+                )
+            )
+        elif change.is_positive():  # more debt, split over the order's stages
+            if order.schedule is None:
+                raise ShipmentError(
+                    f"order {order_id!r} has no payment schedule: confirm it before "
+                    "correcting its shipment upwards",
+                    order=order_id,
+                )
+            template = uow.schedule_templates.get(order.schedule.template_id)
+            entries += [
+                attrs.evolve(e, kind=EntryKind.CORRECTION, document_id=correction.id)
+                for e in shipment_entries(
+                    template,
+                    calendar,
+                    account,
+                    order_id=order_id,
+                    order_date=order.on,
+                    shipment_id=f"{correction.id}/{order_id}",
+                    shipped_on=correction.on,
+                    amount=change,
+                )
+            ]
+    post_entries(uow.settlements, entries)
+
+
+def post_correction(
+    uow: Repositories,
+    correction_id: CorrectionId,
+    shipment_id: ShipmentId,
+    on: date,
+    changes: Sequence[LineChange],
+    kind: CorrectionKind,
+    calendar: BusinessCalendar,
+    *,
+    at: datetime,
+    settlement: Settlement | None = None,
+    reason: str = "",
+) -> ShipmentCorrection:
+    """Post a correction [корректировка реализации] of a posted shipment on ``on``.
+
+    Only the differences are posted, dated ``on``: stock by the quantity
+    difference (not for a write-off or other income; services move none), debt
+    by the difference with VAT — a decrease is a negative correction entry that
+    pays the order's own open stages first, an increase is split over the
+    order's stages like a shipment — and VAT at the original line's rate. The
+    shipment itself stays as it was.
+
+    Raises:
+        ShipmentError: see :func:`salescore.shipments.decide_correction`, or the
+            number is taken.
+        NotFoundError: an unknown shipment.
+        InsufficientStockError: more goods would leave than free stock holds.
+    """
+    _not_taken(uow, "correction", correction_id, uow.shipment_corrections.find(correction_id))
+    shipment = uow.shipments.get(shipment_id)
+    correction = decide_correction(
+        correction_id,
+        shipment,
+        on,
+        changes,
+        kind,
+        settlement=settlement,
+        earlier=uow.shipment_corrections.of_shipment(shipment_id),
+        returns=uow.customer_returns.of_shipment(shipment_id),
+        reason=reason,
+    )
+    _correct_stock(uow, correction, at)
+    _correct_debt(uow, correction, calendar)
+    return uow.shipment_corrections.add(correction)

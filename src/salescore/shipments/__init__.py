@@ -1,4 +1,5 @@
-"""Shipments [реализация товаров и услуг], client returns and return requests (E1, E4).
+"""Shipments [реализация товаров и услуг], client returns and return requests (E1, E4),
+corrections [корректировка реализации] (E3).
 
 A pure context: values and decisions, no I/O. Shipment lines take the frozen
 prices and VAT of the order lines they execute; return lines mirror the
@@ -6,6 +7,18 @@ shipment lines they take back. The application (:mod:`salescore.app.shipments`)
 posts them: stock, debt and the document in one unit of work.
 """
 
+from salescore.shipments.corrections import (
+    CorrectionId,
+    CorrectionKind,
+    CorrectionLine,
+    LineChange,
+    LineFigures,
+    Settlement,
+    ShipmentCorrection,
+    corrected_shipment,
+    current_figures,
+    decide_correction,
+)
 from salescore.shipments.model import (
     CustomerReturn,
     ReturnId,
@@ -35,22 +48,37 @@ from salescore.shipments.operations import (
     shipped_quantities,
 )
 from salescore.shipments.ports import (
+    CORRECTIONS,
+    PostedDocument,
+    PostedDocumentRepository,
+    PostedKind,
     ReturnRepository,
     ReturnRequestRepository,
     ShipmentRepository,
 )
 
 __all__ = [
+    "CORRECTIONS",
+    "CorrectionId",
+    "CorrectionKind",
+    "CorrectionLine",
     "CustomerReturn",
+    "LineChange",
     "LineExecution",
+    "LineFigures",
+    "PostedDocument",
+    "PostedDocumentRepository",
+    "PostedKind",
     "ReturnId",
     "ReturnLine",
     "ReturnRepository",
     "ReturnRequest",
     "ReturnRequestRepository",
     "ReturnRequestStatus",
+    "Settlement",
     "ShipRequest",
     "Shipment",
+    "ShipmentCorrection",
     "ShipmentId",
     "ShipmentLine",
     "ShipmentRepository",
@@ -58,6 +86,9 @@ __all__ = [
     "VatSummary",
     "agree_return_request",
     "complete_return_request",
+    "corrected_shipment",
+    "current_figures",
+    "decide_correction",
     "hand_priced_return_line",
     "line_executions",
     "reject_return_request",
