@@ -38,6 +38,7 @@ from salescore.shipments import (
     LineChange,
     ReturnId,
     Settlement,
+    ShipmentCorrection,
     ShipmentId,
     ShipRequest,
     corrected_shipment,
@@ -79,14 +80,14 @@ def correct(
 
 def test_a_price_agreed_later_lowers_debt_and_vat_not_stock(company: Store) -> None:
     shipped_three(company)
-    assert (free(company), debt(company)) == (9, rub("54000.00"))
+    assert (free(company), debt(company)) == (Decimal(9), rub("54000.00"))
     correct(company, "KR-1", LineChange("1", price=rub("17000.00")))
     # 3 × 17,000.00 = 51,000.00; VAT 51,000 × 22/122 = 9,196.72 (was 9,737.70)
     with company.unit_of_work() as uow:
         (kr,) = uow.shipment_corrections.of_shipment(ShipmentId("SH-1"))
     assert (kr.with_vat_change, kr.vat_change) == (rub("-3000.00"), rub("-540.98"))
     assert kr.lines[0].vat_rate.code == "22"
-    assert (free(company), debt(company)) == (9, rub("51000.00"))
+    assert (free(company), debt(company)) == (Decimal(9), rub("51000.00"))
     assert [e[1:] for e in actual_entries(company) if e[0].startswith("KR-1")] == [
         ("correction", CORRECTED, rub("-3000.00"))
     ]
@@ -98,15 +99,19 @@ def test_an_error_fix_of_the_quantity_brings_goods_back_and_limits_returns(
     shipped_three(company)
     correct(company, "KR-1", LineChange("1", quantity=Decimal(2)), kind=CorrectionKind.ERROR_FIX)
     # 54,000.00 × 2/3 = 36,000.00; VAT 9,737.70 × 2/3 = 6,491.80
-    assert (free(company), debt(company)) == (10, rub("36000.00"))
+    assert (free(company), debt(company)) == (Decimal(10), rub("36000.00"))
     with company.unit_of_work() as uow:
         now = sc.corrected_shipments(uow, [uow.shipments.get(ShipmentId("SH-1"))])[0]
         with pytest.raises(ShipmentError, match="return above zero and at most 2"):
             sc.post_return(
-                uow, ReturnId("RT-1"), CORRECTED, [sc.ReturnItem("SH-1", CM, 3)], at=at(CORRECTED)
+                uow,
+                ReturnId("RT-1"),
+                CORRECTED,
+                [sc.ReturnItem(ShipmentId("SH-1"), CM, 3)],
+                at=at(CORRECTED),
             )
     assert (now.lines[0].quantity, now.lines[0].net, now.lines[0].vat) == (
-        2,
+        Decimal(2),
         rub("36000.00"),
         rub("6491.80"),
     )
@@ -122,7 +127,7 @@ def test_over_and_under_delivery_settled_each_way(company: Store) -> None:
         settlement=Settlement.OTHER_INCOME,
     )
     # other income: 18,000.00 more debt in two halves due 10 and 20 days later; no stock
-    assert (free(company), debt(company)) == (9, rub("72000.00"))
+    assert (free(company), debt(company)) == (Decimal(9), rub("72000.00"))
     assert [e[1:] for e in actual_entries(company) if e[0].startswith("KR-1")] == [
         ("correction", date(2026, 3, 30), rub("9000.00")),
         ("correction", date(2026, 4, 9), rub("9000.00")),
@@ -135,7 +140,7 @@ def test_over_and_under_delivery_settled_each_way(company: Store) -> None:
         settlement=Settlement.DECREASE_SALE,
     )
     # decrease the sale: the unit comes back to stock (found at inventory); back to 54,000
-    assert (free(company), debt(company)) == (10, rub("54000.00"))
+    assert (free(company), debt(company)) == (Decimal(10), rub("54000.00"))
     correct(
         company,
         "KR-3",
@@ -144,14 +149,18 @@ def test_over_and_under_delivery_settled_each_way(company: Store) -> None:
         settlement=Settlement.WRITE_OFF,
     )
     # written off: the debt falls, nothing comes back
-    assert (free(company), debt(company)) == (10, rub("36000.00"))
+    assert (free(company), debt(company)) == (Decimal(10), rub("36000.00"))
 
 
 def test_refused_corrections_name_the_line_and_store_nothing(company: Store) -> None:
     shipped_three(company)
     with company.unit_of_work() as uow:
         sc.post_return(
-            uow, ReturnId("RT-1"), CORRECTED, [sc.ReturnItem("SH-1", CM, 1)], at=at(CORRECTED)
+            uow,
+            ReturnId("RT-1"),
+            CORRECTED,
+            [sc.ReturnItem(ShipmentId("SH-1"), CM, 1)],
+            at=at(CORRECTED),
         )
         uow.commit()
     before = (free(company), debt(company))
@@ -260,7 +269,7 @@ def test_corrections_add_up_to_the_final_figures(changes: list[tuple[int, Money 
     """Σ differences = final − original for debt, VAT and without VAT; a line whose
     price was never changed and that comes back to its shipped quantity has exactly
     its shipped figures; a corrected price's VAT is the original rate's VAT of it."""
-    done = []
+    done: list[ShipmentCorrection] = []
     for n, (quantity, price) in enumerate(changes):
         try:
             done.append(
