@@ -51,8 +51,10 @@ from salescore.receivables.ports import (
 )
 from salescore.reservation.ports import StockLedger
 from salescore.shipments.corrections import ShipmentCorrection
+from salescore.shipments.issues import GoodsIssue
 from salescore.shipments.ports import (
     CORRECTIONS,
+    GOODS_ISSUES,
     PostedDocument,
     PostedDocumentRepository,
     PostedKind,
@@ -242,6 +244,10 @@ class Repositories:
     @cached_property
     def shipment_corrections(self) -> PostedDocumentRepository[ShipmentCorrection]:
         return self._backend.open_posted(CORRECTIONS)
+
+    @cached_property
+    def goods_issues(self) -> PostedDocumentRepository[GoodsIssue]:
+        return self._backend.open_posted(GOODS_ISSUES)
 
     # discounts
 

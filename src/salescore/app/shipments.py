@@ -28,11 +28,12 @@ import attrs
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.orders import _account as settlement_account
+from salescore.app.orders import order_state
 from salescore.dates import BusinessCalendar
 from salescore.errors import ShipmentError
 from salescore.money import PIECE, Money, Quantity, total
-from salescore.orders import LineId, Order, OrderId, reserve_claims
-from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
+from salescore.orders import LineId, Order, OrderId, OrderState, reserve_claims
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.receivables import (
     EntryKind,
     SettlementAccount,
@@ -54,6 +55,10 @@ from salescore.shipments import (
     CorrectionId,
     CorrectionKind,
     CustomerReturn,
+    GoodsIssue,
+    IssueDiscrepancy,
+    IssueId,
+    IssueLine,
     LineChange,
     LineExecution,
     ReturnId,
@@ -68,7 +73,10 @@ from salescore.shipments import (
     ShipRequest,
     corrected_shipment,
     decide_correction,
+    issue_discrepancies,
+    issue_line,
     line_executions,
+    quantities_left,
     return_lines_of_product,
     returned_of_shipment_lines,
     ship_line,
@@ -80,12 +88,15 @@ __all__ = [
     "agree_return_request",
     "corrected_shipments",
     "create_return_request",
+    "discrepancies",
     "exchange",
     "post_correction",
+    "post_goods_issue",
     "post_return",
     "post_return_without_shipment",
     "post_shipment",
     "reject_return_request",
+    "shipping_state",
 ]
 
 
@@ -124,9 +135,14 @@ def _not_taken(uow: Repositories, kind: str, number: str, taken: object) -> None
 
 
 def _move_out(
-    uow: Repositories, document: str, order: Order, line: ShipmentLine, at: datetime
+    uow: Repositories,
+    document: str,
+    order: Order,
+    line: ShipmentLine | IssueLine,
+    warehouse: WarehouseId | None,
+    at: datetime,
 ) -> None:
-    if line.is_service or line.warehouse_id is None:
+    if warehouse is None or (isinstance(line, ShipmentLine) and line.is_service):
         return
     claims = {c.line_id: c for c in reserve_claims(order)}
     claim = claims.get(line.order_line_id)
@@ -137,12 +153,12 @@ def _move_out(
             ReserveOrderId(order.id),
             line.order_line_id,
             line.product_id,
-            line.warehouse_id,
+            warehouse,
             Quantity(line.quantity, unit),
             order.on,
             order.on,
         )
-    claim = attrs.evolve(claim, warehouse_id=line.warehouse_id)
+    claim = attrs.evolve(claim, warehouse_id=warehouse)
     if claim.supply is SupplyOption.NOT_REQUIRED:
         claim = attrs.evolve(claim, supply=SupplyOption.FROM_STOCK)
     ship(uow.stock_ledger, claim, Quantity(line.quantity, claim.unit), document=document, at=at)
@@ -220,12 +236,15 @@ def post_shipment(
     calendar: BusinessCalendar,
     *,
     at: datetime,
+    by_goods_issue: bool = False,
 ) -> Shipment:
     """Post a shipment [реализация] of order lines to one client on ``on``.
 
     Every line takes its order line's frozen price and VAT; stock leaves each
     line's warehouse, the line's reserve first, then free stock (services move
     none); the actual debt of each order is split over its payment stages.
+    With ``by_goods_issue`` (an order-based warehouse) the stock leaves only
+    with the goods issues (:func:`post_goods_issue`), before or after it.
 
     Raises:
         ShipmentError: no lines, another client's order, an order not to ship,
@@ -271,6 +290,7 @@ def post_shipment(
         first.header.currency,
         on=on,
         lines=lines,
+        by_goods_issue=by_goods_issue,
     )
     return _post(uow, shipment, orders, calendar, at)
 
@@ -297,9 +317,10 @@ def _post(
     calendar: BusinessCalendar,
     at: datetime,
 ) -> Shipment:
-    for line in shipment.lines:
-        _move_out(uow, shipment.id, orders[line.order_id], line, at)
-    _release_left_reserve(uow, shipment, orders, at)
+    if not shipment.by_goods_issue:
+        for line in shipment.lines:
+            _move_out(uow, shipment.id, orders[line.order_id], line, line.warehouse_id, at)
+        _release_left_reserve(uow, shipment, orders, at)
     _post_debt(uow, shipment, orders, calendar)
     return uow.shipments.add(shipment)
 
@@ -710,3 +731,71 @@ def post_correction(
     _correct_stock(uow, correction, at)
     _correct_debt(uow, correction, calendar)
     return uow.shipment_corrections.add(correction)
+
+
+# --- goods issues -----------------------------------------------------------------
+
+
+def post_goods_issue(
+    uow: Repositories,
+    issue_id: IssueId,
+    warehouse_id: WarehouseId,
+    on: date,
+    requests: Sequence[ShipRequest],
+    *,
+    at: datetime,
+) -> GoodsIssue:
+    """Post a goods issue [расходный ордер на товары] of order lines from an order-based
+    warehouse: the stock leaves (the line's reserve first, then free stock); the debt
+    comes with the shipment posted ``by_goods_issue``, before or after.
+
+    Raises:
+        ShipmentError: no lines, an order not to ship, a service line, more than
+            an order line has left to issue (named), or the number is taken.
+        InsufficientStockError: reserve and free stock are short.
+    """
+    _not_taken(uow, "goods issue", issue_id, uow.goods_issues.find(issue_id))
+    if not requests:
+        raise ShipmentError(f"goods issue {issue_id!r} has no lines: issue at least one")
+    orders = _orders(uow, (r.order_id for r in requests))
+    issued: dict[tuple[str, str], Decimal] = {}
+    for order_id in orders:
+        for earlier in uow.goods_issues.of_order(order_id):
+            for i in earlier.lines:
+                key = (i.order_id, i.order_line_id)
+                issued[key] = issued.get(key, Decimal(0)) + i.quantity
+    lines = []
+    for number, request in enumerate(requests, start=1):
+        key = (request.order_id, request.line_id)
+        line = issue_line(
+            orders[request.order_id],
+            request.line_id,
+            request.quantity,
+            str(number),
+            issued.get(key, Decimal(0)),
+        )
+        issued[key] = issued.get(key, Decimal(0)) + line.quantity
+        lines.append(line)
+    issue = GoodsIssue(issue_id, warehouse_id, on, lines)
+    for line in issue.lines:
+        _move_out(uow, issue.id, orders[line.order_id], line, warehouse_id, at)
+    return uow.goods_issues.add(issue)
+
+
+def discrepancies(uow: Repositories, order_ids: Iterable[OrderId]) -> tuple[IssueDiscrepancy, ...]:
+    """The order lines whose invoiced and issued quantities differ (to issue, to invoice)."""
+    ids = list(dict.fromkeys(order_ids))
+    return issue_discrepancies(
+        _of_orders(uow, ids), [i for o in ids for i in uow.goods_issues.of_order(o)]
+    )
+
+
+def shipping_state(uow: Repositories, order_id: OrderId, on: date) -> OrderState:
+    """The order's derived state counting what physically left: shipments that moved
+    stock, and goods issues for shipments ``by_goods_issue`` (net of returns); see
+    :func:`discrepancies` for what is still to issue or to invoice."""
+    issues = [i for i in uow.goods_issues.of_order(order_id) if i.on <= on]
+    left = quantities_left(
+        _of_orders(uow, [order_id]), issues, uow.customer_returns.of_order(order_id)
+    )
+    return order_state(uow, order_id, on, left)

@@ -19,6 +19,15 @@ from salescore.shipments.corrections import (
     current_figures,
     decide_correction,
 )
+from salescore.shipments.issues import (
+    GoodsIssue,
+    IssueDiscrepancy,
+    IssueId,
+    IssueLine,
+    issue_discrepancies,
+    issue_line,
+    quantities_left,
+)
 from salescore.shipments.model import (
     CustomerReturn,
     ReturnId,
@@ -49,6 +58,7 @@ from salescore.shipments.operations import (
 )
 from salescore.shipments.ports import (
     CORRECTIONS,
+    GOODS_ISSUES,
     PostedDocument,
     PostedDocumentRepository,
     PostedKind,
@@ -59,10 +69,15 @@ from salescore.shipments.ports import (
 
 __all__ = [
     "CORRECTIONS",
+    "GOODS_ISSUES",
     "CorrectionId",
     "CorrectionKind",
     "CorrectionLine",
     "CustomerReturn",
+    "GoodsIssue",
+    "IssueDiscrepancy",
+    "IssueId",
+    "IssueLine",
     "LineChange",
     "LineExecution",
     "LineFigures",
@@ -90,7 +105,10 @@ __all__ = [
     "current_figures",
     "decide_correction",
     "hand_priced_return_line",
+    "issue_discrepancies",
+    "issue_line",
     "line_executions",
+    "quantities_left",
     "reject_return_request",
     "return_line",
     "return_lines_of_product",

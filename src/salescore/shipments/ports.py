@@ -15,11 +15,13 @@ import attrs
 from salescore.orders import OrderId
 from salescore.parties import PartnerId
 from salescore.shipments.corrections import ShipmentCorrection
+from salescore.shipments.issues import GoodsIssue
 from salescore.shipments.model import CustomerReturn, ReturnId, Shipment, ShipmentId
 from salescore.shipments.operations import ReturnRequest
 
 __all__ = [
     "CORRECTIONS",
+    "GOODS_ISSUES",
     "PostedDocument",
     "PostedDocumentRepository",
     "PostedKind",
@@ -173,3 +175,4 @@ class ReturnRequestRepository(Protocol):
 CORRECTIONS: PostedKind[ShipmentCorrection] = PostedKind(
     "shipment_corrections", ShipmentCorrection, "correction"
 )
+GOODS_ISSUES: PostedKind[GoodsIssue] = PostedKind("goods_issues", GoodsIssue, "goods issue")
