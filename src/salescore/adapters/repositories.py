@@ -50,9 +50,13 @@ from salescore.receivables.ports import (
     SettlementLedgerRepository,
 )
 from salescore.reservation.ports import StockLedger
+from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
 from salescore.shipments.issues import GoodsIssue
 from salescore.shipments.ports import (
+    AGENT_RETURNS,
+    COMMISSION_REPORTS,
+    COMMISSION_TRANSFERS,
     CORRECTIONS,
     GOODS_ISSUES,
     PostedDocument,
@@ -248,6 +252,18 @@ class Repositories:
     @cached_property
     def goods_issues(self) -> PostedDocumentRepository[GoodsIssue]:
         return self._backend.open_posted(GOODS_ISSUES)
+
+    @cached_property
+    def commission_transfers(self) -> PostedDocumentRepository[CommissionTransfer]:
+        return self._backend.open_posted(COMMISSION_TRANSFERS)
+
+    @cached_property
+    def commission_reports(self) -> PostedDocumentRepository[CommissionReport]:
+        return self._backend.open_posted(COMMISSION_REPORTS)
+
+    @cached_property
+    def agent_returns(self) -> PostedDocumentRepository[AgentReturn]:
+        return self._backend.open_posted(AGENT_RETURNS)
 
     # discounts
 

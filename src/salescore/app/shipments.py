@@ -52,6 +52,11 @@ from salescore.reservation import (
 )
 from salescore.reservation import OrderId as ReserveOrderId
 from salescore.shipments import (
+    AgentLine,
+    AgentReturn,
+    AgentReturnLine,
+    CommissionReport,
+    CommissionTransfer,
     CorrectionId,
     CorrectionKind,
     CustomerReturn,
@@ -61,6 +66,7 @@ from salescore.shipments import (
     IssueLine,
     LineChange,
     LineExecution,
+    ReportLine,
     ReturnId,
     ReturnLine,
     ReturnRequest,
@@ -71,25 +77,34 @@ from salescore.shipments import (
     ShipmentId,
     ShipmentLine,
     ShipRequest,
+    TransferId,
+    agent_lines,
+    agent_stock,
     corrected_shipment,
     decide_correction,
     issue_discrepancies,
     issue_line,
     line_executions,
+    mirrored_line,
     quantities_left,
     return_lines_of_product,
     returned_of_shipment_lines,
+    share,
     ship_line,
 )
 from salescore.shipments import operations as decisions
 
 __all__ = [
+    "AgentItem",
     "ReturnItem",
     "agree_return_request",
     "corrected_shipments",
     "create_return_request",
     "discrepancies",
     "exchange",
+    "post_agent_return",
+    "post_commission_report",
+    "post_commission_transfer",
     "post_correction",
     "post_goods_issue",
     "post_return",
@@ -799,3 +814,254 @@ def shipping_state(uow: Repositories, order_id: OrderId, on: date) -> OrderState
         _of_orders(uow, [order_id]), issues, uow.customer_returns.of_order(order_id)
     )
     return order_state(uow, order_id, on, left)
+
+
+# --- commission trade -------------------------------------------------------------
+
+
+@attrs.frozen
+class AgentItem:
+    """``quantity`` of line ``line_no`` of commission transfer ``transfer_id``."""
+
+    transfer_id: TransferId
+    line_no: str
+    quantity: Decimal = attrs.field(converter=Decimal)
+
+
+def _relocate(
+    uow: Repositories,
+    product_id: ProductId,
+    source: WarehouseId | None,
+    target: WarehouseId | None,
+    quantity: Decimal,
+    document: str,
+    at: datetime,
+) -> None:
+    """Goods leave ``source``'s free stock (None: from outside) and arrive in
+    ``target``'s (None: they leave the company)."""
+    unit = uow.stock_ledger.unit_of(product_id) or PIECE
+    amount = Quantity(quantity, unit)
+    if source is not None:
+        move = Move(product_id, source, Bucket.free(), Bucket.outside(), amount)
+        uow.stock_ledger.record([move], Operation.SHIPMENT, document, at)
+    if target is not None:
+        receive(uow.stock_ledger, product_id, target, amount, document=document, at=at)
+
+
+def post_commission_transfer(
+    uow: Repositories, transfer: CommissionTransfer, *, at: datetime
+) -> CommissionTransfer:
+    """Post a transfer to a commission agent [передача на комиссию]: the goods move from
+    our warehouses to the agent's stock (:func:`~salescore.shipments.agent_stock`);
+    they stay ours and no debt arises.
+
+    Raises:
+        ShipmentError: the number is taken.
+        InsufficientStockError: a warehouse's free stock is short.
+    """
+    _not_taken(uow, "commission transfer", transfer.id, uow.commission_transfers.find(transfer.id))
+    agent = agent_stock(transfer.account.partner_id)
+    for line in transfer.lines:
+        _relocate(uow, line.product_id, line.warehouse_id, agent, line.quantity, transfer.id, at)
+    return uow.commission_transfers.add(transfer)
+
+
+def _agent_state(
+    uow: Repositories, items: Sequence[AgentItem], document: str
+) -> tuple[
+    dict[TransferId, CommissionTransfer], dict[str, dict[str, AgentLine]], SettlementAccount
+]:
+    if not items:
+        raise ShipmentError(f"{document} has no lines: name at least one transfer line")
+    transfers = {i.transfer_id: uow.commission_transfers.get(i.transfer_id) for i in items}
+    accounts = {t.account for t in transfers.values()}
+    if len(accounts) > 1:
+        raise ShipmentError(f"{document} names transfers to {len(accounts)} agents: one at a time")
+    states = {
+        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
+        for t, x in transfers.items()
+    }
+    return transfers, {str(k): v for k, v in states.items()}, next(iter(accounts))
+
+
+def post_commission_report(
+    uow: Repositories,
+    report_id: str,
+    on: date,
+    items: Sequence[AgentItem],
+    *,
+    at: datetime,
+    fee_percent: Decimal | None = None,
+    fee: Money | None = None,
+    buyer: str = "",
+) -> CommissionReport:
+    """Post the agent's sales report [отчет комиссионера о продажах]: the sold goods leave
+    the agent's stock; the agent owes the sales at the transfer figures less its fee
+    (``fee_percent`` of the sales with VAT, half up, or a fixed ``fee``).
+
+    Raises:
+        ShipmentError: no lines, transfers to several agents, more than is at the
+            agent (named), both or neither fee given, or the number is taken.
+    """
+    name = f"commission report {report_id!r}"
+    _not_taken(uow, "commission report", report_id, uow.commission_reports.find(report_id))
+    if (fee_percent is None) == (fee is None):
+        raise ShipmentError(f"{name}: give the agent's fee as a percent or as an amount, one")
+    transfers, _, account = _agent_state(uow, items, name)
+    states = {
+        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
+        for t, x in transfers.items()
+    }
+    lines = []
+    for number, item in enumerate(items, start=1):
+        transfer = transfers[item.transfer_id]
+        source = transfer.line(item.line_no)
+        state = states[item.transfer_id][item.line_no]
+        if item.quantity > state.at_agent:
+            raise ShipmentError(
+                f"{name}: transfer {transfer.id!r} line {item.line_no} ({source.product_id}) "
+                f"has {state.at_agent:f} at the agent, {item.quantity:f} reported sold; "
+                f"report at most {state.at_agent:f}",
+                transfer=transfer.id,
+                line=item.line_no,
+            )
+        states[item.transfer_id][item.line_no] = attrs.evolve(
+            state, sold=state.sold + item.quantity
+        )
+        net, vat = mirrored_line(transfer, item.line_no, item.quantity)
+        lines.append(
+            ReportLine(
+                str(number),
+                transfer.id,
+                item.line_no,
+                source.product_id,
+                item.quantity,
+                net=net,
+                vat_rate=source.vat_rate,
+                vat_included=source.vat_included,
+                vat=vat,
+                buyer=buyer,
+            )
+        )
+    sales = total((x.with_vat for x in lines), account.currency)
+    kept = fee if fee is not None else share(sales, Decimal(fee_percent or 0), Decimal(100))
+    report = CommissionReport(report_id, account, on, lines, fee=kept)
+    agent = agent_stock(account.partner_id)
+    for x in report.lines:
+        _relocate(uow, x.product_id, agent, None, x.quantity, report.id, at)
+    entries = [
+        SettlementEntry(
+            f"{report.id}/sales", EntryKind.SHIPMENT, account, report.id, report.id, on, on, sales
+        )
+    ]
+    if kept.is_positive():
+        entries.append(
+            SettlementEntry(
+                f"{report.id}/fee",
+                EntryKind.CORRECTION,
+                account,
+                report.id,
+                report.id,
+                on,
+                on,
+                -kept,
+            )
+        )
+    post_entries(uow.settlements, entries)
+    return uow.commission_reports.add(report)
+
+
+def post_agent_return(
+    uow: Repositories,
+    return_id: str,
+    on: date,
+    items: Sequence[AgentItem],
+    *,
+    sold: bool,
+    at: datetime,
+) -> AgentReturn:
+    """Post a return from a commission agent [возврат от комиссионера].
+
+    Before the report (``sold`` False) unsold goods come back from the agent's stock
+    and no debt moves; after it (``sold`` True) goods the agent had sold come back
+    into our warehouse and the agent's debt falls by their figures (the fee stays).
+
+    Raises:
+        ShipmentError: more than is at the agent, or more than was sold and not yet
+            returned (named), or the number is taken.
+    """
+    name = f"return from the agent {return_id!r}"
+    _not_taken(uow, "return from the agent", return_id, uow.agent_returns.find(return_id))
+    transfers, _, account = _agent_state(uow, items, name)
+    states = {
+        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
+        for t, x in transfers.items()
+    }
+    lines = []
+    for number, item in enumerate(items, start=1):
+        transfer = transfers[item.transfer_id]
+        source = transfer.line(item.line_no)
+        state = states[item.transfer_id][item.line_no]
+        where = f"{name}: transfer {transfer.id!r} line {item.line_no} ({source.product_id})"
+        room = state.sold - state.returned_sold if sold else state.at_agent
+        if item.quantity > room:
+            what = "sold and not yet returned" if sold else "at the agent"
+            raise ShipmentError(
+                f"{where}: {item.quantity:f} to return, {room:f} is {what}; "
+                f"return at most {room:f}",
+                transfer=transfer.id,
+                line=item.line_no,
+            )
+        if sold:
+            states[item.transfer_id][item.line_no] = attrs.evolve(
+                state, returned_sold=state.returned_sold + item.quantity
+            )
+            if item.quantity == room and state.sold_net is not None and state.sold_vat is not None:
+                zero = Money.zero(account.currency)
+                net = state.sold_net - (state.back_net or zero)
+                vat = state.sold_vat - (state.back_vat or zero)
+            else:
+                net, vat = mirrored_line(transfer, item.line_no, item.quantity)
+        else:
+            states[item.transfer_id][item.line_no] = attrs.evolve(
+                state, returned_unsold=state.returned_unsold + item.quantity
+            )
+            net, vat = mirrored_line(transfer, item.line_no, item.quantity)
+        lines.append(
+            AgentReturnLine(
+                str(number),
+                transfer.id,
+                item.line_no,
+                source.product_id,
+                source.warehouse_id,
+                item.quantity,
+                sold=sold,
+                net=net,
+                vat_rate=source.vat_rate,
+                vat_included=source.vat_included,
+                vat=vat,
+            )
+        )
+    document = AgentReturn(return_id, account, on, lines)
+    agent = agent_stock(account.partner_id)
+    for x in document.lines:
+        _relocate(
+            uow, x.product_id, None if sold else agent, x.warehouse_id, x.quantity, document.id, at
+        )
+    if document.debt_change.is_positive():
+        post_entries(
+            uow.settlements,
+            [
+                SettlementEntry(
+                    document.id,
+                    EntryKind.RETURN,
+                    account,
+                    document.id,
+                    document.id,
+                    on,
+                    on,
+                    -document.debt_change,
+                )
+            ],
+        )
+    return uow.agent_returns.add(document)

@@ -1,5 +1,6 @@
 """Shipments [реализация товаров и услуг], client returns and return requests (E1, E4),
-corrections [корректировка реализации] (E3).
+corrections [корректировка реализации] (E3), goods issues [расходный ордер] and
+commission trade [комиссионная торговля].
 
 A pure context: values and decisions, no I/O. Shipment lines take the frozen
 prices and VAT of the order lines they execute; return lines mirror the
@@ -7,6 +8,19 @@ shipment lines they take back. The application (:mod:`salescore.app.shipments`)
 posts them: stock, debt and the document in one unit of work.
 """
 
+from salescore.shipments.commission import (
+    AgentLine,
+    AgentReturn,
+    AgentReturnLine,
+    CommissionLine,
+    CommissionReport,
+    CommissionTransfer,
+    ReportLine,
+    TransferId,
+    agent_lines,
+    agent_stock,
+    mirrored_line,
+)
 from salescore.shipments.corrections import (
     CorrectionId,
     CorrectionKind,
@@ -57,6 +71,9 @@ from salescore.shipments.operations import (
     shipped_quantities,
 )
 from salescore.shipments.ports import (
+    AGENT_RETURNS,
+    COMMISSION_REPORTS,
+    COMMISSION_TRANSFERS,
     CORRECTIONS,
     GOODS_ISSUES,
     PostedDocument,
@@ -68,8 +85,17 @@ from salescore.shipments.ports import (
 )
 
 __all__ = [
+    "AGENT_RETURNS",
+    "COMMISSION_REPORTS",
+    "COMMISSION_TRANSFERS",
     "CORRECTIONS",
     "GOODS_ISSUES",
+    "AgentLine",
+    "AgentReturn",
+    "AgentReturnLine",
+    "CommissionLine",
+    "CommissionReport",
+    "CommissionTransfer",
     "CorrectionId",
     "CorrectionKind",
     "CorrectionLine",
@@ -84,6 +110,7 @@ __all__ = [
     "PostedDocument",
     "PostedDocumentRepository",
     "PostedKind",
+    "ReportLine",
     "ReturnId",
     "ReturnLine",
     "ReturnRepository",
@@ -98,7 +125,10 @@ __all__ = [
     "ShipmentLine",
     "ShipmentRepository",
     "ShippedQuantity",
+    "TransferId",
     "VatSummary",
+    "agent_lines",
+    "agent_stock",
     "agree_return_request",
     "complete_return_request",
     "corrected_shipment",
@@ -108,6 +138,7 @@ __all__ = [
     "issue_discrepancies",
     "issue_line",
     "line_executions",
+    "mirrored_line",
     "quantities_left",
     "reject_return_request",
     "return_line",

@@ -14,12 +14,16 @@ import attrs
 
 from salescore.orders import OrderId
 from salescore.parties import PartnerId
+from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
 from salescore.shipments.issues import GoodsIssue
 from salescore.shipments.model import CustomerReturn, ReturnId, Shipment, ShipmentId
 from salescore.shipments.operations import ReturnRequest
 
 __all__ = [
+    "AGENT_RETURNS",
+    "COMMISSION_REPORTS",
+    "COMMISSION_TRANSFERS",
     "CORRECTIONS",
     "GOODS_ISSUES",
     "PostedDocument",
@@ -176,3 +180,12 @@ CORRECTIONS: PostedKind[ShipmentCorrection] = PostedKind(
     "shipment_corrections", ShipmentCorrection, "correction"
 )
 GOODS_ISSUES: PostedKind[GoodsIssue] = PostedKind("goods_issues", GoodsIssue, "goods issue")
+COMMISSION_TRANSFERS: PostedKind[CommissionTransfer] = PostedKind(
+    "commission_transfers", CommissionTransfer, "commission transfer"
+)
+COMMISSION_REPORTS: PostedKind[CommissionReport] = PostedKind(
+    "commission_reports", CommissionReport, "commission report"
+)
+AGENT_RETURNS: PostedKind[AgentReturn] = PostedKind(
+    "agent_returns", AgentReturn, "return from the agent"
+)
