@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,7 +25,7 @@ from tests.scenarios.shipments.test_shipment_timelines import (
     post,
     rub,
 )
-from tests.unit.shipments._fixtures import shipment, shipment_line
+from tests.unit.shipments._fixtures import COUNTERPARTY, ORG, PARTNER, shipment, shipment_line
 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
@@ -35,6 +36,7 @@ from salescore.orders import LineId
 from salescore.shipments import (
     CorrectionId,
     CorrectionKind,
+    CustomerReturn,
     LineChange,
     ReturnId,
     Settlement,
@@ -44,6 +46,8 @@ from salescore.shipments import (
     corrected_shipment,
     current_figures,
     decide_correction,
+    return_line,
+    returned_of_shipment_lines,
 )
 from salescore.tax import VatCategory, russian_vat_rates
 
@@ -297,3 +301,66 @@ def test_corrections_add_up_to_the_final_figures(changes: list[tuple[int, Money 
         assert final.vat == RATE_2025.vat_of(final.net, included=True)
     now = corrected_shipment(POSTED_2025, done)
     assert (now is None) == (final.quantity == 0)
+
+
+_step = st.tuples(st.sampled_from(["return", "correct"]), st.integers(min_value=0, max_value=7))
+
+
+@given(st.lists(_step, min_size=1, max_size=8))
+def test_returns_and_corrections_keep_the_money_of_a_line(steps: list[tuple[str, int]]) -> None:
+    """For any returns and quantity corrections of one line: the returned quantity never
+    exceeds the corrected one, no return has a negative amount or VAT, and returning all
+    that is left gives back exactly the corrected line's amount and VAT."""
+    sold = attrs.evolve(
+        shipment("SH-P", date(2026, 3, 2), shipment_line("1", "SO-P", "7", "6999.93", "1262.28")),
+        version=1,
+    )
+    corrections: list[ShipmentCorrection] = []
+    returns: list[CustomerReturn] = []
+    for n, (kind, quantity) in enumerate(steps):
+        try:
+            if kind == "correct":
+                corrections.append(
+                    decide_correction(
+                        CorrectionId(f"K{n}"),
+                        sold,
+                        date(2026, 3, 3),
+                        [LineChange("1", quantity=quantity)],
+                        CorrectionKind.AGREEMENT,
+                        earlier=corrections,
+                        returns=returns,
+                    )
+                )
+            else:
+                now = corrected_shipment(sold, corrections)
+                if now is None:  # corrected to nothing: nothing can come back
+                    continue
+                line = return_line(
+                    now, "1", Decimal(quantity), "1", returned_of_shipment_lines(returns)
+                )
+                returns.append(
+                    CustomerReturn(
+                        ReturnId(f"R{n}"),
+                        PARTNER,
+                        COUNTERPARTY,
+                        ORG,
+                        "RUB",
+                        on=date(2026, 3, 3),
+                        lines=[line],
+                    )
+                )
+                assert not line.net.is_negative()
+                assert not line.vat.is_negative()
+        except ShipmentError:  # refused: more than left, or a change to nothing
+            continue
+    current = current_figures(sold, corrections)["1"]
+    back = sum((r.lines[0].quantity for r in returns), Decimal(0))
+    assert back <= current.quantity
+    left = current.quantity - back
+    if left > 0:
+        now = corrected_shipment(sold, corrections)
+        assert now is not None
+        last = return_line(now, "1", left, "1", returned_of_shipment_lines(returns))
+        assert sum((r.lines[0].net for r in returns), last.net) == current.net
+        assert sum((r.lines[0].vat for r in returns), last.vat) == current.vat
+        assert not last.vat.is_negative()
