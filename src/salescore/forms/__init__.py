@@ -23,6 +23,7 @@ from salescore.forms.model import (
     payment_invoice_data,
     transfer_form_data,
 )
+from salescore.forms.text import render_correction_text, render_text
 from salescore.forms.words import amount_in_words
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "form_data",
     "payment_invoice_data",
     "render_correction_html",
+    "render_correction_text",
     "render_html",
+    "render_text",
     "transfer_form_data",
 ]
