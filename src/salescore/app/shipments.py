@@ -137,7 +137,25 @@ def corrected_shipments(uow: Repositories, shipments: Iterable[Shipment]) -> lis
 
 
 def _of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[Shipment]:
-    return corrected_shipments(uow, [s for i in order_ids for s in uow.shipments.of_order(i)])
+    """The shipments of the orders (each once, though it ships several of them), as
+    their corrections left them."""
+    ids = list(dict.fromkeys(order_ids))
+    shipments = {s.id: s for i in ids for s in uow.shipments.of_order(i)}
+    corrections: dict[str, list[ShipmentCorrection]] = {}
+    for c in {c.id: c for i in ids for c in uow.shipment_corrections.of_order(i)}.values():
+        corrections.setdefault(c.shipment_id, []).append(c)
+    found = []
+    for shipment in shipments.values():
+        now = corrected_shipment(shipment, corrections.get(shipment.id, ()))
+        if now is not None:
+            found.append(now)
+    return found
+
+
+def _returns_of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[CustomerReturn]:
+    """The returns of the orders, each once."""
+    ids = list(dict.fromkeys(order_ids))
+    return list({r.id: r for i in ids for r in uow.customer_returns.of_order(i)}.values())
 
 
 def _orders(uow: Repositories, ids: Iterable[OrderId]) -> dict[OrderId, Order]:
@@ -180,14 +198,20 @@ def _move_out(
 
 
 def _release_left_reserve(
-    uow: Repositories, shipment: Shipment, orders: dict[OrderId, Order], at: datetime
+    uow: Repositories,
+    shipment: Shipment,
+    orders: dict[OrderId, Order],
+    at: datetime,
+    done: dict[tuple[str, str], LineExecution] | None = None,
 ) -> None:
     """A line shipped in full from another warehouse leaves its reserve at the order's
-    warehouse: it goes back to free stock."""
-    done = line_executions(
-        [*_of_orders(uow, shipment.order_ids), shipment],
-        [r for i in shipment.order_ids for r in uow.customer_returns.of_order(i)],
-    )
+    warehouse: it goes back to free stock. ``done``: the executions with this
+    shipment already counted (read from the store when None)."""
+    if done is None:
+        done = line_executions(
+            [*_of_orders(uow, shipment.order_ids), shipment],
+            _returns_of_orders(uow, shipment.order_ids),
+        )
     moves = []
     for (order_id, line_id), execution in done.items():
         order = orders.get(OrderId(order_id))
@@ -280,10 +304,7 @@ def post_shipment(
             f"{', '.join(sorted(c.code for c in currencies))}; one shipment is made by one "
             "organization in one currency: split it",
         )
-    done = line_executions(
-        _of_orders(uow, orders),
-        [r for i in orders for r in uow.customer_returns.of_order(i)],
-    )
+    done = line_executions(_of_orders(uow, orders), _returns_of_orders(uow, orders))
     lines = []
     for number, request in enumerate(requests, start=1):
         line = ship_line(
@@ -307,7 +328,7 @@ def post_shipment(
         lines=lines,
         by_goods_issue=by_goods_issue,
     )
-    return _post(uow, shipment, orders, calendar, at)
+    return _post(uow, shipment, orders, calendar, at, done)
 
 
 def _merged(
@@ -331,11 +352,12 @@ def _post(
     orders: dict[OrderId, Order],
     calendar: BusinessCalendar,
     at: datetime,
+    done: dict[tuple[str, str], LineExecution] | None = None,
 ) -> Shipment:
     if not shipment.by_goods_issue:
         for line in shipment.lines:
             _move_out(uow, shipment.id, orders[line.order_id], line, line.warehouse_id, at)
-        _release_left_reserve(uow, shipment, orders, at)
+        _release_left_reserve(uow, shipment, orders, at, done)
     _post_debt(uow, shipment, orders, calendar)
     return uow.shipments.add(shipment)
 
