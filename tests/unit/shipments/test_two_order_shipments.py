@@ -17,12 +17,17 @@ company = timelines.company
 
 def test_the_rest_of_an_order_shipped_with_another_one_can_still_leave(company: Store) -> None:
     first = order_to_ship(company, [cm(3)])
-    second = order_to_ship(company, [cm(1)])
+    second = order_to_ship(company, [cm(2)])
     post(
         company,
         "SH-1",
         [ShipRequest(first, LineId("1"), Decimal(1)), ShipRequest(second, LineId("1"), 1)],
     )
-    # SH-1 holds lines of both orders; 2 of the first order's 3 are still to ship
-    post(company, "SH-2", [ShipRequest(first, LineId("1"), Decimal(2))], date(2026, 3, 11))
-    assert free(company) == 8
+    # SH-1 holds lines of both orders; what is left of both leaves in SH-2
+    post(
+        company,
+        "SH-2",
+        [ShipRequest(first, LineId("1"), Decimal(2)), ShipRequest(second, LineId("1"), 1)],
+        date(2026, 3, 11),
+    )
+    assert free(company) == 7
