@@ -51,7 +51,18 @@ from salescore.receivables.ports import (
     SettlementLedgerRepository,
 )
 from salescore.reservation.ports import StockLedger
+from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
+from salescore.shipments.corrections import ShipmentCorrection
+from salescore.shipments.issues import GoodsIssue
 from salescore.shipments.ports import (
+    AGENT_RETURNS,
+    COMMISSION_REPORTS,
+    COMMISSION_TRANSFERS,
+    CORRECTIONS,
+    GOODS_ISSUES,
+    PostedDocument,
+    PostedDocumentRepository,
+    PostedKind,
     ReturnRepository,
     ReturnRequestRepository,
     ShipmentRepository,
@@ -60,6 +71,7 @@ from salescore.shipments.ports import (
 __all__ = ["Backend", "Repositories"]
 
 T = TypeVar("T")
+D = TypeVar("D", bound=PostedDocument)
 
 
 class Backend(Protocol):
@@ -99,6 +111,10 @@ class Backend(Protocol):
 
     def open_return_requests(self) -> ReturnRequestRepository:
         """The return requests of this unit of work."""
+        ...
+
+    def open_posted(self, kind: PostedKind[D]) -> PostedDocumentRepository[D]:
+        """The posted documents of ``kind`` (corrections, goods issues, commission)."""
         ...
 
 
@@ -229,6 +245,26 @@ class Repositories:
     @cached_property
     def return_requests(self) -> ReturnRequestRepository:
         return self._backend.open_return_requests()
+
+    @cached_property
+    def shipment_corrections(self) -> PostedDocumentRepository[ShipmentCorrection]:
+        return self._backend.open_posted(CORRECTIONS)
+
+    @cached_property
+    def goods_issues(self) -> PostedDocumentRepository[GoodsIssue]:
+        return self._backend.open_posted(GOODS_ISSUES)
+
+    @cached_property
+    def commission_transfers(self) -> PostedDocumentRepository[CommissionTransfer]:
+        return self._backend.open_posted(COMMISSION_TRANSFERS)
+
+    @cached_property
+    def commission_reports(self) -> PostedDocumentRepository[CommissionReport]:
+        return self._backend.open_posted(COMMISSION_REPORTS)
+
+    @cached_property
+    def agent_returns(self) -> PostedDocumentRepository[AgentReturn]:
+        return self._backend.open_posted(AGENT_RETURNS)
 
     # discounts
 

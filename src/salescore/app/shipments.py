@@ -28,11 +28,12 @@ import attrs
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.orders import _account as settlement_account
+from salescore.app.orders import order_state
 from salescore.dates import BusinessCalendar
 from salescore.errors import ShipmentError
 from salescore.money import PIECE, Money, Quantity, total
-from salescore.orders import LineId, Order, OrderId, reserve_claims
-from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
+from salescore.orders import LineId, Order, OrderId, OrderState, reserve_claims
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.receivables import (
     EntryKind,
     SettlementAccount,
@@ -51,32 +52,66 @@ from salescore.reservation import (
 )
 from salescore.reservation import OrderId as ReserveOrderId
 from salescore.shipments import (
+    AgentLine,
+    AgentReturn,
+    AgentReturnLine,
+    CommissionReport,
+    CommissionTransfer,
+    CorrectionId,
+    CorrectionKind,
     CustomerReturn,
+    GoodsIssue,
+    IssueDiscrepancy,
+    IssueId,
+    IssueLine,
+    LineChange,
     LineExecution,
+    ReportLine,
     ReturnId,
     ReturnLine,
     ReturnRequest,
     ReturnRequestStatus,
+    Settlement,
     Shipment,
+    ShipmentCorrection,
     ShipmentId,
     ShipmentLine,
     ShipRequest,
+    TransferId,
+    agent_lines,
+    agent_stock,
+    corrected_shipment,
+    decide_correction,
+    issue_discrepancies,
+    issue_line,
     line_executions,
+    mirrored_line,
+    quantities_left,
     return_lines_of_product,
     returned_of_shipment_lines,
+    share,
     ship_line,
 )
 from salescore.shipments import operations as decisions
 
 __all__ = [
+    "AgentItem",
     "ReturnItem",
     "agree_return_request",
+    "corrected_shipments",
     "create_return_request",
+    "discrepancies",
     "exchange",
+    "post_agent_return",
+    "post_commission_report",
+    "post_commission_transfer",
+    "post_correction",
+    "post_goods_issue",
     "post_return",
     "post_return_without_shipment",
     "post_shipment",
     "reject_return_request",
+    "shipping_state",
 ]
 
 
@@ -89,6 +124,40 @@ class ReturnItem:
     quantity: Decimal = attrs.field(converter=Decimal)
 
 
+def corrected_shipments(uow: Repositories, shipments: Iterable[Shipment]) -> list[Shipment]:
+    """The shipments as their stored corrections left them (see
+    :func:`salescore.shipments.corrected_shipment`); corrected to nothing: left out."""
+    found = []
+    for shipment in shipments:
+        corrections = uow.shipment_corrections.of_shipment(shipment.id)
+        now = corrected_shipment(shipment, corrections) if corrections else shipment
+        if now is not None:
+            found.append(now)
+    return found
+
+
+def _of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[Shipment]:
+    """The shipments of the orders (each once, though it ships several of them), as
+    their corrections left them."""
+    ids = list(dict.fromkeys(order_ids))
+    shipments = {s.id: s for i in ids for s in uow.shipments.of_order(i)}
+    corrections: dict[str, list[ShipmentCorrection]] = {}
+    for c in {c.id: c for i in ids for c in uow.shipment_corrections.of_order(i)}.values():
+        corrections.setdefault(c.shipment_id, []).append(c)
+    found = []
+    for shipment in shipments.values():
+        now = corrected_shipment(shipment, corrections.get(shipment.id, ()))
+        if now is not None:
+            found.append(now)
+    return found
+
+
+def _returns_of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[CustomerReturn]:
+    """The returns of the orders, each once."""
+    ids = list(dict.fromkeys(order_ids))
+    return list({r.id: r for i in ids for r in uow.customer_returns.of_order(i)}.values())
+
+
 def _orders(uow: Repositories, ids: Iterable[OrderId]) -> dict[OrderId, Order]:
     return {i: uow.orders.get(i) for i in dict.fromkeys(ids)}
 
@@ -99,9 +168,14 @@ def _not_taken(uow: Repositories, kind: str, number: str, taken: object) -> None
 
 
 def _move_out(
-    uow: Repositories, document: str, order: Order, line: ShipmentLine, at: datetime
+    uow: Repositories,
+    document: str,
+    order: Order,
+    line: ShipmentLine | IssueLine,
+    warehouse: WarehouseId | None,
+    at: datetime,
 ) -> None:
-    if line.is_service or line.warehouse_id is None:
+    if warehouse is None or (isinstance(line, ShipmentLine) and line.is_service):
         return
     claims = {c.line_id: c for c in reserve_claims(order)}
     claim = claims.get(line.order_line_id)
@@ -112,26 +186,32 @@ def _move_out(
             ReserveOrderId(order.id),
             line.order_line_id,
             line.product_id,
-            line.warehouse_id,
+            warehouse,
             Quantity(line.quantity, unit),
             order.on,
             order.on,
         )
-    claim = attrs.evolve(claim, warehouse_id=line.warehouse_id)
+    claim = attrs.evolve(claim, warehouse_id=warehouse)
     if claim.supply is SupplyOption.NOT_REQUIRED:
         claim = attrs.evolve(claim, supply=SupplyOption.FROM_STOCK)
     ship(uow.stock_ledger, claim, Quantity(line.quantity, claim.unit), document=document, at=at)
 
 
 def _release_left_reserve(
-    uow: Repositories, shipment: Shipment, orders: dict[OrderId, Order], at: datetime
+    uow: Repositories,
+    shipment: Shipment,
+    orders: dict[OrderId, Order],
+    at: datetime,
+    done: dict[tuple[str, str], LineExecution] | None = None,
 ) -> None:
     """A line shipped in full from another warehouse leaves its reserve at the order's
-    warehouse: it goes back to free stock."""
-    done = line_executions(
-        [s for i in shipment.order_ids for s in uow.shipments.of_order(i)] + [shipment],
-        [r for i in shipment.order_ids for r in uow.customer_returns.of_order(i)],
-    )
+    warehouse: it goes back to free stock. ``done``: the executions with this
+    shipment already counted (read from the store when None)."""
+    if done is None:
+        done = line_executions(
+            [*_of_orders(uow, shipment.order_ids), shipment],
+            _returns_of_orders(uow, shipment.order_ids),
+        )
     moves = []
     for (order_id, line_id), execution in done.items():
         order = orders.get(OrderId(order_id))
@@ -195,12 +275,15 @@ def post_shipment(
     calendar: BusinessCalendar,
     *,
     at: datetime,
+    by_goods_issue: bool = False,
 ) -> Shipment:
     """Post a shipment [реализация] of order lines to one client on ``on``.
 
     Every line takes its order line's frozen price and VAT; stock leaves each
     line's warehouse, the line's reserve first, then free stock (services move
     none); the actual debt of each order is split over its payment stages.
+    With ``by_goods_issue`` (an order-based warehouse) the stock leaves only
+    with the goods issues (:func:`post_goods_issue`), before or after it.
 
     Raises:
         ShipmentError: no lines, another client's order, an order not to ship,
@@ -221,10 +304,7 @@ def post_shipment(
             f"{', '.join(sorted(c.code for c in currencies))}; one shipment is made by one "
             "organization in one currency: split it",
         )
-    done = line_executions(
-        [s for i in orders for s in uow.shipments.of_order(i)],
-        [r for i in orders for r in uow.customer_returns.of_order(i)],
-    )
+    done = line_executions(_of_orders(uow, orders), _returns_of_orders(uow, orders))
     lines = []
     for number, request in enumerate(requests, start=1):
         line = ship_line(
@@ -246,8 +326,9 @@ def post_shipment(
         first.header.currency,
         on=on,
         lines=lines,
+        by_goods_issue=by_goods_issue,
     )
-    return _post(uow, shipment, orders, calendar, at)
+    return _post(uow, shipment, orders, calendar, at, done)
 
 
 def _merged(
@@ -271,10 +352,12 @@ def _post(
     orders: dict[OrderId, Order],
     calendar: BusinessCalendar,
     at: datetime,
+    done: dict[tuple[str, str], LineExecution] | None = None,
 ) -> Shipment:
-    for line in shipment.lines:
-        _move_out(uow, shipment.id, orders[line.order_id], line, at)
-    _release_left_reserve(uow, shipment, orders, at)
+    if not shipment.by_goods_issue:
+        for line in shipment.lines:
+            _move_out(uow, shipment.id, orders[line.order_id], line, line.warehouse_id, at)
+        _release_left_reserve(uow, shipment, orders, at, done)
     _post_debt(uow, shipment, orders, calendar)
     return uow.shipments.add(shipment)
 
@@ -289,7 +372,7 @@ def _return_lines(
 ) -> tuple[list[ReturnLine], dict[ShipmentId, Shipment]]:
     if not items:
         raise ShipmentError(f"return {return_id!r} has no lines: return at least one product")
-    shipments = {i.shipment_id: uow.shipments.get(i.shipment_id) for i in items}
+    shipments = {i.shipment_id: _returnable(uow, i.shipment_id) for i in items}
     clients = {(s.partner_id, s.counterparty_id) for s in shipments.values()}
     if len(clients) > 1:
         raise ShipmentError(
@@ -314,6 +397,16 @@ def _return_lines(
             returned[key] = (q + x.quantity, n + x.net, v + x.vat)
         lines += made
     return lines, shipments
+
+
+def _returnable(uow: Repositories, shipment_id: ShipmentId) -> Shipment:
+    (now,) = corrected_shipments(uow, [uow.shipments.get(shipment_id)]) or (None,)
+    if now is None:
+        raise ShipmentError(
+            f"shipment {shipment_id!r} was corrected to nothing: no goods of it can come back",
+            shipment=shipment_id,
+        )
+    return now
 
 
 def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
@@ -550,3 +643,447 @@ def reject_return_request(uow: Repositories, request_id: str, reason: str) -> Re
     return uow.return_requests.update(
         decisions.reject_return_request(uow.return_requests.get(request_id), reason)
     )
+
+
+# --- corrections ------------------------------------------------------------------
+
+
+def _correct_stock(uow: Repositories, correction: ShipmentCorrection, at: datetime) -> None:
+    if not correction.moves_stock:
+        return
+    for line in correction.lines:
+        change = line.quantity_change
+        if line.is_service or line.warehouse_id is None or change == 0:
+            continue
+        unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
+        if change > 0:  # more left than the shipment said: from free stock
+            move = Move(
+                line.product_id,
+                line.warehouse_id,
+                Bucket.free(),
+                Bucket.outside(),
+                Quantity(change, unit),
+            )
+            uow.stock_ledger.record([move], Operation.SHIPMENT, correction.id, at)
+        else:
+            receive(
+                uow.stock_ledger,
+                line.product_id,
+                line.warehouse_id,
+                Quantity(-change, unit),
+                document=correction.id,
+                at=at,
+            )
+
+
+def _correct_debt(
+    uow: Repositories, correction: ShipmentCorrection, calendar: BusinessCalendar
+) -> None:
+    orders = _orders(uow, correction.order_ids)
+    entries: list[SettlementEntry] = []
+    for order_id, order in orders.items():
+        change = total(
+            (x.with_vat_change for x in correction.lines if x.order_id == order_id),
+            correction.currency,
+        )
+        account = settlement_account(order.header)
+        if change.is_negative():  # pays the order's own open stages first
+            entries.append(
+                SettlementEntry(
+                    f"{correction.id}/{order_id}",
+                    EntryKind.CORRECTION,
+                    account,
+                    order_id,
+                    correction.id,
+                    correction.on,
+                    correction.on,
+                    change,
+                )
+            )
+        elif change.is_positive():  # more debt, split over the order's stages
+            if order.schedule is None:
+                raise ShipmentError(
+                    f"order {order_id!r} has no payment schedule: confirm it before "
+                    "correcting its shipment upwards",
+                    order=order_id,
+                )
+            template = uow.schedule_templates.get(order.schedule.template_id)
+            entries += [
+                attrs.evolve(e, kind=EntryKind.CORRECTION, document_id=correction.id)
+                for e in shipment_entries(
+                    template,
+                    calendar,
+                    account,
+                    order_id=order_id,
+                    order_date=order.on,
+                    shipment_id=f"{correction.id}/{order_id}",
+                    shipped_on=correction.on,
+                    amount=change,
+                )
+            ]
+    post_entries(uow.settlements, entries)
+
+
+def post_correction(
+    uow: Repositories,
+    correction_id: CorrectionId,
+    shipment_id: ShipmentId,
+    on: date,
+    changes: Sequence[LineChange],
+    kind: CorrectionKind,
+    calendar: BusinessCalendar,
+    *,
+    at: datetime,
+    settlement: Settlement | None = None,
+    reason: str = "",
+) -> ShipmentCorrection:
+    """Post a correction [корректировка реализации] of a posted shipment on ``on``.
+
+    Only the differences are posted, dated ``on``: stock by the quantity
+    difference (not for a write-off or other income; services move none), debt
+    by the difference with VAT — a decrease is a negative correction entry that
+    pays the order's own open stages first, an increase is split over the
+    order's stages like a shipment — and VAT at the original line's rate. The
+    shipment itself stays as it was.
+
+    Raises:
+        ShipmentError: see :func:`salescore.shipments.decide_correction`, or the
+            number is taken.
+        NotFoundError: an unknown shipment.
+        InsufficientStockError: more goods would leave than free stock holds.
+    """
+    _not_taken(uow, "correction", correction_id, uow.shipment_corrections.find(correction_id))
+    shipment = uow.shipments.get(shipment_id)
+    correction = decide_correction(
+        correction_id,
+        shipment,
+        on,
+        changes,
+        kind,
+        settlement=settlement,
+        earlier=uow.shipment_corrections.of_shipment(shipment_id),
+        returns=uow.customer_returns.of_shipment(shipment_id),
+        reason=reason,
+    )
+    _correct_stock(uow, correction, at)
+    _correct_debt(uow, correction, calendar)
+    return uow.shipment_corrections.add(correction)
+
+
+# --- goods issues -----------------------------------------------------------------
+
+
+def post_goods_issue(
+    uow: Repositories,
+    issue_id: IssueId,
+    warehouse_id: WarehouseId,
+    on: date,
+    requests: Sequence[ShipRequest],
+    *,
+    at: datetime,
+) -> GoodsIssue:
+    """Post a goods issue [расходный ордер на товары] of order lines from an order-based
+    warehouse: the stock leaves (the line's reserve first, then free stock); the debt
+    comes with the shipment posted ``by_goods_issue``, before or after.
+
+    Raises:
+        ShipmentError: no lines, an order not to ship, a service line, more than
+            an order line has left to issue (named), or the number is taken.
+        InsufficientStockError: reserve and free stock are short.
+    """
+    _not_taken(uow, "goods issue", issue_id, uow.goods_issues.find(issue_id))
+    if not requests:
+        raise ShipmentError(f"goods issue {issue_id!r} has no lines: issue at least one")
+    orders = _orders(uow, (r.order_id for r in requests))
+    issued: dict[tuple[str, str], Decimal] = {}
+    for order_id in orders:
+        for earlier in uow.goods_issues.of_order(order_id):
+            for i in earlier.lines:
+                key = (i.order_id, i.order_line_id)
+                issued[key] = issued.get(key, Decimal(0)) + i.quantity
+    lines = []
+    for number, request in enumerate(requests, start=1):
+        key = (request.order_id, request.line_id)
+        line = issue_line(
+            orders[request.order_id],
+            request.line_id,
+            request.quantity,
+            str(number),
+            issued.get(key, Decimal(0)),
+        )
+        issued[key] = issued.get(key, Decimal(0)) + line.quantity
+        lines.append(line)
+    issue = GoodsIssue(issue_id, warehouse_id, on, lines)
+    for line in issue.lines:
+        _move_out(uow, issue.id, orders[line.order_id], line, warehouse_id, at)
+    return uow.goods_issues.add(issue)
+
+
+def discrepancies(uow: Repositories, order_ids: Iterable[OrderId]) -> tuple[IssueDiscrepancy, ...]:
+    """The order lines whose invoiced and issued quantities differ (to issue, to invoice)."""
+    ids = list(dict.fromkeys(order_ids))
+    return issue_discrepancies(
+        _of_orders(uow, ids), [i for o in ids for i in uow.goods_issues.of_order(o)]
+    )
+
+
+def shipping_state(uow: Repositories, order_id: OrderId, on: date) -> OrderState:
+    """The order's derived state counting what physically left: shipments that moved
+    stock, and goods issues for shipments ``by_goods_issue`` (net of returns); see
+    :func:`discrepancies` for what is still to issue or to invoice."""
+    issues = [i for i in uow.goods_issues.of_order(order_id) if i.on <= on]
+    left = quantities_left(
+        _of_orders(uow, [order_id]), issues, uow.customer_returns.of_order(order_id)
+    )
+    return order_state(uow, order_id, on, left)
+
+
+# --- commission trade -------------------------------------------------------------
+
+
+@attrs.frozen
+class AgentItem:
+    """``quantity`` of line ``line_no`` of commission transfer ``transfer_id``."""
+
+    transfer_id: TransferId
+    line_no: str
+    quantity: Decimal = attrs.field(converter=Decimal)
+
+
+def _relocate(
+    uow: Repositories,
+    product_id: ProductId,
+    source: WarehouseId | None,
+    target: WarehouseId | None,
+    quantity: Decimal,
+    document: str,
+    at: datetime,
+) -> None:
+    """Goods leave ``source``'s free stock (None: from outside) and arrive in
+    ``target``'s (None: they leave the company)."""
+    unit = uow.stock_ledger.unit_of(product_id) or PIECE
+    amount = Quantity(quantity, unit)
+    if source is not None:
+        move = Move(product_id, source, Bucket.free(), Bucket.outside(), amount)
+        uow.stock_ledger.record([move], Operation.SHIPMENT, document, at)
+    if target is not None:
+        receive(uow.stock_ledger, product_id, target, amount, document=document, at=at)
+
+
+def post_commission_transfer(
+    uow: Repositories, transfer: CommissionTransfer, *, at: datetime
+) -> CommissionTransfer:
+    """Post a transfer to a commission agent [передача на комиссию]: the goods move from
+    our warehouses to the agent's stock (:func:`~salescore.shipments.agent_stock`);
+    they stay ours and no debt arises.
+
+    Raises:
+        ShipmentError: the number is taken.
+        InsufficientStockError: a warehouse's free stock is short.
+    """
+    _not_taken(uow, "commission transfer", transfer.id, uow.commission_transfers.find(transfer.id))
+    agent = agent_stock(transfer.account.partner_id)
+    for line in transfer.lines:
+        _relocate(uow, line.product_id, line.warehouse_id, agent, line.quantity, transfer.id, at)
+    return uow.commission_transfers.add(transfer)
+
+
+def _agent_state(
+    uow: Repositories, items: Sequence[AgentItem], document: str
+) -> tuple[
+    dict[TransferId, CommissionTransfer], dict[str, dict[str, AgentLine]], SettlementAccount
+]:
+    if not items:
+        raise ShipmentError(f"{document} has no lines: name at least one transfer line")
+    transfers = {i.transfer_id: uow.commission_transfers.get(i.transfer_id) for i in items}
+    accounts = {t.account for t in transfers.values()}
+    if len(accounts) > 1:
+        raise ShipmentError(f"{document} names transfers to {len(accounts)} agents: one at a time")
+    states = {
+        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
+        for t, x in transfers.items()
+    }
+    return transfers, {str(k): v for k, v in states.items()}, next(iter(accounts))
+
+
+def post_commission_report(
+    uow: Repositories,
+    report_id: str,
+    on: date,
+    items: Sequence[AgentItem],
+    *,
+    at: datetime,
+    fee_percent: Decimal | None = None,
+    fee: Money | None = None,
+    buyer: str = "",
+) -> CommissionReport:
+    """Post the agent's sales report [отчет комиссионера о продажах]: the sold goods leave
+    the agent's stock; the agent owes the sales at the transfer figures less its fee
+    (``fee_percent`` of the sales with VAT, half up, or a fixed ``fee``).
+
+    Raises:
+        ShipmentError: no lines, transfers to several agents, more than is at the
+            agent (named), both or neither fee given, or the number is taken.
+    """
+    name = f"commission report {report_id!r}"
+    _not_taken(uow, "commission report", report_id, uow.commission_reports.find(report_id))
+    if (fee_percent is None) == (fee is None):
+        raise ShipmentError(f"{name}: give the agent's fee as a percent or as an amount, one")
+    transfers, _, account = _agent_state(uow, items, name)
+    states = {
+        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
+        for t, x in transfers.items()
+    }
+    lines = []
+    for number, item in enumerate(items, start=1):
+        transfer = transfers[item.transfer_id]
+        source = transfer.line(item.line_no)
+        state = states[item.transfer_id][item.line_no]
+        if item.quantity > state.at_agent:
+            raise ShipmentError(
+                f"{name}: transfer {transfer.id!r} line {item.line_no} ({source.product_id}) "
+                f"has {state.at_agent:f} at the agent, {item.quantity:f} reported sold; "
+                f"report at most {state.at_agent:f}",
+                transfer=transfer.id,
+                line=item.line_no,
+            )
+        states[item.transfer_id][item.line_no] = attrs.evolve(
+            state, sold=state.sold + item.quantity
+        )
+        net, vat = mirrored_line(transfer, item.line_no, item.quantity)
+        lines.append(
+            ReportLine(
+                str(number),
+                transfer.id,
+                item.line_no,
+                source.product_id,
+                item.quantity,
+                net=net,
+                vat_rate=source.vat_rate,
+                vat_included=source.vat_included,
+                vat=vat,
+                buyer=buyer,
+            )
+        )
+    sales = total((x.with_vat for x in lines), account.currency)
+    kept = fee if fee is not None else share(sales, Decimal(fee_percent or 0), Decimal(100))
+    report = CommissionReport(report_id, account, on, lines, fee=kept)
+    agent = agent_stock(account.partner_id)
+    for x in report.lines:
+        _relocate(uow, x.product_id, agent, None, x.quantity, report.id, at)
+    entries = [
+        SettlementEntry(
+            f"{report.id}/sales", EntryKind.SHIPMENT, account, report.id, report.id, on, on, sales
+        )
+    ]
+    if kept.is_positive():
+        entries.append(
+            SettlementEntry(
+                f"{report.id}/fee",
+                EntryKind.CORRECTION,
+                account,
+                report.id,
+                report.id,
+                on,
+                on,
+                -kept,
+            )
+        )
+    post_entries(uow.settlements, entries)
+    return uow.commission_reports.add(report)
+
+
+def post_agent_return(
+    uow: Repositories,
+    return_id: str,
+    on: date,
+    items: Sequence[AgentItem],
+    *,
+    sold: bool,
+    at: datetime,
+) -> AgentReturn:
+    """Post a return from a commission agent [возврат от комиссионера].
+
+    Before the report (``sold`` False) unsold goods come back from the agent's stock
+    and no debt moves; after it (``sold`` True) goods the agent had sold come back
+    into our warehouse and the agent's debt falls by their figures (the fee stays).
+
+    Raises:
+        ShipmentError: more than is at the agent, or more than was sold and not yet
+            returned (named), or the number is taken.
+    """
+    name = f"return from the agent {return_id!r}"
+    _not_taken(uow, "return from the agent", return_id, uow.agent_returns.find(return_id))
+    transfers, _, account = _agent_state(uow, items, name)
+    states = {
+        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
+        for t, x in transfers.items()
+    }
+    lines = []
+    for number, item in enumerate(items, start=1):
+        transfer = transfers[item.transfer_id]
+        source = transfer.line(item.line_no)
+        state = states[item.transfer_id][item.line_no]
+        where = f"{name}: transfer {transfer.id!r} line {item.line_no} ({source.product_id})"
+        room = state.sold - state.returned_sold if sold else state.at_agent
+        if item.quantity > room:
+            what = "sold and not yet returned" if sold else "at the agent"
+            raise ShipmentError(
+                f"{where}: {item.quantity:f} to return, {room:f} is {what}; "
+                f"return at most {room:f}",
+                transfer=transfer.id,
+                line=item.line_no,
+            )
+        if sold:
+            states[item.transfer_id][item.line_no] = attrs.evolve(
+                state, returned_sold=state.returned_sold + item.quantity
+            )
+            if item.quantity == room and state.sold_net is not None and state.sold_vat is not None:
+                zero = Money.zero(account.currency)
+                net = state.sold_net - (state.back_net or zero)
+                vat = state.sold_vat - (state.back_vat or zero)
+            else:
+                net, vat = mirrored_line(transfer, item.line_no, item.quantity)
+        else:
+            states[item.transfer_id][item.line_no] = attrs.evolve(
+                state, returned_unsold=state.returned_unsold + item.quantity
+            )
+            net, vat = mirrored_line(transfer, item.line_no, item.quantity)
+        lines.append(
+            AgentReturnLine(
+                str(number),
+                transfer.id,
+                item.line_no,
+                source.product_id,
+                source.warehouse_id,
+                item.quantity,
+                sold=sold,
+                net=net,
+                vat_rate=source.vat_rate,
+                vat_included=source.vat_included,
+                vat=vat,
+            )
+        )
+    document = AgentReturn(return_id, account, on, lines)
+    agent = agent_stock(account.partner_id)
+    for x in document.lines:
+        _relocate(
+            uow, x.product_id, None if sold else agent, x.warehouse_id, x.quantity, document.id, at
+        )
+    if document.debt_change.is_positive():
+        post_entries(
+            uow.settlements,
+            [
+                SettlementEntry(
+                    document.id,
+                    EntryKind.RETURN,
+                    account,
+                    document.id,
+                    document.id,
+                    on,
+                    on,
+                    -document.debt_change,
+                )
+            ],
+        )
+    return uow.agent_returns.add(document)

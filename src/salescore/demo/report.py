@@ -20,6 +20,7 @@ from salescore.demo.demo_orders import orders_section
 from salescore.demo.demo_pricing import pricing_section
 from salescore.demo.demo_receivables import receivables_section
 from salescore.demo.demo_reservation import reservation_section
+from salescore.demo.demo_shipping import shipping_section
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_reservation import load_sample_stock
 from salescore.explain import text_table
@@ -98,6 +99,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     reservation_section,
     receivables_section,
     orders_section,
+    shipping_section,
     crm_section,
     devices_section,
 ]

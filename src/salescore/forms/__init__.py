@@ -1,32 +1,49 @@
-"""Printed forms (E2): УПД, TORG-12, the invoice [счёт-фактура] and the payment
-invoice [счёт на оплату] as HTML from one template set, with amounts in words.
+"""Printed forms (E2): УПД, TORG-12, the invoice [счёт-фактура], the payment
+invoice [счёт на оплату] and M-15 as HTML from one template set, with amounts in
+words; the УКД of a correction and the исправленный УПД of an error fix.
 
 The figures come from the posted documents (:func:`form_data`,
 :func:`payment_invoice_data`); :func:`render_html` only places and escapes them.
 Amounts in words need the ``forms`` extra (``num2words``).
 """
 
-from salescore.forms.html import COLUMNS, render_html
+from salescore.forms.html import COLUMNS, render_correction_html, render_html
 from salescore.forms.model import (
+    Amounts,
+    CorrectionFormData,
+    CorrectionFormLine,
     FormData,
     FormKind,
     FormLine,
     RateRow,
     Requisites,
+    corrected_upd_data,
+    correction_form_data,
     form_data,
     payment_invoice_data,
+    transfer_form_data,
 )
+from salescore.forms.text import render_correction_text, render_text
 from salescore.forms.words import amount_in_words
 
 __all__ = [
     "COLUMNS",
+    "Amounts",
+    "CorrectionFormData",
+    "CorrectionFormLine",
     "FormData",
     "FormKind",
     "FormLine",
     "RateRow",
     "Requisites",
     "amount_in_words",
+    "corrected_upd_data",
+    "correction_form_data",
     "form_data",
     "payment_invoice_data",
+    "render_correction_html",
+    "render_correction_text",
     "render_html",
+    "render_text",
+    "transfer_form_data",
 ]

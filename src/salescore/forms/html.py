@@ -9,10 +9,18 @@ from __future__ import annotations
 import html
 from string import Template
 
-from salescore.forms.model import FormData, FormKind, FormLine, RateRow
+from salescore.forms.model import (
+    Amounts,
+    CorrectionFormData,
+    CorrectionFormLine,
+    FormData,
+    FormKind,
+    FormLine,
+    RateRow,
+)
 from salescore.money import Money
 
-__all__ = ["COLUMNS", "render_html"]
+__all__ = ["COLUMNS", "render_correction_html", "render_html"]
 
 _PAGE = Template(
     """<!DOCTYPE html>
@@ -22,7 +30,7 @@ _PAGE = Template(
 td,th{border:1px solid #000;padding:2px 4px}td.n{text-align:right}</style></head>
 <body>
 <h1>$title № $number от $date</h1>
-$basis<table class="parties">
+$revision$basis<table class="parties">
 <tr><th>$seller_caption</th><td>$seller</td></tr>
 <tr><th>$buyer_caption</th><td>$buyer</td></tr>
 </table>
@@ -74,6 +82,16 @@ COLUMNS: dict[FormKind, tuple[tuple[str, str], ...]] = {
         ("Сумма налога", "vat"),
         ("Стоимость с налогом", "with_vat"),
     ),
+    FormKind.M15: (
+        ("Материальные ценности", "name"),
+        ("Ед. изм.", "unit"),
+        ("Количество", "quantity"),
+        ("Цена без НДС", "price"),
+        ("Сумма без НДС", "without_vat"),
+        ("Ставка НДС", "rate"),
+        ("Сумма НДС", "vat"),
+        ("Всего с НДС", "with_vat"),
+    ),
     FormKind.PAYMENT_INVOICE: (
         ("Товары (работы, услуги)", "name"),
         ("Кол-во", "quantity"),
@@ -90,6 +108,7 @@ _CAPTIONS = {
     FormKind.TORG12: ("Поставщик", "Плательщик"),
     FormKind.INVOICE: ("Продавец", "Покупатель"),
     FormKind.PAYMENT_INVOICE: ("Поставщик", "Покупатель"),
+    FormKind.M15: ("Отправитель", "Получатель"),
 }
 _MONEY_COLUMNS = ("price", "without_vat", "vat", "with_vat")
 
@@ -102,7 +121,7 @@ def _amount(value: Money) -> str:
     return _e(f"{value.amount:,.2f}".replace(",", "\u00a0"))
 
 
-def _rate(line: FormLine | RateRow) -> str:
+def _rate(line: FormLine | RateRow | CorrectionFormLine) -> str:
     return _e("без НДС" if line.vat_rate.percent is None else f"{line.vat_rate.percent}%")
 
 
@@ -165,6 +184,7 @@ def render_html(data: FormData) -> str:
         number=_e(data.number),
         date=_e(data.on.strftime("%d.%m.%Y")),
         basis=f'<p class="basis">Основание: {_e(data.basis)}</p>\n' if data.basis else "",
+        revision=f'<p class="revision">{_e(data.revision)}</p>\n' if data.revision else "",
         seller_caption=seller_caption,
         buyer_caption=buyer_caption,
         seller=_party(data.seller),
@@ -175,5 +195,75 @@ def render_html(data: FormData) -> str:
         span=first + 1,
         totals=_summary(keys, totals, first).replace(f"<td>{_rate(totals)}</td>", "<td></td>"),
         with_vat=_amount(data.with_vat),
+        in_words=_e(data.in_words),
+    )
+
+
+_CORRECTION_PAGE = Template(
+    """<!DOCTYPE html>
+<html lang="ru">
+<head><meta charset="utf-8"><title>$title № $number от $date</title>
+<style>body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse}
+td,th{border:1px solid #000;padding:2px 4px}td.n{text-align:right}</style></head>
+<body>
+<h1>$title № $number от $date</h1>
+<p class="basis">К счёту-фактуре (УПД) № $shipment от $shipment_date</p>
+<table class="parties">
+<tr><th>Продавец</th><td>$seller</td></tr>
+<tr><th>Покупатель</th><td>$buyer</td></tr>
+</table>
+<table class="lines">
+<thead><tr><th>№</th><th>Наименование товара</th><th>Ед. изм.</th><th></th><th>Количество</th>
+<th>Цена без НДС</th><th>Стоимость без НДС</th><th>Налоговая ставка</th><th>Сумма налога</th>
+<th>Стоимость с налогом</th></tr></thead>
+<tbody>
+$rows
+</tbody>
+<tfoot>
+<tr class="increase"><th colspan="6">Всего увеличение (сумма строк В)</th>$increase</tr>
+<tr class="decrease"><th colspan="6">Всего уменьшение (сумма строк Г)</th>$decrease</tr>
+</tfoot>
+</table>
+<p class="words">Изменение стоимости с налогом: $in_words</p>
+</body>
+</html>
+"""
+)
+
+
+def _amounts(value: Amounts, rate: str = "") -> str:
+    return (
+        f'<td class="n">{_amount(value.without_vat)}</td><td>{rate}</td>'
+        f'<td class="n">{_amount(value.vat)}</td><td class="n">{_amount(value.with_vat)}</td>'
+    )
+
+
+def render_correction_html(data: CorrectionFormData) -> str:
+    """The УКД as a standalone HTML page: per line rows А (before), Б (after),
+    В (increase) and Г (decrease), then the totals of В and Г; values escaped."""
+    rows = []
+    for x in data.lines:
+        rate = _rate(x)
+        head = f"<td>{x.number}</td><td>{_e(x.name)}</td><td>{_e(x.unit)}</td>"
+        blank = "<td></td><td></td><td></td>"
+        rows += [
+            f'<tr class="before">{head}<td>А</td><td class="n">{_e(f"{x.quantity_before:f}")}'
+            f'</td><td class="n">{_amount(x.price_before)}</td>{_amounts(x.before, rate)}</tr>',
+            f'<tr class="after">{blank}<td>Б</td><td class="n">{_e(f"{x.quantity_after:f}")}'
+            f'</td><td class="n">{_amount(x.price_after)}</td>{_amounts(x.after, rate)}</tr>',
+            f'<tr class="increase">{blank}<td>В</td><td></td><td></td>{_amounts(x.increase)}</tr>',
+            f'<tr class="decrease">{blank}<td>Г</td><td></td><td></td>{_amounts(x.decrease)}</tr>',
+        ]
+    return _CORRECTION_PAGE.substitute(
+        title=_e(data.kind.value),
+        number=_e(data.number),
+        date=_e(data.on.strftime("%d.%m.%Y")),
+        shipment=_e(data.shipment_number),
+        shipment_date=_e(data.shipment_on.strftime("%d.%m.%Y")),
+        seller=_party(data.seller),
+        buyer=_party(data.buyer),
+        rows="\n".join(rows),
+        increase=_amounts(data.increase),
+        decrease=_amounts(data.decrease),
         in_words=_e(data.in_words),
     )

@@ -171,6 +171,8 @@ class Shipment(_Priced):
         on: the shipment date (stock leaves and actual debt arises on it).
         lines: one or more lines, from one or several orders and warehouses.
         replaces: the return this shipment replaces goods for (an exchange).
+        by_goods_issue: the goods leave by goods issues [расходный ордер] of an
+            order-based warehouse, not by this document (it posts the debt only).
         version: the stored version (0 before the first save).
     """
 
@@ -182,6 +184,7 @@ class Shipment(_Priced):
     on: date = attrs.field(kw_only=True)
     lines: tuple[ShipmentLine, ...] = attrs.field(kw_only=True, converter=_shipment_lines)
     replaces: ReturnId | None = attrs.field(default=None, kw_only=True)
+    by_goods_issue: bool = attrs.field(default=False, kw_only=True)
     version: int = attrs.field(default=0, kw_only=True)
 
     def __attrs_post_init__(self) -> None:

@@ -7,14 +7,96 @@ status with optimistic versions, as orders do.
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import date
+from typing import Generic, Protocol, TypeVar
+
+import attrs
 
 from salescore.orders import OrderId
 from salescore.parties import PartnerId
+from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
+from salescore.shipments.corrections import ShipmentCorrection
+from salescore.shipments.issues import GoodsIssue
 from salescore.shipments.model import CustomerReturn, ReturnId, Shipment, ShipmentId
 from salescore.shipments.operations import ReturnRequest
 
-__all__ = ["ReturnRepository", "ReturnRequestRepository", "ShipmentRepository"]
+__all__ = [
+    "AGENT_RETURNS",
+    "COMMISSION_REPORTS",
+    "COMMISSION_TRANSFERS",
+    "CORRECTIONS",
+    "GOODS_ISSUES",
+    "PostedDocument",
+    "PostedDocumentRepository",
+    "PostedKind",
+    "ReturnRepository",
+    "ReturnRequestRepository",
+    "ShipmentRepository",
+]
+
+D = TypeVar("D", bound="PostedDocument")
+
+
+class PostedDocument(Protocol):
+    """A posted document the generic repository keeps: corrections, goods issues,
+    commission transfers, reports and returns."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def on(self) -> date: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def party_id(self) -> str:
+        """The client, agent or warehouse its documents are listed by."""
+        ...
+
+    @property
+    def links(self) -> tuple[tuple[str, str], ...]:
+        """The (order, shipment) pairs it is found by ("" for none)."""
+        ...
+
+
+@attrs.frozen
+class PostedKind(Generic[D]):
+    """A kind of posted document: its stored name, its type and what a message calls it."""
+
+    name: str
+    type: type[D]
+    noun: str
+
+
+class PostedDocumentRepository(Protocol[D]):
+    """Posted documents of one kind, inside a unit of work (added once, never changed)."""
+
+    def add(self, document: D) -> D:
+        """Store a posted document; returns it at version 1 (ConflictError if the
+        number is taken)."""
+        ...
+
+    def get(self, document_id: str) -> D:
+        """The document; :class:`~salescore.errors.NotFoundError` if none."""
+        ...
+
+    def find(self, document_id: str) -> D | None:
+        """The document, or None."""
+        ...
+
+    def of_order(self, order_id: str) -> list[D]:
+        """The documents linked to ``order_id``, by date then number."""
+        ...
+
+    def of_shipment(self, shipment_id: str) -> list[D]:
+        """The documents linked to ``shipment_id``, by date then number."""
+        ...
+
+    def of_party(self, party_id: str) -> list[D]:
+        """The documents of a client, agent or warehouse, by date then number."""
+        ...
 
 
 class ShipmentRepository(Protocol):
@@ -92,3 +174,18 @@ class ReturnRequestRepository(Protocol):
     def get(self, request_id: str) -> ReturnRequest:
         """The request; :class:`~salescore.errors.NotFoundError` if none."""
         ...
+
+
+CORRECTIONS: PostedKind[ShipmentCorrection] = PostedKind(
+    "shipment_corrections", ShipmentCorrection, "correction"
+)
+GOODS_ISSUES: PostedKind[GoodsIssue] = PostedKind("goods_issues", GoodsIssue, "goods issue")
+COMMISSION_TRANSFERS: PostedKind[CommissionTransfer] = PostedKind(
+    "commission_transfers", CommissionTransfer, "commission transfer"
+)
+COMMISSION_REPORTS: PostedKind[CommissionReport] = PostedKind(
+    "commission_reports", CommissionReport, "commission report"
+)
+AGENT_RETURNS: PostedKind[AgentReturn] = PostedKind(
+    "agent_returns", AgentReturn, "return from the agent"
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -17,15 +17,19 @@ from salescore.shipments import (
     Shipment,
     ShipmentId,
 )
+from salescore.shipments.ports import PostedDocument, PostedKind
 
 if TYPE_CHECKING:
     from salescore.adapters.memory.store import MemoryUnitOfWork
 
 __all__ = [
+    "MemoryPostedDocuments",
     "MemoryReturnRepository",
     "MemoryReturnRequestRepository",
     "MemoryShipmentRepository",
 ]
+
+D = TypeVar("D", bound=PostedDocument)
 
 
 def _add(uow: MemoryUnitOfWork, table: str, kind: str, document: Any) -> Any:
@@ -126,3 +130,38 @@ class MemoryReturnRequestRepository:
     def get(self, request_id: str) -> ReturnRequest:
         found: ReturnRequest = _get(self._uow, "return_requests", "return request", request_id)
         return found
+
+
+class MemoryPostedDocuments(Generic[D]):
+    """:class:`~salescore.shipments.PostedDocumentRepository` of one kind in memory."""
+
+    def __init__(self, uow: MemoryUnitOfWork, kind: PostedKind[D]) -> None:
+        self._uow = uow
+        self._kind = kind
+
+    def add(self, document: D) -> D:
+        stored: D = _add(self._uow, self._kind.name, self._kind.noun, document)
+        return stored
+
+    def get(self, document_id: str) -> D:
+        found: D = _get(self._uow, self._kind.name, self._kind.noun, document_id)
+        return found
+
+    def find(self, document_id: str) -> D | None:
+        found: D | None = self._uow.table(self._kind.name).get(document_id)
+        return found
+
+    def _sorted(self, keep: Any) -> list[D]:
+        rows: dict[str, D] = self._uow.table(self._kind.name)
+        return sorted((d for d in rows.values() if keep(d)), key=lambda d: (d.on, d.id))
+
+    def of_order(self, order_id: str) -> list[D]:
+        return self._sorted(lambda d: bool(order_id) and any(o == order_id for o, _ in d.links))
+
+    def of_shipment(self, shipment_id: str) -> list[D]:
+        return self._sorted(
+            lambda d: bool(shipment_id) and any(s == shipment_id for _, s in d.links)
+        )
+
+    def of_party(self, party_id: str) -> list[D]:
+        return self._sorted(lambda d: d.party_id == party_id)

@@ -15,16 +15,19 @@ from salescore.adapters.memory.pricing import MemoryPriceRegister
 from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.memory.reservation import MemoryStockLedger
 from salescore.adapters.memory.shipments import (
+    MemoryPostedDocuments,
     MemoryReturnRepository,
     MemoryReturnRequestRepository,
     MemoryShipmentRepository,
 )
 from salescore.adapters.stores import NestingGuard, UnitOfWork, read_only_refusal
 from salescore.errors import ConflictError, NotFoundError, StorageError
+from salescore.shipments.ports import PostedDocument, PostedKind
 
 __all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
 
 T = TypeVar("T")
+D = TypeVar("D", bound=PostedDocument)
 
 
 class MemoryStore:
@@ -111,6 +114,10 @@ class MemoryUnitOfWork(UnitOfWork):
     def open_return_requests(self) -> MemoryReturnRequestRepository:
         """The return requests bound to this unit of work."""
         return MemoryReturnRequestRepository(self)
+
+    def open_posted(self, kind: PostedKind[D]) -> MemoryPostedDocuments[D]:
+        """The posted documents of ``kind`` bound to this unit of work."""
+        return MemoryPostedDocuments(self, kind)
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""

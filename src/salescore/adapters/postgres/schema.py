@@ -153,6 +153,13 @@ shipment_tables = _run(
         data JSONB NOT NULL)""",
 )
 
+posted_documents = _run(
+    f"""CREATE TABLE posted_documents (kind TEXT NOT NULL, id {KEY} NOT NULL,
+        party_id {KEY} NOT NULL, on_date TEXT NOT NULL, version INTEGER NOT NULL,
+        data JSONB NOT NULL, PRIMARY KEY (kind, id))""",
+    "CREATE INDEX posted_documents_by_party ON posted_documents (kind, party_id, on_date, id)",
+)
+
 
 def _settlements_by_date(conn: PgConnection) -> None:
     """Migration 3 of the settlements, as on SQLite, with 64-bit ``BIGINT`` amounts."""
@@ -170,6 +177,6 @@ COMPONENTS: tuple[Component, ...] = (
     Component("reservation", (reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (order_tables,)),
-    Component("shipments", (shipment_tables,)),
+    Component("shipments", (shipment_tables, posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
 )

@@ -32,7 +32,7 @@ from salescore.adapters.sqlite.receivables import (
     index_settlements_by_date,
 )
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
-from salescore.adapters.sqlite.shipments import create_shipment_tables
+from salescore.adapters.sqlite.shipments import create_posted_documents, create_shipment_tables
 from salescore.errors import SchemaVersionError
 
 __all__ = [
@@ -126,6 +126,6 @@ COMPONENTS: tuple[Component, ...] = (
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (create_order_tables,)),
-    Component("shipments", (create_shipment_tables,)),
+    Component("shipments", (create_shipment_tables, create_posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
 )

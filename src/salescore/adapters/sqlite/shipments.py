@@ -4,7 +4,7 @@ data) plus link rows to find them by order and by shipment."""
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -20,16 +20,21 @@ from salescore.shipments import (
     Shipment,
     ShipmentId,
 )
+from salescore.shipments.ports import PostedDocument, PostedKind
 
 if TYPE_CHECKING:
     from salescore.adapters.sqlite.store import SqliteUnitOfWork
 
 __all__ = [
+    "SqlitePostedDocuments",
     "SqliteReturnRepository",
     "SqliteReturnRequestRepository",
     "SqliteShipmentRepository",
+    "create_posted_documents",
     "create_shipment_tables",
 ]
+
+D = TypeVar("D", bound=PostedDocument)
 
 
 def create_shipment_tables(conn: sqlite3.Connection) -> None:
@@ -50,6 +55,19 @@ def create_shipment_tables(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE TABLE return_requests (id TEXT PRIMARY KEY, version INTEGER NOT NULL, "
         "data TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
+def create_posted_documents(conn: sqlite3.Connection) -> None:
+    """Migration 2 of the ``shipments`` component: corrections, goods issues and the
+    commission documents, one table for every kind, found through ``shipment_links``."""
+    conn.execute(
+        "CREATE TABLE posted_documents (kind TEXT NOT NULL, id TEXT NOT NULL, "
+        "party_id TEXT NOT NULL, on_date TEXT NOT NULL, version INTEGER NOT NULL, "
+        "data TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE INDEX posted_documents_by_party ON posted_documents (kind, party_id, on_date, id)"
     )
 
 
@@ -198,3 +216,69 @@ class SqliteReturnRequestRepository(_Base):
         if row is None:
             raise NotFoundError(f"no return request {request_id!r}", id=request_id)
         return loads(row[0], ReturnRequest)
+
+
+class SqlitePostedDocuments(_Base, Generic[D]):
+    """:class:`~salescore.shipments.PostedDocumentRepository` of one kind in SQLite."""
+
+    def __init__(self, uow: SqliteUnitOfWork, kind: PostedKind[D]) -> None:
+        super().__init__(uow)
+        self._kind = kind
+
+    def add(self, document: D) -> D:
+        stored: D = attrs.evolve(document, version=1)  # type: ignore[misc]
+        self._insert(
+            "INSERT INTO posted_documents (kind, id, party_id, on_date, version, data) "
+            "VALUES (?, ?, ?, ?, 1, ?)",
+            (
+                self._kind.name,
+                document.id,
+                document.party_id,
+                document.on.isoformat(),
+                dumps(stored),
+            ),
+            self._kind.noun,
+            document.id,
+        )
+        for order_id, shipment_id in sorted(set(document.links)):
+            self._execute(
+                "INSERT INTO shipment_links VALUES (?, ?, ?, ?)",
+                (document.id, self._kind.name, order_id, shipment_id),
+            )
+        return stored
+
+    def find(self, document_id: str) -> D | None:
+        row = self._execute(
+            "SELECT data FROM posted_documents WHERE kind = ? AND id = ?",
+            (self._kind.name, document_id),
+        ).fetchone()
+        return None if row is None else loads(row[0], self._kind.type)
+
+    def get(self, document_id: str) -> D:
+        found = self.find(document_id)
+        if found is None:
+            raise NotFoundError(f"no {self._kind.noun} {document_id!r}", id=document_id)
+        return found
+
+    def _linked(self, column: str, key: str) -> list[D]:
+        rows = self._execute(
+            "SELECT DISTINCT d.id, d.on_date, d.data FROM shipment_links l "
+            "JOIN posted_documents d ON d.id = l.document_id AND d.kind = l.kind "
+            f"WHERE l.{column} = ? AND l.kind = ? ORDER BY d.on_date, d.id",
+            (key, self._kind.name),
+        ).fetchall()
+        return [loads(row[2], self._kind.type) for row in rows]
+
+    def of_order(self, order_id: str) -> list[D]:
+        return self._linked("order_id", order_id) if order_id else []
+
+    def of_shipment(self, shipment_id: str) -> list[D]:
+        return self._linked("shipment_id", shipment_id) if shipment_id else []
+
+    def of_party(self, party_id: str) -> list[D]:
+        rows = self._execute(
+            "SELECT data FROM posted_documents WHERE kind = ? AND party_id = ? "
+            "ORDER BY on_date, id",
+            (self._kind.name, party_id),
+        ).fetchall()
+        return [loads(row[0], self._kind.type) for row in rows]

@@ -24,6 +24,7 @@ from salescore.adapters.sqlite.schema import (
     migrate_components,
 )
 from salescore.adapters.sqlite.shipments import (
+    SqlitePostedDocuments,
     SqliteReturnRepository,
     SqliteReturnRequestRepository,
     SqliteShipmentRepository,
@@ -35,10 +36,12 @@ from salescore.errors import (
     NotFoundError,
     StorageError,
 )
+from salescore.shipments.ports import PostedDocument, PostedKind
 
 __all__ = ["SqliteRepository", "SqliteStore", "SqliteUnitOfWork"]
 
 T = TypeVar("T")
+D = TypeVar("D", bound=PostedDocument)
 
 
 class SqliteStore:
@@ -245,6 +248,10 @@ class SqliteUnitOfWork(UnitOfWork):
     def open_return_requests(self) -> SqliteReturnRequestRepository:
         """The return requests bound to this unit of work."""
         return SqliteReturnRequestRepository(self)
+
+    def open_posted(self, kind: PostedKind[D]) -> SqlitePostedDocuments[D]:
+        """The posted documents of ``kind`` bound to this unit of work."""
+        return SqlitePostedDocuments(self, kind)
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -1,0 +1,33 @@
+"""A shipment of two orders counts once for each of them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from tests.scenarios.shipments import test_shipment_timelines as timelines
+from tests.scenarios.shipments.test_shipment_timelines import cm, free, order_to_ship, post
+
+from salescore.app.stores import Store
+from salescore.orders import LineId
+from salescore.shipments import ShipRequest
+
+company = timelines.company
+
+
+def test_the_rest_of_an_order_shipped_with_another_one_can_still_leave(company: Store) -> None:
+    first = order_to_ship(company, [cm(3)])
+    second = order_to_ship(company, [cm(2)])
+    post(
+        company,
+        "SH-1",
+        [ShipRequest(first, LineId("1"), Decimal(1)), ShipRequest(second, LineId("1"), 1)],
+    )
+    # SH-1 holds lines of both orders; what is left of both leaves in SH-2
+    post(
+        company,
+        "SH-2",
+        [ShipRequest(first, LineId("1"), Decimal(2)), ShipRequest(second, LineId("1"), 1)],
+        date(2026, 3, 11),
+    )
+    assert free(company) == 7
