@@ -14,6 +14,7 @@ extensions = [
     "sphinx.ext.viewcode",
 ]
 myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3  # links to sections ("page.md#a-heading") resolve and are checked
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build", "adr/README.md"]
 autodoc_member_order = "bysource"
