@@ -15,7 +15,6 @@ from pathlib import Path
 from types import ModuleType
 
 import attrs
-
 from tests.docs.pages import DOCS
 
 REFERENCE = DOCS / "reference" / "api"
