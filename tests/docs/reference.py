@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -77,6 +77,7 @@ class Directive:
     kind: str
     target: str
     options: dict[str, str]
+    body: str = ""  # the first line of a ``py:`` entry's text
 
 
 def directives(folder: Path = REFERENCE) -> Iterator[Directive]:
@@ -89,12 +90,15 @@ def directives(folder: Path = REFERENCE) -> Iterator[Directive]:
             if match is None:
                 continue
             options = {}
-            for following in lines[number + 1 :]:
+            rest = lines[number + 1 :]
+            for following in rest:
                 option = _OPTION.match(following)
                 if option is None:
                     break
                 options[option["name"]] = option["value"].strip()
-            yield Directive(page, match["kind"], match["target"], options)
+            text = [x.strip() for x in rest[len(options) :] if x.strip()]
+            body = text[0] if text and rest[len(options) :][:1] == [""] else ""
+            yield Directive(page, match["kind"], match["target"], options, body)
 
 
 def resolve(dotted: str) -> object:
@@ -123,10 +127,19 @@ class Documented:
 
     names: frozenset[str]
     objects: frozenset[int]
+    targets: Mapping[int, str] = attrs.field(factory=dict)  # object id -> a directive's target
+    texts: Mapping[str, str] = attrs.field(factory=dict)  # ``py:`` target -> its first line
 
     def covers(self, package: str, name: str) -> bool:
         obj = getattr(importlib.import_module(package), name)
         return f"{package}.{name}" in self.names or (_identifiable(obj) and id(obj) in self.objects)
+
+    def target(self, package: str, name: str) -> str:
+        """The documented name of ``package.name`` (where the reference describes it)."""
+        obj = getattr(importlib.import_module(package), name)
+        if f"{package}.{name}" in self.names or not _identifiable(obj):
+            return f"{package}.{name}"
+        return self.targets.get(id(obj), f"{package}.{name}")
 
 
 def _identifiable(obj: object) -> bool:
@@ -139,14 +152,18 @@ def _identifiable(obj: object) -> bool:
 def documented(folder: Path = REFERENCE) -> Documented:
     names: set[str] = set()
     objects: set[int] = set()
+    targets: dict[int, str] = {}
+    texts: dict[str, str] = {}
 
     def add(dotted: str, obj: object) -> None:
         names.add(dotted)
         objects.add(id(obj))
+        targets.setdefault(id(obj), dotted)
 
     for d in directives(folder):
         if d.kind.startswith("py:"):
             names.add(d.target)
+            texts[d.target] = d.body
             continue
         obj = resolve(d.target)
         add(d.target, obj)
@@ -154,7 +171,7 @@ def documented(folder: Path = REFERENCE) -> Documented:
             assert isinstance(obj, ModuleType)
             for member in _members(obj, d.options.get("members")):
                 add(f"{d.target}.{member}", getattr(obj, member))
-    return Documented(frozenset(names), frozenset(objects))
+    return Documented(frozenset(names), frozenset(objects), targets, texts)
 
 
 def public_names() -> Iterator[tuple[str, str]]:

@@ -49,3 +49,20 @@ def test_automodule_members_follow_the_options(tmp_path: Path, option: str) -> N
     documented = reference.documented(tmp_path)
     assert documented.covers("salescore.tax", "VatRate") == (option != ":no-members:")
     assert not documented.covers("salescore.tax", "VatTotals")
+
+
+def test_the_public_api_index_is_up_to_date() -> None:
+    from tests.docs import public_index
+
+    assert public_index.current() == public_index.render(), (
+        "docs/reference/public.md is out of date: run `python -m tests.docs.public_index`"
+    )
+
+
+def test_the_index_gives_every_public_name_a_summary() -> None:
+    from tests.docs import public_index
+
+    documented = reference.documented()
+    for package, name in reference.public_names():
+        assert public_index.summary(package, name, documented).strip()
+    assert public_index.summary("salescore.money", "Money", documented).startswith("An exact amount of one currency")
