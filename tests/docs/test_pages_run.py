@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import doctest
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from tests.docs.pages import DOCS, doctest_source
+from tests.docs.pages import DOCS, doctest_source, fenced
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RUNNABLE = [DOCS / "tutorial" / "index.md", *sorted((DOCS / "howto").glob("*.md"))]
 
@@ -35,3 +39,27 @@ def test_the_tutorial_has_examples_in_every_step() -> None:
     numbered = [s for s in steps if s[:1].isdigit() and not s.startswith("10.")]
     assert len(numbered) == 9
     assert all("```{doctest}" in step for step in numbered)
+
+
+def test_the_tutorial_plot_step_draws_the_aging_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.patches import Rectangle
+
+    page = DOCS / "tutorial" / "index.md"
+    namespace: dict[str, object] = {}
+    test = doctest.DocTestParser().get_doctest(
+        doctest_source(page), namespace, page.name, str(page), 0
+    )
+    doctest.DocTestRunner().run(test, clear_globs=False)
+    plot_step = page.read_text(encoding="utf-8").split("## 10. A plot")[1]
+    (code,) = [body for name, body in fenced(plot_step) if name == "python"][:1]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, str(page), "exec"), test.globs)  # the reader's own step, as written
+    figure: Figure = test.globs["figure"]
+    assert (tmp_path / "aging.png").stat().st_size > 1000
+    (axes,) = figure.axes
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["CAFE"]
+    heights = [float(bar.get_height()) for bar in axes.patches if isinstance(bar, Rectangle)]
+    assert sum(heights) == pytest.approx(1841.26)

@@ -65,4 +65,6 @@ def test_the_index_gives_every_public_name_a_summary() -> None:
     documented = reference.documented()
     for package, name in reference.public_names():
         assert public_index.summary(package, name, documented).strip()
-    assert public_index.summary("salescore.money", "Money", documented).startswith("An exact amount of one currency")
+    assert public_index.summary("salescore.money", "Money", documented).startswith(
+        "An exact amount of one currency"
+    )
