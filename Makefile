@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit docs docs-doctest bench mutation clean
+.PHONY: demo test lint typecheck unit docs docs-doctest linkcheck bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ docs-doctest: $(STAMP_DEV)
 docs: $(STAMP_DEV)
 	$(BIN)/sphinx-build -q -E -W -b html docs docs/_build/html
 	$(BIN)/sphinx-build -q -E -W -b doctest docs docs/_build/doctest
+	@# A look at the rendered tutorial in a headless browser (Debian's chromium), when installed.
+	@if command -v chromium >/dev/null 2>&1; then mkdir -p docs/_build/screenshots && \
+		chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,9000 \
+		--screenshot=docs/_build/screenshots/tutorial.png \
+		"file://$(CURDIR)/docs/_build/html/tutorial/index.html" >/dev/null 2>&1 && \
+		echo "screenshot: docs/_build/screenshots/tutorial.png"; fi
+
+# Every link of the docs, external ones too (needs the network; not part of `make test`,
+# where tests/docs/test_internal_links.py checks the internal links and anchors offline).
+linkcheck: $(STAMP_DEV)
+	$(BIN)/sphinx-build -q -E -b linkcheck docs docs/_build/linkcheck
 
 bench: $(STAMP_DEV)
 	@set -e; for script in benchmarks/bench_*.py; do \

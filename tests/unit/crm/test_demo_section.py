@@ -19,6 +19,8 @@ def test_the_demo_prints_the_quarters_funnel_and_a_partners_dossier() -> None:
     assert "no budget at qualification ×2" in section
     header = lines.index(["section", "id", "date", "status", "amount", "detail"])
     sections = [line[0] for line in lines[header + 2 :] if line]
-    assert sections == ["partner", "counterparty", "contact", "agreement", "contract",
-                        "proposal", "order", "order", "debt", "deal", "interaction", "claim"]  # fmt: skip
+    assert sections == [
+        "partner", "counterparty", "contact", "agreement", "contract", "proposal", "order",
+        "order", "debt", "deal", "interaction", "claim",
+    ]  # fmt: skip
     assert "deal D-11 2026-02-23 open 150000.00 RUB proposal, ivanova" in " ".join(section.split())
