@@ -190,6 +190,22 @@ def test_a_failed_unit_of_work_leaves_nothing_of_the_ledger(store: Store) -> Non
         assert uow.schedule_templates.all() == []
 
 
+def test_many_payments_are_stored_together_or_not_at_all(store: Store) -> None:
+    paid = [Payment(f"P{n}", ACC, date(2026, 3, n + 1), Money("10.00", "RUB")) for n in range(3)]
+    with store.unit_of_work() as uow:
+        uow.settlements.add_payments(paid[:1])
+        with pytest.raises(ConflictError):
+            uow.settlements.add_payments([paid[1], paid[0], paid[2]])
+        assert uow.settlements.payments() == paid[:1]
+        with pytest.raises(ConflictError):
+            uow.settlements.add_payments([paid[1], paid[1]])
+        uow.settlements.add_payments(paid[1:])
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.settlements.payments() == paid
+        assert uow.settlements.allocations() == []  # stored unallocated: reallocate_all next
+
+
 # --- aging computed by the storage ------------------------------------------------------
 
 STORES = ("memory", "sqlite-memory", "sqlite-file")

@@ -27,15 +27,30 @@ differ between the two dates.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from salescore.adapters.repositories import Repositories
 from salescore.dates import BusinessCalendar
-from salescore.receivables import AgingCache, AgingPolicy, AgingReport, Measure, age_store
+from salescore.errors import ConflictError
+from salescore.receivables import (
+    AgingCache,
+    AgingPolicy,
+    AgingReport,
+    Measure,
+    Payment,
+    SettlementEntry,
+    age_store,
+)
 from salescore.receivables.allocation import allocate_rows
 
-__all__ = ["age_receivables_from_store", "aging_cache_of", "reallocate_all"]
+__all__ = [
+    "age_receivables_from_store",
+    "aging_cache_of",
+    "import_settlements",
+    "reallocate_all",
+]
 
 _CACHES: weakref.WeakKeyDictionary[object, AgingCache] = weakref.WeakKeyDictionary()
 
@@ -101,3 +116,36 @@ def reallocate_all(uow: Repositories) -> int:
         (account, allocate_rows(account, entries, payments))
         for account, entries, payments in repo.settlement_rows()
     )
+
+
+def import_settlements(
+    uow: Repositories,
+    entries: Iterable[SettlementEntry],
+    payments: Iterable[Payment] = (),
+) -> int:
+    """Load many entries and payments at once and allocate them, in the caller's unit of work.
+
+    For a first load or a migration from another system: the rows go in by
+    the store's bulk path (``COPY`` on PostgreSQL) and every account is
+    allocated once at the end (:func:`reallocate_all`), instead of once per
+    posted batch and per payment as :func:`~salescore.receivables.post_entries`
+    and :func:`~salescore.receivables.record_payment` do. The allocations are
+    the same. Commit the unit of work to keep them.
+
+    Returns:
+        The number of allocations stored.
+
+    Raises:
+        ConflictError: an entry or payment id exists already or is given twice
+            (roll the unit of work back).
+        SettlementError: a payment's hand allocation names an order without
+            settlements on its account.
+    """
+    entries = list(entries)
+    twice = [i for i, n in Counter(e.id for e in entries).items() if n > 1]
+    if twice:
+        raise ConflictError(f"entry id {twice[0]!r} is given twice: entry ids must be unique")
+    repo = uow.settlements
+    repo.add_entries(entries)
+    repo.add_payments(payments)
+    return reallocate_all(uow)
