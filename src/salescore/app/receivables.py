@@ -33,12 +33,13 @@ from datetime import date
 
 from salescore.adapters.repositories import Repositories
 from salescore.dates import BusinessCalendar
-from salescore.errors import ConflictError
+from salescore.errors import ConflictError, InvalidInputError
 from salescore.receivables import (
     AgingCache,
     AgingPolicy,
     AgingReport,
     Measure,
+    OpenLedgerSums,
     Payment,
     SettlementEntry,
     age_store,
@@ -74,18 +75,30 @@ def age_receivables_from_store(
     calendar: BusinessCalendar | None = None,
     segments: Mapping[str, str] | None = None,
     cache: AgingCache | None = None,
+    in_database: bool | None = None,
 ) -> AgingReport:
     """The aging report of the stored ledger on ``as_of``, computed by the storage.
 
     Arguments as :func:`~salescore.receivables.age_receivables`; ``cache``
-    defaults to the store's own (:func:`aging_cache_of`).
+    defaults to the store's own (:func:`aging_cache_of`). ``in_database``:
+    bucket and group the open items in the database, sending only the sums
+    (PostgreSQL: :func:`~salescore.adapters.postgres.aging.age_in_database`),
+    rather than reading every open item into Python; by default whenever the
+    store can. The report is the same either way.
 
     Raises:
-        InvalidInputError: an unknown grouping field, or a working-day policy
-            without a calendar.
+        InvalidInputError: an unknown grouping field, a working-day policy
+            without a calendar, or ``in_database=True`` on a store that cannot.
     """
+    repo = uow.settlements
+    summed = repo if isinstance(repo, OpenLedgerSums) and in_database is not False else None
+    if in_database and summed is None:
+        raise InvalidInputError(
+            f"the {getattr(getattr(uow, 'store', None), 'name', 'this')} store cannot age "
+            "receivables in the database (PostgreSQL can): leave in_database unset"
+        )
     return age_store(
-        uow.settlements,
+        repo,
         as_of,
         policy=policy,
         group_by=group_by,
@@ -93,6 +106,7 @@ def age_receivables_from_store(
         calendar=calendar,
         segments=segments,
         cache=cache if cache is not None else aging_cache_of(uow),
+        summed=summed,
     )
 
 

@@ -16,6 +16,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from salescore.adapters.codec import loads, to_plain
 from salescore.adapters.collections import Collection
+from salescore.adapters.postgres.aging import open_group_sums
 from salescore.adapters.postgres.bulk import (
     ALLOCATION_COLUMNS,
     COPY_THRESHOLD,
@@ -33,8 +34,15 @@ from salescore.adapters.stores import NestingGuard
 from salescore.errors import StorageError
 from salescore.parties import ProductId
 from salescore.pricing import PriceRecord, PriceTypeId
+from salescore.receivables.aging import OpenGroupSums
 from salescore.receivables.allocation import AllocationRow
-from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables.ledger import (
+    Allocation,
+    Measure,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+)
 
 __all__ = [
     "LOCK_SLOTS",
@@ -293,6 +301,13 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
             "hashtext(k) & ? AS slot FROM unnest(?::text[]) AS k ORDER BY slot) AS slots",
             (LOCK_KEY, LOCK_SLOTS - 1, keys),
         )
+
+    def open_group_sums(
+        self, as_of: date, measure: Measure, fields: Sequence[str], thresholds: Sequence[int]
+    ) -> OpenGroupSums | None:
+        """Aging sums per group and bucket, computed by the server
+        (:func:`~salescore.adapters.postgres.aging.open_group_sums`)."""
+        return open_group_sums(self, as_of, measure, fields, thresholds)
 
     def entries(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
