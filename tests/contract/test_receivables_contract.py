@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -359,7 +359,8 @@ def test_aging_in_postgresql_equals_the_python_path_and_the_loaded_ledger(
         for offset in (first, first + shift):
             on = DAY0 + timedelta(offset)
             expected = age_receivables(ledger, on, **options)
-            assert age_in_database(uow.settlements, on, **options) == expected  # all in SQL
+            in_sql = age_in_database(cast(PostgresSettlementLedger, uow.settlements), on, **options)
+            assert in_sql == expected
             python = age_receivables_from_store(
                 uow, on, in_database=False, cache=AgingCache(), **options
             )
@@ -397,8 +398,11 @@ def test_postgresql_ages_in_the_database_by_default_and_other_stores_refuse_it(
             assert len(read) == 1
     finally:
         pg_store.close()
-    with MemoryStore().unit_of_work() as uow, pytest.raises(InvalidInputError, match="PostgreSQL"):
-        age_receivables_from_store(uow, date(2026, 4, 20), in_database=True)
+    with (
+        MemoryStore().unit_of_work() as memory,
+        pytest.raises(InvalidInputError, match="PostgreSQL"),
+    ):
+        age_receivables_from_store(memory, date(2026, 4, 20), in_database=True)
 
 
 class _Counting:
