@@ -25,6 +25,7 @@ from salescore.adapters.postgres.bulk import (
     copy_rows,
 )
 from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.postgres.reservation import PostgresStockLedger
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
@@ -217,6 +218,10 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
     def open_settlement_ledger(self) -> PostgresSettlementLedger:
         """The settlement ledger bound to this unit of work."""
         return PostgresSettlementLedger(self)
+
+    def open_stock_ledger(self) -> PostgresStockLedger:
+        """The reservation ledger bound to this unit of work (a batch is one statement)."""
+        return PostgresStockLedger(self)
 
 
 class PostgresRepository(SqliteRepository[T]):
