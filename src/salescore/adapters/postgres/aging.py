@@ -29,7 +29,10 @@ from salescore.receivables.aging import Key, OpenGroupSums
 if TYPE_CHECKING:
     from salescore.adapters.postgres.store import PostgresSettlementLedger
 
-__all__ = ["age_in_database", "open_group_sums"]
+__all__ = ["WORK_MEM", "age_in_database", "open_group_sums"]
+
+WORK_MEM = "64MB"
+"""The server memory an aging query may use per hash or sort (for its transaction only)."""
 
 _KINDS = {Measure.PLANNED: "e.kind = 'schedule'", Measure.ACTUAL: "e.kind <> 'schedule'"}
 _ACCOUNT_FIELDS = ("partner", "counterparty", "organization", "contract")
@@ -84,6 +87,8 @@ def open_group_sums(
             cur = currencies[code, minor] = _currency(code, minor)
         return tuple(values), cur
 
+    # Enough memory to hash the allocations and the groups instead of sorting on disk.
+    ledger._execute("SELECT set_config('work_mem', ?, true)", (WORK_MEM,))
     n = len(fields)
     sums: dict[Key, list[int]] = {}
     items: dict[Key, int] = {}
@@ -91,7 +96,7 @@ def open_group_sums(
     rows = ledger._execute(
         f"SELECT {item_keys}e.currency, e.minor_units, {_bucket_sql('e.due_date', edges)} AS b, "
         "count(*), sum(e.amount_minor - coalesce(a.units, 0)) "
-        "FROM settlement_entries e LEFT JOIN (SELECT entry_id, sum(amount_minor) AS units "
+        "FROM settlement_entries e LEFT JOIN (SELECT entry_id, sum(amount_minor)::bigint AS units "
         "FROM settlement_allocations WHERE measure = ? AND allocated_on <= ? GROUP BY entry_id) a "
         f"ON a.entry_id = e.id WHERE {_KINDS[measure]} AND e.amount_minor > 0 "
         "AND e.posted_on <= ? AND e.amount_minor <> coalesce(a.units, 0) "
@@ -114,7 +119,7 @@ def open_group_sums(
         credit_count[group] = credit_count.get(group, 0) + count
 
     auto = (
-        "(SELECT source_id, sum(amount_minor) AS units FROM settlement_allocations "
+        "(SELECT source_id, sum(amount_minor)::bigint AS units FROM settlement_allocations "
         "WHERE measure = ? AND manual = 0 AND allocated_on <= ? GROUP BY source_id)"
     )
     # Payments without hand parts: what is left of them after automatic allocation.

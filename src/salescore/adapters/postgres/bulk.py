@@ -15,7 +15,8 @@ before it commits, and a duplicate id fails the whole batch with
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 import psycopg
@@ -28,11 +29,18 @@ if TYPE_CHECKING:
     from salescore.adapters.sqlite.store import SqliteUnitOfWork
 
 __all__ = [
+    "ALLOCATION_COLUMNS",
     "COPY_THRESHOLD",
+    "ENTRY_COLUMNS",
+    "PAYMENT_COLUMNS",
+    "TYPES",
+    "allocation_row",
     "copy_allocations",
     "copy_entries",
     "copy_payments",
     "copy_rows",
+    "entry_row",
+    "payment_row",
 ]
 
 COPY_THRESHOLD = 200
@@ -109,13 +117,36 @@ def allocation_row(account: SettlementAccount, a: Allocation) -> tuple[Any, ...]
     )
 
 
+# The server's type of every column (the binary COPY format needs them).
+TYPES = {
+    "settlement_entries": [
+        "int4" if c == "minor_units" else "int8" if c == "amount_minor" else "text"
+        for c in ENTRY_COLUMNS
+    ],
+    "settlement_payments": [
+        {"minor_units": "int4", "paid_minor_units": "int4", "settled_minor": "int8",
+         "amount": "numeric", "rate": "numeric"}.get(c, "text")
+        for c in PAYMENT_COLUMNS
+    ],
+    "settlement_allocations": [
+        {"amount_minor": "int8", "manual": "int4"}.get(c, "text") for c in ALLOCATION_COLUMNS
+    ],
+}  # fmt: skip
+
+
 def copy_rows(
-    conn: PgConnection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    conn: PgConnection,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    types: Sequence[str] | None = None,
 ) -> int:
     """Stream ``rows`` into ``table`` with one ``COPY``; the number of rows written.
 
-    ``rows`` must not read through ``conn`` while they are produced (the
-    connection is busy with the copy): materialise such rows first.
+    With the columns' server ``types`` (``"text"``, ``"int8"`` …) the rows
+    travel in the binary format, which the server reads faster. ``rows`` must
+    not read through ``conn`` while they are produced (the connection is busy
+    with the copy): materialise such rows first.
 
     Raises:
         ConflictError: a row repeats a stored key (nothing of the batch is kept
@@ -125,10 +156,13 @@ def copy_rows(
     conn.flush()
     count = 0
     try:
+        binary = " (FORMAT BINARY)" if types is not None else ""
         with (
             conn.raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy,
         ):
+            if types is not None:
+                copy.set_types(list(types))
             for row in rows:
                 copy.write_row(row)
                 count += 1
@@ -141,20 +175,38 @@ def _conn(uow: SqliteUnitOfWork) -> PgConnection:
     return cast(PgConnection, uow.connection)
 
 
+def _entry_rows(entries: Iterable[SettlementEntry]) -> Iterator[tuple[Any, ...]]:
+    """:func:`entry_row` of each entry, an account's and a date's columns made once."""
+    accounts: dict[int, tuple[SettlementAccount, tuple[Any, ...]]] = {}
+    days: dict[date, str] = {}
+    for e in entries:
+        found = accounts.get(id(e.account))
+        if found is None:
+            found = accounts[id(e.account)] = (e.account, _account(e.account))  # kept alive
+        posted = days.get(e.posted_on) or days.setdefault(e.posted_on, e.posted_on.isoformat())
+        due = days.get(e.due_date) or days.setdefault(e.due_date, e.due_date.isoformat())
+        yield (e.id, e.kind.value, *found[1], e.order_id, e.document_id, posted, due,
+               e.amount.minor_units, e.manager)  # fmt: skip
+
+
 def copy_entries(uow: SqliteUnitOfWork, entries: Iterable[SettlementEntry]) -> int:
     """Write settlement entries with ``COPY`` in ``uow`` (no reallocation: see
     :func:`~salescore.app.receivables.import_settlements`); the number written."""
-    return copy_rows(_conn(uow), "settlement_entries", ENTRY_COLUMNS, map(entry_row, entries))
+    table = "settlement_entries"
+    return copy_rows(_conn(uow), table, ENTRY_COLUMNS, _entry_rows(entries), TYPES[table])
 
 
 def copy_payments(uow: SqliteUnitOfWork, payments: Iterable[Payment]) -> int:
     """Write payments with ``COPY`` in ``uow``, unallocated; the number written."""
-    return copy_rows(_conn(uow), "settlement_payments", PAYMENT_COLUMNS, map(payment_row, payments))
+    table = "settlement_payments"
+    rows = map(payment_row, payments)
+    return copy_rows(_conn(uow), table, PAYMENT_COLUMNS, rows, TYPES[table])
 
 
 def copy_allocations(
     uow: SqliteUnitOfWork, allocations: Iterable[tuple[SettlementAccount, Allocation]]
 ) -> int:
     """Append allocations (each with its account) with ``COPY`` in ``uow``; the number written."""
+    table = "settlement_allocations"
     rows = (allocation_row(account, a) for account, a in allocations)
-    return copy_rows(_conn(uow), "settlement_allocations", ALLOCATION_COLUMNS, rows)
+    return copy_rows(_conn(uow), table, ALLOCATION_COLUMNS, rows, TYPES[table])

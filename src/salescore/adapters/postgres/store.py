@@ -20,6 +20,7 @@ from salescore.adapters.postgres.aging import open_group_sums
 from salescore.adapters.postgres.bulk import (
     ALLOCATION_COLUMNS,
     COPY_THRESHOLD,
+    TYPES,
     copy_entries,
     copy_payments,
     copy_rows,
@@ -375,6 +376,7 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
                 add((key, partner, measure.value, source, entry, text, units, int(manual)))
         with self._uow.savepoint("replace_all_allocations") as conn:
             conn.execute("DELETE FROM settlement_allocations")
-            copy_rows(cast(PgConnection, conn), "settlement_allocations", ALLOCATION_COLUMNS, rows)
+            table = "settlement_allocations"
+            copy_rows(cast(PgConnection, conn), table, ALLOCATION_COLUMNS, rows, TYPES[table])
         self._renew_version()
         return len(rows)
