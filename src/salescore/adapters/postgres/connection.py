@@ -66,8 +66,11 @@ class PgConnection:
 
     Statements whose answer nobody reads (``BEGIN``, ``SAVEPOINT``, ``RELEASE``
     and what :meth:`defer` is given) wait and travel with the next statement
-    that is answered, in one pipeline: one round trip to the server instead of
-    several. A waiting statement's error is raised by that next statement.
+    that is answered, as one query of several statements with the values bound
+    by the client: one round trip to the server instead of several (psycopg's
+    pipeline mode did the same in more client time). A statement sent alone is
+    bound and prepared by the server. A waiting statement's error is raised by
+    that next statement.
     """
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
@@ -103,17 +106,19 @@ class PgConnection:
                 raise translated_error(exc, "waiting statements") from exc
 
     def _send(self, query: str | None, params: tuple[Any, ...] = ()) -> psycopg.Cursor[Any] | None:
-        """Run the waiting statements and then ``query`` (if any) in one pipeline."""
+        """Run the waiting statements and then ``query`` (if any) in one round trip."""
         pending, self._pending, self._pending_begin = self._pending, [], False
         if not pending:
             return None if query is None else self.raw.execute(query, params)
-        cursor = None
-        with self.raw.pipeline():
-            for sql, values in pending:
-                self.raw.execute(sql, values)
-            if query is not None:
-                cursor = self.raw.execute(query, params)
-        return cursor
+        if query is not None:
+            pending.append((query, params))
+        # One simple-protocol query of several statements, the values bound here; the
+        # cursor is left on the last statement's result.
+        client = psycopg.ClientCursor(self.raw)
+        client.execute("; ".join(client.mogrify(sql, values) for sql, values in pending))
+        while client.nextset():
+            pass
+        return client
 
     @contextmanager
     def _guarded(self, sql: str) -> Iterator[None]:

@@ -17,6 +17,7 @@ reserve from stock is three round trips: read the line's reserve (with
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from typing import cast
 
@@ -96,8 +97,13 @@ class PostgresStockLedger(SqliteStockLedger):
              to_units(m.quantity))
             for m in moves
         ]  # fmt: skip
+        params = (*_columns(balances, 7), operation.value, document, at.isoformat(),
+                  *_columns(entries, 11))  # fmt: skip
+        # One take refused changes nothing: a savepoint is needed only to undo new units
+        # or the takes that succeeded before another was refused.
+        undo = bool(new_units) or sum(row[6] < 0 for row in balances) > 1
         try:
-            with self._uow.savepoint("reservation_record") as conn:
+            with self._uow.savepoint("reservation_record") if undo else nullcontext():
                 self._inserted.update(new_units)
                 for product_id, unit in new_units.items():
                     self._execute(
@@ -105,16 +111,13 @@ class PostgresStockLedger(SqliteStockLedger):
                         "VALUES (?, ?, ?, ?)",
                         (product_id, unit.code, unit.name, unit.scale),
                     )
-                ok, seqs = self._execute(
-                    _RECORD,
-                    (*_columns(balances, 7), operation.value, document, at.isoformat(),
-                     *_columns(entries, 11)),
-                ).fetchone()  # fmt: skip
+                ok, seqs = self._execute(_RECORD, params).fetchone()
                 if not ok:
                     raise _ShortError
                 emptied = [row[:6] for row in balances if row[6] < 0]
                 if emptied:
-                    cast(PgConnection, conn).defer(_DELETE_EMPTIED, _columns(emptied, 6))
+                    conn = cast(PgConnection, self._uow.connection)
+                    conn.defer(_DELETE_EMPTIED, _columns(emptied, 6))
         except _ShortError:
             for key, units in deltas:
                 held = self._held(key)
