@@ -405,6 +405,38 @@ def test_postgresql_ages_in_the_database_by_default_and_other_stores_refuse_it(
         age_receivables_from_store(memory, date(2026, 4, 20), in_database=True)
 
 
+def test_postgresql_reports_from_the_stores_cache_until_any_process_writes(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summed: list[date] = []
+    original = PostgresSettlementLedger.open_group_sums
+
+    def spy(self: PostgresSettlementLedger, *args: Any) -> Any:
+        summed.append(args[0])
+        return original(self, *args)
+
+    monkeypatch.setattr(PostgresSettlementLedger, "open_group_sums", spy)
+    mine, other = PostgresStore(postgres_url, min_size=1), PostgresStore(postgres_url, min_size=1)
+    on = date(2026, 4, 20)
+    try:
+        _fill(mine, [entry("E1")], [])
+        with mine.unit_of_work(read_only=True) as uow:
+            report = age_receivables_from_store(uow, on)  # the store's own cache
+            assert age_receivables_from_store(uow, on) == report
+            assert summed == [on]  # the second report came from the cache
+        with other.unit_of_work() as uow:  # another process writes
+            post_entries(uow.settlements, [entry("E2")])
+            uow.commit()
+        with mine.unit_of_work(read_only=True) as uow:
+            again = age_receivables_from_store(uow, on)
+        assert summed == [on, on]
+        assert [r["31-60"] for r in report.rows()] == ["100.00"]
+        assert [r["31-60"] for r in again.rows()] == ["200.00"]
+    finally:
+        mine.close()
+        other.close()
+
+
 class _Counting:
     """A ledger repository that records which reads asked for changes only."""
 
