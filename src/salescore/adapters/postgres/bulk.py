@@ -17,16 +17,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import psycopg
 
 from salescore.adapters.codec import to_plain
 from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.sqlite.store import SqliteUnitOfWork
 from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
-
-if TYPE_CHECKING:
-    from salescore.adapters.sqlite.store import SqliteUnitOfWork
 
 __all__ = [
     "ALLOCATION_COLUMNS",
