@@ -718,6 +718,10 @@ class SalePricer:
             payment_form=order.payment_form,
             user=order.user,
             manual_discounts=order.manual_discounts,
+            manual_markup_limit_percent=terms.manual_markup_limit_percent,
+            manual_markup_limit_by_price_group=dict(
+                terms.manual_markup_limits_by_price_group or {}
+            ),
         )
 
     def _deviations(
