@@ -44,7 +44,7 @@ import attrs
 
 from salescore._validation import non_empty_text
 from salescore.errors import AgreementError
-from salescore.money import Currency, to_decimal
+from salescore.money import Currency, as_currency, to_decimal
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -217,7 +217,9 @@ class Terms:
     manual_markup_limits_by_price_group: Mapping[PriceGroupId, Decimal] | None = attrs.field(
         default=None, converter=_percent_map, hash=False
     )
-    currency: Currency | None = None
+    currency: Currency | None = attrs.field(
+        default=None, converter=attrs.converters.optional(as_currency)
+    )
     payment_schedule_id: str | None = None  # a salescore.receivables payment schedule template id
     payment_form: PaymentForm | None = None
     settlement_procedure: SettlementProcedure | None = None
