@@ -29,7 +29,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -51,8 +51,10 @@ __all__ = [
     "AgingRow",
     "LedgerChanges",
     "OpenCreditColumns",
+    "OpenGroupSums",
     "OpenItemColumns",
     "OpenLedgerColumns",
+    "OpenLedgerSums",
     "age_columns",
     "age_receivables",
     "age_store",
@@ -549,6 +551,36 @@ class OpenLedgerColumns(Protocol):
         ...
 
 
+@attrs.frozen
+class OpenGroupSums:
+    """Open debt and credit on a date summed per storage group by the storage itself.
+
+    The same figures :func:`age_store` adds up from :class:`OpenItemColumns`
+    and :class:`OpenCreditColumns`, computed where the rows are (in SQL):
+    ``sums`` one total per bucket of the open items of each group, ``items``
+    how many open items each group has, ``credits`` the open credit of each
+    group and ``credit_count`` how many non-zero open credits make it up.
+    """
+
+    sums: Mapping[Key, Sequence[int]]
+    items: Mapping[Key, int]
+    credits: Mapping[Key, int]
+    credit_count: Mapping[Key, int]
+
+
+@runtime_checkable
+class OpenLedgerSums(Protocol):
+    """A settlement ledger that can bucket and group open items itself (PostgreSQL's)."""
+
+    def open_group_sums(
+        self, as_of: date, measure: Measure, fields: Sequence[str], thresholds: Sequence[int]
+    ) -> OpenGroupSums | None:
+        """Bucket sums per group on ``as_of``; an item due on ordinal ``d`` falls in
+        bucket ``sum(d <= t for t in thresholds)`` (:func:`due_thresholds`). None when
+        the storage cannot (the caller then reads columns)."""
+        ...
+
+
 @attrs.define
 class _AgingState:
     """Sums per storage group on one date: what a report on another date starts from."""
@@ -648,6 +680,7 @@ def age_store(
     calendar: BusinessCalendar | None = None,
     segments: Mapping[str, str] | None = None,
     cache: AgingCache | None = None,
+    summed: OpenLedgerSums | None = None,
 ) -> AgingReport:
     """:func:`age_receivables` computed by the storage: the same report, from columns.
 
@@ -655,7 +688,10 @@ def age_store(
     as columns; :func:`age_columns` buckets them. With a ``cache``, a report on
     a second date of the same ledger reads again only the rows that can differ
     (posted or allocated between the two dates, or due where a bucket edge
-    moved) and corrects the first date's sums.
+    moved) and corrects the first date's sums. With ``summed`` (usually the
+    same ledger), a report not started from the cache is bucketed and grouped
+    by the storage (:meth:`OpenLedgerSums.open_group_sums`): only the sums
+    travel, not the items.
     """
     policy = policy or AgingPolicy.default()
     fields = tuple(group_by)
@@ -704,6 +740,18 @@ def age_store(
             state = None
     elif state is None or thresholds is None:
         state = None
+    if state is None and summed is not None and thresholds is not None:
+        found = summed.open_group_sums(as_of, measure, stored, thresholds)
+        if found is not None:
+            state = _AgingState(
+                as_of,
+                thresholds,
+                {k: list(v) for k, v in found.sums.items()},
+                dict(found.items),
+                dict(found.credits),
+                dict(found.credit_count),
+                sum(found.items.values()),
+            )
     if state is None:
         items = source.open_item_columns(as_of, measure, stored)
         credits = source.open_credit_columns(as_of, measure, stored)

@@ -340,6 +340,11 @@ class SqliteSettlementLedger:
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot store payment {payment.id!r}: {exc}") from exc
 
+    def add_payments(self, payments: Iterable[Payment]) -> None:
+        with self._uow.savepoint("add_payments"):  # all or none
+            for payment in payments:
+                self.add_payment(payment)
+
     def _payments(self, where: str, params: Sequence[Any]) -> list[Payment]:
         rows = self._execute(
             f"SELECT {_PAYMENT_COLUMNS} FROM settlement_payments{where} ORDER BY received_on, id",
