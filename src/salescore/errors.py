@@ -55,6 +55,7 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "MarkingCodeRejectedError",
     "MissingExtraError",
     "MissingPriceError",
     "NotFoundError",
@@ -426,6 +427,17 @@ class PaperOutError(DeviceError):
 
     code = "paper_out"
     message = "The device has no paper: load paper and repeat."
+
+
+class MarkingCodeRejectedError(DeviceError):
+    """The register's fiscal storage or the marking system refused an item's marking code.
+
+    Nothing is fiscal: the receipt was annulled before close. Take the item out
+    of the sale (it may be counterfeit, already sold or withdrawn).
+    """
+
+    code = "marking_code_rejected"
+    message = "The marking code was refused: the item may not be sold."
 
 
 class ShiftExpiredError(DeviceError):
