@@ -61,11 +61,14 @@ from salescore.shipments import (
     CorrectionKind,
     CustomerReturn,
     GoodsIssue,
+    GoodsReceipt,
     IssueDiscrepancy,
     IssueId,
     IssueLine,
     LineChange,
     LineExecution,
+    ReceiptId,
+    ReceiptLine,
     ReportLine,
     ReturnId,
     ReturnLine,
@@ -86,7 +89,7 @@ from salescore.shipments import (
     issue_line,
     line_executions,
     mirrored_line,
-    quantities_left,
+    receipt_line,
     return_lines_of_product,
     returned_of_shipment_lines,
     share,
@@ -107,6 +110,7 @@ __all__ = [
     "post_commission_transfer",
     "post_correction",
     "post_goods_issue",
+    "post_goods_receipt",
     "post_return",
     "post_return_without_shipment",
     "post_shipment",
@@ -219,7 +223,7 @@ def _release_left_reserve(
         if order is None or order.prices is None or warehouse is None:
             continue
         frozen = order.prices.line(line_id)
-        if execution.net_quantity < frozen.quantity.value:
+        if execution.shipped < frozen.quantity.value:
             continue
         bucket = Bucket.reserved(ReserveOrderId(order.id), LineId(line_id))
         held = uow.stock_ledger.balance(frozen.product_id, warehouse, bucket, frozen.quantity.unit)
@@ -410,8 +414,10 @@ def _returnable(uow: Repositories, shipment_id: ShipmentId) -> Shipment:
 
 
 def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
+    """The goods come back to free stock, except services and the goods of order-based
+    warehouses: those come back with a receipt order (:func:`post_goods_receipt`)."""
     for line in document.lines:
-        if line.is_service or line.warehouse_id is None:
+        if line.is_service or line.warehouse_id is None or line.by_receipt_order:
             continue
         unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
         receive(
@@ -820,22 +826,78 @@ def post_goods_issue(
 
 
 def discrepancies(uow: Repositories, order_ids: Iterable[OrderId]) -> tuple[IssueDiscrepancy, ...]:
-    """The order lines whose invoiced and issued quantities differ (to issue, to invoice)."""
+    """The order lines whose invoiced and issued quantities differ (to issue, to
+    receive, to invoice), counting returns and receipt orders."""
     ids = list(dict.fromkeys(order_ids))
     return issue_discrepancies(
-        _of_orders(uow, ids), [i for o in ids for i in uow.goods_issues.of_order(o)]
+        _of_orders(uow, ids),
+        [i for o in ids for i in uow.goods_issues.of_order(o)],
+        _returns_of_orders(uow, ids),
+        list({r.id: r for o in ids for r in uow.goods_receipts.of_order(o)}.values()),
     )
 
 
 def shipping_state(uow: Repositories, order_id: OrderId, on: date) -> OrderState:
     """The order's derived state counting what physically left: shipments that moved
-    stock, and goods issues for shipments ``by_goods_issue`` (net of returns); see
-    :func:`discrepancies` for what is still to issue or to invoice."""
-    issues = [i for i in uow.goods_issues.of_order(order_id) if i.on <= on]
-    left = quantities_left(
-        _of_orders(uow, [order_id]), issues, uow.customer_returns.of_order(order_id)
-    )
-    return order_state(uow, order_id, on, left)
+    stock, and goods issues for shipments ``by_goods_issue`` (returns as returned);
+    the same as :func:`salescore.app.orders.order_state`. See :func:`discrepancies`
+    for what is still to issue, to receive or to invoice."""
+    return order_state(uow, order_id, on)
+
+
+def post_goods_receipt(
+    uow: Repositories,
+    receipt_id: ReceiptId,
+    warehouse_id: WarehouseId,
+    on: date,
+    items: Sequence[tuple[ReturnId, str, Decimal]],
+    *,
+    at: datetime,
+) -> GoodsReceipt:
+    """Post a receipt order [приходный ордер на товары]: goods of client returns come back
+    into an order-based warehouse's free stock. ``items``: (return, return line, quantity).
+
+    Raises:
+        ShipmentError: no lines, a return line that came back by the return itself,
+            more than the return line has left to receive, more than was issued to
+            the client and not yet received back (named), or the number is taken.
+        NotFoundError: an unknown return.
+    """
+    _not_taken(uow, "receipt order", receipt_id, uow.goods_receipts.find(receipt_id))
+    if not items:
+        raise ShipmentError(f"receipt order {receipt_id!r} has no lines: receive at least one")
+    returns = {r: uow.customer_returns.get(r) for r, _, _ in items}
+    orders = [x.order_id for d in returns.values() for x in d.lines if x.order_id is not None]
+    shipments = _of_orders(uow, orders)
+    issues = list({i.id: i for o in orders for i in uow.goods_issues.of_order(o)}.values())
+    receipts = list({r.id: r for o in orders for r in uow.goods_receipts.of_order(o)}.values())
+    lines: list[ReceiptLine] = []
+    for number, (return_id, line_no, quantity) in enumerate(items, start=1):
+        made = [*receipts, GoodsReceipt(receipt_id, warehouse_id, on, lines)] if lines else receipts
+        lines.append(
+            receipt_line(
+                returns[return_id],
+                line_no,
+                Decimal(quantity),
+                str(number),
+                shipments=shipments,
+                issues=issues,
+                returns=_returns_of_orders(uow, orders),
+                receipts=made,
+            )
+        )
+    receipt = GoodsReceipt(receipt_id, warehouse_id, on, lines)
+    for line in receipt.lines:
+        unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
+        receive(
+            uow.stock_ledger,
+            line.product_id,
+            warehouse_id,
+            Quantity(line.quantity, unit),
+            document=receipt.id,
+            at=at,
+        )
+    return uow.goods_receipts.add(receipt)
 
 
 # --- commission trade -------------------------------------------------------------

@@ -16,7 +16,7 @@ from salescore.orders import OrderId
 from salescore.parties import PartnerId
 from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
-from salescore.shipments.issues import GoodsIssue
+from salescore.shipments.issues import GoodsIssue, GoodsReceipt
 from salescore.shipments.model import CustomerReturn, ReturnId, Shipment, ShipmentId
 from salescore.shipments.operations import ReturnRequest
 
@@ -26,6 +26,7 @@ __all__ = [
     "COMMISSION_TRANSFERS",
     "CORRECTIONS",
     "GOODS_ISSUES",
+    "GOODS_RECEIPTS",
     "PostedDocument",
     "PostedDocumentRepository",
     "PostedKind",
@@ -180,6 +181,9 @@ CORRECTIONS: PostedKind[ShipmentCorrection] = PostedKind(
     "shipment_corrections", ShipmentCorrection, "correction"
 )
 GOODS_ISSUES: PostedKind[GoodsIssue] = PostedKind("goods_issues", GoodsIssue, "goods issue")
+GOODS_RECEIPTS: PostedKind[GoodsReceipt] = PostedKind(
+    "goods_receipts", GoodsReceipt, "receipt order"
+)
 COMMISSION_TRANSFERS: PostedKind[CommissionTransfer] = PostedKind(
     "commission_transfers", CommissionTransfer, "commission transfer"
 )
