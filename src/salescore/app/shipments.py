@@ -59,6 +59,7 @@ from salescore.shipments import (
     CommissionTransfer,
     CorrectionId,
     CorrectionKind,
+    CorrectionStatus,
     CustomerReturn,
     GoodsIssue,
     GoodsReceipt,
@@ -95,17 +96,20 @@ from salescore.shipments import (
     share,
     ship_line,
 )
+from salescore.shipments import corrections as correction_decisions
 from salescore.shipments import operations as decisions
 
 __all__ = [
     "AgentItem",
     "ReturnItem",
+    "agree_correction",
     "agree_return_request",
     "corrected_shipments",
     "create_return_request",
     "discrepancies",
     "exchange",
     "post_agent_return",
+    "post_agreed_correction",
     "post_commission_report",
     "post_commission_transfer",
     "post_correction",
@@ -114,6 +118,8 @@ __all__ = [
     "post_return",
     "post_return_without_shipment",
     "post_shipment",
+    "register_correction",
+    "reject_correction",
     "reject_return_request",
     "shipping_state",
 ]
@@ -774,6 +780,84 @@ def post_correction(
     _correct_stock(uow, correction, at)
     _correct_debt(uow, correction, calendar)
     return uow.shipment_corrections.add(correction)
+
+
+def register_correction(
+    uow: Repositories,
+    correction_id: CorrectionId,
+    shipment_id: ShipmentId,
+    on: date,
+    changes: Sequence[LineChange],
+    kind: CorrectionKind,
+    *,
+    settlement: Settlement | None = None,
+    reason: str = "",
+) -> ShipmentCorrection:
+    """Draw up a correction, not agreed [не согласована]: decided and stored, nothing
+    posted; :func:`agree_correction` then :func:`post_agreed_correction` post it.
+
+    Raises:
+        as :func:`post_correction` (the same checks, nothing is moved).
+    """
+    _not_taken(uow, "correction", correction_id, uow.shipment_corrections.find(correction_id))
+    correction = decide_correction(
+        correction_id,
+        uow.shipments.get(shipment_id),
+        on,
+        changes,
+        kind,
+        settlement=settlement,
+        earlier=uow.shipment_corrections.of_shipment(shipment_id),
+        returns=uow.customer_returns.of_shipment(shipment_id),
+        reason=reason,
+        status=CorrectionStatus.NOT_AGREED,
+    )
+    return uow.shipment_corrections.add(correction)
+
+
+def agree_correction(uow: Repositories, correction_id: CorrectionId) -> ShipmentCorrection:
+    """Not agreed → agreed (the client signed the УКД)."""
+    return uow.shipment_corrections.update(
+        correction_decisions.agree_correction(uow.shipment_corrections.get(correction_id))
+    )
+
+
+def reject_correction(
+    uow: Repositories, correction_id: CorrectionId, reason: str
+) -> ShipmentCorrection:
+    """Not agreed or agreed → rejected, with a reason; nothing was posted."""
+    return uow.shipment_corrections.update(
+        correction_decisions.reject_correction(uow.shipment_corrections.get(correction_id), reason)
+    )
+
+
+def post_agreed_correction(
+    uow: Repositories,
+    correction_id: CorrectionId,
+    calendar: BusinessCalendar,
+    *,
+    at: datetime,
+) -> ShipmentCorrection:
+    """Agreed → posted: the differences move stock, debt and VAT, dated the correction's
+    date, as :func:`post_correction` does.
+
+    Raises:
+        ShipmentError: the correction is not agreed, or a line no longer starts from
+            the shipment's current figures (another correction or a return since).
+        InsufficientStockError: more goods would leave than free stock holds.
+    """
+    correction = uow.shipment_corrections.get(correction_id)
+    shipment = uow.shipments.get(correction.shipment_id)
+    correction_decisions.check_still_current(
+        correction,
+        shipment,
+        uow.shipment_corrections.of_shipment(shipment.id),
+        uow.customer_returns.of_shipment(shipment.id),
+    )
+    posted = correction_decisions.mark_posted(correction)
+    _correct_stock(uow, posted, at)
+    _correct_debt(uow, posted, calendar)
+    return uow.shipment_corrections.update(posted)
 
 
 # --- goods issues -----------------------------------------------------------------

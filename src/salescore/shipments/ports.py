@@ -72,11 +72,22 @@ class PostedKind(Generic[D]):
 
 
 class PostedDocumentRepository(Protocol[D]):
-    """Posted documents of one kind, inside a unit of work (added once, never changed)."""
+    """Posted documents of one kind, inside a unit of work (added once; their figures
+    never change, a status may: :meth:`update`)."""
 
     def add(self, document: D) -> D:
         """Store a posted document; returns it at version 1 (ConflictError if the
         number is taken)."""
+        ...
+
+    def update(self, document: D) -> D:
+        """Store a new status of a document read at ``document.version`` (its links
+        unchanged); returns it at the next version.
+
+        Raises:
+            NotFoundError: no such document.
+            ConcurrencyError: the stored version is not ``document.version``.
+        """
         ...
 
     def get(self, document_id: str) -> D:
