@@ -523,6 +523,12 @@ def post_return(
     _not_taken(uow, "return", return_id, uow.customer_returns.find(return_id))
     request = _request_for(uow, request_id)
     if request is not None:
+        if request.from_agent:
+            raise ShipmentError(
+                f"return request {request.id!r} is a commission agent's: post it with "
+                "post_agent_return",
+                request=request.id,
+            )
         _check_against_request(request, items)
     lines, shipments = _return_lines(uow, return_id, items)
     first = next(iter(shipments.values()))
@@ -632,6 +638,24 @@ def create_return_request(uow: Repositories, request: ReturnRequest) -> ReturnRe
     """Store a new request, not agreed [не согласована]."""
     if request.status is not ReturnRequestStatus.NOT_AGREED:
         raise ShipmentError(f"return request {request.id!r}: a new request starts not agreed")
+    if request.transfer_id is not None:
+        transfer = uow.commission_transfers.get(request.transfer_id)
+        if transfer.account.partner_id != request.partner_id:
+            raise ShipmentError(
+                f"return request {request.id!r} is from {request.partner_id}, transfer "
+                f"{transfer.id!r} went to agent {transfer.account.partner_id}: name the "
+                "agent's own transfer",
+                request=request.id,
+            )
+        products = {x.product_id for x in transfer.lines}
+        for product, _ in request.items:
+            if product not in products:
+                raise ShipmentError(
+                    f"return request {request.id!r}: transfer {transfer.id!r} handed the "
+                    f"agent no {product}",
+                    request=request.id,
+                    product=product,
+                )
     if request.shipment_id is not None:
         shipment = uow.shipments.get(request.shipment_id)
         if shipment.partner_id != request.partner_id:
@@ -1147,6 +1171,7 @@ def post_agent_return(
     *,
     sold: bool,
     at: datetime,
+    request_id: str | None = None,
 ) -> AgentReturn:
     """Post a return from a commission agent [возврат от комиссионера].
 
@@ -1154,13 +1179,20 @@ def post_agent_return(
     and no debt moves; after it (``sold`` True) goods the agent had sold come back
     into our warehouse and the agent's debt falls by their figures (the fee stays).
 
+    With ``request_id`` the return executes the agent's agreed return request
+    [заявка на возврат от комиссионера] and marks it done.
+
     Raises:
         ShipmentError: more than is at the agent, or more than was sold and not yet
-            returned (named), or the number is taken.
+            returned (named), a request that is not agreed, not this agent's, of
+            another transfer, or for less, or the number is taken.
     """
     name = f"return from the agent {return_id!r}"
     _not_taken(uow, "return from the agent", return_id, uow.agent_returns.find(return_id))
     transfers, _, account = _agent_state(uow, items, name)
+    request = _request_for(uow, request_id)
+    if request is not None:
+        _check_agent_request(request, items, transfers, sold=sold, account=account)
     states = {
         t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
         for t, x in transfers.items()
@@ -1210,7 +1242,7 @@ def post_agent_return(
                 vat=vat,
             )
         )
-    document = AgentReturn(return_id, account, on, lines)
+    document = AgentReturn(return_id, account, on, lines, request_id=request_id)
     agent = agent_stock(account.partner_id)
     for x in document.lines:
         _relocate(
@@ -1232,4 +1264,51 @@ def post_agent_return(
                 )
             ],
         )
+    if request is not None:
+        uow.return_requests.update(decisions.complete_return_request(request, ReturnId(return_id)))
     return uow.agent_returns.add(document)
+
+
+def _check_agent_request(
+    request: ReturnRequest,
+    items: Sequence[AgentItem],
+    transfers: dict[TransferId, CommissionTransfer],
+    *,
+    sold: bool,
+    account: SettlementAccount,
+) -> None:
+    """An agent's return on an agreed request: the agent's, of its transfer, sold or
+    unsold as asked, at most the agreed quantities."""
+    where = f"return request {request.id!r}"
+    if not request.from_agent or request.partner_id != account.partner_id:
+        raise ShipmentError(
+            f"{where} is not agent {account.partner_id}'s request: name the agent's own",
+            request=request.id,
+        )
+    if request.sold != sold:
+        asked = "sold goods (after the report)" if request.sold else "unsold goods"
+        raise ShipmentError(
+            f"{where} agreed a return of {asked}: post the return the same way",
+            request=request.id,
+        )
+    asked_q: dict[str, Decimal] = {}
+    for wanted, quantity in request.items:
+        asked_q[wanted] = asked_q.get(wanted, Decimal(0)) + quantity
+    given: dict[str, Decimal] = {}
+    for item in items:
+        if item.transfer_id != request.transfer_id:
+            raise ShipmentError(
+                f"{where} is about transfer {request.transfer_id!r}, not "
+                f"{item.transfer_id!r}: return the goods of the agreed transfer",
+                request=request.id,
+            )
+        product = transfers[item.transfer_id].line(item.line_no).product_id
+        given[product] = given.get(product, Decimal(0)) + item.quantity
+    for taken, quantity in given.items():
+        if quantity > asked_q.get(taken, Decimal(0)):
+            raise ShipmentError(
+                f"{where} agreed {asked_q.get(taken, Decimal(0)):f} of {taken}, the "
+                f"return takes {quantity:f}: return at most what was agreed",
+                request=request.id,
+                product=taken,
+            )

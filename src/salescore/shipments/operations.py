@@ -448,11 +448,12 @@ def _items(value: Iterable[tuple[ProductId, Decimal]]) -> tuple[tuple[ProductId,
 
 @attrs.frozen
 class ReturnRequest:
-    """A client's request to return goods [заявка на возврат], with or without a sale.
+    """A request to return goods [заявка на возврат], from a client (with or without a
+    sale) or from a commission agent [заявка на возврат от комиссионера].
 
     Attributes:
         id: the request number.
-        partner_id, counterparty_id: the client.
+        partner_id, counterparty_id: the client or the agent.
         on: when the client asked.
         shipment_id: the sale the goods came with (None: without a sale).
         items: (product, quantity) the client wants to return.
@@ -460,6 +461,10 @@ class ReturnRequest:
         status: see :class:`ReturnRequestStatus`.
         return_id: the return that executed it.
         reason: the client's reason, or why it was rejected.
+        transfer_id: for a commission agent's request, the transfer
+            [передача на комиссию] the goods came with.
+        sold: for an agent's request, True when the goods were sold by the agent
+            and a buyer brought them back (a return after its sales report).
         version: the stored version.
     """
 
@@ -474,11 +479,33 @@ class ReturnRequest:
     return_id: ReturnId | None = None
     reason: str = ""
     version: int = 0
+    transfer_id: str | None = attrs.field(default=None, kw_only=True)
+    sold: bool = attrs.field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.transfer_id is not None and (self.shipment_id is not None or self.exchange):
+            raise ShipmentError(
+                f"return request {self.id!r} names commission transfer {self.transfer_id!r}: "
+                "an agent's request names no shipment and asks for no exchange",
+                request=self.id,
+            )
+        if self.sold and self.transfer_id is None:
+            raise ShipmentError(
+                f"return request {self.id!r}: only a commission agent's request (with a "
+                "transfer) returns goods the agent sold",
+                request=self.id,
+            )
+
+    @property
+    def from_agent(self) -> bool:
+        """True for a commission agent's request."""
+        return self.transfer_id is not None
 
     def explain(self) -> Explanation:
         """The request in one line."""
+        source = f" from the agent (transfer {self.transfer_id})" if self.from_agent else ""
         return Explanation(
-            f"return request {self.id} of {self.on.isoformat()}: {self.status.value}"
+            f"return request {self.id}{source} of {self.on.isoformat()}: {self.status.value}"
         )
 
 
