@@ -53,13 +53,14 @@ from salescore.receivables.ports import (
 from salescore.reservation.ports import StockLedger
 from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
-from salescore.shipments.issues import GoodsIssue
+from salescore.shipments.issues import GoodsIssue, GoodsReceipt
 from salescore.shipments.ports import (
     AGENT_RETURNS,
     COMMISSION_REPORTS,
     COMMISSION_TRANSFERS,
     CORRECTIONS,
     GOODS_ISSUES,
+    GOODS_RECEIPTS,
     PostedDocument,
     PostedDocumentRepository,
     PostedKind,
@@ -253,6 +254,10 @@ class Repositories:
     @cached_property
     def goods_issues(self) -> PostedDocumentRepository[GoodsIssue]:
         return self._backend.open_posted(GOODS_ISSUES)
+
+    @cached_property
+    def goods_receipts(self) -> PostedDocumentRepository[GoodsReceipt]:
+        return self._backend.open_posted(GOODS_RECEIPTS)
 
     @cached_property
     def commission_transfers(self) -> PostedDocumentRepository[CommissionTransfer]:

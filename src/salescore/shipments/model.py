@@ -233,7 +233,10 @@ class ReturnLine(_DocumentLine):
     """One returned line: a quantity of a shipment line, at that line's price and VAT.
 
     ``shipment_id`` and ``shipment_line_no`` are None for goods returned
-    without a shipment document (a hand-typed price).
+    without a shipment document (a hand-typed price). ``by_receipt_order``: the
+    line returns goods of a shipment posted ``by_goods_issue`` (an order-based
+    warehouse); the return lowers the debt and the goods come back only with a
+    receipt order [приходный ордер на товары] (:class:`~salescore.shipments.GoodsReceipt`).
     """
 
     line_no: str
@@ -245,6 +248,7 @@ class ReturnLine(_DocumentLine):
     shipment_id: ShipmentId | None = attrs.field(default=None, kw_only=True)
     shipment_line_no: str | None = attrs.field(default=None, kw_only=True)
     is_service: bool = attrs.field(default=False, kw_only=True)
+    by_receipt_order: bool = attrs.field(default=False, kw_only=True)
     net: Money = attrs.field(kw_only=True)
     vat_rate: VatRate = attrs.field(kw_only=True)
     vat_included: bool = attrs.field(kw_only=True)
