@@ -79,7 +79,9 @@ def build() -> tuple[SalePricer, list[SaleOrder]]:
     products = catalogue(PRODUCTS)
     client_segments = [
         ClientSegment(
-            SegmentId(f"C{c}"), f"client segment {c}", rule=(Criterion("attributes.c", {str(c)}),)
+            SegmentId(f"C{c}"),
+            f"client segment {c}",
+            rule=(Criterion("attributes.c", frozenset({str(c)})),),
         )
         for c in range(CLIENT_SEGMENTS)
     ]

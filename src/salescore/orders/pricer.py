@@ -3,8 +3,9 @@
 One sale is priced in five steps, each by its own context:
 
 1. **agreements**: the terms that apply to the client on the sale date
-   (:meth:`~salescore.agreements.AgreementBook.resolve`, per line, because an
-   agreement may cover only a nomenclature segment);
+   (:meth:`~salescore.agreements.AgreementBook.resolve_many`: for each line,
+   because an agreement may cover only a nomenclature segment, but resolved
+   once per group of lines the same agreements cover);
 2. the **price type** those terms name;
 3. **pricing**: the unit price of each product under that price type from a
    :class:`~salescore.pricing.PricingSnapshot` (formula chains included);
@@ -70,7 +71,6 @@ from salescore.agreements import (
     ProposedSale,
     ResolvedTerms,
     Severity,
-    TermsQuery,
     check_sale,
 )
 from salescore.agreements.model import check_sale_payment_form
@@ -630,12 +630,11 @@ class SalePricer:
         partner = self._partner(order.partner_id, order)
         snapshot = self.snapshot(order.on)
         products = [self._product(x.product_id, order, x.line_id) for x in order.lines]
-        resolved = [
-            self.book.resolve(
-                TermsQuery(partner, order.on, product=product, agreement_id=order.agreement_id)
-            )
-            for product in products
-        ]
+        # One resolution per group of lines the same agreements cover (normally
+        # one per order), each line's explanation still titled with its product.
+        resolved = self.book.resolve_many(
+            partner, order.on, products, agreement_id=order.agreement_id
+        )
         # Unit prices: one bulk call per price type.
         wanted: dict[PriceTypeId, list[ProductId]] = {}
         for line, terms in zip(order.lines, resolved, strict=True):
