@@ -58,7 +58,7 @@ filled in by individual agreement 'IA-V'; typical agreement 'TA-W' leaves it ope
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -475,6 +475,7 @@ class AgreementBook:
         products: Sequence[Product],
         *,
         agreement_id: AgreementId | None = None,
+        known: MutableMapping[tuple[SegmentId, ...], ResolvedTerms] | None = None,
     ) -> list[ResolvedTerms]:
         """The terms for each of ``products`` sold to ``partner`` on ``on``, in order.
 
@@ -485,11 +486,18 @@ class AgreementBook:
         segments of the book's agreements hold: a document of many lines
         costs about one resolution, not one per line.
 
+        ``known`` keeps those resolutions between calls for the same partner,
+        date and ``agreement_id`` on this book (a pricer pricing many orders
+        of one client on one day): found ones are reused, new ones added. The
+        caller keys and bounds it; the book itself remembers nothing.
+
         Raises:
             AmbiguousAgreementError, AgreementError: as :meth:`resolve`.
         """
         covering = self._covering
-        by_key: dict[tuple[SegmentId, ...], ResolvedTerms] = {}
+        by_key: MutableMapping[tuple[SegmentId, ...], ResolvedTerms] = (
+            {} if known is None else known
+        )
         found: list[ResolvedTerms] = []
         for product in products:
             key = tuple(s.id for s in covering if s.contains(product)) if covering else ()
@@ -499,7 +507,11 @@ class AgreementBook:
                 first = by_key[key] = self.resolve(query)
                 found.append(first)
                 continue
-            explanation = Explanation(f"terms for {query.describe()}", first.explanation.steps)
+            subject = f"terms for {query.describe()}"
+            if subject == first.explanation.subject:
+                found.append(first)  # the same product and query again: the same value
+                continue
+            explanation = Explanation(subject, first.explanation.steps)
             found.append(
                 ResolvedTerms(first.agreement, first.base, first.terms, first.sources, explanation)
             )
