@@ -3,7 +3,7 @@ held against every storage adapter."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import attrs
@@ -50,7 +50,9 @@ def test_reports_takings_and_cards_are_read_back_equal(store: Store) -> None:
         currency="RUB",
         shift_id="S-1",
     )
-    handover = TakingsHandover("T-1", "S-1", "SHOP-1", rub("248.38"), datetime(2026, 3, 2, 20))
+    handover = TakingsHandover(
+        "T-1", "S-1", "SHOP-1", rub("248.38"), datetime(2026, 3, 2, 20, tzinfo=UTC)
+    )
     kind = CardKind("CLUB", "Club", (TurnoverTier(Decimal(10000), "CLUB-5"),))
     card = LoyaltyCard("0001", "2000000000015", "CLUB", "Anna", valid_until=date(2026, 12, 31))
     with store.unit_of_work() as uow:

@@ -147,15 +147,16 @@ class RegisterTotals:
     Attributes:
         sales: the receipts' (income) totals.
         returns: the return receipts' (return of income) totals.
-        cash: cash kept (sales' cash less change, less cash paid back).
-        card: card payments less card refunds.
+        cash: cash kept (sales' cash less change, less cash paid back);
+            ``None`` when the register does not tell a receipt's payments.
+        card: card payments less card refunds (``None`` likewise).
         receipts: the number of sale and return receipts.
     """
 
     sales: Decimal
     returns: Decimal
-    cash: Decimal
-    card: Decimal
+    cash: Decimal | None
+    card: Decimal | None
     receipts: int
 
 
@@ -328,7 +329,11 @@ def _reconcile(
         "card": register.card,
         "receipts": Decimal(register.receipts),
     }
-    return tuple(Discrepancy(k, ours[k], theirs[k]) for k in ours if ours[k] != theirs[k])
+    return tuple(
+        Discrepancy(k, ours[k], value)
+        for k, value in theirs.items()
+        if value is not None and ours[k] != value
+    )
 
 
 def sales_report(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from salescore.money import KG, Money, Quantity
@@ -22,7 +22,7 @@ from salescore.retail import (
 from salescore.tax import VatCategory, russian_vat_rates
 
 DAY = date(2026, 3, 2)
-OPENED = datetime(2026, 3, 2, 9, 0)
+OPENED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BREAD = Product(ProductId("BREAD"), "Bread")
 CHEESE = Product(ProductId("CHEESE"), "Cheese", unit=KG, vat_category=VatCategory.REDUCED)
 SHOP = Outlet(
@@ -59,7 +59,7 @@ def golden_receipt(receipt_id: str = "R-1", shift_id: str = "S-1") -> RetailRece
         "SHOP-1",
         "POS-1",
         shift_id,
-        datetime(2026, 3, 2, 10, 15),
+        datetime(2026, 3, 2, 10, 15, tzinfo=UTC),
         golden_lines(),  # type: ignore[arg-type]
         (RetailPayment(PaymentKind.CASH, rub("300.00")),),
         card_number="0001",
