@@ -49,6 +49,7 @@ from salescore.errors import (
     CashShiftError,
     ConflictError,
     DeviceError,
+    InsufficientStockError,
     LoyaltyCardError,
     RetailError,
     RetailImportError,
@@ -544,9 +545,19 @@ class CashierDesk:
             uow.retail_receipts.add(receipt)
             if self.track_stock:
                 operation = Operation.RETAIL_RETURN if back else Operation.RETAIL_SALE
-                uow.stock_ledger.record(
-                    self._moves(receipt, back), operation, receipt.id, receipt.at
-                )
+                moves = self._moves(receipt, back)
+                try:
+                    uow.stock_ledger.record(moves, operation, receipt.id, receipt.at)
+                except InsufficientStockError as exc:
+                    details = {k: v for k, v in exc.details.items() if k != "receipt"}
+                    raise InsufficientStockError(
+                        f"receipt {receipt.id!r}: {details.get('product')} is short at the "
+                        f"store: {details.get('asked')} asked, {details.get('free')} free "
+                        "(another workplace may have sold it just now); nothing was sold or "
+                        "printed: sell less or take the line off",
+                        receipt=receipt.id,
+                        **details,
+                    ) from exc
             uow.commit()
 
     def _print(self, receipt: RetailReceipt) -> RetailReceipt:
