@@ -12,8 +12,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
+from salescore.app.discount_rules import save_rule_set
 from salescore.app.pricing import register_price, save_price_type
 from salescore.app.retail import issue_card, save_outlet
+from salescore.discounts import (
+    Combination,
+    ConditionExpr,
+    Discount,
+    DiscountGroup,
+    DiscountRuleSet,
+)
 from salescore.money import KG, LITRE, Money, Quantity
 from salescore.parties import Product, ProductId, Warehouse, WarehouseId
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId
@@ -28,6 +36,8 @@ __all__ = [
     "SHOP_PRODUCTS",
     "SHOP_STORE",
     "load_sample_shop",
+    "load_sample_shop_rules",
+    "sample_shop_rules",
 ]
 
 SHOP_STORE = WarehouseId("STORE-LENINA")
@@ -107,3 +117,44 @@ def load_sample_shop(uow: Repositories, *, stock: bool = True) -> None:
         )
     )
     issue_card(uow, LoyaltyCard("0001", "2990000000015", "CLUB", "Anna Petrova"))
+
+
+def sample_shop_rules() -> DiscountRuleSet:
+    """The shop's discounts: 10 % off tea at the store (automatic), and the club card's
+    tiers, 3 % silver (from 5,000.00 of turnover in a year) and 5 % gold (from 20,000.00);
+    the best one applies."""
+    return DiscountRuleSet(
+        (
+            Discount(
+                "TEA-WEEK",
+                "Tea week: 10 %",
+                value=Decimal(10),
+                condition=ConditionExpr.all_of(
+                    ConditionExpr.leaf("warehouse", warehouses=[SHOP_STORE]),
+                    ConditionExpr.leaf("product", products=["TEA"]),
+                ),
+            ),
+            Discount(
+                "CLUB-SILVER",
+                "Club silver: 3 %",
+                value=Decimal(3),
+                condition=ConditionExpr.leaf("card_kind", kinds=["CLUB-SILVER"]),
+            ),
+            Discount(
+                "CLUB-GOLD",
+                "Club gold: 5 %",
+                value=Decimal(5),
+                condition=ConditionExpr.leaf("card_kind", kinds=["CLUB-GOLD"]),
+            ),
+        ),
+        (
+            DiscountGroup(
+                "SHOP", "Shop discounts", Combination.MAX, ("TEA-WEEK", "CLUB-SILVER", "CLUB-GOLD")
+            ),
+        ),
+    )
+
+
+def load_sample_shop_rules(uow: Repositories) -> None:
+    """Store :func:`sample_shop_rules` as the rule set (replacing the stored one)."""
+    save_rule_set(uow, sample_shop_rules())
