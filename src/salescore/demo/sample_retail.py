@@ -20,7 +20,9 @@ from salescore.discounts import (
     ConditionExpr,
     Discount,
     DiscountGroup,
+    DiscountId,
     DiscountRuleSet,
+    GroupId,
 )
 from salescore.money import KG, LITRE, Money, Quantity
 from salescore.parties import Product, ProductId, Warehouse, WarehouseId
@@ -126,7 +128,7 @@ def sample_shop_rules() -> DiscountRuleSet:
     return DiscountRuleSet(
         (
             Discount(
-                "TEA-WEEK",
+                DiscountId("TEA-WEEK"),
                 "Tea week: 10 %",
                 value=Decimal(10),
                 condition=ConditionExpr.all_of(
@@ -135,13 +137,13 @@ def sample_shop_rules() -> DiscountRuleSet:
                 ),
             ),
             Discount(
-                "CLUB-SILVER",
+                DiscountId("CLUB-SILVER"),
                 "Club silver: 3 %",
                 value=Decimal(3),
                 condition=ConditionExpr.leaf("card_kind", kinds=["CLUB-SILVER"]),
             ),
             Discount(
-                "CLUB-GOLD",
+                DiscountId("CLUB-GOLD"),
                 "Club gold: 5 %",
                 value=Decimal(5),
                 condition=ConditionExpr.leaf("card_kind", kinds=["CLUB-GOLD"]),
@@ -149,7 +151,10 @@ def sample_shop_rules() -> DiscountRuleSet:
         ),
         (
             DiscountGroup(
-                "SHOP", "Shop discounts", Combination.MAX, ("TEA-WEEK", "CLUB-SILVER", "CLUB-GOLD")
+                GroupId("SHOP"),
+                "Shop discounts",
+                Combination.MAX,
+                ("TEA-WEEK", "CLUB-SILVER", "CLUB-GOLD"),
             ),
         ),
     )
