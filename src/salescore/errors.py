@@ -34,6 +34,7 @@ __all__ = [
     "AmbiguousAgreementError",
     "AmbiguousCodeError",
     "ApprovalError",
+    "CashShiftError",
     "ConcurrencyError",
     "ConflictError",
     "CreditLimitExceededError",
@@ -55,6 +56,7 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "LoyaltyCardError",
     "MarkingCodeRejectedError",
     "MissingExtraError",
     "MissingPriceError",
@@ -65,6 +67,8 @@ __all__ = [
     "PluginLoadError",
     "ProtocolError",
     "ReceiptMismatchError",
+    "RetailError",
+    "RetailImportError",
     "RuleViolationError",
     "SalescoreError",
     "ScenarioError",
@@ -236,6 +240,38 @@ class CrmError(InvalidInputError):
 
     code = "crm_error"
     message = "The CRM operation is not possible as asked."
+
+
+class RetailError(InvalidInputError):
+    """A retail operation cannot be done as asked: an outlet, a workplace, a receipt
+    or a payment that does not fit (unknown workplace, payment short of the total,
+    a return above what was sold)."""
+
+    code = "retail_error"
+    message = "The retail operation is not possible as asked."
+
+
+class CashShiftError(RetailError):
+    """A cash shift is not in the state the operation needs (no open shift, a shift
+    already open at the workplace, receipts still waiting for the register)."""
+
+    code = "cash_shift_error"
+    message = "The cash shift is not in the state this operation needs."
+
+
+class LoyaltyCardError(RetailError):
+    """A loyalty card cannot be used: unknown, blocked, not yet or no longer valid."""
+
+    code = "loyalty_card_error"
+    message = "The loyalty card cannot be used."
+
+
+class RetailImportError(RetailError):
+    """Retail sales to import have bad lines; ``issues`` names each by its line number,
+    and nothing was imported."""
+
+    code = "retail_import_error"
+    message = "The retail sales file has bad lines; nothing was imported."
 
 
 class ScenarioError(InvalidInputError):

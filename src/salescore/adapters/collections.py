@@ -34,6 +34,15 @@ from salescore.receivables import (
     OrderSchedule,
     PaymentScheduleTemplate,
 )
+from salescore.retail import (
+    CardKind,
+    CashShift,
+    LoyaltyCard,
+    Outlet,
+    RetailReceipt,
+    RetailSalesReport,
+    TakingsHandover,
+)
 
 __all__ = [
     "AGREEMENTS",
@@ -43,6 +52,7 @@ __all__ = [
     "PARTIES",
     "PRICING",
     "RECEIVABLES",
+    "RETAIL",
     "Collection",
 ]
 
@@ -145,3 +155,25 @@ CRM: tuple[Collection[object], ...] = (
 
 # Added after the first CRM tables: a later migration step of the "crm" component.
 CRM_TASKS: tuple[Collection[object], ...] = (REPRESENTATIVE_TASKS,)  # type: ignore[assignment]
+
+OUTLETS = Collection("retail_outlets", Outlet, ("warehouse_id", "mode"))
+CASH_SHIFTS = Collection("retail_shifts", CashShift, ("outlet_id", "workplace_id", "status"))
+RETAIL_RECEIPTS = Collection(
+    "retail_receipts",
+    RetailReceipt,
+    ("shift_id", "outlet_id", "status", "original_id", "card_number"),
+)
+RETAIL_REPORTS = Collection("retail_reports", RetailSalesReport, ("shift_id", "outlet_id"))
+TAKINGS = Collection("retail_takings", TakingsHandover, ("shift_id",))
+CARD_KINDS = Collection("retail_card_kinds", CardKind)
+LOYALTY_CARDS = Collection("retail_loyalty_cards", LoyaltyCard, ("barcode", "kind_id"))
+
+RETAIL: tuple[Collection[object], ...] = (
+    OUTLETS,
+    CASH_SHIFTS,
+    RETAIL_RECEIPTS,
+    RETAIL_REPORTS,
+    TAKINGS,
+    CARD_KINDS,
+    LOYALTY_CARDS,
+)  # type: ignore[assignment]

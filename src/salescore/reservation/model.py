@@ -143,6 +143,10 @@ class Operation(enum.Enum):
     RELEASE_EXCESS = "release_excess"
     RESERVE_FROM_ORDERS = "reserve_from_orders"
     RELEASE_ALL = "release_all"
+    RETAIL_SALE = "retail_sale"
+    """Goods sold at a store by a retail receipt (or a retail sales report)."""
+    RETAIL_RETURN = "retail_return"
+    """Goods a retail buyer brought back, or a cancelled receipt's goods, back in stock."""
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Quantity], value: Quantity) -> None:

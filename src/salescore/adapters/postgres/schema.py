@@ -21,6 +21,7 @@ from salescore.adapters.collections import (
     PARTIES,
     PRICING,
     RECEIVABLES,
+    RETAIL,
     Collection,
 )
 from salescore.adapters.postgres.connection import PgConnection
@@ -179,4 +180,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables, posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
+    Component("retail", (document_tables(RETAIL),)),
 )
