@@ -258,6 +258,9 @@ class MissingMeasureError(DeliveryError):
     code = "missing_measure"
     message = "A product has no weight or volume to plan by."
 
+    product: str
+    measure: str
+
 
 class CargoRestrictionError(DeliveryError):
     """No vehicle of the plan may carry a directive's cargo class: names the directive
@@ -266,6 +269,9 @@ class CargoRestrictionError(DeliveryError):
     code = "cargo_restriction"
     message = "No vehicle may carry this cargo."
 
+    directive: str
+    cargo: tuple[str, ...]
+
 
 class UnpostedDirectiveError(DeliveryError):
     """A delivery directive names a shipment or goods issue that is not posted
@@ -273,6 +279,8 @@ class UnpostedDirectiveError(DeliveryError):
 
     code = "unposted_directive"
     message = "The delivery directive's document is not posted."
+
+    document: str
 
 
 class ScenarioError(InvalidInputError):
@@ -330,6 +338,9 @@ class VehicleBookedError(RuleViolationError):
 
     code = "vehicle_booked"
     message = "The vehicle is booked at that time."
+
+    vehicle: str
+    task: str
 
 
 # --- storage -------------------------------------------------------------------

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import attrs
@@ -120,12 +121,20 @@ class PayableItem:
         return self.charged - self.paid
 
 
+def _charges(value: Iterable[CarrierCharge]) -> tuple[CarrierCharge, ...]:
+    return tuple(value)
+
+
+def _payments(value: Iterable[CarrierPayment]) -> tuple[CarrierPayment, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class PayablesLedger:
     """Carrier charges and payments; answers what we owe as of a date."""
 
-    charges: tuple[CarrierCharge, ...] = attrs.field(converter=tuple)
-    payments: tuple[CarrierPayment, ...] = attrs.field(converter=tuple)
+    charges: tuple[CarrierCharge, ...] = attrs.field(converter=_charges)
+    payments: tuple[CarrierPayment, ...] = attrs.field(converter=_payments)
 
     def items(self, as_of: date) -> tuple[PayableItem, ...]:
         """Each charge posted by ``as_of`` with what is paid of it: payments up to

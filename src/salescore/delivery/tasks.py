@@ -19,6 +19,7 @@ salescore.errors.DeliveryError: transport task 'TT-1' is formed: it can go to lo
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, time
 from decimal import Decimal
 
@@ -99,6 +100,14 @@ class TaskStop:
     whole: bool = True
 
 
+def _stops(value: Iterable[TaskStop]) -> tuple[TaskStop, ...]:
+    return tuple(value)
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class TransportTask:
     """A transport task [задание на перевозку]: a vehicle's trip on a day.
@@ -121,11 +130,11 @@ class TransportTask:
     vehicle_id: VehicleId
     starts: time = attrs.field(kw_only=True)
     ends: time = attrs.field(kw_only=True)
-    stops: tuple[TaskStop, ...] = attrs.field(kw_only=True, converter=tuple)
+    stops: tuple[TaskStop, ...] = attrs.field(kw_only=True, converter=_stops)
     driver: str = attrs.field(default="", kw_only=True)
     forwarder: str = attrs.field(default="", kw_only=True)
     status: TaskStatus = attrs.field(default=TaskStatus.FORMED, kw_only=True)
-    violations: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
+    violations: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_texts)
     vehicle_trip: int = attrs.field(default=1, kw_only=True)
     version: int = attrs.field(default=0, kw_only=True)
 

@@ -17,6 +17,7 @@ from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
     CRM_TASKS,
+    DELIVERY,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -179,4 +180,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables, posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
+    Component("delivery", (document_tables(DELIVERY),)),
 )

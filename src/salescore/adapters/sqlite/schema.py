@@ -19,6 +19,7 @@ from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
     CRM_TASKS,
+    DELIVERY,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -128,4 +129,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("orders", (create_order_tables,)),
     Component("shipments", (create_shipment_tables, create_posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
+    Component("delivery", (document_tables(DELIVERY),)),
 )
