@@ -17,7 +17,7 @@ from salescore.delivery import (
     VehicleId,
 )
 from salescore.money import KG
-from salescore.parties import Partner, PartnerKind, Product, ProductId
+from salescore.parties import Partner, PartnerId, PartnerKind, Product, ProductId
 from salescore.shipments import Shipment
 
 DAY = date(2026, 3, 5)
@@ -27,7 +27,7 @@ FLOUR = Product(ProductId("FLOUR"), "flour by weight", unit=KG, weight_kg="1", v
 AIR = Product(ProductId("AIR"), "no weight given")
 TRUCK = Vehicle(VehicleId("V1"), "Gazelle A123BC", capacity_kg="1000", capacity_m3="9")
 VAN = Vehicle(VehicleId("V2"), "Ford Transit", capacity_kg="800", capacity_m3="6")
-CARRIER = Partner("TK-DL", "Delovye Linii", frozenset({PartnerKind.SUPPLIER}))
+CARRIER = Partner(PartnerId("TK-DL"), "Delovye Linii", frozenset({PartnerKind.SUPPLIER}))
 SETTINGS = RouteSettings(Place("MAIN warehouse", x=0, y=0), departure=time(9))
 
 
@@ -59,11 +59,11 @@ def delivery_day(uow: Repositories) -> None:
     uow.partners.add(CARRIER)
     uow.vehicles.add(TRUCK)
     uow.vehicles.add(VAN)
-    for number, product, quantity in [
+    for number, goods, quantity in [
         ("RTU-1", "BOX-100", "4"),
         ("RTU-2", "BOX-100", "5"),
         ("RTU-3", "BOX-100", "3"),
         ("RTU-4", "SACK", "120"),
         ("RTU-5", "BOX-100", "1"),
     ]:
-        uow.shipments.add(posted(number, product, quantity))
+        uow.shipments.add(posted(number, goods, quantity))
