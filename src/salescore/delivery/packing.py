@@ -255,30 +255,27 @@ class Packing:
         return html_table(self.to_records(), caption="trips")
 
 
-class _Open:
-    """A trip being filled (mutable while packing)."""
+_UNBOUND = decimal.Decimal("Infinity")
 
-    __slots__ = ("loads", "no", "room_kg", "room_m3", "vehicle", "vehicle_trip")
+
+class _Open:
+    """A trip being filled (mutable while packing); an unbound measure has infinite room."""
+
+    __slots__ = ("carries", "loads", "no", "room_kg", "room_m3", "vehicle", "vehicle_trip")
 
     def __init__(self, no: int, vehicle: Vehicle, vehicle_trip: int) -> None:
         self.no = no
         self.vehicle = vehicle
         self.vehicle_trip = vehicle_trip
-        self.room_kg = vehicle.capacity_kg
-        self.room_m3 = vehicle.capacity_m3
+        self.carries = vehicle.carries
+        self.room_kg = _UNBOUND if vehicle.capacity_kg is None else vehicle.capacity_kg
+        self.room_m3 = _UNBOUND if vehicle.capacity_m3 is None else vehicle.capacity_m3
         self.loads: list[Load] = []
-
-    def fits(self, kg: decimal.Decimal, m3: decimal.Decimal) -> bool:
-        return (self.room_kg is None or kg <= self.room_kg) and (
-            self.room_m3 is None or m3 <= self.room_m3
-        )
 
     def take(self, load: Load) -> None:
         self.loads.append(load)
-        if self.room_kg is not None:
-            self.room_kg -= load.weight_kg
-        if self.room_m3 is not None:
-            self.room_m3 -= load.volume_m3
+        self.room_kg -= load.weight_kg
+        self.room_m3 -= load.volume_m3
 
 
 def _fits_empty(vehicle: Vehicle, kg: decimal.Decimal, m3: decimal.Decimal) -> bool:
@@ -331,7 +328,7 @@ class _Packer:
         cargo = frozenset(x.cargo for x in lines)
         load = Load(directive.id, lines, kg, m3, whole)
         for trip in self.trips:
-            if trip.fits(kg, m3) and trip.vehicle.may_carry(cargo):
+            if kg <= trip.room_kg and m3 <= trip.room_m3 and cargo <= trip.carries:
                 trip.take(load)
                 return trip
         best: Vehicle | None = None
