@@ -34,12 +34,14 @@ __all__ = [
     "AmbiguousAgreementError",
     "AmbiguousCodeError",
     "ApprovalError",
+    "CargoRestrictionError",
     "CashShiftError",
     "ConcurrencyError",
     "ConflictError",
     "CreditLimitExceededError",
     "CrmError",
     "CurrencyMismatchError",
+    "DeliveryError",
     "DeviceError",
     "DeviceTimeoutError",
     "DiscountError",
@@ -59,6 +61,7 @@ __all__ = [
     "LoyaltyCardError",
     "MarkingCodeRejectedError",
     "MissingExtraError",
+    "MissingMeasureError",
     "MissingPriceError",
     "NotFoundError",
     "OrderError",
@@ -82,6 +85,8 @@ __all__ = [
     "TransitionRefusedError",
     "UnitOfWorkError",
     "UnknownPluginError",
+    "UnpostedDirectiveError",
+    "VehicleBookedError",
     "raise_for_issues",
 ]
 
@@ -274,6 +279,47 @@ class RetailImportError(RetailError):
     message = "The retail sales file has bad lines; nothing was imported."
 
 
+class DeliveryError(InvalidInputError):
+    """A delivery method, vehicle, transport task or delivery charge is not possible as
+    asked (a carrier without a carrier, a task status change out of order)."""
+
+    code = "delivery_error"
+    message = "The delivery operation is not possible as asked."
+
+
+class MissingMeasureError(DeliveryError):
+    """A product in a capacity-bound plan has no weight (or volume): names the product
+    (``product``) and the measure (``measure``); set ``Product.weight_kg`` or
+    ``Product.volume_m3`` and plan again."""
+
+    code = "missing_measure"
+    message = "A product has no weight or volume to plan by."
+
+    product: str
+    measure: str
+
+
+class CargoRestrictionError(DeliveryError):
+    """No vehicle of the plan may carry a directive's cargo class: names the directive
+    (``directive``) and the class (``cargo``); add a vehicle that carries it."""
+
+    code = "cargo_restriction"
+    message = "No vehicle may carry this cargo."
+
+    directive: str
+    cargo: tuple[str, ...]
+
+
+class UnpostedDirectiveError(DeliveryError):
+    """A delivery directive names a shipment or goods issue that is not posted
+    (``document``); post it first."""
+
+    code = "unposted_directive"
+    message = "The delivery directive's document is not posted."
+
+    document: str
+
+
 class ScenarioError(InvalidInputError):
     """A scenario file is malformed; names the file, the key path and what was expected."""
 
@@ -321,6 +367,17 @@ class TransitionRefusedError(RuleViolationError):
 
     guard: str
     figures: tuple[str, ...]
+
+
+class VehicleBookedError(RuleViolationError):
+    """A transport task would use a vehicle another task holds at the same time: names
+    the vehicle (``vehicle``), the day (``on``) and the other task (``task``)."""
+
+    code = "vehicle_booked"
+    message = "The vehicle is booked at that time."
+
+    vehicle: str
+    task: str
 
 
 # --- storage -------------------------------------------------------------------

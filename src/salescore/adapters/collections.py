@@ -14,6 +14,15 @@ import attrs
 
 from salescore.agreements import Agreement, ApprovalProcess, Contract
 from salescore.crm import Claim, Deal, Interaction, ProcessKind, RepresentativeTask
+from salescore.delivery import (
+    CarrierCharge,
+    CarrierPayment,
+    DeliveryAssignment,
+    DeliveryCharge,
+    LogisticTerms,
+    TransportTask,
+    Vehicle,
+)
 from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
     ClientSegment,
@@ -48,6 +57,7 @@ __all__ = [
     "AGREEMENTS",
     "CRM",
     "CRM_TASKS",
+    "DELIVERY",
     "DISCOUNTS",
     "PARTIES",
     "PRICING",
@@ -176,4 +186,22 @@ RETAIL: tuple[Collection[object], ...] = (
     TAKINGS,
     CARD_KINDS,
     LOYALTY_CARDS,
+)  # type: ignore[assignment]
+
+VEHICLES = Collection("vehicles", Vehicle)
+TRANSPORT_TASKS = Collection("transport_tasks", TransportTask, ("on", "vehicle_id", "status"))
+DELIVERY_ASSIGNMENTS = Collection("delivery_assignments", DeliveryAssignment)
+LOGISTIC_TERMS = Collection("logistic_terms", LogisticTerms)
+DELIVERY_CHARGES = Collection("delivery_charges", DeliveryCharge, ("shipment_id", "order_id"))
+CARRIER_CHARGES = Collection("carrier_charges", CarrierCharge, ("carrier_id",))
+CARRIER_PAYMENTS = Collection("carrier_payments", CarrierPayment, ("carrier_id",))
+
+DELIVERY: tuple[Collection[object], ...] = (
+    VEHICLES,
+    TRANSPORT_TASKS,
+    DELIVERY_ASSIGNMENTS,
+    LOGISTIC_TERMS,
+    DELIVERY_CHARGES,
+    CARRIER_CHARGES,
+    CARRIER_PAYMENTS,
 )  # type: ignore[assignment]

@@ -23,6 +23,15 @@ from salescore.crm.ports import (
     ProcessKindRepository,
     RepresentativeTaskRepository,
 )
+from salescore.delivery.ports import (
+    CarrierChargeRepository,
+    CarrierPaymentRepository,
+    DeliveryAssignmentRepository,
+    DeliveryChargeRepository,
+    LogisticTermsRepository,
+    TransportTaskRepository,
+    VehicleRepository,
+)
 from salescore.discounts.ports import (
     DiscountGroupRepository,
     DiscountRepository,
@@ -345,3 +354,33 @@ class Repositories:
     @cached_property
     def loyalty_cards(self) -> LoyaltyCardRepository:
         return self._backend.documents(c.LOYALTY_CARDS)
+
+    # delivery
+
+    @cached_property
+    def vehicles(self) -> VehicleRepository:
+        return self._backend.documents(c.VEHICLES)
+
+    @cached_property
+    def transport_tasks(self) -> TransportTaskRepository:
+        return self._backend.documents(c.TRANSPORT_TASKS)
+
+    @cached_property
+    def delivery_assignments(self) -> DeliveryAssignmentRepository:
+        return self._backend.documents(c.DELIVERY_ASSIGNMENTS)
+
+    @cached_property
+    def logistic_terms(self) -> LogisticTermsRepository:
+        return self._backend.documents(c.LOGISTIC_TERMS)
+
+    @cached_property
+    def delivery_charges(self) -> DeliveryChargeRepository:
+        return self._backend.documents(c.DELIVERY_CHARGES)
+
+    @cached_property
+    def carrier_charges(self) -> CarrierChargeRepository:
+        return self._backend.documents(c.CARRIER_CHARGES)
+
+    @cached_property
+    def carrier_payments(self) -> CarrierPaymentRepository:
+        return self._backend.documents(c.CARRIER_PAYMENTS)

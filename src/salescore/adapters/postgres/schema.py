@@ -17,6 +17,7 @@ from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
     CRM_TASKS,
+    DELIVERY,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -181,4 +182,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("shipments", (shipment_tables, posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
     Component("retail", (document_tables(RETAIL),)),
+    Component("delivery", (document_tables(DELIVERY),)),
 )

@@ -19,6 +19,7 @@ from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
     CRM_TASKS,
+    DELIVERY,
     DISCOUNTS,
     PARTIES,
     PRICING,
@@ -130,4 +131,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("shipments", (create_shipment_tables, create_posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
     Component("retail", (document_tables(RETAIL),)),
+    Component("delivery", (document_tables(DELIVERY),)),
 )
