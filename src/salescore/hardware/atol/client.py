@@ -15,6 +15,17 @@ parsed with ``parse_float=Decimal``.
 
 >>> dumps_exact({"price": Decimal("45.5").quantize(Decimal("0.01")), "quantity": 2})
 '{"price": 45.50, "quantity": 2}'
+
+The result fields read come from independent ATOL integrations, not from our
+fake server: ``getShiftStatus`` → ``shiftStatus.state``, ``number`` and
+``expiredTime`` (the moment the shift's 24 hours end), ``getFnStatus`` →
+``fnStatus.fiscalDocumentNumber`` (the last fiscal document) and
+``fnStatus.warnings``, ``getFnInfo`` → ``fnInfo.validityDate``,
+``ofdExchangeStatus`` → ``status.notSentCount`` (a POS product's ATOL web
+driver, decompiled and published; ``fiscalDocumentNumber`` also in three more
+public clients), and ``getFnDocument`` → ``documentTLV`` keyed by FFD tag
+number (``1040``, ``1012``, ``1020``, ``1031``, ``1081``, ``1055``: a Qt
+integration that rebuilds correction receipts from it).
 """
 
 from __future__ import annotations
@@ -338,6 +349,48 @@ def _wall(value: object) -> str | None:
     return moment.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+_PAYMENT_TAGS: Final = (
+    ("1031", "cash"),
+    ("1081", "electronically"),
+    ("1215", "prepaid"),
+    ("1216", "credit"),
+)
+
+
+def _document_info(number: int, tlv: Mapping[str, Any]) -> FiscalDocumentInfo:
+    """A document from ``getFnDocument``'s ``documentTLV`` (values keyed by FFD tag number).
+
+    Its type is not a tag of its own there: a document with a calculation
+    type (1054) is a receipt (3), one that also has a correction type (1173)
+    a correction receipt (31) — the FFD makes 1173 a correction's own tag.
+
+    >>> info = _document_info(7, {"1040": 7, "1077": "3061", "1054": 1, "1020": 70.5,
+    ...     "1031": 20.5, "1081": 50, "1012": "2026-11-23T12:01:00+03:00"})
+    >>> info.document_type, info.total, info.payments
+    (3, Decimal('70.5'), (('cash', Decimal('20.5')), ('electronically', Decimal('50'))))
+    """
+    document_type = (31 if "1173" in tlv else 3) if "1054" in tlv else 0
+    total = tlv.get("1020")
+    payments = None
+    if document_type:
+        payments = tuple(
+            sorted(
+                (name, Decimal(str(tlv[tag])))
+                for tag, name in _PAYMENT_TAGS
+                if tag in tlv and Decimal(str(tlv[tag]))
+            )
+        )
+    when = tlv.get("1012")
+    return FiscalDocumentInfo(
+        number=int(tlv.get("1040", number)),
+        document_type=document_type,
+        fiscal_sign=int(tlv.get("1077", 0)),
+        total=None if total is None else Decimal(str(total)),
+        when=None if when is None else _wall(when),
+        payments=payments,
+    )
+
+
 class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver, not an error
     """A task the server forgot was not posted again: its effect was found elsewhere."""
 
@@ -443,31 +496,39 @@ class AtolWebDriver:
         return self.client.run([task])[0]
 
     def get_current_status(self) -> FiscalStatus:
-        """Shift state and number (``getShiftStatus``), last document (``getFnInfo``)."""
+        """Shift state, number and end (``getShiftStatus``), last document (``getFnStatus``).
+
+        ``shiftStatus.state``/``number``/``expiredTime`` and
+        ``fnStatus.fiscalDocumentNumber`` as independent ATOL integrations read
+        them (module notes).
+        """
         shift = (self._one({"type": "getShiftStatus"}) or {}).get("shiftStatus", {})
-        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
         state = _SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED)
         return FiscalStatus(
             shift_state=state,
             shift_number=int(shift.get("number", 0)),
             receipt_open=False,
-            last_document=int(fn.get("lastDocumentNumber", 0)),
+            last_document=self._last_document(),
             paper_out=False,
             waiting_continue_print=False,
             shift_deadline=None if state is ShiftState.CLOSED else _wall(shift.get("expiredTime")),
         )
 
     def get_warnings(self) -> FiscalStatus:
-        """The status with what a POS should show (``getFnInfo``, ``ofdExchangeStatus``).
+        """The status with what a POS should show (``getFnStatus``, ``getFnInfo``,
+        ``ofdExchangeStatus``).
 
-        The result fields read (``fnInfo.warnings``, ``fnInfo.validityDate``,
-        ``status.notSentCount``) follow public ATOL samples **[unverified]**; an
-        absent field gives no warning.
+        Fields read: ``fnStatus.warnings`` (``needReplacement``,
+        ``resourceExhausted``, ``memoryOverflow``, ``ofdTimeout``),
+        ``fnInfo.validityDate`` and ``status.notSentCount``, as a shipping POS
+        product's ATOL driver reads them (module notes); an absent field gives
+        no warning.
         """
         status = self.get_current_status()
         fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        fn_status = (self._one({"type": "getFnStatus"}) or {}).get("fnStatus", {})
         ofd = (self._one({"type": "ofdExchangeStatus"}) or {}).get("status", {})
-        flags = fn.get("warnings") or {}
+        flags = fn_status.get("warnings") or {}
         warnings = [w for key, w in _ATOL_WARNINGS if flags.get(key)]
         unsent = int(ofd.get("notSentCount", 0))
         if unsent:
@@ -526,19 +587,7 @@ class AtolWebDriver:
             if exc.details.get("definitive"):
                 return None
             raise
-        doc = (result or {}).get("documentTLV") or (result or {}).get("document", {})
-        total = doc.get("total")
-        payments = doc.get("payments")
-        return FiscalDocumentInfo(
-            number=number,
-            document_type=int(doc.get("documentType", 0)),
-            fiscal_sign=int(doc.get("fiscalDocumentSign", 0)),
-            total=None if total is None else Decimal(str(total)),
-            when=doc.get("dateTime"),
-            payments=None
-            if payments is None
-            else tuple(sorted((str(k), Decimal(str(v))) for k, v in payments.items())),
-        )
+        return _document_info(number, (result or {}).get("documentTLV") or {})
 
     def process_check(self, receipt: Receipt) -> FiscalResult:
         """Post the receipt once per ``receipt_id`` and return its fiscal parameters.
@@ -735,8 +784,9 @@ class AtolWebDriver:
         )
 
     def _last_document(self) -> int:
-        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
-        return int(fn.get("lastDocumentNumber", 0))
+        """The fiscal storage's last document number (``getFnStatus``)."""
+        fn = (self._one({"type": "getFnStatus"}) or {}).get("fnStatus", {})
+        return int(fn.get("fiscalDocumentNumber", 0))
 
     def _stored(self, entry: JournalEntry) -> FiscalDocumentInfo | None:
         """The entry's receipt in the fiscal storage (by number, total, payments), or None."""

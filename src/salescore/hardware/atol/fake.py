@@ -44,6 +44,39 @@ _CORRECTIONS = {"sellCorrection": 1, "buyCorrection": 3}
 _FISCAL = {**_RECEIPTS, **_CORRECTIONS}
 """Tasks that make a fiscal document (faults and receipt_posts apply to them)."""
 _BASE_DATE = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
+_PAYMENT_TAGS: Final = {
+    "cash": "1031",
+    "electronically": "1081",
+    "prepaid": "1215",
+    "credit": "1216",
+}
+
+
+def _document_tlv(doc: dict[str, Any]) -> dict[str, Any]:
+    """``getFnDocument``'s ``documentTLV``: the document's values keyed by FFD tag number.
+
+    Keyed as public ATOL integrations read it (``1040`` number, ``1012``
+    date-time, ``1020`` total, ``1031``/``1081`` payments, ``1055``, ``1173``).
+    """
+    tlv: dict[str, Any] = {
+        "1040": doc["fiscalDocumentNumber"],
+        "1077": doc["fiscalDocumentSign"],
+        "1012": doc["dateTime"],
+    }
+    if doc["documentType"] in (3, 31):
+        tlv["1054"] = doc["calculationType"]
+        tlv["1020"] = doc["total"]
+        for name, amount in doc["payments"].items():
+            tlv[_PAYMENT_TAGS[name]] = amount
+    if "correctionType" in doc:
+        tlv["1173"] = 0 if doc["correctionType"] == "self" else 1
+        tlv["1174"] = {
+            "1178": doc["correctionBaseDate"],
+            "1179": doc.get("correctionBaseNumber", ""),
+        }
+    return tlv
+
+
 """``correctionBaseDate`` as ATOL's task validator takes it (``YYYY.MM.DD``)."""
 
 
@@ -65,7 +98,7 @@ class FakeAtolServer:
         self.stay_pending = False
         self.blocked = False
         self.fn_warnings: dict[str, bool] = {}
-        """``getFnInfo`` warnings (``needReplacement``, ``memoryOverflow``, ...)."""
+        """``getFnStatus`` warnings (``needReplacement``, ``memoryOverflow``, ...)."""
         self.unsent_documents = 0
         self.slow_delay = 0.5
         """How long a ``timeout`` fault holds its answer (longer than the client's timeout)."""
@@ -136,6 +169,7 @@ class FakeAtolServer:
             "fiscalDocumentNumber": number,
             "fiscalDocumentSign": str((number * 2654435761) % 2**32),
             "shiftNumber": self.shift_number,
+            "dateTime": self.clock.isoformat(timespec="seconds") + "+03:00",
             **extra,
         }
         self.documents.append(doc)
@@ -164,20 +198,23 @@ class FakeAtolServer:
                 expires = self.shift_opened + dt.timedelta(hours=24)
                 status["expiredTime"] = expires.isoformat(timespec="seconds") + "+03:00"
             return _ready({"shiftStatus": status})
-        if kind == "getFnInfo":
-            info = {
-                "lastDocumentNumber": len(self.documents),
-                "validityDate": "2027-11-23T00:00:00+03:00",
+        if kind == "getFnStatus":
+            receipts = sum(1 for d in self.documents if d["documentType"] in (3, 31))
+            status = {
+                "fiscalDocumentNumber": len(self.documents),
+                "fiscalReceiptNumber": receipts,
                 "warnings": dict(self.fn_warnings),
             }
-            return _ready({"fnInfo": info})
+            return _ready({"fnStatus": status})
+        if kind == "getFnInfo":
+            return _ready({"fnInfo": {"validityDate": "2027-11-23T00:00:00+03:00"}})
         if kind == "ofdExchangeStatus":
             return _ready({"status": {"notSentCount": self.unsent_documents}})
         if kind == "getFnDocument":
             number = int(task.get("fiscalDocumentNumber", 0))
             if not 1 <= number <= len(self.documents):
                 return _error(168, "Документ не найден")
-            return _ready({"document": self.documents[number - 1]})
+            return _ready({"documentTLV": _document_tlv(self.documents[number - 1])})
         if kind in ("cashIn", "cashOut"):
             if not self.shift_open:
                 return _error(157, "Смена не открыта - операция невозможна")
