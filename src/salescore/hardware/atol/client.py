@@ -47,6 +47,7 @@ from salescore.errors import (
     DeviceTimeoutError,
     FiscalStateUnknownError,
     InvalidInputError,
+    MarkingCodeRejectedError,
     ProtocolError,
     ReceiptMismatchError,
     ShiftExpiredError,
@@ -67,6 +68,7 @@ from salescore.hardware.fiscal import (
     FiscalWarning,
     JournalEntry,
     JournalState,
+    MeasureUnit,
     PaymentSplit,
     Receipt,
     ReceiptKind,
@@ -78,6 +80,13 @@ from salescore.hardware.fiscal import (
     shift_ends_soon,
     shift_refusal,
     vat_code,
+)
+from salescore.hardware.marking import (
+    ATOL_PLANNED_STATUS,
+    CheckResult,
+    atol_imc,
+    planned_status,
+    show_code,
 )
 
 __all__ = ["PENDING", "PROTOCOL", "AtolTaskClient", "AtolWebDriver", "TaskSettled", "dumps_exact"]
@@ -395,8 +404,33 @@ class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver
     """A task the server forgot was not posted again: its effect was found elsewhere."""
 
 
-def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
-    """ATOL ``position`` items of receipt lines (VAT, 1214, 1212, 2108)."""
+def _imc_params(line: ReceiptLine, kind: ReceiptKind | None) -> dict[str, Any]:
+    """A marked line's ``imcParams``: the code (Base64), ``auto`` type, planned status.
+
+    Raises:
+        InvalidInputError: a marked line outside a sale or a sale return.
+    """
+    assert line.marking_code is not None
+    if kind not in (ReceiptKind.SALE, ReceiptKind.SALE_RETURN):
+        raise InvalidInputError(
+            f"line {line.name!r}: a marked item is sent in a sale or a sale return only",
+            protocol=PROTOCOL,
+        )
+    status = planned_status(
+        sale=kind is ReceiptKind.SALE,
+        quantity=line.quantity,
+        piece=line.unit is MeasureUnit.PIECE,
+    )
+    return {
+        "imcType": "auto",
+        "imc": atol_imc(line.marking_code),
+        "itemEstimatedStatus": ATOL_PLANNED_STATUS[status],
+        "imcModeProcessing": 0,
+    }
+
+
+def _items(lines: Sequence[ReceiptLine], kind: ReceiptKind | None = None) -> list[dict[str, Any]]:
+    """ATOL ``position`` items of receipt lines (VAT, 1214, 1212, 2108, ``imcParams``)."""
     items = []
     for line in lines:
         item: dict[str, Any] = {
@@ -407,11 +441,13 @@ def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
             "amount": line.amount.quantize(_KOPECK),
             "tax": {"type": vat_code(line.vat, ATOL_VAT_NAMES, PROTOCOL)},
             "paymentMethod": ATOL_PAYMENT_METHODS[line.payment_method],
-            "paymentObject": ATOL_PAYMENT_SUBJECTS[line.subject],
+            "paymentObject": ATOL_PAYMENT_SUBJECTS[line.fiscal_subject],
             "measurementUnit": ATOL_MEASURE_UNITS[line.unit],
         }
         if line.discount:
             item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
+        if line.marking_code is not None:
+            item["imcParams"] = _imc_params(line, kind)
         items.append(item)
     return items
 
@@ -419,7 +455,7 @@ def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
 def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     task: dict[str, Any] = {
         "type": _RECEIPT_TASKS[receipt.kind],
-        "items": _items(receipt.fiscal_lines()),
+        "items": _items(receipt.fiscal_lines(), receipt.kind),
         "payments": [
             {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in receipt.payments
         ],
@@ -604,6 +640,11 @@ class AtolWebDriver:
             DeviceError: the device refused the receipt (``outcome`` cancelled).
         """
         task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
+        entry = self.journal.get(receipt.receipt_id)
+        if any(line.marking_code for line in receipt.lines) and (
+            entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None
+        ):
+            task = self._validate_marking(receipt, task)
         return self._fiscal_task(
             receipt.receipt_id,
             task,
@@ -636,6 +677,66 @@ class AtolWebDriver:
             correction.payment_split(),
             _FD_CORRECTION,
         )
+
+    def _validate_marking(self, receipt: Receipt, task: dict[str, Any]) -> dict[str, Any]:
+        """Check each marked line's code on the register before the receipt is posted.
+
+        ``clearMarkingCodeValidationResult`` first (codes left by a receipt
+        that never came), then per code ``beginMarkingCodeValidation`` and
+        ``getMarkingCodeValidationStatus`` until ``ready``; a refused code
+        stops the sale (:class:`MarkingCodeRejectedError`, nothing posted), an
+        accepted one is kept (``acceptMarkingCode``) and its check result goes
+        with its position (``imcParams.itemInfoCheckResult``).
+        """
+        self._one({"type": "clearMarkingCodeValidationResult"})
+        items = [dict(item) for item in task["items"]]
+        for number, item in enumerate(items, 1):
+            params = item.get("imcParams")
+            if params is None:
+                continue
+            begun = self._one({"type": "beginMarkingCodeValidation", "params": params}) or {}
+            bits = CheckResult(0b11 if begun.get("fmCheckResult") else 0b01)
+            check = bits if begun.get("fmCheck") else CheckResult(0)
+            status = self._marking_status()
+            online = (status.get("onlineValidation") or {}).get("itemInfoCheckResult")
+            if online:
+                check = CheckResult(CheckResult.from_atol(online).bits | check.bits)
+            reason = check.refusal()
+            if reason is not None:
+                self._one({"type": "clearMarkingCodeValidationResult"})
+                line = receipt.fiscal_lines()[number - 1]
+                raise MarkingCodeRejectedError(
+                    f"receipt {receipt.receipt_id!r}, line {number} ({line.name!r}): marking "
+                    f"code {show_code(line.marking_code or '')!r} refused: {reason}; nothing "
+                    "was posted: take the item out of the sale",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                    receipt_id=receipt.receipt_id,
+                    line=number,
+                    marking_code=line.marking_code,
+                    check_result=check.bits,
+                    outcome=ReceiptOutcome.CANCELLED,
+                )
+            self._one({"type": "acceptMarkingCode"})
+            if online:
+                item["imcParams"] = {**params, "itemInfoCheckResult": online}
+        return {**task, "items": items}
+
+    def _marking_status(self) -> dict[str, Any]:
+        """``getMarkingCodeValidationStatus`` polled until ``ready`` (the client's deadline)."""
+        deadline = time.monotonic() + self.client.timeout
+        while True:
+            status = self._one({"type": "getMarkingCodeValidationStatus"}) or {}
+            if status.get("ready"):
+                return dict(status)
+            if time.monotonic() >= deadline:
+                raise DeviceTimeoutError(
+                    "the register did not finish checking a marking code in time; nothing "
+                    "was posted: repeat the sale",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                )
+            time.sleep(self.client.poll_interval)
 
     def _fiscal_task(
         self,
