@@ -28,6 +28,7 @@ name the local-check values differently (OPOS: 1 valid, 2 false; JavaPOS treats
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,7 @@ from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServe
 from salescore.hardware.atol.client import _items
 from salescore.hardware.atol.fake import FAULTS, STEPS
 from salescore.hardware.fiscal import (
+    Correction,
     JournalState,
     MeasureUnit,
     Payment,
@@ -444,3 +446,15 @@ def test_one_marked_atol_receipt_under_every_http_fault(step: str, kind: str, ki
         assert entry is not None
         assert entry.state is JournalState.DONE
         assert entry.document_number == doc["fiscalDocumentNumber"] == result.document_number
+
+
+def test_a_correction_with_marked_lines_is_refused_as_not_supported() -> None:
+    with pytest.raises(InvalidInputError, match="not supported"):
+        Correction(
+            "corr-m",
+            ReceiptKind.SALE,
+            Decimal("4990.00"),
+            lines=SALE.lines[1:2],
+            payments=SHOES_ONLY,
+            base_date=dt.date(2026, 3, 2),
+        )
