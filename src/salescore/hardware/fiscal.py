@@ -553,7 +553,8 @@ class Correction:
     Raises:
         InvalidAmountError: a total that is not a positive whole number of kopecks,
             or not the sum of the lines, or payments short of it.
-        InvalidInputError: an empty id, a return kind, or lines without a basis date.
+        InvalidInputError: an empty id, a return kind, lines without a basis date,
+            or marked lines (marking codes in a correction are not supported).
     """
 
     correction_id: str
@@ -586,6 +587,14 @@ class Correction:
             raise InvalidInputError(
                 f"{where}: a correction with lines needs base_date, the date of the document "
                 "it corrects (tag 1178)"
+            )
+        marked = [line.name for line in self.lines if line.marking_code is not None]
+        if marked:
+            raise InvalidInputError(
+                f"{where}: lines {marked} carry marking codes; marking codes in a correction "
+                "receipt are not supported: correct them without the codes, or make a return "
+                "and a new sale",
+                lines=marked,
             )
         if len(self.base_number) > 32:
             raise InvalidInputError(

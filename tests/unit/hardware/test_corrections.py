@@ -252,3 +252,30 @@ def test_a_shtrih_correction_with_lines_is_fiscal_exactly_once(
         assert [d.total for d in corrections] == [24550]
         assert result.document_number == corrections[0].number
         assert sim.device.document is None
+
+
+def test_the_opening_and_tag_frames_equal_what_pyshtrih_sends_for_them() -> None:
+    pytest.importorskip("pyshtrih", reason="pyshtrih (dev extra) is not installed")
+    from tests.unit.hardware.test_shtrih_interop import pyshtrih_on
+
+    from salescore.hardware.shtrih.driver import _correction_tlvs
+    from salescore.hardware.shtrih.simulator import ShtrihSimulator
+
+    simulator = ShtrihSimulator()
+    kind_tag, basis_tag = _correction_tlvs(FIX)
+    with pyshtrih_on("pty", simulator) as device:
+        device.open_shift()
+        device.open_check(0x80)  # pyshtrih has no correction with lines: its 0x8D and 0xFF0C
+        opened = simulator.device.document
+        device.send_tlv_struct(kind_tag)
+        device.send_tlv_struct(basis_tag)
+        device.cancel_check()
+        password = device.password
+    assert opened is not None
+    assert opened.correction
+    frames = [p for p in simulator.received if codec.split_code(p)[0] in (0x8D, 0xFF0C)]
+    assert frames == [
+        codec.OpenReceipt(password, 0x80).encode(),
+        codec.SendTlv(30, kind_tag).encode(),
+        codec.SendTlv(30, basis_tag).encode(),
+    ]

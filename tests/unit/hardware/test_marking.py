@@ -27,9 +27,15 @@ name the local-check values differently (OPOS: 1 valid, 2 false; JavaPOS treats
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from tests.unit.hardware.test_atol_fault_matrix import PosKilled, known_end_state
+from tests.unit.hardware.test_atol_fault_matrix import client as atol_client
 from tests.unit.hardware.test_shtrih_fault_matrix import (
     DEVICE_FAULTS,
     LINK_FAULTS,
@@ -37,13 +43,19 @@ from tests.unit.hardware.test_shtrih_fault_matrix import (
     fast_simulator,
 )
 
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import (
     AmbiguousCodeError,
+    DeviceError,
     InvalidInputError,
     MarkingCodeRejectedError,
     ProtocolError,
 )
+from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer
+from salescore.hardware.atol.client import _items
+from salescore.hardware.atol.fake import FAULTS, STEPS
 from salescore.hardware.fiscal import (
+    Correction,
     JournalState,
     MeasureUnit,
     Payment,
@@ -206,6 +218,7 @@ def test_a_marked_sale_checks_keeps_registers_and_binds_each_code_in_that_order(
             if c.code in (0xFF61, 0xFF69, 0xFF46, 0xFF4D, 0xFF67, 0xFF45, 0x8D)
         ]
         assert flow == [
+            0xFF69,  # 2: the codes kept by an earlier receipt are emptied (OPOS does so)
             0x8D,
             *(0xFF46, 0xFF4D),
             *(0xFF61, 0xFF69, 0xFF46, 0xFF4D, 0xFF67),
@@ -235,8 +248,8 @@ def test_a_false_code_cancels_the_receipt_before_close() -> None:
         entry = r.journal.get("mark-1")
         assert entry is not None
         assert entry.state is JournalState.CANCELLED
-        rejected = [c for c in _sent(r) if isinstance(c, codec.AcceptMarkingCode)]
-        assert [c.decision for c in rejected] == [0]
+        decisions = [c.decision for c in _sent(r) if isinstance(c, codec.AcceptMarkingCode)]
+        assert decisions == [2, 0]  # emptied before the receipt, then the false code dropped
         assert not any(isinstance(c, codec.BindMarkingCode) for c in _sent(r))
 
 
@@ -320,3 +333,129 @@ def test_one_marked_receipt_under_every_fault(fault: ShtrihFault, step: str) -> 
 @pytest.mark.parametrize("step", MARK_STEPS)
 def test_one_marked_receipt_when_the_pos_is_killed_after_a_marking_command(step: str) -> None:
     _run_marked(ShtrihFault.PAPER_NEAR_END, MARK_STEPS[step], kill=True)
+
+
+# --- ATOL: imcParams and the validation tasks ------------------------------------------------
+#
+# Field and task names as public ATOL integrations send them (not as our fake invents them):
+# a position's imcParams {imcType "auto", imc Base64, itemEstimatedStatus "itemPieceSold" ...,
+# imcModeProcessing 0}; paymentObject "commodityWithMarking" (tag 1212 = 33); the tasks
+# beginMarkingCodeValidation {params}, getMarkingCodeValidationStatus {ready,
+# onlineValidation.itemInfoCheckResult {imcCheckFlag, imcCheckResult, imcStatusInfo,
+# imcEstimatedStatusCorrect, ecrStandAloneFlag}}, acceptMarkingCode and
+# clearMarkingCodeValidationResult (a published POS product's AtolWebRequestsDriver; a Go
+# and a Dart client with the same itemEstimatedStatus names and their tag 2003 numbers).
+
+
+def test_an_atol_position_carries_the_marking_code_as_integrations_send_it() -> None:
+    [item] = _items(SALE.lines[1:2], ReceiptKind.SALE)
+    assert item["paymentObject"] == "commodityWithMarking"
+    assert item["imcParams"] == {
+        "imcType": "auto",
+        "imc": base64.b64encode(SHOES.encode("ascii")).decode("ascii"),
+        "itemEstimatedStatus": "itemPieceSold",
+        "imcModeProcessing": 0,
+    }
+    [back] = _items(SALE.lines[1:2], ReceiptKind.SALE_RETURN)
+    assert back["imcParams"]["itemEstimatedStatus"] == "itemPieceReturn"
+    with pytest.raises(InvalidInputError, match="sale or a sale return"):
+        _items(SALE.lines[1:2], ReceiptKind.BUY)
+
+
+class _Recording(AtolTaskClient):
+    """Keeps the type of every task posted."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, poll_interval=0.01, deadline=1.5, timeout=0.25, post_attempts=2)
+        self.types: list[str] = []
+
+    def submit(self, task_id: str, tasks: Sequence[Mapping[str, Any]]) -> None:
+        self.types += [str(t["type"]) for t in tasks]
+        super().submit(task_id, tasks)
+
+
+def test_atol_checks_and_keeps_each_code_then_posts_the_receipt_once() -> None:
+    with FakeAtolServer() as server:
+        recording = _Recording(server.url)
+        driver = AtolWebDriver(server.url, MemoryFiscalJournal(), client=recording)
+        driver.open_shift()
+        result = driver.process_check(SALE)
+        [doc] = server.receipts
+        assert doc["markingCodes"] == [SHOES, MILK]
+        assert Decimal(doc["total"]) == result.total == Decimal("5170.90")
+        marking = [t for t in recording.types if "Marking" in t or t == "sell"]
+        each = ["beginMarkingCodeValidation", "getMarkingCodeValidationStatus", "acceptMarkingCode"]
+        assert marking == ["clearMarkingCodeValidationResult", *each, *each, "sell"]
+        again = AtolWebDriver(server.url, driver.journal, client=_Recording(server.url))
+        assert again.process_check(SALE).repeated  # done: no validation, no post
+
+
+def test_atol_refuses_a_false_or_sold_code_before_posting() -> None:
+    with FakeAtolServer() as server:
+        journal = MemoryFiscalJournal()
+        driver = AtolWebDriver(server.url, journal, client=_Recording(server.url))
+        driver.open_shift()
+        server.false_codes.add(SHOES)
+        with pytest.raises(MarkingCodeRejectedError, match="crypto tail") as info:
+            driver.process_check(SALE)
+        assert info.value.details["outcome"] is ReceiptOutcome.CANCELLED
+        assert server.receipts == []
+        assert not server.receipt_posts
+        assert journal.get("mark-1") is None
+        server.false_codes.clear()
+        driver.process_check(SALE)
+        again = Receipt("mark-2", ReceiptKind.SALE, SALE.lines[1:2], SHOES_ONLY)
+        with pytest.raises(MarkingCodeRejectedError, match="already sold"):
+            driver.process_check(again)
+        back = Receipt("mark-3", ReceiptKind.SALE_RETURN, SALE.lines[1:2], SHOES_ONLY)
+        driver.process_check(back)
+        assert SHOES not in server.sold_codes
+
+
+ATOL_CASES = [(step, kind, kill) for step in STEPS for kind in FAULTS for kill in (False, True)]
+
+
+@pytest.mark.parametrize(
+    ("step", "kind", "kill"),
+    ATOL_CASES,
+    ids=[f"{k}@{s}{'-killed' if kill else ''}" for s, k, kill in ATOL_CASES],
+)
+def test_one_marked_atol_receipt_under_every_http_fault(step: str, kind: str, kill: bool) -> None:
+    with FakeAtolServer() as server:
+        server.slow_delay = 0.4
+        journal = MemoryFiscalJournal()
+        AtolWebDriver(server.url, journal, client=atol_client(server.url)).open_shift()
+        server.fail(step, kind)
+        first = atol_client(server.url)
+        first.kill = kill
+        driver = AtolWebDriver(server.url, journal, client=first)
+        result = None
+        for _ in range(6):
+            try:
+                result = driver.process_check(SALE)
+                break
+            except PosKilled:
+                driver = AtolWebDriver(server.url, journal, client=atol_client(server.url))
+            except DeviceError as exc:
+                known_end_state(exc)
+        assert result is not None
+        assert server.faults == {}, "the fault never fired"
+        [doc] = server.receipts
+        assert doc["markingCodes"] == [SHOES, MILK]
+        assert len(server.receipt_posts) == 1
+        entry = journal.get(SALE.receipt_id)
+        assert entry is not None
+        assert entry.state is JournalState.DONE
+        assert entry.document_number == doc["fiscalDocumentNumber"] == result.document_number
+
+
+def test_a_correction_with_marked_lines_is_refused_as_not_supported() -> None:
+    with pytest.raises(InvalidInputError, match="not supported"):
+        Correction(
+            "corr-m",
+            ReceiptKind.SALE,
+            Decimal("4990.00"),
+            lines=SALE.lines[1:2],
+            payments=SHOES_ONLY,
+            base_date=dt.date(2026, 3, 2),
+        )

@@ -649,6 +649,8 @@ class ShtrihDriver:
         kind = int(receipt.kind)
         if correction is not None:
             kind |= codec.CORRECTION_RECEIPT
+        if any(line.marking_code is not None for line in receipt.lines):
+            self._clear_marking()
         self._call(codec.OpenReceipt(self.password, kind))
         if correction is not None:
             for tlv in _correction_tlvs(correction):
@@ -726,6 +728,15 @@ class ShtrihDriver:
                     codec.AcceptMarkingCode(self.admin_password, 2), codec.AcceptMarkingReply
                 )
                 self._refuse_marking(receipt, line, number, bits)
+
+    def _clear_marking(self) -> None:
+        """``FF69`` 2: empty the codes kept by an earlier receipt (as OPOS does on every new
+        receipt, whatever the device answers)."""
+        try:
+            self._call(codec.AcceptMarkingCode(self.password, 2), codec.AcceptMarkingReply)
+        except DeviceError as exc:
+            if exc.details.get("device_code") is None:
+                raise  # the link, not the device: the receipt waits
 
     def _refuse_marking(self, receipt: Receipt, line: ReceiptLine, number: int, bits: int) -> None:
         assert line.marking_code is not None
