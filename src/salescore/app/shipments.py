@@ -88,6 +88,7 @@ from salescore.shipments import (
     decide_correction,
     issue_discrepancies,
     issue_line,
+    issue_line_counts,
     line_executions,
     mirrored_line,
     receipt_line,
@@ -436,6 +437,50 @@ def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> Non
         )
 
 
+def _release_never_issued(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
+    """A return of goods invoiced ``by_goods_issue`` but never issued: they never left,
+    so they are not to issue any more; what the order line still holds in reserve for
+    them goes back to free stock."""
+    lines = [
+        x
+        for x in document.lines
+        if x.by_receipt_order and x.order_id is not None and x.order_line_id is not None
+    ]
+    if not lines:
+        return
+    ids = [OrderId(str(x.order_id)) for x in lines]
+    counts = {
+        (d.order_id, d.line_id): d
+        for d in issue_line_counts(
+            _of_orders(uow, ids),
+            [i for o in dict.fromkeys(ids) for i in uow.goods_issues.of_order(o)],
+            _returns_of_orders(uow, ids),
+            list({r.id: r for o in ids for r in uow.goods_receipts.of_order(o)}.values()),
+        )
+    }
+    moves = []
+    for x in lines:
+        assert x.order_id is not None
+        assert x.order_line_id is not None
+        before = counts.get((x.order_id, x.order_line_id))
+        if before is None or x.warehouse_id is None:
+            continue
+        unissued = min(x.quantity, before.to_issue)
+        bucket = Bucket.reserved(ReserveOrderId(x.order_id), x.order_line_id)
+        unit = uow.stock_ledger.unit_of(x.product_id) or PIECE
+        held = uow.stock_ledger.balance(x.product_id, x.warehouse_id, bucket, unit).value
+        freed = min(unissued, held)
+        if freed > 0:
+            moves.append(
+                Move(x.product_id, x.warehouse_id, bucket, Bucket.free(), Quantity(freed, unit))
+            )
+        counts[(x.order_id, x.order_line_id)] = attrs.evolve(
+            before, returned=before.returned + x.quantity
+        )
+    if moves:
+        uow.stock_ledger.record(moves, Operation.RELEASE_EXCESS, document.id, at)
+
+
 def _return_debt(
     uow: Repositories, document: CustomerReturn, accounts: dict[str, SettlementAccount]
 ) -> None:
@@ -545,6 +590,7 @@ def post_return(
     )
     orders = _orders(uow, (x.order_id for x in lines if x.order_id is not None))
     accounts = {i: settlement_account(o.header) for i, o in orders.items()}
+    _release_never_issued(uow, document, at)
     _take_back(uow, document, at)
     _return_debt(uow, document, {str(k): v for k, v in accounts.items()})
     if request is not None:
