@@ -124,9 +124,16 @@ class GoodsIssue:
 
 
 def issue_line(
-    order: Order, line_id: LineId, quantity: Decimal, line_no: str, issued: Decimal
+    order: Order,
+    line_id: LineId,
+    quantity: Decimal,
+    line_no: str,
+    issued: Decimal,
+    shipped_directly: Decimal = Decimal(0),
 ) -> IssueLine:
-    """An issue line of ``quantity`` of an order line that has ``issued`` already.
+    """An issue line of ``quantity`` of an order line that has ``issued`` already and
+    ``shipped_directly`` by shipments that moved the stock themselves (not
+    ``by_goods_issue``): those goods left already and are not issued again.
 
     Raises:
         ShipmentError: the order is not to ship, the line is a service or
@@ -143,12 +150,17 @@ def issue_line(
     if document_line.is_service:
         raise ShipmentError(f"{where} is a service: a service is not issued from a warehouse")
     ordered = order.prices.line(line_id).quantity.value
-    left = ordered - issued
+    left = ordered - issued - shipped_directly
     quantity = Decimal(quantity)
     if quantity > left:
+        direct = (
+            f" and {shipped_directly:f} left by shipments from an ordinary warehouse"
+            if shipped_directly
+            else ""
+        )
         raise ShipmentError(
-            f"{where}: {quantity:f} to issue, but {issued:f} of {ordered:f} is issued already; "
-            f"issue at most {left:f}",
+            f"{where}: {quantity:f} to issue, but {issued:f} of {ordered:f} is issued already"
+            f"{direct}; issue at most {left:f}",
             order=order.id,
             line=line_id,
             left=str(left),

@@ -213,3 +213,15 @@ def test_a_receipt_order_refuses_a_return_of_an_ordinary_warehouse(company: Stor
     with pytest.raises(ShipmentError, match="came back by the return itself"):
         receive_back(company, "PO-1", "RT-1", 1, date(2026, 3, 13))
     assert free(company) == 11
+
+
+def test_goods_leave_once_by_a_shipment_or_by_a_goods_issue(company: Store) -> None:
+    order_id = order_to_ship(company, [cm(3)])
+    issue(company, order_id, 2, date(2026, 3, 9))  # 2 left by the issue, not invoiced yet
+    with pytest.raises(ShipmentError, match="waits for its invoice; post the shipment by_goods"):
+        timelines.post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(2))])
+    timelines.post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(1))])
+    # 1 shipped from an ordinary warehouse, 2 issued: nothing is left to issue
+    with pytest.raises(ShipmentError, match="left by shipments from an ordinary warehouse"):
+        issue(company, order_id, 1, date(2026, 3, 11))
+    assert free(company) == 9  # 12 − 3: each unit left once
