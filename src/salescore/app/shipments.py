@@ -88,6 +88,7 @@ from salescore.shipments import (
     decide_correction,
     issue_discrepancies,
     issue_line,
+    issue_line_counts,
     line_executions,
     mirrored_line,
     receipt_line,
@@ -315,6 +316,16 @@ def post_shipment(
             "organization in one currency: split it",
         )
     done = line_executions(_of_orders(uow, orders), _returns_of_orders(uow, orders))
+    if not by_goods_issue:
+        _refuse_issued_goods_shipped_again(uow, shipment_id, orders, requests, done)
+    repriced = {
+        (x.order_id, x.order_line_id)
+        for o in orders
+        for c in uow.shipment_corrections.of_order(o)
+        if c.status is CorrectionStatus.POSTED
+        for x in c.lines
+        if x.after.price is not None
+    }
     lines = []
     for number, request in enumerate(requests, start=1):
         line = ship_line(
@@ -324,6 +335,7 @@ def post_shipment(
             done.get((request.order_id, request.line_id)),
             partner_id=partner_id,
             counterparty_id=counterparty_id,
+            exact_rest=(request.order_id, request.line_id) not in repriced,
         )
         lines.append(line)
         done.update(_merged(done, line))
@@ -339,6 +351,47 @@ def post_shipment(
         by_goods_issue=by_goods_issue,
     )
     return _post(uow, shipment, orders, calendar, at, done)
+
+
+def _refuse_issued_goods_shipped_again(
+    uow: Repositories,
+    shipment_id: ShipmentId,
+    orders: dict[OrderId, Order],
+    requests: Sequence[ShipRequest],
+    done: dict[tuple[str, str], LineExecution],
+) -> None:
+    """Goods a goods issue took off an order-based warehouse and no invoice covers yet
+    left already: a shipment that moves stock itself may not ship them again."""
+    ids = list(orders)
+    waiting: dict[tuple[str, str], Decimal] = {
+        (d.order_id, d.line_id): max(d.issued - d.invoiced, Decimal(0))
+        for d in issue_line_counts(
+            _of_orders(uow, ids), [i for o in ids for i in uow.goods_issues.of_order(o)], (), ()
+        )
+    }
+    asked: dict[tuple[str, str], Decimal] = {}
+    for r in requests:
+        asked[r.order_id, r.line_id] = asked.get((r.order_id, r.line_id), Decimal(0)) + Decimal(
+            r.quantity
+        )
+    for key, quantity in asked.items():
+        held = waiting.get(key, Decimal(0))
+        if not held:
+            continue
+        order = orders[OrderId(key[0])]
+        assert order.prices is not None
+        execution = done.get(key)
+        left = order.prices.line(LineId(key[1])).quantity.value - (
+            execution.shipped if execution else Decimal(0)
+        )
+        if quantity > left - held:
+            raise ShipmentError(
+                f"shipment {shipment_id!r}: order {key[0]!r} line {key[1]}: {held:f} of it left "
+                "by goods issues and waits for its invoice; post the shipment by_goods_issue "
+                f"(or ship at most {max(left - held, Decimal(0)):f} from an ordinary warehouse)",
+                order=key[0],
+                line=key[1],
+            )
 
 
 def _merged(
@@ -434,6 +487,50 @@ def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> Non
             document=document.id,
             at=at,
         )
+
+
+def _release_never_issued(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
+    """A return of goods invoiced ``by_goods_issue`` but never issued: they never left,
+    so they are not to issue any more; what the order line still holds in reserve for
+    them goes back to free stock."""
+    lines = [
+        x
+        for x in document.lines
+        if x.by_receipt_order and x.order_id is not None and x.order_line_id is not None
+    ]
+    if not lines:
+        return
+    ids = [OrderId(str(x.order_id)) for x in lines]
+    counts = {
+        (d.order_id, d.line_id): d
+        for d in issue_line_counts(
+            _of_orders(uow, ids),
+            [i for o in dict.fromkeys(ids) for i in uow.goods_issues.of_order(o)],
+            _returns_of_orders(uow, ids),
+            list({r.id: r for o in ids for r in uow.goods_receipts.of_order(o)}.values()),
+        )
+    }
+    moves = []
+    for x in lines:
+        assert x.order_id is not None
+        assert x.order_line_id is not None
+        before = counts.get((x.order_id, x.order_line_id))
+        if before is None or x.warehouse_id is None:
+            continue
+        unissued = min(x.quantity, before.to_issue)
+        bucket = Bucket.reserved(ReserveOrderId(x.order_id), x.order_line_id)
+        unit = uow.stock_ledger.unit_of(x.product_id) or PIECE
+        held = uow.stock_ledger.balance(x.product_id, x.warehouse_id, bucket, unit).value
+        freed = min(unissued, held)
+        if freed > 0:
+            moves.append(
+                Move(x.product_id, x.warehouse_id, bucket, Bucket.free(), Quantity(freed, unit))
+            )
+        counts[(x.order_id, x.order_line_id)] = attrs.evolve(
+            before, returned=before.returned + x.quantity
+        )
+    if moves:
+        uow.stock_ledger.record(moves, Operation.RELEASE_EXCESS, document.id, at)
 
 
 def _return_debt(
@@ -545,6 +642,7 @@ def post_return(
     )
     orders = _orders(uow, (x.order_id for x in lines if x.order_id is not None))
     accounts = {i: settlement_account(o.header) for i, o in orders.items()}
+    _release_never_issued(uow, document, at)
     _take_back(uow, document, at)
     _return_debt(uow, document, {str(k): v for k, v in accounts.items()})
     if request is not None:
@@ -915,6 +1013,12 @@ def post_goods_issue(
             for i in earlier.lines:
                 key = (i.order_id, i.order_line_id)
                 issued[key] = issued.get(key, Decimal(0)) + i.quantity
+    direct: dict[tuple[str, str], Decimal] = {}
+    for shipment in _of_orders(uow, orders):
+        if not shipment.by_goods_issue:
+            for x in shipment.lines:
+                key = (x.order_id, x.order_line_id)
+                direct[key] = direct.get(key, Decimal(0)) + x.quantity
     lines = []
     for number, request in enumerate(requests, start=1):
         key = (request.order_id, request.line_id)
@@ -924,6 +1028,7 @@ def post_goods_issue(
             request.quantity,
             str(number),
             issued.get(key, Decimal(0)),
+            direct.get(key, Decimal(0)),
         )
         issued[key] = issued.get(key, Decimal(0)) + line.quantity
         lines.append(line)

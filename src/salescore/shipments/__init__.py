@@ -48,6 +48,7 @@ from salescore.shipments.issues import (
     ReceiptLine,
     issue_discrepancies,
     issue_line,
+    issue_line_counts,
     quantities_left,
     receipt_line,
 )
@@ -156,6 +157,7 @@ __all__ = [
     "hand_priced_return_line",
     "issue_discrepancies",
     "issue_line",
+    "issue_line_counts",
     "line_executions",
     "mark_posted",
     "mirrored_line",

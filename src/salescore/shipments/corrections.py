@@ -338,7 +338,11 @@ class ShipmentCorrection:
         return Explanation(
             f"correction {self.id} ({self.kind.value}) of shipment {self.shipment_id} "
             f"on {self.on.isoformat()}"
-            + ("" if self.status is CorrectionStatus.POSTED else f": {self.status.value}"),
+            + (
+                ""
+                if self.status is CorrectionStatus.POSTED
+                else f": {self.status.value.replace('_', ' ')}"
+            ),
             tuple(steps),
         )
 
@@ -474,12 +478,12 @@ def decide_correction(
     allowed = _ALLOWED.get(kind)
     if allowed is None and settlement is not None:
         raise ShipmentError(
-            f"{name}: a {kind.value.replace('_', ' ')} has no discrepancy settlement; "
+            f"{name}: the operation {kind.value.replace('_', ' ')} has no discrepancy settlement; "
             "leave the settlement out",
         )
     if allowed is not None and settlement not in allowed:
         raise ShipmentError(
-            f"{name}: a {kind.value.replace('_', ' ')} is settled by "
+            f"{name}: the operation {kind.value.replace('_', ' ')} is settled by "
             f"{' or '.join(s.value.replace('_', ' ') for s in allowed)}; choose one",
         )
     earlier = list(earlier)

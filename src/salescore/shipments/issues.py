@@ -51,6 +51,7 @@ __all__ = [
     "ReceiptLine",
     "issue_discrepancies",
     "issue_line",
+    "issue_line_counts",
     "quantities_left",
     "receipt_line",
 ]
@@ -123,9 +124,16 @@ class GoodsIssue:
 
 
 def issue_line(
-    order: Order, line_id: LineId, quantity: Decimal, line_no: str, issued: Decimal
+    order: Order,
+    line_id: LineId,
+    quantity: Decimal,
+    line_no: str,
+    issued: Decimal,
+    shipped_directly: Decimal = Decimal(0),
 ) -> IssueLine:
-    """An issue line of ``quantity`` of an order line that has ``issued`` already.
+    """An issue line of ``quantity`` of an order line that has ``issued`` already and
+    ``shipped_directly`` by shipments that moved the stock themselves (not
+    ``by_goods_issue``): those goods left already and are not issued again.
 
     Raises:
         ShipmentError: the order is not to ship, the line is a service or
@@ -142,12 +150,17 @@ def issue_line(
     if document_line.is_service:
         raise ShipmentError(f"{where} is a service: a service is not issued from a warehouse")
     ordered = order.prices.line(line_id).quantity.value
-    left = ordered - issued
+    left = ordered - issued - shipped_directly
     quantity = Decimal(quantity)
     if quantity > left:
+        direct = (
+            f" and {shipped_directly:f} left by shipments from an ordinary warehouse"
+            if shipped_directly
+            else ""
+        )
         raise ShipmentError(
-            f"{where}: {quantity:f} to issue, but {issued:f} of {ordered:f} is issued already; "
-            f"issue at most {left:f}",
+            f"{where}: {quantity:f} to issue, but {issued:f} of {ordered:f} is issued already"
+            f"{direct}; issue at most {left:f}",
             order=order.id,
             line=line_id,
             left=str(left),
@@ -282,7 +295,7 @@ def receipt_line(
         )
     key = (line.order_id, line.order_line_id)
     counts = {
-        (x.order_id, x.line_id): x for x in _line_counts(shipments, issues, returns, receipts)
+        (x.order_id, x.line_id): x for x in issue_line_counts(shipments, issues, returns, receipts)
     }
     held = counts[key].to_receive if key in counts else Decimal(0)
     if quantity > held:
@@ -352,16 +365,18 @@ def issue_discrepancies(
     """The order lines whose invoiced (shipments ``by_goods_issue`` less their returns)
     and issued (goods issues less receipt orders) quantities differ, by order and
     line; settled lines are not listed."""
-    found = _line_counts(shipments, issues, returns, receipts)
+    found = issue_line_counts(shipments, issues, returns, receipts)
     return tuple(x for x in found if x.to_issue or x.to_receive or x.to_invoice)
 
 
-def _line_counts(
+def issue_line_counts(
     shipments: Iterable[Shipment],
     issues: Iterable[GoodsIssue],
     returns: Iterable[CustomerReturn],
     receipts: Iterable[GoodsReceipt],
 ) -> list[IssueDiscrepancy]:
+    """Every order line with goods of shipments ``by_goods_issue`` or of goods issues,
+    settled or not (:func:`issue_discrepancies` keeps the unsettled ones)."""
     invoiced: dict[tuple[str, str], Decimal] = {}
     products: dict[tuple[str, str], ProductId] = {}
     for shipment in shipments:
@@ -446,7 +461,7 @@ def quantities_left(
         if r.order_id is not None and r.order_line_id is not None
     ]
     last = max((x.on for x in found), default=None)
-    for gap in _line_counts(shipments, issues, returns, receipts):
+    for gap in issue_line_counts(shipments, issues, returns, receipts):
         # returned on paper and never issued: min(R − C, V − I) of the line
         unissued = min(gap.returned - gap.received, max(gap.invoiced - gap.issued, Decimal(0)))
         if unissued > 0 and last is not None:

@@ -174,12 +174,16 @@ def ship_line(
     *,
     partner_id: PartnerId,
     counterparty_id: CounterpartyId,
+    exact_rest: bool = True,
 ) -> ShipmentLine:
     """A shipment line for ``request`` at the order line's frozen price and VAT.
 
     The line takes its share of the order line's frozen net and VAT; when it
     ships everything still left of the line, it takes exactly what is left of
-    the amounts, so the shipments of a line add up to the order line.
+    the amounts, so the shipments of a line add up to the order line. With
+    ``exact_rest`` False (a correction changed the price of earlier shipments of
+    the line, so their amounts no longer add up to the frozen ones) the last
+    shipment takes its share too.
 
     Raises:
         ShipmentError: the order is another client's, is not *to ship*, the
@@ -225,7 +229,7 @@ def ship_line(
             left=str(left),
         )
     currency = frozen.net.currency
-    if quantity == left:  # the last of the line takes exactly what is left
+    if quantity == left and exact_rest:  # the last of the line takes exactly what is left
         shipped_net = (done.shipped_net if done else None) or Money.zero(currency)
         shipped_vat = (done.shipped_vat if done else None) or Money.zero(currency)
         net = frozen.net - shipped_net

@@ -33,6 +33,7 @@ from salescore.reservation import OrderId as ReserveOrderId
 from salescore.shipments import IssueId, ReceiptId, ReturnId, ShipmentId, ShipRequest
 
 company = timelines.company
+PCS = Quantity(1).unit
 
 
 def invoice(store: Store, order_id: OrderId, quantity: int, day: date) -> None:
@@ -162,8 +163,14 @@ def test_a_return_of_goods_never_issued_brings_no_stock_back(company: Store) -> 
     invoice(company, order_id, 3, date(2026, 3, 10))
     issue(company, order_id, 2, date(2026, 3, 11))  # 1 still in the reserve
     give_back(company, "RT-1", 1, date(2026, 3, 12), "SH-10")
-    # the debt falls by one unit (18,300.00); the unit never left: no stock comes back
-    assert (free(company), debt(company)) == (Decimal(9), rub("36600.00"))
+    # the debt falls by one unit (18,300.00); the unit never left: nothing comes back from
+    # the client, and the reserve held for issuing it goes back to free stock (9 + 1)
+    assert (free(company), debt(company)) == (Decimal(10), rub("36600.00"))
+    with company.unit_of_work() as uow:
+        held = uow.stock_ledger.balance(
+            timelines.CM, MAIN, Bucket.reserved(ReserveOrderId(order_id), LineId("1")), PCS
+        )
+    assert held.value == 0
     # on paper 3 − 1 = 2, in fact 2 issued: settled, and nothing is left to issue
     assert gaps(company, order_id) == []
     assert timelines.state(company, order_id, date(2026, 3, 12)) == "waiting for payment"
@@ -171,7 +178,7 @@ def test_a_return_of_goods_never_issued_brings_no_stock_back(company: Store) -> 
         receive_back(company, "PO-1", "RT-1", 1, date(2026, 3, 13))
     with company.unit_of_work() as uow:
         assert uow.goods_receipts.find("PO-1") is None
-    assert free(company) == 9
+    assert free(company) == 10
 
 
 def test_a_return_of_issued_goods_comes_back_with_the_receipt_order(company: Store) -> None:
@@ -206,3 +213,15 @@ def test_a_receipt_order_refuses_a_return_of_an_ordinary_warehouse(company: Stor
     with pytest.raises(ShipmentError, match="came back by the return itself"):
         receive_back(company, "PO-1", "RT-1", 1, date(2026, 3, 13))
     assert free(company) == 11
+
+
+def test_goods_leave_once_by_a_shipment_or_by_a_goods_issue(company: Store) -> None:
+    order_id = order_to_ship(company, [cm(3)])
+    issue(company, order_id, 2, date(2026, 3, 9))  # 2 left by the issue, not invoiced yet
+    with pytest.raises(ShipmentError, match="waits for its invoice; post the shipment by_goods"):
+        timelines.post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(2))])
+    timelines.post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(1))])
+    # 1 shipped from an ordinary warehouse, 2 issued: nothing is left to issue
+    with pytest.raises(ShipmentError, match="left by shipments from an ordinary warehouse"):
+        issue(company, order_id, 1, date(2026, 3, 11))
+    assert free(company) == 9  # 12 − 3: each unit left once
