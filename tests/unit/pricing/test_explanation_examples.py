@@ -28,12 +28,12 @@ SHELF = PriceType(
     group_formulas={"TEA": "[Purchase] * 2"},
 )
 GROUPED = PriceType(PriceTypeId("GROUPED"), "Grouped", "RUB", group_formulas={"TEA": "[Retail]"})
-PRODUCTS = [
-    Product(ProductId("CUP"), "Cup"),
+PRODUCTS = [  # a product without prices first: the bulk path must go on past it
+    Product(ProductId("MUG"), "Mug", price_group_id=PriceGroupId("MUGS")),
     Product(
         ProductId("TEA"), "Tea", price_group_id=PriceGroupId("TEA"), vat_category=VatCategory.ZERO
     ),
-    Product(ProductId("MUG"), "Mug", price_group_id=PriceGroupId("MUGS")),
+    Product(ProductId("CUP"), "Cup"),
 ]
 
 
@@ -135,3 +135,15 @@ def test_a_reference_without_a_price_says_so_at_both_levels() -> None:
         "register one in the price register\n"
         "  2. no price: [Retail] has no price"
     )
+
+
+def test_bulk_prices_are_the_explained_prices() -> None:
+    assert SNAPSHOT.prices(NET.id) == {ProductId("CUP"): rub("150.00")}
+    assert SNAPSHOT.prices(SHELF.id) == {
+        ProductId("TEA"): rub("100.00"),
+        ProductId("CUP"): rub("222.00"),
+    }
+    assert SNAPSHOT.amounts(SHELF.id, [ProductId("CUP"), ProductId("MUG")]) == {
+        ProductId("CUP"): Decimal("222.00")
+    }
+    assert SNAPSHOT.prices(GROUPED.id) == {}
