@@ -4,6 +4,7 @@ references. The golden scenario files cover data functions; these cover the rest
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
 
@@ -41,15 +42,16 @@ def rub(amount: str) -> Money:
     return Money(amount, "RUB")
 
 
+RECORDS = [
+    PriceRecord(RETAIL.id, ProductId("CUP"), date(2026, 1, 1), rub("122.00")),
+    PriceRecord(RETAIL.id, ProductId("CUP"), date(2026, 2, 1), rub("244.00"), "XL"),
+    PriceRecord(PURCHASE.id, ProductId("CUP"), date(2026, 1, 1), rub("100.00")),
+    PriceRecord(PURCHASE.id, ProductId("TEA"), date(2026, 1, 1), rub("50.00")),
+]
 SNAPSHOT = PricingSnapshot.build(
     [RETAIL, NET, PURCHASE, SHELF, GROUPED],
     ON,
-    records=[
-        PriceRecord(RETAIL.id, ProductId("CUP"), date(2026, 1, 1), rub("122.00")),
-        PriceRecord(RETAIL.id, ProductId("CUP"), date(2026, 2, 1), rub("244.00"), "XL"),
-        PriceRecord(PURCHASE.id, ProductId("CUP"), date(2026, 1, 1), rub("100.00")),
-        PriceRecord(PURCHASE.id, ProductId("TEA"), date(2026, 1, 1), rub("50.00")),
-    ],
+    records=RECORDS,
     products=PRODUCTS,
     params={"quantity": Decimal(3)},
 )
@@ -147,3 +149,30 @@ def test_bulk_prices_are_the_explained_prices() -> None:
         ProductId("CUP"): Decimal("222.00")
     }
     assert SNAPSHOT.prices(GROUPED.id) == {}
+
+
+def test_explanations_and_prices_do_not_depend_on_the_callers_decimal_context() -> None:
+    expected = {t: explained("CUP", t) for t in (NET.id, SHELF.id)}
+    bulk = SNAPSHOT.prices(SHELF.id)
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        again = PricingSnapshot.build(
+            [RETAIL, NET, PURCHASE, SHELF, GROUPED],
+            ON,
+            records=RECORDS,
+            products=PRODUCTS,
+            params={"quantity": Decimal(3)},
+        )
+        assert {t: again.explain(ProductId("CUP"), t).as_text() for t in expected} == expected
+        assert again.prices(SHELF.id) == bulk
+        assert again.amounts(NET.id) == {ProductId("CUP"): Decimal("150.00")}
+
+
+def test_a_tiny_figure_is_shown_in_full_not_in_exponent_notation() -> None:
+    snapshot = PricingSnapshot.build(
+        [RETAIL, NET], ON, records=RECORDS, products=PRODUCTS, params={"quantity": Decimal("1E-7")}
+    )
+    text = snapshot.explain(ProductId("CUP"), NET.id).as_text()
+    # 100.00 * 0.0000001 / 2 = 0.000005, rounded to 0.00.
+    assert "  3. parameter quantity = 0.0000001\n" in text
+    assert "  4. formula [Retail] * quantity / 2 = 0.000005  " in text
+    assert text.endswith("rounded half up to a step of 0.01 = 0.00 RUB")
