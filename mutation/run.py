@@ -203,7 +203,9 @@ def diffs(module: str, names: list[str]) -> None:
         path = WORK / module / "mutants" / "src" / (dotted.replace(".", "/") + ".py")
         if not path.exists():
             path = path.with_suffix("") / "__init__.py"
-        functions = cache.setdefault(path, _functions(path))
+        if path not in cache:  # parse each mutated file once: they are large
+            cache[path] = _functions(path)
+        functions = cache[path]
         base = function.rpartition("__mutmut_")[0]
         old = functions.get(base + "__mutmut_orig", "").splitlines()
         new = functions.get(function, "").splitlines()

@@ -20,6 +20,7 @@ from salescore.money import (
     allocate,
     allocate_units,
 )
+from salescore.money import currency as currency_module
 
 TOP = Money("999999999999999999.99", "RUB")  # the largest amount in roubles
 ONE = Money("1.00", "RUB")
@@ -134,12 +135,17 @@ def test_the_largest_amount_in_minor_units_is_accepted_and_one_more_is_not() -> 
 @pytest.mark.parametrize(
     ("code", "minor_units"), [("kwd", "3"), (" clf ", "4"), ("Isk", "0"), ("omr", "3")]
 )
-def test_an_iso_code_in_any_spelling_gives_its_currency_once(code: str, minor_units: str) -> None:
+def test_an_iso_code_in_any_spelling_gives_its_currency_once(
+    code: str, minor_units: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in a fresh process: no currency looked up yet, so this one is built from the CLDR data.
+    monkeypatch.setattr(currency_module, "_BY_CODE", {})
     currency = Currency.of(code)
     assert currency.code == code.strip().upper()
     assert currency.minor_units == int(minor_units)
     assert Currency.of(code.strip().upper()) is currency
     assert Currency.of(code) is currency
+    assert Currency.of("RUB").code == "RUB"
 
 
 @pytest.mark.parametrize("code", ["RU", "RUBL", "R1B", "rub", "Rub", "ру6"])
