@@ -520,3 +520,35 @@ def test_reallocating_the_store_with_a_bad_hand_allocation_changes_nothing(store
         with pytest.raises(SettlementError, match="'SO-404' has no settlements"):
             reallocate_all(uow)
         assert uow.settlements.allocations() == before
+
+
+def _allocation_indexes(store: SqliteStore) -> list[tuple[str, str]]:
+    with store.unit_of_work(immediate=False) as uow:
+        return sorted(
+            uow.connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'settlement_allocations' AND sql IS NOT NULL"
+            ).fetchall()
+        )
+
+
+def test_reallocating_an_sqlite_store_keeps_its_allocation_indexes(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "ledger.sqlite")
+    indexes = _allocation_indexes(store)
+    assert len(indexes) == 5  # account, partner, entry, source, date
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [entry("E1"), entry("E9", OTHER)])
+        record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 5), Money(50, "RUB")))
+        uow.commit()
+        assert reallocate_all(uow) == 1  # P1 pays E1
+        uow.commit()
+    assert _allocation_indexes(store) == indexes
+    with store.unit_of_work() as uow:
+        lost = Payment("P2", OTHER, date(2026, 3, 6), Money(10, "RUB"),
+                       manual=(ManualAllocation("SO-404", Money(10, "RUB")),))  # fmt: skip
+        uow.settlements.add_payment(lost)
+        with pytest.raises(SettlementError):
+            reallocate_all(uow)
+        uow.commit()  # the failed step undid itself, indexes included
+    assert _allocation_indexes(store) == indexes
+    store.close()

@@ -102,7 +102,7 @@ from salescore.receivables import (
 )
 from salescore.reservation import Bucket, MoveReport, reserve_from_stock
 from salescore.reservation import OrderId as ReserveOrderId
-from salescore.shipments import shipped_quantities
+from salescore.shipments import corrected_shipment, quantities_left
 from salescore.tax import VatRateTable, russian_vat_rates
 
 __all__ = [
@@ -127,6 +127,7 @@ __all__ = [
     "secure_order",
     "send_quote",
     "ship_order",
+    "shipped_of_order",
 ]
 
 
@@ -636,6 +637,26 @@ def reserve_order(uow: Repositories, order_id: OrderId, at: datetime) -> list[Mo
     return reports
 
 
+def shipped_of_order(uow: Repositories, order_id: OrderId, on: date) -> tuple[ShippedLine, ...]:
+    """What left for the order by ``on``, as the derived state counts it: the stored
+    shipments as their corrections left them, the goods issues of order-based
+    warehouses (a shipment posted ``by_goods_issue`` counts once its goods are
+    issued), and the returns as returned (see :func:`salescore.shipments.quantities_left`)."""
+    found = []
+    for shipment in uow.shipments.of_order(order_id):
+        corrections = uow.shipment_corrections.of_shipment(shipment.id)
+        now = corrected_shipment(shipment, corrections) if corrections else shipment
+        if now is not None:
+            found.append(now)
+    return quantities_left(
+        found,
+        uow.goods_issues.of_order(order_id),
+        uow.customer_returns.of_order(order_id),
+        uow.goods_receipts.of_order(order_id),
+        on=on,
+    )
+
+
 def order_state(
     uow: Repositories,
     order_id: OrderId,
@@ -644,14 +665,12 @@ def order_state(
 ) -> OrderState:
     """The derived state of a stored order on ``on`` from the stored ledgers.
 
-    What left counts the stored shipments net of returns
-    (:func:`salescore.shipments.shipped_quantities`) unless ``shipments`` is given.
+    What left counts the stored shipments, goods issues and returns
+    (:func:`shipped_of_order`) unless ``shipments`` is given.
     """
     order = uow.orders.get(order_id)
     if shipments is None:
-        shipments = shipped_quantities(
-            uow.shipments.of_order(order_id), uow.customer_returns.of_order(order_id)
-        )
+        shipments = shipped_of_order(uow, order_id, on)
     ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
     reserves = uow.stock_ledger.entries(order_id=ReserveOrderId(order.id))
     return derive_state(order, ledger, reserves, shipments, on=on)

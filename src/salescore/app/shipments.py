@@ -59,13 +59,17 @@ from salescore.shipments import (
     CommissionTransfer,
     CorrectionId,
     CorrectionKind,
+    CorrectionStatus,
     CustomerReturn,
     GoodsIssue,
+    GoodsReceipt,
     IssueDiscrepancy,
     IssueId,
     IssueLine,
     LineChange,
     LineExecution,
+    ReceiptId,
+    ReceiptLine,
     ReportLine,
     ReturnId,
     ReturnLine,
@@ -84,32 +88,39 @@ from salescore.shipments import (
     decide_correction,
     issue_discrepancies,
     issue_line,
+    issue_line_counts,
     line_executions,
     mirrored_line,
-    quantities_left,
+    receipt_line,
     return_lines_of_product,
     returned_of_shipment_lines,
     share,
     ship_line,
 )
+from salescore.shipments import corrections as correction_decisions
 from salescore.shipments import operations as decisions
 
 __all__ = [
     "AgentItem",
     "ReturnItem",
+    "agree_correction",
     "agree_return_request",
     "corrected_shipments",
     "create_return_request",
     "discrepancies",
     "exchange",
     "post_agent_return",
+    "post_agreed_correction",
     "post_commission_report",
     "post_commission_transfer",
     "post_correction",
     "post_goods_issue",
+    "post_goods_receipt",
     "post_return",
     "post_return_without_shipment",
     "post_shipment",
+    "register_correction",
+    "reject_correction",
     "reject_return_request",
     "shipping_state",
 ]
@@ -219,7 +230,7 @@ def _release_left_reserve(
         if order is None or order.prices is None or warehouse is None:
             continue
         frozen = order.prices.line(line_id)
-        if execution.net_quantity < frozen.quantity.value:
+        if execution.shipped < frozen.quantity.value:
             continue
         bucket = Bucket.reserved(ReserveOrderId(order.id), LineId(line_id))
         held = uow.stock_ledger.balance(frozen.product_id, warehouse, bucket, frozen.quantity.unit)
@@ -305,6 +316,16 @@ def post_shipment(
             "organization in one currency: split it",
         )
     done = line_executions(_of_orders(uow, orders), _returns_of_orders(uow, orders))
+    if not by_goods_issue:
+        _refuse_issued_goods_shipped_again(uow, shipment_id, orders, requests, done)
+    repriced = {
+        (x.order_id, x.order_line_id)
+        for o in orders
+        for c in uow.shipment_corrections.of_order(o)
+        if c.status is CorrectionStatus.POSTED
+        for x in c.lines
+        if x.after.price is not None
+    }
     lines = []
     for number, request in enumerate(requests, start=1):
         line = ship_line(
@@ -314,6 +335,7 @@ def post_shipment(
             done.get((request.order_id, request.line_id)),
             partner_id=partner_id,
             counterparty_id=counterparty_id,
+            exact_rest=(request.order_id, request.line_id) not in repriced,
         )
         lines.append(line)
         done.update(_merged(done, line))
@@ -329,6 +351,47 @@ def post_shipment(
         by_goods_issue=by_goods_issue,
     )
     return _post(uow, shipment, orders, calendar, at, done)
+
+
+def _refuse_issued_goods_shipped_again(
+    uow: Repositories,
+    shipment_id: ShipmentId,
+    orders: dict[OrderId, Order],
+    requests: Sequence[ShipRequest],
+    done: dict[tuple[str, str], LineExecution],
+) -> None:
+    """Goods a goods issue took off an order-based warehouse and no invoice covers yet
+    left already: a shipment that moves stock itself may not ship them again."""
+    ids = list(orders)
+    waiting: dict[tuple[str, str], Decimal] = {
+        (d.order_id, d.line_id): max(d.issued - d.invoiced, Decimal(0))
+        for d in issue_line_counts(
+            _of_orders(uow, ids), [i for o in ids for i in uow.goods_issues.of_order(o)], (), ()
+        )
+    }
+    asked: dict[tuple[str, str], Decimal] = {}
+    for r in requests:
+        asked[r.order_id, r.line_id] = asked.get((r.order_id, r.line_id), Decimal(0)) + Decimal(
+            r.quantity
+        )
+    for key, quantity in asked.items():
+        held = waiting.get(key, Decimal(0))
+        if not held:
+            continue
+        order = orders[OrderId(key[0])]
+        assert order.prices is not None
+        execution = done.get(key)
+        left = order.prices.line(LineId(key[1])).quantity.value - (
+            execution.shipped if execution else Decimal(0)
+        )
+        if quantity > left - held:
+            raise ShipmentError(
+                f"shipment {shipment_id!r}: order {key[0]!r} line {key[1]}: {held:f} of it left "
+                "by goods issues and waits for its invoice; post the shipment by_goods_issue "
+                f"(or ship at most {max(left - held, Decimal(0)):f} from an ordinary warehouse)",
+                order=key[0],
+                line=key[1],
+            )
 
 
 def _merged(
@@ -410,8 +473,10 @@ def _returnable(uow: Repositories, shipment_id: ShipmentId) -> Shipment:
 
 
 def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
+    """The goods come back to free stock, except services and the goods of order-based
+    warehouses: those come back with a receipt order (:func:`post_goods_receipt`)."""
     for line in document.lines:
-        if line.is_service or line.warehouse_id is None:
+        if line.is_service or line.warehouse_id is None or line.by_receipt_order:
             continue
         unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
         receive(
@@ -422,6 +487,50 @@ def _take_back(uow: Repositories, document: CustomerReturn, at: datetime) -> Non
             document=document.id,
             at=at,
         )
+
+
+def _release_never_issued(uow: Repositories, document: CustomerReturn, at: datetime) -> None:
+    """A return of goods invoiced ``by_goods_issue`` but never issued: they never left,
+    so they are not to issue any more; what the order line still holds in reserve for
+    them goes back to free stock."""
+    lines = [
+        x
+        for x in document.lines
+        if x.by_receipt_order and x.order_id is not None and x.order_line_id is not None
+    ]
+    if not lines:
+        return
+    ids = [OrderId(str(x.order_id)) for x in lines]
+    counts = {
+        (d.order_id, d.line_id): d
+        for d in issue_line_counts(
+            _of_orders(uow, ids),
+            [i for o in dict.fromkeys(ids) for i in uow.goods_issues.of_order(o)],
+            _returns_of_orders(uow, ids),
+            list({r.id: r for o in ids for r in uow.goods_receipts.of_order(o)}.values()),
+        )
+    }
+    moves = []
+    for x in lines:
+        assert x.order_id is not None
+        assert x.order_line_id is not None
+        before = counts.get((x.order_id, x.order_line_id))
+        if before is None or x.warehouse_id is None:
+            continue
+        unissued = min(x.quantity, before.to_issue)
+        bucket = Bucket.reserved(ReserveOrderId(x.order_id), x.order_line_id)
+        unit = uow.stock_ledger.unit_of(x.product_id) or PIECE
+        held = uow.stock_ledger.balance(x.product_id, x.warehouse_id, bucket, unit).value
+        freed = min(unissued, held)
+        if freed > 0:
+            moves.append(
+                Move(x.product_id, x.warehouse_id, bucket, Bucket.free(), Quantity(freed, unit))
+            )
+        counts[(x.order_id, x.order_line_id)] = attrs.evolve(
+            before, returned=before.returned + x.quantity
+        )
+    if moves:
+        uow.stock_ledger.record(moves, Operation.RELEASE_EXCESS, document.id, at)
 
 
 def _return_debt(
@@ -511,6 +620,12 @@ def post_return(
     _not_taken(uow, "return", return_id, uow.customer_returns.find(return_id))
     request = _request_for(uow, request_id)
     if request is not None:
+        if request.from_agent:
+            raise ShipmentError(
+                f"return request {request.id!r} is a commission agent's: post it with "
+                "post_agent_return",
+                request=request.id,
+            )
         _check_against_request(request, items)
     lines, shipments = _return_lines(uow, return_id, items)
     first = next(iter(shipments.values()))
@@ -527,6 +642,7 @@ def post_return(
     )
     orders = _orders(uow, (x.order_id for x in lines if x.order_id is not None))
     accounts = {i: settlement_account(o.header) for i, o in orders.items()}
+    _release_never_issued(uow, document, at)
     _take_back(uow, document, at)
     _return_debt(uow, document, {str(k): v for k, v in accounts.items()})
     if request is not None:
@@ -620,6 +736,24 @@ def create_return_request(uow: Repositories, request: ReturnRequest) -> ReturnRe
     """Store a new request, not agreed [не согласована]."""
     if request.status is not ReturnRequestStatus.NOT_AGREED:
         raise ShipmentError(f"return request {request.id!r}: a new request starts not agreed")
+    if request.transfer_id is not None:
+        transfer = uow.commission_transfers.get(request.transfer_id)
+        if transfer.account.partner_id != request.partner_id:
+            raise ShipmentError(
+                f"return request {request.id!r} is from {request.partner_id}, transfer "
+                f"{transfer.id!r} went to agent {transfer.account.partner_id}: name the "
+                "agent's own transfer",
+                request=request.id,
+            )
+        products = {x.product_id for x in transfer.lines}
+        for product, _ in request.items:
+            if product not in products:
+                raise ShipmentError(
+                    f"return request {request.id!r}: transfer {transfer.id!r} handed the "
+                    f"agent no {product}",
+                    request=request.id,
+                    product=product,
+                )
     if request.shipment_id is not None:
         shipment = uow.shipments.get(request.shipment_id)
         if shipment.partner_id != request.partner_id:
@@ -770,6 +904,84 @@ def post_correction(
     return uow.shipment_corrections.add(correction)
 
 
+def register_correction(
+    uow: Repositories,
+    correction_id: CorrectionId,
+    shipment_id: ShipmentId,
+    on: date,
+    changes: Sequence[LineChange],
+    kind: CorrectionKind,
+    *,
+    settlement: Settlement | None = None,
+    reason: str = "",
+) -> ShipmentCorrection:
+    """Draw up a correction, not agreed [не согласована]: decided and stored, nothing
+    posted; :func:`agree_correction` then :func:`post_agreed_correction` post it.
+
+    Raises:
+        as :func:`post_correction` (the same checks, nothing is moved).
+    """
+    _not_taken(uow, "correction", correction_id, uow.shipment_corrections.find(correction_id))
+    correction = decide_correction(
+        correction_id,
+        uow.shipments.get(shipment_id),
+        on,
+        changes,
+        kind,
+        settlement=settlement,
+        earlier=uow.shipment_corrections.of_shipment(shipment_id),
+        returns=uow.customer_returns.of_shipment(shipment_id),
+        reason=reason,
+        status=CorrectionStatus.NOT_AGREED,
+    )
+    return uow.shipment_corrections.add(correction)
+
+
+def agree_correction(uow: Repositories, correction_id: CorrectionId) -> ShipmentCorrection:
+    """Not agreed → agreed (the client signed the УКД)."""
+    return uow.shipment_corrections.update(
+        correction_decisions.agree_correction(uow.shipment_corrections.get(correction_id))
+    )
+
+
+def reject_correction(
+    uow: Repositories, correction_id: CorrectionId, reason: str
+) -> ShipmentCorrection:
+    """Not agreed or agreed → rejected, with a reason; nothing was posted."""
+    return uow.shipment_corrections.update(
+        correction_decisions.reject_correction(uow.shipment_corrections.get(correction_id), reason)
+    )
+
+
+def post_agreed_correction(
+    uow: Repositories,
+    correction_id: CorrectionId,
+    calendar: BusinessCalendar,
+    *,
+    at: datetime,
+) -> ShipmentCorrection:
+    """Agreed → posted: the differences move stock, debt and VAT, dated the correction's
+    date, as :func:`post_correction` does.
+
+    Raises:
+        ShipmentError: the correction is not agreed, or a line no longer starts from
+            the shipment's current figures (another correction or a return since).
+        InsufficientStockError: more goods would leave than free stock holds.
+    """
+    correction = uow.shipment_corrections.get(correction_id)
+    shipment = uow.shipments.get(correction.shipment_id)
+    correction_decisions.check_still_current(
+        correction,
+        shipment,
+        uow.shipment_corrections.of_shipment(shipment.id),
+        uow.customer_returns.of_shipment(shipment.id),
+    )
+    posted = correction_decisions.mark_posted(correction)
+    _correct_stock(uow, posted, at)
+    _correct_debt(uow, posted, calendar)
+    return uow.shipment_corrections.update(posted)
+
+
 # --- goods issues -----------------------------------------------------------------
 
 
@@ -801,6 +1013,12 @@ def post_goods_issue(
             for i in earlier.lines:
                 key = (i.order_id, i.order_line_id)
                 issued[key] = issued.get(key, Decimal(0)) + i.quantity
+    direct: dict[tuple[str, str], Decimal] = {}
+    for shipment in _of_orders(uow, orders):
+        if not shipment.by_goods_issue:
+            for x in shipment.lines:
+                key = (x.order_id, x.order_line_id)
+                direct[key] = direct.get(key, Decimal(0)) + x.quantity
     lines = []
     for number, request in enumerate(requests, start=1):
         key = (request.order_id, request.line_id)
@@ -810,6 +1028,7 @@ def post_goods_issue(
             request.quantity,
             str(number),
             issued.get(key, Decimal(0)),
+            direct.get(key, Decimal(0)),
         )
         issued[key] = issued.get(key, Decimal(0)) + line.quantity
         lines.append(line)
@@ -820,22 +1039,78 @@ def post_goods_issue(
 
 
 def discrepancies(uow: Repositories, order_ids: Iterable[OrderId]) -> tuple[IssueDiscrepancy, ...]:
-    """The order lines whose invoiced and issued quantities differ (to issue, to invoice)."""
+    """The order lines whose invoiced and issued quantities differ (to issue, to
+    receive, to invoice), counting returns and receipt orders."""
     ids = list(dict.fromkeys(order_ids))
     return issue_discrepancies(
-        _of_orders(uow, ids), [i for o in ids for i in uow.goods_issues.of_order(o)]
+        _of_orders(uow, ids),
+        [i for o in ids for i in uow.goods_issues.of_order(o)],
+        _returns_of_orders(uow, ids),
+        list({r.id: r for o in ids for r in uow.goods_receipts.of_order(o)}.values()),
     )
 
 
 def shipping_state(uow: Repositories, order_id: OrderId, on: date) -> OrderState:
     """The order's derived state counting what physically left: shipments that moved
-    stock, and goods issues for shipments ``by_goods_issue`` (net of returns); see
-    :func:`discrepancies` for what is still to issue or to invoice."""
-    issues = [i for i in uow.goods_issues.of_order(order_id) if i.on <= on]
-    left = quantities_left(
-        _of_orders(uow, [order_id]), issues, uow.customer_returns.of_order(order_id)
-    )
-    return order_state(uow, order_id, on, left)
+    stock, and goods issues for shipments ``by_goods_issue`` (returns as returned);
+    the same as :func:`salescore.app.orders.order_state`. See :func:`discrepancies`
+    for what is still to issue, to receive or to invoice."""
+    return order_state(uow, order_id, on)
+
+
+def post_goods_receipt(
+    uow: Repositories,
+    receipt_id: ReceiptId,
+    warehouse_id: WarehouseId,
+    on: date,
+    items: Sequence[tuple[ReturnId, str, Decimal]],
+    *,
+    at: datetime,
+) -> GoodsReceipt:
+    """Post a receipt order [приходный ордер на товары]: goods of client returns come back
+    into an order-based warehouse's free stock. ``items``: (return, return line, quantity).
+
+    Raises:
+        ShipmentError: no lines, a return line that came back by the return itself,
+            more than the return line has left to receive, more than was issued to
+            the client and not yet received back (named), or the number is taken.
+        NotFoundError: an unknown return.
+    """
+    _not_taken(uow, "receipt order", receipt_id, uow.goods_receipts.find(receipt_id))
+    if not items:
+        raise ShipmentError(f"receipt order {receipt_id!r} has no lines: receive at least one")
+    returns = {r: uow.customer_returns.get(r) for r, _, _ in items}
+    orders = [x.order_id for d in returns.values() for x in d.lines if x.order_id is not None]
+    shipments = _of_orders(uow, orders)
+    issues = list({i.id: i for o in orders for i in uow.goods_issues.of_order(o)}.values())
+    receipts = list({r.id: r for o in orders for r in uow.goods_receipts.of_order(o)}.values())
+    lines: list[ReceiptLine] = []
+    for number, (return_id, line_no, quantity) in enumerate(items, start=1):
+        made = [*receipts, GoodsReceipt(receipt_id, warehouse_id, on, lines)] if lines else receipts
+        lines.append(
+            receipt_line(
+                returns[return_id],
+                line_no,
+                Decimal(quantity),
+                str(number),
+                shipments=shipments,
+                issues=issues,
+                returns=_returns_of_orders(uow, orders),
+                receipts=made,
+            )
+        )
+    receipt = GoodsReceipt(receipt_id, warehouse_id, on, lines)
+    for line in receipt.lines:
+        unit = uow.stock_ledger.unit_of(line.product_id) or PIECE
+        receive(
+            uow.stock_ledger,
+            line.product_id,
+            warehouse_id,
+            Quantity(line.quantity, unit),
+            document=receipt.id,
+            at=at,
+        )
+    return uow.goods_receipts.add(receipt)
 
 
 # --- commission trade -------------------------------------------------------------
@@ -1001,6 +1276,7 @@ def post_agent_return(
     *,
     sold: bool,
     at: datetime,
+    request_id: str | None = None,
 ) -> AgentReturn:
     """Post a return from a commission agent [возврат от комиссионера].
 
@@ -1008,13 +1284,20 @@ def post_agent_return(
     and no debt moves; after it (``sold`` True) goods the agent had sold come back
     into our warehouse and the agent's debt falls by their figures (the fee stays).
 
+    With ``request_id`` the return executes the agent's agreed return request
+    [заявка на возврат от комиссионера] and marks it done.
+
     Raises:
         ShipmentError: more than is at the agent, or more than was sold and not yet
-            returned (named), or the number is taken.
+            returned (named), a request that is not agreed, not this agent's, of
+            another transfer, or for less, or the number is taken.
     """
     name = f"return from the agent {return_id!r}"
     _not_taken(uow, "return from the agent", return_id, uow.agent_returns.find(return_id))
     transfers, _, account = _agent_state(uow, items, name)
+    request = _request_for(uow, request_id)
+    if request is not None:
+        _check_agent_request(request, items, transfers, sold=sold, account=account)
     states = {
         t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
         for t, x in transfers.items()
@@ -1064,7 +1347,7 @@ def post_agent_return(
                 vat=vat,
             )
         )
-    document = AgentReturn(return_id, account, on, lines)
+    document = AgentReturn(return_id, account, on, lines, request_id=request_id)
     agent = agent_stock(account.partner_id)
     for x in document.lines:
         _relocate(
@@ -1086,4 +1369,51 @@ def post_agent_return(
                 )
             ],
         )
+    if request is not None:
+        uow.return_requests.update(decisions.complete_return_request(request, ReturnId(return_id)))
     return uow.agent_returns.add(document)
+
+
+def _check_agent_request(
+    request: ReturnRequest,
+    items: Sequence[AgentItem],
+    transfers: dict[TransferId, CommissionTransfer],
+    *,
+    sold: bool,
+    account: SettlementAccount,
+) -> None:
+    """An agent's return on an agreed request: the agent's, of its transfer, sold or
+    unsold as asked, at most the agreed quantities."""
+    where = f"return request {request.id!r}"
+    if not request.from_agent or request.partner_id != account.partner_id:
+        raise ShipmentError(
+            f"{where} is not agent {account.partner_id}'s request: name the agent's own",
+            request=request.id,
+        )
+    if request.sold != sold:
+        asked = "sold goods (after the report)" if request.sold else "unsold goods"
+        raise ShipmentError(
+            f"{where} agreed a return of {asked}: post the return the same way",
+            request=request.id,
+        )
+    asked_q: dict[str, Decimal] = {}
+    for wanted, quantity in request.items:
+        asked_q[wanted] = asked_q.get(wanted, Decimal(0)) + quantity
+    given: dict[str, Decimal] = {}
+    for item in items:
+        if item.transfer_id != request.transfer_id:
+            raise ShipmentError(
+                f"{where} is about transfer {request.transfer_id!r}, not "
+                f"{item.transfer_id!r}: return the goods of the agreed transfer",
+                request=request.id,
+            )
+        product = transfers[item.transfer_id].line(item.line_no).product_id
+        given[product] = given.get(product, Decimal(0)) + item.quantity
+    for taken, quantity in given.items():
+        if quantity > asked_q.get(taken, Decimal(0)):
+            raise ShipmentError(
+                f"{where} agreed {asked_q.get(taken, Decimal(0)):f} of {taken}, the "
+                f"return takes {quantity:f}: return at most what was agreed",
+                request=request.id,
+                product=taken,
+            )

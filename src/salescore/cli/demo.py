@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.stores import open_store
+from salescore.app.stores import Store, open_store
+from salescore.demo.demo_shipping import UPD_SHIPMENT, upd_pdf
 from salescore.demo.report import run_demo
 from salescore.errors import InvalidInputError
 
@@ -30,7 +31,19 @@ def register(sub: Any) -> None:
         help="an empty store to load instead of the SQLite file, e.g. "
         "postgresql://user@host/db (needs the postgres extra) or memory:",
     )
+    parser.add_argument(
+        "--pdf",
+        metavar="FILE",
+        help="where to write the demo shipment's УПД as PDF (default: beside the SQLite "
+        "file, NAME-upd.pdf; with --store only when given)",
+    )
     parser.set_defaults(handler=run)
+
+
+def _write_upd(store: Store, path: Path) -> None:
+    with store.unit_of_work() as uow:
+        path.write_bytes(upd_pdf(uow))
+    print(f"(the УПД of {UPD_SHIPMENT} as PDF: {path})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             print(run_demo(chosen))
             print(f"\n(stored in {args.store})")
+            if args.pdf:
+                _write_upd(chosen, Path(args.pdf))
         finally:
             chosen.close()
         return 0
@@ -52,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(run_demo(store))
         print(f"\n(stored in {path})")
+        _write_upd(store, Path(args.pdf) if args.pdf else path.with_name(f"{path.stem}-upd.pdf"))
     finally:
         store.close()
     return 0

@@ -1,5 +1,6 @@
 """The demo's shipping section: one order shipped, partly returned, corrected
-for a unit that arrived broken, and the УПД and УКД printed.
+for a unit that arrived broken, and the УПД and УКД printed (the УПД also as PDF:
+:func:`upd_pdf`).
 
 Volga Kazan orders three CM-300 coffee makers on credit (half ten days after
 the shipment, the rest after twenty). The order is reserved and shipped in one
@@ -28,6 +29,7 @@ from salescore.forms import (
     correction_form_data,
     form_data,
     render_correction_text,
+    render_pdf,
     render_text,
 )
 from salescore.money import Quantity
@@ -51,7 +53,10 @@ from salescore.shipments import (
     ShipRequest,
 )
 
-__all__ = ["shipping_section"]
+__all__ = ["UPD_SHIPMENT", "shipping_section", "upd_pdf"]
+
+UPD_SHIPMENT = ShipmentId("RTU-0001")
+"""The demo's shipment, whose УПД the demo writes as PDF."""
 
 ORDERED, SHIPPED = date(2026, 3, 2), date(2026, 3, 10)
 RETURNED, CORRECTED = date(2026, 3, 12), date(2026, 3, 16)
@@ -104,7 +109,7 @@ def shipping_section(uow: Repositories) -> str:
     out.append(_status(uow, "before the shipment"))
     shipment = sc.post_shipment(
         uow,
-        ShipmentId("RTU-0001"),
+        UPD_SHIPMENT,
         _HEADER.partner_id,
         _HEADER.counterparty_id,
         SHIPPED,
@@ -145,15 +150,29 @@ def shipping_section(uow: Repositories) -> str:
         f"VAT {correction.vat_change} at {correction.lines[0].vat_rate.label}"
     )
     out.append(_status(uow, "after the correction"))
-    organization = uow.organizations.get(_HEADER.organization_id)
-    client = uow.counterparties.get(_HEADER.counterparty_id)
-    seller, buyer = Requisites.of(organization), Requisites.of(client)
-    names: dict[str, str] = {p.id: p.name for p in uow.products.all()}
+    seller, buyer, names = _parties(uow)
     out.append("")
     out.append(render_text(form_data(FormKind.UPD, shipment, seller, buyer, names)))
     out.append("")
     out.append(
         render_correction_text(correction_form_data(correction, shipment, seller, buyer, names))
     )
-    out.append("(HTML: salescore.forms.render_html / render_correction_html; no PDF renderer.)")
+    out.append(
+        "(HTML: salescore.forms.render_html / render_correction_html; PDF: render_pdf / "
+        "render_correction_pdf — `salescore demo` writes this УПД as a PDF file.)"
+    )
     return "\n".join(out)
+
+
+def _parties(uow: Repositories) -> tuple[Requisites, Requisites, dict[str, str]]:
+    organization = uow.organizations.get(_HEADER.organization_id)
+    client = uow.counterparties.get(_HEADER.counterparty_id)
+    names: dict[str, str] = {p.id: p.name for p in uow.products.all()}
+    return Requisites.of(organization), Requisites.of(client), names
+
+
+def upd_pdf(uow: Repositories) -> bytes:
+    """The УПД of the demo's shipment as PDF (after :func:`shipping_section` ran)."""
+    seller, buyer, names = _parties(uow)
+    shipment = uow.shipments.get(UPD_SHIPMENT)
+    return render_pdf(form_data(FormKind.UPD, shipment, seller, buyer, names))

@@ -14,6 +14,7 @@ from salescore.adapters.repositories import Repositories
 from salescore.app.stores import Store
 from salescore.demo.demo_agreements import agreements_section
 from salescore.demo.demo_crm import crm_section
+from salescore.demo.demo_delivery import delivery_section
 from salescore.demo.demo_devices import devices_section
 from salescore.demo.demo_discounts import discounts_section
 from salescore.demo.demo_orders import orders_section
@@ -102,6 +103,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     shipping_section,
     crm_section,
     devices_section,
+    delivery_section,
 ]
 
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 import html
 from string import Template
 
+from salescore.forms._layout import (
+    CAPTIONS,
+    COLUMNS,
+    MONEY_COLUMNS,
+    amount_text,
+    cell_text,
+    party_text,
+    rate_text,
+)
 from salescore.forms.model import (
     Amounts,
     CorrectionFormData,
     CorrectionFormLine,
     FormData,
-    FormKind,
     FormLine,
     RateRow,
 )
@@ -49,105 +57,27 @@ $rates<tr class="total"><th colspan="$span">Итого</th>$totals</tr>
 """
 )
 
-# (column title, what it shows) per form: "name", "unit", "quantity", "price",
-# "without_vat", "rate", "vat", "with_vat".
-COLUMNS: dict[FormKind, tuple[tuple[str, str], ...]] = {
-    FormKind.UPD: (
-        ("Наименование товара", "name"),
-        ("Ед. изм.", "unit"),
-        ("Количество", "quantity"),
-        ("Цена без НДС", "price"),
-        ("Стоимость без НДС", "without_vat"),
-        ("Налоговая ставка", "rate"),
-        ("Сумма налога", "vat"),
-        ("Стоимость с налогом", "with_vat"),
-    ),
-    FormKind.TORG12: (
-        ("Товар", "name"),
-        ("Ед. изм.", "unit"),
-        ("Количество", "quantity"),
-        ("Цена без НДС", "price"),
-        ("Сумма без НДС", "without_vat"),
-        ("Ставка НДС", "rate"),
-        ("Сумма НДС", "vat"),
-        ("Сумма с НДС", "with_vat"),
-    ),
-    FormKind.INVOICE: (
-        ("Наименование товара", "name"),
-        ("Ед. изм.", "unit"),
-        ("Количество", "quantity"),
-        ("Цена за единицу", "price"),
-        ("Стоимость без налога", "without_vat"),
-        ("Налоговая ставка", "rate"),
-        ("Сумма налога", "vat"),
-        ("Стоимость с налогом", "with_vat"),
-    ),
-    FormKind.M15: (
-        ("Материальные ценности", "name"),
-        ("Ед. изм.", "unit"),
-        ("Количество", "quantity"),
-        ("Цена без НДС", "price"),
-        ("Сумма без НДС", "without_vat"),
-        ("Ставка НДС", "rate"),
-        ("Сумма НДС", "vat"),
-        ("Всего с НДС", "with_vat"),
-    ),
-    FormKind.PAYMENT_INVOICE: (
-        ("Товары (работы, услуги)", "name"),
-        ("Кол-во", "quantity"),
-        ("Ед.", "unit"),
-        ("Цена без НДС", "price"),
-        ("НДС", "rate"),
-        ("Сумма НДС", "vat"),
-        ("Сумма", "with_vat"),
-    ),
-}
-
-_CAPTIONS = {
-    FormKind.UPD: ("Продавец", "Покупатель"),
-    FormKind.TORG12: ("Поставщик", "Плательщик"),
-    FormKind.INVOICE: ("Продавец", "Покупатель"),
-    FormKind.PAYMENT_INVOICE: ("Поставщик", "Покупатель"),
-    FormKind.M15: ("Отправитель", "Получатель"),
-}
-_MONEY_COLUMNS = ("price", "without_vat", "vat", "with_vat")
-
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
 def _amount(value: Money) -> str:
-    return _e(f"{value.amount:,.2f}".replace(",", "\u00a0"))
+    return _e(amount_text(value))
 
 
 def _rate(line: FormLine | RateRow | CorrectionFormLine) -> str:
-    return _e("без НДС" if line.vat_rate.percent is None else f"{line.vat_rate.percent}%")
+    return _e(rate_text(line))
 
 
 def _cell(line: FormLine, column: str) -> str:
-    values = {
-        "name": _e(line.name),
-        "unit": _e(line.unit),
-        "quantity": _e(f"{line.quantity:f}"),
-        "price": _amount(line.price_without_vat),
-        "without_vat": _amount(line.without_vat),
-        "rate": _rate(line),
-        "vat": _amount(line.vat),
-        "with_vat": _amount(line.with_vat),
-    }
-    numeric = column in (*_MONEY_COLUMNS, "quantity")
-    return f'<td class="n">{values[column]}</td>' if numeric else f"<td>{values[column]}</td>"
+    text = _e(cell_text(line, column))
+    numeric = column in (*MONEY_COLUMNS, "quantity")
+    return f'<td class="n">{text}</td>' if numeric else f"<td>{text}</td>"
 
 
 def _party(requisites: object) -> str:
-    name, tax_id, kpp = (getattr(requisites, k) for k in ("name", "tax_id", "kpp"))
-    parts = [_e(name)]
-    if tax_id:
-        parts.append(f"ИНН {_e(tax_id)}")
-    if kpp:
-        parts.append(f"КПП {_e(kpp)}")
-    return ", ".join(parts)
+    return _e(party_text(requisites))
 
 
 def _summary(columns: tuple[str, ...], row: RateRow, first: int) -> str:
@@ -178,7 +108,7 @@ def render_html(data: FormData) -> str:
         for r in data.rates
     )
     totals = RateRow(data.rates[0].vat_rate, data.without_vat, data.vat, data.with_vat)
-    seller_caption, buyer_caption = _CAPTIONS[data.kind]
+    seller_caption, buyer_caption = CAPTIONS[data.kind]
     return _PAGE.substitute(
         title=_e(data.kind.value),
         number=_e(data.number),

@@ -300,7 +300,7 @@ def corrected_upd_data(
         ShipmentError: no posted error fix among ``corrections``, or nothing is left.
     """
     fixes = sorted(
-        (c for c in corrections if c.kind is CorrectionKind.ERROR_FIX and c.version > 0),
+        (c for c in corrections if c.kind is CorrectionKind.ERROR_FIX and c.is_posted),
         key=lambda c: (c.on, c.id),
     )
     if not fixes:
@@ -396,7 +396,7 @@ def correction_form_data(
         ShipmentError: the correction was never posted, is an error fix (it prints
             an исправленный УПД: :func:`corrected_upd_data`), or is of another shipment.
     """
-    if correction.version == 0:
+    if not correction.is_posted:
         raise ShipmentError(
             f"correction {correction.id!r} is not posted: post it before printing its УКД",
             correction=correction.id,

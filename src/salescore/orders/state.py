@@ -36,7 +36,7 @@ from salescore.explain import Explanation, Step
 from salescore.money import Money
 from salescore.money._context import CTX
 from salescore.orders.model import DocumentLine, LineId, Order, OrderStatus
-from salescore.receivables import Measure, SettlementLedger, StageKind
+from salescore.receivables import EntryKind, Measure, SettlementLedger, StageKind
 from salescore.reservation import Bucket, LedgerEntry, OrderId, SupplyOption
 
 __all__ = [
@@ -87,11 +87,34 @@ class StagePayment:
         )
 
 
+def _settled_by_documents(order: Order, ledger: SettlementLedger, on: date) -> Money | None:
+    """What returns and downward corrections took off the order's debt by ``on``: its
+    negative actual entries, less the actual debt above the schedule (an exchange's
+    replacement, an upward correction); None when nothing."""
+    if order.schedule is None:
+        return None
+    down = up = 0
+    for e in ledger.entries:
+        if e.order_id == order.id and e.measure is Measure.ACTUAL and e.posted_on <= on:
+            if e.amount.is_negative():
+                down -= e.amount.minor_units
+            else:
+                up += e.amount.minor_units
+    planned = sum(stage.amount.minor_units for stage in order.schedule.stages)
+    units = down - max(up - planned, 0)
+    if units <= 0:
+        return None
+    return Money.from_minor(units, order.schedule.stages[0].amount.currency)
+
+
 def stage_payments(order: Order, ledger: SettlementLedger, on: date) -> tuple[StagePayment, ...]:
     """Each stage of the order's schedule with the part paid by ``on``.
 
     The paid part of a stage is what the ledger allocated to the stage's
     planned-debt entry by ``on``; a stage not posted to the ledger is unpaid.
+    A return or a downward correction of the order's goods lowers what the
+    client owes: its amount settles the unpaid stages, earliest due first, as a
+    payment would (1C: the return's amount "в качестве оплаты").
     """
     if order.schedule is None:
         return ()
@@ -101,21 +124,27 @@ def stage_payments(order: Order, ledger: SettlementLedger, on: date) -> tuple[St
         if item.entry.order_id == order.id
     }
     posted = {e.id for e in ledger.entries if e.order_id == order.id and e.posted_on <= on}
+    credit = _settled_by_documents(order, ledger, on)
     found = []
-    for stage in order.schedule.stages:
+    for stage in sorted(order.schedule.stages, key=lambda s: (s.due_date, s.index)):
         entry_id = schedule_entry_id(order.id, stage.index)
         if entry_id in posted:
             paid = stage.amount - open_units.get(entry_id, Money.zero(stage.amount.currency))
         else:
             paid = Money.zero(stage.amount.currency)
+        if credit is not None and credit.is_positive() and paid < stage.amount:
+            taken = min(credit, stage.amount - paid)
+            paid, credit = paid + taken, credit - taken
         found.append(StagePayment(stage.index, stage.kind, stage.due_date, stage.amount, paid))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda s: s.index))
 
 
 class ShippedLine(Protocol):
     """What the derived state needs to know of goods that left: the posted shipments
-    (:func:`salescore.shipments.shipped_quantities`, returns counted negative) or
-    :class:`Shipped` values."""
+    (:func:`salescore.shipments.shipped_quantities`, returns as negative quantities) or
+    :class:`Shipped` values. A negative quantity is a return: it is shown as returned
+    and does not reopen the line (1C: a return from the client does not put the
+    order back to shipping)."""
 
     @property
     def order_id(self) -> str: ...
@@ -140,13 +169,20 @@ class Shipped:
 
 @attrs.frozen
 class LineProgress:
-    """Per line of an order: ordered, reserved, shipped, remaining and missing."""
+    """Per line of an order: ordered, reserved, shipped, returned, remaining and missing.
+
+    ``shipped`` is what left for the order; ``returned`` what came back later. A
+    return does not make the line to ship again: the order was executed, the
+    goods came back by another document (a replacement is an exchange, which
+    counts neither).
+    """
 
     line_id: LineId
     ordered: Decimal
     reserved: Decimal
     shipped: Decimal
     needs_securing: bool
+    returned: Decimal = Decimal(0)
 
     @property
     def remaining(self) -> Decimal:
@@ -174,11 +210,11 @@ def line_progress(
     """Ordered, reserved and shipped per line of ``order`` as of ``on``."""
     entries = [e for e in reservations if e.at.date() <= on]
     shipped_by_line: dict[str, Decimal] = {}
+    returned_by_line: dict[str, Decimal] = {}
     for s in shipments:
         if s.order_id == order.id and s.on <= on:
-            shipped_by_line[s.line_id] = CTX.add(
-                shipped_by_line.get(s.line_id, Decimal(0)), s.quantity
-            )
+            into = shipped_by_line if s.quantity >= 0 else returned_by_line
+            into[s.line_id] = CTX.add(into.get(s.line_id, Decimal(0)), abs(s.quantity))
     found = []
     for line in order.lines:
         bucket = Bucket.reserved(order.id, line.line_id)
@@ -195,6 +231,7 @@ def line_progress(
                 reserved,
                 shipped_by_line.get(line.line_id, Decimal(0)),
                 _needs_securing(line),
+                returned_by_line.get(line.line_id, Decimal(0)),
             )
         )
     return tuple(found)
@@ -253,13 +290,23 @@ class OrderState:
         steps += [
             Step(
                 f"line {x.line_id}: ordered {x.ordered:f}",
-                f"reserved {x.reserved:f}, missing {x.missing:f}, shipped {x.shipped:f}",
+                f"reserved {x.reserved:f}, missing {x.missing:f}, shipped {x.shipped:f}"
+                + (f", returned {x.returned:f}" if x.returned else ""),
             )
             for x in self.lines
         ]
         return Explanation(
             f"order {self.order_id} on {self.on.isoformat()}: {self.label}", tuple(steps)
         )
+
+
+def _owes_beyond_stages(order: Order, ledger: SettlementLedger, on: date) -> bool:
+    """True when the order's actual debt is still open on ``on`` though its stages are
+    paid: a correction raised the sale above the schedule."""
+    return any(
+        item.entry.order_id == order.id and item.entry.kind is EntryKind.CORRECTION
+        for item in ledger.open_items(on, Measure.ACTUAL)
+    )
 
 
 def derive_state(
@@ -300,7 +347,7 @@ def derive_state(
     shipped_all = all(x.remaining == 0 for x in lines)
     if shipped_all:
         unpaid = [s for s in stages if not s.is_paid]
-        if not unpaid:
+        if not unpaid and not _owes_beyond_stages(order, ledger, on):
             return state(OrderStateKind.READY_TO_CLOSE)
         overdue = [s for s in unpaid if s.due_date < on]
         if overdue:

@@ -44,6 +44,7 @@ from salescore.receivables.credit import (
     stop_list,
 )
 from salescore.receivables.ledger import (
+    ALLOCATED_DATES_KEPT,
     Allocation,
     EntryKind,
     ManualAllocation,
@@ -86,6 +87,7 @@ from salescore.receivables.schedule import (
 )
 
 __all__ = [
+    "ALLOCATED_DATES_KEPT",
     "GROUP_FIELDS",
     "ITEM_FIELDS",
     "ActLine",

@@ -9,7 +9,10 @@ schedule templates, earlier debts, payments and credit limits, read by
 :mod:`salescore.scenario.receivables`), the stock on hand (``[[stock]]``),
 the commercial proposals (``[[quotes]]``) and sales orders (``[[orders]]``),
 and then dated ``[[events]]``: revise, send, accept, approve, confirm, pay,
-secure, reserve, ship, shipment, reprice, cancel and close. :func:`load_orders`
+secure, reserve, ship, shipment, reprice, cancel and close, and the document
+events of :mod:`salescore.scenario.shipments` (shipments, goods issues,
+returns, receipt orders, exchanges, corrections, return requests, commission
+trade). :func:`load_orders`
 reads it; :meth:`OrderScenario.replay` runs every event through the
 :mod:`salescore.app.orders` use cases on an in-memory store and returns each
 step with the status, derived state and explanation of the documents it
@@ -84,7 +87,13 @@ from salescore.agreements import (
 from salescore.app import orders as uc
 from salescore.app.agreements import decide_approval
 from salescore.discounts import ConditionRegistry
-from salescore.errors import OrderError, RuleViolationError, SalescoreError, ScenarioError
+from salescore.errors import (
+    OrderError,
+    RuleViolationError,
+    SalescoreError,
+    ScenarioError,
+    ShipmentError,
+)
 from salescore.explain import Explanation
 from salescore.explain import Step as ExplainStep
 from salescore.money import Currency, Money, Quantity
@@ -119,6 +128,11 @@ from salescore.reservation import receive, ship
 from salescore.scenario import receivables as _receivables
 from salescore.scenario._toml import Node, at, read_scenario
 from salescore.scenario.sales import Company, read_company
+from salescore.scenario.shipments import (
+    DOCUMENT_ACTIONS,
+    DOCUMENT_EVENT_KEYS,
+    DocumentReplayer,
+)
 from salescore.testing import FixedClock
 
 __all__ = [
@@ -144,9 +158,10 @@ _HEADER_KEYS = (
 )  # fmt: skip
 ACTIONS = (
     "revise", "send", "accept", "approve", "confirm", "pay", "secure", "reserve", "ship",
-    "shipment", "reprice", "cancel", "close",
+    "shipment", "reprice", "cancel", "close", *DOCUMENT_ACTIONS,
 )  # fmt: skip
-"""The event actions an order scenario knows."""
+"""The event actions an order scenario knows (the document events:
+:mod:`salescore.scenario.shipments`)."""
 _EVENT_KEYS: Mapping[str, tuple[str, ...]] = {
     "revise": ("quote", "id", "lines", "valid_until"),
     "send": ("quote",),
@@ -161,6 +176,7 @@ _EVENT_KEYS: Mapping[str, tuple[str, ...]] = {
     "reprice": ("order",),
     "cancel": ("order", "reason"),
     "close": ("order",),
+    **DOCUMENT_EVENT_KEYS,
 }
 
 
@@ -456,6 +472,11 @@ class _Replayer:
         self.templates: dict[str, str | None] = {}
         self.shipped: list[Shipped] = []
         self.payments = 0
+        self.documents = DocumentReplayer(
+            self.orders,
+            scenario.company.currency,
+            lambda order_id: scenario.settlements.calendar_of(self.templates.get(order_id)),
+        )
 
     # --- the store --------------------------------------------------------------------
 
@@ -466,6 +487,8 @@ class _Replayer:
                 uow.nomenclature_segments.add(segment)
             for limit in settlements.limits:
                 uow.credit_limits.add(limit)
+            for template, _ in settlements.templates.values():  # shipments split debt by them
+                uow.schedule_templates.add(template)
             post_entries(uow.settlements, settlements.entries)
             for payment in settlements.payments:
                 record_payment(uow.settlements, payment)
@@ -518,8 +541,9 @@ class _Replayer:
             if "path" in exc.details:  # a mistake in the file, named at its key path
                 raise
             raise self._located(node, exc) from exc
-        except (OrderError, RuleViolationError) as exc:
-            # A guard or the document's status holds the step back: nothing is stored.
+        except (OrderError, RuleViolationError, ShipmentError) as exc:
+            # A guard, the document's status or what is left to ship or return holds
+            # the step back: nothing is stored.
             guard = getattr(exc, "guard", None) or (
                 "status" if isinstance(exc, OrderError) else exc.code
             )
@@ -549,7 +573,8 @@ class _Replayer:
         order = uow.orders.get(order_id)
         day = max(on, order.on)
         shipped = [s for s in self.shipped if s.order_id == order_id]
-        state = uc.order_state(uow, order_id, day, shipped)
+        # hand-made shipments ('shipment' events), or the posted documents
+        state = uc.order_state(uow, order_id, day, shipped or None)
         return DocumentView(
             "order",
             name,
@@ -596,7 +621,10 @@ class _Replayer:
     def _runner(self, event: _Event) -> Callable[[Repositories], Step]:
         def run(uow: Repositories) -> Step:
             node, on = event.node, event.on
-            subject = node.text("quote") if node.has("quote") else node.opt_str("order") or ""
+            if event.action in DOCUMENT_ACTIONS:
+                subject = node.text("id")
+            else:
+                subject = node.text("quote") if node.has("quote") else node.opt_str("order") or ""
             return self._guarded(
                 node, on, event.action, subject, lambda: self._do(uow, event, subject)
             )
@@ -608,6 +636,13 @@ class _Replayer:
         by = node.opt_str("by")
         views: list[DocumentView] = []
         notes: list[str] = []
+        if action in DOCUMENT_ACTIONS:
+            done = self.documents.run(uow, action, node, on)
+            views.append(
+                DocumentView(done.kind, done.number, done.number, done.status, "", done.explanation)
+            )
+            views += [self._order_view(uow, name, on) for name in done.orders]
+            return Step(on, action, subject, node.path, notes=done.notes, documents=tuple(views))
         if action in ("revise", "send", "accept") or (action == "approve" and node.has("quote")):
             name, quote_id = self._quote_of(node)
             if action == "revise":

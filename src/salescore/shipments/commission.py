@@ -232,12 +232,14 @@ class AgentReturnLine(_DocumentLine):
 
 @attrs.frozen
 class AgentReturn(_AgentDocument):
-    """A return from a commission agent [возврат от комиссионера]."""
+    """A return from a commission agent [возврат от комиссионера]; ``request_id``: the
+    agent's return request it executes, if any."""
 
     id: str
     account: SettlementAccount
     on: date
     lines: tuple[AgentReturnLine, ...] = attrs.field(converter=_numbered)
+    request_id: str | None = attrs.field(default=None, kw_only=True)
     version: int = attrs.field(default=0, kw_only=True)
 
     @property

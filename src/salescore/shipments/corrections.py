@@ -23,6 +23,13 @@ Four operations (:class:`CorrectionKind`), from the seed:
   it, settled by decreasing the sale (the goods come back, to be found at
   inventory) or by a write-off to expenses (nothing comes back).
 
+A correction may be posted at once, or pass through **statuses**
+(:class:`CorrectionStatus`): drawn up and not agreed with the client, agreed
+(the client signed), posted — or rejected. Only a posted correction moves
+stock, debt and VAT and changes the shipment's current figures; a correction
+is posted only if the figures it was drawn up against are still the current
+ones.
+
 >>> CorrectionKind.AGREEMENT.tax_document
 'корректировочный'
 >>> Settlement.WRITE_OFF.moves_stock, Settlement.DECREASE_SALE.moves_stock
@@ -41,7 +48,7 @@ import attrs
 
 from salescore.errors import ShipmentError
 from salescore.explain import Explanation, Step
-from salescore.money import Currency, Money, total
+from salescore.money import Currency, Money, as_currency, total
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.shipments.model import (
@@ -57,13 +64,18 @@ __all__ = [
     "CorrectionId",
     "CorrectionKind",
     "CorrectionLine",
+    "CorrectionStatus",
     "LineChange",
     "LineFigures",
     "Settlement",
     "ShipmentCorrection",
+    "agree_correction",
+    "check_still_current",
     "corrected_shipment",
     "current_figures",
     "decide_correction",
+    "mark_posted",
+    "reject_correction",
 ]
 
 CorrectionId = NewType("CorrectionId", str)
@@ -85,6 +97,19 @@ class CorrectionKind(enum.Enum):
     def tax_document(self) -> str:
         """The tax document it gives: исправительный for an error fix, else корректировочный."""
         return "исправительный" if self is CorrectionKind.ERROR_FIX else "корректировочный"
+
+
+class CorrectionStatus(enum.Enum):
+    """Where a correction stands [статус корректировки реализации]."""
+
+    NOT_AGREED = "not_agreed"
+    """[не согласована]: drawn up, waiting for the client; nothing is posted."""
+    AGREED = "agreed"
+    """[согласована]: the client agreed; to be posted."""
+    POSTED = "posted"
+    """[проведена]: stock, debt and VAT moved by the differences."""
+    REJECTED = "rejected"
+    """[отклонена]: the client or the company refused it; nothing is posted."""
 
 
 class Settlement(enum.Enum):
@@ -219,10 +244,6 @@ def _lines(value: Iterable[CorrectionLine]) -> tuple[CorrectionLine, ...]:
     return lines
 
 
-def _currency(value: Currency | str) -> Currency:
-    return value if isinstance(value, Currency) else Currency.of(value)
-
-
 @attrs.frozen
 class ShipmentCorrection:
     """A correction of a posted shipment [корректировка реализации], dated ``on``.
@@ -235,7 +256,9 @@ class ShipmentCorrection:
         kind: the operation; settlement: how a discrepancy is settled (over- and
             under-delivery only).
         lines: the corrected lines.
-        reason: why.
+        reason: why (for a rejected one: why it was rejected).
+        status: see :class:`CorrectionStatus` (posted when made by
+            :func:`salescore.app.shipments.post_correction` in one step).
         version: the stored version.
     """
 
@@ -244,13 +267,19 @@ class ShipmentCorrection:
     partner_id: PartnerId
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     on: date = attrs.field(kw_only=True)
     kind: CorrectionKind = attrs.field(kw_only=True)
     settlement: Settlement | None = attrs.field(default=None, kw_only=True)
     lines: tuple[CorrectionLine, ...] = attrs.field(kw_only=True, converter=_lines)
     reason: str = attrs.field(default="", kw_only=True)
+    status: CorrectionStatus = attrs.field(default=CorrectionStatus.POSTED, kw_only=True)
     version: int = attrs.field(default=0, kw_only=True)
+
+    @property
+    def is_posted(self) -> bool:
+        """True when its differences were posted (stored and in status posted)."""
+        return self.version > 0 and self.status is CorrectionStatus.POSTED
 
     @property
     def party_id(self) -> str:
@@ -308,7 +337,12 @@ class ShipmentCorrection:
         ]
         return Explanation(
             f"correction {self.id} ({self.kind.value}) of shipment {self.shipment_id} "
-            f"on {self.on.isoformat()}",
+            f"on {self.on.isoformat()}"
+            + (
+                ""
+                if self.status is CorrectionStatus.POSTED
+                else f": {self.status.value.replace('_', ' ')}"
+            ),
             tuple(steps),
         )
 
@@ -316,10 +350,14 @@ class ShipmentCorrection:
 def current_figures(
     shipment: Shipment, corrections: Iterable[ShipmentCorrection]
 ) -> dict[str, LineFigures]:
-    """Per shipment line number: its figures after every correction of ``corrections``."""
+    """Per shipment line number: its figures after every posted correction of
+    ``corrections`` (drawn-up, agreed and rejected ones change nothing)."""
     found = {x.line_no: LineFigures(x.quantity, x.net, x.vat) for x in shipment.lines}
     for correction in sorted(corrections, key=lambda c: (c.on, c.id)):
-        if correction.shipment_id != shipment.id:
+        if (
+            correction.shipment_id != shipment.id
+            or correction.status is not CorrectionStatus.POSTED
+        ):
             continue
         for x in correction.lines:
             found[x.line_no] = x.after
@@ -408,17 +446,21 @@ def decide_correction(
     earlier: Iterable[ShipmentCorrection] = (),
     returns: Iterable[CustomerReturn] = (),
     reason: str = "",
+    status: CorrectionStatus = CorrectionStatus.POSTED,
 ) -> ShipmentCorrection:
     """The correction of ``shipment`` by ``changes``, after the ``earlier`` corrections
     and the ``returns`` of its goods.
 
+    ``status``: posted (the caller posts it now) or not agreed (drawn up, to be
+    agreed and posted later).
+
     Raises:
-        ShipmentError: the shipment is not posted, the date is before it, no
-            change, a line changed twice or unknown, a quantity below zero or
-            below what was returned (the correction would take back more than
-            was shipped and kept), a price change of a line with returns, a
-            change that changes nothing, or a settlement that does not fit
-            the operation (each message names the line).
+        ShipmentError: the shipment is not posted or was cancelled (corrected to
+            nothing), the date is before it, no change, a line changed twice or
+            unknown, a quantity below zero or below what was returned (the
+            correction would take back more than was shipped and kept), a price
+            change of a line with returns, a change that changes nothing, or a
+            settlement that does not fit the operation (each message names the line).
     """
     name = f"correction {correction_id!r} of shipment {shipment.id!r}"
     if shipment.version == 0:
@@ -436,16 +478,22 @@ def decide_correction(
     allowed = _ALLOWED.get(kind)
     if allowed is None and settlement is not None:
         raise ShipmentError(
-            f"{name}: a {kind.value.replace('_', ' ')} has no discrepancy settlement; "
+            f"{name}: the operation {kind.value.replace('_', ' ')} has no discrepancy settlement; "
             "leave the settlement out",
         )
     if allowed is not None and settlement not in allowed:
         raise ShipmentError(
-            f"{name}: a {kind.value.replace('_', ' ')} is settled by "
+            f"{name}: the operation {kind.value.replace('_', ' ')} is settled by "
             f"{' or '.join(s.value.replace('_', ' ') for s in allowed)}; choose one",
         )
     earlier = list(earlier)
     figures = current_figures(shipment, earlier)
+    if all(f.quantity == 0 for f in figures.values()):
+        raise ShipmentError(
+            f"{name}: the shipment was cancelled (corrected to nothing by an earlier "
+            "correction); nothing is left to correct — ship anew instead",
+            shipment=shipment.id,
+        )
     returned = _returned(returns, shipment.id)
     lines: list[CorrectionLine] = []
     seen: set[str] = set()
@@ -527,4 +575,76 @@ def decide_correction(
         settlement=settlement,
         lines=lines,
         reason=reason,
+        status=status,
     )
+
+
+def _refused(correction: ShipmentCorrection, action: str, allowed: str) -> ShipmentError:
+    return ShipmentError(
+        f"correction {correction.id!r} is {correction.status.value.replace('_', ' ')}: "
+        f"it can be {action} only when {allowed}",
+        correction=correction.id,
+        status=correction.status.value,
+    )
+
+
+def agree_correction(correction: ShipmentCorrection) -> ShipmentCorrection:
+    """Not agreed → agreed (the client signed)."""
+    if correction.status is not CorrectionStatus.NOT_AGREED:
+        raise _refused(correction, "agreed", "not agreed")
+    return attrs.evolve(correction, status=CorrectionStatus.AGREED)
+
+
+def reject_correction(correction: ShipmentCorrection, reason: str) -> ShipmentCorrection:
+    """Not agreed or agreed → rejected, with a reason; nothing was posted."""
+    if correction.status not in (CorrectionStatus.NOT_AGREED, CorrectionStatus.AGREED):
+        raise _refused(correction, "rejected", "not agreed or agreed")
+    if not reason.strip():
+        raise ShipmentError(f"correction {correction.id!r}: give the reason it is rejected")
+    return attrs.evolve(correction, status=CorrectionStatus.REJECTED, reason=reason)
+
+
+def check_still_current(
+    correction: ShipmentCorrection,
+    shipment: Shipment,
+    corrections: Iterable[ShipmentCorrection],
+    returns: Iterable[CustomerReturn] = (),
+) -> None:
+    """Refuse to post an agreed correction whose lines no longer start from the
+    shipment's current figures (another correction was posted since), or that
+    would take back goods that came back by returns since.
+
+    Raises:
+        ShipmentError: it is not agreed, or a line changed since (named).
+    """
+    if correction.status is not CorrectionStatus.AGREED:
+        raise _refused(correction, "posted", "agreed")
+    figures = current_figures(shipment, corrections)
+    returned = _returned(returns, shipment.id)
+    for x in correction.lines:
+        now = figures[x.line_no]
+        if (now.quantity, now.net, now.vat) != (x.before.quantity, x.before.net, x.before.vat):
+            raise ShipmentError(
+                f"correction {correction.id!r} line {x.line_no} ({x.product_id}) was drawn up "
+                f"from quantity {x.before.quantity:f} and amount {x.before.net}; the line is now "
+                f"{now.quantity:f} and {now.net}: reject it and draw up a new one",
+                correction=correction.id,
+                line=x.line_no,
+            )
+        back = returned.get(x.line_no, Decimal(0))
+        if x.after.quantity < back or (back > 0 and x.after.price is not None):
+            raise ShipmentError(
+                f"correction {correction.id!r} line {x.line_no} ({x.product_id}) would leave "
+                f"{x.after.quantity:f} at {x.after.net}, but {back:f} came back by returns since "
+                "at the old figures: reject it "
+                "and draw up a new one",
+                correction=correction.id,
+                line=x.line_no,
+            )
+
+
+def mark_posted(correction: ShipmentCorrection) -> ShipmentCorrection:
+    """Agreed → posted (after :func:`check_still_current`)."""
+    if correction.status is not CorrectionStatus.AGREED:
+        raise _refused(correction, "posted", "agreed")
+    return attrs.evolve(correction, status=CorrectionStatus.POSTED)

@@ -31,7 +31,7 @@ import attrs
 
 from salescore.errors import ShipmentError
 from salescore.explain import Explanation, Step
-from salescore.money import Currency, Money, total
+from salescore.money import Currency, Money, as_currency, total
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.tax import VatLineFigures, VatRate, VatTotals
@@ -66,10 +66,6 @@ def share(amount: Money, part: Decimal, whole: Decimal) -> Money:
     if magnitude - units >= Fraction(1, 2):
         units += 1
     return Money.from_minor(sign * units, amount.currency)
-
-
-def _currency(value: Currency | str) -> Currency:
-    return value if isinstance(value, Currency) else Currency.of(value)
 
 
 def _quantity(value: object) -> Decimal:
@@ -180,7 +176,7 @@ class Shipment(_Priced):
     partner_id: PartnerId
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     on: date = attrs.field(kw_only=True)
     lines: tuple[ShipmentLine, ...] = attrs.field(kw_only=True, converter=_shipment_lines)
     replaces: ReturnId | None = attrs.field(default=None, kw_only=True)
@@ -237,7 +233,10 @@ class ReturnLine(_DocumentLine):
     """One returned line: a quantity of a shipment line, at that line's price and VAT.
 
     ``shipment_id`` and ``shipment_line_no`` are None for goods returned
-    without a shipment document (a hand-typed price).
+    without a shipment document (a hand-typed price). ``by_receipt_order``: the
+    line returns goods of a shipment posted ``by_goods_issue`` (an order-based
+    warehouse); the return lowers the debt and the goods come back only with a
+    receipt order [приходный ордер на товары] (:class:`~salescore.shipments.GoodsReceipt`).
     """
 
     line_no: str
@@ -249,6 +248,7 @@ class ReturnLine(_DocumentLine):
     shipment_id: ShipmentId | None = attrs.field(default=None, kw_only=True)
     shipment_line_no: str | None = attrs.field(default=None, kw_only=True)
     is_service: bool = attrs.field(default=False, kw_only=True)
+    by_receipt_order: bool = attrs.field(default=False, kw_only=True)
     net: Money = attrs.field(kw_only=True)
     vat_rate: VatRate = attrs.field(kw_only=True)
     vat_included: bool = attrs.field(kw_only=True)
@@ -278,7 +278,7 @@ class CustomerReturn(_Priced):
     partner_id: PartnerId
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     on: date = attrs.field(kw_only=True)
     lines: tuple[ReturnLine, ...] = attrs.field(kw_only=True, converter=_return_lines)
     request_id: str | None = attrs.field(default=None, kw_only=True)

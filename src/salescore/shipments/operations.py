@@ -38,6 +38,7 @@ __all__ = [
     "ShippedQuantity",
     "agree_return_request",
     "complete_return_request",
+    "exchanged",
     "hand_priced_return_line",
     "line_executions",
     "reject_return_request",
@@ -61,7 +62,12 @@ class ShipRequest:
 
 @attrs.frozen
 class LineExecution:
-    """What happened to one order line: shipped and returned, quantity, net and VAT."""
+    """What happened to one order line: shipped and returned, quantity, net and VAT.
+
+    ``shipped`` counts the shipments that executed the order; ``returned`` the
+    returns of their goods. An exchange (a return and the shipment that replaces
+    it) counts in neither: the client keeps the same goods at the same figures.
+    """
 
     order_id: OrderId
     line_id: LineId
@@ -82,10 +88,26 @@ def _plus(a: Money | None, b: Money) -> Money:
     return b if a is None else a + b
 
 
+def exchanged(
+    shipments: Iterable[Shipment], returns: Iterable[CustomerReturn]
+) -> tuple[list[Shipment], list[CustomerReturn]]:
+    """The shipments and returns without the pairs of an exchange (a return and the
+    shipment that :attr:`~Shipment.replaces` it): what executed the orders and what
+    came back for good."""
+    shipments = list(shipments)
+    replaced = {s.replaces for s in shipments if s.replaces is not None}
+    return (
+        [s for s in shipments if s.replaces is None],
+        [r for r in returns if r.id not in replaced],
+    )
+
+
 def line_executions(
     shipments: Iterable[Shipment], returns: Iterable[CustomerReturn] = ()
 ) -> dict[tuple[str, str], LineExecution]:
-    """Per (order, line): what the shipments shipped and the returns brought back."""
+    """Per (order, line): what the shipments shipped and the returns brought back
+    (exchanges left out: :func:`exchanged`)."""
+    shipments, returns = exchanged(shipments, returns)
     found: dict[tuple[str, str], LineExecution] = {}
     for shipment in shipments:
         for x in shipment.lines:
@@ -127,7 +149,9 @@ class ShippedQuantity:
 def shipped_quantities(
     shipments: Iterable[Shipment], returns: Iterable[CustomerReturn] = ()
 ) -> tuple[ShippedQuantity, ...]:
-    """Each shipment line as a positive quantity and each return line as a negative one."""
+    """Each shipment line as a positive quantity and each return line as a negative one
+    (the derived state shows a return as returned; exchanges are left out)."""
+    shipments, returns = exchanged(shipments, returns)
     found = [
         ShippedQuantity(x.order_id, x.order_line_id, x.quantity, s.on, s.id)
         for s in shipments
@@ -150,12 +174,16 @@ def ship_line(
     *,
     partner_id: PartnerId,
     counterparty_id: CounterpartyId,
+    exact_rest: bool = True,
 ) -> ShipmentLine:
     """A shipment line for ``request`` at the order line's frozen price and VAT.
 
     The line takes its share of the order line's frozen net and VAT; when it
     ships everything still left of the line, it takes exactly what is left of
-    the amounts, so the shipments of a line add up to the order line.
+    the amounts, so the shipments of a line add up to the order line. With
+    ``exact_rest`` False (a correction changed the price of earlier shipments of
+    the line, so their amounts no longer add up to the frozen ones) the last
+    shipment takes its share too.
 
     Raises:
         ShipmentError: the order is another client's, is not *to ship*, the
@@ -180,27 +208,32 @@ def ship_line(
     document_line = order.line(request.line_id)
     frozen = order.prices.line(request.line_id)
     ordered = frozen.quantity.value
-    kept = done.net_quantity if done is not None else Decimal(0)
+    kept = done.shipped if done is not None else Decimal(0)
     left = ordered - kept
     quantity = Decimal(request.quantity)
     if quantity <= 0:
         raise ShipmentError(f"{where}: ship a quantity above zero, got {quantity}")
     if quantity > left:
+        back = done.returned if done is not None else Decimal(0)
+        returned = (
+            f"; {back:f} came back by returns, which do not reopen the order "
+            "(exchange them, or make a new order)"
+            if back
+            else ""
+        )
         raise ShipmentError(
             f"{where}: {quantity:f} asked, but only {left:f} of {ordered:f} is left to ship "
-            f"({kept:f} shipped net of returns); ship at most {left:f}",
+            f"({kept:f} shipped{returned}); ship at most {left:f}",
             order=order.id,
             line=request.line_id,
             left=str(left),
         )
     currency = frozen.net.currency
-    if quantity == left:  # the last of the line takes exactly what is left
+    if quantity == left and exact_rest:  # the last of the line takes exactly what is left
         shipped_net = (done.shipped_net if done else None) or Money.zero(currency)
-        returned_net = (done.returned_net if done else None) or Money.zero(currency)
         shipped_vat = (done.shipped_vat if done else None) or Money.zero(currency)
-        returned_vat = (done.returned_vat if done else None) or Money.zero(currency)
-        net = frozen.net - shipped_net + returned_net
-        vat = frozen.vat - shipped_vat + returned_vat
+        net = frozen.net - shipped_net
+        vat = frozen.vat - shipped_vat
     else:
         net = share(frozen.net, quantity, ordered)
         vat = share(frozen.vat, quantity, ordered)
@@ -296,6 +329,7 @@ def return_line(
         shipment_id=shipment.id,
         shipment_line_no=shipment_line_no,
         is_service=shipped.is_service,
+        by_receipt_order=shipment.by_goods_issue and not shipped.is_service,
         net=net,
         vat_rate=shipped.vat_rate,
         vat_included=shipped.vat_included,
@@ -418,11 +452,12 @@ def _items(value: Iterable[tuple[ProductId, Decimal]]) -> tuple[tuple[ProductId,
 
 @attrs.frozen
 class ReturnRequest:
-    """A client's request to return goods [заявка на возврат], with or without a sale.
+    """A request to return goods [заявка на возврат], from a client (with or without a
+    sale) or from a commission agent [заявка на возврат от комиссионера].
 
     Attributes:
         id: the request number.
-        partner_id, counterparty_id: the client.
+        partner_id, counterparty_id: the client or the agent.
         on: when the client asked.
         shipment_id: the sale the goods came with (None: without a sale).
         items: (product, quantity) the client wants to return.
@@ -430,6 +465,10 @@ class ReturnRequest:
         status: see :class:`ReturnRequestStatus`.
         return_id: the return that executed it.
         reason: the client's reason, or why it was rejected.
+        transfer_id: for a commission agent's request, the transfer
+            [передача на комиссию] the goods came with.
+        sold: for an agent's request, True when the goods were sold by the agent
+            and a buyer brought them back (a return after its sales report).
         version: the stored version.
     """
 
@@ -444,11 +483,33 @@ class ReturnRequest:
     return_id: ReturnId | None = None
     reason: str = ""
     version: int = 0
+    transfer_id: str | None = attrs.field(default=None, kw_only=True)
+    sold: bool = attrs.field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.transfer_id is not None and (self.shipment_id is not None or self.exchange):
+            raise ShipmentError(
+                f"return request {self.id!r} names commission transfer {self.transfer_id!r}: "
+                "an agent's request names no shipment and asks for no exchange",
+                request=self.id,
+            )
+        if self.sold and self.transfer_id is None:
+            raise ShipmentError(
+                f"return request {self.id!r}: only a commission agent's request (with a "
+                "transfer) returns goods the agent sold",
+                request=self.id,
+            )
+
+    @property
+    def from_agent(self) -> bool:
+        """True for a commission agent's request."""
+        return self.transfer_id is not None
 
     def explain(self) -> Explanation:
         """The request in one line."""
+        source = f" from the agent (transfer {self.transfer_id})" if self.from_agent else ""
         return Explanation(
-            f"return request {self.id} of {self.on.isoformat()}: {self.status.value}"
+            f"return request {self.id}{source} of {self.on.isoformat()}: {self.status.value}"
         )
 
 

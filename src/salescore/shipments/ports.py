@@ -16,7 +16,7 @@ from salescore.orders import OrderId
 from salescore.parties import PartnerId
 from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
-from salescore.shipments.issues import GoodsIssue
+from salescore.shipments.issues import GoodsIssue, GoodsReceipt
 from salescore.shipments.model import CustomerReturn, ReturnId, Shipment, ShipmentId
 from salescore.shipments.operations import ReturnRequest
 
@@ -26,6 +26,7 @@ __all__ = [
     "COMMISSION_TRANSFERS",
     "CORRECTIONS",
     "GOODS_ISSUES",
+    "GOODS_RECEIPTS",
     "PostedDocument",
     "PostedDocumentRepository",
     "PostedKind",
@@ -71,11 +72,22 @@ class PostedKind(Generic[D]):
 
 
 class PostedDocumentRepository(Protocol[D]):
-    """Posted documents of one kind, inside a unit of work (added once, never changed)."""
+    """Posted documents of one kind, inside a unit of work (added once; their figures
+    never change, a status may: :meth:`update`)."""
 
     def add(self, document: D) -> D:
         """Store a posted document; returns it at version 1 (ConflictError if the
         number is taken)."""
+        ...
+
+    def update(self, document: D) -> D:
+        """Store a new status of a document read at ``document.version`` (its links
+        unchanged); returns it at the next version.
+
+        Raises:
+            NotFoundError: no such document.
+            ConcurrencyError: the stored version is not ``document.version``.
+        """
         ...
 
     def get(self, document_id: str) -> D:
@@ -180,6 +192,9 @@ CORRECTIONS: PostedKind[ShipmentCorrection] = PostedKind(
     "shipment_corrections", ShipmentCorrection, "correction"
 )
 GOODS_ISSUES: PostedKind[GoodsIssue] = PostedKind("goods_issues", GoodsIssue, "goods issue")
+GOODS_RECEIPTS: PostedKind[GoodsReceipt] = PostedKind(
+    "goods_receipts", GoodsReceipt, "receipt order"
+)
 COMMISSION_TRANSFERS: PostedKind[CommissionTransfer] = PostedKind(
     "commission_transfers", CommissionTransfer, "commission transfer"
 )

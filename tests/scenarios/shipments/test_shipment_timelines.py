@@ -48,11 +48,13 @@ from salescore.pricing import PriceRecord
 from salescore.receivables import (
     DueEvent,
     EntryKind,
+    Payment,
     PaymentScheduleTemplate,
     ScheduleStage,
     SettlementAccount,
     StageKind,
     load_ledger,
+    record_payment,
 )
 from salescore.reservation import Bucket, receive
 from salescore.shipments import (
@@ -378,7 +380,18 @@ def test_a_client_return_at_the_original_discounted_price_after_a_price_increase
         date(2026, 3, 16),
         rub("-17100.00"),
     )
-    assert state(company, order_id, date(2026, 3, 16)) == "partly shipped"
+    # a return does not reopen the order (1C): shipped 3 in full, 1 returned, nothing
+    # missing; the return's 17,100.00 settles the first planned stage (51,300 / 2 =
+    # 25,650.00, due 12 March) in part: 8,550.00 of it is overdue
+    with company.unit_of_work() as uow:
+        after = uc.order_state(uow, order_id, date(2026, 3, 16))
+    (line,) = after.lines
+    assert (line.shipped, line.returned, line.remaining, line.missing) == tuple(
+        map(Decimal, (3, 1, 0, 0))
+    )
+    assert [s.unpaid for s in after.stages] == [rub("8550.00"), rub("25650.00")]
+    assert after.label == "payment overdue 4 days"
+    assert "shipped 3, returned 1" in after.explain().as_text()
 
 
 def test_a_return_above_what_was_shipped_is_refused(company: Store) -> None:
@@ -502,3 +515,34 @@ def test_goods_sold_in_2025_come_back_at_a_hand_typed_price_with_20_percent(
     assert (document.vat, document.lines[0].vat_rate.code) == (rub("2500.00"), "20")
     assert free(company) == Decimal(13)
     assert debt(company) == rub("-15000.00")
+
+
+def test_after_a_return_paying_what_is_left_makes_the_order_ready_to_close(
+    company: Store,
+) -> None:
+    order_id = order_to_ship(company, [cm(3)])
+    post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(3))])
+    returned(company, "RT-1", 1)
+    # shipped 3 × 18,300.00 = 54,900.00, returned 18,300.00: 36,600.00 is owed
+    assert debt(company) == rub("36600.00")
+    account = SettlementAccount("VOLGA-KZN", "RUB", "KZN-LLC", "ORG-1", "K-KZN-1")
+    with company.unit_of_work() as uow:
+        record_payment(
+            uow.settlements, Payment("PAY-1", account, date(2026, 3, 18), rub("36600.00"))
+        )
+        uow.commit()
+    assert debt(company) == rub("0.00")
+    # planned 27,450.00 + 27,450.00: the payment settles the first and 9,150.00 of the
+    # second, the return's 18,300.00 the rest; nothing is missing, nothing to ship
+    assert state(company, order_id, date(2026, 3, 18)) == "ready to close"
+    with company.unit_of_work() as uow, pytest.raises(ShipmentError, match="do not reopen"):
+        sc.post_shipment(
+            uow,
+            ShipmentId("SH-2"),
+            KZN.partner_id,
+            KZN.counterparty_id,
+            date(2026, 3, 18),
+            [ShipRequest(order_id, LineId("1"), Decimal(1))],
+            SAMPLE_CALENDAR,
+            at=at(date(2026, 3, 18)),
+        )

@@ -7,17 +7,27 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 from tests.scenarios.shipments import test_shipment_timelines as timelines
 from tests.scenarios.shipments.test_shipment_timelines import CM, MAIN, at, rub
 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
-from salescore.errors import InsufficientStockError, ShipmentError
+from salescore.errors import InsufficientStockError, NotFoundError, ShipmentError
 from salescore.money import Money, Quantity
+from salescore.parties import CounterpartyId, PartnerId
 from salescore.receivables import SettlementAccount, load_ledger
 from salescore.reservation import Bucket
-from salescore.shipments import CommissionLine, CommissionTransfer, TransferId, agent_stock
+from salescore.shipments import (
+    CommissionLine,
+    CommissionTransfer,
+    ReturnId,
+    ReturnRequest,
+    ReturnRequestStatus,
+    TransferId,
+    agent_stock,
+)
 from salescore.tax import VatCategory, russian_vat_rates
 
 company = timelines.company
@@ -97,3 +107,83 @@ def test_refused_agent_documents_change_nothing(company: Store) -> None:
     with company.unit_of_work() as uow:
         assert uow.commission_transfers.find("KT-2") is None
         assert [t.id for t in uow.commission_transfers.of_party("AGENT-1")] == ["KT-1"]
+
+
+def agent_request(number: str, quantity: int, *, sold: bool) -> ReturnRequest:
+    return ReturnRequest(
+        number,
+        PartnerId("AGENT-1"),
+        CounterpartyId("AGENT-LLC"),
+        DAY,
+        None,
+        ((CM, Decimal(quantity)),),
+        transfer_id="KT-1",
+        sold=sold,
+    )
+
+
+def test_an_agent_returns_goods_on_its_agreed_requests(company: Store) -> None:
+    transfer(company, 4)
+    with company.unit_of_work() as uow:
+        sc.post_commission_report(
+            uow, "OK-1", date(2026, 3, 20), items(2), at=at(DAY), fee=rub("0.00")
+        )
+        sc.create_return_request(uow, agent_request("RQ-1", 1, sold=False))
+        sc.create_return_request(uow, agent_request("RQ-2", 1, sold=True))
+        uow.commit()
+    with company.unit_of_work() as uow, pytest.raises(ShipmentError, match="agree it first"):
+        sc.post_agent_return(
+            uow, "VK-1", date(2026, 3, 21), items(1), sold=False, at=at(DAY), request_id="RQ-1"
+        )
+    with company.unit_of_work() as uow:
+        sc.agree_return_request(uow, "RQ-1")
+        sc.agree_return_request(uow, "RQ-2")
+        uow.commit()
+    refusals = [
+        (items(2), False, "RQ-1", "agreed 1 of CM-100"),
+        (items(1), True, "RQ-1", "agreed a return of unsold goods"),
+    ]
+    for wanted, sold, number, message in refusals:
+        with company.unit_of_work() as uow, pytest.raises(ShipmentError, match=message):
+            sc.post_agent_return(
+                uow, "VK-1", date(2026, 3, 21), wanted, sold=sold, at=at(DAY), request_id=number
+            )
+    with company.unit_of_work() as uow, pytest.raises(ShipmentError, match="post_agent_return"):
+        sc.post_return(uow, ReturnId("RT-1"), DAY, [], at=at(DAY), request_id="RQ-2")
+    # 4 sent, 2 sold (36,000.00 owed): one unsold and one sold unit come back
+    assert (stock(company), owed(company)) == ((Decimal(8), Decimal(2)), rub("36000.00"))
+    with company.unit_of_work() as uow:
+        sc.post_agent_return(
+            uow, "VK-1", date(2026, 3, 21), items(1), sold=False, at=at(DAY), request_id="RQ-1"
+        )
+        back = sc.post_agent_return(
+            uow, "VK-2", date(2026, 3, 22), items(1), sold=True, at=at(DAY), request_id="RQ-2"
+        )
+        uow.commit()
+    assert (stock(company), owed(company)) == ((Decimal(10), Decimal(1)), rub("18000.00"))
+    assert back.request_id == "RQ-2"
+    with company.unit_of_work() as uow:
+        done = [uow.return_requests.get(n) for n in ("RQ-1", "RQ-2")]
+    assert [(r.status, r.return_id) for r in done] == [
+        (ReturnRequestStatus.DONE, "VK-1"),
+        (ReturnRequestStatus.DONE, "VK-2"),
+    ]
+
+
+def test_an_agent_request_names_the_agents_own_transfer(company: Store) -> None:
+    transfer(company, 1)
+    other = ReturnRequest(
+        "RQ-1",
+        PartnerId("VOLGA-KZN"),
+        CounterpartyId("KZN-LLC"),
+        DAY,
+        None,
+        ((CM, Decimal(1)),),
+        transfer_id="KT-1",
+    )
+    with company.unit_of_work() as uow, pytest.raises(ShipmentError, match="went to agent"):
+        sc.create_return_request(uow, other)
+    with pytest.raises(ShipmentError, match="names no shipment"):
+        attrs.evolve(agent_request("RQ-2", 1, sold=False), exchange=True)
+    with company.unit_of_work() as uow, pytest.raises(NotFoundError):
+        uow.return_requests.get("RQ-1")

@@ -37,6 +37,7 @@ from salescore.orders import LineId
 from salescore.shipments import (
     CorrectionId,
     CorrectionKind,
+    CorrectionStatus,
     CustomerReturn,
     LineChange,
     ReturnId,
@@ -288,8 +289,9 @@ def test_corrections_add_up_to_the_final_figures(changes: list[tuple[int, Money 
                     earlier=done,
                 )
             )
-        except ShipmentError as err:  # a change to the same figures is refused
-            if "leave the line out" not in str(err):
+        except ShipmentError as err:  # a change to the same figures is refused, and
+            # so is any change once the shipment was corrected to nothing (cancelled)
+            if "leave the line out" not in str(err) and "was cancelled" not in str(err):
                 raise
     original = POSTED_2025.lines[0]
     final = current_figures(POSTED_2025, done)["1"]
@@ -366,3 +368,85 @@ def test_returns_and_corrections_keep_the_money_of_a_line(steps: list[tuple[str,
         assert sum((r.lines[0].net for r in returns), last.net) == current.net
         assert sum((r.lines[0].vat for r in returns), last.vat) == current.vat
         assert not last.vat.is_negative()
+
+
+def draw_up(store: Store, number: str, *changes: LineChange) -> None:
+    with store.unit_of_work() as uow:
+        sc.register_correction(
+            uow,
+            CorrectionId(number),
+            ShipmentId("SH-1"),
+            CORRECTED,
+            changes,
+            CorrectionKind.AGREEMENT,
+        )
+        uow.commit()
+
+
+def status_of(store: Store, number: str) -> CorrectionStatus:
+    with store.unit_of_work() as uow:
+        return uow.shipment_corrections.get(number).status
+
+
+def post_agreed(store: Store, number: str) -> None:
+    with store.unit_of_work() as uow:
+        sc.post_agreed_correction(uow, CorrectionId(number), SAMPLE_CALENDAR, at=at(CORRECTED))
+        uow.commit()
+
+
+def test_a_correction_passes_not_agreed_agreed_posted(company: Store) -> None:
+    shipped_three(company)
+    draw_up(company, "KR-1", LineChange("1", price=rub("17000.00")))
+    # drawn up: nothing moves, the shipment keeps its figures, no УКД yet
+    assert status_of(company, "KR-1") is CorrectionStatus.NOT_AGREED
+    assert (free(company), debt(company)) == (Decimal(9), rub("54900.00"))
+    with company.unit_of_work() as uow:
+        now = sc.corrected_shipments(uow, [uow.shipments.get(ShipmentId("SH-1"))])[0]
+    assert now.with_vat == rub("54900.00")
+    with pytest.raises(ShipmentError, match="is not agreed: it can be posted only when agreed"):
+        post_agreed(company, "KR-1")
+    with company.unit_of_work() as uow:
+        sc.agree_correction(uow, CorrectionId("KR-1"))
+        uow.commit()
+    assert status_of(company, "KR-1") is CorrectionStatus.AGREED
+    post_agreed(company, "KR-1")
+    # as posted at once: 3 × 17,000.00 = 51,000.00, the debt falls by 3,900.00
+    assert status_of(company, "KR-1") is CorrectionStatus.POSTED
+    assert (free(company), debt(company)) == (Decimal(9), rub("51000.00"))
+    with pytest.raises(ShipmentError, match="is posted: it can be posted only when agreed"):
+        post_agreed(company, "KR-1")
+    assert debt(company) == rub("51000.00")
+
+
+def test_a_rejected_correction_posts_nothing_and_a_stale_one_is_refused(company: Store) -> None:
+    shipped_three(company)
+    draw_up(company, "KR-1", LineChange("1", price=rub("17000.00")))
+    draw_up(company, "KR-2", LineChange("1", price=rub("17500.00")))
+    with company.unit_of_work() as uow:
+        sc.reject_correction(uow, CorrectionId("KR-1"), "the client did not sign")
+        sc.agree_correction(uow, CorrectionId("KR-2"))
+        uow.commit()
+    assert status_of(company, "KR-1") is CorrectionStatus.REJECTED
+    with company.unit_of_work() as uow, pytest.raises(ShipmentError, match="is rejected"):
+        sc.agree_correction(uow, CorrectionId("KR-1"))
+    # another correction is posted first: KR-2 was drawn up from 54,900.00
+    correct(company, "KR-3", LineChange("1", price=rub("18000.00")))
+    with pytest.raises(ShipmentError, match="draw up a new one"):
+        post_agreed(company, "KR-2")
+    assert status_of(company, "KR-2") is CorrectionStatus.AGREED
+    # 3 × 18,000.00 = 54,000.00: only KR-3 moved the debt
+    assert debt(company) == rub("54000.00")
+
+
+def test_a_correction_of_a_cancelled_shipment_is_refused(company: Store) -> None:
+    shipped_three(company)
+    correct(company, "KR-1", LineChange("1", quantity=Decimal(0)), kind=CorrectionKind.ERROR_FIX)
+    # the error fix cancels the shipment: the goods are back, the debt is gone
+    assert (free(company), debt(company)) == (Decimal(12), rub("0.00"))
+    with pytest.raises(ShipmentError, match="the shipment was cancelled"):
+        correct(
+            company, "KR-2", LineChange("1", quantity=Decimal(1)), kind=CorrectionKind.ERROR_FIX
+        )
+    with company.unit_of_work() as uow:
+        assert uow.shipment_corrections.find("KR-2") is None
+    assert (free(company), debt(company)) == (Decimal(12), rub("0.00"))

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
 from salescore.adapters.sqlite import SqliteStore
+from salescore.cli import main
 from salescore.demo.report import run_demo
 
 
@@ -21,3 +28,19 @@ def test_the_demo_ships_returns_one_unit_corrects_and_prints_the_upd_and_ukd() -
     assert "after the correction: 5 CM-300 free at MAIN, Volga Kazan owes 88781.87 RUB" in section
     assert "Универсальный передаточный документ № RTU-0001 от 10.03.2026" in section
     assert "Универсальный корректировочный документ № KR-0001 от 16.03.2026" in section
+
+
+def test_the_demo_command_writes_the_upd_as_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--db", str(tmp_path / "demo.sqlite")]) == 0
+    pdf = tmp_path / "demo-upd.pdf"
+    assert f"(the УПД of RTU-0001 as PDF: {pdf})" in capsys.readouterr().out
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout.replace("\u00a0", " ")
+        # the same 131,344.13 as the report's shipment line
+        assert "Универсальный передаточный документ № RTU-0001 от 10.03.2026" in text
+        assert "131 344.13" in text

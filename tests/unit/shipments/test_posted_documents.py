@@ -12,20 +12,26 @@ import pytest
 from tests.unit.shipments._fixtures import rub, shipment, shipment_line
 
 from salescore.app.stores import Store
-from salescore.errors import ConflictError, NotFoundError
+from salescore.errors import ConcurrencyError, ConflictError, NotFoundError
 from salescore.orders import LineId, OrderId
 from salescore.parties import ProductId, WarehouseId
 from salescore.shipments import (
     CorrectionId,
     CorrectionKind,
+    CorrectionStatus,
     GoodsIssue,
+    GoodsReceipt,
     IssueId,
     IssueLine,
     LineChange,
+    ReceiptId,
+    ReceiptLine,
+    ReturnId,
     ShipmentCorrection,
     decide_correction,
 )
 
+CM = ProductId("CM-100")
 SOLD = attrs.evolve(
     shipment(
         "SH-1",
@@ -88,3 +94,36 @@ def test_a_number_is_stored_once_per_kind_and_a_rollback_keeps_nothing(store: St
         assert uow.commission_transfers.find("RO-1") is None  # another kind
         with pytest.raises(NotFoundError, match="no goods issue 'RO-2'"):
             uow.goods_issues.get("RO-2")
+
+
+def test_a_status_changes_with_optimistic_versions_and_receipts_are_found(store: Store) -> None:
+    drawn = attrs.evolve(correction("KR-1", 20), status=CorrectionStatus.NOT_AGREED)
+    receipt = GoodsReceipt(
+        ReceiptId("PO-1"),
+        WarehouseId("MAIN"),
+        date(2026, 3, 21),
+        [ReceiptLine("1", ReturnId("RT-1"), "1", OrderId("SO-1"), LineId("1"), CM, Decimal(1))],
+    )
+    with store.unit_of_work() as uow:
+        stored = uow.shipment_corrections.add(drawn)
+        uow.goods_receipts.add(receipt)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        agreed = uow.shipment_corrections.update(
+            attrs.evolve(stored, status=CorrectionStatus.AGREED)
+        )
+        uow.commit()
+    assert agreed.version == 2
+    with store.unit_of_work() as uow:
+        back = uow.shipment_corrections.get("KR-1")
+        with pytest.raises(ConcurrencyError):
+            uow.shipment_corrections.update(attrs.evolve(stored, reason="stale"))
+        with pytest.raises(NotFoundError, match="no correction 'KR-9'"):
+            uow.shipment_corrections.update(attrs.evolve(stored, id=CorrectionId("KR-9")))
+        receipts = (
+            [r.id for r in uow.goods_receipts.of_order("SO-1")],
+            [r.id for r in uow.goods_receipts.of_shipment("RT-1")],
+            [r.id for r in uow.goods_receipts.of_party("MAIN")],
+        )
+    assert (back.status, back.version, back) == (CorrectionStatus.AGREED, 2, agreed)
+    assert receipts == (["PO-1"],) * 3

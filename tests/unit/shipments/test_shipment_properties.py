@@ -1,13 +1,17 @@
 """Money and stock invariants of shipments and returns under any sequence of steps.
 
 A hypothesis state machine creates orders with hand-made frozen prices (VAT 20 %,
-22 % or none, included or on top), ships parts of their lines, returns parts of
-the shipments, and takes payments, through the application use cases on a
+22 % or none, included or on top), ships parts of their lines (from an ordinary
+or an order-based warehouse), issues goods [расходный ордер], returns parts of
+the shipments, receives returned goods [приходный ордер], corrects shipments
+(quantity or price), and takes payments, through the application use cases on a
 memory store. After every step:
 
 * no stock bucket is negative;
-* per order line, returned ≤ shipped and shipped − returned ≤ ordered;
-* actual debt = shipped − returned − paid (with VAT);
+* per order line, returned ≤ shipped ≤ ordered (a return does not reopen the line;
+  shipments counted as their corrections left them);
+* actual debt = shipped − returned ± corrections − paid (with VAT);
+* goods issued and not received back never exceed what was shipped, per line;
 * a return's VAT is the VAT of what it returns: a fully returned shipment line
   gives back exactly its VAT, a fully shipped order line bills exactly its
   frozen VAT.
@@ -46,7 +50,12 @@ from salescore.receivables import (
 )
 from salescore.reservation import receive
 from salescore.shipments import (
+    CorrectionId,
+    CorrectionKind,
     CustomerReturn,
+    IssueId,
+    LineChange,
+    ReceiptId,
     ReturnId,
     Shipment,
     ShipmentId,
@@ -90,7 +99,16 @@ class Shipping(RuleBasedStateMachine):
                 load_ledger(uow.settlements).entries,
                 len(self._documents(uow)[0]),
                 len(self._documents(uow)[1]),
+                self._others(uow),
             )
+
+    def _others(self, uow: Repositories) -> tuple[int, int, int]:
+        ids = [o.id for o in self.orders]
+        return (
+            len({i.id for o in ids for i in uow.goods_issues.of_order(o)}),
+            len({r.id for o in ids for r in uow.goods_receipts.of_order(o)}),
+            len({c.id for o in ids for c in uow.shipment_corrections.of_order(o)}),
+        )
 
     def _documents(self, uow: Repositories) -> tuple[list[Shipment], list[CustomerReturn]]:
         ids = [o.id for o in self.orders]
@@ -155,12 +173,13 @@ class Shipping(RuleBasedStateMachine):
             line = data.draw(st.sampled_from(o.lines))
             requests.append(ShipRequest(o.id, line.line_id, Decimal(data.draw(st.integers(1, 3)))))
         number = ShipmentId(self._next("SH"))
+        by_issue = data.draw(st.booleans())
         before = self._snapshot()
         try:
             with self.store.unit_of_work() as uow:
                 sc.post_shipment(
                     uow, number, HEADER.partner_id, HEADER.counterparty_id,
-                    date(2026, 3, 10), requests, CALENDAR, at=AT,
+                    date(2026, 3, 10), requests, CALENDAR, at=AT, by_goods_issue=by_issue,
                 )  # fmt: skip
                 uow.commit()
         except (ShipmentError, InsufficientStockError):
@@ -187,6 +206,68 @@ class Shipping(RuleBasedStateMachine):
         except ShipmentError:
             assert self._snapshot() == before
 
+    @precondition(lambda self: bool(self.orders))
+    @rule(data=st.data())
+    def issue(self, data: st.DataObject) -> None:
+        o = data.draw(st.sampled_from(self.orders))
+        line = data.draw(st.sampled_from(o.lines))
+        quantity = Decimal(data.draw(st.integers(1, 3)))
+        before = self._snapshot()
+        try:
+            with self.store.unit_of_work() as uow:
+                sc.post_goods_issue(
+                    uow, IssueId(self._next("RO")), W, date(2026, 3, 11),
+                    [ShipRequest(o.id, line.line_id, quantity)], at=AT,
+                )  # fmt: skip
+                uow.commit()
+        except (ShipmentError, InsufficientStockError):
+            assert self._snapshot() == before
+
+    @precondition(lambda self: bool(self.shipments))
+    @rule(data=st.data())
+    def receive_back(self, data: st.DataObject) -> None:
+        with self.store.unit_of_work() as uow:
+            returns = self._documents(uow)[1]
+        lines = [(r.id, x.line_no) for r in returns for x in r.lines if x.by_receipt_order]
+        if not lines:
+            return
+        number, line_no = data.draw(st.sampled_from(lines))
+        quantity = Decimal(data.draw(st.integers(1, 2)))
+        before = self._snapshot()
+        try:
+            with self.store.unit_of_work() as uow:
+                sc.post_goods_receipt(
+                    uow, ReceiptId(self._next("PO")), W, date(2026, 3, 17),
+                    [(number, line_no, quantity)], at=AT,
+                )  # fmt: skip
+                uow.commit()
+        except ShipmentError:
+            assert self._snapshot() == before
+
+    @precondition(lambda self: bool(self.shipments))
+    @rule(data=st.data())
+    def correct(self, data: st.DataObject) -> None:
+        number = data.draw(st.sampled_from(self.shipments))
+        with self.store.unit_of_work() as uow:
+            shipment = uow.shipments.get(number)
+        line = data.draw(st.sampled_from(shipment.lines))
+        if data.draw(st.booleans()):  # an error fix lowers what the document says
+            quantity = Decimal(data.draw(st.integers(0, int(line.quantity))))
+            change = LineChange(line.line_no, quantity=quantity)
+        else:
+            price = Money.from_minor(data.draw(st.integers(1, 2_000_000)), "RUB")
+            change = LineChange(line.line_no, price=price)
+        before = self._snapshot()
+        try:
+            with self.store.unit_of_work() as uow:
+                sc.post_correction(
+                    uow, CorrectionId(self._next("KR")), number, date(2026, 3, 18), [change],
+                    CorrectionKind.ERROR_FIX, CALENDAR, at=AT,
+                )  # fmt: skip
+                uow.commit()
+        except (ShipmentError, InsufficientStockError):
+            assert self._snapshot() == before
+
     @rule(amount=st.integers(1, 5_000_000))
     def pay(self, amount: int) -> None:
         money = Money.from_minor(amount, "RUB")
@@ -208,7 +289,14 @@ class Shipping(RuleBasedStateMachine):
     @invariant()
     def lines_keep_their_quantities_and_vat(self) -> None:
         with self.store.unit_of_work() as uow:
-            shipments, returns = self._documents(uow)
+            stored, returns = self._documents(uow)
+            shipments = sc.corrected_shipments(uow, stored)  # as their corrections left them
+            corrected = {
+                (x.order_id, x.order_line_id)
+                for o in self.orders
+                for c in uow.shipment_corrections.of_order(o.id)
+                for x in c.lines
+            }
         done = line_executions(shipments, returns)
         for o in self.orders:
             assert o.prices is not None
@@ -216,11 +304,10 @@ class Shipping(RuleBasedStateMachine):
                 x = done.get((o.id, frozen.line_id))
                 if x is None:
                     continue
-                assert Decimal(0) <= x.returned <= x.shipped
-                assert x.net_quantity <= frozen.quantity.value
-                if x.net_quantity == frozen.quantity.value and x.shipped_vat is not None:
-                    returned_vat = x.returned_vat or Money.zero("RUB")
-                    assert x.shipped_vat - returned_vat == frozen.vat
+                assert Decimal(0) <= x.returned <= x.shipped <= frozen.quantity.value
+                untouched = (o.id, frozen.line_id) not in corrected
+                if untouched and x.shipped == frozen.quantity.value and x.shipped_vat is not None:
+                    assert x.shipped_vat == frozen.vat
         for s in shipments:
             for line in s.lines:
                 back = [
@@ -234,15 +321,39 @@ class Shipping(RuleBasedStateMachine):
                     assert total((r.net for r in back), "RUB") == line.net
 
     @invariant()
-    def debt_is_shipped_minus_returned_minus_paid(self) -> None:
+    def debt_is_shipped_minus_returned_plus_corrections_minus_paid(self) -> None:
         with self.store.unit_of_work() as uow:
             shipments, returns = self._documents(uow)
             ledger = load_ledger(uow.settlements)
+            corrections = {
+                c.id: c for o in self.orders for c in uow.shipment_corrections.of_order(o.id)
+            }
         if not ledger.entries and not ledger.payments:
             return
         shipped = total((s.with_vat for s in shipments), "RUB")
         returned = total((r.with_vat for r in returns), "RUB")
-        assert ledger.balance(FAR, currency="RUB") == shipped - returned - self.paid
+        corrected = total((c.with_vat_change for c in corrections.values()), "RUB")
+        assert ledger.balance(FAR, currency="RUB") == shipped - returned + corrected - self.paid
+
+    @invariant()
+    def goods_out_never_exceed_what_was_invoiced_or_issued(self) -> None:
+        with self.store.unit_of_work() as uow:
+            ids = [o.id for o in self.orders]
+            issues = list({i.id: i for o in ids for i in uow.goods_issues.of_order(o)}.values())
+            receipts = list({r.id: r for o in ids for r in uow.goods_receipts.of_order(o)}.values())
+        for o in self.orders:
+            for line in o.lines:
+                issued = sum(
+                    (x.quantity for i in issues for x in i.lines
+                     if (x.order_id, x.order_line_id) == (o.id, line.line_id)),
+                    Decimal(0),
+                )  # fmt: skip
+                back = sum(
+                    (x.quantity for r in receipts for x in r.lines
+                     if (x.order_id, x.order_line_id) == (o.id, line.line_id)),
+                    Decimal(0),
+                )  # fmt: skip
+                assert Decimal(0) <= back <= issued <= line.quantity
 
 
 Shipping.TestCase.settings = settings(

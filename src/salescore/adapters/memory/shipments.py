@@ -143,6 +143,17 @@ class MemoryPostedDocuments(Generic[D]):
         stored: D = _add(self._uow, self._kind.name, self._kind.noun, document)
         return stored
 
+    def update(self, document: D) -> D:
+        rows = self._uow.table(self._kind.name)
+        current = rows.get(document.id)
+        if current is None:
+            raise NotFoundError(f"no {self._kind.noun} {document.id!r} to update", id=document.id)
+        if current.version != document.version:
+            raise stale_version(self._kind.noun, document.id, document.version, current.version)
+        stored: D = attrs.evolve(document, version=document.version + 1)  # type: ignore[misc]
+        self._uow.put(rows, document.id, stored)
+        return stored
+
     def get(self, document_id: str) -> D:
         found: D = _get(self._uow, self._kind.name, self._kind.noun, document_id)
         return found

@@ -14,7 +14,6 @@ import psycopg
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from salescore.adapters.codec import loads, to_plain
 from salescore.adapters.collections import Collection
 from salescore.adapters.postgres.aging import open_group_sums
 from salescore.adapters.postgres.bulk import (
@@ -228,19 +227,10 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
 class PostgresRepository(SqliteRepository[T]):
     """Documents as ``jsonb``; searched fields are ``data -> 'field'`` (indexed)."""
 
-    def find_by(self, field: str, value: object) -> list[T]:
-        if field not in self._collection.indexes:
-            return super().find_by(field, value)  # words the refusal
-        plain = to_plain(value)
+    def _field_test(self, field: str, plain: object) -> tuple[str, tuple[Any, ...]]:
         if plain is None:
-            where = f"coalesce(data -> '{field}', 'null'::jsonb) = 'null'::jsonb"
-            params: tuple[Any, ...] = ()
-        else:
-            where, params = f"data -> '{field}' = ?::jsonb", (json.dumps(plain),)
-        rows = self._execute(
-            f"SELECT data FROM {self._table} WHERE {where} ORDER BY id", params
-        ).fetchall()
-        return [loads(row[0], self._collection.type) for row in rows]
+            return f"coalesce(data -> '{field}', 'null'::jsonb) = 'null'::jsonb", ()
+        return f"data -> '{field}' = ?::jsonb", (json.dumps(plain),)
 
 
 class PostgresPriceRegister(SqlitePriceRegister):

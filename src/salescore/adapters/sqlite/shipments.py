@@ -247,6 +247,24 @@ class SqlitePostedDocuments(_Base, Generic[D]):
             )
         return stored
 
+    def update(self, document: D) -> D:
+        stored: D = attrs.evolve(document, version=document.version + 1)  # type: ignore[misc]
+        cursor = self._execute(
+            "UPDATE posted_documents SET version = ?, data = ? "
+            "WHERE kind = ? AND id = ? AND version = ?",
+            (stored.version, dumps(stored), self._kind.name, document.id, document.version),
+        )
+        if cursor.rowcount == 0:
+            row = self._execute(
+                "SELECT version FROM posted_documents WHERE kind = ? AND id = ?",
+                (self._kind.name, document.id),
+            ).fetchone()
+            noun = self._kind.noun
+            if row is None:
+                raise NotFoundError(f"no {noun} {document.id!r} to update", id=document.id)
+            raise stale_version(noun, document.id, document.version, int(row[0]))
+        return stored
+
     def find(self, document_id: str) -> D | None:
         row = self._execute(
             "SELECT data FROM posted_documents WHERE kind = ? AND id = ?",

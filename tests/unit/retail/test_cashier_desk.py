@@ -1,0 +1,179 @@
+"""A whole shift at the cashier's desk on the Shtrih-M simulator: the golden scenario
+of the retail issue, figures computed by hand in the comments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from salescore.adapters.sqlite import SqliteStore
+from salescore.app.retail import CashierDesk, Scan
+from salescore.demo.sample_retail import SHOP, SHOP_STORE, load_sample_shop
+from salescore.errors import CashShiftError, RetailError
+from salescore.money import KG, Money, Quantity
+from salescore.parties import ProductId
+from salescore.retail import PaymentKind, ReceiptStatus, RetailPayment, ShiftStatus
+from salescore.testing import FixedClock
+from salescore.testing.devices import Rig, shtrih_rig
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def rub(amount: str) -> Money:
+    return Money(amount, "RUB")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "shop.sqlite")
+    with store.unit_of_work() as uow:
+        load_sample_shop(uow)
+        uow.commit()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    with shtrih_rig() as rig:
+        yield rig
+
+
+def desk_of(store: SqliteStore, rig: Rig, clock: FixedClock) -> CashierDesk:
+    return CashierDesk(store, SHOP.id, "POS-1", rig.driver, clock=clock, cashier="anna")
+
+
+def stock(store: SqliteStore, product: str, unit: object = None) -> Decimal:
+    with store.unit_of_work(read_only=True) as uow:
+        return uow.stock_ledger.position(ProductId(product), SHOP_STORE).free.value
+
+
+def test_the_golden_shift_agrees_with_the_register_s_z_report(store: SqliteStore, rig: Rig) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    desk = desk_of(store, rig, clock)
+    shift = desk.open_shift()
+    assert shift.register_shift == 1
+
+    clock.advance(timedelta(minutes=75))
+    sale = desk.sell(
+        [Scan("BREAD", Decimal(2)), Scan("CHEESE", Decimal("1.250"))],
+        rub("300.00"),
+        receipt_discount=rub("5.00"),
+    )
+    # 2 × 45.50 = 91.00; 1.250 × 129.90 = 162.375 → 162.38; 5.00 split 91.00 : 162.38
+    # floors to 1.79 + 3.20, the kopeck left to the larger remainder (0.57 vs 0.43): 1.80.
+    assert [x.receipt_discount.amount for x in sale.lines] == [Decimal("1.80"), Decimal("3.20")]
+    assert sale.total == rub("248.38")
+    assert sale.change == rub("51.62")
+    # VAT: 89.20 × 22/122 = 16.09 (bread, general 22 % in 2026); 159.18 × 10/110 = 14.47.
+    assert [(x.vat_rate, x.vat.amount) for x in sale.lines] == [
+        ("22", Decimal("16.09")),
+        ("10", Decimal("14.47")),
+    ]
+    assert sale.status is ReceiptStatus.FISCAL
+    assert sale.fiscal_document is not None
+
+    clock.advance(timedelta(minutes=20))
+    back = desk.return_goods(sale.id, {1: 1})
+    # one of two breads: the line paid 89.20 for 2, so one is paid back 44.60 in cash.
+    assert back.total == rub("44.60")
+    assert back.payments == (RetailPayment(PaymentKind.CASH, rub("44.60")),)
+    assert back.lines[0].vat.amount == Decimal("8.04")  # 44.60 × 22/122 = 8.0426
+
+    x = desk.x_report()
+    assert not x.final
+    assert x.revenue == rub("203.78")
+
+    clock.advance(timedelta(hours=8))
+    report = desk.close_shift()
+    assert desk.shift is not None
+    assert desk.shift.status is ShiftStatus.CLOSED
+    # The register's fiscal storage: one sale of 248.38, one return of 44.60.
+    assert report.register is not None
+    assert report.register.sales == Decimal("248.38")
+    assert report.register.returns == Decimal("44.60")
+    assert report.register.receipts == 2
+    assert report.discrepancies == ()
+    assert report.is_balanced
+    assert report.sales == rub("248.38")
+    assert report.returns == rub("44.60")
+    assert report.revenue == rub("203.78")
+    assert report.paid_by(PaymentKind.CASH) == rub("203.78")
+    sold = {p.product_id: p for p in report.products}
+    assert (sold["BREAD"].sold, sold["BREAD"].returned, sold["BREAD"].revenue) == (
+        Decimal(2),
+        Decimal(1),
+        rub("44.60"),  # 89.20 − 44.60
+    )
+    assert (sold["CHEESE"].net_quantity, sold["CHEESE"].revenue) == (
+        Decimal("1.250"),
+        rub("159.18"),
+    )
+    vat = {v.rate: v for v in report.vat}
+    assert (vat["22"].amount, vat["22"].vat) == (rub("44.60"), rub("8.05"))  # 16.09 − 8.04
+    assert (vat["10"].amount, vat["10"].vat) == (rub("159.18"), rub("14.47"))
+    # The stock at the store: 100 bread − 2 + 1; 20 kg cheese − 1.250.
+    assert stock(store, "BREAD") == Decimal(99)
+    assert stock(store, "CHEESE") == Decimal("18.750")
+
+    handover = desk.hand_over_takings()
+    assert handover.amount == rub("203.78")
+    with pytest.raises(CashShiftError, match=r"drawer holds 0\.00 RUB"):
+        desk.hand_over_takings(rub("0.01"))
+    assert rig.receipts == 2
+
+
+def test_a_sale_without_an_open_shift_is_refused_and_nothing_is_printed(
+    store: SqliteStore, rig: Rig
+) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    with pytest.raises(CashShiftError, match="no cash shift is open"):
+        desk.sell(["BREAD"], rub("100.00"))
+    assert rig.receipts == 0
+
+
+def test_payments_short_of_the_total_are_refused_before_anything_is_recorded(
+    store: SqliteStore, rig: Rig
+) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    with pytest.raises(RetailError, match=r"take 0\.50 RUB more"):
+        desk.sell(["BREAD"], rub("45.00"))
+    assert desk.pending() == []
+    assert stock(store, "BREAD") == Decimal(100)
+    assert rig.receipts == 0
+
+
+def test_a_mixed_payment_and_a_weight_barcode(store: SqliteStore, rig: Rig) -> None:
+    from salescore.hardware.codes.weight import EmbeddedLayout
+
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    desk = CashierDesk(
+        store,
+        SHOP.id,
+        "POS-1",
+        rig.driver,
+        clock=clock,
+        weight_layout=EmbeddedLayout.parse("21IIIIIWWWWWC"),
+    )
+    desk.open_shift()
+    # 2100123012503: PLU 00123 (cheese) at 1.250 kg = 162.38; milk 89.90; total 252.28.
+    sale = desk.sell(
+        ["2100123012503", "4600000000022"],
+        [
+            RetailPayment(PaymentKind.CARD, rub("200.00")),
+            RetailPayment(PaymentKind.CASH, rub("100.00")),
+        ],
+    )
+    assert sale.lines[0].quantity == Quantity("1.250", KG)
+    assert sale.total == rub("252.28")
+    assert sale.paid_by(PaymentKind.CASH) == rub("52.28")
+    assert sale.change == rub("47.72")
+    report = desk.close_shift()
+    assert report.register is not None
+    assert (report.register.cash, report.register.card) == (Decimal("52.28"), Decimal("200.00"))
+    assert report.is_balanced
