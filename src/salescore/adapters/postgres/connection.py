@@ -149,8 +149,11 @@ class PgConnection:
         head = query.lstrip()[:10].upper()
         if not params and head.startswith(_WAITING):
             return self._wait(query, head)
+        rollback = head.startswith("ROLLBACK") and " TO " not in query.upper()
+        if rollback:
+            self._pending.clear()  # whatever waits would be undone at once
         if self._pending_begin and (
-            (head.startswith("ROLLBACK") and " TO " not in query.upper())
+            rollback
             or (head.startswith("COMMIT") and all(q.startswith(_WAITING) for q, _ in self._pending))
         ):  # the server never began, or nothing was written: nothing to end
             self._pending.clear()

@@ -60,7 +60,8 @@ entries AS (
          WITH ORDINALITY AS m (p, w, sk, so, sl, sd, tk, tor, tl, td, q, n), ok
     WHERE ok.ok ORDER BY m.n
     RETURNING seq)
-SELECT ok.ok, ARRAY(SELECT seq FROM entries ORDER BY seq) FROM ok
+SELECT ok.ok, ARRAY(SELECT seq FROM entries ORDER BY seq),
+       (SELECT count(*) FROM take WHERE quantity = 0) FROM ok
 """
 _DELETE_EMPTIED = (
     f"DELETE FROM reservation_balances WHERE ({_KEY_COLUMNS}) IN (SELECT * FROM unnest("
@@ -111,13 +112,13 @@ class PostgresStockLedger(SqliteStockLedger):
                         "VALUES (?, ?, ?, ?)",
                         (product_id, unit.code, unit.name, unit.scale),
                     )
-                ok, seqs = self._execute(_RECORD, params).fetchone()
+                ok, seqs, emptied = self._execute(_RECORD, params).fetchone()
                 if not ok:
                     raise _ShortError
-                emptied = [row[:6] for row in balances if row[6] < 0]
-                if emptied:
+                if emptied:  # balances taken to zero are deleted, as on SQLite
                     conn = cast(PgConnection, self._uow.connection)
-                    conn.defer(_DELETE_EMPTIED, _columns(emptied, 6))
+                    taken = [row[:6] for row in balances if row[6] < 0]
+                    conn.defer(_DELETE_EMPTIED, _columns(taken, 6))
         except _ShortError:
             for key, units in deltas:
                 held = self._held(key)
