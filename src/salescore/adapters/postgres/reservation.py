@@ -28,6 +28,7 @@ from salescore.adapters.sqlite.reservation import (
     _bucket_params,
     claim_params,
 )
+from salescore.errors import ConcurrencyError
 from salescore.reservation.ledger import check_units, from_units, insufficient, net_deltas, to_units
 from salescore.reservation.model import LedgerEntry, Move, Operation, ReserveClaim
 
@@ -125,7 +126,11 @@ class PostgresStockLedger(SqliteStockLedger):
                 if units < 0 and held + units < 0:
                     wanted = -net[key]
                     raise insufficient(*key, wanted, from_units(held, wanted.unit)) from None
-            raise  # pragma: no cover - stock came back in between: the take failed all the same
+            # Stock came back between the refused take and this look: the take failed all
+            # the same, on figures that are gone.
+            raise ConcurrencyError(  # pragma: no cover - a race of two statements
+                f"{document}: the stock changed while it was taken; run the unit of work again"
+            ) from None
         return tuple(
             LedgerEntry(int(seq), move, operation, document, at)
             for seq, move in zip(seqs, moves, strict=True)
