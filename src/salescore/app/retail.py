@@ -32,10 +32,10 @@ The other use cases: :func:`save_outlet`, :func:`issue_card`,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -58,7 +58,6 @@ from salescore.errors import (
 from salescore.hardware.codes.gs1 import parse_marking_code
 from salescore.hardware.codes.weight import EmbeddedLayout, decode_embedded
 from salescore.hardware.fiscal import (
-    FiscalDocumentInfo,
     MeasureUnit,
     Payment,
     PaymentType,
@@ -109,7 +108,6 @@ from salescore.tax import VatRate, VatRateTable, russian_vat_rates
 
 __all__ = [
     "CashierDesk",
-    "FiscalDocumentReader",
     "RetailCatalogue",
     "Scan",
     "analyse_loyalty",
@@ -125,17 +123,8 @@ __all__ = [
 ]
 
 
-@runtime_checkable
-class FiscalDocumentReader(Protocol):
-    """A register that reads fiscal documents back from its fiscal storage by number
-    (both salescore fiscal drivers do): what the shift's reconciliation reads."""
-
-    def find_document(self, number: int) -> FiscalDocumentInfo | None:
-        """The fiscal document ``number``, or ``None``."""
-        ...
-
-
 _MEASURES = {"kg": MeasureUnit.KILOGRAM, "l": MeasureUnit.LITER}
+_rate = functools.lru_cache(maxsize=64)(VatRate.parse)
 _PAYMENT_TYPES = {PaymentKind.CASH: PaymentType.CASH, PaymentKind.CARD: PaymentType.ELECTRONIC}
 
 
@@ -152,7 +141,7 @@ def to_fiscal(receipt: RetailReceipt) -> Receipt:
             x.name,
             x.quantity.value,
             x.unit_price.amount,
-            VatRate.parse(x.vat_rate),
+            _rate(x.vat_rate),
             discount=x.all_discounts.amount,
             unit=_MEASURES.get(x.quantity.unit.code, MeasureUnit.PIECE),
         )
@@ -741,18 +730,15 @@ class CashierDesk:
             final=False,
         )
 
-    def register_totals(self, first: int, last: int) -> RegisterTotals | None:
+    def register_totals(self, first: int, last: int) -> RegisterTotals:
         """The register's totals of fiscal documents ``first`` to ``last`` (receipts only),
-        read from its fiscal storage; ``None`` when the register cannot read documents."""
-        register: object = self.register
-        if not isinstance(register, FiscalDocumentReader):
-            return None
+        read from its fiscal storage."""
         sales = returns = Decimal("0.00")
         cash: Decimal | None = Decimal("0.00")
         card: Decimal | None = Decimal("0.00")
         count = 0
         for number in range(first, last + 1):
-            info = register.find_document(number)
+            info = self.register.find_document(number)
             if info is None or info.document_type != 3 or info.total is None:
                 continue
             sign = 1 if info.calculation_type == 1 else -1
