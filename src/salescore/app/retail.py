@@ -717,9 +717,14 @@ class CashierDesk:
             return uow.retail_receipts.find_by("shift_id", shift_id)
 
     def x_report(self) -> RetailSalesReport:
-        """The X report: the open shift's figures so far (the register prints its own)."""
+        """The X report: the open shift's figures so far (the register prints its own),
+        reconciled with the receipts in the register's fiscal storage so far."""
         shift = self._require_shift()
         self.register.print_x_report()
+        register = None
+        if shift.open_document is not None:
+            last = self.register.get_current_status().last_document
+            register = self.register_totals(shift.open_document + 1, last)
         return sales_report(
             f"{shift.id}/X",
             outlet_id=self.outlet.id,
@@ -728,6 +733,7 @@ class CashierDesk:
             currency=self.outlet.currency,
             shift_id=shift.id,
             final=False,
+            register=register,
         )
 
     def register_totals(self, first: int, last: int) -> RegisterTotals:

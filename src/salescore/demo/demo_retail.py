@@ -57,7 +57,7 @@ def retail_section(uow: Repositories) -> str:
             f"cash 300.00, change {sale.change.amount}"
         )
         tea = desk.sell(
-            ["TEA"], [RetailPayment(PaymentKind.CARD, _rub("224.10"))], card="2990000000015"
+            ["TEA"], [RetailPayment(PaymentKind.CARD, _rub("224.10"))], card="2990000000019"
         )
         out.append(
             f"receipt {tea.fiscal_document}: tea {tea.total.amount} by card "

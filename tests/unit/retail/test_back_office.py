@@ -208,7 +208,7 @@ def test_a_club_card_climbs_a_tier_with_its_turnover(store: MemoryStore) -> None
         desk = CashierDesk(store, SHOP.id, "POS-1", rig.driver, clock=clock)
         desk.open_shift()
         # No turnover yet: the card's kind is CLUB, no card discount; tea has its 10 %.
-        first = desk.sell([Scan("TEA", Decimal(20))], rub("5000.00"), card="2990000000015")
+        first = desk.sell([Scan("TEA", Decimal(20))], rub("5000.00"), card="2990000000019")
         # 20 × 249.00 = 4,980.00 less 10 % = 4,482.00.
         assert first.total == rub("4482.00")
         assert first.lines[0].rule_ids == ("TEA-WEEK",)
@@ -250,3 +250,24 @@ def test_a_blocked_or_unknown_card_is_refused_before_anything_is_sold(store: Mem
             desk.sell(["BREAD"], rub("50.00"), card="9999")
         assert rig.receipts == 0
         assert desk.pending() == []
+
+
+def test_the_sales_analysis_plots_revenue_per_group(store: MemoryStore) -> None:
+    pytest.importorskip("matplotlib")
+    from salescore.retail_plots import sales_chart
+
+    with store.unit_of_work() as uow:
+        import_sales_history(uow, GOOD_CSV)
+        analysis = analyse_sales(uow, "hour", date(2025, 11, 1), date(2025, 11, 30))
+    # 10:00 bread and tea 315.10; 18:00 milk 269.70; 19:00 a return of 89.90.
+    assert [(r.key, r.revenue) for r in analysis.rows] == [
+        ("10", Decimal("315.10")),
+        ("18", Decimal("269.70")),
+        ("19", Decimal("-89.90")),
+    ]
+    figure = sales_chart(analysis)
+    from matplotlib.patches import Rectangle
+
+    bars = [bar for bar in figure.axes[0].patches if isinstance(bar, Rectangle)]
+    heights = [float(round(bar.get_height(), 2)) for bar in bars]
+    assert heights == [315.1, 269.7, -89.9]

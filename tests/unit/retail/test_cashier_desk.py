@@ -87,6 +87,7 @@ def test_the_golden_shift_agrees_with_the_register_s_z_report(store: SqliteStore
     x = desk.x_report()
     assert not x.final
     assert x.revenue == rub("203.78")
+    assert x.is_balanced, x.discrepancies
 
     clock.advance(timedelta(hours=8))
     report = desk.close_shift()
@@ -177,3 +178,29 @@ def test_a_mixed_payment_and_a_weight_barcode(store: SqliteStore, rig: Rig) -> N
     assert report.register is not None
     assert (report.register.cash, report.register.card) == (Decimal("52.28"), Decimal("200.00"))
     assert report.is_balanced
+
+
+def test_a_marking_code_finds_its_product_and_is_kept_on_the_line(
+    store: SqliteStore, rig: Rig
+) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    code = "0104600000000046215Sn1pQ\x1d93AbCd"  # GTIN of the juice, serial, crypto tail
+    sale = desk.sell([Scan(code)], rub("200.00"))
+    assert (sale.lines[0].product_id, sale.lines[0].marking_code) == ("JUICE", code)
+    assert sale.total == rub("119.00")
+
+
+def test_takings_handed_over_during_the_shift_leave_the_z_report_balanced(
+    store: SqliteStore, rig: Rig
+) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    desk.sell(["TEA", "TEA"], rub("1000.00"))  # 498.00, change 502.00
+    first = desk.hand_over_takings(rub("400.00"), cash_desk="safe")
+    assert first.register_document is not None  # the register's cash withdrawal
+    with pytest.raises(CashShiftError, match=r"drawer holds 98\.00 RUB"):
+        desk.hand_over_takings(rub("100.00"))
+    report = desk.close_shift()
+    assert report.is_balanced, report.discrepancies
+    assert desk.hand_over_takings().amount == rub("98.00")
