@@ -325,6 +325,19 @@ class RetailCatalogue:
         )
 
 
+def _number_in(shift: CashShift, receipt_id: str) -> int:
+    """The running number of a receipt id the desk gave (``<shift>/R7`` is 7), else 0."""
+    head, _, tail = receipt_id.rpartition("/")
+    if head != shift.id or not tail[1:].isdigit():
+        return 0
+    return int(tail[1:])
+
+
+def _last_number(shift: CashShift, receipts: Iterable[RetailReceipt]) -> int:
+    """The highest running number among ``receipts`` of ``shift``."""
+    return max((_number_in(shift, r.id) for r in receipts), default=0)
+
+
 def _engine(uow: Repositories, registry: ConditionRegistry | None) -> DiscountEngine | None:
     rules = load_rule_set(uow)
     if not rules.groups:
@@ -393,7 +406,9 @@ class CashierDesk:
                 if s.outlet_id == outlet_id and s.is_open
             ]
             self._seq = (
-                len(uow.retail_receipts.find_by("shift_id", open_shifts[0].id))
+                _last_number(
+                    open_shifts[0], uow.retail_receipts.find_by("shift_id", open_shifts[0].id)
+                )
                 if open_shifts
                 else 0
             )
@@ -528,9 +543,9 @@ class CashierDesk:
 
     def _record(self, receipt: RetailReceipt, back: bool) -> None:
         """Step 1: the receipt (pending) and its stock move, in one unit of work."""
+        shift = self._require_shift()
         with self.store.unit_of_work() as uow:
-            shift = uow.cash_shifts.get(receipt.shift_id)
-            shift.require_open()
+            uow.cash_shifts.get(receipt.shift_id).require_open()
             uow.retail_receipts.add(receipt)
             if self.track_stock:
                 operation = Operation.RETAIL_RETURN if back else Operation.RETAIL_SALE
@@ -548,6 +563,7 @@ class CashierDesk:
                         **details,
                     ) from exc
             uow.commit()
+        self._seq = max(self._seq, _number_in(shift, receipt.id))
 
     def _print(self, receipt: RetailReceipt) -> RetailReceipt:
         """Steps 2 and 3: make the receipt fiscal, then mark it so."""
@@ -583,8 +599,9 @@ class CashierDesk:
             uow.commit()
 
     def _next_id(self, shift: CashShift, prefix: str) -> str:
-        self._seq += 1
-        return f"{shift.id}/{prefix}{self._seq}"
+        """The next receipt id of the shift; the number is taken only once the receipt
+        is stored (:meth:`_record`), so a refused sale leaves no gap to collide with."""
+        return f"{shift.id}/{prefix}{self._seq + 1}"
 
     def sell(
         self,

@@ -204,3 +204,20 @@ def test_takings_handed_over_during_the_shift_leave_the_z_report_balanced(
     report = desk.close_shift()
     assert report.is_balanced, report.discrepancies
     assert desk.hand_over_takings().amount == rub("98.00")
+
+
+def test_a_restarted_desk_goes_on_numbering_after_a_refused_and_a_named_receipt(
+    store: SqliteStore, rig: Rig
+) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    desk = desk_of(store, rig, clock)
+    shift = desk.open_shift()
+    first = desk.sell(["BREAD"], rub("50.00"))
+    with pytest.raises(RetailError):
+        desk.sell(["BREAD"], rub("1.00"))  # refused: takes no number
+    desk.sell(["BREAD"], rub("50.00"), receipt_id=f"{shift.id}/R5")
+    again = desk_of(store, rig, clock)  # the POS restarts
+    third = again.sell(["BREAD"], rub("50.00"))
+    assert first.id.endswith("/R1")
+    assert third.id.endswith("/R6")
+    assert rig.receipts == 3
