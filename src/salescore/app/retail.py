@@ -236,8 +236,10 @@ class RetailCatalogue:
         products: Iterable[Product],
         prices: Mapping[ProductId, Money],
         weight_layout: EmbeddedLayout | None = None,
+        segments: Mapping[ProductId, frozenset[str]] | None = None,
     ) -> None:
         self.outlet = outlet
+        self.segments = dict(segments or {})
         self.on = on
         self.products = {p.id: p for p in products}
         self.prices = dict(prices)
@@ -276,7 +278,16 @@ class RetailCatalogue:
                 outlet=outlet.id,
             )
         prices = snapshot.prices(outlet.price_type_id)
-        return cls(outlet, on, uow.products.all(), prices, weight_layout)
+        products = uow.products.all()
+        segments = uow.nomenclature_segments.all()
+        return cls(
+            outlet,
+            on,
+            products,
+            prices,
+            weight_layout,
+            {p.id: frozenset(s.id for s in segments if s.contains(p)) for p in products},
+        )
 
     def _product(self, product_id: ProductId, code: str) -> Product:
         product = self.products.get(product_id)
@@ -515,7 +526,8 @@ class CashierDesk:
         if self._engine is None:
             return [PricedItem(p, q, price, marking_code=m) for p, q, price, m in resolved]
         sale_lines = [
-            SaleLine(str(n), p, q, price) for n, (p, q, price, _) in enumerate(resolved, start=1)
+            SaleLine(str(n), p, q, price, catalogue.segments.get(p.id, frozenset()))
+            for n, (p, q, price, _) in enumerate(resolved, start=1)
         ]
         context = SaleContext(
             moment,

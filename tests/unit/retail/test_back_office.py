@@ -271,3 +271,53 @@ def test_the_sales_analysis_plots_revenue_per_group(store: MemoryStore) -> None:
     bars = [bar for bar in figure.axes[0].patches if isinstance(bar, Rectangle)]
     heights = [float(round(bar.get_height(), 2)) for bar in bars]
     assert heights == [315.1, 269.7, -89.9]
+
+
+def test_a_discount_by_product_segment_applies_at_the_outlet_only_in_its_scope(
+    store: MemoryStore,
+) -> None:
+    import attrs
+
+    from salescore.app.discount_rules import save_rule_set
+    from salescore.discounts import (
+        ConditionExpr,
+        Discount,
+        DiscountGroup,
+        DiscountId,
+        DiscountRuleSet,
+        GroupId,
+    )
+    from salescore.parties import NomenclatureSegment, SegmentId
+
+    dairy = Discount(
+        DiscountId("DAIRY-7"),
+        "Dairy 7 %",
+        value=Decimal(7),
+        condition=ConditionExpr.leaf("nomenclature_segment", segments=["DAIRY"]),
+    )
+    other = Discount(DiscountId("ALL-50"), "Half price everywhere", value=Decimal(50))
+    with store.unit_of_work() as uow:
+        uow.nomenclature_segments.add(
+            NomenclatureSegment(SegmentId("DAIRY"), "Dairy", members=frozenset({"MILK"}))
+        )
+        save_rule_set(
+            uow,
+            DiscountRuleSet(
+                (dairy, other),
+                (DiscountGroup(GroupId("ROOT"), "All", children=("DAIRY-7", "ALL-50")),),
+            ),
+        )
+        # The shop's discount scope takes the dairy rule only.
+        save_outlet(uow, attrs.evolve(SHOP, discount_scope={"DAIRY-7"}))
+        uow.commit()
+    with shtrih_rig() as rig:
+        desk = CashierDesk(
+            store, SHOP.id, "POS-1", rig.driver, clock=FixedClock(datetime(2026, 3, 2, tzinfo=UTC))
+        )
+        desk.open_shift()
+        sale = desk.sell(["MILK", "BREAD"], rub("200.00"))
+    # Milk 89.90 less 7 % (6.293 → 6.29) = 83.61; bread 45.50, out of the scope's rules.
+    assert [(x.product_id, x.net) for x in sale.lines] == [
+        ("MILK", rub("83.61")),
+        ("BREAD", rub("45.50")),
+    ]
