@@ -298,7 +298,7 @@ def test_a_discount_by_product_segment_applies_at_the_outlet_only_in_its_scope(
     other = Discount(DiscountId("ALL-50"), "Half price everywhere", value=Decimal(50))
     with store.unit_of_work() as uow:
         uow.nomenclature_segments.add(
-            NomenclatureSegment(SegmentId("DAIRY"), "Dairy", members=frozenset({"MILK"}))
+            NomenclatureSegment(SegmentId("DAIRY"), "Dairy", members=frozenset({ProductId("MILK")}))
         )
         save_rule_set(
             uow,
