@@ -67,7 +67,7 @@ from salescore.hardware.fiscal import (
 from salescore.hardware.fiscal import ReceiptKind as FiscalKind
 from salescore.hardware.fiscal import ReceiptLine as FiscalLine
 from salescore.hardware.kinds import FiscalRegister
-from salescore.money import Currency, Money, Quantity
+from salescore.money import Currency, Money, Quantity, total
 from salescore.parties import Product, ProductId, WarehouseId
 from salescore.ports import Clock
 from salescore.reservation import Bucket, Move, Operation
@@ -104,6 +104,7 @@ from salescore.retail import (
     retail_analysis,
     sales_report,
 )
+from salescore.retail._exact import exact
 from salescore.tax import VatRate, VatRateTable, russian_vat_rates
 
 __all__ = [
@@ -765,6 +766,7 @@ class CashierDesk:
             register=register,
         )
 
+    @exact
     def register_totals(self, first: int, last: int) -> RegisterTotals:
         """The register's totals of fiscal documents ``first`` to ``last`` (receipts only),
         read from its fiscal storage."""
@@ -1025,7 +1027,7 @@ def hand_over_report_takings(
     report = uow.retail_reports.get(report_id)
     cash = report.paid_by(PaymentKind.CASH)
     earlier = uow.takings.find_by("shift_id", report_id)
-    left = cash - sum((h.amount for h in earlier[1:]), earlier[0].amount) if earlier else cash
+    left = cash - total((h.amount for h in earlier), cash.currency)
     if left.amount <= 0:
         raise CashShiftError(f"report {report_id!r}: its takings are already handed over")
     handover = TakingsHandover(
