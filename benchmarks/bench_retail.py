@@ -13,8 +13,14 @@ work in part:
   ``receipt_overhead_vs_engine`` is how many times longer the whole path takes;
 * ``register_receipts_per_s``: the same fiscal receipts through the driver and
   simulator alone (journal in SQLite too): the ceiling the desk works under;
-* ``desk_ms_per_receipt_without_register``: the desk's own share (whole path
-  less the register), in milliseconds.
+* ``journal_write_ms``: one durable write of the SQLite fiscal journal on the
+  benchmark's disk (a receipt makes three: started, closing, done); on a disk
+  with slow ``fsync`` this alone bounds the receipts per second;
+* ``desk_receipts_per_s_without_device``: the desk with a register that answers
+  at once (no device, no journal): the desk's own share of the work.
+
+``BENCH_DIR`` names the directory for the files (the system's temporary
+directory by default; ``/dev/shm`` takes the disk out of the figures).
 
 The goal of the retail issue is 200 receipts per second of 5 lines.
 """
@@ -41,6 +47,8 @@ from salescore.hardware.fiscal import (
     FiscalDocumentInfo,
     FiscalResult,
     FiscalStatus,
+    JournalEntry,
+    JournalState,
     Receipt,
     ShiftReport,
     ShiftState,
@@ -148,6 +156,14 @@ def main() -> None:
             report = desk.close_shift()
         journal.close()
 
+        # One durable journal write on this disk (a receipt makes three).
+        journal = SqliteFiscalJournal(Path(tmp) / "journal-writes.sqlite")
+        start = time.perf_counter()
+        for i in range(50):
+            journal.record(JournalEntry(f"w-{i}", JournalState.STARTED, Decimal("1.00")))
+        journal_write = (time.perf_counter() - start) / 50
+        journal.close()
+
         # The register alone: the same fiscal receipt, new ids, a journal file of its own.
         journal = SqliteFiscalJournal(Path(tmp) / "journal-alone.sqlite")
         with shtrih_rig(journal=journal) as rig:
@@ -197,6 +213,7 @@ def main() -> None:
     print(f"metric engine_receipts_per_s {1 / alone:.0f}")
     print(f"metric receipt_overhead_vs_engine {whole / alone:.1f}")
     print(f"metric register_receipts_per_s {1 / register:.1f}")
+    print(f"metric journal_write_ms {journal_write * 1000:.2f}")
     print(f"metric desk_receipts_per_s_without_device {1 / own:.1f}")
     print(f"metric desk_ms_per_receipt_without_device {own * 1000:.2f}")
 
