@@ -63,6 +63,7 @@ from salescore.hardware.fiscal import (
     PaymentType,
     Receipt,
     ReceiptOutcome,
+    ShiftState,
 )
 from salescore.hardware.fiscal import ReceiptKind as FiscalKind
 from salescore.hardware.fiscal import ReceiptLine as FiscalLine
@@ -460,8 +461,10 @@ class CashierDesk:
                 f"{self.workplace.id}: close it before opening another",
                 shift=self.shift.id,
             )
+        with self.store.unit_of_work(read_only=True) as uow:
+            self._refuse_a_second_shift(uow)
         status = self.register.get_current_status()
-        if status.shift_state.name == "CLOSED":
+        if status.shift_state is ShiftState.CLOSED:
             opened = self.register.open_shift()
             number, document = opened.shift_number, opened.document_number
         else:
@@ -478,10 +481,21 @@ class CashierDesk:
             currency=self.outlet.currency,
         )
         with self.store.unit_of_work() as uow:
+            self._refuse_a_second_shift(uow)
             uow.cash_shifts.add(shift)
             uow.commit()
         self.shift, self._seq = shift, 0
         return shift
+
+    def _refuse_a_second_shift(self, uow: Repositories) -> None:
+        for other in uow.cash_shifts.find_by("workplace_id", self.workplace.id):
+            if other.outlet_id == self.outlet.id and other.is_open:
+                raise CashShiftError(
+                    f"shift {other.id!r} is already open at {self.outlet.id}/"
+                    f"{self.workplace.id} (another desk of this workplace opened it): close "
+                    "it before opening another",
+                    shift=other.id,
+                )
 
     def catalogue(self) -> RetailCatalogue:
         """Today's catalogue (loaded once a day)."""

@@ -221,3 +221,14 @@ def test_a_restarted_desk_goes_on_numbering_after_a_refused_and_a_named_receipt(
     assert first.id.endswith("/R1")
     assert third.id.endswith("/R6")
     assert rig.receipts == 3
+
+
+def test_a_second_desk_of_the_workplace_cannot_open_a_second_shift(
+    store: SqliteStore, rig: Rig
+) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    before = desk_of(store, rig, clock)  # started before the shift was opened
+    shift = desk_of(store, rig, clock).open_shift()
+    with pytest.raises(CashShiftError, match="already open"):
+        before.open_shift()
+    assert desk_of(store, rig, clock).shift == shift  # a restarted desk takes it up
