@@ -356,6 +356,12 @@ def plan_deliveries(
     """
     vehicles: list[Vehicle] = [uow.vehicles.get(VehicleId(v)) for v in vehicle_ids]
     found = directives(uow, document_ids)
+    # Rewrite each vehicle unchanged, in id order, before reading the day's tasks: the
+    # write takes the vehicle's row lock (PostgreSQL) or the write lock (SQLite), so a
+    # concurrent planner of the same vehicle waits for this unit of work and then sees
+    # its tasks: two plans cannot both book one vehicle for the same time.
+    for vehicle in sorted({v.id: v for v in vehicles}.values(), key=lambda v: v.id):
+        uow.vehicles.save(vehicle)
     stored = uow.transport_tasks.find_by("on", on)
     wanted = {d.id for d in found.directives}
     for task in stored:
