@@ -201,7 +201,15 @@ def can_go(
     day = sorted((t for t in tasks if t.on == on), key=lambda t: (t.starts, t.id))
     for task in day:
         vehicle = by_id.get(task.vehicle_id)
-        if vehicle is None or task.status is not TaskStatus.FORMED:
+        if vehicle is None:
+            continue
+        if task.status is not TaskStatus.FORMED:
+            reasons.append(
+                Step(
+                    f"task {task.id} on {vehicle.id}",
+                    f"{task.status.value.replace('_', ' ')}: takes no more",
+                )
+            )
             continue
         room_kg = None if vehicle.capacity_kg is None else vehicle.capacity_kg - task.weight_kg
         room_m3 = None if vehicle.capacity_m3 is None else vehicle.capacity_m3 - task.volume_m3
