@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import attrs
 
-from salescore.delivery.model import Vehicle, VehicleId
+from salescore.delivery.model import Vehicle, VehicleId, _measures_text
 from salescore.delivery.packing import Directive
 from salescore.delivery.tasks import TaskStatus, TransportTask
 from salescore.errors import VehicleBookedError
@@ -220,12 +220,16 @@ def can_go(
         ):
             step = Step(
                 f"task {task.id} on {vehicle.id} has room",
-                f"{room_kg} kg, {room_m3} m3 free",
+                f"{_measures_text(room_kg, room_m3)} free",
                 f"{task.starts:%H:%M}-{task.ends:%H:%M}",
             )
             return Answer(True, task.id, vehicle.id, Explanation(subject, (*reasons, step)))
         reasons.append(
-            Step(f"task {task.id} on {vehicle.id}", "no room", f"{room_kg} kg, {room_m3} m3 free")
+            Step(
+                f"task {task.id} on {vehicle.id}",
+                "no room",
+                f"{_measures_text(room_kg, room_m3)} free",
+            )
         )
     for vehicle in vehicles:
         if not vehicle.may_carry(directive.cargo):
