@@ -3,6 +3,7 @@ held against every storage adapter through the use cases."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, time
 
 import pytest
@@ -113,3 +114,36 @@ def test_occupancy_reads_the_stored_tasks(store: Store) -> None:
     held = [r for r in day.rows if r.task_id]
     assert [r.task_id for r in held] == [t.id for t in plan.tasks]
     assert day.rows[0].status == "free"  # 08:00-09:00 before the first trip
+
+
+def test_a_second_planner_of_the_same_vehicle_waits_and_is_refused(store: Store) -> None:
+    """Two units of work plan one vehicle at the same time: the second waits for the
+    first to commit, then sees its task and is refused; one task is stored."""
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        for number in ("RTU-1", "RTU-2"):
+            dc.set_delivery_method(uow, number, method(f"{number} street", 1, 1))
+        uow.commit()
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            with store.unit_of_work() as uow:
+                dc.plan_deliveries(uow, DAY, ["RTU-2"], ["V1"], SETTINGS, prefix="B")
+                uow.commit()
+            outcome.append("planned")
+        except VehicleBookedError as err:
+            outcome.append(err)
+
+    with store.unit_of_work() as uow:
+        dc.plan_deliveries(uow, DAY, ["RTU-1"], ["V1"], SETTINGS, prefix="A")
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting for this unit of work
+        uow.commit()
+    thread.join(30)
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], VehicleBookedError)
+    with store.unit_of_work() as uow:
+        assert [t.id for t in uow.transport_tasks.find_by("vehicle_id", "V1")] == ["A-2026-03-05-1"]

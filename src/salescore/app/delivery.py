@@ -7,9 +7,9 @@ before anything is written, so the unit of work stores nothing of it.
   shipment is delivered; the agreement's default.
 * :func:`delivery_method` — the method a shipment or goods issue goes by, and
   where it came from.
-* :func:`directives` — the delivery directives of posted shipments and goods
-  issues [распоряжения на доставку], their weights and volumes from the
-  products.
+* :func:`directives` — the delivery directives of posted shipments (as their
+  corrections left them) and goods issues [распоряжения на доставку], their
+  weights and volumes from the products.
 * :func:`plan_deliveries` — pack the directives of a day into trips, route each
   trip and store one transport task per trip; :func:`advance_task` moves a
   task's status.
@@ -29,6 +29,7 @@ import attrs
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.orders import _account as settlement_account
+from salescore.app.shipments import corrected_shipments
 from salescore.dates import BusinessCalendar
 from salescore.delivery import (
     GENERAL_CARGO,
@@ -143,9 +144,16 @@ def _agreements(uow: Repositories, orders: Sequence[Order]) -> list[str]:
 
 
 def _document(uow: Repositories, document_id: str) -> Shipment | GoodsIssue:
+    """The posted shipment (as its corrections left it) or goods issue."""
     shipment = uow.shipments.find(ShipmentId(document_id))
     if shipment is not None:
-        return shipment
+        (now,) = corrected_shipments(uow, [shipment]) or (None,)
+        if now is None:
+            raise DeliveryError(
+                f"shipment {document_id!r} was corrected to nothing: there is nothing to deliver",
+                document=document_id,
+            )
+        return now
     issue = uow.goods_issues.find(IssueId(document_id))
     if issue is not None:
         return issue
@@ -356,6 +364,12 @@ def plan_deliveries(
     """
     vehicles: list[Vehicle] = [uow.vehicles.get(VehicleId(v)) for v in vehicle_ids]
     found = directives(uow, document_ids)
+    # Rewrite each vehicle unchanged, in id order, before reading the day's tasks: the
+    # write takes the vehicle's row lock (PostgreSQL) or the write lock (SQLite), so a
+    # concurrent planner of the same vehicle waits for this unit of work and then sees
+    # its tasks: two plans cannot both book one vehicle for the same time.
+    for vehicle in sorted({v.id: v for v in vehicles}.values(), key=lambda v: v.id):
+        uow.vehicles.save(vehicle)
     stored = uow.transport_tasks.find_by("on", on)
     wanted = {d.id for d in found.directives}
     for task in stored:

@@ -32,10 +32,10 @@ The other use cases: :func:`save_outlet`, :func:`issue_card`,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -58,17 +58,17 @@ from salescore.errors import (
 from salescore.hardware.codes.gs1 import parse_marking_code
 from salescore.hardware.codes.weight import EmbeddedLayout, decode_embedded
 from salescore.hardware.fiscal import (
-    FiscalDocumentInfo,
     MeasureUnit,
     Payment,
     PaymentType,
     Receipt,
     ReceiptOutcome,
+    ShiftState,
 )
 from salescore.hardware.fiscal import ReceiptKind as FiscalKind
 from salescore.hardware.fiscal import ReceiptLine as FiscalLine
 from salescore.hardware.kinds import FiscalRegister
-from salescore.money import Currency, Money, Quantity
+from salescore.money import Currency, Money, Quantity, total
 from salescore.parties import Product, ProductId, WarehouseId
 from salescore.ports import Clock
 from salescore.reservation import Bucket, Move, Operation
@@ -105,11 +105,11 @@ from salescore.retail import (
     retail_analysis,
     sales_report,
 )
+from salescore.retail._exact import exact
 from salescore.tax import VatRate, VatRateTable, russian_vat_rates
 
 __all__ = [
     "CashierDesk",
-    "FiscalDocumentReader",
     "RetailCatalogue",
     "Scan",
     "analyse_loyalty",
@@ -125,17 +125,8 @@ __all__ = [
 ]
 
 
-@runtime_checkable
-class FiscalDocumentReader(Protocol):
-    """A register that reads fiscal documents back from its fiscal storage by number
-    (both salescore fiscal drivers do): what the shift's reconciliation reads."""
-
-    def find_document(self, number: int) -> FiscalDocumentInfo | None:
-        """The fiscal document ``number``, or ``None``."""
-        ...
-
-
 _MEASURES = {"kg": MeasureUnit.KILOGRAM, "l": MeasureUnit.LITER}
+_rate = functools.lru_cache(maxsize=64)(VatRate.parse)
 _PAYMENT_TYPES = {PaymentKind.CASH: PaymentType.CASH, PaymentKind.CARD: PaymentType.ELECTRONIC}
 
 
@@ -152,7 +143,7 @@ def to_fiscal(receipt: RetailReceipt) -> Receipt:
             x.name,
             x.quantity.value,
             x.unit_price.amount,
-            VatRate.parse(x.vat_rate),
+            _rate(x.vat_rate),
             discount=x.all_discounts.amount,
             unit=_MEASURES.get(x.quantity.unit.code, MeasureUnit.PIECE),
         )
@@ -247,8 +238,10 @@ class RetailCatalogue:
         products: Iterable[Product],
         prices: Mapping[ProductId, Money],
         weight_layout: EmbeddedLayout | None = None,
+        segments: Mapping[ProductId, frozenset[str]] | None = None,
     ) -> None:
         self.outlet = outlet
+        self.segments = dict(segments or {})
         self.on = on
         self.products = {p.id: p for p in products}
         self.prices = dict(prices)
@@ -287,7 +280,16 @@ class RetailCatalogue:
                 outlet=outlet.id,
             )
         prices = snapshot.prices(outlet.price_type_id)
-        return cls(outlet, on, uow.products.all(), prices, weight_layout)
+        products = uow.products.all()
+        segments = uow.nomenclature_segments.all()
+        return cls(
+            outlet,
+            on,
+            products,
+            prices,
+            weight_layout,
+            {p.id: frozenset(s.id for s in segments if s.contains(p)) for p in products},
+        )
 
     def _product(self, product_id: ProductId, code: str) -> Product:
         product = self.products.get(product_id)
@@ -334,6 +336,19 @@ class RetailCatalogue:
             price,
             marking,
         )
+
+
+def _number_in(shift: CashShift, receipt_id: str) -> int:
+    """The running number of a receipt id the desk gave (``<shift>/R7`` is 7), else 0."""
+    head, _, tail = receipt_id.rpartition("/")
+    if head != shift.id or not tail[1:].isdigit():
+        return 0
+    return int(tail[1:])
+
+
+def _last_number(shift: CashShift, receipts: Iterable[RetailReceipt]) -> int:
+    """The highest running number among ``receipts`` of ``shift``."""
+    return max((_number_in(shift, r.id) for r in receipts), default=0)
 
 
 def _engine(uow: Repositories, registry: ConditionRegistry | None) -> DiscountEngine | None:
@@ -404,7 +419,9 @@ class CashierDesk:
                 if s.outlet_id == outlet_id and s.is_open
             ]
             self._seq = (
-                len(uow.retail_receipts.find_by("shift_id", open_shifts[0].id))
+                _last_number(
+                    open_shifts[0], uow.retail_receipts.find_by("shift_id", open_shifts[0].id)
+                )
                 if open_shifts
                 else 0
             )
@@ -444,8 +461,10 @@ class CashierDesk:
                 f"{self.workplace.id}: close it before opening another",
                 shift=self.shift.id,
             )
+        with self.store.unit_of_work(read_only=True) as uow:
+            self._refuse_a_second_shift(uow)
         status = self.register.get_current_status()
-        if status.shift_state.name == "CLOSED":
+        if status.shift_state is ShiftState.CLOSED:
             opened = self.register.open_shift()
             number, document = opened.shift_number, opened.document_number
         else:
@@ -462,10 +481,21 @@ class CashierDesk:
             currency=self.outlet.currency,
         )
         with self.store.unit_of_work() as uow:
+            self._refuse_a_second_shift(uow)
             uow.cash_shifts.add(shift)
             uow.commit()
         self.shift, self._seq = shift, 0
         return shift
+
+    def _refuse_a_second_shift(self, uow: Repositories) -> None:
+        for other in uow.cash_shifts.find_by("workplace_id", self.workplace.id):
+            if other.outlet_id == self.outlet.id and other.is_open:
+                raise CashShiftError(
+                    f"shift {other.id!r} is already open at {self.outlet.id}/"
+                    f"{self.workplace.id} (another desk of this workplace opened it): close "
+                    "it before opening another",
+                    shift=other.id,
+                )
 
     def catalogue(self) -> RetailCatalogue:
         """Today's catalogue (loaded once a day)."""
@@ -511,7 +541,8 @@ class CashierDesk:
         if self._engine is None:
             return [PricedItem(p, q, price, marking_code=m) for p, q, price, m in resolved]
         sale_lines = [
-            SaleLine(str(n), p, q, price) for n, (p, q, price, _) in enumerate(resolved, start=1)
+            SaleLine(str(n), p, q, price, catalogue.segments.get(p.id, frozenset()))
+            for n, (p, q, price, _) in enumerate(resolved, start=1)
         ]
         context = SaleContext(
             moment,
@@ -539,9 +570,9 @@ class CashierDesk:
 
     def _record(self, receipt: RetailReceipt, back: bool) -> None:
         """Step 1: the receipt (pending) and its stock move, in one unit of work."""
+        shift = self._require_shift()
         with self.store.unit_of_work() as uow:
-            shift = uow.cash_shifts.get(receipt.shift_id)
-            shift.require_open()
+            uow.cash_shifts.get(receipt.shift_id).require_open()
             uow.retail_receipts.add(receipt)
             if self.track_stock:
                 operation = Operation.RETAIL_RETURN if back else Operation.RETAIL_SALE
@@ -559,6 +590,7 @@ class CashierDesk:
                         **details,
                     ) from exc
             uow.commit()
+        self._seq = max(self._seq, _number_in(shift, receipt.id))
 
     def _print(self, receipt: RetailReceipt) -> RetailReceipt:
         """Steps 2 and 3: make the receipt fiscal, then mark it so."""
@@ -594,8 +626,9 @@ class CashierDesk:
             uow.commit()
 
     def _next_id(self, shift: CashShift, prefix: str) -> str:
-        self._seq += 1
-        return f"{shift.id}/{prefix}{self._seq}"
+        """The next receipt id of the shift; the number is taken only once the receipt
+        is stored (:meth:`_record`), so a refused sale leaves no gap to collide with."""
+        return f"{shift.id}/{prefix}{self._seq + 1}"
 
     def sell(
         self,
@@ -728,9 +761,14 @@ class CashierDesk:
             return uow.retail_receipts.find_by("shift_id", shift_id)
 
     def x_report(self) -> RetailSalesReport:
-        """The X report: the open shift's figures so far (the register prints its own)."""
+        """The X report: the open shift's figures so far (the register prints its own),
+        reconciled with the receipts in the register's fiscal storage so far."""
         shift = self._require_shift()
         self.register.print_x_report()
+        register = None
+        if shift.open_document is not None:
+            last = self.register.get_current_status().last_document
+            register = self.register_totals(shift.open_document + 1, last)
         return sales_report(
             f"{shift.id}/X",
             outlet_id=self.outlet.id,
@@ -739,20 +777,19 @@ class CashierDesk:
             currency=self.outlet.currency,
             shift_id=shift.id,
             final=False,
+            register=register,
         )
 
-    def register_totals(self, first: int, last: int) -> RegisterTotals | None:
+    @exact
+    def register_totals(self, first: int, last: int) -> RegisterTotals:
         """The register's totals of fiscal documents ``first`` to ``last`` (receipts only),
-        read from its fiscal storage; ``None`` when the register cannot read documents."""
-        register: object = self.register
-        if not isinstance(register, FiscalDocumentReader):
-            return None
+        read from its fiscal storage."""
         sales = returns = Decimal("0.00")
         cash: Decimal | None = Decimal("0.00")
         card: Decimal | None = Decimal("0.00")
         count = 0
         for number in range(first, last + 1):
-            info = register.find_document(number)
+            info = self.register.find_document(number)
             if info is None or info.document_type != 3 or info.total is None:
                 continue
             sign = 1 if info.calculation_type == 1 else -1
@@ -1004,7 +1041,7 @@ def hand_over_report_takings(
     report = uow.retail_reports.get(report_id)
     cash = report.paid_by(PaymentKind.CASH)
     earlier = uow.takings.find_by("shift_id", report_id)
-    left = cash - sum((h.amount for h in earlier[1:]), earlier[0].amount) if earlier else cash
+    left = cash - total((h.amount for h in earlier), cash.currency)
     if left.amount <= 0:
         raise CashShiftError(f"report {report_id!r}: its takings are already handed over")
     handover = TakingsHandover(

@@ -255,6 +255,12 @@ def _capacity(value: object) -> Decimal | None:
     return number
 
 
+def _measures_text(kg: Decimal | None, m3: Decimal | None) -> str:
+    """``"1000 kg, 9 m3"`` with only the measures given."""
+    parts = [f"{kg} kg" if kg is not None else "", f"{m3} m3" if m3 is not None else ""]
+    return ", ".join(p for p in parts if p)
+
+
 def _cargo(value: Iterable[str]) -> frozenset[str]:
     classes = frozenset(value)
     if not classes:
@@ -288,6 +294,10 @@ class Vehicle:
             raise DeliveryError(
                 f"vehicle {self.id!r} has no capacity: give capacity_kg, capacity_m3 or both"
             )
+
+    def capacity_text(self) -> str:
+        """Its capacities for people: ``"1000 kg"``, ``"1000 kg, 9 m3"``."""
+        return _measures_text(self.capacity_kg, self.capacity_m3)
 
     def may_carry(self, cargo: Iterable[str]) -> bool:
         """Every class in ``cargo`` is one this vehicle carries."""

@@ -356,8 +356,7 @@ class _Packer:
             Step(
                 f"{directive.weight_kg} kg, {directive.volume_m3} m3: no vehicle takes it whole",
                 "",
-                f"largest vehicle that may carry it: {vehicle.id} ({vehicle.capacity_kg} kg, "
-                f"{vehicle.capacity_m3} m3)",
+                f"largest vehicle that may carry it: {vehicle.id} ({vehicle.capacity_text()})",
             )
         ]
         trips: list[int] = []

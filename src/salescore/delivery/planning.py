@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import attrs
 
-from salescore.delivery.model import Vehicle, VehicleId
+from salescore.delivery.model import Vehicle, VehicleId, _measures_text
 from salescore.delivery.packing import Directive
 from salescore.delivery.tasks import TaskStatus, TransportTask
 from salescore.errors import VehicleBookedError
@@ -201,7 +201,15 @@ def can_go(
     day = sorted((t for t in tasks if t.on == on), key=lambda t: (t.starts, t.id))
     for task in day:
         vehicle = by_id.get(task.vehicle_id)
-        if vehicle is None or task.status is not TaskStatus.FORMED:
+        if vehicle is None:
+            continue
+        if task.status is not TaskStatus.FORMED:
+            reasons.append(
+                Step(
+                    f"task {task.id} on {vehicle.id}",
+                    f"{task.status.value.replace('_', ' ')}: takes no more",
+                )
+            )
             continue
         room_kg = None if vehicle.capacity_kg is None else vehicle.capacity_kg - task.weight_kg
         room_m3 = None if vehicle.capacity_m3 is None else vehicle.capacity_m3 - task.volume_m3
@@ -212,12 +220,16 @@ def can_go(
         ):
             step = Step(
                 f"task {task.id} on {vehicle.id} has room",
-                f"{room_kg} kg, {room_m3} m3 free",
+                f"{_measures_text(room_kg, room_m3)} free",
                 f"{task.starts:%H:%M}-{task.ends:%H:%M}",
             )
             return Answer(True, task.id, vehicle.id, Explanation(subject, (*reasons, step)))
         reasons.append(
-            Step(f"task {task.id} on {vehicle.id}", "no room", f"{room_kg} kg, {room_m3} m3 free")
+            Step(
+                f"task {task.id} on {vehicle.id}",
+                "no room",
+                f"{_measures_text(room_kg, room_m3)} free",
+            )
         )
     for vehicle in vehicles:
         if not vehicle.may_carry(directive.cargo):

@@ -2,7 +2,8 @@
 delivery charged to the client and a carrier's charge owed.
 
 Volga Kazan's shops order coffee makers and beans for 11 March; three
-shipments are posted through the same use cases as the shipping section. Our
+shipments are posted through the same use cases as the shipping section, the
+first with our delivery as a service line of the order and the shipment. Our
 Gazelle (1,000 kg) and Largus (600 kg) take them: the shipment of 1,100 kg of
 beans fits neither whole and is split by whole kilograms. The order collected
 at our warehouse by a carrier needs no vehicle of ours; the carrier bills us
@@ -19,6 +20,7 @@ from salescore.agreements import AgreementId, ContractId
 from salescore.app import delivery as dc
 from salescore.app import orders as uc
 from salescore.app import shipments as sc
+from salescore.app.pricing import register_price
 from salescore.app.sales import load_pricer
 from salescore.delivery import (
     CarrierCharge,
@@ -33,6 +35,7 @@ from salescore.delivery import (
     Vehicle,
     VehicleId,
 )
+from salescore.demo.sample_pricing import PURCHASE
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.forms import render_route_sheet_html, route_sheet_data
 from salescore.money import Money, Quantity
@@ -43,9 +46,11 @@ from salescore.parties import (
     Partner,
     PartnerId,
     PartnerKind,
+    Product,
     ProductId,
     WarehouseId,
 )
+from salescore.pricing import PriceRecord
 from salescore.receivables import (
     DueEvent,
     PaymentScheduleTemplate,
@@ -53,7 +58,7 @@ from salescore.receivables import (
     StageKind,
     load_ledger,
 )
-from salescore.reservation import receive
+from salescore.reservation import SupplyOption, receive
 from salescore.shipments import ShipmentId, ShipRequest
 
 __all__ = ["delivery_section"]
@@ -117,11 +122,21 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
+DELIVERY_SERVICE = ProductId("DELIVERY-KZN")
+
+
 def _post_day(uow: Repositories) -> None:
-    """Order, reserve and ship the day's goods through the order and shipment use cases."""
+    """Order, reserve and ship the day's goods through the order and shipment use cases;
+    the first order also buys our delivery, a service line shipped with the goods."""
     uow.schedule_templates.add(_CREDIT)
+    uow.products.add(
+        Product(DELIVERY_SERVICE, "Delivery in Kazan", is_service=True, category="services")
+    )
+    register_price(
+        uow, PriceRecord(PURCHASE, DELIVERY_SERVICE, date(2026, 1, 10), Money("1000.00", "RUB"))
+    )
     pricer = load_pricer(uow, [ORDERED])
-    for number, product, quantity, method in _DAY_ORDERS:
+    for n, (number, product, quantity, method) in enumerate(_DAY_ORDERS):
         receive(
             uow.stock_ledger,
             ProductId(product),
@@ -130,13 +145,18 @@ def _post_day(uow: Repositories) -> None:
             document="PT-DLV",
             at=_at(ORDERED),
         )
-        order = uc.create_order(
-            uow,
-            pricer,
-            _HEADER,
-            ORDERED,
-            [DocumentLine(LineId("1"), ProductId(product), Decimal(quantity))],
-        )
+        lines = [DocumentLine(LineId("1"), ProductId(product), Decimal(quantity))]
+        if n == 0:
+            lines.append(
+                DocumentLine(
+                    LineId("2"),
+                    DELIVERY_SERVICE,
+                    Decimal(1),
+                    is_service=True,
+                    supply=SupplyOption.NOT_REQUIRED,
+                )
+            )
+        order = uc.create_order(uow, pricer, _HEADER, ORDERED, lines)
         uc.confirm_order(uow, pricer, order.id, ORDERED, SAMPLE_CALENDAR, template=_CREDIT)
         uc.secure_order(uow, order.id, ORDERED)
         uc.reserve_order(uow, order.id, _at(ORDERED))
@@ -147,7 +167,7 @@ def _post_day(uow: Repositories) -> None:
             _HEADER.partner_id,
             _HEADER.counterparty_id,
             DAY,
-            [ShipRequest(order.id, LineId("1"), Decimal(quantity))],
+            [ShipRequest(order.id, x.line_id, x.quantity) for x in lines],
             SAMPLE_CALENDAR,
             at=_at(DAY),
         )
@@ -165,6 +185,11 @@ def delivery_section(uow: Repositories) -> str:
     out.append(
         "Shipments of 2026-03-11: RTU-0101 20 CM-300 (196 kg), RTU-0102 1,100 kg of beans, "
         "RTU-0103 30 GR-10 (the carrier collects)."
+    )
+    service = uow.shipments.get(ShipmentId("RTU-0101")).lines[1]
+    out.append(
+        f"RTU-0101 bills our delivery as a service line: {service.product_id} "
+        f"{service.with_vat} (VAT {service.vat}); a service, it rides on no vehicle."
     )
     plan = dc.plan_deliveries(
         uow,
@@ -217,7 +242,10 @@ def delivery_section(uow: Repositories) -> str:
     after = load_ledger(uow.settlements, partner_id="VOLGA-KZN").balance(
         date(2026, 12, 31), currency="RUB"
     )
-    out.append(f"Delivery charged to Volga Kazan: 1500.00 RUB; it owes {before} -> {after}")
+    out.append(
+        "Delivery of RTU-0102 charged by its own document DST-0001: 1500.00 RUB; "
+        f"Volga Kazan owes {before} -> {after}"
+    )
     dc.record_carrier_charge(
         uow,
         CarrierCharge(

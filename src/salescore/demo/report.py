@@ -21,6 +21,7 @@ from salescore.demo.demo_orders import orders_section
 from salescore.demo.demo_pricing import pricing_section
 from salescore.demo.demo_receivables import receivables_section
 from salescore.demo.demo_reservation import reservation_section
+from salescore.demo.demo_retail import retail_section
 from salescore.demo.demo_shipping import shipping_section
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_reservation import load_sample_stock
@@ -104,6 +105,7 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     crm_section,
     devices_section,
     delivery_section,
+    retail_section,
 ]
 
 

@@ -118,7 +118,7 @@ def load_sample_shop(uow: Repositories, *, stock: bool = True) -> None:
             ),
         )
     )
-    issue_card(uow, LoyaltyCard("0001", "2990000000015", "CLUB", "Anna Petrova"))
+    issue_card(uow, LoyaltyCard("0001", "2990000000019", "CLUB", "Anna Petrova"))
 
 
 def sample_shop_rules() -> DiscountRuleSet:

@@ -23,14 +23,16 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 import attrs
 
 from salescore.errors import Issue
 from salescore.money import Currency, Money, Quantity
+from salescore.money._context import decimal_context
 from salescore.parties import Product, ProductId
 from salescore.records import Record, html_table
+from salescore.retail._exact import exact
 from salescore.retail.receipts import (
     PaymentKind,
     PricedItem,
@@ -80,6 +82,12 @@ class _Row:
     price: Decimal
     amount: Decimal
     payment: PaymentKind
+
+
+def _gross(quantity: Decimal, price: Decimal, currency: Currency) -> Money:
+    """Quantity × price, rounded half up to the kopeck (in the library's context)."""
+    with localcontext(decimal_context()):
+        return Money.of(quantity * price, currency)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -135,7 +143,8 @@ def _row(
         payment = PaymentKind.CASH
     q, p, a = numbers["quantity"], numbers["price"], numbers["amount"]
     if q is not None and p is not None and a is not None and q > 0:
-        gross = (q * p).quantize(Decimal("0.01"))
+        with localcontext(decimal_context()):
+            gross = (q * p).quantize(Decimal("0.01"))
         if a > gross:
             bad("amount_above_price", f"amount {a} is above quantity × price {gross}")
         if product is not None and q != round(q, product.unit.scale):
@@ -148,6 +157,7 @@ def _row(
     return _Row(number, outlet, receipt, at, kind, product, q, p, a, payment)
 
 
+@exact
 def parse_sales_csv(
     text: str,
     *,
@@ -201,7 +211,7 @@ def parse_sales_csv(
                 r.product,
                 Quantity(r.quantity, r.product.unit),
                 Money(r.price, cur),
-                Money.of(r.quantity * r.price, cur) - Money(r.amount, cur),
+                _gross(r.quantity, r.price, cur) - Money(r.amount, cur),
             )
             for r in group
         ]
@@ -281,6 +291,7 @@ def _keys(receipt: RetailReceipt, by: str, product: str) -> str:
     return f"{receipt.at.hour:02d}"
 
 
+@exact
 def retail_analysis(
     receipts: Sequence[RetailReceipt], by: str, currency: str = "RUB"
 ) -> RetailAnalysis:
@@ -299,6 +310,11 @@ def retail_analysis(
             f"cannot group retail sales by {by!r}; choose one of {', '.join(ANALYSIS_KEYS)}",
             by=by,
         )
+    with localcontext(decimal_context()):
+        return _analysis(receipts, by, currency)
+
+
+def _analysis(receipts: Sequence[RetailReceipt], by: str, currency: str) -> RetailAnalysis:
     cents = Decimal("0.01")
     sales: dict[str, Decimal] = {}
     returns: dict[str, Decimal] = {}

@@ -33,6 +33,7 @@ import attrs
 
 from salescore.errors import LoyaltyCardError
 from salescore.records import Record, html_table
+from salescore.retail._exact import exact
 from salescore.retail.receipts import RetailReceipt
 
 __all__ = [
@@ -142,6 +143,7 @@ def _day(moment: datetime) -> date:
     return moment.date()
 
 
+@exact
 def card_turnover(
     receipts: Iterable[RetailReceipt], card_id: str, start: date, end: date
 ) -> Decimal:
@@ -212,6 +214,7 @@ class LoyaltyReport:
         return html_table(self.to_records(), caption=caption)
 
 
+@exact
 def loyalty_report(
     cards: Sequence[LoyaltyCard],
     kinds: Mapping[str, CardKind],

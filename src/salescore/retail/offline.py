@@ -12,7 +12,7 @@ what was there, plus what came in, less what is there now
 (:func:`sales_from_inventory`). Opening 100, receipts 20 and closing 70 is 50
 sold; at 45.50 that is 2,275.00 of revenue:
 
->>> from decimal import Decimal
+>>> from decimal import Decimal, localcontext
 >>> sales_from_inventory({"BREAD": Decimal(100)}, {"BREAD": Decimal(20)}, {"BREAD": Decimal(70)})
 {'BREAD': Decimal('50')}
 """
@@ -23,14 +23,16 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import attrs
 
 from salescore.errors import RetailError
-from salescore.money import Currency, Money, Quantity
+from salescore.money import Currency, Money, Quantity, total
+from salescore.money._context import decimal_context
 from salescore.parties import Product, ProductId
 from salescore.records import Record, html_table
+from salescore.retail._exact import exact
 from salescore.retail.outlets import Outlet
 from salescore.retail.receipts import (
     PaymentKind,
@@ -94,6 +96,7 @@ class OfflineProductTable:
         return out.getvalue()
 
 
+@exact
 def product_table(
     outlet: Outlet,
     products: Sequence[Product],
@@ -158,6 +161,7 @@ def _money(value: Decimal, currency: Currency) -> Money:
     return Money(value, currency)
 
 
+@exact
 def offline_receipt(
     outlet: Outlet,
     sale: OfflineSale,
@@ -186,7 +190,8 @@ def offline_receipt(
                 sale=sale.sale_id,
             )
         quantity = Quantity(line.quantity, product.unit)
-        gross = Money.of(line.quantity * line.price, cur)
+        with localcontext(decimal_context()):
+            gross = Money.of(line.quantity * line.price, cur)
         items.append(
             PricedItem(product, quantity, Money(line.price, cur), gross - Money(line.amount, cur))
         )
@@ -216,6 +221,7 @@ def offline_receipt(
         ) from exc
 
 
+@exact
 def sales_from_inventory(
     opening: Mapping[str, Decimal],
     received: Mapping[str, Decimal],
@@ -244,6 +250,7 @@ def sales_from_inventory(
     return sold
 
 
+@exact
 def manual_receipt(
     report_id: str,
     outlet: Outlet,
@@ -279,7 +286,7 @@ def manual_receipt(
     if not items:
         raise RetailError(f"report {report_id!r} sold nothing: there is nothing to record")
     lines: tuple[RetailLine, ...] = compose_lines(items, vat_rates=vat_rates, on=at.date())
-    amount = sum((x.net for x in lines[1:]), lines[0].net)
+    amount = total((x.net for x in lines), lines[0].net.currency)
     card_part = card or Money.zero(amount.currency)
     payments = tuple(
         RetailPayment(kind, value)

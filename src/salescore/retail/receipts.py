@@ -59,6 +59,7 @@ from salescore.money import Currency, Money, Quantity, allocate, total
 from salescore.money._context import decimal_context
 from salescore.parties import Product, ProductId
 from salescore.records import Record, html_table
+from salescore.retail._exact import exact
 from salescore.tax import VatLineFigures, VatRate, VatRateTable
 
 __all__ = [
@@ -211,6 +212,7 @@ class RetailLine(VatLineFigures):
         return self.discount + self.receipt_discount
 
 
+@exact
 def compose_lines(
     items: Sequence[PricedItem],
     *,
@@ -446,6 +448,7 @@ def _share(amount: Money, part: Decimal, whole: Decimal) -> Money:
         return _round(amount.amount * part / whole, amount.currency)
 
 
+@exact
 def compose_return(
     return_id: str,
     sale: RetailReceipt,
@@ -552,6 +555,7 @@ def compose_return(
     )
 
 
+@exact
 def refund_payments(
     sale: RetailReceipt, earlier: Sequence[RetailReceipt], refund: Money
 ) -> tuple[RetailPayment, ...]:

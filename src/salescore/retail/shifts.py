@@ -25,7 +25,9 @@ import attrs
 
 from salescore.errors import CashShiftError
 from salescore.money import Currency, Money, total
+from salescore.money._context import decimal_context
 from salescore.records import Record, html_table
+from salescore.retail._exact import exact
 from salescore.retail.receipts import PaymentKind, ReceiptKind, RetailReceipt
 
 __all__ = [
@@ -114,7 +116,7 @@ class ProductSold:
     @property
     def net_quantity(self) -> Decimal:
         """Sold less returned: what left the store's stock."""
-        return self.sold - self.returned
+        return decimal_context().subtract(self.sold, self.returned)
 
 
 @attrs.frozen
@@ -336,6 +338,7 @@ def _reconcile(
     )
 
 
+@exact
 def sales_report(
     report_id: str,
     *,
@@ -458,6 +461,7 @@ class TakingsHandover:
         return html_table(self.to_records(), caption=f"takings hand-over {self.id}")
 
 
+@exact
 def cash_in_drawer(
     receipts: Iterable[RetailReceipt], handovers: Iterable[TakingsHandover], currency: str
 ) -> Money:

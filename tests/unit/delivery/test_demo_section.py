@@ -17,5 +17,8 @@ def test_the_demo_plans_one_days_trips_and_settles_delivery_both_ways() -> None:
     assert "LRG-2 09:00-10:35 ZP-2026-03-11-2 (formed, 49.3 % by weight)" in section
     assert "RTU-0103: no task, carrier from warehouse TK-DL" in section
     assert "Маршрутный лист № ZP-2026-03-11-1 от 11.03.2026" in section
-    assert "3137391.37 RUB -> 3138891.37 RUB" in section  # + 1,500.00
+    # the delivery service line: 1,000.00 purchase × 1.25 × 1.22 = 1,525.00; less 7 % (106.75)
+    # and 3 % of the rest (42.5475): 149.2975, rounded 149.30: 1,375.70; VAT × 22/122 = 248.08
+    assert "DELIVERY-KZN 1375.70 RUB (VAT 248.08 RUB)" in section
+    assert "3138767.07 RUB -> 3140267.07 RUB" in section  # + 1,500.00
     assert "we owe 1400.00 RUB" in section  # 2,400.00 - 1,000.00

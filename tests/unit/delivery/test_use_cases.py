@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from tests.unit.delivery._fixtures import (
@@ -20,21 +21,30 @@ from salescore.adapters.sqlite import SqliteStore
 from salescore.app import delivery as dc
 from salescore.app.stores import Store
 from salescore.delivery import CarrierCharge, CarrierId, DeliveryKind, DeliveryMethod, Place
-from salescore.demo.report import run_demo
+from salescore.demo.demo_delivery import delivery_section
+from salescore.demo.report import SAMPLE_LOADERS, SECTIONS
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.errors import DeliveryError, MissingMeasureError, UnpostedDirectiveError
 from salescore.money import Money
+from salescore.orders import LineId, OrderId
+from salescore.parties import ProductId, WarehouseId
 from salescore.receivables import load_ledger
-from salescore.shipments import ShipmentId
+from salescore.shipments import GoodsIssue, IssueId, IssueLine, ShipmentId
 
 END = date(2026, 12, 31)
 
 
 @pytest.fixture
 def demo() -> Iterator[Store]:
-    """The demo company after its whole flow: RTU-0001 posted for Volga Kazan."""
+    """The demo company after its flow up to delivery: RTU-0001 posted for Volga Kazan."""
     store = SqliteStore(":memory:")
-    run_demo(store)
+    with store.unit_of_work() as uow:
+        for load in SAMPLE_LOADERS:
+            load(uow)
+        for section in SECTIONS:
+            if section is not delivery_section:
+                section(uow)
+        uow.commit()
     yield store
     store.close()
 
@@ -162,3 +172,23 @@ def test_can_go_on_answers_from_the_days_tasks() -> None:
         assert answer.yes
         assert answer.task_id is not None  # 400 + 300 kg fits the 1,000 kg trip
         assert dc.can_go_on(uow, "RTU-5", DAY).yes  # self-pickup needs no vehicle
+
+
+def test_a_goods_issue_is_a_directive_with_its_own_lines() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        issue = GoodsIssue(
+            IssueId("RO-1"),
+            WarehouseId("MAIN"),
+            DAY,
+            [IssueLine("1", OrderId("SO-9"), LineId("1"), ProductId("FLOUR"), Decimal("250.5"))],
+        )
+        uow.goods_issues.add(issue)
+        dc.set_delivery_method(uow, "RO-1", method("Bakery, 5 Mira St", 2, 0))
+        (directive,) = dc.directives(uow, ["RO-1"]).directives
+        # flour is weighed: 250.5 kg by the gram, 1 kg and 0.0015 m3 a kilogram
+        assert directive.lines[0].step == Decimal("0.001")
+        assert (directive.weight_kg, directive.volume_m3) == (Decimal("250.5"), Decimal("0.37575"))
+        plan = dc.plan_deliveries(uow, DAY, ["RO-1"], ["V2"], SETTINGS)
+        assert plan.tasks[0].directive_ids == ("RO-1",)

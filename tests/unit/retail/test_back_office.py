@@ -208,7 +208,7 @@ def test_a_club_card_climbs_a_tier_with_its_turnover(store: MemoryStore) -> None
         desk = CashierDesk(store, SHOP.id, "POS-1", rig.driver, clock=clock)
         desk.open_shift()
         # No turnover yet: the card's kind is CLUB, no card discount; tea has its 10 %.
-        first = desk.sell([Scan("TEA", Decimal(20))], rub("5000.00"), card="2990000000015")
+        first = desk.sell([Scan("TEA", Decimal(20))], rub("5000.00"), card="2990000000019")
         # 20 × 249.00 = 4,980.00 less 10 % = 4,482.00.
         assert first.total == rub("4482.00")
         assert first.lines[0].rule_ids == ("TEA-WEEK",)
@@ -250,3 +250,74 @@ def test_a_blocked_or_unknown_card_is_refused_before_anything_is_sold(store: Mem
             desk.sell(["BREAD"], rub("50.00"), card="9999")
         assert rig.receipts == 0
         assert desk.pending() == []
+
+
+def test_the_sales_analysis_plots_revenue_per_group(store: MemoryStore) -> None:
+    pytest.importorskip("matplotlib")
+    from salescore.retail_plots import sales_chart
+
+    with store.unit_of_work() as uow:
+        import_sales_history(uow, GOOD_CSV)
+        analysis = analyse_sales(uow, "hour", date(2025, 11, 1), date(2025, 11, 30))
+    # 10:00 bread and tea 315.10; 18:00 milk 269.70; 19:00 a return of 89.90.
+    assert [(r.key, r.revenue) for r in analysis.rows] == [
+        ("10", Decimal("315.10")),
+        ("18", Decimal("269.70")),
+        ("19", Decimal("-89.90")),
+    ]
+    figure = sales_chart(analysis)
+    from matplotlib.patches import Rectangle
+
+    bars = [bar for bar in figure.axes[0].patches if isinstance(bar, Rectangle)]
+    heights = [float(round(bar.get_height(), 2)) for bar in bars]
+    assert heights == [315.1, 269.7, -89.9]
+
+
+def test_a_discount_by_product_segment_applies_at_the_outlet_only_in_its_scope(
+    store: MemoryStore,
+) -> None:
+    import attrs
+
+    from salescore.app.discount_rules import save_rule_set
+    from salescore.discounts import (
+        ConditionExpr,
+        Discount,
+        DiscountGroup,
+        DiscountId,
+        DiscountRuleSet,
+        GroupId,
+    )
+    from salescore.parties import NomenclatureSegment, SegmentId
+
+    dairy = Discount(
+        DiscountId("DAIRY-7"),
+        "Dairy 7 %",
+        value=Decimal(7),
+        condition=ConditionExpr.leaf("nomenclature_segment", segments=["DAIRY"]),
+    )
+    other = Discount(DiscountId("ALL-50"), "Half price everywhere", value=Decimal(50))
+    with store.unit_of_work() as uow:
+        uow.nomenclature_segments.add(
+            NomenclatureSegment(SegmentId("DAIRY"), "Dairy", members=frozenset({ProductId("MILK")}))
+        )
+        save_rule_set(
+            uow,
+            DiscountRuleSet(
+                (dairy, other),
+                (DiscountGroup(GroupId("ROOT"), "All", children=("DAIRY-7", "ALL-50")),),
+            ),
+        )
+        # The shop's discount scope takes the dairy rule only.
+        save_outlet(uow, attrs.evolve(SHOP, discount_scope={"DAIRY-7"}))
+        uow.commit()
+    with shtrih_rig() as rig:
+        desk = CashierDesk(
+            store, SHOP.id, "POS-1", rig.driver, clock=FixedClock(datetime(2026, 3, 2, tzinfo=UTC))
+        )
+        desk.open_shift()
+        sale = desk.sell(["MILK", "BREAD"], rub("200.00"))
+    # Milk 89.90 less 7 % (6.293 → 6.29) = 83.61; bread 45.50, out of the scope's rules.
+    assert [(x.product_id, x.net) for x in sale.lines] == [
+        ("MILK", rub("83.61")),
+        ("BREAD", rub("45.50")),
+    ]

@@ -87,6 +87,7 @@ def test_the_golden_shift_agrees_with_the_register_s_z_report(store: SqliteStore
     x = desk.x_report()
     assert not x.final
     assert x.revenue == rub("203.78")
+    assert x.is_balanced, x.discrepancies
 
     clock.advance(timedelta(hours=8))
     report = desk.close_shift()
@@ -177,3 +178,57 @@ def test_a_mixed_payment_and_a_weight_barcode(store: SqliteStore, rig: Rig) -> N
     assert report.register is not None
     assert (report.register.cash, report.register.card) == (Decimal("52.28"), Decimal("200.00"))
     assert report.is_balanced
+
+
+def test_a_marking_code_finds_its_product_and_is_kept_on_the_line(
+    store: SqliteStore, rig: Rig
+) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    code = "0104600000000046215Sn1pQ\x1d93AbCd"  # GTIN of the juice, serial, crypto tail
+    sale = desk.sell([Scan(code)], rub("200.00"))
+    assert (sale.lines[0].product_id, sale.lines[0].marking_code) == ("JUICE", code)
+    assert sale.total == rub("119.00")
+
+
+def test_takings_handed_over_during_the_shift_leave_the_z_report_balanced(
+    store: SqliteStore, rig: Rig
+) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    desk.sell(["TEA", "TEA"], rub("1000.00"))  # 498.00, change 502.00
+    first = desk.hand_over_takings(rub("400.00"), cash_desk="safe")
+    assert first.register_document is not None  # the register's cash withdrawal
+    with pytest.raises(CashShiftError, match=r"drawer holds 98\.00 RUB"):
+        desk.hand_over_takings(rub("100.00"))
+    report = desk.close_shift()
+    assert report.is_balanced, report.discrepancies
+    assert desk.hand_over_takings().amount == rub("98.00")
+
+
+def test_a_restarted_desk_goes_on_numbering_after_a_refused_and_a_named_receipt(
+    store: SqliteStore, rig: Rig
+) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    desk = desk_of(store, rig, clock)
+    shift = desk.open_shift()
+    first = desk.sell(["BREAD"], rub("50.00"))
+    with pytest.raises(RetailError):
+        desk.sell(["BREAD"], rub("1.00"))  # refused: takes no number
+    desk.sell(["BREAD"], rub("50.00"), receipt_id=f"{shift.id}/R5")
+    again = desk_of(store, rig, clock)  # the POS restarts
+    third = again.sell(["BREAD"], rub("50.00"))
+    assert first.id.endswith("/R1")
+    assert third.id.endswith("/R6")
+    assert rig.receipts == 3
+
+
+def test_a_second_desk_of_the_workplace_cannot_open_a_second_shift(
+    store: SqliteStore, rig: Rig
+) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    before = desk_of(store, rig, clock)  # started before the shift was opened
+    shift = desk_of(store, rig, clock).open_shift()
+    with pytest.raises(CashShiftError, match="already open"):
+        before.open_shift()
+    assert desk_of(store, rig, clock).shift == shift  # a restarted desk takes it up

@@ -3,11 +3,13 @@ or invent a kopeck."""
 
 from __future__ import annotations
 
+import decimal
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.strategies import context_setters, hostile_contexts, outcome, run_in_context
 
 from salescore.money import KG, Money, Quantity
 from salescore.parties import Product, ProductId
@@ -20,6 +22,8 @@ from salescore.retail import (
     RetailReceipt,
     compose_lines,
     compose_return,
+    retail_analysis,
+    sales_report,
 )
 from salescore.tax import VatCategory, VatRate, russian_vat_rates
 
@@ -110,3 +114,30 @@ def test_returning_a_sale_in_parts_pays_back_exactly_its_total(
             Money.zero("RUB"),
         )
         assert back <= line.net
+
+
+@given(
+    st.lists(items, min_size=1, max_size=5),
+    st.integers(min_value=0, max_value=50),
+    hostile_contexts(),
+    context_setters,
+)
+def test_a_receipt_and_its_report_do_not_depend_on_the_caller_s_decimal_context(
+    found: list[PricedItem], percent: int, context: decimal.Context, setter: str
+) -> None:
+    def compose() -> tuple[object, ...]:
+        lines = compose_lines(found, vat_rates=RATES, on=DAY)
+        base = sum((x.net for x in lines), Money.zero("RUB"))
+        with decimal.localcontext(decimal.Context(prec=28)):
+            discount = Money.of(base.amount * percent / 100, "RUB")
+        lines = compose_lines(found, receipt_discount=discount, vat_rates=RATES, on=DAY)
+        total = sum((x.net for x in lines), Money.zero("RUB"))
+        sale = RetailReceipt(
+            "S", ReceiptKind.SALE, "O", "W", "SH", AT, lines,
+            (RetailPayment(PaymentKind.CASH, total + Money("1.00", "RUB")),),
+        )  # fmt: skip
+        report = sales_report("Z", outlet_id="O", warehouse_id="W", receipts=[sale], currency="RUB")
+        analysis = retail_analysis([sale], "product")
+        return lines, report, analysis
+
+    assert run_in_context(context, setter, lambda: outcome(compose)) == outcome(compose)
