@@ -19,7 +19,11 @@ from salescore.adapters.postgres import PostgresSettlementLedger, PostgresStore
 from salescore.adapters.postgres.aging import age_in_database
 from salescore.adapters.postgres.testing import fresh_database
 from salescore.adapters.sqlite import SqliteStore
-from salescore.app.receivables import age_receivables_from_store, reallocate_all
+from salescore.app.receivables import (
+    age_receivables_from_store,
+    import_settlements,
+    reallocate_all,
+)
 from salescore.app.stores import Store
 from salescore.dates import BusinessCalendar, RollConvention
 from salescore.errors import ConflictError, InvalidInputError, NotFoundError, SettlementError
@@ -208,6 +212,33 @@ def test_many_payments_are_stored_together_or_not_at_all(store: Store) -> None:
     with store.unit_of_work() as uow:
         assert uow.settlements.payments() == paid
         assert uow.settlements.allocations() == []  # stored unallocated: reallocate_all next
+
+
+def test_importing_a_ledger_allocates_as_posting_it_batch_by_batch(store: Store) -> None:
+    entries = [entry(f"E{n}", ACC if n % 3 else OTHER, f"{100 + n}.00") for n in range(9)]
+    entries.append(SettlementEntry("R1", EntryKind.RETURN, ACC, "SO-1", "R1", date(2026, 3, 5),
+                                   date(2026, 3, 5), Money("-40.00", "RUB")))  # fmt: skip
+    payments = [
+        Payment("P1", ACC, date(2026, 3, 10), Money("250.00", "RUB"),
+                manual=(ManualAllocation("SO-1", Money("20.00", "RUB")),)),
+        Payment("P2", OTHER, date(2026, 3, 12), Money("150.00", "RUB")),
+        Payment("P3", ACC, date(2026, 3, 20), Money("1.50", "USD"), Decimal("90.5")),
+    ]  # fmt: skip
+    posted = MemoryStore()
+    with posted.unit_of_work() as uow:
+        post_entries(uow.settlements, entries)
+        for payment in payments:
+            record_payment(uow.settlements, payment)
+        expected = load_ledger(uow.settlements)
+    assert len({a.source_id for a in expected.allocations}) == 4  # three payments, a return
+    with store.unit_of_work() as uow:
+        assert import_settlements(uow, entries, payments) == len(expected.allocations)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        got = load_ledger(uow.settlements)
+    assert got.entries == expected.entries
+    assert got.payments == expected.payments
+    assert sorted(got.allocations, key=repr) == sorted(expected.allocations, key=repr)
 
 
 # --- aging computed by the storage ------------------------------------------------------
