@@ -84,9 +84,9 @@ class PostgresStore:
 
     Isolation is PostgreSQL's READ COMMITTED. Stock is taken by one conditional
     ``UPDATE … WHERE quantity + delta >= 0`` (the balance row's lock orders the
-    takers), and a settlement account is locked (a transaction advisory lock)
-    before it is read for allocation, so neither can be oversold or
-    over-allocated by concurrent writers. A read-only unit of work is a
+    takers), and a settlement account is locked (a transaction advisory lock on
+    its hashed slot, :data:`LOCK_SLOTS`) before it is read for allocation, so
+    neither can be oversold or over-allocated by concurrent writers. A read-only unit of work is a
     ``READ ONLY`` transaction. Threads may share the store: each unit of work
     takes a connection from the pool; :meth:`close` closes the pool.
 
@@ -264,8 +264,8 @@ class PostgresPriceRegister(SqlitePriceRegister):
 class PostgresSettlementLedger(SqliteSettlementLedger):
     """The settlement ledger; an account is locked before it is read for writing.
 
-    A transaction advisory lock per account (released at commit or rollback)
-    makes concurrent allocations to one client take turns, as SQLite's single
+    A transaction advisory lock on the account's slot (released at commit or
+    rollback) makes concurrent allocations to one client take turns, as SQLite's single
     writer does, so a payment is never allocated twice. Accounts are locked by
     :data:`LOCK_SLOTS` hashed slots, taken in slot order in one statement: a
     unit of work holds at most that many locks however many accounts it
