@@ -359,10 +359,20 @@ def plan_deliveries(
     Raises:
         UnpostedDirectiveError: a document is not posted.
         MissingMeasureError, CargoRestrictionError: see :func:`salescore.delivery.pack`.
-        DeliveryError: a document is already on a task that is not cancelled.
+        DeliveryError: a document is already on a task that is not cancelled, or is
+            posted after ``on``.
         VehicleBookedError: a trip overlaps another stored task of its vehicle.
     """
     vehicles: list[Vehicle] = [uow.vehicles.get(VehicleId(v)) for v in vehicle_ids]
+    document_ids = list(dict.fromkeys(document_ids))
+    for document_id in document_ids:
+        posted_on = _document(uow, document_id).on
+        if posted_on > on:
+            raise DeliveryError(
+                f"{document_id!r} is posted on {posted_on.isoformat()}: its goods cannot be "
+                f"delivered on {on.isoformat()}, before they leave; plan a later day",
+                document=document_id,
+            )
     found = directives(uow, document_ids)
     # Rewrite each vehicle unchanged, in id order, before reading the day's tasks: the
     # write takes the vehicle's row lock (PostgreSQL) or the write lock (SQLite), so a

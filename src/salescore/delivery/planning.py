@@ -68,6 +68,8 @@ class OccupancyRow:
     weight_kg: Decimal
     volume_m3: Decimal
     load_percent: Decimal | None
+    room_kg: Decimal | None = None
+    room_m3: Decimal | None = None
 
 
 @attrs.frozen
@@ -90,6 +92,8 @@ class Occupancy:
                 "weight_kg": r.weight_kg,
                 "volume_m3": r.volume_m3,
                 "load_percent": r.load_percent,
+                "room_kg": r.room_kg,
+                "room_m3": r.room_m3,
             }
             for r in self.rows
         ]
@@ -119,6 +123,13 @@ def _held(tasks: Iterable[TransportTask], vehicle: VehicleId, on: date) -> list[
     )
 
 
+def _room(capacity: Decimal | None, load: Decimal, status: TaskStatus) -> Decimal | None:
+    """What a formed trip can still take (None: not bound, or no longer formed)."""
+    if capacity is None or status is not TaskStatus.FORMED:
+        return None
+    return capacity - load
+
+
 def occupancy(
     vehicles: Sequence[Vehicle],
     tasks: Iterable[TransportTask],
@@ -127,8 +138,9 @@ def occupancy(
 ) -> Occupancy:
     """Each vehicle's held spans and free gaps on ``on`` within ``shift``.
 
-    The load percent is the weight over the weight capacity (the volume when
-    the vehicle is bound by volume only), to 0.1.
+    A formed trip shows the room it has left (``room_kg``, ``room_m3``): the free
+    capacity of that day's trips. The load percent is the weight over the weight
+    capacity (the volume when the vehicle is bound by volume only), to 0.1.
     """
     tasks = list(tasks)
     rows: list[OccupancyRow] = []
@@ -155,6 +167,8 @@ def occupancy(
                     task.weight_kg,
                     task.volume_m3,
                     percent.quantize(Decimal("0.1")),
+                    _room(vehicle.capacity_kg, task.weight_kg, task.status),
+                    _room(vehicle.capacity_m3, task.volume_m3, task.status),
                 )
             )
             clock = max(clock, task.ends)

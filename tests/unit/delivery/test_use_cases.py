@@ -228,3 +228,27 @@ def test_a_cancelled_task_frees_its_documents_for_another_plan() -> None:
         (again,) = dc.plan_deliveries(uow, DAY, ["RTU-1"], ["V1"], SETTINGS).tasks
     # the same vehicle at the same time: the cancelled task holds it no more
     assert (again.id, again.starts, again.vehicle_id) == ("TT-2026-03-05-2", first.starts, "V1")
+
+
+def test_goods_are_not_delivered_before_their_shipment_is_posted() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        dc.set_delivery_method(uow, "RTU-1", method("1 Lenin St", 1, 1))
+        with pytest.raises(DeliveryError, match=r"posted on 2026-03-05.*plan a later day"):
+            dc.plan_deliveries(uow, date(2026, 3, 4), ["RTU-1"], ["V1"], SETTINGS)
+        assert uow.transport_tasks.all() == []
+
+
+def test_occupancy_shows_the_room_left_on_formed_trips() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        dc.set_delivery_method(uow, "RTU-1", method("1 Lenin St", 1, 1))
+        (task,) = dc.plan_deliveries(uow, DAY, ["RTU-1"], ["V1"], SETTINGS).tasks
+        (held,) = [r for r in dc.vehicle_occupancy(uow, DAY, ["V1"]).rows if r.task_id]
+        # the Gazelle takes 1,000 kg and 9 m3; 4 boxes weigh 400 kg in 2 m3
+        assert (held.room_kg, held.room_m3) == (Decimal(600), Decimal("7.0"))
+        dc.advance_task(uow, task.id, TaskStatus.LOADING)
+        (held,) = [r for r in dc.vehicle_occupancy(uow, DAY, ["V1"]).rows if r.task_id]
+        assert (held.room_kg, held.room_m3) == (None, None)  # loading: takes no more
