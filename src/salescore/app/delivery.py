@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
-from decimal import Decimal
 
 import attrs
 
@@ -65,6 +64,7 @@ from salescore.delivery.planning import Answer, Occupancy
 from salescore.errors import ConcurrencyError, DeliveryError, UnpostedDirectiveError
 from salescore.explain import Explanation, Step
 from salescore.money import Money
+from salescore.money._context import QUANTA
 from salescore.orders import Order, OrderId
 from salescore.receivables import post_entries, shipment_entries
 from salescore.records import Record, html_table
@@ -237,7 +237,7 @@ def _lines(uow: Repositories, document: Shipment | GoodsIssue) -> list[Directive
                 quantity,
                 unit_kg=product.weight_kg if product is not None else None,
                 unit_m3=product.volume_m3 if product is not None else None,
-                step=Decimal(1).scaleb(-scale),
+                step=QUANTA[scale],
                 cargo=(
                     product.attributes.get("cargo", GENERAL_CARGO) if product else GENERAL_CARGO
                 ),

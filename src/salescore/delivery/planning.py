@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -32,6 +32,7 @@ from salescore.delivery.packing import Directive
 from salescore.delivery.tasks import TaskStatus, TransportTask
 from salescore.errors import VehicleBookedError
 from salescore.explain import Explanation, Step
+from salescore.money._context import CTX, EXACT
 from salescore.records import Record, html_table
 
 __all__ = ["Answer", "Occupancy", "OccupancyRow", "can_go", "check_booking", "occupancy"]
@@ -127,7 +128,7 @@ def _room(capacity: Decimal | None, load: Decimal, status: TaskStatus) -> Decima
     """What a formed trip can still take (None: not bound, or no longer formed)."""
     if capacity is None or status is not TaskStatus.FORMED:
         return None
-    return capacity - load
+    return EXACT.subtract(capacity, load)
 
 
 def occupancy(
@@ -153,10 +154,10 @@ def occupancy(
                     OccupancyRow(vehicle.id, clock, task.starts, None, "free", zero, zero, None)
                 )
             if vehicle.capacity_kg is not None:
-                percent = task.weight_kg * 100 / vehicle.capacity_kg
+                percent = CTX.divide(CTX.multiply(task.weight_kg, 100), vehicle.capacity_kg)
             else:
                 assert vehicle.capacity_m3 is not None
-                percent = task.volume_m3 * 100 / vehicle.capacity_m3
+                percent = CTX.divide(CTX.multiply(task.volume_m3, 100), vehicle.capacity_m3)
             rows.append(
                 OccupancyRow(
                     vehicle.id,
@@ -166,7 +167,7 @@ def occupancy(
                     task.status.value,
                     task.weight_kg,
                     task.volume_m3,
-                    percent.quantize(Decimal("0.1")),
+                    percent.quantize(Decimal("0.1"), ROUND_HALF_UP, CTX),
                     _room(vehicle.capacity_kg, task.weight_kg, task.status),
                     _room(vehicle.capacity_m3, task.volume_m3, task.status),
                 )
@@ -225,8 +226,8 @@ def can_go(
                 )
             )
             continue
-        room_kg = None if vehicle.capacity_kg is None else vehicle.capacity_kg - task.weight_kg
-        room_m3 = None if vehicle.capacity_m3 is None else vehicle.capacity_m3 - task.volume_m3
+        room_kg = _room(vehicle.capacity_kg, task.weight_kg, task.status)
+        room_m3 = _room(vehicle.capacity_m3, task.volume_m3, task.status)
         if (
             vehicle.may_carry(directive.cargo)
             and (room_kg is None or kg <= room_kg)
