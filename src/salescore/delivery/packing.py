@@ -490,12 +490,17 @@ def pack(directives: Sequence[Directive], vehicles: Sequence[Vehicle]) -> Packin
         directive = directives[i]
         carriers = [v for v in vehicles if v.may_carry(directive.cargo)]
         if not carriers:
-            cargo = sorted(directive.cargo - frozenset().union(*(v.carries for v in vehicles)))
+            unknown = sorted(directive.cargo - frozenset().union(*(v.carries for v in vehicles)))
+            if unknown:
+                why = f"carries {', '.join(unknown)} cargo, which no vehicle of the plan may carry"
+            else:
+                unknown = sorted(directive.cargo)
+                why = f"mixes {', '.join(unknown)} cargo, which no one vehicle may carry together"
             raise CargoRestrictionError(
-                f"directive {directive.id!r} carries {', '.join(cargo) or 'mixed'} cargo, "
-                "which no vehicle of the plan may carry: add a vehicle that does",
+                f"directive {directive.id!r} {why}: add a vehicle that does, or deliver the "
+                "classes by separate documents",
                 directive=directive.id,
-                cargo=tuple(cargo),
+                cargo=tuple(unknown),
             )
         if packer.place(directive, directive.lines, whole=True) is None:
             packer.split(directive, carriers)
