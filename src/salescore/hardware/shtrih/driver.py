@@ -1017,6 +1017,8 @@ class ShtrihDriver:
                     )
                 # "Close" never took effect: check the subtotal and send it once more.
                 self._check_subtotal(entry, receipt)
+                if entry.document_type == _FD_CORRECTION:
+                    self._check_correction_open(receipt)
                 last = self._fn_status().last_document
                 entry = attrs.evolve(entry, expected_document=last + 1)
                 self.journal.record(entry)
