@@ -336,3 +336,31 @@ def test_one_shtrih_correction_under_every_fault(fault: ShtrihFault, step: str) 
 )
 def test_one_shtrih_correction_when_the_pos_is_killed(fault: ShtrihFault | None, step: str) -> None:
     _correct_under(fault or ShtrihFault.PAPER_NEAR_END, CORRECTION_STEPS[step], kill=True)
+
+
+def test_a_closing_correction_found_as_a_plain_receipt_after_a_restart_is_not_closed() -> None:
+    from salescore.hardware.fiscal import JournalEntry
+    from salescore.hardware.shtrih.simulator import OpenDocument
+
+    with shtrih_rig(ffd="1.2") as r:
+        r.driver.open_shift()
+        device = r.simulator.device
+        # The POS died after "close" was sent; the register has a plain receipt of the
+        # correction's lines and total open (the correction was lost, a line went again).
+        r.journal.record(
+            JournalEntry(
+                FIX.correction_id,
+                JournalState.CLOSING,
+                FIX.total,
+                change=FIX.change,
+                payments=FIX.payment_split(),
+                expected_document=len(device.documents) + 1,
+                document_type=31,
+            )
+        )
+        device.document = OpenDocument(0, line_sums=[24550], names=["Хлеб", "Доставка"])
+        result = r.new_driver().process_correction_check(FIX)
+        assert device.receipts == []
+        corrections = [d for d in device.documents if d.document_type == 31]
+        assert [d.number for d in corrections] == [result.document_number]
+        assert "receipt cancelled" in device.printed

@@ -1018,7 +1018,15 @@ class ShtrihDriver:
                 # "Close" never took effect: check the subtotal and send it once more.
                 self._check_subtotal(entry, receipt)
                 if entry.document_type == _FD_CORRECTION:
-                    self._check_correction_open(receipt)
+                    try:
+                        self._check_correction_open(receipt)
+                    except DeviceError as exc:
+                        if "current_document" not in exc.details:
+                            raise
+                        # Not the correction: annul it; nothing of the correction is fiscal.
+                        self._call(codec.CancelReceipt(self.password))
+                        self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+                        return None
                 last = self._fn_status().last_document
                 entry = attrs.evolve(entry, expected_document=last + 1)
                 self.journal.record(entry)
