@@ -316,6 +316,12 @@ class RetailCatalogue:
             except SalescoreError:
                 embedded = None
             if embedded is not None and embedded.item in self._plu:
+                if embedded.weight is None:
+                    raise RetailError(
+                        f"{code!r} carries a price, not a weight: the desk reads weight "
+                        "barcodes only; key the product and its quantity instead",
+                        code=code,
+                    )
                 product_id = self._plu[embedded.item]
                 quantity = embedded.weight if quantity is None else quantity
         if product_id is None and (code.startswith("01") and len(code) > 24):
