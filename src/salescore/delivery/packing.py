@@ -105,7 +105,7 @@ class DirectiveLine:
     def __attrs_post_init__(self) -> None:
         if EXACT.remainder(self.quantity, self.step):
             raise DeliveryError(
-                f"{self.product_id}: {self.quantity} is not a whole number of its unit "
+                f"{self.product_id}: {self.quantity:f} is not a whole number of its unit "
                 f"{self.step}; give whole units",
             )
 
@@ -231,7 +231,7 @@ class Packing:
         steps = [
             Step(
                 f"trip {t.no}: vehicle {t.vehicle_id} (its trip {t.vehicle_trip})",
-                f"{t.weight_kg} kg, {t.volume_m3} m3",
+                f"{t.weight_kg:f} kg, {t.volume_m3:f} m3",
                 ", ".join(x.directive_id + ("" if x.whole else " (part)") for x in t.loads),
             )
             for t in self.trips
@@ -361,7 +361,8 @@ class _Packer:
         rest = list(directive.lines)
         steps: list[Step] = [
             Step(
-                f"{directive.weight_kg} kg, {directive.volume_m3} m3: no vehicle takes it whole",
+                f"{directive.weight_kg:f} kg, {directive.volume_m3:f} m3: "
+                "no vehicle takes it whole",
                 "",
                 f"largest vehicle that may carry it: {vehicle.id} ({vehicle.capacity_text()})",
             )
@@ -386,8 +387,8 @@ class _Packer:
             steps.append(
                 Step(
                     f"trip {trip.no} takes "
-                    + ", ".join(f"{x.quantity} of {x.product_id}" for x in taken),
-                    f"{load.weight_kg} kg, {load.volume_m3} m3",
+                    + ", ".join(f"{x.quantity:f} of {x.product_id}" for x in taken),
+                    f"{load.weight_kg:f} kg, {load.volume_m3:f} m3",
                     "whole units only",
                 )
             )
@@ -397,7 +398,7 @@ class _Packer:
             trips.append(done.no)
             steps.append(
                 Step(
-                    "the rest: " + ", ".join(f"{x.quantity} of {x.product_id}" for x in rest),
+                    "the rest: " + ", ".join(f"{x.quantity:f} of {x.product_id}" for x in rest),
                     f"trip {done.no}",
                     "packed as a directive of its own",
                 )

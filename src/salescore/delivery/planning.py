@@ -210,7 +210,7 @@ def can_go(
     """
     tasks = list(tasks)
     kg, m3 = directive.weight_kg, directive.volume_m3
-    subject = f"can {directive.id} ({kg} kg, {m3} m3) go on {on.isoformat()}?"
+    subject = f"can {directive.id} ({kg:f} kg, {m3:f} m3) go on {on.isoformat()}?"
     reasons: list[Step] = []
     by_id = {v.id: v for v in vehicles}
     day = sorted((t for t in tasks if t.on == on), key=lambda t: (t.starts, t.id))

@@ -184,7 +184,7 @@ class TransportTask:
         steps = [
             Step("vehicle", self.vehicle_id, f"trip {self.vehicle_trip}"),
             Step("time", f"{self.starts:%H:%M}-{self.ends:%H:%M}"),
-            Step("load", f"{self.weight_kg} kg, {self.volume_m3} m3"),
+            Step("load", f"{self.weight_kg:f} kg, {self.volume_m3:f} m3"),
         ]
         steps += [
             Step(
