@@ -266,3 +266,22 @@ def test_a_batch_that_moves_goods_in_and_out_of_a_reserve_leaves_no_empty_reserv
         position = uow.stock_ledger.position(CM, MAIN)
         assert len(uow.stock_ledger.entries()) == 3
     assert (position.free, position.reserved) == (Quantity(3), {})
+
+
+def test_a_released_reserve_and_a_used_up_free_stock_leave_no_empty_balance(store: Store) -> None:
+    stock(store, 3)
+    with store.unit_of_work() as uow:
+        reserve_from_stock(uow.stock_ledger, claim("SO-1", 3), document="SO-1", at=AT)  # free 0
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.stock_ledger.position(CM, MAIN).reserved == {(OrderId("SO-1"), LineId("1")):
+                                                                Quantity(3)}  # fmt: skip
+        release_all(uow.stock_ledger, OrderId("SO-1"), document="SO-1", at=AT)  # reserve 0
+        uow.commit()
+    with store.unit_of_work() as uow:
+        position = uow.stock_ledger.position(CM, MAIN)
+        assert (position.free, position.reserved) == (Quantity(3), {})
+        assert uow.stock_ledger.holdings(order_id=OrderId("SO-1")) == []
+        with pytest.raises(InsufficientStockError):
+            reserve_from_stock(uow.stock_ledger, claim("SO-2", 4), document="SO-2", at=AT)
+        assert uow.stock_ledger.position(CM, MAIN).free == Quantity(3)  # nothing half-taken
