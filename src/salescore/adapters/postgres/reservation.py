@@ -23,6 +23,7 @@ from typing import cast
 
 from salescore.adapters.postgres.connection import PgConnection
 from salescore.adapters.sqlite.reservation import (
+    _KEY,
     SAVE_CLAIM,
     SqliteStockLedger,
     _bucket_params,
@@ -67,10 +68,6 @@ SELECT ok.ok, ARRAY(SELECT seq FROM entries ORDER BY seq),
 # The common batch, one move from one kept bucket to another (a reserve, a release, a
 # move between reserves): the same statement with plain values, which the server plans
 # as two index lookups instead of joins over arrays.
-_KEY = (
-    "product_id = ? AND warehouse_id = ? AND kind = ? AND order_id = ? AND line_id = ? "
-    "AND expected_on = ?"
-)
 _RECORD_ONE = f"""
 WITH take AS (
     UPDATE reservation_balances SET quantity = quantity + ?::bigint
