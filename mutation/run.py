@@ -4,12 +4,16 @@ Usage (from the repository root; ``make mutation`` does this for every module)::
 
     .venv/bin/python mutation/run.py                 # every module, in MODULES order
     .venv/bin/python mutation/run.py money pricing   # only these
+    .venv/bin/python mutation/run.py money.allocation pricing.formula.compile  # one file each
     .venv/bin/python mutation/run.py --report money  # score the last run again, run nothing
     .venv/bin/python mutation/run.py --again money   # retry only the last run's survivors
 
 Each module is mutated in its own work directory ``mutation/.work/<module>`` (mutmut keeps its
 copy of the code in ``mutants/`` there), against the tests of its own area only, so a run takes
-minutes. For each module the script prints ``metric mutation_score_<module> <x>``, where x is
+minutes. A dotted target (``money.allocation``, ``pricing.formula.compile``) mutates that one
+source file against the same tests, in ``mutation/.work/<target>``: the quick way to work on
+one file's survivors. Tests marked ``slow`` (concurrency, large data) are left out of every run.
+For each module the script prints ``metric mutation_score_<module> <x>``, where x is
 killed / (mutants - equivalent), and lists the surviving mutants that are not in
 ``mutation/equivalent.txt``. Show one with
 ``cd mutation/.work/<module> && ../../../.venv/bin/mutmut show <name>``.
@@ -39,16 +43,20 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "pricing": (["src/salescore/pricing/*"], ["tests/unit/pricing"]),
     "money": (
         ["src/salescore/money/*"],
-        ["tests/unit/test_money*.py", "tests/unit/test_quantity*.py"],
+        ["tests/unit/money", "tests/unit/test_money*.py", "tests/unit/test_quantity*.py"],
     ),
     "agreements": (["src/salescore/agreements/*"], ["tests/unit/agreements"]),
     "dates": (
         ["src/salescore/dates/*"],
         ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"],
     ),
+    "orders": (["src/salescore/orders/*"], ["tests/unit/orders"]),
 }
 # The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
 MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
+
+# Left out of every run: tests that take seconds each (threads, processes, large data).
+FAST = ["-m", "not slow"]
 
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 
@@ -61,10 +69,30 @@ only, tests, jobs = sys.argv[1].split(","), sys.argv[2].split(","), sys.argv[3]
 cfg = configuration.config()
 cfg.only_mutate = only
 cfg.pytest_add_cli_args_test_selection = tests
-sys.argv = ["mutmut", "run", "--max-children", jobs, *sys.argv[4:]]
+cfg.pytest_add_cli_args = [*cfg.pytest_add_cli_args, *sys.argv[4].split(",")]
+sys.argv = ["mutmut", "run", "--max-children", jobs, *sys.argv[5:]]
 from mutmut.__main__ import cli
 cli()
 """
+
+
+def target(name: str) -> tuple[list[str], list[str]]:
+    """Source globs and tests of a module (``money``) or of one file of it (``money.rounding``).
+
+    A file is mutated against the tests of its whole module: they are the tests of its area.
+    """
+    module, _, rest = name.partition(".")
+    if module not in MODULES:
+        raise SystemExit(f"unknown module {module!r}; one of {', '.join(MODULES)}")
+    only, tests = MODULES[module]
+    if not rest:
+        return only, tests
+    path = ROOT / "src" / "salescore" / module / rest.replace(".", "/")
+    if path.with_suffix(".py").is_file():
+        return [str(path.with_suffix(".py").relative_to(ROOT))], tests
+    if path.is_dir():
+        return [f"{path.relative_to(ROOT)}/*"], tests
+    raise SystemExit(f"no source file or package for {name!r} under src/salescore/{module}")
 
 
 def equivalent_names() -> dict[str, str]:
@@ -109,7 +137,7 @@ def run_module(
     unchecked: bool = False,
     baseline: str | None = None,
 ) -> int:
-    only, patterns = MODULES[module]
+    only, patterns = target(module)
     extra: list[str] = []
     if again:
         # Keep the work directory (and mutmut's cache); retry only what the last run left alive.
@@ -132,7 +160,8 @@ def run_module(
         print(f"# {module}: the test files changed since the last run; running every mutant")
         extra = []
     selection.write_text("\n".join(tests), encoding="utf-8")
-    argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, *extra]
+    fast = ",".join(FAST)
+    argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, fast, *extra]
     log = work / "mutmut.log"
     with log.open("a" if again else "w", encoding="utf-8") as out:
         done = subprocess.run(argv, cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False)
@@ -174,7 +203,9 @@ def diffs(module: str, names: list[str]) -> None:
         path = WORK / module / "mutants" / "src" / (dotted.replace(".", "/") + ".py")
         if not path.exists():
             path = path.with_suffix("") / "__init__.py"
-        functions = cache.setdefault(path, _functions(path))
+        if path not in cache:  # parse each mutated file once: they are large
+            cache[path] = _functions(path)
+        functions = cache[path]
         base = function.rpartition("__mutmut_")[0]
         old = functions.get(base + "__mutmut_orig", "").splitlines()
         new = functions.get(function, "").splitlines()
@@ -202,16 +233,19 @@ def report(module: str, equivalent: dict[str, str], *, show: bool = False) -> fl
         print(f"#   {statuses[name]}: {name}")
     if show:
         diffs(module, [n for n in alive if statuses[n] != "not checked"])
-    stale = sorted(n for n in equivalent if n.startswith(f"salescore.{module}.") and n not in equiv)
+    prefix = f"salescore.{module}."
+    stale = sorted(n for n in equivalent if n.startswith(prefix) and n not in equiv)
     for name in stale:
         print(f"#   stale equivalent entry (killed or gone): {name}")
-    print(f"metric mutation_score_{module} {score:.4f}")
+    print(f"metric mutation_score_{module.replace('.', '_')} {score:.4f}")
     return score
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", choices=[*MODULES, []], default=[])
+    parser.add_argument(
+        "modules", nargs="*", default=[], help=f"{', '.join(MODULES)}, or module.file"
+    )
     parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
     parser.add_argument("--show", action="store_true", help="print each survivor as a diff")
     parser.add_argument("--again", action="store_true", help="retry the last run's survivors")
@@ -222,6 +256,8 @@ def main() -> int:
     parser.add_argument("--jobs", default=os.environ.get("MUTATION_JOBS", "2"))
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
+    for name in modules:
+        target(name)
     equivalent = equivalent_names()
     failed = 0
     for module in modules:

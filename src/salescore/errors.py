@@ -34,11 +34,14 @@ __all__ = [
     "AmbiguousAgreementError",
     "AmbiguousCodeError",
     "ApprovalError",
+    "CargoRestrictionError",
+    "CashShiftError",
     "ConcurrencyError",
     "ConflictError",
     "CreditLimitExceededError",
     "CrmError",
     "CurrencyMismatchError",
+    "DeliveryError",
     "DeviceError",
     "DeviceTimeoutError",
     "DiscountError",
@@ -55,7 +58,10 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "LoyaltyCardError",
+    "MarkingCodeRejectedError",
     "MissingExtraError",
+    "MissingMeasureError",
     "MissingPriceError",
     "NotFoundError",
     "OrderError",
@@ -64,6 +70,8 @@ __all__ = [
     "PluginLoadError",
     "ProtocolError",
     "ReceiptMismatchError",
+    "RetailError",
+    "RetailImportError",
     "RuleViolationError",
     "SalescoreError",
     "ScenarioError",
@@ -77,6 +85,8 @@ __all__ = [
     "TransitionRefusedError",
     "UnitOfWorkError",
     "UnknownPluginError",
+    "UnpostedDirectiveError",
+    "VehicleBookedError",
     "raise_for_issues",
 ]
 
@@ -237,6 +247,79 @@ class CrmError(InvalidInputError):
     message = "The CRM operation is not possible as asked."
 
 
+class RetailError(InvalidInputError):
+    """A retail operation cannot be done as asked: an outlet, a workplace, a receipt
+    or a payment that does not fit (unknown workplace, payment short of the total,
+    a return above what was sold)."""
+
+    code = "retail_error"
+    message = "The retail operation is not possible as asked."
+
+
+class CashShiftError(RetailError):
+    """A cash shift is not in the state the operation needs (no open shift, a shift
+    already open at the workplace, receipts still waiting for the register)."""
+
+    code = "cash_shift_error"
+    message = "The cash shift is not in the state this operation needs."
+
+
+class LoyaltyCardError(RetailError):
+    """A loyalty card cannot be used: unknown, blocked, not yet or no longer valid."""
+
+    code = "loyalty_card_error"
+    message = "The loyalty card cannot be used."
+
+
+class RetailImportError(RetailError):
+    """Retail sales to import have bad lines; ``issues`` names each by its line number,
+    and nothing was imported."""
+
+    code = "retail_import_error"
+    message = "The retail sales file has bad lines; nothing was imported."
+
+
+class DeliveryError(InvalidInputError):
+    """A delivery method, vehicle, transport task or delivery charge is not possible as
+    asked (a carrier without a carrier, a task status change out of order)."""
+
+    code = "delivery_error"
+    message = "The delivery operation is not possible as asked."
+
+
+class MissingMeasureError(DeliveryError):
+    """A product in a capacity-bound plan has no weight (or volume): names the product
+    (``product``) and the measure (``measure``); set ``Product.weight_kg`` or
+    ``Product.volume_m3`` and plan again."""
+
+    code = "missing_measure"
+    message = "A product has no weight or volume to plan by."
+
+    product: str
+    measure: str
+
+
+class CargoRestrictionError(DeliveryError):
+    """No vehicle of the plan may carry a directive's cargo class: names the directive
+    (``directive``) and the class (``cargo``); add a vehicle that carries it."""
+
+    code = "cargo_restriction"
+    message = "No vehicle may carry this cargo."
+
+    directive: str
+    cargo: tuple[str, ...]
+
+
+class UnpostedDirectiveError(DeliveryError):
+    """A delivery directive names a shipment or goods issue that is not posted
+    (``document``); post it first."""
+
+    code = "unposted_directive"
+    message = "The delivery directive's document is not posted."
+
+    document: str
+
+
 class ScenarioError(InvalidInputError):
     """A scenario file is malformed; names the file, the key path and what was expected."""
 
@@ -284,6 +367,17 @@ class TransitionRefusedError(RuleViolationError):
 
     guard: str
     figures: tuple[str, ...]
+
+
+class VehicleBookedError(RuleViolationError):
+    """A transport task would use a vehicle another task holds at the same time: names
+    the vehicle (``vehicle``), the day (``on``) and the other task (``task``)."""
+
+    code = "vehicle_booked"
+    message = "The vehicle is booked at that time."
+
+    vehicle: str
+    task: str
 
 
 # --- storage -------------------------------------------------------------------
@@ -426,6 +520,17 @@ class PaperOutError(DeviceError):
 
     code = "paper_out"
     message = "The device has no paper: load paper and repeat."
+
+
+class MarkingCodeRejectedError(DeviceError):
+    """The register's fiscal storage or the marking system refused an item's marking code.
+
+    Nothing is fiscal: the receipt was annulled before close. Take the item out
+    of the sale (it may be counterfeit, already sold or withdrawn).
+    """
+
+    code = "marking_code_rejected"
+    message = "The marking code was refused: the item may not be sold."
 
 
 class ShiftExpiredError(DeviceError):

@@ -88,8 +88,14 @@ class Repository(Protocol[K_contra, T]):
         """The entities with these ids, ordered by id; ids not stored are left out."""
         ...
 
-    def find_by(self, field: str, value: object) -> list[T]:
-        """Entities whose top-level ``field`` equals ``value``, ordered by id."""
+    def find_by(self, field: str, value: object, **also: object) -> list[T]:
+        """Entities whose top-level ``field`` equals ``value``, ordered by id.
+
+        Each keyword of ``also`` is one more field that must equal its value
+        (``find_by("client_segment_id", None, kind=AgreementKind.TYPICAL)``):
+        the store filters on all of them together, so only the entities
+        asked for are read and decoded. Every field must be searchable.
+        """
         ...
 
     def remove(self, id: K_contra) -> None:

@@ -42,7 +42,13 @@ from salescore.demo.sample_agreements import (
     SAMPLE_DATE,
     load_sample_agreements,
 )
-from salescore.errors import AgreementError, AmbiguousAgreementError, ApprovalError, ConflictError
+from salescore.errors import (
+    AgreementError,
+    AmbiguousAgreementError,
+    ApprovalError,
+    ConflictError,
+    StorageError,
+)
 from salescore.money import Money
 from salescore.parties import (
     CounterpartyId,
@@ -99,6 +105,28 @@ def test_agreements_are_found_by_partner_segment_kind_and_base(store: Store) -> 
             "IA-CAFE"
         ]
         assert [c.id for c in uow.contracts.find_by("counterparty_id", "CAFE-IE")] == ["K-CAFE-1"]
+
+
+def test_agreements_are_found_by_several_fields_at_once(store: Store) -> None:
+    loaded(store)
+    with store.unit_of_work() as uow:
+        typical = uow.agreements.find_by("kind", AgreementKind.TYPICAL)
+        wholesale = uow.agreements.find_by(
+            "kind", AgreementKind.TYPICAL, client_segment_id=SegmentId("WHOLESALE")
+        )
+        assert wholesale == [a for a in typical if a.client_segment_id == "WHOLESALE"] != []
+        assert len(wholesale) < len(typical)
+        individual = uow.agreements.find_by("client_segment_id", None, kind="individual")
+        assert [a.id for a in individual] == ["IA-CAFE", "IA-VOLGA-KZN"]
+        assert [
+            a.id
+            for a in uow.agreements.find_by(
+                "kind", AgreementKind.INDIVIDUAL, partner_id=PartnerId("CAFE"), base_id="TA-HORECA"
+            )
+        ] == ["IA-CAFE"]
+        assert uow.agreements.find_by("kind", AgreementKind.TYPICAL, partner_id="CAFE") == []
+        with pytest.raises(StorageError, match="cannot be searched by 'name'"):
+            uow.agreements.find_by("kind", AgreementKind.TYPICAL, name="x")
 
 
 def test_terms_resolve_the_same_from_every_adapter(store: Store) -> None:

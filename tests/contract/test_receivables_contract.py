@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescore.adapters.memory import MemoryStore
+from salescore.adapters.postgres import PostgresSettlementLedger, PostgresStore
+from salescore.adapters.postgres.aging import age_in_database
+from salescore.adapters.postgres.testing import fresh_database
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app.receivables import age_receivables_from_store, reallocate_all
 from salescore.app.stores import Store
 from salescore.dates import BusinessCalendar, RollConvention
-from salescore.errors import ConflictError, NotFoundError, SettlementError
+from salescore.errors import ConflictError, InvalidInputError, NotFoundError, SettlementError
 from salescore.money import Currency, Money
 from salescore.receivables import (
     GROUP_FIELDS,
@@ -190,6 +194,22 @@ def test_a_failed_unit_of_work_leaves_nothing_of_the_ledger(store: Store) -> Non
         assert uow.schedule_templates.all() == []
 
 
+def test_many_payments_are_stored_together_or_not_at_all(store: Store) -> None:
+    paid = [Payment(f"P{n}", ACC, date(2026, 3, n + 1), Money("10.00", "RUB")) for n in range(3)]
+    with store.unit_of_work() as uow:
+        uow.settlements.add_payments(paid[:1])
+        with pytest.raises(ConflictError):
+            uow.settlements.add_payments([paid[1], paid[0], paid[2]])
+        assert uow.settlements.payments() == paid[:1]
+        with pytest.raises(ConflictError):
+            uow.settlements.add_payments([paid[1], paid[1]])
+        uow.settlements.add_payments(paid[1:])
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.settlements.payments() == paid
+        assert uow.settlements.allocations() == []  # stored unallocated: reallocate_all next
+
+
 # --- aging computed by the storage ------------------------------------------------------
 
 STORES = ("memory", "sqlite-memory", "sqlite-file")
@@ -289,13 +309,102 @@ def test_aging_from_the_store_equals_aging_the_loaded_ledger_on_any_two_dates(
         cache = AgingCache(reuse_share=float("inf"))  # always start from the cached date
         with store.unit_of_work() as uow:
             ledger = load_ledger(uow.settlements)
-            for offset in (first, first + shift, first):  # the second and third start from a cache
+            # Each date after the first starts from the cached one (the same date again too,
+            # and the next day, where only the rows that changed are built again).
+            for offset in (first, first + shift, first, first, first + 1):
                 on = DAY0 + timedelta(offset)
                 expected = age_receivables(ledger, on, **options)  # type: ignore[arg-type]
                 got = age_receivables_from_store(uow, on, cache=cache, **options)  # type: ignore[arg-type]
                 assert got == expected
         if isinstance(store, SqliteStore):
             store.close()
+
+
+@pytest.fixture(scope="module")
+def aging_store(postgres_server: str) -> Iterator[PostgresStore]:
+    """A PostgreSQL store of its own for the aging examples (emptied by each)."""
+    pg_store = PostgresStore(fresh_database(postgres_server, "aging"), min_size=1, max_size=2)
+    yield pg_store
+    pg_store.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    case=stored_ledgers(),
+    first=st.integers(-5, 200),
+    shift=st.one_of(st.integers(-3, 3), st.integers(-90, 90)),
+    fields=st.lists(st.sampled_from(GROUP_FIELDS), max_size=3, unique=True),
+    measure=st.sampled_from(Measure),
+    policy=st.sampled_from(AGING_POLICIES),
+)
+def test_aging_in_postgresql_equals_the_python_path_and_the_loaded_ledger(
+    aging_store: PostgresStore,
+    case: tuple[list[SettlementEntry], list[Payment]],
+    first: int,
+    shift: int,
+    fields: list[str],
+    measure: Measure,
+    policy: AgingPolicy,
+) -> None:
+    entries, payments = case
+    options: dict[str, Any] = {"policy": policy, "group_by": fields, "measure": measure,
+                               "calendar": CALENDAR, "segments": {"CAFE": "horeca"}}  # fmt: skip
+    with aging_store.unit_of_work() as uow:
+        uow.connection.execute(
+            "TRUNCATE settlement_allocations, settlement_entries, settlement_payments"
+        )
+        uow.commit()
+    _fill(aging_store, entries, payments)
+    cache = AgingCache(reuse_share=float("inf"))  # the second date starts from the first
+    with aging_store.unit_of_work(read_only=True) as uow:
+        ledger = load_ledger(uow.settlements)
+        for offset in (first, first + shift):
+            on = DAY0 + timedelta(offset)
+            expected = age_receivables(ledger, on, **options)
+            in_sql = age_in_database(cast(PostgresSettlementLedger, uow.settlements), on, **options)
+            assert in_sql == expected
+            python = age_receivables_from_store(
+                uow, on, in_database=False, cache=AgingCache(), **options
+            )
+            assert python == expected
+            assert age_receivables_from_store(uow, on, cache=cache, **options) == expected
+
+
+def test_postgresql_ages_in_the_database_by_default_and_other_stores_refuse_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[object] = []
+    original = PostgresSettlementLedger.open_item_columns
+
+    def spy(self: PostgresSettlementLedger, *args: Any) -> Any:
+        read.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(PostgresSettlementLedger, "open_item_columns", spy)
+    pg_store = PostgresStore(postgres_url, min_size=1)
+    try:
+        _fill(pg_store, [entry("E1"), entry("E2", OTHER, "70.00")], [])
+        with pg_store.unit_of_work(read_only=True) as uow:
+            report = age_receivables_from_store(uow, date(2026, 4, 20), cache=AgingCache())
+            assert read == []  # no item was read into Python
+            assert [(r["partner"], r["31-60"]) for r in report.rows()] == [
+                ("CAFE", "100.00"),
+                ("VOLGA", "70.00"),
+            ]
+            assert (
+                age_receivables_from_store(
+                    uow, date(2026, 4, 20), cache=AgingCache(), in_database=False
+                )
+                == report
+            )
+            assert len(read) == 1
+    finally:
+        pg_store.close()
+    with (
+        MemoryStore().unit_of_work() as memory,
+        pytest.raises(InvalidInputError, match="PostgreSQL"),
+    ):
+        age_receivables_from_store(memory, date(2026, 4, 20), in_database=True)
 
 
 class _Counting:
@@ -381,3 +490,35 @@ def test_reallocating_the_store_with_a_bad_hand_allocation_changes_nothing(store
         with pytest.raises(SettlementError, match="'SO-404' has no settlements"):
             reallocate_all(uow)
         assert uow.settlements.allocations() == before
+
+
+def _allocation_indexes(store: SqliteStore) -> list[tuple[str, str]]:
+    with store.unit_of_work(immediate=False) as uow:
+        return sorted(
+            uow.connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'settlement_allocations' AND sql IS NOT NULL"
+            ).fetchall()
+        )
+
+
+def test_reallocating_an_sqlite_store_keeps_its_allocation_indexes(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "ledger.sqlite")
+    indexes = _allocation_indexes(store)
+    assert len(indexes) == 5  # account, partner, entry, source, date
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [entry("E1"), entry("E9", OTHER)])
+        record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 5), Money(50, "RUB")))
+        uow.commit()
+        assert reallocate_all(uow) == 1  # P1 pays E1
+        uow.commit()
+    assert _allocation_indexes(store) == indexes
+    with store.unit_of_work() as uow:
+        lost = Payment("P2", OTHER, date(2026, 3, 6), Money(10, "RUB"),
+                       manual=(ManualAllocation("SO-404", Money(10, "RUB")),))  # fmt: skip
+        uow.settlements.add_payment(lost)
+        with pytest.raises(SettlementError):
+            reallocate_all(uow)
+        uow.commit()  # the failed step undid itself, indexes included
+    assert _allocation_indexes(store) == indexes
+    store.close()

@@ -62,4 +62,4 @@ def test_the_tutorial_plot_step_draws_the_aging_report(
     (axes,) = figure.axes
     assert [t.get_text() for t in axes.get_xticklabels()] == ["CAFE"]
     heights = [float(bar.get_height()) for bar in axes.patches if isinstance(bar, Rectangle)]
-    assert sum(heights) == pytest.approx(1841.26)
+    assert sum(heights) == pytest.approx(2120.56)

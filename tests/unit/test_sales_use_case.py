@@ -199,6 +199,43 @@ def test_a_pricer_keeps_a_bounded_number_of_snapshots_across_10000_dates(
     assert len(pricer.cached_snapshot_dates()) == 8
 
 
+def test_a_clients_next_order_reuses_the_resolution_and_explains_its_own_lines(
+    store: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.unit_of_work() as uow:
+        pricer = load_pricer(uow, [date(2026, 3, 12)])
+        fresh = load_pricer(uow, [date(2026, 3, 12)])
+    first = pricer.price(volga_order(1))
+    again = SaleOrder(
+        "SO-2",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 15, tzinfo=MSK),
+        (
+            SaleOrderLine("1", ProductId("BEANS-ARABICA"), Decimal(2)),
+            SaleOrderLine("2", ProductId("GR-10"), Decimal(1)),
+        ),
+    )
+    second = pricer.price(again)
+    assert pricer.cached_resolutions() == [(PartnerId("VOLGA-KZN"), date(2026, 3, 12), None)]
+    assert second == fresh.price(again)
+    assert [x.explain() for x in second.lines] == [x.explain() for x in fresh.price(again).lines]
+    assert "product 'BEANS-ARABICA'" in second.lines[0].resolved.explanation.subject
+    assert first.lines[2].resolved == fresh.price(volga_order(1)).lines[2].resolved
+    # The kept resolutions are bounded (least recently used first out).
+    monkeypatch.setattr("salescore.orders.pricer.RESOLUTION_CACHE_SIZE", 3)
+    snapshot = pricer.snapshot(date(2026, 3, 12))
+    any_day = SalePricer(
+        partners=pricer.partners,
+        products=pricer.products,
+        book=pricer.book,
+        snapshot_for=lambda on: snapshot,
+        engine=pricer.engine,
+    )
+    for day in range(12, 20):
+        any_day.price(attrs.evolve(again, moment=datetime(2026, 3, day, 12, tzinfo=MSK)))
+    assert [on.day for _, on, _ in any_day.cached_resolutions()] == [17, 18, 19]
+
+
 def test_a_snapshot_cache_below_one_is_refused(store: MemoryStore) -> None:
     with store.unit_of_work() as uow:
         loaded = load_pricer(uow, [date(2026, 3, 12)])

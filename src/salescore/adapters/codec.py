@@ -14,6 +14,8 @@ Money('12.30', 'RUB')
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -27,7 +29,21 @@ __all__ = ["converter", "dumps", "loads", "to_plain"]
 
 T = TypeVar("T")
 
-converter = cattrs.Converter(forbid_extra_keys=False)
+
+def _sorted_list(items: Iterable[Any]) -> list[Any]:
+    # JSON wants lists, and stored text must not depend on hash order, so sets
+    # become lists sorted by the text of their (already plain) items.
+    return sorted(items, key=repr)
+
+
+converter = cattrs.Converter(
+    forbid_extra_keys=False,
+    unstruct_collection_overrides={
+        AbstractSet: _sorted_list,
+        frozenset: _sorted_list,
+        set: _sorted_list,
+    },
+)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(Decimal, lambda value, _type: Decimal(str(value)))
 converter.register_unstructure_hook(date, date.isoformat)
@@ -69,21 +85,10 @@ converter.register_structure_hook(
 )
 
 
-def _plain_sets(value: Any) -> Any:
-    # cattrs keeps sets as sets; JSON wants lists, and stored text must not depend
-    # on hash order, so sets become sorted lists.
-    if isinstance(value, (set, frozenset)):
-        return sorted((_plain_sets(v) for v in value), key=repr)
-    if isinstance(value, dict):
-        return {k: _plain_sets(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain_sets(v) for v in value]
-    return value
-
-
 def to_plain(value: object) -> Any:
-    """``value`` as plain JSON-ready data (dicts, lists, strings, numbers)."""
-    return _plain_sets(converter.unstructure(value))
+    """``value`` as plain JSON-ready data (dicts, lists, strings, numbers; sets as
+    sorted lists)."""
+    return converter.unstructure(value)
 
 
 def dumps(value: object) -> str:

@@ -14,6 +14,15 @@ import attrs
 
 from salescore.agreements import Agreement, ApprovalProcess, Contract
 from salescore.crm import Claim, Deal, Interaction, ProcessKind, RepresentativeTask
+from salescore.delivery import (
+    CarrierCharge,
+    CarrierPayment,
+    DeliveryAssignment,
+    DeliveryCharge,
+    LogisticTerms,
+    TransportTask,
+    Vehicle,
+)
 from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
     ClientSegment,
@@ -34,15 +43,26 @@ from salescore.receivables import (
     OrderSchedule,
     PaymentScheduleTemplate,
 )
+from salescore.retail import (
+    CardKind,
+    CashShift,
+    LoyaltyCard,
+    Outlet,
+    RetailReceipt,
+    RetailSalesReport,
+    TakingsHandover,
+)
 
 __all__ = [
     "AGREEMENTS",
     "CRM",
     "CRM_TASKS",
+    "DELIVERY",
     "DISCOUNTS",
     "PARTIES",
     "PRICING",
     "RECEIVABLES",
+    "RETAIL",
     "Collection",
 ]
 
@@ -145,3 +165,43 @@ CRM: tuple[Collection[object], ...] = (
 
 # Added after the first CRM tables: a later migration step of the "crm" component.
 CRM_TASKS: tuple[Collection[object], ...] = (REPRESENTATIVE_TASKS,)  # type: ignore[assignment]
+
+OUTLETS = Collection("retail_outlets", Outlet, ("warehouse_id", "mode"))
+CASH_SHIFTS = Collection("retail_shifts", CashShift, ("outlet_id", "workplace_id", "status"))
+RETAIL_RECEIPTS = Collection(
+    "retail_receipts",
+    RetailReceipt,
+    ("shift_id", "outlet_id", "status", "original_id", "card_number"),
+)
+RETAIL_REPORTS = Collection("retail_reports", RetailSalesReport, ("shift_id", "outlet_id"))
+TAKINGS = Collection("retail_takings", TakingsHandover, ("shift_id",))
+CARD_KINDS = Collection("retail_card_kinds", CardKind)
+LOYALTY_CARDS = Collection("retail_loyalty_cards", LoyaltyCard, ("barcode", "kind_id"))
+
+RETAIL: tuple[Collection[object], ...] = (
+    OUTLETS,
+    CASH_SHIFTS,
+    RETAIL_RECEIPTS,
+    RETAIL_REPORTS,
+    TAKINGS,
+    CARD_KINDS,
+    LOYALTY_CARDS,
+)  # type: ignore[assignment]
+
+VEHICLES = Collection("vehicles", Vehicle)
+TRANSPORT_TASKS = Collection("transport_tasks", TransportTask, ("on", "vehicle_id", "status"))
+DELIVERY_ASSIGNMENTS = Collection("delivery_assignments", DeliveryAssignment)
+LOGISTIC_TERMS = Collection("logistic_terms", LogisticTerms)
+DELIVERY_CHARGES = Collection("delivery_charges", DeliveryCharge, ("shipment_id", "order_id"))
+CARRIER_CHARGES = Collection("carrier_charges", CarrierCharge, ("carrier_id",))
+CARRIER_PAYMENTS = Collection("carrier_payments", CarrierPayment, ("carrier_id",))
+
+DELIVERY: tuple[Collection[object], ...] = (
+    VEHICLES,
+    TRANSPORT_TASKS,
+    DELIVERY_ASSIGNMENTS,
+    LOGISTIC_TERMS,
+    DELIVERY_CHARGES,
+    CARRIER_CHARGES,
+    CARRIER_PAYMENTS,
+)  # type: ignore[assignment]

@@ -23,6 +23,15 @@ from salescore.crm.ports import (
     ProcessKindRepository,
     RepresentativeTaskRepository,
 )
+from salescore.delivery.ports import (
+    CarrierChargeRepository,
+    CarrierPaymentRepository,
+    DeliveryAssignmentRepository,
+    DeliveryChargeRepository,
+    LogisticTermsRepository,
+    TransportTaskRepository,
+    VehicleRepository,
+)
 from salescore.discounts.ports import (
     DiscountGroupRepository,
     DiscountRepository,
@@ -51,6 +60,15 @@ from salescore.receivables.ports import (
     SettlementLedgerRepository,
 )
 from salescore.reservation.ports import StockLedger
+from salescore.retail.ports import (
+    CardKindRepository,
+    CashShiftRepository,
+    LoyaltyCardRepository,
+    OutletRepository,
+    RetailReceiptRepository,
+    RetailReportRepository,
+    TakingsRepository,
+)
 from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
 from salescore.shipments.issues import GoodsIssue, GoodsReceipt
@@ -306,3 +324,63 @@ class Repositories:
     @cached_property
     def representative_tasks(self) -> RepresentativeTaskRepository:
         return self._backend.documents(c.REPRESENTATIVE_TASKS)
+
+    # retail
+
+    @cached_property
+    def outlets(self) -> OutletRepository:
+        return self._backend.documents(c.OUTLETS)
+
+    @cached_property
+    def cash_shifts(self) -> CashShiftRepository:
+        return self._backend.documents(c.CASH_SHIFTS)
+
+    @cached_property
+    def retail_receipts(self) -> RetailReceiptRepository:
+        return self._backend.documents(c.RETAIL_RECEIPTS)
+
+    @cached_property
+    def retail_reports(self) -> RetailReportRepository:
+        return self._backend.documents(c.RETAIL_REPORTS)
+
+    @cached_property
+    def takings(self) -> TakingsRepository:
+        return self._backend.documents(c.TAKINGS)
+
+    @cached_property
+    def card_kinds(self) -> CardKindRepository:
+        return self._backend.documents(c.CARD_KINDS)
+
+    @cached_property
+    def loyalty_cards(self) -> LoyaltyCardRepository:
+        return self._backend.documents(c.LOYALTY_CARDS)
+
+    # delivery
+
+    @cached_property
+    def vehicles(self) -> VehicleRepository:
+        return self._backend.documents(c.VEHICLES)
+
+    @cached_property
+    def transport_tasks(self) -> TransportTaskRepository:
+        return self._backend.documents(c.TRANSPORT_TASKS)
+
+    @cached_property
+    def delivery_assignments(self) -> DeliveryAssignmentRepository:
+        return self._backend.documents(c.DELIVERY_ASSIGNMENTS)
+
+    @cached_property
+    def logistic_terms(self) -> LogisticTermsRepository:
+        return self._backend.documents(c.LOGISTIC_TERMS)
+
+    @cached_property
+    def delivery_charges(self) -> DeliveryChargeRepository:
+        return self._backend.documents(c.DELIVERY_CHARGES)
+
+    @cached_property
+    def carrier_charges(self) -> CarrierChargeRepository:
+        return self._backend.documents(c.CARRIER_CHARGES)
+
+    @cached_property
+    def carrier_payments(self) -> CarrierPaymentRepository:
+        return self._backend.documents(c.CARRIER_PAYMENTS)

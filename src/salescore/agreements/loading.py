@@ -42,9 +42,12 @@ def load_book(
     for agreement in agreements.find_by("partner_id", partner.id):
         found[agreement.id] = agreement
     for segment_id in [s.id for s in segments] + [None]:
-        for agreement in agreements.find_by("client_segment_id", segment_id):
-            if agreement.kind is AgreementKind.TYPICAL:
-                found[agreement.id] = agreement
+        # Typical ones only, filtered by the store: every individual agreement
+        # of every client has no client segment.
+        for agreement in agreements.find_by(
+            "client_segment_id", segment_id, kind=AgreementKind.TYPICAL
+        ):
+            found[agreement.id] = agreement
     for agreement_id in also:
         found[agreement_id] = agreements.get(agreement_id)
     for agreement in list(found.values()):

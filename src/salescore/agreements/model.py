@@ -44,7 +44,7 @@ import attrs
 
 from salescore._validation import non_empty_text
 from salescore.errors import AgreementError
-from salescore.money import Currency, to_decimal
+from salescore.money import Currency, as_currency, to_decimal
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -142,6 +142,8 @@ TERM_LABELS: Mapping[str, str] = {
     "discount_scope": "discount scope",
     "manual_discount_limit_percent": "manual discount limit, %",
     "manual_discount_limits_by_price_group": "manual discount limits by price group, %",
+    "manual_markup_limit_percent": "manual markup limit, %",
+    "manual_markup_limits_by_price_group": "manual markup limits by price group, %",
     "currency": "currency",
     "payment_schedule_id": "payment schedule",
     "payment_form": "payment form",
@@ -159,7 +161,9 @@ def _percent(value: object) -> Decimal | None:
         return None
     percent = to_decimal(value, "percent")
     if not Decimal(0) <= percent <= Decimal(100):
-        raise AgreementError(f"a discount limit must be a percent in 0..100, got {percent}")
+        raise AgreementError(
+            f"a manual discount or markup limit must be a percent in 0..100, got {percent}"
+        )
     return percent
 
 
@@ -188,6 +192,10 @@ class Terms:
             may give without approval; read by the discounts context.
         manual_discount_limits_by_price_group: refinements of that limit per
             price group.
+        manual_markup_limit_percent: the largest manual markup [ручная наценка]
+            a manager may add without approval; read by the discounts context.
+        manual_markup_limits_by_price_group: refinements of that limit per
+            price group.
         currency: the currency of the sale.
         payment_schedule_id: the payment schedule template [график оплаты]
             (built by the receivables context).
@@ -205,7 +213,13 @@ class Terms:
     manual_discount_limits_by_price_group: Mapping[PriceGroupId, Decimal] | None = attrs.field(
         default=None, converter=_percent_map, hash=False
     )
-    currency: Currency | None = None
+    manual_markup_limit_percent: Decimal | None = attrs.field(default=None, converter=_percent)
+    manual_markup_limits_by_price_group: Mapping[PriceGroupId, Decimal] | None = attrs.field(
+        default=None, converter=_percent_map, hash=False
+    )
+    currency: Currency | None = attrs.field(
+        default=None, converter=attrs.converters.optional(as_currency)
+    )
     payment_schedule_id: str | None = None  # a salescore.receivables payment schedule template id
     payment_form: PaymentForm | None = None
     settlement_procedure: SettlementProcedure | None = None
@@ -250,6 +264,23 @@ class Terms:
         if price_group_id is not None and price_group_id in refinements:
             return refinements[price_group_id]
         return self.manual_discount_limit_percent
+
+    def manual_markup_limit(self, price_group_id: PriceGroupId | None) -> Decimal | None:
+        """The manual markup limit for a product of ``price_group_id``.
+
+        Markups are limited as discounts are [ограничения ручных скидок
+        (наценок)]: the refinement for the price group wins over the general
+        limit; ``None`` means no limit is set.
+
+        >>> t = Terms(manual_markup_limit_percent=2,
+        ...           manual_markup_limits_by_price_group={"MACHINES": 1})
+        >>> t.manual_markup_limit(PriceGroupId("MACHINES")), t.manual_markup_limit(None)
+        (Decimal('1'), Decimal('2'))
+        """
+        refinements = self.manual_markup_limits_by_price_group or {}
+        if price_group_id is not None and price_group_id in refinements:
+            return refinements[price_group_id]
+        return self.manual_markup_limit_percent
 
 
 _non_empty = non_empty_text(AgreementError)

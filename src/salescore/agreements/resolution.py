@@ -58,7 +58,7 @@ filled in by individual agreement 'IA-V'; typical agreement 'TA-W' leaves it ope
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -385,6 +385,19 @@ class AgreementBook:
                 self._individual.setdefault(agreement.partner_id, []).append(agreement)
         self._client_segments = {s.id: s for s in client_segments}
         self._nomenclature_segments = {s.id: s for s in nomenclature_segments}
+        # The loaded nomenclature segments agreements name: the only thing about
+        # a product that resolution looks at is which of them hold it.
+        self._covering = tuple(
+            self._nomenclature_segments[segment_id]
+            for segment_id in sorted(
+                {
+                    a.nomenclature_segment_id
+                    for a in self._agreements.values()
+                    if a.nomenclature_segment_id is not None
+                }
+            )
+            if segment_id in self._nomenclature_segments
+        )
 
     @property
     def agreements(self) -> tuple[Agreement, ...]:
@@ -454,6 +467,55 @@ class AgreementBook:
             return False
         segment = _loaded(self._nomenclature_segments, segment_id, agreement, "nomenclature")
         return segment.contains(query.product)
+
+    def resolve_many(
+        self,
+        partner: Partner,
+        on: date,
+        products: Sequence[Product],
+        *,
+        agreement_id: AgreementId | None = None,
+        known: MutableMapping[tuple[SegmentId, ...], ResolvedTerms] | None = None,
+    ) -> list[ResolvedTerms]:
+        """The terms for each of ``products`` sold to ``partner`` on ``on``, in order.
+
+        Equal to :meth:`resolve` of a :class:`TermsQuery` per product (the
+        same terms, sources and explanation, each titled with its product, and
+        the same error for the first product no agreement applies to), but
+        resolved once per group of products that the same nomenclature
+        segments of the book's agreements hold: a document of many lines
+        costs about one resolution, not one per line.
+
+        ``known`` keeps those resolutions between calls for the same partner,
+        date and ``agreement_id`` on this book (a pricer pricing many orders
+        of one client on one day): found ones are reused, new ones added. The
+        caller keys and bounds it; the book itself remembers nothing.
+
+        Raises:
+            AmbiguousAgreementError, AgreementError: as :meth:`resolve`.
+        """
+        covering = self._covering
+        by_key: MutableMapping[tuple[SegmentId, ...], ResolvedTerms] = (
+            {} if known is None else known
+        )
+        found: list[ResolvedTerms] = []
+        for product in products:
+            key = tuple(s.id for s in covering if s.contains(product)) if covering else ()
+            query = TermsQuery(partner, on, product=product, agreement_id=agreement_id)
+            first = by_key.get(key)
+            if first is None:
+                first = by_key[key] = self.resolve(query)
+                found.append(first)
+                continue
+            subject = f"terms for {query.describe()}"
+            if subject == first.explanation.subject:
+                found.append(first)  # the same product and query again: the same value
+                continue
+            explanation = Explanation(subject, first.explanation.steps)
+            found.append(
+                ResolvedTerms(first.agreement, first.base, first.terms, first.sources, explanation)
+            )
+        return found
 
     def resolve(self, query: TermsQuery) -> ResolvedTerms:
         """The terms that apply to ``query``, with their sources.

@@ -27,15 +27,31 @@ differ between the two dates.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from salescore.adapters.repositories import Repositories
 from salescore.dates import BusinessCalendar
-from salescore.receivables import AgingCache, AgingPolicy, AgingReport, Measure, age_store
+from salescore.errors import ConflictError, InvalidInputError
+from salescore.receivables import (
+    AgingCache,
+    AgingPolicy,
+    AgingReport,
+    Measure,
+    OpenLedgerSums,
+    Payment,
+    SettlementEntry,
+    age_store,
+)
 from salescore.receivables.allocation import allocate_rows
 
-__all__ = ["age_receivables_from_store", "aging_cache_of", "reallocate_all"]
+__all__ = [
+    "age_receivables_from_store",
+    "aging_cache_of",
+    "import_settlements",
+    "reallocate_all",
+]
 
 _CACHES: weakref.WeakKeyDictionary[object, AgingCache] = weakref.WeakKeyDictionary()
 
@@ -59,18 +75,30 @@ def age_receivables_from_store(
     calendar: BusinessCalendar | None = None,
     segments: Mapping[str, str] | None = None,
     cache: AgingCache | None = None,
+    in_database: bool | None = None,
 ) -> AgingReport:
     """The aging report of the stored ledger on ``as_of``, computed by the storage.
 
     Arguments as :func:`~salescore.receivables.age_receivables`; ``cache``
-    defaults to the store's own (:func:`aging_cache_of`).
+    defaults to the store's own (:func:`aging_cache_of`). ``in_database``:
+    bucket and group the open items in the database, sending only the sums
+    (PostgreSQL: :func:`~salescore.adapters.postgres.aging.age_in_database`),
+    rather than reading every open item into Python; by default whenever the
+    store can. The report is the same either way.
 
     Raises:
-        InvalidInputError: an unknown grouping field, or a working-day policy
-            without a calendar.
+        InvalidInputError: an unknown grouping field, a working-day policy
+            without a calendar, or ``in_database=True`` on a store that cannot.
     """
+    repo = uow.settlements
+    summed = repo if isinstance(repo, OpenLedgerSums) and in_database is not False else None
+    if in_database and summed is None:
+        raise InvalidInputError(
+            f"the {getattr(getattr(uow, 'store', None), 'name', 'this')} store cannot age "
+            "receivables in the database (PostgreSQL can): leave in_database unset"
+        )
     return age_store(
-        uow.settlements,
+        repo,
         as_of,
         policy=policy,
         group_by=group_by,
@@ -78,6 +106,7 @@ def age_receivables_from_store(
         calendar=calendar,
         segments=segments,
         cache=cache if cache is not None else aging_cache_of(uow),
+        summed=summed,
     )
 
 
@@ -101,3 +130,36 @@ def reallocate_all(uow: Repositories) -> int:
         (account, allocate_rows(account, entries, payments))
         for account, entries, payments in repo.settlement_rows()
     )
+
+
+def import_settlements(
+    uow: Repositories,
+    entries: Iterable[SettlementEntry],
+    payments: Iterable[Payment] = (),
+) -> int:
+    """Load many entries and payments at once and allocate them, in the caller's unit of work.
+
+    For a first load or a migration from another system: the rows go in by
+    the store's bulk path (``COPY`` on PostgreSQL) and every account is
+    allocated once at the end (:func:`reallocate_all`), instead of once per
+    posted batch and per payment as :func:`~salescore.receivables.post_entries`
+    and :func:`~salescore.receivables.record_payment` do. The allocations are
+    the same. Commit the unit of work to keep them.
+
+    Returns:
+        The number of allocations stored.
+
+    Raises:
+        ConflictError: an entry or payment id exists already or is given twice
+            (roll the unit of work back).
+        SettlementError: a payment's hand allocation names an order without
+            settlements on its account.
+    """
+    entries = list(entries)
+    twice = [i for i, n in Counter(e.id for e in entries).items() if n > 1]
+    if twice:
+        raise ConflictError(f"entry id {twice[0]!r} is given twice: entry ids must be unique")
+    repo = uow.settlements
+    repo.add_entries(entries)
+    repo.add_payments(payments)
+    return reallocate_all(uow)

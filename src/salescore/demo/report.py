@@ -14,12 +14,14 @@ from salescore.adapters.repositories import Repositories
 from salescore.app.stores import Store
 from salescore.demo.demo_agreements import agreements_section
 from salescore.demo.demo_crm import crm_section
+from salescore.demo.demo_delivery import delivery_section
 from salescore.demo.demo_devices import devices_section
 from salescore.demo.demo_discounts import discounts_section
 from salescore.demo.demo_orders import orders_section
 from salescore.demo.demo_pricing import pricing_section
 from salescore.demo.demo_receivables import receivables_section
 from salescore.demo.demo_reservation import reservation_section
+from salescore.demo.demo_retail import retail_section
 from salescore.demo.demo_shipping import shipping_section
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_reservation import load_sample_stock
@@ -102,6 +104,8 @@ SECTIONS: list[Callable[[Repositories], str]] = [
     shipping_section,
     crm_section,
     devices_section,
+    delivery_section,
+    retail_section,
 ]
 
 

@@ -42,6 +42,7 @@ from typing import Final, Protocol, TypeVar
 import attrs
 
 from salescore.errors import InvalidAmountError, InvalidInputError, TaxError
+from salescore.hardware.marking import marking_payload, planned_status
 from salescore.money import allocate_units
 from salescore.money._context import decimal_context
 from salescore.tax import VatRate
@@ -189,6 +190,10 @@ class PaymentSubject(enum.IntEnum):
     AGENT_COMMISSION = 11
     COMPOSITE = 12
     ANOTHER = 13
+    EXCISE_MARKED = 31
+    """An excise item with a marking code (FFD 1.2); a marked excise line is sent so."""
+    COMMODITY_MARKED = 33
+    """A commodity with a marking code (FFD 1.2); a marked commodity line is sent so."""
 
 
 class MeasureUnit(enum.IntEnum):
@@ -236,6 +241,8 @@ ATOL_PAYMENT_SUBJECTS: Final[Mapping[PaymentSubject, str]] = {
     PaymentSubject.AGENT_COMMISSION: "agentCommission",
     PaymentSubject.COMPOSITE: "composite",
     PaymentSubject.ANOTHER: "another",
+    PaymentSubject.EXCISE_MARKED: "exciseWithMarking",
+    PaymentSubject.COMMODITY_MARKED: "commodityWithMarking",
 }
 """ATOL JSON ``paymentObject`` of each FFD 1212 value."""
 
@@ -336,9 +343,20 @@ class ReceiptLine:
     """FFD 1212 (sent by FFD 1.2 drivers)."""
     unit: MeasureUnit = MeasureUnit.PIECE
     """FFD 2108 (sent by FFD 1.2 drivers)."""
+    marking_code: str | None = None
+    """The item's marking code [код маркировки] as scanned (with its ``GS`` separators),
+    checked and bound to the line by FFD 1.2 drivers; one piece per marked line."""
 
     def __attrs_post_init__(self) -> None:
         _require_decimal(self.quantity, f"line {self.name!r}: quantity")
+        if self.marking_code is not None:
+            try:
+                marking_payload(self.marking_code)
+                planned_status(
+                    sale=True, quantity=self.quantity, piece=self.unit is MeasureUnit.PIECE
+                )
+            except InvalidInputError as exc:
+                raise type(exc)(f"line {self.name!r}: {exc}", **exc.details) from None
         if self.quantity <= 0 or self.quantity != self.quantity.quantize(_GRAM):
             raise InvalidAmountError(
                 f"line {self.name!r}: quantity {self.quantity} must be positive with at "
@@ -367,6 +385,16 @@ class ReceiptLine:
     def amount(self) -> Decimal:
         """The line's sum after its discount."""
         return self.gross - self.discount
+
+    @property
+    def fiscal_subject(self) -> PaymentSubject:
+        """Tag 1212 as sent: a marked commodity or excise line says it is marked (33, 31)."""
+        if self.marking_code is not None:
+            if self.subject is PaymentSubject.COMMODITY:
+                return PaymentSubject.COMMODITY_MARKED
+            if self.subject is PaymentSubject.EXCISE:
+                return PaymentSubject.EXCISE_MARKED
+        return self.subject
 
 
 @attrs.frozen
@@ -525,7 +553,8 @@ class Correction:
     Raises:
         InvalidAmountError: a total that is not a positive whole number of kopecks,
             or not the sum of the lines, or payments short of it.
-        InvalidInputError: an empty id, a return kind, or lines without a basis date.
+        InvalidInputError: an empty id, a return kind, lines without a basis date,
+            or marked lines (marking codes in a correction are not supported).
     """
 
     correction_id: str
@@ -558,6 +587,14 @@ class Correction:
             raise InvalidInputError(
                 f"{where}: a correction with lines needs base_date, the date of the document "
                 "it corrects (tag 1178)"
+            )
+        marked = [line.name for line in self.lines if line.marking_code is not None]
+        if marked:
+            raise InvalidInputError(
+                f"{where}: lines {marked} carry marking codes; marking codes in a correction "
+                "receipt are not supported: correct them without the codes, or make a return "
+                "and a new sale",
+                lines=marked,
             )
         if len(self.base_number) > 32:
             raise InvalidInputError(

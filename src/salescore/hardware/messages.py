@@ -642,6 +642,11 @@ _OVERRIDING: dict[str, CashierText] = {
         "call your supervisor",
     ),
     "receipt_mismatch": RECEIPT_TOTAL_MISMATCH,
+    "marking_code_rejected": _T(
+        "Код маркировки не принят: уберите товар из чека, чек отменён — пробейте продажу без него",
+        "The marking code was refused: take the item out, the receipt was cancelled — ring "
+        "the sale again without it",
+    ),
 }
 _BY_KIND: dict[str, CashierText] = {
     "paper_out": PAPER_OUT,

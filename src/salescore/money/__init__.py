@@ -5,7 +5,7 @@ This package knows nothing of sales; every sales rule stands on it.
 
 from salescore.money._context import AMOUNT_LIMIT
 from salescore.money.allocation import allocate, allocate_units
-from salescore.money.currency import Currency
+from salescore.money.currency import Currency, as_currency
 from salescore.money.money import Money, to_decimal, total
 from salescore.money.quantity import BOX, KG, LITRE, PIECE, Quantity, Unit
 from salescore.money.rounding import Rounding, decimal_places, round_to_step
@@ -23,6 +23,7 @@ __all__ = [
     "Unit",
     "allocate",
     "allocate_units",
+    "as_currency",
     "decimal_places",
     "round_to_step",
     "to_decimal",

@@ -21,7 +21,7 @@ from babel.numbers import get_currency_precision, list_currencies
 from salescore.errors import InvalidInputError
 from salescore.money._context import QUANTA
 
-__all__ = ["Currency"]
+__all__ = ["Currency", "as_currency"]
 
 
 def _check_code(_instance: object, _attribute: object, value: str) -> None:
@@ -81,6 +81,17 @@ class Currency:
 
     def __str__(self) -> str:
         return self.code
+
+
+def as_currency(value: Currency | str) -> Currency:
+    """``value`` itself when a :class:`Currency`, else :meth:`Currency.of` its code.
+
+    The converter of every ``currency`` field that accepts a code:
+
+    >>> as_currency("rub") is Currency.of("RUB")
+    True
+    """
+    return value if isinstance(value, Currency) else Currency.of(value)
 
 
 # Known ISO codes only (normalised), so bounded by the ISO 4217 list.

@@ -36,6 +36,7 @@ from salescore.orders.model import (
 )
 from salescore.orders.ports import OrderRepository, QuoteRepository
 from salescore.orders.pricer import (
+    RESOLUTION_CACHE_SIZE,
     SNAPSHOT_CACHE_SIZE,
     PricedLine,
     PricedOrder,
@@ -75,6 +76,7 @@ from salescore.orders.status import (
 )
 
 __all__ = [
+    "RESOLUTION_CACHE_SIZE",
     "SNAPSHOT_CACHE_SIZE",
     "DocumentEvent",
     "DocumentHeader",

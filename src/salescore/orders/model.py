@@ -44,7 +44,7 @@ from salescore.agreements import (
 )
 from salescore.errors import OrderError
 from salescore.explain import Explanation, Step
-from salescore.money import Currency, Money, Quantity, Rounding, total
+from salescore.money import Currency, Money, Quantity, Rounding, as_currency, total
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -171,10 +171,6 @@ def _lines(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
     return lines
 
 
-def _currency(value: Currency | str) -> Currency:
-    return value if isinstance(value, Currency) else Currency.of(value)
-
-
 @attrs.frozen
 class DocumentHeader:
     """Who sells to whom, under which agreement, in which currency, from where.
@@ -193,7 +189,7 @@ class DocumentHeader:
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
     agreement_id: AgreementId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     warehouse_id: WarehouseId | None = None
     contract_id: ContractId | None = None
 

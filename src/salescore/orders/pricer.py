@@ -3,8 +3,9 @@
 One sale is priced in five steps, each by its own context:
 
 1. **agreements**: the terms that apply to the client on the sale date
-   (:meth:`~salescore.agreements.AgreementBook.resolve`, per line, because an
-   agreement may cover only a nomenclature segment);
+   (:meth:`~salescore.agreements.AgreementBook.resolve_many`: for each line,
+   because an agreement may cover only a nomenclature segment, but resolved
+   once per group of lines the same agreements cover);
 2. the **price type** those terms name;
 3. **pricing**: the unit price of each product under that price type from a
    :class:`~salescore.pricing.PricingSnapshot` (formula chains included);
@@ -70,7 +71,6 @@ from salescore.agreements import (
     ProposedSale,
     ResolvedTerms,
     Severity,
-    TermsQuery,
     check_sale,
 )
 from salescore.agreements.model import check_sale_payment_form
@@ -104,6 +104,7 @@ from salescore.pricing import PriceTypeId, PricingSnapshot
 from salescore.records import Record
 
 __all__ = [
+    "RESOLUTION_CACHE_SIZE",
     "SNAPSHOT_CACHE_SIZE",
     "PriceEvidence",
     "PricedLine",
@@ -117,6 +118,8 @@ __all__ = [
 _HUNDRED = Decimal(100)
 SNAPSHOT_CACHE_SIZE = 64
 """How many pricing snapshots a :class:`SalePricer` keeps by default (one per date)."""
+RESOLUTION_CACHE_SIZE = 4096
+"""How many (client, date, named agreement) agreement resolutions a :class:`SalePricer` keeps."""
 
 
 def _manual(value: Mapping[str, Any]) -> Mapping[str, Decimal | None]:
@@ -508,6 +511,11 @@ class SalePricer:
     out), so a long-running pricer fed orders of ever new dates holds a
     bounded number of snapshots. The segments of products and partners are
     remembered per product and partner of the catalogue given (bounded by it).
+    The agreement that applies is resolved once per order (once per group
+    of lines the same agreements cover) and remembered for the client, date
+    and named agreement, the :data:`RESOLUTION_CACHE_SIZE` most recent of
+    them: the book does not change, so the next order of that client that
+    day reuses it (each line's explanation still names its product).
 
     Args:
         partners: the clients, by id.
@@ -553,6 +561,9 @@ class SalePricer:
         self._nomenclature_segments = tuple(nomenclature_segments)
         self._product_segments: dict[ProductId, frozenset[SegmentId]] = {}
         self._partner_segments: dict[PartnerId, frozenset[SegmentId]] = {}
+        self._resolutions: OrderedDict[
+            tuple[PartnerId, date, AgreementId | None], dict[tuple[SegmentId, ...], ResolvedTerms]
+        ] = OrderedDict()
 
     def snapshot(self, on: date) -> PricingSnapshot:
         """The pricing snapshot of ``on`` (built or loaded when not among those kept)."""
@@ -574,6 +585,27 @@ class SalePricer:
         """The dates whose snapshots are kept, least recently used first."""
         with self._snapshot_lock:
             return list(self._snapshots)
+
+    def cached_resolutions(self) -> list[tuple[PartnerId, date, AgreementId | None]]:
+        """The (client, date, named agreement) resolutions kept, least recently used first."""
+        with self._snapshot_lock:
+            return list(self._resolutions)
+
+    def _known_resolutions(
+        self, partner_id: PartnerId, on: date, agreement_id: AgreementId | None
+    ) -> dict[tuple[SegmentId, ...], ResolvedTerms]:
+        """The agreement resolutions made for this client, day and named agreement."""
+        key = (partner_id, on, agreement_id)
+        kept = self._resolutions
+        with self._snapshot_lock:
+            known = kept.get(key)
+            if known is None:
+                known = kept[key] = {}
+                while len(kept) > RESOLUTION_CACHE_SIZE:
+                    kept.popitem(last=False)
+            else:
+                kept.move_to_end(key)
+        return known
 
     def _partner(self, partner_id: PartnerId, order: SaleOrder) -> Partner:
         partner = self.partners.get(partner_id)
@@ -630,12 +662,15 @@ class SalePricer:
         partner = self._partner(order.partner_id, order)
         snapshot = self.snapshot(order.on)
         products = [self._product(x.product_id, order, x.line_id) for x in order.lines]
-        resolved = [
-            self.book.resolve(
-                TermsQuery(partner, order.on, product=product, agreement_id=order.agreement_id)
-            )
-            for product in products
-        ]
+        # One resolution per group of lines the same agreements cover (normally
+        # one per order), each line's explanation still titled with its product.
+        resolved = self.book.resolve_many(
+            partner,
+            order.on,
+            products,
+            agreement_id=order.agreement_id,
+            known=self._known_resolutions(partner.id, order.on, order.agreement_id),
+        )
         # Unit prices: one bulk call per price type.
         wanted: dict[PriceTypeId, list[ProductId]] = {}
         for line, terms in zip(order.lines, resolved, strict=True):
@@ -718,6 +753,10 @@ class SalePricer:
             payment_form=order.payment_form,
             user=order.user,
             manual_discounts=order.manual_discounts,
+            manual_markup_limit_percent=terms.manual_markup_limit_percent,
+            manual_markup_limit_by_price_group=dict(
+                terms.manual_markup_limits_by_price_group or {}
+            ),
         )
 
     def _deviations(

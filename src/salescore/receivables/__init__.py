@@ -19,7 +19,9 @@ from salescore.receivables.aging import (
     AgingRow,
     LedgerChanges,
     OpenCreditColumns,
+    OpenGroupSums,
     OpenItemColumns,
+    OpenLedgerSums,
     age_columns,
     age_receivables,
     age_store,
@@ -42,6 +44,7 @@ from salescore.receivables.credit import (
     stop_list,
 )
 from salescore.receivables.ledger import (
+    ALLOCATED_DATES_KEPT,
     Allocation,
     EntryKind,
     ManualAllocation,
@@ -84,6 +87,7 @@ from salescore.receivables.schedule import (
 )
 
 __all__ = [
+    "ALLOCATED_DATES_KEPT",
     "GROUP_FIELDS",
     "ITEM_FIELDS",
     "ActLine",
@@ -110,8 +114,10 @@ __all__ = [
     "Measure",
     "OpenCredit",
     "OpenCreditColumns",
+    "OpenGroupSums",
     "OpenItem",
     "OpenItemColumns",
+    "OpenLedgerSums",
     "OrderSchedule",
     "Payment",
     "PaymentSchedule",

@@ -29,7 +29,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -51,8 +51,10 @@ __all__ = [
     "AgingRow",
     "LedgerChanges",
     "OpenCreditColumns",
+    "OpenGroupSums",
     "OpenItemColumns",
     "OpenLedgerColumns",
+    "OpenLedgerSums",
     "age_columns",
     "age_receivables",
     "age_store",
@@ -549,6 +551,36 @@ class OpenLedgerColumns(Protocol):
         ...
 
 
+@attrs.frozen
+class OpenGroupSums:
+    """Open debt and credit on a date summed per storage group by the storage itself.
+
+    The same figures :func:`age_store` adds up from :class:`OpenItemColumns`
+    and :class:`OpenCreditColumns`, computed where the rows are (in SQL):
+    ``sums`` one total per bucket of the open items of each group, ``items``
+    how many open items each group has, ``credits`` the open credit of each
+    group and ``credit_count`` how many non-zero open credits make it up.
+    """
+
+    sums: Mapping[Key, Sequence[int]]
+    items: Mapping[Key, int]
+    credits: Mapping[Key, int]
+    credit_count: Mapping[Key, int]
+
+
+@runtime_checkable
+class OpenLedgerSums(Protocol):
+    """A settlement ledger that can bucket and group open items itself (PostgreSQL's)."""
+
+    def open_group_sums(
+        self, as_of: date, measure: Measure, fields: Sequence[str], thresholds: Sequence[int]
+    ) -> OpenGroupSums | None:
+        """Bucket sums per group on ``as_of``; an item due on ordinal ``d`` falls in
+        bucket ``sum(d <= t for t in thresholds)`` (:func:`due_thresholds`). None when
+        the storage cannot (the caller then reads columns)."""
+        ...
+
+
 @attrs.define
 class _AgingState:
     """Sums per storage group on one date: what a report on another date starts from."""
@@ -560,9 +592,14 @@ class _AgingState:
     credits: dict[Key, int]
     credit_count: dict[Key, int]
     rows: int
-    built: dict[Key, tuple[list[int], AgingRow]] = attrs.Factory(dict)
-    """The last report's rows (figures and value) by group: unchanged ones are reused."""
+    built: dict[Key, tuple[list[int], AgingRow, int]] = attrs.Factory(dict)
+    """The last report's rows (figures, value, place in its lines) by group: unchanged
+    ones are reused."""
     built_for: object = None
+    lines: tuple[AgingRow, ...] = ()
+    """The last report's lines, in order."""
+    changed: set[Key] | None = None
+    """The storage groups whose sums changed since the last report (None: any may have)."""
 
     def add(
         self,
@@ -576,6 +613,7 @@ class _AgingState:
         items, credits = found
         width = len(policy.buckets)
         groups = items.groups
+        changed = self.changed
         for number, row in age_columns(
             items.keys, items.due_ordinals, items.open_units, on.toordinal(), policy, calendar
         ).items():
@@ -586,9 +624,13 @@ class _AgingState:
         for number, count in Counter(items.keys).items():
             key = groups[number]
             self.items[key] = self.items.get(key, 0) + sign * count
+            if changed is not None:
+                changed.add(key)
         for key, units in zip(credits.keys, credits.open_units, strict=True):
             self.credits[key] = self.credits.get(key, 0) + sign * units
             self.credit_count[key] = self.credit_count.get(key, 0) + sign
+            if changed is not None:
+                changed.add(key)
 
 
 class AgingCache:
@@ -648,6 +690,7 @@ def age_store(
     calendar: BusinessCalendar | None = None,
     segments: Mapping[str, str] | None = None,
     cache: AgingCache | None = None,
+    summed: OpenLedgerSums | None = None,
 ) -> AgingReport:
     """:func:`age_receivables` computed by the storage: the same report, from columns.
 
@@ -655,7 +698,10 @@ def age_store(
     as columns; :func:`age_columns` buckets them. With a ``cache``, a report on
     a second date of the same ledger reads again only the rows that can differ
     (posted or allocated between the two dates, or due where a bucket edge
-    moved) and corrects the first date's sums.
+    moved) and corrects the first date's sums. With ``summed`` (usually the
+    same ledger), a report not started from the cache is bucketed and grouped
+    by the storage (:meth:`OpenLedgerSums.open_group_sums`): only the sums
+    travel, not the items.
     """
     policy = policy or AgingPolicy.default()
     fields = tuple(group_by)
@@ -696,6 +742,8 @@ def age_store(
                 state.rows,
                 state.built,
                 state.built_for,
+                state.lines,
+                set(),
             )
             moved.add(before, -1, state.as_of, policy, calendar)
             moved.add(after, 1, as_of, policy, calendar)
@@ -704,6 +752,18 @@ def age_store(
             state = None
     elif state is None or thresholds is None:
         state = None
+    if state is None and summed is not None and thresholds is not None:
+        found = summed.open_group_sums(as_of, measure, stored, thresholds)
+        if found is not None:
+            state = _AgingState(
+                as_of,
+                thresholds,
+                {k: list(v) for k, v in found.sums.items()},
+                dict(found.items),
+                dict(found.credits),
+                dict(found.credit_count),
+                sum(found.items.values()),
+            )
     if state is None:
         items = source.open_item_columns(as_of, measure, stored)
         credits = source.open_credit_columns(as_of, measure, stored)
@@ -726,6 +786,11 @@ def _report(
     segment = _segment(segments)
     width = len(policy.buckets)
     seg_at = [n for n, f in enumerate(fields) if f == "segment"]
+    shape = (fields, dict(segments or {}))
+    if not seg_at and state.changed is not None and state.built_for == shape:
+        reused = _report_changed(state, width)
+        if reused is not None:
+            return AgingReport(as_of, policy, fields, measure, reused)
 
     def merged(raw: Key) -> Key:
         if not seg_at:
@@ -753,40 +818,73 @@ def _report(
             if row is None:
                 row = rows[out] = [0] * (width + 1)
             row[width] += units
-    zeros: list[Money] = []
-
-    def money(units: int, cur: Currency) -> Money:
-        if units:
-            return Money.from_minor(units, cur)
-        if not zeros or zeros[-1].currency is not cur:  # many cells are zero: reuse one
-            zeros.append(Money.zero(cur))
-        return zeros[-1]
-
     # A row whose figures did not change since the last report of this state is reused,
     # and so is each unchanged amount of a changed row.
-    shape = (fields, dict(segments or {}))
     built = state.built if state.built_for == shape else {}
-    lines = []
-    now: dict[Key, tuple[list[int], AgingRow]] = {}
+    lines: list[AgingRow] = []
+    now: dict[Key, tuple[list[int], AgingRow, int]] = {}
     for key in sorted(rows, key=lambda k: (k[0], k[1].code)):
         figures = rows[key]
         before = built.get(key)
         if before is not None and before[0] == figures:
             line = before[1]
         else:
-            group, cur = key
-            old = [*before[1].buckets, before[1].credit] if before is not None else []
-            cells = [
-                old[n]
-                if old and before is not None and before[0][n] == units
-                else money(units, cur)
-                for n, units in enumerate(figures)
-            ]
-            line = AgingRow(group, cur, tuple(cells[:-1]), cells[-1])
+            line = _row(key, figures, before)
+        now[key] = (figures, line, len(lines))
         lines.append(line)
-        now[key] = (figures, line)
     state.built, state.built_for = now, shape
-    return AgingReport(as_of, policy, fields, measure, tuple(lines))
+    state.lines, state.changed = tuple(lines), set()
+    return AgingReport(as_of, policy, fields, measure, state.lines)
+
+
+def _money(units: int, cur: Currency) -> Money:
+    return Money.from_minor(units, cur)
+
+
+def _row(key: Key, figures: list[int], before: tuple[list[int], AgingRow, int] | None) -> AgingRow:
+    """The report row of ``figures``, reusing each unchanged amount of the row ``before``."""
+    group, cur = key
+    if before is None:
+        cells = [_money(units, cur) for units in figures]
+    else:
+        old = [*before[1].buckets, before[1].credit]
+        cells = [
+            old[n] if before[0][n] == units else _money(units, cur)
+            for n, units in enumerate(figures)
+        ]
+    return AgingRow(group, cur, tuple(cells[:-1]), cells[-1])
+
+
+def _report_changed(state: _AgingState, width: int) -> tuple[AgingRow, ...] | None:
+    """The last report's lines with the changed groups' rows rebuilt; None when a group
+    appears or goes (the order of the lines changes: the caller builds them all).
+
+    Only for reports whose groups are the storage groups (no segment merging)."""
+    built = state.built
+    changed = state.changed or set()
+    updates: dict[Key, tuple[list[int], AgingRow, int]] = {}
+    for key in changed:
+        has_items = state.items.get(key, 0) != 0
+        has_credit = state.credit_count.get(key, 0) != 0
+        before = built.get(key)
+        if (has_items or has_credit) != (before is not None):
+            return None
+        if before is None:
+            continue
+        figures = [
+            *(state.sums[key] if has_items else [0] * width),
+            state.credits[key] if has_credit else 0,
+        ]
+        if figures != before[0]:
+            updates[key] = (figures, _row(key, figures, before), before[2])
+    if updates:
+        lines = list(state.lines)
+        for _, line, place in updates.values():
+            lines[place] = line
+        state.lines = tuple(lines)
+        state.built = {**built, **updates}
+    state.changed = set()
+    return state.lines
 
 
 def _touched(changes: LedgerChanges | None, ledger: SettlementLedger, measure: Measure) -> set[str]:

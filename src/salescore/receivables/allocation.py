@@ -339,7 +339,7 @@ def allocate_rows(
     out: list[AllocationRow] = []
     for measure in sorted(Measure, key=lambda m: m.value):
         debts = [row for row in entries if row[1] is measure and row[5] > 0]
-        if not debts and not payments:
+        if not debts:  # nothing to pay: no credit of this measure is allocated
             continue
         items: list[Item] = [
             (posted, due, order + "\x00" + eid, order, units)

@@ -30,8 +30,9 @@ the same however many later payments were entered since.
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -46,6 +47,7 @@ from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTempl
 from salescore.records import Record, html_table
 
 __all__ = [
+    "ALLOCATED_DATES_KEPT",
     "Allocation",
     "EntryKind",
     "ManualAllocation",
@@ -59,6 +61,15 @@ __all__ = [
     "schedule_entries",
     "shipment_entries",
 ]
+
+
+ALLOCATED_DATES_KEPT = 8
+"""How many (date, measure) allocation totals a :class:`SettlementLedger` keeps.
+
+Each is one sum per entry and per payment; a ledger asked about ever new
+dates (a report per day over years) keeps the most recently used ones only
+(least recently used first out), so its memory stays bounded.
+"""
 
 
 class Measure(enum.Enum):
@@ -411,10 +422,10 @@ class SettlementLedger:
         if len({p.id for p in self.payments}) != len(self.payments):
             raise SettlementError("payment ids must be unique: one id is used twice")
         self.allocations: tuple[Allocation, ...] = tuple(allocations)
-        self._allocated_memo: dict[
+        self._allocated_memo: OrderedDict[
             tuple[date, Measure],
             tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]],
-        ] = {}
+        ] = OrderedDict()
         self._by_id: dict[str, SettlementEntry] = {}
         for e in self.entries:
             if e.id in self._by_id:
@@ -435,9 +446,13 @@ class SettlementLedger:
         self, on: date, measure: Measure
     ) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
         """Minor units allocated by ``on``: to each entry, automatically from each
-        source, and by hand from each (source, order). Cached: the ledger is immutable."""
-        cached = self._allocated_memo.get((on, measure))
+        source, and by hand from each (source, order). Cached, as the ledger is
+        immutable: the :data:`ALLOCATED_DATES_KEPT` most recently used dates."""
+        memo = self._allocated_memo
+        cached = memo.get((on, measure))
         if cached is not None:
+            with contextlib.suppress(KeyError):  # another thread let it go meanwhile
+                memo.move_to_end((on, measure))
             return cached
         to_entry: dict[str, int] = defaultdict(int)
         auto_from: dict[str, int] = defaultdict(int)
@@ -450,7 +465,12 @@ class SettlementLedger:
                     manual_from[a.source_id, self._by_id[a.entry_id].order_id] += units
                 else:
                     auto_from[a.source_id] += units
-        self._allocated_memo[on, measure] = (to_entry, auto_from, manual_from)
+        memo[on, measure] = (to_entry, auto_from, manual_from)
+        while len(memo) > ALLOCATED_DATES_KEPT:
+            try:
+                memo.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
         return to_entry, auto_from, manual_from
 
     def open_items(self, on: date, measure: Measure = Measure.ACTUAL) -> list[OpenItem]:

@@ -72,6 +72,11 @@ class SettlementLedgerRepository(Protocol):
         """Store a payment; :class:`~salescore.errors.ConflictError` if its id exists."""
         ...
 
+    def add_payments(self, payments: Iterable[Payment]) -> None:
+        """Store many payments, unallocated, all or none (a bulk load; on PostgreSQL a
+        ``COPY``); :class:`~salescore.errors.ConflictError` if an id exists or repeats."""
+        ...
+
     def payment(self, payment_id: str) -> Payment:
         """The payment; :class:`~salescore.errors.NotFoundError` if none."""
         ...

@@ -25,6 +25,7 @@ from typing import Any, NewType
 
 import attrs
 
+from salescore._validation import non_empty_text
 from salescore.errors import InvalidInputError
 from salescore.money import PIECE, Quantity, Unit
 from salescore.parties import ProductId, WarehouseId
@@ -142,6 +143,10 @@ class Operation(enum.Enum):
     RELEASE_EXCESS = "release_excess"
     RESERVE_FROM_ORDERS = "reserve_from_orders"
     RELEASE_ALL = "release_all"
+    RETAIL_SALE = "retail_sale"
+    """Goods sold at a store by a retail receipt (or a retail sales report)."""
+    RETAIL_RETURN = "retail_return"
+    """Goods a retail buyer brought back, or a cancelled receipt's goods, back in stock."""
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Quantity], value: Quantity) -> None:
@@ -167,8 +172,8 @@ def _not_negative(instance: object, attribute: attrs.Attribute[Quantity], value:
 class Move:
     """A quantity of a product at a warehouse going from one bucket to another."""
 
-    product_id: ProductId
-    warehouse_id: WarehouseId
+    product_id: ProductId = attrs.field(validator=non_empty_text())
+    warehouse_id: WarehouseId = attrs.field(validator=non_empty_text())
     source: Bucket
     target: Bucket
     quantity: Quantity = attrs.field(validator=_positive)

@@ -308,6 +308,12 @@ def _terms(node: Node, types: Mapping[str, PriceType]) -> Terms:
             manual_discount_limits_by_price_group=_percents(node, "manual_limits")
             if node.has("manual_limits")
             else None,
+            manual_markup_limit_percent=node.decimal("manual_markup_limit")
+            if node.has("manual_markup_limit")
+            else None,
+            manual_markup_limits_by_price_group=_percents(node, "manual_markup_limits")
+            if node.has("manual_markup_limits")
+            else None,
             currency=Currency.of(node.text("currency")) if node.has("currency") else None,
             payment_form=payment_form,
             warehouse_id=WarehouseId(node.text("warehouse")) if node.has("warehouse") else None,
@@ -328,6 +334,8 @@ _AGREEMENT_KEYS = (
     "discount_scope",
     "manual_limit",
     "manual_limits",
+    "manual_markup_limit",
+    "manual_markup_limits",
     "currency",
     "payment_form",
     "warehouse",

@@ -48,7 +48,7 @@ import attrs
 
 from salescore.errors import ShipmentError
 from salescore.explain import Explanation, Step
-from salescore.money import Currency, Money, total
+from salescore.money import Currency, Money, as_currency, total
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.shipments.model import (
@@ -244,10 +244,6 @@ def _lines(value: Iterable[CorrectionLine]) -> tuple[CorrectionLine, ...]:
     return lines
 
 
-def _currency(value: Currency | str) -> Currency:
-    return value if isinstance(value, Currency) else Currency.of(value)
-
-
 @attrs.frozen
 class ShipmentCorrection:
     """A correction of a posted shipment [корректировка реализации], dated ``on``.
@@ -271,7 +267,7 @@ class ShipmentCorrection:
     partner_id: PartnerId
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     on: date = attrs.field(kw_only=True)
     kind: CorrectionKind = attrs.field(kw_only=True)
     settlement: Settlement | None = attrs.field(default=None, kw_only=True)

@@ -31,7 +31,7 @@ import attrs
 
 from salescore.errors import ShipmentError
 from salescore.explain import Explanation, Step
-from salescore.money import Currency, Money, total
+from salescore.money import Currency, Money, as_currency, total
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.tax import VatLineFigures, VatRate, VatTotals
@@ -66,10 +66,6 @@ def share(amount: Money, part: Decimal, whole: Decimal) -> Money:
     if magnitude - units >= Fraction(1, 2):
         units += 1
     return Money.from_minor(sign * units, amount.currency)
-
-
-def _currency(value: Currency | str) -> Currency:
-    return value if isinstance(value, Currency) else Currency.of(value)
 
 
 def _quantity(value: object) -> Decimal:
@@ -180,7 +176,7 @@ class Shipment(_Priced):
     partner_id: PartnerId
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     on: date = attrs.field(kw_only=True)
     lines: tuple[ShipmentLine, ...] = attrs.field(kw_only=True, converter=_shipment_lines)
     replaces: ReturnId | None = attrs.field(default=None, kw_only=True)
@@ -282,7 +278,7 @@ class CustomerReturn(_Priced):
     partner_id: PartnerId
     counterparty_id: CounterpartyId
     organization_id: OrganizationId
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=as_currency)
     on: date = attrs.field(kw_only=True)
     lines: tuple[ReturnLine, ...] = attrs.field(kw_only=True, converter=_return_lines)
     request_id: str | None = attrs.field(default=None, kw_only=True)

@@ -68,10 +68,12 @@ FAST_TIMEOUTS: Final[ShtrihTimeouts] = {
 """Timeouts short enough for tests: ``ShtrihDriver(transport, journal, **FAST_TIMEOUTS)``."""
 
 
-def _driver(transport: Transport, journal: FiscalJournal, clock: ShtrihDevice) -> ShtrihDriver:
+def _driver(
+    transport: Transport, journal: FiscalJournal, clock: ShtrihDevice, ffd: str = "1.05"
+) -> ShtrihDriver:
     # The simulated device's clock is the driver's: the 24-hour shift limit is
     # counted against it, not against the machine running the tests.
-    return ShtrihDriver(transport, journal, clock=clock, **FAST_TIMEOUTS)
+    return ShtrihDriver(transport, journal, clock=clock, ffd=ffd, **FAST_TIMEOUTS)
 
 
 @attrs.define
@@ -82,10 +84,12 @@ class Rig:
     driver: ShtrihDriver
     journal: FiscalJournal
     transport: Transport
+    ffd: str = "1.05"
+    """The FFD version the rig's drivers speak (``"1.2"``: tag-carrying commands)."""
 
     def new_driver(self) -> ShtrihDriver:
         """A driver as after a restart of the POS: same journal, same link."""
-        return _driver(self.transport, self.journal, self.simulator.device)
+        return _driver(self.transport, self.journal, self.simulator.device, self.ffd)
 
     @property
     def receipts(self) -> int:
@@ -94,8 +98,14 @@ class Rig:
 
 
 @contextmanager
-def shtrih_rig(kind: str = "pipe", journal: FiscalJournal | None = None) -> Iterator[Rig]:
-    """Simulator + driver over ``pipe``, ``pty`` or ``tcp``; everything stops on exit."""
+def shtrih_rig(
+    kind: str = "pipe", journal: FiscalJournal | None = None, *, ffd: str = "1.05"
+) -> Iterator[Rig]:
+    """Simulator + driver over ``pipe``, ``pty`` or ``tcp``; everything stops on exit.
+
+    ``ffd="1.2"`` gives drivers (the first and every :meth:`Rig.new_driver`) that
+    send FFD 1.2 commands (marking codes, corrections with lines).
+    """
     simulator = ShtrihSimulator(late_ack_delay=0.3)
     journal = journal or MemoryFiscalJournal()
     closers: list[Callable[[], None]] = []
@@ -115,9 +125,9 @@ def shtrih_rig(kind: str = "pipe", journal: FiscalJournal | None = None) -> Iter
         closers.append(server.close)
     else:  # pragma: no cover
         raise ValueError(kind)
-    driver = _driver(transport, journal, simulator.device)
+    driver = _driver(transport, journal, simulator.device, ffd)
     try:
-        yield Rig(simulator, driver, journal, transport)
+        yield Rig(simulator, driver, journal, transport, ffd)
     finally:
         transport.close()
         simulator.stop()

@@ -18,7 +18,7 @@ from salescore.agreements import (
     Terms,
     create_individual,
 )
-from salescore.errors import AgreementError
+from salescore.errors import AgreementError, InvalidInputError
 from salescore.money import Currency
 from salescore.parties import OrganizationId, PartnerId, PriceGroupId, SegmentId, WarehouseId
 from salescore.pricing import PriceTypeId
@@ -65,6 +65,28 @@ def test_a_price_group_refinement_of_the_manual_discount_limit_wins_over_the_gen
     assert terms.manual_discount_limit(PriceGroupId("MACHINES")) == 3
     assert terms.manual_discount_limit(PriceGroupId("CONSUMABLES")) == 5
     assert Terms().manual_discount_limit(None) is None
+
+
+def test_the_markup_limit_is_its_own_term_refined_per_price_group_and_overlaid() -> None:
+    typical = Terms(
+        manual_discount_limit_percent=Decimal(5),
+        manual_markup_limit_percent=Decimal(2),
+        manual_markup_limits_by_price_group={"MACHINES": "1"},
+    )
+    assert typical.manual_markup_limit(PriceGroupId("MACHINES")) == 1
+    assert typical.manual_markup_limit(PriceGroupId("CONSUMABLES")) == 2
+    assert typical.manual_discount_limit(PriceGroupId("MACHINES")) == 5  # not the markup's
+    individual = typical.overlay(Terms(manual_markup_limit_percent=Decimal("0.5")))
+    assert individual.manual_markup_limit(None) == Decimal("0.5")
+    assert individual.manual_markup_limit(PriceGroupId("MACHINES")) == 1
+    with pytest.raises(AgreementError, match=r"percent in 0\.\.100, got -1"):
+        Terms(manual_markup_limit_percent=Decimal(-1))
+
+
+def test_a_currency_code_is_taken_as_its_currency_and_an_unknown_one_refused_at_once() -> None:
+    assert Terms(currency="rub").currency is Currency.of("RUB")
+    with pytest.raises(InvalidInputError, match="unknown currency code 'RUBLES'"):
+        Terms(currency="RUBLES")
 
 
 def test_a_discount_limit_outside_0_to_100_percent_is_refused() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -354,3 +355,58 @@ def test_asking_for_the_source_of_an_unknown_term_names_the_known_ones() -> None
     resolved = book(typical("TA")).resolve(TermsQuery(VOLGA, MAR))
     with pytest.raises(AgreementError, match="unknown term 'colour'"):
         resolved.source("colour")
+
+
+KETTLE = Product(ProductId("K"), "Kettle")
+
+
+def _each_resolved(agreements: list[Agreement], query: TermsQuery, products: list[Product]) -> str:
+    resolved = book(*agreements)
+    try:
+        found = [
+            resolved.resolve(attrs.evolve(query, product=product, counterparty_id=None))
+            for product in products
+        ]
+    except AgreementError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return repr(found)
+
+
+def _resolved_together(
+    agreements: list[Agreement], query: TermsQuery, products: list[Product]
+) -> str:
+    try:
+        found = book(*agreements).resolve_many(query.partner, query.on, products)
+    except AgreementError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return repr(found)
+
+
+@settings(max_examples=150)
+@given(agreement_sets(), queries, st.lists(st.sampled_from([BEANS, MACHINE, KETTLE]), max_size=6))
+def test_resolving_a_documents_products_together_equals_resolving_each(
+    agreements: list[Agreement], query: TermsQuery, products: list[Product]
+) -> None:
+    together = _resolved_together(agreements, query, products)
+    assert together == _each_resolved(agreements, query, products)
+    if not together.startswith(("AgreementError", "AmbiguousAgreementError")):
+        for product, terms in zip(
+            products, book(*agreements).resolve_many(query.partner, query.on, products), strict=True
+        ):
+            assert f"product {product.id!r}" in terms.explanation.subject
+
+
+def test_an_order_naming_its_agreement_is_resolved_once_per_covered_group() -> None:
+    coffee = typical("TC", nomenclature_segment_id=COFFEE.id)
+    base = typical("TA")
+    found = book(base, coffee).resolve_many(
+        OTHER, MAR, [MACHINE, BEANS, KETTLE], agreement_id=AgreementId("TA")
+    )
+    assert [t.agreement.id for t in found] == ["TA", "TA", "TA"]
+    assert [t.explanation.subject.split("product ")[1] for t in found] == [
+        "'M', agreement 'TA'",
+        "'B', agreement 'TA'",
+        "'K', agreement 'TA'",
+    ]
+    chosen = book(base, coffee).resolve_many(OTHER, MAR, [MACHINE, BEANS, KETTLE])
+    assert [t.agreement.id for t in chosen] == ["TA", "TC", "TA"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import DeviceError, DeviceTimeoutError, InvalidInputError
 from salescore.hardware.atol import AtolTaskClient, AtolWebDriver, FakeAtolServer, dumps_exact
-from salescore.hardware.fiscal import JournalState, ReceiptKind, ShiftState
+from salescore.hardware.fiscal import FiscalWarning, JournalState, ReceiptKind, ShiftState
 from salescore.hardware.kinds import FiscalRegister
+from salescore.testing import FixedClock
 from salescore.testing.devices import sample_receipt
 
 
@@ -208,3 +210,89 @@ def test_atol_client_raises_after_the_receipt_is_fiscal_so_a_retry_doubles_it(ki
         server.fail("result", kind)
         driver.process_check(sample_receipt())
         assert len(server.receipts) == 3  # ours: exactly one more
+
+
+# --- the result fields, as independent ATOL integrations read them ------------------------
+#
+# Canned answers shaped as public ATOL integrations parse them (not as our fake serves
+# them): getShiftStatus.shiftStatus {state, documentsCount, expiredTime, number} and
+# getFnStatus.fnStatus {fiscalDocumentNumber, fiscalReceiptNumber, warnings {memoryOverflow,
+# needReplacement, ofdTimeout, resourceExhausted, criticalError}}, getFnInfo.fnInfo
+# {serial, validityDate, ...}, ofdExchangeStatus.status {notSentCount, ...} — a published
+# decompilation of a POS product's AtolWebRequestsDriver; fnStatus.fiscalDocumentNumber is
+# also what three other public clients read for "the last fiscal document"; getFnDocument's
+# documentTLV keyed by tag numbers as a Qt integration reads it ("1040", "1012", "1020",
+# "1031", "1081", "1055").
+
+_ANSWERS: dict[str, dict[str, object]] = {
+    "getShiftStatus": {
+        "shiftStatus": {
+            "state": "opened",
+            "documentsCount": 3,
+            "expiredTime": "2026-11-24T09:15:00+03:00",
+            "number": 41,
+        }
+    },
+    "getFnStatus": {
+        "fnStatus": {
+            "fiscalDocumentNumber": 118,
+            "fiscalReceiptNumber": 97,
+            "warnings": {
+                "memoryOverflow": False,
+                "needReplacement": True,
+                "ofdTimeout": False,
+                "resourceExhausted": False,
+                "criticalError": False,
+            },
+        }
+    },
+    "getFnInfo": {
+        "fnInfo": {"serial": "9999078900001234", "validityDate": "2027-03-01T00:00:00+03:00"}
+    },
+    "ofdExchangeStatus": {"status": {"notSentCount": 2, "notSentFirstDocNumber": 117}},
+    "getFnDocument": {
+        "documentTLV": {
+            "1040": 118,
+            "1077": "2654435761",
+            "1012": "2026-11-23T12:05:00+03:00",
+            "1054": 1,
+            "1055": 1,
+            "1020": 480.0,
+            "1031": 180.0,
+            "1081": 300.0,
+        }
+    },
+}
+
+
+class _CannedClient:
+    """Answers each task type with the canned result (reads only: nothing is posted)."""
+
+    def run(self, tasks: list[dict[str, object]], task_id: str | None = None) -> list[object]:
+        return [_ANSWERS[str(task["type"])] for task in tasks]
+
+
+def test_the_driver_reads_the_fields_independent_atol_integrations_read() -> None:
+    driver = AtolWebDriver(
+        "http://atol.invalid",
+        MemoryFiscalJournal(),
+        client=_CannedClient(),  # type: ignore[arg-type]
+        clock=FixedClock(dt.datetime(2026, 11, 24, 8, 30)),  # noqa: DTZ001 - local wall time
+    )
+    status = driver.get_warnings()
+    assert status.shift_number == 41
+    assert status.shift_deadline == "2026-11-24T09:15"
+    assert status.last_document == 118
+    assert status.unsent_documents == 2
+    assert status.fn_valid_until == "2027-03-01"
+    assert set(status.warnings) == {
+        FiscalWarning.FN_REPLACE_NOW,
+        FiscalWarning.OFD_UNSENT,
+        FiscalWarning.SHIFT_ENDS_SOON,
+    }
+    doc = driver.find_document(118)
+    assert doc is not None
+    assert (doc.number, doc.document_type, doc.fiscal_sign) == (118, 3, 2654435761)
+    assert doc.total == Decimal("480.0")
+    assert doc.payments == (("cash", Decimal("180.0")), ("electronically", Decimal("300.0")))
+    assert doc.when == "2026-11-23T12:05"

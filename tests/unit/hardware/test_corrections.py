@@ -15,9 +15,11 @@ sends ``sellCorrection`` / ``buyCorrection``.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
+from tests.unit.hardware.test_shtrih_fault_matrix import fast_simulator
 
 from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import DeviceError, InvalidAmountError, InvalidInputError
@@ -35,8 +37,10 @@ from salescore.hardware.fiscal import (
     ReceiptLine,
     ReceiptOutcome,
 )
+from salescore.hardware.shtrih import codec
+from salescore.hardware.shtrih.simulator import ShtrihFault
 from salescore.tax import VatRate
-from salescore.testing.devices import shtrih_rig
+from salescore.testing.devices import Rig, shtrih_rig
 
 FIX = Correction(
     "corr-13",
@@ -151,9 +155,127 @@ def test_the_fake_refuses_a_base_date_atol_would_refuse() -> None:
         assert result["status"] == "error"
 
 
-def test_shtrih_refuses_a_correction_with_lines_it_cannot_send() -> None:
+def test_an_ffd_105_shtrih_driver_refuses_a_correction_with_lines() -> None:
     with shtrih_rig() as r:
         r.driver.open_shift()
-        with pytest.raises(InvalidInputError, match="not confirmed"):
+        sent = len(r.simulator.received)
+        with pytest.raises(InvalidInputError, match=r"FFD 1\.2 document"):
             r.driver.process_correction_check(FIX)
         assert r.journal.get("corr-13") is None
+        assert len(r.simulator.received) == sent
+
+
+# --- Shtrih-M, FFD 1.2: the correction receipt with lines ------------------------------------
+#
+# The sequence is the vendor's JavaPOS driver's (shtrih-m/javapos_shtrih, since 2021-11-03,
+# "Added correction receipt support"): 0x8D with the receipt type + 0x80
+# (PrinterConst.SMFP_RECTYPE_CORRECTION_SALE = 0x80 ... _RETBUY = 0x83), the document's
+# TLVs by 0xFF0C right after opening (SMFiscalPrinterImpl.openReceipt -> writeTLVItems),
+# the lines by 0xFF46 with the ordinary operation (FSSalesReceipt.printReceiptItem maps
+# CORRECTION_SALE to printSale), and 0xFF45. Tag 1174 is the STLV of 1178 (UnixTime) and
+# 1179 (string), as the FFD's tag table and both vendor drivers' TLV tables type them.
+
+
+def _correction_commands(r: Rig) -> list[codec.Command]:
+    return [codec.decode_command(p) for p in r.simulator.received]
+
+
+def test_shtrih_sends_a_correction_with_lines_as_the_vendor_driver_does() -> None:
+    with shtrih_rig(ffd="1.2") as r:
+        r.driver.open_shift()
+        result = r.driver.process_correction_check(FIX)
+        sent = _correction_commands(r)
+        opened = next(c for c in sent if isinstance(c, codec.OpenReceipt))
+        assert opened.kind == 0x80
+        tags = [c.tlv for c in sent if isinstance(c, codec.SendTlv)]
+        basis = codec.encode_tlv(1178, (1772409600).to_bytes(4, "little"))  # 2026-03-02 00:00
+        basis += codec.encode_tlv(1179, "АБ-17".encode("cp866"))
+        correction_type = bytes.fromhex("9504 0100 01")  # tag 1173 = 0x0495, 1 byte: 1
+        assert tags == [correction_type, codec.encode_tlv(1174, basis)]
+        assert [c.code for c in sent if c.code in (0x8D, 0xFF0C, 0xFF46, 0xFF45)] == [
+            0x8D,
+            0xFF0C,
+            0xFF0C,
+            0xFF46,
+            0xFF46,
+            0xFF45,
+        ]
+        [doc] = [d for d in r.simulator.device.documents if d.document_type == 31]
+        assert (doc.total, doc.calculation_type, doc.payments) == (24550, 1, ((1031, 24550),))
+        assert doc.items == ("Хлеб", "Доставка")
+        assert codec.decode_tlvs(doc.extra_tlv)[1173] == b"\x01"
+        assert r.simulator.device.receipts == []
+        assert result.document_number == doc.number
+        assert result.change == Decimal("54.50")
+        entry = r.journal.get("corr-13")
+        assert entry is not None
+        assert (entry.state, entry.document_type) == (JournalState.DONE, 31)
+        again = r.new_driver().process_correction_check(FIX)
+        assert again.repeated
+        assert again.document_number == doc.number
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        (ShtrihFault.ACK_TO_NAK, 0xFF46),
+        (ShtrihFault.DUPLICATED_FRAME, 0xFF46),
+        (ShtrihFault.LOST_ANSWER, 0xFF0C),
+        (ShtrihFault.LOST_ANSWER, 0xFF45),
+        (ShtrihFault.LINK_DOWN_AFTER, 0xFF45),
+        (ShtrihFault.POWER_LOSS_AFTER, 0xFF45),
+        (ShtrihFault.POWER_LOSS_BEFORE, 0xFF46),
+        (ShtrihFault.PAPER_OUT_AT, 0xFF45),
+    ],
+    ids=lambda v: v.value if isinstance(v, ShtrihFault) else f"{v:04X}",
+)
+def test_a_shtrih_correction_with_lines_is_fiscal_exactly_once(
+    fault: ShtrihFault, code: int
+) -> None:
+    with shtrih_rig(ffd="1.2") as r:
+        sim = fast_simulator(r)
+        r.driver.open_shift()
+        sim.inject(fault, on=code)
+        result = None
+        outcomes = []
+        for _ in range(4):  # the POS repeats the call with the same correction
+            try:
+                result = r.new_driver().process_correction_check(FIX)
+                break
+            except DeviceError as exc:
+                outcomes.append(exc.details["outcome"])
+                time.sleep(0.3)
+        assert result is not None
+        assert all(isinstance(o, ReceiptOutcome) for o in outcomes)
+        assert sim.armed == {}
+        corrections = [d for d in sim.device.documents if d.document_type == 31]
+        assert [d.total for d in corrections] == [24550]
+        assert result.document_number == corrections[0].number
+        assert sim.device.document is None
+
+
+def test_the_opening_and_tag_frames_equal_what_pyshtrih_sends_for_them() -> None:
+    pytest.importorskip("pyshtrih", reason="pyshtrih (dev extra) is not installed")
+    from tests.unit.hardware.test_shtrih_interop import pyshtrih_on
+
+    from salescore.hardware.shtrih.driver import _correction_tlvs
+    from salescore.hardware.shtrih.simulator import ShtrihSimulator
+
+    simulator = ShtrihSimulator()
+    kind_tag, basis_tag = _correction_tlvs(FIX)
+    with pyshtrih_on("pty", simulator) as device:
+        device.open_shift()
+        device.open_check(0x80)  # pyshtrih has no correction with lines: its 0x8D and 0xFF0C
+        opened = simulator.device.document
+        device.send_tlv_struct(kind_tag)
+        device.send_tlv_struct(basis_tag)
+        device.cancel_check()
+        password = device.password
+    assert opened is not None
+    assert opened.correction
+    frames = [p for p in simulator.received if codec.split_code(p)[0] in (0x8D, 0xFF0C)]
+    assert frames == [
+        codec.OpenReceipt(password, 0x80).encode(),
+        codec.SendTlv(30, kind_tag).encode(),
+        codec.SendTlv(30, basis_tag).encode(),
+    ]

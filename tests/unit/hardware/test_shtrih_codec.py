@@ -77,15 +77,23 @@ _KINDS: dict[str, st.SearchStrategy[Any]] = {
     "taxes": taxes,
     "text": text,
     "raw": st.binary(max_size=40),
+    "lp1": st.binary(max_size=200),
+    "raw2": st.binary(min_size=2, max_size=2),
     "raw3": st.binary(min_size=3, max_size=3),
     "raw5": st.binary(min_size=5, max_size=5),
     "raw16": st.binary(min_size=16, max_size=16),
 }
 
 
+_BEYOND_LAYOUT: dict[type[Any], dict[str, st.SearchStrategy[Any]]] = {
+    # 0xFF61 gives both lengths before both fields: encoded by hand, not by its layout.
+    codec.CheckMarkingCode: {"marking": st.binary(max_size=150), "tlv": st.binary(max_size=90)},
+}
+
+
 def _instances(cls: type[Any]) -> st.SearchStrategy[Any]:
     fields = {name: _KINDS[kind] for name, kind in cls.layout}
-    return st.builds(cls, **fields)
+    return st.builds(cls, **fields, **_BEYOND_LAYOUT.get(cls, {}))
 
 
 @pytest.mark.parametrize(

@@ -145,3 +145,18 @@ def test_ledger_views_are_values() -> None:
         for value in values:
             assert_is_value(value)
             assert_typed_records(value)
+
+
+@pytest.mark.parametrize("field", ["product_id", "warehouse_id"])
+def test_a_move_without_a_product_or_warehouse_is_refused_naming_the_field(field: str) -> None:
+    from salescore.errors import InvalidInputError
+    from salescore.reservation import Bucket, Move
+
+    parts: dict[str, object] = {"product_id": BEANS, "warehouse_id": MAIN, field: None}
+    with pytest.raises(InvalidInputError, match=f"Move.{field} must be a non-empty string"):
+        Move(
+            source=Bucket.free(),
+            target=Bucket.reserved(OrderId("SO-1"), LineId("1")),
+            quantity=Quantity("1", KG),
+            **parts,  # type: ignore[arg-type]
+        )

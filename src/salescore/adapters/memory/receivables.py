@@ -102,6 +102,17 @@ class InMemorySettlementLedger:
             raise ConflictError(f"payment {payment.id!r} already exists", id=payment.id)
         self._set(table, payment.id, payment)
 
+    def add_payments(self, payments: Iterable[Payment]) -> None:
+        table = self._table("settlement_payments")
+        payments = list(payments)
+        seen: set[str] = set()
+        for p in payments:
+            if p.id in table or p.id in seen:
+                raise ConflictError(f"payment {p.id!r} already exists", id=p.id)
+            seen.add(p.id)
+        for p in payments:
+            self._set(table, p.id, p)
+
     def payment(self, payment_id: str) -> Payment:
         found: Payment | None = self._table("settlement_payments").get(payment_id)
         if found is None:

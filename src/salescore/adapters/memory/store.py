@@ -244,14 +244,16 @@ class MemoryRepository(Generic[T]):
         rows = self._rows
         return [rows[key] for key in sorted(set(ids)) if key in rows]
 
-    def find_by(self, field: str, value: object) -> list[T]:
-        if field not in self._collection.indexes:
-            raise StorageError(
-                f"{self._collection.name} cannot be searched by {field!r}; "
-                f"searchable fields: {', '.join(self._collection.indexes) or 'none'}"
-            )
-        wanted = to_plain(value)
-        return [e for e in self.all() if to_plain(getattr(e, field)) == wanted]
+    def find_by(self, field: str, value: object, **also: object) -> list[T]:
+        wanted = {field: value, **also}
+        for name in wanted:
+            if name not in self._collection.indexes:
+                raise StorageError(
+                    f"{self._collection.name} cannot be searched by {name!r}; "
+                    f"searchable fields: {', '.join(self._collection.indexes) or 'none'}"
+                )
+        plain = [(name, to_plain(v)) for name, v in wanted.items()]
+        return [e for e in self.all() if all(to_plain(getattr(e, name)) == v for name, v in plain)]
 
     def remove(self, id: Any) -> None:
         rows = self._rows

@@ -21,12 +21,20 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
 
 from salescore.adapters.postgres.fiscal_journal import PostgresFiscalJournal
 from salescore.adapters.postgres.schema import COMPONENTS
-from salescore.adapters.postgres.store import PostgresRepository, PostgresStore, PostgresUnitOfWork
+from salescore.adapters.postgres.store import (
+    LOCK_SLOTS,
+    PostgresRepository,
+    PostgresSettlementLedger,
+    PostgresStore,
+    PostgresUnitOfWork,
+)
 
 __all__ = [
     "COMPONENTS",
+    "LOCK_SLOTS",
     "PostgresFiscalJournal",
     "PostgresRepository",
+    "PostgresSettlementLedger",
     "PostgresStore",
     "PostgresUnitOfWork",
 ]

@@ -11,7 +11,7 @@ salescore errors.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +26,8 @@ __all__ = ["PgConnection", "translate_sql", "translated_error"]
 
 # The few statements whose SQLite spelling PostgreSQL does not accept.
 _STATEMENTS = {"BEGIN IMMEDIATE": "BEGIN"}
+# Statements without an answer, sent with the next statement that has one.
+_WAITING = ("BEGIN", "SAVEPOINT", "RELEASE")
 
 
 @lru_cache(maxsize=512)
@@ -60,16 +62,24 @@ def translated_error(exc: psycopg.Error, where: str) -> Exception:
 
 
 class PgConnection:
-    """The subset of :class:`sqlite3.Connection` the shared repositories use, on psycopg."""
+    """The subset of :class:`sqlite3.Connection` the shared repositories use, on psycopg.
+
+    Statements whose answer nobody reads (``BEGIN``, ``SAVEPOINT``, ``RELEASE``
+    and what :meth:`defer` is given) wait and travel with the next statement
+    that is answered, in one pipeline: one round trip to the server instead of
+    several. A waiting statement's error is raised by that next statement.
+    """
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
         self._savepoints = 0
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._pending_begin = False  # BEGIN waits: the server is not in a transaction yet
 
     @property
     def in_transaction(self) -> bool:
         """True inside BEGIN ... COMMIT/ROLLBACK (also after a failed statement)."""
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        return self._pending_begin or self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def _track(self, sql: str) -> None:
         head = sql.lstrip()[:12].upper()
@@ -80,46 +90,98 @@ class PgConnection:
         elif head.startswith(("COMMIT", "BEGIN")) or head == "ROLLBACK":
             self._savepoints = 0
 
+    def defer(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Send ``sql`` with the next answered statement (or commit); its result is not read."""
+        self._pending.append((translate_sql(sql), tuple(params)))
+
+    def flush(self) -> None:
+        """Send every waiting statement now."""
+        if self._pending:
+            try:
+                self._send(None)
+            except psycopg.Error as exc:
+                raise translated_error(exc, "waiting statements") from exc
+
+    def _send(self, query: str | None, params: tuple[Any, ...] = ()) -> psycopg.Cursor[Any] | None:
+        """Run the waiting statements and then ``query`` (if any) in one pipeline."""
+        pending, self._pending, self._pending_begin = self._pending, [], False
+        if not pending:
+            return None if query is None else self.raw.execute(query, params)
+        cursor = None
+        with self.raw.pipeline():
+            for sql, values in pending:
+                self.raw.execute(sql, values)
+            if query is not None:
+                cursor = self.raw.execute(query, params)
+        return cursor
+
     @contextmanager
     def _guarded(self, sql: str) -> Iterator[None]:
         """A savepoint around a write outside any savepoint, so its failure is its own."""
         guard = (
             self._savepoints == 0
-            and self.raw.info.transaction_status == TransactionStatus.INTRANS
+            and self.in_transaction
+            and self.raw.info.transaction_status != TransactionStatus.INERROR
             and sql.lstrip()[:6].upper() == "INSERT"
             and "ON CONFLICT" not in sql  # an upsert does not fail on a known key
         )
         if not guard:
             yield
             return
-        self.raw.execute("SAVEPOINT salescore_statement")
+        self._pending.append(("SAVEPOINT salescore_statement", ()))
         try:
             yield
         except BaseException:
             if self.raw.info.transaction_status == TransactionStatus.INERROR:
-                self.raw.execute("ROLLBACK TO SAVEPOINT salescore_statement")
+                with suppress(psycopg.Error):  # gone with an earlier waiting statement's error
+                    self.raw.execute("ROLLBACK TO SAVEPOINT salescore_statement")
             raise
-        self.raw.execute("RELEASE SAVEPOINT salescore_statement")
+        self._pending.append(("RELEASE SAVEPOINT salescore_statement", ()))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         """Run one statement; the cursor answers fetchone, fetchall, rowcount and iteration."""
         query = translate_sql(sql)
+        head = query.lstrip()[:10].upper()
+        if not params and head.startswith(_WAITING):
+            return self._wait(query, head)
+        if self._pending_begin and (
+            (head.startswith("ROLLBACK") and " TO " not in query.upper())
+            or (head.startswith("COMMIT") and all(q.startswith(_WAITING) for q, _ in self._pending))
+        ):  # the server never began, or nothing was written: nothing to end
+            self._pending.clear()
+            self._pending_begin = False
+            self._track(query)
+            return self.raw.cursor()
         try:
             with self._guarded(query):
-                cursor = self.raw.execute(query, tuple(params))
+                cursor = self._send(query, tuple(params))
         except psycopg.Error as exc:
             raise translated_error(exc, sql.split("(")[0][:60]) from exc
         self._track(query)
+        assert cursor is not None
         return cursor
+
+    def _wait(self, query: str, head: str) -> psycopg.Cursor[Any]:
+        if head.startswith("BEGIN"):
+            self._pending_begin = True
+        self._pending.append((query, ()))
+        self._track(query)
+        return self.raw.cursor()  # answers nothing, as the statement has no answer
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for every row."""
         query = translate_sql(sql)
         try:
             with self._guarded(query):
+                self.flush_raw()
                 self.raw.cursor().executemany(query, rows)
         except psycopg.Error as exc:
             raise translated_error(exc, sql.split("(")[0][:60]) from exc
+
+    def flush_raw(self) -> None:
+        """:meth:`flush` without error translation (the caller translates)."""
+        if self._pending:
+            self._send(None)
 
     def close(self) -> None:
         """Close the connection."""

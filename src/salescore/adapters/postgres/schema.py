@@ -17,10 +17,12 @@ from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
     CRM_TASKS,
+    DELIVERY,
     DISCOUNTS,
     PARTIES,
     PRICING,
     RECEIVABLES,
+    RETAIL,
     Collection,
 )
 from salescore.adapters.postgres.connection import PgConnection
@@ -179,4 +181,6 @@ COMPONENTS: tuple[Component, ...] = (
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables, posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
+    Component("retail", (document_tables(RETAIL),)),
+    Component("delivery", (document_tables(DELIVERY),)),
 )

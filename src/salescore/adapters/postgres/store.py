@@ -14,9 +14,17 @@ import psycopg
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from salescore.adapters.codec import loads, to_plain
 from salescore.adapters.collections import Collection
+from salescore.adapters.postgres.aging import open_group_sums
+from salescore.adapters.postgres.bulk import (
+    ALLOCATION_COLUMNS,
+    COPY_THRESHOLD,
+    copy_entries,
+    copy_payments,
+    copy_rows,
+)
 from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.postgres.reservation import PostgresStockLedger
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
@@ -26,11 +34,28 @@ from salescore.adapters.stores import NestingGuard
 from salescore.errors import StorageError
 from salescore.parties import ProductId
 from salescore.pricing import PriceRecord, PriceTypeId
-from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables.aging import OpenGroupSums
+from salescore.receivables.allocation import AllocationRow
+from salescore.receivables.ledger import (
+    Allocation,
+    Measure,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+)
 
-__all__ = ["PostgresRepository", "PostgresStore", "PostgresUnitOfWork"]
+__all__ = [
+    "LOCK_SLOTS",
+    "PostgresRepository",
+    "PostgresSettlementLedger",
+    "PostgresStore",
+    "PostgresUnitOfWork",
+]
 
 T = TypeVar("T")
+
+LOCK_SLOTS = 256
+"""Settlement accounts are locked by this many hashed slots (a power of two)."""
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -193,23 +218,18 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
         """The settlement ledger bound to this unit of work."""
         return PostgresSettlementLedger(self)
 
+    def open_stock_ledger(self) -> PostgresStockLedger:
+        """The reservation ledger bound to this unit of work (a batch is one statement)."""
+        return PostgresStockLedger(self)
+
 
 class PostgresRepository(SqliteRepository[T]):
     """Documents as ``jsonb``; searched fields are ``data -> 'field'`` (indexed)."""
 
-    def find_by(self, field: str, value: object) -> list[T]:
-        if field not in self._collection.indexes:
-            return super().find_by(field, value)  # words the refusal
-        plain = to_plain(value)
+    def _field_test(self, field: str, plain: object) -> tuple[str, tuple[Any, ...]]:
         if plain is None:
-            where = f"coalesce(data -> '{field}', 'null'::jsonb) = 'null'::jsonb"
-            params: tuple[Any, ...] = ()
-        else:
-            where, params = f"data -> '{field}' = ?::jsonb", (json.dumps(plain),)
-        rows = self._execute(
-            f"SELECT data FROM {self._table} WHERE {where} ORDER BY id", params
-        ).fetchall()
-        return [loads(row[0], self._collection.type) for row in rows]
+            return f"coalesce(data -> '{field}', 'null'::jsonb) = 'null'::jsonb", ()
+        return f"data -> '{field}' = ?::jsonb", (json.dumps(plain),)
 
 
 class PostgresPriceRegister(SqlitePriceRegister):
@@ -245,7 +265,13 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
 
     A transaction advisory lock per account (released at commit or rollback)
     makes concurrent allocations to one client take turns, as SQLite's single
-    writer does, so a payment is never allocated twice.
+    writer does, so a payment is never allocated twice. Accounts are locked by
+    :data:`LOCK_SLOTS` hashed slots, taken in slot order in one statement: a
+    unit of work holds at most that many locks however many accounts it
+    writes (one lock per account ran the server's lock table out of shared
+    memory beyond about ten thousand accounts), and two writers never wait for
+    each other in a cycle within one call. Large batches are written with
+    ``COPY`` (:mod:`salescore.adapters.postgres.bulk`).
     """
 
     _ROWID = "ctid"
@@ -256,8 +282,27 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     def _lock(self, accounts: Iterable[SettlementAccount]) -> None:
         if self._uow.read_only:
             return
-        for key in sorted({account.key for account in accounts}):
-            self._execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (key,))
+        keys = sorted({account.key for account in accounts})
+        if not keys:
+            return
+        if len(keys) == 1:
+            self._execute(
+                "SELECT pg_advisory_xact_lock(?, hashtext(?) & ?)",
+                (LOCK_KEY, keys[0], LOCK_SLOTS - 1),
+            )
+            return
+        self._execute(
+            "SELECT count(pg_advisory_xact_lock(?, slot)) FROM (SELECT DISTINCT "
+            "hashtext(k) & ? AS slot FROM unnest(?::text[]) AS k ORDER BY slot) AS slots",
+            (LOCK_KEY, LOCK_SLOTS - 1, keys),
+        )
+
+    def open_group_sums(
+        self, as_of: date, measure: Measure, fields: Sequence[str], thresholds: Sequence[int]
+    ) -> OpenGroupSums | None:
+        """Aging sums per group and bucket, computed by the server
+        (:func:`~salescore.adapters.postgres.aging.open_group_sums`)."""
+        return open_group_sums(self, as_of, measure, fields, thresholds)
 
     def entries(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
@@ -276,14 +321,50 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
         entries = list(entries)
         self._lock(e.account for e in entries)
-        super().add_entries(entries)
+        if len(entries) < COPY_THRESHOLD:
+            super().add_entries(entries)
+            return
+        with self._uow.savepoint("add_entries"):  # all or nothing, as below the threshold
+            copy_entries(self._uow, entries)
+            self._renew_version()
 
     def add_payment(self, payment: Payment) -> None:
         self._lock([payment.account])
         super().add_payment(payment)
+
+    def add_payments(self, payments: Iterable[Payment]) -> None:
+        payments = list(payments)
+        self._lock(p.account for p in payments)
+        if len(payments) < COPY_THRESHOLD:
+            super().add_payments(payments)
+            return
+        with self._uow.savepoint("add_payments"):
+            copy_payments(self._uow, payments)
+            self._renew_version()
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
         self._lock([account])
         super().replace_allocations(account, allocations)
+
+    def replace_all_allocations(
+        self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
+    ) -> int:
+        # The rows are read through this connection while they are computed: all are
+        # computed first, then written by one COPY.
+        iso: dict[int, str] = {}
+        rows: list[tuple[Any, ...]] = []
+        add = rows.append
+        for account, found in allocations:
+            key, partner = account.key, account.partner_id
+            for measure, source, entry, day, units, manual in found:
+                text = iso.get(day)
+                if text is None:
+                    text = iso[day] = date.fromordinal(day).isoformat()
+                add((key, partner, measure.value, source, entry, text, units, int(manual)))
+        with self._uow.savepoint("replace_all_allocations") as conn:
+            conn.execute("DELETE FROM settlement_allocations")
+            copy_rows(cast(PgConnection, conn), "settlement_allocations", ALLOCATION_COLUMNS, rows)
+        self._renew_version()
+        return len(rows)

@@ -48,6 +48,9 @@ class _Versioned(Generic[D]):
 
     def __init__(self, uow: SqliteUnitOfWork) -> None:
         self._uow = uow
+        # What this unit of work wrote, by id: (version, document). A read of the
+        # same version gives the same frozen value back without decoding its JSON.
+        self._written: dict[str, tuple[int, D]] = {}
 
     def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self._uow.store._translate_errors(self._table):
@@ -72,6 +75,7 @@ class _Versioned(Generic[D]):
                     id=document.id,
                 ) from None
             raise
+        self._written[stored.id] = (1, stored)
         return stored
 
     def update(self, document: D) -> D:
@@ -89,11 +93,19 @@ class _Versioned(Generic[D]):
             if row is None:
                 raise NotFoundError(f"no {self._kind} {document.id!r} to update", id=document.id)
             raise stale_version(self._kind, document.id, document.version, int(row[0]))
+        self._written[stored.id] = (stored.version, stored)
         return stored
 
     def find(self, key: str) -> D | None:
-        row = self._execute(f"SELECT data FROM {self._table} WHERE id = ?", (key,)).fetchone()
-        return None if row is None else loads(row[0], self._type)
+        row = self._execute(
+            f"SELECT version, data FROM {self._table} WHERE id = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        written = self._written.get(key)
+        if written is not None and written[0] == row[0]:
+            return written[1]
+        return loads(row[1], self._type)
 
     def get(self, key: str) -> D:
         found = self.find(key)

@@ -340,6 +340,11 @@ class SqliteSettlementLedger:
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot store payment {payment.id!r}: {exc}") from exc
 
+    def add_payments(self, payments: Iterable[Payment]) -> None:
+        with self._uow.savepoint("add_payments"):  # all or none
+            for payment in payments:
+                self.add_payment(payment)
+
     def _payments(self, where: str, params: Sequence[Any]) -> list[Payment]:
         rows = self._execute(
             f"SELECT {_PAYMENT_COLUMNS} FROM settlement_payments{where} ORDER BY received_on, id",
@@ -433,17 +438,30 @@ class SqliteSettlementLedger:
                 stored += len(found)
 
         # One statement empties the table and one inserts every row as it is computed;
-        # an error while computing them (a bad hand allocation) undoes both.
+        # an error while computing them (a bad hand allocation) undoes both. On SQLite
+        # the table's indexes are dropped first and built again after the rows are in
+        # (one sort per index instead of a B-tree insert per row and index); the
+        # savepoint undoes that too.
         with (
             self._uow.savepoint("replace_all_allocations") as conn,
             self._uow.store._translate_errors("settlement allocations"),
         ):
+            indexes: list[tuple[str, str]] = []
+            if isinstance(conn, sqlite3.Connection):
+                indexes = conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = 'settlement_allocations' AND sql IS NOT NULL"
+                ).fetchall()
+                for name, _ in indexes:
+                    conn.execute(f'DROP INDEX "{name}"')
             conn.execute("DELETE FROM settlement_allocations")
             conn.executemany(
                 "INSERT INTO settlement_allocations (account_key, partner_id, measure, source_id, "
                 "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows() if self._STREAM_ROWS else list(rows()),
             )
+            for _, sql in indexes:
+                conn.execute(sql)
         self._renew_version()
         return stored
 

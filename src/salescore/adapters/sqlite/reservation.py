@@ -237,32 +237,7 @@ class SqliteStockLedger:
         return [Holding(_claim(row[4:]), from_units(row[0], Unit(*row[1:4]))) for row in rows]
 
     def save_claim(self, claim: ReserveClaim) -> None:
-        unit = claim.unit
-        self._execute(
-            "INSERT INTO reservation_claims (order_id, line_id, product_id, "
-            "warehouse_id, quantity, unit_code, unit_name, unit_scale, planned_shipment, "
-            "order_date, priority, supply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (order_id, line_id) DO UPDATE SET product_id = excluded.product_id, "
-            "warehouse_id = excluded.warehouse_id, quantity = excluded.quantity, "
-            "unit_code = excluded.unit_code, unit_name = excluded.unit_name, "
-            "unit_scale = excluded.unit_scale, planned_shipment = excluded.planned_shipment, "
-            "order_date = excluded.order_date, priority = excluded.priority, "
-            "supply = excluded.supply",
-            (
-                claim.order_id,
-                claim.line_id,
-                claim.product_id,
-                claim.warehouse_id,
-                to_units(claim.quantity),
-                unit.code,
-                unit.name,
-                unit.scale,
-                claim.planned_shipment.isoformat(),
-                claim.order_date.isoformat(),
-                claim.priority,
-                claim.supply.value,
-            ),
-        )
+        self._execute(SAVE_CLAIM, claim_params(claim))
 
     def claim(self, order_id: OrderId, line_id: LineId) -> ReserveClaim | None:
         row = self._execute(
@@ -305,6 +280,39 @@ class SqliteStockLedger:
             )
             for p, w, kind, o, ln, on, units, code, name, scale in rows
         }
+
+
+SAVE_CLAIM = (
+    "INSERT INTO reservation_claims (order_id, line_id, product_id, "
+    "warehouse_id, quantity, unit_code, unit_name, unit_scale, planned_shipment, "
+    "order_date, priority, supply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (order_id, line_id) DO UPDATE SET product_id = excluded.product_id, "
+    "warehouse_id = excluded.warehouse_id, quantity = excluded.quantity, "
+    "unit_code = excluded.unit_code, unit_name = excluded.unit_name, "
+    "unit_scale = excluded.unit_scale, planned_shipment = excluded.planned_shipment, "
+    "order_date = excluded.order_date, priority = excluded.priority, "
+    "supply = excluded.supply"
+)
+"""Insert or replace an order line's claim (both dialects)."""
+
+
+def claim_params(claim: ReserveClaim) -> tuple[object, ...]:
+    """The parameters of :data:`SAVE_CLAIM` for ``claim``."""
+    unit = claim.unit
+    return (
+        claim.order_id,
+        claim.line_id,
+        claim.product_id,
+        claim.warehouse_id,
+        to_units(claim.quantity),
+        unit.code,
+        unit.name,
+        unit.scale,
+        claim.planned_shipment.isoformat(),
+        claim.order_date.isoformat(),
+        claim.priority,
+        claim.supply.value,
+    )
 
 
 def _filters(base: str, equal: Mapping[str, str | None]) -> tuple[str, list[str]]:

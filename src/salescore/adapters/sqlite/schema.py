@@ -19,10 +19,12 @@ from salescore.adapters.collections import (
     AGREEMENTS,
     CRM,
     CRM_TASKS,
+    DELIVERY,
     DISCOUNTS,
     PARTIES,
     PRICING,
     RECEIVABLES,
+    RETAIL,
     Collection,
 )
 from salescore.adapters.sqlite.orders import create_order_tables
@@ -128,4 +130,6 @@ COMPONENTS: tuple[Component, ...] = (
     Component("orders", (create_order_tables,)),
     Component("shipments", (create_shipment_tables, create_posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
+    Component("retail", (document_tables(RETAIL),)),
+    Component("delivery", (document_tables(DELIVERY),)),
 )

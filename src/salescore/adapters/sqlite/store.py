@@ -411,20 +411,31 @@ class SqliteRepository(Generic[T]):
         # Chunks come in id order, each sorted: the whole is sorted.
         return [loads(row[0], self._collection.type) for row in found]
 
-    def find_by(self, field: str, value: object) -> list[T]:
-        if field not in self._collection.indexes:
-            raise StorageError(
-                f"{self._table} cannot be searched by {field!r}; "
-                f"searchable fields: {', '.join(self._collection.indexes) or 'none'}"
-            )
-        plain = to_plain(value)
+    def _searched(self, fields: Iterable[str]) -> None:
+        for field in fields:
+            if field not in self._collection.indexes:
+                raise StorageError(
+                    f"{self._table} cannot be searched by {field!r}; "
+                    f"searchable fields: {', '.join(self._collection.indexes) or 'none'}"
+                )
+
+    def _field_test(self, field: str, plain: object) -> tuple[str, tuple[Any, ...]]:
+        """The SQL condition of ``field`` equal to ``plain`` (a JSON value) and its parameters."""
         if plain is None:
-            sql = f"SELECT data FROM {self._table} WHERE json_extract(data, '$.{field}') IS NULL"
-            params: tuple[Any, ...] = ()
-        else:
-            sql = f"SELECT data FROM {self._table} WHERE json_extract(data, '$.{field}') = ?"
-            params = (plain,)
-        rows = self._execute(sql + " ORDER BY id", params).fetchall()
+            return f"json_extract(data, '$.{field}') IS NULL", ()
+        return f"json_extract(data, '$.{field}') = ?", (plain,)
+
+    def find_by(self, field: str, value: object, **also: object) -> list[T]:
+        wanted = {field: value, **also}
+        self._searched(wanted)
+        tests: list[str] = []
+        params: tuple[Any, ...] = ()
+        for name, v in wanted.items():
+            test, more = self._field_test(name, to_plain(v))
+            tests.append(test)
+            params += more
+        sql = f"SELECT data FROM {self._table} WHERE {' AND '.join(tests)} ORDER BY id"
+        rows = self._execute(sql, params).fetchall()
         return [loads(row[0], self._collection.type) for row in rows]
 
     def remove(self, id: Any) -> None:

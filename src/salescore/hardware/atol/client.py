@@ -15,6 +15,17 @@ parsed with ``parse_float=Decimal``.
 
 >>> dumps_exact({"price": Decimal("45.5").quantize(Decimal("0.01")), "quantity": 2})
 '{"price": 45.50, "quantity": 2}'
+
+The result fields read come from independent ATOL integrations, not from our
+fake server: ``getShiftStatus`` → ``shiftStatus.state``, ``number`` and
+``expiredTime`` (the moment the shift's 24 hours end), ``getFnStatus`` →
+``fnStatus.fiscalDocumentNumber`` (the last fiscal document) and
+``fnStatus.warnings``, ``getFnInfo`` → ``fnInfo.validityDate``,
+``ofdExchangeStatus`` → ``status.notSentCount`` (a POS product's ATOL web
+driver, decompiled and published; ``fiscalDocumentNumber`` also in three more
+public clients), and ``getFnDocument`` → ``documentTLV`` keyed by FFD tag
+number (``1040``, ``1012``, ``1020``, ``1031``, ``1081``, ``1055``: a Qt
+integration that rebuilds correction receipts from it).
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ from salescore.errors import (
     DeviceTimeoutError,
     FiscalStateUnknownError,
     InvalidInputError,
+    MarkingCodeRejectedError,
     ProtocolError,
     ReceiptMismatchError,
     ShiftExpiredError,
@@ -56,6 +68,7 @@ from salescore.hardware.fiscal import (
     FiscalWarning,
     JournalEntry,
     JournalState,
+    MeasureUnit,
     PaymentSplit,
     Receipt,
     ReceiptKind,
@@ -67,6 +80,13 @@ from salescore.hardware.fiscal import (
     shift_ends_soon,
     shift_refusal,
     vat_code,
+)
+from salescore.hardware.marking import (
+    ATOL_PLANNED_STATUS,
+    CheckResult,
+    atol_imc,
+    planned_status,
+    show_code,
 )
 
 __all__ = ["PENDING", "PROTOCOL", "AtolTaskClient", "AtolWebDriver", "TaskSettled", "dumps_exact"]
@@ -338,12 +358,79 @@ def _wall(value: object) -> str | None:
     return moment.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+_PAYMENT_TAGS: Final = (
+    ("1031", "cash"),
+    ("1081", "electronically"),
+    ("1215", "prepaid"),
+    ("1216", "credit"),
+)
+
+
+def _document_info(number: int, tlv: Mapping[str, Any]) -> FiscalDocumentInfo:
+    """A document from ``getFnDocument``'s ``documentTLV`` (values keyed by FFD tag number).
+
+    Its type is not a tag of its own there: a document with a calculation
+    type (1054) is a receipt (3), one that also has a correction type (1173)
+    a correction receipt (31) — the FFD makes 1173 a correction's own tag.
+
+    >>> info = _document_info(7, {"1040": 7, "1077": "3061", "1054": 1, "1020": 70.5,
+    ...     "1031": 20.5, "1081": 50, "1012": "2026-11-23T12:01:00+03:00"})
+    >>> info.document_type, info.total, info.payments
+    (3, Decimal('70.5'), (('cash', Decimal('20.5')), ('electronically', Decimal('50'))))
+    """
+    document_type = (31 if "1173" in tlv else 3) if "1054" in tlv else 0
+    total = tlv.get("1020")
+    payments = None
+    if document_type:
+        payments = tuple(
+            sorted(
+                (name, Decimal(str(tlv[tag])))
+                for tag, name in _PAYMENT_TAGS
+                if tag in tlv and Decimal(str(tlv[tag]))
+            )
+        )
+    when = tlv.get("1012")
+    return FiscalDocumentInfo(
+        number=int(tlv.get("1040", number)),
+        document_type=document_type,
+        fiscal_sign=int(tlv.get("1077", 0)),
+        total=None if total is None else Decimal(str(total)),
+        when=None if when is None else _wall(when),
+        payments=payments,
+    )
+
+
 class TaskSettled(Exception):  # noqa: N818 - a signal between client and driver, not an error
     """A task the server forgot was not posted again: its effect was found elsewhere."""
 
 
-def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
-    """ATOL ``position`` items of receipt lines (VAT, 1214, 1212, 2108)."""
+def _imc_params(line: ReceiptLine, kind: ReceiptKind | None) -> dict[str, Any]:
+    """A marked line's ``imcParams``: the code (Base64), ``auto`` type, planned status.
+
+    Raises:
+        InvalidInputError: a marked line outside a sale or a sale return.
+    """
+    assert line.marking_code is not None
+    if kind not in (ReceiptKind.SALE, ReceiptKind.SALE_RETURN):
+        raise InvalidInputError(
+            f"line {line.name!r}: a marked item is sent in a sale or a sale return only",
+            protocol=PROTOCOL,
+        )
+    status = planned_status(
+        sale=kind is ReceiptKind.SALE,
+        quantity=line.quantity,
+        piece=line.unit is MeasureUnit.PIECE,
+    )
+    return {
+        "imcType": "auto",
+        "imc": atol_imc(line.marking_code),
+        "itemEstimatedStatus": ATOL_PLANNED_STATUS[status],
+        "imcModeProcessing": 0,
+    }
+
+
+def _items(lines: Sequence[ReceiptLine], kind: ReceiptKind | None = None) -> list[dict[str, Any]]:
+    """ATOL ``position`` items of receipt lines (VAT, 1214, 1212, 2108, ``imcParams``)."""
     items = []
     for line in lines:
         item: dict[str, Any] = {
@@ -354,11 +441,13 @@ def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
             "amount": line.amount.quantize(_KOPECK),
             "tax": {"type": vat_code(line.vat, ATOL_VAT_NAMES, PROTOCOL)},
             "paymentMethod": ATOL_PAYMENT_METHODS[line.payment_method],
-            "paymentObject": ATOL_PAYMENT_SUBJECTS[line.subject],
+            "paymentObject": ATOL_PAYMENT_SUBJECTS[line.fiscal_subject],
             "measurementUnit": ATOL_MEASURE_UNITS[line.unit],
         }
         if line.discount:
             item["infoDiscountAmount"] = line.discount.quantize(_KOPECK)
+        if line.marking_code is not None:
+            item["imcParams"] = _imc_params(line, kind)
         items.append(item)
     return items
 
@@ -366,7 +455,7 @@ def _items(lines: Sequence[ReceiptLine]) -> list[dict[str, Any]]:
 def _receipt_task(receipt: Receipt) -> dict[str, Any]:
     task: dict[str, Any] = {
         "type": _RECEIPT_TASKS[receipt.kind],
-        "items": _items(receipt.fiscal_lines()),
+        "items": _items(receipt.fiscal_lines(), receipt.kind),
         "payments": [
             {"type": p.type.value, "sum": p.amount.quantize(_KOPECK)} for p in receipt.payments
         ],
@@ -443,31 +532,39 @@ class AtolWebDriver:
         return self.client.run([task])[0]
 
     def get_current_status(self) -> FiscalStatus:
-        """Shift state and number (``getShiftStatus``), last document (``getFnInfo``)."""
+        """Shift state, number and end (``getShiftStatus``), last document (``getFnStatus``).
+
+        ``shiftStatus.state``/``number``/``expiredTime`` and
+        ``fnStatus.fiscalDocumentNumber`` as independent ATOL integrations read
+        them (module notes).
+        """
         shift = (self._one({"type": "getShiftStatus"}) or {}).get("shiftStatus", {})
-        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
         state = _SHIFT_STATES.get(shift.get("state", "closed"), ShiftState.CLOSED)
         return FiscalStatus(
             shift_state=state,
             shift_number=int(shift.get("number", 0)),
             receipt_open=False,
-            last_document=int(fn.get("lastDocumentNumber", 0)),
+            last_document=self._last_document(),
             paper_out=False,
             waiting_continue_print=False,
             shift_deadline=None if state is ShiftState.CLOSED else _wall(shift.get("expiredTime")),
         )
 
     def get_warnings(self) -> FiscalStatus:
-        """The status with what a POS should show (``getFnInfo``, ``ofdExchangeStatus``).
+        """The status with what a POS should show (``getFnStatus``, ``getFnInfo``,
+        ``ofdExchangeStatus``).
 
-        The result fields read (``fnInfo.warnings``, ``fnInfo.validityDate``,
-        ``status.notSentCount``) follow public ATOL samples **[unverified]**; an
-        absent field gives no warning.
+        Fields read: ``fnStatus.warnings`` (``needReplacement``,
+        ``resourceExhausted``, ``memoryOverflow``, ``ofdTimeout``),
+        ``fnInfo.validityDate`` and ``status.notSentCount``, as a shipping POS
+        product's ATOL driver reads them (module notes); an absent field gives
+        no warning.
         """
         status = self.get_current_status()
         fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
+        fn_status = (self._one({"type": "getFnStatus"}) or {}).get("fnStatus", {})
         ofd = (self._one({"type": "ofdExchangeStatus"}) or {}).get("status", {})
-        flags = fn.get("warnings") or {}
+        flags = fn_status.get("warnings") or {}
         warnings = [w for key, w in _ATOL_WARNINGS if flags.get(key)]
         unsent = int(ofd.get("notSentCount", 0))
         if unsent:
@@ -526,19 +623,7 @@ class AtolWebDriver:
             if exc.details.get("definitive"):
                 return None
             raise
-        doc = (result or {}).get("documentTLV") or (result or {}).get("document", {})
-        total = doc.get("total")
-        payments = doc.get("payments")
-        return FiscalDocumentInfo(
-            number=number,
-            document_type=int(doc.get("documentType", 0)),
-            fiscal_sign=int(doc.get("fiscalDocumentSign", 0)),
-            total=None if total is None else Decimal(str(total)),
-            when=doc.get("dateTime"),
-            payments=None
-            if payments is None
-            else tuple(sorted((str(k), Decimal(str(v))) for k, v in payments.items())),
-        )
+        return _document_info(number, (result or {}).get("documentTLV") or {})
 
     def process_check(self, receipt: Receipt) -> FiscalResult:
         """Post the receipt once per ``receipt_id`` and return its fiscal parameters.
@@ -555,6 +640,11 @@ class AtolWebDriver:
             DeviceError: the device refused the receipt (``outcome`` cancelled).
         """
         task = _receipt_task(receipt)  # a rate the device cannot take: refused before sending
+        entry = self.journal.get(receipt.receipt_id)
+        if any(line.marking_code for line in receipt.lines) and (
+            entry is None or entry.state is JournalState.CANCELLED or entry.task_id is None
+        ):
+            task = self._validate_marking(receipt, task)
         return self._fiscal_task(
             receipt.receipt_id,
             task,
@@ -587,6 +677,66 @@ class AtolWebDriver:
             correction.payment_split(),
             _FD_CORRECTION,
         )
+
+    def _validate_marking(self, receipt: Receipt, task: dict[str, Any]) -> dict[str, Any]:
+        """Check each marked line's code on the register before the receipt is posted.
+
+        ``clearMarkingCodeValidationResult`` first (codes left by a receipt
+        that never came), then per code ``beginMarkingCodeValidation`` and
+        ``getMarkingCodeValidationStatus`` until ``ready``; a refused code
+        stops the sale (:class:`MarkingCodeRejectedError`, nothing posted), an
+        accepted one is kept (``acceptMarkingCode``) and its check result goes
+        with its position (``imcParams.itemInfoCheckResult``).
+        """
+        self._one({"type": "clearMarkingCodeValidationResult"})
+        items = [dict(item) for item in task["items"]]
+        for number, item in enumerate(items, 1):
+            params = item.get("imcParams")
+            if params is None:
+                continue
+            begun = self._one({"type": "beginMarkingCodeValidation", "params": params}) or {}
+            bits = CheckResult(0b11 if begun.get("fmCheckResult") else 0b01)
+            check = bits if begun.get("fmCheck") else CheckResult(0)
+            status = self._marking_status()
+            online = (status.get("onlineValidation") or {}).get("itemInfoCheckResult")
+            if online:
+                check = CheckResult(CheckResult.from_atol(online).bits | check.bits)
+            reason = check.refusal()
+            if reason is not None:
+                self._one({"type": "clearMarkingCodeValidationResult"})
+                line = receipt.fiscal_lines()[number - 1]
+                raise MarkingCodeRejectedError(
+                    f"receipt {receipt.receipt_id!r}, line {number} ({line.name!r}): marking "
+                    f"code {show_code(line.marking_code or '')!r} refused: {reason}; nothing "
+                    "was posted: take the item out of the sale",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                    receipt_id=receipt.receipt_id,
+                    line=number,
+                    marking_code=line.marking_code,
+                    check_result=check.bits,
+                    outcome=ReceiptOutcome.CANCELLED,
+                )
+            self._one({"type": "acceptMarkingCode"})
+            if online:
+                item["imcParams"] = {**params, "itemInfoCheckResult": online}
+        return {**task, "items": items}
+
+    def _marking_status(self) -> dict[str, Any]:
+        """``getMarkingCodeValidationStatus`` polled until ``ready`` (the client's deadline)."""
+        deadline = time.monotonic() + self.client.timeout
+        while True:
+            status = self._one({"type": "getMarkingCodeValidationStatus"}) or {}
+            if status.get("ready"):
+                return dict(status)
+            if time.monotonic() >= deadline:
+                raise DeviceTimeoutError(
+                    "the register did not finish checking a marking code in time; nothing "
+                    "was posted: repeat the sale",
+                    protocol=PROTOCOL,
+                    device_code=None,
+                )
+            time.sleep(self.client.poll_interval)
 
     def _fiscal_task(
         self,
@@ -735,8 +885,9 @@ class AtolWebDriver:
         )
 
     def _last_document(self) -> int:
-        fn = (self._one({"type": "getFnInfo"}) or {}).get("fnInfo", {})
-        return int(fn.get("lastDocumentNumber", 0))
+        """The fiscal storage's last document number (``getFnStatus``)."""
+        fn = (self._one({"type": "getFnStatus"}) or {}).get("fnStatus", {})
+        return int(fn.get("fiscalDocumentNumber", 0))
 
     def _stored(self, entry: JournalEntry) -> FiscalDocumentInfo | None:
         """The entry's receipt in the fiscal storage (by number, total, payments), or None."""

@@ -18,6 +18,7 @@ executes it (the fault then hits after the receipt is registered).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -29,7 +30,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Final
 
+from salescore.errors import InvalidInputError
 from salescore.hardware.atol.client import AtolTaskClient, dumps_exact
+from salescore.hardware.codes.gs1 import parse_marking_code
 
 __all__ = ["FAULTS", "STEPS", "AtolTaskClient", "FakeAtolServer"]
 
@@ -42,8 +45,49 @@ _KOPECK = Decimal("0.01")
 _RECEIPTS = {"sell": 1, "sellReturn": 2, "buy": 3, "buyReturn": 4}
 _CORRECTIONS = {"sellCorrection": 1, "buyCorrection": 3}
 _FISCAL = {**_RECEIPTS, **_CORRECTIONS}
+_MARKING: Final = frozenset(
+    {
+        "beginMarkingCodeValidation",
+        "getMarkingCodeValidationStatus",
+        "acceptMarkingCode",
+        "clearMarkingCodeValidationResult",
+    }
+)
 """Tasks that make a fiscal document (faults and receipt_posts apply to them)."""
 _BASE_DATE = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
+_PAYMENT_TAGS: Final = {
+    "cash": "1031",
+    "electronically": "1081",
+    "prepaid": "1215",
+    "credit": "1216",
+}
+
+
+def _document_tlv(doc: dict[str, Any]) -> dict[str, Any]:
+    """``getFnDocument``'s ``documentTLV``: the document's values keyed by FFD tag number.
+
+    Keyed as public ATOL integrations read it (``1040`` number, ``1012``
+    date-time, ``1020`` total, ``1031``/``1081`` payments, ``1055``, ``1173``).
+    """
+    tlv: dict[str, Any] = {
+        "1040": doc["fiscalDocumentNumber"],
+        "1077": doc["fiscalDocumentSign"],
+        "1012": doc["dateTime"],
+    }
+    if doc["documentType"] in (3, 31):
+        tlv["1054"] = doc["calculationType"]
+        tlv["1020"] = doc["total"]
+        for name, amount in doc["payments"].items():
+            tlv[_PAYMENT_TAGS[name]] = amount
+    if "correctionType" in doc:
+        tlv["1173"] = 0 if doc["correctionType"] == "self" else 1
+        tlv["1174"] = {
+            "1178": doc["correctionBaseDate"],
+            "1179": doc.get("correctionBaseNumber", ""),
+        }
+    return tlv
+
+
 """``correctionBaseDate`` as ATOL's task validator takes it (``YYYY.MM.DD``)."""
 
 
@@ -65,8 +109,16 @@ class FakeAtolServer:
         self.stay_pending = False
         self.blocked = False
         self.fn_warnings: dict[str, bool] = {}
-        """``getFnInfo`` warnings (``needReplacement``, ``memoryOverflow``, ...)."""
+        """``getFnStatus`` warnings (``needReplacement``, ``memoryOverflow``, ...)."""
         self.unsent_documents = 0
+        self.false_codes: set[str] = set()
+        """Marking codes whose crypto tail the fiscal storage finds false."""
+        self.sold_codes: set[str] = set()
+        """Marking codes the marking system knows as sold (a sale of them is refused)."""
+        self.marking_online = True
+        """The marking system answers (``onlineValidation``); offline only the FN checks."""
+        self._validating: tuple[str, int] | None = None
+        self._accepted: set[str] = set()
         self.slow_delay = 0.5
         """How long a ``timeout`` fault holds its answer (longer than the client's timeout)."""
         self.receipt_posts: Counter[str] = Counter()
@@ -136,6 +188,7 @@ class FakeAtolServer:
             "fiscalDocumentNumber": number,
             "fiscalDocumentSign": str((number * 2654435761) % 2**32),
             "shiftNumber": self.shift_number,
+            "dateTime": self.clock.isoformat(timespec="seconds") + "+03:00",
             **extra,
         }
         self.documents.append(doc)
@@ -164,20 +217,25 @@ class FakeAtolServer:
                 expires = self.shift_opened + dt.timedelta(hours=24)
                 status["expiredTime"] = expires.isoformat(timespec="seconds") + "+03:00"
             return _ready({"shiftStatus": status})
-        if kind == "getFnInfo":
-            info = {
-                "lastDocumentNumber": len(self.documents),
-                "validityDate": "2027-11-23T00:00:00+03:00",
+        if kind in _MARKING:
+            return self._marking(kind, task)
+        if kind == "getFnStatus":
+            receipts = sum(1 for d in self.documents if d["documentType"] in (3, 31))
+            status = {
+                "fiscalDocumentNumber": len(self.documents),
+                "fiscalReceiptNumber": receipts,
                 "warnings": dict(self.fn_warnings),
             }
-            return _ready({"fnInfo": info})
+            return _ready({"fnStatus": status})
+        if kind == "getFnInfo":
+            return _ready({"fnInfo": {"validityDate": "2027-11-23T00:00:00+03:00"}})
         if kind == "ofdExchangeStatus":
             return _ready({"status": {"notSentCount": self.unsent_documents}})
         if kind == "getFnDocument":
             number = int(task.get("fiscalDocumentNumber", 0))
             if not 1 <= number <= len(self.documents):
                 return _error(168, "Документ не найден")
-            return _ready({"document": self.documents[number - 1]})
+            return _ready({"documentTLV": _document_tlv(self.documents[number - 1])})
         if kind in ("cashIn", "cashOut"):
             if not self.shift_open:
                 return _error(157, "Смена не открыта - операция невозможна")
@@ -188,9 +246,57 @@ class FakeAtolServer:
             return _ready(None)
         return _error(1, f"unknown task type {kind!r}")
 
+    def _marking(self, kind: str, task: dict[str, Any]) -> dict[str, Any]:
+        """The marking-code check tasks, played on the FFD 1.2 rules (tag 2106 bits)."""
+        if kind == "clearMarkingCodeValidationResult":
+            self._validating, self._accepted = None, set()
+            return _ready(None)
+        if kind == "beginMarkingCodeValidation":
+            params = task.get("params") or {}
+            try:
+                code = base64.b64decode(str(params.get("imc", "")), validate=True).decode("ascii")
+                parsed = parse_marking_code(code)
+            except (ValueError, InvalidInputError):
+                return _error(2, "Неверный формат кода маркировки")
+            checked = "92" in parsed.elements
+            valid = checked and code not in self.false_codes
+            selling = params.get("itemEstimatedStatus") in ("itemPieceSold", "itemDryForSale")
+            self._validating = (code, int(selling) + 2 * int(code in self.sold_codes))
+            return _ready({"fmCheck": checked, "fmCheckResult": valid})
+        if kind == "getMarkingCodeValidationStatus":
+            if self._validating is None:
+                return _error(2, "Проверка кода маркировки не начата")
+            code, flags = self._validating
+            status: dict[str, Any] = {"ready": True, "sentImcRequest": self.marking_online}
+            if self.marking_online:
+                selling, sold = bool(flags & 1), bool(flags & 2)
+                status["onlineValidation"] = {
+                    "itemInfoCheckResult": {
+                        "imcCheckFlag": "92" in parse_marking_code(code).elements,
+                        "imcCheckResult": code not in self.false_codes,
+                        "imcStatusInfo": True,
+                        "imcEstimatedStatusCorrect": sold != selling,
+                        "ecrStandAloneFlag": False,
+                    }
+                }
+            return _ready(status)
+        # acceptMarkingCode
+        if self._validating is None:
+            return _error(2, "Проверка кода маркировки не начата")
+        self._accepted.add(self._validating[0])
+        return _ready(None)
+
     def _receipt(self, task: dict[str, Any]) -> dict[str, Any]:
         if not self.shift_open:
             return _error(157, "Смена не открыта - операция невозможна")
+        codes = []
+        for item in task.get("items", []):
+            imc = (item.get("imcParams") or {}).get("imc")
+            if imc is not None:
+                code = base64.b64decode(str(imc)).decode("ascii")
+                if code not in self._accepted:
+                    return _error(2, "Код маркировки не проверен")
+                codes.append(code)
         correction: dict[str, Any] = {}
         if task["type"] in _CORRECTIONS:
             if task.get("correctionType", "self") not in ("self", "instruction"):
@@ -233,8 +339,15 @@ class FakeAtolServer:
             total=str(total),
             calculationType=_FISCAL[task["type"]],
             payments={k: str(v) for k, v in sorted(split.items()) if v},
+            markingCodes=codes,
             **correction,
         )
+        for code in codes:
+            if task["type"] == "sell":
+                self.sold_codes.add(code)
+            elif task["type"] == "sellReturn":
+                self.sold_codes.discard(code)
+        self._accepted = set()
         return _ready({"fiscalParams": doc})
 
     # --- HTTP ----------------------------------------------------------------------------

@@ -6,7 +6,13 @@ from salescore.hardware.codes.ean import (
     gtin_check_digit,
     is_valid_gtin,
 )
-from salescore.hardware.codes.gs1 import GS, MarkingCode, parse_element_string, parse_marking_code
+from salescore.hardware.codes.gs1 import (
+    GS,
+    MarkingCode,
+    clean_scan,
+    parse_element_string,
+    parse_marking_code,
+)
 from salescore.hardware.codes.scanner import LineScanner, ScannerSimulator
 from salescore.hardware.codes.weight import (
     EmbeddedCode,
@@ -23,6 +29,7 @@ __all__ = [
     "LineScanner",
     "MarkingCode",
     "ScannerSimulator",
+    "clean_scan",
     "complete_gtin",
     "decode_embedded",
     "encode_embedded",

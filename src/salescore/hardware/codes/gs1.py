@@ -38,7 +38,7 @@ import attrs
 from salescore.errors import AmbiguousCodeError, InvalidInputError
 from salescore.hardware.codes.ean import is_valid_gtin
 
-__all__ = ["GS", "MarkingCode", "parse_element_string", "parse_marking_code"]
+__all__ = ["GS", "MarkingCode", "clean_scan", "parse_element_string", "parse_marking_code"]
 
 GS = "\x1d"
 
@@ -76,6 +76,15 @@ def _strip_prefix(code: str) -> str:
             code = code[len(fnc1) :]
             break
     return code.replace("<GS>", GS)
+
+
+def clean_scan(code: str) -> str:
+    """``code`` without its symbology prefix and leading FNC1, ``<GS>`` as the GS byte.
+
+    >>> clean_scan("]d2" + "0104600439931256" + "21ABC<GS>93dGVz")
+    '010460043993125621ABC\\x1d93dGVz'
+    """
+    return _strip_prefix(code)
 
 
 def _ai_at(code: str, pos: int) -> str:

@@ -36,6 +36,7 @@ from salescore.errors import InvalidAmountError, ProtocolError
 __all__ = [
     "ACK",
     "COMMANDS",
+    "CORRECTION_RECEIPT",
     "ENQ",
     "FLAG_RECEIPT_PAPER",
     "FLAG_RECEIPT_ROLL",
@@ -45,13 +46,18 @@ __all__ = [
     "REPLIES",
     "STX",
     "TEXT_WIDTH",
+    "AcceptMarkingCode",
+    "AcceptMarkingReply",
     "BeginCorrection",
+    "BindMarkingCode",
+    "BindMarkingReply",
     "Buy",
     "BuyReturn",
     "CancelReceipt",
     "CashIn",
     "CashOut",
     "CashReply",
+    "CheckMarkingCode",
     "CloseReceipt",
     "CloseReceiptReply",
     "CloseReceiptV2",
@@ -80,6 +86,7 @@ __all__ = [
     "FnUnsentReply",
     "FrameParser",
     "ItemOperation",
+    "MarkingCheckReply",
     "OpenDrawer",
     "OpenReceipt",
     "OpenShift",
@@ -296,6 +303,11 @@ def _encode_field(kind: str, value: Any, text_width: int) -> bytes:
     if kind == "text":
         encoded = str(value).encode("cp1251", errors="replace")[:text_width]
         return encoded.ljust(text_width, b"\x00")
+    if kind == "lp1":
+        data = bytes(value)
+        if len(data) > 0xFF:
+            raise ProtocolError(f"a length-prefixed field takes 255 bytes, got {len(data)}")
+        return bytes([len(data)]) + data
     if kind.startswith("raw"):
         size = int(kind[3:]) if kind != "raw" else len(value)
         data = bytes(value)
@@ -327,6 +339,13 @@ def _decode_field(kind: str, data: bytes, offset: int) -> tuple[Any, int]:
         return data[offset:].rstrip(b"\x00").decode("cp1251", errors="replace"), len(data)
     if kind == "raw":
         return bytes(data[offset:]), len(data)
+    if kind == "lp1":
+        if offset >= len(data):
+            raise ProtocolError(f"data ended before a length byte at byte {offset}")
+        end = offset + 1 + data[offset]
+        if end > len(data):
+            raise ProtocolError(f"data ended inside a {data[offset]}-byte field at byte {offset}")
+        return bytes(data[offset + 1 : end]), end
     size = int(kind[3:])
     chunk = data[offset : offset + size]
     if len(chunk) != size:
@@ -428,9 +447,18 @@ class OpenShift(Command):
     password: int
 
 
+CORRECTION_RECEIPT: Final = 0x80
+"""Added to 0x8D's kind, a correction receipt with lines [чек коррекции] (FFD 1.2): its
+lines go by 0xFF46 and it closes by 0xFF45, as the vendor's JavaPOS driver does it
+(``PrinterConst.SMFP_RECTYPE_CORRECTION_SALE`` 0x80 ... ``_RETBUY`` 0x83, since 2021)."""
+
+
 @attrs.frozen
 class OpenReceipt(Command):
-    """0x8D: open a receipt of ``kind`` 0 sale, 1 buy, 2 sale return, 3 buy return."""
+    """0x8D: open a receipt of ``kind`` 0 sale, 1 buy, 2 sale return, 3 buy return.
+
+    ``kind`` + :data:`CORRECTION_RECEIPT` opens a correction receipt with lines (FFD 1.2).
+    """
 
     code: ClassVar[int] = 0x8D
     layout: ClassVar = (_PW, ("kind", "u1"))
@@ -795,6 +823,73 @@ class CorrectionReceipt(Command):
 
 
 @attrs.frozen
+class CheckMarkingCode(Command):
+    """0xFF61: have the fiscal storage check a marking code (ФН command B1h, FFD 1.2).
+
+    ``planned_status`` is tag 2003, ``mode`` tag 2102 (always 0); ``marking``
+    the code as scanned and ``tlv`` the measure and quantity of a partial
+    disposal (empty for a piece). The two lengths come before the two fields,
+    as both vendor drivers lay it out (OPOS ``FSCheckItemCode``, JavaPOS
+    ``FSCheckMC``).
+    """
+
+    code: ClassVar[int] = 0xFF61
+    layout: ClassVar = (_PW, ("planned_status", "u1"), ("mode", "u1"))
+    password: int
+    planned_status: int
+    mode: int
+    marking: bytes
+    tlv: bytes = b""
+
+    def data(self, text_width: int = TEXT_WIDTH) -> bytes:
+        """Password, status, mode, the two lengths, then the code and the TLVs."""
+        if len(self.marking) > 0xFF or len(self.tlv) > 0xFF:
+            raise ProtocolError("0xFF61 takes a code and TLVs of at most 255 bytes each")
+        head = super().data(text_width)
+        return head + bytes([len(self.marking), len(self.tlv)]) + self.marking + self.tlv
+
+    @classmethod
+    def from_data(cls, data: bytes, *, code: int | None = None) -> CheckMarkingCode:
+        """Decode (the simulator's side); :class:`ProtocolError` if the lengths disagree."""
+        if len(data) < 8 or len(data) != 8 + data[6] + data[7]:
+            raise ProtocolError(
+                "Shtrih-M command 0xFF61 (CheckMarkingCode): the code and TLV lengths do not "
+                "match the data",
+                protocol="shtrih-m",
+                command=0xFF61,
+                device_code=None,
+            )
+        size = data[6]
+        return cls(
+            int.from_bytes(data[:4], "little"),
+            data[4],
+            data[5],
+            bytes(data[8 : 8 + size]),
+            bytes(data[8 + size :]),
+        )
+
+
+@attrs.frozen
+class AcceptMarkingCode(Command):
+    """0xFF69: keep (1) or drop (0) the code just checked; 2 empties the checked codes."""
+
+    code: ClassVar[int] = 0xFF69
+    layout: ClassVar = (_PW, ("decision", "u1"))
+    password: int
+    decision: int
+
+
+@attrs.frozen
+class BindMarkingCode(Command):
+    """0xFF67: bind a checked marking code to the line just registered (after its 0xFF46)."""
+
+    code: ClassVar[int] = 0xFF67
+    layout: ClassVar = (_PW, ("marking", "lp1"))
+    password: int
+    marking: bytes
+
+
+@attrs.frozen
 class FnExpiry(Command):
     """0xFF03: the fiscal storage's validity date (срок действия ФН)."""
 
@@ -843,6 +938,9 @@ COMMANDS: Final[dict[int, type[Command]]] = {
         SendOperationTlv,
         BeginCorrection,
         CorrectionReceipt,
+        CheckMarkingCode,
+        AcceptMarkingCode,
+        BindMarkingCode,
         Sale,
         Buy,
         SaleReturn,
@@ -1087,6 +1185,62 @@ class CorrectionReply(Reply):
 
 
 @attrs.frozen
+class MarkingCheckReply(Reply):
+    """Reply to 0xFF61: the fiscal storage's own check, then what the marking system said.
+
+    ``local_status`` and ``local_reason`` are the storage's own check (the two
+    vendor drivers name their values differently, so the driver decides by
+    tag 2106 only); ``code_type`` is tag 2100; ``extra`` is empty offline, else
+    the storage's answer code and tag 2106, then the server's TLVs.
+    """
+
+    code: ClassVar[int] = 0xFF61
+    layout: ClassVar = (
+        ("local_status", "u1"),
+        ("local_reason", "u1"),
+        ("code_type", "u1"),
+        ("extra", "lp1"),
+        ("server_tlv", "raw"),
+    )
+    local_status: int
+    local_reason: int
+    code_type: int
+    extra: bytes
+    server_tlv: bytes = b""
+
+    @property
+    def check_result(self) -> int | None:
+        """Tag 2106 when the marking system answered (``extra`` holds it), else ``None``."""
+        return self.extra[1] if len(self.extra) > 1 else None
+
+
+@attrs.frozen
+class AcceptMarkingReply(Reply):
+    """Reply to 0xFF69: tag 2106 on models that send it (JavaPOS reads it), else nothing."""
+
+    code: ClassVar[int] = 0xFF69
+    layout: ClassVar = (("rest", "raw"),)
+    rest: bytes = b""
+
+    @property
+    def check_result(self) -> int | None:
+        """Tag 2106 if the model sent it."""
+        return self.rest[0] if self.rest else None
+
+
+@attrs.frozen
+class BindMarkingReply(Reply):
+    """Reply to 0xFF67: the recognised code type (2 bytes, ``44 4D`` GS1 DataMatrix), the
+    DataMatrix kind, and the check result when the code was not checked before."""
+
+    code: ClassVar[int] = 0xFF67
+    layout: ClassVar = (("code_type", "raw2"), ("datamatrix", "u1"), ("check", "raw"))
+    code_type: bytes
+    datamatrix: int
+    check: bytes = b""
+
+
+@attrs.frozen
 class FnExpiryReply(Reply):
     """Reply to 0xFF03: validity date (YY MM DD), re-registrations left and done."""
 
@@ -1123,6 +1277,9 @@ REPLIES: Final[dict[int, type[Reply]]] = {
     0xFF03: FnExpiryReply,
     0xFF3F: FnUnsentReply,
     0xFF36: CorrectionReply,
+    0xFF61: MarkingCheckReply,
+    0xFF69: AcceptMarkingReply,
+    0xFF67: BindMarkingReply,
     0xFF46: EmptyReply,
     0xFF0C: EmptyReply,
     0xFF4D: EmptyReply,

@@ -62,6 +62,7 @@ from salescore.errors import (
     FiscalStateUnknownError,
     InvalidAmountError,
     InvalidInputError,
+    MarkingCodeRejectedError,
     PaperOutError,
     ProtocolError,
     ReceiptMismatchError,
@@ -77,6 +78,7 @@ from salescore.hardware.fiscal import (
     FiscalWarning,
     JournalEntry,
     JournalState,
+    MeasureUnit,
     PaymentSplit,
     PaymentType,
     Receipt,
@@ -91,6 +93,7 @@ from salescore.hardware.fiscal import (
     shift_refusal,
     vat_code,
 )
+from salescore.hardware.marking import CheckResult, marking_payload, planned_status, show_code
 from salescore.hardware.messages import cashier_message
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.link import PROTOCOL, ShtrihLink
@@ -428,8 +431,12 @@ class ShtrihDriver:
                 (``outcome`` not_fiscal); repeat the call when the device is back.
             DeviceError: the device refused the receipt; it was cancelled.
         """
+        return self._guarded(receipt, None)
+
+    def _guarded(self, receipt: Receipt, correction: Correction | None) -> FiscalResult:
+        """Run a receipt; every error says where the receipt stands (``outcome``)."""
         try:
-            return self._process_check(receipt)
+            return self._process_check(receipt, correction)
         except DeviceError as exc:
             if "outcome" in exc.details:
                 raise
@@ -444,7 +451,7 @@ class ShtrihDriver:
                 outcome = ReceiptOutcome.DONE
             raise self._with_outcome(exc, entry or _placeholder(receipt), outcome) from None
 
-    def _process_check(self, receipt: Receipt) -> FiscalResult:
+    def _process_check(self, receipt: Receipt, correction: Correction | None) -> FiscalResult:
         entry = self.journal.get(receipt.receipt_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
@@ -458,6 +465,8 @@ class ShtrihDriver:
             vat_code(line.vat, self.tax_groups, PROTOCOL)
             if self.ffd == "1.2":
                 self._operation_v2(receipt, line)
+            if line.marking_code is not None:
+                self._planned_status(receipt, line)
         self._ready_for_document()
         fn = self._fn_status()
         entry = JournalEntry(
@@ -467,10 +476,11 @@ class ShtrihDriver:
             change=receipt.change,
             payments=receipt.payment_split(),
             not_before=codec.fn_datetime(fn.datetime),
+            document_type=_FD_RECEIPT if correction is None else _FD_CORRECTION,
         )
         self.journal.record(entry)
         try:
-            notes = self._register_lines(receipt)
+            notes = self._register_lines(receipt, correction)
             self._check_subtotal(entry, receipt)
         except DeviceError as exc:
             # Close was never sent: nothing is fiscal. Annul now, or (link lost) as
@@ -492,20 +502,37 @@ class ShtrihDriver:
         before anything is sent, and a lost answer is settled from the fiscal
         storage (a document of type 31 with that number and total).
 
+        With lines (FFD 1.2, ``ffd="1.2"``) it is a receipt of its own: 0x8D
+        with the kind + 0x80, the correction type (tag 1173) and its basis
+        (tag 1174: the corrected document's date 1178 and number 1179) by
+        0xFF0C, one 0xFF46 per line, the subtotal compared, 0xFF45 — with every
+        guarantee of :meth:`process_check` (the sequence as the vendor's
+        JavaPOS driver sends it).
+
         Raises:
-            InvalidInputError: a correction with lines (FFD 1.2), not supported here.
+            InvalidInputError: a correction with lines on an FFD 1.05 driver.
             FiscalStateUnknownError: the answer was lost and the device stayed away.
+            ReceiptMismatchError: the device's subtotal differed (annulled).
             DeviceError: the device refused it (``outcome`` cancelled).
         """
         if correction.has_lines:
-            raise InvalidInputError(
-                f"correction {correction.correction_id!r}: the Shtrih-M driver makes the "
-                "correction of a sum (0xFF35, 0xFF36) only; the FFD 1.2 correction with lines "
-                "needs a command sequence not confirmed for this protocol: make it on an ATOL "
-                "register (AtolWebDriver.process_correction_check) or with the vendor's program",
-                protocol=PROTOCOL,
-                correction_id=correction.correction_id,
+            if self.ffd != "1.2":
+                raise InvalidInputError(
+                    f"correction {correction.correction_id!r}: a correction with lines is an "
+                    "FFD 1.2 document; this driver sends FFD 1.05 (ffd='1.05'): use "
+                    "ffd='1.2' on a register registered for FFD 1.2, or correct the sum only",
+                    protocol=PROTOCOL,
+                    correction_id=correction.correction_id,
+                )
+            receipt = Receipt(
+                correction.correction_id,
+                correction.kind,
+                correction.lines,
+                correction.payments,
+                cashier=correction.cashier,
+                tax_system=correction.tax_system,
             )
+            return self._guarded(receipt, correction)
         entry = self.journal.get(correction.correction_id)
         if entry is not None and entry.state is JournalState.DONE:
             return FiscalResult.from_entry(entry, repeated=True)
@@ -569,10 +596,12 @@ class ShtrihDriver:
 
     # --- receipts --------------------------------------------------------------------------
 
-    def _register_lines(self, receipt: Receipt) -> tuple[str, ...]:
+    def _register_lines(
+        self, receipt: Receipt, correction: Correction | None = None
+    ) -> tuple[str, ...]:
         """Open the receipt and register its lines; warnings about names cut for the FN."""
         if self.ffd == "1.2":
-            return self._register_lines_v2(receipt)
+            return self._register_lines_v2(receipt, correction)
         notes: list[str] = []
         self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
         item_command = codec.ITEM_COMMANDS[int(receipt.kind)]
@@ -603,25 +632,46 @@ class ShtrihDriver:
                 )
         return tuple(notes)
 
-    def _register_lines_v2(self, receipt: Receipt) -> tuple[str, ...]:
+    def _register_lines_v2(
+        self, receipt: Receipt, correction: Correction | None = None
+    ) -> tuple[str, ...]:
         """FFD 1.2: open, one 0xFF46 per line (its discount folded into its sum), its unit.
 
         A name wider than the paper is printed over several lines first (0x17)
         and sent with 0xFF46 behind ``//``, which the device registers without
-        printing it.
+        printing it. A marked line's code is checked (0xFF61) and kept (0xFF69)
+        before its 0xFF46 and bound to it (0xFF67) after, as both vendor
+        drivers order it; a code the fiscal storage or the marking system
+        refuses stops the receipt (:class:`MarkingCodeRejectedError`).
+        A correction opens with kind + 0x80 and sends its tags 1173 and 1174.
         """
         notes: list[str] = []
-        self._call(codec.OpenReceipt(self.password, int(receipt.kind)))
+        kind = int(receipt.kind)
+        if correction is not None:
+            kind |= codec.CORRECTION_RECEIPT
+        if any(line.marking_code is not None for line in receipt.lines):
+            self._clear_marking()
+        self._call(codec.OpenReceipt(self.password, kind))
+        if correction is not None:
+            for tlv in _correction_tlvs(correction):
+                self._call(codec.SendTlv(self.admin_password, tlv))
         for number, line in enumerate(receipt.fiscal_lines(), 1):
             printed = self._name_lines(line.name)
             if len(printed) > 1:
                 for text in printed:
                     self._call(codec.PrintString(self.password, _RECEIPT_TAPE, text))
+            if line.marking_code is not None:
+                self._check_marking(receipt, line, number)
             operation = self._operation_v2(receipt, line)
             self._call(operation)
             self._call(
                 codec.SendOperationTlv(self.password, codec.encode_tlv(2108, bytes([line.unit])))
             )
+            if line.marking_code is not None:
+                self._call(
+                    codec.BindMarkingCode(self.password, marking_payload(line.marking_code)),
+                    codec.BindMarkingReply,
+                )
             registered = operation.name.removeprefix(_NOT_PRINTED)
             if registered != " ".join(printable(line.name, _CODE_PAGE).split()):
                 notes.append(
@@ -632,6 +682,76 @@ class ShtrihDriver:
             contact = receipt.buyer_contact.encode("cp866", errors="replace")[:64]
             self._call(codec.SendTlv(self.admin_password, codec.encode_tlv(1008, contact)))
         return tuple(notes)
+
+    def _planned_status(self, receipt: Receipt, line: ReceiptLine) -> int:
+        """Tag 2003 of a marked line; refused before anything is sent where it cannot go."""
+        where = f"receipt {receipt.receipt_id!r}, line {line.name!r}"
+        if self.ffd != "1.2":
+            raise InvalidInputError(
+                f"{where}: marking codes are sent by FFD 1.2 commands (0xFF61, 0xFF67): "
+                "use ffd='1.2' on a register registered for FFD 1.2",
+                protocol=PROTOCOL,
+            )
+        if receipt.kind not in (ReceiptKind.SALE, ReceiptKind.SALE_RETURN):
+            raise InvalidInputError(
+                f"{where}: a marked item is checked for a sale or a sale return only, not for "
+                f"a {receipt.kind.name.lower().replace('_', ' ')}",
+                protocol=PROTOCOL,
+            )
+        return int(
+            planned_status(
+                sale=receipt.kind is ReceiptKind.SALE,
+                quantity=line.quantity,
+                piece=line.unit is MeasureUnit.PIECE,
+            )
+        )
+
+    def _check_marking(self, receipt: Receipt, line: ReceiptLine, number: int) -> None:
+        """0xFF61 then 0xFF69: the code is checked and kept, or the receipt stops."""
+        assert line.marking_code is not None
+        payload = marking_payload(line.marking_code)
+        reply = self._call(
+            codec.CheckMarkingCode(
+                self.admin_password, self._planned_status(receipt, line), 0, payload
+            ),
+            codec.MarkingCheckReply,
+        )
+        bits = reply.check_result
+        if bits is not None and CheckResult(bits).refusal() is not None:
+            self._call(codec.AcceptMarkingCode(self.admin_password, 0), codec.AcceptMarkingReply)
+            self._refuse_marking(receipt, line, number, bits)
+        kept = self._call(codec.AcceptMarkingCode(self.admin_password, 1), codec.AcceptMarkingReply)
+        if bits is None and kept.check_result is not None:
+            bits = kept.check_result
+            if CheckResult(bits).refusal() is not None:
+                self._call(
+                    codec.AcceptMarkingCode(self.admin_password, 2), codec.AcceptMarkingReply
+                )
+                self._refuse_marking(receipt, line, number, bits)
+
+    def _clear_marking(self) -> None:
+        """``FF69`` 2: empty the codes kept by an earlier receipt (as OPOS does on every new
+        receipt, whatever the device answers)."""
+        try:
+            self._call(codec.AcceptMarkingCode(self.password, 2), codec.AcceptMarkingReply)
+        except DeviceError as exc:
+            if exc.details.get("device_code") is None:
+                raise  # the link, not the device: the receipt waits
+
+    def _refuse_marking(self, receipt: Receipt, line: ReceiptLine, number: int, bits: int) -> None:
+        assert line.marking_code is not None
+        raise MarkingCodeRejectedError(
+            f"receipt {receipt.receipt_id!r}, line {number} ({line.name!r}): marking code "
+            f"{show_code(line.marking_code)!r} refused: {CheckResult(bits).refusal()}; the "
+            "receipt is annulled: take the item out of the sale",
+            protocol=PROTOCOL,
+            device_code=None,
+            command=0xFF61,
+            receipt_id=receipt.receipt_id,
+            line=number,
+            marking_code=line.marking_code,
+            check_result=bits,
+        )
 
     def _name_lines(self, name: str) -> list[str]:
         """``name`` in CP1251 (transliterated where needed), wrapped at words to the paper."""
@@ -669,7 +789,7 @@ class ShtrihDriver:
             tax_group=vat_code(line.vat, self.tax_groups, PROTOCOL),
             department=line.department,
             payment_method=int(line.payment_method),
-            subject=int(line.subject),
+            subject=int(line.fiscal_subject),
             name=self._fiscal_name(line.name),
         )
 
@@ -1065,6 +1185,18 @@ class ShtrihDriver:
                     device_code=None,
                 )
             return reply  # type: ignore[return-value]
+
+
+def _correction_tlvs(correction: Correction) -> tuple[bytes, bytes]:
+    """Tag 1173 (correction type) and STLV 1174 (basis: date 1178, number 1179)."""
+    assert correction.base_date is not None  # a correction with lines has one
+    midnight = dt.datetime.combine(correction.base_date, dt.time(), tzinfo=dt.UTC)
+    basis = codec.encode_tlv(1178, int(midnight.timestamp()).to_bytes(4, "little"))
+    basis += codec.encode_tlv(1179, correction.base_number.encode("cp866", errors="replace"))
+    return (
+        codec.encode_tlv(1173, bytes([int(correction.correction_type)])),
+        codec.encode_tlv(1174, basis),
+    )
 
 
 def _placeholder(receipt: Receipt) -> JournalEntry:

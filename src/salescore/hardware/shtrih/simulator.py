@@ -32,7 +32,8 @@ from typing import Final
 
 import attrs
 
-from salescore.errors import DeviceError, ProtocolError
+from salescore.errors import DeviceError, InvalidInputError, ProtocolError
+from salescore.hardware.codes.gs1 import parse_marking_code
 from salescore.hardware.shtrih import codec
 from salescore.hardware.shtrih.codec import ACK, ENQ, NAK, FrameParser
 from salescore.hardware.transport import Transport
@@ -62,6 +63,8 @@ E_DISCOUNT_TOO_BIG: Final = 0x5A
 E_NO_PAPER: Final = 0x6B
 E_BAD_MODE: Final = 0x73
 E_FN_NO_DATA: Final = 0x08
+_LOCAL_FORMAT: Final = 3
+"""0xFF61's reason "no AI 91/92 or their format is wrong" (JavaPOS ``FS_LEC_MC_FORMAT_ERROR``)."""
 
 _START: Final = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 """The simulated device's clock at power-on (its wall time; the FN keeps local time)."""
@@ -178,6 +181,10 @@ class FiscalDocument:
     """Sums by FFD payment tag (1031 cash, 1081 electronic, 1215 prepaid, 1216 credit)."""
     items: tuple[str, ...] = ()
     """The item names (tag 1030) of a receipt's lines, as registered."""
+    marking_codes: tuple[tuple[int, str], ...] = ()
+    """(line index, marking code) bound to the receipt's lines (0xFF67), in order."""
+    extra_tlv: bytes = b""
+    """TLVs sent for the document (0xFF0C): a correction's 1173 and 1174, a buyer's 1008."""
 
     def datetime_bytes(self) -> bytes:
         """YY MM DD hh mm, as the FN sends date-time."""
@@ -192,12 +199,12 @@ class FiscalDocument:
             + codec.encode_tlv(1040, self.number.to_bytes(4, "little"))
             + codec.encode_tlv(1077, self.fiscal_sign.to_bytes(6, "big"))
         )
-        if self.document_type == FD_RECEIPT:
+        if self.document_type in (FD_RECEIPT, FD_CORRECTION) and self.payments:
             data += codec.encode_tlv(1054, bytes([self.calculation_type]))
             data += codec.encode_tlv(1020, codec.vln(self.total))
             for tag, amount in self.payments:
                 data += codec.encode_tlv(tag, codec.vln(amount))
-        return data
+        return data + self.extra_tlv
 
 
 @attrs.define
@@ -212,6 +219,10 @@ class OpenDocument:
     lines_v2: list[codec.OperationV2] = attrs.Factory(list)
     names: list[str] = attrs.Factory(list)
     """The item names registered for the lines (tag 1030)."""
+    correction: bool = False
+    """A correction receipt with lines (0x8D with kind + 0x80, FFD 1.2)."""
+    codes: dict[bytes, int] = attrs.Factory(dict)
+    """Marking codes bound (0xFF67) to the line of that index; binding one again is a no-op."""
 
     @property
     def total(self) -> int:
@@ -260,6 +271,17 @@ class ShtrihDevice:
     """Documents the OFD has not acknowledged (the simulator has no OFD: set by tests)."""
     open_shift_answers_operator: bool = False
     """Answer 0xE0 with the operator's number, as some models do (others send nothing)."""
+    false_codes: set[str] = attrs.Factory(set)
+    """Marking codes whose crypto tail the fiscal storage finds false (counterfeits)."""
+    sold_codes: set[str] = attrs.Factory(set)
+    """Marking codes the marking system knows as already sold (a sale of them is refused;
+    a sale return is allowed). A code sold in a receipt joins them; a returned one leaves."""
+    marking_online: bool = True
+    """The marking system answers checks (tag 2106 bits 2-3); offline only the FN checks."""
+    _checked: tuple[bytes, int, int] | None = None
+    """The code of the last 0xFF61, its tag 2106 bits and planned status."""
+    _accepted: dict[bytes, int] = attrs.Factory(dict)
+    """Codes kept by 0xFF69 for the receipt being built, with their planned status."""
     _tlv_left: bytes = b""
 
     @property
@@ -289,6 +311,8 @@ class ShtrihDevice:
         """Power fails and comes back: an open receipt is lost (annulled), the FN keeps all."""
         self.power_cycles += 1
         self.correction_open = False
+        self._checked = None
+        self._accepted.clear()
         if self.document is not None:
             self.document = None
             self.printed.append("receipt lost at power-off")
@@ -300,8 +324,15 @@ class ShtrihDevice:
         calculation_type: int = 0,
         payments: tuple[tuple[int, int], ...] = (),
         items: tuple[str, ...] = (),
+        document: OpenDocument | None = None,
     ) -> None:
         number = len(self.documents) + 1
+        codes: tuple[tuple[int, str], ...] = ()
+        extra = b""
+        if document is not None:
+            codes = tuple((line, code.decode("ascii")) for code, line in document.codes.items())
+            # The document's own TLVs (0xFF0C), not the lines' measure units (2108).
+            extra = b"".join(tlv for tlv in document.tlvs if tlv[:2] != b"\x3c\x08")
         self.clock += dt.timedelta(minutes=1)
         self.documents.append(
             FiscalDocument(
@@ -314,9 +345,18 @@ class ShtrihDevice:
                 when=self.clock,
                 payments=payments,
                 items=items,
+                marking_codes=codes,
+                extra_tlv=extra,
             )
         )
         self.running_number += 1
+        if document is not None:
+            for _line, code in codes:
+                if document.kind == 0:
+                    self.sold_codes.add(code)
+                elif document.kind == 2:
+                    self.sold_codes.discard(code)
+            self._accepted.clear()
 
     def handle(self, command: codec.Command) -> tuple[int, codec.Reply | None]:
         """Execute one command as the device would."""
@@ -386,9 +426,10 @@ class ShtrihDevice:
             return E_RECEIPT_OPEN, None
         if error := self._shift_ready():
             return error, None
-        if command.kind not in codec.ITEM_COMMANDS:
+        kind = command.kind & ~codec.CORRECTION_RECEIPT
+        if kind not in codec.ITEM_COMMANDS:
             return E_BAD_MODE, None
-        self.document = OpenDocument(command.kind)
+        self.document = OpenDocument(kind, correction=bool(command.kind & codec.CORRECTION_RECEIPT))
         return 0, codec.OperatorReply(1)
 
     def _item(self, command: codec.ItemOperation) -> tuple[int, codec.Reply | None]:
@@ -425,6 +466,8 @@ class ShtrihDevice:
         document = self.document
         if document is None:
             return E_RECEIPT_CLOSED, None
+        if document.correction or document.codes:
+            return E_BAD_MODE, None  # FFD 1.2 documents close by 0xFF45 only
         if self.shift_expired:
             return E_SHIFT_EXPIRED, None
         total = document.total
@@ -543,15 +586,17 @@ class ShtrihDevice:
             (1216, command.payments[14]),
         )
         self._register(
-            FD_RECEIPT,
+            FD_CORRECTION if document.correction else FD_RECEIPT,
             total,
             _CALCULATION_TYPE[document.kind],
             tuple((tag, amount) for tag, amount in split if amount),
             tuple(document.names),
+            document,
         )
         self.cash += (cash - change) * (1 if document.kind in (0, 3) else -1)
         self.document = None
-        self.printed.append(f"receipt {self.receipt_number}: {total / 100:.2f}")
+        what = "correction" if document.correction else "receipt"
+        self.printed.append(f"{what} {self.receipt_number}: {total / 100:.2f}")
         doc = self.documents[-1]
         return 0, codec.CloseReceiptV2Reply(change, doc.number, doc.fiscal_sign)
 
@@ -572,6 +617,55 @@ class ShtrihDevice:
         self.printed.append(f"correction {self.receipt_number}: {command.total / 100:.2f}")
         doc = self.documents[-1]
         return 0, codec.CorrectionReply(self.receipt_number, doc.number, doc.fiscal_sign)
+
+    def _check_marking(self, command: codec.CheckMarkingCode) -> tuple[int, codec.Reply | None]:
+        """0xFF61: the FN checks the crypto tail (91/92), the marking system the status."""
+        try:
+            parsed = parse_marking_code(command.marking.decode("ascii"))
+        except (InvalidInputError, UnicodeDecodeError):
+            self._checked = None
+            return 0, codec.MarkingCheckReply(0, _LOCAL_FORMAT, 0, b"")
+        code = command.marking.decode("ascii")
+        tail = parsed.elements.get("92", "")
+        if not tail:  # a short code (93): nothing the FN can check
+            bits, local, reason, kind = 0, 0, _LOCAL_FORMAT, 5
+        else:
+            valid = code not in self.false_codes
+            bits, local, reason = 0b01 | (0b10 if valid else 0), (1 if valid else 2), 0
+            kind = 2 if len(tail) == 88 else 4
+        extra = b""
+        if self.marking_online:
+            selling = command.planned_status in (1, 2)
+            correct = (code in self.sold_codes) != selling
+            bits |= 0b0100 | (0b1000 if correct else 0)
+            extra = bytes([0, bits])
+        self._checked = (command.marking, bits, command.planned_status)
+        return 0, codec.MarkingCheckReply(local, reason, kind, extra)
+
+    def _accept_marking(self, command: codec.AcceptMarkingCode) -> tuple[int, codec.Reply | None]:
+        """0xFF69: keep the checked code for the receipt (1), drop it (0), empty all (2)."""
+        if command.decision == 2:
+            self._checked = None
+            self._accepted.clear()
+            return 0, codec.AcceptMarkingReply()
+        if self._checked is None or command.decision not in (0, 1):
+            return E_BAD_MODE, None
+        code, bits, status = self._checked
+        if command.decision == 1:
+            self._accepted[code] = status
+        else:
+            self._accepted.pop(code, None)
+        return 0, codec.AcceptMarkingReply(bytes([bits]))
+
+    def _bind_marking(self, command: codec.BindMarkingCode) -> tuple[int, codec.Reply | None]:
+        """0xFF67: bind a kept code to the last line; binding it again changes nothing."""
+        document = self.document
+        if document is None or not document.lines_v2:
+            return E_RECEIPT_CLOSED, None
+        if command.marking not in self._accepted:
+            return E_BAD_MODE, None  # the simulator asks for 0xFF61 and 0xFF69 first
+        document.codes.setdefault(command.marking, len(document.lines_v2) - 1)
+        return 0, codec.BindMarkingReply(b"\x44\x4d", 0)
 
     def _fn_expiry(self, command: codec.FnExpiry) -> tuple[int, codec.Reply | None]:
         until = self.fn_valid_until
@@ -697,6 +791,9 @@ _HANDLERS: Final[dict[type, Callable[..., tuple[int, codec.Reply | None]]]] = {
     codec.SendOperationTlv: ShtrihDevice._send_tlv,
     codec.BeginCorrection: ShtrihDevice._begin_correction,
     codec.CorrectionReceipt: ShtrihDevice._correction,
+    codec.CheckMarkingCode: ShtrihDevice._check_marking,
+    codec.AcceptMarkingCode: ShtrihDevice._accept_marking,
+    codec.BindMarkingCode: ShtrihDevice._bind_marking,
 }
 
 _CLOSE_FAULTS: Final = frozenset(

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -60,6 +61,7 @@ from salescore.pricing.formula.functions import FunctionContext, FunctionRegistr
 from salescore.pricing.formula.parser import LIMITS, Formula, FormulaLimits, parse, point_at
 
 __all__ = [
+    "COMPILED_KEPT",
     "DEFAULT_PARAMS",
     "CompiledFormula",
     "FormulaSchema",
@@ -362,16 +364,44 @@ def evaluation_error(exc: Exception, formula: str, product_id: str) -> FormulaEr
     )
 
 
+COMPILED_KEPT = 512
+"""How many compiled formula texts :func:`compile_formula` keeps (least recently
+used first out): a pricing snapshot built per order or per day compiles each
+price type's formula once per process, not once per snapshot."""
+
+
 def compile_formula(
     source: str | Formula,
     schema: FormulaSchema,
 ) -> CompiledFormula:
     """Parse (if needed), check and compile a formula.
 
+    A formula given as text is compiled once per schema and kept (see
+    :data:`COMPILED_KEPT`); the result is immutable, so sharing it is safe.
+
     Raises:
         FormulaSyntaxError, FormulaLimitError: from parsing.
         FormulaNameError, FormulaError: from :func:`check`.
     """
+    if isinstance(source, str):
+        functions = tuple(sorted(schema.functions.functions.items()))
+        return _compile_text(source, schema.price_types, schema.params, functions, schema.limits)
+    return _compile(source, schema)
+
+
+@functools.lru_cache(maxsize=COMPILED_KEPT)
+def _compile_text(
+    text: str,
+    price_types: frozenset[str],
+    params: frozenset[str],
+    functions: tuple[tuple[str, Any], ...],
+    limits: FormulaLimits,
+) -> CompiledFormula:
+    schema = FormulaSchema(price_types, params, FunctionRegistry(dict(functions)), limits)
+    return _compile(text, schema)
+
+
+def _compile(source: str | Formula, schema: FormulaSchema) -> CompiledFormula:
     formula = source if isinstance(source, Formula) else parse(source, schema.limits)
     check(formula, schema)
     references = formula.references
