@@ -1,8 +1,9 @@
 """The scenario-file schema page lists every key the readers accept, and no other.
 
 Every scenario file under ``tests/scenarios`` is read by the loader of its
-format (the directory says which: ``sales``, ``receivables``, ``orders``, and
-the rule tables of ``discounts`` as a ``salescore check`` file), and so is
+format (the directory says which: ``sales``, ``receivables``, ``orders`` and
+``shipments`` (order scenario files), and the rule tables of ``discounts`` as a
+``salescore check`` file), and so is
 every ``toml`` example of docs/reference/scenario-schema.md, by the loader of
 the part of the page it is in. While they are read, each call of
 :meth:`salescore._toml.Node.check_keys` — the one place a reader says which
@@ -42,6 +43,7 @@ READERS = sorted({*(SOURCE / "scenario").glob("*.py"), SOURCE / "discounts" / "r
 PART_OF_MODULE = {
     "sales.py": "sales",
     "orders.py": "orders",
+    "shipments.py": "orders",
     "receivables.py": "receivables",
     "rulefile.py": "rules",
 }
@@ -85,6 +87,7 @@ GOLDEN_RUNS: dict[str, tuple[str, Callable[[Path], object]]] = {
     "sales": ("sales", load),
     "receivables": ("receivables", load_receivables),
     "orders": ("orders", lambda path: load_orders(path).replay()),
+    "shipments": ("orders", lambda path: load_orders(path).replay()),
     "discounts": ("rules", _rules_of),
 }
 """Per directory of tests/scenarios: the format of its files and how to read them all."""
