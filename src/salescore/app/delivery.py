@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
-from decimal import Decimal
 
 import attrs
 
@@ -65,6 +64,7 @@ from salescore.delivery.planning import Answer, Occupancy
 from salescore.errors import ConcurrencyError, DeliveryError, UnpostedDirectiveError
 from salescore.explain import Explanation, Step
 from salescore.money import Money
+from salescore.money._context import QUANTA
 from salescore.orders import Order, OrderId
 from salescore.receivables import post_entries, shipment_entries
 from salescore.records import Record, html_table
@@ -237,7 +237,7 @@ def _lines(uow: Repositories, document: Shipment | GoodsIssue) -> list[Directive
                 quantity,
                 unit_kg=product.weight_kg if product is not None else None,
                 unit_m3=product.volume_m3 if product is not None else None,
-                step=Decimal(1).scaleb(-scale),
+                step=QUANTA[scale],
                 cargo=(
                     product.attributes.get("cargo", GENERAL_CARGO) if product else GENERAL_CARGO
                 ),
@@ -359,10 +359,20 @@ def plan_deliveries(
     Raises:
         UnpostedDirectiveError: a document is not posted.
         MissingMeasureError, CargoRestrictionError: see :func:`salescore.delivery.pack`.
-        DeliveryError: a document is already on a task that is not cancelled.
+        DeliveryError: a document is already on a task that is not cancelled, or is
+            posted after ``on``.
         VehicleBookedError: a trip overlaps another stored task of its vehicle.
     """
     vehicles: list[Vehicle] = [uow.vehicles.get(VehicleId(v)) for v in vehicle_ids]
+    document_ids = list(dict.fromkeys(document_ids))
+    for document_id in document_ids:
+        posted_on = _document(uow, document_id).on
+        if posted_on > on:
+            raise DeliveryError(
+                f"{document_id!r} is posted on {posted_on.isoformat()}: its goods cannot be "
+                f"delivered on {on.isoformat()}, before they leave; plan a later day",
+                document=document_id,
+            )
     found = directives(uow, document_ids)
     # Rewrite each vehicle unchanged, in id order, before reading the day's tasks: the
     # write takes the vehicle's row lock (PostgreSQL) or the write lock (SQLite), so a

@@ -316,6 +316,12 @@ class RetailCatalogue:
             except SalescoreError:
                 embedded = None
             if embedded is not None and embedded.item in self._plu:
+                if embedded.weight is None:
+                    raise RetailError(
+                        f"{code!r} carries a price, not a weight: the desk reads weight "
+                        "barcodes only; key the product and its quantity instead",
+                        code=code,
+                    )
                 product_id = self._plu[embedded.item]
                 quantity = embedded.weight if quantity is None else quantity
         if product_id is None and (code.startswith("01") and len(code) > 24):
@@ -766,14 +772,15 @@ class CashierDesk:
         shift = self._require_shift()
         self.register.print_x_report()
         register = None
+        receipts = self._receipts(shift.id)
         if shift.open_document is not None:
             last = self.register.get_current_status().last_document
-            register = self.register_totals(shift.open_document + 1, last)
+            register = self.register_totals(shift.open_document + 1, last, receipts)
         return sales_report(
             f"{shift.id}/X",
             outlet_id=self.outlet.id,
             warehouse_id=self.outlet.warehouse_id,
-            receipts=self._receipts(shift.id),
+            receipts=receipts,
             currency=self.outlet.currency,
             shift_id=shift.id,
             final=False,
@@ -781,9 +788,19 @@ class CashierDesk:
         )
 
     @exact
-    def register_totals(self, first: int, last: int) -> RegisterTotals:
+    def register_totals(
+        self, first: int, last: int, receipts: Sequence[RetailReceipt] = ()
+    ) -> RegisterTotals:
         """The register's totals of fiscal documents ``first`` to ``last`` (receipts only),
-        read from its fiscal storage."""
+        read from its fiscal storage.
+
+        A document tells whether it is a sale or a return by its calculation type
+        [признак расчета]; where the driver does not read it (ATOL's
+        ``getFnDocument`` answer), the kind is that of the receipt in ``receipts``
+        that got this document number, and a document no receipt got counts as a
+        sale, so that it shows as a difference.
+        """
+        kinds = {r.fiscal_document: r.kind for r in receipts if r.fiscal_document is not None}
         sales = returns = Decimal("0.00")
         cash: Decimal | None = Decimal("0.00")
         card: Decimal | None = Decimal("0.00")
@@ -792,7 +809,10 @@ class CashierDesk:
             info = self.register.find_document(number)
             if info is None or info.document_type != 3 or info.total is None:
                 continue
-            sign = 1 if info.calculation_type == 1 else -1
+            if info.calculation_type:
+                sign = 1 if info.calculation_type == 1 else -1
+            else:
+                sign = -1 if kinds.get(number) is ReceiptKind.RETURN else 1
             count += 1
             if sign > 0:
                 sales += info.total
@@ -822,10 +842,12 @@ class CashierDesk:
                 shift=shift.id,
             )
         z = self.register.close_shift()
+        receipts = self._receipts(shift.id)
         register = None
         if shift.open_document is not None:
-            register = self.register_totals(shift.open_document + 1, z.document_number - 1)
-        receipts = self._receipts(shift.id)
+            register = self.register_totals(
+                shift.open_document + 1, z.document_number - 1, receipts
+            )
         report = sales_report(
             f"{shift.id}/Z",
             outlet_id=self.outlet.id,

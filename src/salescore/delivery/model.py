@@ -257,7 +257,7 @@ def _capacity(value: object) -> Decimal | None:
 
 def _measures_text(kg: Decimal | None, m3: Decimal | None) -> str:
     """``"1000 kg, 9 m3"`` with only the measures given."""
-    parts = [f"{kg} kg" if kg is not None else "", f"{m3} m3" if m3 is not None else ""]
+    parts = [f"{kg:f} kg" if kg is not None else "", f"{m3:f} m3" if m3 is not None else ""]
     return ", ".join(p for p in parts if p)
 
 

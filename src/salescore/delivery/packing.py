@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterable, Sequence
+from functools import reduce
 
 import attrs
 
 from salescore.delivery.model import GENERAL_CARGO, Place, TimeWindow, Vehicle, VehicleId
 from salescore.errors import CargoRestrictionError, DeliveryError, MissingMeasureError
 from salescore.explain import Explanation, Step
+from salescore.money._context import EXACT
 from salescore.records import Record, html_table
 
 __all__ = [
@@ -56,6 +58,11 @@ __all__ = [
 
 _CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_FLOOR, traps=[decimal.InvalidOperation])
 _ZERO = decimal.Decimal(0)
+
+
+def _sum(values: Iterable[decimal.Decimal]) -> decimal.Decimal:
+    """The exact sum, whatever the caller's decimal context."""
+    return reduce(EXACT.add, values, _ZERO)
 
 
 def _positive(value: object) -> decimal.Decimal:
@@ -96,21 +103,21 @@ class DirectiveLine:
     cargo: str = attrs.field(default=GENERAL_CARGO, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if self.quantity % self.step:
+        if EXACT.remainder(self.quantity, self.step):
             raise DeliveryError(
-                f"{self.product_id}: {self.quantity} is not a whole number of its unit "
+                f"{self.product_id}: {self.quantity:f} is not a whole number of its unit "
                 f"{self.step}; give whole units",
             )
 
     @property
     def weight_kg(self) -> decimal.Decimal:
         """Quantity × unit weight (0 when unknown)."""
-        return self.quantity * self.unit_kg if self.unit_kg is not None else _ZERO
+        return EXACT.multiply(self.quantity, self.unit_kg) if self.unit_kg is not None else _ZERO
 
     @property
     def volume_m3(self) -> decimal.Decimal:
         """Quantity × unit volume (0 when unknown)."""
-        return self.quantity * self.unit_m3 if self.unit_m3 is not None else _ZERO
+        return EXACT.multiply(self.quantity, self.unit_m3) if self.unit_m3 is not None else _ZERO
 
 
 def _lines(value: Iterable[DirectiveLine]) -> tuple[DirectiveLine, ...]:
@@ -143,12 +150,12 @@ class Directive:
     @property
     def weight_kg(self) -> decimal.Decimal:
         """The weight of every line."""
-        return sum((x.weight_kg for x in self.lines), _ZERO)
+        return _sum(x.weight_kg for x in self.lines)
 
     @property
     def volume_m3(self) -> decimal.Decimal:
         """The volume of every line."""
-        return sum((x.volume_m3 for x in self.lines), _ZERO)
+        return _sum(x.volume_m3 for x in self.lines)
 
     @property
     def cargo(self) -> frozenset[str]:
@@ -186,12 +193,12 @@ class Trip:
     @property
     def weight_kg(self) -> decimal.Decimal:
         """The weight it carries."""
-        return sum((x.weight_kg for x in self.loads), _ZERO)
+        return _sum(x.weight_kg for x in self.loads)
 
     @property
     def volume_m3(self) -> decimal.Decimal:
         """The volume it carries."""
-        return sum((x.volume_m3 for x in self.loads), _ZERO)
+        return _sum(x.volume_m3 for x in self.loads)
 
     @property
     def directive_ids(self) -> tuple[str, ...]:
@@ -224,7 +231,7 @@ class Packing:
         steps = [
             Step(
                 f"trip {t.no}: vehicle {t.vehicle_id} (its trip {t.vehicle_trip})",
-                f"{t.weight_kg} kg, {t.volume_m3} m3",
+                f"{t.weight_kg:f} kg, {t.volume_m3:f} m3",
                 ", ".join(x.directive_id + ("" if x.whole else " (part)") for x in t.loads),
             )
             for t in self.trips
@@ -274,8 +281,8 @@ class _Open:
 
     def take(self, load: Load) -> None:
         self.loads.append(load)
-        self.room_kg -= load.weight_kg
-        self.room_m3 -= load.volume_m3
+        self.room_kg = EXACT.subtract(self.room_kg, load.weight_kg)
+        self.room_m3 = EXACT.subtract(self.room_m3, load.volume_m3)
 
 
 def _fits_empty(vehicle: Vehicle, kg: decimal.Decimal, m3: decimal.Decimal) -> bool:
@@ -323,8 +330,8 @@ class _Packer:
     ) -> _Open | None:
         """Rules 2 and 3: the first open trip that takes it, else a new trip; None if
         no vehicle takes it whole."""
-        kg = sum((x.weight_kg for x in lines), _ZERO)
-        m3 = sum((x.volume_m3 for x in lines), _ZERO)
+        kg = _sum(x.weight_kg for x in lines)
+        m3 = _sum(x.volume_m3 for x in lines)
         cargo = frozenset(x.cargo for x in lines)
         load = Load(directive.id, lines, kg, m3, whole)
         for trip in self.trips:
@@ -354,15 +361,16 @@ class _Packer:
         rest = list(directive.lines)
         steps: list[Step] = [
             Step(
-                f"{directive.weight_kg} kg, {directive.volume_m3} m3: no vehicle takes it whole",
+                f"{directive.weight_kg:f} kg, {directive.volume_m3:f} m3: "
+                "no vehicle takes it whole",
                 "",
                 f"largest vehicle that may carry it: {vehicle.id} ({vehicle.capacity_text()})",
             )
         ]
         trips: list[int] = []
         while True:
-            kg = sum((x.weight_kg for x in rest), _ZERO)
-            m3 = sum((x.volume_m3 for x in rest), _ZERO)
+            kg = _sum(x.weight_kg for x in rest)
+            m3 = _sum(x.volume_m3 for x in rest)
             if any(_fits_empty(v, kg, m3) for v in carriers):
                 break
             trip = self.open(vehicle)
@@ -370,8 +378,8 @@ class _Packer:
             load = Load(
                 directive.id,
                 tuple(taken),
-                sum((x.weight_kg for x in taken), _ZERO),
-                sum((x.volume_m3 for x in taken), _ZERO),
+                _sum(x.weight_kg for x in taken),
+                _sum(x.volume_m3 for x in taken),
                 whole=False,
             )
             trip.take(load)
@@ -379,8 +387,8 @@ class _Packer:
             steps.append(
                 Step(
                     f"trip {trip.no} takes "
-                    + ", ".join(f"{x.quantity} of {x.product_id}" for x in taken),
-                    f"{load.weight_kg} kg, {load.volume_m3} m3",
+                    + ", ".join(f"{x.quantity:f} of {x.product_id}" for x in taken),
+                    f"{load.weight_kg:f} kg, {load.volume_m3:f} m3",
                     "whole units only",
                 )
             )
@@ -390,7 +398,7 @@ class _Packer:
             trips.append(done.no)
             steps.append(
                 Step(
-                    "the rest: " + ", ".join(f"{x.quantity} of {x.product_id}" for x in rest),
+                    "the rest: " + ", ".join(f"{x.quantity:f} of {x.product_id}" for x in rest),
                     f"trip {done.no}",
                     "packed as a directive of its own",
                 )
@@ -433,10 +441,10 @@ def _fill(
         if fit > 0:
             part = attrs.evolve(line, quantity=fit)
             taken.append(part)
-            room_kg = None if room_kg is None else room_kg - part.weight_kg
-            room_m3 = None if room_m3 is None else room_m3 - part.volume_m3
+            room_kg = None if room_kg is None else EXACT.subtract(room_kg, part.weight_kg)
+            room_m3 = None if room_m3 is None else EXACT.subtract(room_m3, part.volume_m3)
         if fit < line.quantity:
-            rest.append(attrs.evolve(line, quantity=line.quantity - fit))
+            rest.append(attrs.evolve(line, quantity=EXACT.subtract(line.quantity, fit)))
     if not taken:
         line = lines[0]
         raise DeliveryError(
@@ -483,12 +491,17 @@ def pack(directives: Sequence[Directive], vehicles: Sequence[Vehicle]) -> Packin
         directive = directives[i]
         carriers = [v for v in vehicles if v.may_carry(directive.cargo)]
         if not carriers:
-            cargo = sorted(directive.cargo - frozenset().union(*(v.carries for v in vehicles)))
+            unknown = sorted(directive.cargo - frozenset().union(*(v.carries for v in vehicles)))
+            if unknown:
+                why = f"carries {', '.join(unknown)} cargo, which no vehicle of the plan may carry"
+            else:
+                unknown = sorted(directive.cargo)
+                why = f"mixes {', '.join(unknown)} cargo, which no one vehicle may carry together"
             raise CargoRestrictionError(
-                f"directive {directive.id!r} carries {', '.join(cargo) or 'mixed'} cargo, "
-                "which no vehicle of the plan may carry: add a vehicle that does",
+                f"directive {directive.id!r} {why}: add a vehicle that does, or deliver the "
+                "classes by separate documents",
                 directive=directive.id,
-                cargo=tuple(cargo),
+                cargo=tuple(unknown),
             )
         if packer.place(directive, directive.lines, whole=True) is None:
             packer.split(directive, carriers)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -32,6 +32,7 @@ from salescore.delivery.packing import Directive
 from salescore.delivery.tasks import TaskStatus, TransportTask
 from salescore.errors import VehicleBookedError
 from salescore.explain import Explanation, Step
+from salescore.money._context import CTX, EXACT
 from salescore.records import Record, html_table
 
 __all__ = ["Answer", "Occupancy", "OccupancyRow", "can_go", "check_booking", "occupancy"]
@@ -68,6 +69,8 @@ class OccupancyRow:
     weight_kg: Decimal
     volume_m3: Decimal
     load_percent: Decimal | None
+    room_kg: Decimal | None = None
+    room_m3: Decimal | None = None
 
 
 @attrs.frozen
@@ -90,6 +93,8 @@ class Occupancy:
                 "weight_kg": r.weight_kg,
                 "volume_m3": r.volume_m3,
                 "load_percent": r.load_percent,
+                "room_kg": r.room_kg,
+                "room_m3": r.room_m3,
             }
             for r in self.rows
         ]
@@ -119,6 +124,13 @@ def _held(tasks: Iterable[TransportTask], vehicle: VehicleId, on: date) -> list[
     )
 
 
+def _room(capacity: Decimal | None, load: Decimal, status: TaskStatus) -> Decimal | None:
+    """What a formed trip can still take (None: not bound, or no longer formed)."""
+    if capacity is None or status is not TaskStatus.FORMED:
+        return None
+    return EXACT.subtract(capacity, load)
+
+
 def occupancy(
     vehicles: Sequence[Vehicle],
     tasks: Iterable[TransportTask],
@@ -127,8 +139,9 @@ def occupancy(
 ) -> Occupancy:
     """Each vehicle's held spans and free gaps on ``on`` within ``shift``.
 
-    The load percent is the weight over the weight capacity (the volume when
-    the vehicle is bound by volume only), to 0.1.
+    A formed trip shows the room it has left (``room_kg``, ``room_m3``): the free
+    capacity of that day's trips. The load percent is the weight over the weight
+    capacity (the volume when the vehicle is bound by volume only), to 0.1.
     """
     tasks = list(tasks)
     rows: list[OccupancyRow] = []
@@ -141,10 +154,10 @@ def occupancy(
                     OccupancyRow(vehicle.id, clock, task.starts, None, "free", zero, zero, None)
                 )
             if vehicle.capacity_kg is not None:
-                percent = task.weight_kg * 100 / vehicle.capacity_kg
+                percent = CTX.divide(CTX.multiply(task.weight_kg, 100), vehicle.capacity_kg)
             else:
                 assert vehicle.capacity_m3 is not None
-                percent = task.volume_m3 * 100 / vehicle.capacity_m3
+                percent = CTX.divide(CTX.multiply(task.volume_m3, 100), vehicle.capacity_m3)
             rows.append(
                 OccupancyRow(
                     vehicle.id,
@@ -154,7 +167,9 @@ def occupancy(
                     task.status.value,
                     task.weight_kg,
                     task.volume_m3,
-                    percent.quantize(Decimal("0.1")),
+                    percent.quantize(Decimal("0.1"), ROUND_HALF_UP, CTX),
+                    _room(vehicle.capacity_kg, task.weight_kg, task.status),
+                    _room(vehicle.capacity_m3, task.volume_m3, task.status),
                 )
             )
             clock = max(clock, task.ends)
@@ -195,7 +210,7 @@ def can_go(
     """
     tasks = list(tasks)
     kg, m3 = directive.weight_kg, directive.volume_m3
-    subject = f"can {directive.id} ({kg} kg, {m3} m3) go on {on.isoformat()}?"
+    subject = f"can {directive.id} ({kg:f} kg, {m3:f} m3) go on {on.isoformat()}?"
     reasons: list[Step] = []
     by_id = {v.id: v for v in vehicles}
     day = sorted((t for t in tasks if t.on == on), key=lambda t: (t.starts, t.id))
@@ -211,8 +226,8 @@ def can_go(
                 )
             )
             continue
-        room_kg = None if vehicle.capacity_kg is None else vehicle.capacity_kg - task.weight_kg
-        room_m3 = None if vehicle.capacity_m3 is None else vehicle.capacity_m3 - task.volume_m3
+        room_kg = _room(vehicle.capacity_kg, task.weight_kg, task.status)
+        room_m3 = _room(vehicle.capacity_m3, task.volume_m3, task.status)
         if (
             vehicle.may_carry(directive.cargo)
             and (room_kg is None or kg <= room_kg)

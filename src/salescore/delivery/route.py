@@ -44,6 +44,7 @@ import attrs
 from salescore.delivery.model import Place, TimeWindow
 from salescore.errors import DeliveryError
 from salescore.explain import Explanation, Step
+from salescore.money._context import EXACT
 from salescore.records import Record, html_table
 
 __all__ = ["Route", "RoutePoint", "RouteSettings", "RouteStop", "WindowViolation", "plan_route"]
@@ -176,7 +177,8 @@ def _distance2(a: Place | None, b: Place | None) -> decimal.Decimal | None:
         return None
     assert a.y is not None
     assert b.y is not None
-    return (a.x - b.x) ** 2 + (a.y - b.y) ** 2
+    dx, dy = EXACT.subtract(a.x, b.x), EXACT.subtract(a.y, b.y)
+    return EXACT.add(EXACT.multiply(dx, dx), EXACT.multiply(dy, dy))
 
 
 def _drive(a: Place | None, b: Place | None, settings: RouteSettings) -> int:

@@ -22,12 +22,14 @@ import enum
 from collections.abc import Iterable
 from datetime import date, time
 from decimal import Decimal
+from functools import reduce
 
 import attrs
 
 from salescore.delivery.model import Place, TimeWindow, VehicleId
 from salescore.errors import DeliveryError
 from salescore.explain import Explanation, Step
+from salescore.money._context import EXACT
 from salescore.records import Record, html_table
 
 __all__ = ["TaskLine", "TaskStatus", "TaskStop", "TransportTask", "advance", "next_statuses"]
@@ -148,12 +150,12 @@ class TransportTask:
     @property
     def weight_kg(self) -> Decimal:
         """The weight it carries."""
-        return sum((s.weight_kg for s in self.stops), Decimal(0))
+        return reduce(EXACT.add, (s.weight_kg for s in self.stops), Decimal(0))
 
     @property
     def volume_m3(self) -> Decimal:
         """The volume it carries."""
-        return sum((s.volume_m3 for s in self.stops), Decimal(0))
+        return reduce(EXACT.add, (s.volume_m3 for s in self.stops), Decimal(0))
 
     @property
     def directive_ids(self) -> tuple[str, ...]:
@@ -182,7 +184,7 @@ class TransportTask:
         steps = [
             Step("vehicle", self.vehicle_id, f"trip {self.vehicle_trip}"),
             Step("time", f"{self.starts:%H:%M}-{self.ends:%H:%M}"),
-            Step("load", f"{self.weight_kg} kg, {self.volume_m3} m3"),
+            Step("load", f"{self.weight_kg:f} kg, {self.volume_m3:f} m3"),
         ]
         steps += [
             Step(

@@ -55,6 +55,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import attrs
 
 from salescore.errors import RetailError
+from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, allocate, total
 from salescore.money._context import decimal_context
 from salescore.parties import Product, ProductId
@@ -210,6 +211,34 @@ class RetailLine(VatLineFigures):
     def all_discounts(self) -> Money:
         """The line's own discount and its share of the receipt discount."""
         return self.discount + self.receipt_discount
+
+    def explain(self) -> Explanation:
+        """How the line's final sum and VAT were computed, step by step."""
+        rate = VatRate.parse(self.vat_rate)
+        steps = [
+            Step(
+                f"{self.quantity} × {self.unit_price.amount}, rounded half up to the kopeck",
+                str(self.gross),
+                "the outlet's retail price",
+            )
+        ]
+        if not self.discount.is_zero():
+            steps.append(Step("the line's discount", f"−{self.discount}", ", ".join(self.rule_ids)))
+        if not self.receipt_discount.is_zero():
+            steps.append(
+                Step(
+                    "its share of the receipt discount (largest remainder by the lines' "
+                    "sums after their own discounts)",
+                    f"−{self.receipt_discount}",
+                )
+            )
+        steps.append(Step("the line's final sum", str(self.net)))
+        if rate.percent:
+            how = f"{self.net.amount} × {rate.percent} / {100 + rate.percent}, half up"
+            steps.append(Step(f"VAT {rate.label} in it: {how}", str(self.vat), "the VAT table"))
+        else:
+            steps.append(Step(f"VAT {rate.label}", str(self.vat), "the VAT table"))
+        return Explanation(f"line {self.line_no}: {self.name}", tuple(steps))
 
 
 @exact
@@ -413,6 +442,15 @@ class RetailReceipt:
     def counts(self) -> bool:
         """Whether the receipt counts in the shift's figures (not cancelled)."""
         return self.status is not ReceiptStatus.CANCELLED
+
+    def explain(self) -> Explanation:
+        """Each line's computation, then the total, the payments and the change."""
+        steps = [Step(x.name, str(x.net), detail=x.explain()) for x in self.lines]
+        steps.append(Step("total", str(self.total)))
+        steps += [Step(f"paid by {p.kind.value}", str(p.amount)) for p in self.payments]
+        if not self.change.is_zero():
+            steps.append(Step("change", str(self.change)))
+        return Explanation(f"{self.kind.value} {self.id}", tuple(steps))
 
     def to_records(self) -> list[Record]:
         """One row per line: receipt, kind, status, line, product, quantity, amounts, VAT."""

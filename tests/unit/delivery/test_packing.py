@@ -155,3 +155,17 @@ def test_the_golden_day_of_packing(update_goldens: bool) -> None:
         update=update_goldens,
         test_file=__file__,
     )
+
+
+def test_cargo_no_one_vehicle_carries_together_is_named() -> None:
+    fridge = Vehicle(VehicleId("COLD"), capacity_kg="500", carries={"chilled"})
+    mixed = Directive(
+        "MIX",
+        (
+            DirectiveLine("MILK", D(1), unit_kg="1", cargo="chilled"),
+            DirectiveLine("BOX", D(1), unit_kg="1"),
+        ),
+    )
+    with pytest.raises(CargoRestrictionError, match="mixes chilled, general cargo") as err:
+        pack([mixed], [TRUCK, fridge])
+    assert err.value.cargo == ("chilled", "general")

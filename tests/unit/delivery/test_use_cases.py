@@ -20,7 +20,14 @@ from salescore.adapters.memory import MemoryStore
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app import delivery as dc
 from salescore.app.stores import Store
-from salescore.delivery import CarrierCharge, CarrierId, DeliveryKind, DeliveryMethod, Place
+from salescore.delivery import (
+    CarrierCharge,
+    CarrierId,
+    DeliveryKind,
+    DeliveryMethod,
+    Place,
+    TaskStatus,
+)
 from salescore.demo.demo_delivery import delivery_section
 from salescore.demo.report import SAMPLE_LOADERS, SECTIONS
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
@@ -192,3 +199,56 @@ def test_a_goods_issue_is_a_directive_with_its_own_lines() -> None:
         assert (directive.weight_kg, directive.volume_m3) == (Decimal("250.5"), Decimal("0.37575"))
         plan = dc.plan_deliveries(uow, DAY, ["RO-1"], ["V2"], SETTINGS)
         assert plan.tasks[0].directive_ids == ("RO-1",)
+
+
+def test_goods_for_a_carriers_terminal_ride_our_vehicle_to_the_terminal() -> None:
+    terminal = DeliveryMethod(
+        DeliveryKind.CARRIER_TERMINAL,
+        Place("TK terminal <gate 3>", x=0, y=5),
+        carrier_id=CarrierId("TK-DL"),
+    )
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        dc.set_delivery_method(uow, "RTU-3", terminal)
+        plan = dc.plan_deliveries(uow, DAY, ["RTU-3"], ["V1"], SETTINGS)
+    (stop,) = plan.tasks[0].stops
+    assert stop.place == terminal.place
+    assert plan.to_records()[0]["address"] == "TK terminal <gate 3>"
+    assert "TK terminal &lt;gate 3&gt;" in plan._repr_html_()
+
+
+def test_a_cancelled_task_frees_its_documents_for_another_plan() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        dc.set_delivery_method(uow, "RTU-1", method("1 Lenin St", 1, 1))
+        (first,) = dc.plan_deliveries(uow, DAY, ["RTU-1"], ["V1"], SETTINGS).tasks
+        dc.advance_task(uow, first.id, TaskStatus.CANCELLED)
+        (again,) = dc.plan_deliveries(uow, DAY, ["RTU-1"], ["V1"], SETTINGS).tasks
+    # the same vehicle at the same time: the cancelled task holds it no more
+    assert (again.id, again.starts, again.vehicle_id) == ("TT-2026-03-05-2", first.starts, "V1")
+
+
+def test_goods_are_not_delivered_before_their_shipment_is_posted() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        dc.set_delivery_method(uow, "RTU-1", method("1 Lenin St", 1, 1))
+        with pytest.raises(DeliveryError, match=r"posted on 2026-03-05.*plan a later day"):
+            dc.plan_deliveries(uow, date(2026, 3, 4), ["RTU-1"], ["V1"], SETTINGS)
+        assert uow.transport_tasks.all() == []
+
+
+def test_occupancy_shows_the_room_left_on_formed_trips() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        delivery_day(uow)
+        dc.set_delivery_method(uow, "RTU-1", method("1 Lenin St", 1, 1))
+        (task,) = dc.plan_deliveries(uow, DAY, ["RTU-1"], ["V1"], SETTINGS).tasks
+        (held,) = [r for r in dc.vehicle_occupancy(uow, DAY, ["V1"]).rows if r.task_id]
+        # the Gazelle takes 1,000 kg and 9 m3; 4 boxes weigh 400 kg in 2 m3
+        assert (held.room_kg, held.room_m3) == (Decimal(600), Decimal("7.0"))
+        dc.advance_task(uow, task.id, TaskStatus.LOADING)
+        (held,) = [r for r in dc.vehicle_occupancy(uow, DAY, ["V1"]).rows if r.task_id]
+        assert (held.room_kg, held.room_m3) == (None, None)  # loading: takes no more

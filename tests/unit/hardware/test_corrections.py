@@ -19,7 +19,13 @@ import time
 from decimal import Decimal
 
 import pytest
-from tests.unit.hardware.test_shtrih_fault_matrix import fast_simulator
+from tests.unit.hardware.test_shtrih_fault_matrix import (
+    DEVICE_FAULTS,
+    LINK_FAULTS,
+    Pos,
+    fast_simulator,
+    known_end_state,
+)
 
 from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import DeviceError, InvalidAmountError, InvalidInputError
@@ -279,3 +285,82 @@ def test_the_opening_and_tag_frames_equal_what_pyshtrih_sends_for_them() -> None
         codec.SendTlv(30, kind_tag).encode(),
         codec.SendTlv(30, basis_tag).encode(),
     ]
+
+
+CORRECTION_STEPS = {"open": 0x8D, "tags": 0xFF0C, "line": 0xFF46, "close": 0xFF45}
+CORRECTION_CASES = [(f, s) for f in LINK_FAULTS + DEVICE_FAULTS for s in CORRECTION_STEPS]
+CORRECTION_KILLS = [(None, s) for s in CORRECTION_STEPS] + [
+    (f, s) for f in (ShtrihFault.LOST_ANSWER, ShtrihFault.POWER_LOSS_AFTER) for s in ("close",)
+]
+
+
+def _correct_under(fault: ShtrihFault, code: int, *, kill: bool) -> None:
+    with shtrih_rig(ffd="1.2") as r:
+        sim = fast_simulator(r)
+        sim.inject(fault, on=code)
+        pos = Pos(r, code if kill else None)
+
+        def once() -> object:
+            pos.ensure_shift()
+            try:
+                return pos.driver.process_correction_check(FIX)
+            except DeviceError as exc:
+                known_end_state(exc)  # every error names where the correction stands
+                raise
+
+        result = pos.retrying(once)
+        assert sim.armed == {}, "the fault never fired"
+        corrections = [d for d in sim.device.documents if d.document_type == 31]
+        assert [(d.total, d.payments) for d in corrections] == [(24550, ((1031, 24550),))]
+        assert sim.device.receipts == []
+        entry = r.journal.get(FIX.correction_id)
+        assert entry is not None
+        assert entry.state is JournalState.DONE
+        assert entry.document_number == corrections[0].number
+        assert getattr(result, "document_number", None) == corrections[0].number
+        assert r.journal.unfinished() == []
+        assert sim.device.document is None
+
+
+@pytest.mark.parametrize(
+    ("fault", "step"), CORRECTION_CASES, ids=[f"{f.value}@{s}" for f, s in CORRECTION_CASES]
+)
+def test_one_shtrih_correction_under_every_fault(fault: ShtrihFault, step: str) -> None:
+    _correct_under(fault, CORRECTION_STEPS[step], kill=False)
+
+
+@pytest.mark.parametrize(
+    ("fault", "step"),
+    CORRECTION_KILLS,
+    ids=[f"{f.value if f else 'none'}@{s}" for f, s in CORRECTION_KILLS],
+)
+def test_one_shtrih_correction_when_the_pos_is_killed(fault: ShtrihFault | None, step: str) -> None:
+    _correct_under(fault or ShtrihFault.PAPER_NEAR_END, CORRECTION_STEPS[step], kill=True)
+
+
+def test_a_closing_correction_found_as_a_plain_receipt_after_a_restart_is_not_closed() -> None:
+    from salescore.hardware.fiscal import JournalEntry
+    from salescore.hardware.shtrih.simulator import OpenDocument
+
+    with shtrih_rig(ffd="1.2") as r:
+        r.driver.open_shift()
+        device = r.simulator.device
+        # The POS died after "close" was sent; the register has a plain receipt of the
+        # correction's lines and total open (the correction was lost, a line went again).
+        r.journal.record(
+            JournalEntry(
+                FIX.correction_id,
+                JournalState.CLOSING,
+                FIX.total,
+                change=FIX.change,
+                payments=FIX.payment_split(),
+                expected_document=len(device.documents) + 1,
+                document_type=31,
+            )
+        )
+        device.document = OpenDocument(0, line_sums=[24550], names=["Хлеб", "Доставка"])
+        result = r.new_driver().process_correction_check(FIX)
+        assert device.receipts == []
+        corrections = [d for d in device.documents if d.document_type == 31]
+        assert [d.number for d in corrections] == [result.document_number]
+        assert "receipt cancelled" in device.printed

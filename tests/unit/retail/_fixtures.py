@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from salescore.money import KG, Money, Quantity
 from salescore.parties import Product, ProductId, WarehouseId
@@ -14,6 +13,7 @@ from salescore.retail import (
     PaymentKind,
     PricedItem,
     ReceiptKind,
+    RetailLine,
     RetailPayment,
     RetailReceipt,
     Workplace,
@@ -39,7 +39,7 @@ def rub(amount: str) -> Money:
     return Money(amount, "RUB")
 
 
-def golden_lines() -> tuple[object, ...]:
+def golden_lines() -> tuple[RetailLine, ...]:
     """2 × 45.50 bread and 1.250 kg × 129.90 cheese, 5.00 off the receipt."""
     return compose_lines(
         [
@@ -60,10 +60,7 @@ def golden_receipt(receipt_id: str = "R-1", shift_id: str = "S-1") -> RetailRece
         "POS-1",
         shift_id,
         datetime(2026, 3, 2, 10, 15, tzinfo=UTC),
-        golden_lines(),  # type: ignore[arg-type]
+        golden_lines(),
         (RetailPayment(PaymentKind.CASH, rub("300.00")),),
         card_number="0001",
     )
-
-
-QUANTITY_SOLD = Decimal(2)

@@ -321,3 +321,57 @@ def test_a_discount_by_product_segment_applies_at_the_outlet_only_in_its_scope(
         ("MILK", rub("83.61")),
         ("BREAD", rub("45.50")),
     ]
+
+
+def test_offline_sales_are_refused_for_another_mode_or_an_unknown_product(
+    store: MemoryStore,
+) -> None:
+    line = OfflineSaleLine("CAVIAR", Decimal(1), Decimal("10.00"), Decimal("10.00"))
+    sale = OfflineSale("1", AT, (line,), cash=Decimal("10.00"))
+    with store.unit_of_work() as uow:
+        with pytest.raises(RetailError, match="not offline"):
+            load_offline_sales(uow, "KIOSK", [sale], report_id="K-1")
+        with pytest.raises(RetailError, match="unknown product 'CAVIAR'"):
+            load_offline_sales(uow, "VAN", [sale], report_id="V-1")
+        short = OfflineSale(
+            "2",
+            AT,
+            (OfflineSaleLine("BREAD", Decimal(1), Decimal("45.50"), Decimal("45.50")),),
+            cash=Decimal("40.00"),
+        )
+        with pytest.raises(RetailError, match="offline sale '2' of VAN"):
+            load_offline_sales(uow, "VAN", [short], report_id="V-1", track_stock=False)
+        assert len(uow.retail_receipts) == 0
+
+
+def test_a_product_without_a_retail_price_cannot_be_sold(store: MemoryStore) -> None:
+    from salescore.parties import Product
+
+    with store.unit_of_work() as uow:
+        uow.products.add(Product(ProductId("SALT"), "Salt"))
+        uow.commit()
+    with shtrih_rig() as rig:
+        desk = CashierDesk(
+            store, SHOP.id, "POS-1", rig.driver, clock=FixedClock(datetime(2026, 3, 2, tzinfo=UTC))
+        )
+        desk.open_shift()
+        with pytest.raises(RetailError, match="register a retail price"):
+            desk.sell(["SALT"], rub("10.00"))
+        with pytest.raises(RetailError, match="no product of the catalogue"):
+            desk.sell(["4699999999999"], rub("10.00"))
+        assert rig.receipts == 0
+
+
+def test_an_outlet_needs_a_store_warehouse_and_a_price_type_with_vat(store: MemoryStore) -> None:
+    import attrs
+
+    from salescore.app.pricing import save_price_type
+    from salescore.pricing import PriceType, PriceTypeId
+
+    with store.unit_of_work() as uow:
+        uow.warehouses.add(Warehouse(WarehouseId("BACK"), "Back room"))
+        save_price_type(uow, PriceType(PriceTypeId("NET"), "Net", "RUB", vat_included=False))
+        with pytest.raises(RetailError, match="not a store"):
+            save_outlet(uow, attrs.evolve(SHOP, warehouse_id=WarehouseId("BACK")))
+        with pytest.raises(RetailError, match="must include it"):
+            save_outlet(uow, attrs.evolve(SHOP, price_type_id=PriceTypeId("NET")))

@@ -232,3 +232,38 @@ def test_a_second_desk_of_the_workplace_cannot_open_a_second_shift(
     with pytest.raises(CashShiftError, match="already open"):
         before.open_shift()
     assert desk_of(store, rig, clock).shift == shift  # a restarted desk takes it up
+
+
+def test_a_price_barcode_is_refused_rather_than_sold_as_one_unit(
+    store: SqliteStore, rig: Rig
+) -> None:
+    from salescore.hardware.codes.weight import EmbeddedLayout, encode_embedded
+
+    layout = EmbeddedLayout.parse("21IIIIIPPPPPC")
+    desk = CashierDesk(
+        store, SHOP.id, "POS-1", rig.driver,
+        clock=FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)), weight_layout=layout,
+    )  # fmt: skip
+    desk.open_shift()
+    with pytest.raises(RetailError, match="carries a price, not a weight"):
+        desk.sell([encode_embedded("00123", Decimal("162.38"), layout)], rub("200.00"))
+    assert rig.receipts == 0
+
+
+def test_a_receipt_the_register_made_outside_the_desk_shows_as_a_difference(
+    store: SqliteStore, rig: Rig
+) -> None:
+    from salescore.testing.devices import sample_receipt
+
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    desk.sell(["BREAD"], rub("50.00"))  # 45.50
+    rig.driver.process_check(sample_receipt("by-hand"))  # 400.00 cash, not through the desk
+    report = desk.close_shift()
+    assert not report.is_balanced
+    assert {(d.figure, d.ours, d.register) for d in report.discrepancies} == {
+        ("sales", Decimal("45.50"), Decimal("445.50")),
+        ("cash", Decimal("45.50"), Decimal("445.50")),
+        ("receipts", Decimal(1), Decimal(2)),
+    }
+    assert "sales: receipts 45.50, register 445.50" in report._repr_html_()

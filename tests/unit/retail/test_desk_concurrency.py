@@ -78,3 +78,50 @@ def test_two_workplaces_never_sell_more_than_the_store_holds(tmp_path: Path, uni
     assert len(pending) == 1
     for store in stores:
         store.close()
+
+
+def test_two_workplaces_on_postgresql_never_sell_more_than_the_store_holds(
+    postgres_url: str,
+) -> None:
+    from salescore.adapters.postgres import PostgresStore
+
+    setup = PostgresStore(postgres_url, min_size=1)
+    with setup.unit_of_work() as uow:
+        load_sample_shop(uow, stock=False)
+        receive(
+            uow.stock_ledger, ProductId("TEA"), SHOP_STORE, Quantity(1),
+            document="last unit", at=datetime(2026, 3, 1, 8, tzinfo=UTC),
+        )  # fmt: skip
+        uow.commit()
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+    with shtrih_rig() as one, shtrih_rig() as two:
+        desks = [
+            CashierDesk(setup, SHOP.id, "POS-1", one.driver, clock=clock),
+            CashierDesk(setup, SHOP.id, "POS-2", two.driver, clock=clock),
+        ]
+        for desk in desks:
+            desk.open_shift()
+            desk.catalogue()
+
+        def sell(desk: CashierDesk) -> None:
+            barrier.wait()
+            try:
+                outcomes[desk.workplace.id] = desk.sell(["TEA"], Money("1000.00", "RUB"))
+            except InsufficientStockError as exc:
+                outcomes[desk.workplace.id] = exc
+
+        threads = [threading.Thread(target=sell, args=(d,)) for d in desks]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        printed = one.receipts + two.receipts
+    losers = [o for o in outcomes.values() if isinstance(o, InsufficientStockError)]
+    assert len(losers) == 1
+    assert printed == 1
+    with setup.unit_of_work(read_only=True) as uow:
+        assert uow.stock_ledger.position(ProductId("TEA"), SHOP_STORE).free.value == 0
+        assert len(uow.retail_receipts.all()) == 1
+    setup.close()

@@ -127,6 +127,9 @@ _SHIFT_SCAN: Final = 64
 """How many fiscal documents back the shift-opening report is looked for."""
 _FD_RECEIPT: Final = 3
 _FD_CORRECTION: Final = 31
+_FN_DOC_CORRECTION: Final = 0x14
+"""0xFF01's current document while a correction receipt is open (the vendor's JavaPOS
+``FSDocType.FS_DOCTYPE_CORRECTION_RECEIPT``; 0x03 is a receipt)."""
 _E_NO_DATA: Final = 0x08
 _E_CONTINUE_PRINT: Final = 0x58
 _E_BUSY: Final = 0x50
@@ -482,6 +485,8 @@ class ShtrihDriver:
         try:
             notes = self._register_lines(receipt, correction)
             self._check_subtotal(entry, receipt)
+            if correction is not None:
+                self._check_correction_open(receipt)
         except DeviceError as exc:
             # Close was never sent: nothing is fiscal. Annul now, or (link lost) as
             # soon as the device is back; the outcome says which.
@@ -793,6 +798,27 @@ class ShtrihDriver:
             name=self._fiscal_name(line.name),
         )
 
+    def _check_correction_open(self, receipt: Receipt) -> None:
+        """The open document must still be the correction (0xFF01's current document 0x14).
+
+        A correction lost with the power (or annulled on the keypad) is not
+        noticed by the lines: a line sent again then opens a plain receipt of
+        the same lines and total, which "close" would make fiscal in its place.
+        """
+        current = self._fn_status().current_document
+        if current != _FN_DOC_CORRECTION:
+            raise DeviceError(
+                f"correction {receipt.receipt_id!r}: the register's open document is not the "
+                f"correction (fiscal storage document kind 0x{current:02X}, not 0x14): it was "
+                "lost (power cut?) and the lines went into another document, which is "
+                "annulled; nothing is fiscal: repeat the correction",
+                protocol=PROTOCOL,
+                device_code=None,
+                command=0xFF01,
+                receipt_id=receipt.receipt_id,
+                current_document=current,
+            )
+
     def _check_subtotal(self, entry: JournalEntry, receipt: Receipt) -> None:
         """The device's subtotal must be the receipt's total, or nothing is closed."""
         reply = self._call(codec.Subtotal(self.password), codec.SubtotalReply)
@@ -991,6 +1017,16 @@ class ShtrihDriver:
                     )
                 # "Close" never took effect: check the subtotal and send it once more.
                 self._check_subtotal(entry, receipt)
+                if entry.document_type == _FD_CORRECTION:
+                    try:
+                        self._check_correction_open(receipt)
+                    except DeviceError as exc:
+                        if "current_document" not in exc.details:
+                            raise
+                        # Not the correction: annul it; nothing of the correction is fiscal.
+                        self._call(codec.CancelReceipt(self.password))
+                        self.journal.record(attrs.evolve(entry, state=JournalState.CANCELLED))
+                        return None
                 last = self._fn_status().last_document
                 entry = attrs.evolve(entry, expected_document=last + 1)
                 self.journal.record(entry)

@@ -72,6 +72,11 @@ _START: Final = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 FD_CORRECTION: Final = 31
 """FFD document type of a correction receipt (чек коррекции)."""
 
+FN_DOC_RECEIPT: Final = 0x03
+"""0xFF01's current document: a receipt is open (JavaPOS ``FSDocType.FS_DOCTYPE_RECEIPT``)."""
+FN_DOC_CORRECTION: Final = 0x14
+"""0xFF01's current document: a correction receipt is open (``FS_DOCTYPE_CORRECTION_RECEIPT``)."""
+
 FD_SHIFT_OPEN: Final = 2
 FD_RECEIPT: Final = 3
 FD_SHIFT_CLOSE: Final = 5
@@ -727,7 +732,13 @@ class ShtrihDevice:
     def _fn_status(self, command: codec.FnStatus) -> tuple[int, codec.Reply | None]:
         return 0, codec.FnStatusReply(
             life_state=3,
-            current_document=0,
+            current_document=(
+                0
+                if self.document is None
+                else FN_DOC_CORRECTION
+                if self.document.correction
+                else FN_DOC_RECEIPT
+            ),
             document_data=0,
             shift_open=int(self.shift_open),
             warnings=self.fn_warnings,
