@@ -724,6 +724,9 @@ def exchange(
             if x.order_id is not None and x.order_line_id is not None
         ],
         replaces=return_id,
+        # an order-based warehouse: the goods come back with a receipt order and the
+        # replacement leaves with a goods issue
+        by_goods_issue=any(x.by_receipt_order for x in returned.lines),
     )
     orders = _orders(uow, replacement.order_ids)
     return returned, _post(uow, replacement, orders, calendar, at)
