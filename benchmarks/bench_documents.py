@@ -25,18 +25,17 @@ from pathlib import Path
 import attrs
 
 from salescore.adapters.sqlite import SqliteStore
-from salescore.agreements import AgreementId, ContractId
 from salescore.app import orders as uc
 from salescore.app import shipments as sc
 from salescore.app.orders import _account as settlement_account
 from salescore.app.sales import load_pricer
 from salescore.demo.sample import load_sample_company
-from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_agreements import VOLGA_KZN_HEADER, load_sample_agreements
 from salescore.demo.sample_pricing import load_sample_prices
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.money import Quantity, total
-from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId, reserve_claims
-from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
+from salescore.orders import DocumentLine, LineId, Order, OrderId, reserve_claims
+from salescore.parties import ProductId, WarehouseId
 from salescore.receivables import (
     DueEvent,
     PaymentScheduleTemplate,
@@ -59,15 +58,7 @@ AT = datetime(2026, 3, 10, 12, tzinfo=UTC)
 ORDERED, SHIP_DAY = date(2026, 3, 2), date(2026, 3, 10)
 CM, MAIN = ProductId("CM-100"), WarehouseId("MAIN")
 LINES = 10
-HEADER = DocumentHeader(
-    PartnerId("VOLGA-KZN"),
-    CounterpartyId("KZN-LLC"),
-    OrganizationId("ORG-1"),
-    AgreementId("IA-VOLGA-KZN"),
-    "RUB",
-    MAIN,
-    ContractId("K-KZN-1"),
-)
+HEADER = VOLGA_KZN_HEADER
 CREDIT = PaymentScheduleTemplate(
     "CR10-CR20",
     "credit in two halves",

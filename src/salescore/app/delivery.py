@@ -27,7 +27,7 @@ from datetime import date, time
 import attrs
 
 from salescore.adapters.repositories import Repositories
-from salescore.app.orders import _account as settlement_account
+from salescore.app.orders import actual_debt_entries
 from salescore.app.shipments import corrected_shipments
 from salescore.dates import BusinessCalendar
 from salescore.delivery import (
@@ -66,7 +66,7 @@ from salescore.explain import Explanation, Step
 from salescore.money import Money
 from salescore.money._context import QUANTA
 from salescore.orders import Order, OrderId
-from salescore.receivables import post_entries, shipment_entries
+from salescore.receivables import post_entries
 from salescore.records import Record, html_table
 from salescore.shipments import GoodsIssue, IssueId, Shipment, ShipmentId
 
@@ -550,24 +550,9 @@ def bill_delivery(
         )
     charge = DeliveryCharge(charge_id, shipment_id, order_id, on, amount, version=1)
     order = uow.orders.get(OrderId(order_id))
-    if order.schedule is None:
-        raise DeliveryError(
-            f"order {order_id!r} has no payment schedule: confirm it before billing delivery"
-        )
-    template = uow.schedule_templates.get(order.schedule.template_id)
-    entries = [
-        attrs.evolve(e, document_id=charge_id)
-        for e in shipment_entries(
-            template,
-            calendar,
-            settlement_account(order.header),
-            order_id=order_id,
-            order_date=order.on,
-            shipment_id=f"{charge_id}/{order_id}",
-            shipped_on=on,
-            amount=amount,
-        )
-    ]
+    entries = actual_debt_entries(
+        uow, order, charge_id, on, amount, calendar, doing="billing delivery", refuse=DeliveryError
+    )
     uow.delivery_charges.add(charge)
     post_entries(uow.settlements, entries)
     return charge

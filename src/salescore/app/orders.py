@@ -56,7 +56,7 @@ from salescore.agreements import (
 from salescore.app.agreements import start_sale_approval
 from salescore.app.sales import PricingSession
 from salescore.dates import BusinessCalendar
-from salescore.errors import OrderError
+from salescore.errors import InvalidInputError, OrderError
 from salescore.money import Money
 from salescore.orders import (
     DocumentEvent,
@@ -91,14 +91,17 @@ from salescore.ports import Clock
 from salescore.receivables import (
     ControlPoint,
     CreditDecision,
+    EntryKind,
     OrderSchedule,
     PaymentScheduleTemplate,
     ProposedDocument,
     SettlementAccount,
+    SettlementEntry,
     check_credit,
     load_ledger,
     post_entries,
     schedule_entries,
+    shipment_entries,
 )
 from salescore.reservation import Bucket, MoveReport, reserve_from_stock
 from salescore.reservation import OrderId as ReserveOrderId
@@ -248,6 +251,47 @@ def _account(header: DocumentHeader) -> SettlementAccount:
         header.organization_id,
         header.contract_id,
     )
+
+
+def actual_debt_entries(
+    uow: Repositories,
+    order: Order,
+    document_id: str,
+    on: date,
+    amount: Money,
+    calendar: BusinessCalendar,
+    *,
+    doing: str,
+    refuse: type[InvalidInputError] = OrderError,
+    kind: EntryKind | None = None,
+) -> list[SettlementEntry]:
+    """The actual debt ``document_id`` (a shipment, a correction, a delivery charge)
+    creates for ``order``: ``amount`` split over the order's schedule stages from ``on``.
+
+    Raises:
+        ``refuse``: the order has no payment schedule (it is not confirmed); the
+            message says to confirm it before ``doing``.
+    """
+    if order.schedule is None:
+        raise refuse(
+            f"order {order.id!r} has no payment schedule: confirm it before {doing}",
+            order=order.id,
+        )
+    template = uow.schedule_templates.get(order.schedule.template_id)
+    entries = shipment_entries(
+        template,
+        calendar,
+        _account(order.header),
+        order_id=order.id,
+        order_date=order.on,
+        shipment_id=f"{document_id}/{order.id}",
+        shipped_on=on,
+        amount=amount,
+    )
+    return [
+        attrs.evolve(e, document_id=document_id, kind=e.kind if kind is None else kind)
+        for e in entries
+    ]
 
 
 def credit_decision(

@@ -28,7 +28,7 @@ import attrs
 
 from salescore.adapters.repositories import Repositories
 from salescore.app.orders import _account as settlement_account
-from salescore.app.orders import order_state
+from salescore.app.orders import actual_debt_entries, order_state
 from salescore.dates import BusinessCalendar
 from salescore.errors import ShipmentError
 from salescore.money import PIECE, Money, Quantity, total
@@ -39,7 +39,6 @@ from salescore.receivables import (
     SettlementAccount,
     SettlementEntry,
     post_entries,
-    shipment_entries,
 )
 from salescore.reservation import (
     Bucket,
@@ -254,25 +253,10 @@ def _post_debt(
         )
         if not amount.is_positive():
             continue
-        if order.schedule is None:
-            raise ShipmentError(
-                f"order {order_id!r} has no payment schedule: confirm it before shipping",
-                order=order_id,
-            )
-        template = uow.schedule_templates.get(order.schedule.template_id)
-        entries += [
-            attrs.evolve(e, document_id=shipment.id)
-            for e in shipment_entries(
-                template,
-                calendar,
-                settlement_account(order.header),
-                order_id=order_id,
-                order_date=order.on,
-                shipment_id=f"{shipment.id}/{order_id}",
-                shipped_on=shipment.on,
-                amount=amount,
-            )
-        ]
+        entries += actual_debt_entries(
+            uow, order, shipment.id, shipment.on, amount, calendar,
+            doing="shipping", refuse=ShipmentError,
+        )  # fmt: skip
     post_entries(uow.settlements, entries)
 
 
@@ -724,6 +708,9 @@ def exchange(
             if x.order_id is not None and x.order_line_id is not None
         ],
         replaces=return_id,
+        # an order-based warehouse: the goods come back with a receipt order and the
+        # replacement leaves with a goods issue
+        by_goods_issue=any(x.by_receipt_order for x in returned.lines),
     )
     orders = _orders(uow, replacement.order_ids)
     return returned, _post(uow, replacement, orders, calendar, at)
@@ -835,26 +822,11 @@ def _correct_debt(
                 )
             )
         elif change.is_positive():  # more debt, split over the order's stages
-            if order.schedule is None:
-                raise ShipmentError(
-                    f"order {order_id!r} has no payment schedule: confirm it before "
-                    "correcting its shipment upwards",
-                    order=order_id,
-                )
-            template = uow.schedule_templates.get(order.schedule.template_id)
-            entries += [
-                attrs.evolve(e, kind=EntryKind.CORRECTION, document_id=correction.id)
-                for e in shipment_entries(
-                    template,
-                    calendar,
-                    account,
-                    order_id=order_id,
-                    order_date=order.on,
-                    shipment_id=f"{correction.id}/{order_id}",
-                    shipped_on=correction.on,
-                    amount=change,
-                )
-            ]
+            entries += actual_debt_entries(
+                uow, order, correction.id, correction.on, change, calendar,
+                doing="correcting its shipment upwards", refuse=ShipmentError,
+                kind=EntryKind.CORRECTION,
+            )  # fmt: skip
     post_entries(uow.settlements, entries)
 
 

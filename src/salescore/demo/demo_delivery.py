@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
-from salescore.agreements import AgreementId, ContractId
 from salescore.app import delivery as dc
 from salescore.app import orders as uc
 from salescore.app import shipments as sc
@@ -35,14 +34,13 @@ from salescore.delivery import (
     Vehicle,
     VehicleId,
 )
+from salescore.demo.sample_agreements import VOLGA_KZN_HEADER
 from salescore.demo.sample_pricing import PURCHASE
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.forms import render_route_sheet_html, route_sheet_data
 from salescore.money import Money, Quantity
-from salescore.orders import DocumentHeader, DocumentLine, LineId
+from salescore.orders import DocumentLine, LineId
 from salescore.parties import (
-    CounterpartyId,
-    OrganizationId,
     Partner,
     PartnerId,
     PartnerKind,
@@ -66,15 +64,7 @@ __all__ = ["delivery_section"]
 ORDERED, DAY = date(2026, 3, 9), date(2026, 3, 11)
 MAIN = WarehouseId("MAIN")
 CARRIER = CarrierId("TK-DL")
-_HEADER = DocumentHeader(
-    PartnerId("VOLGA-KZN"),
-    CounterpartyId("KZN-LLC"),
-    OrganizationId("ORG-1"),
-    AgreementId("IA-VOLGA-KZN"),
-    "RUB",
-    MAIN,
-    ContractId("K-KZN-1"),
-)
+_HEADER = VOLGA_KZN_HEADER
 _CREDIT = PaymentScheduleTemplate(
     "DEMO-DLV-CR14",
     "credit, 14 days after shipment",

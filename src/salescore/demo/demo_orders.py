@@ -14,14 +14,14 @@ from datetime import date
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
-from salescore.agreements import AgreementId, ContractId
 from salescore.app import orders as uc
 from salescore.app.sales import load_pricer
+from salescore.demo.sample_agreements import VOLGA_KZN_HEADER
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.errors import OrderError
 from salescore.explain import text_table
-from salescore.orders import DocumentHeader, DocumentLine, LineId, QuoteId
-from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
+from salescore.orders import DocumentLine, LineId, QuoteId
+from salescore.parties import ProductId
 
 __all__ = ["ORDERED", "PROPOSED", "orders_section"]
 
@@ -33,15 +33,7 @@ REVISED = date(2026, 3, 3)
 """The day of the second version."""
 SHIP_ON = date(2026, 3, 10)
 
-_HEADER = DocumentHeader(
-    PartnerId("VOLGA-KZN"),
-    CounterpartyId("KZN-LLC"),
-    OrganizationId("ORG-1"),
-    AgreementId("IA-VOLGA-KZN"),
-    "RUB",
-    WarehouseId("MAIN"),
-    ContractId("K-KZN-1"),
-)
+_HEADER = VOLGA_KZN_HEADER
 
 
 def orders_section(uow: Repositories) -> str:

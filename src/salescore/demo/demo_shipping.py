@@ -18,10 +18,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
-from salescore.agreements import AgreementId, ContractId
 from salescore.app import orders as uc
 from salescore.app import shipments as sc
 from salescore.app.sales import load_pricer
+from salescore.demo.sample_agreements import VOLGA_KZN_HEADER
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.forms import (
     FormKind,
@@ -33,8 +33,8 @@ from salescore.forms import (
     render_text,
 )
 from salescore.money import Quantity
-from salescore.orders import DocumentHeader, DocumentLine, LineId
-from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
+from salescore.orders import DocumentLine, LineId
+from salescore.parties import ProductId, WarehouseId
 from salescore.receivables import (
     DueEvent,
     PaymentScheduleTemplate,
@@ -61,15 +61,7 @@ UPD_SHIPMENT = ShipmentId("RTU-0001")
 ORDERED, SHIPPED = date(2026, 3, 2), date(2026, 3, 10)
 RETURNED, CORRECTED = date(2026, 3, 12), date(2026, 3, 16)
 CM, MAIN = ProductId("CM-300"), WarehouseId("MAIN")
-_HEADER = DocumentHeader(
-    PartnerId("VOLGA-KZN"),
-    CounterpartyId("KZN-LLC"),
-    OrganizationId("ORG-1"),
-    AgreementId("IA-VOLGA-KZN"),
-    "RUB",
-    MAIN,
-    ContractId("K-KZN-1"),
-)
+_HEADER = VOLGA_KZN_HEADER
 _CREDIT = PaymentScheduleTemplate(
     "DEMO-CR10-CR20",
     "credit in two halves, 10 and 20 days after shipment",

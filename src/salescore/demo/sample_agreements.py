@@ -41,6 +41,7 @@ from salescore.app.agreements import (
     set_agreement_status,
 )
 from salescore.money import Currency, Money
+from salescore.orders import DocumentHeader
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -51,7 +52,24 @@ from salescore.parties import (
 )
 from salescore.pricing import PriceTypeId
 
-__all__ = ["SAMPLE_APPROVAL_POLICY", "SAMPLE_DATE", "load_sample_agreements"]
+__all__ = [
+    "SAMPLE_APPROVAL_POLICY",
+    "SAMPLE_DATE",
+    "VOLGA_KZN_HEADER",
+    "load_sample_agreements",
+]
+
+VOLGA_KZN_HEADER = DocumentHeader(
+    PartnerId("VOLGA-KZN"),
+    CounterpartyId("KZN-LLC"),
+    OrganizationId("ORG-1"),
+    AgreementId("IA-VOLGA-KZN"),
+    "RUB",
+    WarehouseId("MAIN"),
+    ContractId("K-KZN-1"),
+)
+"""The header of the sample documents of Volga Kazan: its legal entity, our
+organization, its individual agreement and contract, roubles, the main warehouse."""
 
 SAMPLE_DATE = date(2026, 3, 10)
 """The day the demo resolves terms on."""

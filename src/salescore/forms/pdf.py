@@ -182,7 +182,7 @@ def render_correction_pdf(data: CorrectionFormData) -> bytes:
         "Сумма налога",
         "Стоимость с налогом",
     )
-    widths = (_NUMBER, 56.0, 16.0, 8.0, 22.0, 28.0, 32.0, 22.0, 30.0, 34.0)
+    widths = (_NUMBER, 54.0, 16.0, 8.0, 26.0, 28.0, 32.0, 22.0, 30.0, 34.0)
     align = ("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "RIGHT")
     with pdf.table(
         col_widths=widths,

@@ -36,7 +36,7 @@ def _check_minor_units(_instance: object, _attribute: object, value: int) -> Non
         raise InvalidInputError(f"minor units must be 0..8, got {value!r}", value=value)
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, cache_hash=True)
 class Currency:
     """A currency. Compare and hash by value; build known ones with :meth:`of`.
 

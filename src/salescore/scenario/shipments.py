@@ -189,10 +189,13 @@ class DocumentReplayer:
 
     # --- shipments and goods issues ---------------------------------------------------
 
-    def _requests(self, node: Node) -> list[ShipRequest]:
+    def _requests(self, node: Node, *, warehouse: bool = True) -> list[ShipRequest]:
         found = []
         for part in node.array("lines", required=True):
-            part.check_keys("order", "line", "quantity", "warehouse")
+            if warehouse:
+                part.check_keys("order", "line", "quantity", "warehouse")
+            else:  # a goods issue names its warehouse once
+                part.check_keys("order", "line", "quantity")
             with at(part):
                 found.append(
                     ShipRequest(
@@ -232,7 +235,7 @@ class DocumentReplayer:
             IssueId(node.text("id")),
             WarehouseId(node.text("warehouse")),
             on,
-            self._requests(node),
+            self._requests(node, warehouse=False),
             at=_moment(on),
         )
         self._touched += [(x.product_id, issue.warehouse_id) for x in issue.lines]

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import NewType
+from typing import NewType, TypeVar
 
 import attrs
 
@@ -78,13 +78,20 @@ class IssueLine:
     quantity: Decimal = attrs.field(converter=_positive)
 
 
-def _lines(value: Iterable[IssueLine]) -> tuple[IssueLine, ...]:
-    lines = tuple(value)
+L = TypeVar("L", "IssueLine", "ReceiptLine")
+
+
+def _numbered(lines: tuple[L, ...], document: str, least: str, kind: str) -> tuple[L, ...]:
+    """``lines`` if there is one at least and no line number is used twice."""
     if not lines:
-        raise ShipmentError("a goods issue has no lines: issue at least one order line")
+        raise ShipmentError(f"a {document} has no lines: {least}")
     if len({x.line_no for x in lines}) != len(lines):
-        raise ShipmentError("a line number is used twice: give every issue line its own number")
+        raise ShipmentError(f"a line number is used twice: give every {kind} line its own number")
     return lines
+
+
+def _lines(value: Iterable[IssueLine]) -> tuple[IssueLine, ...]:
+    return _numbered(tuple(value), "goods issue", "issue at least one order line", "issue")
 
 
 @attrs.frozen
@@ -182,12 +189,7 @@ class ReceiptLine:
 
 
 def _receipt_lines(value: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
-    lines = tuple(value)
-    if not lines:
-        raise ShipmentError("a receipt order has no lines: receive at least one return line")
-    if len({x.line_no for x in lines}) != len(lines):
-        raise ShipmentError("a line number is used twice: give every receipt line its own number")
-    return lines
+    return _numbered(tuple(value), "receipt order", "receive at least one return line", "receipt")
 
 
 @attrs.frozen

@@ -225,3 +225,25 @@ def test_goods_leave_once_by_a_shipment_or_by_a_goods_issue(company: Store) -> N
     with pytest.raises(ShipmentError, match="left by shipments from an ordinary warehouse"):
         issue(company, order_id, 1, date(2026, 3, 11))
     assert free(company) == 9  # 12 − 3: each unit left once
+
+
+def test_an_exchange_at_an_order_based_warehouse_swaps_the_unit_on_paper(company: Store) -> None:
+    order_id = order_to_ship(company, [cm(3)])
+    invoice(company, order_id, 3, date(2026, 3, 10))
+    issue(company, order_id, 3, date(2026, 3, 11))
+    with company.unit_of_work() as uow:
+        back, again = sc.exchange(
+            uow,
+            ReturnId("RT-1"),
+            ShipmentId("SH-X"),
+            date(2026, 3, 12),
+            [sc.ReturnItem(ShipmentId("SH-10"), timelines.CM, Decimal(1))],
+            SAMPLE_CALENDAR,
+            at=at(date(2026, 3, 12)),
+        )
+        uow.commit()
+    # the replacement leaves the way the goods came: by goods issue; one unit for another,
+    # nothing to issue or to receive, the debt stays 54,900.00 and the stock 9
+    assert (back.lines[0].by_receipt_order, again.by_goods_issue) == (True, True)
+    assert gaps(company, order_id) == []
+    assert (free(company), debt(company)) == (Decimal(9), rub("54900.00"))
