@@ -23,6 +23,8 @@ import psycopg
 
 from salescore.adapters.codec import to_plain
 from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.sqlite.receivables import _account_values as _account
+from salescore.adapters.sqlite.receivables import entry_row
 from salescore.adapters.sqlite.store import SqliteUnitOfWork
 from salescore.receivables.ledger import Allocation, Payment, SettlementAccount, SettlementEntry
 
@@ -57,33 +59,6 @@ ALLOCATION_COLUMNS = (
     "account_key", "partner_id", "measure", "source_id", "entry_id", "allocated_on",
     "amount_minor", "manual",
 )  # fmt: skip
-
-
-def _account(account: SettlementAccount) -> tuple[Any, ...]:
-    return (
-        account.key,
-        account.partner_id,
-        account.counterparty_id,
-        account.organization_id,
-        account.contract_id,
-        account.currency.code,
-        account.currency.minor_units,
-    )
-
-
-def entry_row(e: SettlementEntry) -> tuple[Any, ...]:
-    """The ``settlement_entries`` row of an entry, in :data:`ENTRY_COLUMNS` order."""
-    return (
-        e.id,
-        e.kind.value,
-        *_account(e.account),
-        e.order_id,
-        e.document_id,
-        e.posted_on.isoformat(),
-        e.due_date.isoformat(),
-        e.amount.minor_units,
-        e.manager,
-    )
 
 
 def payment_row(p: Payment) -> tuple[Any, ...]:

@@ -41,7 +41,12 @@ from salescore.receivables.ledger import (
 if TYPE_CHECKING:
     from salescore.adapters.sqlite.store import SqliteUnitOfWork
 
-__all__ = ["SqliteSettlementLedger", "create_settlement_tables", "index_settlements_by_date"]
+__all__ = [
+    "SqliteSettlementLedger",
+    "create_settlement_tables",
+    "entry_row",
+    "index_settlements_by_date",
+]
 
 _ACCOUNT_COLUMNS = (
     "partner_id, counterparty_id, organization_id, contract_id, currency, minor_units"
@@ -188,6 +193,8 @@ def _currency(code: str, minor_units: int) -> Currency:
 
 
 def _account_values(account: SettlementAccount) -> tuple[Any, ...]:
+    """An account's columns: key, partner, counterparty, organization, contract, currency
+    code and minor units (the SQL of SQLite and PostgreSQL stores alike)."""
     return (
         account.key,
         account.partner_id,
@@ -196,6 +203,22 @@ def _account_values(account: SettlementAccount) -> tuple[Any, ...]:
         account.contract_id,
         account.currency.code,
         account.currency.minor_units,
+    )
+
+
+def entry_row(e: SettlementEntry) -> tuple[Any, ...]:
+    """The ``settlement_entries`` row of an entry: id, kind, the account's columns,
+    order, document, posted and due dates, amount in minor units, manager."""
+    return (
+        e.id,
+        e.kind.value,
+        *_account_values(e.account),
+        e.order_id,
+        e.document_id,
+        e.posted_on.isoformat(),
+        e.due_date.isoformat(),
+        e.amount.minor_units,
+        e.manager,
     )
 
 
@@ -256,20 +279,7 @@ class SqliteSettlementLedger:
     # --- entries -------------------------------------------------------------------
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
-        rows = [
-            (
-                e.id,
-                e.kind.value,
-                *_account_values(e.account),
-                e.order_id,
-                e.document_id,
-                e.posted_on.isoformat(),
-                e.due_date.isoformat(),
-                e.amount.minor_units,
-                e.manager,
-            )
-            for e in entries
-        ]
+        rows = [entry_row(e) for e in entries]
         # A savepoint makes the batch all-or-nothing even if the caller goes on
         # with the unit of work after a conflict (as the memory adapter does).
         with self._uow.savepoint("add_entries") as conn:
