@@ -3,18 +3,37 @@ document is priced again."""
 
 from __future__ import annotations
 
-from tests.unit.orders._fixtures import frozen_line, price_cut, prices
-from tests.unit.orders.test_transition_examples import NEXT_DAY, sent
+from datetime import date
 
+import attrs
+import pytest
+from tests.unit.orders._fixtures import (
+    HEADER,
+    ORDER_DAY,
+    frozen_line,
+    order,
+    price_cut,
+    prices,
+    quote,
+    rub,
+)
+from tests.unit.orders._ledger import ledger_of
+from tests.unit.orders.test_transition_examples import NEXT_DAY, confirmed, sent
+
+from salescore.errors import OrderError
+from salescore.money import Currency
 from salescore.orders import (
     QuoteId,
+    approve_order,
     approve_quote,
+    derive_state,
     price_differences,
     price_quote,
+    reserve_claims,
     revise_quote,
     send_quote,
 )
-from salescore.parties import ProductId
+from salescore.parties import ProductId, WarehouseId
 
 # Line 1: 2 x 5,000.00 = 10,000.00 with 20 % VAT inside: 10,000.00 * 20 / 120 = 1,666.67.
 # Line 2: 1,000.00 less a manual 100.00 = 900.00, VAT 900.00 * 20 / 120 = 150.00.
@@ -72,3 +91,50 @@ def test_price_differences_name_each_changed_line_even_after_a_removed_one() -> 
     assert (change.line_id, change.product_id) == ("3", ProductId("P3"))
     assert (str(change.old_unit_price), str(change.new_unit_price)) == ("300.00 RUB", "330.00 RUB")
     assert str(change.net_change) == "30.00 RUB"
+
+
+def test_an_order_state_explains_each_stage_paid_or_still_to_pay() -> None:
+    # 10,000.00: 30 % advance due on the order day, paid; 20 % prepayment due two working days
+    # before shipping on 10 March (9 March a holiday): 5 March; 50 % credit 10 days after.
+    done = confirmed()
+    ledger = ledger_of(done, (date(2026, 3, 3), rub("3000.00")))
+    assert derive_state(done, ledger, on=date(2026, 3, 3)).explain().as_text() == (
+        "order TD-2026-000001 on 2026-03-03: waiting for securing\n"
+        "  1. stage 1 (advance) 3000.00 RUB due 2026-03-02, paid 3000.00 RUB = paid\n"
+        "  2. stage 2 (prepayment) 2000.00 RUB due 2026-03-05, paid 0.00 RUB = "
+        "2000.00 RUB to pay\n"
+        "  3. stage 3 (credit) 5000.00 RUB due 2026-03-20, paid 0.00 RUB = 5000.00 RUB to pay\n"
+        "  4. line 1: ordered 2 = reserved 0, missing 2, shipped 0"
+    )
+
+
+def test_a_reserve_claim_carries_product_warehouse_order_date_and_priority() -> None:
+    header = attrs.evolve(HEADER, warehouse_id=WarehouseId("MAIN"))
+    priced = order(header=header, prices=prices(frozen_line("1", "2", "10.00")))
+    (claim,) = reserve_claims(priced, priority=3)
+    assert (claim.order_id, claim.line_id, claim.product_id, claim.warehouse_id) == (
+        priced.id,
+        "1",
+        ProductId("P1"),
+        WarehouseId("MAIN"),
+    )
+    assert (claim.order_date, claim.priority) == (ORDER_DAY, 3)
+
+
+def test_a_quote_may_be_valid_for_its_own_day_only() -> None:
+    one_day = quote(valid_until=ORDER_DAY)
+    assert not one_day.is_expired(ORDER_DAY)
+    assert one_day.is_expired(NEXT_DAY)
+
+
+def test_an_approved_order_cannot_be_approved_again_once_confirmed() -> None:
+    with pytest.raises(
+        OrderError,
+        match=r"^order 'TD-2026-000001' is to pay; only an order that is not confirmed can be "
+        r"approved$",
+    ):
+        approve_order(confirmed(), "AP-2")
+
+
+def test_a_document_header_takes_a_currency_code() -> None:
+    assert attrs.evolve(HEADER, currency="usd").currency == Currency.of("USD")
