@@ -50,7 +50,15 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["src/salescore/dates/*"],
         ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"],
     ),
-    "orders": (["src/salescore/orders/*"], ["tests/unit/orders"]),
+    # The sale pricer lives in orders: the sales goldens and use case price through it.
+    "orders": (
+        ["src/salescore/orders/*"],
+        [
+            "tests/unit/orders",
+            "tests/scenarios/test_sales_goldens.py",
+            "tests/unit/test_sales_use_case.py",
+        ],
+    ),
 }
 # The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
 MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
