@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,6 +250,31 @@ def report(module: str, equivalent: dict[str, str], *, show: bool = False) -> fl
     return score
 
 
+def file_table(module: str, equivalent: dict[str, str]) -> None:
+    """One Markdown row per mutated file of the module's last run (for mutation/SCORES.md)."""
+    rows: dict[str, Counter[str]] = {}
+    for name, status in results(module).items():
+        if status in KILLED:
+            kind = "killed"
+        elif name in equivalent:
+            kind = "equivalent"
+        elif status == "not checked":
+            kind = "not checked"
+        else:
+            kind = "alive"
+        rows.setdefault(name.rpartition(".")[0], Counter())[kind] += 1
+    print("| file | mutants | killed | equivalent | not killed | not checked | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for path, count in sorted(rows.items()):
+        total = sum(count.values())
+        counted = total - count["equivalent"]
+        score = count["killed"] / counted if counted else 1.0
+        print(
+            f"| {path.removeprefix('salescore.')} | {total} | {count['killed']} | "
+            f"{count['equivalent']} | {count['alive']} | {count['not checked']} | {score:.3f} |"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -256,6 +282,7 @@ def main() -> int:
     )
     parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
     parser.add_argument("--show", action="store_true", help="print each survivor as a diff")
+    parser.add_argument("--files", action="store_true", help="a Markdown row per mutated file")
     parser.add_argument("--again", action="store_true", help="retry the last run's survivors")
     parser.add_argument(
         "--unchecked", action="store_true", help="with --again: also mutants a stopped run left"
@@ -278,6 +305,8 @@ def main() -> int:
                 baseline=args.baseline,
             )
         report(module, equivalent, show=args.show)
+        if args.files:
+            file_table(module, equivalent)
         sys.stdout.flush()
     return failed
 
