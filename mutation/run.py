@@ -169,6 +169,9 @@ def run_module(
         print(f"# {module}: the test files changed since the last run; running every mutant")
         extra = []
     selection.write_text("\n".join(tests), encoding="utf-8")
+    # mutmut copies the tests into mutants/ over what is there: a file the work directory no
+    # longer has (a baseline's, a deleted one) would stay and run. Start from a fresh copy.
+    shutil.rmtree(work / "mutants" / "tests", ignore_errors=True)
     fast = ",".join(FAST)
     argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, fast, *extra]
     log = work / "mutmut.log"
