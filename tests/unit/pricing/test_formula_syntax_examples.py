@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from salescore.errors import FormulaError, FormulaSyntaxError
+from salescore.errors import FormulaError, FormulaLimitError, FormulaSyntaxError
 from salescore.pricing.formula.compile import FormulaSchema, compile_formula
+from salescore.pricing.formula.parser import FormulaLimits, parse
 
 SCHEMA = FormulaSchema(frozenset({"Base"}))
 START = "a number, a [price type], a name, '(' or a sign"
@@ -84,3 +85,32 @@ def test_a_percent_is_written_back_as_the_user_wrote_it() -> None:
 )
 def test_signs_in_front_of_a_value_multiply_out(text: str, value: str) -> None:
     assert compile_formula(text, SCHEMA).evaluate({}) == Decimal(value)
+
+
+NESTING = FormulaLimits(max_nesting=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("( ( ( 1 ) ) )", 1, 5),
+        ("\n(((1)))", 2, 3),
+        ("(1) + (((1)))", 1, 9),  # closed groups do not count
+        ("[A] + (((1)))", 1, 9),  # after a reference, parentheses count again
+    ],
+)
+def test_parentheses_nested_past_the_limit_are_refused_where_the_limit_is_passed(
+    text: str, line: int, column: int
+) -> None:
+    with pytest.raises(FormulaLimitError) as error:
+        parse(text, NESTING)
+    assert str(error.value).startswith(
+        f"formula nests parentheses deeper than 2 levels at line {line}, column {column}: "
+        "split it into price types\n"
+    )
+    assert (error.value.details["line"], error.value.details["column"]) == (line, column)
+
+
+@pytest.mark.parametrize("text", ["(1) + (1) + ((1))", "((1)) + ((1))", "[Cost (((x] + ((1))"])
+def test_groups_side_by_side_and_parentheses_inside_a_name_are_within_the_limit(text: str) -> None:
+    parse(text, NESTING)
