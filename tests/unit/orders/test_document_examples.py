@@ -16,17 +16,23 @@ from tests.unit.orders._fixtures import (
     prices,
     quote,
     rub,
+    schedule_for,
 )
 from tests.unit.orders._ledger import ledger_of
-from tests.unit.orders.test_transition_examples import NEXT_DAY, confirmed, sent
+from tests.unit.orders.test_transition_examples import NEXT_DAY, PRICES, confirmed, sent
 
 from salescore.errors import OrderError
 from salescore.money import Currency
 from salescore.orders import (
+    OrderId,
     QuoteId,
+    accept_quote,
     approve_order,
     approve_quote,
+    cancel_order,
+    confirm_order,
     derive_state,
+    order_from_quote,
     price_differences,
     price_quote,
     reserve_claims,
@@ -138,3 +144,44 @@ def test_an_approved_order_cannot_be_approved_again_once_confirmed() -> None:
 
 def test_a_document_header_takes_a_currency_code() -> None:
     assert attrs.evolve(HEADER, currency="usd").currency == Currency.of("USD")
+
+
+def test_a_cancelled_order_from_a_quote_explains_parties_prices_schedule_and_history() -> None:
+    # 2 x 5,000.00 with 20 % VAT inside (1,666.67); the schedule splits 10,000.00 30/20/50.
+    approved = approve_quote(price_quote(quote(), PRICES), "AP-7")
+    out, _ = send_quote(approved, ORDER_DAY)
+    yes, _ = accept_quote(out, NEXT_DAY)
+    made, _ = order_from_quote(yes, OrderId("TD-1"), NEXT_DAY, by="petrov")
+    done, _ = confirm_order(made, NEXT_DAY, schedule_for(PRICES.with_vat), by="petrov")
+    gone, _ = cancel_order(done, NEXT_DAY, "client went away", by="petrov")
+    stages = "  (template ADV-PRE-CR, calendar RU test)\n"
+    assert gone.explain().as_text() == (
+        "order TD-1 of 2026-03-03\n"
+        "  1. status = cancelled  (client went away)\n"
+        "  2. client = VOLGA  (counterparty VOLGA-LLC)\n"
+        "  3. agreement = IA-VOLGA  (organization TD)\n"
+        "  4. from quote = KP-1\n"
+        "  5. total with VAT = 10000.00 RUB\n"
+        "     prices as of 2026-03-02\n"
+        "       1. line 1 = 10000.00 RUB\n"
+        "          line 1: P1, 2 pcs\n"
+        "            1. VAT = 1666.67 RUB  (20% of 10000.00 RUB, included in the price)\n"
+        "       2. amount before discounts = 10000.00 RUB\n"
+        "       3. discounts = 0.00 RUB\n"
+        "       4. total without VAT = 8333.33 RUB\n"
+        "       5. VAT = 1666.67 RUB\n"
+        "       6. total with VAT = 10000.00 RUB\n"
+        "  6. payment schedule\n"
+        "     payment schedule of 10000.00 RUB\n"
+        "       1. stage 1: advance 30%, due on order = 3000.00 RUB on 2026-03-02"
+        + stages
+        + "       2. stage 2: prepayment 20%, due 2 working day(s) before shipment = "
+        "2000.00 RUB on 2026-03-05"
+        + stages
+        + "       3. stage 3: credit 50%, due 10 calendar day(s) after shipment = "
+        "5000.00 RUB on 2026-03-20"
+        + stages
+        + "  7. 2026-03-03 create from quote = not_confirmed  (petrov KP-1)\n"
+        "  8. 2026-03-03 confirm = to_pay  (petrov)\n"
+        "  9. 2026-03-03 cancel = cancelled  (petrov client went away)"
+    )
