@@ -80,3 +80,36 @@ def test_a_priced_order_gives_one_record_per_line_with_its_figures() -> None:
             "rules": "SPRING, WHOLESALE",
         }
     ]
+
+
+def test_a_priced_order_explains_each_line_its_deviations_and_its_totals() -> None:
+    # Line 1: 462.09 less SPRING 5 %, WHOLESALE 3 % and the manager's 15 %, one after another:
+    # 462.09 x 0.95 x 0.97 x 0.85 = 361.94 (discount 100.15). The manager's 15 % of what
+    # remains after the other two is 63.87, 13.82 % of 462.09: above the agreement's 7 %.
+    # Line 2: 102.00 x 1.22 x 1.25 = 155.55, x 0.95 x 0.97 = 143.34 (discount 12.21).
+    order = SaleOrder(
+        "SO-2",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 10, tzinfo=MSK),
+        [
+            SaleOrderLine("1", EXTRA[1], Decimal(3), {"MANAGER": "15"}),
+            SaleOrderLine("2", EXTRA[2], Decimal(1)),
+        ],
+    )
+    with _store("memory").unit_of_work(read_only=True) as uow:
+        priced = price_order(uow, order)
+    explanation = priced.explain()
+    assert explanation.subject == "order SO-2 of VOLGA-KZN on 2026-03-12"
+    assert [(s.description, s.value) for s in explanation.steps] == [
+        ("line 1", "361.94 RUB"),
+        ("line 2", "143.34 RUB"),
+        (
+            "deviation (approval): line 1 (EXTRA-01): manual discount 13.82% is above the "
+            "limit 7% of agreement IA-VOLGA-KZN",
+            "",
+        ),
+        ("amount before discounts", "617.64 RUB"),
+        ("discounts", "112.36 RUB"),
+        ("amount after discounts", "505.28 RUB"),
+    ]
+    assert explanation.steps[0].detail == priced.lines[0].explain()
