@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,15 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["src/salescore/dates/*"],
         ["tests/unit/test_business_calendar*.py", "tests/unit/test_dates*.py"],
     ),
-    "orders": (["src/salescore/orders/*"], ["tests/unit/orders"]),
+    # The sale pricer lives in orders: the sales goldens and use case price through it.
+    "orders": (
+        ["src/salescore/orders/*"],
+        [
+            "tests/unit/orders",
+            "tests/scenarios/test_sales_goldens.py",
+            "tests/unit/test_sales_use_case.py",
+        ],
+    ),
 }
 # The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
 MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
@@ -160,6 +169,9 @@ def run_module(
         print(f"# {module}: the test files changed since the last run; running every mutant")
         extra = []
     selection.write_text("\n".join(tests), encoding="utf-8")
+    # mutmut copies the tests into mutants/ over what is there: a file the work directory no
+    # longer has (a baseline's, a deleted one) would stay and run. Start from a fresh copy.
+    shutil.rmtree(work / "mutants" / "tests", ignore_errors=True)
     fast = ",".join(FAST)
     argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, fast, *extra]
     log = work / "mutmut.log"
@@ -241,6 +253,31 @@ def report(module: str, equivalent: dict[str, str], *, show: bool = False) -> fl
     return score
 
 
+def file_table(module: str, equivalent: dict[str, str]) -> None:
+    """One Markdown row per mutated file of the module's last run (for mutation/SCORES.md)."""
+    rows: dict[str, Counter[str]] = {}
+    for name, status in results(module).items():
+        if status in KILLED:
+            kind = "killed"
+        elif name in equivalent:
+            kind = "equivalent"
+        elif status == "not checked":
+            kind = "not checked"
+        else:
+            kind = "alive"
+        rows.setdefault(name.rpartition(".")[0], Counter())[kind] += 1
+    print("| file | mutants | killed | equivalent | not killed | not checked | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for path, count in sorted(rows.items()):
+        total = sum(count.values())
+        counted = total - count["equivalent"]
+        score = count["killed"] / counted if counted else 1.0
+        print(
+            f"| {path.removeprefix('salescore.')} | {total} | {count['killed']} | "
+            f"{count['equivalent']} | {count['alive']} | {count['not checked']} | {score:.3f} |"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -248,6 +285,7 @@ def main() -> int:
     )
     parser.add_argument("--report", action="store_true", help="score the last run, run nothing")
     parser.add_argument("--show", action="store_true", help="print each survivor as a diff")
+    parser.add_argument("--files", action="store_true", help="a Markdown row per mutated file")
     parser.add_argument("--again", action="store_true", help="retry the last run's survivors")
     parser.add_argument(
         "--unchecked", action="store_true", help="with --again: also mutants a stopped run left"
@@ -270,6 +308,8 @@ def main() -> int:
                 baseline=args.baseline,
             )
         report(module, equivalent, show=args.show)
+        if args.files:
+            file_table(module, equivalent)
         sys.stdout.flush()
     return failed
 

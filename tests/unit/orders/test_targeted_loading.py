@@ -164,6 +164,7 @@ def _load(load: object) -> SalePricer | Exception:
         return exc
 
 
+@pytest.mark.slow  # 200 orders priced twice on two stores: seconds (fast examples beside it)
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(order=orders())

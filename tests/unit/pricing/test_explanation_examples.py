@@ -13,6 +13,7 @@ import pytest
 from salescore.money import Money
 from salescore.parties import PriceGroupId, Product, ProductId
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot
+from salescore.pricing import snapshot as snapshot_module
 from salescore.tax import VatCategory
 
 ON = date(2026, 3, 2)
@@ -176,3 +177,30 @@ def test_a_tiny_figure_is_shown_in_full_not_in_exponent_notation() -> None:
     assert "  3. parameter quantity = 0.0000001\n" in text
     assert "  4. formula [Retail] * quantity / 2 = 0.000005  " in text
     assert text.endswith("rounded half up to a step of 0.01 = 0.00 RUB")
+
+
+def test_a_full_price_memo_starts_afresh_and_still_answers_every_product(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    snapshot = PricingSnapshot.build(
+        [RETAIL, NET, PURCHASE, SHELF, GROUPED],
+        ON,
+        records=RECORDS,
+        products=PRODUCTS,
+        params={"quantity": Decimal(3)},
+    )
+    monkeypatch.setattr(snapshot_module, "PRICE_MEMO_SIZE", 2)
+    cup, tea, mug = ProductId("CUP"), ProductId("TEA"), ProductId("MUG")
+    assert snapshot.prices(SHELF.id, [cup]) == {cup: rub("222.00")}
+    # Two more ids than the memo holds, one twice: the memo is emptied and refilled.
+    assert snapshot.prices(SHELF.id, [tea, mug, tea]) == {tea: rub("100.00")}
+    for product in (cup, tea, mug, cup):
+        snapshot.prices(SHELF.id, [product])
+        assert len(snapshot._money_memo[SHELF.id]) <= 2
+    assert snapshot.prices(SHELF.id, [mug, cup]) == {cup: rub("222.00")}
+
+
+def test_a_price_carries_its_product_type_and_date_and_explains_itself() -> None:
+    price = SNAPSHOT.price(ProductId("CUP"), NET.id)
+    assert (price.product_id, price.price_type_id, price.on) == (ProductId("CUP"), NET.id, ON)
+    assert price.explain().as_text() == explained("CUP", NET.id)

@@ -6,13 +6,14 @@ from datetime import date
 
 import pytest
 
-from salescore.errors import FormulaError
+from salescore.errors import FormulaError, MissingPriceError
 from salescore.money import Money
 from salescore.parties import PartnerId, PartnerKind, Product, ProductId
 from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot
 
 ON = date(2026, 3, 2)
 P = ProductId("P")
+Q = ProductId("Q")
 RIVAL = PriceType(PriceTypeId("RIVAL"), "Rival", "RUB", partner_id=PartnerId("RIVAL"))
 CLIENT = PriceType(PriceTypeId("CLIENT"), "Client", "RUB", partner_id=PartnerId("CAFE"))
 BASE = PriceType(PriceTypeId("BASE"), "Base", "RUB")
@@ -27,7 +28,7 @@ def test_market_data_is_a_competitors_or_suppliers_prices_up_to_the_date() -> No
     snapshot = PricingSnapshot.build(
         [RIVAL, CLIENT, BASE, MARKET],
         ON,
-        products=[Product(P, "P")],
+        products=[Product(P, "P"), Product(Q, "Q")],
         market_records=[
             # Not market data: a price type of no partner, a partner of no market kind
             # (and of no kind given at all), a price after the date.
@@ -42,6 +43,10 @@ def test_market_data_is_a_competitors_or_suppliers_prices_up_to_the_date() -> No
     )
     assert snapshot.price(P, MARKET.id).amount == rub("50.00")
     assert snapshot.prices(MARKET.id) == {P: rub("50.00")}
+    # A product no partner prices has no market price: missing, not an error.
+    assert snapshot.prices(MARKET.id, [Q, P]) == {P: rub("50.00")}
+    with pytest.raises(MissingPriceError):
+        snapshot.price(Q, MARKET.id)
 
 
 def test_of_two_records_of_one_characteristic_the_latest_in_force_wins_in_any_order() -> None:
