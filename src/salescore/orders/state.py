@@ -279,7 +279,8 @@ class OrderState:
     def label(self) -> str:
         """``payment overdue 5 days`` or the state's name."""
         if self.kind is OrderStateKind.PAYMENT_OVERDUE:
-            return f"payment overdue {self.overdue_days} days"
+            days = "day" if self.overdue_days == 1 else "days"
+            return f"payment overdue {self.overdue_days} {days}"
         return str(self.kind.value)
 
     def explain(self) -> Explanation:

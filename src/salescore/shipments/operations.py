@@ -509,7 +509,8 @@ class ReturnRequest:
         """The request in one line."""
         source = f" from the agent (transfer {self.transfer_id})" if self.from_agent else ""
         return Explanation(
-            f"return request {self.id}{source} of {self.on.isoformat()}: {self.status.value}"
+            f"return request {self.id}{source} of {self.on.isoformat()}: "
+            f"{self.status.value.replace('_', ' ')}"
         )
 
 
