@@ -27,7 +27,7 @@ import attrs
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app import orders as uc
 from salescore.app import shipments as sc
-from salescore.app.orders import _account as settlement_account
+from salescore.app.orders import settlement_account
 from salescore.app.sales import load_pricer
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import VOLGA_KZN_HEADER, load_sample_agreements

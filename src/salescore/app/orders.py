@@ -110,6 +110,7 @@ from salescore.tax import VatRateTable, russian_vat_rates
 
 __all__ = [
     "accept_quote",
+    "actual_debt_entries",
     "approve_order",
     "approve_quote",
     "cancel_order",
@@ -129,6 +130,7 @@ __all__ = [
     "revise_quote",
     "secure_order",
     "send_quote",
+    "settlement_account",
     "ship_order",
     "shipped_of_order",
 ]
@@ -243,7 +245,9 @@ def price_document(
 # --- credit -----------------------------------------------------------------------
 
 
-def _account(header: DocumentHeader) -> SettlementAccount:
+def settlement_account(header: DocumentHeader) -> SettlementAccount:
+    """The settlement account [объект расчетов] a document's debt and payments go to:
+    its partner, currency, counterparty, organization and contract."""
     return SettlementAccount(
         header.partner_id,
         header.currency,
@@ -281,7 +285,7 @@ def actual_debt_entries(
     entries = shipment_entries(
         template,
         calendar,
-        _account(order.header),
+        settlement_account(order.header),
         order_id=order.id,
         order_date=order.on,
         shipment_id=f"{document_id}/{order.id}",
@@ -306,7 +310,7 @@ def credit_decision(
 ) -> CreditDecision:
     """The credit decision on a document at a control point, from the stored ledger and limits."""
     ledger = load_ledger(uow.settlements, partner_id=header.partner_id)
-    document = ProposedDocument(document_id, point, _account(header), amount, prepaid)
+    document = ProposedDocument(document_id, point, settlement_account(header), amount, prepaid)
     return check_credit(ledger, uow.credit_limits.all(), document, on)
 
 
@@ -604,7 +608,9 @@ def confirm_order(
     confirmed, _ = transitions.confirm_order(order, on, schedule, credit=credit, by=by)
     stored = uow.orders.update(confirmed)
     # The planned debt is registered when the order is confirmed, not before.
-    post_entries(uow.settlements, schedule_entries(schedule, _account(order.header), order.id, on))
+    post_entries(
+        uow.settlements, schedule_entries(schedule, settlement_account(order.header), order.id, on)
+    )
     uow.order_schedules.save(OrderSchedule(order.id, schedule))
     return stored
 

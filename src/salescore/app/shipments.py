@@ -27,8 +27,7 @@ from decimal import Decimal
 import attrs
 
 from salescore.adapters.repositories import Repositories
-from salescore.app.orders import _account as settlement_account
-from salescore.app.orders import actual_debt_entries, order_state
+from salescore.app.orders import actual_debt_entries, order_state, settlement_account
 from salescore.dates import BusinessCalendar
 from salescore.errors import ShipmentError
 from salescore.money import PIECE, Money, Quantity, total
