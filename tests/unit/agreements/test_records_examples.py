@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from salescore.agreements import Deviation, DeviationKind, Severity
+from tests.unit.agreements.test_resolution import MAR, VOLGA, book, individual, typical
+
+from salescore.agreements import Deviation, DeviationKind, Severity, Terms, TermsQuery
 from salescore.money import Money
 from salescore.parties import ProductId
 
@@ -48,3 +50,34 @@ def test_a_deviation_that_costs_no_money_has_neither_amount_nor_currency() -> No
         None,
     )
     assert (record["severity"], record["expected"], record["actual"]) == ("warning", "", "")
+
+
+def test_resolved_terms_are_one_record_per_term_with_where_it_comes_from() -> None:
+    base = typical(
+        "TA", terms=Terms(manual_discount_limit_percent=Decimal(5), delivery_lead_days=3)
+    )
+    own = individual("IA", base, terms=Terms(manual_discount_limit_percent=Decimal(7)))
+    resolved = book(base, own).resolve(TermsQuery(VOLGA, MAR))
+    records = {r["term"]: r for r in resolved.to_records()}
+    assert records["manual_discount_limit_percent"] == {
+        "term": "manual_discount_limit_percent",
+        "label": "manual discount limit, %",
+        "value": Decimal(7),
+        "source": "overridden",
+        "agreement_id": "IA",
+        "via_id": "TA",
+        "replaced": Decimal(5),
+    }
+    assert records["delivery_lead_days"] == {
+        "term": "delivery_lead_days",
+        "label": "delivery lead time, working days",
+        "value": 3,
+        "source": "inherited",
+        "agreement_id": "TA",
+        "via_id": "IA",
+        "replaced": None,
+    }
+    assert records["currency"]["source"] == "open"
+    assert resolved._repr_html_().startswith(
+        "<table><caption>terms of individual agreement &#x27;IA&#x27; (IA)</caption>"
+    )
