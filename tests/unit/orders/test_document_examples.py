@@ -185,3 +185,24 @@ def test_a_cancelled_order_from_a_quote_explains_parties_prices_schedule_and_his
         "  8. 2026-03-03 confirm = to_pay  (petrov)\n"
         "  9. 2026-03-03 cancel = cancelled  (petrov client went away)"
     )
+
+
+def test_a_frozen_line_with_vat_on_top_keeps_its_figures_and_explains_its_vat() -> None:
+    # Built here, not at import: mutation testing switches code on after the imports.
+    # 2 x 100.00 = 200.00, less 10.00 = 190.00; 20 % on top: 38.00.
+    line = frozen_line("1", "2", "100.00", discount="10.00", included=False, reference="120.00")
+    assert line.explanation.as_text() == (
+        "line 1: P1, 2 pcs\n  1. VAT = 38.00 RUB  (20% of 190.00 RUB, on top of the price)"
+    )
+    assert (line.reference_price, line.gross, line.discount, line.net, line.vat) == (
+        rub("120.00"),
+        rub("200.00"),
+        rub("10.00"),
+        rub("190.00"),
+        rub("38.00"),
+    )
+    assert (line.rule_ids, str(line.vat_rate)) == (("MANUAL",), "20%")
+    inside = frozen_line("2", "1", "120.00")
+    assert inside.explanation.as_text() == (
+        "line 2: P2, 1 pcs\n  1. VAT = 20.00 RUB  (20% of 120.00 RUB, included in the price)"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import attrs
 import pytest
 from tests.unit.orders._fixtures import (
     HEADER,
@@ -15,10 +16,13 @@ from tests.unit.orders._fixtures import (
     price_cut,
     prices,
     quote,
+    rub,
     schedule_for,
 )
 from tests.unit.orders._ledger import ledger_of
+from tests.unit.orders.test_status import BLOCK
 
+from salescore.agreements import Deviation, Severity
 from salescore.errors import OrderError, TransitionRefusedError
 from salescore.orders import (
     DocumentEvent,
@@ -29,6 +33,7 @@ from salescore.orders import (
     QuoteId,
     QuoteStatus,
     accept_quote,
+    approve_order,
     approve_quote,
     cancel_order,
     close_order,
@@ -267,3 +272,70 @@ def test_a_cancellation_without_a_reason_is_refused() -> None:
         OrderError, match=r"^order 'TD-2026-000001': a cancellation needs a reason; say why$"
     ):
         cancel_order(confirmed(), NEXT_DAY, "  ")
+
+
+def _deviation(line: int, severity: Severity) -> Deviation:
+    return attrs.evolve(price_cut(line), severity=severity)
+
+
+def test_pricing_again_drops_an_earlier_approval() -> None:
+    approved = approve_quote(price_quote(quote(), CUT), "AP-7")
+    again = price_quote(approved, PRICES)
+    assert (again.approved, again.approval_id, again.prices) == (False, None, PRICES)
+    done = approve_order(price_order(order(), CUT), "AP-8")
+    repriced = price_order(done, PRICES)
+    assert (repriced.approved, repriced.approval_id, repriced.prices) == (False, None, PRICES)
+
+
+def test_confirming_names_every_deviation_and_the_credit_decision_that_holds_it_back() -> None:
+    two = prices(
+        frozen_line("1", "2", "5000.00"),
+        deviations=(_deviation(1, Severity.APPROVAL), _deviation(2, Severity.APPROVAL)),
+    )
+    schedule = schedule_for(two.with_vat)
+    with pytest.raises(TransitionRefusedError) as error:
+        confirm_order(price_order(order(), two), ORDER_DAY, schedule)
+    assert str(error.value) == (
+        "order 'TD-2026-000001' cannot be confirmed while deviations await approval: "
+        "line 1: price below the reference; line 2: price below the reference; "
+        "start the approval and wait for the approvers"
+    )
+    blocked = prices(
+        frozen_line("1", "2", "5000.00"), deviations=(_deviation(1, Severity.BLOCKING),)
+    )
+    with pytest.raises(TransitionRefusedError) as error:
+        confirm_order(approve_order(price_order(order(), blocked), "AP-1"), ORDER_DAY, schedule)
+    assert str(error.value) == (
+        "order 'TD-2026-000001' cannot be confirmed: line 1: price below the reference; "
+        "no approval can allow this, change the document"
+    )
+    assert error.value.guard == "blocking deviation"
+    with pytest.raises(TransitionRefusedError) as error:
+        confirm_order(price_order(order(), PRICES), ORDER_DAY, schedule, credit=BLOCK)
+    assert str(error.value) == (
+        "order 'TD-2026-000001': the credit decision at the order control point is block: "
+        "limit L1: debt 70000.00 > 50000.00; collect the overdue debt or get an authorised "
+        "override"
+    )
+    early = "order 'TD-2026-000001' is dated 2026-03-02; an event on 2026-03-01"
+    with pytest.raises(OrderError, match=early):
+        confirm_order(price_order(order(), PRICES), BEFORE, schedule)
+
+
+def test_a_paid_order_is_secured_then_shipped_with_who_and_when() -> None:
+    done = confirmed()
+    advance = ledger_of(done, (ORDER_DAY, rub("3000.00")))
+    secured, secure = release_for_securing(done, NEXT_DAY, advance, by="petrov")
+    assert secure == DocumentEvent("secure", NEXT_DAY, "to_secure", "petrov", "")
+    assert (secured.status, secured.history[-1]) == (OrderStatus.TO_SECURE, secure)
+    paid = ledger_of(done, (ORDER_DAY, rub("3000.00")), (NEXT_DAY, rub("2000.00")))
+    shipped, ship = release_for_shipment(secured, NEXT_DAY, paid, by="sidorov")
+    assert ship == DocumentEvent("ship", NEXT_DAY, "to_ship", "sidorov", "")
+    assert (shipped.status, shipped.history[-1]) == (OrderStatus.TO_SHIP, ship)
+    with pytest.raises(TransitionRefusedError) as error:
+        release_for_shipment(secured, NEXT_DAY, paid, credit=BLOCK)
+    assert str(error.value).startswith(
+        "order 'TD-2026-000001': the credit decision at the shipment control point is block: "
+    )
+    with pytest.raises(OrderError, match="is dated 2026-03-02; an event on 2026-03-01"):
+        release_for_shipment(secured, BEFORE, paid)
