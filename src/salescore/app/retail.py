@@ -701,25 +701,29 @@ class CashierDesk:
     def return_goods(
         self, sale_id: str, quantities: Mapping[int, Decimal | int], *, return_id: str | None = None
     ) -> RetailReceipt:
-        """A buyer's return within the shift [возврат]: goods back to stock, money back.
+        """A buyer's return [возврат от розничного покупателя]: goods back to stock,
+        money back, a return receipt printed in the open shift.
+
+        The sale may be of this shift or of an earlier, closed one of the same
+        outlet (the buyer comes back another day): the return mirrors the sale's
+        prices, discounts and VAT rates, and counts in the open shift's report.
 
         Args:
             sale_id: the sale receipt.
             quantities: quantity to return by the sale's line number.
 
         Raises:
-            CashShiftError: no open shift, or the sale is of another shift
-                (a return after the shift is a client return document).
-            RetailError: more than is left to return.
+            CashShiftError: no open shift.
+            RetailError: the sale is of another outlet, or more than is left to return.
         """
         shift = self._require_shift()
         with self.store.unit_of_work(read_only=True) as uow:
             sale = uow.retail_receipts.get(sale_id)
             earlier = uow.retail_receipts.find_by("original_id", sale_id)
-        if sale.shift_id != shift.id:
-            raise CashShiftError(
-                f"sale {sale_id!r} is of shift {sale.shift_id!r}, not of the open shift "
-                f"{shift.id!r}: a return after the shift is a client return",
+        if sale.outlet_id != self.outlet.id:
+            raise RetailError(
+                f"sale {sale_id!r} was made at outlet {sale.outlet_id!r}, not at "
+                f"{self.outlet.id!r}: return it where it was sold",
                 receipt=sale_id,
             )
         receipt = compose_return(

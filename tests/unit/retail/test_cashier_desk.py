@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 from salescore.adapters.sqlite import SqliteStore
@@ -267,3 +268,55 @@ def test_a_receipt_the_register_made_outside_the_desk_shows_as_a_difference(
         ("receipts", Decimal(1), Decimal(2)),
     }
     assert "sales: receipts 45.50, register 445.50" in report._repr_html_()
+
+
+def test_a_sale_of_a_closed_shift_is_returned_in_the_next_one_at_its_own_figures(
+    store: SqliteStore, rig: Rig
+) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    desk = desk_of(store, rig, clock)
+    desk.open_shift()
+    sale = desk.sell(
+        [Scan("BREAD", Decimal(2)), Scan("CHEESE", Decimal("1.250"))],
+        rub("300.00"),
+        receipt_discount=rub("5.00"),
+    )
+    clock.advance(timedelta(hours=8))
+    desk.close_shift()
+
+    clock.advance(timedelta(hours=16))  # the buyer comes back the next morning
+    desk.open_shift()
+    back = desk.return_goods(sale.id, {1: 1})
+    # The sale's own figures: the bread line paid 89.20 for 2 (91.00 less 1.80 of the
+    # receipt discount), so one is 44.60 back, VAT 44.60 × 22/122 = 8.04.
+    assert back.total == rub("44.60")
+    assert back.lines[0].vat.amount == Decimal("8.04")
+    assert back.shift_id != sale.shift_id
+    assert stock(store, "BREAD") == Decimal(99)  # 100 − 2 + 1
+    report = desk.close_shift()
+    # The second shift holds only the return; the register agrees.
+    assert (report.sales, report.returns, report.revenue) == (
+        rub("0.00"),
+        rub("44.60"),
+        rub("-44.60"),
+    )
+    assert report.register is not None
+    assert (report.register.sales, report.register.returns) == (Decimal(0), Decimal("44.60"))
+    assert report.is_balanced, report.discrepancies
+    # What is left of the line: one bread; a second return of two is refused.
+    desk.open_shift()
+    with pytest.raises(RetailError, match="left"):
+        desk.return_goods(sale.id, {1: 2})
+
+
+def test_a_sale_of_another_outlet_is_not_returned_here(store: SqliteStore, rig: Rig) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    desk = desk_of(store, rig, clock)
+    desk.open_shift()
+    sale = desk.sell([Scan("BREAD", Decimal(1))], rub("45.50"))
+    with store.unit_of_work() as uow:
+        uow.retail_receipts.add(attrs.evolve(sale, id="ELSEWHERE-1", outlet_id="SHOP-2"))
+        uow.commit()
+    with pytest.raises(RetailError, match=r"made at outlet 'SHOP-2'.*return it where it was sold"):
+        desk.return_goods("ELSEWHERE-1", {1: 1})
+    assert stock(store, "BREAD") == Decimal(99)
