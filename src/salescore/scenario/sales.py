@@ -376,6 +376,12 @@ def _agreements(
         if not node.has("base"):
             continue
         base = typical[_ref(node, "base", typical, "typical agreements")]
+        if node.has("client_segment"):
+            raise node.error(
+                "no client_segment on an individual agreement (it serves its partner"
+                " only; put the segment on the typical agreement it is based on)",
+                "client_segment",
+            )
         with at(node):
             found.append(
                 create_individual(

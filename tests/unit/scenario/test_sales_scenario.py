@@ -283,3 +283,17 @@ def test_an_order_that_cannot_be_priced_names_the_file_and_the_order() -> None:
         ScenarioError, match=r"case.toml: orders\[0\] \(SO-1\): no agreement applies"
     ):
         scenario.price()
+
+
+def test_a_client_segment_on_an_individual_agreement_is_refused_not_ignored() -> None:
+    individual = (
+        '\n[[agreements]]\nid = "IA"\nbase = "TA"\npartner = "SHOP"\n'
+        'valid_from = 2026-01-01\nclient_segment = "WHOLESALE"\n'
+    )
+    text = BASE.replace("[[orders]]", individual + "[[orders]]")
+    assert (
+        "case.toml: agreements[1].client_segment: expected no client_segment on an individual"
+        " agreement"
+    ) in error_of(text)
+    accepted = parse_sales(text.replace('client_segment = "WHOLESALE"\n', ""), "case.toml")
+    assert [str(order.net) for order in accepted.price()] == ["300.00 RUB"]
