@@ -32,7 +32,7 @@ from salescore.forms import (
     render_pdf,
     render_text,
 )
-from salescore.money import Quantity
+from salescore.money import Quantity, Unit
 from salescore.orders import DocumentLine, LineId
 from salescore.parties import ProductId, WarehouseId
 from salescore.receivables import (
@@ -142,12 +142,14 @@ def shipping_section(uow: Repositories) -> str:
         f"VAT {correction.vat_change} at {correction.lines[0].vat_rate.label}"
     )
     out.append(_status(uow, "after the correction"))
-    seller, buyer, names = _parties(uow)
+    seller, buyer, names, units = _parties(uow)
     out.append("")
-    out.append(render_text(form_data(FormKind.UPD, shipment, seller, buyer, names)))
+    out.append(render_text(form_data(FormKind.UPD, shipment, seller, buyer, names, units=units)))
     out.append("")
     out.append(
-        render_correction_text(correction_form_data(correction, shipment, seller, buyer, names))
+        render_correction_text(
+            correction_form_data(correction, shipment, seller, buyer, names, units=units)
+        )
     )
     out.append(
         "(HTML: salescore.forms.render_html / render_correction_html; PDF: render_pdf / "
@@ -156,15 +158,19 @@ def shipping_section(uow: Repositories) -> str:
     return "\n".join(out)
 
 
-def _parties(uow: Repositories) -> tuple[Requisites, Requisites, dict[str, str]]:
+def _parties(
+    uow: Repositories,
+) -> tuple[Requisites, Requisites, dict[str, str], dict[str, Unit]]:
     organization = uow.organizations.get(_HEADER.organization_id)
     client = uow.counterparties.get(_HEADER.counterparty_id)
-    names: dict[str, str] = {p.id: p.name for p in uow.products.all()}
-    return Requisites.of(organization), Requisites.of(client), names
+    products = uow.products.all()
+    names: dict[str, str] = {p.id: p.name for p in products}
+    units: dict[str, Unit] = {p.id: p.unit for p in products}
+    return Requisites.of(organization), Requisites.of(client), names, units
 
 
 def upd_pdf(uow: Repositories) -> bytes:
     """The УПД of the demo's shipment as PDF (after :func:`shipping_section` ran)."""
-    seller, buyer, names = _parties(uow)
+    seller, buyer, names, units = _parties(uow)
     shipment = uow.shipments.get(UPD_SHIPMENT)
-    return render_pdf(form_data(FormKind.UPD, shipment, seller, buyer, names))
+    return render_pdf(form_data(FormKind.UPD, shipment, seller, buyer, names, units=units))

@@ -32,16 +32,19 @@ from salescore.forms.route_sheet import (
     route_sheet_data,
 )
 from salescore.forms.text import render_correction_text, render_text
+from salescore.forms.units import NATIONAL_UNITS, NationalUnit, national_unit
 from salescore.forms.words import amount_in_words
 
 __all__ = [
     "COLUMNS",
+    "NATIONAL_UNITS",
     "Amounts",
     "CorrectionFormData",
     "CorrectionFormLine",
     "FormData",
     "FormKind",
     "FormLine",
+    "NationalUnit",
     "RateRow",
     "Requisites",
     "RouteSheetData",
@@ -50,6 +53,7 @@ __all__ = [
     "corrected_upd_data",
     "correction_form_data",
     "form_data",
+    "national_unit",
     "payment_invoice_data",
     "render_correction_html",
     "render_correction_pdf",

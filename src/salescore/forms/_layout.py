@@ -18,11 +18,12 @@ __all__ = [
     "rate_text",
 ]
 
-# (column title, what it shows) per form: "name", "unit", "quantity", "price",
+# (column title, what it shows) per form: "name", "unit_code", "unit", "quantity", "price",
 # "without_vat", "rate", "vat", "with_vat".
 COLUMNS: dict[FormKind, tuple[tuple[str, str], ...]] = {
     FormKind.UPD: (
         ("Наименование товара", "name"),
+        ("Код ед.", "unit_code"),
         ("Ед. изм.", "unit"),
         ("Количество", "quantity"),
         ("Цена без НДС", "price"),
@@ -33,6 +34,7 @@ COLUMNS: dict[FormKind, tuple[tuple[str, str], ...]] = {
     ),
     FormKind.TORG12: (
         ("Товар", "name"),
+        ("Код ед.", "unit_code"),
         ("Ед. изм.", "unit"),
         ("Количество", "quantity"),
         ("Цена без НДС", "price"),
@@ -43,6 +45,7 @@ COLUMNS: dict[FormKind, tuple[tuple[str, str], ...]] = {
     ),
     FormKind.INVOICE: (
         ("Наименование товара", "name"),
+        ("Код ед.", "unit_code"),
         ("Ед. изм.", "unit"),
         ("Количество", "quantity"),
         ("Цена за единицу", "price"),
@@ -99,6 +102,7 @@ def cell_text(line: FormLine, column: str) -> str:
     """The text of one cell of a printed line."""
     values = {
         "name": line.name,
+        "unit_code": line.unit_code,
         "unit": line.unit,
         "quantity": f"{line.quantity:f}",
         "price": amount_text(line.price_without_vat),

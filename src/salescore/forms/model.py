@@ -13,8 +13,9 @@ from decimal import Decimal
 import attrs
 
 from salescore.errors import ShipmentError
+from salescore.forms.units import NationalUnit, national_unit
 from salescore.forms.words import amount_in_words
-from salescore.money import Money, Quantity, total
+from salescore.money import PIECE, Money, Quantity, Unit, total
 from salescore.orders import FrozenLine, Order
 from salescore.parties import Counterparty, Organization
 from salescore.shipments import (
@@ -91,6 +92,8 @@ class FormLine:
     vat_rate: VatRate
     vat: Money
     with_vat: Money
+    unit_code: str = ""
+    """The unit's OKEI code (``796`` for ``шт``), empty when the unit has none."""
 
 
 @attrs.frozen
@@ -135,11 +138,16 @@ class FormData:
     revision: str = ""
 
 
-def _quantity(line: ShipmentLine | FrozenLine | CommissionLine) -> tuple[Decimal, str]:
+def _quantity(
+    line: ShipmentLine | FrozenLine | CommissionLine, units: Mapping[str, Unit]
+) -> tuple[Decimal, NationalUnit]:
+    """The quantity and its unit as the form prints it: an order line's own unit; for a
+    shipment or transfer line (a bare number), its product's unit in ``units``, else
+    pieces."""
     q = line.quantity
     if isinstance(q, Quantity):
-        return q.value, q.unit.code
-    return q, "pcs"
+        return q.value, national_unit(q.unit.code)
+    return q, national_unit(units.get(line.product_id, PIECE).code)
 
 
 def _build(
@@ -151,22 +159,23 @@ def _build(
     lines: Iterable[ShipmentLine | FrozenLine | CommissionLine],
     names: Mapping[str, str],
     basis: str,
-    revision: str = "",
+    units: Mapping[str, Unit] | None = None,
 ) -> FormData:
     printed = []
     for n, line in enumerate(lines, start=1):
-        quantity, unit = _quantity(line)
+        quantity, unit = _quantity(line, units or {})
         printed.append(
             FormLine(
                 n,
                 names.get(line.product_id, line.product_id),
-                unit,
+                unit.symbol,
                 quantity,
                 share(line.without_vat, Decimal(1), quantity),
                 line.without_vat,
                 line.vat_rate,
                 line.vat,
                 line.with_vat,
+                unit.okei,
             )
         )
     if not printed:
@@ -201,7 +210,6 @@ def _build(
         with_vat,
         amount_in_words(with_vat),
         basis,
-        revision,
     )
 
 
@@ -211,8 +219,13 @@ def form_data(
     seller: Requisites,
     buyer: Requisites,
     names: Mapping[str, str] | None = None,
+    *,
+    units: Mapping[str, Unit] | None = None,
 ) -> FormData:
     """The figures of a УПД, TORG-12 or invoice of a posted shipment.
+
+    ``names`` gives the printed name and ``units`` the unit of measure of each
+    product id (a product missing from ``units`` counts in pieces, ``шт``).
 
     Raises:
         ShipmentError: the shipment was never posted (stored), or a payment
@@ -228,7 +241,9 @@ def form_data(
             shipment=shipment.id,
         )
     basis = ", ".join(f"заказ {i}" for i in shipment.order_ids)
-    return _build(kind, shipment.id, shipment.on, seller, buyer, shipment.lines, names or {}, basis)
+    return _build(
+        kind, shipment.id, shipment.on, seller, buyer, shipment.lines, names or {}, basis, units
+    )
 
 
 def payment_invoice_data(
@@ -261,6 +276,8 @@ def transfer_form_data(
     sender: Requisites,
     receiver: Requisites,
     names: Mapping[str, str] | None = None,
+    *,
+    units: Mapping[str, Unit] | None = None,
 ) -> FormData:
     """The figures of an M-15 [накладная на отпуск материалов на сторону] of a posted
     transfer to a commission agent (goods leave to the side, still ours).
@@ -282,6 +299,7 @@ def transfer_form_data(
         transfer.lines,
         names or {},
         "передача на комиссию",
+        units,
     )
 
 
@@ -291,6 +309,8 @@ def corrected_upd_data(
     seller: Requisites,
     buyer: Requisites,
     names: Mapping[str, str] | None = None,
+    *,
+    units: Mapping[str, Unit] | None = None,
 ) -> FormData:
     """The исправленный УПД of a shipment after error fixes [исправление ошибок]: the
     shipment's number and date with the corrected figures and the mark
@@ -311,7 +331,7 @@ def corrected_upd_data(
     now = corrected_shipment(shipment, corrections)
     if now is None:
         raise ShipmentError(f"shipment {shipment.id!r} was corrected to nothing: no lines to print")
-    data = form_data(FormKind.UPD, now, seller, buyer, names)
+    data = form_data(FormKind.UPD, now, seller, buyer, names, units=units)
     mark = f"Исправление № {len(fixes)} от {fixes[-1].on.strftime('%d.%m.%Y')}"
     return attrs.evolve(data, revision=mark)
 
@@ -387,6 +407,8 @@ def correction_form_data(
     seller: Requisites,
     buyer: Requisites,
     names: Mapping[str, str] | None = None,
+    *,
+    units: Mapping[str, Unit] | None = None,
 ) -> CorrectionFormData:
     """The figures of the УКД [универсальный корректировочный документ] of a posted
     correction: per line the quantity, price and amounts before and after, and the
@@ -422,7 +444,7 @@ def correction_form_data(
             CorrectionFormLine(
                 n,
                 names.get(x.product_id, x.product_id),
-                _quantity(unit)[1],
+                _quantity(unit, units or {})[1].symbol,
                 x.before.quantity,
                 x.after.quantity,
                 _unit_price(x.without_vat_before, x.before.quantity),

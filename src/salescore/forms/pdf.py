@@ -31,8 +31,9 @@ __all__ = ["render_correction_pdf", "render_pdf"]
 
 _FONT = "DejaVu"
 _WIDTHS = {
-    "name": 66.0,
-    "unit": 16.0,
+    "name": 56.0,
+    "unit_code": 12.0,
+    "unit": 14.0,
     "quantity": 26.0,
     "price": 30.0,
     "without_vat": 32.0,

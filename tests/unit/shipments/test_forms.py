@@ -21,7 +21,7 @@ from salescore.forms import (
     payment_invoice_data,
     render_html,
 )
-from salescore.money import Money
+from salescore.money import KG, Money, Unit
 
 GOLDENS = Path(__file__).parent / "goldens"
 SELLER = Requisites("ООО «Кофе & Ко»", "7701234567", "770101001")
@@ -119,3 +119,17 @@ def test_a_form_of_an_unposted_document_is_refused() -> None:
         form_data(FormKind.UPD, attrs.evolve(POSTED, version=0), SELLER, BUYER)
     with pytest.raises(ShipmentError, match="not priced"):
         payment_invoice_data(order(), SELLER, BUYER)
+
+
+def test_units_print_as_national_symbols_with_their_okei_codes() -> None:
+    weighed = attrs.evolve(
+        shipment("SH-2", date(2026, 3, 10), shipment_line("1", "SO-1", "1.25", "250.00", "45.08")),
+        version=1,
+    )
+    by_kg = form_data(FormKind.UPD, weighed, SELLER, BUYER, units={"CM-100": KG})
+    assert [(x.unit_code, x.unit) for x in by_kg.lines] == [("166", "кг")]
+    assert "<td>166</td><td>кг</td>" in render_html(by_kg)
+    pieces = form_data(FormKind.TORG12, POSTED, SELLER, BUYER)
+    assert {(x.unit_code, x.unit) for x in pieces.lines} == {("796", "шт")}
+    own = form_data(FormKind.INVOICE, weighed, SELLER, BUYER, units={"CM-100": Unit("bag")})
+    assert [(x.unit_code, x.unit) for x in own.lines] == [("", "bag")]
