@@ -296,6 +296,8 @@ def test_a_line_is_reserved_up_to_its_need_and_never_above(store: Store) -> None
         none = reserve_from_stock(ledger, claim("SO-1", 4), document="C", at=AT)
         with pytest.raises(InvalidInputError, match="needs 4 pcs of CM-100 and holds 4 pcs"):
             reserve_from_stock(ledger, claim("SO-1", 4), Quantity(1), document="D", at=AT)
+        with pytest.raises(InvalidInputError, match="quantity must be positive, got -1 pcs"):
+            reserve_from_stock(ledger, claim("SO-2", 4), Quantity(-1), document="E", at=AT)
         uow.commit()
     assert [e.move.quantity for e in first.entries] == [Quantity(1)]
     assert [(e.move.quantity, e.document) for e in rest.entries] == [(Quantity(3), "B")]

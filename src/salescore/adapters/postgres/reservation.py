@@ -244,9 +244,9 @@ class PostgresStockLedger(SqliteStockLedger):
     ) -> tuple[Quantity, LedgerEntry | None] | None:
         """Reserve what the line lacks (or ``quantity``) from free stock in one statement."""
         unit = claim.unit
-        if (quantity is not None and quantity.unit != unit) or self._known_units(
-            {claim.product_id}
-        ).get(claim.product_id) != unit:
+        if (quantity is not None and (quantity.unit != unit or quantity.value <= 0)) or (
+            self._known_units({claim.product_id}).get(claim.product_id) != unit
+        ):
             return None  # the steps one by one word what is wrong
         free_bucket = Bucket.free()
         operation = Operation.RESERVE_FROM_STOCK
