@@ -50,7 +50,7 @@ def test_a_reserve_from_stock_is_two_round_trips(postgres_url: str, trips: list[
         with store.unit_of_work() as uow:
             reserve_from_stock(uow.stock_ledger, claim("SO-1", 3), document="SO-1", at=AT)
             uow.commit()
-        # BEGIN with the one-step reserve (salescore_reserve_line), the claim with COMMIT
+        # BEGIN with the one-step reserve (salescore_reserve_line, the claim too), COMMIT
         assert len(trips) == 2, trips
         with store.unit_of_work(read_only=True) as uow:
             position = uow.stock_ledger.position(BEANS, MAIN)

@@ -17,13 +17,16 @@ A reserve for an order line from free stock is one step here
 (:class:`~salescore.reservation.ports.OneStepReserve`): the server function
 ``salescore_reserve_line``, created with the schema, reads the line's reserve,
 works out what it lacks, takes that from free stock where enough is left (the
-free balance row's lock orders concurrent takers) and appends the entry, in
-one statement whose plans the server keeps per connection. With ``BEGIN``
-before it and the claim sent with ``COMMIT`` it is two round trips.
+free balance row's lock orders concurrent takers), appends the entry and
+keeps the line's claim (:data:`~salescore.adapters.sqlite.reservation.SAVE_CLAIM`,
+its values taken from the function's parameters), in one statement whose
+plans the server keeps per connection. With ``BEGIN`` before it and
+``COMMIT`` after it is two round trips.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime
@@ -111,12 +114,21 @@ _LINE_KEY = (
 _FREE_KEY = (
     f"b.product_id = p_product AND b.warehouse_id = p_warehouse AND {_bucket_test('source_')}"
 )
+# SAVE_CLAIM's statement with its values taken from the function's parameters 16 to 27.
+_CLAIM_PARAMETERS = (
+    "c_order TEXT, c_line TEXT, c_product TEXT, c_warehouse TEXT, c_quantity BIGINT, "
+    "c_unit_code TEXT, c_unit_name TEXT, c_unit_scale INTEGER, c_planned TEXT, c_ordered TEXT, "
+    "c_priority INTEGER, c_supply TEXT"
+)
+_parameter = iter(range(16, 28))
+_SAVE_CLAIM = re.sub(r"\?", lambda _: f"${next(_parameter)}", SAVE_CLAIM)
 RESERVE_LINE_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION salescore_reserve_line(
     p_product TEXT, p_warehouse TEXT,
     p_source_kind TEXT, p_source_order TEXT, p_source_line TEXT, p_source_expected TEXT,
     p_target_kind TEXT, p_target_order TEXT, p_target_line TEXT, p_target_expected TEXT,
     p_need BIGINT, p_asked BIGINT, p_operation TEXT, p_document TEXT, p_at TEXT,
+    {_CLAIM_PARAMETERS},
     OUT held BIGINT, OUT wanted BIGINT, OUT free BIGINT, OUT seq BIGINT)
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -148,11 +160,12 @@ BEGIN
             p_source_expected, p_target_kind, p_target_order, p_target_line,
             p_target_expected, wanted, p_operation, p_document, p_at)
     RETURNING reservation_entries.seq INTO seq;
+    {_SAVE_CLAIM};  -- the order line's claim, as SAVE_CLAIM keeps it
 END
 $$
 """
 """The server function a reserve for an order line from free stock is (created by the schema)."""
-_RESERVE_LINE = "SELECT * FROM salescore_reserve_line(" + ", ".join("?" * 15) + ")"
+_RESERVE_LINE = "SELECT * FROM salescore_reserve_line(" + ", ".join("?" * 27) + ")"
 _DELETE_EMPTIED = (
     f"DELETE FROM reservation_balances WHERE ({_KEY_COLUMNS}) IN (SELECT * FROM unnest("
     "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])) AND quantity = 0"
@@ -256,7 +269,7 @@ class PostgresStockLedger(SqliteStockLedger):
                 claim.product_id, claim.warehouse_id, *_bucket_params(free_bucket),
                 *_bucket_params(claim.bucket), to_units(claim.quantity),
                 None if quantity is None else to_units(quantity), operation.value, document,
-                at.isoformat(),
+                at.isoformat(), *claim_params(claim),
             ),
         ).fetchone()  # fmt: skip
         if seq is None:
@@ -273,5 +286,4 @@ class PostgresStockLedger(SqliteStockLedger):
             )
         move = Move(claim.product_id, claim.warehouse_id, free_bucket, claim.bucket,
                     from_units(wanted, unit))  # fmt: skip
-        self.save_claim(claim)
         return from_units(held, unit), LedgerEntry(int(seq), move, operation, document, at)
