@@ -27,7 +27,9 @@ for the database, not for one balance row):
 * ``pg_reserves_vs_per_statement_1``, ``_16`` — the library's ledger over the baseline.
 
 A durable commit waits for the disk (an ``fdatasync`` of the WAL, a few
-milliseconds on this machine's virtual disk), so one writer mostly waits.
+milliseconds on this machine's virtual disk, though at times a fraction of
+one: a ``#`` line gives each run's rate with the flush time measured just
+before it), so one writer mostly waits.
 PostgreSQL flushes the commits of writers that arrive together with one
 ``fdatasync`` (group commit), so more writers overlap that wait until the
 two cores are busy; SQLite lets one writer in at a time, each commit its own
@@ -173,6 +175,25 @@ def durability(url: str) -> str:
     return " ".join(settings)
 
 
+def flush_latency_ms(folder: str, flushes: int = 20) -> float:
+    """The median time of one ``fdatasync`` of an 8 kB write in ``folder``, as a commit's.
+
+    A durable commit waits for one: on a virtual disk it varies from a fraction of
+    a millisecond to several from one minute to the next, and one writer's rate with it.
+    """
+    path = os.path.join(folder, "flush")
+    times = []
+    with open(path, "wb") as file:
+        for _ in range(flushes):
+            file.write(b"\0" * 8192)
+            file.flush()
+            began = time.perf_counter()
+            os.fdatasync(file.fileno())
+            times.append(time.perf_counter() - began)
+    os.unlink(path)
+    return sorted(times)[flushes // 2] * 1000
+
+
 def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -187,6 +208,7 @@ def reserves(url: str) -> None:
     shapes += [("pg_per_statement", 1), ("pg_per_statement", 16)]
     for round_ in range(2):
         for kind, writers in shapes:
+            flush_ms = flush_latency_ms(folder)
             found = rate(
                 sqlite_url if kind == "sqlite" else url,
                 writers,
@@ -194,6 +216,8 @@ def reserves(url: str) -> None:
                 per_statement=kind == "pg_per_statement",
             )
             best[kind, writers] = max(best.get((kind, writers), 0.0), found)
+            print(f"# round {round_ + 1}, {kind}, {writers} writers: {found:.0f} reserves/s "
+                  f"(a disk flush took {flush_ms:.2f} ms just before)")  # fmt: skip
     shutil.rmtree(folder)
     for kind in ("pg", "sqlite"):
         for writers in (1, 4, 16):
