@@ -2,27 +2,38 @@
 
 Run alone: ``python benchmarks/bench_postgres.py`` (``--only reserves`` or
 ``--only aging``; ``--items N`` for a smaller ledger). It starts a throwaway
-server (``initdb`` + ``pg_ctl``, default durability: fsync on) and prints
-``metric NAME VALUE`` lines, or a reason and nothing else when no PostgreSQL
-server can be started.
+server (``initdb`` + ``pg_ctl``) configured for durable commits, as a
+deployment is (``fsync``, ``synchronous_commit`` and ``full_page_writes`` on,
+the defaults), and prints ``metric NAME VALUE`` lines, with ``#`` lines
+stating the durability and the machine's load, or a reason and nothing else
+when no PostgreSQL server can be started.
 
 Reserves (each one unit of work reserving one unit of a product from free
 stock for a new order line, as a clerk's click would; each writer a separate
-process with its own ``PostgresStore`` reserving its own product, so the
-writers contend for the server, not for one balance row):
+process with its own store reserving its own product, so the writers contend
+for the database, not for one balance row):
 
 * ``pg_reserves_per_s_1``, ``_4``, ``_16`` — reserves per second with 1, 4 and
   16 writers (goal: 16 writers at least 2x one writer), best of two rounds;
 * ``pg_reserves_scaling_16`` — the 16-writer rate over the one-writer rate;
+* ``sqlite_reserves_per_s_1``, ``_4``, ``_16`` and ``sqlite_reserves_scaling_16``
+  — the same writers on one SQLite file with the same durability (WAL,
+  ``synchronous = FULL``: every commit is on disk before it returns; the
+  store's default ``NORMAL`` may lose the last commits on a power cut);
 * ``pg_reserves_per_statement_per_s_1``, ``_16`` — the baseline in the same run:
   the same reserves through the statement-per-step ledger the SQLite adapter
   writes (:class:`~salescore.adapters.sqlite.reservation.SqliteStockLedger` on
-  the same connection: six round trips a reserve, against three);
-* ``pg_reserves_vs_per_statement_1``, ``_16`` — the one-statement ledger over the baseline.
+  the same connection: six round trips a reserve, against two);
+* ``pg_reserves_vs_per_statement_1``, ``_16`` — the library's ledger over the baseline.
 
-One writer keeps one core busy in turns (the client, then the server), so on
-two cores 16 writers can at most double it; past a few writers the processes
-crowd the cores.
+A durable commit waits for the disk (an ``fdatasync`` of the WAL, a few
+milliseconds on this machine's virtual disk, though at times a fraction of
+one: a ``#`` line gives each run's rate with the flush time measured just
+before it), so one writer mostly waits.
+PostgreSQL flushes the commits of writers that arrive together with one
+``fdatasync`` (group commit), so more writers overlap that wait until the
+two cores are busy; SQLite lets one writer in at a time, each commit its own
+flush, so more writers are no faster.
 
 Aging (the ledger of ``bench_receivables.py``: shipments over 5,000 partners and
 50 managers, 40 % partly paid by four payments per partner; 30/60/90 calendar
@@ -43,12 +54,17 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
+import shutil
+import sqlite3
+import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from salescore.adapters.sqlite import SqliteStore
 from salescore.errors import StorageError
 from salescore.money import Money, Quantity
 from salescore.parties import ProductId, WarehouseId
@@ -83,13 +99,29 @@ COPIES = 10  # 10,000,000 items for pg_aging_10m_s
 # --- reserves ----------------------------------------------------------------------
 
 
+class DurableSqliteStore(SqliteStore):
+    """A SQLite store whose commits are on disk when they return (WAL, ``synchronous = FULL``)."""
+
+    def _open(self) -> sqlite3.Connection:
+        conn = super()._open()
+        conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+
+def open_writer_store(url: str) -> Any:
+    if url.startswith("sqlite:"):
+        return DurableSqliteStore(url.removeprefix("sqlite:"), timeout=600)
+    from salescore.adapters.postgres import PostgresStore
+
+    return PostgresStore(url, min_size=1, max_size=1)
+
+
 def writer(
     url: str, product: ProductId, count: int, per_statement: bool, start: Any, done: Any
 ) -> None:
-    from salescore.adapters.postgres import PostgresStore
     from salescore.adapters.sqlite.reservation import SqliteStockLedger
 
-    store = PostgresStore(url, min_size=1, max_size=1)
+    store = open_writer_store(url)
     start.wait(120)  # a barrier: every writer connected, then all go at once
     for i in range(count):
         claim = ReserveClaim(
@@ -98,17 +130,16 @@ def writer(
         )  # fmt: skip
         with store.unit_of_work() as uow:
             ledger = SqliteStockLedger(uow) if per_statement else uow.stock_ledger
-            reserve_from_stock(ledger, claim, document=product, at=AT)
+            report = reserve_from_stock(ledger, claim, document=product, at=AT)
             uow.commit()
+        assert len(report.entries) == 1
     store.close()
     done.put(count)
 
 
 def rate(url: str, writers: int, tag: str, per_statement: bool = False) -> float:
-    from salescore.adapters.postgres import PostgresStore
-
     products = [ProductId(f"{tag}-W{writers}-{n}") for n in range(writers)]
-    store = PostgresStore(url)
+    store = open_writer_store(url)
     with store.unit_of_work() as uow:
         for product in products:
             receive(uow.stock_ledger, product, MAIN, Quantity(1_000_000), document="GR", at=AT)
@@ -128,24 +159,77 @@ def rate(url: str, writers: int, tag: str, per_statement: bool = False) -> float
     elapsed = time.perf_counter() - began
     for proc in procs:
         proc.join(30)
+        if proc.exitcode != 0:
+            raise SystemExit(f"a writer failed with exit code {proc.exitcode}")
     return total / elapsed
 
 
+def durability(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        settings = [
+            f"{name}={conn.execute(f'SHOW {name}').fetchone()[0]}"  # type: ignore[index]
+            for name in ("fsync", "synchronous_commit", "full_page_writes", "wal_sync_method")
+        ]
+    return " ".join(settings)
+
+
+def flush_latency_ms(folder: str, flushes: int = 20) -> float:
+    """The median time of one ``fdatasync`` of an 8 kB write in ``folder``, as a commit's.
+
+    A durable commit waits for one: on a virtual disk it varies from a fraction of
+    a millisecond to several from one minute to the next, and one writer's rate with it.
+    """
+    path = os.path.join(folder, "flush")
+    times = []
+    with open(path, "wb") as file:
+        for _ in range(flushes):
+            file.write(b"\0" * 8192)
+            file.flush()
+            began = time.perf_counter()
+            os.fdatasync(file.fileno())
+            times.append(time.perf_counter() - began)
+    os.unlink(path)
+    return sorted(times)[flushes // 2] * 1000
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def reserves(url: str) -> None:
-    best: dict[tuple[int, bool], float] = {}
+    folder = tempfile.mkdtemp(prefix="salescore-bench-")
+    sqlite_url = f"sqlite:{folder}/reserves.sqlite"
+    print(f"# PostgreSQL: {durability(url)}; SQLite: WAL, synchronous=FULL")
+    print(f"# load average before the reserves (1, 5, 15 min; {os.cpu_count()} cores): {load()}")
+    best: dict[tuple[str, int], float] = {}
+    shapes = [("pg", w) for w in (1, 4, 16)] + [("sqlite", w) for w in (1, 4, 16)]
+    shapes += [("pg_per_statement", 1), ("pg_per_statement", 16)]
     for round_ in range(2):
-        for writers, per_statement in ((1, False), (4, False), (16, False), (1, True), (16, True)):
-            tag = f"R{round_}{'S' if per_statement else ''}"
-            found = rate(url, writers, tag, per_statement)
-            best[writers, per_statement] = max(best.get((writers, per_statement), 0.0), found)
-    for writers in (1, 4, 16):
-        print(f"metric pg_reserves_per_s_{writers} {best[writers, False]:.0f}")
-    print(f"metric pg_reserves_scaling_16 {best[16, False] / best[1, False]:.2f}")
+        for kind, writers in shapes:
+            flush_ms = flush_latency_ms(folder)
+            found = rate(
+                sqlite_url if kind == "sqlite" else url,
+                writers,
+                f"R{round_}{kind}",
+                per_statement=kind == "pg_per_statement",
+            )
+            best[kind, writers] = max(best.get((kind, writers), 0.0), found)
+            print(f"# round {round_ + 1}, {kind}, {writers} writers: {found:.0f} reserves/s "
+                  f"(a disk flush took {flush_ms:.2f} ms just before)")  # fmt: skip
+    shutil.rmtree(folder)
+    for kind in ("pg", "sqlite"):
+        for writers in (1, 4, 16):
+            print(f"metric {kind}_reserves_per_s_{writers} {best[kind, writers]:.0f}")
+        print(f"metric {kind}_reserves_scaling_16 {best[kind, 16] / best[kind, 1]:.2f}")
     for writers in (1, 16):
-        print(f"metric pg_reserves_per_statement_per_s_{writers} {best[writers, True]:.0f}")
+        print(f"metric pg_reserves_per_statement_per_s_{writers} "
+              f"{best['pg_per_statement', writers]:.0f}")  # fmt: skip
     for writers in (1, 16):
-        ratio = best[writers, False] / best[writers, True]
+        ratio = best["pg", writers] / best["pg_per_statement", writers]
         print(f"metric pg_reserves_vs_per_statement_{writers} {ratio:.2f}")
+    print(f"# load average after the reserves: {load()}")
 
 
 # --- aging -------------------------------------------------------------------------

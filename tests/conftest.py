@@ -7,6 +7,7 @@ starts with ``initdb`` + ``pg_ctl``, and stops at the end).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,9 +40,13 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """The URL of a throwaway PostgreSQL server for this session (skips without binaries)."""
+    """The URL of a throwaway PostgreSQL server for this session (skips without binaries,
+    or fails when ``SALESCORE_REQUIRE_POSTGRES`` is set, as ``.ci/run`` sets it)."""
     if find_binaries() is None:
-        pytest.skip("no PostgreSQL binaries: apt-get install postgresql (.ci/run does)")
+        reason = "no PostgreSQL binaries: apt-get install postgresql (.ci/run does)"
+        if os.environ.get("SALESCORE_REQUIRE_POSTGRES"):
+            pytest.fail(f"{reason}; SALESCORE_REQUIRE_POSTGRES is set: no PostgreSQL test skips")
+        pytest.skip(reason)
     with throwaway_server() as url:
         yield url
 

@@ -285,3 +285,54 @@ def test_a_released_reserve_and_a_used_up_free_stock_leave_no_empty_balance(stor
         with pytest.raises(InsufficientStockError):
             reserve_from_stock(uow.stock_ledger, claim("SO-2", 4), document="SO-2", at=AT)
         assert uow.stock_ledger.position(CM, MAIN).free == Quantity(3)  # nothing half-taken
+
+
+def test_a_line_is_reserved_up_to_its_need_and_never_above(store: Store) -> None:
+    stock(store, 10)
+    with store.unit_of_work() as uow:
+        ledger = uow.stock_ledger
+        first = reserve_from_stock(ledger, claim("SO-1", 4), Quantity(1), document="A", at=AT)
+        rest = reserve_from_stock(ledger, claim("SO-1", 4), document="B", at=AT)  # what it lacks
+        none = reserve_from_stock(ledger, claim("SO-1", 4), document="C", at=AT)
+        with pytest.raises(InvalidInputError, match="needs 4 pcs of CM-100 and holds 4 pcs"):
+            reserve_from_stock(ledger, claim("SO-1", 4), Quantity(1), document="D", at=AT)
+        with pytest.raises(InvalidInputError, match="quantity must be positive, got -1 pcs"):
+            reserve_from_stock(ledger, claim("SO-2", 4), Quantity(-1), document="E", at=AT)
+        uow.commit()
+    assert [e.move.quantity for e in first.entries] == [Quantity(1)]
+    assert [(e.move.quantity, e.document) for e in rest.entries] == [(Quantity(3), "B")]
+    assert rest.entries[0].move.target == Bucket.reserved(OrderId("SO-1"), LineId("1"))
+    assert none.entries == ()
+    with store.unit_of_work() as uow:
+        position = uow.stock_ledger.position(CM, MAIN)
+        assert [e.document for e in uow.stock_ledger.entries()] == ["GR-1", "A", "B"]
+        assert uow.stock_ledger.claim(OrderId("SO-1"), LineId("1")) == claim("SO-1", 4)
+    assert (position.free, position.reserved_total) == (Quantity(6), Quantity(4))
+
+
+def test_a_line_needing_less_than_it_holds_reserves_nothing_and_keeps_its_claim(
+    store: Store,
+) -> None:
+    stock(store, 10)
+    with store.unit_of_work() as uow:
+        reserve_from_stock(uow.stock_ledger, claim("SO-1", 5), document="A", at=AT)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        report = reserve_from_stock(uow.stock_ledger, claim("SO-1", 2), document="B", at=AT)
+        kept = uow.stock_ledger.claim(OrderId("SO-1"), LineId("1"))
+        uow.commit()
+    assert report.entries == ()
+    assert kept == claim("SO-1", 5)  # an empty reserve step keeps no new claim
+
+
+def test_a_reserve_of_a_product_never_received_is_refused_and_fixes_no_unit(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        with pytest.raises(
+            InsufficientStockError, match=r"cannot take 1\.500 kg .* only 0\.000 kg there"
+        ):
+            reserve_from_stock(
+                uow.stock_ledger, claim("SO-1", "1.5", product=BEANS, unit=KG), document="A",
+                at=AT,
+            )  # fmt: skip
+        assert uow.stock_ledger.unit_of(BEANS) is None
+        assert uow.stock_ledger.entries() == []

@@ -99,3 +99,27 @@ def test_demo_rings_one_receipt_once_and_prints_its_qr(
     for row in qr_text(payload, quiet=1).splitlines():
         if row.strip():
             assert row.strip() in devices
+
+
+def test_the_readme_demo_on_a_postgresql_url_prints_the_sqlite_demo_report(
+    tmp_path: Path, postgres_server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from salescore.adapters.postgres.testing import fresh_database
+
+    url = fresh_database(postgres_server, "demo")
+    assert main(["demo", "--store", url, "--pdf", str(tmp_path / "upd.pdf")]) == 0
+    on_postgres = capsys.readouterr().out
+    assert main(["demo", "--db", str(tmp_path / "demo.sqlite")]) == 0
+    on_sqlite = capsys.readouterr().out
+
+    def report(out: str) -> str:
+        return out.split("\n(stored in ")[0]
+
+    assert f"(stored in {url})" in on_postgres
+    assert "ORG-1-2026-000001 from KP-1/2, to pay" in on_postgres
+    assert report(on_postgres) == report(on_sqlite)
+    assert (tmp_path / "upd.pdf").read_bytes().startswith(b"%PDF")
+    store = open_store(url)  # the company stayed in the database
+    with store.unit_of_work(read_only=True) as uow:
+        assert len(uow.partners) == 7
+    store.close()

@@ -31,7 +31,7 @@ from salescore.reservation.operations import (
     ship,
 )
 from salescore.reservation.policy import DonorPolicy, LatestShipmentFirst
-from salescore.reservation.ports import StockLedger
+from salescore.reservation.ports import OneStepReserve, StockLedger
 from salescore.reservation.stock_source import LedgerStockSource, StockMeasure
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "LineSupply",
     "Move",
     "MoveReport",
+    "OneStepReserve",
     "Operation",
     "OrderId",
     "ReserveClaim",

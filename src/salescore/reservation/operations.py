@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import cast
 
 import attrs
 
@@ -62,7 +63,7 @@ from salescore.reservation.model import (
     zero,
 )
 from salescore.reservation.policy import DonorPolicy, LatestShipmentFirst
-from salescore.reservation.ports import StockLedger
+from salescore.reservation.ports import OneStepReserve, StockLedger
 
 __all__ = [
     "MoveReport",
@@ -266,6 +267,15 @@ def reserve_from_stock(
         InvalidInputError: the line needs no stock, or the reserve would
             exceed what the line needs.
     """
+    if hasattr(ledger, "reserve_line"):  # (isinstance on the protocol costs more than the rest)
+        _check_reservable(claim)
+        done = cast(OneStepReserve, ledger).reserve_line(claim, quantity, document, at)
+        if done is not None:
+            held, entry = done
+            if entry is None:
+                _wanted(claim, held, quantity)  # raises when more is asked than the line lacks
+                return MoveReport(Operation.RESERVE_FROM_STOCK, document)
+            return MoveReport(Operation.RESERVE_FROM_STOCK, document, (entry,))
     wanted = _to_reserve(ledger, claim, quantity)
     if wanted.is_zero():
         return MoveReport(Operation.RESERVE_FROM_STOCK, document)

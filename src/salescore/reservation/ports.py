@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from salescore.money import Quantity, Unit
 from salescore.parties import ProductId, WarehouseId
@@ -29,7 +29,7 @@ from salescore.reservation.model import (
     StockPosition,
 )
 
-__all__ = ["BalanceKey", "StockLedger"]
+__all__ = ["BalanceKey", "OneStepReserve", "StockLedger"]
 
 BalanceKey = tuple[ProductId, WarehouseId, Bucket]
 
@@ -101,4 +101,33 @@ class StockLedger(Protocol):
 
     def balances(self) -> Mapping[BalanceKey, Quantity]:
         """Every non-zero kept balance (for audits and consistency checks)."""
+        ...
+
+
+@runtime_checkable
+class OneStepReserve(Protocol):
+    """A stock ledger that also reserves for an order line from free stock in one step.
+
+    Optional: :func:`~salescore.reservation.operations.reserve_from_stock`
+    uses it when the ledger has it (PostgreSQL's does: one statement instead of
+    a read, then a write), and reads and records through :class:`StockLedger`
+    otherwise. The result must be what those steps give.
+    """
+
+    def reserve_line(
+        self, claim: ReserveClaim, quantity: Quantity | None, document: str, at: datetime
+    ) -> tuple[Quantity, LedgerEntry | None] | None:
+        """Reserve what ``claim``'s line lacks (or ``quantity``, if the line lacks that
+        much) from free stock and keep the claim, all or nothing.
+
+        Returns:
+            The line's reserve before the step and the entry written; no entry
+            when nothing was written (the line lacks nothing, or ``quantity``
+            is more than it lacks: the caller words that). None when the ledger
+            cannot take this step at once (a product or unit it has not seen):
+            the caller takes the steps one by one.
+
+        Raises:
+            InsufficientStockError: free stock is short; nothing is written.
+        """
         ...

@@ -12,10 +12,21 @@ order line's claim travel with the next statement that is answered
 (:meth:`~salescore.adapters.postgres.connection.PgConnection.defer`). A
 reserve from stock is three round trips: read the line's reserve (with
 ``BEGIN``), write the batch, and save the claim with ``COMMIT``.
+
+A reserve for an order line from free stock is one step here
+(:class:`~salescore.reservation.ports.OneStepReserve`): the server function
+``salescore_reserve_line``, created with the schema, reads the line's reserve,
+works out what it lacks, takes that from free stock where enough is left (the
+free balance row's lock orders concurrent takers), appends the entry and
+keeps the line's claim (:data:`~salescore.adapters.sqlite.reservation.SAVE_CLAIM`,
+its values taken from the function's parameters), in one statement whose
+plans the server keeps per connection. With ``BEGIN`` before it and
+``COMMIT`` after it is two round trips.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime
@@ -30,10 +41,11 @@ from salescore.adapters.sqlite.reservation import (
     claim_params,
 )
 from salescore.errors import ConcurrencyError
+from salescore.money import Quantity
 from salescore.reservation.ledger import check_units, from_units, insufficient, net_deltas, to_units
-from salescore.reservation.model import LedgerEntry, Move, Operation, ReserveClaim
+from salescore.reservation.model import Bucket, LedgerEntry, Move, Operation, ReserveClaim
 
-__all__ = ["PostgresStockLedger"]
+__all__ = ["RESERVE_LINE_FUNCTION", "PostgresStockLedger"]
 
 _KEY_COLUMNS = "product_id, warehouse_id, kind, order_id, line_id, expected_on"
 _RECORD = f"""
@@ -87,6 +99,73 @@ entries AS (
 SELECT count(*) = 1, ARRAY(SELECT seq FROM entries), count(*) FILTER (WHERE quantity = 0)
 FROM take
 """
+
+
+def _bucket_test(prefix: str) -> str:
+    return " AND ".join(
+        f"b.{column} = p_{prefix}{column.split('_')[0]}"
+        for column in ("kind", "order_id", "line_id", "expected_on")
+    )
+
+
+_LINE_KEY = (
+    f"b.product_id = p_product AND b.warehouse_id = p_warehouse AND {_bucket_test('target_')}"
+)
+_FREE_KEY = (
+    f"b.product_id = p_product AND b.warehouse_id = p_warehouse AND {_bucket_test('source_')}"
+)
+# SAVE_CLAIM's statement with its values taken from the function's parameters 16 to 27.
+_CLAIM_PARAMETERS = (
+    "c_order TEXT, c_line TEXT, c_product TEXT, c_warehouse TEXT, c_quantity BIGINT, "
+    "c_unit_code TEXT, c_unit_name TEXT, c_unit_scale INTEGER, c_planned TEXT, c_ordered TEXT, "
+    "c_priority INTEGER, c_supply TEXT"
+)
+_parameter = iter(range(16, 28))
+_SAVE_CLAIM = re.sub(r"\?", lambda _: f"${next(_parameter)}", SAVE_CLAIM)
+RESERVE_LINE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION salescore_reserve_line(
+    p_product TEXT, p_warehouse TEXT,
+    p_source_kind TEXT, p_source_order TEXT, p_source_line TEXT, p_source_expected TEXT,
+    p_target_kind TEXT, p_target_order TEXT, p_target_line TEXT, p_target_expected TEXT,
+    p_need BIGINT, p_asked BIGINT, p_operation TEXT, p_document TEXT, p_at TEXT,
+    {_CLAIM_PARAMETERS},
+    OUT held BIGINT, OUT wanted BIGINT, OUT free BIGINT, OUT seq BIGINT)
+LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT b.quantity INTO held FROM reservation_balances b WHERE {_LINE_KEY};
+    held := coalesce(held, 0);
+    wanted := coalesce(p_asked, greatest(p_need - held, 0));
+    IF wanted <= 0 OR wanted > p_need - held THEN
+        RETURN;  -- the line lacks nothing, or less than asked: nothing is written
+    END IF;
+    UPDATE reservation_balances b SET quantity = b.quantity - wanted
+    WHERE {_FREE_KEY} AND b.quantity >= wanted
+    RETURNING b.quantity INTO free;
+    IF NOT FOUND THEN  -- too little free stock: what is there, and no entry
+        SELECT b.quantity INTO free FROM reservation_balances b WHERE {_FREE_KEY};
+        free := coalesce(free, 0);
+        RETURN;
+    END IF;
+    IF free = 0 THEN  -- an emptied balance is deleted, as on SQLite
+        DELETE FROM reservation_balances b WHERE {_FREE_KEY};
+    END IF;
+    INSERT INTO reservation_balances AS b ({_KEY_COLUMNS}, quantity)
+    VALUES (p_product, p_warehouse, p_target_kind, p_target_order, p_target_line,
+            p_target_expected, wanted)
+    ON CONFLICT ({_KEY_COLUMNS}) DO UPDATE SET quantity = b.quantity + excluded.quantity;
+    INSERT INTO reservation_entries (product_id, warehouse_id, source_kind, source_order,
+        source_line, source_date, target_kind, target_order, target_line, target_date,
+        quantity, operation, document, at)
+    VALUES (p_product, p_warehouse, p_source_kind, p_source_order, p_source_line,
+            p_source_expected, p_target_kind, p_target_order, p_target_line,
+            p_target_expected, wanted, p_operation, p_document, p_at)
+    RETURNING reservation_entries.seq INTO seq;
+    {_SAVE_CLAIM};  -- the order line's claim, as SAVE_CLAIM keeps it
+END
+$$
+"""
+"""The server function a reserve for an order line from free stock is (created by the schema)."""
+_RESERVE_LINE = "SELECT * FROM salescore_reserve_line(" + ", ".join("?" * 27) + ")"
 _DELETE_EMPTIED = (
     f"DELETE FROM reservation_balances WHERE ({_KEY_COLUMNS}) IN (SELECT * FROM unnest("
     "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])) AND quantity = 0"
@@ -172,3 +251,39 @@ class PostgresStockLedger(SqliteStockLedger):
     def save_claim(self, claim: ReserveClaim) -> None:
         """Save the order line's claim with the next statement (or the commit)."""
         cast(PgConnection, self._uow.connection).defer(SAVE_CLAIM, claim_params(claim))
+
+    def reserve_line(
+        self, claim: ReserveClaim, quantity: Quantity | None, document: str, at: datetime
+    ) -> tuple[Quantity, LedgerEntry | None] | None:
+        """Reserve what the line lacks (or ``quantity``) from free stock in one statement."""
+        unit = claim.unit
+        if (quantity is not None and (quantity.unit != unit or quantity.value <= 0)) or (
+            self._known_units({claim.product_id}).get(claim.product_id) != unit
+        ):
+            return None  # the steps one by one word what is wrong
+        free_bucket = Bucket.free()
+        operation = Operation.RESERVE_FROM_STOCK
+        held, wanted, free, seq = self._execute(
+            _RESERVE_LINE,
+            (
+                claim.product_id, claim.warehouse_id, *_bucket_params(free_bucket),
+                *_bucket_params(claim.bucket), to_units(claim.quantity),
+                None if quantity is None else to_units(quantity), operation.value, document,
+                at.isoformat(), *claim_params(claim),
+            ),
+        ).fetchone()  # fmt: skip
+        if seq is None:
+            if free is None:  # nothing written: the caller words why, if anything is wrong
+                return from_units(held, unit), None
+            asked = from_units(wanted, unit)
+            if free < wanted:
+                raise insufficient(
+                    claim.product_id, claim.warehouse_id, free_bucket, asked,
+                    from_units(free, unit),
+                )  # fmt: skip
+            raise ConcurrencyError(  # pragma: no cover - a race of two statements
+                f"{document}: the stock changed while it was taken; run the unit of work again"
+            )
+        move = Move(claim.product_id, claim.warehouse_id, free_bucket, claim.bucket,
+                    from_units(wanted, unit))  # fmt: skip
+        return from_units(held, unit), LedgerEntry(int(seq), move, operation, document, at)

@@ -26,6 +26,7 @@ from salescore.adapters.collections import (
     Collection,
 )
 from salescore.adapters.postgres.connection import PgConnection
+from salescore.adapters.postgres.reservation import RESERVE_LINE_FUNCTION
 from salescore.adapters.sqlite.receivables import index_settlements_by_date
 from salescore.adapters.sqlite.schema import Component
 
@@ -177,6 +178,8 @@ COMPONENTS: tuple[Component, ...] = (
         (document_tables(RECEIVABLES), settlement_tables, _settlements_by_date),
     ),
     Component("reservation", (reservation_tables,)),
+    # PostgreSQL's own (SQLite has no server functions): a reserve for a line in one step.
+    Component("reservation_functions", (_run(RESERVE_LINE_FUNCTION),)),
     Component("discounts", (document_tables(DISCOUNTS),)),
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables, posted_documents)),
