@@ -5,6 +5,13 @@ the expected fiscal document number is on disk before the driver sends
 "close" to the device. The adapter opens its own connection and keeps its own
 table ``fiscal_journal``; amounts are exact decimal text.
 
+A file journal runs in SQLite's write-ahead-log mode with ``synchronous =
+FULL``: a commit is one append to the log and one ``fsync`` of it, durable
+when it returns (a power cut after it loses nothing). The rollback-journal
+mode SQLite starts in syncs the journal, the database and the directory on
+every commit: three and more ``fsync`` calls for the same guarantee, which
+on an ordinary disk made the journal the slowest part of a receipt.
+
 >>> from decimal import Decimal
 >>> from salescore.hardware.fiscal import JournalEntry, JournalState, PaymentSplit
 >>> journal = SqliteFiscalJournal(":memory:")
@@ -67,6 +74,9 @@ class SqliteFiscalJournal:
     def __init__(self, path: str | Path) -> None:
         try:
             self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            if str(path) != ":memory:":
+                # One fsync per commit (of the log), durable all the same; see the module.
+                self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute(_SCHEMA)
             present = {row[1] for row in self._conn.execute("PRAGMA table_info(fiscal_journal)")}
