@@ -487,7 +487,9 @@ class ShtrihDriver:
             not_before=codec.fn_datetime(fn.datetime),
             document_type=_FD_RECEIPT if correction is None else _FD_CORRECTION,
         )
-        self.journal.record(entry)
+        # Not forced to disk: lost by a power cut, it leaves at most an open receipt
+        # nobody owns, annulled before the next document. "Closing" below is durable.
+        self.journal.record(entry, durable=False)
         try:
             notes = self._register_lines(receipt, correction)
             self._check_subtotal(entry, receipt)
@@ -966,7 +968,9 @@ class ShtrihDriver:
             document_number=info.number,
             fiscal_sign=info.fiscal_sign,
         )
-        self.journal.record(done)
+        # Not forced to disk: lost by a power cut, the durable "closing" entry is
+        # settled again from the fiscal storage (the document is there), never resent.
+        self.journal.record(done, durable=False)
         warnings = self._see_print_through()
         return attrs.evolve(FiscalResult.from_entry(done, repeated=repeated), warnings=warnings)
 
