@@ -13,14 +13,24 @@ work in part:
   ``receipt_overhead_vs_engine`` is how many times longer the whole path takes;
 * ``register_receipts_per_s``: the same fiscal receipts through the driver and
   simulator alone (journal in SQLite too): the ceiling the desk works under;
+  ``register_frames_per_receipt`` is how many Shtrih-M commands one receipt
+  sends (each an ``ENQ``/``NAK`` probe, the frame, its ``ACK``, the answer and
+  the host's ``ACK``: the simulator runs in its own thread behind an
+  in-memory pipe, as a device would, and models no wire time), and
+  ``register_cpu_ms_per_receipt`` the processor time of driver and simulator
+  together (the rest of the register's time is the two threads waiting for
+  each other, and the journal's ``fsync``);
 * ``journal_write_ms``: one durable write of the SQLite fiscal journal on the
-  benchmark's disk (a receipt makes three: started, closing, done); on a disk
-  with slow ``fsync`` this alone bounds the receipts per second;
+  benchmark's disk (write-ahead log, ``synchronous = FULL``: one ``fsync``).
+  A receipt makes three writes, but only "closing" (before "close" is sent)
+  is forced to disk; "started" and "done" ride on the next forced write. On
+  a disk with slow ``fsync`` this write bounds the receipts per second;
 * ``desk_receipts_per_s_without_device``: the desk with a register that answers
   at once (no device, no journal): the desk's own share of the work.
 
 ``BENCH_DIR`` names the directory for the files (the system's temporary
-directory by default; ``/dev/shm`` takes the disk out of the figures).
+directory by default; ``/dev/shm`` takes the disk out of the figures). The
+first line printed names it.
 
 The goal of the retail issue is 200 receipts per second of 5 lines.
 """
@@ -125,6 +135,7 @@ def main() -> None:
     import os
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
+        print(f"# SQLite files (store and fiscal journal) in {Path(tmp).parent}")
         path = Path(tmp) / "shop.sqlite"
         store = SqliteStore(path)
         with store.unit_of_work() as uow:
@@ -169,12 +180,15 @@ def main() -> None:
         with shtrih_rig(journal=journal) as rig:
             rig.driver.open_shift()
             fiscal = to_fiscal(first)
-            start = time.perf_counter()
+            sent = rig.driver.link.sent_frames
+            start, cpu = time.perf_counter(), time.process_time()
             for i in range(RECEIPTS):
                 rig.driver.process_check(
                     type(fiscal)(f"alone-{i}", fiscal.kind, fiscal.lines, fiscal.payments)
                 )
             register = (time.perf_counter() - start) / RECEIPTS
+            register_cpu = (time.process_time() - cpu) / RECEIPTS
+            frames = (rig.driver.link.sent_frames - sent) / RECEIPTS
         journal.close()
 
         # The desk alone: the same receipts with a register that answers at once.
@@ -213,6 +227,8 @@ def main() -> None:
     print(f"metric engine_receipts_per_s {1 / alone:.0f}")
     print(f"metric receipt_overhead_vs_engine {whole / alone:.1f}")
     print(f"metric register_receipts_per_s {1 / register:.1f}")
+    print(f"metric register_frames_per_receipt {frames:.1f}")
+    print(f"metric register_cpu_ms_per_receipt {register_cpu * 1000:.2f}")
     print(f"metric journal_write_ms {journal_write * 1000:.2f}")
     print(f"metric desk_receipts_per_s_without_device {1 / own:.1f}")
     print(f"metric desk_ms_per_receipt_without_device {own * 1000:.2f}")

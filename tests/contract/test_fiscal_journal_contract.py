@@ -123,3 +123,29 @@ def test_a_journal_table_of_the_first_release_gains_the_new_columns(tmp_path: Pa
     assert again is not None
     assert again.payments == (("cash", Decimal("10.00")),)
     journal.close()
+
+
+def test_a_write_not_forced_to_disk_reads_back_and_is_replaced(journal: FiscalJournal) -> None:
+    journal.record(entry("a"), durable=False)
+    assert journal.get("a") == entry("a")
+    closing = attrs.evolve(entry("a"), state=JournalState.CLOSING, expected_document=4)
+    journal.record(closing)
+    done = attrs.evolve(closing, state=JournalState.DONE, document_number=4, fiscal_sign=9)
+    journal.record(done, durable=False)
+    assert journal.get("a") == done
+    assert journal.unfinished() == []
+
+
+def test_the_sqlite_file_journal_syncs_one_log_and_keeps_durable_writes_durable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.db"
+    first = SqliteFiscalJournal(path)
+    assert first._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    first.record(entry("a"), durable=False)
+    # The next write is durable again (synchronous FULL = 2), whatever came before.
+    assert first._conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    first.close()
+    second = SqliteFiscalJournal(path)  # a restart of the program (not a power cut) keeps it
+    assert second.get("a") == entry("a")
+    second.close()

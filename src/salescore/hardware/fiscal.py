@@ -856,14 +856,23 @@ def shift_refusal(deadline: str | None, now: dt.datetime) -> str | None:
 
 
 class FiscalJournal(Protocol):
-    """Durable record of receipts in flight; a write must be durable when it returns."""
+    """Durable record of receipts in flight; a write must be durable when it returns.
+
+    A driver may pass ``durable=False`` for an entry the fiscal storage can
+    re-derive if it is lost (a Shtrih-M receipt's "started" and "done"): such
+    a write must be visible at once and survive a crash of the program, and
+    may be lost by a power cut only until the next durable write returns.
+    """
 
     def get(self, receipt_id: str) -> JournalEntry | None:
         """The entry for ``receipt_id``, or ``None``."""
         ...
 
-    def record(self, entry: JournalEntry) -> None:
-        """Insert or replace the entry for ``entry.receipt_id``."""
+    def record(self, entry: JournalEntry, *, durable: bool = True) -> None:
+        """Insert or replace the entry for ``entry.receipt_id``.
+
+        ``durable=False``: the write need not be forced to disk now (see the class).
+        """
         ...
 
     def unfinished(self) -> Sequence[JournalEntry]:

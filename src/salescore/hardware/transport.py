@@ -21,7 +21,6 @@ import select
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
@@ -91,7 +90,7 @@ class _Channel:
     """One direction of a pipe: a byte queue with a condition variable."""
 
     def __init__(self) -> None:
-        self.buffer: deque[int] = deque()
+        self.buffer = bytearray()
         self.cond = threading.Condition()
         self.closed = False
 
@@ -121,8 +120,9 @@ class PipeTransport(_ReadExactlyMixin):
                 if left <= 0:
                     return b""
                 self._in.cond.wait(left)
-            count = min(size, len(self._in.buffer))
-            return bytes(self._in.buffer.popleft() for _ in range(count))
+            chunk = bytes(self._in.buffer[:size])
+            del self._in.buffer[:size]
+            return chunk
 
     def pending(self) -> int:
         """Bytes received and not yet read."""

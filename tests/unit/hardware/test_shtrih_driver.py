@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from salescore.adapters.memory.fiscal_journal import MemoryFiscalJournal
 from salescore.errors import DeviceError, DeviceTimeoutError, PaperOutError, ShiftExpiredError
 from salescore.hardware.fiscal import (
     JournalEntry,
@@ -20,8 +21,9 @@ from salescore.hardware.fiscal import (
 )
 from salescore.hardware.kinds import FiscalRegister
 from salescore.hardware.shtrih import codec
+from salescore.hardware.shtrih.driver import ShtrihDriver
 from salescore.hardware.shtrih.simulator import ShtrihFault
-from salescore.testing.devices import sample_receipt
+from salescore.testing.devices import FAST_TIMEOUTS, sample_receipt
 from salescore.testing.devices import shtrih_rig as rig
 
 
@@ -374,3 +376,75 @@ def test_weighed_goods_and_a_receipt_discount_reach_the_device_exactly() -> None
         )
         r.driver.process_check(receipt)
         assert r.simulator.device.receipts[0].total == 105100
+
+
+class PowerCutJournal(MemoryFiscalJournal):
+    """A journal whose writes without ``durable`` are lost by a power cut until the
+    next durable write forces them (and everything before it) to disk."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.disk: dict[str, JournalEntry] = {}
+        self.writes: list[tuple[JournalState, bool]] = []
+
+    def record(self, entry: JournalEntry, *, durable: bool = True) -> None:
+        super().record(entry)
+        self.writes.append((entry.state, durable))
+        if durable:
+            self.disk = {e.receipt_id: e for e in self._entries.values()}
+
+    def after_power_cut(self) -> MemoryFiscalJournal:
+        survivor = MemoryFiscalJournal()
+        for kept in self.disk.values():
+            survivor.record(kept)
+        return survivor
+
+
+def test_a_receipt_forces_only_its_closing_entry_to_disk() -> None:
+    journal = PowerCutJournal()
+    with rig(journal=journal) as r:
+        r.driver.open_shift()
+        r.driver.process_check(sample_receipt())
+    assert journal.writes == [
+        (JournalState.STARTED, False),
+        (JournalState.CLOSING, True),
+        (JournalState.DONE, False),
+    ]
+
+
+def test_a_power_cut_that_loses_done_leaves_the_receipt_fiscal_once() -> None:
+    journal = PowerCutJournal()
+    with rig(journal=journal) as r:
+        r.driver.open_shift()
+        first = r.driver.process_check(sample_receipt())
+        survivor = journal.after_power_cut()
+        lost = survivor.get("r-1")
+        assert lost is not None
+        assert lost.state is JournalState.CLOSING  # "done" died with the power
+        driver = ShtrihDriver(r.transport, survivor, clock=r.simulator.device, **FAST_TIMEOUTS)
+        assert [s.document_number for s in driver.recover()] == [first.document_number]
+        again = driver.process_check(sample_receipt())
+        assert again.repeated
+        assert (again.document_number, again.fiscal_sign) == (
+            first.document_number,
+            first.fiscal_sign,
+        )
+        assert r.receipts == 1
+
+
+def test_a_power_cut_that_loses_started_annuls_the_open_receipt_and_prints_once() -> None:
+    journal = PowerCutJournal()
+    with rig(journal=journal) as r:
+        r.driver.open_shift()
+        r.simulator.inject(ShtrihFault.NO_REPLY, on=0x80)
+        with pytest.raises(DeviceTimeoutError):
+            r.driver.process_check(sample_receipt())
+        assert r.simulator.device.mode & 0x0F == 8  # the receipt is left open
+        survivor = journal.after_power_cut()
+        assert survivor.get("r-1") is None  # "started" died with the power
+        r.simulator.silent = False
+        driver = ShtrihDriver(r.transport, survivor, clock=r.simulator.device, **FAST_TIMEOUTS)
+        result = driver.process_check(sample_receipt())
+        assert not result.repeated
+        assert r.simulator.device.executed[0x88] == 1  # the orphan was annulled first
+        assert r.receipts == 1

@@ -31,8 +31,11 @@ class MemoryFiscalJournal:
         with self._lock:
             return self._entries.get(receipt_id)
 
-    def record(self, entry: JournalEntry) -> None:
-        """Insert or replace the entry (insertion order is kept for ``unfinished``)."""
+    def record(self, entry: JournalEntry, *, durable: bool = True) -> None:
+        """Insert or replace the entry (insertion order is kept for ``unfinished``).
+
+        ``durable`` changes nothing: nothing in memory survives the program.
+        """
         with self._lock:
             self._entries[entry.receipt_id] = entry
 

@@ -249,6 +249,10 @@ class ShtrihDriver:
 
     def get_current_status(self) -> FiscalStatus:
         """Mode, shift and paper state, with the fiscal storage's last document number."""
+        return self._current_status()[0]
+
+    def _current_status(self) -> tuple[FiscalStatus, codec.FnStatusReply]:
+        """The status, and the fiscal storage's status (0xFF01) it was built from."""
         status = self._status()
         fn = self._fn_status()
         shift = self._call(codec.FnShiftParams(self.admin_password), codec.FnShiftParamsReply)
@@ -262,7 +266,7 @@ class ShtrihDriver:
         deadline = None
         if shift_state is not ShiftState.CLOSED:
             deadline = self._shift_deadline(shift, fn.last_document)
-        return FiscalStatus(
+        current = FiscalStatus(
             shift_state=shift_state,
             shift_number=shift.shift_number,
             receipt_open=mode == _MODE_RECEIPT,
@@ -274,6 +278,7 @@ class ShtrihDriver:
             paper_near_end=status.paper_near_end,
             shift_deadline=deadline,
         )
+        return current, fn
 
     def _shift_deadline(self, shift: codec.FnShiftParamsReply, last: int) -> str | None:
         """When the open shift reaches 24 hours: its opening report's date-time + 24 h.
@@ -470,8 +475,9 @@ class ShtrihDriver:
                 self._operation_v2(receipt, line)
             if line.marking_code is not None:
                 self._planned_status(receipt, line)
-        self._ready_for_document()
-        fn = self._fn_status()
+        # The fiscal storage's status was read by the state check just now: its
+        # date-time is the receipt's lower bound (not_before).
+        _, fn = self._ready()
         entry = JournalEntry(
             receipt.receipt_id,
             JournalState.STARTED,
@@ -481,7 +487,9 @@ class ShtrihDriver:
             not_before=codec.fn_datetime(fn.datetime),
             document_type=_FD_RECEIPT if correction is None else _FD_CORRECTION,
         )
-        self.journal.record(entry)
+        # Not forced to disk: lost by a power cut, it leaves at most an open receipt
+        # nobody owns, annulled before the next document. "Closing" below is durable.
+        self.journal.record(entry, durable=False)
         try:
             notes = self._register_lines(receipt, correction)
             self._check_subtotal(entry, receipt)
@@ -545,8 +553,7 @@ class ShtrihDriver:
             settled = self._settle(entry, None)
             if settled is not None:
                 return attrs.evolve(settled, repeated=True)
-        self._ready_for_document()
-        fn = self._fn_status()
+        _, fn = self._ready()
         entry = JournalEntry(
             correction.correction_id,
             JournalState.CLOSING,
@@ -961,7 +968,9 @@ class ShtrihDriver:
             document_number=info.number,
             fiscal_sign=info.fiscal_sign,
         )
-        self.journal.record(done)
+        # Not forced to disk: lost by a power cut, the durable "closing" entry is
+        # settled again from the fiscal storage (the document is there), never resent.
+        self.journal.record(done, durable=False)
         warnings = self._see_print_through()
         return attrs.evolve(FiscalResult.from_entry(done, repeated=repeated), warnings=warnings)
 
@@ -990,7 +999,10 @@ class ShtrihDriver:
         """
         if entry.expected_document is None:
             return None
-        if self._fn_status().last_document < entry.expected_document:
+        # After a successful "close" the document exists: 0xFF0A alone finds it (or
+        # answers "no data" if it is not there). Otherwise ask first whether the
+        # storage has reached the number at all.
+        if not answered and self._fn_status().last_document < entry.expected_document:
             return None
         info = self._find(entry.expected_document, payments=not answered)
         if info is None or entry.mismatch(info) is not None:
@@ -1103,11 +1115,15 @@ class ShtrihDriver:
 
     def _ready_for_document(self, *, allow_expired: bool = False) -> FiscalStatus:
         """Settle the journal, then read the state and clear what can be cleared (H3, H4)."""
+        return self._ready(allow_expired=allow_expired)[0]
+
+    def _ready(self, *, allow_expired: bool = False) -> tuple[FiscalStatus, codec.FnStatusReply]:
+        """:meth:`_ready_for_document`, with the fiscal storage's status of the last read."""
         for entry in self.journal.unfinished():
             self._settle(entry, None)
         deadline = time.monotonic() + self.busy_timeout
         while True:
-            status = self.get_current_status()
+            status, fn = self._current_status()
             if status.submode in _SUBMODES_PRINTING:
                 self._wait_or_fail(deadline)
                 continue
@@ -1142,7 +1158,7 @@ class ShtrihDriver:
                     device_code=None,
                     shift_deadline=status.shift_deadline,
                 )
-            return status
+            return status, fn
 
     def _wait_for_paper(self, code: int) -> codec.ShortStatusReply:
         """Poll until paper is loaded (within ``paper_timeout``); the status then."""

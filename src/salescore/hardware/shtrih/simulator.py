@@ -946,6 +946,8 @@ class ShtrihSimulator:
             return
 
     def _take(self, fault: ShtrihFault, code: int) -> bool:
+        if not self._armed or fault not in self._armed:  # armed before the frame came
+            return False
         with self._lock:
             if fault in self._armed and self._armed[fault] in (None, code):
                 del self._armed[fault]
