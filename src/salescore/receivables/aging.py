@@ -637,6 +637,48 @@ class _AgingState:
             if changed is not None:
                 changed.add(key)
 
+    def move(
+        self,
+        columns: OpenItemColumns,
+        dues: tuple[tuple[int, int], ...],
+        old: date,
+        policy: AgingPolicy,
+        calendar: BusinessCalendar | None,
+    ) -> None:
+        """Move the items of ``columns`` due in ``dues`` (inclusive ordinal ranges) from
+        their bucket on ``old`` to their bucket on this state's date, at the same amount."""
+        wanted = sorted({d for first, last in dues for d in range(first, last + 1)})
+        due_ordinals = columns.due_ordinals
+        at: list[int] = []
+        if len(wanted) <= 8 and isinstance(due_ordinals, list):
+            # A few due dates: a scan at C speed for each (list.index).
+            for due in wanted:
+                find, n = due_ordinals.index, -1
+                try:
+                    while True:
+                        n = find(due, n + 1)
+                        at.append(n)
+                except ValueError:
+                    pass
+        else:  # one scan at C speed, a set lookup per item
+            at = list(compress(itertools.count(), map(set(wanted).__contains__, due_ordinals)))
+        was = _bucket_by_due(wanted, old.toordinal(), policy, calendar)
+        now = _bucket_by_due(wanted, self.as_of.toordinal(), policy, calendar)
+        keys, units, groups = columns.keys, columns.open_units, columns.groups
+        sums, width, changed = self.sums, len(policy.buckets), self.changed
+        for n in at:
+            due = due_ordinals[n]
+            before, after = was[due], now[due]
+            if before != after:
+                key = groups[keys[n]]
+                row = sums.get(key)
+                if row is None:
+                    row = sums[key] = [0] * width
+                row[before] -= units[n]
+                row[after] += units[n]
+                if changed is not None:
+                    changed.add(key)
+
 
 class AgingCache:
     """Reports on other dates start from the nearest cached one: bounded, invalidated by change.
@@ -773,9 +815,7 @@ def age_store(
             if columns is None:
                 moved.add(before, -1, state.as_of, policy, calendar)
             else:
-                edges = _due_moves(columns, dues)
-                moved.add(edges, -1, state.as_of, policy, calendar)
-                moved.add(edges, 1, as_of, policy, calendar)
+                moved.move(columns, dues, state.as_of, policy, calendar)
                 moved.add(before, -1, as_of, policy, calendar)
             moved.add(after, 1, as_of, policy, calendar)
             state = moved
@@ -804,23 +844,6 @@ def age_store(
     if cache is not None and thresholds is not None:
         cache._put(key, state)
     return _report(state, as_of, policy, fields, measure, segments)
-
-
-def _due_moves(
-    columns: OpenItemColumns, dues: tuple[tuple[int, int], ...]
-) -> tuple[OpenItemColumns, OpenCreditColumns]:
-    """The items of ``columns`` due in one of ``dues`` (inclusive ordinal ranges)."""
-    wanted = {d for first, last in dues for d in range(first, last + 1)}
-    # A scan at C speed (a set lookup per item); the Python loop runs on the hits only.
-    at = list(compress(itertools.count(), map(wanted.__contains__, columns.due_ordinals)))
-    keys, due_ordinals, units = columns.keys, columns.due_ordinals, columns.open_units
-    found = OpenItemColumns(
-        columns.groups,
-        [keys[n] for n in at],
-        [due_ordinals[n] for n in at],
-        [units[n] for n in at],
-    )
-    return found, OpenCreditColumns([], [])
 
 
 def _report(
