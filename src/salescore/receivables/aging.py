@@ -689,6 +689,11 @@ class AgingCache:
     stored ledger: any write gives the ledger a new version, so a report never
     starts from figures of another ledger.
 
+    The newest state read in full also keeps its open items as columns (about
+    24 bytes an item): a report on another date starting from it moves the items
+    due where a bucket edge moved without reading them again. Other states read
+    those items again from the storage.
+
     A report starts from a cached date when the due dates whose bucket moves
     plus the days between the two dates are at most ``reuse_share`` of the
     cached date's open items (the rows read again grow with both); otherwise
@@ -721,6 +726,10 @@ class AgingCache:
         if len(state.sums) > self.max_groups:
             return
         with self._lock:
+            if state.columns is not None:
+                # The open items (about 24 bytes each) are kept for one state only.
+                for other in self._states.values():
+                    other.columns = None
             self._states[key] = state
             self._states.move_to_end(key)
             while len(self._states) > self.size:
