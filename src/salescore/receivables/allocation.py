@@ -411,10 +411,19 @@ def allocate_rows(
                 )
     out: list[AllocationRow] = []
     debts_of: dict[Measure, list[EntryRow]] = {measure: [] for measure in Measure}
+    actual, planned = Measure.ACTUAL, Measure.PLANNED
+    add_actual, add_planned = debts_of[actual].append, debts_of[planned].append
     returned = False
     for row in entries:
         if row[5] > 0:
-            debts_of[row[1]].append(row)
+            # Members compared by identity: an enum's hash is a Python-level call.
+            measure = row[1]
+            if measure is planned:
+                add_planned(row)
+            elif measure is actual:
+                add_actual(row)
+            else:
+                debts_of[measure].append(row)
         elif row[5]:
             returned = True
     for measure in sorted(Measure, key=lambda m: m.value):

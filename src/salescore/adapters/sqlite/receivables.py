@@ -452,7 +452,6 @@ class SqliteSettlementLedger:
         self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
     ) -> int:
         iso = _IsoDates()
-        values = {m: m.value for m in Measure}
         stored = 0
 
         def rows() -> Iterator[list[tuple[Any, ...]]]:
@@ -460,7 +459,8 @@ class SqliteSettlementLedger:
             for account, found in allocations:
                 key, partner = account.key, account.partner_id
                 yield [
-                    (key, partner, values[m], source, entry, iso[day], units, int(manual))
+                    # m._value_ is m.value without the enum property's call
+                    (key, partner, m._value_, source, entry, iso[day], units, int(manual))
                     for m, source, entry, day, units, manual in found
                 ]
                 stored += len(found)
