@@ -459,8 +459,9 @@ class SqliteSettlementLedger:
             for account, found in allocations:
                 key, partner = account.key, account.partner_id
                 yield [
-                    # m._value_ is m.value without the enum property's call
-                    (key, partner, m._value_, source, entry, iso[day], units, int(manual))
+                    # m._value_ is m.value without the enum property's call; sqlite3
+                    # stores a bool as the integer 1 or 0
+                    (key, partner, m._value_, source, entry, iso[day], units, manual)
                     for m, source, entry, day, units, manual in found
                 ]
                 stored += len(found)
