@@ -503,12 +503,26 @@ def test_a_second_date_reads_only_what_changed_and_a_write_starts_afresh(store: 
             on = DAY0 + timedelta(day)
             assert age_store(source, on, cache=cache) == age_receivables(ledger, on)
         assert source.calls[0] is None  # the first date reads everything
-        # On 1 April the items due 31 March, 1 March, 30 January and 31 December move on.
-        moved = [date(2025, 12, 31), date(2026, 1, 30), date(2026, 3, 1), date(2026, 3, 31)]
-        assert source.calls[1] == LedgerChanges(
-            date(2026, 3, 31), date(2026, 4, 1), tuple((d.toordinal(),) * 2 for d in moved)
+        # 1 April starts from 31 March's items at hand: it reads only the rows posted or
+        # allocated in between, on both dates, and moves the items due where a bucket
+        # edge moved without reading them again.
+        between = LedgerChanges(date(2026, 3, 31), date(2026, 4, 1))
+        assert source.calls[1:3] == [between, between]
+        # 30 March starts from 1 April, whose items were not all read: the items due
+        # where an edge moved are read again too (two days' worth at each edge: due
+        # 30-31 December, 29-30 January, 28 February-1 March and 30-31 March).
+        moved = [
+            (date(2025, 12, 30), date(2025, 12, 31)),
+            (date(2026, 1, 29), date(2026, 1, 30)),
+            (date(2026, 2, 28), date(2026, 3, 1)),
+            (date(2026, 3, 30), date(2026, 3, 31)),
+        ]
+        changes = LedgerChanges(
+            date(2026, 3, 30),
+            date(2026, 4, 1),
+            tuple((a.toordinal(), b.toordinal()) for a, b in moved),
         )
-        assert source.calls[2] is not None
+        assert source.calls[3:] == [changes, changes]
         post_entries(uow.settlements, [entry("NEW")])
         on = DAY0 + timedelta(31)
         assert age_store(source, on, cache=cache) == age_receivables(

@@ -24,11 +24,12 @@ million items in well under a second per 10⁶ rows.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from itertools import pairwise
+from itertools import compress, pairwise
 from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
@@ -600,6 +601,10 @@ class _AgingState:
     """The last report's lines, in order."""
     changed: set[Key] | None = None
     """The storage groups whose sums changed since the last report (None: any may have)."""
+    columns: OpenItemColumns | None = None
+    """The open items these sums were added up from, when read in full on ``as_of``: a
+    report on another date moves the items due where a bucket edge moved from these,
+    without reading them again."""
 
     def add(
         self,
@@ -632,6 +637,48 @@ class _AgingState:
             if changed is not None:
                 changed.add(key)
 
+    def move(
+        self,
+        columns: OpenItemColumns,
+        dues: tuple[tuple[int, int], ...],
+        old: date,
+        policy: AgingPolicy,
+        calendar: BusinessCalendar | None,
+    ) -> None:
+        """Move the items of ``columns`` due in ``dues`` (inclusive ordinal ranges) from
+        their bucket on ``old`` to their bucket on this state's date, at the same amount."""
+        wanted = sorted({d for first, last in dues for d in range(first, last + 1)})
+        due_ordinals = columns.due_ordinals
+        at: list[int] = []
+        if len(wanted) <= 8 and isinstance(due_ordinals, list):
+            # A few due dates: a scan at C speed for each (list.index).
+            for due in wanted:
+                find, n = due_ordinals.index, -1
+                try:
+                    while True:
+                        n = find(due, n + 1)
+                        at.append(n)
+                except ValueError:
+                    pass
+        else:  # one scan at C speed, a set lookup per item
+            at = list(compress(itertools.count(), map(set(wanted).__contains__, due_ordinals)))
+        was = _bucket_by_due(wanted, old.toordinal(), policy, calendar)
+        now = _bucket_by_due(wanted, self.as_of.toordinal(), policy, calendar)
+        keys, units, groups = columns.keys, columns.open_units, columns.groups
+        sums, width, changed = self.sums, len(policy.buckets), self.changed
+        for n in at:
+            due = due_ordinals[n]
+            before, after = was[due], now[due]
+            if before != after:
+                key = groups[keys[n]]
+                row = sums.get(key)
+                if row is None:
+                    row = sums[key] = [0] * width
+                row[before] -= units[n]
+                row[after] += units[n]
+                if changed is not None:
+                    changed.add(key)
+
 
 class AgingCache:
     """Reports on other dates start from the nearest cached one: bounded, invalidated by change.
@@ -641,6 +688,11 @@ class AgingCache:
     more than ``max_groups`` groups. A state belongs to one version of the
     stored ledger: any write gives the ledger a new version, so a report never
     starts from figures of another ledger.
+
+    The newest state read in full also keeps its open items as columns (about
+    24 bytes an item): a report on another date starting from it moves the items
+    due where a bucket edge moved without reading them again. Other states read
+    those items again from the storage.
 
     A report starts from a cached date when the due dates whose bucket moves
     plus the days between the two dates are at most ``reuse_share`` of the
@@ -674,6 +726,10 @@ class AgingCache:
         if len(state.sums) > self.max_groups:
             return
         with self._lock:
+            if state.columns is not None:
+                # The open items (about 24 bytes each) are kept for one state only.
+                for other in self._states.values():
+                    other.columns = None
             self._states[key] = state
             self._states.move_to_end(key)
             while len(self._states) > self.size:
@@ -723,15 +779,35 @@ def age_store(
         dues = _changed_dues(state.thresholds, thresholds)
         span = sum(hi - lo + 1 for lo, hi in dues) + (high - low).days
         if cache is not None and span <= cache.reuse_share * state.rows:
-            changes = LedgerChanges(low, high, dues)
-            before = (
-                source.open_item_columns(state.as_of, measure, stored, changes),
-                source.open_credit_columns(state.as_of, measure, stored, changes),
-            )
-            after = (
-                source.open_item_columns(as_of, measure, stored, changes),
-                source.open_credit_columns(as_of, measure, stored, changes),
-            )
+            posted = LedgerChanges(low, high)
+            columns = state.columns
+            if columns is None:
+                # Every touched row (posted or allocated between the two dates, or due
+                # where a bucket edge moved) read on both dates: the old date's figures
+                # come out, the new date's go in.
+                changes = LedgerChanges(low, high, dues)
+                before = (
+                    source.open_item_columns(state.as_of, measure, stored, changes),
+                    source.open_credit_columns(state.as_of, measure, stored, changes),
+                )
+                after = (
+                    source.open_item_columns(as_of, measure, stored, changes),
+                    source.open_credit_columns(as_of, measure, stored, changes),
+                )
+            else:
+                # The old date's open items are at hand: those due where a bucket edge
+                # moved go from their old bucket to their new one (the moves). Only the
+                # rows posted or allocated between the two dates are read, on both
+                # dates, and both bucketed on the new date: for such a row due where an
+                # edge moved, the old amount in the new bucket cancels its move.
+                before = (
+                    source.open_item_columns(state.as_of, measure, stored, posted),
+                    source.open_credit_columns(state.as_of, measure, stored, posted),
+                )
+                after = (
+                    source.open_item_columns(as_of, measure, stored, posted),
+                    source.open_credit_columns(as_of, measure, stored, posted),
+                )
             moved = _AgingState(
                 as_of,
                 thresholds,
@@ -745,7 +821,11 @@ def age_store(
                 state.lines,
                 set(),
             )
-            moved.add(before, -1, state.as_of, policy, calendar)
+            if columns is None:
+                moved.add(before, -1, state.as_of, policy, calendar)
+            else:
+                moved.move(columns, dues, state.as_of, policy, calendar)
+                moved.add(before, -1, as_of, policy, calendar)
             moved.add(after, 1, as_of, policy, calendar)
             state = moved
         else:
@@ -769,6 +849,7 @@ def age_store(
         credits = source.open_credit_columns(as_of, measure, stored)
         state = _AgingState(as_of, thresholds or [], {}, {}, {}, {}, len(items.open_units))
         state.add((items, credits), 1, as_of, policy, calendar)
+        state.columns = items
     if cache is not None and thresholds is not None:
         cache._put(key, state)
     return _report(state, as_of, policy, fields, measure, segments)

@@ -96,9 +96,16 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
     >>> sweep(items, credits)
     [(0, 1, 300, 2, False), (0, 0, 300, 2, False), (1, 0, 200, 3, False)]
     """
+    if all(row[3] is None for row in credits):
+        return _sweep_general(items, credits)
+    return _sweep_scoped(items, credits)
+
+
+def _sweep_scoped(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
+    """:func:`sweep` in general: credits scoped to an order first pay that order."""
+    scoped_orders = {row[3] for row in credits if row[3] is not None}
     item_left = [row[4] for row in items]
     credit_left = [row[2] for row in credits]
-    scoped_orders = {row[3] for row in credits if row[3] is not None}
     posted_of = [row[0] for row in items]
     item_seq = sorted(range(len(items)), key=posted_of.__getitem__)
     item_days = [posted_of[k] for k in item_seq]
@@ -170,6 +177,71 @@ def sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
                     scoped[order] = deque(c for c in waiting if not credits[c][4])
         if general and heap:
             drain(general, heap, day)
+    return out
+
+
+def _sweep_general(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
+    """:func:`sweep` when no credit is scoped to an order (the common case): one queue
+    of credits, one heap of open items, the same matches in the same order."""
+    n_items, n_credits = len(items), len(credits)
+    item_days = [row[0] for row in items]
+    item_seq = sorted(range(n_items), key=item_days.__getitem__)
+    item_days.sort()
+    credit_seq = sorted(range(n_credits), key=lambda k: (credits[k][0], credits[k][1], k))
+    credit_days = [credits[k][0] for k in credit_seq]
+    item_left = [row[4] for row in items]
+    credit_left = [row[2] for row in credits]
+    heap: list[tuple[int, int, str, int]] = []
+    queue: deque[int] = deque()
+    out: list[Match] = []
+    add = out.append
+    push, pop = heapq.heappush, heapq.heappop
+    i = j = 0
+    while i < n_items or j < n_credits:
+        day = item_days[i] if i < n_items else _NEVER
+        if j < n_credits and credit_days[j] < day:
+            day = credit_days[j]
+        while i < n_items and item_days[i] == day:
+            k = item_seq[i]
+            i += 1
+            if item_left[k] > 0:
+                row = items[k]
+                push(heap, (row[1], day, row[2], k))
+        while j < n_credits and credit_days[j] == day:
+            c = credit_seq[j]
+            j += 1
+            if credit_left[c] > 0:
+                queue.append(c)
+        if queue and heap:
+            c = queue[0]
+            c_left = credit_left[c]
+            while True:
+                k = heap[0][3]
+                k_left = item_left[k]
+                if c_left < k_left:
+                    add((c, k, c_left, day, False))
+                    item_left[k] = k_left - c_left
+                    credit_left[c] = 0
+                    queue.popleft()
+                    if not queue:
+                        break
+                    c = queue[0]
+                    c_left = credit_left[c]
+                else:
+                    add((c, k, k_left, day, False))
+                    item_left[k] = 0
+                    pop(heap)
+                    c_left -= k_left
+                    if not c_left:
+                        credit_left[c] = 0
+                        queue.popleft()
+                        if not queue:
+                            break
+                        c = queue[0]
+                        c_left = credit_left[c]
+                    if not heap:
+                        credit_left[c] = c_left
+                        break
     return out
 
 
@@ -317,16 +389,17 @@ def allocate_rows(
 ) -> list[AllocationRow]:
     """:func:`allocate_payments` of one account over plain rows, no value objects.
 
-    ``entries`` in posting order (date, then id) and ``payments`` in receiving
-    order (date, then id), as the ledger port lists them; the result is the
-    same allocations in the same order (actual, then planned).
+    ``entries`` in any order and ``payments`` in receiving order (date, then
+    id), as the ledger port lists them; the result is the same allocations in
+    the same order (actual, then planned).
 
     Raises:
         SettlementError: a hand allocation names an order without settlements
             on the account.
     """
-    orders = {row[2] for row in entries}
-    for pid, _day, _units, parts in payments:
+    hand = [(pid, parts) for pid, _day, _units, parts in payments if parts]
+    orders = {row[2] for row in entries} if hand else set()
+    for pid, parts in hand:
         for n, (order, _) in enumerate(parts):
             if order not in orders:
                 raise SettlementError(
@@ -337,8 +410,24 @@ def allocate_rows(
                     order=order,
                 )
     out: list[AllocationRow] = []
+    debts_of: dict[Measure, list[EntryRow]] = {measure: [] for measure in Measure}
+    actual, planned = Measure.ACTUAL, Measure.PLANNED
+    add_actual, add_planned = debts_of[actual].append, debts_of[planned].append
+    returned = False
+    for row in entries:
+        if row[5] > 0:
+            # Members compared by identity: an enum's hash is a Python-level call.
+            measure = row[1]
+            if measure is planned:
+                add_planned(row)
+            elif measure is actual:
+                add_actual(row)
+            else:
+                debts_of[measure].append(row)
+        elif row[5]:
+            returned = True
     for measure in sorted(Measure, key=lambda m: m.value):
-        debts = [row for row in entries if row[1] is measure and row[5] > 0]
+        debts = debts_of[measure]
         if not debts:  # nothing to pay: no credit of this measure is allocated
             continue
         items: list[Item] = [
@@ -355,13 +444,13 @@ def allocate_rows(
                 general -= units
             credits.append((day, "1" + pid, general, None, False))
             sources.append(pid)
-        if measure is Measure.ACTUAL:
+        if measure is Measure.ACTUAL and returned:
             for eid, kind, order, posted, _, units in entries:
                 if kind is measure and units < 0:
                     credits.append((posted, "1" + eid, -units, order, True))
                     sources.append(eid)
-        out.extend(
+        out += [
             (measure, sources[c], debts[k][0], day, units, manual)
             for c, k, units, day, manual in sweep(items, credits)
-        )
+        ]
     return out

@@ -142,8 +142,9 @@ class SettlementLedgerRepository(Protocol):
     def settlement_rows(
         self,
     ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
-        """Every account with its entries (by posting date, then id) and payments (by
-        date, then id) as plain rows, one account at a time, by account key."""
+        """Every account with its entries (in any order: the allocation does not depend
+        on it) and payments (by date, then id) as plain rows, one account at a time, by
+        account key."""
         ...
 
     def replace_all_allocations(

@@ -56,3 +56,18 @@ def test_each_store_has_its_own_default_cache() -> None:
         age_receivables_from_store(a, date(2026, 3, 1))
         assert len(aging_cache_of(a)) == 1
         assert len(aging_cache_of(b)) == 0
+
+
+def test_the_open_items_of_only_the_newest_full_report_are_kept() -> None:
+    # A state read in full keeps its open items for the next date's report (about
+    # 24 bytes an item); the cache keeps them for one state only, so its memory
+    # stays bounded by one ledger's items.
+    store = _store()
+    cache = AgingCache()
+    on = date(2026, 3, 1)
+    with store.unit_of_work() as uow:
+        for fields in (("manager",), ("partner",)):
+            age_receivables_from_store(uow, on, group_by=fields, cache=cache)
+    kept = [state.columns is not None for state in cache._states.values()]
+    assert kept == [False, True]
+    assert len(next(reversed(cache._states.values())).columns.keys) == 6  # type: ignore[union-attr]

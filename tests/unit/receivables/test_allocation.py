@@ -28,7 +28,9 @@ from salescore.receivables import (
     post_entries,
     record_payment,
     reverse_payment,
+    sweep,
 )
+from salescore.receivables.allocation import _sweep_scoped
 
 ACC = SettlementAccount("CAFE", "RUB")
 DAY0 = date(2026, 3, 1)
@@ -343,3 +345,21 @@ def test_a_balance_over_several_currencies_asks_which_one() -> None:
     with pytest.raises(SettlementError, match="settlements in RUB, USD: name the currency"):
         ledger.balance(DAY0)
     assert ledger.balance(DAY0, currency="USD") == Money("5.00", "USD")
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.tuples(st.integers(0, 20), st.integers(0, 40), st.integers(-3, 500)), max_size=25),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(-3, 900)), max_size=12),
+)
+def test_the_sweep_of_credits_without_an_order_gives_the_general_sweeps_matches(
+    debts: list[tuple[int, int, int]], paid: list[tuple[int, int]]
+) -> None:
+    # Credits scoped to no order take a faster path of their own: the same matches,
+    # in the same order, as the general engine that also serves scoped credits.
+    items = [
+        (posted, posted + due, f"SO-{n % 3}\x00E{n}", f"SO-{n % 3}", units)
+        for n, (posted, due, units) in enumerate(debts)
+    ]
+    credits = [(day, f"1P{n % 4}", units, None, False) for n, (day, units) in enumerate(paid)]
+    assert sweep(items, credits) == _sweep_scoped(items, credits)

@@ -15,6 +15,8 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from salescore.adapters.codec import converter, to_plain
@@ -220,6 +222,22 @@ def entry_row(e: SettlementEntry) -> tuple[Any, ...]:
         e.amount.minor_units,
         e.manager,
     )
+
+
+class _IsoDates(dict[int, str]):
+    """ISO texts of date ordinals, each made once (``iso[739252] == "2025-01-01"``)."""
+
+    def __missing__(self, ordinal: int) -> str:
+        found = self[ordinal] = date.fromordinal(ordinal).isoformat()
+        return found
+
+
+class _Ordinals(dict[str, int]):
+    """Date ordinals by ISO text, each text parsed once (``ordinals["2026-03-01"]``)."""
+
+    def __missing__(self, text: str) -> int:
+        found = self[text] = date.fromisoformat(text).toordinal()
+        return found
 
 
 def _account(row: Sequence[Any]) -> SettlementAccount:
@@ -433,18 +451,19 @@ class SqliteSettlementLedger:
     def replace_all_allocations(
         self, allocations: Iterable[tuple[SettlementAccount, Sequence[AllocationRow]]]
     ) -> int:
-        iso: dict[int, str] = {}
+        iso = _IsoDates()
         stored = 0
 
-        def rows() -> Iterator[tuple[Any, ...]]:
+        def rows() -> Iterator[list[tuple[Any, ...]]]:
             nonlocal stored
             for account, found in allocations:
                 key, partner = account.key, account.partner_id
-                for measure, source, entry, day, units, manual in found:
-                    text = iso.get(day)
-                    if text is None:
-                        text = iso[day] = date.fromordinal(day).isoformat()
-                    yield (key, partner, measure.value, source, entry, text, units, int(manual))
+                yield [
+                    # m._value_ is m.value without the enum property's call; sqlite3
+                    # stores a bool as the integer 1 or 0
+                    (key, partner, m._value_, source, entry, iso[day], units, manual)
+                    for m, source, entry, day, units, manual in found
+                ]
                 stored += len(found)
 
         # One statement empties the table and one inserts every row as it is computed;
@@ -468,7 +487,9 @@ class SqliteSettlementLedger:
             conn.executemany(
                 "INSERT INTO settlement_allocations (account_key, partner_id, measure, source_id, "
                 "entry_id, allocated_on, amount_minor, manual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows() if self._STREAM_ROWS else list(rows()),
+                chain.from_iterable(rows())
+                if self._STREAM_ROWS
+                else [*chain.from_iterable(rows())],
             )
             for _, sql in indexes:
                 conn.execute(sql)
@@ -478,28 +499,29 @@ class SqliteSettlementLedger:
     def settlement_rows(
         self,
     ) -> Iterator[tuple[SettlementAccount, list[EntryRow], list[PaymentRow]]]:
-        ordinal: dict[str, int] = {}
-
-        def day(text: str) -> int:
-            found = ordinal.get(text)
-            if found is None:
-                found = ordinal[text] = date.fromisoformat(text).toordinal()
-            return found
-
-        # The account's own columns are read once per account, not once per row.
+        ordinals = _Ordinals()
+        measures = {kind.value: kind.measure for kind in EntryKind}
+        # Entries come by account only (the account index, no sort of the whole table):
+        # the allocation does not depend on their order within an account. The
+        # account's own columns are read once per account, not once per row.
         entries = self._execute(
             "SELECT account_key, id, kind, order_id, posted_on, due_date, amount_minor "
-            "FROM settlement_entries ORDER BY account_key, posted_on, id"
+            "FROM settlement_entries ORDER BY account_key"
         )
         payments = self._execute(
             f"SELECT account_key, {_ACCOUNT_COLUMNS}, id, received_on, settled_minor, manual "
             "FROM settlement_payments ORDER BY account_key, received_on, id"
         )
-        measures = {kind.value: kind.measure for kind in EntryKind}
-        e_row = next(entries, None)
+        by_account = groupby(entries, itemgetter(0))
+        e_group = next(by_account, None)
         p_row = next(payments, None)
-        while e_row is not None or p_row is not None:
-            key = min(r[0] for r in (e_row, p_row) if r is not None)
+        while e_group is not None or p_row is not None:
+            if e_group is None:
+                key = p_row[0]  # type: ignore[index]
+            elif p_row is None:
+                key = e_group[0]
+            else:
+                key = min(e_group[0], p_row[0])
             if p_row is not None and p_row[0] == key:
                 account = _account(p_row[1:7])
             else:
@@ -511,18 +533,18 @@ class SqliteSettlementLedger:
                     ).fetchone()
                 )
             debts: list[EntryRow] = []
-            while e_row is not None and e_row[0] == key:
-                debts.append(
-                    (e_row[1], measures[e_row[2]], e_row[3], day(e_row[4]), day(e_row[5]),
-                     e_row[6])
-                )  # fmt: skip
-                e_row = next(entries, None)
+            if e_group is not None and e_group[0] == key:
+                debts = [
+                    (r[1], measures[r[2]], r[3], ordinals[r[4]], ordinals[r[5]], r[6])
+                    for r in e_group[1]
+                ]
+                e_group = next(by_account, None)
             paid: list[PaymentRow] = []
             while p_row is not None and p_row[0] == key:
                 parts: tuple[tuple[str, int], ...] = ()
                 if p_row[10] != "[]":
                     parts = tuple((m.order_id, m.amount.minor_units) for m in _manual(p_row[10]))
-                paid.append((p_row[7], day(p_row[8]), p_row[9], parts))
+                paid.append((p_row[7], ordinals[p_row[8]], p_row[9], parts))
                 p_row = next(payments, None)
             yield account, debts, paid
 
