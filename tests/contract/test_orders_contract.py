@@ -116,3 +116,24 @@ def test_the_versions_of_a_proposal_are_its_negotiation_history(store: Store) ->
         assert chain[0].prices is not None
         with pytest.raises(NotFoundError):
             uow.quotes.get(QuoteId("KP-9"))
+
+
+def test_a_transition_and_a_new_pricing_in_one_unit_of_work_read_back_as_written(
+    store: Store,
+) -> None:
+    # The repository keeps the text of the prices it wrote last and writes it
+    # again when an update keeps the same prices: a new pricing must not be
+    # taken for them, and what is read back must be what was written.
+    cheaper = prices(frozen_line("1", "2", "1100.00"), frozen_line("2", "1", "50.00"))
+    with store.unit_of_work() as uow:
+        first = uow.orders.add(price_order(order(), PRICES))
+        sent = uow.orders.update(attrs.evolve(first, basis="deal D-1"))
+        repriced = uow.orders.update(price_order(sent, cheaper))
+        noted = uow.orders.update(attrs.evolve(repriced, basis="deal D-2"))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        back = uow.orders.get(first.id)
+    assert back == noted
+    assert back.prices == cheaper
+    assert back.basis == "deal D-2"
+    assert back.version == 4

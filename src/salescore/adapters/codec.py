@@ -23,9 +23,10 @@ from typing import Any, TypeVar
 import cattrs
 
 from salescore.errors import StorageError
+from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Unit
 
-__all__ = ["converter", "dumps", "loads", "to_plain"]
+__all__ = ["converter", "dumps", "dumps_with", "loads", "to_plain"]
 
 T = TypeVar("T")
 
@@ -85,6 +86,41 @@ converter.register_structure_hook(
 )
 
 
+# Explanations are the bulk of a priced document (tens of steps per line): a
+# direct walk gives the same plain data as cattrs' generated code, faster.
+def _explanation_out(explanation: Explanation) -> dict[str, Any]:
+    return {
+        "subject": explanation.subject,
+        "steps": [
+            {
+                "description": step.description,
+                "value": step.value,
+                "source": step.source,
+                "detail": None if step.detail is None else _explanation_out(step.detail),
+            }
+            for step in explanation.steps
+        ],
+    }
+
+
+def _step_in(value: Any) -> Step:
+    detail = value.get("detail")
+    return Step(
+        value["description"],
+        value.get("value", ""),
+        value.get("source", ""),
+        None if detail is None else _explanation_in(detail, Explanation),
+    )
+
+
+def _explanation_in(value: Any, _type: object) -> Explanation:
+    return Explanation(value["subject"], tuple(_step_in(s) for s in value.get("steps", ())))
+
+
+converter.register_unstructure_hook(Explanation, _explanation_out)
+converter.register_structure_hook(Explanation, _explanation_in)
+
+
 def to_plain(value: object) -> Any:
     """``value`` as plain JSON-ready data (dicts, lists, strings, numbers; sets as
     sorted lists)."""
@@ -94,6 +130,25 @@ def to_plain(value: object) -> Any:
 def dumps(value: object) -> str:
     """``value`` as compact, key-sorted JSON text."""
     return json.dumps(to_plain(value), ensure_ascii=False, sort_keys=True)
+
+
+def dumps_with(value: object, encoded: dict[str, str]) -> str:
+    """:func:`dumps` of ``value`` whose fields named in ``encoded`` are already
+    JSON text (as :func:`dumps` wrote them): the same text, without encoding
+    those fields again.
+
+    ``value`` must unstructure to a mapping; its fields in ``encoded`` are
+    left out of the walk (pass the value with them emptied, for instance
+    ``None``, so they are not unstructured for nothing).
+    """
+    plain = to_plain(value)
+    parts = []
+    for key in sorted({*plain, *encoded}):
+        text = encoded.get(key)
+        if text is None:
+            text = json.dumps(plain[key], ensure_ascii=False, sort_keys=True)
+        parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def loads(text: str | bytes, kind: type[T]) -> T:

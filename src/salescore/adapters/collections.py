@@ -62,6 +62,7 @@ __all__ = [
     "PARTIES",
     "PRICING",
     "RECEIVABLES",
+    "REFERENCE",
     "RETAIL",
     "Collection",
 ]
@@ -147,6 +148,20 @@ DISCOUNTS: tuple[Collection[object], ...] = (
     DISCOUNT_GROUPS,
     MANUAL_DISCOUNT_LIMITS,
 )  # type: ignore[assignment]
+
+REFERENCE: tuple[Collection[object], ...] = (
+    PARTNERS,
+    CLIENT_SEGMENTS,
+    NOMENCLATURE_SEGMENTS,
+    AGREEMENT_RECORDS,
+    PRICE_TYPES,
+    DISCOUNT_DEFINITIONS,
+    DISCOUNT_GROUPS,
+    MANUAL_DISCOUNT_LIMITS,
+)  # type: ignore[assignment]
+"""The reference data a pricing session keeps between orders (clients, segments,
+agreements, price types, discount rules): every write to them renews the store's
+reference revision (``Repositories.reference_revision``)."""
 
 PROCESS_KINDS = Collection("crm_process_kinds", ProcessKind)
 DEALS = Collection("crm_deals", Deal, ("partner_id", "kind_id", "manager", "status"))

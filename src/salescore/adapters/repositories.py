@@ -136,6 +136,10 @@ class Backend(Protocol):
         """The posted documents of ``kind`` (corrections, goods issues, commission)."""
         ...
 
+    def reference_revision(self) -> str:
+        """The token of the reference data (see :meth:`Repositories.reference_revision`)."""
+        ...
+
 
 class Repositories:
     """Every repository, as attributes named after the collections.
@@ -146,6 +150,20 @@ class Repositories:
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
+
+    def reference_revision(self) -> str:
+        """A token of the reference data as this unit of work sees it.
+
+        The reference data are the collections of
+        :data:`salescore.adapters.collections.REFERENCE` (partners, client and
+        nomenclature segments, agreements, price types, discounts, discount
+        groups, manual discount limits). Any write to them, through this unit of
+        work, another one, another store object or another process, gives a
+        token never given before; while the token is the same, so are they. A
+        :class:`~salescore.app.sales.PricingSession` keeps what it read of them
+        under this token. One cheap read (a row of one table).
+        """
+        return self._backend.reference_revision()
 
     # parties
 

@@ -31,12 +31,12 @@ salescore.errors.FormulaNameError: price type 'Bad' (default formula): formula '
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
-from salescore.parties import PartnerId, PartnerKind, ProductId
+from salescore.parties import PartnerId, PartnerKind, Product, ProductId
 from salescore.pricing import (
     FunctionRegistry,
     PriceRecord,
@@ -48,7 +48,13 @@ from salescore.pricing import (
 )
 from salescore.tax import VatRateTable
 
-__all__ = ["load_snapshot", "reached_price_types", "register_price", "save_price_type"]
+__all__ = [
+    "load_snapshot",
+    "partner_kinds_of",
+    "reached_price_types",
+    "register_price",
+    "save_price_type",
+]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -108,6 +114,18 @@ def register_price(uow: Repositories, record: PriceRecord) -> None:
     uow.price_register.register(record)
 
 
+def partner_kinds_of(
+    uow: Repositories, price_types: Iterable[PriceType]
+) -> dict[PartnerId, frozenset[PartnerKind]]:
+    """The kinds of the partners that partner price types name (none for one not stored)."""
+    kinds: dict[PartnerId, frozenset[PartnerKind]] = {}
+    for price_type in price_types:
+        if price_type.partner_id is not None:
+            partner = uow.partners.find(price_type.partner_id)
+            kinds[price_type.partner_id] = partner.kinds if partner is not None else frozenset()
+    return kinds
+
+
 def load_snapshot(
     uow: Repositories,
     on: date,
@@ -117,6 +135,9 @@ def load_snapshot(
     functions: FunctionRegistry | None = None,
     price_type_ids: Iterable[PriceTypeId] | None = None,
     vat_rates: VatRateTable | None = None,
+    price_types: Sequence[PriceType] | None = None,
+    products: Sequence[Product] | None = None,
+    partner_kinds: Mapping[PartnerId, frozenset[PartnerKind]] | None = None,
 ) -> PricingSnapshot:
     """Load everything needed to price on ``on`` and compile it.
 
@@ -131,29 +152,34 @@ def load_snapshot(
             reach are read.
         vat_rates: the VAT table for formulas that add or take out VAT (the
             Russian table by default).
+        price_types, products, partner_kinds: what was read already (a pricing
+            session's, under the store's current reference revision): every
+            price type, the products of ``product_ids`` (those not stored left
+            out) and the kinds of the partners that partner price types name.
+            Each not given is read.
     """
-    types = uow.price_types.all()
+    types = uow.price_types.all() if price_types is None else list(price_types)
     reached = None if price_type_ids is None else reached_price_types(types, price_type_ids)
     registered = [
         t.id for t in types if not t.is_calculated and (reached is None or t.id in reached)
     ]
     partner_types = [t for t in types if t.partner_id is not None]
     if product_ids is None:
-        products = uow.products.all()
+        catalogue = uow.products.all()
         wanted = None
     else:
-        products = [uow.products.get(pid) for pid in product_ids]
-        wanted = [p.id for p in products]  # only their prices: not the whole register
-    kinds: dict[PartnerId, frozenset[PartnerKind]] = {}
-    for price_type in partner_types:
-        assert price_type.partner_id is not None
-        partner = uow.partners.find(price_type.partner_id)
-        kinds[price_type.partner_id] = partner.kinds if partner is not None else frozenset()
+        if products is None:
+            catalogue = [uow.products.get(pid) for pid in product_ids]
+        else:
+            given = {p.id: p for p in products}
+            catalogue = [given.get(pid) or uow.products.get(pid) for pid in product_ids]
+        wanted = [p.id for p in catalogue]  # only their prices: not the whole register
+    kinds = partner_kinds_of(uow, types) if partner_kinds is None else partner_kinds
     return PricingSnapshot.build(
         types,
         on,
         records=uow.price_register.prices_as_of(registered, on, wanted),
-        products=products,
+        products=catalogue,
         market_records=uow.price_register.records_between(
             [t.id for t in partner_types], date.min, on, wanted
         ),

@@ -35,8 +35,10 @@ are the use cases.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import TypeVar
 
 from salescore.adapters.repositories import Repositories
 from salescore.agreements import (
@@ -49,15 +51,25 @@ from salescore.agreements import (
 )
 from salescore.agreements.loading import load_book
 from salescore.app.discount_rules import load_rule_set
-from salescore.app.pricing import load_snapshot
+from salescore.app.pricing import load_snapshot, partner_kinds_of
 from salescore.discounts import ConditionRegistry, DiscountEngine, DiscountRuleSet
 from salescore.errors import InvalidInputError
 from salescore.orders.pricer import PricedOrder, SaleOrder, SalePricer
-from salescore.parties import PartnerId, ProductId
-from salescore.pricing import PricingSnapshot
+from salescore.parties import (
+    ClientSegment,
+    NomenclatureSegment,
+    Partner,
+    PartnerId,
+    PartnerKind,
+    ProductId,
+)
+from salescore.pricing import PriceType, PricingSnapshot
 from salescore.tax import VatRateTable
 
-__all__ = ["PricingSession", "load_pricer", "price_order", "price_orders"]
+__all__ = ["REFERENCE_CACHE_SIZE", "PricingSession", "load_pricer", "price_order", "price_orders"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _snapshots_of(snapshots: Mapping[date, PricingSnapshot]) -> Callable[[date], PricingSnapshot]:
@@ -112,6 +124,45 @@ def load_pricer(
     )
 
 
+REFERENCE_CACHE_SIZE = 1024
+"""How many clients (and their agreements) a :class:`PricingSession` keeps under one
+reference revision of the store, least recently used first out."""
+
+
+class _Reference:
+    """What a session read of the store's reference data under one revision token.
+
+    Every field is filled on first use; clients and their agreements are kept
+    for the :data:`REFERENCE_CACHE_SIZE` most recent clients.
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.segments: tuple[list[ClientSegment], list[NomenclatureSegment]] | None = None
+        self.price_types: list[PriceType] | None = None
+        self.partner_kinds: dict[PartnerId, frozenset[PartnerKind]] | None = None
+        self.engine: tuple[DiscountEngine | None] | None = None
+        self.partners: OrderedDict[PartnerId, Partner] = OrderedDict()
+        self.books: OrderedDict[
+            tuple[PartnerId, frozenset[AgreementId]], dict[AgreementId, Agreement]
+        ] = OrderedDict()
+
+
+def _kept(cache: OrderedDict[K, V], key: K, lock: threading.Lock) -> V | None:
+    with lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+        return found
+
+
+def _keep(cache: OrderedDict[K, V], key: K, value: V, lock: threading.Lock) -> None:
+    with lock:
+        cache[key] = value
+        while len(cache) > REFERENCE_CACHE_SIZE:
+            cache.popitem(last=False)
+
+
 class PricingSession:
     """Prices orders from a store reading only what each order touches.
 
@@ -123,11 +174,17 @@ class PricingSession:
     thus does not grow with the catalogue or the price register.
 
     Kept between orders (a long-lived session, one per process or thread
-    pool): the discount engine compiled from the stored rule set, reused while
-    the store holds an equal rule set. Everything else is read afresh for each
-    order, so a change made by another process (a new price, a closed
-    agreement, new rules) is seen by the next order; a pricer it returns, as
-    every :class:`SalePricer`, prices with what it was loaded with.
+    pool): the *reference data* it read — clients, their agreements, the
+    segments, the price types and the discount engine compiled from the
+    stored rules — under the store's reference revision
+    (:meth:`~salescore.adapters.repositories.Repositories.reference_revision`,
+    one cheap read per order). Any write to them, by this process or another
+    (a closed agreement, new rules, a new price type, a client moved to
+    another segment), renews the revision, and the next order reads them
+    again (the rules are compiled again only if they differ). Products and
+    prices are read for every order, so a new price is seen at once. A
+    pricer it returns, as every :class:`SalePricer`, prices with what it was
+    loaded with.
 
     Args:
         registry: the discount conditions (the installed ones by default).
@@ -147,7 +204,17 @@ class PricingSession:
         self.severities = severities
         self.vat_rates = vat_rates
         self._compiled: tuple[DiscountRuleSet, DiscountEngine | None] | None = None
+        self._reference: _Reference | None = None
         self._lock = threading.Lock()
+
+    def _current(self, uow: Repositories) -> _Reference:
+        """What is kept under the store's reference revision (a new, empty one if it moved)."""
+        token = uow.reference_revision()
+        with self._lock:
+            reference = self._reference
+            if reference is None or reference.token != token:
+                reference = self._reference = _Reference(token)
+        return reference
 
     def _engine(self, uow: Repositories) -> DiscountEngine | None:
         rules = load_rule_set(uow)
@@ -159,6 +226,40 @@ class PricingSession:
         with self._lock:
             self._compiled = (rules, engine)
         return engine
+
+    def _partners(
+        self, uow: Repositories, reference: _Reference, partner_ids: Iterable[PartnerId]
+    ) -> list[Partner]:
+        found: dict[PartnerId, Partner] = {}
+        missing = []
+        for partner_id in sorted(set(partner_ids)):
+            partner = _kept(reference.partners, partner_id, self._lock)
+            if partner is None:
+                missing.append(partner_id)
+            else:
+                found[partner_id] = partner
+        for partner in uow.partners.find_many(missing) if missing else ():
+            _keep(reference.partners, partner.id, partner, self._lock)
+            found[partner.id] = partner
+        return [found[key] for key in sorted(found)]
+
+    def _agreements(
+        self,
+        uow: Repositories,
+        reference: _Reference,
+        partner: Partner,
+        agreement_ids: frozenset[AgreementId],
+    ) -> dict[AgreementId, Agreement]:
+        key = (partner.id, agreement_ids)
+        book = _kept(reference.books, key, self._lock)
+        if book is None:
+            named = [a.id for a in uow.agreements.find_many(agreement_ids)]
+            loaded = load_book(
+                partner, uow.agreements, uow.client_segments, uow.nomenclature_segments, named
+            )
+            book = {a.id: a for a in loaded.agreements}
+            _keep(reference.books, key, book, self._lock)
+        return book
 
     def load(
         self,
@@ -175,22 +276,27 @@ class PricingSession:
         the pricer then refuses the order naming them, as a pricer loaded
         with the whole store does.
         """
-        partners = uow.partners.find_many(partner_ids)
+        reference = self._current(uow)
+        partners = self._partners(uow, reference, partner_ids)
         products = uow.products.find_many(product_ids)
-        engine = self._engine(uow)
-        client_segments = uow.client_segments.all()
-        nomenclature_segments = uow.nomenclature_segments.all()
-        named = [a.id for a in uow.agreements.find_many(agreement_ids)]
+        if reference.engine is None:
+            reference.engine = (self._engine(uow),)
+        engine = reference.engine[0]
+        if reference.segments is None:
+            reference.segments = (uow.client_segments.all(), uow.nomenclature_segments.all())
+        client_segments, nomenclature_segments = reference.segments
+        wanted_agreements = frozenset(agreement_ids)
         agreements: dict[AgreementId, Agreement] = {}
         for partner in partners:
-            book = load_book(
-                partner, uow.agreements, uow.client_segments, uow.nomenclature_segments, named
-            )
-            agreements.update((a.id, a) for a in book.agreements)
+            agreements.update(self._agreements(uow, reference, partner, wanted_agreements))
         if not partners:  # the order is refused for its client; the book still knows its agreement
-            loaded = uow.agreements.find_many(named)
+            loaded = uow.agreements.find_many(wanted_agreements)
             bases = [a.base_id for a in loaded if a.base_id is not None]
             agreements.update((a.id, a) for a in [*loaded, *uow.agreements.find_many(bases)])
+        if reference.price_types is None:
+            reference.price_types = uow.price_types.all()
+        if reference.partner_kinds is None:
+            reference.partner_kinds = partner_kinds_of(uow, reference.price_types)
         # The prices of the order's products under the price types its agreements name.
         wanted = [p.id for p in products]
         named_types = {
@@ -204,6 +310,9 @@ class PricingSession:
                     product_ids=wanted,
                     price_type_ids=named_types,
                     vat_rates=self.vat_rates,
+                    price_types=reference.price_types,
+                    products=products,
+                    partner_kinds=reference.partner_kinds,
                 )
                 for on in set(dates)
             }

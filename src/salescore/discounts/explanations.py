@@ -60,8 +60,9 @@ def trace(node: _PlanNode, base: Decimal, env: _LineEnv) -> tuple[Decimal, Decim
     steps = []
     for t in walked:
         _, child_manual, step = done.get(t.id, (ZERO, ZERO, Step(t.id)))
-        note = "" if t.used else " — not used"
-        steps.append(attrs.evolve(step, description=step.description + note))
+        if not t.used:
+            step = Step(step.description + " — not used", step.value, step.source, step.detail)
+        steps.append(step)
         if t.used:
             manual_sum += child_manual
     # A capped group keeps at most its amount as manual.
@@ -112,8 +113,15 @@ def _rule_verdict(doc: DiscountEvidence, pos: int, rule: _Rule) -> tuple[bool, l
         inside = not scope.isdisjoint(rule.scope_ids)
         held = held and inside
         steps.append(Step(f"agreement scope: {'inside' if inside else 'outside'}"))
-    if rule.whole is not None:
-        satisfied, condition_steps = rule.whole.explain(ctx)
+    whole = rule.whole
+    if whole is not None:
+        if whole.level == "document":  # reads no line: explained once per document
+            found = doc.explained.get(rule.idx)
+            if found is None:
+                found = doc.explained[rule.idx] = whole.explain(ctx)
+            satisfied, condition_steps = found
+        else:
+            satisfied, condition_steps = whole.explain(ctx)
         held = held and satisfied
         steps += condition_steps
     else:
@@ -255,6 +263,8 @@ def _effective(rule: _Rule, env: _LineEnv) -> str:
         value, note = typed, "typed by the manager"
     elif env.pg is not None and env.pg in rule.values:
         value, note = rule.values[env.pg], f"price group {env.pg}"  # type: ignore[index]
+    elif not discount.price_group_values:
+        return discount.describe()  # its own value, as it is
     else:
         value, note = rule.value, ""
     text = attrs.evolve(discount, value=value, price_group_values={}).describe()

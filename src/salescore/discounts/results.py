@@ -169,6 +169,7 @@ class DiscountEvidence:
         "context",
         "deviations",
         "doc_ok",
+        "explained",
         "facts",
         "lines",
         "shares",
@@ -191,6 +192,8 @@ class DiscountEvidence:
         self._applicable_ids: list[tuple[int, ...]] | None = None
         self.shares: Sequence[Mapping[int, Decimal]] = ()
         self.doc_ok: dict[int, bool] = {}  # document verdicts per rule, a working cache
+        # Explained document-level conditions per rule: the same for every line.
+        self.explained: dict[int, tuple[bool, list[Step]]] = {}
         self.deviations: dict[int, LimitExcess] = {}
 
     @property
@@ -228,6 +231,7 @@ class DiscountEvidence:
         self._applicable_ids = state["applicable"]
         self.shares = state["shares"]
         self.doc_ok = {}
+        self.explained = {}
         self.deviations = state["deviations"]
 
     def __repr__(self) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from salescore.adapters.codec import to_plain
-from salescore.adapters.collections import Collection
+from salescore.adapters.collections import REFERENCE, Collection
 from salescore.adapters.memory._delete import DELETE
 from salescore.adapters.memory.orders import MemoryOrderRepository, MemoryQuoteRepository
 from salescore.adapters.memory.pricing import MemoryPriceRegister
@@ -30,6 +31,9 @@ T = TypeVar("T")
 D = TypeVar("D", bound=PostedDocument)
 
 
+_REFERENCE_NAMES = frozenset(c.name for c in REFERENCE)
+
+
 class MemoryStore:
     """Keeps every collection in dictionaries of this process.
 
@@ -45,6 +49,7 @@ class MemoryStore:
         self._nesting = NestingGuard(self.name)
         self.tables: dict[str, dict[Any, Any]] = {}
         self._closed = False
+        self.reference_token = uuid.uuid4().hex
 
     @classmethod
     def open(cls, url: str) -> MemoryStore:
@@ -66,6 +71,10 @@ class MemoryStore:
     def table(self, name: str) -> dict[Any, Any]:
         """The dictionary behind collection ``name`` (created on first use)."""
         return self.tables.setdefault(name, {})
+
+    def renew_reference(self) -> None:
+        """Give the reference data a new token (see ``reference_revision``)."""
+        self.reference_token = uuid.uuid4().hex
 
 
 class MemoryUnitOfWork(UnitOfWork):
@@ -118,6 +127,12 @@ class MemoryUnitOfWork(UnitOfWork):
     def open_posted(self, kind: PostedKind[D]) -> MemoryPostedDocuments[D]:
         """The posted documents of ``kind`` bound to this unit of work."""
         return MemoryPostedDocuments(self, kind)
+
+    def reference_revision(self) -> str:
+        """The reference data's token: renewed by every write to them (a rolled-back
+        write too: a new token only makes a session read them again)."""
+        self.check_active()
+        return self.store.reference_token
 
     def check_active(self) -> None:
         """Refuse to work outside the ``with`` block."""
@@ -205,6 +220,12 @@ class MemoryRepository(Generic[T]):
 
     def _put(self, key: Any, entity: T) -> None:
         self._uow.put(self._rows, key, entity)
+        if self._collection.name in _REFERENCE_NAMES:
+            # Renewed on the write and again on its undo: a token never stands
+            # for two states of the reference data.
+            store = self._uow.store
+            store.renew_reference()
+            self._uow.record_undo(store.renew_reference)
 
     def _check_type(self, entity: object) -> None:
         if not isinstance(entity, self._collection.type):
@@ -259,7 +280,7 @@ class MemoryRepository(Generic[T]):
         rows = self._rows
         if id not in rows:
             raise NotFoundError(f"{self._collection.name}: no entity with id {id!r}", id=id)
-        self._uow.put(rows, id, DELETE)
+        self._put(id, DELETE)
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -22,6 +22,7 @@ from salescore.adapters.collections import (
     PARTIES,
     PRICING,
     RECEIVABLES,
+    REFERENCE,
     RETAIL,
     Collection,
 )
@@ -164,15 +165,39 @@ posted_documents = _run(
 )
 
 
+def reference_revision(collections: Iterable[Collection[object]]) -> PgMigration:
+    """As on SQLite: every write to the reference tables among ``collections`` renews
+    the random token in ``reference_revision`` (one trigger per statement)."""
+    return _run(
+        "CREATE TABLE IF NOT EXISTS reference_revision "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL)",
+        f"{_RENEW_REFERENCE}",
+        "CREATE OR REPLACE FUNCTION salescore_renew_reference() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN {_RENEW_REFERENCE}; RETURN NULL; END $$",
+        *(
+            f"CREATE TRIGGER {c.name}_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {c.name} FOR EACH STATEMENT EXECUTE FUNCTION salescore_renew_reference()"
+            for c in collections
+            if c in REFERENCE
+        ),
+    )
+
+
+_RENEW_REFERENCE = (
+    "INSERT INTO reference_revision (id, token) VALUES (1, gen_random_uuid()::text) "
+    "ON CONFLICT (id) DO UPDATE SET token = excluded.token"
+)
+
+
 def _settlements_by_date(conn: PgConnection) -> None:
     """Migration 3 of the settlements, as on SQLite, with 64-bit ``BIGINT`` amounts."""
     index_settlements_by_date(cast(sqlite3.Connection, conn), integer="BIGINT")
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("parties", (document_tables(PARTIES),)),
-    Component("agreements", (document_tables(AGREEMENTS),)),
-    Component("pricing", (document_tables(PRICING), price_register)),
+    Component("parties", (document_tables(PARTIES), reference_revision(PARTIES))),
+    Component("agreements", (document_tables(AGREEMENTS), reference_revision(AGREEMENTS))),
+    Component("pricing", (document_tables(PRICING), price_register, reference_revision(PRICING))),
     Component(
         "receivables",
         (document_tables(RECEIVABLES), settlement_tables, _settlements_by_date),
@@ -180,7 +205,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("reservation", (reservation_tables,)),
     # PostgreSQL's own (SQLite has no server functions): a reserve for a line in one step.
     Component("reservation_functions", (_run(RESERVE_LINE_FUNCTION),)),
-    Component("discounts", (document_tables(DISCOUNTS),)),
+    Component("discounts", (document_tables(DISCOUNTS), reference_revision(DISCOUNTS))),
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables, posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),

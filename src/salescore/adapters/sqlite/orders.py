@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from salescore.adapters.codec import dumps, loads
+from salescore.adapters.codec import dumps, dumps_with, loads
 from salescore.errors import ConflictError, NotFoundError, StorageError
-from salescore.orders import Order, OrderId, Quote, QuoteId
+from salescore.orders import FrozenPrices, Order, OrderId, Quote, QuoteId
 from salescore.orders.ports import first_free_order_id, stale_version
 from salescore.parties import OrganizationId, PartnerId
 
@@ -51,6 +51,21 @@ class _Versioned(Generic[D]):
         # What this unit of work wrote, by id: (version, document). A read of the
         # same version gives the same frozen value back without decoding its JSON.
         self._written: dict[str, tuple[int, D]] = {}
+        # The JSON text of the frozen prices written last: an update that keeps
+        # them (a transition) writes the same text without encoding it again.
+        self._prices: tuple[FrozenPrices, str] | None = None
+
+    def _dumps(self, document: D) -> str:
+        prices = document.prices
+        if prices is None:
+            return dumps(document)
+        kept = self._prices
+        if kept is not None and kept[0] is prices:
+            text = kept[1]
+        else:
+            text = dumps(prices)
+            self._prices = (prices, text)
+        return dumps_with(attrs.evolve(document, prices=None), {"prices": text})
 
     def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self._uow.store._translate_errors(self._table):
@@ -61,7 +76,12 @@ class _Versioned(Generic[D]):
 
     def add(self, document: D) -> D:
         stored = attrs.evolve(document, version=1)
-        columns = {"id": document.id, **self._columns(stored), "version": 1, "data": dumps(stored)}
+        columns = {
+            "id": document.id,
+            **self._columns(stored),
+            "version": 1,
+            "data": self._dumps(stored),
+        }
         names = ", ".join(columns)
         marks = ", ".join("?" for _ in columns)
         try:
@@ -84,7 +104,7 @@ class _Versioned(Generic[D]):
         sets = ", ".join(f"{name} = ?" for name in fields)
         cursor = self._execute(
             f"UPDATE {self._table} SET {sets}, version = ?, data = ? WHERE id = ? AND version = ?",
-            (*fields.values(), stored.version, dumps(stored), document.id, document.version),
+            (*fields.values(), stored.version, self._dumps(stored), document.id, document.version),
         )
         if cursor.rowcount == 0:
             row = self._execute(

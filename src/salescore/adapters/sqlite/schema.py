@@ -24,6 +24,7 @@ from salescore.adapters.collections import (
     PARTIES,
     PRICING,
     RECEIVABLES,
+    REFERENCE,
     RETAIL,
     Collection,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Migration",
     "document_tables",
     "migrate_components",
+    "reference_revision",
 ]
 
 # PRAGMA application_id marks a file as salescore's ("SaLs"), so a foreign
@@ -117,16 +119,52 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
     return migrate
 
 
+def reference_revision(collections: Iterable[Collection[object]]) -> Migration:
+    """A migration making every write to the reference tables among ``collections``
+    renew the token in ``reference_revision`` (one row, created if missing).
+
+    The token is random: a write undone by a rollback never gives back a token
+    that stood for other data. Triggers renew it, so a write by any connection
+    or process, salescore's or not, is seen; a write puts the row back if it
+    was deleted.
+    """
+    names = [c.name for c in collections if c in REFERENCE]
+
+    def migrate(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS reference_revision "
+            "(id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL)"
+        )
+        conn.execute(f"{RENEW_REFERENCE};")
+        for name in names:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                conn.execute(
+                    f"CREATE TRIGGER {name}_revision_{event.lower()} AFTER {event} ON {name} "
+                    f"BEGIN {RENEW_REFERENCE}; END"
+                )
+
+    return migrate
+
+
+RENEW_REFERENCE = (
+    "INSERT INTO reference_revision (id, token) VALUES (1, hex(randomblob(16))) "
+    "ON CONFLICT (id) DO UPDATE SET token = excluded.token"
+)
+
+
 COMPONENTS: tuple[Component, ...] = (
-    Component("parties", (document_tables(PARTIES),)),
-    Component("agreements", (document_tables(AGREEMENTS),)),
-    Component("pricing", (document_tables(PRICING), create_price_register)),
+    Component("parties", (document_tables(PARTIES), reference_revision(PARTIES))),
+    Component("agreements", (document_tables(AGREEMENTS), reference_revision(AGREEMENTS))),
+    Component(
+        "pricing",
+        (document_tables(PRICING), create_price_register, reference_revision(PRICING)),
+    ),
     Component(
         "receivables",
         (document_tables(RECEIVABLES), create_settlement_tables, index_settlements_by_date),
     ),
     Component("reservation", (create_reservation_tables,)),
-    Component("discounts", (document_tables(DISCOUNTS),)),
+    Component("discounts", (document_tables(DISCOUNTS), reference_revision(DISCOUNTS))),
     Component("orders", (create_order_tables,)),
     Component("shipments", (create_shipment_tables, create_posted_documents)),
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -252,6 +253,14 @@ class SqliteUnitOfWork(UnitOfWork):
     def open_posted(self, kind: PostedKind[D]) -> SqlitePostedDocuments[D]:
         """The posted documents of ``kind`` bound to this unit of work."""
         return SqlitePostedDocuments(self, kind)
+
+    def reference_revision(self) -> str:
+        """The token the reference tables' triggers renew (see the schema)."""
+        with self.store._translate_errors("reference_revision"):
+            row = self.connection.execute("SELECT token FROM reference_revision").fetchone()
+        # No row (deleted by hand): a token never given again, so nothing is kept
+        # under it; the next write to the reference tables puts the row back.
+        return str(row[0]) if row is not None else f"unknown-{uuid.uuid4().hex}"
 
     @property
     def connection(self) -> sqlite3.Connection:
