@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -164,3 +165,27 @@ def test_a_limit_amount_in_another_currency_or_negative_is_refused() -> None:
         limit(max_debt=Money("10.00", "USD"))
     with pytest.raises(InvalidInputError, match="tolerance cannot be negative"):
         limit(max_debt=rub("10.00"), tolerance=rub("-1.00"))
+
+
+def test_each_breach_carries_its_figures_as_text_and_numbers() -> None:
+    terms = limit(max_debt=rub("700.00"), max_overdue_amount=rub("350.00"), max_overdue_days=9)
+    decision = check_credit(ledger(), [terms], order("150.00"), ON)
+    # Debt 600.00, 750.00 with the order; 400.00 overdue, the oldest 10 days.
+    debt, days, overdue = decision.breaches
+    assert (debt.subject, debt.figure, debt.limit, debt.current, debt.after, debt.added) == (
+        "partner CAFE", "debt", "700.00 RUB", "600.00 RUB", "750.00 RUB", "150.00 RUB")  # fmt: skip
+    assert (debt.values, debt.currency) == (
+        (Decimal("700.00"), Decimal("600.00"), Decimal("750.00")), "RUB")  # fmt: skip
+    assert (days.figure, days.limit, days.after, days.added, days.currency) == (
+        "overdue days", "9", "10", None, None)  # fmt: skip
+    assert (overdue.subject, overdue.current, overdue.after, overdue.added) == (
+        "partner CAFE", "400.00 RUB", "400.00 RUB", None)  # fmt: skip
+    assert (overdue.values, overdue.currency) == (
+        (Decimal("350.00"), Decimal("400.00"), Decimal("400.00")), "RUB")  # fmt: skip
+
+
+def test_a_prepaid_order_checked_anyway_adds_nothing_to_a_debt_above_its_limit() -> None:
+    terms = limit(max_debt=rub("500.00"), exempt_prepaid=False)
+    decision = check_credit(ledger(), [terms], order("150.00", "150.00"), ON)
+    (debt,) = decision.breaches
+    assert (debt.current, debt.after, debt.added) == ("600.00 RUB", "600.00 RUB", None)
