@@ -268,3 +268,25 @@ def test_an_open_item_record_names_every_party_and_figure() -> None:
          "amount": Decimal("5000.00"), "open": Decimal("3800.00"), "manager": None},
     ]  # fmt: skip
     assert _head(item._repr_html_())[0] == "open item E1"
+
+
+def test_an_allocation_and_an_open_credit_as_records() -> None:
+    assert ALLOCATIONS[0].to_records() == [
+        {"measure": "actual", "source_id": "PAY-1", "entry_id": "E1",
+         "allocated_on": date(2026, 2, 1), "amount": Decimal("1200.00"), "currency": "RUB",
+         "manual": False},
+    ]  # fmt: skip
+    account = SettlementAccount(
+        "BAR", "RUB", counterparty_id="BAR-LLC", organization_id="ORG", contract_id="K-7"
+    )
+    entry = SettlementEntry("X1", EntryKind.SHIPMENT, account, "SO-9", "SH-9",
+                            date(2026, 2, 1), date(2026, 2, 10), rub("100.00"))  # fmt: skip
+    paid = [Payment("PAY-9", account, date(2026, 2, 5), rub("150.00"))]
+    ledger = SettlementLedger([entry], paid, allocate_payments([entry], paid))
+    (credit,) = ledger.open_credits(date(2026, 2, 28))
+    assert credit.to_records() == [
+        {"source_id": "PAY-9", "partner_id": "BAR", "counterparty_id": "BAR-LLC",
+         "organization_id": "ORG", "contract_id": "K-7", "currency": "RUB",
+         "received_on": date(2026, 2, 5), "open": Decimal("50.00"), "order_id": None},
+    ]  # fmt: skip
+    assert _head(credit._repr_html_())[0] == "open credit PAY-9"
