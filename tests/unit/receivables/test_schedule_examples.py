@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
 
@@ -132,3 +133,29 @@ def test_a_part_counted_back_to_before_the_order_is_due_on_the_order_date() -> N
     ordered = date(2026, 3, 14)
     schedule = _in_parts().generate(Money("1000.01", "RUB"), ordered, date(2026, 3, 20), CALENDAR)
     assert [s.due_date for s in schedule.stages[:2]] == [ordered, date(2026, 3, 17)]
+
+
+def test_the_parts_of_a_stage_are_single_stages_of_their_own() -> None:
+    stage = ScheduleStage(StageKind.CREDIT, Decimal(60), 10, event=DueEvent.SHIPMENT, parts=3,
+                          every_days=30)  # fmt: skip
+    parts = stage.split()
+    assert [(p.days, p.parts, p.every_days, p.percent) for p in parts] == [
+        (10, 1, 0, None),
+        (40, 1, 0, None),
+        (70, 1, 0, None),
+    ]
+
+
+@pytest.mark.parametrize(("parts", "every_days"), [(0, 0), (1, -1)])
+def test_a_stage_needs_one_part_or_more_and_days_between_them_not_negative(
+    parts: int, every_days: int
+) -> None:
+    with pytest.raises(InvalidInputError):
+        ScheduleStage(StageKind.CREDIT, Decimal(50), parts=parts, every_days=every_days)
+
+
+def test_parts_are_planned_whatever_the_callers_decimal_context() -> None:
+    with decimal.localcontext(decimal.Context(prec=3, traps=[decimal.Inexact])):
+        schedule = _in_parts().generate(Money("1000.01", "RUB"), ORDERED, date(2026, 3, 20),
+                                        CALENDAR)  # fmt: skip
+    assert [s.percent for s in schedule.stages][-1] == Decimal("16.6667")
