@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from salescore.errors import InvalidInputError
+from salescore.errors import CreditLimitExceededError, InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
     ControlPoint,
@@ -189,3 +189,26 @@ def test_a_prepaid_order_checked_anyway_adds_nothing_to_a_debt_above_its_limit()
     decision = check_credit(ledger(), [terms], order("150.00", "150.00"), ON)
     (debt,) = decision.breaches
     assert (debt.current, debt.after, debt.added) == ("600.00 RUB", "600.00 RUB", None)
+
+
+def test_a_stopped_decision_explains_records_and_refuses_with_every_breach() -> None:
+    terms = limit(max_debt=rub("700.00"), max_overdue_amount=rub("350.00"), max_overdue_days=9)
+    decision = check_credit(ledger(), [terms], order("150.00"), ON)
+    assert decision.explain().as_text().splitlines() == [
+        "credit check of SO-9 on 2026-03-11: block",
+        "  1. limit L: debt after the document 750.00 RUB > 700.00 RUB = block  "
+        "(partner CAFE; debt now 600.00 RUB + the document 150.00 RUB)",
+        "  2. limit L: overdue days 10 > 9 = block  (partner CAFE; after the document: 10)",
+        "  3. limit L: overdue amount 400.00 RUB > 350.00 RUB = block  "
+        "(partner CAFE; after the document: 400.00 RUB)",
+    ]
+    first = decision.to_records()[0]
+    assert (first["document_id"], first["verdict"], first["breach_verdict"]) == (
+        "SO-9", "block", "block")  # fmt: skip
+    with pytest.raises(CreditLimitExceededError) as info:
+        decision.raise_if_stopped()
+    assert "limit L: debt 750.00 RUB > 700.00 RUB; limit L: overdue days 10 > 9; " in str(
+        info.value
+    )
+    exposure = credit_exposure(ledger(), terms, ON)
+    assert "<caption>credit exposure</caption>" in exposure._repr_html_()
