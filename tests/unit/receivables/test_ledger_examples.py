@@ -135,3 +135,9 @@ def test_a_policy_whose_first_bucket_has_a_start_is_refused() -> None:
         AgingPolicy((AgingBucket("1-30", 1, 30), AgingBucket("31+", 31, None)))
     with pytest.raises(InvalidInputError, match="cover every day"):
         AgingPolicy((AgingBucket("not due", None, 0), AgingBucket("1-30", 1, 30)))
+
+
+def test_an_account_names_each_of_its_parties_and_an_unset_one_as_empty() -> None:
+    account = SettlementAccount("P1", "RUB", counterparty_id="P1-LLC", organization_id="ORG")
+    fields = ("partner", "counterparty", "organization", "contract")
+    assert [account.field(name) for name in fields] == ["P1", "P1-LLC", "ORG", ""]
