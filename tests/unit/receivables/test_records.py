@@ -290,3 +290,7 @@ def test_an_allocation_and_an_open_credit_as_records() -> None:
          "received_on": date(2026, 2, 5), "open": Decimal("50.00"), "order_id": None},
     ]  # fmt: skip
     assert _head(credit._repr_html_())[0] == "open credit PAY-9"
+
+
+def test_an_allocation_table_names_its_source() -> None:
+    assert _head(ALLOCATIONS[0]._repr_html_())[0] == "allocation of PAY-1"
