@@ -61,7 +61,7 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
         raise InvalidAmountError(f"{what} cannot be a bool ({value!r})", value=value)
     if isinstance(value, float):
         raise InvalidAmountError(
-            f"{what.replace('amount', 'money')} cannot be built from a float ({value!r}): "
+            f"{'money' if what == 'amount' else what} cannot be built from a float ({value!r}): "
             f"pass a Decimal, an int or a string such as '{value!r}'",
             value=value,
         )

@@ -19,6 +19,7 @@ from salescore.money import (
     Unit,
     allocate,
     allocate_units,
+    to_decimal,
 )
 from salescore.money import currency as currency_module
 
@@ -199,3 +200,11 @@ def test_a_currency_built_by_hand_is_kept_as_built() -> None:
     amount = Money("1.125", points)
     assert amount.currency is points
     assert Money.from_minor(1125, points) == amount
+
+
+def test_a_float_is_refused_naming_what_was_given() -> None:
+    with pytest.raises(InvalidAmountError, match=r"^money cannot be built from a float \(0\.1\)"):
+        to_decimal(0.1)
+    # A parameter whose name contains "amount" keeps its name (it was 'min_money').
+    with pytest.raises(InvalidAmountError, match=r"^parameter 'min_amount' cannot be built"):
+        to_decimal(0.5, "parameter 'min_amount'")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
-from salescore.errors import InvalidInputError
+from salescore.errors import CreditLimitExceededError, InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
     ControlPoint,
@@ -164,3 +165,50 @@ def test_a_limit_amount_in_another_currency_or_negative_is_refused() -> None:
         limit(max_debt=Money("10.00", "USD"))
     with pytest.raises(InvalidInputError, match="tolerance cannot be negative"):
         limit(max_debt=rub("10.00"), tolerance=rub("-1.00"))
+
+
+def test_each_breach_carries_its_figures_as_text_and_numbers() -> None:
+    terms = limit(max_debt=rub("700.00"), max_overdue_amount=rub("350.00"), max_overdue_days=9)
+    decision = check_credit(ledger(), [terms], order("150.00"), ON)
+    # Debt 600.00, 750.00 with the order; 400.00 overdue, the oldest 10 days.
+    debt, days, overdue = decision.breaches
+    assert (debt.subject, debt.figure, debt.limit, debt.current, debt.after, debt.added) == (
+        "partner CAFE", "debt", "700.00 RUB", "600.00 RUB", "750.00 RUB", "150.00 RUB")  # fmt: skip
+    assert (debt.values, debt.currency) == (
+        (Decimal("700.00"), Decimal("600.00"), Decimal("750.00")), "RUB")  # fmt: skip
+    assert (days.figure, days.limit, days.after, days.added, days.currency) == (
+        "overdue days", "9", "10", None, None)  # fmt: skip
+    assert (overdue.subject, overdue.current, overdue.after, overdue.added) == (
+        "partner CAFE", "400.00 RUB", "400.00 RUB", None)  # fmt: skip
+    assert (overdue.values, overdue.currency) == (
+        (Decimal("350.00"), Decimal("400.00"), Decimal("400.00")), "RUB")  # fmt: skip
+
+
+def test_a_prepaid_order_checked_anyway_adds_nothing_to_a_debt_above_its_limit() -> None:
+    terms = limit(max_debt=rub("500.00"), exempt_prepaid=False)
+    decision = check_credit(ledger(), [terms], order("150.00", "150.00"), ON)
+    (debt,) = decision.breaches
+    assert (debt.current, debt.after, debt.added) == ("600.00 RUB", "600.00 RUB", None)
+
+
+def test_a_stopped_decision_explains_records_and_refuses_with_every_breach() -> None:
+    terms = limit(max_debt=rub("700.00"), max_overdue_amount=rub("350.00"), max_overdue_days=9)
+    decision = check_credit(ledger(), [terms], order("150.00"), ON)
+    assert decision.explain().as_text().splitlines() == [
+        "credit check of SO-9 on 2026-03-11: block",
+        "  1. limit L: debt after the document 750.00 RUB > 700.00 RUB = block  "
+        "(partner CAFE; debt now 600.00 RUB + the document 150.00 RUB)",
+        "  2. limit L: overdue days 10 > 9 = block  (partner CAFE; after the document: 10)",
+        "  3. limit L: overdue amount 400.00 RUB > 350.00 RUB = block  "
+        "(partner CAFE; after the document: 400.00 RUB)",
+    ]
+    first = decision.to_records()[0]
+    assert (first["document_id"], first["verdict"], first["breach_verdict"]) == (
+        "SO-9", "block", "block")  # fmt: skip
+    with pytest.raises(CreditLimitExceededError) as info:
+        decision.raise_if_stopped()
+    assert "limit L: debt 750.00 RUB > 700.00 RUB; limit L: overdue days 10 > 9; " in str(
+        info.value
+    )
+    exposure = credit_exposure(ledger(), terms, ON)
+    assert "<caption>credit exposure</caption>" in exposure._repr_html_()

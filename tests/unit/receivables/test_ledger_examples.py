@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from salescore.dates import BusinessCalendar
-from salescore.errors import InvalidInputError
+from salescore.errors import InvalidAmountError, InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
     AgingBucket,
@@ -135,3 +135,19 @@ def test_a_policy_whose_first_bucket_has_a_start_is_refused() -> None:
         AgingPolicy((AgingBucket("1-30", 1, 30), AgingBucket("31+", 31, None)))
     with pytest.raises(InvalidInputError, match="cover every day"):
         AgingPolicy((AgingBucket("not due", None, 0), AgingBucket("1-30", 1, 30)))
+
+
+def test_an_account_names_each_of_its_parties_and_an_unset_one_as_empty() -> None:
+    account = SettlementAccount("P1", "RUB", counterparty_id="P1-LLC", organization_id="ORG")
+    fields = ("partner", "counterparty", "organization", "contract")
+    assert [account.field(name) for name in fields] == ["P1", "P1-LLC", "ORG", ""]
+
+
+def test_an_account_prints_its_parties_with_a_dash_for_each_unset_one() -> None:
+    account = SettlementAccount("P1", "RUB", organization_id="ORG")
+    assert str(account) == "P1/-/ORG/- RUB"
+
+
+def test_a_float_rate_is_refused_as_a_rate() -> None:
+    with pytest.raises(InvalidAmountError, match=r"^rate cannot be built from a float"):
+        Payment("P", CAFE, date(2026, 2, 1), Money("100.00", "USD"), rate=1.5)

@@ -230,3 +230,67 @@ def test_the_total_column_sums_exactly_to_the_open_debt(items: list[tuple[int, i
     buckets = ["not due", "1-30", "31-60", "61-90", "90+"]
     for record in records:
         assert sum(decimals([record], *buckets)) == record["total"]
+
+
+def _head(shown: str) -> tuple[str, list[str]]:
+    caption = shown.split("<caption>")[1].split("</caption>")[0]
+    head = shown.split("<thead>")[1].split("</thead>")[0]
+    return caption, head.removeprefix("<tr><th>").removesuffix("</th></tr>").split("</th><th>")
+
+
+def test_notebook_tables_show_their_caption_and_columns_in_order() -> None:
+    period = Period(date(2026, 2, 1), date(2026, 2, 28))
+    act = reconciliation_act(LEDGER, "ORG", "CAFE-LLC", period, "RUB")
+    assert _head(act._repr_html_()) == (
+        "Reconciliation act ORG / CAFE-LLC, 2026-02-01..2026-02-28, RUB: "
+        "opening 5000.00, closing 8300.50",
+        ["date", "document", "debit", "credit", "their_debit", "their_credit", "status"],
+    )
+    statement = settlement_statement(LEDGER, period)
+    assert _head(statement._repr_html_()) == (
+        "Settlement statement (actual) 2026-02-01..2026-02-28",
+        ["partner", "currency", "opening", "increase", "decrease", "closing"],
+    )
+    decision = check_credit(LEDGER, [LIMIT], ORDER, AS_OF)
+    assert _head(decision._repr_html_()) == (
+        "credit check of SO-4 on 2026-03-02: block",
+        ["limit_id", "subject", "figure", "limit", "current", "after", "currency"],
+    )
+
+
+def test_an_open_item_record_names_every_party_and_figure() -> None:
+    item = LEDGER.open_items(AS_OF)[0]
+    assert item.to_records() == [
+        {"entry_id": "E1", "kind": "shipment", "partner_id": "CAFE",
+         "counterparty_id": "CAFE-LLC", "organization_id": "ORG", "contract_id": None,
+         "currency": "RUB", "order_id": "SO-1", "document_id": "SHIP-1",
+         "posted_on": date(2026, 1, 10), "due_date": date(2026, 1, 20),
+         "amount": Decimal("5000.00"), "open": Decimal("3800.00"), "manager": None},
+    ]  # fmt: skip
+    assert _head(item._repr_html_())[0] == "open item E1"
+
+
+def test_an_allocation_and_an_open_credit_as_records() -> None:
+    assert ALLOCATIONS[0].to_records() == [
+        {"measure": "actual", "source_id": "PAY-1", "entry_id": "E1",
+         "allocated_on": date(2026, 2, 1), "amount": Decimal("1200.00"), "currency": "RUB",
+         "manual": False},
+    ]  # fmt: skip
+    account = SettlementAccount(
+        "BAR", "RUB", counterparty_id="BAR-LLC", organization_id="ORG", contract_id="K-7"
+    )
+    entry = SettlementEntry("X1", EntryKind.SHIPMENT, account, "SO-9", "SH-9",
+                            date(2026, 2, 1), date(2026, 2, 10), rub("100.00"))  # fmt: skip
+    paid = [Payment("PAY-9", account, date(2026, 2, 5), rub("150.00"))]
+    ledger = SettlementLedger([entry], paid, allocate_payments([entry], paid))
+    (credit,) = ledger.open_credits(date(2026, 2, 28))
+    assert credit.to_records() == [
+        {"source_id": "PAY-9", "partner_id": "BAR", "counterparty_id": "BAR-LLC",
+         "organization_id": "ORG", "contract_id": "K-7", "currency": "RUB",
+         "received_on": date(2026, 2, 5), "open": Decimal("50.00"), "order_id": None},
+    ]  # fmt: skip
+    assert _head(credit._repr_html_())[0] == "open credit PAY-9"
+
+
+def test_an_allocation_table_names_its_source() -> None:
+    assert _head(ALLOCATIONS[0]._repr_html_())[0] == "allocation of PAY-1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
 
@@ -94,3 +95,67 @@ def test_a_schedule_names_its_template_and_calendar_in_its_explanation() -> None
     assert [step.source for step in schedule.explain().steps] == [
         "template PREPAY, calendar weekdays"
     ]
+
+
+def _in_parts() -> PaymentScheduleTemplate:
+    return PaymentScheduleTemplate(
+        "PARTS",
+        "half in two parts before shipment, half in three after",
+        (
+            ScheduleStage(StageKind.ADVANCE, Decimal(50), 3, event=DueEvent.BEFORE_SHIPMENT,
+                          parts=2, every_days=5),
+            ScheduleStage(StageKind.CREDIT, Decimal(50), 10, event=DueEvent.SHIPMENT, parts=3,
+                          every_days=30),
+        ),
+    )  # fmt: skip
+
+
+def test_a_stage_in_parts_is_paid_in_equal_parts_every_so_many_days() -> None:
+    schedule = _in_parts().generate(Money("1000.01", "RUB"), ORDERED, date(2026, 3, 20), CALENDAR)
+    # 500.01 in two parts, 8 and 3 days before the shipment on 2026-03-20; 500.00 in three,
+    # 10, 40 and 70 days after it (the odd kopecks go to the first parts).
+    assert [(s.kind, s.due_date, s.amount, s.percent, s.rule) for s in schedule.stages] == [
+        (StageKind.ADVANCE, date(2026, 3, 12), Money("250.01", "RUB"), Decimal("25.0000"),
+         "due 8 calendar day(s) before shipment, part 1 of 2"),
+        (StageKind.ADVANCE, date(2026, 3, 17), Money("250.00", "RUB"), Decimal("25.0000"),
+         "due 3 calendar day(s) before shipment, part 2 of 2"),
+        (StageKind.CREDIT, date(2026, 3, 30), Money("166.67", "RUB"), Decimal("16.6667"),
+         "due 10 calendar day(s) after shipment, part 1 of 3"),
+        (StageKind.CREDIT, date(2026, 4, 29), Money("166.67", "RUB"), Decimal("16.6667"),
+         "due 40 calendar day(s) after shipment, part 2 of 3"),
+        (StageKind.CREDIT, date(2026, 5, 29), Money("166.66", "RUB"), Decimal("16.6667"),
+         "due 70 calendar day(s) after shipment, part 3 of 3"),
+    ]  # fmt: skip
+    assert [s.index for s in schedule.stages] == [0, 1, 2, 3, 4]
+
+
+def test_a_part_counted_back_to_before_the_order_is_due_on_the_order_date() -> None:
+    ordered = date(2026, 3, 14)
+    schedule = _in_parts().generate(Money("1000.01", "RUB"), ordered, date(2026, 3, 20), CALENDAR)
+    assert [s.due_date for s in schedule.stages[:2]] == [ordered, date(2026, 3, 17)]
+
+
+def test_the_parts_of_a_stage_are_single_stages_of_their_own() -> None:
+    stage = ScheduleStage(StageKind.CREDIT, Decimal(60), 10, event=DueEvent.SHIPMENT, parts=3,
+                          every_days=30)  # fmt: skip
+    parts = stage.split()
+    assert [(p.days, p.parts, p.every_days, p.percent) for p in parts] == [
+        (10, 1, 0, None),
+        (40, 1, 0, None),
+        (70, 1, 0, None),
+    ]
+
+
+@pytest.mark.parametrize(("parts", "every_days"), [(0, 0), (1, -1)])
+def test_a_stage_needs_one_part_or_more_and_days_between_them_not_negative(
+    parts: int, every_days: int
+) -> None:
+    with pytest.raises(InvalidInputError):
+        ScheduleStage(StageKind.CREDIT, Decimal(50), parts=parts, every_days=every_days)
+
+
+def test_parts_are_planned_whatever_the_callers_decimal_context() -> None:
+    with decimal.localcontext(decimal.Context(prec=3, traps=[decimal.Inexact])):
+        schedule = _in_parts().generate(Money("1000.01", "RUB"), ORDERED, date(2026, 3, 20),
+                                        CALENDAR)  # fmt: skip
+    assert [s.percent for s in schedule.stages][-1] == Decimal("16.6667")

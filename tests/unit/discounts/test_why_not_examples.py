@@ -1,0 +1,118 @@
+"""Why a discount did (not) apply to a line: the explanation a manager reads, worked by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from salescore.discounts import (
+    Combination,
+    ConditionExpr,
+    DiscountEngine,
+    DiscountGroup,
+    DiscountRuleSet,
+    GroupId,
+)
+from salescore.discounts.results import LineDiscount
+
+from .conftest import make_context, make_line, make_percent, make_tree
+
+SALE_DAY = date(2026, 3, 12)  # the day of conftest's MOMENT
+
+
+def dated_line() -> LineDiscount:
+    rules = [
+        make_percent("FROM", 5, valid_from=SALE_DAY),
+        make_percent(
+            "TO", 3, valid_to=SALE_DAY, condition=ConditionExpr.leaf("line_quantity", min=2)
+        ),
+        make_percent("LATER", 7, valid_from=date(2026, 3, 13)),
+        make_percent("DONE", 7, valid_to=date(2026, 3, 11)),
+    ]
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, *rules))
+    return engine.apply([make_line("CM-100", 2, "100.00")], make_context()).lines[0]
+
+
+def test_a_rule_is_in_force_on_its_first_and_last_day() -> None:
+    line = dated_line()
+    assert line.rule_ids == ("FROM", "TO")
+    combined = (
+        "  3. how the groups combined it\n"
+        "     children of ROOT\n"
+        "       1. FROM 'FROM': 5% discount = 10.00  (on base 200.00)\n"
+        "       2. TO 'TO': 3% discount = 6.00  (on base 200.00)"
+    )
+    assert line.why_not("FROM").as_text() == (
+        "why FROM 'FROM' applies to line 1\n"
+        "  1. in force on the day of sale\n"
+        "  2. no conditions\n" + combined
+    )
+    assert line.why_not("TO").as_text() == (
+        "why TO 'TO' applies to line 1\n"
+        "  1. in force on the day of sale\n"
+        "  2. line quantity at least 2: held = yes  (line quantity is 2)\n" + combined
+    )
+
+
+def test_a_rule_not_yet_in_force_or_expired_says_so() -> None:
+    line = dated_line()
+    assert line.why_not("LATER").as_text() == (
+        "why LATER 'LATER' does not apply to line 1\n"
+        "  1. not yet in force: valid from 2026-03-13\n"
+        "  2. no conditions"
+    )
+    assert line.why_not("DONE").as_text() == (
+        "why DONE 'DONE' does not apply to line 1\n"
+        "  1. expired: valid to 2026-03-11, sold 2026-03-12\n"
+        "  2. no conditions"
+    )
+
+
+def test_a_displaced_rule_names_the_rule_that_won_and_their_priorities() -> None:
+    rules = DiscountRuleSet(
+        [make_percent("A", 5, priority=5), make_percent("B", 7, priority=1)],
+        [DiscountGroup(GroupId("ROOT"), "Root", Combination.DISPLACE, ["A", "B"])],
+    )
+    engine = DiscountEngine.compile(rules)
+    context = make_context(discount_scope={"ROOT"})
+    line = engine.apply([make_line("CM-100", 2, "100.00")], context).lines[0]
+    assert line.why_not("B").as_text() == (
+        "why B 'B' does not apply to line 1\n"
+        "  1. agreement scope: inside\n"
+        "  2. no conditions\n"
+        "  3. displaced in group ROOT by A (priority 5 over 1)"
+    )
+    assert line.why_not("A").as_text() == (
+        "why A 'A' applies to line 1\n"
+        "  1. agreement scope: inside\n"
+        "  2. no conditions\n"
+        "  3. how the groups combined it\n"
+        "     children of ROOT\n"
+        "       1. A 'A': 5% discount = 10.00  (on base 200.00)"
+    )
+
+
+def test_a_rule_for_other_segments_or_price_groups_is_not_a_candidate() -> None:
+    rules = DiscountRuleSet(
+        [
+            make_percent(
+                "S1", 5, condition=ConditionExpr.leaf("nomenclature_segment", segments=["S"])
+            ),
+            make_percent(
+                "P1", 5, condition=ConditionExpr.leaf("price_group", price_groups=["PG2"])
+            ),
+        ],
+        [DiscountGroup(GroupId("ROOT"), "Root", Combination.ADD, ["S1", "P1"])],
+    )
+    engine = DiscountEngine.compile(rules)
+    sale = [make_line("CM-100", 2, "100.00", segments=["Z"], price_group="PG1")]
+    line = engine.apply(sale, make_context()).lines[0]
+    assert line.why_not("S1").as_text() == (
+        "why S1 'S1' does not apply to line 1\n"
+        "  1. not a candidate: this line's segment is not among S\n"
+        "  2. product segment in S: failed = no  (product segment is Z)"
+    )
+    assert line.why_not("P1").as_text() == (
+        "why P1 'P1' does not apply to line 1\n"
+        "  1. not a candidate: this line's price_group is not among PG2\n"
+        "  2. price group in PG2: failed = no  (price group is PG1)"
+    )
