@@ -20,9 +20,11 @@ from salescore.adapters.collections import (
     DELIVERY,
     DISCOUNTS,
     PARTIES,
+    PARTIES_BANKING,
     PRICING,
     RECEIVABLES,
     RETAIL,
+    SELFSERVICE,
     Collection,
 )
 from salescore.adapters.postgres.connection import PgConnection
@@ -169,7 +171,7 @@ def _settlements_by_date(conn: PgConnection) -> None:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("parties", (document_tables(PARTIES),)),
+    Component("parties", (document_tables(PARTIES), document_tables(PARTIES_BANKING))),
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), price_register)),
     Component(
@@ -183,4 +185,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
     Component("retail", (document_tables(RETAIL),)),
     Component("delivery", (document_tables(DELIVERY),)),
+    Component("selfservice", (document_tables(SELFSERVICE),)),
 )

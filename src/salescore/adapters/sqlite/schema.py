@@ -22,9 +22,11 @@ from salescore.adapters.collections import (
     DELIVERY,
     DISCOUNTS,
     PARTIES,
+    PARTIES_BANKING,
     PRICING,
     RECEIVABLES,
     RETAIL,
+    SELFSERVICE,
     Collection,
 )
 from salescore.adapters.sqlite.orders import create_order_tables
@@ -118,7 +120,7 @@ def document_tables(collections: Iterable[Collection[object]]) -> Migration:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("parties", (document_tables(PARTIES),)),
+    Component("parties", (document_tables(PARTIES), document_tables(PARTIES_BANKING))),
     Component("agreements", (document_tables(AGREEMENTS),)),
     Component("pricing", (document_tables(PRICING), create_price_register)),
     Component(
@@ -132,4 +134,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
     Component("retail", (document_tables(RETAIL),)),
     Component("delivery", (document_tables(DELIVERY),)),
+    Component("selfservice", (document_tables(SELFSERVICE),)),
 )

@@ -1,0 +1,653 @@
+"""Customer self-service: the facade a web shell embeds (H10).
+
+:class:`SelfService` is built once per process from a store and a clock.
+A user logs in with a password (:meth:`SelfService.login`) and gets a
+session token; each request turns its token into a
+:class:`~salescore.selfservice.Principal` (:meth:`SelfService.authenticate`)
+and calls an operation with it. Every operation runs in its own unit of work
+seen through the principal's scope (:mod:`salescore.app.scoped`): another
+partner's order, shipment, claim or counterparty is *not found*, exactly as
+an id that does not exist. Every change, and every login, is written to the
+audit collection in the same unit of work, with who, when, what and the
+address the caller passed.
+
+>>> from datetime import UTC, datetime
+>>> from salescore.adapters.memory import MemoryStore
+>>> from salescore.adapters.passwords import Argon2PasswordHasher
+>>> from salescore.demo.sample import load_sample_company
+>>> from salescore.selfservice import Role
+>>> from salescore.testing import FixedClock
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     load_sample_company(uow)
+...     uow.commit()
+>>> clock = FixedClock(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))
+>>> service = SelfService(store, clock, hasher=Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+>>> service.add_user("anna@cafe", "long enough secret", Role.CLIENT, partner_ids=["CAFE"])
+>>> session = service.login("anna@cafe", "long enough secret", address="203.0.113.5")
+>>> me = service.authenticate(session.token)
+>>> [p.id for p in service.my_partners(me)]
+['CAFE']
+>>> service.get_order(me, "ORG-1-2026-000001")
+Traceback (most recent call last):
+...
+salescore.errors.NotFoundError: order 'ORG-1-2026-000001' is not found among your documents; ...
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import attrs
+
+from salescore.adapters.passwords import Argon2PasswordHasher
+from salescore.adapters.stores import Store
+from salescore.agreements import AgreementId, ApprovalId, ApprovalPolicy, TermsQuery
+from salescore.app.orders import create_order, order_state, request_order_approval
+from salescore.app.sales import PricingSession
+from salescore.app.scoped import ScopedRepositories, not_found
+from salescore.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    InvalidInputError,
+    OrderError,
+    SessionExpiredError,
+)
+from salescore.money import Money
+from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId, OrderState
+from salescore.parties import CounterpartyId, Partner, PartnerId, ProductId
+from salescore.ports import Clock
+from salescore.receivables import load_ledger
+from salescore.records import Record, html_table
+from salescore.selfservice import (
+    AuditRecord,
+    PasswordHasher,
+    Principal,
+    Role,
+    Session,
+    ThrottlePolicy,
+    UserAccount,
+    check_login_allowed,
+    normalize_login,
+    record_failure,
+    scope_of,
+    token_digest,
+)
+from salescore.tax import VatRateTable
+
+__all__ = [
+    "DebtLine",
+    "DebtSummary",
+    "LoginResult",
+    "OrderSummary",
+    "OrderView",
+    "SelfService",
+]
+
+MIN_PASSWORD_LENGTH = 10
+
+
+@attrs.frozen
+class LoginResult:
+    """What a successful login gives: the token to hand to the browser (shown once,
+    stored only as its digest), the principal and when the session ends."""
+
+    token: str = attrs.field(repr=False)
+    principal: Principal
+    expires_at: datetime
+
+
+@attrs.frozen
+class OrderSummary:
+    """One order in a client's list."""
+
+    id: OrderId
+    partner_id: PartnerId
+    on: date
+    status: str
+    total: Money | None
+    awaiting_approval: bool
+
+    def to_records(self) -> list[Record]:
+        """One typed row (see :mod:`salescore.records`)."""
+        return [
+            {
+                "order": self.id,
+                "partner": self.partner_id,
+                "date": self.on,
+                "status": self.status,
+                "total": None if self.total is None else self.total.amount,
+                "currency": None if self.total is None else self.total.currency.code,
+                "awaiting_approval": self.awaiting_approval,
+            }
+        ]
+
+
+@attrs.frozen
+class OrderView:
+    """An order as its client sees it: the document and its derived state."""
+
+    order: Order
+    state: OrderState
+
+    @property
+    def id(self) -> OrderId:
+        """The order number."""
+        return self.order.id
+
+    def to_records(self) -> list[Record]:
+        """One row per line: product, quantity, price, amounts, and the state."""
+        rows: list[Record] = []
+        for line in self.order.prices.lines if self.order.prices is not None else ():
+            rows.append(
+                {
+                    "order": self.order.id,
+                    "state": self.state.label,
+                    "line": line.line_id,
+                    "product": line.product_id,
+                    "quantity": line.quantity.value,
+                    "unit_price": line.unit_price.amount,
+                    "discount": line.discount.amount,
+                    "net": line.net.amount,
+                    "vat": line.vat.amount,
+                    "currency": line.net.currency.code,
+                }
+            )
+        return rows
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"order {self.order.id}: {self.state.label}")
+
+
+@attrs.frozen
+class DebtLine:
+    """A partner's debt in one currency on a date.
+
+    Attributes:
+        debt: open debt (shipped or due, not paid).
+        overdue: the part of ``debt`` past its due date.
+        credit: money paid and not yet set against debt (advances).
+        balance: ``debt - credit`` (negative: the client paid ahead).
+    """
+
+    partner_id: PartnerId
+    debt: Money
+    overdue: Money
+    credit: Money
+    balance: Money
+
+
+@attrs.frozen
+class DebtSummary:
+    """A principal's debt [задолженность] by partner and currency on a date."""
+
+    as_of: date
+    lines: tuple[DebtLine, ...]
+
+    def to_records(self) -> list[Record]:
+        """One typed row per partner and currency."""
+        return [
+            {
+                "partner": x.partner_id,
+                "currency": x.debt.currency.code,
+                "debt": x.debt.amount,
+                "overdue": x.overdue.amount,
+                "credit": x.credit.amount,
+                "balance": x.balance.amount,
+                "as_of": self.as_of,
+            }
+            for x in self.lines
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_records(), caption=f"debt on {self.as_of.isoformat()}")
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SelfService:
+    """Customer self-service over a store: authentication, scoped operations, audit.
+
+    Args:
+        store: where everything is kept (memory, SQLite, PostgreSQL).
+        clock: the time of logins, sessions, documents and audit records.
+        hasher: the password hasher (argon2id by default; needs the
+            ``selfservice`` extra).
+        throttle: failed logins in a row before a login is locked, and for how long.
+        session_ttl: how long a session lasts from its login.
+        approval_policy: who approves an order's deviations; without it an
+            order that needs approval waits for the company's managers to start one.
+        pricing: the pricing session (kept for its compiled discount rules).
+        vat_rates: the VAT table (the Russian one by default).
+        new_token: makes session tokens (random, URL-safe, 256 bits by default).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        hasher: PasswordHasher | None = None,
+        throttle: ThrottlePolicy | None = None,
+        session_ttl: timedelta = timedelta(hours=8),
+        approval_policy: ApprovalPolicy | None = None,
+        pricing: PricingSession | None = None,
+        vat_rates: VatRateTable | None = None,
+        new_token: Callable[[], str] = _new_token,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._hasher = hasher if hasher is not None else Argon2PasswordHasher()
+        self._throttle = throttle if throttle is not None else ThrottlePolicy()
+        self._ttl = session_ttl
+        self._policy = approval_policy
+        self._pricing = pricing if pricing is not None else PricingSession()
+        self._vat_rates = vat_rates
+        self._new_token = new_token
+        # A hash to verify against when the login does not exist, so a wrong login
+        # costs the same time as a wrong password.
+        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+
+    # --- audit ------------------------------------------------------------------
+
+    def _audit(
+        self,
+        uow: object,
+        principal: Principal | None,
+        action: str,
+        *,
+        user_id: str | None = None,
+        subject: str = "",
+        partner_id: str | None = None,
+        address: str = "",
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        at = self._clock.now()
+        record = AuditRecord(
+            f"{at.strftime('%Y%m%dT%H%M%S.%f')}-{secrets.token_hex(4)}",
+            at,
+            principal.user_id if principal is not None else (user_id or ""),
+            principal.role.value if principal is not None else "",
+            action,
+            subject,
+            partner_id,
+            address,
+            dict(details or {}),
+        )
+        getattr(uow, "audit").add(record)  # noqa: B009 - the raw unit of work, typed by the store
+
+    # --- users and authentication -------------------------------------------------
+
+    def add_user(
+        self,
+        login: str,
+        password: str,
+        role: Role,
+        *,
+        partner_ids: Sequence[str] = (),
+        manager: str | None = None,
+        by: str = "system",
+        address: str = "",
+    ) -> None:
+        """Create a user (a back-office call of the embedding application, not of a client).
+
+        Raises:
+            InvalidInputError: the password is shorter than 10 characters, or the
+                account is incomplete (a client with no partner).
+            ConflictError: the login exists.
+            NotFoundError: a named partner does not exist.
+        """
+        _check_password(password)
+        account = UserAccount(
+            normalize_login(login),
+            self._hasher.hash(password),
+            role,
+            frozenset(PartnerId(p) for p in partner_ids),
+            manager,
+        )
+        with self._store.unit_of_work() as uow:
+            for pid in sorted(account.partner_ids):
+                uow.partners.get(pid)
+            uow.users.add(account)
+            self._audit(
+                uow,
+                None,
+                "add_user",
+                user_id=by,
+                subject=f"user {account.id}",
+                address=address,
+                details={"role": role.value, "partners": ",".join(sorted(account.partner_ids))},
+            )
+            uow.commit()
+
+    def login(self, login: str, password: str, *, address: str = "") -> LoginResult:
+        """Check a password and open a session.
+
+        A wrong login and a wrong password give the same error. After
+        ``throttle.max_failures`` failures in a row the login is locked for
+        ``throttle.lockout``, whatever password comes (existing or not).
+
+        Raises:
+            AuthenticationError: wrong login or password, or the user is blocked.
+            LoginThrottledError: too many failures in a row; ``retry_after`` says until when.
+        """
+        name = normalize_login(login)
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            throttle = uow.login_throttles.find(name)
+            check_login_allowed(throttle, now)
+            account = uow.users.find(name)
+            ok = self._hasher.verify(
+                account.password_hash if account is not None else self._dummy_hash, password
+            )
+            if account is None or not ok or not account.active:
+                uow.login_throttles.save(record_failure(throttle, name, now, self._throttle))
+                self._audit(uow, None, "login_failed", user_id=name, address=address)
+                uow.commit()
+                raise AuthenticationError(
+                    "wrong login or password; check both and try again", login=name
+                )
+            if throttle is not None:
+                uow.login_throttles.remove(name)
+            if self._hasher.needs_rehash(account.password_hash):
+                account = attrs.evolve(account, password_hash=self._hasher.hash(password))
+                uow.users.save(account)
+            token = self._new_token()
+            session = Session(token_digest(token), account.id, now, now + self._ttl, address)
+            uow.sessions.add(session)
+            principal = account.principal(session.id)
+            self._audit(uow, principal, "login", address=address)
+            uow.commit()
+        return LoginResult(token, principal, session.expires_at)
+
+    def authenticate(self, token: str) -> Principal:
+        """The principal a session token stands for.
+
+        Raises:
+            AuthenticationError: the token is unknown, or its user is blocked.
+            SessionExpiredError: the session has expired or was ended.
+        """
+        now = self._clock.now()
+        with self._store.unit_of_work(read_only=True) as uow:
+            session = uow.sessions.find(token_digest(token))
+            account = uow.users.find(session.user_id) if session is not None else None
+        if session is None or account is None or not account.active:
+            raise AuthenticationError("the session token is not valid; log in", token="…")
+        if not session.is_valid(now):
+            raise SessionExpiredError(
+                f"the session ended at {min(session.expires_at, now).isoformat()}; log in again"
+                if not session.ended
+                else "the session was ended; log in again",
+                expired_at=session.expires_at,
+            )
+        return account.principal(session.id)
+
+    def logout(self, token: str, *, address: str = "") -> None:
+        """End the session of ``token`` (an unknown or ended token is left as it is)."""
+        with self._store.unit_of_work() as uow:
+            session = uow.sessions.find(token_digest(token))
+            if session is None or session.ended:
+                return
+            uow.sessions.save(attrs.evolve(session, ended=True))
+            self._audit(uow, None, "logout", user_id=session.user_id, address=address)
+            uow.commit()
+
+    def change_password(
+        self, principal: Principal, old: str, new: str, *, address: str = ""
+    ) -> None:
+        """Change the principal's password; every other session of the user ends.
+
+        Raises:
+            AuthenticationError: ``old`` is not the current password.
+            InvalidInputError: ``new`` is shorter than 10 characters or equals ``old``.
+        """
+        _check_password(new)
+        if new == old:
+            raise InvalidInputError("the new password is the old one; choose another")
+        with self._store.unit_of_work() as uow:
+            account = uow.users.get(principal.user_id)
+            if not self._hasher.verify(account.password_hash, old):
+                raise AuthenticationError("the current password is wrong; check it")
+            uow.users.save(attrs.evolve(account, password_hash=self._hasher.hash(new)))
+            for session in uow.sessions.find_by("user_id", account.id):
+                if session.id != principal.session_id and not session.ended:
+                    uow.sessions.save(attrs.evolve(session, ended=True))
+            self._audit(uow, principal, "change_password", address=address)
+            uow.commit()
+
+    # --- the scoped unit of work --------------------------------------------------
+
+    @contextmanager
+    def _scoped(
+        self, principal: Principal, *, write: bool = False
+    ) -> Iterator[tuple[ScopedRepositories, object]]:
+        """A unit of work seen through ``principal``'s scope, and the raw one for audit.
+
+        Managers' scopes read the partners they manage at the time of the call.
+        """
+        with self._store.unit_of_work(read_only=not write) as uow:
+            partners: list[Partner] = []
+            if principal.role is Role.MANAGER and principal.manager:
+                partners = uow.partners.find_by("manager", principal.manager)
+            view = ScopedRepositories(uow, scope_of(principal, partners))
+            yield view, uow
+            if write:
+                uow.commit()
+
+    # --- reading --------------------------------------------------------------------
+
+    def my_partners(self, principal: Principal) -> list[Partner]:
+        """The partners the principal works for, by id."""
+        with self._scoped(principal) as (view, _):
+            return view.partners.all()
+
+    def list_orders(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[OrderSummary]:
+        """The principal's orders (of one of its partners, or all of them), newest first.
+
+        Raises:
+            NotFoundError: ``partner_id`` is not one of the principal's partners.
+        """
+        with self._scoped(principal) as (view, _):
+            if partner_id is not None:
+                partner_ids = [view.partners.get(PartnerId(partner_id)).id]
+            else:
+                partner_ids = [p.id for p in view.partners.all()]
+            orders = [o for pid in partner_ids for o in view.orders.of_partner(pid)]
+        orders.sort(key=lambda o: (o.on, o.id), reverse=True)
+        return [
+            OrderSummary(
+                o.id,
+                o.header.partner_id,
+                o.on,
+                o.status.value,
+                o.prices.with_vat if o.prices is not None else None,
+                bool(o.prices is not None and o.prices.awaiting_approval and not o.approved),
+            )
+            for o in orders
+        ]
+
+    def get_order(self, principal: Principal, order_id: str) -> OrderView:
+        """One of the principal's orders with its derived state today.
+
+        Raises:
+            NotFoundError: no such order among the principal's (another partner's
+                order gives the same error).
+        """
+        with self._scoped(principal) as (view, _):
+            order = view.orders.get(OrderId(order_id))
+            return OrderView(order, order_state(view, order.id, self._clock.today()))
+
+    def my_debt(
+        self, principal: Principal, *, partner_id: str | None = None, as_of: date | None = None
+    ) -> DebtSummary:
+        """The principal's debt by partner and currency (today unless ``as_of``)."""
+        on = as_of if as_of is not None else self._clock.today()
+        lines = []
+        with self._scoped(principal) as (view, _):
+            if partner_id is not None:
+                partners = [view.partners.get(PartnerId(partner_id))]
+            else:
+                partners = view.partners.all()
+            for partner in partners:
+                ledger = load_ledger(view.settlements, partner_id=partner.id)
+                items = ledger.open_items(on)
+                credits = ledger.open_credits(on)
+                for currency in ledger.currencies():
+                    zero = Money.zero(currency)
+                    mine = [i for i in items if i.entry.account.currency == currency]
+                    debt = sum((i.open for i in mine), zero)
+                    overdue = sum((i.open for i in mine if i.entry.due_date < on), zero)
+                    credit = sum((x.open for x in credits if x.account.currency == currency), zero)
+                    lines.append(DebtLine(partner.id, debt, overdue, credit, debt - credit))
+        return DebtSummary(on, tuple(lines))
+
+    # --- orders ---------------------------------------------------------------------
+
+    def place_order(
+        self,
+        principal: Principal,
+        agreement_id: str,
+        lines: Sequence[tuple[str, Decimal | int | str]],
+        *,
+        counterparty_id: str | None = None,
+        address: str = "",
+    ) -> OrderView:
+        """Place an order under one of the partner's own agreements, dated today.
+
+        The order is priced and discounted by the agreement, its lines checked
+        against the agreement's products, and stored not confirmed; when its
+        prices deviate from the agreement in a way that needs approval and the
+        service has an approval policy, the approval process is started.
+
+        Args:
+            agreement_id: the client's individual agreement [соглашение].
+            lines: (product id, quantity) pairs.
+            counterparty_id: the client's legal entity; the agreement's by default.
+
+        Raises:
+            NotFoundError: the agreement, counterparty or a product is not the
+                principal's (or does not exist).
+            OrderError, AgreementError, MissingPriceError: the order cannot be made.
+        """
+        if not lines:
+            raise InvalidInputError("an order needs at least one line; add a product")
+        on = self._clock.today()
+        with self._scoped(principal, write=True) as (view, raw):
+            agreement = view.agreements.get(AgreementId(agreement_id))
+            if agreement.partner_id is None:  # a typical agreement is nobody's own
+                raise not_found("agreement", agreement_id)
+            partner_id = agreement.partner_id
+            cp_id = counterparty_id or agreement.counterparty_id
+            if cp_id is None:
+                raise OrderError(
+                    f"agreement {agreement_id!r} names no counterparty: say which of your "
+                    "legal entities buys",
+                    agreement=agreement_id,
+                )
+            counterparty = view.counterparties.get(CounterpartyId(cp_id))
+            if counterparty.partner_id != partner_id:
+                raise not_found("counterparty", cp_id)
+            doc_lines = [
+                DocumentLine(LineId(str(n)), ProductId(p), Decimal(str(q)))
+                for n, (p, q) in enumerate(lines, start=1)
+            ]
+            for line in doc_lines:
+                view.products.get(line.product_id)
+            pricer = self._pricing.load(
+                view,
+                dates=[on],
+                partner_ids=[partner_id],
+                product_ids=[x.product_id for x in doc_lines],
+                agreement_ids=[agreement.id],
+            )
+            partner = view.partners.get(partner_id)
+            terms = pricer.book.resolve(
+                TermsQuery(
+                    partner,
+                    on,
+                    product=pricer.products[doc_lines[0].product_id],
+                    agreement_id=agreement.id,
+                )
+            ).terms
+            contracts = [
+                k
+                for k in view.contracts.find_by("agreement_id", agreement.id)
+                if k.counterparty_id == counterparty.id
+            ]
+            contract = contracts[0] if contracts else None
+            organization = terms.organization_id or (
+                contract.organization_id if contract is not None else None
+            )
+            if organization is None or terms.currency is None:
+                raise OrderError(
+                    f"agreement {agreement_id!r} names no selling organization or currency; "
+                    "ask the company to complete it",
+                    agreement=agreement_id,
+                )
+            header = DocumentHeader(
+                partner_id,
+                CounterpartyId(counterparty.id),
+                organization,
+                agreement.id,
+                terms.currency,
+                terms.warehouse_id,
+                contract.id if contract is not None else None,
+            )
+            order = create_order(
+                view, pricer, header, on, doc_lines, by=principal.user_id, vat_rates=self._vat_rates
+            )
+            if (
+                self._policy is not None
+                and order.prices is not None
+                and order.prices.awaiting_approval
+            ):
+                order = request_order_approval(
+                    view,
+                    order.id,
+                    ApprovalId(f"{order.id}/approval"),
+                    self._policy,
+                    self._clock,
+                    principal.user_id,
+                )
+            self._audit(
+                raw,
+                principal,
+                "place_order",
+                subject=f"order {order.id}",
+                partner_id=partner_id,
+                address=address,
+                details={
+                    "agreement": agreement.id,
+                    "lines": "; ".join(f"{x.product_id} x {x.quantity}" for x in doc_lines),
+                },
+            )
+            return OrderView(order, order_state(view, order.id, on))
+
+    # --- administration -------------------------------------------------------------
+
+    def audit_trail(self, principal: Principal) -> list[AuditRecord]:
+        """Every audit record, oldest first (administrators only).
+
+        Raises:
+            AccessDeniedError: the principal is not an administrator.
+        """
+        if principal.role is not Role.ADMINISTRATOR:
+            raise AccessDeniedError("only an administrator reads the audit trail")
+        with self._store.unit_of_work(read_only=True) as uow:
+            return uow.audit.all()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters; choose a longer one "
+            "(a phrase of several words is easy to remember)"
+        )
