@@ -25,7 +25,8 @@ scope without knowing it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any, Generic, NoReturn, TypeVar, cast
 
 from salescore.adapters import collections as c
@@ -39,9 +40,10 @@ from salescore.ports import Repository
 from salescore.pricing.ports import PriceRegister
 from salescore.receivables import Allocation, Payment, SettlementAccount, SettlementEntry
 from salescore.receivables.ports import SettlementLedgerRepository
+from salescore.reservation import LedgerEntry, Move, Operation
 from salescore.reservation.ports import StockLedger
 from salescore.selfservice import Scope
-from salescore.shipments import CustomerReturn, ReturnRequest, Shipment
+from salescore.shipments import CustomerReturn, ReturnRequest, Shipment, agent_stock
 from salescore.shipments.ports import (
     PostedDocument,
     PostedDocumentRepository,
@@ -433,15 +435,31 @@ class _ScopedLedger(_Guard):
         self._partners(partner_id, account)
         return self._raw.allocations(partner_id=partner_id, account=account)
 
+    def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
+        entries = list(entries)
+        for e in entries:
+            self._partners(e.account.partner_id, e.account)
+        self._raw.add_entries(entries)
+
+    def replace_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        self._partners(account.partner_id, account)
+        self._raw.replace_allocations(account, allocations)
+
+    def version(self) -> str:
+        return self._raw.version()
+
 
 class _ScopedStock(_Guard):
     """Stock levels read through; reservation history only of the scope's orders."""
 
     _what = "the stock ledger"
 
-    def __init__(self, raw: StockLedger, orders: _ScopedOrders) -> None:
+    def __init__(self, raw: StockLedger, orders: _ScopedOrders, scope: Scope) -> None:
         self._raw = raw
         self._orders = orders
+        self._agent_stocks = frozenset(agent_stock(p) for p in scope.partner_ids or ())
 
     def balance(self, *args: Any, **kwargs: Any) -> Any:
         return self._raw.balance(*args, **kwargs)
@@ -454,6 +472,16 @@ class _ScopedStock(_Guard):
             _denied("the stock ledger's history without an order")
         self._orders.get(OrderId(str(order_id)))
         return self._raw.entries(order_id=order_id, **kwargs)
+
+    def record(
+        self, moves: Sequence[Move], operation: Operation, document: str, at: datetime
+    ) -> tuple[LedgerEntry, ...]:
+        # Self-service moves goods only out of the stock its own commission agents
+        # hold (a sales report); anything else is the company's business.
+        for move in moves:
+            if move.warehouse_id not in self._agent_stocks:
+                _denied(f"moving stock of warehouse {move.warehouse_id}")
+        return self._raw.record(moves, operation, document, at)
 
 
 class _ReadOnlyPrices(_Guard):
@@ -504,7 +532,7 @@ class _ScopedBackend:
 
     def open_stock_ledger(self) -> StockLedger:
         orders = _ScopedOrders(self._raw.orders, self._scope)
-        return cast(StockLedger, _ScopedStock(self._raw.stock_ledger, orders))
+        return cast(StockLedger, _ScopedStock(self._raw.stock_ledger, orders, self._scope))
 
     def open_quotes(self) -> QuoteRepository:
         _denied("quotes")

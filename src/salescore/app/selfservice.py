@@ -41,15 +41,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from salescore.adapters.passwords import Argon2PasswordHasher
 from salescore.adapters.stores import Store
-from salescore.agreements import AgreementId, ApprovalId, ApprovalPolicy, TermsQuery
+from salescore.agreements import Agreement, AgreementId, ApprovalId, ApprovalPolicy, TermsQuery
 from salescore.app.orders import create_order, order_state, request_order_approval
 from salescore.app.sales import PricingSession
 from salescore.app.scoped import ScopedRepositories, not_found
+from salescore.app.shipments import AgentItem, create_return_request, post_commission_report
+from salescore.crm import Claim
+from salescore.dates import Period
 from salescore.errors import (
     AccessDeniedError,
     AuthenticationError,
@@ -57,16 +61,41 @@ from salescore.errors import (
     OrderError,
     SessionExpiredError,
 )
+from salescore.forms import (
+    FormData,
+    FormKind,
+    Requisites,
+    corrected_upd_data,
+    form_data,
+    payment_invoice_data,
+    render_html,
+    render_pdf,
+    render_text,
+    transfer_form_data,
+)
 from salescore.money import Money
 from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId, OrderState
-from salescore.parties import CounterpartyId, Partner, PartnerId, ProductId
+from salescore.parties import (
+    BankAccount,
+    BankAccountId,
+    ContactId,
+    ContactPerson,
+    Counterparty,
+    CounterpartyId,
+    LegalForm,
+    OrganizationId,
+    Partner,
+    PartnerId,
+    ProductId,
+)
 from salescore.ports import Clock
-from salescore.receivables import load_ledger
+from salescore.receivables import ReconciliationAct, load_ledger, reconciliation_act
 from salescore.records import Record, html_table
 from salescore.selfservice import (
     AuditRecord,
     PasswordHasher,
     Principal,
+    PurchasePlan,
     Role,
     Session,
     ThrottlePolicy,
@@ -77,6 +106,17 @@ from salescore.selfservice import (
     scope_of,
     token_digest,
 )
+from salescore.shipments import (
+    CommissionReport,
+    CommissionTransfer,
+    CorrectionKind,
+    CustomerReturn,
+    ReturnId,
+    ReturnRequest,
+    Shipment,
+    ShipmentId,
+    TransferId,
+)
 from salescore.tax import VatRateTable
 
 __all__ = [
@@ -85,6 +125,7 @@ __all__ = [
     "LoginResult",
     "OrderSummary",
     "OrderView",
+    "PrintedForm",
     "SelfService",
 ]
 
@@ -207,6 +248,46 @@ class DebtSummary:
         return html_table(self.to_records(), caption=f"debt on {self.as_of.isoformat()}")
 
 
+@attrs.frozen
+class PrintedForm:
+    """A printed form ready to send: file name, media type and bytes."""
+
+    filename: str
+    media_type: str
+    content: bytes = attrs.field(repr=False)
+
+
+_FORM_ALIASES = {
+    "upd": FormKind.UPD,
+    "torg12": FormKind.TORG12,
+    "invoice": FormKind.INVOICE,
+    "payment_invoice": FormKind.PAYMENT_INVOICE,
+    "m15": FormKind.M15,
+}
+_FORM_NAMES = {v: k for k, v in _FORM_ALIASES.items()} | {FormKind.UKD: "ukd"}
+_RENDERERS: dict[str, tuple[str, Callable[[FormData], str | bytes]]] = {
+    "pdf": ("application/pdf", render_pdf),
+    "html": ("text/html; charset=utf-8", render_html),
+    "text": ("text/plain; charset=utf-8", render_text),
+}
+
+
+def _form_kind(kind: FormKind | str) -> FormKind:
+    if isinstance(kind, FormKind):
+        return kind
+    try:
+        return _FORM_ALIASES[kind.lower()]
+    except KeyError:
+        raise InvalidInputError(
+            f"unknown printed form {kind!r}: use one of {', '.join(_FORM_ALIASES)}",
+            value=kind,
+        ) from None
+
+
+def _names(view: ScopedRepositories, product_ids: Sequence[ProductId]) -> dict[str, str]:
+    return {p.id: p.name for p in view.products.find_many(product_ids)}
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -226,6 +307,9 @@ class SelfService:
         pricing: the pricing session (kept for its compiled discount rules).
         vat_rates: the VAT table (the Russian one by default).
         new_token: makes session tokens (random, URL-safe, 256 bits by default).
+        claim_deadline: how long the company has to close a claim a client registers.
+        commission_fee_percent: the commission agents' fee, a percent of their sales
+            with VAT (agreements do not carry a fee yet).
     """
 
     def __init__(
@@ -240,6 +324,8 @@ class SelfService:
         pricing: PricingSession | None = None,
         vat_rates: VatRateTable | None = None,
         new_token: Callable[[], str] = _new_token,
+        claim_deadline: timedelta = timedelta(days=10),
+        commission_fee_percent: Decimal = Decimal(0),
     ) -> None:
         self._store = store
         self._clock = clock
@@ -250,6 +336,8 @@ class SelfService:
         self._pricing = pricing if pricing is not None else PricingSession()
         self._vat_rates = vat_rates
         self._new_token = new_token
+        self._claim_deadline = claim_deadline
+        self._commission_fee = commission_fee_percent
         # A hash to verify against when the login does not exist, so a wrong login
         # costs the same time as a wrong password.
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
@@ -630,6 +718,615 @@ class SelfService:
                 },
             )
             return OrderView(order, order_state(view, order.id, on))
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}-{self._clock.today():%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+    @staticmethod
+    def _partners(view: ScopedRepositories, partner_id: str | None) -> list[Partner]:
+        if partner_id is not None:
+            return [view.partners.get(PartnerId(partner_id))]
+        return view.partners.all()
+
+    @staticmethod
+    def _one_partner(view: ScopedRepositories, partner_id: str | None, what: str) -> Partner:
+        partners = SelfService._partners(view, partner_id)
+        if len(partners) != 1:
+            raise InvalidInputError(
+                f"{what}: you work for {len(partners)} partners; say which one (partner_id)"
+            )
+        return partners[0]
+
+    # --- contacts, counterparties, bank accounts -----------------------------------
+
+    def list_agreements(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[Agreement]:
+        """The partners' own (individual) agreements, by id."""
+        with self._scoped(principal) as (view, _):
+            return [
+                a
+                for p in self._partners(view, partner_id)
+                for a in view.agreements.find_by("partner_id", p.id)
+            ]
+
+    def list_contacts(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[ContactPerson]:
+        """The partners' contact persons [контактные лица], by id."""
+        with self._scoped(principal) as (view, _):
+            return [
+                x
+                for p in self._partners(view, partner_id)
+                for x in view.contacts.find_by("partner_id", p.id)
+            ]
+
+    def save_contact(
+        self,
+        principal: Principal,
+        name: str,
+        *,
+        partner_id: str | None = None,
+        contact_id: str | None = None,
+        role: str = "",
+        phone: str = "",
+        email: str = "",
+        address: str = "",
+    ) -> ContactPerson:
+        """Add a contact person (no ``contact_id``) or change one (its partner stays).
+
+        Raises:
+            NotFoundError: the contact or partner is not the principal's.
+        """
+        with self._scoped(principal, write=True) as (view, raw):
+            before: ContactPerson | None = None
+            if contact_id is not None:
+                before = view.contacts.get(contact_id)
+                owner = before.partner_id
+            else:
+                owner = self._one_partner(view, partner_id, "a new contact").id
+            contact = ContactPerson(
+                ContactId(contact_id or self._new_id("CT")), owner, name, role, phone, email
+            )
+            view.contacts.save(contact)
+            self._audit_change(raw, principal, "save_contact", "contact", before, contact, address)
+            return contact
+
+    def remove_contact(self, principal: Principal, contact_id: str, *, address: str = "") -> None:
+        """Delete one of the partners' contact persons."""
+        with self._scoped(principal, write=True) as (view, raw):
+            before = view.contacts.get(contact_id)
+            view.contacts.remove(contact_id)
+            self._audit_change(raw, principal, "remove_contact", "contact", before, None, address)
+
+    def list_counterparties(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[Counterparty]:
+        """The partners' counterparties [контрагенты], by id."""
+        with self._scoped(principal) as (view, _):
+            return [
+                x
+                for p in self._partners(view, partner_id)
+                for x in view.counterparties.find_by("partner_id", p.id)
+            ]
+
+    def save_counterparty(
+        self,
+        principal: Principal,
+        name: str,
+        *,
+        partner_id: str | None = None,
+        counterparty_id: str | None = None,
+        legal_form: LegalForm = LegalForm.LEGAL_ENTITY,
+        tax_id: str | None = None,
+        kpp: str | None = None,
+        country: str = "RU",
+        address: str = "",
+    ) -> Counterparty:
+        """Add a counterparty (no ``counterparty_id``) or change one; the INN's check
+        digits and the KPP's form are checked for a Russian one.
+
+        Raises:
+            InvalidInputError: a wrong INN or KPP.
+            NotFoundError: the counterparty or partner is not the principal's.
+        """
+        with self._scoped(principal, write=True) as (view, raw):
+            before: Counterparty | None = None
+            if counterparty_id is not None:
+                before = view.counterparties.get(CounterpartyId(counterparty_id))
+                owner = before.partner_id
+            else:
+                owner = self._one_partner(view, partner_id, "a new counterparty").id
+            counterparty = Counterparty(
+                CounterpartyId(counterparty_id or self._new_id("CP")),
+                owner,
+                name,
+                legal_form,
+                tax_id,
+                kpp,
+                country,
+            )
+            view.counterparties.save(counterparty)
+            self._audit_change(
+                raw, principal, "save_counterparty", "counterparty", before, counterparty, address
+            )
+            return counterparty
+
+    def list_bank_accounts(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[BankAccount]:
+        """The bank accounts of the partners' counterparties, by id."""
+        with self._scoped(principal) as (view, _):
+            return [
+                x
+                for p in self._partners(view, partner_id)
+                for x in view.bank_accounts.find_by("partner_id", p.id)
+            ]
+
+    def save_bank_account(
+        self,
+        principal: Principal,
+        counterparty_id: str,
+        bic: str,
+        number: str,
+        *,
+        bank_account_id: str | None = None,
+        bank_name: str = "",
+        correspondent_account: str | None = None,
+        currency: str = "RUB",
+        address: str = "",
+    ) -> BankAccount:
+        """Add a bank account of a counterparty (no ``bank_account_id``) or change one; the
+        BIC and the account's control key are checked.
+
+        Raises:
+            InvalidInputError: a wrong BIC, account or correspondent account.
+            NotFoundError: the account or counterparty is not the principal's.
+        """
+        with self._scoped(principal, write=True) as (view, raw):
+            before: BankAccount | None = None
+            if bank_account_id is not None:
+                before = view.bank_accounts.get(BankAccountId(bank_account_id))
+            holder = view.counterparties.get(CounterpartyId(counterparty_id))
+            if before is not None and before.partner_id != holder.partner_id:
+                raise not_found("counterparty", counterparty_id)
+            account = BankAccount(
+                BankAccountId(bank_account_id or self._new_id("BA")),
+                holder.partner_id,
+                holder.id,
+                bic,
+                number,
+                bank_name,
+                correspondent_account,
+                currency,
+            )
+            view.bank_accounts.save(account)
+            self._audit_change(
+                raw, principal, "save_bank_account", "bank account", before, account, address
+            )
+            return account
+
+    def remove_bank_account(
+        self, principal: Principal, bank_account_id: str, *, address: str = ""
+    ) -> None:
+        """Delete a bank account of one of the partners' counterparties."""
+        with self._scoped(principal, write=True) as (view, raw):
+            before = view.bank_accounts.get(BankAccountId(bank_account_id))
+            view.bank_accounts.remove(before.id)
+            self._audit_change(
+                raw, principal, "remove_bank_account", "bank account", before, None, address
+            )
+
+    def _audit_change(
+        self,
+        raw: object,
+        principal: Principal,
+        action: str,
+        kind: str,
+        before: Any,
+        after: Any,
+        address: str,
+    ) -> None:
+        old = attrs.asdict(before, recurse=False) if before is not None else {}
+        new = attrs.asdict(after, recurse=False) if after is not None else {}
+        changed = {
+            k: f"{old.get(k)!r} -> {new.get(k)!r}"
+            for k in sorted(set(old) | set(new))
+            if old.get(k) != new.get(k)
+        }
+        subject = after if after is not None else before
+        self._audit(
+            raw,
+            principal,
+            action,
+            subject=f"{kind} {subject.id}",
+            partner_id=str(subject.partner_id),
+            address=address,
+            details=changed,
+        )
+
+    # --- shipments, returns, printed forms ------------------------------------------
+
+    def list_shipments(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[Shipment]:
+        """The partners' posted shipments [реализации], newest first."""
+        with self._scoped(principal) as (view, _):
+            found = [
+                x for p in self._partners(view, partner_id) for x in view.shipments.of_partner(p.id)
+            ]
+        return sorted(found, key=lambda x: (x.on, x.id), reverse=True)
+
+    def get_shipment(self, principal: Principal, shipment_id: str) -> Shipment:
+        """One of the partners' shipments (not found if another partner's)."""
+        with self._scoped(principal) as (view, _):
+            return view.shipments.get(ShipmentId(shipment_id))
+
+    def get_return(self, principal: Principal, return_id: str) -> CustomerReturn:
+        """One of the partners' posted returns [возврат товаров от клиента]."""
+        with self._scoped(principal) as (view, _):
+            return view.customer_returns.get(ReturnId(return_id))
+
+    def get_form(
+        self,
+        principal: Principal,
+        document_id: str,
+        *,
+        kind: FormKind | str = FormKind.UPD,
+        fmt: str = "pdf",
+    ) -> PrintedForm:
+        """A printed form of one of the partners' documents.
+
+        Args:
+            document_id: a shipment for a УПД, TORG-12 or VAT invoice (the
+                corrected УПД when error fixes were posted); an order for a payment
+                invoice; a commission transfer for an M-15.
+            kind: a :class:`~salescore.forms.FormKind` or its short name
+                (``upd``, ``torg12``, ``invoice``, ``payment_invoice``, ``m15``).
+            fmt: ``pdf`` (needs the ``forms`` extra), ``html`` or ``text``.
+
+        Raises:
+            NotFoundError: the document is not the principal's.
+            InvalidInputError: an unknown kind or format.
+        """
+        form_kind = _form_kind(kind)
+        if fmt not in _RENDERERS:
+            raise InvalidInputError(
+                f"unknown form format {fmt!r}: use one of {', '.join(sorted(_RENDERERS))}"
+            )
+        with self._scoped(principal) as (view, _):
+            if form_kind is FormKind.PAYMENT_INVOICE:
+                order = view.orders.get(OrderId(document_id))
+                seller = Requisites.of(view.organizations.get(order.header.organization_id))
+                buyer = Requisites.of(view.counterparties.get(order.header.counterparty_id))
+                names = _names(view, [x.product_id for x in order.lines])
+                data = payment_invoice_data(order, seller, buyer, names)
+            elif form_kind is FormKind.M15:
+                transfer = view.commission_transfers.get(document_id)
+                org_id, cp_id = transfer.account.organization_id, transfer.account.counterparty_id
+                seller = (
+                    Requisites.of(view.organizations.get(OrganizationId(org_id)))
+                    if org_id
+                    else Requisites("")
+                )
+                buyer = (
+                    Requisites.of(view.counterparties.get(CounterpartyId(cp_id)))
+                    if cp_id
+                    else Requisites(view.partners.get(PartnerId(transfer.account.partner_id)).name)
+                )
+                names = _names(view, [x.product_id for x in transfer.lines])
+                data = transfer_form_data(transfer, seller, buyer, names)
+            elif form_kind is FormKind.UKD:
+                raise InvalidInputError(
+                    "a УКД is printed from a correction; self-service prints the corrected "
+                    "УПД of a shipment instead (kind 'upd')"
+                )
+            else:
+                shipment = view.shipments.get(ShipmentId(document_id))
+                seller = Requisites.of(view.organizations.get(shipment.organization_id))
+                buyer = Requisites.of(view.counterparties.get(shipment.counterparty_id))
+                names = _names(view, [x.product_id for x in shipment.lines])
+                fixes = [
+                    c
+                    for c in view.shipment_corrections.of_shipment(shipment.id)
+                    if c.kind is CorrectionKind.ERROR_FIX and c.is_posted
+                ]
+                if form_kind is FormKind.UPD and fixes:
+                    corrections = view.shipment_corrections.of_shipment(shipment.id)
+                    data = corrected_upd_data(shipment, corrections, seller, buyer, names)
+                else:
+                    data = form_data(form_kind, shipment, seller, buyer, names)
+        media_type, render = _RENDERERS[fmt]
+        content = render(data)
+        body = content if isinstance(content, bytes) else content.encode()
+        return PrintedForm(
+            f"{_FORM_NAMES[form_kind]}-{data.number}.{fmt}".replace("/", "-"), media_type, body
+        )
+
+    def request_return(
+        self,
+        principal: Principal,
+        shipment_id: str,
+        items: Sequence[tuple[str, Decimal | int | str]],
+        *,
+        reason: str = "",
+        exchange: bool = False,
+        address: str = "",
+    ) -> ReturnRequest:
+        """Ask to return goods of one of the partners' shipments [заявка на возврат]; the
+        request waits for the company to agree it.
+
+        Raises:
+            NotFoundError: the shipment is not the principal's.
+            InvalidInputError: a product not on the shipment, or more than it shipped.
+        """
+        with self._scoped(principal, write=True) as (view, raw):
+            shipment = view.shipments.get(ShipmentId(shipment_id))
+            shipped: dict[str, Decimal] = {}
+            for line in shipment.lines:
+                shipped[line.product_id] = shipped.get(line.product_id, Decimal(0)) + Decimal(
+                    line.quantity
+                )
+            wanted = [(ProductId(p), Decimal(str(q))) for p, q in items]
+            if not wanted:
+                raise InvalidInputError("a return request needs at least one product")
+            for product, quantity in wanted:
+                if quantity <= 0 or quantity > shipped.get(product, Decimal(0)):
+                    raise InvalidInputError(
+                        f"shipment {shipment.id!r} shipped {shipped.get(product, Decimal(0)):f} "
+                        f"of {product}; ask to return a positive quantity up to that",
+                        product=product,
+                    )
+            request = ReturnRequest(
+                self._new_id("RR"),
+                shipment.partner_id,
+                shipment.counterparty_id,
+                self._clock.today(),
+                shipment.id,
+                tuple(wanted),
+                exchange,
+                reason=reason,
+            )
+            stored = create_return_request(view, request)
+            self._audit(
+                raw,
+                principal,
+                "request_return",
+                subject=f"return request {stored.id}",
+                partner_id=stored.partner_id,
+                address=address,
+                details={
+                    "shipment": shipment.id,
+                    "items": "; ".join(f"{p} x {q:f}" for p, q in wanted),
+                    "exchange": exchange,
+                },
+            )
+            return stored
+
+    def get_return_request(self, principal: Principal, request_id: str) -> ReturnRequest:
+        """One of the partners' return requests, with its status."""
+        with self._scoped(principal) as (view, _):
+            return view.return_requests.get(request_id)
+
+    # --- claims -----------------------------------------------------------------------
+
+    def register_claim(
+        self,
+        principal: Principal,
+        subject: str,
+        *,
+        partner_id: str | None = None,
+        order_id: str | None = None,
+        address: str = "",
+    ) -> Claim:
+        """Register a claim [претензия], about an order or in general; the partner's
+        manager handles it, by the service's claim deadline.
+
+        Raises:
+            NotFoundError: the order or partner is not the principal's.
+        """
+        if not subject.strip():
+            raise InvalidInputError("a claim needs a subject: say what went wrong")
+        today = self._clock.today()
+        with self._scoped(principal, write=True) as (view, raw):
+            if order_id is not None:
+                order = view.orders.get(OrderId(order_id))
+                if partner_id is not None and partner_id != order.header.partner_id:
+                    raise not_found("order", order_id)
+                partner = view.partners.get(order.header.partner_id)
+            else:
+                partner = self._one_partner(view, partner_id, "a claim")
+            claim = Claim(
+                self._new_id("CL"),
+                partner.id,
+                today,
+                subject,
+                partner.manager or "",
+                today + self._claim_deadline,
+                order_id=order_id,
+            )
+            view.claims.add(claim)
+            self._audit(
+                raw,
+                principal,
+                "register_claim",
+                subject=f"claim {claim.id}",
+                partner_id=partner.id,
+                address=address,
+                details={"subject": subject, "order": order_id or ""},
+            )
+            return claim
+
+    def list_claims(self, principal: Principal, *, partner_id: str | None = None) -> list[Claim]:
+        """The partners' claims with their status, newest first."""
+        with self._scoped(principal) as (view, _):
+            found = [
+                x
+                for p in self._partners(view, partner_id)
+                for x in view.claims.find_by("partner_id", p.id)
+            ]
+        return sorted(found, key=lambda x: (x.registered, x.id), reverse=True)
+
+    def get_claim(self, principal: Principal, claim_id: str) -> Claim:
+        """One of the partners' claims."""
+        with self._scoped(principal) as (view, _):
+            return view.claims.get(claim_id)
+
+    # --- commission trade and purchase plans --------------------------------------------
+
+    def list_commission_transfers(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[CommissionTransfer]:
+        """Goods handed to the partners as commission agents [передачи на комиссию]."""
+        with self._scoped(principal) as (view, _):
+            return [
+                x
+                for p in self._partners(view, partner_id)
+                for x in view.commission_transfers.of_party(p.id)
+            ]
+
+    def report_commission_sales(
+        self,
+        principal: Principal,
+        items: Sequence[tuple[str, str, Decimal | int | str]],
+        *,
+        buyer: str = "",
+        address: str = "",
+    ) -> CommissionReport:
+        """Report sales of consigned goods [отчет комиссионера о продажах]: the goods leave
+        the agent's stock and the agent owes their sales figures less its fee (the
+        service's ``commission_fee_percent``).
+
+        Args:
+            items: (transfer id, transfer line number, quantity sold).
+
+        Raises:
+            NotFoundError: a transfer is not the principal's.
+            ShipmentError: more reported than is at the agent, or transfers of two agents.
+        """
+        with self._scoped(principal, write=True) as (view, raw):
+            agent_items = [AgentItem(TransferId(t), str(n), Decimal(str(q))) for t, n, q in items]
+            report = post_commission_report(
+                view,
+                self._new_id("CR"),
+                self._clock.today(),
+                agent_items,
+                at=self._clock.now(),
+                fee_percent=self._commission_fee,
+                buyer=buyer,
+            )
+            self._audit(
+                raw,
+                principal,
+                "report_commission_sales",
+                subject=f"commission report {report.id}",
+                partner_id=report.party_id,
+                address=address,
+                details={
+                    "items": "; ".join(f"{t}/{n} x {q}" for t, n, q in items),
+                    "sales": report.with_vat,
+                },
+            )
+            return report
+
+    def file_purchase_plan(
+        self,
+        principal: Principal,
+        start: date,
+        end: date,
+        lines: Sequence[tuple[str, Decimal | int | str]],
+        *,
+        partner_id: str | None = None,
+        comment: str = "",
+        address: str = "",
+    ) -> PurchasePlan:
+        """File the client's purchase plan for a period [план закупок], which is the
+        company's sales plan for that client.
+
+        Raises:
+            NotFoundError: the partner or a product is unknown to the principal.
+            InvalidInputError: an empty plan, a product twice, a wrong period.
+        """
+        with self._scoped(principal, write=True) as (view, raw):
+            partner = self._one_partner(view, partner_id, "a purchase plan")
+            for product, _ in lines:
+                view.products.get(ProductId(product))
+            plan = PurchasePlan(
+                self._new_id("PP"),
+                partner.id,
+                start,
+                end,
+                lines,
+                self._clock.today(),
+                comment,
+            )
+            view.purchase_plans.add(plan)
+            self._audit(
+                raw,
+                principal,
+                "file_purchase_plan",
+                subject=f"purchase plan {plan.id}",
+                partner_id=partner.id,
+                address=address,
+                details={"period": f"{start}..{end}", "lines": len(plan.lines)},
+            )
+            return plan
+
+    def list_purchase_plans(
+        self, principal: Principal, *, partner_id: str | None = None
+    ) -> list[PurchasePlan]:
+        """The partners' filed purchase plans, by id."""
+        with self._scoped(principal) as (view, _):
+            return [
+                x
+                for p in self._partners(view, partner_id)
+                for x in view.purchase_plans.find_by("partner_id", p.id)
+            ]
+
+    # --- reconciliation ---------------------------------------------------------------
+
+    def reconciliation_act(
+        self,
+        principal: Principal,
+        counterparty_id: str,
+        start: date,
+        end: date,
+        *,
+        organization_id: str | None = None,
+        currency: str = "RUB",
+    ) -> ReconciliationAct:
+        """The reconciliation act [акт сверки] of one of the partners' counterparties with
+        our organization for a period.
+
+        Raises:
+            NotFoundError: the counterparty is not the principal's.
+            InvalidInputError: the counterparty settles with several of our
+                organizations and none is named.
+        """
+        with self._scoped(principal) as (view, _):
+            counterparty = view.counterparties.get(CounterpartyId(counterparty_id))
+            ledger = load_ledger(view.settlements, partner_id=counterparty.partner_id)
+        if organization_id is None:
+            found = {
+                e.account.organization_id
+                for e in ledger.entries
+                if e.account.counterparty_id == counterparty.id
+            } | {
+                p.account.organization_id
+                for p in ledger.payments
+                if p.account.counterparty_id == counterparty.id
+            }
+            if len(found) > 1:
+                raise InvalidInputError(
+                    f"counterparty {counterparty.id!r} settles with "
+                    f"{', '.join(sorted(str(x) for x in found))}: name the organization",
+                )
+            organization_id = str(next(iter(found))) if found else ""
+        return reconciliation_act(
+            ledger, organization_id, counterparty.id, Period(start, end), currency
+        )
 
     # --- administration -------------------------------------------------------------
 
