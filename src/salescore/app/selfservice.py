@@ -36,6 +36,7 @@ salescore.errors.NotFoundError: order 'ORG-1-2026-000001' is not found among you
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -337,6 +338,7 @@ class SelfService:
         self._vat_rates = vat_rates
         self._new_token = new_token
         self._claim_deadline = claim_deadline
+        self._audit_seq = itertools.count(1)
         self._commission_fee = commission_fee_percent
         # A hash to verify against when the login does not exist, so a wrong login
         # costs the same time as a wrong password.
@@ -358,7 +360,9 @@ class SelfService:
     ) -> None:
         at = self._clock.now()
         record = AuditRecord(
-            f"{at.strftime('%Y%m%dT%H%M%S.%f')}-{secrets.token_hex(4)}",
+            # Sorts by time, then by the order this service wrote them (a clock may
+            # repeat a moment), then a random tail that keeps other processes' apart.
+            f"{at.strftime('%Y%m%dT%H%M%S.%f')}-{next(self._audit_seq):09d}-{secrets.token_hex(4)}",
             at,
             principal.user_id if principal is not None else (user_id or ""),
             principal.role.value if principal is not None else "",
@@ -522,7 +526,9 @@ class SelfService:
         with self._store.unit_of_work(read_only=not write) as uow:
             partners: list[Partner] = []
             if principal.role is Role.MANAGER and principal.manager:
-                partners = uow.partners.find_by("manager", principal.manager)
+                # Partners are not indexed by manager: read them all (a manager's
+                # request costs a scan of the partners).
+                partners = uow.partners.all()
             view = ScopedRepositories(uow, scope_of(principal, partners))
             yield view, uow
             if write:

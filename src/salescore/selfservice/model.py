@@ -280,7 +280,7 @@ class AuditRecord:
     """One self-service action, remembered: who, when, what, from where.
 
     Attributes:
-        id: sortable by time (the moment, then a random tail).
+        id: sortable by time (the moment, the writing service's sequence, a random tail).
         at: when.
         user_id, role: who.
         action: what kind of action (``place_order``, ``edit_contact``, ``login`` …).
