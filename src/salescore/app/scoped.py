@@ -31,7 +31,6 @@ from typing import Any, Generic, NoReturn, TypeVar, cast
 
 from salescore.adapters import collections as c
 from salescore.adapters.repositories import Backend, Repositories
-from salescore.adapters.stores import UnitOfWork
 from salescore.errors import AccessDeniedError, NotFoundError
 from salescore.orders import Order, OrderId
 from salescore.orders.ports import OrderRepository, QuoteRepository
@@ -574,6 +573,6 @@ class ScopedRepositories(Repositories):
         scope: the partners the principal may reach.
     """
 
-    def __init__(self, uow: UnitOfWork, scope: Scope) -> None:
+    def __init__(self, uow: Repositories, scope: Scope) -> None:
         super().__init__(_ScopedBackend(uow, cast(Backend, uow), scope))
         self.scope = scope
