@@ -171,10 +171,12 @@ class OrderSummary:
 
 @attrs.frozen
 class OrderView:
-    """An order as its client sees it: the document and its derived state."""
+    """An order as its client sees it: the document, its derived state, and the
+    shipments made for it (whose printed forms the client can download)."""
 
     order: Order
     state: OrderState
+    shipment_ids: tuple[ShipmentId, ...] = ()
 
     @property
     def id(self) -> OrderId:
@@ -283,6 +285,11 @@ def _form_kind(kind: FormKind | str) -> FormKind:
             f"unknown printed form {kind!r}: use one of {', '.join(_FORM_ALIASES)}",
             value=kind,
         ) from None
+
+
+def _order_view(view: ScopedRepositories, order: Order, on: date) -> OrderView:
+    shipments = tuple(x.id for x in view.shipments.of_order(order.id))
+    return OrderView(order, order_state(view, order.id, on), shipments)
 
 
 def _names(view: ScopedRepositories, product_ids: Sequence[ProductId]) -> dict[str, str]:
@@ -577,7 +584,7 @@ class SelfService:
         """
         with self._scoped(principal) as (view, _):
             order = view.orders.get(OrderId(order_id))
-            return OrderView(order, order_state(view, order.id, self._clock.today()))
+            return _order_view(view, order, self._clock.today())
 
     def my_debt(
         self, principal: Principal, *, partner_id: str | None = None, as_of: date | None = None
@@ -723,7 +730,7 @@ class SelfService:
                     "lines": "; ".join(f"{x.product_id} x {x.quantity}" for x in doc_lines),
                 },
             )
-            return OrderView(order, order_state(view, order.id, on))
+            return _order_view(view, order, on)
 
     # --- helpers ----------------------------------------------------------------------
 

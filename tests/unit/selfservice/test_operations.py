@@ -180,3 +180,10 @@ def test_contacts_are_added_changed_and_removed(world: World) -> None:
     assert mine.contact not in {c.id for c in service.list_contacts(me)}
     with pytest.raises(NotFoundError):
         service.remove_contact(me, mine.contact)
+
+
+def test_an_order_names_its_shipments_for_their_forms(world: World) -> None:
+    service, mine, me, _ = world
+    view = service.get_order(me, mine.order)
+    assert view.shipment_ids == (mine.shipment,)
+    assert service.get_form(me, view.shipment_ids[0], fmt="text").content
