@@ -14,6 +14,7 @@ address the caller passed.
 >>> from datetime import UTC, datetime
 >>> from salescore.adapters.memory import MemoryStore
 >>> from salescore.adapters.passwords import Argon2PasswordHasher
+from salescore.adapters.repositories import Repositories
 >>> from salescore.demo.sample import load_sample_company
 >>> from salescore.selfservice import Role
 >>> from salescore.testing import FixedClock
@@ -47,6 +48,7 @@ from typing import Any
 import attrs
 
 from salescore.adapters.passwords import Argon2PasswordHasher
+from salescore.adapters.repositories import Repositories
 from salescore.adapters.stores import Store
 from salescore.agreements import Agreement, AgreementId, ApprovalId, ApprovalPolicy, TermsQuery
 from salescore.app.orders import create_order, order_state, request_order_approval
@@ -355,7 +357,7 @@ class SelfService:
 
     def _audit(
         self,
-        uow: object,
+        uow: Repositories,
         principal: Principal | None,
         action: str,
         *,
@@ -379,7 +381,7 @@ class SelfService:
             address,
             dict(details or {}),
         )
-        getattr(uow, "audit").add(record)  # noqa: B009 - the raw unit of work, typed by the store
+        uow.audit.add(record)
 
     # --- users and authentication -------------------------------------------------
 
@@ -525,7 +527,7 @@ class SelfService:
     @contextmanager
     def _scoped(
         self, principal: Principal, *, write: bool = False
-    ) -> Iterator[tuple[ScopedRepositories, object]]:
+    ) -> Iterator[tuple[ScopedRepositories, Repositories]]:
         """A unit of work seen through ``principal``'s scope, and the raw one for audit.
 
         Managers' scopes read the partners they manage at the time of the call.
@@ -934,7 +936,7 @@ class SelfService:
 
     def _audit_change(
         self,
-        raw: object,
+        raw: Repositories,
         principal: Principal,
         action: str,
         kind: str,
