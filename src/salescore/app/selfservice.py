@@ -14,7 +14,6 @@ address the caller passed.
 >>> from datetime import UTC, datetime
 >>> from salescore.adapters.memory import MemoryStore
 >>> from salescore.adapters.passwords import Argon2PasswordHasher
-from salescore.adapters.repositories import Repositories
 >>> from salescore.demo.sample import load_sample_company
 >>> from salescore.selfservice import Role
 >>> from salescore.testing import FixedClock
