@@ -107,3 +107,40 @@ def test_a_client_sees_its_debt_and_overdue_part(service: SelfService, store: St
     assert service.my_debt(_me(service, "cafe")).lines == ()
     with pytest.raises(NotFoundError):
         service.my_debt(_me(service, "cafe"), partner_id="VOLGA-KZN")
+
+
+def test_a_self_service_order_gets_the_discounts_and_prices_the_back_office_would_give(
+    store: Store,
+) -> None:
+    from salescore.app.discount_rules import save_rule_set
+    from salescore.app.orders import create_order
+    from salescore.app.sales import load_pricer
+    from salescore.demo.sample_agreements import VOLGA_KZN_HEADER
+    from salescore.demo.sample_discounts import sample_rule_set
+    from salescore.orders import DocumentLine, LineId
+    from salescore.parties import ProductId
+
+    load_company(store)
+    with store.unit_of_work() as uow:
+        save_rule_set(uow, sample_rule_set())
+        uow.commit()
+    service = make_service(store, MovingClock())
+    add_clients(service)
+    placed = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 5)])
+    assert placed.order.prices is not None
+    [line] = placed.order.prices.lines
+    assert {"SPRING", "FIFTH-FREE"} <= set(line.rule_ids)  # March sale, the fifth one free
+    assert line.net == line.gross - line.discount
+    assert line.discount.is_positive()
+    with store.unit_of_work() as uow:  # the back office's own use case, same day and lines
+        day = placed.order.on
+        office = create_order(
+            uow,
+            load_pricer(uow, [day]),
+            VOLGA_KZN_HEADER,
+            day,
+            [DocumentLine(LineId("1"), ProductId("CM-100"), Decimal(5))],
+        )
+    assert office.prices is not None
+    assert office.prices.lines == placed.order.prices.lines
+    assert placed.order.header == VOLGA_KZN_HEADER
