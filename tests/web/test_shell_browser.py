@@ -111,7 +111,7 @@ def log_in(browser: WebDriver, base_url: str, login: str) -> None:
 
 def log_out(browser: WebDriver) -> None:
     browser.find_element(By.CSS_SELECTOR, "form.logout button").click()
-    assert browser.find_element(By.ID, "submit")  # back on the login page
+    assert browser.find_elements(By.ID, "submit")  # back on the login page
 
 
 def screenshot(browser: WebDriver, path: Path) -> None:
