@@ -159,3 +159,46 @@ def test_logging_out_ends_the_session(client: TestClient) -> None:
     token = csrf_of(client.get("/orders").text)
     assert client.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
     assert client.get("/orders", follow_redirects=False).status_code == 303
+
+
+def test_what_a_client_types_comes_back_escaped(client: TestClient) -> None:
+    log_in(client, "kzn")
+    page = client.get("/orders/new")
+    response = client.post(
+        "/orders/new",
+        data={
+            "csrf": csrf_of(page.text),
+            "agreement": "IA-VOLGA-KZN",
+            "product": ["<script>alert(1)</script>"],
+            "quantity": ["1"],
+        },
+    )
+    assert response.status_code in {404, 422}
+    assert "<script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+
+
+def test_an_unknown_form_kind_is_refused_in_the_facades_words(
+    client: TestClient, demo_shell: DemoShell
+) -> None:
+    log_in(client, "kzn")
+    response = client.get(f"/forms/no-such-form/{demo_shell.demo.shipment_id}")
+    assert response.status_code == 422
+    assert 'class="error"' in response.text
+
+
+def test_repeated_wrong_passwords_lock_the_login_with_429(client: TestClient) -> None:
+    statuses = []
+    for _ in range(7):
+        token = csrf_of(client.get("/login").text)
+        response = client.post(
+            "/login", data={"csrf": token, "login": "petrov", "password": "wrong password!"}
+        )
+        statuses.append(response.status_code)
+    assert statuses[0] == 401
+    assert statuses[-1] == 429
+    token = csrf_of(client.get("/login").text)
+    locked = client.post(
+        "/login", data={"csrf": token, "login": "petrov", "password": DEMO_PASSWORD}
+    )
+    assert locked.status_code == 429  # even the right password waits out the lockout

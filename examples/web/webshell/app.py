@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -76,6 +77,14 @@ _SECURITY_HEADERS = {
 
 
 _Page = Callable[[Request, Principal], Awaitable[Response]]
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition for a download; RFC 6266's ``filename*`` when not plain ASCII."""
+    quoted = quote(filename)
+    if quoted == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename*=utf-8''{quoted}"
 
 
 def status_of(error: SalescoreError) -> int:
@@ -286,7 +295,7 @@ def create_app(
         return Response(
             printed.content,
             media_type=printed.media_type,
-            headers={"content-disposition": f'attachment; filename="{printed.filename}"'},
+            headers={"content-disposition": _attachment(printed.filename)},
         )
 
     async def http_error(request: Request, exc: Exception) -> Response:
