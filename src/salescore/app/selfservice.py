@@ -89,6 +89,7 @@ from salescore.parties import (
     Partner,
     PartnerId,
     ProductId,
+    WarehouseId,
 )
 from salescore.ports import Clock
 from salescore.receivables import ReconciliationAct, load_ledger, reconciliation_act
@@ -620,6 +621,7 @@ class SelfService:
         lines: Sequence[tuple[str, Decimal | int | str]],
         *,
         counterparty_id: str | None = None,
+        warehouse_id: str | None = None,
         address: str = "",
     ) -> OrderView:
         """Place an order under one of the partner's own agreements, dated today.
@@ -633,6 +635,9 @@ class SelfService:
             agreement_id: the client's individual agreement [соглашение].
             lines: (product id, quantity) pairs.
             counterparty_id: the client's legal entity; the agreement's by default.
+            warehouse_id: where the goods are to come from; the agreement's by
+                default. Another warehouse than the agreement's is a deviation that
+                needs approval.
 
         Raises:
             NotFoundError: the agreement, counterparty or a product is not the
@@ -700,7 +705,9 @@ class SelfService:
                 organization,
                 agreement.id,
                 terms.currency,
-                terms.warehouse_id,
+                view.warehouses.get(WarehouseId(warehouse_id)).id
+                if warehouse_id is not None
+                else terms.warehouse_id,
                 contract.id if contract is not None else None,
             )
             order = create_order(

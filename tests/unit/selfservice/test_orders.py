@@ -144,3 +144,47 @@ def test_a_self_service_order_gets_the_discounts_and_prices_the_back_office_woul
     assert office.prices is not None
     assert office.prices.lines == placed.order.prices.lines
     assert placed.order.header == VOLGA_KZN_HEADER
+
+
+def test_an_order_from_another_warehouse_waits_for_approval_started_by_the_policy(
+    store: Store,
+) -> None:
+    from salescore.agreements import (
+        ApprovalId,
+        ApprovalPolicy,
+        ApprovalRule,
+        ApprovalStatus,
+        DeviationKind,
+    )
+
+    load_company(store)
+    rule = ApprovalRule("warehouse", ("ivanova",), frozenset({DeviationKind.WAREHOUSE_CHANGED}))
+    service = make_service(store, MovingClock(), approval_policy=ApprovalPolicy((rule,)))
+    add_clients(service)
+    kzn = _me(service, "kzn")
+    usual = service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 1)])
+    assert usual.order.approval_id is None
+    assert not service.list_orders(kzn)[0].awaiting_approval
+    placed = service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 1)], warehouse_id="STORE-1")
+    assert placed.order.prices is not None
+    [deviation] = placed.order.prices.awaiting_approval
+    assert deviation.kind is DeviationKind.WAREHOUSE_CHANGED
+    assert placed.order.approval_id == f"{placed.id}/approval"
+    assert placed.state.label == "waiting for approval"
+    with store.unit_of_work() as uow:
+        process = uow.approvals.get(ApprovalId(placed.order.approval_id))
+        assert (process.status, process.pending_approvers) == (ApprovalStatus.PENDING, ("ivanova",))
+    summary = next(o for o in service.list_orders(kzn) if o.id == placed.id)
+    assert summary.awaiting_approval
+    with pytest.raises(NotFoundError):
+        service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 1)], warehouse_id="NOWHERE")
+
+
+def test_without_a_policy_an_order_needing_approval_is_stored_waiting(store: Store) -> None:
+    load_company(store)
+    service = make_service(store, MovingClock())
+    add_clients(service)
+    kzn = _me(service, "kzn")
+    placed = service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 1)], warehouse_id="STORE-1")
+    assert placed.order.approval_id is None
+    assert service.list_orders(kzn)[0].awaiting_approval
