@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit docs docs-doctest linkcheck bench mutation clean
+.PHONY: demo demo-web test lint typecheck unit docs docs-doctest linkcheck bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,20 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 demo: $(STAMP_RUN)
 	$(BIN)/salescore demo
 
+# The reference web shell (examples/web) on the SQLite demo company: http://127.0.0.1:8000/
+STAMP_WEB := $(VENV)/.installed-web
+$(STAMP_WEB): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[web]'
+	touch $@ $(STAMP_RUN)
+
+demo-web: $(STAMP_WEB)
+	cd examples/web && ../../$(BIN)/python -m webshell --db ../../salescore-web-demo.sqlite
+
 test: lint typecheck unit docs-doctest
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP_DEV)
@@ -67,4 +76,4 @@ mutation: $(STAMP_DEV)
 	$(BIN)/python mutation/run.py $(MODULES)
 
 clean:
-	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache salescore-demo.sqlite mutation/.work mutants
+	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache salescore-demo.sqlite salescore-web-demo.sqlite mutation/.work mutants

@@ -30,10 +30,12 @@ from typing import Any, ClassVar
 import attrs
 
 __all__ = [
+    "AccessDeniedError",
     "AgreementError",
     "AmbiguousAgreementError",
     "AmbiguousCodeError",
     "ApprovalError",
+    "AuthenticationError",
     "CargoRestrictionError",
     "CashShiftError",
     "ConcurrencyError",
@@ -58,6 +60,7 @@ __all__ = [
     "InvalidInputError",
     "Issue",
     "IssuesError",
+    "LoginThrottledError",
     "LoyaltyCardError",
     "MarkingCodeRejectedError",
     "MissingExtraError",
@@ -77,6 +80,7 @@ __all__ = [
     "ScenarioError",
     "ScheduleError",
     "SchemaVersionError",
+    "SessionExpiredError",
     "SettlementError",
     "ShiftExpiredError",
     "ShipmentError",
@@ -432,6 +436,45 @@ class MissingExtraError(SalescoreError, ImportError):
 
     code = "missing_extra"
     message = "An optional part of salescore is not installed."
+
+
+# --- self-service access -------------------------------------------------------
+
+
+class AuthenticationError(SalescoreError):
+    """A login or a session token is not accepted.
+
+    A wrong login and a wrong password give the same error and message, so the
+    answer does not tell whether a login exists.
+    """
+
+    code = "authentication_failed"
+    message = "The login or password is wrong, or the session is not valid."
+
+
+class LoginThrottledError(AuthenticationError):
+    """Too many failed logins in a row: logins are refused until ``retry_after``."""
+
+    code = "login_throttled"
+    message = "Too many failed logins; try again later."
+
+
+class SessionExpiredError(AuthenticationError):
+    """The session token has expired or was ended: log in again."""
+
+    code = "session_expired"
+    message = "The session has expired; log in again."
+
+
+class AccessDeniedError(SalescoreError, PermissionError):
+    """The principal's role may not do this kind of operation at all.
+
+    Never raised for another partner's document: that is a
+    :class:`NotFoundError`, the same as for a document that does not exist.
+    """
+
+    code = "access_denied"
+    message = "This role may not do that."
 
 
 # --- plugins -------------------------------------------------------------------

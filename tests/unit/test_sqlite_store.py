@@ -88,3 +88,32 @@ def test_amounts_are_stored_as_exact_text_never_as_real(tmp_path: Path) -> None:
     stored = conn.execute("SELECT json_extract(data, '$.weight_kg') FROM products").fetchone()[0]
     conn.close()
     assert stored == "0.1"
+
+
+def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "older.sqlite"
+    store = SqliteStore(path)
+    with store.unit_of_work() as uow:
+        uow.partners.add(Partner(PartnerId("P1"), "Acme"))
+        uow.commit()
+    store.close()
+    conn = sqlite3.connect(path)  # as the file was before: parties at version 1, no self-service
+    conn.execute("DROP TABLE bank_accounts")
+    for name in ("users", "sessions", "login_throttles", "audit", "purchase_plans"):
+        conn.execute(f"DROP TABLE selfservice_{name}")
+    conn.execute("UPDATE salescore_schema SET version = 1 WHERE component = 'parties'")
+    conn.execute("DELETE FROM salescore_schema WHERE component = 'selfservice'")
+    conn.commit()
+    conn.close()
+    again = SqliteStore(path)
+    with again.unit_of_work() as uow:
+        assert uow.partners.get(PartnerId("P1")).name == "Acme"
+        assert uow.bank_accounts.all() == []
+        assert uow.audit.all() == []
+    again.close()
+    conn = sqlite3.connect(path)
+    versions = dict(conn.execute("SELECT component, version FROM salescore_schema"))
+    conn.close()
+    assert (versions["parties"], versions["selfservice"]) == (2, 1)

@@ -25,6 +25,7 @@ from salescore.delivery import (
 )
 from salescore.discounts import Discount, DiscountGroup, ManualDiscountLimit
 from salescore.parties import (
+    BankAccount,
     ClientSegment,
     ContactPerson,
     Counterparty,
@@ -52,6 +53,7 @@ from salescore.retail import (
     RetailSalesReport,
     TakingsHandover,
 )
+from salescore.selfservice import AuditRecord, LoginThrottle, PurchasePlan, Session, UserAccount
 
 __all__ = [
     "AGREEMENTS",
@@ -60,10 +62,12 @@ __all__ = [
     "DELIVERY",
     "DISCOUNTS",
     "PARTIES",
+    "PARTIES_BANKING",
     "PRICING",
     "RECEIVABLES",
     "REFERENCE",
     "RETAIL",
+    "SELFSERVICE",
     "Collection",
 ]
 
@@ -108,6 +112,11 @@ PARTIES: tuple[Collection[object], ...] = (
     PRODUCTS,
     WAREHOUSES,
 )  # type: ignore[assignment]
+
+# Added after the first parties tables: a later migration step of the "parties" component.
+BANK_ACCOUNTS = Collection("bank_accounts", BankAccount, ("partner_id", "counterparty_id"))
+
+PARTIES_BANKING: tuple[Collection[object], ...] = (BANK_ACCOUNTS,)  # type: ignore[assignment]
 
 AGREEMENT_RECORDS = Collection(
     "agreements", Agreement, ("kind", "client_segment_id", "partner_id", "base_id")
@@ -219,4 +228,18 @@ DELIVERY: tuple[Collection[object], ...] = (
     DELIVERY_CHARGES,
     CARRIER_CHARGES,
     CARRIER_PAYMENTS,
+)  # type: ignore[assignment]
+
+USERS = Collection("selfservice_users", UserAccount, ("role", "manager"))
+SESSIONS = Collection("selfservice_sessions", Session, ("user_id",))
+LOGIN_THROTTLES = Collection("selfservice_login_throttles", LoginThrottle)
+AUDIT = Collection("selfservice_audit", AuditRecord, ("user_id", "partner_id", "action"))
+PURCHASE_PLANS = Collection("selfservice_purchase_plans", PurchasePlan, ("partner_id",))
+
+SELFSERVICE: tuple[Collection[object], ...] = (
+    USERS,
+    SESSIONS,
+    LOGIN_THROTTLES,
+    AUDIT,
+    PURCHASE_PLANS,
 )  # type: ignore[assignment]

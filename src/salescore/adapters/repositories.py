@@ -39,6 +39,7 @@ from salescore.discounts.ports import (
 )
 from salescore.orders.ports import OrderRepository, QuoteRepository
 from salescore.parties.ports import (
+    BankAccountRepository,
     ClientSegmentRepository,
     ContactRepository,
     CounterpartyRepository,
@@ -68,6 +69,13 @@ from salescore.retail.ports import (
     RetailReceiptRepository,
     RetailReportRepository,
     TakingsRepository,
+)
+from salescore.selfservice.ports import (
+    AuditRepository,
+    LoginThrottleRepository,
+    PurchasePlanRepository,
+    SessionRepository,
+    UserRepository,
 )
 from salescore.shipments.commission import AgentReturn, CommissionReport, CommissionTransfer
 from salescore.shipments.corrections import ShipmentCorrection
@@ -206,6 +214,10 @@ class Repositories:
     @cached_property
     def warehouses(self) -> WarehouseRepository:
         return self._backend.documents(c.WAREHOUSES)
+
+    @cached_property
+    def bank_accounts(self) -> BankAccountRepository:
+        return self._backend.documents(c.BANK_ACCOUNTS)
 
     # agreements
 
@@ -402,3 +414,25 @@ class Repositories:
     @cached_property
     def carrier_payments(self) -> CarrierPaymentRepository:
         return self._backend.documents(c.CARRIER_PAYMENTS)
+
+    # self-service
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return self._backend.documents(c.USERS)
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return self._backend.documents(c.SESSIONS)
+
+    @cached_property
+    def login_throttles(self) -> LoginThrottleRepository:
+        return self._backend.documents(c.LOGIN_THROTTLES)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return self._backend.documents(c.AUDIT)
+
+    @cached_property
+    def purchase_plans(self) -> PurchasePlanRepository:
+        return self._backend.documents(c.PURCHASE_PLANS)

@@ -1,6 +1,12 @@
 """Parties (A1–A3): partners and counterparties, our organizations, contacts,
 relations, client and nomenclature segments, price groups, products and warehouses."""
 
+from salescore.parties.banking import (
+    BankAccount,
+    BankAccountId,
+    check_account_number,
+    check_bic,
+)
 from salescore.parties.model import (
     ContactId,
     ContactPerson,
@@ -31,6 +37,8 @@ from salescore.parties.segments import (
 )
 
 __all__ = [
+    "BankAccount",
+    "BankAccountId",
     "ClientSegment",
     "ContactId",
     "ContactPerson",
@@ -54,5 +62,7 @@ __all__ = [
     "SegmentKind",
     "Warehouse",
     "WarehouseId",
+    "check_account_number",
+    "check_bic",
     "check_inn",
 ]

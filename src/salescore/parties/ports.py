@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from salescore.parties.banking import BankAccount, BankAccountId
 from salescore.parties.model import (
     ContactPerson,
     Counterparty,
@@ -24,6 +25,7 @@ from salescore.parties.segments import ClientSegment, NomenclatureSegment, Segme
 from salescore.ports import Repository
 
 __all__ = [
+    "BankAccountRepository",
     "ClientSegmentRepository",
     "ContactRepository",
     "CounterpartyRepository",
@@ -46,3 +48,4 @@ NomenclatureSegmentRepository: TypeAlias = Repository[SegmentId, NomenclatureSeg
 PriceGroupRepository: TypeAlias = Repository[PriceGroupId, PriceGroup]
 ProductRepository: TypeAlias = Repository[ProductId, Product]
 WarehouseRepository: TypeAlias = Repository[WarehouseId, Warehouse]
+BankAccountRepository: TypeAlias = Repository[BankAccountId, BankAccount]

@@ -20,10 +20,12 @@ from salescore.adapters.collections import (
     DELIVERY,
     DISCOUNTS,
     PARTIES,
+    PARTIES_BANKING,
     PRICING,
     RECEIVABLES,
     REFERENCE,
     RETAIL,
+    SELFSERVICE,
     Collection,
 )
 from salescore.adapters.postgres.connection import PgConnection
@@ -195,7 +197,10 @@ def _settlements_by_date(conn: PgConnection) -> None:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("parties", (document_tables(PARTIES), reference_revision(PARTIES))),
+    Component(
+        "parties",
+        (document_tables(PARTIES), reference_revision(PARTIES), document_tables(PARTIES_BANKING)),
+    ),
     Component("agreements", (document_tables(AGREEMENTS), reference_revision(AGREEMENTS))),
     Component("pricing", (document_tables(PRICING), price_register, reference_revision(PRICING))),
     Component(
@@ -211,4 +216,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
     Component("retail", (document_tables(RETAIL),)),
     Component("delivery", (document_tables(DELIVERY),)),
+    Component("selfservice", (document_tables(SELFSERVICE),)),
 )

@@ -22,10 +22,12 @@ from salescore.adapters.collections import (
     DELIVERY,
     DISCOUNTS,
     PARTIES,
+    PARTIES_BANKING,
     PRICING,
     RECEIVABLES,
     REFERENCE,
     RETAIL,
+    SELFSERVICE,
     Collection,
 )
 from salescore.adapters.sqlite.orders import create_order_tables
@@ -153,7 +155,10 @@ RENEW_REFERENCE = (
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("parties", (document_tables(PARTIES), reference_revision(PARTIES))),
+    Component(
+        "parties",
+        (document_tables(PARTIES), reference_revision(PARTIES), document_tables(PARTIES_BANKING)),
+    ),
     Component("agreements", (document_tables(AGREEMENTS), reference_revision(AGREEMENTS))),
     Component(
         "pricing",
@@ -170,4 +175,5 @@ COMPONENTS: tuple[Component, ...] = (
     Component("crm", (document_tables(CRM), document_tables(CRM_TASKS))),
     Component("retail", (document_tables(RETAIL),)),
     Component("delivery", (document_tables(DELIVERY),)),
+    Component("selfservice", (document_tables(SELFSERVICE),)),
 )

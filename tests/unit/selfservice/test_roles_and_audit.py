@@ -1,0 +1,131 @@
+"""Roles reach what they should (clients of several partners, managers, administrators),
+the scoped view refuses the company's own data, and every change is audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from tests.unit.selfservice._fixtures import (
+    PASSWORD,
+    START,
+    MovingClock,
+    add_clients,
+    load_company,
+    make_service,
+)
+
+from salescore.app.scoped import ScopedRepositories
+from salescore.app.selfservice import SelfService
+from salescore.app.stores import Store
+from salescore.errors import AccessDeniedError, AuthenticationError, InvalidInputError
+from salescore.parties import PartnerId, Product, ProductId
+from salescore.selfservice import Principal, Role, Scope
+
+
+@pytest.fixture
+def clock() -> MovingClock:
+    return MovingClock()
+
+
+@pytest.fixture
+def service(store: Store, clock: MovingClock) -> SelfService:
+    load_company(store)
+    service = make_service(store, clock)
+    add_clients(service)
+    service.add_user("group", PASSWORD, Role.CLIENT, partner_ids=["VOLGA-KZN", "CAFE"])
+    service.add_user("petrov", PASSWORD, Role.MANAGER, manager="petrov")
+    service.add_user("root", PASSWORD, Role.ADMINISTRATOR)
+    return service
+
+
+def _me(service: SelfService, login: str) -> Principal:
+    return service.authenticate(service.login(login, PASSWORD).token)
+
+
+def _partners(service: SelfService, login: str) -> list[str]:
+    return [p.id for p in service.my_partners(_me(service, login))]
+
+
+def test_each_role_sees_its_partners(service: SelfService) -> None:
+    assert _partners(service, "kzn") == ["VOLGA-KZN"]
+    assert _partners(service, "group") == ["CAFE", "VOLGA-KZN"]
+    assert _partners(service, "petrov") == ["CAFE", "CHAIN"]  # Partner.manager == "petrov"
+    assert _partners(service, "root") == ["BEANS", "CAFE", "CHAIN", "HOLD", "RIVAL", "VOLGA-KZN"]
+
+
+def test_a_client_of_several_partners_sees_the_orders_of_each(service: SelfService) -> None:
+    kzn = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
+    cafe = service.place_order(_me(service, "cafe"), "IA-CAFE", [("CM-100", 1)])
+    group = _me(service, "group")
+    assert {o.id for o in service.list_orders(group)} == {kzn.id, cafe.id}
+    assert [o.id for o in service.list_orders(group, partner_id="CAFE")] == [cafe.id]
+    with pytest.raises(InvalidInputError, match="say which one"):
+        service.register_claim(group, "late")  # two partners: which one?
+    assert service.register_claim(group, "late", partner_id="CAFE").partner_id == "CAFE"
+
+
+def test_a_manager_follows_the_orders_of_its_partners_only(service: SelfService) -> None:
+    kzn = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
+    cafe = service.place_order(_me(service, "cafe"), "IA-CAFE", [("CM-100", 1)])
+    petrov = _me(service, "petrov")
+    assert [o.id for o in service.list_orders(petrov)] == [cafe.id]
+    assert service.get_order(petrov, cafe.id).order == cafe.order
+    root = _me(service, "root")
+    assert {o.id for o in service.list_orders(root)} == {kzn.id, cafe.id}
+
+
+def test_the_scoped_view_refuses_the_companys_own_data(store: Store, service: SelfService) -> None:
+    with store.unit_of_work() as uow:
+        view = ScopedRepositories(uow, Scope(frozenset({PartnerId("CAFE")})))
+        assert view.products.get(ProductId("CM-100")).id == "CM-100"  # reference data reads
+        with pytest.raises(AccessDeniedError):
+            view.products.save(Product(ProductId("X"), "free coffee"))
+        for forbidden in ("users", "sessions", "audit", "credit_limits", "quotes", "outlets"):
+            with pytest.raises(AccessDeniedError):
+                getattr(view, forbidden).all()
+        with pytest.raises(AccessDeniedError):
+            view.settlements.entries()  # the whole ledger: name a partner
+        with pytest.raises(AccessDeniedError):
+            view.settlements.add_payment(None)  # type: ignore[arg-type]
+
+
+def test_only_an_administrator_reads_the_audit_trail(service: SelfService) -> None:
+    with pytest.raises(AccessDeniedError):
+        service.audit_trail(_me(service, "petrov"))
+    assert service.audit_trail(_me(service, "root"))
+
+
+def test_every_change_is_audited_with_who_when_what_and_from_where(
+    service: SelfService, clock: MovingClock
+) -> None:
+    cafe = _me(service, "cafe")
+    clock.advance(timedelta(minutes=5))
+    contact = service.save_contact(cafe, "Olga", partner_id="CAFE", address="198.51.100.7")
+    service.save_contact(
+        cafe, "Olga", contact_id=contact.id, phone="+7 900 1234567", address="198.51.100.7"
+    )
+    with pytest.raises(AuthenticationError):
+        service.login("cafe", "not the password", address="192.0.2.1")
+    trail = service.audit_trail(_me(service, "root"))
+    added, changed = [r for r in trail if r.action == "save_contact"]
+    assert (added.user_id, added.role, added.at, added.partner_id, added.address) == (
+        "cafe",
+        "client",
+        START + timedelta(minutes=5),
+        "CAFE",
+        "198.51.100.7",
+    )
+    assert added.subject == changed.subject == f"contact {contact.id}"
+    assert changed.details == {"phone": "'' -> '+7 900 1234567'"}
+    failed = next(r for r in trail if r.action == "login_failed")
+    assert (failed.user_id, failed.address) == ("cafe", "192.0.2.1")
+    assert [r.action for r in trail].count("login") == 2  # cafe, then root
+    assert trail == sorted(trail, key=lambda r: r.id)  # ids sort by time
+
+
+def test_a_refused_change_leaves_no_audit_record(service: SelfService) -> None:
+    cafe = _me(service, "cafe")
+    with pytest.raises(InvalidInputError, match="INN"):
+        service.save_counterparty(cafe, "Bad LLC", partner_id="CAFE", tax_id="7707083890")
+    assert not [r for r in service.audit_trail(_me(service, "root")) if r.partner_id == "CAFE"]
