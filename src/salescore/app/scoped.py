@@ -526,6 +526,10 @@ class _ScopedBackend:
     def open_price_register(self) -> PriceRegister:
         return cast(PriceRegister, _ReadOnlyPrices(self._raw.price_register))
 
+    def reference_revision(self) -> str:
+        # A random token of the shared reference data: it tells nothing of any partner.
+        return self._backend.reference_revision()
+
     def open_settlement_ledger(self) -> SettlementLedgerRepository:
         return cast(SettlementLedgerRepository, _ScopedLedger(self._raw.settlements, self._scope))
 
