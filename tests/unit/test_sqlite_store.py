@@ -99,11 +99,11 @@ def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date
         uow.partners.add(Partner(PartnerId("P1"), "Acme"))
         uow.commit()
     store.close()
-    conn = sqlite3.connect(path)  # as the file was before: parties at version 1, no self-service
+    conn = sqlite3.connect(path)  # as the file was before: parties at version 2 (revision), no self-service
     conn.execute("DROP TABLE bank_accounts")
     for name in ("users", "sessions", "login_throttles", "audit", "purchase_plans"):
         conn.execute(f"DROP TABLE selfservice_{name}")
-    conn.execute("UPDATE salescore_schema SET version = 1 WHERE component = 'parties'")
+    conn.execute("UPDATE salescore_schema SET version = 2 WHERE component = 'parties'")
     conn.execute("DELETE FROM salescore_schema WHERE component = 'selfservice'")
     conn.commit()
     conn.close()
@@ -116,4 +116,4 @@ def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date
     conn = sqlite3.connect(path)
     versions = dict(conn.execute("SELECT component, version FROM salescore_schema"))
     conn.close()
-    assert (versions["parties"], versions["selfservice"]) == (2, 1)
+    assert (versions["parties"], versions["selfservice"]) == (3, 1)
