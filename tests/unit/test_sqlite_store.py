@@ -99,7 +99,7 @@ def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date
         uow.partners.add(Partner(PartnerId("P1"), "Acme"))
         uow.commit()
     store.close()
-    conn = sqlite3.connect(path)  # as the file was before: parties at version 2 (revision), no self-service
+    conn = sqlite3.connect(path)  # before: parties at version 2, no self-service
     conn.execute("DROP TABLE bank_accounts")
     for name in ("users", "sessions", "login_throttles", "audit", "purchase_plans"):
         conn.execute(f"DROP TABLE selfservice_{name}")

@@ -75,7 +75,7 @@ from salescore.forms import (
     render_text,
     transfer_form_data,
 )
-from salescore.money import Money
+from salescore.money import Money, Unit
 from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId, OrderState
 from salescore.parties import (
     BankAccount,
@@ -294,8 +294,12 @@ def _order_view(view: ScopedRepositories, order: Order, on: date) -> OrderView:
     return OrderView(order, order_state(view, order.id, on), shipments)
 
 
-def _names(view: ScopedRepositories, product_ids: Sequence[ProductId]) -> dict[str, str]:
-    return {p.id: p.name for p in view.products.find_many(product_ids)}
+def _labels(
+    view: ScopedRepositories, product_ids: Sequence[ProductId]
+) -> tuple[dict[str, str], dict[str, Unit]]:
+    """The printed name and the unit of measure of each product of a form."""
+    products = view.products.find_many(product_ids)
+    return {p.id: p.name for p in products}, {p.id: p.unit for p in products}
 
 
 def _new_token() -> str:
@@ -1022,7 +1026,7 @@ class SelfService:
                 order = view.orders.get(OrderId(document_id))
                 seller = Requisites.of(view.organizations.get(order.header.organization_id))
                 buyer = Requisites.of(view.counterparties.get(order.header.counterparty_id))
-                names = _names(view, [x.product_id for x in order.lines])
+                names, _ = _labels(view, [x.product_id for x in order.lines])
                 data = payment_invoice_data(order, seller, buyer, names)
             elif form_kind is FormKind.M15:
                 transfer = view.commission_transfers.get(document_id)
@@ -1037,8 +1041,8 @@ class SelfService:
                     if cp_id
                     else Requisites(view.partners.get(PartnerId(transfer.account.partner_id)).name)
                 )
-                names = _names(view, [x.product_id for x in transfer.lines])
-                data = transfer_form_data(transfer, seller, buyer, names)
+                names, units = _labels(view, [x.product_id for x in transfer.lines])
+                data = transfer_form_data(transfer, seller, buyer, names, units=units)
             elif form_kind is FormKind.UKD:
                 raise InvalidInputError(
                     "a УКД is printed from a correction; self-service prints the corrected "
@@ -1048,7 +1052,7 @@ class SelfService:
                 shipment = view.shipments.get(ShipmentId(document_id))
                 seller = Requisites.of(view.organizations.get(shipment.organization_id))
                 buyer = Requisites.of(view.counterparties.get(shipment.counterparty_id))
-                names = _names(view, [x.product_id for x in shipment.lines])
+                names, units = _labels(view, [x.product_id for x in shipment.lines])
                 fixes = [
                     c
                     for c in view.shipment_corrections.of_shipment(shipment.id)
@@ -1056,9 +1060,11 @@ class SelfService:
                 ]
                 if form_kind is FormKind.UPD and fixes:
                     corrections = view.shipment_corrections.of_shipment(shipment.id)
-                    data = corrected_upd_data(shipment, corrections, seller, buyer, names)
+                    data = corrected_upd_data(
+                        shipment, corrections, seller, buyer, names, units=units
+                    )
                 else:
-                    data = form_data(form_kind, shipment, seller, buyer, names)
+                    data = form_data(form_kind, shipment, seller, buyer, names, units=units)
         media_type, render = _RENDERERS[fmt]
         content = render(data)
         body = content if isinstance(content, bytes) else content.encode()
