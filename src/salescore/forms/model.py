@@ -439,12 +439,12 @@ def correction_form_data(
     printed = []
     for n, x in enumerate(correction.lines, start=1):
         up, down = _split(x)
-        unit = shipment.line(x.line_no)
+        _, unit = _quantity(shipment.line(x.line_no), units or {})
         printed.append(
             CorrectionFormLine(
                 n,
                 names.get(x.product_id, x.product_id),
-                _quantity(unit, units or {})[1].symbol,
+                unit.symbol,
                 x.before.quantity,
                 x.after.quantity,
                 _unit_price(x.without_vat_before, x.before.quantity),
