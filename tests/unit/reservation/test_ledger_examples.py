@@ -131,7 +131,7 @@ def test_a_receipt_report_as_records_text_and_table() -> None:
     )
     first, second = report.to_records()
     assert second == {
-        "seq": second["seq"],
+        "seq": report.entries[1].seq,
         "operation": "receipt",
         "document": "GR-1",
         "at": AT,
