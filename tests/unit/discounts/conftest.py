@@ -64,6 +64,13 @@ def make_context(**kwargs: Any) -> SaleContext:
     return SaleContext(**kwargs)
 
 
+def make_group(
+    ident: str, combination: Combination, *children: str, priority: int = 0
+) -> DiscountGroup:
+    """A group named after its id over ``children`` (discount or group ids)."""
+    return DiscountGroup(GroupId(ident), ident, combination, children, priority)
+
+
 def make_tree(
     combination: Combination, *discounts: Discount, groups: Sequence[DiscountGroup] = ()
 ) -> DiscountRuleSet:
