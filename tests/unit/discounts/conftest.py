@@ -16,6 +16,7 @@ from salescore.discounts import (
     DiscountId,
     DiscountRuleSet,
     GroupId,
+    ManualDiscountLimit,
     SaleContext,
     SaleLine,
 )
@@ -72,11 +73,14 @@ def make_group(
 
 
 def make_tree(
-    combination: Combination, *discounts: Discount, groups: Sequence[DiscountGroup] = ()
+    combination: Combination,
+    *discounts: Discount,
+    groups: Sequence[DiscountGroup] = (),
+    limits: Sequence[ManualDiscountLimit] = (),
 ) -> DiscountRuleSet:
-    """A root group of ``combination`` over ``discounts`` (plus extra groups)."""
+    """A root group of ``combination`` over ``discounts`` (plus extra groups and limits)."""
     root = DiscountGroup(GroupId("ROOT"), "Root", combination, [d.id for d in discounts])
-    return DiscountRuleSet(discounts, [root, *groups])
+    return DiscountRuleSet(discounts, [root, *groups], limits)
 
 
 @pytest.fixture
