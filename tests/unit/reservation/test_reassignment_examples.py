@@ -6,12 +6,12 @@ original code under mutation testing, not by the mutant.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from tests.unit.reservation._fixtures import AT, CM, MAIN, held, line
 
-from salescore.adapters.memory import MemoryStore
 from salescore.errors import InsufficientStockError, InvalidInputError
 from salescore.money import KG, Quantity
 from salescore.parties import ProductId, WarehouseId
@@ -33,43 +33,8 @@ from salescore.reservation import (
     ship,
 )
 
-AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 LATER = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
-CM, GRINDER = ProductId("CM-100"), ProductId("GR-7")
-MAIN, STORE = WarehouseId("MAIN"), WarehouseId("STORE-1")
-
-
-def line(
-    order: str,
-    need: int,
-    ships: date = date(2026, 3, 10),
-    *,
-    product: ProductId = CM,
-    warehouse: WarehouseId = MAIN,
-    supply: SupplyOption = SupplyOption.FROM_STOCK,
-) -> ReserveClaim:
-    return ReserveClaim(
-        OrderId(order),
-        LineId("1"),
-        product,
-        warehouse,
-        Quantity(need),
-        ships,
-        date(2026, 2, 1),
-        supply=supply,
-    )
-
-
-@pytest.fixture
-def ledger() -> Iterator[StockLedger]:
-    with MemoryStore().unit_of_work() as uow:
-        receive(uow.stock_ledger, CM, MAIN, Quantity(10), document="GR-1", at=AT)
-        yield uow.stock_ledger
-
-
-def held(ledger: StockLedger, claim: ReserveClaim) -> Quantity:
-    position = ledger.position(claim.product_id, claim.warehouse_id)
-    return position.reserved_for(claim.order_id, claim.line_id)
+GRINDER, STORE = ProductId("GR-7"), WarehouseId("STORE-1")
 
 
 # --- release_all ---------------------------------------------------------------------------
