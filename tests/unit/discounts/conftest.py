@@ -16,6 +16,7 @@ from salescore.discounts import (
     DiscountId,
     DiscountRuleSet,
     GroupId,
+    ManualDiscountLimit,
     SaleContext,
     SaleLine,
 )
@@ -64,12 +65,22 @@ def make_context(**kwargs: Any) -> SaleContext:
     return SaleContext(**kwargs)
 
 
+def make_group(
+    ident: str, combination: Combination, *children: str, priority: int = 0
+) -> DiscountGroup:
+    """A group named after its id over ``children`` (discount or group ids)."""
+    return DiscountGroup(GroupId(ident), ident, combination, children, priority)
+
+
 def make_tree(
-    combination: Combination, *discounts: Discount, groups: Sequence[DiscountGroup] = ()
+    combination: Combination,
+    *discounts: Discount,
+    groups: Sequence[DiscountGroup] = (),
+    limits: Sequence[ManualDiscountLimit] = (),
 ) -> DiscountRuleSet:
-    """A root group of ``combination`` over ``discounts`` (plus extra groups)."""
+    """A root group of ``combination`` over ``discounts`` (plus extra groups and limits)."""
     root = DiscountGroup(GroupId("ROOT"), "Root", combination, [d.id for d in discounts])
-    return DiscountRuleSet(discounts, [root, *groups])
+    return DiscountRuleSet(discounts, [root, *groups], limits)
 
 
 @pytest.fixture

@@ -11,29 +11,21 @@ from salescore.discounts import (
     ConditionExpr,
     Discount,
     DiscountEngine,
-    DiscountGroup,
     DiscountId,
     DiscountKind,
     DiscountRuleSet,
-    GroupId,
     LimitId,
     ManualDiscountLimit,
     check_rule_set,
 )
-from salescore.errors import DiscountError, IssuesError
+from salescore.errors import DiscountError, Issue, IssuesError
 from salescore.parties import ProductId
 
-from .conftest import make_context, make_line, make_percent
+from .conftest import make_context, make_group, make_line, make_percent
 
 
 def _codes(rules: DiscountRuleSet, **kwargs: object) -> list[str]:
     return [issue.code for issue in check_rule_set(rules, **kwargs)]  # type: ignore[arg-type]
-
-
-def _group(
-    ident: str, combination: Combination, *children: str, priority: int = 0
-) -> DiscountGroup:
-    return DiscountGroup(GroupId(ident), ident, combination, children, priority)
 
 
 def _on_product(ident: str, value: int, product: str, **kwargs: object) -> Discount:
@@ -45,9 +37,9 @@ def test_a_cycle_in_the_group_tree_is_refused_with_its_path() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5)],
         [
-            _group("ROOT", Combination.MAX, "D"),
-            _group("A", Combination.MAX, "B"),
-            _group("B", Combination.MAX, "A"),
+            make_group("ROOT", Combination.MAX, "D"),
+            make_group("A", Combination.MAX, "B"),
+            make_group("B", Combination.MAX, "A"),
         ],
     )
     with pytest.raises(IssuesError, match=r"cycle: A <- B <- A"):
@@ -55,7 +47,9 @@ def test_a_cycle_in_the_group_tree_is_refused_with_its_path() -> None:
 
 
 def test_a_group_with_an_unknown_rule_is_refused_naming_the_child() -> None:
-    rules = DiscountRuleSet([make_percent("D", 5)], [_group("ROOT", Combination.ADD, "D", "GHOST")])
+    rules = DiscountRuleSet(
+        [make_percent("D", 5)], [make_group("ROOT", Combination.ADD, "D", "GHOST")]
+    )
     with pytest.raises(IssuesError, match=r"groups\.ROOT\.children\[1\]: 'GHOST' is neither"):
         DiscountEngine.compile(rules)
 
@@ -63,7 +57,7 @@ def test_a_group_with_an_unknown_rule_is_refused_naming_the_child() -> None:
 def test_two_roots_are_refused() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5)],
-        [_group("ROOT", Combination.ADD, "D"), _group("OTHER", Combination.ADD)],
+        [make_group("ROOT", Combination.ADD, "D"), make_group("OTHER", Combination.ADD)],
     )
     assert "root" in _codes(rules)
 
@@ -71,7 +65,7 @@ def test_two_roots_are_refused() -> None:
 def test_a_rule_in_two_groups_is_refused() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5)],
-        [_group("ROOT", Combination.ADD, "D", "G"), _group("G", Combination.ADD, "D")],
+        [make_group("ROOT", Combination.ADD, "D", "G"), make_group("G", Combination.ADD, "D")],
     )
     assert "two_parents" in _codes(rules)
 
@@ -79,7 +73,7 @@ def test_a_rule_in_two_groups_is_refused() -> None:
 def test_a_condition_with_missing_parameters_is_refused_naming_rule_and_parameter() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5, condition=ConditionExpr.leaf("sale_volume", per="document"))],
-        [_group("ROOT", Combination.ADD, "D")],
+        [make_group("ROOT", Combination.ADD, "D")],
     )
     with pytest.raises(DiscountError, match=r"discounts\.D\.condition: .*min_amount"):
         DiscountEngine.compile(rules)
@@ -89,7 +83,7 @@ def test_a_condition_with_missing_parameters_is_refused_naming_rule_and_paramete
 def test_an_unknown_condition_name_is_reported_by_name() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5, condition=ConditionExpr.leaf("moon_phase", phase="full"))],
-        [_group("ROOT", Combination.ADD, "D")],
+        [make_group("ROOT", Combination.ADD, "D")],
     )
     issues = check_rule_set(rules)
     assert [i.code for i in issues] == ["plugin_load"]
@@ -104,7 +98,7 @@ def test_a_gift_of_an_unknown_product_is_an_error() -> None:
         gift_product_id=ProductId("NOPE"),
         buy_quantity=10,
     )
-    rules = DiscountRuleSet([gift], [_group("ROOT", Combination.MAX, "G")])
+    rules = DiscountRuleSet([gift], [make_group("ROOT", Combination.MAX, "G")])
     issues = check_rule_set(rules, known_products={"CM-100"})
     assert [(i.code, i.path) for i in issues] == [
         ("unknown_product", "discounts.G.gift_product_id")
@@ -114,10 +108,15 @@ def test_a_gift_of_an_unknown_product_is_an_error() -> None:
 def test_a_limit_of_an_unknown_user_is_an_error() -> None:
     rules = DiscountRuleSet(
         [make_percent("D", 5)],
-        [_group("ROOT", Combination.ADD, "D")],
+        [make_group("ROOT", Combination.ADD, "D")],
         [ManualDiscountLimit(LimitId("L"), 5, user="nobody")],
     )
-    assert _codes(rules, known_users={"ivanova"}) == ["unknown_user"]
+    (issue,) = check_rule_set(rules, known_users={"ivanova"})
+    assert (issue.code, issue.message, issue.path) == (
+        "unknown_user",
+        "limit L is for user 'nobody', who does not exist",
+        "limits.L.user",
+    )
 
 
 def test_equal_priorities_that_can_both_apply_in_a_displace_group_are_reported() -> None:
@@ -126,7 +125,7 @@ def test_equal_priorities_that_can_both_apply_in_a_displace_group_are_reported()
             _on_product("A", 5, "CM-100"),
             make_percent("B", 7, condition=ConditionExpr.leaf("warehouse", warehouses=["MAIN"])),
         ],
-        [_group("ROOT", Combination.DISPLACE, "A", "B")],
+        [make_group("ROOT", Combination.DISPLACE, "A", "B")],
     )
     assert _codes(rules) == ["ambiguous_priority"]
 
@@ -134,7 +133,7 @@ def test_equal_priorities_that_can_both_apply_in_a_displace_group_are_reported()
 def test_equal_priorities_on_disjoint_products_are_not_ambiguous() -> None:
     rules = DiscountRuleSet(
         [_on_product("A", 5, "CM-100"), _on_product("B", 7, "GR-10")],
-        [_group("ROOT", Combination.DISPLACE, "A", "B")],
+        [make_group("ROOT", Combination.DISPLACE, "A", "B")],
     )
     assert _codes(rules) == []
 
@@ -142,7 +141,7 @@ def test_equal_priorities_on_disjoint_products_are_not_ambiguous() -> None:
 def test_a_rule_shadowed_by_an_unconditional_higher_priority_rule_never_applies() -> None:
     rules = DiscountRuleSet(
         [make_percent("ALWAYS", 3, priority=10), _on_product("B", 7, "GR-10")],
-        [_group("ROOT", Combination.DISPLACE, "ALWAYS", "B")],
+        [make_group("ROOT", Combination.DISPLACE, "ALWAYS", "B")],
     )
     issues = check_rule_set(rules)
     assert [(i.code, i.path) for i in issues] == [("shadowed", "discounts.B")]
@@ -153,7 +152,7 @@ def test_expired_rules_are_reported_as_never_applying() -> None:
     window = make_percent(
         "WINDOW", 5, condition=ConditionExpr.leaf("sale_time", date_to="2025-06-30")
     )
-    rules = DiscountRuleSet([old, window], [_group("ROOT", Combination.MAX, "OLD", "WINDOW")])
+    rules = DiscountRuleSet([old, window], [make_group("ROOT", Combination.MAX, "OLD", "WINDOW")])
     issues = check_rule_set(rules, as_of=date(2026, 1, 1))
     assert [(i.code, i.path) for i in issues] == [
         ("never_applies", "discounts.OLD"),
@@ -167,9 +166,17 @@ def test_contradictory_conditions_are_reported_as_never_applying() -> None:
         ConditionExpr.leaf("product", products=["GR-10"]),
     )
     rules = DiscountRuleSet(
-        [make_percent("D", 5, condition=both)], [_group("ROOT", Combination.ADD, "D")]
+        [make_percent("D", 5, condition=both)], [make_group("ROOT", Combination.ADD, "D")]
     )
-    assert _codes(rules) == ["never_applies"]
+    assert check_rule_set(rules) == [
+        Issue(
+            "never_applies",
+            "D never applies: its conditions contradict each other "
+            "(two conditions on the same dimension with no common value)",
+            "discounts.D",
+            "warning",
+        )
+    ]
 
 
 def _in_segment(ident: str, *segments: str) -> Discount:
@@ -179,7 +186,9 @@ def _in_segment(ident: str, *segments: str) -> Discount:
 
 
 def test_conditions_on_two_segments_do_not_contradict_a_product_can_be_in_both() -> None:
-    rules = DiscountRuleSet([_in_segment("D", "A", "B")], [_group("ROOT", Combination.ADD, "D")])
+    rules = DiscountRuleSet(
+        [_in_segment("D", "A", "B")], [make_group("ROOT", Combination.ADD, "D")]
+    )
     assert _codes(rules) == []
     line = make_line(segments=["A", "B"])
     assert DiscountEngine.compile(rules).apply([line], make_context()).lines[0].rule_ids == ("D",)
@@ -188,14 +197,14 @@ def test_conditions_on_two_segments_do_not_contradict_a_product_can_be_in_both()
 def test_equal_priorities_on_different_segments_are_ambiguous() -> None:
     rules = DiscountRuleSet(
         [_in_segment("SA", "A"), _in_segment("SB", "B")],
-        [_group("ROOT", Combination.DISPLACE, "SA", "SB")],
+        [make_group("ROOT", Combination.DISPLACE, "SA", "SB")],
     )
     assert _codes(rules) == ["ambiguous_priority"]
 
 
 def test_a_discount_outside_the_tree_is_reported() -> None:
     rules = DiscountRuleSet(
-        [make_percent("D", 5), make_percent("LOST", 5)], [_group("ROOT", Combination.ADD, "D")]
+        [make_percent("D", 5), make_percent("LOST", 5)], [make_group("ROOT", Combination.ADD, "D")]
     )
     assert _codes(rules) == ["not_in_tree"]
 
@@ -203,7 +212,7 @@ def test_a_discount_outside_the_tree_is_reported() -> None:
 def test_sale_time_does_not_throw_on_an_ambiguous_displace_group_the_first_declared_wins() -> None:
     rules = DiscountRuleSet(
         [make_percent("A", 5), make_percent("B", 9)],
-        [_group("ROOT", Combination.DISPLACE, "A", "B")],
+        [make_group("ROOT", Combination.DISPLACE, "A", "B")],
     )
     assert "ambiguous_priority" in _codes(rules)
     result = DiscountEngine.compile(rules).apply([make_line()], make_context())

@@ -7,20 +7,12 @@ from datetime import date
 from salescore.discounts import (
     Combination,
     ConditionExpr,
-    DiscountGroup,
     DiscountRuleSet,
-    GroupId,
-    LimitId,
-    ManualDiscountLimit,
     check_rule_set,
 )
 from salescore.errors import Issue
 
-from .conftest import make_percent
-
-
-def group(ident: str, combination: Combination, *children: str, priority: int = 0) -> DiscountGroup:
-    return DiscountGroup(GroupId(ident), ident, combination, children, priority)
+from .conftest import make_group, make_percent
 
 
 def on_product(product: str) -> ConditionExpr:
@@ -37,7 +29,10 @@ def test_a_displace_group_below_another_group_is_checked_too() -> None:
             make_percent("A", 5, condition=on_product("X")),
             make_percent("B", 7, condition=on_product("X")),
         ],
-        [group("ROOT", Combination.ADD, "D1"), group("D1", Combination.DISPLACE, "A", "B")],
+        [
+            make_group("ROOT", Combination.ADD, "D1"),
+            make_group("D1", Combination.DISPLACE, "A", "B"),
+        ],
     )
     assert check_rule_set(rules) == [
         Issue(
@@ -57,7 +52,7 @@ def test_equal_priorities_are_found_past_a_sibling_of_another_priority() -> None
             make_percent("B", 5, priority=2, condition=on_product("X")),
             make_percent("C", 5, priority=1, condition=on_product("X")),
         ],
-        [group("ROOT", Combination.DISPLACE, "A", "B", "C")],
+        [make_group("ROOT", Combination.DISPLACE, "A", "B", "C")],
     )
     assert [i.message[:7] for i in check_rule_set(rules)] == ["A and C"]
 
@@ -68,12 +63,12 @@ def test_a_group_child_of_equal_priority_may_apply_with_any_rule() -> None:
             make_percent("A", 5, condition=on_product("X")),
             make_percent("B", 5, condition=on_product("Y")),
         ],
-        [group("ROOT", Combination.DISPLACE, "A", "G"), group("G", Combination.ADD, "B")],
+        [make_group("ROOT", Combination.DISPLACE, "A", "G"), make_group("G", Combination.ADD, "B")],
     )
     assert found(rules) == [("ambiguous_priority", "groups.ROOT")]
     reversed_children = DiscountRuleSet(
         rules.discounts,
-        [group("ROOT", Combination.DISPLACE, "G", "A"), group("G", Combination.ADD, "B")],
+        [make_group("ROOT", Combination.DISPLACE, "G", "A"), make_group("G", Combination.ADD, "B")],
     )
     assert found(reversed_children) == [("ambiguous_priority", "groups.ROOT")]
 
@@ -86,7 +81,10 @@ def test_an_unconditional_rule_shadows_every_rule_and_group_ranked_below_it() ->
             make_percent("C", 5, condition=on_product("Y")),
             make_percent("E", 5, condition=on_product("Z")),
         ],
-        [group("ROOT", Combination.DISPLACE, "B", "A", "C", "G"), group("G", Combination.ADD, "E")],
+        [
+            make_group("ROOT", Combination.DISPLACE, "B", "A", "C", "G"),
+            make_group("G", Combination.ADD, "E"),
+        ],
     )
     issues = check_rule_set(rules)
     assert [(i.code, i.path) for i in issues if i.code == "shadowed"] == [
@@ -102,7 +100,7 @@ def test_of_two_unconditional_rules_of_equal_priority_the_first_declared_shadows
 ):
     rules = DiscountRuleSet(
         [make_percent("Z", 5), make_percent("A", 5)],
-        [group("ROOT", Combination.DISPLACE, "Z", "A")],
+        [make_group("ROOT", Combination.DISPLACE, "Z", "A")],
     )
     assert [i.message for i in check_rule_set(rules) if i.code == "shadowed"] == [
         "A never applies: Z always applies and displaces it in group ROOT"
@@ -118,9 +116,9 @@ def test_every_displace_group_is_checked_for_shadowed_rules() -> None:
             make_percent("D", 5, condition=on_product("Y")),
         ],
         [
-            group("ROOT", Combination.ADD, "G1", "G2"),
-            group("G1", Combination.DISPLACE, "A", "B"),
-            group("G2", Combination.DISPLACE, "C", "D"),
+            make_group("ROOT", Combination.ADD, "G1", "G2"),
+            make_group("G1", Combination.DISPLACE, "A", "B"),
+            make_group("G2", Combination.DISPLACE, "C", "D"),
         ],
     )
     assert found(rules) == [("shadowed", "discounts.B"), ("shadowed", "discounts.D")]
@@ -135,7 +133,7 @@ def test_a_rule_ending_on_the_check_date_has_not_expired() -> None:
             make_percent("GONE", 5, condition=ConditionExpr.all_of(
                 on_product("Y"), ConditionExpr.leaf("sale_time", date_to="2025-12-31"))),
         ],
-        [group("ROOT", Combination.ADD, "LAST", "WIN", "GONE")],
+        [make_group("ROOT", Combination.ADD, "LAST", "WIN", "GONE")],
     )  # fmt: skip
     assert check_rule_set(rules, as_of=as_of) == [
         Issue(
@@ -147,29 +145,13 @@ def test_a_rule_ending_on_the_check_date_has_not_expired() -> None:
     ]
 
 
-def test_contradictory_conditions_are_a_warning_naming_the_rule() -> None:
-    both = ConditionExpr.all_of(on_product("CM-100"), on_product("GR-10"))
-    rules = DiscountRuleSet(
-        [make_percent("D", 5, condition=both)], [group("ROOT", Combination.ADD, "D")]
-    )
-    assert check_rule_set(rules) == [
-        Issue(
-            "never_applies",
-            "D never applies: its conditions contradict each other "
-            "(two conditions on the same dimension with no common value)",
-            "discounts.D",
-            "warning",
-        )
-    ]
-
-
 def test_every_bad_condition_of_a_combination_is_reported_at_its_path() -> None:
     both = ConditionExpr.all_of(
         ConditionExpr.leaf("line_quantity", min=5, max=5),
         ConditionExpr.leaf("line_quantity", most=1),
     )
     rules = DiscountRuleSet(
-        [make_percent("D", 5, condition=both)], [group("ROOT", Combination.ADD, "D")]
+        [make_percent("D", 5, condition=both)], [make_group("ROOT", Combination.ADD, "D")]
     )
     issues = check_rule_set(rules)
     assert [(i.code, i.path) for i in issues] == [
@@ -177,16 +159,3 @@ def test_every_bad_condition_of_a_combination_is_reported_at_its_path() -> None:
         ("bad_condition", "discounts.D.condition.all[1]"),
     ]
     assert issues[0].message == "condition 'line_quantity': max 5 must be above min 5"
-
-
-def test_a_limit_of_an_unknown_user_names_the_user() -> None:
-    rules = DiscountRuleSet(
-        [make_percent("D", 5)],
-        [group("ROOT", Combination.ADD, "D")],
-        [ManualDiscountLimit(LimitId("L"), 5, user="nobody")],
-    )
-    (issue,) = check_rule_set(rules, known_users={"ivanova"})
-    assert (issue.message, issue.path) == (
-        "limit L is for user 'nobody', who does not exist",
-        "limits.L.user",
-    )

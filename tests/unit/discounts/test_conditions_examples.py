@@ -50,24 +50,6 @@ def test_a_line_quantity_condition_does_not_hold_for_the_document_as_a_whole() -
     assert rule.describe() == "line quantity at least 1"
 
 
-@pytest.mark.parametrize(
-    ("params", "message"),
-    [
-        ({"min": 5, "max": 5}, "condition 'line_quantity': max 5 must be above min 5"),
-        ({"min": 5, "most": 6}, "condition 'line_quantity': unknown parameter(s) most"),
-        ({"max": 6}, "condition 'line_quantity': missing parameter 'min'"),
-        ({"min": 5.5}, "condition 'line_quantity': parameter 'min'"),
-        ({"min": 1, "max": 2.5}, "condition 'line_quantity': parameter 'max'"),
-    ],
-)
-def test_line_quantity_parameters_are_checked_naming_the_condition(
-    params: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(DiscountError) as info:
-        LineQuantityCondition.from_params(params)
-    assert str(info.value).startswith(message)
-
-
 # --- sale volume -----------------------------------------------------------------------------
 
 
@@ -77,23 +59,6 @@ def test_a_segment_volume_says_which_segment_it_sums() -> None:
     assert rule.describe() == "segment S quantity at least 3"
     assert rule.why(context) == "segment S quantity is 2"
     assert rule.is_satisfied(context) is False
-
-
-@pytest.mark.parametrize(
-    ("params", "message"),
-    [
-        ({"min_quantity": 3, "over": 1}, "condition 'sale_volume': unknown parameter(s) over"),
-        ({"min_quantity": 0.5}, "condition 'sale_volume': parameter 'min_quantity'"),
-        ({"min_amount": 0.5}, "condition 'sale_volume': parameter 'min_amount'"),
-        ({"min_quantity": 3, "min_amount": 5}, "condition 'sale_volume': give exactly one"),
-    ],
-)
-def test_sale_volume_parameters_are_checked_naming_the_condition(
-    params: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(DiscountError) as info:
-        SaleVolumeCondition.from_params(params)
-    assert str(info.value).startswith(message)
 
 
 # --- sale time -------------------------------------------------------------------------------
@@ -160,25 +125,6 @@ def test_the_first_and_last_weekdays_by_number_are_accepted() -> None:
     assert SaleTimeCondition.from_params({"weekdays": ["1", "7"]}).weekdays == frozenset({1, 7})
 
 
-@pytest.mark.parametrize(
-    ("params", "message"),
-    [
-        ({"weekdays": []}, "condition 'sale_time': parameter 'weekdays' must be a non-empty list"),
-        ({"weekdays": 5}, "condition 'sale_time': parameter 'weekdays' must be a non-empty list"),
-        ({"time_from": "late"}, "condition 'sale_time': time_from 'late' is not a time"),
-        ({"date_from": "soon"}, "condition 'sale_time': date_from 'soon' is not a date"),
-        ({"hours": "9-18"}, "condition 'sale_time': unknown parameter(s) hours"),
-        ({"date_to": None}, "condition 'sale_time': missing parameters"),
-    ],
-)
-def test_sale_time_parameters_are_checked_naming_the_condition(
-    params: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(DiscountError) as info:
-        SaleTimeCondition.from_params(params)
-    assert str(info.value).startswith(message)
-
-
 def test_a_single_weekday_may_be_given_as_text() -> None:
     assert SaleTimeCondition.from_params({"weekdays": "sun"}).weekdays == frozenset({7})
 
@@ -201,3 +147,39 @@ def test_line_dimensions_do_not_hold_for_the_document_as_a_whole() -> None:
     price_group = PriceGroupCondition.from_params({"price_groups": ["PG"]})
     assert price_group.is_satisfied(document_only()) is False
     assert price_group.is_satisfied(at(datetime(2026, 3, 2, tzinfo=MSK)))
+
+
+# --- parameters refused ----------------------------------------------------------------------
+
+_LQ, _SV, _ST = LineQuantityCondition, SaleVolumeCondition, SaleTimeCondition
+_WEEKDAYS = "condition 'sale_time': parameter 'weekdays' must be a non-empty list"
+
+
+@pytest.mark.parametrize(
+    ("condition", "params", "message"),
+    [
+        (_LQ, {"min": 5, "max": 5}, "condition 'line_quantity': max 5 must be above min 5"),
+        (_LQ, {"min": 5, "most": 6}, "condition 'line_quantity': unknown parameter(s) most"),
+        (_LQ, {"max": 6}, "condition 'line_quantity': missing parameter 'min'"),
+        (_LQ, {"min": 5.5}, "condition 'line_quantity': parameter 'min'"),
+        (_LQ, {"min": 1, "max": 2.5}, "condition 'line_quantity': parameter 'max'"),
+        (_SV, {"min_quantity": 3, "over": 1}, "condition 'sale_volume': unknown parameter(s) over"),
+        (_SV, {"min_quantity": 0.5}, "condition 'sale_volume': parameter 'min_quantity'"),
+        (_SV, {"min_amount": 0.5}, "condition 'sale_volume': parameter 'min_amount'"),
+        (_SV, {"min_quantity": 3, "min_amount": 5}, "condition 'sale_volume': give exactly one"),
+        (_ST, {"weekdays": []}, _WEEKDAYS),
+        (_ST, {"weekdays": 5}, _WEEKDAYS),
+        (_ST, {"time_from": "late"}, "condition 'sale_time': time_from 'late' is not a time"),
+        (_ST, {"date_from": "soon"}, "condition 'sale_time': date_from 'soon' is not a date"),
+        (_ST, {"hours": "9-18"}, "condition 'sale_time': unknown parameter(s) hours"),
+        (_ST, {"date_to": None}, "condition 'sale_time': missing parameters"),
+    ],
+)  # fmt: skip
+def test_bad_parameters_are_refused_naming_the_condition(
+    condition: type[LineQuantityCondition | SaleVolumeCondition | SaleTimeCondition],
+    params: dict[str, Any],
+    message: str,
+) -> None:
+    with pytest.raises(DiscountError) as info:
+        condition.from_params(params)
+    assert str(info.value).startswith(message)

@@ -7,23 +7,18 @@ from decimal import Decimal
 from salescore.discounts import (
     Combination,
     DiscountEngine,
-    DiscountRuleSet,
-    GroupId,
     LimitId,
     ManualDiscountLimit,
 )
-from salescore.discounts.model import DiscountGroup
 from salescore.parties import PriceGroupId
 
-from .conftest import make_context, make_percent
+from .conftest import make_context, make_percent, make_tree
 
 PG = PriceGroupId("PG")
 
 
 def engine(*limits: ManualDiscountLimit) -> DiscountEngine:
-    rule = make_percent("R", 1)
-    root = DiscountGroup(GroupId("ROOT"), "Root", Combination.ADD, ["R"])
-    return DiscountEngine.compile(DiscountRuleSet([rule], [root], limits))
+    return DiscountEngine.compile(make_tree(Combination.ADD, make_percent("R", 1), limits=limits))
 
 
 def test_the_agreements_limit_is_refined_for_a_price_group_only() -> None:

@@ -8,9 +8,6 @@ from salescore.discounts import (
     Combination,
     ConditionExpr,
     DiscountEngine,
-    DiscountGroup,
-    DiscountRuleSet,
-    GroupId,
 )
 from salescore.discounts.results import LineDiscount
 
@@ -68,9 +65,8 @@ def test_a_rule_not_yet_in_force_or_expired_says_so() -> None:
 
 
 def test_a_displaced_rule_names_the_rule_that_won_and_their_priorities() -> None:
-    rules = DiscountRuleSet(
-        [make_percent("A", 5, priority=5), make_percent("B", 7, priority=1)],
-        [DiscountGroup(GroupId("ROOT"), "Root", Combination.DISPLACE, ["A", "B"])],
+    rules = make_tree(
+        Combination.DISPLACE, make_percent("A", 5, priority=5), make_percent("B", 7, priority=1)
     )
     engine = DiscountEngine.compile(rules)
     context = make_context(discount_scope={"ROOT"})
@@ -92,16 +88,10 @@ def test_a_displaced_rule_names_the_rule_that_won_and_their_priorities() -> None
 
 
 def test_a_rule_for_other_segments_or_price_groups_is_not_a_candidate() -> None:
-    rules = DiscountRuleSet(
-        [
-            make_percent(
-                "S1", 5, condition=ConditionExpr.leaf("nomenclature_segment", segments=["S"])
-            ),
-            make_percent(
-                "P1", 5, condition=ConditionExpr.leaf("price_group", price_groups=["PG2"])
-            ),
-        ],
-        [DiscountGroup(GroupId("ROOT"), "Root", Combination.ADD, ["S1", "P1"])],
+    rules = make_tree(
+        Combination.ADD,
+        make_percent("S1", 5, condition=ConditionExpr.leaf("nomenclature_segment", segments=["S"])),
+        make_percent("P1", 5, condition=ConditionExpr.leaf("price_group", price_groups=["PG2"])),
     )
     engine = DiscountEngine.compile(rules)
     sale = [make_line("CM-100", 2, "100.00", segments=["Z"], price_group="PG1")]

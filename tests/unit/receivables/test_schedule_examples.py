@@ -150,7 +150,11 @@ def test_the_parts_of_a_stage_are_single_stages_of_their_own() -> None:
 def test_a_stage_needs_one_part_or_more_and_days_between_them_not_negative(
     parts: int, every_days: int
 ) -> None:
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(
+        InvalidInputError,
+        match=rf"^a stage is paid in 1 or more parts at least 0 days apart; "
+        rf"got {parts} parts every {every_days} days",
+    ):
         ScheduleStage(StageKind.CREDIT, Decimal(50), parts=parts, every_days=every_days)
 
 

@@ -131,7 +131,7 @@ def test_a_receipt_report_as_records_text_and_table() -> None:
     )
     first, second = report.to_records()
     assert second == {
-        "seq": second["seq"],
+        "seq": report.entries[1].seq,
         "operation": "receipt",
         "document": "GR-1",
         "at": AT,
@@ -230,7 +230,11 @@ def test_a_reserve_bucket_needs_both_an_order_and_a_line() -> None:
 
 
 def test_a_line_that_needs_nothing_is_a_valid_claim() -> None:
-    assert claim("SO-1", 0).quantity == Quantity(0)
+    nothing = claim("SO-1", 0)
+    assert nothing.quantity == Quantity(0)
+    # With no stock at all it is secured and misses nothing.
+    supply = assess_line(nothing, StockPosition(CM, MAIN, PIECE, free=Quantity(0)))
+    assert (supply.is_secured, supply.missing) == (True, Quantity(0))
 
 
 # --- the ledger's arithmetic ---------------------------------------------------------------

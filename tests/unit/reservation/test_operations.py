@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
+from tests.unit.reservation._fixtures import AT, CM, MAIN, held, line
 
-from salescore.adapters.memory import MemoryStore
 from salescore.errors import InsufficientStockError, InvalidInputError
 from salescore.money import Quantity
-from salescore.parties import ProductId, WarehouseId
 from salescore.reservation import (
     LatestShipmentFirst,
     LineId,
     OrderId,
-    ReserveClaim,
     StockLedger,
     SupplyOption,
     assess_line,
@@ -26,43 +23,6 @@ from salescore.reservation import (
     reserve_from_stock,
     ship,
 )
-
-AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-CM, MAIN = ProductId("CM-100"), WarehouseId("MAIN")
-
-
-def line(
-    order: str,
-    need: int,
-    ships: date = date(2026, 3, 10),
-    *,
-    priority: int = 0,
-    supply: SupplyOption = SupplyOption.FROM_STOCK,
-    line_id: str = "1",
-) -> ReserveClaim:
-    return ReserveClaim(
-        OrderId(order),
-        LineId(line_id),
-        CM,
-        MAIN,
-        Quantity(need),
-        ships,
-        date(2026, 2, 1),
-        priority,
-        supply,
-    )
-
-
-@pytest.fixture
-def ledger() -> Iterator[StockLedger]:
-    store = MemoryStore()
-    with store.unit_of_work() as uow:
-        receive(uow.stock_ledger, CM, MAIN, Quantity(10), document="GR-1", at=AT)
-        yield uow.stock_ledger
-
-
-def held(ledger: StockLedger, claim: ReserveClaim) -> Quantity:
-    return ledger.position(CM, MAIN).reserved_for(claim.order_id, claim.line_id)
 
 
 def test_reserving_by_default_takes_what_the_line_still_lacks(ledger: StockLedger) -> None:

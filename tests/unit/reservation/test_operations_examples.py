@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
-import pytest
+from tests.unit.reservation._fixtures import AT, CM, MAIN, held, line
 
-from salescore.adapters.memory import MemoryStore
 from salescore.money import Quantity
-from salescore.parties import ProductId, WarehouseId
 from salescore.reservation import (
     LineId,
     OrderId,
-    ReserveClaim,
     StockLedger,
-    receive,
     release_excess,
     reserve_from_orders,
     reserve_from_stock,
 )
-
-AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-CM, MAIN = ProductId("CM-100"), WarehouseId("MAIN")
-
-
-def line(order: str, need: int, ships: date = date(2026, 3, 10)) -> ReserveClaim:
-    return ReserveClaim(
-        OrderId(order), LineId("1"), CM, MAIN, Quantity(need), ships, date(2026, 2, 1)
-    )
-
-
-@pytest.fixture
-def ledger() -> Iterator[StockLedger]:
-    store = MemoryStore()
-    with store.unit_of_work() as uow:
-        receive(uow.stock_ledger, CM, MAIN, Quantity(10), document="GR-1", at=AT)
-        yield uow.stock_ledger
-
-
-def held(ledger: StockLedger, claim: ReserveClaim) -> Quantity:
-    return ledger.position(CM, MAIN).reserved_for(claim.order_id, claim.line_id)
 
 
 def test_a_line_reserved_from_orders_is_remembered_as_a_claim(ledger: StockLedger) -> None:

@@ -6,14 +6,14 @@ original code under mutation testing, not by the mutant.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from tests.unit.reservation._fixtures import AT, CM, MAIN, held, line
 
-from salescore.adapters.memory import MemoryStore
-from salescore.errors import InsufficientStockError
-from salescore.money import Quantity
+from salescore.errors import InsufficientStockError, InvalidInputError
+from salescore.money import KG, Quantity
 from salescore.parties import ProductId, WarehouseId
 from salescore.reservation import (
     LatestShipmentFirst,
@@ -24,6 +24,7 @@ from salescore.reservation import (
     StockLedger,
     StockMeasure,
     SupplyOption,
+    expect_receipt,
     receive,
     release_all,
     release_excess,
@@ -32,43 +33,8 @@ from salescore.reservation import (
     ship,
 )
 
-AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 LATER = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
-CM, GRINDER = ProductId("CM-100"), ProductId("GR-7")
-MAIN, STORE = WarehouseId("MAIN"), WarehouseId("STORE-1")
-
-
-def line(
-    order: str,
-    need: int,
-    ships: date = date(2026, 3, 10),
-    *,
-    product: ProductId = CM,
-    warehouse: WarehouseId = MAIN,
-    supply: SupplyOption = SupplyOption.FROM_STOCK,
-) -> ReserveClaim:
-    return ReserveClaim(
-        OrderId(order),
-        LineId("1"),
-        product,
-        warehouse,
-        Quantity(need),
-        ships,
-        date(2026, 2, 1),
-        supply=supply,
-    )
-
-
-@pytest.fixture
-def ledger() -> Iterator[StockLedger]:
-    with MemoryStore().unit_of_work() as uow:
-        receive(uow.stock_ledger, CM, MAIN, Quantity(10), document="GR-1", at=AT)
-        yield uow.stock_ledger
-
-
-def held(ledger: StockLedger, claim: ReserveClaim) -> Quantity:
-    position = ledger.position(claim.product_id, claim.warehouse_id)
-    return position.reserved_for(claim.order_id, claim.line_id)
+GRINDER, STORE = ProductId("GR-7"), WarehouseId("STORE-1")
 
 
 # --- release_all ---------------------------------------------------------------------------
@@ -253,6 +219,56 @@ def test_a_line_that_needs_no_stock_ships_with_an_empty_report_of_its_document(
     service = line("SO-1", 1, supply=SupplyOption.NOT_REQUIRED)
     report = ship(ledger, service, Quantity(1), document="SH-1", at=AT)
     assert report.as_text() == "shipment (SH-1)\n  nothing moved"
+
+
+# --- a quantity in another unit than the product is kept in ------------------------------
+
+
+def _receive_in_kg(ledger: StockLedger) -> object:
+    expect_receipt(ledger, CM, MAIN, Quantity(3), date(2026, 3, 2), document="PO-1", at=AT)
+    return receive(
+        ledger, CM, MAIN, Quantity(2, KG), document="GR-2", at=AT, expected_on=date(2026, 3, 2)
+    )
+
+
+def _kg_line(order: str) -> ReserveClaim:
+    return ReserveClaim(
+        OrderId(order), LineId("1"), CM, MAIN, Quantity(1, KG), date(2026, 3, 5), date(2026, 2, 1)
+    )
+
+
+def _take_free_in_kg(ledger: StockLedger) -> object:
+    return reserve_from_orders(ledger, _kg_line("SO-9"), document="C-1", at=AT)
+
+
+def _take_from_an_order_in_kg(ledger: StockLedger) -> object:
+    reserve_from_stock(ledger, line("SO-1", 5), document="SO-1", at=AT)
+    return reserve_from_orders(
+        ledger,
+        _kg_line("SO-9"),
+        document="C-1",
+        at=AT,
+        donors=[OrderId("SO-1")],
+        use_free_first=False,
+    )
+
+
+def _ship_reserved_in_kg(ledger: StockLedger) -> object:
+    so1 = line("SO-1", 5)
+    reserve_from_stock(ledger, so1, document="SO-1", at=AT)
+    return ship(ledger, so1, Quantity(2, KG), document="SH-1", at=AT)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [_receive_in_kg, _take_free_in_kg, _take_from_an_order_in_kg, _ship_reserved_in_kg],
+    ids=["receipt", "free stock", "donor order", "shipment"],
+)
+def test_an_operation_in_another_unit_is_refused_naming_the_unit_the_product_is_kept_in(
+    ledger: StockLedger, operation: Callable[[StockLedger], object]
+) -> None:
+    with pytest.raises(InvalidInputError, match=r"^CM-100 is kept in pcs, not kg: convert"):
+        operation(ledger)
 
 
 # --- stock for price lists -----------------------------------------------------------------
