@@ -674,8 +674,6 @@ class SelfService:
                 DocumentLine(LineId(str(n)), ProductId(p), Decimal(str(q)))
                 for n, (p, q) in enumerate(lines, start=1)
             ]
-            for line in doc_lines:
-                view.products.get(line.product_id)
             pricer = self._pricing.load(
                 view,
                 dates=[on],
@@ -683,6 +681,9 @@ class SelfService:
                 product_ids=[x.product_id for x in doc_lines],
                 agreement_ids=[agreement.id],
             )
+            for line in doc_lines:  # the pricer leaves unknown products out
+                if line.product_id not in pricer.products:
+                    view.products.get(line.product_id)  # raises the store's NotFoundError
             partner = view.partners.get(partner_id)
             terms = pricer.book.resolve(
                 TermsQuery(
