@@ -1052,13 +1052,9 @@ class SelfService:
                 seller = Requisites.of(view.organizations.get(shipment.organization_id))
                 buyer = Requisites.of(view.counterparties.get(shipment.counterparty_id))
                 names, units = _labels(view, [x.product_id for x in shipment.lines])
-                fixes = [
-                    c
-                    for c in view.shipment_corrections.of_shipment(shipment.id)
-                    if c.kind is CorrectionKind.ERROR_FIX and c.is_posted
-                ]
-                if form_kind is FormKind.UPD and fixes:
-                    corrections = view.shipment_corrections.of_shipment(shipment.id)
+                corrections = view.shipment_corrections.of_shipment(shipment.id)
+                fixed = any(c.kind is CorrectionKind.ERROR_FIX and c.is_posted for c in corrections)
+                if form_kind is FormKind.UPD and fixed:
                     data = corrected_upd_data(
                         shipment, corrections, seller, buyer, names, units=units
                     )
