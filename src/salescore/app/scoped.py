@@ -179,8 +179,9 @@ class _ScopedDocuments(Generic[T]):
         return [x for x in self._raw.find_by(field, value, **also) if self._visible(x)]
 
     def remove(self, id: Any) -> None:
-        entity = self.get(id)
-        self._check_write(entity)
+        entity = self.get(id)  # the stored one: no second read to check it
+        if not self._scope.allows(self._owner(entity)):  # shared reference data stays
+            raise not_found(self._kind, id)
         self._raw.remove(id)
 
     def __len__(self) -> int:
