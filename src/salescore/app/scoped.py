@@ -540,19 +540,9 @@ class _ScopedBackend:
         return _ScopedReturnRequests(self._raw.return_requests, self._scope)
 
     def open_posted(self, kind: PostedKind[D]) -> PostedDocumentRepository[D]:
-        raw = cast(PostedDocumentRepository[D], getattr(self._raw, _POSTED[kind.name]))
+        # The unit of work's own repository of the kind (its attribute has the kind's name).
+        raw = cast(PostedDocumentRepository[D], getattr(self._raw, kind.name))
         return _ScopedPosted(raw, self._scope, kind)
-
-
-# posted kind name -> the unit of work's attribute
-_POSTED = {
-    "shipment_corrections": "shipment_corrections",
-    "goods_issues": "goods_issues",
-    "goods_receipts": "goods_receipts",
-    "commission_transfers": "commission_transfers",
-    "commission_reports": "commission_reports",
-    "agent_returns": "agent_returns",
-}
 
 
 class ScopedRepositories(Repositories):
