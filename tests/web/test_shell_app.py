@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from salescore.demo.selfservice import DEMO_PASSWORD
+from salescore.errors import InvalidInputError
 from webshell.app import create_app
 from webshell.demo import DemoShell
 
@@ -20,6 +21,11 @@ def client(demo_shell: DemoShell) -> Iterator[TestClient]:
     app = create_app(demo_shell.service, secret_key=SECRET)
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
+
+
+def test_a_short_secret_key_is_refused_with_a_salescore_error(demo_shell: DemoShell) -> None:
+    with pytest.raises(InvalidInputError, match="at least 32 characters"):
+        create_app(demo_shell.service, secret_key="too short")
 
 
 def csrf_of(html: str) -> str:

@@ -132,9 +132,14 @@ def create_app(
             demo on plain HTTP.
         session_max_age: the cookie's lifetime in seconds; the facade's token
             expires on its own schedule, whichever comes first ends the session.
+
+    Raises:
+        InvalidInputError: ``secret_key`` is shorter than 32 characters.
     """
     if len(secret_key) < 32:
-        raise ValueError("secret_key: give at least 32 characters (secrets.token_urlsafe(32))")
+        raise InvalidInputError(
+            "secret_key: give at least 32 characters (secrets.token_urlsafe(32))"
+        )
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
 
     def address(request: Request) -> str:
