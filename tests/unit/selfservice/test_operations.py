@@ -10,14 +10,11 @@ from decimal import Decimal
 import pytest
 from tests.unit.selfservice._fixtures import (
     BIC,
-    PASSWORD,
     START,
     Holdings,
-    MovingClock,
-    add_clients,
     build_world,
-    load_company,
-    make_service,
+    client_service,
+    log_in,
 )
 
 from salescore.adapters.memory import MemoryStore
@@ -43,11 +40,9 @@ World = tuple[SelfService, Holdings, Principal, MemoryStore]
 @pytest.fixture
 def world() -> World:
     store = MemoryStore()
-    load_company(store)
-    service = make_service(store, MovingClock(), commission_fee_percent=Decimal(10))
-    add_clients(service)
+    service = client_service(store, commission_fee_percent=Decimal(10))
     holdings = build_world(store, service)["CAFE"]
-    me = service.authenticate(service.login("cafe", PASSWORD).token)
+    me = log_in(service, "cafe")
     return service, holdings, me, store
 
 
