@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from salescore.demo.selfservice import DEMO_PASSWORD
+from salescore.errors import InvalidInputError
 from webshell.app import create_app
 from webshell.demo import DemoShell
 
@@ -22,18 +24,43 @@ def client(demo_shell: DemoShell) -> Iterator[TestClient]:
         yield test_client
 
 
+def test_a_short_secret_key_is_refused_with_a_salescore_error(demo_shell: DemoShell) -> None:
+    with pytest.raises(InvalidInputError, match="at least 32 characters"):
+        create_app(demo_shell.service, secret_key="too short")
+
+
 def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, "the page has no CSRF field"
     return found.group(1)
 
 
-def log_in(client: TestClient, login: str, password: str = DEMO_PASSWORD) -> None:
+def post_login(client: TestClient, login: str, password: str = DEMO_PASSWORD) -> Any:
+    """The login form posted with the CSRF token of a freshly loaded login page."""
     token = csrf_of(client.get("/login").text)
-    response = client.post(
+    return client.post(
         "/login", data={"csrf": token, "login": login, "password": password}, follow_redirects=False
     )
+
+
+def log_in(client: TestClient, login: str) -> None:
+    response = post_login(client, login)
     assert response.status_code == 303, response.text
+
+
+def post_order(client: TestClient, products: list[str], quantities: list[str]) -> Any:
+    """The new-order form, loaded and posted under Volga Kazan's agreement."""
+    page = client.get("/orders/new")
+    return client.post(
+        "/orders/new",
+        data={
+            "csrf": csrf_of(page.text),
+            "agreement": "IA-VOLGA-KZN",
+            "product": products,
+            "quantity": quantities,
+        },
+        follow_redirects=False,
+    )
 
 
 def test_a_page_asks_an_anonymous_visitor_to_log_in(client: TestClient) -> None:
@@ -45,10 +72,7 @@ def test_a_page_asks_an_anonymous_visitor_to_log_in(client: TestClient) -> None:
 def test_a_wrong_password_shows_the_facades_message_and_keeps_the_visitor_out(
     client: TestClient,
 ) -> None:
-    token = csrf_of(client.get("/login").text)
-    response = client.post(
-        "/login", data={"csrf": token, "login": "kzn", "password": "not the password"}
-    )
+    response = post_login(client, "kzn", "not the password")
     assert response.status_code == 401
     assert "wrong login or password" in response.text.lower()
     assert client.get("/orders", follow_redirects=False).status_code == 303
@@ -92,17 +116,7 @@ def test_a_client_sees_its_orders_and_its_debt(client: TestClient, demo_shell: D
 
 def test_a_placed_order_opens_on_its_own_page_with_its_state(client: TestClient) -> None:
     log_in(client, "kzn")
-    page = client.get("/orders/new")
-    response = client.post(
-        "/orders/new",
-        data={
-            "csrf": csrf_of(page.text),
-            "agreement": "IA-VOLGA-KZN",
-            "product": ["CM-100", "", ""],
-            "quantity": ["2", "", ""],
-        },
-        follow_redirects=False,
-    )
+    response = post_order(client, ["CM-100", "", ""], ["2", "", ""])
     assert response.status_code == 303, response.text
     order_page = client.get(response.headers["location"])
     assert order_page.status_code == 200
@@ -112,16 +126,7 @@ def test_a_placed_order_opens_on_its_own_page_with_its_state(client: TestClient)
 
 def test_an_order_the_facade_refuses_shows_its_message_beside_the_form(client: TestClient) -> None:
     log_in(client, "kzn")
-    page = client.get("/orders/new")
-    response = client.post(
-        "/orders/new",
-        data={
-            "csrf": csrf_of(page.text),
-            "agreement": "IA-VOLGA-KZN",
-            "product": ["NO-SUCH-PRODUCT"],
-            "quantity": ["1"],
-        },
-    )
+    response = post_order(client, ["NO-SUCH-PRODUCT"], ["1"])
     assert response.status_code in {404, 422}
     assert 'class="error"' in response.text
     assert "NO-SUCH-PRODUCT" in response.text  # the form keeps what was typed
@@ -163,16 +168,7 @@ def test_logging_out_ends_the_session(client: TestClient) -> None:
 
 def test_what_a_client_types_comes_back_escaped(client: TestClient) -> None:
     log_in(client, "kzn")
-    page = client.get("/orders/new")
-    response = client.post(
-        "/orders/new",
-        data={
-            "csrf": csrf_of(page.text),
-            "agreement": "IA-VOLGA-KZN",
-            "product": ["<script>alert(1)</script>"],
-            "quantity": ["1"],
-        },
-    )
+    response = post_order(client, ["<script>alert(1)</script>"], ["1"])
     assert response.status_code in {404, 422}
     assert "<script>" not in response.text
     assert "&lt;script&gt;" in response.text
@@ -190,15 +186,8 @@ def test_an_unknown_form_kind_is_refused_in_the_facades_words(
 def test_repeated_wrong_passwords_lock_the_login_with_429(client: TestClient) -> None:
     statuses = []
     for _ in range(7):
-        token = csrf_of(client.get("/login").text)
-        response = client.post(
-            "/login", data={"csrf": token, "login": "petrov", "password": "wrong password!"}
-        )
-        statuses.append(response.status_code)
+        statuses.append(post_login(client, "petrov", "wrong password!").status_code)
     assert statuses[0] == 401
     assert statuses[-1] == 429
-    token = csrf_of(client.get("/login").text)
-    locked = client.post(
-        "/login", data={"csrf": token, "login": "petrov", "password": DEMO_PASSWORD}
-    )
+    locked = post_login(client, "petrov")
     assert locked.status_code == 429  # even the right password waits out the lockout

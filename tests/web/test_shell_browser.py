@@ -20,7 +20,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from salescore.demo.selfservice import DEMO_PASSWORD
 from webshell.app import create_app
@@ -101,17 +102,26 @@ def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterat
     chrome.quit()
 
 
+def arrived(browser: WebDriver, element_id: str, timeout: float = 20) -> WebElement:
+    """The element of the page a click led to, once that page is loaded (a form
+    submission's click returns before the browser has the next page)."""
+    found: WebElement = WebDriverWait(browser, timeout).until(
+        lambda b: b.find_element(By.ID, element_id)
+    )
+    return found
+
+
 def log_in(browser: WebDriver, base_url: str, login: str) -> None:
     browser.get(f"{base_url}/login")
     browser.find_element(By.ID, "login").send_keys(login)
     browser.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
     browser.find_element(By.ID, "submit").click()
-    assert browser.find_element(By.ID, "who").text == login
+    assert arrived(browser, "who").text == login
 
 
 def log_out(browser: WebDriver) -> None:
     browser.find_element(By.CSS_SELECTOR, "form.logout button").click()
-    assert browser.find_elements(By.ID, "submit")  # back on the login page
+    arrived(browser, "submit")  # back on the login page (else a timeout fails the test)
 
 
 def screenshot(browser: WebDriver, path: Path) -> None:
@@ -139,20 +149,20 @@ def test_a_client_orders_follows_and_downloads_its_upd_and_another_client_cannot
 
     # places an order
     browser.find_element(By.LINK_TEXT, "Place an order").click()
-    Select(browser.find_element(By.ID, "agreement")).select_by_value("IA-VOLGA-KZN")
+    Select(arrived(browser, "agreement")).select_by_value("IA-VOLGA-KZN")
     browser.find_elements(By.NAME, "product")[0].send_keys("CM-100")
     browser.find_elements(By.NAME, "quantity")[0].send_keys("3")
     browser.find_element(By.ID, "place").click()
 
     # sees its state on the order's page
-    placed = browser.find_element(By.ID, "order-id").text
+    placed = arrived(browser, "order-id").text
     placed_url = browser.current_url
     assert placed_url.endswith(f"/orders/{placed}")
     assert browser.find_element(By.ID, "state").text
     assert "CM-100" in browser.find_element(By.ID, "lines").text
     screenshot(browser, tmp_path / "web-order-placed.png")
     browser.find_element(By.LINK_TEXT, "My orders").click()
-    assert placed in browser.find_element(By.ID, "orders").text
+    assert placed in arrived(browser, "orders").text
 
     # downloads the УПД of its shipped order
     browser.get(f"{base_url}/orders/{demo_shell.demo.order_id}")

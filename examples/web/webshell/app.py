@@ -132,9 +132,14 @@ def create_app(
             demo on plain HTTP.
         session_max_age: the cookie's lifetime in seconds; the facade's token
             expires on its own schedule, whichever comes first ends the session.
+
+    Raises:
+        InvalidInputError: ``secret_key`` is shorter than 32 characters.
     """
     if len(secret_key) < 32:
-        raise ValueError("secret_key: give at least 32 characters (secrets.token_urlsafe(32))")
+        raise InvalidInputError(
+            "secret_key: give at least 32 characters (secrets.token_urlsafe(32))"
+        )
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
 
     def address(request: Request) -> str:
@@ -242,18 +247,29 @@ def create_app(
         )
         return render(request, "order.html", principal=principal, view=view)
 
-    async def new_order(request: Request, principal: Principal) -> Response:
+    async def order_form(
+        request: Request,
+        principal: Principal,
+        lines: list[tuple[str, str]],
+        chosen: str,
+        error: SalescoreError | None,
+    ) -> Response:
+        """The new-order form: empty, or as posted with the facade's refusal."""
         agreements = await run_in_threadpool(service.list_agreements, principal)
+        return render(
+            request,
+            "new_order.html",
+            200 if error is None else status_of(error),
+            principal=principal,
+            agreements=agreements,
+            lines=lines + [("", "")] * max(0, ORDER_FORM_LINES - len(lines)),
+            chosen=chosen,
+            message=None if error is None else str(error),
+        )
+
+    async def new_order(request: Request, principal: Principal) -> Response:
         if request.method == "GET":
-            return render(
-                request,
-                "new_order.html",
-                principal=principal,
-                agreements=agreements,
-                lines=[("", "")] * ORDER_FORM_LINES,
-                chosen="",
-                message=None,
-            )
+            return await order_form(request, principal, [], "", None)
         form = await checked_form(request)
         products = [str(p).strip() for p in form.getlist("product")]
         quantities = [str(q).strip() for q in form.getlist("quantity")]
@@ -264,17 +280,7 @@ def create_app(
                 service.place_order, principal, chosen, lines, address=address(request)
             )
         except (InvalidInputError, RuleViolationError, NotFoundError) as error:
-            padded = lines + [("", "")] * max(0, ORDER_FORM_LINES - len(lines))
-            return render(
-                request,
-                "new_order.html",
-                status_of(error),
-                principal=principal,
-                agreements=agreements,
-                lines=padded,
-                chosen=chosen,
-                message=str(error),
-            )
+            return await order_form(request, principal, lines, chosen, error)
         return RedirectResponse(request.url_for("order", order_id=placed.id), status_code=303)
 
     async def debt(request: Request, principal: Principal) -> Response:

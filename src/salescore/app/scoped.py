@@ -179,8 +179,9 @@ class _ScopedDocuments(Generic[T]):
         return [x for x in self._raw.find_by(field, value, **also) if self._visible(x)]
 
     def remove(self, id: Any) -> None:
-        entity = self.get(id)
-        self._check_write(entity)
+        entity = self.get(id)  # the stored one: no second read to check it
+        if not self._scope.allows(self._owner(entity)):  # shared reference data stays
+            raise not_found(self._kind, id)
         self._raw.remove(id)
 
     def __len__(self) -> int:
@@ -231,95 +232,93 @@ class _Guard:
         _denied(f"{self._what}.{name}")
 
 
-class _ScopedOrders(_Guard):
-    _what = "orders"
+class _ScopedById(_Guard, Generic[T]):
+    """A repository of documents that name their partner: another partner's document
+    read by id is not found, and lists leave it out."""
 
-    def __init__(self, raw: OrderRepository, scope: Scope) -> None:
+    _noun = "document"
+
+    def __init__(self, raw: Any, scope: Scope) -> None:
         self._raw = raw
         self._scope = scope
 
-    def _check(self, order: Order) -> None:
-        stored = self._raw.find(order.id)
-        if not self._scope.allows(order.header.partner_id) or (
-            stored is not None and not self._scope.allows(stored.header.partner_id)
-        ):
-            raise not_found("order", order.id)
+    def _owner(self, document: T) -> str | None:
+        return cast("str | None", getattr(document, "partner_id"))  # noqa: B009
+
+    def _visible(self, document: T) -> bool:
+        return self._scope.allows(self._owner(document))
+
+    def _mine(self, documents: Iterable[T]) -> list[T]:
+        return [x for x in documents if self._visible(x)]
+
+    def _check_partner(self, partner_id: str) -> None:
+        if not self._scope.allows(partner_id):
+            raise not_found("partner", partner_id)
+
+    def _check_write(self, document: T) -> None:
+        key = getattr(document, "id")  # noqa: B009 - every document has an id
+        stored = self._raw.find(key)
+        if not self._visible(document) or (stored is not None and not self._visible(stored)):
+            raise not_found(self._noun, key)
+
+    def find(self, document_id: Any) -> T | None:
+        found: T | None = self._raw.find(document_id)
+        return found if found is not None and self._visible(found) else None
+
+    def get(self, document_id: Any) -> T:
+        found = self.find(document_id)
+        if found is None:
+            raise not_found(self._noun, document_id)
+        return found
+
+
+class _ScopedOrders(_ScopedById[Order]):
+    _what = "orders"
+    _noun = "order"
+    _raw: OrderRepository
+
+    def _owner(self, document: Order) -> str | None:
+        return document.header.partner_id
 
     def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
         return self._raw.next_id(organization_id, year)
 
     def add(self, order: Order) -> Order:
-        self._check(order)
+        self._check_write(order)
         return self._raw.add(order)
 
     def update(self, order: Order) -> Order:
-        self._check(order)
+        self._check_write(order)
         return self._raw.update(order)
 
-    def find(self, order_id: OrderId) -> Order | None:
-        found = self._raw.find(order_id)
-        return found if found is not None and self._scope.allows(found.header.partner_id) else None
-
-    def get(self, order_id: OrderId) -> Order:
-        found = self.find(order_id)
-        if found is None:
-            raise not_found("order", order_id)
-        return found
-
     def of_partner(self, partner_id: PartnerId) -> list[Order]:
-        if not self._scope.allows(partner_id):
-            raise not_found("partner", partner_id)
+        self._check_partner(partner_id)
         return self._raw.of_partner(partner_id)
 
 
-class _ScopedShipments(_Guard):
+class _ScopedShipments(_ScopedById[Shipment]):
     _what = "shipments"
-
-    def __init__(self, raw: ShipmentRepository, scope: Scope) -> None:
-        self._raw = raw
-        self._scope = scope
-
-    def find(self, shipment_id: Any) -> Shipment | None:
-        found = self._raw.find(shipment_id)
-        return found if found is not None and self._scope.allows(found.partner_id) else None
-
-    def get(self, shipment_id: Any) -> Shipment:
-        found = self.find(shipment_id)
-        if found is None:
-            raise not_found("shipment", shipment_id)
-        return found
+    _noun = "shipment"
+    _raw: ShipmentRepository
 
     def of_order(self, order_id: Any) -> list[Shipment]:
-        return [x for x in self._raw.of_order(order_id) if self._scope.allows(x.partner_id)]
+        return self._mine(self._raw.of_order(order_id))
 
     def of_partner(self, partner_id: PartnerId) -> list[Shipment]:
-        if not self._scope.allows(partner_id):
-            raise not_found("partner", partner_id)
+        self._check_partner(partner_id)
         return self._raw.of_partner(partner_id)
 
 
-class _ScopedReturns(_Guard):
+class _ScopedReturns(_ScopedById[CustomerReturn]):
     _what = "client returns"
-
-    def __init__(self, raw: ReturnRepository, scope: Scope) -> None:
-        self._raw = raw
-        self._scope = scope
-
-    def find(self, return_id: Any) -> CustomerReturn | None:
-        found = self._raw.find(return_id)
-        return found if found is not None and self._scope.allows(found.partner_id) else None
-
-    def get(self, return_id: Any) -> CustomerReturn:
-        found = self.find(return_id)
-        if found is None:
-            raise not_found("return", return_id)
-        return found
+    _noun = "return"
+    _raw: ReturnRepository
 
     def of_order(self, order_id: Any) -> list[CustomerReturn]:
-        return [x for x in self._raw.of_order(order_id) if self._scope.allows(x.partner_id)]
+        return self._mine(self._raw.of_order(order_id))
 
     def of_shipment(self, shipment_id: Any) -> list[CustomerReturn]:
-        return [x for x in self._raw.of_shipment(shipment_id) if self._scope.allows(x.partner_id)]
+        return self._mine(self._raw.of_shipment(shipment_id))
 
 
 class _ScopedReturnRequests(_Guard):
@@ -356,47 +355,35 @@ class _ScopedReturnRequests(_Guard):
         return found
 
 
-class _ScopedPosted(_Guard, Generic[D]):
+class _ScopedPosted(_ScopedById[D]):
+    _raw: PostedDocumentRepository[D]
+
     def __init__(self, raw: PostedDocumentRepository[D], scope: Scope, kind: PostedKind[D]) -> None:
-        self._raw = raw
-        self._scope = scope
-        self._kind = kind.noun
+        super().__init__(raw, scope)
+        self._noun = kind.noun
         self._what = kind.name
 
-    def _visible(self, document: D) -> bool:
-        return self._scope.allows(document.party_id)
+    def _owner(self, document: D) -> str | None:
+        return document.party_id
 
     def add(self, document: D) -> D:
-        stored = self._raw.find(document.id)
-        if not self._visible(document) or (stored is not None and not self._visible(stored)):
-            raise not_found(self._kind, document.id)
+        self._check_write(document)
         return self._raw.add(document)
 
     def update(self, document: D) -> D:
         self.get(document.id)
         if not self._visible(document):
-            raise not_found(self._kind, document.id)
+            raise not_found(self._noun, document.id)
         return self._raw.update(document)
 
-    def find(self, document_id: str) -> D | None:
-        found = self._raw.find(document_id)
-        return found if found is not None and self._visible(found) else None
-
-    def get(self, document_id: str) -> D:
-        found = self.find(document_id)
-        if found is None:
-            raise not_found(self._kind, document_id)
-        return found
-
     def of_order(self, order_id: str) -> list[D]:
-        return [x for x in self._raw.of_order(order_id) if self._visible(x)]
+        return self._mine(self._raw.of_order(order_id))
 
     def of_shipment(self, shipment_id: str) -> list[D]:
-        return [x for x in self._raw.of_shipment(shipment_id) if self._visible(x)]
+        return self._mine(self._raw.of_shipment(shipment_id))
 
     def of_party(self, party_id: str) -> list[D]:
-        if not self._scope.allows(party_id):
-            raise not_found("partner", party_id)
+        self._check_partner(party_id)
         return self._raw.of_party(party_id)
 
 
@@ -553,19 +540,9 @@ class _ScopedBackend:
         return _ScopedReturnRequests(self._raw.return_requests, self._scope)
 
     def open_posted(self, kind: PostedKind[D]) -> PostedDocumentRepository[D]:
-        raw = cast(PostedDocumentRepository[D], getattr(self._raw, _POSTED[kind.name]))
+        # The unit of work's own repository of the kind (its attribute has the kind's name).
+        raw = cast(PostedDocumentRepository[D], getattr(self._raw, kind.name))
         return _ScopedPosted(raw, self._scope, kind)
-
-
-# posted kind name -> the unit of work's attribute
-_POSTED = {
-    "shipment_corrections": "shipment_corrections",
-    "goods_issues": "goods_issues",
-    "goods_receipts": "goods_receipts",
-    "commission_transfers": "commission_transfers",
-    "commission_reports": "commission_reports",
-    "agent_returns": "agent_returns",
-}
 
 
 class ScopedRepositories(Repositories):

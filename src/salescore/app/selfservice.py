@@ -294,6 +294,18 @@ def _order_view(view: ScopedRepositories, order: Order, on: date) -> OrderView:
     return OrderView(order, order_state(view, order.id, on), shipments)
 
 
+def _partners(view: ScopedRepositories, partner_id: str | None) -> list[Partner]:
+    """The partner named (not found unless in scope), or every partner of the scope, by id.
+
+    A client's or manager's partners are read by their ids, not by a scan of
+    every partner the company has.
+    """
+    if partner_id is not None:
+        return [view.partners.get(PartnerId(partner_id))]
+    ids = view.scope.partner_ids
+    return view.partners.all() if ids is None else view.partners.find_many(ids)
+
+
 def _labels(
     view: ScopedRepositories, product_ids: Sequence[ProductId]
 ) -> tuple[dict[str, str], dict[str, Unit]]:
@@ -552,7 +564,7 @@ class SelfService:
     def my_partners(self, principal: Principal) -> list[Partner]:
         """The partners the principal works for, by id."""
         with self._scoped(principal) as (view, _):
-            return view.partners.all()
+            return _partners(view, None)
 
     def list_orders(
         self, principal: Principal, *, partner_id: str | None = None
@@ -563,11 +575,7 @@ class SelfService:
             NotFoundError: ``partner_id`` is not one of the principal's partners.
         """
         with self._scoped(principal) as (view, _):
-            if partner_id is not None:
-                partner_ids = [view.partners.get(PartnerId(partner_id)).id]
-            else:
-                partner_ids = [p.id for p in view.partners.all()]
-            orders = [o for pid in partner_ids for o in view.orders.of_partner(pid)]
+            orders = [o for p in _partners(view, partner_id) for o in view.orders.of_partner(p.id)]
         orders.sort(key=lambda o: (o.on, o.id), reverse=True)
         return [
             OrderSummary(
@@ -599,11 +607,7 @@ class SelfService:
         on = as_of if as_of is not None else self._clock.today()
         lines = []
         with self._scoped(principal) as (view, _):
-            if partner_id is not None:
-                partners = [view.partners.get(PartnerId(partner_id))]
-            else:
-                partners = view.partners.all()
-            for partner in partners:
+            for partner in _partners(view, partner_id):
                 ledger = load_ledger(view.settlements, partner_id=partner.id)
                 items = ledger.open_items(on)
                 credits = ledger.open_credits(on)
@@ -670,8 +674,6 @@ class SelfService:
                 DocumentLine(LineId(str(n)), ProductId(p), Decimal(str(q)))
                 for n, (p, q) in enumerate(lines, start=1)
             ]
-            for line in doc_lines:
-                view.products.get(line.product_id)
             pricer = self._pricing.load(
                 view,
                 dates=[on],
@@ -679,6 +681,9 @@ class SelfService:
                 product_ids=[x.product_id for x in doc_lines],
                 agreement_ids=[agreement.id],
             )
+            for line in doc_lines:  # the pricer leaves unknown products out
+                if line.product_id not in pricer.products:
+                    view.products.get(line.product_id)  # raises the store's NotFoundError
             partner = view.partners.get(partner_id)
             terms = pricer.book.resolve(
                 TermsQuery(
@@ -750,14 +755,8 @@ class SelfService:
         return f"{prefix}-{self._clock.today():%Y%m%d}-{secrets.token_hex(4).upper()}"
 
     @staticmethod
-    def _partners(view: ScopedRepositories, partner_id: str | None) -> list[Partner]:
-        if partner_id is not None:
-            return [view.partners.get(PartnerId(partner_id))]
-        return view.partners.all()
-
-    @staticmethod
     def _one_partner(view: ScopedRepositories, partner_id: str | None, what: str) -> Partner:
-        partners = SelfService._partners(view, partner_id)
+        partners = _partners(view, partner_id)
         if len(partners) != 1:
             raise InvalidInputError(
                 f"{what}: you work for {len(partners)} partners; say which one (partner_id)"
@@ -773,7 +772,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             return [
                 a
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for a in view.agreements.find_by("partner_id", p.id)
             ]
 
@@ -784,7 +783,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             return [
                 x
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for x in view.contacts.find_by("partner_id", p.id)
             ]
 
@@ -833,7 +832,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             return [
                 x
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for x in view.counterparties.find_by("partner_id", p.id)
             ]
 
@@ -886,7 +885,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             return [
                 x
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for x in view.bank_accounts.find_by("partner_id", p.id)
             ]
 
@@ -980,7 +979,7 @@ class SelfService:
         """The partners' posted shipments [реализации], newest first."""
         with self._scoped(principal) as (view, _):
             found = [
-                x for p in self._partners(view, partner_id) for x in view.shipments.of_partner(p.id)
+                x for p in _partners(view, partner_id) for x in view.shipments.of_partner(p.id)
             ]
         return sorted(found, key=lambda x: (x.on, x.id), reverse=True)
 
@@ -1053,13 +1052,9 @@ class SelfService:
                 seller = Requisites.of(view.organizations.get(shipment.organization_id))
                 buyer = Requisites.of(view.counterparties.get(shipment.counterparty_id))
                 names, units = _labels(view, [x.product_id for x in shipment.lines])
-                fixes = [
-                    c
-                    for c in view.shipment_corrections.of_shipment(shipment.id)
-                    if c.kind is CorrectionKind.ERROR_FIX and c.is_posted
-                ]
-                if form_kind is FormKind.UPD and fixes:
-                    corrections = view.shipment_corrections.of_shipment(shipment.id)
+                corrections = view.shipment_corrections.of_shipment(shipment.id)
+                fixed = any(c.kind is CorrectionKind.ERROR_FIX and c.is_posted for c in corrections)
+                if form_kind is FormKind.UPD and fixed:
                     data = corrected_upd_data(
                         shipment, corrections, seller, buyer, names, units=units
                     )
@@ -1191,7 +1186,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             found = [
                 x
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for x in view.claims.find_by("partner_id", p.id)
             ]
         return sorted(found, key=lambda x: (x.registered, x.id), reverse=True)
@@ -1210,7 +1205,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             return [
                 x
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for x in view.commission_transfers.of_party(p.id)
             ]
 
@@ -1308,7 +1303,7 @@ class SelfService:
         with self._scoped(principal) as (view, _):
             return [
                 x
-                for p in self._partners(view, partner_id)
+                for p in _partners(view, partner_id)
                 for x in view.purchase_plans.find_by("partner_id", p.id)
             ]
 

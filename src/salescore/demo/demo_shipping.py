@@ -33,7 +33,7 @@ from salescore.forms import (
     render_text,
 )
 from salescore.money import Quantity, Unit
-from salescore.orders import DocumentLine, LineId
+from salescore.orders import DocumentHeader, DocumentLine, LineId, Order
 from salescore.parties import ProductId, WarehouseId
 from salescore.receivables import (
     DueEvent,
@@ -53,7 +53,7 @@ from salescore.shipments import (
     ShipRequest,
 )
 
-__all__ = ["UPD_SHIPMENT", "shipping_section", "upd_pdf"]
+__all__ = ["UPD_SHIPMENT", "order_to_ship", "shipping_section", "upd_pdf"]
 
 UPD_SHIPMENT = ShipmentId("RTU-0001")
 """The demo's shipment, whose УПД the demo writes as PDF."""
@@ -83,19 +83,39 @@ def _status(uow: Repositories, what: str) -> str:
     return f"  {what}: {free:f} CM-300 free at MAIN, Volga Kazan owes {debt} in all"
 
 
+def order_to_ship(
+    uow: Repositories,
+    header: DocumentHeader,
+    product: ProductId,
+    quantity: Decimal,
+    on: date,
+    template: PaymentScheduleTemplate,
+    *,
+    receipt: str,
+    received: Decimal | None = None,
+) -> Order:
+    """An order of one line, made ready to ship on ``on`` through the use cases.
+
+    The goods are received at the main warehouse (document ``receipt``;
+    ``received`` of them, the order's quantity by default); the order is
+    priced, created, confirmed on the credit ``template`` (which must be
+    stored), secured, reserved and marked to ship.
+    """
+    stock = Quantity(quantity if received is None else received)
+    receive(uow.stock_ledger, product, MAIN, stock, document=receipt, at=_at(on))
+    pricer = load_pricer(uow, [on])
+    order = uc.create_order(uow, pricer, header, on, [DocumentLine(LineId("1"), product, quantity)])
+    uc.confirm_order(uow, pricer, order.id, on, SAMPLE_CALENDAR, template=template)
+    uc.secure_order(uow, order.id, on)
+    uc.reserve_order(uow, order.id, _at(on))
+    return uc.ship_order(uow, order.id, on)
+
+
 def shipping_section(uow: Repositories) -> str:
     """Ship, return one unit, correct the price, print the УПД and the УКД."""
     if uow.schedule_templates.find(_CREDIT.id) is None:
         uow.schedule_templates.add(_CREDIT)
-    receive(uow.stock_ledger, CM, MAIN, Quantity(3), document="PT-DEMO", at=_at(ORDERED))
-    pricer = load_pricer(uow, [ORDERED])
-    order = uc.create_order(
-        uow, pricer, _HEADER, ORDERED, [DocumentLine(LineId("1"), CM, Decimal(3))]
-    )
-    uc.confirm_order(uow, pricer, order.id, ORDERED, SAMPLE_CALENDAR, template=_CREDIT)
-    uc.secure_order(uow, order.id, ORDERED)
-    uc.reserve_order(uow, order.id, _at(ORDERED))
-    uc.ship_order(uow, order.id, ORDERED)
+    order = order_to_ship(uow, _HEADER, CM, Decimal(3), ORDERED, _CREDIT, receipt="PT-DEMO")
     out = ["== Shipping: a shipment, a return, a correction, the УПД =="]
     out.append(f"Order {order.id}: 3 CM-300 for Volga Kazan, received and reserved at MAIN.")
     out.append(_status(uow, "before the shipment"))

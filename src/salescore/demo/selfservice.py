@@ -28,20 +28,17 @@ from decimal import Decimal
 
 import attrs
 
-from salescore.app import orders as uc
 from salescore.app import shipments as sc
-from salescore.app.sales import load_pricer
 from salescore.app.selfservice import SelfService
 from salescore.app.stores import Store
+from salescore.demo.demo_shipping import order_to_ship
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import VOLGA_KZN_HEADER, load_sample_agreements
 from salescore.demo.sample_pricing import load_sample_prices
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
-from salescore.money import Quantity
-from salescore.orders import DocumentLine, LineId, OrderId
-from salescore.parties import ProductId, WarehouseId
+from salescore.orders import LineId, OrderId
+from salescore.parties import ProductId
 from salescore.receivables import DueEvent, PaymentScheduleTemplate, ScheduleStage, StageKind
-from salescore.reservation import receive
 from salescore.selfservice import Role
 from salescore.shipments import ShipmentId, ShipRequest
 
@@ -85,23 +82,16 @@ def load_selfservice_demo(store: Store, service: SelfService) -> SelfServiceDemo
         load_sample_prices(uow)
         load_sample_agreements(uow)
         uow.schedule_templates.add(_CREDIT)
-        cm = ProductId("CM-100")
-        receive(
-            uow.stock_ledger,
-            cm,
-            WarehouseId("MAIN"),
-            Quantity(20),
-            document="PT-1",
-            at=_at(ORDERED),
+        order = order_to_ship(
+            uow,
+            VOLGA_KZN_HEADER,
+            ProductId("CM-100"),
+            Decimal(4),
+            ORDERED,
+            _CREDIT,
+            receipt="PT-1",
+            received=Decimal(20),
         )
-        pricer = load_pricer(uow, [ORDERED])
-        order = uc.create_order(
-            uow, pricer, VOLGA_KZN_HEADER, ORDERED, [DocumentLine(LineId("1"), cm, Decimal(4))]
-        )
-        uc.confirm_order(uow, pricer, order.id, ORDERED, SAMPLE_CALENDAR, template=_CREDIT)
-        uc.secure_order(uow, order.id, ORDERED)
-        uc.reserve_order(uow, order.id, _at(ORDERED))
-        uc.ship_order(uow, order.id, ORDERED)
         shipment = sc.post_shipment(
             uow,
             ShipmentId("RTU-SS-0001"),

@@ -12,7 +12,7 @@ from salescore.app.stores import Store
 from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
 from salescore.demo.sample_pricing import load_sample_prices
-from salescore.selfservice import Role, ThrottlePolicy
+from salescore.selfservice import Principal, Role, ThrottlePolicy
 
 START = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
@@ -53,6 +53,21 @@ def add_clients(service: SelfService) -> None:
     """``kzn`` works for VOLGA-KZN, ``cafe`` for CAFE."""
     service.add_user("kzn", PASSWORD, Role.CLIENT, partner_ids=["VOLGA-KZN"])
     service.add_user("cafe", PASSWORD, Role.CLIENT, partner_ids=["CAFE"])
+
+
+def client_service(
+    store: Store, clock: MovingClock | None = None, **options: object
+) -> SelfService:
+    """The sample company loaded into ``store``, and a service with the two client users."""
+    load_company(store)
+    service = make_service(store, clock if clock is not None else MovingClock(), **options)
+    add_clients(service)
+    return service
+
+
+def log_in(service: SelfService, login: str) -> Principal:
+    """The principal of a fresh session of ``login`` (every test user has ``PASSWORD``)."""
+    return service.authenticate(service.login(login, PASSWORD).token)
 
 
 @attrs.frozen
@@ -108,7 +123,7 @@ def build_world(store: Store, service: SelfService) -> dict[str, Holdings]:
     }
     rate = russian_vat_rates().rate(VatCategory.GENERAL, START.date())
     for n, (partner, (login, cp, agreement, org)) in enumerate(setups.items(), start=1):
-        me = service.authenticate(service.login(login, PASSWORD).token)
+        me = log_in(service, login)
         order = service.place_order(me, agreement, [("CM-100", 2)]).order
         line = ShipmentLine(
             "1",

@@ -19,13 +19,11 @@ from typing import Any
 import pytest
 from tests.unit.selfservice._fixtures import (
     BIC,
-    PASSWORD,
     Holdings,
     MovingClock,
-    add_clients,
     build_world,
-    load_company,
-    make_service,
+    client_service,
+    log_in,
 )
 
 from salescore.app.selfservice import SelfService
@@ -109,10 +107,8 @@ FIELD = {
 
 @pytest.fixture
 def world(store: Store) -> tuple[SelfService, dict[str, Holdings], MovingClock]:
-    load_company(store)
     clock = MovingClock()
-    service = make_service(store, clock)
-    add_clients(service)
+    service = client_service(store, clock)
     return service, build_world(store, service), clock
 
 
@@ -151,7 +147,7 @@ def test_another_partners_identifier_is_not_found_like_a_missing_one(
     call: Call,
 ) -> None:
     service, holdings, _ = world
-    me = service.authenticate(service.login("cafe", PASSWORD).token)
+    me = log_in(service, "cafe")
     mine, theirs = holdings["CAFE"], holdings["VOLGA-KZN"]
     foreign = str(getattr(theirs, FIELD[kind]))
 
@@ -208,7 +204,7 @@ def test_the_same_call_with_the_principals_own_identifier_is_not_refused_as_not_
     call: Call,
 ) -> None:
     service, holdings, _ = world
-    me = service.authenticate(service.login("cafe", PASSWORD).token)
+    me = log_in(service, "cafe")
     mine = holdings["CAFE"]
     own = str(getattr(mine, FIELD[kind]))
     try:

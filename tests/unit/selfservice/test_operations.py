@@ -10,14 +10,11 @@ from decimal import Decimal
 import pytest
 from tests.unit.selfservice._fixtures import (
     BIC,
-    PASSWORD,
     START,
     Holdings,
-    MovingClock,
-    add_clients,
     build_world,
-    load_company,
-    make_service,
+    client_service,
+    log_in,
 )
 
 from salescore.adapters.memory import MemoryStore
@@ -27,7 +24,15 @@ from salescore.money import PIECE, Money
 from salescore.parties import LegalForm, ProductId, WarehouseId
 from salescore.reservation import Bucket
 from salescore.selfservice import Principal
-from salescore.shipments import ReturnRequestStatus, agent_stock
+from salescore.shipments import (
+    CorrectionId,
+    CorrectionKind,
+    LineChange,
+    ReturnRequestStatus,
+    ShipmentId,
+    agent_stock,
+    decide_correction,
+)
 
 World = tuple[SelfService, Holdings, Principal, MemoryStore]
 
@@ -35,11 +40,9 @@ World = tuple[SelfService, Holdings, Principal, MemoryStore]
 @pytest.fixture
 def world() -> World:
     store = MemoryStore()
-    load_company(store)
-    service = make_service(store, MovingClock(), commission_fee_percent=Decimal(10))
-    add_clients(service)
+    service = client_service(store, commission_fee_percent=Decimal(10))
     holdings = build_world(store, service)["CAFE"]
-    me = service.authenticate(service.login("cafe", PASSWORD).token)
+    me = log_in(service, "cafe")
     return service, holdings, me, store
 
 
@@ -59,6 +62,25 @@ def test_printed_forms_of_own_documents_in_each_format(world: World) -> None:
         service.get_form(me, mine.shipment, kind="receipt")
     with pytest.raises(InvalidInputError, match="unknown form format"):
         service.get_form(me, mine.shipment, fmt="docx")
+
+
+def test_an_error_fix_of_a_shipment_prints_its_corrected_upd(world: World) -> None:
+    service, mine, me, store = world
+    with store.unit_of_work() as uow:
+        shipment = uow.shipments.get(ShipmentId(mine.shipment))
+        fix = decide_correction(
+            CorrectionId("KR-SS-1"),
+            shipment,
+            START.date(),
+            [LineChange("1", quantity=Decimal(1))],
+            CorrectionKind.ERROR_FIX,
+        )
+        uow.shipment_corrections.add(fix)
+        uow.commit()
+    corrected = service.get_form(me, mine.shipment, kind="upd", fmt="text").content.decode()
+    assert "Исправление № 1" in corrected
+    plain = service.get_form(me, mine.shipment, kind="torg12", fmt="text").content.decode()
+    assert "Исправление" not in plain
 
 
 def test_counterparties_are_checked_before_they_are_stored(world: World) -> None:

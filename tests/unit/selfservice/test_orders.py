@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from tests.unit.selfservice._fixtures import (
-    PASSWORD,
     MovingClock,
     add_clients,
+    client_service,
     load_company,
+    log_in,
     make_service,
 )
 
@@ -25,25 +26,17 @@ from salescore.receivables import (
     SettlementEntry,
     post_entries,
 )
-from salescore.selfservice import Principal
 
 
 @pytest.fixture
 def service(store: Store) -> SelfService:
-    load_company(store)
-    service = make_service(store, MovingClock())
-    add_clients(service)
-    return service
-
-
-def _me(service: SelfService, login: str) -> Principal:
-    return service.authenticate(service.login(login, PASSWORD).token)
+    return client_service(store)
 
 
 def test_a_client_places_an_order_priced_by_its_agreement_and_follows_it(
     service: SelfService,
 ) -> None:
-    kzn = _me(service, "kzn")
+    kzn = log_in(service, "kzn")
     placed = service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 5)], address="203.0.113.5")
     header = placed.order.header
     assert (header.partner_id, header.counterparty_id, header.organization_id) == (
@@ -63,8 +56,8 @@ def test_a_client_places_an_order_priced_by_its_agreement_and_follows_it(
 
 
 def test_another_clients_order_is_not_found_as_a_missing_one_is(service: SelfService) -> None:
-    placed = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
-    cafe = _me(service, "cafe")
+    placed = service.place_order(log_in(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
+    cafe = log_in(service, "cafe")
     with pytest.raises(NotFoundError) as foreign:
         service.get_order(cafe, placed.id)
     with pytest.raises(NotFoundError) as missing:
@@ -96,7 +89,7 @@ def test_a_client_sees_its_debt_and_overdue_part(service: SelfService, store: St
 
         reallocate(uow.settlements, account)
         uow.commit()
-    debt = service.my_debt(_me(service, "kzn"))
+    debt = service.my_debt(log_in(service, "kzn"))
     [line] = debt.lines
     # The payment pays the oldest due first: 700.00 of E1 is overdue, E2 is not yet due.
     assert (line.debt, line.overdue, line.balance) == (
@@ -104,9 +97,9 @@ def test_a_client_sees_its_debt_and_overdue_part(service: SelfService, store: St
         Money("700.00", "RUB"),
         Money("1200.00", "RUB"),
     )
-    assert service.my_debt(_me(service, "cafe")).lines == ()
+    assert service.my_debt(log_in(service, "cafe")).lines == ()
     with pytest.raises(NotFoundError):
-        service.my_debt(_me(service, "cafe"), partner_id="VOLGA-KZN")
+        service.my_debt(log_in(service, "cafe"), partner_id="VOLGA-KZN")
 
 
 def test_a_self_service_order_gets_the_discounts_and_prices_the_back_office_would_give(
@@ -126,7 +119,7 @@ def test_a_self_service_order_gets_the_discounts_and_prices_the_back_office_woul
         uow.commit()
     service = make_service(store, MovingClock())
     add_clients(service)
-    placed = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 5)])
+    placed = service.place_order(log_in(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 5)])
     assert placed.order.prices is not None
     [line] = placed.order.prices.lines
     assert {"SPRING", "FIFTH-FREE"} <= set(line.rule_ids)  # March sale, the fifth one free
@@ -157,11 +150,9 @@ def test_an_order_from_another_warehouse_waits_for_approval_started_by_the_polic
         DeviationKind,
     )
 
-    load_company(store)
     rule = ApprovalRule("warehouse", ("ivanova",), frozenset({DeviationKind.WAREHOUSE_CHANGED}))
-    service = make_service(store, MovingClock(), approval_policy=ApprovalPolicy((rule,)))
-    add_clients(service)
-    kzn = _me(service, "kzn")
+    service = client_service(store, approval_policy=ApprovalPolicy((rule,)))
+    kzn = log_in(service, "kzn")
     usual = service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 1)])
     assert usual.order.approval_id is None
     assert not service.list_orders(kzn)[0].awaiting_approval
@@ -181,10 +172,8 @@ def test_an_order_from_another_warehouse_waits_for_approval_started_by_the_polic
 
 
 def test_without_a_policy_an_order_needing_approval_is_stored_waiting(store: Store) -> None:
-    load_company(store)
-    service = make_service(store, MovingClock())
-    add_clients(service)
-    kzn = _me(service, "kzn")
+    service = client_service(store)
+    kzn = log_in(service, "kzn")
     placed = service.place_order(kzn, "IA-VOLGA-KZN", [("CM-100", 1)], warehouse_id="STORE-1")
     assert placed.order.approval_id is None
     assert service.list_orders(kzn)[0].awaiting_approval

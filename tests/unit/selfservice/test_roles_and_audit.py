@@ -10,9 +10,8 @@ from tests.unit.selfservice._fixtures import (
     PASSWORD,
     START,
     MovingClock,
-    add_clients,
-    load_company,
-    make_service,
+    client_service,
+    log_in,
 )
 
 from salescore.app.scoped import ScopedRepositories
@@ -20,7 +19,7 @@ from salescore.app.selfservice import SelfService
 from salescore.app.stores import Store
 from salescore.errors import AccessDeniedError, AuthenticationError, InvalidInputError
 from salescore.parties import PartnerId, Product, ProductId
-from salescore.selfservice import Principal, Role, Scope
+from salescore.selfservice import Role, Scope
 
 
 @pytest.fixture
@@ -30,21 +29,15 @@ def clock() -> MovingClock:
 
 @pytest.fixture
 def service(store: Store, clock: MovingClock) -> SelfService:
-    load_company(store)
-    service = make_service(store, clock)
-    add_clients(service)
+    service = client_service(store, clock)
     service.add_user("group", PASSWORD, Role.CLIENT, partner_ids=["VOLGA-KZN", "CAFE"])
     service.add_user("petrov", PASSWORD, Role.MANAGER, manager="petrov")
     service.add_user("root", PASSWORD, Role.ADMINISTRATOR)
     return service
 
 
-def _me(service: SelfService, login: str) -> Principal:
-    return service.authenticate(service.login(login, PASSWORD).token)
-
-
 def _partners(service: SelfService, login: str) -> list[str]:
-    return [p.id for p in service.my_partners(_me(service, login))]
+    return [p.id for p in service.my_partners(log_in(service, login))]
 
 
 def test_each_role_sees_its_partners(service: SelfService) -> None:
@@ -55,9 +48,9 @@ def test_each_role_sees_its_partners(service: SelfService) -> None:
 
 
 def test_a_client_of_several_partners_sees_the_orders_of_each(service: SelfService) -> None:
-    kzn = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
-    cafe = service.place_order(_me(service, "cafe"), "IA-CAFE", [("CM-100", 1)])
-    group = _me(service, "group")
+    kzn = service.place_order(log_in(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
+    cafe = service.place_order(log_in(service, "cafe"), "IA-CAFE", [("CM-100", 1)])
+    group = log_in(service, "group")
     assert {o.id for o in service.list_orders(group)} == {kzn.id, cafe.id}
     assert [o.id for o in service.list_orders(group, partner_id="CAFE")] == [cafe.id]
     with pytest.raises(InvalidInputError, match="say which one"):
@@ -66,12 +59,12 @@ def test_a_client_of_several_partners_sees_the_orders_of_each(service: SelfServi
 
 
 def test_a_manager_follows_the_orders_of_its_partners_only(service: SelfService) -> None:
-    kzn = service.place_order(_me(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
-    cafe = service.place_order(_me(service, "cafe"), "IA-CAFE", [("CM-100", 1)])
-    petrov = _me(service, "petrov")
+    kzn = service.place_order(log_in(service, "kzn"), "IA-VOLGA-KZN", [("CM-100", 1)])
+    cafe = service.place_order(log_in(service, "cafe"), "IA-CAFE", [("CM-100", 1)])
+    petrov = log_in(service, "petrov")
     assert [o.id for o in service.list_orders(petrov)] == [cafe.id]
     assert service.get_order(petrov, cafe.id).order == cafe.order
-    root = _me(service, "root")
+    root = log_in(service, "root")
     assert {o.id for o in service.list_orders(root)} == {kzn.id, cafe.id}
 
 
@@ -92,14 +85,14 @@ def test_the_scoped_view_refuses_the_companys_own_data(store: Store, service: Se
 
 def test_only_an_administrator_reads_the_audit_trail(service: SelfService) -> None:
     with pytest.raises(AccessDeniedError):
-        service.audit_trail(_me(service, "petrov"))
-    assert service.audit_trail(_me(service, "root"))
+        service.audit_trail(log_in(service, "petrov"))
+    assert service.audit_trail(log_in(service, "root"))
 
 
 def test_every_change_is_audited_with_who_when_what_and_from_where(
     service: SelfService, clock: MovingClock
 ) -> None:
-    cafe = _me(service, "cafe")
+    cafe = log_in(service, "cafe")
     clock.advance(timedelta(minutes=5))
     contact = service.save_contact(cafe, "Olga", partner_id="CAFE", address="198.51.100.7")
     service.save_contact(
@@ -107,7 +100,7 @@ def test_every_change_is_audited_with_who_when_what_and_from_where(
     )
     with pytest.raises(AuthenticationError):
         service.login("cafe", "not the password", address="192.0.2.1")
-    trail = service.audit_trail(_me(service, "root"))
+    trail = service.audit_trail(log_in(service, "root"))
     added, changed = [r for r in trail if r.action == "save_contact"]
     assert (added.user_id, added.role, added.at, added.partner_id, added.address) == (
         "cafe",
@@ -125,7 +118,7 @@ def test_every_change_is_audited_with_who_when_what_and_from_where(
 
 
 def test_a_refused_change_leaves_no_audit_record(service: SelfService) -> None:
-    cafe = _me(service, "cafe")
+    cafe = log_in(service, "cafe")
     with pytest.raises(InvalidInputError, match="INN"):
         service.save_counterparty(cafe, "Bad LLC", partner_id="CAFE", tax_id="7707083890")
-    assert not [r for r in service.audit_trail(_me(service, "root")) if r.partner_id == "CAFE"]
+    assert not [r for r in service.audit_trail(log_in(service, "root")) if r.partner_id == "CAFE"]
