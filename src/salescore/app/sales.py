@@ -247,19 +247,24 @@ class PricingSession:
         self,
         uow: Repositories,
         reference: _Reference,
-        partner: Partner,
+        partners: Iterable[Partner],
         agreement_ids: frozenset[AgreementId],
     ) -> dict[AgreementId, Agreement]:
-        key = (partner.id, agreement_ids)
-        book = _kept(reference.books, key, self._lock)
-        if book is None:
-            named = [a.id for a in uow.agreements.find_many(agreement_ids)]
-            loaded = load_book(
-                partner, uow.agreements, uow.client_segments, uow.nomenclature_segments, named
-            )
-            book = {a.id: a for a in loaded.agreements}
-            _keep(reference.books, key, book, self._lock)
-        return book
+        agreements: dict[AgreementId, Agreement] = {}
+        named: list[AgreementId] | None = None  # read once, and only for a client not kept
+        for partner in partners:
+            key = (partner.id, agreement_ids)
+            book = _kept(reference.books, key, self._lock)
+            if book is None:
+                if named is None:
+                    named = [a.id for a in uow.agreements.find_many(agreement_ids)]
+                loaded = load_book(
+                    partner, uow.agreements, uow.client_segments, uow.nomenclature_segments, named
+                )
+                book = {a.id: a for a in loaded.agreements}
+                _keep(reference.books, key, book, self._lock)
+            agreements.update(book)
+        return agreements
 
     def load(
         self,
@@ -286,9 +291,7 @@ class PricingSession:
             reference.segments = (uow.client_segments.all(), uow.nomenclature_segments.all())
         client_segments, nomenclature_segments = reference.segments
         wanted_agreements = frozenset(agreement_ids)
-        agreements: dict[AgreementId, Agreement] = {}
-        for partner in partners:
-            agreements.update(self._agreements(uow, reference, partner, wanted_agreements))
+        agreements = self._agreements(uow, reference, partners, wanted_agreements)
         if not partners:  # the order is refused for its client; the book still knows its agreement
             loaded = uow.agreements.find_many(wanted_agreements)
             bases = [a.base_id for a in loaded if a.base_id is not None]

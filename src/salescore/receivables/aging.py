@@ -779,35 +779,24 @@ def age_store(
         dues = _changed_dues(state.thresholds, thresholds)
         span = sum(hi - lo + 1 for lo, hi in dues) + (high - low).days
         if cache is not None and span <= cache.reuse_share * state.rows:
-            posted = LedgerChanges(low, high)
             columns = state.columns
-            if columns is None:
-                # Every touched row (posted or allocated between the two dates, or due
-                # where a bucket edge moved) read on both dates: the old date's figures
-                # come out, the new date's go in.
-                changes = LedgerChanges(low, high, dues)
-                before = (
-                    source.open_item_columns(state.as_of, measure, stored, changes),
-                    source.open_credit_columns(state.as_of, measure, stored, changes),
-                )
-                after = (
-                    source.open_item_columns(as_of, measure, stored, changes),
-                    source.open_credit_columns(as_of, measure, stored, changes),
-                )
-            else:
-                # The old date's open items are at hand: those due where a bucket edge
-                # moved go from their old bucket to their new one (the moves). Only the
-                # rows posted or allocated between the two dates are read, on both
-                # dates, and both bucketed on the new date: for such a row due where an
-                # edge moved, the old amount in the new bucket cancels its move.
-                before = (
-                    source.open_item_columns(state.as_of, measure, stored, posted),
-                    source.open_credit_columns(state.as_of, measure, stored, posted),
-                )
-                after = (
-                    source.open_item_columns(as_of, measure, stored, posted),
-                    source.open_credit_columns(as_of, measure, stored, posted),
-                )
+            # Without the old date's open items at hand, every touched row (posted or
+            # allocated between the two dates, or due where a bucket edge moved) is read
+            # on both dates: the old date's figures come out, the new date's go in. With
+            # them, the items due where an edge moved go from their old bucket to their
+            # new one (the moves) and only the rows posted or allocated between the two
+            # dates are read, on both dates, both bucketed on the new date: for such a
+            # row due where an edge moved, the old amount in the new bucket cancels its
+            # move.
+            changes = LedgerChanges(low, high, () if columns is not None else dues)
+            before = (
+                source.open_item_columns(state.as_of, measure, stored, changes),
+                source.open_credit_columns(state.as_of, measure, stored, changes),
+            )
+            after = (
+                source.open_item_columns(as_of, measure, stored, changes),
+                source.open_credit_columns(as_of, measure, stored, changes),
+            )
             moved = _AgingState(
                 as_of,
                 thresholds,
