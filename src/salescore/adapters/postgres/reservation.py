@@ -104,9 +104,7 @@ FROM take
 
 def _fill(statement: str, values: Sequence[str]) -> str:
     """``statement`` with its ``?`` placeholders replaced by ``values``, in order."""
-    parts = statement.split("?")
-    if len(parts) != len(values) + 1:
-        raise ValueError(f"{len(parts) - 1} placeholders, {len(values)} values")
+    parts = statement.split("?")  # (a count that differs fails at import: strict)
     return "".join(part + value for part, value in zip(parts, [*values, ""], strict=True))
 
 
