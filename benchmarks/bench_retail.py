@@ -167,7 +167,7 @@ def main() -> None:
             report = desk.close_shift()
         journal.close()
 
-        # One durable journal write on this disk (a receipt makes three).
+        # One durable journal write on this disk (a receipt makes three, one of them durable).
         journal = SqliteFiscalJournal(Path(tmp) / "journal-writes.sqlite")
         start = time.perf_counter()
         for i in range(50):

@@ -6,13 +6,27 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from salescore.adapters.postgres import PostgresStore
 from salescore.adapters.postgres.connection import PgConnection
-from salescore.errors import InsufficientStockError, StorageError
-from salescore.money import Quantity
+from salescore.adapters.postgres.reservation import PostgresStockLedger
+from salescore.adapters.sqlite.reservation import SqliteStockLedger
+from salescore.errors import InsufficientStockError, SalescoreError, StorageError
+from salescore.money import KG, PIECE, Quantity, Unit
 from salescore.parties import ProductId, WarehouseId
-from salescore.reservation import LineId, OrderId, ReserveClaim, receive, reserve_from_stock
+from salescore.reservation import (
+    Bucket,
+    LineId,
+    Move,
+    Operation,
+    OrderId,
+    ReserveClaim,
+    StockLedger,
+    receive,
+    reserve_from_stock,
+)
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 BEANS, MAIN = ProductId("BEANS"), WarehouseId("MAIN")
@@ -93,5 +107,81 @@ def test_a_waiting_statements_error_comes_with_the_commit_and_nothing_is_kept(
                 "SELECT count(*) FROM salescore_schema WHERE component IN ('kept', 'broken')"
             ).fetchone()
             assert found[0] == 0
+    finally:
+        store.close()
+
+
+def one_reserve(
+    store: PostgresStore,
+    one_step: bool,
+    unit: Unit,
+    free: int,
+    held: int,
+    need: int,
+    quantity: int | None,
+) -> tuple[object, ...]:
+    """A line holding ``held`` of ``unit`` with ``free`` left in stock, then one reserve
+    towards ``need``: what it gave or raised and the ledger after (rolled back)."""
+    product = ProductId(f"P-{unit.code}")
+    line = Bucket.reserved(OrderId("SO-1"), LineId("1"))
+
+    def line_claim(units: int) -> ReserveClaim:
+        return ReserveClaim(OrderId("SO-1"), LineId("1"), product, MAIN, Quantity(units, unit),
+                            date(2026, 3, 9), date(2026, 3, 1))  # fmt: skip
+
+    with store.unit_of_work() as uow:
+        ledger: StockLedger = uow.stock_ledger if one_step else SqliteStockLedger(uow)
+        assert isinstance(ledger, PostgresStockLedger) is one_step
+        # The setup through the shared steps: one unit reserved elsewhere keeps the
+        # product's unit known when no free stock is left.
+        receive(ledger, product, MAIN, Quantity(free + held + 1, unit), document="GR", at=AT)
+        other = Bucket.reserved(OrderId("SO-0"), LineId("1"))
+        setup = [Move(product, MAIN, Bucket.free(), other, Quantity(1, unit))]
+        if held:
+            setup.append(Move(product, MAIN, Bucket.free(), line, Quantity(held, unit)))
+        ledger.record(setup, Operation.RESERVE_FROM_STOCK, "setup", AT)
+        if held:
+            ledger.save_claim(line_claim(held))
+        asked = None if quantity is None else Quantity(quantity, unit)
+        try:
+            report = reserve_from_stock(ledger, line_claim(need), asked, document="D", at=AT)
+            outcome: object = [(e.move, e.operation, e.document, e.at) for e in report.entries]
+        except SalescoreError as exc:
+            outcome = (type(exc), str(exc))
+        empty = uow.connection.execute(
+            "SELECT count(*) FROM reservation_balances WHERE quantity = 0"
+        ).fetchone()[0]
+        return (
+            outcome,
+            dict(ledger.balances()),
+            ledger.claim(OrderId("SO-1"), LineId("1")),
+            [(e.move, e.operation, e.document) for e in ledger.entries()],
+            empty,
+        )  # the unit of work is not committed: rolled back
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    unit=st.sampled_from([PIECE, KG]),
+    free=st.integers(0, 6),
+    held=st.integers(0, 4),
+    need=st.integers(1, 8),
+    quantity=st.none() | st.integers(-1, 8),
+)
+def test_the_one_step_reserve_gives_the_ledger_and_errors_of_the_steps(
+    postgres_url: str, unit: Unit, free: int, held: int, need: int, quantity: int | None
+) -> None:
+    """PostgreSQL's ledger reserves in one server call (OneStepReserve); the statement-per-
+    step ledger on the same database reads, then writes. Every outcome must be the same."""
+    store = PostgresStore(postgres_url, min_size=1, max_size=1)
+    try:
+        with store.unit_of_work() as uow:  # the product's unit known to the store
+            receive(uow.stock_ledger, ProductId(f"P-{unit.code}"), WarehouseId("ELSEWHERE"),
+                    Quantity(1, unit), document="GR", at=AT)  # fmt: skip
+            uow.commit()
+        args = (unit, free, held, need, quantity)
+        assert one_reserve(store, True, *args) == one_reserve(store, False, *args)
     finally:
         store.close()

@@ -448,3 +448,17 @@ def test_a_power_cut_that_loses_started_annuls_the_open_receipt_and_prints_once(
         assert not result.repeated
         assert r.simulator.device.executed[0x88] == 1  # the orphan was annulled first
         assert r.receipts == 1
+
+
+def test_a_receipt_reads_the_state_once_and_the_fiscal_storage_before_open_and_close() -> None:
+    with rig() as r:
+        r.driver.open_shift()
+        r.driver.process_check(sample_receipt("r-1"))  # the first looks the shift's opening up
+        sent = len(r.simulator.received)
+        r.driver.process_check(sample_receipt("r-2"))
+        codes = [codec.split_code(p)[0] for p in r.simulator.received[sent:]]
+    # status, fiscal storage (its date-time bounds the receipt) and shift; open, two lines
+    # with their discounts, subtotal; the fiscal storage again (the number journalled before
+    # close), close; the document read back for its fiscal sign; the status after the print.
+    assert codes == [0x10, 0xFF01, 0xFF40, 0x8D, 0x80, 0x86, 0x80, 0x86, 0x89, 0xFF01, 0x85,
+                     0xFF0A, 0x10]  # fmt: skip

@@ -16,17 +16,18 @@ reserve from stock is three round trips: read the line's reserve (with
 A reserve for an order line from free stock is one step here
 (:class:`~salescore.reservation.ports.OneStepReserve`): the server function
 ``salescore_reserve_line``, created with the schema, reads the line's reserve,
-works out what it lacks, takes that from free stock where enough is left (the
-free balance row's lock orders concurrent takers), appends the entry and
-keeps the line's claim (:data:`~salescore.adapters.sqlite.reservation.SAVE_CLAIM`,
-its values taken from the function's parameters), in one statement whose
-plans the server keeps per connection. With ``BEGIN`` before it and
+works out what it lacks, then runs the statements this ledger sends for a
+one-move batch (take from free stock where enough is left: the free balance
+row's lock orders concurrent takers; add to the line's reserve; append the
+entry) and for the line's claim
+(:data:`~salescore.adapters.sqlite.reservation.SAVE_CLAIM`), their values
+taken from the function's parameters: one statement whose plans the server
+keeps per connection. With ``BEGIN`` before it and
 ``COMMIT`` after it is two round trips.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime
@@ -101,66 +102,63 @@ FROM take
 """
 
 
-def _bucket_test(prefix: str) -> str:
-    return " AND ".join(
-        f"b.{column} = p_{prefix}{column.split('_')[0]}"
-        for column in ("kind", "order_id", "line_id", "expected_on")
-    )
+def _fill(statement: str, values: Sequence[str]) -> str:
+    """``statement`` with its ``?`` placeholders replaced by ``values``, in order."""
+    parts = statement.split("?")  # (a count that differs fails at import: strict)
+    return "".join(part + value for part, value in zip(parts, [*values, ""], strict=True))
 
 
-_LINE_KEY = (
-    f"b.product_id = p_product AND b.warehouse_id = p_warehouse AND {_bucket_test('target_')}"
-)
-_FREE_KEY = (
-    f"b.product_id = p_product AND b.warehouse_id = p_warehouse AND {_bucket_test('source_')}"
-)
-# SAVE_CLAIM's statement with its values taken from the function's parameters 16 to 27.
-_CLAIM_PARAMETERS = (
-    "c_order TEXT, c_line TEXT, c_product TEXT, c_warehouse TEXT, c_quantity BIGINT, "
-    "c_unit_code TEXT, c_unit_name TEXT, c_unit_scale INTEGER, c_planned TEXT, c_ordered TEXT, "
-    "c_priority INTEGER, c_supply TEXT"
-)
-_parameter = iter(range(16, 28))
-_SAVE_CLAIM = re.sub(r"\?", lambda _: f"${next(_parameter)}", SAVE_CLAIM)
+# The function's parameters in the order of the ledger's statements' placeholders.
+_SOURCE = ("p_source_kind", "p_source_order", "p_source_line", "p_source_expected")
+_TARGET = ("p_target_kind", "p_target_order", "p_target_line", "p_target_expected")
+_CLAIM = ("c_order", "c_line", "c_product", "c_warehouse", "c_quantity", "c_unit_code",
+          "c_unit_name", "c_unit_scale", "c_planned", "c_ordered", "c_priority",
+          "c_supply")  # fmt: skip
+_FREE_KEY = _fill(_KEY, ("p_product", "p_warehouse", *_SOURCE))
+# The statements the ledger sends, with the function's values: the one-move batch of
+# record() (take, put, entry) and SAVE_CLAIM, so both ledgers write with the same SQL.
+_MOVE = _fill(
+    _RECORD_ONE,
+    ("(-wanted)", "p_product", "p_warehouse", *_SOURCE, "(-wanted)",
+     "p_product", "p_warehouse", *_TARGET, "wanted",
+     "p_product", "p_warehouse", *_SOURCE, *_TARGET, "wanted", "p_operation", "p_document",
+     "p_at"),
+)  # fmt: skip
 RESERVE_LINE_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION salescore_reserve_line(
     p_product TEXT, p_warehouse TEXT,
     p_source_kind TEXT, p_source_order TEXT, p_source_line TEXT, p_source_expected TEXT,
     p_target_kind TEXT, p_target_order TEXT, p_target_line TEXT, p_target_expected TEXT,
     p_need BIGINT, p_asked BIGINT, p_operation TEXT, p_document TEXT, p_at TEXT,
-    {_CLAIM_PARAMETERS},
+    c_order TEXT, c_line TEXT, c_product TEXT, c_warehouse TEXT, c_quantity BIGINT,
+    c_unit_code TEXT, c_unit_name TEXT, c_unit_scale INTEGER, c_planned TEXT, c_ordered TEXT,
+    c_priority INTEGER, c_supply TEXT,
     OUT held BIGINT, OUT wanted BIGINT, OUT free BIGINT, OUT seq BIGINT)
 LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    taken BOOLEAN;
+    seqs BIGINT[];
+    emptied BIGINT;
 BEGIN
-    SELECT b.quantity INTO held FROM reservation_balances b WHERE {_LINE_KEY};
+    SELECT quantity INTO held FROM reservation_balances
+    WHERE {_fill(_KEY, ("p_product", "p_warehouse", *_TARGET))};
     held := coalesce(held, 0);
     wanted := coalesce(p_asked, greatest(p_need - held, 0));
     IF wanted <= 0 OR wanted > p_need - held THEN
         RETURN;  -- the line lacks nothing, or less than asked: nothing is written
     END IF;
-    UPDATE reservation_balances b SET quantity = b.quantity - wanted
-    WHERE {_FREE_KEY} AND b.quantity >= wanted
-    RETURNING b.quantity INTO free;
-    IF NOT FOUND THEN  -- too little free stock: what is there, and no entry
-        SELECT b.quantity INTO free FROM reservation_balances b WHERE {_FREE_KEY};
+    {_MOVE} INTO taken, seqs, emptied;
+    IF NOT taken THEN  -- too little free stock: what is there, and no entry
+        SELECT quantity INTO free FROM reservation_balances WHERE {_FREE_KEY};
         free := coalesce(free, 0);
         RETURN;
     END IF;
-    IF free = 0 THEN  -- an emptied balance is deleted, as on SQLite
-        DELETE FROM reservation_balances b WHERE {_FREE_KEY};
+    IF emptied > 0 THEN  -- an emptied balance is deleted, as on SQLite
+        DELETE FROM reservation_balances WHERE {_FREE_KEY} AND quantity = 0;
     END IF;
-    INSERT INTO reservation_balances AS b ({_KEY_COLUMNS}, quantity)
-    VALUES (p_product, p_warehouse, p_target_kind, p_target_order, p_target_line,
-            p_target_expected, wanted)
-    ON CONFLICT ({_KEY_COLUMNS}) DO UPDATE SET quantity = b.quantity + excluded.quantity;
-    INSERT INTO reservation_entries (product_id, warehouse_id, source_kind, source_order,
-        source_line, source_date, target_kind, target_order, target_line, target_date,
-        quantity, operation, document, at)
-    VALUES (p_product, p_warehouse, p_source_kind, p_source_order, p_source_line,
-            p_source_expected, p_target_kind, p_target_order, p_target_line,
-            p_target_expected, wanted, p_operation, p_document, p_at)
-    RETURNING reservation_entries.seq INTO seq;
-    {_SAVE_CLAIM};  -- the order line's claim, as SAVE_CLAIM keeps it
+    seq := seqs[1];
+    {_fill(SAVE_CLAIM, _CLAIM)};  -- the order line's claim
 END
 $$
 """

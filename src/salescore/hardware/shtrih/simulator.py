@@ -946,7 +946,7 @@ class ShtrihSimulator:
             return
 
     def _take(self, fault: ShtrihFault, code: int) -> bool:
-        if not self._armed or fault not in self._armed:  # armed before the frame came
+        if fault not in self._armed:  # faults are armed before the frame comes: no lock needed
             return False
         with self._lock:
             if fault in self._armed and self._armed[fault] in (None, code):
