@@ -270,28 +270,6 @@ class LineDiscount:
     position: int = 0
     evidence: DiscountEvidence | None = attrs.field(default=None, eq=False, repr=False)
 
-    @classmethod
-    def _of(
-        cls,
-        evidence: DiscountEvidence,
-        pos: int,
-        line_id: str,
-        gross: Decimal,
-        discount: Decimal,
-        currency: Currency,
-        rule_ids: tuple[str, ...],
-    ) -> LineDiscount:
-        # The bulk path builds one per line: set the slots directly, as SaleLine does.
-        self = _new(cls)
-        _set_line_id(self, line_id)
-        _set_gross(self, gross)
-        _set_discount(self, discount)
-        _set_currency(self, currency)
-        _set_rule_ids(self, rule_ids)
-        _set_position(self, pos)
-        _set_evidence(self, evidence)
-        return self
-
     @property
     def gross(self) -> Money:
         """The line amount before discounts."""
