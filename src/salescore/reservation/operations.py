@@ -91,7 +91,16 @@ class MoveReport:
     operation: Operation
     document: str
     entries: tuple[LedgerEntry, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = attrs.field(default=())
+
+    @reasons.validator
+    def _at_most_one_reason_per_entry(self, _: object, reasons: tuple[str, ...]) -> None:
+        if len(reasons) > len(self.entries):
+            raise InvalidInputError(
+                f"{self.operation.value} ({self.document}): {len(reasons)} reasons for "
+                f"{len(self.entries)} ledger entries; give at most one reason per entry",
+                document=self.document,
+            )
 
     @property
     def moves(self) -> tuple[Move, ...]:

@@ -305,3 +305,8 @@ def test_quantities_are_kept_exactly_whatever_the_callers_decimal_context(
         position = ledger.position(BEANS, MAIN)
         held = ledger.holdings(order_id=OrderId("SO-1"))[0].quantity
     assert (position.free.value, held.value) == (Decimal("4.691"), Decimal("7.654"))
+
+
+def test_a_report_with_more_reasons_than_entries_is_refused_when_built() -> None:
+    with pytest.raises(InvalidInputError, match="2 reasons for 0 ledger entries"):
+        MoveReport(Operation.RELEASE_ALL, "CANCEL-1", (), ("one", "two"))
