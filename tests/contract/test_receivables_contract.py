@@ -32,6 +32,7 @@ from salescore.receivables import (
     GROUP_FIELDS,
     AgingCache,
     AgingPolicy,
+    Allocation,
     ControlPoint,
     CreditLimit,
     CreditOverride,
@@ -567,6 +568,22 @@ def test_reallocating_the_store_with_a_bad_hand_allocation_changes_nothing(store
         with pytest.raises(SettlementError, match="'SO-404' has no settlements"):
             reallocate_all(uow)
         assert uow.settlements.allocations() == before
+
+
+def test_allocations_naming_an_entry_of_another_account_are_refused(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [entry("E1"), entry("E9", OTHER)])
+        record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 5), Money(50, "RUB")))
+        uow.commit()
+        before = uow.settlements.allocations()
+        for wrong in ("E9", "E404"):  # VOLGA's entry; no entry at all
+            stray = Allocation(Measure.ACTUAL, "P1", wrong, date(2026, 3, 5), Money(50, "RUB"))
+            with pytest.raises(SettlementError, match=f"entry '{wrong}'.*not an entry of account"):
+                uow.settlements.replace_allocations(ACC, [stray])
+            assert uow.settlements.allocations() == before  # nothing replaced
+        own = Allocation(Measure.ACTUAL, "P1", "E1", date(2026, 3, 5), Money(20, "RUB"))
+        uow.settlements.replace_allocations(ACC, [own])
+        assert uow.settlements.allocations(account=ACC) == [own]
 
 
 def _allocation_indexes(store: SqliteStore) -> list[tuple[str, str]]:

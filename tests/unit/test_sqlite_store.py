@@ -117,3 +117,76 @@ def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date
     versions = dict(conn.execute("SELECT component, version FROM salescore_schema"))
     conn.close()
     assert (versions["parties"], versions["selfservice"]) == (3, 1)
+
+
+def test_a_ledger_from_before_plain_allocation_rows_keeps_its_allocations(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from salescore.adapters.sqlite.schema import COMPONENTS, Component
+    from salescore.money import Money
+    from salescore.receivables import (
+        EntryKind,
+        Payment,
+        SettlementAccount,
+        SettlementEntry,
+        post_entries,
+        record_payment,
+    )
+
+    path = tmp_path / "older.sqlite"
+    # Receivables at version 3: allocations with AUTOINCREMENT and a foreign key.
+    older = tuple(
+        Component(c.name, c.migrations[:3]) if c.name == "receivables" else c for c in COMPONENTS
+    )
+    store = SqliteStore(path, components=older)
+    acc = SettlementAccount("CAFE", "RUB")
+    with store.unit_of_work() as uow:
+        post_entries(
+            uow.settlements,
+            [
+                SettlementEntry(f"E{n}", EntryKind.SHIPMENT, acc, f"SO-{n}", f"SH-{n}",
+                                date(2026, 3, n), date(2026, 3, 10 + n), Money(100, "RUB"))
+                for n in (1, 2)
+            ],
+        )  # fmt: skip
+        record_payment(uow.settlements, Payment("P1", acc, date(2026, 3, 5), Money(150, "RUB")))
+        uow.commit()
+        before = uow.settlements.allocations()
+    store.close()
+    assert [(a.entry_id, a.amount) for a in before] == [
+        ("E1", Money(100, "RUB")),  # the older entry first, then 50.00 of the next
+        ("E2", Money(50, "RUB")),
+    ]
+
+    def table_sql() -> tuple[str, list[str]]:
+        conn = sqlite3.connect(path)
+        try:
+            (sql,) = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'settlement_allocations'"
+            ).fetchone()
+            names = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'settlement_allocations' AND sql IS NOT NULL ORDER BY name"
+            ).fetchall()
+            return sql, [n for (n,) in names]
+        finally:
+            conn.close()
+
+    old_sql, old_indexes = table_sql()
+    assert "AUTOINCREMENT" in old_sql
+    assert "REFERENCES" in old_sql
+
+    again = SqliteStore(path)
+    with again.unit_of_work() as uow:
+        assert uow.settlements.allocations() == before  # rows and their order kept
+        record_payment(uow.settlements, Payment("P2", acc, date(2026, 3, 6), Money(50, "RUB")))
+        uow.commit()
+        assert [a.source_id for a in uow.settlements.allocations()] == ["P1", "P1", "P2"]
+    again.close()
+    new_sql, new_indexes = table_sql()
+    assert "AUTOINCREMENT" not in new_sql
+    assert "REFERENCES" not in new_sql
+    assert new_indexes == old_indexes
+    assert len(new_indexes) == 5

@@ -33,7 +33,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -58,6 +58,7 @@ __all__ = [
     "SettlementAccount",
     "SettlementEntry",
     "SettlementLedger",
+    "check_account_entries",
     "schedule_entries",
     "shipment_entries",
 ]
@@ -194,6 +195,28 @@ class SettlementEntry:
     def measure(self) -> Measure:
         """The measure this entry changes."""
         return self.kind.measure
+
+
+def check_account_entries(
+    account: SettlementAccount, allocations: Iterable[Allocation], entry_ids: Container[str]
+) -> None:
+    """Refuse allocations that name an entry other than one of ``account``'s own.
+
+    ``entry_ids`` holds the ids of the account's entries. A store calls this
+    before it replaces an account's allocations with ones a caller built.
+
+    Raises:
+        SettlementError: naming the first such allocation's payment and entry.
+    """
+    for a in allocations:
+        if a.entry_id not in entry_ids:
+            raise SettlementError(
+                f"allocation of {a.source_id!r} names entry {a.entry_id!r}, which is not an "
+                f"entry of account {account.key!r}: an account's allocations pay its own "
+                "entries; let salescore.receivables.reallocate compute them",
+                entry=a.entry_id,
+                account=account.key,
+            )
 
 
 @attrs.frozen

@@ -26,6 +26,7 @@ from salescore.receivables.ledger import (
     SettlementAccount,
     SettlementEntry,
     SettlementLedger,
+    check_account_entries,
 )
 
 if TYPE_CHECKING:
@@ -149,6 +150,13 @@ class InMemorySettlementLedger:
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
+        entries = self._table("settlement_entries")
+        own = {
+            a.entry_id
+            for a in allocations
+            if (e := entries.get(a.entry_id)) is not None and e.account == account
+        }
+        check_account_entries(account, allocations, own)
         self._set(self._table("settlement_allocations"), account, tuple(allocations))
 
     def settlement_rows(

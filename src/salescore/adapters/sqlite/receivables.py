@@ -38,6 +38,7 @@ from salescore.receivables.ledger import (
     Payment,
     SettlementAccount,
     SettlementEntry,
+    check_account_entries,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ __all__ = [
     "create_settlement_tables",
     "entry_row",
     "index_settlements_by_date",
+    "plain_allocation_rows",
 ]
 
 _ACCOUNT_COLUMNS = (
@@ -125,6 +127,49 @@ def index_settlements_by_date(conn: sqlite3.Connection, integer: str = "INTEGER"
         "UPDATE settlement_payments SET settled_minor = ? WHERE id = ?",
         [(p.settled.minor_units, p.id) for p in map(_payment, rows)],
     )
+
+
+def plain_allocation_rows(conn: sqlite3.Connection) -> None:
+    """Migration 4: ``settlement_allocations`` without ``AUTOINCREMENT`` and without the
+    foreign key to ``settlement_entries``.
+
+    Both cost a lookup per inserted row (``sqlite_sequence``; the entry's primary key),
+    together more than half of rewriting a whole ledger's allocations
+    (:func:`~salescore.app.receivables.reallocate_all`). Neither guards anything the
+    code does not: ``seq`` only orders an account's allocations, and a plain rowid
+    still grows within a statement; entries are never deleted, the bulk path writes
+    rows computed from the account's own entries in the same unit of work, and
+    :meth:`SqliteSettlementLedger.replace_allocations` checks that every allocation
+    names an entry of its account (stricter than the foreign key, which accepted
+    another account's entry). SQLite cannot drop a constraint in place: the table is
+    rebuilt, its rows and indexes kept.
+    """
+    indexes = [
+        sql
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'settlement_allocations' AND sql IS NOT NULL"
+        )
+    ]
+    columns = (
+        "seq, account_key, partner_id, measure, source_id, entry_id, allocated_on, "
+        "amount_minor, manual"
+    )
+    conn.execute(
+        """CREATE TABLE settlement_allocations_plain (
+            seq INTEGER PRIMARY KEY, account_key TEXT NOT NULL,
+            partner_id TEXT NOT NULL, measure TEXT NOT NULL, source_id TEXT NOT NULL,
+            entry_id TEXT NOT NULL, allocated_on TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL, manual INTEGER NOT NULL)"""
+    )
+    conn.execute(
+        f"INSERT INTO settlement_allocations_plain ({columns}) "
+        f"SELECT {columns} FROM settlement_allocations ORDER BY seq"
+    )
+    conn.execute("DROP TABLE settlement_allocations")
+    conn.execute("ALTER TABLE settlement_allocations_plain RENAME TO settlement_allocations")
+    for sql in indexes:
+        conn.execute(sql)
 
 
 _PAYMENT_COLUMNS = (
@@ -426,6 +471,13 @@ class SqliteSettlementLedger:
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
+        own = {
+            r[0]
+            for r in self._execute(
+                "SELECT id FROM settlement_entries WHERE account_key = ?", (account.key,)
+            )
+        }
+        check_account_entries(account, allocations, own)
         self._execute("DELETE FROM settlement_allocations WHERE account_key = ?", (account.key,))
         rows = [
             (

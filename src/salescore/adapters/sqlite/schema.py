@@ -35,6 +35,7 @@ from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import (
     create_settlement_tables,
     index_settlements_by_date,
+    plain_allocation_rows,
 )
 from salescore.adapters.sqlite.reservation_schema import create_reservation_tables
 from salescore.adapters.sqlite.shipments import create_posted_documents, create_shipment_tables
@@ -166,7 +167,12 @@ COMPONENTS: tuple[Component, ...] = (
     ),
     Component(
         "receivables",
-        (document_tables(RECEIVABLES), create_settlement_tables, index_settlements_by_date),
+        (
+            document_tables(RECEIVABLES),
+            create_settlement_tables,
+            index_settlements_by_date,
+            plain_allocation_rows,
+        ),
     ),
     Component("reservation", (create_reservation_tables,)),
     Component("discounts", (document_tables(DISCOUNTS), reference_revision(DISCOUNTS))),
