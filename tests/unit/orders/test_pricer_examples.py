@@ -32,7 +32,7 @@ from salescore.agreements import (
 )
 from salescore.discounts import Combination, DiscountEngine, DiscountGroup, GroupId
 from salescore.discounts.rulefile import parse_rule_set
-from salescore.errors import MissingPriceError, NotFoundError
+from salescore.errors import FormulaEvaluationError, MissingPriceError, NotFoundError
 from salescore.money import Money
 from salescore.orders import PricedOrder, SaleOrder, SaleOrderLine, SalePricer
 from salescore.parties import (
@@ -527,3 +527,36 @@ def test_a_pricer_given_no_rules_discounts_nothing_under_one_empty_group() -> No
     assert plain.engine.rule_set.groups == (
         DiscountGroup(GroupId("ROOT"), "No discounts", Combination.MAX),
     )
+
+
+def test_a_formula_that_fails_for_another_product_does_not_stop_an_order() -> None:
+    # RETAIL = [BASE] / [COST] * 100: 1500.00 / 750.00 x 100 = 200.00 for the kettle; the
+    # tea's cost is registered as 0.00, so its retail price divides by zero.
+    cost = PriceType(PriceTypeId("COST"), "Cost", "RUB")
+    retail = PriceType(PriceTypeId("RETAIL"), "Retail", "RUB", formula="[Base] / [Cost] * 100")
+
+    def snapshot_for(on: date) -> PricingSnapshot:
+        return PricingSnapshot.build(
+            [BASE, cost, retail],
+            on,
+            products=CATALOGUE,
+            records=[
+                PriceRecord(BASE.id, KETTLE.id, date(2026, 1, 1), Money("1500.00", "RUB")),
+                PriceRecord(cost.id, KETTLE.id, date(2026, 1, 1), Money("750.00", "RUB")),
+                PriceRecord(BASE.id, TEA.id, date(2026, 1, 1), Money("100.10", "RUB")),
+                PriceRecord(cost.id, TEA.id, date(2026, 1, 1), Money("0.00", "RUB")),
+            ],
+        )
+
+    shop = Agreement.typical(
+        AgreementId("TR"),
+        "Retail",
+        valid_from=date(2026, 1, 1),
+        status=AgreementStatus.ACTIVE,
+        terms=Terms(price_type_id=retail.id),
+    )
+    retail_pricer = pricer(agreements=(shop,), snapshot_for=snapshot_for)
+    priced = retail_pricer.price(sale(SaleOrderLine("1", KETTLE.id, Decimal(2))))
+    assert summary(priced) == [("TR", "400.00 RUB", "0.00 RUB", "400.00 RUB", ())]
+    with pytest.raises(FormulaEvaluationError, match="for product 'T-1': division by zero"):
+        retail_pricer.price(sale(SaleOrderLine("1", TEA.id, Decimal(1))))
