@@ -101,11 +101,13 @@ class RoundingRule:
     def rounder(self) -> Callable[[Decimal], Decimal]:
         """A fast function applying this rule; call it inside the library's decimal context."""
         step, mode, ending = self.step, self.direction.value, self.ending
-        # quantize() is the fast path, but it only rounds to powers of ten up to 1.
+        # quantize() is the fast path, but it only rounds to powers of ten up to 1. It rounds
+        # to the exponent of its argument: a step written 0.10 is quantized as 0.1.
         if self.is_power_of_ten():
+            exponent = step.normalize(CTX)
 
             def base(value: Decimal) -> Decimal:
-                return value.quantize(step, mode)
+                return value.quantize(exponent, mode)
 
         else:
 
@@ -220,7 +222,8 @@ class PriceType:
         """
         # One closure per case: this runs once per price in bulk pricing.
         quantum = self.currency.quantum
-        step, mode, ending = self.rounding.step, self.rounding.direction.value, self.rounding.ending
+        mode, ending = self.rounding.direction.value, self.rounding.ending
+        step = self.rounding.step.normalize(CTX)  # quantize's exponent: 0.10 rounds to 0.1
         if not self.rounding.is_power_of_ten():
             # quantum is a power of ten (minor units 0..8), so it is not this step
             return _then_quantize(self.rounding.rounder(), quantum)
