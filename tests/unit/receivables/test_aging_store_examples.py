@@ -1,0 +1,404 @@
+"""Aging read from a store (memory, SQLite in memory) on hand-computed examples.
+
+The report a user reads from the store (:func:`age_receivables_from_store`,
+:func:`age_store`) must be the report of the loaded ledger
+(:func:`age_receivables`) on every date, whether it was read in full, started
+from a cached date, or rebuilt after the ledger changed.
+
+The ledger (default buckets: not due, 1-30, 31-60, 61-90, 90+):
+
+* CAFE (RUB, counterparty CAFE-LLC, ORG-1, contract K-1): E1 300.00 of order SO-1,
+  due 9 Feb, manager petrov; E2 200.00 of SO-2, due 3 Mar, manager ivanova;
+  a return R2 of 40.00 on SO-2 posted 5 Mar (pays E2 first); PAY1 100.00 on 10 Mar
+  (pays E1, the oldest due).
+* VOLGA (RUB, ORG-1): E3 150.00 of SO-3, due 31 Mar, petrov; PAY2 200.00 on 20 Mar
+  pays E3 and leaves 50.00 of credit.
+* VOLGA (USD): E4 50.00 of SO-4, due 2 Mar, no manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from salescore.adapters.memory import MemoryStore
+from salescore.adapters.sqlite import SqliteStore
+from salescore.app.receivables import age_receivables_from_store
+from salescore.app.stores import Store
+from salescore.dates import BusinessCalendar
+from salescore.money import Money
+from salescore.receivables import (
+    AgingCache,
+    AgingPolicy,
+    AgingReport,
+    DayCount,
+    EntryKind,
+    LedgerChanges,
+    Measure,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+    age_receivables,
+    age_store,
+    load_ledger,
+    post_entries,
+    record_payment,
+)
+
+CAFE = SettlementAccount("CAFE", "RUB", "CAFE-LLC", "ORG-1", "K-1")
+VOLGA = SettlementAccount("VOLGA", "RUB", None, "ORG-1")
+VOLGA_USD = SettlementAccount("VOLGA", "USD")
+MAR4, APR1, APR2, APR3 = date(2026, 3, 4), date(2026, 4, 1), date(2026, 4, 2), date(2026, 4, 3)
+
+
+def _entry(eid: str, acc: SettlementAccount, order: str, posted: date, due: date, amount: str,
+           manager: str | None = None) -> SettlementEntry:  # fmt: skip
+    return SettlementEntry(eid, EntryKind.SHIPMENT, acc, order, f"S-{eid}", posted, due,
+                           Money(amount, acc.currency), manager)  # fmt: skip
+
+
+ENTRIES = [
+    _entry("E1", CAFE, "SO-1", date(2026, 1, 10), date(2026, 2, 9), "300.00", "petrov"),
+    _entry("E2", CAFE, "SO-2", date(2026, 2, 1), date(2026, 3, 3), "200.00", "ivanova"),
+    SettlementEntry(
+        "R2",
+        EntryKind.RETURN,
+        CAFE,
+        "SO-2",
+        "RET-2",
+        date(2026, 3, 5),
+        date(2026, 3, 5),
+        Money("-40.00", "RUB"),
+    ),
+    _entry("E3", VOLGA, "SO-3", date(2026, 2, 15), date(2026, 3, 31), "150.00", "petrov"),
+    _entry("E4", VOLGA_USD, "SO-4", date(2026, 2, 20), date(2026, 3, 2), "50.00"),
+]
+PAYMENTS = [
+    Payment("PAY1", CAFE, date(2026, 3, 10), Money("100.00", "RUB")),
+    Payment("PAY2", VOLGA, date(2026, 3, 20), Money("200.00", "RUB")),
+]
+
+
+@pytest.fixture(params=["memory", "sqlite-memory"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    made: Store = MemoryStore() if request.param == "memory" else SqliteStore(":memory:")
+    with made.unit_of_work() as uow:
+        post_entries(uow.settlements, ENTRIES)
+        for payment in PAYMENTS:
+            record_payment(uow.settlements, payment)
+        uow.commit()
+    yield made
+    if isinstance(made, SqliteStore):
+        made.close()
+
+
+def _figures(report: AgingReport) -> list[tuple[str, ...]]:
+    """Each row as its group, currency, non-zero buckets (label=amount), total and credit."""
+    return [
+        (
+            *r.group,
+            r.currency.code,
+            *(f"{label}={m.amount}" for label, m in zip(report.policy.labels, r.buckets,
+                                                         strict=True) if not m.is_zero()),
+            f"total={r.total.amount}",
+            f"credit={r.credit.amount}",
+        )
+        for r in report.lines
+    ]  # fmt: skip
+
+
+# On 4 March nothing is paid yet: E1 is 23 days overdue, E2 1 day, E4 2 days; E3 is not due.
+ON_MAR4 = [
+    ("CAFE", "RUB", "1-30=500.00", "total=500.00", "credit=0.00"),
+    ("VOLGA", "RUB", "not due=150.00", "total=150.00", "credit=0.00"),
+    ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+]
+# On 2 April: E1 has 200.00 open, 52 days overdue; E2 160.00 open, 30 days; E3 is paid and
+# VOLGA has 50.00 of credit; E4 is 31 days overdue.
+ON_APR2 = [
+    ("CAFE", "RUB", "1-30=160.00", "31-60=200.00", "total=360.00", "credit=0.00"),
+    ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
+    ("VOLGA", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+]
+# On 3 April E2 is 31 days overdue: CAFE's 160.00 moves to 31-60; VOLGA's rows do not change.
+ON_APR3 = [
+    ("CAFE", "RUB", "31-60=360.00", "total=360.00", "credit=0.00"),
+    ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
+    ("VOLGA", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+]
+# On 1 April E4 is 30 days overdue, still in 1-30; the rest as on 2 April.
+ON_APR1 = [
+    ("CAFE", "RUB", "1-30=160.00", "31-60=200.00", "total=360.00", "credit=0.00"),
+    ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
+    ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+]
+EXPECTED = {MAR4: ON_MAR4, APR1: ON_APR1, APR2: ON_APR2, APR3: ON_APR3}
+
+
+def test_a_report_read_in_full_from_the_store_is_the_report_of_the_loaded_ledger(
+    store: Store,
+) -> None:
+    with store.unit_of_work() as uow:
+        ledger = load_ledger(uow.settlements)
+        for on, figures in EXPECTED.items():
+            report = age_receivables_from_store(uow, on, cache=AgingCache())
+            assert _figures(report) == figures
+            assert report == age_receivables(ledger, on)
+
+
+def test_reports_on_other_dates_start_from_the_cached_one_and_give_the_same_figures(
+    store: Store,
+) -> None:
+    cache = AgingCache(reuse_share=float("inf"))  # always start from the cached date
+    with store.unit_of_work() as uow:
+        ledger = load_ledger(uow.settlements)
+        # Forward a month (return, payments and bucket edges in between), back, the same
+        # date again, then one day at a time both ways.
+        for on in (MAR4, APR2, MAR4, MAR4, APR2, APR3, APR2, APR1, APR3, MAR4):
+            report = age_store(uow.settlements, on, cache=cache)
+            assert _figures(report) == EXPECTED[on], on
+            assert report == age_receivables(ledger, on)
+    assert len(cache) == 1  # one ledger version, one grouping: one state
+
+
+def test_a_cached_report_is_the_same_under_every_grouping(store: Store) -> None:
+    cache = AgingCache(reuse_share=float("inf"))
+    groupings: list[tuple[str, ...]] = [
+        (),
+        ("manager",),
+        ("order",),
+        ("document",),
+        ("counterparty", "contract"),
+        ("organization", "manager"),
+        ("segment",),
+        ("segment", "partner"),
+    ]
+    segments = {"CAFE": "horeca"}
+    with store.unit_of_work() as uow:
+        ledger = load_ledger(uow.settlements)
+        for fields in groupings:
+            for on in (MAR4, APR2, APR3, MAR4):
+                expected = age_receivables(ledger, on, group_by=fields, segments=segments)
+                got = age_store(uow.settlements, on, group_by=fields, segments=segments,
+                                cache=cache)  # fmt: skip
+                assert got == expected, (fields, on)
+    assert len(cache) == 8
+
+
+def test_grouped_by_segment_partners_of_one_segment_make_one_row(store: Store) -> None:
+    segments = {"CAFE": "horeca", "VOLGA": "horeca"}
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        for on in (APR2, APR3):
+            report = age_store(uow.settlements, on, group_by=("segment",), segments=segments,
+                               cache=cache)  # fmt: skip
+            # CAFE and VOLGA's RUB rows merge; VOLGA's USD row stays apart.
+            rub = ("1-30=160.00", "31-60=200.00") if on == APR2 else ("31-60=360.00",)
+            assert _figures(report) == [
+                ("horeca", "RUB", *rub, "total=360.00", "credit=50.00"),
+                ("horeca", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+            ]
+
+
+def test_grouped_by_manager_and_document_the_rows_follow_the_entries(store: Store) -> None:
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        age_store(uow.settlements, MAR4, group_by=("manager",), cache=cache)
+        by_manager = age_store(uow.settlements, APR2, group_by=("manager",), cache=cache)
+        age_store(uow.settlements, MAR4, group_by=("document",), cache=cache)
+        by_document = age_store(uow.settlements, APR2, group_by=("document",), cache=cache)
+    # The credit has no manager; E4 neither. E3 (petrov) is paid: petrov keeps E1's 200.00.
+    assert _figures(by_manager) == [
+        ("", "RUB", "total=0.00", "credit=50.00"),
+        ("", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+        ("ivanova", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
+        ("petrov", "RUB", "31-60=200.00", "total=200.00", "credit=0.00"),
+    ]
+    # A credit is grouped under its source: the payment PAY2.
+    assert _figures(by_document) == [
+        ("PAY2", "RUB", "total=0.00", "credit=50.00"),
+        ("S-E1", "RUB", "31-60=200.00", "total=200.00", "credit=0.00"),
+        ("S-E2", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
+        ("S-E4", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+    ]
+
+
+def test_a_row_that_did_not_change_since_the_last_report_is_the_same_row(store: Store) -> None:
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        first = age_store(uow.settlements, APR2, cache=cache)
+        again = age_store(uow.settlements, APR2, cache=cache)
+        later = age_store(uow.settlements, APR3, cache=cache)
+    assert again.lines == first.lines
+    assert all(a is b for a, b in zip(again.lines, first.lines, strict=True))
+    # On 3 April only CAFE's row changed: VOLGA's two rows are the ones built on 2 April,
+    # and so is CAFE's unchanged credit (0.00) and unchanged 90+ bucket.
+    cafe, volga, volga_usd = later.lines
+    assert volga is first.lines[1]
+    assert volga_usd is first.lines[2]
+    assert cafe is not first.lines[0]
+    assert cafe.credit is first.lines[0].credit
+    assert cafe.buckets[4] is first.lines[0].buckets[4]
+    assert cafe.buckets[2] == Money("360.00", "RUB")
+
+
+def test_a_write_to_the_ledger_gives_a_fresh_report_not_the_cached_one(store: Store) -> None:
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        before = age_store(uow.settlements, APR2, cache=cache)
+        assert _figures(before) == ON_APR2
+        # 60.00 more from CAFE on 1 April pays E1 (the oldest due): 140.00 of it stays open.
+        record_payment(uow.settlements, Payment("PAY3", CAFE, APR1, Money("60.00", "RUB")))
+        after = age_store(uow.settlements, APR2, cache=cache)
+        assert _figures(after)[0] == (
+            "CAFE", "RUB", "1-30=160.00", "31-60=140.00", "total=300.00", "credit=0.00"
+        )  # fmt: skip
+        assert after == age_receivables(load_ledger(uow.settlements), APR2)
+        # A new entry on another date: the report starts afresh from the new version too.
+        post_entries(uow.settlements, [_entry("E5", VOLGA, "SO-5", APR1, APR2, "70.00")])
+        newer = age_store(uow.settlements, APR3, cache=cache)
+        # VOLGA's 50.00 of credit pays E5 when it is posted: 20.00 stays open.
+        assert _figures(newer)[1] == ("VOLGA", "RUB", "1-30=20.00", "total=20.00",
+                                      "credit=0.00")  # fmt: skip
+        assert newer == age_receivables(load_ledger(uow.settlements), APR3)
+    assert len(cache) == 3  # one state per ledger version
+
+
+def test_the_cache_can_be_emptied_and_then_reads_everything_again(store: Store) -> None:
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        source = _Counting(uow.settlements)
+        age_store(source, APR2, cache=cache)
+        assert len(cache) == 1
+        cache.clear()
+        assert len(cache) == 0
+        assert _figures(age_store(source, APR3, cache=cache)) == ON_APR3
+    assert _changes(*source.calls) == [None, None]  # both dates read in full
+
+
+class _Counting:
+    """A ledger repository that records what each read of open items asked for."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: list[tuple[date, LedgerChanges | None]] = []
+
+    def version(self) -> str:
+        return str(self.inner.version())
+
+    def open_item_columns(self, as_of: date, *args: Any) -> Any:
+        self.calls.append((as_of, args[2] if len(args) > 2 else None))
+        return self.inner.open_item_columns(as_of, *args)
+
+    def open_credit_columns(self, *args: Any) -> Any:
+        return self.inner.open_credit_columns(*args)
+
+
+def _changes(*calls: tuple[date, LedgerChanges | None]) -> list[LedgerChanges | None]:
+    return [c for _, c in calls]
+
+
+def test_the_next_day_reads_only_the_rows_that_changed_in_between(store: Store) -> None:
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        source = _Counting(uow.settlements)
+        assert _figures(age_store(source, APR2, cache=cache)) == ON_APR2
+        assert _figures(age_store(source, APR3, cache=cache)) == ON_APR3
+        # 3 April starts from 2 April's items at hand: only what was posted or allocated
+        # on 3 April is read, on both dates.
+        between = LedgerChanges(APR2, APR3)
+        assert source.calls == [(APR2, None), (APR2, between), (APR3, between)]
+        # 1 April starts from 3 April, whose items were not all read: the items due where
+        # a bucket edge moved are read again too (two days at each of the four edges).
+        assert _figures(age_store(source, APR1, cache=cache)) == ON_APR1
+        moved = [
+            (date(2026, 1, 1), date(2026, 1, 2)),
+            (date(2026, 1, 31), date(2026, 2, 1)),
+            (date(2026, 3, 2), date(2026, 3, 3)),
+            (date(2026, 4, 1), date(2026, 4, 2)),
+        ]
+        dues = tuple((a.toordinal(), b.toordinal()) for a, b in moved)
+        assert source.calls[3:] == [
+            (APR3, LedgerChanges(APR1, APR3, dues)),
+            (APR1, LedgerChanges(APR1, APR3, dues)),
+        ]
+
+
+def test_a_date_too_far_from_the_cached_one_is_read_afresh(store: Store) -> None:
+    cache = AgingCache(reuse_share=1.0)
+    with store.unit_of_work() as uow:
+        source = _Counting(uow.settlements)
+        age_store(source, MAR4, cache=cache)  # 4 open items on 4 March
+        # To 5 March: 1 day + one due date at each of 4 edges = 5 rows of work, more than
+        # the 4 items a share of 1.0 allows: read afresh.
+        assert _figures(age_store(source, date(2026, 3, 5), cache=cache)) == [
+            ("CAFE", "RUB", "1-30=460.00", "total=460.00", "credit=0.00"),
+            ("VOLGA", "RUB", "not due=150.00", "total=150.00", "credit=0.00"),
+            ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+        ]
+    assert _changes(*source.calls) == [None, None]
+
+
+def test_a_date_within_the_reuse_share_starts_from_the_cached_one(store: Store) -> None:
+    # 4 open items on 4 March; 5 rows of work to 5 March: a share of 1.25 allows exactly 5.
+    cache = AgingCache(reuse_share=1.25)
+    with store.unit_of_work() as uow:
+        source = _Counting(uow.settlements)
+        age_store(source, MAR4, cache=cache)
+        age_store(source, date(2026, 3, 5), cache=cache)
+    assert _changes(*source.calls)[1] == LedgerChanges(MAR4, date(2026, 3, 5))
+
+
+def test_planned_debt_from_the_store_follows_the_schedule(store: Store) -> None:
+    stages = [
+        SettlementEntry("P1", EntryKind.SCHEDULE, CAFE, "SO-1", "SO-1", date(2026, 1, 5),
+                        date(2026, 1, 20), Money("100.00", "RUB")),
+        SettlementEntry("P2", EntryKind.SCHEDULE, CAFE, "SO-1", "SO-1", date(2026, 1, 5),
+                        date(2026, 3, 20), Money("400.00", "RUB")),
+    ]  # fmt: skip
+    # On 4 March P1 (due 20 January) is 43 days overdue and P2 not due. PAY1's 100.00 on
+    # 10 March pays P1; on 2 April P2 is 13 days overdue. VOLGA has no planned debt: all
+    # of PAY2 (20 March) is planned credit.
+    expected = {
+        MAR4: [("CAFE", "RUB", "not due=400.00", "31-60=100.00", "total=500.00", "credit=0.00")],
+        APR2: [
+            ("CAFE", "RUB", "1-30=400.00", "total=400.00", "credit=0.00"),
+            ("VOLGA", "RUB", "total=0.00", "credit=200.00"),
+        ],
+    }
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, stages)
+        ledger = load_ledger(uow.settlements)
+        for on in (MAR4, APR2, MAR4):
+            report = age_store(uow.settlements, on, measure=Measure.PLANNED, cache=cache)
+            assert _figures(report) == expected[on]
+            assert report == age_receivables(ledger, on, measure=Measure.PLANNED)
+        # The actual debt of the same ledger is cached apart and is not the planned one.
+        assert _figures(age_store(uow.settlements, APR2, cache=cache)) == ON_APR2
+    assert len(cache) == 2
+
+
+def test_a_working_day_policy_ages_the_store_by_the_calendar(store: Store) -> None:
+    # Weekends and Monday 9 March off. Buckets: not due, 1-5, 6-20, 20+ working days.
+    calendar = BusinessCalendar("test", holidays=frozenset({date(2026, 3, 9)}))
+    policy = AgingPolicy.from_bounds((5, 20), DayCount.WORKING)
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        ledger = load_ledger(uow.settlements)
+        for on in (MAR4, date(2026, 3, 11), APR2, date(2026, 3, 10), APR3):
+            report = age_store(uow.settlements, on, policy=policy, calendar=calendar, cache=cache)
+            assert report == age_receivables(ledger, on, policy=policy, calendar=calendar)
+        # On Wednesday 11 March E2 (due Tuesday 3 March, 160.00 open) is overdue by the
+        # working days 4, 5, 6, 10 and 11 March: 5, still in 1-5; E1 (due Monday 9 February,
+        # 200.00 open) by 4 + 5 + 5 + 5 + 2 = 21: 20+; E4 (due Monday 2 March) by 6: 6-20.
+        report = age_store(uow.settlements, date(2026, 3, 11), policy=policy,
+                           calendar=calendar, cache=cache)  # fmt: skip
+    assert _figures(report) == [
+        ("CAFE", "RUB", "1-5=160.00", "20+=200.00", "total=360.00", "credit=0.00"),
+        ("VOLGA", "RUB", "not due=150.00", "total=150.00", "credit=0.00"),
+        ("VOLGA", "USD", "6-20=50.00", "total=50.00", "credit=0.00"),
+    ]
