@@ -37,10 +37,12 @@ from salescore.receivables import (
     DayCount,
     EntryKind,
     LedgerChanges,
+    ManualAllocation,
     Measure,
     Payment,
     SettlementAccount,
     SettlementEntry,
+    SettlementLedger,
     age_receivables,
     age_store,
     load_ledger,
@@ -135,7 +137,27 @@ ON_APR1 = [
     ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
     ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
 ]
-EXPECTED = {MAR4: ON_MAR4, APR1: ON_APR1, APR2: ON_APR2, APR3: ON_APR3}
+# On 10 March PAY1 has paid 100.00 of E1 (29 days overdue) and the return 40.00 of E2.
+ON_MAR10 = [
+    ("CAFE", "RUB", "1-30=360.00", "total=360.00", "credit=0.00"),
+    ("VOLGA", "RUB", "not due=150.00", "total=150.00", "credit=0.00"),
+    ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+]
+# On 20 March E1 is 39 days overdue; PAY2 pays E3 that day and leaves 50.00 of credit.
+ON_MAR20 = [
+    ("CAFE", "RUB", "1-30=160.00", "31-60=200.00", "total=360.00", "credit=0.00"),
+    ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
+    ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+]
+MAR10, MAR20 = date(2026, 3, 10), date(2026, 3, 20)
+EXPECTED = {
+    MAR4: ON_MAR4,
+    MAR10: ON_MAR10,
+    MAR20: ON_MAR20,
+    APR1: ON_APR1,
+    APR2: ON_APR2,
+    APR3: ON_APR3,
+}
 
 
 def test_a_report_read_in_full_from_the_store_is_the_report_of_the_loaded_ledger(
@@ -157,7 +179,9 @@ def test_reports_on_other_dates_start_from_the_cached_one_and_give_the_same_figu
         ledger = load_ledger(uow.settlements)
         # Forward a month (return, payments and bucket edges in between), back, the same
         # date again, then one day at a time both ways.
-        for on in (MAR4, APR2, MAR4, MAR4, APR2, APR3, APR2, APR1, APR3, MAR4):
+        # Then over the payments' dates, each the last or the first day of an interval.
+        for on in (MAR4, APR2, MAR4, MAR4, APR2, APR3, APR2, APR1, APR3, MAR4,
+                   MAR10, MAR20, APR2, MAR20, MAR10, MAR4):  # fmt: skip
             report = age_store(uow.settlements, on, cache=cache)
             assert _figures(report) == EXPECTED[on], on
             assert report == age_receivables(ledger, on)
@@ -402,3 +426,114 @@ def test_a_working_day_policy_ages_the_store_by_the_calendar(store: Store) -> No
         ("VOLGA", "RUB", "not due=150.00", "total=150.00", "credit=0.00"),
         ("VOLGA", "USD", "6-20=50.00", "total=50.00", "credit=0.00"),
     ]
+
+
+def _items(columns: Any) -> list[tuple[tuple[str, ...], str, date, int]]:
+    """Open items read from the store as (group, currency, due date, minor units), sorted."""
+    return sorted(
+        (columns.groups[k][0], columns.groups[k][1].code, date.fromordinal(due), units)
+        for k, due, units in zip(
+            columns.keys, columns.due_ordinals, columns.open_units, strict=True
+        )
+    )
+
+
+def _credits(columns: Any) -> list[tuple[tuple[str, ...], str, int]]:
+    return sorted(
+        (key[0], key[1].code, units)
+        for key, units in zip(columns.keys, columns.open_units, strict=True)
+    )
+
+
+def test_the_store_reads_only_the_items_touched_between_two_dates(store: Store) -> None:
+    fields = ("partner", "document")
+    with store.unit_of_work() as uow:
+        repo = uow.settlements
+        # Allocated after 5 March and by 20 March: E1 (PAY1, 10 March) and E3 (PAY2, 20 March);
+        # E2's return on 5 March itself is not after it. Open on 19 March: E1 200.00 and E3.
+        changes = LedgerChanges(date(2026, 3, 5), date(2026, 3, 20))
+        assert _items(repo.open_item_columns(date(2026, 3, 19), Measure.ACTUAL, fields,
+                                             changes)) == [
+            (("CAFE", "S-E1"), "RUB", date(2026, 2, 9), 20000),
+            (("VOLGA", "S-E3"), "RUB", date(2026, 3, 31), 15000),
+        ]  # fmt: skip
+        # Without changes: every open item.
+        assert len(repo.open_item_columns(date(2026, 3, 19), Measure.ACTUAL, fields).keys) == 4
+        # Posted after 1 March and by 5 March: the return R2, a credit, not an item; due
+        # 2-3 March (a bucket edge moved there): E2 and E4.
+        due = (date(2026, 3, 2).toordinal(), date(2026, 3, 3).toordinal())
+        edges = LedgerChanges(date(2026, 3, 1), date(2026, 3, 5), (due,))
+        assert _items(repo.open_item_columns(date(2026, 3, 5), Measure.ACTUAL, fields,
+                                             edges)) == [
+            (("CAFE", "S-E2"), "RUB", date(2026, 3, 3), 16000),
+            (("VOLGA", "S-E4"), "USD", date(2026, 3, 2), 5000),
+        ]  # fmt: skip
+        # PAY2's 50.00 left on 20 March pays 30.00 of E5, posted on 1 April.
+        post_entries(repo, [_entry("E5", VOLGA, "SO-5", APR1, APR2, "30.00")])
+        later = LedgerChanges(date(2026, 3, 25), APR2)
+        # PAY2 was received before 25 March but allocated from on 1 April: read again.
+        assert _credits(repo.open_credit_columns(APR3, Measure.ACTUAL, fields, later)) == [
+            (("VOLGA", "PAY2"), "RUB", 2000)
+        ]
+        # Received after 5 March and by 20 March: PAY1 (used up, no open credit) and PAY2.
+        assert _credits(repo.open_credit_columns(APR3, Measure.ACTUAL, fields, changes)) == [
+            (("VOLGA", "PAY2"), "RUB", 2000)
+        ]
+        # Allocated from on 1 April, the last day of the interval: read again.
+        assert _credits(repo.open_credit_columns(APR3, Measure.ACTUAL, fields,
+                                                 LedgerChanges(date(2026, 3, 20), APR1))) == [
+            (("VOLGA", "PAY2"), "RUB", 2000)
+        ]  # fmt: skip
+        # The planned measure has no allocations at all: PAY1 and PAY2 are planned credit,
+        # read only when received in the interval.
+        planned = repo.open_credit_columns(APR3, Measure.PLANNED, fields, later)
+        assert _credits(planned) == []
+        planned = repo.open_credit_columns(APR3, Measure.PLANNED, fields, changes)
+        assert _credits(planned) == [
+            (("CAFE", "PAY1"), "RUB", 10000),
+            (("VOLGA", "PAY2"), "RUB", 20000),
+        ]
+
+
+def test_a_hand_allocated_prepayment_waits_under_its_order_until_the_order_takes_it(
+    store: Store,
+) -> None:
+    with store.unit_of_work() as uow:
+        # 80.00 by hand to SO-3 on 25 March, when SO-3's E3 is paid already: it waits.
+        # E6 of SO-3 (100.00, posted 1 April) takes it, and 20.00 of PAY2's 50.00 credit.
+        by_hand = [ManualAllocation("SO-3", Money("80.00", "RUB"))]
+        pay3 = Payment("PAY3", VOLGA, date(2026, 3, 25), Money("80.00", "RUB"), manual=by_hand)
+        record_payment(uow.settlements, pay3)
+        post_entries(uow.settlements, [_entry("E6", VOLGA, "SO-3", APR1, date(2026, 4, 10),
+                                              "100.00")])  # fmt: skip
+        ledger = load_ledger(uow.settlements)
+        cache = AgingCache(reuse_share=float("inf"))
+        mar30 = date(2026, 3, 30)
+        for on in (mar30, APR2, mar30):
+            report = age_store(uow.settlements, on, group_by=("order",), cache=cache)
+            assert report == age_receivables(ledger, on, group_by=("order",))
+            if on == mar30:
+                assert _figures(report) == [
+                    ("", "RUB", "total=0.00", "credit=50.00"),
+                    ("SO-1", "RUB", "31-60=200.00", "total=200.00", "credit=0.00"),
+                    ("SO-2", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
+                    ("SO-3", "RUB", "total=0.00", "credit=80.00"),
+                    ("SO-4", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+                ]
+            else:  # SO-3 is settled and has no row; PAY2 has 30.00 left
+                assert _figures(report) == [
+                    ("", "RUB", "total=0.00", "credit=30.00"),
+                    ("SO-1", "RUB", "31-60=200.00", "total=200.00", "credit=0.00"),
+                    ("SO-2", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
+                    ("SO-4", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+                ]
+
+
+def test_the_aging_table_shows_its_columns_in_order_even_without_rows() -> None:
+    policy = AgingPolicy.from_bounds((30,))
+    empty = age_receivables(SettlementLedger([]), MAR4, policy=policy, group_by=("manager",))
+    head = empty._repr_html_().split("<thead>")[1].split("</thead>")[0]
+    assert head == (
+        "<tr><th>manager</th><th>currency</th><th>not due</th><th>1-30</th><th>30+</th>"
+        "<th>total</th><th>credit</th></tr>"
+    )
