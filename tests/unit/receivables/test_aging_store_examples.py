@@ -493,6 +493,22 @@ def test_the_store_reads_only_the_items_touched_between_two_dates(store: Store) 
             (("CAFE", "PAY1"), "RUB", 10000),
             (("VOLGA", "PAY2"), "RUB", 20000),
         ]
+        # Received on 10 March, the day the interval starts after: PAY1 is not read; PAY2,
+        # received on its last day, is.
+        planned = repo.open_credit_columns(APR3, Measure.PLANNED, fields,
+                                           LedgerChanges(MAR10, MAR20))  # fmt: skip
+        assert _credits(planned) == [(("VOLGA", "PAY2"), "RUB", 20000)]
+        # PAY2 was received and allocated from on 20 March: not after it.
+        after_pay2 = LedgerChanges(MAR20, date(2026, 3, 25))
+        assert _credits(repo.open_credit_columns(APR3, Measure.ACTUAL, fields, after_pay2)) == []
+        # E7 (CAFE has no credit: it stays open) is posted on 2 April: read when the interval
+        # ends that day, not when it starts after it.
+        post_entries(repo, [_entry("E7", CAFE, "SO-7", APR2, APR3, "10.00")])
+        e7 = [(("CAFE", "S-E7"), "RUB", APR3, 1000)]
+        assert _items(repo.open_item_columns(APR3, Measure.ACTUAL, fields,
+                                             LedgerChanges(APR1, APR2))) == e7  # fmt: skip
+        assert _items(repo.open_item_columns(APR3, Measure.ACTUAL, fields,
+                                             LedgerChanges(APR2, APR3))) == []  # fmt: skip
 
 
 def test_a_hand_allocated_prepayment_waits_under_its_order_until_the_order_takes_it(
