@@ -29,8 +29,10 @@ from salescore.adapters.sqlite import SqliteStore
 from salescore.app.receivables import age_receivables_from_store
 from salescore.app.stores import Store
 from salescore.dates import BusinessCalendar
+from salescore.errors import InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
+    AgingBucket,
     AgingCache,
     AgingPolicy,
     AgingReport,
@@ -49,6 +51,7 @@ from salescore.receivables import (
     post_entries,
     record_payment,
 )
+from salescore.receivables.aging import due_thresholds
 
 CAFE = SettlementAccount("CAFE", "RUB", "CAFE-LLC", "ORG-1", "K-1")
 VOLGA = SettlementAccount("VOLGA", "RUB", None, "ORG-1")
@@ -169,6 +172,9 @@ def test_a_report_read_in_full_from_the_store_is_the_report_of_the_loaded_ledger
             report = age_receivables_from_store(uow, on, cache=AgingCache())
             assert _figures(report) == figures
             assert report == age_receivables(ledger, on)
+            assert age_store(uow.settlements, on) == report  # no cache at all
+        with pytest.raises(InvalidInputError, match="cannot group aging by 'colour'"):
+            age_store(uow.settlements, APR2, group_by=("partner", "colour"))
 
 
 def test_reports_on_other_dates_start_from_the_cached_one_and_give_the_same_figures(
@@ -198,6 +204,7 @@ def test_a_cached_report_is_the_same_under_every_grouping(store: Store) -> None:
         ("counterparty", "contract"),
         ("organization", "manager"),
         ("segment",),
+        ("partner",),  # the same storage groups as by segment: another report from them
         ("segment", "partner"),
     ]
     segments = {"CAFE": "horeca"}
@@ -209,22 +216,64 @@ def test_a_cached_report_is_the_same_under_every_grouping(store: Store) -> None:
                 got = age_store(uow.settlements, on, group_by=fields, segments=segments,
                                 cache=cache)  # fmt: skip
                 assert got == expected, (fields, on)
-    assert len(cache) == 8
+    assert len(cache) == 8  # by segment and by partner share the state of partners
 
 
 def test_grouped_by_segment_partners_of_one_segment_make_one_row(store: Store) -> None:
     segments = {"CAFE": "horeca", "VOLGA": "horeca"}
     cache = AgingCache(reuse_share=float("inf"))
     with store.unit_of_work() as uow:
-        for on in (APR2, APR3):
+        ledger = load_ledger(uow.settlements)
+        for on in (MAR4, APR2, APR3, APR3):
             report = age_store(uow.settlements, on, group_by=("segment",), segments=segments,
                                cache=cache)  # fmt: skip
-            # CAFE and VOLGA's RUB rows merge; VOLGA's USD row stays apart.
-            rub = ("1-30=160.00", "31-60=200.00") if on == APR2 else ("31-60=360.00",)
+            assert report == age_receivables(ledger, on, group_by=("segment",), segments=segments)
+        # CAFE and VOLGA's RUB rows merge (on 4 March both have debt); VOLGA's USD row
+        # stays apart.
+        on_mar4 = age_store(uow.settlements, MAR4, group_by=("segment",), segments=segments,
+                            cache=cache)  # fmt: skip
+        assert _figures(on_mar4) == [
+            ("horeca", "RUB", "not due=150.00", "1-30=500.00", "total=650.00", "credit=0.00"),
+            ("horeca", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+        ]
+        on_apr3 = age_store(uow.settlements, APR3, group_by=("segment",), segments=segments,
+                            cache=cache)  # fmt: skip
+        assert _figures(on_apr3) == [
+            ("horeca", "RUB", "31-60=360.00", "total=360.00", "credit=50.00"),
+            ("horeca", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+        ]
+
+
+def test_a_partner_in_a_segment_named_after_another_partner_adds_up_with_it(
+    store: Store,
+) -> None:
+    # VOLGA's segment is "CAFE": the report's row "CAFE" is CAFE's and VOLGA's together,
+    # not the storage group of the partner CAFE alone, on the next day too.
+    segments = {"VOLGA": "CAFE", "CAFE": "CAFE"}
+    cache = AgingCache(reuse_share=float("inf"))
+    with store.unit_of_work() as uow:
+        for on, rub in ((APR2, ("1-30=160.00", "31-60=200.00")), (APR3, ("31-60=360.00",))):
+            report = age_store(uow.settlements, on, group_by=("segment",), segments=segments,
+                               cache=cache)  # fmt: skip
             assert _figures(report) == [
-                ("horeca", "RUB", *rub, "total=360.00", "credit=50.00"),
-                ("horeca", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+                ("CAFE", "RUB", *rub, "total=360.00", "credit=50.00"),
+                ("CAFE", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
             ]
+
+
+def test_partners_of_one_segment_add_up_their_credit(store: Store) -> None:
+    segments = {"CAFE": "horeca", "VOLGA": "horeca"}
+    with store.unit_of_work() as uow:
+        # 400.00 from CAFE on 1 April pays E1 (200.00) and E2 (160.00): 40.00 is left.
+        record_payment(uow.settlements, Payment("PAY4", CAFE, APR1, Money("400.00", "RUB")))
+        cache = AgingCache(reuse_share=float("inf"))
+        for on in (MAR4, APR2):
+            report = age_store(uow.settlements, on, group_by=("segment",), segments=segments,
+                               cache=cache)  # fmt: skip
+        assert _figures(report) == [
+            ("horeca", "RUB", "total=0.00", "credit=90.00"),
+            ("horeca", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+        ]
 
 
 def test_grouped_by_manager_and_document_the_rows_follow_the_entries(store: Store) -> None:
@@ -419,8 +468,11 @@ def test_a_working_day_policy_ages_the_store_by_the_calendar(store: Store) -> No
         # On Wednesday 11 March E2 (due Tuesday 3 March, 160.00 open) is overdue by the
         # working days 4, 5, 6, 10 and 11 March: 5, still in 1-5; E1 (due Monday 9 February,
         # 200.00 open) by 4 + 5 + 5 + 5 + 2 = 21: 20+; E4 (due Monday 2 March) by 6: 6-20.
-        report = age_store(uow.settlements, date(2026, 3, 11), policy=policy,
-                           calendar=calendar, cache=cache)  # fmt: skip
+        source = _Counting(uow.settlements)
+        report = age_store(source, date(2026, 3, 11), policy=policy, calendar=calendar,
+                           cache=cache)  # fmt: skip
+    assert len(cache) == 1
+    assert _changes(*source.calls)[0] is not None  # started from the cached date
     assert _figures(report) == [
         ("CAFE", "RUB", "1-5=160.00", "20+=200.00", "total=360.00", "credit=0.00"),
         ("VOLGA", "RUB", "not due=150.00", "total=150.00", "credit=0.00"),
@@ -525,9 +577,14 @@ def test_a_hand_allocated_prepayment_waits_under_its_order_until_the_order_takes
         ledger = load_ledger(uow.settlements)
         cache = AgingCache(reuse_share=float("inf"))
         mar30 = date(2026, 3, 30)
+        # By partner, VOLGA's 50.00 left of PAY2 and the 80.00 waiting make one credit.
+        by_partner = age_store(uow.settlements, mar30, cache=cache)
+        assert _figures(by_partner)[1] == ("VOLGA", "RUB", "total=0.00", "credit=130.00")
+        reports = []
         for on in (mar30, APR2, mar30):
             report = age_store(uow.settlements, on, group_by=("order",), cache=cache)
             assert report == age_receivables(ledger, on, group_by=("order",))
+            reports.append(report)
             if on == mar30:
                 assert _figures(report) == [
                     ("", "RUB", "total=0.00", "credit=50.00"),
@@ -543,6 +600,15 @@ def test_a_hand_allocated_prepayment_waits_under_its_order_until_the_order_takes
                     ("SO-2", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
                     ("SO-4", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
                 ]
+        # SO-3's row went: every row is placed again, but SO-1's and SO-2's did not change
+        # and are the rows of 30 March; the general credit's row changed, its zero buckets
+        # did not.
+        first, second = reports[0].lines, reports[1].lines
+        assert (second[1], second[2]) == (first[1], first[2])
+        assert second[1] is first[1]
+        assert second[2] is first[2]
+        assert second[0] is not first[0]
+        assert second[0].buckets[0] is first[0].buckets[0]
 
 
 def test_the_aging_table_shows_its_columns_in_order_even_without_rows() -> None:
@@ -553,3 +619,175 @@ def test_the_aging_table_shows_its_columns_in_order_even_without_rows() -> None:
         "<tr><th>manager</th><th>currency</th><th>not due</th><th>1-30</th><th>30+</th>"
         "<th>total</th><th>credit</th></tr>"
     )
+
+
+def test_a_new_group_on_the_next_day_gets_its_row_in_order(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        # E8 of a new manager, kim, posted on 23 March; no bucket edge moves any item that day.
+        e8 = _entry("E8", CAFE, "SO-8", date(2026, 3, 23), date(2026, 4, 30), "20.00", "kim")
+        post_entries(uow.settlements, [e8])
+        cache = AgingCache(reuse_share=float("inf"))
+        age_store(uow.settlements, date(2026, 3, 22), group_by=("manager",), cache=cache)
+        report = age_store(uow.settlements, date(2026, 3, 23), group_by=("manager",), cache=cache)
+    # E4 is 21 days overdue, E2 20, E1 42.
+    assert _figures(report) == [
+        ("", "RUB", "total=0.00", "credit=50.00"),
+        ("", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+        ("ivanova", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
+        ("kim", "RUB", "not due=20.00", "total=20.00", "credit=0.00"),
+        ("petrov", "RUB", "31-60=200.00", "total=200.00", "credit=0.00"),
+    ]
+
+
+def test_items_due_on_a_bucket_edge_move_together_on_the_next_day(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        # Two CAFE items due 22 March (not due that day, one day overdue the next) and
+        # 10.00 more credit for VOLGA on 23 March.
+        post_entries(uow.settlements, [
+            _entry("E10", CAFE, "SO-10", date(2026, 3, 1), date(2026, 3, 22), "10.00"),
+            _entry("E11", CAFE, "SO-10", date(2026, 3, 1), date(2026, 3, 22), "20.00"),
+        ])  # fmt: skip
+        record_payment(uow.settlements, Payment("PAY5", VOLGA, date(2026, 3, 23), Money(10, "RUB")))
+        cache = AgingCache(reuse_share=float("inf"))
+        before = age_store(uow.settlements, date(2026, 3, 22), cache=cache)
+        after = age_store(uow.settlements, date(2026, 3, 23), cache=cache)
+    assert _figures(before)[:2] == [
+        ("CAFE", "RUB", "not due=30.00", "1-30=160.00", "31-60=200.00", "total=390.00",
+         "credit=0.00"),
+        ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
+    ]  # fmt: skip
+    assert _figures(after)[:2] == [
+        ("CAFE", "RUB", "1-30=190.00", "31-60=200.00", "total=390.00", "credit=0.00"),
+        ("VOLGA", "RUB", "total=0.00", "credit=60.00"),
+    ]
+
+
+def test_a_partner_whose_items_are_paid_one_by_one_has_no_row_when_all_are_paid(
+    store: Store,
+) -> None:
+    with store.unit_of_work() as uow:
+        # CAFE pays E1 (200.00) on 24 March and E2 (160.00) on 26 March, exactly.
+        record_payment(uow.settlements, Payment("PAY6", CAFE, date(2026, 3, 24), Money(200, "RUB")))
+        record_payment(uow.settlements, Payment("PAY7", CAFE, date(2026, 3, 26), Money(160, "RUB")))
+        cache = AgingCache(reuse_share=float("inf"))
+        reports = [
+            age_store(uow.settlements, date(2026, 3, day), cache=cache) for day in (23, 25, 27)
+        ]
+    assert _figures(reports[1])[0] == ("CAFE", "RUB", "1-30=160.00", "total=160.00", "credit=0.00")
+    assert _figures(reports[2]) == [
+        ("VOLGA", "RUB", "total=0.00", "credit=50.00"),
+        ("VOLGA", "USD", "1-30=50.00", "total=50.00", "credit=0.00"),
+    ]
+
+
+def test_due_thresholds_are_the_latest_due_dates_of_each_bucket() -> None:
+    # An item due on ordinal d falls in bucket sum(d <= t for t in thresholds).
+    calendar = BusinessCalendar("test", holidays=frozenset({date(2026, 3, 9)}))
+    working = AgingPolicy.from_bounds((5, 20), DayCount.WORKING)
+    # On Wednesday 11 March an item due 10 March is 1 working day overdue; due 2 March,
+    # 6 (3, 4, 5, 6, 10, 11 March); due 9 February, 21 (as E1 above).
+    found = due_thresholds(date(2026, 3, 11), working, calendar)
+    assert found == [d.toordinal() for d in (date(2026, 3, 10), date(2026, 3, 2), date(2026, 2, 9))]
+    calendar_days = AgingPolicy.from_bounds((5, 20))
+    assert due_thresholds(date(2026, 3, 11), calendar_days) == [
+        d.toordinal() for d in (date(2026, 3, 10), date(2026, 3, 5), date(2026, 2, 18))
+    ]
+    # A bucket from day 0 (due today) starts at the report date itself.
+    today = (
+        AgingBucket("ahead", None, -1),
+        AgingBucket("today", 0, 0),
+        AgingBucket("late", 1, None),
+    )
+    at = APR2.toordinal()
+    assert due_thresholds(APR2, AgingPolicy(today)) == [at, at - 1]
+    assert due_thresholds(APR2, AgingPolicy(today, DayCount.WORKING), calendar) == [at, at - 1]
+
+
+def test_due_thresholds_look_back_twenty_years_at_most() -> None:
+    every_day = BusinessCalendar("every day", weekend=frozenset())
+    at = APR2.toordinal()
+    # 7,306 working days back is still within 7,305 days before the last one counted.
+    within = AgingPolicy.from_bounds((7305,), DayCount.WORKING)
+    assert due_thresholds(APR2, within, every_day) == [at - 1, at - 7306]
+    beyond = AgingPolicy.from_bounds((7306,), DayCount.WORKING)
+    assert due_thresholds(APR2, beyond, every_day) is None
+
+
+def test_a_policy_beyond_twenty_years_of_working_days_is_aged_but_not_cached(store: Store) -> None:
+    policy = AgingPolicy.from_bounds((6000,), DayCount.WORKING)  # about 23 years
+    calendar = BusinessCalendar("weekdays")
+    cache = AgingCache()
+    with store.unit_of_work() as uow:
+        ledger = load_ledger(uow.settlements)
+        report = age_store(uow.settlements, APR2, policy=policy, calendar=calendar, cache=cache)
+        assert report == age_receivables(ledger, APR2, policy=policy, calendar=calendar)
+    assert _figures(report)[0] == ("CAFE", "RUB", "1-6000=360.00", "total=360.00", "credit=0.00")
+    assert len(cache) == 0
+
+
+def test_a_state_with_exactly_max_groups_groups_is_kept() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, ENTRIES)
+        cache = AgingCache(max_groups=3)  # CAFE, VOLGA and VOLGA's USD have debt on 4 March
+        age_store(uow.settlements, MAR4, cache=cache)
+        assert len(cache) == 1
+        age_store(uow.settlements, MAR4, group_by=("document",), cache=cache)  # 4 groups
+        assert len(cache) == 1
+
+
+def test_a_full_cache_lets_the_least_recently_used_state_go() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, ENTRIES)
+        source = _Counting(uow.settlements)
+        cache = AgingCache(size=1)
+        age_store(source, APR2, cache=cache)
+        age_store(source, APR2, group_by=("manager",), cache=cache)
+        age_store(source, APR2, group_by=("manager",), cache=cache)  # from the cache
+        age_store(source, APR2, cache=cache)  # by partner was let go: read again
+    assert [on for on, _ in source.calls] == [APR2, APR2, APR2]
+
+
+def test_the_default_cache_keeps_eight_states() -> None:
+    store = MemoryStore()
+    groupings = [("partner",), ("manager",), ("order",), ("document",), ("contract",),
+                 ("counterparty",), ("organization",), (), ("partner", "manager")]  # fmt: skip
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, ENTRIES)
+        cache = AgingCache()
+        for fields in groupings:
+            age_store(uow.settlements, APR2, group_by=fields, cache=cache)
+    assert len(cache) == 8
+
+
+def test_the_default_cache_reads_afresh_when_moving_costs_over_a_quarter_of_the_items(
+    store: Store,
+) -> None:
+    # One bucket edge: a next day is 1 day + 1 due date = 2 rows of work. On 4 March there
+    # are 4 open items: a quarter is 1, so 5 March is read afresh; half of them is 2.
+    policy = AgingPolicy.from_bounds(())
+    with store.unit_of_work() as uow:
+        source = _Counting(uow.settlements)
+        default, half = AgingCache(), AgingCache(reuse_share=0.5)
+        for cache in (default, half):
+            age_store(source, MAR4, policy=policy, cache=cache)
+            age_store(source, date(2026, 3, 5), policy=policy, cache=cache)
+    between = LedgerChanges(MAR4, date(2026, 3, 5))
+    assert _changes(*source.calls) == [None, None, None, between, between]
+
+
+def test_the_aging_text_aligns_names_left_and_amounts_right(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        report = age_store(uow.settlements, APR2, group_by=("partner", "manager"))
+    assert report.as_text().splitlines() == [
+        "Aging of actual receivables on 2026-04-02 (calendar days)",
+        "partner  manager  cur  not due    1-30   31-60  61-90   90+   total  credit",
+        "-------  -------  ---  -------  ------  ------  -----  ----  ------  ------",
+        "CAFE     ivanova  RUB     0.00  160.00    0.00   0.00  0.00  160.00    0.00",
+        "CAFE     petrov   RUB     0.00    0.00  200.00   0.00  0.00  200.00    0.00",
+        "VOLGA             RUB     0.00    0.00    0.00   0.00  0.00    0.00   50.00",
+        "VOLGA             USD     0.00    0.00   50.00   0.00  0.00   50.00    0.00",
+        "TOTAL             RUB     0.00  160.00  200.00   0.00  0.00  360.00   50.00",
+        "TOTAL             USD     0.00    0.00   50.00   0.00  0.00   50.00    0.00",
+    ]
