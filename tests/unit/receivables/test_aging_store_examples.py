@@ -41,6 +41,7 @@ from salescore.receivables import (
     LedgerChanges,
     ManualAllocation,
     Measure,
+    OpenGroupSums,
     Payment,
     SettlementAccount,
     SettlementEntry,
@@ -790,4 +791,71 @@ def test_the_aging_text_aligns_names_left_and_amounts_right(store: Store) -> Non
         "VOLGA             USD     0.00    0.00   50.00   0.00  0.00   50.00    0.00",
         "TOTAL             RUB     0.00  160.00  200.00   0.00  0.00  360.00   50.00",
         "TOTAL             USD     0.00    0.00   50.00   0.00  0.00   50.00    0.00",
+    ]
+
+
+class _Summing:
+    """Storage that buckets and groups open items itself (as PostgreSQL does in SQL), here
+    over the columns of the store: an item due on ordinal d is in bucket
+    ``sum(d <= t for t in thresholds)``."""
+
+    def __init__(self, repo: Any) -> None:
+        self.repo = repo
+        self.asked: list[date] = []
+
+    def open_group_sums(
+        self, as_of: date, measure: Measure, fields: Any, thresholds: Any
+    ) -> OpenGroupSums:
+        self.asked.append(as_of)
+        items = self.repo.open_item_columns(as_of, measure, fields)
+        credits = self.repo.open_credit_columns(as_of, measure, fields)
+        sums: dict[Any, list[int]] = {}
+        count: dict[Any, int] = {}
+        for k, due, units in zip(items.keys, items.due_ordinals, items.open_units, strict=True):
+            group = items.groups[k]
+            row = sums.setdefault(group, [0] * (len(thresholds) + 1))
+            row[sum(due <= t for t in thresholds)] += units
+            count[group] = count.get(group, 0) + 1
+        owed: dict[Any, int] = {}
+        credit_count: dict[Any, int] = {}
+        for group, units in zip(credits.keys, credits.open_units, strict=True):
+            owed[group] = owed.get(group, 0) + units
+            credit_count[group] = credit_count.get(group, 0) + 1
+        return OpenGroupSums(sums, count, owed, credit_count)
+
+
+def test_storage_that_sums_itself_gives_the_same_report_without_sending_items(
+    store: Store,
+) -> None:
+    with store.unit_of_work() as uow:
+        source, summing = _Counting(uow.settlements), _Summing(uow.settlements)
+        ledger = load_ledger(uow.settlements)
+        cache = AgingCache(reuse_share=float("inf"))
+        first = age_store(source, APR2, group_by=("manager",), cache=cache, summed=summing)
+        assert first == age_receivables(ledger, APR2, group_by=("manager",))
+        assert source.calls == []  # no item was read through the columns
+        # The next day starts from the summed state: only what changed is read.
+        second = age_store(source, APR3, group_by=("manager",), cache=cache, summed=summing)
+        assert second == age_receivables(ledger, APR3, group_by=("manager",))
+        assert summing.asked == [APR2]
+        # The summed state has no items at hand: the items due where an edge moved (one date
+        # at each of the four edges) are read on both dates too.
+        edges = tuple(
+            (d.toordinal(), d.toordinal())
+            for d in (date(2026, 1, 2), date(2026, 2, 1), date(2026, 3, 3), APR2)
+        )
+        assert source.calls == [
+            (APR2, LedgerChanges(APR2, APR3, edges)),
+            (APR3, LedgerChanges(APR2, APR3, edges)),
+        ]
+        # Without a cache every report is summed by the storage.
+        third = age_store(source, MAR4, summed=summing)
+    assert _figures(third) == ON_MAR4
+    assert summing.asked == [APR2, MAR4]
+    # By manager on 2 April: E4 and the credit have no manager.
+    assert _figures(first) == [
+        ("", "RUB", "total=0.00", "credit=50.00"),
+        ("", "USD", "31-60=50.00", "total=50.00", "credit=0.00"),
+        ("ivanova", "RUB", "1-30=160.00", "total=160.00", "credit=0.00"),
+        ("petrov", "RUB", "31-60=200.00", "total=200.00", "credit=0.00"),
     ]
