@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -103,7 +104,7 @@ def test_a_payment_naming_one_order_twice_by_hand_is_refused_with_that_order() -
 #   match:  (credit index, item index, minor units, day, manual)
 
 
-def _sweep(items: list[Item], credits: list[Credit]) -> list[Match]:
+def _sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
     """:func:`sweep`, failing within seconds rather than hanging if it never ends."""
     out: list[list[Match]] = []
     worker = threading.Thread(target=lambda: out.append(sweep(items, credits)), daemon=True)
