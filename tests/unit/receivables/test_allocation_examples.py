@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +19,9 @@ from salescore.receivables import (
     SettlementAccount,
     SettlementEntry,
     allocate_payments,
+    sweep,
 )
+from salescore.receivables.allocation import Credit, Item, Match
 
 ACC, EMPTY = SettlementAccount("CAFE", "RUB"), SettlementAccount("NOBODY", "RUB")
 DAY = date(2026, 3, 5)
@@ -92,3 +96,99 @@ def test_a_payment_naming_one_order_twice_by_hand_is_refused_with_that_order() -
     ]
     with pytest.raises(SettlementError, match="allocates to order 'SO-2' by hand twice"):
         Payment("P", ACC, DAY, rub("10.00"), manual=parts)
+
+
+# --- the bulk engine on plain rows (fast examples beside the allocation properties) --------
+#   item:   (posted day, due day, tie-break, order, minor units)
+#   credit: (day, tie-break, minor units, order it is scoped to or None, spills)
+#   match:  (credit index, item index, minor units, day, manual)
+
+
+def _sweep(items: Sequence[Item], credits: Sequence[Credit]) -> list[Match]:
+    """:func:`sweep`, failing within seconds rather than hanging if it never ends."""
+    out: list[list[Match]] = []
+    worker = threading.Thread(target=lambda: out.append(sweep(items, credits)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert out, "sweep did not finish within 10 seconds"
+    return out[0]
+
+
+def test_a_prepayment_waits_for_debt_and_then_pays_the_oldest_due_first() -> None:
+    items = [
+        (5, 20, "a", "O1", 300),
+        (5, 10, "b", "O2", 200),
+        (8, 9, "c", "O3", 100),
+        (8, 1, "z", "O9", 0),  # nothing to pay: never matched
+    ]
+    credits = [
+        (1, "p", 250, None, False),  # before any debt: waits until day 5
+        (6, "q", 400, None, False),
+        (6, "a", 0, None, False),  # nothing to give: never matched
+    ]
+    # Day 5: p pays b (due 10) 200 and a 50. Day 6: q pays a's other 250 and keeps 150.
+    # Day 8: q pays c 100 and keeps 50.
+    assert _sweep(items, credits) == [
+        (0, 1, 200, 5, False),
+        (0, 0, 50, 5, False),
+        (1, 0, 250, 6, False),
+        (1, 2, 100, 8, False),
+    ]
+
+
+def test_a_credit_equal_to_the_debt_closes_it_and_the_next_credit_pays_the_next_debt() -> None:
+    items = [(1, 5, "a", "O1", 100), (1, 6, "b", "O1", 100)]
+    credits = [(2, "p", 100, None, False), (3, "q", 100, None, False)]
+    assert _sweep(items, credits) == [(0, 0, 100, 2, False), (1, 1, 100, 3, False)]
+
+
+def test_equal_due_dates_go_by_posting_day_before_the_tie_break() -> None:
+    items = [(2, 5, "b", "O", 1000), (1, 5, "z", "O", 1000)]
+    assert _sweep(items, [(3, "p", 1500, None, False)]) == [
+        (0, 1, 1000, 3, False),
+        (0, 0, 500, 3, False),
+    ]
+
+
+def test_a_hand_part_waits_for_its_order_and_a_return_pays_its_own_order_first() -> None:
+    items = [
+        (1, 10, "O1\x00a", "O1", 100),
+        (1, 5, "O2\x00b", "O2", 100),
+        (4, 3, "O3\x00c", "O3", 50),  # O3's debt arrives on day 4
+    ]
+    credits = [
+        (2, "0p", 60, "O3", False),  # by hand to O3
+        (2, "1p", 30, None, False),  # the rest of the payment
+        (3, "1r", 80, "O1", True),  # a return on O1
+    ]
+    # Day 2: the general 30 pays b (due 5); the hand 60 waits. Day 3: the return pays O1's a
+    # 80, though b is due earlier. Day 4: the hand part pays c 50 and keeps 10 for O3.
+    assert _sweep(items, credits) == [
+        (1, 1, 30, 2, False),
+        (2, 0, 80, 3, False),
+        (0, 2, 50, 4, True),
+    ]
+
+
+def test_what_a_return_s_order_cannot_take_pays_other_debt_the_same_day() -> None:
+    items = [(1, 5, "O1\x00a", "O1", 30), (1, 9, "O2\x00b", "O2", 100)]
+    assert _sweep(items, [(2, "1r", 50, "O1", True)]) == [
+        (0, 0, 30, 2, False),
+        (0, 1, 20, 2, False),
+    ]
+
+
+def test_what_a_hand_part_s_order_cannot_take_waits_for_that_order_s_next_debt() -> None:
+    items = [
+        (1, 5, "O1\x00a", "O1", 30),
+        (5, 8, "O1\x00c", "O1", 40),
+        (1, 4, "O2\x00b", "O2", 100),
+    ]
+    credits = [(2, "0p", 50, "O1", False), (2, "1p", 10, None, False)]
+    # Day 2: 30 of the hand 50 pays a; the general 10 pays b. Day 5: the hand part's
+    # other 20 pays c, not b (due earlier, another order).
+    assert _sweep(items, credits) == [
+        (0, 0, 30, 2, True),
+        (1, 2, 10, 2, False),
+        (0, 1, 20, 5, True),
+    ]
