@@ -21,10 +21,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from salescore.errors import StorageError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Unit
+from salescore.orders.model import FrozenLine, LazyExplanation
 
 __all__ = ["converter", "dumps", "dumps_with", "loads", "to_plain"]
 
@@ -119,6 +121,20 @@ def _explanation_in(value: Any, _type: object) -> Explanation:
 
 converter.register_unstructure_hook(Explanation, _explanation_out)
 converter.register_structure_hook(Explanation, _explanation_in)
+# A frozen order line keeps its explanation behind a LazyExplanation (built when
+# first read): stored as the explanation itself, under its own name.
+converter.register_unstructure_hook(LazyExplanation, lambda lazy: _explanation_out(lazy.get()))
+converter.register_structure_hook(
+    LazyExplanation, lambda value, _type: LazyExplanation(_explanation_in(value, Explanation))
+)
+converter.register_unstructure_hook(
+    FrozenLine,
+    make_dict_unstructure_fn(FrozenLine, converter, explained=override(rename="explanation")),
+)
+converter.register_structure_hook(
+    FrozenLine,
+    make_dict_structure_fn(FrozenLine, converter, explained=override(rename="explanation")),
+)
 
 
 def to_plain(value: object) -> Any:
