@@ -39,6 +39,7 @@ from salescore.orders.ports import OrderRepository, QuoteRepository
 from salescore.orders.pricer import (
     RESOLUTION_CACHE_SIZE,
     SNAPSHOT_CACHE_SIZE,
+    LineEvidence,
     PricedLine,
     PricedOrder,
     PriceEvidence,
@@ -85,6 +86,7 @@ __all__ = [
     "FrozenLine",
     "FrozenPrices",
     "LazyExplanation",
+    "LineEvidence",
     "LineId",
     "LineProgress",
     "Order",

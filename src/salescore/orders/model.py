@@ -45,6 +45,7 @@ from salescore.agreements import (
 from salescore.errors import OrderError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Rounding, as_currency, total
+from salescore.orders.pricer import LineEvidence
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -232,10 +233,12 @@ class LazyExplanation:
     Compared, hashed, shown and pickled as the explanation it stands for (a
     pickle carries the built explanation, never the builder), so a frozen
     line compares and travels exactly as it did when its explanation was
-    built at once.
+    built at once. Made by :meth:`of_evidence`, it also keeps what it is
+    built from (``evidence`` and the ``tail`` steps after it), which storage
+    writes in place of the built explanation.
     """
 
-    __slots__ = ("_build", "_value")
+    __slots__ = ("_build", "_evidence", "_value", "tail")
 
     def __init__(
         self, value: Explanation | None, build: Callable[[], Explanation] | None = None
@@ -244,6 +247,33 @@ class LazyExplanation:
             raise OrderError("an explanation needs a value or a way to build it")
         self._value = value
         self._build = build
+        self._evidence: LineEvidence | Callable[[], LineEvidence] | None = None
+        self.tail: tuple[Step, ...] = ()
+
+    @classmethod
+    def of_evidence(
+        cls, evidence: LineEvidence | Callable[[], LineEvidence], *tail: Step
+    ) -> LazyExplanation:
+        """The explanation of ``evidence`` (or of what ``evidence()`` returns, asked
+        for once, when first needed) followed by ``tail``, built when first read."""
+        lazy = cls(None, lambda: lazy._explain_evidence())
+        lazy._evidence = evidence
+        lazy.tail = tail
+        return lazy
+
+    def _explain_evidence(self) -> Explanation:
+        evidence = self.evidence
+        assert evidence is not None
+        return evidence.explain().add(*self.tail)
+
+    @property
+    def evidence(self) -> LineEvidence | None:
+        """What the explanation is built from, when it was made from evidence."""
+        evidence = self._evidence
+        if evidence is None or isinstance(evidence, LineEvidence):
+            return evidence
+        found = self._evidence = evidence()
+        return found
 
     @property
     def is_built(self) -> bool:
@@ -274,6 +304,8 @@ class LazyExplanation:
     def __setstate__(self, state: Explanation) -> None:
         self._value = state
         self._build = None
+        self._evidence = None
+        self.tail = ()
 
     def __repr__(self) -> str:
         return repr(self.get())
@@ -338,30 +370,26 @@ class FrozenLine(VatLineFigures):
         vat_included: bool,
         gross: Money | None = None,
         explanation: Explanation | None = None,
-        explain: Callable[[], Explanation] | None = None,
+        evidence: LineEvidence | None = None,
     ) -> FrozenLine:
         """A line whose gross, net and VAT are computed here, once.
 
         ``gross`` is the pricer's quantity × unit price when given (it rounds it);
         otherwise it is computed half up. The line's explanation is
-        ``explanation``, or what ``explain`` returns when first asked for (the
-        pricer's line explains itself from the evidence it holds, so nothing is
-        built for a line nobody reads), followed by the VAT step.
+        ``explanation``, or the one ``evidence`` (the pricer's line's, see
+        :meth:`~salescore.orders.PricedLine.evidence`) builds when it is first
+        read, so nothing is built for a line nobody reads; the VAT step follows.
         """
         if gross is None:
             gross = unit_price.multiply(quantity.value, Rounding.HALF_UP)
         net = gross - discount
         vat = vat_rate.vat_of(net, included=vat_included)
-
-        def explained() -> Explanation:
-            if explanation is not None:
-                base = explanation
-            elif explain is not None:
-                base = explain()
-            else:
-                base = Explanation(f"line {line_id}: {product_id}, {quantity}")
-            return base.add(_vat_step(vat_rate, net, vat, included=vat_included))
-
+        step = _vat_step(vat_rate, net, vat, included=vat_included)
+        if evidence is not None and explanation is None:
+            explained = LazyExplanation.of_evidence(evidence, step)
+        else:
+            base = explanation or Explanation(f"line {line_id}: {product_id}, {quantity}")
+            explained = LazyExplanation(base.add(step))
         return cls(
             line_id,
             product_id,
@@ -375,7 +403,7 @@ class FrozenLine(VatLineFigures):
             vat_rate,
             vat_included,
             vat,
-            LazyExplanation(None, explained),
+            explained,
         )
 
 
