@@ -25,8 +25,7 @@ A line read back builds its explanation when first asked for, from that
 evidence alone — never from the store, whose prices and rules may have
 changed since — so it is exactly the explanation it had when priced. The
 discount rules are compiled again (once per rule set and process) with the
-installed condition plugins (:meth:`ConditionRegistry.installed
-<salescore.plugins.PluginRegistry.installed>`).
+installed condition plugins (``ConditionRegistry.installed()``).
 """
 
 from __future__ import annotations
