@@ -22,11 +22,12 @@ from typing import Any, TypeVar
 
 import cattrs
 
+from salescore.adapters.frozen_prices import FROZEN_PRICES_FORMAT, register_frozen_prices
 from salescore.errors import StorageError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Unit
 
-__all__ = ["converter", "dumps", "dumps_with", "loads", "to_plain"]
+__all__ = ["FROZEN_PRICES_FORMAT", "converter", "dumps", "dumps_with", "loads", "to_plain"]
 
 T = TypeVar("T")
 
@@ -119,6 +120,8 @@ def _explanation_in(value: Any, _type: object) -> Explanation:
 
 converter.register_unstructure_hook(Explanation, _explanation_out)
 converter.register_structure_hook(Explanation, _explanation_in)
+# Frozen prices of quotes and orders have their own storage format (versioned).
+register_frozen_prices(converter, _explanation_out, _explanation_in)
 
 
 def to_plain(value: object) -> Any:
@@ -151,6 +154,18 @@ def dumps_with(value: object, encoded: dict[str, str]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def _storage_error_in(exc: BaseException) -> StorageError | None:
+    """The :class:`StorageError` a hook raised, inside cattrs' exception groups."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _storage_error_in(inner)
+            if found is not None:
+                return found
+    return None
+
+
 def loads(text: str | bytes, kind: type[T]) -> T:
     """A ``kind`` value from JSON text written by :func:`dumps`.
 
@@ -160,6 +175,9 @@ def loads(text: str | bytes, kind: type[T]) -> T:
     try:
         return converter.structure(json.loads(text), kind)
     except Exception as exc:  # cattrs raises many kinds; all mean "corrupted"
+        known = _storage_error_in(exc)
+        if known is not None:  # a hook said what is wrong: say it
+            raise known from exc
         raise StorageError(
             f"stored {kind.__name__} cannot be read ({type(exc).__name__}: {exc}); "
             "the storage is corrupted or was written by other software",

@@ -165,7 +165,7 @@ def freeze_prices(
                 rule_ids=line.rule_ids,
                 vat_rate=rate,
                 vat_included=price_type.vat_included,
-                explanation=line.explain(),
+                evidence=line.evidence(),
             )
         )
     currency = lines[0].net.currency

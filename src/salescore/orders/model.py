@@ -45,6 +45,7 @@ from salescore.agreements import (
 from salescore.errors import OrderError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money, Quantity, Rounding, as_currency, total
+from salescore.orders.pricer import LineEvidence
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -62,6 +63,7 @@ __all__ = [
     "DocumentLine",
     "FrozenLine",
     "FrozenPrices",
+    "LazyExplanation",
     "LineId",
     "Order",
     "OrderId",
@@ -215,6 +217,104 @@ def vat_rate_for(
     return table.rate(category, on)
 
 
+def _vat_step(rate: VatRate, net: Money, vat: Money, *, included: bool) -> Step:
+    """The VAT step of a frozen line's explanation."""
+    return Step(
+        "VAT",
+        str(vat),
+        f"{rate.label} of {net}, "
+        + ("included in the price" if included else "on top of the price"),
+    )
+
+
+class LazyExplanation:
+    """An explanation given, or built by ``build`` when first asked for and then kept.
+
+    Compared, hashed, shown and pickled as the explanation it stands for (a
+    pickle carries the built explanation, never the builder), so a frozen
+    line compares and travels exactly as it did when its explanation was
+    built at once. Made by :meth:`of_evidence`, it also keeps what it is
+    built from (``evidence`` and the ``tail`` steps after it), which storage
+    writes in place of the built explanation.
+    """
+
+    __slots__ = ("_build", "_evidence", "_value", "tail")
+
+    def __init__(
+        self, value: Explanation | None, build: Callable[[], Explanation] | None = None
+    ) -> None:
+        if value is None and build is None:
+            raise OrderError("an explanation needs a value or a way to build it")
+        self._value = value
+        self._build = build
+        self._evidence: LineEvidence | Callable[[], LineEvidence] | None = None
+        self.tail: tuple[Step, ...] = ()
+
+    @classmethod
+    def of_evidence(
+        cls, evidence: LineEvidence | Callable[[], LineEvidence], *tail: Step
+    ) -> LazyExplanation:
+        """The explanation of ``evidence`` (or of what ``evidence()`` returns, asked
+        for once, when first needed) followed by ``tail``, built when first read."""
+        lazy = cls(None, lambda: lazy._explain_evidence())
+        lazy._evidence = evidence
+        lazy.tail = tail
+        return lazy
+
+    def _explain_evidence(self) -> Explanation:
+        evidence = self.evidence
+        assert evidence is not None
+        return evidence.explain().add(*self.tail)
+
+    @property
+    def evidence(self) -> LineEvidence | None:
+        """What the explanation is built from, when it was made from evidence."""
+        evidence = self._evidence
+        if evidence is None or isinstance(evidence, LineEvidence):
+            return evidence
+        found = self._evidence = evidence()
+        return found
+
+    @property
+    def is_built(self) -> bool:
+        """True once the explanation exists (given, or built by a first read)."""
+        return self._value is not None
+
+    def get(self) -> Explanation:
+        """The explanation (built now if it was not yet)."""
+        value = self._value
+        if value is None:
+            build = self._build
+            assert build is not None
+            value = self._value = build()
+            self._build = None
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LazyExplanation):
+            return NotImplemented
+        return self is other or self.get() == other.get()
+
+    def __hash__(self) -> int:
+        return hash(self.get())
+
+    def __getstate__(self) -> Explanation:
+        return self.get()
+
+    def __setstate__(self, state: Explanation) -> None:
+        self._value = state
+        self._build = None
+        self._evidence = None
+        self.tail = ()
+
+    def __repr__(self) -> str:
+        return repr(self.get())
+
+
+def _lazy(value: Explanation | LazyExplanation) -> LazyExplanation:
+    return value if isinstance(value, LazyExplanation) else LazyExplanation(value)
+
+
 @attrs.frozen
 class FrozenLine(VatLineFigures):
     """The figures of one priced line, frozen: nothing here is looked up again.
@@ -230,7 +330,8 @@ class FrozenLine(VatLineFigures):
         vat_rate: the VAT rate of the line.
         vat_included: True when ``net`` includes VAT (from the price type).
         vat: the VAT of ``net``, half up to minor units.
-        explanation: how the figures came about.
+        explanation: how the figures came about (given as ``explanation=``;
+            :meth:`of` with ``explain`` builds it only when first read).
     """
 
     line_id: LineId
@@ -245,7 +346,14 @@ class FrozenLine(VatLineFigures):
     vat_rate: VatRate
     vat_included: bool
     vat: Money
-    explanation: Explanation = attrs.field(factory=lambda: Explanation(""))
+    explained: LazyExplanation = attrs.field(
+        alias="explanation", factory=lambda: LazyExplanation(Explanation("")), converter=_lazy
+    )
+
+    @property
+    def explanation(self) -> Explanation:
+        """How the figures came about (built when first asked for, then kept)."""
+        return self.explained.get()
 
     @classmethod
     def of(
@@ -262,25 +370,26 @@ class FrozenLine(VatLineFigures):
         vat_included: bool,
         gross: Money | None = None,
         explanation: Explanation | None = None,
+        evidence: LineEvidence | None = None,
     ) -> FrozenLine:
         """A line whose gross, net and VAT are computed here, once.
 
         ``gross`` is the pricer's quantity × unit price when given (it rounds it);
-        otherwise it is computed half up.
+        otherwise it is computed half up. The line's explanation is
+        ``explanation``, or the one ``evidence`` (the pricer's line's, see
+        :meth:`~salescore.orders.PricedLine.evidence`) builds when it is first
+        read, so nothing is built for a line nobody reads; the VAT step follows.
         """
         if gross is None:
             gross = unit_price.multiply(quantity.value, Rounding.HALF_UP)
         net = gross - discount
         vat = vat_rate.vat_of(net, included=vat_included)
-        steps = [
-            Step(
-                "VAT",
-                str(vat),
-                f"{vat_rate.label} of {net}, "
-                + ("included in the price" if vat_included else "on top of the price"),
-            )
-        ]
-        base = explanation or Explanation(f"line {line_id}: {product_id}, {quantity}")
+        step = _vat_step(vat_rate, net, vat, included=vat_included)
+        if evidence is not None and explanation is None:
+            explained = LazyExplanation.of_evidence(evidence, step)
+        else:
+            base = explanation or Explanation(f"line {line_id}: {product_id}, {quantity}")
+            explained = LazyExplanation(base.add(step))
         return cls(
             line_id,
             product_id,
@@ -294,7 +403,7 @@ class FrozenLine(VatLineFigures):
             vat_rate,
             vat_included,
             vat,
-            base.add(*steps),
+            explained,
         )
 
 

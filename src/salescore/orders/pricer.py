@@ -106,6 +106,7 @@ from salescore.records import Record
 __all__ = [
     "RESOLUTION_CACHE_SIZE",
     "SNAPSHOT_CACHE_SIZE",
+    "LineEvidence",
     "PriceEvidence",
     "PricedLine",
     "PricedOrder",
@@ -238,6 +239,81 @@ class PriceEvidence:
         return f"PriceEvidence({self.product_id!r}, {self.price_type_id!r})"
 
 
+@attrs.frozen(eq=False)
+class LineEvidence:
+    """What a priced line's explanation is built from: its texts, figures and evidence.
+
+    The agreement's terms and the price are explanations already built (the
+    price's when first asked for, from the day's snapshot); the discounts
+    are the engine's result, which explains itself from the
+    :class:`~salescore.discounts.DiscountEvidence` it carries. Kept by a
+    frozen order line, so its explanation is built only when someone reads
+    it, and stored as data (:mod:`salescore.adapters.codec`), so a stored
+    order explains itself exactly as it did when priced, whatever the store
+    holds by then. Compared by identity.
+
+    Attributes:
+        line_id, product_id, product_name, quantity: the line.
+        agreement_id, agreement_title: the agreement and how it is named.
+        terms: how the agreement's terms were resolved.
+        price_type_id, price_type_name: the price type.
+        price_type_source: which agreement set the price type.
+        pricing: how the reference price was obtained (or its evidence).
+        reference_price, unit_price: the prices.
+        discount: the discount engine's result for the line.
+    """
+
+    line_id: str
+    product_id: ProductId
+    product_name: str
+    quantity: Quantity
+    agreement_id: AgreementId
+    agreement_title: str
+    terms: Explanation
+    price_type_id: PriceTypeId
+    price_type_name: str
+    price_type_source: str
+    pricing: PriceEvidence | Explanation
+    reference_price: Money
+    unit_price: Money
+    discount: LineDiscount
+
+    def pricing_explanation(self) -> Explanation:
+        """How the reference price was obtained."""
+        pricing = self.pricing
+        return pricing if isinstance(pricing, Explanation) else pricing.explanation()
+
+    def explain(self) -> Explanation:
+        """Which agreement and why, the price and how, the discounts, the net amount."""
+        name = self.price_type_name
+        steps = [
+            Step("agreement", self.agreement_id, self.agreement_title, self.terms),
+            Step("price type", self.price_type_id, f"'{name}', {self.price_type_source}"),
+        ]
+        pricing = self.pricing_explanation()
+        if self.unit_price == self.reference_price:
+            steps.append(Step("unit price", str(self.unit_price), f"price type {name}", pricing))
+        else:
+            steps.append(
+                Step("reference price", str(self.reference_price), f"price type {name}", pricing)
+            )
+            steps.append(Step("unit price", str(self.unit_price), "set by hand"))
+        discount = self.discount
+        steps.append(
+            Step(
+                "discounts",
+                str(discount.discount),
+                ", ".join(discount.rule_ids) or "none apply",
+                discount.explain(),
+            )
+        )
+        steps.append(Step("net amount", str(discount.net)))
+        return Explanation(
+            f"line {self.line_id}: {self.product_id} '{self.product_name}', {self.quantity}",
+            tuple(steps),
+        )
+
+
 @attrs.frozen(repr=False)
 class PricedLine:
     """A priced, discounted line with its agreement, its price and their explanations.
@@ -298,53 +374,31 @@ class PricedLine:
 
     def explain(self) -> Explanation:
         """Which agreement and why, the price and how, the discounts, the net amount."""
+        return self.evidence().explain()
+
+    def evidence(self) -> LineEvidence:
+        """What :meth:`explain` is built from, as data (see :class:`LineEvidence`)."""
         chosen = self.resolved.agreement
         if self.pricing is None:
             raise InvalidInputError(
                 f"priced line {self.line_id!r} carries no price evidence (built by hand, not "
                 "by SalePricer.price): explanations need the line the pricer returned"
             )
-        price_type_name = self.pricing.price_type_name
-        steps = [
-            Step(
-                "agreement",
-                chosen.id,
-                f"{chosen.label} '{chosen.name}'",
-                self.resolved.explanation,
-            ),
-            Step(
-                "price type",
-                self.price_type_id,
-                f"'{price_type_name}', {self.resolved.source('price_type_id').describe()}",
-            ),
-        ]
-        pricing = self.pricing.explanation()
-        if self.unit_price == self.reference_price:
-            steps.append(
-                Step("unit price", str(self.unit_price), f"price type {price_type_name}", pricing)
-            )
-        else:
-            steps.append(
-                Step(
-                    "reference price",
-                    str(self.reference_price),
-                    f"price type {price_type_name}",
-                    pricing,
-                )
-            )
-            steps.append(Step("unit price", str(self.unit_price), "set by hand"))
-        steps.append(
-            Step(
-                "discounts",
-                str(self.discount_amount),
-                ", ".join(self.rule_ids) or "none apply",
-                self.discount.explain(),
-            )
-        )
-        steps.append(Step("net amount", str(self.net)))
-        return Explanation(
-            f"line {self.line_id}: {self.product.id} '{self.product.name}', {self.quantity}",
-            tuple(steps),
+        return LineEvidence(
+            self.line_id,
+            self.product.id,
+            self.product.name,
+            self.quantity,
+            chosen.id,
+            f"{chosen.label} '{chosen.name}'",
+            self.resolved.explanation,
+            self.price_type_id,
+            self.pricing.price_type_name,
+            self.resolved.source("price_type_id").describe(),
+            self.pricing,
+            self.reference_price,
+            self.unit_price,
+            self.discount,
         )
 
     def to_records(self) -> list[Record]:
