@@ -214,3 +214,23 @@ def test_an_unknown_parameter_is_pointed_at_where_it_is_written() -> None:
     assert str(error.value).startswith(
         "formula '2 *\\n qty': unknown name 'qty' at line 2, column 2\n   qty\n   ^\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "column"),
+    [
+        ("([A] > 1 and [A] < 9) + 1", "'[A] > 1 and [A] < 9'", 10),
+        ("2 * (1 < [A] or\n [A] < 0)", "'1 < [A] or [A] < 0'", 14),
+    ],
+)
+def test_an_and_or_an_or_where_a_number_is_needed_is_pointed_at_its_operator(
+    text: str, where: str, column: int
+) -> None:
+    with pytest.raises(FormulaError) as error:
+        compile_formula(text, FormulaSchema(frozenset({"A"})))
+    first_line = text.splitlines()[0]
+    assert str(error.value) == (
+        f"formula {text!r}: {where} is a condition, a number is needed here "
+        f"at line 1, column {column}\n  {first_line}\n  {' ' * (column - 1)}^"
+    )
+    assert error.value.details == {"formula": text, "line": 1, "column": column}
