@@ -293,3 +293,45 @@ def test_a_price_too_large_to_round_is_refused_in_words_naming_formula_and_produ
         with pytest.raises(FormulaEvaluationError) as error:
             attempt()
         assert str(error.value) == message
+
+
+def _market_count(ctx: FunctionContext) -> Decimal:
+    return Decimal(len(ctx.market.market_prices(ctx.product_id)))
+
+
+def test_a_data_function_sees_the_market_prices_up_to_the_date_only() -> None:
+    counted = calculated("Counted", "market_count()")
+    snapshot = PricingSnapshot.build(
+        [RIVAL, counted],
+        ON,
+        products=[CUP],
+        market_records=[
+            PriceRecord(RIVAL.id, CUP.id, date(2026, 2, 1), rub("99.00")),
+            PriceRecord(RIVAL.id, CUP.id, ON, rub("98.00")),  # on the date: counts
+            PriceRecord(RIVAL.id, CUP.id, date(2026, 3, 3), rub("97.00")),  # after: does not
+        ],
+        partner_kinds=KINDS,
+        functions=FunctionRegistry.default().with_functions(
+            FormulaFunction("market_count", _market_count, 0, 0, uses_data=True)
+        ),
+    )
+    assert both_ways(snapshot, counted.id, CUP) == rub("2.00")
+
+
+def test_a_figure_of_31_digits_is_explained_as_given_without_kopecks_added() -> None:
+    # A parameter of 10^30 (31 digits) is shown whole; one of 10^29 gets two decimals,
+    # as every smaller figure does (a VAT step of 1000.00 × 1.22 shows 1220.00).
+    scaled = calculated("Scaled", "[Retail] + quantity * 0")
+    shown = {}
+    for quantity in ("1E+30", "1E+29"):
+        snapshot = PricingSnapshot.build(
+            [RETAIL, scaled],
+            ON,
+            products=[CUP],
+            records=[registered(RETAIL, CUP, "100.00")],
+            params={"quantity": Decimal(quantity)},
+        )
+        step = snapshot.explain(CUP.id, scaled.id).steps[1]
+        assert step.description == "parameter quantity"
+        shown[quantity] = step.value
+    assert shown == {"1E+30": "1" + "0" * 30, "1E+29": "1" + "0" * 29 + ".00"}
