@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from salescore.errors import FormulaError, FormulaLimitError, FormulaSyntaxError
+from salescore.errors import FormulaError, FormulaLimitError, FormulaNameError, FormulaSyntaxError
 from salescore.pricing.formula import ast
+from salescore.pricing.formula.compile import FormulaSchema, compile_formula
 from salescore.pricing.formula.parser import FormulaLimits, parse, point_at
 
 
@@ -180,3 +181,56 @@ def test_an_unexpected_token_on_a_later_line_is_pointed_at_on_that_line() -> Non
         "       ^\n"
         "expected the end of the formula"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("+ 1", _n(1)),
+        ("- + 2", ast.Unary("-", _n(2))),
+        ("+ - + 2", ast.Unary("-", _n(2))),
+        ("- - 2", ast.Unary("-", ast.Unary("-", _n(2)))),
+    ],
+)
+def test_a_plus_sign_in_front_of_a_value_is_dropped_and_a_minus_kept(
+    text: str, tree: ast.Node
+) -> None:
+    assert parse(text).tree == tree
+
+
+def test_a_number_is_quoted_back_in_an_error_as_the_user_wrote_it() -> None:
+    with pytest.raises(FormulaError) as error:
+        compile_formula("not 007.50", FormulaSchema())
+    assert str(error.value) == (
+        "formula 'not 007.50': '007.50' is a number, a condition is needed here "
+        "at line 1, column 5\n  not 007.50\n      ^"
+    )
+
+
+def test_an_unknown_parameter_is_pointed_at_where_it_is_written() -> None:
+    with pytest.raises(FormulaNameError) as error:
+        compile_formula("2 *\n qty", FormulaSchema())
+    assert error.value.details == {"formula": "2 *\n qty", "name": "qty", "line": 2, "column": 2}
+    assert str(error.value).startswith(
+        "formula '2 *\\n qty': unknown name 'qty' at line 2, column 2\n   qty\n   ^\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "column"),
+    [
+        ("([A] > 1 and [A] < 9) + 1", "'[A] > 1 and [A] < 9'", 10),
+        ("2 * (1 < [A] or\n [A] < 0)", "'1 < [A] or [A] < 0'", 14),
+    ],
+)
+def test_an_and_or_an_or_where_a_number_is_needed_is_pointed_at_its_operator(
+    text: str, where: str, column: int
+) -> None:
+    with pytest.raises(FormulaError) as error:
+        compile_formula(text, FormulaSchema(frozenset({"A"})))
+    first_line = text.splitlines()[0]
+    assert str(error.value) == (
+        f"formula {text!r}: {where} is a condition, a number is needed here "
+        f"at line 1, column {column}\n  {first_line}\n  {' ' * (column - 1)}^"
+    )
+    assert error.value.details == {"formula": text, "line": 1, "column": column}

@@ -73,8 +73,8 @@ _EXPECTED = {
     "ADD_OP": "an operator",
     "MUL_OP": "an operator",
     "COMP_OP": "a comparison",
-    "_AND": "'and'",
-    "_OR": "'or'",
+    "AND": "'and'",
+    "OR": "'or'",
     "NOT": "'not'",
     "SIGN": "a sign",
     "$END": "the end of the formula",
@@ -255,12 +255,8 @@ class _ToAst(Transformer[Token, Node]):
             result = ast.BinOp(text, result, right, position=_pos(op))  # type: ignore[arg-type]
         return result  # type: ignore[return-value]
 
-    def or_expr(self, children: list[object]) -> Node:
-        return self._fold(_interleave(children, "or"))
-
-    def and_expr(self, children: list[object]) -> Node:
-        return self._fold(_interleave(children, "and"))
-
+    or_expr = _fold
+    and_expr = _fold
     sum = _fold
     product = _fold
     comparison = _fold
@@ -270,14 +266,6 @@ class _ToAst(Transformer[Token, Node]):
 
     def unary(self, children: list[object]) -> Node:
         return _prefix(children)
-
-
-def _interleave(children: list[object], op: str) -> list[object]:
-    # ``_OR``/``_AND`` are filtered out of the tree; put operator tokens back between operands.
-    out: list[object] = [children[0]]
-    for child in children[1:]:
-        out.extend([Token(op.upper(), op), child])
-    return out
 
 
 def _prefix(children: list[object]) -> Node:
