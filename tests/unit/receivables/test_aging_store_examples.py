@@ -745,9 +745,11 @@ def test_a_full_cache_lets_the_least_recently_used_state_go() -> None:
         cache = AgingCache(size=1)
         age_store(source, APR2, cache=cache)
         age_store(source, APR2, group_by=("manager",), cache=cache)
+        assert len(source.calls) == 2
         age_store(source, APR2, group_by=("manager",), cache=cache)  # from the cache
+        assert len(source.calls) == 2
         age_store(source, APR2, cache=cache)  # by partner was let go: read again
-    assert [on for on, _ in source.calls] == [APR2, APR2, APR2]
+        assert len(source.calls) == 3
 
 
 def test_the_default_cache_keeps_eight_states() -> None:
