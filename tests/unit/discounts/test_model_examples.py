@@ -12,9 +12,11 @@ from salescore.discounts import (
     Discount,
     DiscountId,
     DiscountKind,
+    LimitId,
+    ManualDiscountLimit,
     Mode,
 )
-from salescore.errors import DiscountError
+from salescore.errors import DiscountError, InvalidAmountError
 from salescore.parties import PriceGroupId
 
 from .conftest import make_percent, make_tree
@@ -58,3 +60,53 @@ def test_a_value_per_price_group_falls_back_to_the_rules_value() -> None:
 def test_a_manual_amount_discount_without_a_value_is_described_as_typed_by_the_manager() -> None:
     manual = Discount(DiscountId("M"), "Manager", DiscountKind.AMOUNT, mode=Mode.MANUAL)
     assert manual.describe() == "manual amount discount, typed by the manager"
+
+
+def test_a_limit_accepts_percents_from_zero_to_a_hundred_inclusive() -> None:
+    # 0 % (no manual discount at all) and 100 % are both limits a manager may be given.
+    none = ManualDiscountLimit(
+        LimitId("L0"), 0, user="petrov", price_group_percents={"TV": "0.5", "PC": 0}
+    )
+    assert none.percent_for(PriceGroupId("PC")) == Decimal(0)
+    assert none.percent_for(PriceGroupId("TV")) == Decimal("0.5")
+    full = ManualDiscountLimit(LimitId("L1"), 100, user="petrov", price_group_percents={"TV": 100})
+    assert full.percent_for(PriceGroupId("TV")) == Decimal(100)
+    for above in ("100.5", "-0.5"):
+        with pytest.raises(DiscountError, match=f"a percent must be in 0..100, got {above}"):
+            ManualDiscountLimit(LimitId("L2"), 5, user="petrov", price_group_percents={"TV": above})
+
+
+def test_a_markup_limit_of_zero_or_a_fraction_is_accepted_and_a_negative_one_refused() -> None:
+    zero = ManualDiscountLimit(
+        LimitId("L0"), 5, user="petrov", markup_percent=0, markup_price_group_percents={"TV": "0.5"}
+    )
+    assert zero.markup_percent_for(None) == Decimal(0)
+    assert zero.markup_percent_for(PriceGroupId("TV")) == Decimal("0.5")
+    with pytest.raises(DiscountError, match="a markup limit cannot be negative, got -1"):
+        ManualDiscountLimit(LimitId("L1"), 5, user="petrov", markup_percent=-1)
+
+
+def test_a_limit_per_price_group_falls_back_to_the_limits_own_percent() -> None:
+    limit = ManualDiscountLimit(
+        LimitId("L1"),
+        7,
+        user="petrov",
+        price_group_percents={"TV": 3},
+        markup_percent=4,
+        markup_price_group_percents={"TV": 2},
+    )
+    # A line of another price group (PC) gets the limit's own figures: 7 % and 4 %.
+    assert limit.percent_for(PriceGroupId("PC")) == Decimal(7)
+    assert limit.markup_percent_for(PriceGroupId("PC")) == Decimal(4)
+    assert limit.percent_for(PriceGroupId("TV")) == Decimal(3)
+    assert limit.markup_percent_for(PriceGroupId("TV")) == Decimal(2)
+
+
+def test_a_markup_limit_that_is_not_a_number_is_refused_naming_the_value() -> None:
+    with pytest.raises(InvalidAmountError, match=r"^value 'ten' is not a decimal number"):
+        ManualDiscountLimit(LimitId("L1"), 5, user="petrov", markup_percent="ten")
+
+
+def test_a_condition_reads_as_its_name_and_parameters_separated_by_commas() -> None:
+    leaf = ConditionExpr.leaf("document_amount", min="100", max="200")
+    assert str(leaf) == "document_amount(min='100', max='200')"
