@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -110,3 +111,31 @@ def test_a_markup_limit_that_is_not_a_number_is_refused_naming_the_value() -> No
 def test_a_condition_reads_as_its_name_and_parameters_separated_by_commas() -> None:
     leaf = ConditionExpr.leaf("document_amount", min="100", max="200")
     assert str(leaf) == "document_amount(min='100', max='200')"
+
+
+def test_condition_parameters_are_kept_as_the_plain_data_a_rule_file_holds() -> None:
+    leaf = ConditionExpr.leaf(
+        "custom",
+        count=3,
+        flag=True,
+        nothing=None,
+        store="MAIN",
+        amount=Decimal("12.50"),
+        since=date(2026, 3, 1),
+        per_group={"TV": Decimal("5"), "PC": 7},
+        codes={"B", "A"},
+        steps=(1, Decimal("2.5")),
+    )
+    assert leaf.params == {
+        "count": 3,
+        "flag": True,
+        "nothing": None,
+        "store": "MAIN",
+        "amount": "12.50",
+        "since": "2026-03-01",
+        "per_group": {"TV": "5", "PC": 7},
+        "codes": ["A", "B"],
+        "steps": [1, "2.5"],
+    }
+    with pytest.raises(DiscountError, match=r"parameter value 0\.5 is a float"):
+        ConditionExpr.leaf("custom", share=0.5)
