@@ -18,7 +18,7 @@ from salescore.discounts import (
     Mode,
 )
 from salescore.errors import DiscountError, InvalidAmountError
-from salescore.parties import PriceGroupId
+from salescore.parties import PriceGroupId, ProductId
 
 from .conftest import make_percent, make_tree
 
@@ -139,3 +139,35 @@ def test_condition_parameters_are_kept_as_the_plain_data_a_rule_file_holds() -> 
     }
     with pytest.raises(DiscountError, match=r"parameter value 0\.5 is a float"):
         ConditionExpr.leaf("custom", share=0.5)
+
+
+def test_gifts_and_free_units_need_positive_quantities_and_percents_stop_at_a_hundred() -> None:
+    def gift(buy: int, quantity: int) -> Discount:
+        return Discount(
+            DiscountId("G"),
+            "Gift",
+            DiscountKind.GIFT,
+            gift_product_id=ProductId("CUP"),
+            buy_quantity=buy,
+            gift_quantity=quantity,
+        )
+
+    assert gift(1, 1).describe() == "gift of 1 x CUP for every 1 bought"
+    for buy, quantity in ((0, 1), (1, 0)):
+        with pytest.raises(DiscountError, match="a gift needs buy_quantity > 0"):
+            gift(buy, quantity)
+    one_free = Discount(
+        DiscountId("F"), "Free", DiscountKind.FREE_UNITS, buy_quantity=1, free_quantity=1
+    )
+    assert one_free.describe() == "buy 1, get 1 free"
+    with pytest.raises(DiscountError, match="free units need buy_quantity > 0"):
+        Discount(DiscountId("F"), "Free", DiscountKind.FREE_UNITS, buy_quantity=0, free_quantity=1)
+    with pytest.raises(DiscountError, match=r"a percent must be in 0\.\.100, got 100\.5"):
+        Discount(DiscountId("P"), "Percent", value="100.5")
+
+
+def test_a_value_that_is_not_a_number_is_refused_naming_the_value() -> None:
+    with pytest.raises(InvalidAmountError, match=r"^value 'five' is not a decimal number"):
+        Discount(DiscountId("P"), "Percent", value="five")
+    with pytest.raises(InvalidAmountError, match=r"^value 'six' is not a decimal number"):
+        Discount(DiscountId("P"), "Percent", price_group_values={"TV": "six"})
