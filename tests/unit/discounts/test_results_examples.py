@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,10 @@ from salescore.discounts import (
     DiscountEngine,
     DiscountId,
     DiscountKind,
+    LineDiscount,
 )
 from salescore.errors import DiscountError
+from salescore.money import Currency
 from salescore.parties import ProductId
 
 from .conftest import make_context, make_line, make_percent, make_tree
@@ -87,3 +90,37 @@ def test_a_gift_set_needs_the_whole_quantity() -> None:
     assert engine.apply([make_line("CM-100", 2)], make_context()).gifts == ()
     (one,) = engine.apply([make_line("CM-100", 5)], make_context()).gifts
     assert one.quantity == 1
+
+
+def test_why_not_figures_ignore_the_callers_decimal_context() -> None:
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("A", 5), make_percent("B", "2.5"))
+    )
+    result = engine.apply([make_line("CM-100", 3, "333.33")], make_context())
+    # 3 x 333.33 = 999.99; 5 % of it is 49.9995, 2.5 % is 24.99975: exact, not cut to
+    # the caller's two digits (49 and 24 under precision 2, rounding down).
+    with decimal.localcontext(decimal.Context(prec=2, rounding=decimal.ROUND_DOWN)):
+        text = result.lines[0].why_not("A").as_text()
+    assert "5% discount = 49.9995  (on base 999.99)" in text
+    assert "2.5% discount = 24.99975  (on base 999.99)" in text
+
+
+def test_document_explanation_rows_have_text_in_every_column() -> None:
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, make_percent("A", 5)))
+    result = engine.apply([make_line("CM-100", 2, "100.00")], make_context())
+    # 5 % of 200.00 = 10.00: the line nets 190.00; a line step names no source: "" not None.
+    rows = result.explain().as_rows()
+    assert rows[0] == {"step": "1", "description": "line 1", "value": "190.00 RUB", "source": ""}
+    assert all(isinstance(value, str) for row in rows for value in row.values())
+
+
+def test_a_line_built_by_hand_says_where_explainable_results_come_from() -> None:
+    line = LineDiscount("1", Decimal("10.00"), Decimal("1.00"), Currency.of("RUB"))
+    expected = (
+        "this line discount carries no evidence (it was built by hand, not returned by "
+        "DiscountEngine.apply): explanations need the result the engine returned"
+    )
+    for ask in (line.explain, lambda: line.why_not("A")):
+        with pytest.raises(DiscountError) as caught:
+            ask()
+        assert str(caught.value) == expected
