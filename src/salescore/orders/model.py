@@ -330,8 +330,9 @@ class FrozenLine(VatLineFigures):
         vat_rate: the VAT rate of the line.
         vat_included: True when ``net`` includes VAT (from the price type).
         vat: the VAT of ``net``, half up to minor units.
-        explanation: how the figures came about (given as ``explanation=``;
-            :meth:`of` with ``explain`` builds it only when first read).
+        explained: the explanation as kept (given as ``explanation=``;
+            :meth:`of` with ``explain`` builds it only when first read); read
+            it as :attr:`explanation`.
     """
 
     line_id: LineId
