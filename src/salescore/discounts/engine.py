@@ -410,7 +410,7 @@ class DiscountEngine:
     def _apply(self, lines: Sequence[SaleLine], context: SaleContext) -> DocumentResult:
         facts = DocumentFacts.of(lines)
         doc = DiscountEvidence(self._book, lines, context, facts)
-        doc_sides, line_sides = doc.sides = self._select(doc)
+        doc_sides, line_sides = self._select(doc)
         index = self._index
         if index.has_shares:
             doc.applicable = [
@@ -428,8 +428,9 @@ class DiscountEngine:
         zero = ZERO.quantize(quantum)
         env = _LineEnv()  # reused line after line
         shares = doc.shares
-        # LineDiscount values are built slot by slot (see LineDiscount._of), inlined:
-        # this loop runs once per line of every document.
+        # LineDiscount values are built slot by slot (the allocator and the slot setters of
+        # results._LINE_SLOTS), not through attrs' __init__: this loop runs once per line of
+        # every document.
         new, set_id, set_gross, set_discount, set_currency, set_ids, set_pos, set_evidence = (
             _LINE_SLOTS
         )
@@ -493,7 +494,6 @@ class DiscountEngine:
             results.append(item)
         doc.applicable = applicable
         gifts = self._gifts(doc) if index.has_gifts else ()
-        doc.sides = None  # plans are the engine's: the evidence keeps the rules only
         return DocumentResult(tuple(results), gifts, tuple(deviations), currency)
 
     def apply_many(

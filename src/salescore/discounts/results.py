@@ -173,7 +173,6 @@ class DiscountEvidence:
         "facts",
         "lines",
         "shares",
-        "sides",
     )
 
     def __init__(
@@ -187,7 +186,6 @@ class DiscountEvidence:
         self.lines = lines
         self.context = context
         self.facts = facts
-        self.sides: Any = None  # the engine's plan entries while it applies the document
         self._applicable: list[tuple[_Rule, ...]] | None = None
         self._applicable_ids: list[tuple[int, ...]] | None = None
         self.shares: Sequence[Mapping[int, Decimal]] = ()
@@ -226,7 +224,6 @@ class DiscountEvidence:
         self.lines = state["lines"]
         self.context = state["context"]
         self.facts = state["facts"]
-        self.sides = None
         self._applicable = None
         self._applicable_ids = state["applicable"]
         self.shares = state["shares"]

@@ -141,6 +141,15 @@ def test_condition_parameters_are_kept_as_the_plain_data_a_rule_file_holds() -> 
         ConditionExpr.leaf("custom", share=0.5)
 
 
+def test_a_set_parameter_may_mix_decimals_and_whole_numbers() -> None:
+    # A set of quantities written as {Decimal("1.5"), 2} is stored as ["1.5", 2]: a text and a
+    # number, kept in the order of their reprs ("'1.5'" before "2"), which compare although the
+    # values themselves do not; the same set in another order is stored the same.
+    leaf = ConditionExpr.leaf("custom", sizes={Decimal("1.5"), 2})
+    assert leaf.params == {"sizes": ["1.5", 2]}
+    assert ConditionExpr.leaf("custom", sizes=frozenset((2, Decimal("1.5")))) == leaf
+
+
 def test_gifts_and_free_units_need_positive_quantities_and_percents_stop_at_a_hundred() -> None:
     def gift(buy: int, quantity: int) -> Discount:
         return Discount(
