@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -148,6 +149,19 @@ def test_a_set_parameter_may_mix_decimals_and_whole_numbers() -> None:
     leaf = ConditionExpr.leaf("custom", sizes={Decimal("1.5"), 2})
     assert leaf.params == {"sizes": ["1.5", 2]}
     assert ConditionExpr.leaf("custom", sizes=frozenset((2, Decimal("1.5")))) == leaf
+
+
+def test_the_same_set_written_in_another_order_gives_the_same_condition() -> None:
+    # {1, 9} and {9, 1} are equal sets that Python iterates in the order they were written.
+    first = ConditionExpr.leaf("custom", sizes={1, 9})
+    assert first == ConditionExpr.leaf("custom", sizes={9, 1})
+    assert first.params == {"sizes": [1, 9]}
+
+
+def test_a_parameter_of_another_type_is_kept_as_its_text() -> None:
+    customer = uuid.UUID("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    leaf = ConditionExpr.leaf("custom", customer=customer)
+    assert leaf.params == {"customer": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"}
 
 
 def test_gifts_and_free_units_need_positive_quantities_and_percents_stop_at_a_hundred() -> None:
