@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any, ClassVar, Self
 
 from salescore.discounts import (
+    BUILTIN_CONDITIONS,
     Combination,
+    ConditionContext,
     ConditionExpr,
+    ConditionRegistry,
+    Discount,
+    DiscountId,
+    DiscountKind,
     DiscountRuleSet,
+    LimitId,
+    ManualDiscountLimit,
     check_rule_set,
 )
 from salescore.errors import Issue
+from salescore.parties import ProductId
 
 from .conftest import make_group, make_percent
 
@@ -159,3 +170,86 @@ def test_every_bad_condition_of_a_combination_is_reported_at_its_path() -> None:
         ("bad_condition", "discounts.D.condition.all[1]"),
     ]
     assert issues[0].message == "condition 'line_quantity': max 5 must be above min 5"
+
+
+def test_an_id_used_twice_is_reported_where_each_later_use_is() -> None:
+    rules = DiscountRuleSet(
+        [make_percent("A", 5), make_percent("A", 6)],
+        [make_group("ROOT", Combination.ADD, "A"), make_group("A", Combination.ADD)],
+        [ManualDiscountLimit(LimitId("A"), 4, user="petrov")],
+    )
+    message = "id 'A' is used twice; every discount, group and limit needs its own id"
+    assert [i for i in check_rule_set(rules) if i.code == "duplicate_id"] == [
+        Issue("duplicate_id", message, "discounts.A"),
+        Issue("duplicate_id", message, "groups.A"),
+        Issue("duplicate_id", message, "limits.A"),
+    ]
+
+
+def test_a_gift_of_an_unknown_product_says_what_to_do() -> None:
+    gift = Discount(
+        DiscountId("G"),
+        "Gift",
+        DiscountKind.GIFT,
+        gift_product_id=ProductId("NOPE"),
+        buy_quantity=2,
+    )
+    rules = DiscountRuleSet([gift], [make_group("ROOT", Combination.MAX, "G")])
+    assert check_rule_set(rules, known_products={"CM-100"}) == [
+        Issue(
+            "unknown_product",
+            "the gift product 'NOPE' does not exist; add it to the catalogue or fix the id",
+            "discounts.G.gift_product_id",
+        )
+    ]
+
+
+def test_contradicting_conditions_are_found_after_a_condition_the_index_cannot_use() -> None:
+    # line_quantity has no index keys: the two products after it still contradict.
+    condition = ConditionExpr.all_of(
+        ConditionExpr.leaf("line_quantity", min=2), on_product("X"), on_product("Y")
+    )
+    rules = DiscountRuleSet(
+        [make_percent("D", 5, condition=condition)], [make_group("ROOT", Combination.ADD, "D")]
+    )
+    assert found(rules) == [("never_applies", "discounts.D")]
+
+
+class _ShelfCondition:
+    """A plugin condition: the line's product on one shelf, known by segment and product."""
+
+    name: ClassVar[str] = "shelf"
+    parameters: ClassVar[Mapping[str, str]] = {"segment": "a segment", "product": "a product id"}
+    level = "line"
+
+    def __init__(self, segment: str, product: str) -> None:
+        self.segment, self.product = segment, product
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        return cls(str(params["segment"]), str(params["product"]))
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        line = ctx.line
+        return line is not None and line.product.id == self.product
+
+    def describe(self) -> str:
+        return f"on the shelf of {self.segment}, {self.product}"
+
+    def index_keys(self) -> Mapping[str, frozenset[str]]:
+        return {"segment": frozenset({self.segment}), "product": frozenset({self.product})}
+
+
+def test_every_dimension_of_a_plugin_condition_counts_after_a_repeated_segment() -> None:
+    # A is for product X (its shelf condition's second dimension), B for product Y: they
+    # cannot both apply, although the shelf repeats A's segment dimension first.
+    registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _ShelfCondition)
+    shelf = ConditionExpr.all_of(
+        ConditionExpr.leaf("nomenclature_segment", segments=["S1"]),
+        ConditionExpr.leaf("shelf", segment="S2", product="X"),
+    )
+    rules = DiscountRuleSet(
+        [make_percent("A", 5, condition=shelf), make_percent("B", 7, condition=on_product("Y"))],
+        [make_group("ROOT", Combination.DISPLACE, "A", "B")],
+    )
+    assert check_rule_set(rules, registry) == []
