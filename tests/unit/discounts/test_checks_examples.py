@@ -253,3 +253,65 @@ def test_every_dimension_of_a_plugin_condition_counts_after_a_repeated_segment()
         [make_group("ROOT", Combination.DISPLACE, "A", "B")],
     )
     assert check_rule_set(rules, registry) == []
+
+
+def structure(discounts: list[str], *groups: tuple[str, Combination, list[str]]) -> list[Issue]:
+    rules = DiscountRuleSet(
+        [make_percent(d, 5) for d in discounts],
+        [make_group(g, combination, *children) for g, combination, children in groups],
+    )
+    return check_rule_set(rules)
+
+
+def test_a_child_listed_twice_or_unknown_is_reported_and_the_children_after_it_still_count() -> (
+    None
+):
+    issues = structure(
+        ["A", "B", "C"],
+        ("ROOT", Combination.ADD, ["NOPE", "A", "G"]),
+        ("G", Combination.ADD, ["A", "B", "C"]),
+    )
+    assert issues == [
+        Issue(
+            "unknown_child", "'NOPE' is neither a discount nor a group", "groups.ROOT.children[0]"
+        ),
+        Issue(
+            "two_parents",
+            "'A' is already a child of group 'ROOT'; a rule or group has one place in the tree",
+            "groups.G.children[0]",
+        ),
+    ]
+
+
+def test_a_cycle_of_three_groups_is_found_from_each_of_them_and_needs_no_root() -> None:
+    # Every group is some group's child: no root, but the cycle is what is wrong.
+    issues = structure(
+        ["A"],
+        ("G1", Combination.ADD, ["A", "G2"]),
+        ("G2", Combination.ADD, ["G3"]),
+        ("G3", Combination.ADD, ["G1"]),
+    )
+    message = "the groups form a cycle: {}; a group cannot contain itself"
+    assert issues == [
+        Issue("cycle", message.format("G1 <- G3 <- G2 <- G1"), "groups.G1"),
+        Issue("cycle", message.format("G2 <- G1 <- G3 <- G2"), "groups.G2"),
+        Issue("cycle", message.format("G3 <- G2 <- G1 <- G3"), "groups.G3"),
+    ]
+
+
+def test_a_group_below_a_cycle_is_not_part_of_it() -> None:
+    issues = structure(
+        ["A"],
+        ("G1", Combination.ADD, ["G2", "H"]),
+        ("G2", Combination.ADD, ["G1"]),
+        ("H", Combination.ADD, ["A"]),
+    )
+    assert [(i.code, i.path) for i in issues] == [("cycle", "groups.G1"), ("cycle", "groups.G2")]
+
+
+def test_a_tree_needs_exactly_one_root_and_names_those_it_found() -> None:
+    message = "the tree needs exactly one root group (a group that is no one's child); found "
+    two = structure(["A", "B"], ("R1", Combination.ADD, ["A"]), ("R2", Combination.ADD, ["B"]))
+    assert two == [Issue("root", message + "R1, R2", "groups")]
+    none = structure([])
+    assert none == [Issue("root", message + "none", "groups")]
