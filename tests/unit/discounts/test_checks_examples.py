@@ -315,3 +315,14 @@ def test_a_tree_needs_exactly_one_root_and_names_those_it_found() -> None:
     assert two == [Issue("root", message + "R1, R2", "groups")]
     none = structure([])
     assert none == [Issue("root", message + "none", "groups")]
+
+
+def test_a_discount_no_group_lists_is_a_warning_at_the_discount() -> None:
+    assert structure(["A", "B"], ("ROOT", Combination.ADD, ["A"])) == [
+        Issue(
+            "not_in_tree",
+            "B never applies: no group lists it as a child",
+            "discounts.B",
+            "warning",
+        )
+    ]
