@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from salescore.adapters.memory import MemoryStore
 from salescore.app.receivables import age_receivables_from_store, aging_cache_of
-from salescore.money import Money
+from salescore.money import Currency, Money
 from salescore.receivables import (
     AgingCache,
     EntryKind,
+    Measure,
+    OpenCreditColumns,
+    OpenGroupSums,
+    OpenItemColumns,
     SettlementAccount,
     SettlementEntry,
     age_receivables,
+    age_store,
     load_ledger,
     post_entries,
 )
@@ -71,3 +77,50 @@ def test_the_open_items_of_only_the_newest_full_report_are_kept() -> None:
     kept = [state.columns is not None for state in cache._states.values()]
     assert kept == [False, True]
     assert len(next(reversed(cache._states.values())).columns.keys) == 6  # type: ignore[union-attr]
+
+
+class _ManyPartners:
+    """A storage that buckets and groups by itself (the ``OpenLedgerSums`` port, as
+    PostgreSQL's ledger does): each of ``partners`` partners owes 1.00 RUB 31-60 days
+    overdue. Its sums are built once, not computed."""
+
+    def __init__(self, partners: int) -> None:
+        rub = Currency.of("RUB")
+        groups: list[tuple[tuple[str, ...], Currency]] = [
+            ((f"P{n}",), rub) for n in range(partners)
+        ]
+        sums = dict.fromkeys(groups, (0, 0, 100, 0, 0))  # 1.00 RUB in the third bucket
+        self.sums = OpenGroupSums(sums, dict.fromkeys(groups, 1), {}, {})
+
+    def version(self) -> str:
+        return f"{len(self.sums.sums)} partners"
+
+    def open_group_sums(
+        self, as_of: date, measure: Measure, fields: Sequence[str], thresholds: Sequence[int]
+    ) -> OpenGroupSums:
+        return self.sums
+
+    def open_item_columns(
+        self, as_of: date, measure: Measure, fields: Sequence[str], changes: object = None
+    ) -> OpenItemColumns:
+        raise AssertionError("the sums are enough: no open item is read")
+
+    def open_credit_columns(
+        self, as_of: date, measure: Measure, fields: Sequence[str], changes: object = None
+    ) -> OpenCreditColumns:
+        raise AssertionError("the sums are enough: no open credit is read")
+
+
+def test_by_default_a_state_of_more_than_200_000_groups_is_not_kept() -> None:
+    # The default bound of one state's groups (smaller states are kept: see above). The
+    # storage groups by partner even when the report shows segments, so the report
+    # itself stays one row.
+    cache, storage = AgingCache(), _ManyPartners(200_001)
+    report = age_store(storage, date(2026, 4, 1), group_by=("segment",), cache=cache,
+                       summed=storage)  # fmt: skip
+    (row,) = report.lines
+    assert row.buckets[2] == Money("200001.00", "RUB")
+    assert len(cache) == 0
+    wider = AgingCache(max_groups=200_001)
+    age_store(storage, date(2026, 4, 1), group_by=("segment",), cache=wider, summed=storage)
+    assert len(wider) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from salescore.receivables import (
     allocate_payments,
     sweep,
 )
-from salescore.receivables.allocation import Credit, Item, Match
+from salescore.receivables.allocation import Credit, Item, Match, allocate_rows
 
 ACC, EMPTY = SettlementAccount("CAFE", "RUB"), SettlementAccount("NOBODY", "RUB")
 DAY = date(2026, 3, 5)
@@ -191,4 +192,85 @@ def test_what_a_hand_part_s_order_cannot_take_waits_for_that_order_s_next_debt()
         (0, 0, 30, 2, True),
         (1, 2, 10, 2, False),
         (0, 1, 20, 5, True),
+    ]
+
+
+def test_a_zero_item_is_skipped_without_holding_back_the_rest_of_its_day() -> None:
+    items = [
+        (1, 20, "b", "O-B", 100),
+        (1, 1, "z", "O-Z", 0),  # nothing to pay, listed between two debts of the same day
+        (1, 5, "c", "O-C", 100),
+    ]
+    credits = [
+        (1, "0h", 50, "O-X", False),  # by hand to an order with no debt yet: waits
+        (1, "1p", 100, None, False),
+    ]
+    # The general 100 pays c (due 5), not b (due 20) that happens to be listed first.
+    assert _sweep(items, credits) == [(1, 2, 100, 1, False)]
+
+
+@dataclass(frozen=True)
+class _OrderNo:
+    """An order key that can be hashed but not ordered."""
+
+    number: int
+
+
+def test_order_keys_need_only_be_hashable() -> None:
+    first, second = _OrderNo(1), _OrderNo(2)
+    items = [(1, 5, "a", first, 100), (1, 6, "b", second, 100)]
+    credits = [(2, "0p", 40, first, False), (2, "0q", 30, second, False)]
+    assert _sweep(items, credits) == [(0, 0, 40, 2, True), (1, 1, 30, 2, True)]
+
+
+def test_a_payment_allocated_wholly_by_hand_does_not_hold_back_a_same_day_return() -> None:
+    # On 5 March: P1's 50 goes by hand to SO-A (nothing is left of it for anyone else),
+    # the return R1 pays its own order SO-B's debt B1, and then P0 pays the rest of A1.
+    entries = [
+        SettlementEntry("B1", EntryKind.SHIPMENT, ACC, "SO-B", "S-B", date(2026, 3, 1),
+                        date(2026, 3, 2), rub("100.00")),
+        SettlementEntry("A1", EntryKind.SHIPMENT, ACC, "SO-A", "S-A", date(2026, 3, 1),
+                        date(2026, 3, 3), rub("100.00")),
+        SettlementEntry("R1", EntryKind.RETURN, ACC, "SO-B", "RET-1", DAY, DAY, rub("-100.00")),
+    ]  # fmt: skip
+    payments = [
+        Payment("P0", ACC, DAY, rub("100.00")),
+        Payment("P1", ACC, DAY, rub("50.00"), manual=[ManualAllocation("SO-A", rub("50.00"))]),
+    ]
+    assert actual(entries, payments) == [
+        ("P1", "A1", "50.00"),
+        ("R1", "B1", "100.00"),
+        ("P0", "A1", "50.00"),
+    ]
+
+
+# --- allocate_rows: the same rules over stored rows (the bulk reallocation's engine) -------
+
+ON = {day: date(2026, 3, day).toordinal() for day in (1, 5, 10)}
+
+
+def test_rows_are_allocated_actual_then_planned_with_ties_by_order_id() -> None:
+    entries = [
+        ("S1", Measure.PLANNED, "SO-1", ON[1], ON[10], 10000),
+        ("X", Measure.ACTUAL, "SO-10", ON[1], ON[10], 10000),
+        ("Y", Measure.ACTUAL, "SO-1", ON[1], ON[10], 10000),
+    ]
+    # The payment's 150.00 is allocated once per measure: SO-1 goes before SO-10.
+    assert allocate_rows(ACC, entries, [("P", ON[5], 15000, ())]) == [
+        (Measure.ACTUAL, "P", "Y", ON[5], 10000, False),
+        (Measure.ACTUAL, "P", "X", ON[5], 5000, False),
+        (Measure.PLANNED, "P", "S1", ON[5], 10000, False),
+    ]
+
+
+def test_in_rows_a_hand_part_pays_its_order_before_a_same_day_return_of_that_order() -> None:
+    entries = [
+        ("A", Measure.ACTUAL, "SO-1", ON[1], ON[10], 10000),
+        ("B", Measure.ACTUAL, "SO-2", ON[1], ON[10], 10000),
+        ("R", Measure.ACTUAL, "SO-1", ON[5], ON[5], -10000),
+    ]
+    payment = ("P", ON[5], 10000, (("SO-1", 10000),))
+    assert allocate_rows(ACC, entries, [payment]) == [
+        (Measure.ACTUAL, "P", "A", ON[5], 10000, True),
+        (Measure.ACTUAL, "R", "B", ON[5], 10000, False),
     ]

@@ -26,6 +26,7 @@ from salescore.receivables import (
     check_credit,
     credit_exposure,
     override_decision,
+    stop_list,
 )
 
 CAFE = SettlementAccount("CAFE", "RUB")
@@ -212,3 +213,34 @@ def test_a_stopped_decision_explains_records_and_refuses_with_every_breach() -> 
     )
     exposure = credit_exposure(ledger(), terms, ON)
     assert "<caption>credit exposure</caption>" in exposure._repr_html_()
+
+
+def test_a_stop_list_row_puts_the_exposure_beside_each_breach_in_the_exposure_currency() -> None:
+    terms = limit(max_debt=rub("500.00"), max_overdue_days=9)
+    (entry,) = stop_list(ledger(), [terms], ON)
+    # CAFE owes 600.00 on 11 March, 400.00 of it overdue, the oldest 10 days.
+    exposure = {
+        "exposure_debt": Decimal("600.00"),
+        "exposure_overdue": Decimal("400.00"),
+        "exposure_overdue_days": 10,
+        "currency": "RUB",  # also on the overdue-days row, whose breach has no currency
+        "limit_id": "L",
+        "subject": "partner CAFE",
+        "verdict": "block",
+    }
+    assert entry.to_records() == [
+        {**exposure, "figure": "debt", "limit": Decimal("500.00"),
+         "current": Decimal("600.00"), "after": Decimal("600.00")},
+        {**exposure, "figure": "overdue days", "limit": Decimal(9), "current": Decimal(10),
+         "after": Decimal(10)},
+    ]  # fmt: skip
+    assert "<caption>stop list: partner CAFE</caption>" in entry._repr_html_()
+    debt = entry.breaches[0]
+    assert "<caption>limit L: debt 600.00 RUB &gt; 500.00 RUB</caption>" in debt._repr_html_()
+
+
+def test_a_decision_in_a_notebook_lists_its_notes_under_a_note_header() -> None:
+    shipment_only = CreditLimit("S", LimitScope.PARTNER, "CAFE", "RUB", max_debt=rub("1"),
+                                control_points=frozenset({ControlPoint.SHIPMENT}))  # fmt: skip
+    html = check_credit(ledger(), [shipment_only], order("1"), ON)._repr_html_()
+    assert "<th>note</th></tr></thead><tbody><tr><td>limit S is not checked at order</td>" in html

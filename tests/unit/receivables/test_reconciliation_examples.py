@@ -185,3 +185,27 @@ def test_a_document_only_they_have_shows_their_figures_and_zero_on_our_side() ->
     assert only_theirs.status is ActStatus.ONLY_THEIRS
     assert act.lines[0].status is ActStatus.AGREED
     assert not act.is_agreed
+
+
+def test_a_payment_and_a_correction_under_one_document_number_share_its_line() -> None:
+    # A bank fee booked as a correction under the payment's own number: one document,
+    # one line, its credit the sum of both.
+    day = date(2026, 3, 12)
+    act = act_of(
+        [entry("SH-1", day, "500.00"), entry("PAY-7", day, "-20.00", kind=EntryKind.CORRECTION)],
+        [payment("PAY-7", day, "300.00")],
+    )
+    assert figures(act) == [("PAY-7", "0.00", "320.00"), ("SH-1", "500.00", "0.00")]
+    assert act.closing == rub("180.00")
+
+
+def test_the_act_in_a_notebook_shows_their_closing_balance_in_its_caption() -> None:
+    act = act_of(
+        [entry("SH-1", date(2026, 3, 2), "100.00")],
+        their_lines=[CounterpartyLine(date(2026, 3, 2), "SH-1", credit=rub("100.00"))],
+        their_closing=rub("90.00"),
+    )
+    assert "opening 0.00, closing 100.00 (theirs 90.00)</caption>" in act._repr_html_()
+    assert (
+        "closing 100.00</caption>" in act_of([entry("SH-1", MARCH.start, "100.00")])._repr_html_()
+    )

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+
+import pytest
 
 from salescore.dates import Period
+from salescore.errors import InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
     EntryKind,
@@ -125,3 +129,30 @@ def test_the_printed_statement_aligns_groups_left_and_amounts_right() -> None:
         "VOLGA           RUB     0.00    120.00    120.00     0.00",
         "VOLGA    SO-1   RUB   100.00     50.00    120.00    30.00",
     ]
+
+
+def test_a_statement_is_refused_an_unknown_grouping_field() -> None:
+    book = ledger([entry("SH-1", VOLGA, date(2026, 3, 2), "100.00")], [])
+    with pytest.raises(InvalidInputError, match="cannot group a statement by 'colour'"):
+        settlement_statement(book, MARCH, group_by=("partner", "colour"))
+
+
+def test_statement_records_name_the_currency_and_an_empty_table_keeps_its_header() -> None:
+    book = ledger([entry("SH-1", VOLGA, date(2026, 3, 2), "100.00")], [])
+    statement = settlement_statement(book, MARCH)
+    assert statement.to_records() == [
+        {
+            "partner": "VOLGA",
+            "currency": "RUB",
+            "opening": Decimal("0.00"),
+            "increase": Decimal("100.00"),
+            "decrease": Decimal("0.00"),
+            "closing": Decimal("100.00"),
+        }
+    ]
+    april = Period(date(2026, 4, 1), date(2026, 4, 30))
+    empty = settlement_statement(SettlementLedger([], []), april, group_by=("partner", "order"))
+    assert (
+        "<thead><tr><th>partner</th><th>order</th><th>currency</th><th>opening</th>"
+        "<th>increase</th><th>decrease</th><th>closing</th></tr></thead><tbody></tbody>"
+    ) in empty._repr_html_()
