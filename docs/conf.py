@@ -4,7 +4,7 @@ from __future__ import annotations
 
 project = "salescore"
 author = "salescore developers"
-copyright = "2026, salescore developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, salescore developers"
 
 extensions = [
     "myst_parser",
@@ -23,7 +23,7 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 napoleon_google_docstring = True
 nitpicky = False
 suppress_warnings = ["myst.header"]
-# Docstring examples are run by pytest --doctest-modules; here only the {doctest} blocks of the pages.
+# Docstring examples run under pytest --doctest-modules; here only the pages' {doctest} blocks.
 doctest_test_doctest_blocks = ""
 html_theme = "alabaster"
 # Wide enough for the explanations the examples print (lines of 100-130 characters).

@@ -7,6 +7,7 @@ text no other test compiles: ``compile_formula`` keeps compiled texts per proces
 from __future__ import annotations
 
 import traceback
+import types
 from decimal import Decimal
 
 import pytest
@@ -91,7 +92,9 @@ def test_a_compiled_formula_runs_without_builtins_and_shows_as_a_salescore_formu
 
     registry = FunctionRegistry.default().with_functions(FormulaFunction("boom", boom, 0, 0))
     compiled = compile_formula(parse("boom() + 1"), FormulaSchema(functions=registry))
-    assert compiled.function.__builtins__ == {}  # type: ignore[attr-defined]
+    function = compiled.function
+    assert isinstance(function, types.FunctionType)
+    assert function.__globals__["__builtins__"] == {}
     # An error a custom function raises is its own (not an arithmetic failure): the
     # traceback passes through the formula under this name.
     with pytest.raises(LookupError) as error:
