@@ -199,6 +199,7 @@ def _rules_out(evidence: DiscountEvidence, converter: cattrs.Converter) -> Any:
     with _rules_lock:
         kept = _rules_written.get(id(book))
         if kept is not None and kept[0] is book:
+            _rules_written.move_to_end(id(book))
             return kept[1]
     rule_set = book.rule_set
     plain = {
@@ -234,25 +235,26 @@ def _evidence_out(parts: EvidenceParts, converter: cattrs.Converter) -> dict[str
     }
 
 
-# Compiled rule books by the text of their rule set: a process explaining many
-# stored documents discounted with one rule set compiles it once.
-_books_read: OrderedDict[str, _RuleBook] = OrderedDict()
+# Rule sets read and their compiled books, by the rule set's text: a process
+# explaining many stored documents discounted with one rule set reads and compiles
+# it once.
+_books_read: OrderedDict[str, tuple[DiscountRuleSet, _RuleBook]] = OrderedDict()
 
 
 def _book_of(plain: Any, converter: cattrs.Converter) -> tuple[DiscountRuleSet, _RuleBook]:
     key = json.dumps(plain, sort_keys=True, ensure_ascii=False)
-    rule_set = converter.structure(plain, DiscountRuleSet)
     with _rules_lock:
-        book = _books_read.get(key)
-        if book is not None:
+        found = _books_read.get(key)
+        if found is not None:
             _books_read.move_to_end(key)
-            return rule_set, book
-    book = rule_book_of(rule_set, ConditionRegistry.installed(None))
+            return found
+    rule_set = converter.structure(plain, DiscountRuleSet)
+    found = rule_set, rule_book_of(rule_set, ConditionRegistry.installed(None))
     with _rules_lock:
-        _books_read[key] = book
+        _books_read[key] = found
         while len(_books_read) > _BOOKS_KEPT:
             _books_read.popitem(last=False)
-    return rule_set, book
+    return found
 
 
 class _Reader:

@@ -256,15 +256,14 @@ class LazyExplanation:
     ) -> LazyExplanation:
         """The explanation of ``evidence`` (or of what ``evidence()`` returns, asked
         for once, when first needed) followed by ``tail``, built when first read."""
-        lazy = cls(None, lambda: lazy._explain_evidence())
+        # No builder: get() builds from the evidence (a closure over the new value
+        # would make every frozen line a reference cycle, freed only by the collector).
+        lazy = cls.__new__(cls)
+        lazy._value = None
+        lazy._build = None
         lazy._evidence = evidence
         lazy.tail = tail
         return lazy
-
-    def _explain_evidence(self) -> Explanation:
-        evidence = self.evidence
-        assert evidence is not None
-        return evidence.explain().add(*self.tail)
 
     @property
     def evidence(self) -> LineEvidence | None:
@@ -285,9 +284,14 @@ class LazyExplanation:
         value = self._value
         if value is None:
             build = self._build
-            assert build is not None
-            value = self._value = build()
-            self._build = None
+            if build is None:  # made by of_evidence
+                evidence = self.evidence
+                assert evidence is not None
+                value = evidence.explain().add(*self.tail)
+            else:
+                value = build()
+                self._build = None
+            self._value = value
         return value
 
     def __eq__(self, other: object) -> bool:

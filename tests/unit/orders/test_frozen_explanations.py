@@ -12,6 +12,7 @@ still read and explain as they were stored.
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import sqlite3
@@ -38,7 +39,14 @@ from salescore.demo.sample_pricing import PURCHASE, load_sample_prices
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
 from salescore.errors import StorageError
 from salescore.money import Money
-from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId
+from salescore.orders import (
+    DocumentHeader,
+    DocumentLine,
+    LazyExplanation,
+    LineId,
+    Order,
+    OrderId,
+)
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
 from salescore.pricing import PriceRecord
 
@@ -220,3 +228,28 @@ def test_frozen_prices_in_an_unknown_format_are_refused_naming_it() -> None:
         StorageError, match="storage format 3; this salescore reads formats 1 and 2"
     ):
         loads(json.dumps(plain), Order)
+
+
+def test_frozen_lines_are_freed_without_the_cycle_collector() -> None:
+    # An application that turns the collector off (or freezes it) around hot paths
+    # must not leak the explanation of every line it prices; a read one is freed too.
+    store = _fill(MemoryStore())
+    session = PricingSession()
+    _confirm(store, session)  # warm the session: its caches are not garbage
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        with store.unit_of_work() as uow:
+            pricer = uc.document_pricer(uow, HEADER, [ON], LINES, session=session)
+            prices = uc.price_document(uow, pricer, "order 'X'", HEADER, ON, LINES)
+        assert not prices.lines[0].explained.is_built
+        assert prices.lines[1].explanation.steps  # built from its evidence
+        del prices, pricer
+        gc.collect()
+        left = [x for x in gc.garbage if isinstance(x, LazyExplanation)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
