@@ -58,7 +58,8 @@ converter.register_structure_hook(time, lambda value, _type: time.fromisoformat(
 
 def _currency_out(currency: Currency) -> Any:
     try:
-        if Currency.of(currency.code) == currency:
+        known = Currency.of(currency.code)
+        if known is currency or known == currency:
             return currency.code
     except ValueError:
         pass
@@ -130,9 +131,14 @@ def to_plain(value: object) -> Any:
     return converter.unstructure(value)
 
 
+# One encoder for every text written: json.dumps builds a new encoder on each call
+# whose options differ from the defaults, and an order writes dozens of fields.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def dumps(value: object) -> str:
     """``value`` as compact, key-sorted JSON text."""
-    return json.dumps(to_plain(value), ensure_ascii=False, sort_keys=True)
+    return _encode(to_plain(value))
 
 
 def dumps_with(value: object, encoded: dict[str, str]) -> str:
@@ -149,8 +155,8 @@ def dumps_with(value: object, encoded: dict[str, str]) -> str:
     for key in sorted({*plain, *encoded}):
         text = encoded.get(key)
         if text is None:
-            text = json.dumps(plain[key], ensure_ascii=False, sort_keys=True)
-        parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+            text = _encode(plain[key])
+        parts.append(f"{_encode(key)}: {text}")
     return "{" + ", ".join(parts) + "}"
 
 

@@ -255,6 +255,9 @@ class PricingSnapshot:
         # data and parameters are fixed. Order after order asks for the same
         # products, so each is computed once (None: the product has no price).
         self._money_memo: dict[PriceTypeId, dict[ProductId, Money | None]] = {}
+        # Each price type's rounding function, made when first needed (a document's
+        # lines share a few price types; tracing each line's price rounds once).
+        self._rounders: dict[PriceTypeId, Callable[[Decimal], Decimal]] = {}
 
     # --- building ---------------------------------------------------------------------
 
@@ -554,7 +557,7 @@ class PricingSnapshot:
             market=self._market,
             vat_included=price_type.vat_included,
         )
-        rounder = price_type.rounder()
+        rounder = self._rounder(price_type)
         if as_money:
             to_decimal_places, currency, exact = rounder, price_type.currency, Money._exact
 
@@ -693,6 +696,12 @@ class PricingSnapshot:
         currency = self.types[price_type_id].currency
         return Price(product_id, price_type_id, _money(amount, currency), self.on, self)
 
+    def _rounder(self, price_type: PriceType) -> Callable[[Decimal], Decimal]:
+        found = self._rounders.get(price_type.id)
+        if found is None:
+            found = self._rounders[price_type.id] = price_type.rounder()
+        return found
+
     # --- explanations --------------------------------------------------------------------
 
     def explain(
@@ -790,7 +799,7 @@ class PricingSnapshot:
             try:
                 raw = evaluate(rule.compiled.formula.tree, env)
                 assert isinstance(raw, Decimal)  # the checker allows numbers only at the top
-                rounded = price_type.rounder()(raw)
+                rounded = self._rounder(price_type)(raw)
             except MissingPriceError as exc:
                 return None, explanation.add(*steps, Step(f"no price: {exc}"))
             except (ArithmeticError, FormulaError) as exc:
