@@ -51,7 +51,6 @@ from salescore.agreements import (
     ApprovalNotifier,
     ApprovalPolicy,
     ApprovalStatus,
-    TermsQuery,
 )
 from salescore.app.agreements import start_sale_approval
 from salescore.app.sales import PricingSession
@@ -91,6 +90,7 @@ from salescore.ports import Clock
 from salescore.receivables import (
     ControlPoint,
     CreditDecision,
+    CreditLimit,
     EntryKind,
     OrderSchedule,
     PaymentScheduleTemplate,
@@ -310,8 +310,23 @@ def credit_decision(
 ) -> CreditDecision:
     """The credit decision on a document at a control point, from the stored ledger and limits."""
     ledger = load_ledger(uow.settlements, partner_id=header.partner_id)
-    document = ProposedDocument(document_id, point, settlement_account(header), amount, prepaid)
-    return check_credit(ledger, uow.credit_limits.all(), document, on)
+    account = settlement_account(header)
+    document = ProposedDocument(document_id, point, account, amount, prepaid)
+    return check_credit(ledger, _limits_of(uow, account), document, on)
+
+
+def _limits_of(uow: Repositories, account: SettlementAccount) -> list[CreditLimit]:
+    """The limits set for the account's partner, counterparty or contract, in id order.
+
+    The same limits, in the same order, that :func:`check_credit` would keep
+    from all of them: a store with many clients' limits is not read whole.
+    """
+    found: dict[str, CreditLimit] = {}
+    for subject in (account.partner_id, account.counterparty_id, account.contract_id):
+        if subject is not None:
+            for limit in uow.credit_limits.find_by("subject_id", subject):
+                found[limit.id] = limit
+    return [found[key] for key in sorted(found)]
 
 
 # --- quotes -----------------------------------------------------------------------
@@ -568,9 +583,7 @@ def _template(
             f"order {order.id!r}: its client or first product is not loaded in the pricer",
             order=order.id,
         )
-    terms = pricer.book.resolve(
-        TermsQuery(partner, on, product=product, agreement_id=order.header.agreement_id)
-    ).terms
+    terms = pricer.resolve_terms(partner, on, product, order.header.agreement_id).terms
     if terms.payment_schedule_id is None:
         raise OrderError(
             f"order {order.id!r}: agreement {order.header.agreement_id!r} names no payment "
@@ -601,10 +614,9 @@ def confirm_order(
     if order.prices is None:
         raise OrderError(f"order {order_id!r} is not priced: price it before confirming")
     chosen = template if template is not None else _template(uow, pricer, order, on)
-    schedule = chosen.generate(order.prices.with_vat, order.on, order.first_shipment, calendar)
-    credit = credit_decision(
-        uow, order.id, order.header, order.prices.with_vat, ControlPoint.ORDER, on
-    )
+    amount = order.prices.with_vat
+    schedule = chosen.generate(amount, order.on, order.first_shipment, calendar)
+    credit = credit_decision(uow, order.id, order.header, amount, ControlPoint.ORDER, on)
     confirmed, _ = transitions.confirm_order(order, on, schedule, credit=credit, by=by)
     stored = uow.orders.update(confirmed)
     # The planned debt is registered when the order is confirmed, not before.

@@ -661,6 +661,24 @@ class SalePricer:
                 kept.move_to_end(key)
         return known
 
+    def resolve_terms(
+        self, partner: Partner, on: date, product: Product, agreement_id: AgreementId | None
+    ) -> ResolvedTerms:
+        """The terms for ``product`` sold to ``partner`` on ``on``, as pricing resolves them.
+
+        The same value as the book's :meth:`~salescore.agreements.AgreementBook.resolve`
+        of that query, reusing the resolutions this pricer has kept for the
+        client, day and named agreement (confirming an order asks again for the
+        terms its pricing resolved).
+        """
+        return self.book.resolve_many(
+            partner,
+            on,
+            [product],
+            agreement_id=agreement_id,
+            known=self._known_resolutions(partner.id, on, agreement_id),
+        )[0]
+
     def _partner(self, partner_id: PartnerId, order: SaleOrder) -> Partner:
         partner = self.partners.get(partner_id)
         if partner is None:

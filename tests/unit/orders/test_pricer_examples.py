@@ -424,6 +424,26 @@ def test_a_clients_agreements_are_resolved_once_a_day_per_group_of_products() ->
     assert book.resolved[2:] == [(Q, DAY, KETTLE.id), (P, date(2026, 3, 3), KETTLE.id)]
 
 
+def test_terms_asked_again_after_pricing_are_the_books_and_resolved_no_more() -> None:
+    # Confirming an order asks for the terms its pricing resolved: the pricer answers
+    # with the book's own resolution (for another product of the same group, titled
+    # with that product) and asks the book again only for a new day.
+    book = CountingBook((EVERYONE, TEA_TERMS))
+    priced = pricer(book=book)
+    priced.price(sale(SaleOrderLine("1", KETTLE.id, Decimal(1))))
+    client = PARTNERS[P]
+    again = priced.resolve_terms(client, DAY, MUG, None)
+    assert book.resolved == [(P, DAY, KETTLE.id)]
+    plain = AgreementBook((EVERYONE, TEA_TERMS), nomenclature_segments=[TEA_SEGMENT])
+    assert again == plain.resolve(TermsQuery(client, DAY, product=MUG))
+    assert again.explanation.subject.endswith("product 'M-1'")
+    tea = priced.resolve_terms(client, DAY, TEA, None)
+    assert tea.agreement.id == TEA_TERMS.id
+    later = date(2026, 3, 3)
+    assert priced.resolve_terms(client, later, KETTLE, None).agreement.id == EVERYONE.id
+    assert book.resolved[1:] == [(P, DAY, TEA.id), (P, later, KETTLE.id)]
+
+
 def test_the_segments_of_a_product_and_a_client_are_worked_out_once_per_pricer() -> None:
     asked: Counter[str] = Counter()
 
