@@ -19,7 +19,7 @@ import attrs
 from salescore.discounts.combination import TraceStep, combine
 from salescore.discounts.conditions import ConditionContext
 from salescore.discounts.index import _Rule
-from salescore.discounts.model import Combination, DiscountKind
+from salescore.discounts.model import Combination, DiscountKind, Mode
 from salescore.discounts.plans import _leaf_amount, _LineEnv, _PlanNode, build_plan
 from salescore.discounts.results import DiscountEvidence
 from salescore.errors import DiscountError
@@ -267,5 +267,8 @@ def _effective(rule: _Rule, env: _LineEnv) -> str:
         return discount.describe()  # its own value, as it is
     else:
         value, note = rule.value, ""
-    text = attrs.evolve(discount, value=value, price_group_values={}).describe()
+    # Described as a rule of that value: a manual rule's own description of a zero
+    # value is the placeholder "typed by the manager", not the zero it used.
+    valued = attrs.evolve(discount, value=value, price_group_values={}, mode=Mode.AUTOMATIC)
+    text = valued.describe()
     return f"{text} ({note})" if note else text

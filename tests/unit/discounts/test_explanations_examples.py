@@ -205,3 +205,12 @@ def test_a_rule_with_price_group_values_shows_its_own_value_on_another_price_gro
     line = DiscountEngine.compile(rules).apply(sale, make_context()).lines[0]
     assert line.discount_amount == Decimal("30.00")
     assert "       1. W 'W': 3% discount = 30.00  (on base 1000.00)" in line.explain().as_text()
+
+
+def test_a_manual_discount_typed_as_zero_is_explained_with_the_zero_the_manager_typed() -> None:
+    # The manager chose M and typed 0 %: the explanation shows "0% discount (typed by the
+    # manager)", not the rule's placeholder "typed by the manager" said twice.
+    result = _manual_beside_markup(5, 0)
+    text = result.lines[0].explain().as_text()
+    assert "M 'Manager': 0% discount (typed by the manager) = 0.00" in text
+    assert "typed by the manager (typed by the manager)" not in text
