@@ -336,7 +336,8 @@ class FrozenLine(VatLineFigures):
         vat: the VAT of ``net``, half up to minor units.
         explained: the explanation as kept (given as ``explanation=``;
             :meth:`of` with ``explain`` builds it only when first read); read
-            it as :attr:`explanation`.
+            it as :attr:`explanation`. The line's ``repr`` shows its figures
+            only, so showing a line builds no explanation.
     """
 
     line_id: LineId
@@ -352,7 +353,10 @@ class FrozenLine(VatLineFigures):
     vat_included: bool
     vat: Money
     explained: LazyExplanation = attrs.field(
-        alias="explanation", factory=lambda: LazyExplanation(Explanation("")), converter=_lazy
+        alias="explanation",
+        factory=lambda: LazyExplanation(Explanation("")),
+        converter=_lazy,
+        repr=False,
     )
 
     @property

@@ -20,7 +20,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from tests.unit.orders._fixtures import frozen_line
 
 from salescore.adapters.codec import FROZEN_PRICES_FORMAT, dumps, loads
 from salescore.adapters.memory import MemoryStore
@@ -38,6 +40,7 @@ from salescore.demo.sample_discounts import sample_rule_set
 from salescore.demo.sample_pricing import PURCHASE, load_sample_prices
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
 from salescore.errors import StorageError
+from salescore.explain import Explanation
 from salescore.money import Money
 from salescore.orders import (
     DocumentHeader,
@@ -253,3 +256,20 @@ def test_frozen_lines_are_freed_without_the_cycle_collector() -> None:
         gc.garbage.clear()
         gc.enable()
     assert left == []
+
+
+def test_a_frozen_line_shows_its_figures_without_building_its_explanation() -> None:
+    built: list[str] = []
+
+    def build() -> Explanation:
+        built.append("built")
+        return Explanation("line 1")
+
+    line = attrs.evolve(frozen_line("1", "2", "1200.00"), explanation=LazyExplanation(None, build))
+    shown = repr(line)
+    assert built == []
+    assert shown.startswith("FrozenLine(line_id='1', product_id='P1'")
+    assert "vat=Money(" in shown
+    assert "xplan" not in shown
+    assert line.explanation == Explanation("line 1")
+    assert built == ["built"]
