@@ -289,6 +289,18 @@ class AgingReport:
     measure: Measure
     lines: tuple[AgingRow, ...]
 
+    def __attrs_post_init__(self) -> None:
+        groups, buckets = len(self.group_by), len(self.policy.labels)
+        for number, line in enumerate(self.lines, 1):
+            if len(line.group) != groups or len(line.buckets) != buckets:
+                raise InvalidInputError(
+                    f"aging report row {number} has {len(line.group)} group values and "
+                    f"{len(line.buckets)} buckets; the report is grouped by {groups} "
+                    f"field(s) {list(self.group_by)} and its policy has {buckets} buckets: "
+                    "give each row one value per field and one amount per bucket",
+                    row=number,
+                )
+
     def rows(self) -> list[dict[str, str]]:
         """One dict per group, amounts as decimal strings; :meth:`to_records` is typed."""
         out = []

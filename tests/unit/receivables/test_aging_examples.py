@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
+import pytest
+
+from salescore.errors import InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
     EntryKind,
@@ -68,3 +72,23 @@ def test_nothing_is_overdue_on_the_day_before_the_first_due_date() -> None:
 def test_a_partner_without_a_segment_is_grouped_under_an_empty_segment() -> None:
     report = age_receivables(LEDGER, AS_OF, group_by=("segment",), segments={"CAFE": "horeca"})
     assert [(r["segment"], r["total"]) for r in report.rows()] == [("", "350.00")]
+
+
+def test_a_report_built_by_hand_with_a_row_of_the_wrong_shape_is_refused_naming_the_row() -> None:
+    report = age_receivables(LEDGER, AS_OF, group_by=("order",))
+    good, other = report.lines
+    short = attrs.evolve(other, buckets=other.buckets[:-1])
+    wide = attrs.evolve(other, group=("SO-2", "SH-3"))
+    for bad in (short, wide):
+        with pytest.raises(InvalidInputError) as error:
+            attrs.evolve(report, lines=(good, bad))
+        assert str(error.value).startswith("aging report row 2 has ")
+        assert "grouped by 1 field(s) ['order']" in str(error.value)
+        assert error.value.details == {"row": 2}
+    with pytest.raises(InvalidInputError) as error:
+        attrs.evolve(report, lines=(short,))
+    assert str(error.value) == (
+        "aging report row 1 has 1 group values and 4 buckets; the report is grouped by 1 "
+        "field(s) ['order'] and its policy has 5 buckets: give each row one value per field "
+        "and one amount per bucket"
+    )
