@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.repositories import Repositories
 from salescore.app.pricing import load_snapshot
@@ -12,9 +14,10 @@ from salescore.demo.sample_agreements import load_sample_agreements
 from salescore.demo.sample_pricing import RETAIL, load_sample_prices
 from salescore.demo.sample_receivables import TEMPLATES
 from salescore.demo.sample_reservation import SAMPLE_AT
+from salescore.errors import InvalidInputError
 from salescore.money import Quantity
 from salescore.parties import ProductId, WarehouseId
-from salescore.pricing import StockSource, build_price_list
+from salescore.pricing import CompiledPriceTypes, StockSource, build_price_list
 from salescore.reservation import LedgerStockSource, receive
 
 
@@ -44,6 +47,17 @@ def test_every_payment_schedule_an_agreement_names_is_a_sample_template() -> Non
         named = {a.terms.payment_schedule_id for a in uow.agreements.all()} - {None}
     assert named
     assert named <= template_ids
+
+
+def test_a_snapshot_loaded_with_compiled_price_types_prices_as_one_that_compiles_them() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        loaded(uow)
+        day = date(2026, 3, 2)
+        compiled = CompiledPriceTypes.compile(uow.price_types.all())
+        once = load_snapshot(uow, day, compiled=compiled)
+        assert once.prices(RETAIL) == load_snapshot(uow, day).prices(RETAIL)
+        with pytest.raises(InvalidInputError, match="give either compiled or those"):
+            load_snapshot(uow, day, compiled=compiled, price_types=uow.price_types.all())
 
 
 def test_a_price_list_takes_its_stock_from_the_reservation_ledger() -> None:

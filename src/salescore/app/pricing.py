@@ -36,8 +36,10 @@ from datetime import date
 from decimal import Decimal
 
 from salescore.adapters.repositories import Repositories
+from salescore.errors import InvalidInputError
 from salescore.parties import PartnerId, PartnerKind, Product, ProductId
 from salescore.pricing import (
+    CompiledPriceTypes,
     FunctionRegistry,
     PriceRecord,
     PriceType,
@@ -138,6 +140,7 @@ def load_snapshot(
     price_types: Sequence[PriceType] | None = None,
     products: Sequence[Product] | None = None,
     partner_kinds: Mapping[PartnerId, frozenset[PartnerKind]] | None = None,
+    compiled: CompiledPriceTypes | None = None,
 ) -> PricingSnapshot:
     """Load everything needed to price on ``on`` and compile it.
 
@@ -157,8 +160,24 @@ def load_snapshot(
             price type, the products of ``product_ids`` (those not stored left
             out) and the kinds of the partners that partner price types name.
             Each not given is read.
+        compiled: every price type compiled already (a session's, see
+            :class:`~salescore.pricing.CompiledPriceTypes`): the snapshot is
+            built from it, nothing is compiled. Give it instead of
+            ``price_types``, ``functions`` and ``params``.
+
+    Raises:
+        InvalidInputError: ``compiled`` is given with ``price_types``,
+            ``functions`` or ``params``.
     """
-    types = uow.price_types.all() if price_types is None else list(price_types)
+    if compiled is not None:
+        if price_types is not None or functions is not None or params is not None:
+            raise InvalidInputError(
+                "load_snapshot: compiled price types carry the price types, functions "
+                "and parameters; give either compiled or those"
+            )
+        types = list(compiled.types.values())
+    else:
+        types = uow.price_types.all() if price_types is None else list(price_types)
     reached = None if price_type_ids is None else reached_price_types(types, price_type_ids)
     registered = [
         t.id for t in types if not t.is_calculated and (reached is None or t.id in reached)
@@ -176,7 +195,7 @@ def load_snapshot(
         wanted = [p.id for p in catalogue]  # only their prices: not the whole register
     kinds = partner_kinds_of(uow, types) if partner_kinds is None else partner_kinds
     return PricingSnapshot.build(
-        types,
+        types if compiled is None else compiled,
         on,
         records=uow.price_register.prices_as_of(registered, on, wanted),
         products=catalogue,

@@ -63,7 +63,7 @@ from salescore.parties import (
     PartnerKind,
     ProductId,
 )
-from salescore.pricing import PriceType, PricingSnapshot
+from salescore.pricing import CompiledPriceTypes, PricingSnapshot
 from salescore.tax import VatRateTable
 
 __all__ = ["REFERENCE_CACHE_SIZE", "PricingSession", "load_pricer", "price_order", "price_orders"]
@@ -139,7 +139,7 @@ class _Reference:
     def __init__(self, token: str) -> None:
         self.token = token
         self.segments: tuple[list[ClientSegment], list[NomenclatureSegment]] | None = None
-        self.price_types: list[PriceType] | None = None
+        self.price_types: CompiledPriceTypes | None = None
         self.partner_kinds: dict[PartnerId, frozenset[PartnerKind]] | None = None
         self.engine: tuple[DiscountEngine | None] | None = None
         self.partners: OrderedDict[PartnerId, Partner] = OrderedDict()
@@ -297,9 +297,11 @@ class PricingSession:
             bases = [a.base_id for a in loaded if a.base_id is not None]
             agreements.update((a.id, a) for a in [*loaded, *uow.agreements.find_many(bases)])
         if reference.price_types is None:
-            reference.price_types = uow.price_types.all()
+            # compiled once per revision: each order's snapshot is built from them
+            reference.price_types = CompiledPriceTypes.compile(uow.price_types.all())
+        price_types = reference.price_types
         if reference.partner_kinds is None:
-            reference.partner_kinds = partner_kinds_of(uow, reference.price_types)
+            reference.partner_kinds = partner_kinds_of(uow, price_types.types.values())
         # The prices of the order's products under the price types its agreements name.
         wanted = [p.id for p in products]
         named_types = {
@@ -313,9 +315,9 @@ class PricingSession:
                     product_ids=wanted,
                     price_type_ids=named_types,
                     vat_rates=self.vat_rates,
-                    price_types=reference.price_types,
                     products=products,
                     partner_kinds=reference.partner_kinds,
+                    compiled=price_types,
                 )
                 for on in set(dates)
             }

@@ -24,12 +24,13 @@ from salescore.pricing.ports import PriceRegister, PriceTypeRepository, StockSou
 from salescore.pricing.price_list import PriceList, PriceListRow, StaticStock, build_price_list
 from salescore.pricing.price_types import PriceType, PriceTypeId, RoundingRule
 from salescore.pricing.register import PriceHistory, PriceRecord, check_record
-from salescore.pricing.snapshot import Price, PricingSnapshot
+from salescore.pricing.snapshot import CompiledPriceTypes, Price, PricingSnapshot
 
 __all__ = [
     "DEFAULT_PARAMS",
     "LIMITS",
     "CompiledFormula",
+    "CompiledPriceTypes",
     "Formula",
     "FormulaFunction",
     "FormulaLimits",

@@ -101,7 +101,7 @@ from salescore.pricing.price_types import PriceType, PriceTypeId
 from salescore.pricing.register import PriceRecord
 from salescore.tax import VatCategory, VatRate, VatRateTable, russian_vat_rates
 
-__all__ = ["PRICE_MEMO_SIZE", "Price", "PricingSnapshot"]
+__all__ = ["PRICE_MEMO_SIZE", "CompiledPriceTypes", "Price", "PricingSnapshot"]
 
 _HUNDRED = Decimal(100)
 PRICE_MEMO_SIZE = 1 << 18
@@ -197,103 +197,38 @@ def _dependency_order(
     return order, None
 
 
-class PricingSnapshot:
-    """Compiled price types and the data to price with, on one date. Immutable once built."""
+@attrs.frozen(eq=False)
+class CompiledPriceTypes:
+    """Price types with their formulas compiled, ready to build snapshots from.
 
-    def __init__(
-        self,
-        on: date,
-        types: Mapping[PriceTypeId, PriceType],
-        order: Sequence[PriceTypeId],
-        calculated: Mapping[PriceTypeId, _Calculated],
-        base: Mapping[PriceTypeId, dict[ProductId, PriceRecord]],
-        base_by_characteristic: Mapping[tuple[PriceTypeId, ProductId, str], PriceRecord],
-        products: Mapping[ProductId, Product],
-        vat_rates: VatRateTable,
-        market: _Market,
-        functions: FunctionRegistry,
-        params: Mapping[str, Decimal],
-    ) -> None:
-        self.on = on
-        self.types = types
-        self.order = order
-        self._calculated = calculated
-        self._base = base
-        self._base_by_characteristic = base_by_characteristic
-        self._base_amounts = {
-            type_id: {pid: r.price.amount for pid, r in records.items()}
-            for type_id, records in base.items()
-        }
-        self._products = products
-        self._group_of = {pid: p.price_group_id for pid, p in products.items()}
-        # Each product's VAT percent on ``on``, from its category (None: without VAT,
-        # converted by nothing). A category the table lacks on ``on`` is left out and
-        # refused by _vat_percent_of only when a conversion needs it.
-        self._vat_table = vat_rates
-        rates: dict[VatCategory, VatRate | None] = {}
-        for category in {p.vat_category for p in products.values()}:
-            try:
-                rates[category] = vat_rates.rate(category, on)
-            except TaxError:
-                rates[category] = None
-        self._vat_rates = rates
-        self._vat_percent: dict[ProductId, Decimal] = {}
-        for pid, p in products.items():
-            rate = rates[p.vat_category]
-            if rate is not None:
-                self._vat_percent[pid] = rate.percent or Decimal(0)
-        with decimal.localcontext(decimal_context()):
-            self._vat_factors = {pid: 1 + pct / _HUNDRED for pid, pct in self._vat_percent.items()}
-        self._all_products = list(products)
-        self._products_by_group: dict[PriceGroupId | None, list[ProductId]] = {}
-        for pid, group in self._group_of.items():
-            self._products_by_group.setdefault(group, []).append(pid)
-        self._market = market
-        self._functions = functions
-        self._params = {**DEFAULT_PARAMS, **params}
-        # Bulk prices depend only on (price type, product) in a snapshot: its date,
-        # data and parameters are fixed. Order after order asks for the same
-        # products, so each is computed once (None: the product has no price).
-        self._money_memo: dict[PriceTypeId, dict[ProductId, Money | None]] = {}
-        # Each price type's rounding function, made when first needed (a document's
-        # lines share a few price types; tracing each line's price rounds once).
-        self._rounders: dict[PriceTypeId, Callable[[Decimal], Decimal]] = {}
+    What :meth:`PricingSnapshot.build` compiles on every call, done once: a
+    long-lived pricing session keeps it while the stored price types do not
+    change and builds each order's snapshot from it. Immutable; compared by
+    identity.
 
-    # --- building ---------------------------------------------------------------------
+    Attributes:
+        types: every price type by id.
+        order: the price types in dependency order (a type after those its
+            formulas read).
+        functions: the functions formulas may call.
+        params: the values of the formula parameters.
+    """
+
+    types: Mapping[PriceTypeId, PriceType]
+    order: Sequence[PriceTypeId]
+    calculated: Mapping[PriceTypeId, _Calculated] = attrs.field(repr=False)
+    functions: FunctionRegistry = attrs.field(repr=False)
+    params: Mapping[str, Decimal]
 
     @classmethod
-    def build(
+    def compile(
         cls,
         price_types: Iterable[PriceType],
-        on: date,
         *,
-        records: Iterable[PriceRecord] = (),
-        products: Iterable[Product] = (),
-        market_records: Iterable[PriceRecord] = (),
-        partner_kinds: Mapping[PartnerId, frozenset[PartnerKind]] | None = None,
         functions: FunctionRegistry | None = None,
         params: Mapping[str, Decimal] | None = None,
-        vat_rates: VatRateTable | None = None,
-    ) -> PricingSnapshot:
-        """Compile ``price_types`` and index the data for pricing on ``on``.
-
-        Args:
-            price_types: every price type formulas may refer to.
-            on: the pricing date.
-            records: registered prices in force on ``on`` (later ones are ignored;
-                of several for one key the latest counts).
-            products: the products to price (price group, VAT category).
-            market_records: prices of partner price types up to ``on``, for
-                ``avg_purchase_price`` and ``min_market_price``.
-            partner_kinds: each partner's kinds (supplier, competitor).
-            functions: the functions formulas may call (the built-ins by default).
-            params: values of context parameters (``quantity``, ``currency_rate``).
-            vat_rates: the VAT table that turns each product's VAT category into
-                the rate in force on ``on``: a formula reading a price type of the
-                other VAT mode adds or takes out that rate (nothing for 0 % and
-                without VAT), and ``vat_rate`` in a formula is its percent (the
-                Russian table by default: 20 % general until 2025-12-31, 22 % from
-                2026-01-01, 10 % reduced).
+    ) -> CompiledPriceTypes:
+        """Compile ``price_types`` (see :meth:`PricingSnapshot.build` for the arguments).
 
         Raises:
             InvalidInputError: two price types share a name.
@@ -365,6 +300,127 @@ class PricingSnapshot:
                 cycle=tuple(cycle),
             )
 
+        return cls(types, order, calculated, registry, given)
+
+
+class PricingSnapshot:
+    """Compiled price types and the data to price with, on one date. Immutable once built."""
+
+    def __init__(
+        self,
+        on: date,
+        types: Mapping[PriceTypeId, PriceType],
+        order: Sequence[PriceTypeId],
+        calculated: Mapping[PriceTypeId, _Calculated],
+        base: Mapping[PriceTypeId, dict[ProductId, PriceRecord]],
+        base_by_characteristic: Mapping[tuple[PriceTypeId, ProductId, str], PriceRecord],
+        products: Mapping[ProductId, Product],
+        vat_rates: VatRateTable,
+        market: _Market,
+        functions: FunctionRegistry,
+        params: Mapping[str, Decimal],
+    ) -> None:
+        self.on = on
+        self.types = types
+        self.order = order
+        self._calculated = calculated
+        self._base = base
+        self._base_by_characteristic = base_by_characteristic
+        self._base_amounts = {
+            type_id: {pid: r.price.amount for pid, r in records.items()}
+            for type_id, records in base.items()
+        }
+        self._products = products
+        self._group_of = {pid: p.price_group_id for pid, p in products.items()}
+        # Each product's VAT percent on ``on``, from its category (None: without VAT,
+        # converted by nothing). A category the table lacks on ``on`` is left out and
+        # refused by _vat_percent_of only when a conversion needs it.
+        self._vat_table = vat_rates
+        rates: dict[VatCategory, VatRate | None] = {}
+        for category in {p.vat_category for p in products.values()}:
+            try:
+                rates[category] = vat_rates.rate(category, on)
+            except TaxError:
+                rates[category] = None
+        self._vat_rates = rates
+        self._vat_percent: dict[ProductId, Decimal] = {}
+        for pid, p in products.items():
+            rate = rates[p.vat_category]
+            if rate is not None:
+                self._vat_percent[pid] = rate.percent or Decimal(0)
+        with decimal.localcontext(decimal_context()):
+            self._vat_factors = {pid: 1 + pct / _HUNDRED for pid, pct in self._vat_percent.items()}
+        self._all_products = list(products)
+        self._products_by_group: dict[PriceGroupId | None, list[ProductId]] = {}
+        for pid, group in self._group_of.items():
+            self._products_by_group.setdefault(group, []).append(pid)
+        self._market = market
+        self._functions = functions
+        self._params = {**DEFAULT_PARAMS, **params}
+        # Bulk prices depend only on (price type, product) in a snapshot: its date,
+        # data and parameters are fixed. Order after order asks for the same
+        # products, so each is computed once (None: the product has no price).
+        self._money_memo: dict[PriceTypeId, dict[ProductId, Money | None]] = {}
+        # Each price type's rounding function, made when first needed (a document's
+        # lines share a few price types; tracing each line's price rounds once).
+        self._rounders: dict[PriceTypeId, Callable[[Decimal], Decimal]] = {}
+
+    # --- building ---------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        price_types: Iterable[PriceType] | CompiledPriceTypes,
+        on: date,
+        *,
+        records: Iterable[PriceRecord] = (),
+        products: Iterable[Product] = (),
+        market_records: Iterable[PriceRecord] = (),
+        partner_kinds: Mapping[PartnerId, frozenset[PartnerKind]] | None = None,
+        functions: FunctionRegistry | None = None,
+        params: Mapping[str, Decimal] | None = None,
+        vat_rates: VatRateTable | None = None,
+    ) -> PricingSnapshot:
+        """Compile ``price_types`` and index the data for pricing on ``on``.
+
+        Args:
+            price_types: every price type formulas may refer to, or those
+                compiled already (:class:`CompiledPriceTypes`, with their
+                functions and parameters: then give neither ``functions`` nor
+                ``params``).
+            on: the pricing date.
+            records: registered prices in force on ``on`` (later ones are ignored;
+                of several for one key the latest counts).
+            products: the products to price (price group, VAT category).
+            market_records: prices of partner price types up to ``on``, for
+                ``avg_purchase_price`` and ``min_market_price``.
+            partner_kinds: each partner's kinds (supplier, competitor).
+            functions: the functions formulas may call (the built-ins by default).
+            params: values of context parameters (``quantity``, ``currency_rate``).
+            vat_rates: the VAT table that turns each product's VAT category into
+                the rate in force on ``on``: a formula reading a price type of the
+                other VAT mode adds or takes out that rate (nothing for 0 % and
+                without VAT), and ``vat_rate`` in a formula is its percent (the
+                Russian table by default: 20 % general until 2025-12-31, 22 % from
+                2026-01-01, 10 % reduced).
+
+        Raises:
+            InvalidInputError: two price types share a name, or compiled price
+                types come with ``functions`` or ``params``.
+            FormulaError (and subclasses): a formula does not parse or check, or the
+                price types refer to each other in a cycle (the cycle is named).
+        """
+        if isinstance(price_types, CompiledPriceTypes):
+            if functions is not None or params is not None:
+                raise InvalidInputError(
+                    "price types compiled already carry their functions and parameters: "
+                    "compile them with these, or pass the price types themselves"
+                )
+            compiled: CompiledPriceTypes = price_types
+        else:
+            compiled = CompiledPriceTypes.compile(price_types, functions=functions, params=params)
+        types = compiled.types
+
         base: dict[PriceTypeId, dict[ProductId, PriceRecord]] = {t: {} for t in types}
         by_characteristic: dict[tuple[PriceTypeId, ProductId, str], PriceRecord] = {}
         for record in records:
@@ -404,15 +460,15 @@ class PricingSnapshot:
         return cls(
             on,
             types,
-            order,
-            calculated,
+            compiled.order,
+            compiled.calculated,
             base,
             by_characteristic,
             {p.id: p for p in products},
             vat_rates or russian_vat_rates(),
             _Market(market),
-            registry,
-            given,
+            compiled.functions,
+            compiled.params,
         )
 
     # --- lookups -------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +29,7 @@ from salescore.agreements import AgreementId, AgreementStatus, Terms
 from salescore.app.agreements import add_individual_agreement, set_agreement_status
 from salescore.app.discount_rules import save_rule_set
 from salescore.app.orders import freeze_prices
-from salescore.app.pricing import register_price
+from salescore.app.pricing import register_price, save_price_type
 from salescore.app.sales import PricingSession, load_pricer, price_order
 from salescore.app.stores import Store
 from salescore.demo.sample import load_sample_company
@@ -39,6 +41,7 @@ from salescore.demo.sample_pricing import (
     PURCHASE,
     RIVAL_LIST,
     SUPPLIER_LIST,
+    WHOLESALE,
     load_sample_prices,
 )
 from salescore.discounts import (
@@ -53,7 +56,7 @@ from salescore.errors import SalescoreError
 from salescore.money import Money
 from salescore.orders import SaleOrder, SaleOrderLine, SalePricer
 from salescore.parties import PartnerId, Product, ProductId, WarehouseId
-from salescore.pricing import PriceRecord
+from salescore.pricing import CompiledPriceTypes, PriceRecord
 from salescore.tax import russian_vat_rates
 
 MSK = timezone(timedelta(hours=3))
@@ -248,3 +251,38 @@ def test_a_session_compiles_the_rules_once_and_again_when_they_change() -> None:
     assert third.engine is not first.engine
     assert rules_before != ("TEN",)
     assert rules_after == ("TEN",)
+
+
+def test_a_session_compiles_the_price_types_once_and_again_when_one_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiled: list[int] = []
+    original = CompiledPriceTypes.compile
+
+    def counting(*args: Any, **options: Any) -> CompiledPriceTypes:
+        compiled.append(1)
+        return original(*args, **options)
+
+    monkeypatch.setattr(CompiledPriceTypes, "compile", counting)
+    store = _fill(SqliteStore(":memory:"))
+    compiled.clear()  # filling the store checked each price type it saved
+    session = PricingSession()
+    order = SaleOrder(
+        "SO-1",
+        PartnerId("VOLGA-KZN"),
+        datetime(2026, 3, 12, 10, tzinfo=MSK),
+        [SaleOrderLine("1", EXTRA[2], 1)],
+    )
+    with store.unit_of_work() as uow:
+        before = session.price(uow, order).lines[0].reference_price
+        again = session.price(uow, order).lines[0].reference_price
+        assert len(compiled) == 1
+        wholesale = uow.price_types.get(WHOLESALE)
+        save_price_type(uow, attrs.evolve(wholesale, formula="[Закупочная] * 2"))
+        uow.commit()
+    compiled.clear()  # saving checked the new formula with the others
+    with store.unit_of_work() as uow:
+        after = session.price(uow, order).lines[0].reference_price
+    # 102.00 purchase without VAT, with VAT 22 % (2026): * 1.25 = 155.55, then * 2 = 248.88.
+    assert (str(before), str(again), str(after)) == ("155.55 RUB", "155.55 RUB", "248.88 RUB")
+    assert len(compiled) == 1

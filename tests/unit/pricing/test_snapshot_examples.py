@@ -7,12 +7,19 @@ import decimal
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 
-from salescore.errors import FormulaEvaluationError, TaxError
+from salescore.errors import FormulaEvaluationError, InvalidInputError, TaxError
 from salescore.money import Money
 from salescore.parties import PartnerId, PartnerKind, Product, ProductId
-from salescore.pricing import PriceRecord, PriceType, PriceTypeId, PricingSnapshot
+from salescore.pricing import (
+    CompiledPriceTypes,
+    PriceRecord,
+    PriceType,
+    PriceTypeId,
+    PricingSnapshot,
+)
 from salescore.pricing.formula.functions import FormulaFunction, FunctionContext, FunctionRegistry
 from salescore.tax import VatCategory
 
@@ -335,3 +342,33 @@ def test_a_figure_of_31_digits_is_explained_as_given_without_kopecks_added() -> 
         assert step.description == "parameter quantity"
         shown[quantity] = step.value
     assert shown == {"1E+30": "1" + "0" * 30, "1E+29": "1" + "0" * 29 + ".00"}
+
+
+def test_price_types_compiled_once_build_snapshots_that_price_as_the_types_themselves() -> None:
+    # Retail includes VAT and reads Purchase, which excludes it; quantity is 3: the cup
+    # 100.00 * 1.22 (VAT 22 % in 2026) * 1.5 + 3 * 2 = 189.00, the mug 0 + 3 * 2 = 6.00.
+    retail = attrs.evolve(RETAIL, formula="[Purchase] * 1.5 + quantity * 2")
+    records = [
+        PriceRecord(PURCHASE.id, CUP.id, date(2026, 1, 1), rub("100.00")),
+        PriceRecord(PURCHASE.id, MUG.id, date(2026, 1, 1), rub("0.00")),
+    ]
+    params = {"quantity": Decimal(3)}
+    compiled = CompiledPriceTypes.compile([PURCHASE, retail], params=params)
+    assert list(compiled.types) == [PURCHASE.id, RETAIL.id]
+    assert list(compiled.order) == [PURCHASE.id, RETAIL.id]
+    for day in (ON, date(2026, 3, 3)):
+        once = PricingSnapshot.build(compiled, day, records=records, products=[CUP, MUG])
+        each = PricingSnapshot.build(
+            [PURCHASE, retail], day, records=records, products=[CUP, MUG], params=params
+        )
+        assert once.prices(RETAIL.id) == each.prices(RETAIL.id)
+        assert once.prices(RETAIL.id) == {CUP.id: rub("189.00"), MUG.id: rub("6.00")}
+        assert once.explain(CUP.id, RETAIL.id) == each.explain(CUP.id, RETAIL.id)
+
+
+def test_compiled_price_types_refuse_functions_or_parameters_given_again() -> None:
+    compiled = CompiledPriceTypes.compile([PURCHASE])
+    with pytest.raises(InvalidInputError, match="compiled already carry their functions"):
+        PricingSnapshot.build(compiled, ON, params={"quantity": Decimal(1)})
+    with pytest.raises(InvalidInputError, match="compiled already carry their functions"):
+        PricingSnapshot.build(compiled, ON, functions=FunctionRegistry.default())
