@@ -203,15 +203,20 @@ def test_the_targeted_pricer_holds_only_the_order_s_products_and_partner() -> No
     assert str(priced.lines[1].unit_price) == "154.03 RUB"
 
 
-def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
-    store = _fill(SqliteStore(":memory:"))
-    session = PricingSession()
-    order = SaleOrder(
+def _one_extra() -> SaleOrder:
+    """One unit of EXTRA-02 (purchase 102.00) for the sample client on 2026-03-12."""
+    return SaleOrder(
         "SO-1",
         PartnerId("VOLGA-KZN"),
         datetime(2026, 3, 12, 10, tzinfo=MSK),
         [SaleOrderLine("1", EXTRA[2], 1)],
     )
+
+
+def test_a_session_sees_a_price_registered_after_its_first_order() -> None:
+    store = _fill(SqliteStore(":memory:"))
+    session = PricingSession()
+    order = _one_extra()
     with store.unit_of_work() as uow:
         before = session.price(uow, order).lines[0].reference_price
         register_price(uow, PriceRecord(PURCHASE, EXTRA[2], date(2026, 3, 1), Money(200, "RUB")))
@@ -267,12 +272,7 @@ def test_a_session_compiles_the_price_types_once_and_again_when_one_changes(
     store = _fill(SqliteStore(":memory:"))
     compiled.clear()  # filling the store checked each price type it saved
     session = PricingSession()
-    order = SaleOrder(
-        "SO-1",
-        PartnerId("VOLGA-KZN"),
-        datetime(2026, 3, 12, 10, tzinfo=MSK),
-        [SaleOrderLine("1", EXTRA[2], 1)],
-    )
+    order = _one_extra()
     with store.unit_of_work() as uow:
         before = session.price(uow, order).lines[0].reference_price
         again = session.price(uow, order).lines[0].reference_price
