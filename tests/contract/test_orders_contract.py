@@ -18,7 +18,7 @@ from tests.unit.orders._fixtures import (
 )
 
 from salescore.app.stores import Store
-from salescore.errors import ConcurrencyError, ConflictError, NotFoundError
+from salescore.errors import ConcurrencyError, ConflictError, NotFoundError, OrderError
 from salescore.orders import (
     OrderId,
     OrderStatus,
@@ -94,6 +94,30 @@ def test_order_numbers_run_per_organization_and_year(store: Store) -> None:
             "TD-2026-000001"
         ]
         assert uow.orders.of_partner(PartnerId("NOBODY")) == []
+
+
+def test_an_order_number_follows_the_highest_and_never_fills_a_gap(store: Store) -> None:
+    # Numbered TD-2026-000001 and -000005 (an order given its number by hand), and ids
+    # given by hand that are not numbers: the next number is 000006, not the free 000002.
+    taken = ["TD-2026-000001", "TD-2026-000005", "TD-2026-000005-B", "TD-2026-X", "TD-2026-1"]
+    with store.unit_of_work() as uow:
+        for order_id in taken:
+            uow.orders.add(order(id=OrderId(order_id)))
+        assert uow.orders.next_id(OrganizationId("TD"), 2026) == "TD-2026-000006"
+        assert uow.orders.next_id(OrganizationId("TD"), 2025) == "TD-2025-000001"
+        assert uow.orders.next_id(OrganizationId("TD-2026"), 2026) == "TD-2026-2026-000001"
+
+
+def test_an_order_number_follows_the_highest_past_many_ids_given_by_hand(store: Store) -> None:
+    # Forty ids given by hand sort above the highest number: they are all passed over.
+    with store.unit_of_work() as uow:
+        uow.orders.add(order(id=OrderId("TD-2026-000007")))
+        for n in range(40):
+            uow.orders.add(order(id=OrderId(f"TD-2026-000007-{n:02}")))
+        assert uow.orders.next_id(OrganizationId("TD"), 2026) == "TD-2026-000008"
+        uow.orders.add(order(id=OrderId("TD-2026-999999")))
+        with pytest.raises(OrderError, match="has used every order number of 2026"):
+            uow.orders.next_id(OrganizationId("TD"), 2026)
 
 
 def test_the_versions_of_a_proposal_are_its_negotiation_history(store: Store) -> None:

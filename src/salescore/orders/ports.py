@@ -10,14 +10,21 @@ naming both versions, and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Container
 from typing import Protocol
 
-from salescore.errors import ConcurrencyError
+from salescore.errors import ConcurrencyError, OrderError
 from salescore.orders.model import Order, OrderId, Quote, QuoteId
 from salescore.parties import OrganizationId, PartnerId
 
-__all__ = ["OrderRepository", "QuoteRepository", "first_free_order_id", "stale_version"]
+__all__ = [
+    "ORDER_NUMBER_DIGITS",
+    "OrderRepository",
+    "QuoteRepository",
+    "is_numbered_order_id",
+    "next_order_id",
+    "order_number_prefix",
+    "stale_version",
+]
 
 
 class QuoteRepository(Protocol):
@@ -57,7 +64,8 @@ class OrderRepository(Protocol):
     """Sales orders, inside a unit of work."""
 
     def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
-        """The next free order number of an organization in a year (``ORG-2026-000001``)."""
+        """The next order number of an organization in a year (``ORG-2026-000001``): one
+        more than its highest (:func:`next_order_id`); read with one index seek."""
         ...
 
     def add(self, order: Order) -> Order:
@@ -101,11 +109,43 @@ def stale_version(kind: str, key: str, read: int, stored: int) -> ConcurrencyErr
     )
 
 
-def first_free_order_id(organization_id: str, year: int, taken: Container[str]) -> OrderId:
-    """``ORG-YYYY-NNNNNN``: the first number of the organization's year not in ``taken``."""
-    number = 1
-    while True:
-        candidate = OrderId(f"{organization_id}-{year}-{number:06d}")
-        if candidate not in taken:
-            return candidate
-        number += 1
+ORDER_NUMBER_DIGITS = 6
+"""The digits of an order's number within its organization's year (``ORG-2026-000001``)."""
+
+
+def order_number_prefix(organization_id: str, year: int) -> str:
+    """What every order id of an organization's year starts with: ``ORG-2026-``."""
+    return f"{organization_id}-{year}-"
+
+
+def is_numbered_order_id(order_id: str, prefix: str) -> bool:
+    """True for an id made by numbering: ``prefix`` and six digits, nothing else."""
+    digits = order_id[len(prefix) :]
+    return (
+        order_id.startswith(prefix)
+        and len(digits) == ORDER_NUMBER_DIGITS
+        and digits.isascii()
+        and digits.isdigit()
+    )
+
+
+def next_order_id(organization_id: str, year: int, highest: str | None) -> OrderId:
+    """``ORG-YYYY-NNNNNN``: one more than ``highest``, the organization's year's highest
+    numbered order id (None when it has none yet).
+
+    Numbers are never reused: one after a gap left by an order given its own id
+    is not filled, as document numbering in accounting expects.
+
+    Raises:
+        OrderError: the year's six-digit numbers are used up.
+    """
+    prefix = order_number_prefix(organization_id, year)
+    number = 1 if highest is None else int(highest[len(prefix) :]) + 1
+    if number >= 10**ORDER_NUMBER_DIGITS:
+        raise OrderError(
+            f"organization {organization_id!r} has used every order number of {year} "
+            f"({prefix}{'9' * ORDER_NUMBER_DIGITS} is taken): give the order its own id",
+            organization=organization_id,
+            year=year,
+        )
+    return OrderId(f"{prefix}{number:0{ORDER_NUMBER_DIGITS}d}")

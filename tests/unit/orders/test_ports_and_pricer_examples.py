@@ -14,15 +14,8 @@ from salescore.app.sales import price_order
 from salescore.errors import ConcurrencyError, OrderError
 from salescore.orders import DocumentLine, LineId, SaleOrder, SaleOrderLine
 from salescore.orders.checks import check_lines_in_agreement
-from salescore.orders.ports import first_free_order_id, stale_version
+from salescore.orders.ports import stale_version
 from salescore.parties import PartnerId, ProductId
-
-
-def test_the_first_free_order_number_of_an_organization_s_year() -> None:
-    assert first_free_order_id("TD", 2026, set()) == "TD-2026-000001"
-    taken = {"TD-2026-000001", "TD-2026-000002", "TD-2026-000004"}
-    assert first_free_order_id("TD", 2026, taken) == "TD-2026-000003"
-    assert first_free_order_id("TD", 2027, taken) == "TD-2027-000001"
 
 
 def test_a_stale_version_error_names_both_versions() -> None:

@@ -8,7 +8,12 @@ import attrs
 
 from salescore.errors import ConflictError, NotFoundError
 from salescore.orders import Order, OrderId, Quote, QuoteId
-from salescore.orders.ports import first_free_order_id, stale_version
+from salescore.orders.ports import (
+    is_numbered_order_id,
+    next_order_id,
+    order_number_prefix,
+    stale_version,
+)
 from salescore.parties import OrganizationId, PartnerId
 
 if TYPE_CHECKING:
@@ -82,7 +87,9 @@ class MemoryOrderRepository(_Versioned[Order]):
     _kind = "order"
 
     def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
-        return first_free_order_id(organization_id, year, self._rows)
+        prefix = order_number_prefix(organization_id, year)
+        numbered = [key for key in self._rows if is_numbered_order_id(key, prefix)]
+        return next_order_id(organization_id, year, max(numbered, default=None))
 
     def of_partner(self, partner_id: PartnerId) -> list[Order]:
         rows = self._rows

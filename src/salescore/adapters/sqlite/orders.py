@@ -14,7 +14,13 @@ import attrs
 from salescore.adapters.codec import dumps, dumps_with, loads
 from salescore.errors import ConflictError, NotFoundError, StorageError
 from salescore.orders import FrozenPrices, Order, OrderId, Quote, QuoteId
-from salescore.orders.ports import first_free_order_id, stale_version
+from salescore.orders.ports import (
+    ORDER_NUMBER_DIGITS,
+    is_numbered_order_id,
+    next_order_id,
+    order_number_prefix,
+    stale_version,
+)
 from salescore.parties import OrganizationId, PartnerId
 
 if TYPE_CHECKING:
@@ -151,6 +157,10 @@ class SqliteQuoteRepository(_Versioned[Quote]):
         return chain[::-1]
 
 
+_FIRST_ROWS = 16
+"""How many of a year's highest order ids next_id reads before it reads them all."""
+
+
 class SqliteOrderRepository(_Versioned[Order]):
     """:class:`~salescore.orders.ports.OrderRepository` in SQLite."""
 
@@ -166,11 +176,17 @@ class SqliteOrderRepository(_Versioned[Order]):
         }
 
     def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
-        prefix = f"{organization_id}-{year}-"
-        rows = self._execute(
-            "SELECT id FROM orders WHERE id >= ? AND id < ?", (prefix, prefix + "\uffff")
-        ).fetchall()
-        return first_free_order_id(organization_id, year, {row[0] for row in rows})
+        prefix = order_number_prefix(organization_id, year)
+        # Down the primary key from the highest possible number: the first numbered id
+        # met is the highest. Ids given by hand in between are passed over; should the
+        # first rows hold no numbered one, the rest of the year is read.
+        sql = "SELECT id FROM orders WHERE id >= ? AND id <= ? ORDER BY id DESC"
+        bounds = (prefix, prefix + "9" * ORDER_NUMBER_DIGITS)
+        rows = self._execute(f"{sql} LIMIT {_FIRST_ROWS}", bounds).fetchall()
+        if len(rows) == _FIRST_ROWS and not any(is_numbered_order_id(r[0], prefix) for r in rows):
+            rows = self._execute(sql, bounds).fetchall()
+        highest = next((r[0] for r in rows if is_numbered_order_id(r[0], prefix)), None)
+        return next_order_id(organization_id, year, highest)
 
     def of_partner(self, partner_id: PartnerId) -> list[Order]:
         rows = self._execute(
