@@ -88,3 +88,10 @@ def test_not_turns_a_condition_around(base: Decimal, expected: Decimal) -> None:
     # it false, so the else branch (20); [Base] 1: "1 > 1" fails, "not" makes it true (10).
     formula = parse("if(not [Base] > 1, 10, 20)")
     assert compile_formula(formula, SCHEMA).evaluate({"Base": base}) == expected
+
+
+def test_a_formula_calling_two_functions_calls_each_one() -> None:
+    # Parsed fresh, not from the compile cache (as above). [Base] 3: min(3, 5) + max(3, 5)
+    # is 3 + 5 = 8; min twice would give 6, max twice 10.
+    formula = parse("min([Base], 5) + max([Base], 5)")
+    assert compile_formula(formula, SCHEMA).evaluate({"Base": Decimal(3)}) == Decimal(8)
