@@ -99,7 +99,11 @@ class RoundingRule:
             return self.rounder()(value)
 
     def rounder(self) -> Callable[[Decimal], Decimal]:
-        """A fast function applying this rule; call it inside the library's decimal context."""
+        """A fast function applying this rule.
+
+        Making it does not depend on the caller's decimal context; call the function it
+        returns inside the library's decimal context.
+        """
         step, mode, ending = self.step, self.direction.value, self.ending
         # quantize() is the fast path, but it only rounds to powers of ten up to 1. It rounds
         # to the exponent of its argument: a step written 0.10 is quantized as 0.1.
@@ -217,8 +221,8 @@ class PriceType:
         """The rounding rule, then the currency's minor units as the exponent.
 
         The result is a whole number of minor units written with exactly the
-        currency's decimals (``1240.00``, not ``1.24E+3``). Call it inside the
-        library's decimal context.
+        currency's decimals (``1240.00``, not ``1.24E+3``). Making it does not depend on
+        the caller's decimal context; call the function it returns inside the library's.
         """
         # One closure per case: this runs once per price in bulk pricing.
         quantum = self.currency.quantum

@@ -16,7 +16,7 @@ from salescore.errors import (
 )
 from salescore.pricing.formula import ast
 from salescore.pricing.formula.compile import FormulaSchema, check, compile_formula
-from salescore.pricing.formula.parser import Formula
+from salescore.pricing.formula.parser import Formula, parse
 
 SCHEMA = FormulaSchema(frozenset({"Base"}))
 
@@ -77,3 +77,21 @@ def test_evaluation_does_not_depend_on_the_callers_decimal_context() -> None:
     assert expected == Decimal("3." + "3" * 33)  # 34 digits, the library's precision
     with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
         assert third.evaluate({"Base": Decimal(10)}) == expected
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"), [(Decimal(5), Decimal(20)), (Decimal(1), Decimal(10))]
+)
+def test_not_turns_a_condition_around(base: Decimal, expected: Decimal) -> None:
+    # Compiled from a parsed formula: a text is compiled once per process and kept, so a
+    # formula object shows what compiling it gives now. [Base] 5: "5 > 1" holds, "not" makes
+    # it false, so the else branch (20); [Base] 1: "1 > 1" fails, "not" makes it true (10).
+    formula = parse("if(not [Base] > 1, 10, 20)")
+    assert compile_formula(formula, SCHEMA).evaluate({"Base": base}) == expected
+
+
+def test_a_formula_calling_two_functions_calls_each_one() -> None:
+    # Parsed fresh, not from the compile cache (as above). [Base] 3: min(3, 5) + max(3, 5)
+    # is 3 + 5 = 8; min twice would give 6, max twice 10.
+    formula = parse("min([Base], 5) + max([Base], 5)")
+    assert compile_formula(formula, SCHEMA).evaluate({"Base": Decimal(3)}) == Decimal(8)

@@ -10,6 +10,7 @@ import pytest
 
 from salescore.errors import InvalidAmountError, InvalidInputError, NotFoundError
 from salescore.money import Money, Rounding
+from salescore.money._context import decimal_context
 from salescore.parties import ProductId
 from salescore.pricing import PriceHistory, PriceRecord, PriceType, PriceTypeId, RoundingRule
 from salescore.pricing.register import no_such_record
@@ -94,3 +95,24 @@ def test_removing_a_price_that_is_not_there_says_which() -> None:
     assert error.details["id"] == (BASE, CUP, None, date(2026, 1, 5))
     sized = no_such_record(BASE, CUP, date(2026, 1, 5), "XL")
     assert str(sized) == "price register: no price of 'BASE' for 'CUP' (XL) effective 2026-01-05"
+
+
+# A caller's context whose exponent range stops at whole numbers: 0.1 there is below the
+# smallest number it can hold and becomes 0.
+NARROW = decimal.Context(prec=1, Emin=0, Emax=1)
+
+
+def test_a_rounding_rules_rounder_made_in_a_callers_context_rounds_to_its_step() -> None:
+    with decimal.localcontext(NARROW):
+        rounder = RoundingRule(Decimal("0.1")).rounder()
+    with decimal.localcontext(decimal_context()):
+        assert rounder(Decimal("12.34")) == Decimal("12.3")  # not 12: the step is 0.1
+
+
+def test_a_price_types_rounder_made_in_a_callers_context_rounds_to_its_step() -> None:
+    tenths = PriceType(BASE, "Base", "RUB", rounding=RoundingRule(Decimal("0.1")))
+    with decimal.localcontext(NARROW):
+        rounder = tenths.rounder()
+    with decimal.localcontext(decimal_context()):
+        price = rounder(Decimal("12.34"))
+    assert str(price) == "12.30"  # to the step 0.1, then written in kopecks; not 12.00

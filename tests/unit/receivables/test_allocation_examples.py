@@ -274,3 +274,65 @@ def test_in_rows_a_hand_part_pays_its_order_before_a_same_day_return_of_that_ord
         (Measure.ACTUAL, "P", "A", ON[5], 10000, True),
         (Measure.ACTUAL, "R", "B", ON[5], 10000, False),
     ]
+
+
+def test_in_rows_a_debt_of_one_kopeck_is_paid() -> None:
+    entries = [("E", Measure.ACTUAL, "SO-1", ON[1], ON[10], 1)]
+    assert allocate_rows(ACC, entries, [("P", ON[5], 1, ())]) == [
+        (Measure.ACTUAL, "P", "E", ON[5], 1, False),
+    ]
+
+
+def test_in_rows_planned_debt_is_paid_when_there_is_no_actual_debt() -> None:
+    entries = [("S1", Measure.PLANNED, "SO-1", ON[1], ON[10], 10000)]
+    assert allocate_rows(ACC, entries, [("P", ON[5], 4000, ())]) == [
+        (Measure.PLANNED, "P", "S1", ON[5], 4000, False),
+    ]
+
+
+def test_in_rows_debts_of_one_order_and_day_are_paid_in_entry_id_order() -> None:
+    # Listed E2 first; same order, posting and due date: E1 is paid first, by its id.
+    entries = [
+        ("E2", Measure.ACTUAL, "SO-1", ON[1], ON[10], 10000),
+        ("E1", Measure.ACTUAL, "SO-1", ON[1], ON[10], 10000),
+    ]
+    assert allocate_rows(ACC, entries, [("P", ON[5], 15000, ())]) == [
+        (Measure.ACTUAL, "P", "E1", ON[5], 10000, False),
+        (Measure.ACTUAL, "P", "E2", ON[5], 5000, False),
+    ]
+
+
+def test_in_rows_same_day_payments_are_taken_in_id_order_whatever_their_amounts() -> None:
+    # PZ's 10.00 by hand pays A first; then the general money, PA's 50.00 before PB's
+    # 20.00 (ids, not amounts), both to A (SO-1 before SO-2).
+    entries = [
+        ("A", Measure.ACTUAL, "SO-1", ON[1], ON[10], 10000),
+        ("B", Measure.ACTUAL, "SO-2", ON[1], ON[10], 10000),
+    ]
+    payments = [
+        ("PA", ON[5], 5000, ()),
+        ("PB", ON[5], 2000, ()),
+        ("PZ", ON[5], 1000, (("SO-1", 1000),)),
+    ]
+    assert allocate_rows(ACC, entries, payments) == [
+        (Measure.ACTUAL, "PZ", "A", ON[5], 1000, True),
+        (Measure.ACTUAL, "PA", "A", ON[5], 5000, False),
+        (Measure.ACTUAL, "PB", "A", ON[5], 2000, False),
+    ]
+
+
+def test_in_rows_a_hand_part_left_over_waits_for_its_orders_next_debt_beside_a_return() -> None:
+    # 5 March: P pays 150.00 by hand for SO-1, whose only debt A is 100.00; SO-1's return R
+    # of 30.00 finds A paid. 10 March: SO-1's new debt B (100.00) takes the 50.00 left of the
+    # hand part first, then the return's 30.00 (spilled into general money); 20.00 stay open.
+    entries = [
+        ("A", Measure.ACTUAL, "SO-1", ON[1], ON[10], 10000),
+        ("R", Measure.ACTUAL, "SO-1", ON[5], ON[5], -3000),
+        ("B", Measure.ACTUAL, "SO-1", ON[10], ON[10], 10000),
+    ]
+    payment = ("P", ON[5], 15000, (("SO-1", 15000),))
+    assert allocate_rows(ACC, entries, [payment]) == [
+        (Measure.ACTUAL, "P", "A", ON[5], 10000, True),
+        (Measure.ACTUAL, "P", "B", ON[10], 5000, True),
+        (Measure.ACTUAL, "R", "B", ON[10], 3000, False),
+    ]

@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 
 from salescore.dates import BusinessCalendar
-from salescore.errors import InvalidAmountError, InvalidInputError
+from salescore.errors import InvalidAmountError, InvalidInputError, SettlementError
 from salescore.money import Money
 from salescore.receivables import (
     AgingBucket,
     AgingPolicy,
     EntryKind,
+    ManualAllocation,
+    OpenCredit,
     Payment,
     PaymentScheduleTemplate,
     ScheduleStage,
@@ -31,6 +33,7 @@ from salescore.receivables import (
 CAL = BusinessCalendar("weekdays")
 VOLGA, CAFE = SettlementAccount("VOLGA", "RUB"), SettlementAccount("CAFE", "RUB")
 VOLGA_USD = SettlementAccount("VOLGA", "USD")
+DAY = date(2026, 3, 2)
 HALVES = PaymentScheduleTemplate(
     "50-50",
     "half now, half later",
@@ -151,3 +154,57 @@ def test_an_account_prints_its_parties_with_a_dash_for_each_unset_one() -> None:
 def test_a_float_rate_is_refused_as_a_rate() -> None:
     with pytest.raises(InvalidAmountError, match=r"^rate cannot be built from a float"):
         Payment("P", CAFE, date(2026, 2, 1), Money("100.00", "USD"), rate=1.5)
+
+
+@pytest.mark.parametrize("kind", [EntryKind.SCHEDULE, EntryKind.SHIPMENT])
+@pytest.mark.parametrize("amount", ["0.00", "-5.00"])
+def test_a_schedule_or_shipment_entry_that_does_not_increase_debt_is_refused(
+    kind: EntryKind, amount: str
+) -> None:
+    with pytest.raises(SettlementError, match=f"entry 'E1' must increase debt, got {amount}"):
+        SettlementEntry("E1", kind, CAFE, "SO-1", "S1", DAY, DAY, Money(amount, "RUB"))
+
+
+def test_a_balance_of_an_empty_ledger_without_a_currency_says_there_is_none() -> None:
+    with pytest.raises(SettlementError, match=r"^the ledger has settlements in none: name the"):
+        SettlementLedger([]).balance(DAY)
+    assert SettlementLedger([]).balance(DAY, currency="RUB") == Money("0.00", "RUB")
+
+
+def test_a_hand_allocation_spread_over_an_orders_stages_is_used_up_by_them_together() -> None:
+    # SO-1 has two stages, 60.00 and 40.00; the 100.00 paid by hand for SO-1 pays both.
+    entries = [
+        SettlementEntry("E1", EntryKind.SHIPMENT, CAFE, "SO-1", "S1", DAY, DAY,
+                        Money("60.00", "RUB")),
+        SettlementEntry("E2", EntryKind.SHIPMENT, CAFE, "SO-1", "S2", DAY, DAY,
+                        Money("40.00", "RUB")),
+    ]  # fmt: skip
+    by_hand = [ManualAllocation("SO-1", Money("100.00", "RUB"))]
+    payments = [Payment("P", CAFE, DAY, Money("100.00", "RUB"), manual=by_hand)]
+    ledger = SettlementLedger(entries, payments, allocate_payments(entries, payments))
+    assert [(a.entry_id, str(a.amount.amount), a.manual) for a in ledger.allocations] == [
+        ("E1", "60.00", True),
+        ("E2", "40.00", True),
+    ]
+    assert ledger.open_items(DAY) == []
+    assert ledger.open_credits(DAY) == []  # nothing of the 100.00 is left for SO-1
+    assert ledger.balance(DAY) == Money("0.00", "RUB")
+
+
+def test_an_open_credit_is_dated_when_its_money_came_in() -> None:
+    # P (10 March) pays 30.00 by hand for SO-2, which has no debt yet: a prepayment for SO-2
+    # dated 10 March (SO-2's only entry is its planned stage). The return R (12 March) of
+    # 5.00 has no debt to pay: general credit dated 12 March.
+    entries = [
+        SettlementEntry("SO-2/plan/1", EntryKind.SCHEDULE, CAFE, "SO-2", "SO-2",
+                        date(2026, 3, 10), date(2026, 3, 31), Money("30.00", "RUB")),
+        SettlementEntry("R", EntryKind.RETURN, CAFE, "SO-1", "R1", date(2026, 3, 12),
+                        date(2026, 3, 12), Money("-5.00", "RUB")),
+    ]  # fmt: skip
+    by_hand = [ManualAllocation("SO-2", Money("30.00", "RUB"))]
+    payments = [Payment("P", CAFE, date(2026, 3, 10), Money("30.00", "RUB"), manual=by_hand)]
+    ledger = SettlementLedger(entries, payments, allocate_payments(entries, payments))
+    assert ledger.open_credits(date(2026, 3, 20)) == [
+        OpenCredit("P", CAFE, date(2026, 3, 10), Money("30.00", "RUB"), "SO-2"),
+        OpenCredit("R", CAFE, date(2026, 3, 12), Money("5.00", "RUB")),
+    ]

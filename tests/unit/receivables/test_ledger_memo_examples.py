@@ -7,7 +7,9 @@ over many dates, these check which dates are kept and that answers stay right.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date, timedelta
+from typing import Any
 
 from salescore.money import Money
 from salescore.receivables import (
@@ -78,3 +80,26 @@ def test_planned_and_actual_totals_of_one_date_are_kept_apart() -> None:
     assert [str(i.open.amount) for i in ledger.open_items(on, Measure.PLANNED)] == ["10.00"]
     assert [str(i.open.amount) for i in ledger.open_items(on, Measure.ACTUAL)] == ["70.00"]
     assert sorted(m.value for _, m in ledger._allocated_memo) == ["actual", "planned"]
+
+
+class _OtherThreadLetsGo(OrderedDict[Any, Any]):
+    """A memo another thread trims at the worst moment: it lets a date go just before this
+    thread marks it used, and empties the memo just before this thread trims it."""
+
+    def move_to_end(self, key: Any, last: bool = True) -> None:
+        del self[key]  # the other thread let this date go
+        super().move_to_end(key, last)  # KeyError, as a thread would meet it
+
+    def popitem(self, last: bool = True) -> tuple[Any, Any]:
+        self.clear()  # the other thread emptied the memo
+        return super().popitem(last)  # KeyError
+
+
+def test_answers_stay_right_when_another_thread_lets_memo_dates_go_meanwhile() -> None:
+    ledger = _ledger()
+    ledger._allocated_memo = _OtherThreadLetsGo()
+    on = date(2026, 3, 3)
+    assert _open(ledger, on) == "70.00"  # computed; stored with nothing to trim
+    assert _open(ledger, on) == "70.00"  # found, but let go before it is marked used
+    for day in range(10, 11 + ALLOCATED_DATES_KEPT):  # one date over the bound at the end
+        assert _open(ledger, DAY0 + timedelta(day)) == "20.00"

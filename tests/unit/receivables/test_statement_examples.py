@@ -156,3 +156,16 @@ def test_statement_records_name_the_currency_and_an_empty_table_keeps_its_header
         "<thead><tr><th>partner</th><th>order</th><th>currency</th><th>opening</th>"
         "<th>increase</th><th>decrease</th><th>closing</th></tr></thead><tbody></tbody>"
     ) in empty._repr_html_()
+
+
+def test_moves_after_the_period_are_left_out_wherever_they_stand_in_the_ledger() -> None:
+    # Listed first, SH-APR (2 April) is after March; SH-MAR (2 March) and the payment of
+    # 10 March still count: 100.00 up, 40.00 down, 60.00 at the end of March.
+    book = ledger(
+        [entry("SH-APR", VOLGA, date(2026, 4, 2), "500.00"),
+         entry("SH-MAR", VOLGA, date(2026, 3, 2), "100.00")],
+        [Payment("PAY", VOLGA, date(2026, 3, 10), Money("40.00", "RUB"))],
+    )  # fmt: skip
+    rows = settlement_statement(book, MARCH).rows()
+    assert [(r["partner"], r["opening"], r["increase"], r["decrease"], r["closing"])
+            for r in rows] == [("VOLGA", "0.00", "100.00", "40.00", "60.00")]  # fmt: skip
