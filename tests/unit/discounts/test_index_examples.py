@@ -1,0 +1,214 @@
+"""How the compiled rule index treats a rule's conditions, as a plugin author sees it.
+
+A condition declaring ``level = "document"`` looks only at the sale and the document's
+totals, so the engine evaluates it once per document (``salescore.discounts.conditions``):
+also when it sits inside an ``any`` or a ``not`` of the rule's condition, whether the rule
+is found through the document or through a line's product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, Self
+
+import pytest
+
+from salescore.discounts import (
+    BUILTIN_CONDITIONS,
+    Combination,
+    ConditionContext,
+    ConditionExpr,
+    ConditionRegistry,
+    DiscountEngine,
+)
+
+from .conftest import make_context, make_line, make_percent, make_tree
+
+
+class _KeyClient:
+    """A document-level plugin condition: the client is ``partner``. Counts its evaluations."""
+
+    name: ClassVar[str] = "key_client"
+    parameters: ClassVar[Mapping[str, str]] = {"partner": "a partner id"}
+    level: ClassVar[str] = "document"
+    asked: ClassVar[list[str]] = []
+
+    def __init__(self, partner: str) -> None:
+        self.partner = partner
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        return cls(str(params["partner"]))
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        _KeyClient.asked.append(self.partner)
+        return ctx.sale.partner_id == self.partner
+
+    def describe(self) -> str:
+        return f"key client {self.partner}"
+
+
+def _key(partner: str) -> ConditionExpr:
+    return ConditionExpr.leaf("key_client", partner=partner)
+
+
+@pytest.mark.parametrize(
+    ("condition", "asked"),
+    [
+        # Found through the document (no index key): any(P1: no, P2: yes), asked once each.
+        (ConditionExpr.any_of(_key("P1"), _key("P2")), ["P1", "P2"]),
+        (
+            ConditionExpr.all_of(
+                ConditionExpr.leaf("line_quantity", min=1),
+                ConditionExpr.any_of(_key("P1"), _key("P2")),
+            ),
+            ["P1", "P2"],
+        ),
+        # Found through each line's product: the document part is still asked once.
+        (
+            ConditionExpr.all_of(
+                ConditionExpr.leaf("product", products=["X", "Y", "Z"]),
+                ConditionExpr.negate(_key("P3")),
+            ),
+            ["P3"],
+        ),
+    ],
+)
+def test_a_document_condition_inside_any_or_not_is_evaluated_once_per_document(
+    condition: ConditionExpr, asked: list[str]
+) -> None:
+    registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _KeyClient)
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("KEY", 5, condition=condition)), registry
+    )
+    lines = [make_line(p, 2, "100.00", line_id=str(n)) for n, p in enumerate("XYZ", 1)]
+    _KeyClient.asked.clear()
+    result = engine.apply(lines, make_context(partner_id="P2"))
+    # Three lines of 2 x 100.00, 5 % each: 10.00 a line.
+    assert [x.rule_ids for x in result.lines] == [("KEY",)] * 3
+    assert [x.discount_amount for x in result.lines] == [10, 10, 10]
+    assert _KeyClient.asked == asked
+
+
+class _PairsOf:
+    """A line-level plugin condition: ``product`` sold in an even quantity.
+
+    Its index keys say which product it can hold for, but the index alone does not decide
+    it (it declares no ``index_exact``): the engine must still test the quantity.
+    """
+
+    name: ClassVar[str] = "pairs_of"
+    parameters: ClassVar[Mapping[str, str]] = {"product": "a product id"}
+
+    def __init__(self, product: str) -> None:
+        self.product = product
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        return cls(str(params["product"]))
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        line = ctx.line
+        return line is not None and line.product.id == self.product and line.quantity.value % 2 == 0
+
+    def index_keys(self) -> Mapping[str, frozenset[str]]:
+        return {"product": frozenset({self.product})}
+
+    def describe(self) -> str:
+        return f"{self.product} in pairs"
+
+
+def test_a_plugin_condition_found_by_its_index_keys_is_still_tested_under_any() -> None:
+    pairs = ConditionExpr.any_of(
+        ConditionExpr.leaf("pairs_of", product="X"), ConditionExpr.leaf("pairs_of", product="Y")
+    )
+    registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _PairsOf)
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("PAIRS", 5, condition=pairs)), registry
+    )
+    lines = [
+        make_line("X", 2, "100.00", line_id="1"),  # a pair of X: 5 % of 200.00 = 10.00
+        make_line("X", 3, "100.00", line_id="2"),  # X, but not in pairs
+        make_line("Y", 1, "100.00", line_id="3"),  # Y, but not in pairs
+        make_line("Y", 4, "100.00", line_id="4"),  # pairs of Y: 5 % of 400.00 = 20.00
+        make_line("Z", 2, "100.00", line_id="5"),  # in pairs, but neither X nor Y
+    ]
+    result = engine.apply(lines, make_context())
+    assert [x.rule_ids for x in result.lines] == [("PAIRS",), (), (), ("PAIRS",), ()]
+    assert [x.discount_amount for x in result.lines] == [10, 0, 0, 20, 0]
+
+
+def test_a_rule_with_two_product_conditions_applies_only_to_a_product_in_both() -> None:
+    both = ConditionExpr.all_of(
+        ConditionExpr.leaf("product", products=["X", "Y"]),
+        ConditionExpr.leaf("product", products=["Y", "Z"]),
+    )
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("XY_YZ", 5, condition=both))
+    )
+    lines = [make_line(p, 2, "100.00", line_id=str(n)) for n, p in enumerate("XYZ", 1)]
+    result = engine.apply(lines, make_context())
+    assert [x.rule_ids for x in result.lines] == [(), ("XY_YZ",), ()]
+
+
+def test_a_rule_with_two_segment_conditions_applies_only_to_a_line_in_both_segments() -> None:
+    both = ConditionExpr.all_of(
+        ConditionExpr.leaf("nomenclature_segment", segments=["S1"]),
+        ConditionExpr.leaf("nomenclature_segment", segments=["S2"]),
+    )
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("S12", 5, condition=both))
+    )
+    lines = [
+        make_line("A", 2, "100.00", line_id="1", segments=["S1"]),
+        make_line("B", 2, "100.00", line_id="2", segments=["S2"]),
+        make_line("C", 2, "100.00", line_id="3", segments=["S1", "S2"]),
+    ]
+    result = engine.apply(lines, make_context())
+    assert [x.rule_ids for x in result.lines] == [(), (), ("S12",)]
+
+
+class _PricedFrom:
+    """A line-level plugin condition on the line's unit price.
+
+    It reads more than the line's product, segments, price group and quantity and does not
+    declare ``line_only``: its verdict must not be reused for another line of the same
+    product and quantity.
+    """
+
+    name: ClassVar[str] = "priced_from"
+    parameters: ClassVar[Mapping[str, str]] = {"price": "the least unit price"}
+
+    def __init__(self, price: Decimal) -> None:
+        self.price = price
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        return cls(Decimal(str(params["price"])))
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        return ctx.line is not None and ctx.line.unit_price.amount >= self.price
+
+    def describe(self) -> str:
+        return f"unit price at least {self.price}"
+
+
+def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_product() -> None:
+    dear = ConditionExpr.all_of(
+        ConditionExpr.leaf("product", products=["X"]), ConditionExpr.leaf("priced_from", price=100)
+    )
+    registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _PricedFrom)
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("DEAR", 5, condition=dear)), registry
+    )
+    lines = [
+        make_line("X", 1, "150.00", line_id="1"),  # 5 % of 150.00 = 7.50
+        make_line("X", 1, "50.00", line_id="2"),  # the same product and quantity, cheaper
+        make_line("X", 1, "100.00", line_id="3"),  # exactly 100.00: 5.00
+        make_line("X", 1, "99.99", line_id="4"),
+    ]
+    for order in (lines, lines[::-1]):
+        result = engine.apply(order, make_context())
+        found = {x.line_id: x.discount_amount for x in result.lines}
+        assert found == {"1": Decimal("7.50"), "2": 0, "3": 5, "4": 0}
