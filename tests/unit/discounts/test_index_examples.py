@@ -65,7 +65,16 @@ def _key(partner: str) -> ConditionExpr:
             ),
             ["P1", "P2"],
         ),
+        # Alone, or beside a line condition: asked once.
+        (_key("P2"), ["P2"]),
+        (ConditionExpr.all_of(ConditionExpr.leaf("line_quantity", min=1), _key("P2")), ["P2"]),
         # Found through each line's product: the document part is still asked once.
+        (
+            ConditionExpr.all_of(
+                ConditionExpr.leaf("product", products=["X", "Y", "Z"]), _key("P2")
+            ),
+            ["P2"],
+        ),
         (
             ConditionExpr.all_of(
                 ConditionExpr.leaf("product", products=["X", "Y", "Z"]),
@@ -75,7 +84,7 @@ def _key(partner: str) -> ConditionExpr:
         ),
     ],
 )
-def test_a_document_condition_inside_any_or_not_is_evaluated_once_per_document(
+def test_a_document_condition_is_evaluated_once_per_document_alone_or_under_any_or_not(
     condition: ConditionExpr, asked: list[str]
 ) -> None:
     registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _KeyClient)
@@ -88,6 +97,13 @@ def test_a_document_condition_inside_any_or_not_is_evaluated_once_per_document(
     # Three lines of 2 x 100.00, 5 % each: 10.00 a line.
     assert [x.rule_ids for x in result.lines] == [("KEY",)] * 3
     assert [x.discount_amount for x in result.lines] == [10, 10, 10]
+    assert _KeyClient.asked == asked
+    # Another document, for client P3: none of the conditions holds for it (no verdict is
+    # kept from the first document), each asked once again.
+    _KeyClient.asked.clear()
+    other = engine.apply(lines, make_context(partner_id="P3"))
+    assert [x.rule_ids for x in other.lines] == [(), (), ()]
+    assert [x.discount_amount for x in other.lines] == [0, 0, 0]
     assert _KeyClient.asked == asked
 
 
