@@ -135,6 +135,22 @@ class _PairsOf:
         return f"{self.product} in pairs"
 
 
+def test_a_plugin_condition_found_by_its_index_keys_is_still_tested_alone() -> None:
+    pairs = ConditionExpr.leaf("pairs_of", product="X")
+    registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _PairsOf)
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("PAIRS", 5, condition=pairs)), registry
+    )
+    lines = [
+        make_line("X", 2, "100.00", line_id="1"),  # a pair of X: 5 % of 200.00 = 10.00
+        make_line("X", 3, "100.00", line_id="2"),  # X, but not in pairs
+        make_line("Y", 2, "100.00", line_id="3"),  # in pairs, but not X
+    ]
+    result = engine.apply(lines, make_context())
+    assert [x.rule_ids for x in result.lines] == [("PAIRS",), (), ()]
+    assert [x.discount_amount for x in result.lines] == [10, 0, 0]
+
+
 def test_a_plugin_condition_found_by_its_index_keys_is_still_tested_under_any() -> None:
     pairs = ConditionExpr.any_of(
         ConditionExpr.leaf("pairs_of", product="X"), ConditionExpr.leaf("pairs_of", product="Y")
@@ -210,10 +226,15 @@ class _PricedFrom:
         return f"unit price at least {self.price}"
 
 
-def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_product() -> None:
-    dear = ConditionExpr.all_of(
-        ConditionExpr.leaf("product", products=["X"]), ConditionExpr.leaf("priced_from", price=100)
-    )
+@pytest.mark.parametrize("price_first", [False, True])
+def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_product(
+    price_first: bool,
+) -> None:
+    parts = [
+        ConditionExpr.leaf("product", products=["X"]),
+        ConditionExpr.leaf("priced_from", price=100),
+    ]
+    dear = ConditionExpr.all_of(*(parts[::-1] if price_first else parts))
     registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _PricedFrom)
     engine = DiscountEngine.compile(
         make_tree(Combination.ADD, make_percent("DEAR", 5, condition=dear)), registry
