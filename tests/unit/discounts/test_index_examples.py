@@ -226,26 +226,52 @@ class _PricedFrom:
         return f"unit price at least {self.price}"
 
 
-@pytest.mark.parametrize("price_first", [False, True])
+def _product_x() -> ConditionExpr:
+    return ConditionExpr.leaf("product", products=["X"])
+
+
+def _from(price: int) -> ConditionExpr:
+    return ConditionExpr.leaf("priced_from", price=price)
+
+
+# Lines of X, 1 pc each: 150.00, 50.00, 100.00, 99.99. 5 % of 150.00 = 7.50, of 100.00 = 5.00,
+# of 50.00 = 2.50, of 99.99 = 4.9995, 5.00 half up.
+DEAR = {"1": Decimal("7.50"), "2": 0, "3": 5, "4": 0}
+CHEAP = {"1": 0, "2": Decimal("2.50"), "3": 0, "4": 5}
+
+
+@pytest.mark.parametrize(
+    ("shape", "expected"),
+    [
+        ("product, then price", DEAR),
+        ("price, then product", DEAR),
+        ("product, not price", CHEAP),
+        ("product, any of two prices", DEAR),
+    ],
+)
 def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_product(
-    price_first: bool,
+    shape: str, expected: dict[str, Decimal | int]
 ) -> None:
-    parts = [
-        ConditionExpr.leaf("product", products=["X"]),
-        ConditionExpr.leaf("priced_from", price=100),
-    ]
-    dear = ConditionExpr.all_of(*(parts[::-1] if price_first else parts))
+    condition = {
+        "product, then price": lambda: ConditionExpr.all_of(_product_x(), _from(100)),
+        "price, then product": lambda: ConditionExpr.all_of(_from(100), _product_x()),
+        "product, not price": lambda: ConditionExpr.all_of(
+            _product_x(), ConditionExpr.negate(_from(100))
+        ),
+        "product, any of two prices": lambda: ConditionExpr.all_of(
+            _product_x(), ConditionExpr.any_of(_from(100), _from(1000))
+        ),
+    }[shape]()
     registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _PricedFrom)
     engine = DiscountEngine.compile(
-        make_tree(Combination.ADD, make_percent("DEAR", 5, condition=dear)), registry
+        make_tree(Combination.ADD, make_percent("PRICE", 5, condition=condition)), registry
     )
     lines = [
-        make_line("X", 1, "150.00", line_id="1"),  # 5 % of 150.00 = 7.50
+        make_line("X", 1, "150.00", line_id="1"),
         make_line("X", 1, "50.00", line_id="2"),  # the same product and quantity, cheaper
-        make_line("X", 1, "100.00", line_id="3"),  # exactly 100.00: 5.00
+        make_line("X", 1, "100.00", line_id="3"),
         make_line("X", 1, "99.99", line_id="4"),
     ]
     for order in (lines, lines[::-1]):
         result = engine.apply(order, make_context())
-        found = {x.line_id: x.discount_amount for x in result.lines}
-        assert found == {"1": Decimal("7.50"), "2": 0, "3": 5, "4": 0}
+        assert {x.line_id: x.discount_amount for x in result.lines} == expected

@@ -188,3 +188,7 @@ def test_a_nested_condition_is_explained_part_by_part_with_what_each_any_all_and
         "            1. line quantity at least 5: failed = no  (line quantity is 2)\n"
         "            2. on shelf A: held = yes"
     )
+    # As rows every value is text: a part's own step has no figure and no source.
+    rows = line.why_not("ONE").as_rows()
+    assert rows[0] == {"step": "1", "description": "any: failed", "value": "", "source": ""}
+    assert rows[2] == {"step": "1.2", "description": "all: failed", "value": "", "source": ""}
