@@ -247,6 +247,7 @@ CHEAP = {"1": 0, "2": Decimal("2.50"), "3": 0, "4": 5}
         ("price, then product", DEAR),
         ("product, not price", CHEAP),
         ("product, any of two prices", DEAR),
+        ("price, then any of two products", DEAR),
     ],
 )
 def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_product(
@@ -260,6 +261,10 @@ def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_
         ),
         "product, any of two prices": lambda: ConditionExpr.all_of(
             _product_x(), ConditionExpr.any_of(_from(100), _from(1000))
+        ),
+        "price, then any of two products": lambda: ConditionExpr.all_of(
+            _from(100),
+            ConditionExpr.any_of(_product_x(), ConditionExpr.leaf("product", products=["Z"])),
         ),
     }[shape]()
     registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _PricedFrom)
