@@ -22,6 +22,7 @@ from salescore.discounts import (
     ConditionRegistry,
     DiscountEngine,
 )
+from salescore.errors import DiscountError, PluginError
 
 from .conftest import make_context, make_line, make_percent, make_tree
 
@@ -280,3 +281,54 @@ def test_a_plugin_condition_that_reads_the_price_is_tested_on_every_line_of_one_
     for order in (lines, lines[::-1]):
         result = engine.apply(order, make_context())
         assert {x.line_id: x.discount_amount for x in result.lines} == expected
+
+
+class _Broken:
+    """A plugin condition with a bug: it raises for every sale."""
+
+    name: ClassVar[str] = "broken"
+    parameters: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        return cls()
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        raise ZeroDivisionError("oops")
+
+    def describe(self) -> str:
+        return "broken"
+
+
+def test_a_plugin_that_raises_deep_in_a_condition_is_reported_with_the_discount_it_serves() -> None:
+    deep = ConditionExpr.all_of(
+        ConditionExpr.leaf("line_quantity", min=1),
+        ConditionExpr.any_of(
+            ConditionExpr.leaf("line_quantity", min=5), ConditionExpr.leaf("broken")
+        ),
+    )
+    registry = ConditionRegistry.of(*BUILTIN_CONDITIONS, _Broken)
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, make_percent("DEEP", 5, condition=deep)), registry
+    )
+    with pytest.raises(
+        PluginError,
+        match=r"^condition 'broken' of discount 'DEEP' raised ZeroDivisionError: oops; fix or",
+    ):
+        engine.apply([make_line("X", 2, "100.00")], make_context())
+
+
+def test_a_wrong_parameter_deep_in_a_condition_is_named_by_its_full_path() -> None:
+    deep = ConditionExpr.all_of(
+        ConditionExpr.leaf("line_quantity", min=2),
+        ConditionExpr.any_of(
+            ConditionExpr.leaf("warehouse", ids=["MAIN"]),
+            ConditionExpr.leaf("line_quantity", min=5),
+        ),
+    )
+    with pytest.raises(DiscountError) as raised:
+        DiscountEngine.compile(make_tree(Combination.ADD, make_percent("MIX", 5, condition=deep)))
+    assert str(raised.value).startswith(
+        "discounts.MIX.condition.all[1].any[0]: condition 'warehouse': unknown parameter(s) ids;"
+        " it takes warehouses"
+    )
