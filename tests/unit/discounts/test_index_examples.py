@@ -332,3 +332,24 @@ def test_a_wrong_parameter_deep_in_a_condition_is_named_by_its_full_path() -> No
         "discounts.MIX.condition.all[1].any[0]: condition 'warehouse': unknown parameter(s) ids;"
         " it takes warehouses"
     )
+
+
+def test_rules_for_the_sales_client_and_agreement_apply_and_those_for_others_do_not() -> None:
+    leaf = ConditionExpr.leaf
+    rules = make_tree(
+        Combination.ADD,
+        make_percent("FOR_P1", 2, condition=leaf("partner", partners=["P1"])),
+        make_percent("FOR_P2", 3, condition=leaf("partner", partners=["P2"])),
+        make_percent("UNDER_A1", 5, condition=leaf("agreement", agreements=["A1"])),
+        make_percent("UNDER_A2", 7, condition=leaf("agreement", agreements=["A2"])),
+    )
+    engine = DiscountEngine.compile(rules)
+    sale = [make_line("X", 2, "100.00")]
+    # P1 under A1: 2 % + 5 % of 200.00 = 4.00 + 10.00 = 14.00.
+    line = engine.apply(sale, make_context(partner_id="P1", agreement_id="A1")).lines[0]
+    assert line.rule_ids == ("FOR_P1", "UNDER_A1")
+    assert line.discount_amount == Decimal("14.00")
+    # No client and no agreement given: none of them.
+    line = engine.apply(sale, make_context()).lines[0]
+    assert line.rule_ids == ()
+    assert line.discount_amount == 0
