@@ -353,3 +353,22 @@ def test_rules_for_the_sales_client_and_agreement_apply_and_those_for_others_do_
     line = engine.apply(sale, make_context()).lines[0]
     assert line.rule_ids == ()
     assert line.discount_amount == 0
+
+
+def test_a_rule_listing_two_segments_applies_once_to_a_line_in_both() -> None:
+    either = ConditionExpr.leaf("nomenclature_segment", segments=["S1", "S2"])
+    rules = make_tree(
+        Combination.ADD,
+        make_percent("EITHER", 5, condition=either),
+        make_percent("ALL", 1),
+    )
+    engine = DiscountEngine.compile(rules)
+    lines = [
+        make_line("A", 2, "100.00", line_id="1", segments=["S1", "S2"]),
+        make_line("B", 2, "100.00", line_id="2", segments=["S1", "S2", "S3"]),
+        make_line("C", 2, "100.00", line_id="3", segments=["S2"]),
+    ]
+    result = engine.apply(lines, make_context())
+    # 5 % + 1 % of 200.00, once each: 12.00 a line.
+    assert [x.rule_ids for x in result.lines] == [("EITHER", "ALL")] * 3
+    assert [x.discount_amount for x in result.lines] == [12, 12, 12]
