@@ -223,6 +223,9 @@ def why_not(doc: DiscountEvidence, pos: int, discount_id: str) -> Explanation:
                     f"among {', '.join(sorted(rule.index_values))}"
                 ),
             )
+    if rule.parent < 0:  # left out of the candidates when the index was compiled
+        applies = False
+        steps.insert(0, Step("no group lists it as a child: it never applies; add it to a group"))
     verdict = "applies" if applies else "does not apply"
     if applies and not rule.is_gift:
         plan = full_plan(doc, pos)

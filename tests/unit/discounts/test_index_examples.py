@@ -390,12 +390,19 @@ def test_a_discount_no_group_lists_compiles_and_gives_no_discount() -> None:
     assert line.discount_amount == 10  # 5 % of 200.00; LOOSE's 50 % is not taken
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a discount no group lists gives no discount but is reported among the rules that "
-    "applied (rule_ids, explain: 'applies'); the checks say it never applies",
-)
 def test_a_discount_no_group_lists_is_not_reported_as_applied() -> None:
+    # LOOSE holds (no condition) but no group lists it: it gives nothing, so it is not
+    # among the line's rules and its explanation does not say it applies.
     engine = DiscountEngine.compile(_with_loose_discount())
-    line = engine.apply([make_line("X", 2, "100.00")], make_context()).lines[0]
+    result = engine.apply([make_line("X", 2, "100.00")], make_context())
+    line = result.lines[0]
     assert line.rule_ids == ("LISTED",)
+    assert line.discount_amount == 10
+    text = line.explain().as_text()
+    assert "LOOSE" not in text
+    assert "candidates from the index (1; 1 other rules cannot apply" in text
+    assert line.why_not("LOOSE").as_text() == (
+        "why LOOSE 'LOOSE' does not apply to line 1\n"
+        "  1. no group lists it as a child: it never applies; add it to a group\n"
+        "  2. no conditions"
+    )
