@@ -97,6 +97,7 @@ from salescore.receivables import (
     ProposedDocument,
     SettlementAccount,
     SettlementEntry,
+    SettlementLedger,
     check_credit,
     load_ledger,
     post_entries,
@@ -308,11 +309,19 @@ def credit_decision(
     *,
     prepaid: Money | None = None,
 ) -> CreditDecision:
-    """The credit decision on a document at a control point, from the stored ledger and limits."""
-    ledger = load_ledger(uow.settlements, partner_id=header.partner_id)
+    """The credit decision on a document at a control point, from the stored ledger and limits.
+
+    The partner's ledger is read only when a limit applies to the document's
+    account: a client without limits costs no read of its history.
+    """
     account = settlement_account(header)
     document = ProposedDocument(document_id, point, account, amount, prepaid)
-    return check_credit(ledger, _limits_of(uow, account), document, on)
+    limits = _limits_of(uow, account)
+    if any(limit.applies_to(account) for limit in limits):
+        ledger = load_ledger(uow.settlements, partner_id=header.partner_id)
+    else:  # check_credit reads the ledger for an applying limit only
+        ledger = SettlementLedger(())
+    return check_credit(ledger, limits, document, on)
 
 
 def _limits_of(uow: Repositories, account: SettlementAccount) -> list[CreditLimit]:
