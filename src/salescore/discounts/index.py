@@ -402,19 +402,7 @@ class RuleIndex:
         index.has_shares = any(
             r.kind is DiscountKind.AMOUNT and r.basis is AmountBasis.DOCUMENT for r in index.rules
         )
-        index._leave_out_unlisted()
         return index
-
-    def _leave_out_unlisted(self) -> None:
-        """Take the discounts no group lists out of the candidates: they never apply
-        (the checks warn of them), so no line may report them among its rules."""
-        unlisted = {r.idx for r in self.rules if r.parent < 0}
-        if not unlisted:
-            return
-        self.unindexed = [r for r in self.unindexed if r.idx not in unlisted]
-        for table in (*self.line_index.values(), *self.doc_index.values()):
-            for key, rules in table.items():
-                table[key] = [r for r in rules if r.idx not in unlisted]
 
     def conditions(self) -> dict[str, tuple[DiscountCondition, ...]]:
         """The built condition of every leaf, per rule, depth first (what :meth:`compile`
@@ -466,6 +454,10 @@ class RuleIndex:
         rule.doc_free = rule.doc_test is None and not dated
         rule.line_indexed = line_indexed
         rule.guarded = rule.needs_doc_check or rule.is_manual
+        if rule.parent < 0:
+            # No group lists it: it never applies (the checks warn of it), so it is
+            # filed nowhere and no line may report it among its rules.
+            return
         if not rule.index_dim:
             self.unindexed.append(rule)
             return

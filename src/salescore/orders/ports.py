@@ -65,7 +65,8 @@ class OrderRepository(Protocol):
 
     def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
         """The next order number of an organization in a year (``ORG-2026-000001``): one
-        more than its highest (:func:`next_order_id`); read with one index seek."""
+        more than its highest (:func:`next_order_id`); SQLite and PostgreSQL find the
+        highest with one index seek."""
         ...
 
     def add(self, order: Order) -> Order:
