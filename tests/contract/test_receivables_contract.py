@@ -616,3 +616,64 @@ def test_reallocating_an_sqlite_store_keeps_its_allocation_indexes(tmp_path: Pat
         uow.commit()  # the failed step undid itself, indexes included
     assert _allocation_indexes(store) == indexes
     store.close()
+
+
+# --- posting new debt without reading the account's history ------------------------------
+
+
+def test_the_credit_position_sums_an_accounts_credits_and_allocations(store: Store) -> None:
+    stage = SettlementEntry("S1", EntryKind.SCHEDULE, ACC, "SO-1", "SO-1", date(2026, 3, 2),
+                            date(2026, 3, 10), Money("200.00", "RUB"))  # fmt: skip
+    back = SettlementEntry("R1", EntryKind.RETURN, ACC, "SO-1", "R1", date(2026, 3, 5),
+                           date(2026, 3, 5), Money("-40.00", "RUB"))  # fmt: skip
+    with store.unit_of_work() as uow:
+        assert uow.settlements.credit_position(ACC).spent  # nothing received, nothing to spend
+        post_entries(uow.settlements, [entry("E1"), stage, back, entry("E9", OTHER)])
+        record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 10),
+                                                Money("250.00", "RUB")))  # fmt: skip
+        record_payment(uow.settlements, Payment("P2", ACC, date(2026, 3, 20), Money("1.50", "USD"),
+                                                Decimal("90.5")))  # fmt: skip
+        record_payment(uow.settlements, Payment("P9", OTHER, date(2026, 3, 25),
+                                                Money("99.00", "RUB")))  # fmt: skip
+        uow.commit()
+    with store.unit_of_work() as uow:
+        position = uow.settlements.credit_position(ACC)
+    # Actual: the return pays 40.00 of E1 on 03-05, P1 the other 60.00 on 03-10.
+    # Planned: P1 pays the 200.00 stage on 03-10. P2 (135.75 RUB) is left in both.
+    assert (position.paid, position.returned) == (250_00 + 135_75, 40_00)
+    assert (position.allocated_planned, position.allocated_actual) == (200_00, 100_00)
+    assert position.last_allocated_on == date(2026, 3, 10)
+    assert not position.spent
+
+
+@st.composite
+def posting_orders(draw: st.DrawFn) -> list[SettlementEntry | Payment]:
+    """A stored ledger's entries and payments in a random order of posting (a payment
+    allocated by hand comes after the entries of its order)."""
+    entries, payments = draw(stored_ledgers())
+    events: list[SettlementEntry | Payment] = draw(st.permutations([*entries, *payments]))
+    by_hand = [e for e in events if isinstance(e, Payment) and e.manual]
+    return [e for e in events if e not in by_hand] + by_hand
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=30, deadline=None)
+@given(events=posting_orders())
+def test_posting_in_any_order_keeps_the_allocations_of_a_full_recompute(
+    kind: str, events: list[SettlementEntry | Payment]
+) -> None:
+    entries: list[SettlementEntry] = []
+    payments: list[Payment] = []
+    with tempfile.TemporaryDirectory() as folder:
+        store = _open(kind, folder)
+        with store.unit_of_work() as uow:
+            for event in events:
+                if isinstance(event, Payment):
+                    record_payment(uow.settlements, event)
+                    payments.append(event)
+                else:
+                    post_entries(uow.settlements, [event])
+                    entries.append(event)
+                assert uow.settlements.allocations() == allocate_payments(entries, payments)
+        if isinstance(store, SqliteStore):
+            store.close()

@@ -38,7 +38,7 @@ from salescore.parties import OrganizationId, PartnerId
 from salescore.ports import Repository
 from salescore.pricing.ports import PriceRegister
 from salescore.receivables import Allocation, Payment, SettlementAccount, SettlementEntry
-from salescore.receivables.ports import SettlementLedgerRepository
+from salescore.receivables.ports import CreditPosition, SettlementLedgerRepository
 from salescore.reservation import LedgerEntry, Move, Operation
 from salescore.reservation.ports import StockLedger
 from salescore.selfservice import Scope
@@ -426,6 +426,10 @@ class _ScopedLedger(_Guard):
         for e in entries:
             self._partners(e.account.partner_id, e.account)
         self._raw.add_entries(entries)
+
+    def credit_position(self, account: SettlementAccount) -> CreditPosition:
+        self._partners(account.partner_id, account)
+        return self._raw.credit_position(account)
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]

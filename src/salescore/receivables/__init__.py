@@ -58,7 +58,7 @@ from salescore.receivables.ledger import (
     schedule_entries,
     shipment_entries,
 )
-from salescore.receivables.ports import OrderSchedule
+from salescore.receivables.ports import CreditPosition, OrderSchedule
 from salescore.receivables.posting import (
     load_ledger,
     post_entries,
@@ -104,6 +104,7 @@ __all__ = [
     "CreditExposure",
     "CreditLimit",
     "CreditOverride",
+    "CreditPosition",
     "DayCount",
     "DueEvent",
     "EntryKind",

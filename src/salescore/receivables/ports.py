@@ -30,6 +30,7 @@ from salescore.receivables.schedule import PaymentSchedule, PaymentScheduleTempl
 __all__ = [
     "CreditLimitRepository",
     "CreditOverrideRepository",
+    "CreditPosition",
     "OrderSchedule",
     "OrderScheduleRepository",
     "ScheduleTemplateRepository",
@@ -47,6 +48,41 @@ class OrderSchedule:
 
 ScheduleTemplateRepository: TypeAlias = Repository[str, PaymentScheduleTemplate]
 OrderScheduleRepository: TypeAlias = Repository[str, OrderSchedule]
+
+
+@attrs.frozen
+class CreditPosition:
+    """An account's credit against its stored allocations, in minor units.
+
+    What :func:`~salescore.receivables.post_entries` reads to tell whether new
+    debt can change any allocation (it cannot when every credit was spent
+    before the new debt was posted), so that posting an order's stages does
+    not read and reallocate the account's whole history.
+
+    Attributes:
+        paid: the payments' settled amounts (each pays in both measures).
+        returned: the returns and negative corrections (actual measure only),
+            as a positive amount.
+        allocated_planned: the stored allocations to planned debt.
+        allocated_actual: the stored allocations to actual debt.
+        last_allocated_on: the latest allocation date, ``None`` without any.
+    """
+
+    paid: int
+    returned: int
+    allocated_planned: int
+    allocated_actual: int
+    last_allocated_on: date | None
+
+    @property
+    def spent(self) -> bool:
+        """Whether the stored allocations spend every credit, in both measures."""
+        return (
+            self.allocated_planned == self.paid
+            and self.allocated_actual == self.paid + self.returned
+        )
+
+
 CreditLimitRepository: TypeAlias = Repository[str, CreditLimit]
 CreditOverrideRepository: TypeAlias = Repository[str, CreditOverride]
 
@@ -105,6 +141,11 @@ class SettlementLedgerRepository(Protocol):
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
         """Replace every allocation of ``account`` with ``allocations``."""
+        ...
+
+    def credit_position(self, account: SettlementAccount) -> CreditPosition:
+        """``account``'s credits against its stored allocations (a few sums, read
+        without listing the account's entries or payments)."""
         ...
 
     def version(self) -> str:

@@ -3,8 +3,11 @@
 These functions keep the stored allocations in step with the stored entries
 and payments: every change to an account recomputes that account's
 allocations (:func:`~salescore.receivables.allocate_payments`), inside the
-caller's unit of work. A check that fails raises before anything is
-written, so the unit of work holds nothing half-done.
+caller's unit of work, unless the change cannot move any of them (new debt
+posted after every credit of the account was spent: a few sums tell,
+:meth:`~salescore.receivables.ports.SettlementLedgerRepository.credit_position`).
+A check that fails raises before anything is written, so the unit of work holds
+nothing half-done.
 
 >>> from datetime import date
 >>> from salescore.adapters.memory import MemoryStore
@@ -78,7 +81,30 @@ def post_entries(repo: SettlementLedgerRepository, entries: Iterable[SettlementE
         raise ConflictError(f"entry id {twice!r} is given twice: entry ids must be unique")
     repo.add_entries(entries)
     for account in sorted({e.account for e in entries}, key=lambda a: a.key):
-        reallocate(repo, account)
+        if not _moves_nothing(repo, account, [e for e in entries if e.account == account]):
+            reallocate(repo, account)
+
+
+def _moves_nothing(
+    repo: SettlementLedgerRepository, account: SettlementAccount, posted: list[SettlementEntry]
+) -> bool:
+    """Whether new debt ``posted`` on ``account`` leaves its allocations as they are.
+
+    Allocation runs forward in time (see :mod:`~salescore.receivables.allocation`).
+    If every credit of the account was received, and spent, before the first new
+    entry is posted, the run is the same up to that day, and from then on there is
+    no money left and none coming: the stored allocations stay and the new debt
+    is simply open. Credit left over, or an allocation on or after that day (a
+    return posted now is credit not yet spent: the entries are stored before this
+    is asked): the account is reallocated.
+    """
+    position = repo.credit_position(account)
+    if not position.spent:
+        return False
+    # Each credit spent has an allocation on or after the day it came: the last
+    # allocation is also on or after the last credit.
+    last = position.last_allocated_on
+    return last is None or last < min(e.posted_on for e in posted)
 
 
 def record_payment(

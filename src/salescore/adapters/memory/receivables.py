@@ -28,6 +28,7 @@ from salescore.receivables.ledger import (
     SettlementLedger,
     check_account_entries,
 )
+from salescore.receivables.ports import CreditPosition
 
 if TYPE_CHECKING:
     from salescore.adapters.memory.store import MemoryUnitOfWork
@@ -146,6 +147,25 @@ class InMemorySettlementLedger:
             ):
                 result.extend(table[acc])
         return result
+
+    def credit_position(self, account: SettlementAccount) -> CreditPosition:
+        payments = self.payments(account=account)
+        returns = [
+            e
+            for e in self.entries(account=account)
+            if e.amount.is_negative() and e.measure is Measure.ACTUAL
+        ]
+        allocations = self._table("settlement_allocations").get(account, ())
+        sums = dict.fromkeys(Measure, 0)
+        for a in allocations:
+            sums[a.measure] += a.amount.minor_units
+        return CreditPosition(
+            sum(p.settled.minor_units for p in payments),
+            sum(-e.amount.minor_units for e in returns),
+            sums[Measure.PLANNED],
+            sums[Measure.ACTUAL],
+            max((a.allocated_on for a in allocations), default=None),
+        )
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]

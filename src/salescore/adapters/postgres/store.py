@@ -44,6 +44,7 @@ from salescore.receivables.ledger import (
     SettlementAccount,
     SettlementEntry,
 )
+from salescore.receivables.ports import CreditPosition
 
 __all__ = [
     "LOCK_SLOTS",
@@ -342,6 +343,10 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
         with self._uow.savepoint("add_payments"):
             copy_payments(self._uow, payments)
             self._renew_version()
+
+    def credit_position(self, account: SettlementAccount) -> CreditPosition:
+        self._lock([account])
+        return super().credit_position(account)
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]

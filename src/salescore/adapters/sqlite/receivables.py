@@ -40,6 +40,7 @@ from salescore.receivables.ledger import (
     SettlementEntry,
     check_account_entries,
 )
+from salescore.receivables.ports import CreditPosition
 
 if TYPE_CHECKING:
     from salescore.adapters.sqlite.store import SqliteUnitOfWork
@@ -467,6 +468,34 @@ class SqliteSettlementLedger:
             )
             for row in rows
         ]
+
+    def credit_position(self, account: SettlementAccount) -> CreditPosition:
+        key = (account.key,)
+        (paid,) = self._execute(
+            "SELECT COALESCE(SUM(settled_minor), 0) FROM settlement_payments WHERE account_key = ?",
+            key,
+        ).fetchone()
+        (returned,) = self._execute(
+            "SELECT COALESCE(SUM(-amount_minor), 0) FROM settlement_entries "
+            "WHERE account_key = ? AND amount_minor < 0 AND kind <> ?",
+            (*key, EntryKind.SCHEDULE.value),
+        ).fetchone()
+        sums = dict.fromkeys(Measure, 0)
+        allocated_on = None
+        for measure, units, last in self._execute(
+            "SELECT measure, SUM(amount_minor), MAX(allocated_on) FROM settlement_allocations "
+            "WHERE account_key = ? GROUP BY measure",
+            key,
+        ):
+            sums[Measure(measure)] = int(units)
+            allocated_on = last if allocated_on is None else max(allocated_on, last)
+        return CreditPosition(
+            int(paid),
+            int(returned),
+            sums[Measure.PLANNED],
+            sums[Measure.ACTUAL],
+            None if allocated_on is None else date.fromisoformat(allocated_on),
+        )
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]
