@@ -627,7 +627,9 @@ def test_the_credit_position_sums_an_accounts_credits_and_allocations(store: Sto
     back = SettlementEntry("R1", EntryKind.RETURN, ACC, "SO-1", "R1", date(2026, 3, 5),
                            date(2026, 3, 5), Money("-40.00", "RUB"))  # fmt: skip
     with store.unit_of_work() as uow:
-        assert uow.settlements.credit_position(ACC).spent  # nothing received, nothing to spend
+        empty = uow.settlements.credit_position(ACC)  # nothing received, nothing to spend
+        assert (empty.unspent(Measure.PLANNED), empty.unspent(Measure.ACTUAL)) == (0, 0)
+        assert empty.last_allocated_on(Measure.ACTUAL) is None
         post_entries(uow.settlements, [entry("E1"), stage, back, entry("E9", OTHER)])
         record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 10),
                                                 Money("250.00", "RUB")))  # fmt: skip
@@ -638,12 +640,17 @@ def test_the_credit_position_sums_an_accounts_credits_and_allocations(store: Sto
         uow.commit()
     with store.unit_of_work() as uow:
         position = uow.settlements.credit_position(ACC)
-    # Actual: the return pays 40.00 of E1 on 03-05, P1 the other 60.00 on 03-10.
-    # Planned: P1 pays the 200.00 stage on 03-10. P2 (135.75 RUB) is left in both.
+    # Actual: the return pays 40.00 of E1 on 03-05, P1 the other 60.00 on 03-10 (190.00
+    # of P1 left). Planned: P1 pays the 200.00 stage on 03-10 (50.00 left). P2 (135.75
+    # RUB) is left in both.
     assert (position.paid, position.returned) == (250_00 + 135_75, 40_00)
     assert (position.allocated_planned, position.allocated_actual) == (200_00, 100_00)
-    assert position.last_allocated_on == date(2026, 3, 10)
-    assert not position.spent
+    assert position.last_allocated_on(Measure.PLANNED) == date(2026, 3, 10)
+    assert position.last_allocated_on(Measure.ACTUAL) == date(2026, 3, 10)
+    assert (position.unspent(Measure.PLANNED), position.unspent(Measure.ACTUAL)) == (
+        50_00 + 135_75,
+        190_00 + 135_75,
+    )
 
 
 @st.composite

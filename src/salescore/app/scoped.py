@@ -38,6 +38,7 @@ from salescore.parties import OrganizationId, PartnerId
 from salescore.ports import Repository
 from salescore.pricing.ports import PriceRegister
 from salescore.receivables import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables.allocation import EntryRow
 from salescore.receivables.ports import CreditPosition, SettlementLedgerRepository
 from salescore.reservation import LedgerEntry, Move, Operation
 from salescore.reservation.ports import StockLedger
@@ -430,6 +431,16 @@ class _ScopedLedger(_Guard):
     def credit_position(self, account: SettlementAccount) -> CreditPosition:
         self._partners(account.partner_id, account)
         return self._raw.credit_position(account)
+
+    def open_rows(self, account: SettlementAccount) -> list[EntryRow]:
+        self._partners(account.partner_id, account)
+        return self._raw.open_rows(account)
+
+    def add_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        self._partners(account.partner_id, account)
+        self._raw.add_allocations(account, allocations)
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]

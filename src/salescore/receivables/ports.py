@@ -54,10 +54,10 @@ OrderScheduleRepository: TypeAlias = Repository[str, OrderSchedule]
 class CreditPosition:
     """An account's credit against its stored allocations, in minor units.
 
-    What :func:`~salescore.receivables.post_entries` reads to tell whether new
-    debt can change any allocation (it cannot when every credit was spent
-    before the new debt was posted), so that posting an order's stages does
-    not read and reallocate the account's whole history.
+    What :func:`~salescore.receivables.post_entries` and
+    :func:`~salescore.receivables.record_payment` read to tell whether new debt
+    or a new payment can change any stored allocation, so that they do not read
+    and reallocate the account's whole history when it cannot.
 
     Attributes:
         paid: the payments' settled amounts (each pays in both measures).
@@ -65,22 +65,28 @@ class CreditPosition:
             as a positive amount.
         allocated_planned: the stored allocations to planned debt.
         allocated_actual: the stored allocations to actual debt.
-        last_allocated_on: the latest allocation date, ``None`` without any.
+        last_planned_on: the latest allocation date to planned debt, ``None``
+            without any.
+        last_actual_on: the same for actual debt.
     """
 
     paid: int
     returned: int
     allocated_planned: int
     allocated_actual: int
-    last_allocated_on: date | None
+    last_planned_on: date | None
+    last_actual_on: date | None
 
-    @property
-    def spent(self) -> bool:
-        """Whether the stored allocations spend every credit, in both measures."""
-        return (
-            self.allocated_planned == self.paid
-            and self.allocated_actual == self.paid + self.returned
-        )
+    def unspent(self, measure: Measure) -> int:
+        """Credit of ``measure`` no stored allocation spends (a prepayment, an
+        over-payment, an unused return)."""
+        if measure is Measure.PLANNED:
+            return self.paid - self.allocated_planned
+        return self.paid + self.returned - self.allocated_actual
+
+    def last_allocated_on(self, measure: Measure) -> date | None:
+        """The latest allocation date of ``measure``, ``None`` without any."""
+        return self.last_planned_on if measure is Measure.PLANNED else self.last_actual_on
 
 
 CreditLimitRepository: TypeAlias = Repository[str, CreditLimit]
@@ -91,7 +97,8 @@ class SettlementLedgerRepository(Protocol):
     """The settlement ledger's storage, inside a unit of work.
 
     Lists come back in a stable order: entries by posting date then id,
-    payments by date then id, allocations in the order they were stored.
+    payments by date then id, allocations by account and measure in the order
+    they were stored.
     """
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
@@ -134,7 +141,21 @@ class SettlementLedgerRepository(Protocol):
     def allocations(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
     ) -> list[Allocation]:
-        """Allocations, all or of one partner or account."""
+        """Allocations, all or of one partner or account: by account, then measure
+        (actual, then planned), then in the order they were stored."""
+        ...
+
+    def open_rows(self, account: SettlementAccount) -> list[EntryRow]:
+        """``account``'s debt entries (positive) that its stored allocations leave
+        partly or wholly unpaid, both measures, as :func:`~salescore.receivables.allocate_rows`
+        reads them, the unpaid part as the amount."""
+        ...
+
+    def add_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        """Store more allocations of ``account`` after those it has; refused, nothing
+        stored, if one names an entry of another account."""
         ...
 
     def replace_allocations(

@@ -3,9 +3,11 @@
 These functions keep the stored allocations in step with the stored entries
 and payments: every change to an account recomputes that account's
 allocations (:func:`~salescore.receivables.allocate_payments`), inside the
-caller's unit of work, unless the change cannot move any of them (new debt
-posted after every credit of the account was spent: a few sums tell,
-:meth:`~salescore.receivables.ports.SettlementLedgerRepository.credit_position`).
+caller's unit of work, unless the change cannot move any of them: new debt
+posted after every credit of the account was spent, or a payment dated after
+the account's last allocation (which is then allocated alone against the open
+debt). A few sums tell,
+:meth:`~salescore.receivables.ports.SettlementLedgerRepository.credit_position`.
 A check that fails raises before anything is written, so the unit of work holds
 nothing half-done.
 
@@ -28,11 +30,14 @@ Money('600.00', 'RUB')
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
+from datetime import date
 
 from salescore.errors import ConflictError
-from salescore.receivables.allocation import allocate_payments, check_payment
+from salescore.money import Money
+from salescore.receivables.allocation import allocate_payments, allocate_rows, check_payment
 from salescore.receivables.ledger import (
     Allocation,
+    Measure,
     Payment,
     SettlementAccount,
     SettlementEntry,
@@ -88,23 +93,55 @@ def post_entries(repo: SettlementLedgerRepository, entries: Iterable[SettlementE
 def _moves_nothing(
     repo: SettlementLedgerRepository, account: SettlementAccount, posted: list[SettlementEntry]
 ) -> bool:
-    """Whether new debt ``posted`` on ``account`` leaves its allocations as they are.
+    """Whether new entries ``posted`` on ``account`` leave its allocations as they are.
 
-    Allocation runs forward in time (see :mod:`~salescore.receivables.allocation`).
-    If every credit of the account was received, and spent, before the first new
-    entry is posted, the run is the same up to that day, and from then on there is
-    no money left and none coming: the stored allocations stay and the new debt
-    is simply open. Credit left over, or an allocation on or after that day (a
-    return posted now is credit not yet spent: the entries are stored before this
-    is asked): the account is reallocated.
+    Allocation runs forward in time, each measure on its own (see
+    :mod:`~salescore.receivables.allocation`). If every credit of a measure was
+    received, and spent, before its first new entry is posted, its run is the same
+    up to that day, and from then on there is no money left and none coming: the
+    stored allocations stay and the new debt is simply open. Credit left over, or
+    an allocation on or after that day (a return posted now is credit not yet
+    spent: the entries are stored before this is asked): the account is
+    reallocated.
     """
     position = repo.credit_position(account)
-    if not position.spent:
-        return False
-    # Each credit spent has an allocation on or after the day it came: the last
-    # allocation is also on or after the last credit.
-    last = position.last_allocated_on
-    return last is None or last < min(e.posted_on for e in posted)
+    for measure in {e.measure for e in posted}:
+        if position.unspent(measure):
+            return False
+        # Each credit spent has an allocation on or after the day it came: the
+        # last allocation is also on or after the last credit.
+        last = position.last_allocated_on(measure)
+        if last is not None and last >= min(e.posted_on for e in posted if e.measure is measure):
+            return False
+    return True
+
+
+def _allocated_alone(repo: SettlementLedgerRepository, payment: Payment) -> list[Allocation] | None:
+    """The allocations of ``payment`` (no hand parts) if it leaves every stored
+    allocation of its account as it is; ``None`` if the account must be reallocated.
+
+    Allocation runs forward in time, each measure on its own. When no allocation
+    is dated on or after the day the payment comes, the run is the same up to
+    that day. Money left over by then cannot meet open debt: it would have paid
+    it (debt of another order than a hand part waits for excepted), and later
+    debt would carry a later allocation. So from that day on the payment alone
+    pays, oldest due first, what is open: exactly what allocating it alone
+    against the open parts gives.
+    """
+    position = repo.credit_position(payment.account)
+    for measure in Measure:
+        last = position.last_allocated_on(measure)
+        if last is not None and last >= payment.received_on:
+            return None
+    account = payment.account
+    row = (payment.id, payment.received_on.toordinal(), payment.settled.minor_units, ())
+    currency = account.currency
+    return [
+        Allocation(measure, source, entry, date.fromordinal(day), Money.from_minor(units, currency))
+        for measure, source, entry, day, units, _manual in allocate_rows(
+            account, repo.open_rows(account), [row]
+        )
+    ]
 
 
 def record_payment(
@@ -123,6 +160,11 @@ def record_payment(
             (nothing is written).
         ConflictError: the payment id exists already.
     """
+    alone = None if payment.manual else _allocated_alone(repo, payment)
+    if alone is not None:
+        repo.add_payment(payment)
+        repo.add_allocations(payment.account, alone)
+        return alone
     entries = repo.entries(account=payment.account)  # a payment changes no entry: read once
     check_payment(payment, entries, closed_orders)
     repo.add_payment(payment)

@@ -12,6 +12,7 @@ from salescore.errors import ConflictError
 from salescore.money import Money
 from salescore.receivables import (
     EntryKind,
+    ManualAllocation,
     Measure,
     Payment,
     SettlementAccount,
@@ -180,3 +181,130 @@ def test_a_return_posted_to_a_paid_account_is_allocated() -> None:
         post_entries(cast(SettlementLedgerRepository, counting), [back])
         assert counting.listed > 0
         assert load_ledger(uow.settlements).open_credits(date(2026, 3, 31))
+
+
+def _actual(uow: Any) -> list[tuple[str, str, date, Money]]:
+    return [(a.source_id, a.entry_id, a.allocated_on, a.amount)
+            for a in uow.settlements.allocations() if a.measure is Measure.ACTUAL]  # fmt: skip
+
+
+def test_a_payment_after_every_credit_is_spent_pays_what_is_open_without_the_history() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00"), ship("C2", CAFE, "50.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 5), Money("120.00", "RUB"))
+        )
+        later = SettlementEntry("C3", EntryKind.SHIPMENT, CAFE, "SO-C3", "C3", date(2026, 3, 12),
+                                date(2026, 3, 14), Money("40.00", "RUB"))  # fmt: skip
+        post_entries(uow.settlements, [later])  # P1 is spent: C1 100.00, C2 20.00
+        counting = _Counting(uow.settlements)
+        p2 = Payment("P2", CAFE, date(2026, 3, 10), Money("50.00", "RUB"))
+        paid = record_payment(cast(SettlementLedgerRepository, counting), p2)
+        assert counting.listed == 0
+        # C2's 30.00 left on 03-10, then C3 (posted 03-12) 20.00 of its 40.00 on 03-12.
+        assert [
+            (a.entry_id, a.allocated_on, a.amount) for a in paid if a.measure is Measure.ACTUAL
+        ] == [
+            ("C2", date(2026, 3, 10), Money("30.00", "RUB")),
+            ("C3", date(2026, 3, 12), Money("20.00", "RUB")),
+        ]
+        assert _actual(uow) == [
+            ("P1", "C1", date(2026, 3, 5), Money("100.00", "RUB")),
+            ("P1", "C2", date(2026, 3, 5), Money("20.00", "RUB")),
+            ("P2", "C2", date(2026, 3, 10), Money("30.00", "RUB")),
+            ("P2", "C3", date(2026, 3, 12), Money("20.00", "RUB")),
+        ]
+
+
+def test_a_payment_dated_before_the_last_allocation_pays_first() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 10), Money("100.00", "RUB"))
+        )
+        # Entered late: the bank received P2 on 03-06, before P1.
+        record_payment(
+            uow.settlements, Payment("P2", CAFE, date(2026, 3, 6), Money("100.00", "RUB"))
+        )
+        assert _actual(uow) == [("P2", "C1", date(2026, 3, 6), Money("100.00", "RUB"))]
+
+
+def test_a_payment_the_day_of_the_last_allocation_that_sorts_first_pays_first() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 5), Money("100.00", "RUB"))
+        )
+        record_payment(
+            uow.settlements, Payment("P0", CAFE, date(2026, 3, 5), Money("100.00", "RUB"))
+        )
+        assert _actual(uow) == [("P0", "C1", date(2026, 3, 5), Money("100.00", "RUB"))]
+
+
+def test_a_payment_beside_money_left_over_waits_behind_it() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 5), Money("150.00", "RUB"))
+        )
+        counting = _Counting(uow.settlements)
+        record_payment(cast(SettlementLedgerRepository, counting),
+                       Payment("P2", CAFE, date(2026, 3, 10), Money("70.00", "RUB")))  # fmt: skip
+        assert counting.listed == 0  # nothing is open: P2 joins P1's 50.00 left over
+        later = SettlementEntry("C2", EntryKind.SHIPMENT, CAFE, "SO-C2", "C2", date(2026, 3, 12),
+                                date(2026, 3, 26), Money("80.00", "RUB"))  # fmt: skip
+        post_entries(uow.settlements, [later])
+        # P1's 50.00 left over goes first to C2; P2 pays the other 30.00.
+        assert _actual(uow) == [
+            ("P1", "C1", date(2026, 3, 5), Money("100.00", "RUB")),
+            ("P1", "C2", date(2026, 3, 12), Money("50.00", "RUB")),
+            ("P2", "C2", date(2026, 3, 12), Money("30.00", "RUB")),
+        ]
+
+
+def test_a_payment_beside_a_hand_part_waiting_for_its_order_pays_the_other_orders() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00"), ship("X1", CAFE, "30.00")])
+        # 100.00 by hand for order SO-X1: it pays X1's 30.00; 70.00 waits for that order.
+        hand = ManualAllocation("SO-X1", Money("100.00", "RUB"))
+        p1 = Payment("P1", CAFE, date(2026, 3, 5), Money("100.00", "RUB"), manual=(hand,))
+        record_payment(uow.settlements, p1)
+        counting = _Counting(uow.settlements)
+        record_payment(cast(SettlementLedgerRepository, counting),
+                       Payment("P2", CAFE, date(2026, 3, 10), Money("70.00", "RUB")))  # fmt: skip
+        assert counting.listed == 0
+        assert _actual(uow) == [
+            ("P1", "X1", date(2026, 3, 5), Money("30.00", "RUB")),
+            ("P2", "C1", date(2026, 3, 10), Money("70.00", "RUB")),
+        ]
+        ledger = load_ledger(uow.settlements)
+        assert [(c.source_id, c.open) for c in ledger.open_credits(date(2026, 3, 31))] == [
+            ("P1", Money("70.00", "RUB"))
+        ]
+
+
+def test_a_payment_dated_before_the_last_planned_allocation_pays_the_stage_first() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [stage("S1", date(2026, 3, 2), date(2026, 3, 16), "100.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 10), Money("100.00", "RUB"))
+        )
+        record_payment(
+            uow.settlements, Payment("P2", CAFE, date(2026, 3, 6), Money("100.00", "RUB"))
+        )
+        assert _planned(uow) == [("P2", "S1", date(2026, 3, 6), Money("100.00", "RUB"))]
+
+
+def test_a_hand_part_for_a_paid_order_waits_for_more_of_it() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 5), Money("100.00", "RUB"))
+        )
+        hand = ManualAllocation("SO-C1", Money("40.00", "RUB"))
+        p2 = Payment("P2", CAFE, date(2026, 3, 10), Money("40.00", "RUB"), manual=(hand,))
+        assert record_payment(uow.settlements, p2) == []
+        ledger = load_ledger(uow.settlements)
+        assert [(c.source_id, c.open) for c in ledger.open_credits(date(2026, 3, 31))] == [
+            ("P2", Money("40.00", "RUB"))
+        ]

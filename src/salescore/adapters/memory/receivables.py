@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 __all__ = ["InMemorySettlementLedger"]
 
 
+def _measure_value(allocation: Allocation) -> str:
+    return allocation.measure.value
+
+
 class InMemorySettlementLedger:
     """A :class:`~salescore.receivables.ports.SettlementLedgerRepository` over dictionaries."""
 
@@ -145,8 +149,31 @@ class InMemorySettlementLedger:
             if (partner_id is None or acc.partner_id == partner_id) and (
                 account is None or acc == account
             ):
-                result.extend(table[acc])
+                result.extend(sorted(table[acc], key=_measure_value))
         return result
+
+    def open_rows(self, account: SettlementAccount) -> list[EntryRow]:
+        paid: defaultdict[str, int] = defaultdict(int)
+        for a in self._table("settlement_allocations").get(account, ()):
+            paid[a.entry_id] += a.amount.minor_units
+        return [
+            (e.id, e.measure, e.order_id, e.posted_on.toordinal(), e.due_date.toordinal(), left)
+            for e in self.entries(account=account)
+            if e.amount.is_positive() and (left := e.amount.minor_units - paid[e.id]) > 0
+        ]
+
+    def add_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        entries = self._table("settlement_entries")
+        own = {
+            a.entry_id
+            for a in allocations
+            if (e := entries.get(a.entry_id)) is not None and e.account == account
+        }
+        check_account_entries(account, allocations, own)
+        table = self._table("settlement_allocations")
+        self._set(table, account, (*table.get(account, ()), *allocations))
 
     def credit_position(self, account: SettlementAccount) -> CreditPosition:
         payments = self.payments(account=account)
@@ -157,14 +184,18 @@ class InMemorySettlementLedger:
         ]
         allocations = self._table("settlement_allocations").get(account, ())
         sums = dict.fromkeys(Measure, 0)
+        last: dict[Measure, date | None] = dict.fromkeys(Measure)
         for a in allocations:
             sums[a.measure] += a.amount.minor_units
+            on = last[a.measure]
+            last[a.measure] = a.allocated_on if on is None else max(on, a.allocated_on)
         return CreditPosition(
             sum(p.settled.minor_units for p in payments),
             sum(-e.amount.minor_units for e in returns),
             sums[Measure.PLANNED],
             sums[Measure.ACTUAL],
-            max((a.allocated_on for a in allocations), default=None),
+            last[Measure.PLANNED],
+            last[Measure.ACTUAL],
         )
 
     def replace_allocations(

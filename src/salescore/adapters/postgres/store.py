@@ -36,7 +36,7 @@ from salescore.errors import StorageError
 from salescore.parties import ProductId
 from salescore.pricing import PriceRecord, PriceTypeId
 from salescore.receivables.aging import OpenGroupSums
-from salescore.receivables.allocation import AllocationRow
+from salescore.receivables.allocation import AllocationRow, EntryRow
 from salescore.receivables.ledger import (
     Allocation,
     Measure,
@@ -347,6 +347,16 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     def credit_position(self, account: SettlementAccount) -> CreditPosition:
         self._lock([account])
         return super().credit_position(account)
+
+    def open_rows(self, account: SettlementAccount) -> list[EntryRow]:
+        self._lock([account])
+        return super().open_rows(account)
+
+    def add_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        self._lock([account])
+        super().add_allocations(account, allocations)
 
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]

@@ -291,6 +291,25 @@ def _account(row: Sequence[Any]) -> SettlementAccount:
     return SettlementAccount(partner, _currency(code, minor), counterparty, organization, contract)
 
 
+_IDS_PER_QUERY = 500  # entry ids named in one IN (...) list
+
+
+def _entry(row: Sequence[Any]) -> SettlementEntry:
+    """An entry from the columns ``entries`` selects, in their order."""
+    acc = _account(row[2:8])
+    return SettlementEntry(
+        row[0],
+        EntryKind(row[1]),
+        acc,
+        row[8],
+        row[9],
+        date.fromisoformat(row[10]),
+        date.fromisoformat(row[11]),
+        Money.from_minor(row[12], acc.currency),
+        row[13],
+    )
+
+
 def _manual(text: str) -> tuple[ManualAllocation, ...]:
     return tuple(converter.structure(part, ManualAllocation) for part in json.loads(text))
 
@@ -369,23 +388,21 @@ class SqliteSettlementLedger:
             f"amount_minor, manager FROM settlement_entries{where} ORDER BY posted_on, id",
             params,
         ).fetchall()
-        result = []
-        for row in rows:
-            acc = _account(row[2:8])
-            result.append(
-                SettlementEntry(
-                    row[0],
-                    EntryKind(row[1]),
-                    acc,
-                    row[8],
-                    row[9],
-                    date.fromisoformat(row[10]),
-                    date.fromisoformat(row[11]),
-                    Money.from_minor(row[12], acc.currency),
-                    row[13],
-                )
+        return [_entry(row) for row in rows]
+
+    def open_rows(self, account: SettlementAccount) -> list[EntryRow]:
+        measures = {kind.value: kind.measure for kind in EntryKind}
+        ordinals = _Ordinals()
+        return [
+            (eid, measures[kind], order, ordinals[posted], ordinals[due], int(left))
+            for eid, kind, order, posted, due, left in self._execute(
+                "SELECT * FROM (SELECT id, kind, order_id, posted_on, due_date, amount_minor - "
+                "COALESCE((SELECT SUM(a.amount_minor) FROM settlement_allocations a "
+                "WHERE a.entry_id = e.id), 0) AS open_minor FROM settlement_entries e "
+                "WHERE account_key = ? AND amount_minor > 0) AS debts WHERE open_minor > 0",
+                (account.key,),
             )
-        return result
+        ]
 
     # --- payments ------------------------------------------------------------------
 
@@ -454,7 +471,7 @@ class SqliteSettlementLedger:
             "SELECT a.measure, a.source_id, a.entry_id, a.allocated_on, a.amount_minor, a.manual, "
             "e.currency, e.minor_units FROM settlement_allocations a "
             f"JOIN settlement_entries e ON e.id = a.entry_id{where} "
-            "ORDER BY a.account_key, a.seq",
+            "ORDER BY a.account_key, a.measure, a.seq",
             params,
         ).fetchall()
         return [
@@ -481,20 +498,21 @@ class SqliteSettlementLedger:
             (*key, EntryKind.SCHEDULE.value),
         ).fetchone()
         sums = dict.fromkeys(Measure, 0)
-        allocated_on = None
-        for measure, units, last in self._execute(
+        last: dict[Measure, date | None] = dict.fromkeys(Measure)
+        for measure, units, on in self._execute(
             "SELECT measure, SUM(amount_minor), MAX(allocated_on) FROM settlement_allocations "
             "WHERE account_key = ? GROUP BY measure",
             key,
         ):
             sums[Measure(measure)] = int(units)
-            allocated_on = last if allocated_on is None else max(allocated_on, last)
+            last[Measure(measure)] = date.fromisoformat(on)
         return CreditPosition(
             int(paid),
             int(returned),
             sums[Measure.PLANNED],
             sums[Measure.ACTUAL],
-            None if allocated_on is None else date.fromisoformat(allocated_on),
+            last[Measure.PLANNED],
+            last[Measure.ACTUAL],
         )
 
     def replace_allocations(
@@ -508,6 +526,29 @@ class SqliteSettlementLedger:
         }
         check_account_entries(account, allocations, own)
         self._execute("DELETE FROM settlement_allocations WHERE account_key = ?", (account.key,))
+        self._insert_allocations(account, allocations)
+
+    def add_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
+        named = sorted({a.entry_id for a in allocations})
+        own: set[str] = set()
+        for start in range(0, len(named), _IDS_PER_QUERY):
+            part = named[start : start + _IDS_PER_QUERY]
+            own.update(
+                r[0]
+                for r in self._execute(
+                    "SELECT id FROM settlement_entries WHERE account_key = ? AND id IN "
+                    f"({', '.join('?' for _ in part)})",
+                    (account.key, *part),
+                )
+            )
+        check_account_entries(account, allocations, own)
+        self._insert_allocations(account, allocations)
+
+    def _insert_allocations(
+        self, account: SettlementAccount, allocations: Sequence[Allocation]
+    ) -> None:
         rows = [
             (
                 account.key,
