@@ -216,29 +216,24 @@ def test_a_payment_after_every_credit_is_spent_pays_what_is_open_without_the_his
         ]
 
 
-def test_a_payment_dated_before_the_last_allocation_pays_first() -> None:
-    with MemoryStore().unit_of_work() as uow:
-        post_entries(uow.settlements, [ship("C1", CAFE, "100.00")])
-        record_payment(
-            uow.settlements, Payment("P1", CAFE, date(2026, 3, 10), Money("100.00", "RUB"))
-        )
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
         # Entered late: the bank received P2 on 03-06, before P1.
-        record_payment(
-            uow.settlements, Payment("P2", CAFE, date(2026, 3, 6), Money("100.00", "RUB"))
-        )
-        assert _actual(uow) == [("P2", "C1", date(2026, 3, 6), Money("100.00", "RUB"))]
-
-
-def test_a_payment_the_day_of_the_last_allocation_that_sorts_first_pays_first() -> None:
+        (("P1", date(2026, 3, 10)), ("P2", date(2026, 3, 6))),
+        # The same day as P1's allocation, and first by id.
+        (("P1", date(2026, 3, 5)), ("P0", date(2026, 3, 5))),
+    ],
+    ids=["dated-before", "same-day-sorting-first"],
+)
+def test_a_payment_that_comes_first_in_time_pays_first_even_if_recorded_later(
+    earlier: tuple[str, date], later: tuple[str, date]
+) -> None:
     with MemoryStore().unit_of_work() as uow:
         post_entries(uow.settlements, [ship("C1", CAFE, "100.00")])
-        record_payment(
-            uow.settlements, Payment("P1", CAFE, date(2026, 3, 5), Money("100.00", "RUB"))
-        )
-        record_payment(
-            uow.settlements, Payment("P0", CAFE, date(2026, 3, 5), Money("100.00", "RUB"))
-        )
-        assert _actual(uow) == [("P0", "C1", date(2026, 3, 5), Money("100.00", "RUB"))]
+        for pid, day in (earlier, later):
+            record_payment(uow.settlements, Payment(pid, CAFE, day, Money("100.00", "RUB")))
+        assert _actual(uow) == [(later[0], "C1", later[1], Money("100.00", "RUB"))]
 
 
 def test_a_payment_beside_money_left_over_waits_behind_it() -> None:

@@ -165,6 +165,11 @@ class InMemorySettlementLedger:
     def add_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
+        self._check_own(account, allocations)
+        table = self._table("settlement_allocations")
+        self._set(table, account, (*table.get(account, ()), *allocations))
+
+    def _check_own(self, account: SettlementAccount, allocations: Sequence[Allocation]) -> None:
         entries = self._table("settlement_entries")
         own = {
             a.entry_id
@@ -172,8 +177,6 @@ class InMemorySettlementLedger:
             if (e := entries.get(a.entry_id)) is not None and e.account == account
         }
         check_account_entries(account, allocations, own)
-        table = self._table("settlement_allocations")
-        self._set(table, account, (*table.get(account, ()), *allocations))
 
     def credit_position(self, account: SettlementAccount) -> CreditPosition:
         payments = self.payments(account=account)
@@ -201,13 +204,7 @@ class InMemorySettlementLedger:
     def replace_allocations(
         self, account: SettlementAccount, allocations: Sequence[Allocation]
     ) -> None:
-        entries = self._table("settlement_entries")
-        own = {
-            a.entry_id
-            for a in allocations
-            if (e := entries.get(a.entry_id)) is not None and e.account == account
-        }
-        check_account_entries(account, allocations, own)
+        self._check_own(account, allocations)
         self._set(self._table("settlement_allocations"), account, tuple(allocations))
 
     def settlement_rows(
