@@ -84,3 +84,17 @@ def test_an_agreement_named_also_that_is_not_stored_is_not_found() -> None:
                 uow.nomenclature_segments,
                 also=(AgreementId("IA-GONE"),),
             )
+
+
+def test_an_individual_agreements_base_is_loaded_though_the_partner_left_its_segment() -> None:
+    # Volga's individual agreement is made from the wholesale one, but Volga is no longer
+    # in the wholesale segment: the typical agreement is loaded as the base all the same,
+    # so the individual agreement's inherited terms can be resolved.
+    with MemoryStore().unit_of_work() as uow:
+        stored(uow)
+        uow.client_segments.save(
+            ClientSegment(SegmentId("W"), "Wholesale", members=frozenset({CAFE.id}))
+        )
+        book = load_book(VOLGA, uow.agreements, uow.client_segments, uow.nomenclature_segments)
+    assert ids(book.agreements) == ["IA-V", "TA-ALL", "TA-W"]
+    assert book.get(AgreementId("TA-W")).client_segment_id == SegmentId("W")

@@ -20,6 +20,7 @@ from salescore.receivables import (
     load_ledger,
     post_entries,
     record_payment,
+    reverse_payment,
 )
 from salescore.receivables.ports import SettlementLedgerRepository
 
@@ -303,3 +304,29 @@ def test_a_hand_part_for_a_paid_order_waits_for_more_of_it() -> None:
         assert [(c.source_id, c.open) for c in ledger.open_credits(date(2026, 3, 31))] == [
             ("P2", Money("40.00", "RUB"))
         ]
+
+
+def test_reversing_a_payment_returns_it_and_gives_its_place_to_the_later_payments() -> None:
+    # C1 and C2 owe 100.00 each. P1 (30.00, 3 March) pays C1 first, P2 (120.00, 4 March)
+    # the other 70.00 of C1 and 50.00 of C2. Without P1, P2 pays all of C1 (100.00) and
+    # 20.00 of C2: 80.00 stays open.
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00"), ship("C2", CAFE, "100.00")])
+        first = Payment("P1", CAFE, date(2026, 3, 3), Money("30.00", "RUB"))
+        record_payment(uow.settlements, first)
+        record_payment(
+            uow.settlements, Payment("P2", CAFE, date(2026, 3, 4), Money("120.00", "RUB"))
+        )
+        assert reverse_payment(uow.settlements, "P1") == first
+        ledger = load_ledger(uow.settlements)
+        assert [p.id for p in ledger.payments] == ["P2"]
+        assert [
+            (a.source_id, a.entry_id, a.amount)
+            for a in ledger.allocations
+            if a.measure.value == "actual"
+        ] == [
+            ("P2", "C1", Money("100.00", "RUB")),
+            ("P2", "C2", Money("20.00", "RUB")),
+        ]
+        assert ledger.balance(date(2026, 3, 31), currency="RUB") == Money("80.00", "RUB")
