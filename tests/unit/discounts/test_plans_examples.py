@@ -1,0 +1,121 @@
+"""How a line's discount combines rules found through the document with rules found
+through the line (its product), when both reach the same groups.
+
+The engine works out the document's rules once per document and each line's rules once per
+product, then merges the two per line (``salescore.discounts.plans``). The merged result
+must be what the one tree of groups gives, with children in their declared order.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from salescore.discounts import (
+    AmountBasis,
+    Combination,
+    ConditionExpr,
+    Discount,
+    DiscountEngine,
+    DiscountId,
+    DiscountKind,
+    DiscountRuleSet,
+    ManualDiscountLimit,
+    Mode,
+)
+
+from .conftest import make_context, make_group, make_line, make_percent, make_tree
+
+ONLY_X = ConditionExpr.leaf("product", products=["X"])
+
+
+@pytest.mark.parametrize(("for_x", "everyone"), [(10, 5), (5, 10)])
+def test_the_smaller_of_a_document_rule_and_a_product_rule_wins_in_a_min_group(
+    for_x: int, everyone: int
+) -> None:
+    # ROOT (min) lists FOR-X (product X) first, then EVERYONE (no condition), 10 % and 5 %
+    # either way round. The smaller wins: 5 % of 1,000.00 = 50.00.
+    rules = make_tree(
+        Combination.MIN,
+        make_percent("FOR-X", for_x, condition=ONLY_X),
+        make_percent("EVERYONE", everyone),
+    )
+    line = DiscountEngine.compile(rules).apply([make_line("X")], make_context()).lines[0]
+    assert line.discount_amount == Decimal("50.00")
+    assert line.rule_ids == ("FOR-X", "EVERYONE")
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [(("FOR-X-GROUP", "EVERYONE-GROUP"), "100.00"), (("EVERYONE-GROUP", "FOR-X-GROUP"), "50.00")],
+)
+def test_the_first_listed_subgroup_wins_a_displace_group_whichever_way_it_was_found(
+    listed: tuple[str, str], expected: str
+) -> None:
+    # ROOT (displace) lists two groups of equal priority: FOR-X-GROUP holds FOR-X (10 %,
+    # product X), EVERYONE-GROUP holds EVERYONE (5 %, no condition). The first listed wins:
+    # 10 % or 5 % of 1,000.00.
+    groups = [
+        make_group("ROOT", Combination.DISPLACE, *listed),
+        make_group("FOR-X-GROUP", Combination.ADD, "FOR-X"),
+        make_group("EVERYONE-GROUP", Combination.ADD, "EVERYONE"),
+    ]
+    rules = DiscountRuleSet(
+        [make_percent("FOR-X", 10, condition=ONLY_X), make_percent("EVERYONE", 5)], groups
+    )
+    line = DiscountEngine.compile(rules).apply([make_line("X")], make_context()).lines[0]
+    assert line.discount_amount == Decimal(expected)
+
+
+def test_a_group_reached_from_the_document_and_the_line_keeps_its_place_in_multiply() -> None:
+    # ROOT (multiply) lists OFF-100 (100.00 off the line, product X) first, then the group
+    # PAIR (add): TWO-DOC (2 %, no condition) and TWO-X (2 %, product X).
+    # In declared order: 1,000.00 - 100.00 = 900.00, then 4 % of 900.00 = 36.00: 136.00.
+    # (PAIR first would give 40.00 + 100.00 = 140.00.)
+    off = Discount(
+        DiscountId("OFF-100"),
+        "OFF-100",
+        kind=DiscountKind.AMOUNT,
+        value=Decimal(100),
+        basis=AmountBasis.LINE,
+        condition=ONLY_X,
+    )
+    pair = make_group("PAIR", Combination.ADD, "TWO-DOC", "TWO-X")
+    root = make_group("ROOT", Combination.MULTIPLY, "OFF-100", "PAIR")
+    rules = DiscountRuleSet(
+        [off, make_percent("TWO-DOC", 2), make_percent("TWO-X", 2, condition=ONLY_X)],
+        [root, pair],
+    )
+    line = DiscountEngine.compile(rules).apply([make_line("X")], make_context()).lines[0]
+    assert line.discount_amount == Decimal("136.00")
+
+
+def test_a_manual_discount_is_checked_against_its_limit_alone_beside_other_shared_groups() -> None:
+    # ROOT (add) lists AUTO (add: AUTO-DOC 1 %, AUTO-X 2 % for product X) and BY-HAND (add:
+    # MANAGER, manual, typed 10 %; HAND-X 2 % for product X). Both groups get rules from the
+    # document and from the line. On 1,000.00: AUTO 30.00, BY-HAND 100.00 + 20.00 = 120.00.
+    # The manual part is MANAGER's 100.00 alone: 10 %, within the user's 12 % limit.
+    manager = Discount(DiscountId("MANAGER"), "Manager", mode=Mode.MANUAL)
+    discounts = [
+        make_percent("AUTO-DOC", 1),
+        make_percent("AUTO-X", 2, condition=ONLY_X),
+        manager,
+        make_percent("HAND-X", 2, condition=ONLY_X),
+    ]
+    groups = [
+        make_group("ROOT", Combination.ADD, "AUTO", "BY-HAND"),
+        make_group("AUTO", Combination.ADD, "AUTO-DOC", "AUTO-X"),
+        make_group("BY-HAND", Combination.ADD, "MANAGER", "HAND-X"),
+    ]
+    limit = ManualDiscountLimit("L-A", user="A", percent=Decimal(12))
+    engine = DiscountEngine.compile(DiscountRuleSet(discounts, groups, [limit]))
+    context = make_context(user="A", manual_discounts={"MANAGER": Decimal(10)})
+    result = engine.apply([make_line("X")], context)
+    assert result.lines[0].discount_amount == Decimal("150.00")
+    assert result.deviations == ()
+    # Typed 13 %, it is above the limit: 130.00 of 1,000.00.
+    context = make_context(user="A", manual_discounts={"MANAGER": Decimal(13)})
+    result = engine.apply([make_line("X")], context)
+    assert result.lines[0].discount_amount == Decimal("180.00")
+    assert [d.figures["percent"] for d in result.deviations] == ["13.00"]
