@@ -119,3 +119,22 @@ def test_a_manual_discount_is_checked_against_its_limit_alone_beside_other_share
     result = engine.apply([make_line("X")], context)
     assert result.lines[0].discount_amount == Decimal("180.00")
     assert [d.figures["percent"] for d in result.deviations] == ["13.00"]
+
+
+def test_document_and_product_rules_summed_past_the_line_amount_take_the_whole_line_only() -> None:
+    # ROOT (add) lists BIG (60 %, no condition) and MORE-X (50 %, product X): 110 % of
+    # 1,000.00 is capped at the line amount, 1,000.00, never more.
+    rules = make_tree(
+        Combination.ADD, make_percent("BIG", 60), make_percent("MORE-X", 50, condition=ONLY_X)
+    )
+    line = DiscountEngine.compile(rules).apply([make_line("X")], make_context()).lines[0]
+    assert line.discount_amount == Decimal("1000.00")
+    assert line.rule_ids == ("BIG", "MORE-X")
+
+
+def test_a_free_line_under_a_zero_percent_rule_gets_no_discount() -> None:
+    # A line at price 0.00 (a free sample) and a 0 % rule: nothing to take, no error.
+    rules = make_tree(Combination.ADD, make_percent("NOTHING", 0))
+    result = DiscountEngine.compile(rules).apply([make_line("X", 3, "0.00")], make_context())
+    assert result.lines[0].discount_amount == Decimal("0.00")
+    assert result.lines[0].rule_ids == ("NOTHING",)
