@@ -1,5 +1,6 @@
 """How a line's discount combines rules found through the document with rules found
-through the line (its product), when both reach the same groups.
+through the line (its product), when both reach the same groups; and what one rule
+gives on a line (free units, manual values chosen for the document and for the line).
 
 The engine works out the document's rules once per document and each line's rules once per
 product, then merges the two per line (``salescore.discounts.plans``). The merged result
@@ -138,3 +139,36 @@ def test_a_free_line_under_a_zero_percent_rule_gets_no_discount() -> None:
     result = DiscountEngine.compile(rules).apply([make_line("X", 3, "0.00")], make_context())
     assert result.lines[0].discount_amount == Decimal("0.00")
     assert result.lines[0].rule_ids == ("NOTHING",)
+
+
+def _free(buy: int, free: int) -> Discount:
+    return Discount(
+        DiscountId("FREE"),
+        f"buy {buy}, {free} free",
+        DiscountKind.FREE_UNITS,
+        buy_quantity=buy,
+        free_quantity=free,
+    )
+
+
+def test_buy_four_get_two_free_takes_two_units_of_six() -> None:
+    # 6 units at 100.00: one full set of 4 + 2, so 2 units free: 200.00 off 600.00.
+    rules = make_tree(Combination.ADD, _free(4, 2))
+    line = DiscountEngine.compile(rules).apply([make_line("X", 6, "100.00")], make_context())
+    assert line.lines[0].discount_amount == Decimal("200.00")
+
+
+def test_a_line_of_no_units_gets_no_free_units_and_no_error() -> None:
+    rules = make_tree(Combination.ADD, _free(2, 1))
+    result = DiscountEngine.compile(rules).apply([make_line("X", 0, "100.00")], make_context())
+    assert result.lines[0].discount_amount == Decimal("0.00")
+
+
+def test_a_lines_own_manual_value_wins_over_the_documents_for_that_line_only() -> None:
+    # MANAGER (manual) chosen for the document at 5 %; line 2 types 8 % for itself.
+    # Line 1: 5 % of 1,000.00 = 50.00; line 2: 8 % of 1,000.00 = 80.00.
+    manager = Discount(DiscountId("MANAGER"), "Manager", mode=Mode.MANUAL)
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, manager))
+    lines = [make_line("X", line_id="1"), make_line("X", line_id="2", manual={"MANAGER": 8})]
+    result = engine.apply(lines, make_context(manual_discounts={"MANAGER": 5}))
+    assert [x.discount_amount for x in result.lines] == [Decimal("50.00"), Decimal("80.00")]
