@@ -122,6 +122,18 @@ def test_a_manual_discount_is_checked_against_its_limit_alone_beside_other_share
     assert [d.figures["percent"] for d in result.deviations] == ["13.00"]
 
 
+def test_a_document_rule_and_a_product_rule_in_multiply_each_take_from_what_is_left() -> None:
+    # ROOT (multiply) lists EVERYONE (10 %, no condition) and FOR-X (20 %, product X):
+    # 1,000.00 × (1 - 0.90 × 0.80) = 280.00.
+    rules = make_tree(
+        Combination.MULTIPLY,
+        make_percent("EVERYONE", 10),
+        make_percent("FOR-X", 20, condition=ONLY_X),
+    )
+    line = DiscountEngine.compile(rules).apply([make_line("X")], make_context()).lines[0]
+    assert line.discount_amount == Decimal("280.00")
+
+
 def test_document_and_product_rules_summed_past_the_line_amount_take_the_whole_line_only() -> None:
     # ROOT (add) lists BIG (60 %, no condition) and MORE-X (50 %, product X): 110 % of
     # 1,000.00 is capped at the line amount, 1,000.00, never more.
