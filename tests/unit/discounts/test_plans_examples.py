@@ -92,6 +92,20 @@ def test_a_group_reached_from_the_document_and_the_line_keeps_its_place_in_multi
     assert line.discount_amount == Decimal("136.00")
 
 
+def test_a_subgroup_of_higher_priority_goes_first_in_multiply_wherever_it_is_listed() -> None:
+    # ROOT (multiply) lists OFF-100 (100.00 off the line) first, then TEN (add, priority 5)
+    # holding TEN-PC (10 %). TEN goes first: 10 % of 1,000.00 = 100.00, then 100.00 off the
+    # 900.00 left: 200.00. (In listed order it would be 100.00 + 90.00 = 190.00.)
+    off = Discount(DiscountId("OFF-100"), "OFF-100", kind=DiscountKind.AMOUNT, value=Decimal(100))
+    groups = [
+        make_group("ROOT", Combination.MULTIPLY, "OFF-100", "TEN"),
+        make_group("TEN", Combination.ADD, "TEN-PC", priority=5),
+    ]
+    rules = DiscountRuleSet([off, make_percent("TEN-PC", 10)], groups)
+    line = DiscountEngine.compile(rules).apply([make_line("X")], make_context()).lines[0]
+    assert line.discount_amount == Decimal("200.00")
+
+
 def test_a_manual_discount_is_checked_against_its_limit_alone_beside_other_shared_groups() -> None:
     # ROOT (add) lists AUTO (add: AUTO-DOC 1 %, AUTO-X 2 % for product X) and BY-HAND (add:
     # MANAGER, manual, typed 10 %; HAND-X 2 % for product X). Both groups get rules from the
