@@ -8,8 +8,10 @@ from decimal import Context, Decimal, localcontext
 
 import pytest
 
-from salescore.discounts import DocumentFacts
+from salescore.discounts import DocumentFacts, SaleLine
 from salescore.errors import InvalidInputError
+from salescore.money import Money, Quantity
+from salescore.parties import Product, ProductId
 
 from .conftest import make_line
 
@@ -65,3 +67,22 @@ def test_document_facts_built_from_lines_equal_the_same_figures_given_directly()
     assert of_lines == same
     assert of_lines != other
     assert of_lines != "200.00"
+
+
+def test_a_line_amount_is_rounded_half_up_to_minor_units() -> None:
+    # 0.5 kg at 1.01 = 0.505: half up to 0.51 (half to even would give 0.50).
+    assert make_line("X", "0.5", "1.01", kg=True).amount == Decimal("0.51")
+
+
+def test_segments_given_as_a_list_are_kept_as_a_set_and_a_segment_listed_twice_counts_once() -> (
+    None
+):
+    line = SaleLine(
+        "1",
+        Product(ProductId("A"), "A"),
+        Quantity(2),
+        Money("100.00", "RUB"),
+        ["KITCHEN", "KITCHEN"],
+    )
+    assert line.segment_ids == frozenset({"KITCHEN"})
+    assert dict(DocumentFacts.of([line]).segment_quantity) == {"KITCHEN": Decimal(2)}
