@@ -22,6 +22,7 @@ from salescore.discounts import (
     DiscountId,
     DiscountKind,
     DiscountRuleSet,
+    LimitId,
     ManualDiscountLimit,
     Mode,
 )
@@ -123,7 +124,7 @@ def test_a_manual_discount_is_checked_against_its_limit_alone_beside_other_share
         make_group("AUTO", Combination.ADD, "AUTO-DOC", "AUTO-X"),
         make_group("BY-HAND", Combination.ADD, "MANAGER", "HAND-X"),
     ]
-    limit = ManualDiscountLimit("L-A", user="A", percent=Decimal(12))
+    limit = ManualDiscountLimit(LimitId("L-A"), user="A", percent=Decimal(12))
     engine = DiscountEngine.compile(DiscountRuleSet(discounts, groups, [limit]))
     context = make_context(user="A", manual_discounts={"MANAGER": Decimal(10)})
     result = engine.apply([make_line("X")], context)

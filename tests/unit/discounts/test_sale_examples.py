@@ -11,9 +11,11 @@ import pytest
 from salescore.discounts import DocumentFacts, SaleLine
 from salescore.errors import InvalidInputError
 from salescore.money import Money, Quantity
-from salescore.parties import Product, ProductId
+from salescore.parties import Product, ProductId, SegmentId
 
 from .conftest import make_line
+
+KITCHEN = SegmentId("KITCHEN")
 
 
 def test_a_float_manual_value_on_a_line_is_refused_and_named() -> None:
@@ -51,7 +53,7 @@ def test_document_totals_are_exact_under_a_callers_low_precision_context() -> No
     with localcontext(Context(prec=3)):
         facts = DocumentFacts.of(lines)
         assert facts.amount == Decimal("1235.56")
-        assert facts.segment_amount["S"] == Decimal("1234.56")
+        assert facts.segment_amount[SegmentId("S")] == Decimal("1234.56")
 
 
 def test_document_facts_built_from_lines_equal_the_same_figures_given_directly() -> None:
@@ -59,10 +61,14 @@ def test_document_facts_built_from_lines_equal_the_same_figures_given_directly()
     of_lines = DocumentFacts.of(lines)
     currency = lines[0].currency
     same = DocumentFacts(
-        currency, Decimal("200.00"), Decimal(2), {"KITCHEN": Decimal("200.00")}, {"KITCHEN": 2}
+        currency, Decimal("200.00"), Decimal(2), {KITCHEN: Decimal("200.00")}, {KITCHEN: Decimal(2)}
     )
     other = DocumentFacts(
-        currency, Decimal("200.00"), Decimal(2), {"HALL": Decimal("200.00")}, {"HALL": 2}
+        currency,
+        Decimal("200.00"),
+        Decimal(2),
+        {SegmentId("HALL"): Decimal("200.00")},
+        {SegmentId("HALL"): Decimal(2)},
     )
     assert of_lines == same
     assert of_lines != other
