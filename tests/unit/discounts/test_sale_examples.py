@@ -13,7 +13,7 @@ from salescore.errors import InvalidInputError
 from salescore.money import Money, Quantity
 from salescore.parties import Product, ProductId, SegmentId
 
-from .conftest import make_line
+from .conftest import make_context, make_line
 
 KITCHEN = SegmentId("KITCHEN")
 
@@ -92,3 +92,8 @@ def test_segments_given_as_a_list_are_kept_as_a_set_and_a_segment_listed_twice_c
     )
     assert line.segment_ids == frozenset({"KITCHEN"})
     assert dict(DocumentFacts.of([line]).segment_quantity) == {"KITCHEN": Decimal(2)}
+
+
+def test_a_float_manual_value_for_the_document_is_refused_and_named() -> None:
+    with pytest.raises(InvalidInputError, match=r"^manual value cannot be built from a float"):
+        make_context(manual_discounts={"M": 1.5})
