@@ -7,6 +7,7 @@ Usage (from the repository root; ``make mutation`` does this for every module)::
     .venv/bin/python mutation/run.py money.allocation pricing.formula.compile  # one file each
     .venv/bin/python mutation/run.py --report money  # score the last run again, run nothing
     .venv/bin/python mutation/run.py --again money   # retry only the last run's survivors
+                                                     # (not those listed as equivalent)
 
 Each module is mutated in its own work directory ``mutation/.work/<module>`` (mutmut keeps its
 copy of the code in ``mutants/`` there), against the tests of its own area only, so a run takes
@@ -144,8 +145,14 @@ def run_module(
     *,
     again: bool = False,
     unchecked: bool = False,
+    equivalent: dict[str, str] | None = None,
     baseline: str | None = None,
 ) -> int:
+    """Run mutmut over one module or file; with ``again``, only the last run's survivors.
+
+    ``equivalent`` (names listed in mutation/equivalent.txt) are left out of a retry: no test
+    can kill them, and each runs every test of its function (up to a minute in discounts).
+    """
     only, patterns = target(module)
     extra: list[str] = []
     if again:
@@ -155,7 +162,8 @@ def run_module(
             shutil.rmtree(work / "tests")
             (work / "tests").symlink_to(ROOT / "tests")
         retry = KILLED | ({"not checked"} if not unchecked else set())
-        extra = sorted(n for n, s in results(module).items() if s not in retry)
+        skip = equivalent or {}
+        extra = sorted(n for n, s in results(module).items() if s not in retry and n not in skip)
         if not extra:
             return 0
     else:
@@ -290,6 +298,11 @@ def main() -> int:
     parser.add_argument(
         "--unchecked", action="store_true", help="with --again: also mutants a stopped run left"
     )
+    parser.add_argument(
+        "--with-equivalent",
+        action="store_true",
+        help="with --again: also retry survivors listed in mutation/equivalent.txt",
+    )
     parser.add_argument("--baseline", metavar="REV", help="run against the tests of a git revision")
     parser.add_argument("--jobs", default=os.environ.get("MUTATION_JOBS", "2"))
     args = parser.parse_args()
@@ -305,6 +318,7 @@ def main() -> int:
                 args.jobs,
                 again=args.again,
                 unchecked=args.unchecked,
+                equivalent=None if args.with_equivalent else equivalent,
                 baseline=args.baseline,
             )
         report(module, equivalent, show=args.show)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from salescore.discounts.conditions import (
+    ClientSegmentCondition,
     ConditionContext,
     LineQuantityCondition,
     PriceGroupCondition,
     ProductCondition,
     SaleTimeCondition,
     SaleVolumeCondition,
+    Threshold,
 )
 from salescore.discounts.sale import DocumentFacts
 from salescore.errors import DiscountError
@@ -183,3 +186,21 @@ def test_bad_parameters_are_refused_naming_the_condition(
     with pytest.raises(DiscountError) as info:
         condition.from_params(params)
     assert str(info.value).startswith(message)
+
+
+def test_a_client_segment_condition_lists_its_segments_and_the_clients_in_order() -> None:
+    condition = ClientSegmentCondition(frozenset({"VIP", "B2B"}))
+    assert condition.describe() == "client segment in B2B, VIP"
+    assert repr(condition) == "ClientSegmentCondition(['B2B', 'VIP'])"
+    line = make_line("CM-100", 1, "100.00")
+    sale = make_context(client_segment_ids=["WHOLESALE", "RETAIL"])
+    ctx = ConditionContext(sale, DocumentFacts.of([line]), line)
+    assert condition.why(ctx) == "client segment is RETAIL, WHOLESALE"
+    assert not condition.is_satisfied(ctx)
+
+
+def test_a_segment_volume_tier_is_offered_as_a_segment_amount() -> None:
+    condition = SaleVolumeCondition.from_params(
+        {"min_amount": 1000, "per": "segment", "segment": "S"}
+    )
+    assert list(condition.thresholds()) == [Threshold("segment_amount", Decimal(1000), "S")]

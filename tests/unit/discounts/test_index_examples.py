@@ -406,3 +406,21 @@ def test_a_discount_no_group_lists_is_not_reported_as_applied() -> None:
         "  1. no group lists it as a child: it never applies; add it to a group\n"
         "  2. no conditions"
     )
+
+
+def test_why_not_a_discount_no_group_lists_does_not_say_a_displace_group_displaced_it() -> None:
+    # ROOT (displace: only the highest priority applies) lists LISTED (5 %); LOOSE (50 %, no
+    # condition) is in no group. LOOSE gives nothing because no group lists it, not because
+    # LISTED won a group LOOSE is not in.
+    rules = make_tree(Combination.DISPLACE, make_percent("LISTED", 5))
+    engine = DiscountEngine.compile(
+        DiscountRuleSet([*rules.discounts, make_percent("LOOSE", 50)], rules.groups)
+    )
+    line = engine.apply([make_line("X", 2, "100.00")], make_context()).lines[0]
+    assert line.rule_ids == ("LISTED",)
+    assert line.discount_amount == 10  # 5 % of 200.00
+    assert line.why_not("LOOSE").as_text() == (
+        "why LOOSE 'LOOSE' does not apply to line 1\n"
+        "  1. no group lists it as a child: it never applies; add it to a group\n"
+        "  2. no conditions"
+    )

@@ -227,3 +227,11 @@ def test_what_if_answers_do_not_depend_on_the_callers_decimal_context() -> None:
     assert suggestion.add_quantity == 12344
     # 7 units, one free: 18000.00 / 7 = 2571.43 a unit.
     assert table.tiers[-1].unit_price.amount == Decimal("2571.43")
+
+
+def test_a_free_product_sold_by_weight_has_no_amount_tier_either() -> None:
+    # Only the first gram: no amount of a product at 0.00 reaches 10.00.
+    volume = make_percent("V", 10, condition=ConditionExpr.leaf("sale_volume", min_amount=10))
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, volume))
+    table = quantity_breaks(engine, make_line("SAMPLE", 1, "0.00", kg=True), make_context())
+    assert [t.quantity for t in table.tiers] == [Decimal("0.001")]
