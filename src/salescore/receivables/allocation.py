@@ -66,7 +66,9 @@ __all__ = [
     "PaymentRow",
     "allocate_payments",
     "allocate_rows",
+    "allocations_of_rows",
     "check_payment",
+    "payment_row",
     "sweep",
 ]
 
@@ -382,6 +384,24 @@ PaymentRow = tuple[str, int, int, tuple[tuple[str, int], ...]]
 (order id, minor units))."""
 AllocationRow = tuple[Measure, str, str, int, int, bool]
 """An allocation: (measure, source id, entry id, allocated ordinal, minor units, manual)."""
+
+
+def payment_row(payment: Payment) -> PaymentRow:
+    """``payment`` as :func:`allocate_rows` reads it."""
+    parts = tuple((m.order_id, m.amount.minor_units) for m in payment.manual)
+    return (payment.id, payment.received_on.toordinal(), payment.settled.minor_units, parts)
+
+
+def allocations_of_rows(
+    account: SettlementAccount, rows: Iterable[AllocationRow]
+) -> list[Allocation]:
+    """The :class:`~salescore.receivables.Allocation` values of ``account``'s plain
+    ``rows`` (as :func:`allocate_rows` gives them)."""
+    currency = account.currency
+    return [
+        Allocation(m, source, entry, date.fromordinal(day), Money.from_minor(units, currency), hand)
+        for m, source, entry, day, units, hand in rows
+    ]
 
 
 def allocate_rows(

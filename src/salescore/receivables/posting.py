@@ -30,11 +30,15 @@ Money('600.00', 'RUB')
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
-from datetime import date
 
 from salescore.errors import ConflictError
-from salescore.money import Money
-from salescore.receivables.allocation import allocate_payments, allocate_rows, check_payment
+from salescore.receivables.allocation import (
+    allocate_payments,
+    allocate_rows,
+    allocations_of_rows,
+    check_payment,
+    payment_row,
+)
 from salescore.receivables.ledger import (
     Allocation,
     Measure,
@@ -134,14 +138,9 @@ def _allocated_alone(repo: SettlementLedgerRepository, payment: Payment) -> list
         if last is not None and last >= payment.received_on:
             return None
     account = payment.account
-    row = (payment.id, payment.received_on.toordinal(), payment.settled.minor_units, ())
-    currency = account.currency
-    return [
-        Allocation(measure, source, entry, date.fromordinal(day), Money.from_minor(units, currency))
-        for measure, source, entry, day, units, _manual in allocate_rows(
-            account, repo.open_rows(account), [row]
-        )
-    ]
+    return allocations_of_rows(
+        account, allocate_rows(account, repo.open_rows(account), [payment_row(payment)])
+    )
 
 
 def record_payment(

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from salescore.adapters.memory._delete import DELETE
 from salescore.errors import ConflictError, NotFoundError
-from salescore.money import Money
 from salescore.receivables.aging import (
     LedgerChanges,
     OpenCreditColumns,
@@ -18,7 +17,13 @@ from salescore.receivables.aging import (
     ledger_credit_columns,
     ledger_item_columns,
 )
-from salescore.receivables.allocation import AllocationRow, EntryRow, PaymentRow
+from salescore.receivables.allocation import (
+    AllocationRow,
+    EntryRow,
+    PaymentRow,
+    allocations_of_rows,
+    payment_row,
+)
 from salescore.receivables.ledger import (
     Allocation,
     Measure,
@@ -224,10 +229,7 @@ class InMemorySettlementLedger:
                 )
             )
         for p in self.payments():
-            parts = tuple((m.order_id, m.amount.minor_units) for m in p.manual)
-            payments[p.account].append(
-                (p.id, p.received_on.toordinal(), p.settled.minor_units, parts)
-            )
+            payments[p.account].append(payment_row(p))
         for account in sorted(set(entries) | set(payments), key=lambda a: a.key):
             yield account, entries.get(account, []), payments.get(account, [])
 
@@ -239,16 +241,7 @@ class InMemorySettlementLedger:
         stored = 0
         computed = list(allocations)  # all computed before anything is written
         for account, rows in computed:
-            cur = account.currency
-            self.replace_allocations(
-                account,
-                [
-                    Allocation(
-                        m, src, entry, date.fromordinal(day), Money.from_minor(units, cur), hand
-                    )
-                    for m, src, entry, day, units, hand in rows
-                ],
-            )
+            self.replace_allocations(account, allocations_of_rows(account, rows))
             left.discard(account)
             stored += len(rows)
         for account in left:
