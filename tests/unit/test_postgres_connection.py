@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from salescore.adapters.postgres import PostgresStore
 from salescore.adapters.postgres.connection import PgConnection
-from salescore.adapters.postgres.reservation import PostgresStockLedger
+from salescore.adapters.postgres.reservation import RESERVE_LINE_FUNCTION, PostgresStockLedger
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
 from salescore.errors import InsufficientStockError, SalescoreError, StorageError
 from salescore.money import KG, PIECE, Quantity, Unit
@@ -183,5 +183,37 @@ def test_the_one_step_reserve_gives_the_ledger_and_errors_of_the_steps(
             uow.commit()
         args = (unit, free, held, need, quantity)
         assert one_reserve(store, True, *args) == one_reserve(store, False, *args)
+    finally:
+        store.close()
+
+
+def test_an_older_database_gets_the_reserve_function_that_locks_the_line(
+    postgres_url: str,
+) -> None:
+    """A database made before the line's lock (its reserve function at version 1, without
+    the lock) is given today's function when a store opens it."""
+    store = PostgresStore(postgres_url, min_size=1, max_size=1)
+    unlocked = RESERVE_LINE_FUNCTION.split("-- the line's lock first")[0] + "SELECT quantity"
+    unlocked += RESERVE_LINE_FUNCTION.split("SELECT quantity", 1)[1]
+    assert "pg_advisory_xact_lock" not in unlocked
+    with store.unit_of_work() as uow:
+        conn = uow.connection
+        conn.execute(unlocked)
+        conn.execute(
+            "UPDATE salescore_schema SET version = 1 WHERE component = 'reservation_functions'"
+        )
+        uow.commit()
+    store.close()
+
+    def body() -> str:
+        with store.unit_of_work(read_only=True) as uow:
+            row = uow.connection.execute(
+                "SELECT pg_get_functiondef('salescore_reserve_line'::regproc)"
+            ).fetchone()
+        return str(row[0])
+
+    store = PostgresStore(postgres_url, min_size=1, max_size=1)
+    try:
+        assert "pg_advisory_xact_lock" in body()
     finally:
         store.close()

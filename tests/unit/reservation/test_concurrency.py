@@ -33,6 +33,7 @@ from salescore.reservation import (
     ReserveClaim,
     derive_balances,
     receive,
+    reserve_from_orders,
     reserve_from_stock,
 )
 
@@ -206,4 +207,64 @@ def test_a_writer_killed_mid_transaction_leaves_the_data_consistent(url: str) ->
     with store.unit_of_work() as uow:
         assert uow.stock_ledger.entries(order_id=OrderId("KILLED")) == []
         assert uow.stock_ledger.claim(OrderId("KILLED"), LineId("1")) is None
+    store.close()
+
+
+def _reserve_same_line(
+    url: str, how: str, name: str, start: Any, out: list[tuple[Any, ...]]
+) -> None:
+    """Reserve what the one shared line lacks, in a unit of work of its own."""
+    store = open_store(url)
+    start.wait(10)
+    try:
+        with store.unit_of_work() as uow:
+            line = claim("SAME", SAME_NEED)
+            if how == "stock":
+                report = reserve_from_stock(uow.stock_ledger, line, document=name, at=AT)
+            else:
+                report = reserve_from_orders(
+                    uow.stock_ledger, line, document=name, at=AT, donors=[OrderId("DONOR")]
+                )
+            uow.commit()
+        out.append(("moved", sum(e.move.quantity.value for e in report.entries)))
+    except Exception as exc:  # the parent reports anything raised
+        out.append(("error", repr(exc)))
+    finally:
+        store.close()
+
+
+SAME_NEED = 5
+
+
+@pytest.mark.parametrize("how", ["stock", "orders"])
+def test_racing_writers_never_reserve_one_line_beyond_its_need(url: str, how: str) -> None:
+    """Eight writers at once reserve what the same order line lacks: only one finds it
+    lacking; the others see its reserve once the first commits, and move nothing."""
+    prepare(url)
+    if how == "orders":  # the stock is held by another order, the donor
+        store = open_store(url)
+        with store.unit_of_work() as uow:
+            reserve_from_stock(uow.stock_ledger, claim("DONOR", STOCK), document="D", at=AT)
+            uow.commit()
+        store.close()
+    start = threading.Barrier(8)
+    out: list[tuple[Any, ...]] = []
+    writers = [
+        threading.Thread(target=_reserve_same_line, args=(url, how, f"W{n}", start, out))
+        for n in range(8)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+
+    assert [o for o in out if o[0] == "error"] == []
+    assert sorted(o[1] for o in out) == [0] * 7 + [SAME_NEED]
+    store = open_store(url)
+    with store.unit_of_work(read_only=True) as uow:
+        held = uow.stock_ledger.balance(CM, MAIN, claim("SAME", SAME_NEED).bucket, Quantity(1).unit)
+        assert held == Quantity(SAME_NEED)
+        assert uow.stock_ledger.position(CM, MAIN).reserved_total == Quantity(
+            STOCK if how == "orders" else SAME_NEED
+        )
     store.close()

@@ -24,6 +24,14 @@ entry) and for the line's claim
 taken from the function's parameters: one statement whose plans the server
 keeps per connection. With ``BEGIN`` before it and
 ``COMMIT`` after it is two round trips.
+
+An order line's reserve is read under a transaction advisory lock on the line
+(:data:`LINE_LOCK_SLOTS` hashed slots, as settlement accounts are locked),
+taken before the read, by the server function and by :meth:`PostgresStockLedger.balance`
+alike. Two writers reserving for the same line at once take turns: the second
+reads the reserve the first committed, so a line is never reserved beyond what
+it needs (without the lock both read the reserve before either wrote, and both
+added what the line lacked).
 """
 
 from __future__ import annotations
@@ -42,11 +50,31 @@ from salescore.adapters.sqlite.reservation import (
     claim_params,
 )
 from salescore.errors import ConcurrencyError
-from salescore.money import Quantity
+from salescore.money import Quantity, Unit
+from salescore.parties import ProductId, WarehouseId
 from salescore.reservation.ledger import check_units, from_units, insufficient, net_deltas, to_units
-from salescore.reservation.model import Bucket, LedgerEntry, Move, Operation, ReserveClaim
+from salescore.reservation.model import (
+    Bucket,
+    BucketKind,
+    LedgerEntry,
+    Move,
+    Operation,
+    ReserveClaim,
+)
 
-__all__ = ["RESERVE_LINE_FUNCTION", "PostgresStockLedger"]
+__all__ = ["LINE_LOCK_KEY", "LINE_LOCK_SLOTS", "RESERVE_LINE_FUNCTION", "PostgresStockLedger"]
+
+LINE_LOCK_KEY = 0x53615276
+"""The first key of the advisory locks on order lines' reserves (``SaRv``)."""
+
+LINE_LOCK_SLOTS = 1024
+"""Order lines' reserves are locked by this many hashed slots (a power of two): a unit
+of work holds at most that many such locks however many lines it reserves."""
+
+# The line's slot, in SQL, from the line's product, warehouse, order and line ids.
+_LINE_SLOT = f"hashtext(concat_ws(chr(31), {{}}, {{}}, {{}}, {{}})) & {LINE_LOCK_SLOTS - 1}"
+_LOCK_LINE = f"SELECT pg_advisory_xact_lock({LINE_LOCK_KEY}, {_LINE_SLOT.format(*'????')})"
+_TARGET_SLOT = _LINE_SLOT.format("p_product", "p_warehouse", "p_target_order", "p_target_line")
 
 _KEY_COLUMNS = "product_id, warehouse_id, kind, order_id, line_id, expected_on"
 _RECORD = f"""
@@ -141,6 +169,8 @@ DECLARE
     seqs BIGINT[];
     emptied BIGINT;
 BEGIN
+    -- the line's lock first: a second writer of the same line reads what the first wrote
+    PERFORM pg_advisory_xact_lock({LINE_LOCK_KEY}, {_TARGET_SLOT});
     SELECT quantity INTO held FROM reservation_balances
     WHERE {_fill(_KEY, ("p_product", "p_warehouse", *_TARGET))};
     held := coalesce(held, 0);
@@ -245,6 +275,17 @@ class PostgresStockLedger(SqliteStockLedger):
             LedgerEntry(int(seq), move, operation, document, at)
             for seq, move in zip(seqs, moves, strict=True)
         )
+
+    def balance(
+        self, product_id: ProductId, warehouse_id: WarehouseId, bucket: Bucket, unit: Unit
+    ) -> Quantity:
+        """The bucket's quantity; an order line's reserve is read under the line's lock
+        (sent with the read, in one round trip), which the writer holds until it ends."""
+        if bucket.kind is BucketKind.RESERVED and not self._uow.read_only:
+            cast(PgConnection, self._uow.connection).defer(
+                _LOCK_LINE, (product_id, warehouse_id, bucket.order_id, bucket.line_id)
+            )
+        return super().balance(product_id, warehouse_id, bucket, unit)
 
     def save_claim(self, claim: ReserveClaim) -> None:
         """Save the order line's claim with the next statement (or the commit)."""

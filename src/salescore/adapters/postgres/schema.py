@@ -209,7 +209,9 @@ COMPONENTS: tuple[Component, ...] = (
     ),
     Component("reservation", (reservation_tables,)),
     # PostgreSQL's own (SQLite has no server functions): a reserve for a line in one step.
-    Component("reservation_functions", (_run(RESERVE_LINE_FUNCTION),)),
+    # Migration 2 replaces the function's body with today's, which takes the line's lock
+    # before it reads the line's reserve (CREATE OR REPLACE: a new database runs both).
+    Component("reservation_functions", (_run(RESERVE_LINE_FUNCTION), _run(RESERVE_LINE_FUNCTION))),
     Component("discounts", (document_tables(DISCOUNTS), reference_revision(DISCOUNTS))),
     Component("orders", (order_tables,)),
     Component("shipments", (shipment_tables, posted_documents)),
