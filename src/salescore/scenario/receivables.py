@@ -224,8 +224,12 @@ _MAX_DAYS = 36_600
 """A due date rule counts at most this many days (a hundred years)."""
 
 
+_MAX_PARTS = 1_000
+"""A stage is paid in at most this many equal parts."""
+
+
 def _stage(node: Node) -> ScheduleStage:
-    node.check_keys("kind", "percent", "days", "day_count", "event")
+    node.check_keys("kind", "percent", "days", "day_count", "event", "parts", "every_days")
     with _at(node):
         return ScheduleStage(
             node.choice(StageKind, "kind"),
@@ -233,6 +237,8 @@ def _stage(node: Node) -> ScheduleStage:
             node.integer("days", 0, low=-_MAX_DAYS, high=_MAX_DAYS),
             node.choice(DayCount, "day_count", "calendar"),
             node.choice(DueEvent, "event", "order"),
+            node.integer("parts", 1, low=1, high=_MAX_PARTS),
+            node.integer("every_days", 0, low=0, high=_MAX_DAYS),
         )
 
 

@@ -146,3 +146,39 @@ def test_working_day_aging_counts_the_named_calendars_working_days() -> None:
     report = parse_receivables(text, "f.toml").aging_report(date(2026, 3, 20))
     # Due 2026-03-13 (Friday); by Friday 2026-03-20 that is 5 working days overdue.
     assert report.rows()[0]["1-5"] == "100.00"
+
+
+THIRDS = BASE.replace(
+    'stages = [{ kind = "credit", days = 10, event = "shipment" }]',
+    'stages = [{ kind = "credit", days = 10, event = "shipment", parts = 3, every_days = 30 }]',
+)
+
+
+def test_a_stage_in_equal_parts_is_written_in_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """100.00 in three parts 30 days apart from shipment + 10 days: the odd kopeck goes to
+    the first part; due 2026-03-13, 03-13 + 30 = 04-12 and 04-12 + 30 = 05-12."""
+    path = tmp_path / "thirds.toml"
+    path.write_text(THIRDS, encoding="utf-8")
+    assert main(["schedule", str(path), "--json"]) == 0
+    stages = json.loads(capsys.readouterr().out)["orders"][0]["stages"]
+    assert [(s["due_date"], s["amount"]) for s in stages] == [
+        ("2026-03-13", "33.34"),
+        ("2026-04-12", "33.33"),
+        ("2026-05-12", "33.33"),
+    ]
+    assert stages[-1]["rule"] == "due 70 calendar day(s) after shipment, part 3 of 3"
+
+
+@pytest.mark.parametrize(
+    ("stage", "message"),
+    [
+        ("parts = 0", r"parts: expected an integer from 1 to 1000"),
+        ("parts = 2, every_days = -1", r"every_days: expected an integer from 0 to 36600"),
+    ],
+)
+def test_parts_out_of_range_name_the_key(stage: str, message: str) -> None:
+    text = BASE.replace('event = "shipment" }', f'event = "shipment", {stage} }}')
+    with pytest.raises(ScenarioError, match=rf"f.toml: templates\[0\].stages\[0\].{message}"):
+        parse_receivables(text, "f.toml")
