@@ -82,11 +82,17 @@ class Collection(Generic[T]):
         name: table name (lowercase, plural).
         type: the entity class; it has an ``id`` attribute.
         indexes: top-level fields that :meth:`Repository.find_by` filters on.
+        locked_reads: an entity read in a writing unit of work is locked until
+            it ends, so two writers that read it and write it back (a count of
+            failed logins) take turns. SQLite's and the memory store's single
+            writer always do; the PostgreSQL store takes a transaction lock on
+            the entity's id before it reads it.
     """
 
     name: str
     type: type[T]
     indexes: tuple[str, ...] = ()
+    locked_reads: bool = False
 
 
 PARTNERS = Collection("partners", Partner, ("parent_id",))
@@ -232,7 +238,9 @@ DELIVERY: tuple[Collection[object], ...] = (
 
 USERS = Collection("selfservice_users", UserAccount, ("role", "manager"))
 SESSIONS = Collection("selfservice_sessions", Session, ("user_id",))
-LOGIN_THROTTLES = Collection("selfservice_login_throttles", LoginThrottle)
+# Failed logins are counted by reading the count and writing it back: locked, so that
+# guesses sent in parallel are each counted.
+LOGIN_THROTTLES = Collection("selfservice_login_throttles", LoginThrottle, locked_reads=True)
 AUDIT = Collection("selfservice_audit", AuditRecord, ("user_id", "partner_id", "action"))
 PURCHASE_PLANS = Collection("selfservice_purchase_plans", PurchasePlan, ("partner_id",))
 

@@ -47,6 +47,7 @@ from salescore.receivables.ledger import (
 from salescore.receivables.ports import CreditPosition
 
 __all__ = [
+    "DOCUMENT_LOCK_KEY",
     "LOCK_SLOTS",
     "PostgresRepository",
     "PostgresSettlementLedger",
@@ -58,6 +59,9 @@ T = TypeVar("T")
 
 LOCK_SLOTS = 256
 """Settlement accounts are locked by this many hashed slots (a power of two)."""
+
+DOCUMENT_LOCK_KEY = 0x53614463
+"""The first key of the advisory locks on documents read for writing (``SaDc``)."""
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -226,7 +230,21 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
 
 
 class PostgresRepository(SqliteRepository[T]):
-    """Documents as ``jsonb``; searched fields are ``data -> 'field'`` (indexed)."""
+    """Documents as ``jsonb``; searched fields are ``data -> 'field'`` (indexed).
+
+    In a collection with ``locked_reads``, :meth:`find` (and ``get``) in a writing
+    unit of work first takes a transaction advisory lock on the entity's id
+    (:data:`DOCUMENT_LOCK_KEY` and the hashed table and id, sent with the read in
+    one round trip): a second writer waits and then reads what the first committed.
+    """
+
+    def find(self, id: Any) -> T | None:
+        if self._collection.locked_reads and not self._uow.read_only:
+            cast(PgConnection, self._uow.connection).defer(
+                "SELECT pg_advisory_xact_lock(?, hashtext(?))",
+                (DOCUMENT_LOCK_KEY, f"{self._table}\x1f{id}"),
+            )
+        return super().find(id)
 
     def _field_test(self, field: str, plain: object) -> tuple[str, tuple[Any, ...]]:
         if plain is None:
