@@ -8,7 +8,8 @@ starts with ``initdb`` + ``pg_ctl``, and stops at the end).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -88,3 +89,43 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         pg_store = PostgresStore(request.getfixturevalue("postgres_url"), min_size=1)
         yield pg_store
         pg_store.close()
+
+
+RACE_WRITERS = 8
+"""How many writers the race tests run at once (a PostgreSQL store pools as many)."""
+
+
+@pytest.fixture(params=["memory", "sqlite-file", "postgresql"])
+def race_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Every store several threads write at once, each unit of work on its own
+    connection (SQLite in memory has one connection for all, so it is left out)."""
+    store: Store
+    if request.param == "memory":
+        store = MemoryStore()
+    elif request.param == "sqlite-file":
+        store = SqliteStore(tmp_path / "race.sqlite")
+    else:
+        store = PostgresStore(request.getfixturevalue("postgres_url"), min_size=RACE_WRITERS)
+    yield store
+    store.close()
+
+
+def race(*writers: Callable[[], object]) -> list[object]:
+    """Run ``writers`` in threads released at the same moment; what each returned or
+    raised (an exception object), in the order they finished."""
+    start = threading.Barrier(len(writers))
+    outcomes: list[object] = []
+
+    def run(writer: Callable[[], object]) -> None:
+        start.wait(10)
+        try:
+            outcomes.append(writer())
+        except Exception as exc:  # the test looks at what each writer met
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes

@@ -130,7 +130,11 @@ AGREEMENT_RECORDS = Collection(
 CONTRACTS = Collection(
     "contracts", Contract, ("partner_id", "counterparty_id", "organization_id", "agreement_id")
 )
-APPROVALS = Collection("approval_processes", ApprovalProcess, ("agreement_id", "status"))
+# Decisions are recorded by reading the process and writing it back: locked, so that two
+# approvers deciding at once are both kept.
+APPROVALS = Collection(
+    "approval_processes", ApprovalProcess, ("agreement_id", "status"), locked_reads=True
+)
 
 AGREEMENTS: tuple[Collection[object], ...] = (
     AGREEMENT_RECORDS,
