@@ -25,6 +25,7 @@ from salescore.adapters.postgres.bulk import (
     copy_rows,
 )
 from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.postgres.orders import PostgresOrderRepository
 from salescore.adapters.postgres.reservation import PostgresStockLedger
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
@@ -227,6 +228,10 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
     def open_stock_ledger(self) -> PostgresStockLedger:
         """The reservation ledger bound to this unit of work (a batch is one statement)."""
         return PostgresStockLedger(self)
+
+    def open_orders(self) -> PostgresOrderRepository:
+        """Sales orders bound to this unit of work (numbered under a lock)."""
+        return PostgresOrderRepository(self)
 
 
 class PostgresRepository(SqliteRepository[T]):
