@@ -148,7 +148,10 @@ def corrected_shipments(uow: Repositories, shipments: Iterable[Shipment]) -> lis
 def _of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[Shipment]:
     """The shipments of the orders (each once, though it ships several of them), as
     their corrections left them."""
-    ids = list(dict.fromkeys(order_ids))
+    # In id order: a store that locks an order when its shipments are read for writing
+    # (PostgreSQL) takes the locks of several orders in one order, so two shipments of the
+    # same orders never wait for each other in a cycle.
+    ids = sorted(dict.fromkeys(order_ids))
     shipments = {s.id: s for i in ids for s in uow.shipments.of_order(i)}
     corrections: dict[str, list[ShipmentCorrection]] = {}
     for c in {c.id: c for i in ids for c in uow.shipment_corrections.of_order(i)}.values():

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -22,7 +22,7 @@ from psycopg.pq import TransactionStatus
 from salescore.adapters.stores import read_only_refusal
 from salescore.errors import ConcurrencyError, ConflictError, StorageError
 
-__all__ = ["PgConnection", "translate_sql", "translated_error"]
+__all__ = ["PgConnection", "defer_lock", "translate_sql", "translated_error"]
 
 # The few statements whose SQLite spelling PostgreSQL does not accept.
 _STATEMENTS = {"BEGIN IMMEDIATE": "BEGIN"}
@@ -194,3 +194,18 @@ class PgConnection:
     def close(self) -> None:
         """Close the connection."""
         self.raw.close()
+
+
+def defer_lock(connection: object, key: int, name: str) -> None:
+    """Lock ``name`` of the class ``key`` until the transaction ends (a transaction
+    advisory lock on ``key`` and the hashed name), sent with the next statement.
+
+    A writer that reads something and writes what it read back (a count, a
+    document's state) takes the lock before the read: a second writer waits
+    for the first to end and then reads what it committed, as SQLite's single
+    writer would. ``connection`` is the unit of work's connection (a
+    :class:`PgConnection`).
+    """
+    cast(PgConnection, connection).defer(
+        "SELECT pg_advisory_xact_lock(?, hashtext(?))", (key, name)
+    )

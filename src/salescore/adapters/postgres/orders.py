@@ -11,9 +11,7 @@ reads the number the first took.
 
 from __future__ import annotations
 
-from typing import cast
-
-from salescore.adapters.postgres.connection import PgConnection
+from salescore.adapters.postgres.connection import defer_lock
 from salescore.adapters.sqlite.orders import SqliteOrderRepository
 from salescore.orders import OrderId
 from salescore.parties import OrganizationId
@@ -28,8 +26,5 @@ class PostgresOrderRepository(SqliteOrderRepository):
     """Orders as on SQLite; the next number is read under the organization's year's lock."""
 
     def next_id(self, organization_id: OrganizationId, year: int) -> OrderId:
-        cast(PgConnection, self._uow.connection).defer(
-            "SELECT pg_advisory_xact_lock(?, hashtext(?))",
-            (NUMBERING_LOCK_KEY, f"{organization_id}\x1f{year}"),
-        )
+        defer_lock(self._uow.connection, NUMBERING_LOCK_KEY, f"{organization_id}\x1f{year}")
         return super().next_id(organization_id, year)

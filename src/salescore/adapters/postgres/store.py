@@ -24,10 +24,14 @@ from salescore.adapters.postgres.bulk import (
     copy_payments,
     copy_rows,
 )
-from salescore.adapters.postgres.connection import PgConnection, translated_error
+from salescore.adapters.postgres.connection import PgConnection, defer_lock, translated_error
 from salescore.adapters.postgres.orders import PostgresOrderRepository
 from salescore.adapters.postgres.reservation import PostgresStockLedger
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
+from salescore.adapters.postgres.shipments import (
+    PostgresReturnRepository,
+    PostgresShipmentRepository,
+)
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
 from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
 from salescore.adapters.sqlite.schema import Component, migrate_components
@@ -233,6 +237,14 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
         """Sales orders bound to this unit of work (numbered under a lock)."""
         return PostgresOrderRepository(self)
 
+    def open_shipments(self) -> PostgresShipmentRepository:
+        """Shipments bound to this unit of work (an order's read under its lock)."""
+        return PostgresShipmentRepository(self)
+
+    def open_customer_returns(self) -> PostgresReturnRepository:
+        """Customer returns bound to this unit of work (a shipment's read under its lock)."""
+        return PostgresReturnRepository(self)
+
 
 class PostgresRepository(SqliteRepository[T]):
     """Documents as ``jsonb``; searched fields are ``data -> 'field'`` (indexed).
@@ -245,10 +257,7 @@ class PostgresRepository(SqliteRepository[T]):
 
     def find(self, id: Any) -> T | None:
         if self._collection.locked_reads and not self._uow.read_only:
-            cast(PgConnection, self._uow.connection).defer(
-                "SELECT pg_advisory_xact_lock(?, hashtext(?))",
-                (DOCUMENT_LOCK_KEY, f"{self._table}\x1f{id}"),
-            )
+            defer_lock(self._uow.connection, DOCUMENT_LOCK_KEY, f"{self._table}\x1f{id}")
         return super().find(id)
 
     def _field_test(self, field: str, plain: object) -> tuple[str, tuple[Any, ...]]:

@@ -1,0 +1,89 @@
+"""Shipments and returns of one order posted at the same moment, on every store.
+
+Two clerks shipping the same order line at once must not both ship it (the
+goods would leave twice and the client owe twice); two returns of the same
+shipped units must not both take them back (the client would be refunded
+twice). One succeeds; the other is refused, naming what is left.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from tests.conftest import race
+from tests.scenarios.shipments.test_shipment_timelines import (
+    CM,
+    CREDIT,
+    SHIP_DAY,
+    at,
+    cm,
+    debt,
+    order_to_ship,
+    post,
+)
+
+from salescore.app import shipments as sc
+from salescore.app.stores import Store
+from salescore.demo.sample import load_sample_company
+from salescore.demo.sample_agreements import load_sample_agreements
+from salescore.demo.sample_pricing import load_sample_prices
+from salescore.demo.sample_reservation import load_sample_stock
+from salescore.orders import LineId
+from salescore.shipments import ReturnId, ShipmentId, ShipRequest
+
+pytestmark = pytest.mark.slow
+
+
+def company(store: Store) -> None:
+    """The sample company with 12 CM-100 at MAIN (as the shipment timelines have it)."""
+    with store.unit_of_work() as uow:
+        load_sample_company(uow)
+        load_sample_prices(uow)
+        load_sample_agreements(uow)
+        load_sample_stock(uow)
+        uow.schedule_templates.add(CREDIT)
+        uow.commit()
+
+
+def _outcomes(told: list[object]) -> list[str]:
+    return sorted("ok" if x is None else type(x).__name__ for x in told)
+
+
+def test_one_order_line_shipped_twice_at_once_leaves_once(race_store: Store) -> None:
+    """The line orders 5 of the 12 in stock: both clerks ship 5; one shipment posts,
+    the other is refused, and the client owes for one shipment only."""
+    company(race_store)
+    order_id = order_to_ship(race_store, [cm(5)])
+    before = debt(race_store)
+    told = race(
+        *[lambda n=n: post(race_store, f"SH-{n}", [ShipRequest(order_id, LineId("1"), Decimal(5))])
+          for n in (1, 2)]
+    )  # fmt: skip
+    assert _outcomes(told) == ["ShipmentError", "ok"]
+    with race_store.unit_of_work(read_only=True) as uow:
+        assert len(uow.shipments.of_order(order_id)) == 1
+        shipped = uow.shipments.of_order(order_id)[0]
+    assert debt(race_store) - before == shipped.with_vat
+
+
+def _give_back(store: Store, number: str, shipment: ShipmentId) -> None:
+    with store.unit_of_work() as uow:
+        sc.post_return(
+            uow, ReturnId(number), SHIP_DAY, [sc.ReturnItem(shipment, CM, Decimal(3))],
+            at=at(SHIP_DAY), reason="not wanted",
+        )  # fmt: skip
+        uow.commit()
+
+
+def test_the_same_units_returned_twice_at_once_come_back_once(race_store: Store) -> None:
+    """5 shipped; two returns of 3 each at once: one is taken, the other is refused."""
+    company(race_store)
+    order_id = order_to_ship(race_store, [cm(5)])
+    post(race_store, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(5))])
+    told = race(
+        *[lambda n=n: _give_back(race_store, f"VZ-{n}", ShipmentId("SH-1")) for n in (1, 2)]
+    )
+    assert _outcomes(told) == ["ShipmentError", "ok"]
+    with race_store.unit_of_work(read_only=True) as uow:
+        assert len(uow.customer_returns.of_shipment(ShipmentId("SH-1"))) == 1
