@@ -981,6 +981,9 @@ def post_goods_issue(
     if not requests:
         raise ShipmentError(f"goods issue {issue_id!r} has no lines: issue at least one")
     orders = _orders(uow, (r.order_id for r in requests))
+    # The orders' shipments first: a store that locks an order when its shipments are read
+    # for writing (PostgreSQL) then reads the earlier issues under that lock.
+    shipments = _of_orders(uow, orders)
     issued: dict[tuple[str, str], Decimal] = {}
     for order_id in orders:
         for earlier in uow.goods_issues.of_order(order_id):
@@ -988,7 +991,7 @@ def post_goods_issue(
                 key = (i.order_id, i.order_line_id)
                 issued[key] = issued.get(key, Decimal(0)) + i.quantity
     direct: dict[tuple[str, str], Decimal] = {}
-    for shipment in _of_orders(uow, orders):
+    for shipment in shipments:
         if not shipment.by_goods_issue:
             for x in shipment.lines:
                 key = (x.order_id, x.order_line_id)

@@ -15,6 +15,7 @@ from tests.conftest import race
 from tests.scenarios.shipments.test_shipment_timelines import (
     CM,
     CREDIT,
+    MAIN,
     SHIP_DAY,
     at,
     cm,
@@ -29,8 +30,8 @@ from salescore.demo.sample import load_sample_company
 from salescore.demo.sample_agreements import load_sample_agreements
 from salescore.demo.sample_pricing import load_sample_prices
 from salescore.demo.sample_reservation import load_sample_stock
-from salescore.orders import LineId
-from salescore.shipments import ReturnId, ShipmentId, ShipRequest
+from salescore.orders import LineId, OrderId
+from salescore.shipments import IssueId, ReturnId, ShipmentId, ShipRequest
 
 pytestmark = pytest.mark.slow
 
@@ -87,3 +88,23 @@ def test_the_same_units_returned_twice_at_once_come_back_once(race_store: Store)
     assert _outcomes(told) == ["ShipmentError", "ok"]
     with race_store.unit_of_work(read_only=True) as uow:
         assert len(uow.customer_returns.of_shipment(ShipmentId("SH-1"))) == 1
+
+
+def _issue(store: Store, number: str, order_id: OrderId) -> None:
+    with store.unit_of_work() as uow:
+        sc.post_goods_issue(
+            uow, IssueId(number), MAIN, SHIP_DAY, [ShipRequest(order_id, LineId("1"), Decimal(5))],
+            at=at(SHIP_DAY),
+        )  # fmt: skip
+        uow.commit()
+
+
+def test_one_order_line_issued_twice_at_once_leaves_once(race_store: Store) -> None:
+    """Two goods issues [расходный ордер] of the line's 5 at once: one posts, one is
+    refused, and 5 left the warehouse."""
+    company(race_store)
+    order_id = order_to_ship(race_store, [cm(5)])
+    told = race(*[lambda n=n: _issue(race_store, f"RO-{n}", order_id) for n in (1, 2)])
+    assert _outcomes(told) == ["ShipmentError", "ok"]
+    with race_store.unit_of_work(read_only=True) as uow:
+        assert len(uow.goods_issues.of_order(order_id)) == 1
