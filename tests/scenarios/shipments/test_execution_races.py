@@ -14,37 +14,22 @@ import pytest
 from tests.conftest import race
 from tests.scenarios.shipments.test_shipment_timelines import (
     CM,
-    CREDIT,
     MAIN,
     SHIP_DAY,
     at,
     cm,
     debt,
+    load_company,
     order_to_ship,
     post,
 )
 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
-from salescore.demo.sample import load_sample_company
-from salescore.demo.sample_agreements import load_sample_agreements
-from salescore.demo.sample_pricing import load_sample_prices
-from salescore.demo.sample_reservation import load_sample_stock
 from salescore.orders import LineId, OrderId
 from salescore.shipments import IssueId, ReturnId, ShipmentId, ShipRequest
 
 pytestmark = pytest.mark.slow
-
-
-def company(store: Store) -> None:
-    """The sample company with 12 CM-100 at MAIN (as the shipment timelines have it)."""
-    with store.unit_of_work() as uow:
-        load_sample_company(uow)
-        load_sample_prices(uow)
-        load_sample_agreements(uow)
-        load_sample_stock(uow)
-        uow.schedule_templates.add(CREDIT)
-        uow.commit()
 
 
 def _outcomes(told: list[object]) -> list[str]:
@@ -54,7 +39,7 @@ def _outcomes(told: list[object]) -> list[str]:
 def test_one_order_line_shipped_twice_at_once_leaves_once(race_store: Store) -> None:
     """The line orders 5 of the 12 in stock: both clerks ship 5; one shipment posts,
     the other is refused, and the client owes for one shipment only."""
-    company(race_store)
+    load_company(race_store)
     order_id = order_to_ship(race_store, [cm(5)])
     before = debt(race_store)
     told = race(
@@ -79,7 +64,7 @@ def _give_back(store: Store, number: str, shipment: ShipmentId) -> None:
 
 def test_the_same_units_returned_twice_at_once_come_back_once(race_store: Store) -> None:
     """5 shipped; two returns of 3 each at once: one is taken, the other is refused."""
-    company(race_store)
+    load_company(race_store)
     order_id = order_to_ship(race_store, [cm(5)])
     post(race_store, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(5))])
     told = race(
@@ -102,7 +87,7 @@ def _issue(store: Store, number: str, order_id: OrderId) -> None:
 def test_one_order_line_issued_twice_at_once_leaves_once(race_store: Store) -> None:
     """Two goods issues [расходный ордер] of the line's 5 at once: one posts, one is
     refused, and 5 left the warehouse."""
-    company(race_store)
+    load_company(race_store)
     order_id = order_to_ship(race_store, [cm(5)])
     told = race(*[lambda n=n: _issue(race_store, f"RO-{n}", order_id) for n in (1, 2)])
     assert _outcomes(told) == ["ShipmentError", "ok"]

@@ -107,8 +107,8 @@ def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
-@pytest.fixture
-def company(store: Store) -> Store:
+def load_company(store: Store) -> Store:
+    """The sample company, 12 CM-100 at MAIN and the credit template, in ``store``."""
     with store.unit_of_work() as uow:
         load_sample_company(uow)
         load_sample_prices(uow)
@@ -117,6 +117,11 @@ def company(store: Store) -> Store:
         uow.schedule_templates.add(CREDIT)
         uow.commit()
     return store
+
+
+@pytest.fixture
+def company(store: Store) -> Store:
+    return load_company(store)
 
 
 def pricer(store: Store) -> SalePricer:
