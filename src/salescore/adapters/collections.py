@@ -202,10 +202,13 @@ CRM_TASKS: tuple[Collection[object], ...] = (REPRESENTATIVE_TASKS,)  # type: ign
 
 OUTLETS = Collection("retail_outlets", Outlet, ("warehouse_id", "mode"))
 CASH_SHIFTS = Collection("retail_shifts", CashShift, ("outlet_id", "workplace_id", "status"))
+# A return reads its sale's receipt to know what is left to return: locked, so that two
+# workplaces returning the same goods at once take turns.
 RETAIL_RECEIPTS = Collection(
     "retail_receipts",
     RetailReceipt,
     ("shift_id", "outlet_id", "status", "original_id", "card_number"),
+    locked_reads=True,
 )
 RETAIL_REPORTS = Collection("retail_reports", RetailSalesReport, ("shift_id", "outlet_id"))
 TAKINGS = Collection("retail_takings", TakingsHandover, ("shift_id",))

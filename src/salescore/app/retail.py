@@ -33,7 +33,7 @@ The other use cases: :func:`save_outlet`, :func:`issue_card`,
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -574,10 +574,18 @@ class CashierDesk:
             for pid, q in merged.items()
         ]
 
-    def _record(self, receipt: RetailReceipt, back: bool) -> None:
-        """Step 1: the receipt (pending) and its stock move, in one unit of work."""
+    def _record(
+        self, made: RetailReceipt | Callable[[Repositories], RetailReceipt], back: bool
+    ) -> RetailReceipt:
+        """Step 1: the receipt (pending) and its stock move, in one unit of work.
+
+        ``made`` is the receipt, or what makes it from the unit of work's figures (a
+        return: what its sale has left to return is read in the same unit of work
+        that stores it, so two workplaces never return the same goods twice).
+        """
         shift = self._require_shift()
         with self.store.unit_of_work() as uow:
+            receipt = made if isinstance(made, RetailReceipt) else made(uow)
             uow.cash_shifts.get(receipt.shift_id).require_open()
             uow.retail_receipts.add(receipt)
             if self.track_stock:
@@ -597,6 +605,7 @@ class CashierDesk:
                     ) from exc
             uow.commit()
         self._seq = max(self._seq, _number_in(shift, receipt.id))
+        return receipt
 
     def _print(self, receipt: RetailReceipt) -> RetailReceipt:
         """Steps 2 and 3: make the receipt fiscal, then mark it so."""
@@ -717,26 +726,30 @@ class CashierDesk:
             RetailError: the sale is of another outlet, or more than is left to return.
         """
         shift = self._require_shift()
-        with self.store.unit_of_work(read_only=True) as uow:
+        wanted = {n: Decimal(q) for n, q in quantities.items()}
+        at = self.clock.now()
+
+        def compose(uow: Repositories) -> RetailReceipt:
+            # The sale and its earlier returns are read where the return is stored (the
+            # sale's receipt locked on a store that locks reads for writing).
             sale = uow.retail_receipts.get(sale_id)
-            earlier = uow.retail_receipts.find_by("original_id", sale_id)
-        if sale.outlet_id != self.outlet.id:
-            raise RetailError(
-                f"sale {sale_id!r} was made at outlet {sale.outlet_id!r}, not at "
-                f"{self.outlet.id!r}: return it where it was sold",
-                receipt=sale_id,
+            if sale.outlet_id != self.outlet.id:
+                raise RetailError(
+                    f"sale {sale_id!r} was made at outlet {sale.outlet_id!r}, not at "
+                    f"{self.outlet.id!r}: return it where it was sold",
+                    receipt=sale_id,
+                )
+            return compose_return(
+                return_id or self._next_id(shift, "V"),
+                sale,
+                wanted,
+                earlier=uow.retail_receipts.find_by("original_id", sale_id),
+                shift_id=shift.id,
+                at=at,
+                cashier=self.cashier,
             )
-        receipt = compose_return(
-            return_id or self._next_id(shift, "V"),
-            sale,
-            {n: Decimal(q) for n, q in quantities.items()},
-            earlier=earlier,
-            shift_id=shift.id,
-            at=self.clock.now(),
-            cashier=self.cashier,
-        )
-        self._record(receipt, back=True)
-        return self._print(receipt)
+
+        return self._print(self._record(compose, back=True))
 
     def pending(self) -> list[RetailReceipt]:
         """The open shift's receipts the register has not confirmed yet."""

@@ -8,9 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.conftest import race
 
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app.retail import CashierDesk, Scan
+from salescore.app.stores import Store
 from salescore.demo.sample_retail import SHOP, SHOP_STORE, load_sample_shop
 from salescore.errors import InsufficientStockError
 from salescore.money import Money, Quantity
@@ -125,3 +127,33 @@ def test_two_workplaces_on_postgresql_never_sell_more_than_the_store_holds(
         assert uow.stock_ledger.position(ProductId("TEA"), SHOP_STORE).free.value == 0
         assert len(uow.retail_receipts.all()) == 1
     setup.close()
+
+
+def test_one_sale_returned_at_two_workplaces_at_once_comes_back_once(race_store: Store) -> None:
+    """A buyer's one tea is returned at POS-1 and POS-2 at the same moment: one return
+    receipt is printed, the other workplace is refused ("more than is left"), and the tea
+    is back in stock once."""
+    with race_store.unit_of_work() as uow:
+        load_sample_shop(uow, stock=False)
+        receive(
+            uow.stock_ledger, ProductId("TEA"), SHOP_STORE, Quantity(5),
+            document="tea", at=datetime(2026, 3, 1, 8, tzinfo=UTC),
+        )  # fmt: skip
+        uow.commit()
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    with shtrih_rig() as one, shtrih_rig() as two:
+        desks = [
+            CashierDesk(race_store, SHOP.id, "POS-1", one.driver, clock=clock),
+            CashierDesk(race_store, SHOP.id, "POS-2", two.driver, clock=clock),
+        ]
+        for desk in desks:
+            desk.open_shift()
+            desk.catalogue()
+        sale = desks[0].sell(["TEA"], Money("1000.00", "RUB"))
+        told = race(*[lambda d=d: d.return_goods(sale.id, {1: 1}) for d in desks])
+        printed = one.receipts + two.receipts
+    assert sorted(type(x).__name__ for x in told) == ["RetailError", "RetailReceipt"]
+    assert printed == 2  # the sale and one return
+    with race_store.unit_of_work(read_only=True) as uow:
+        assert len(uow.retail_receipts.find_by("original_id", sale.id)) == 1
+        assert uow.stock_ledger.position(ProductId("TEA"), SHOP_STORE).free.value == 5
