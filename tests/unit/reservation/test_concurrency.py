@@ -16,10 +16,12 @@ import sqlite3
 import threading
 import time
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import race
 
 from salescore.adapters.postgres.testing import fresh_database
 from salescore.app.stores import Store, open_store
@@ -210,27 +212,18 @@ def test_a_writer_killed_mid_transaction_leaves_the_data_consistent(url: str) ->
     store.close()
 
 
-def _reserve_same_line(
-    url: str, how: str, name: str, start: Any, out: list[tuple[Any, ...]]
-) -> None:
-    """Reserve what the one shared line lacks, in a unit of work of its own."""
-    store = open_store(url)
-    start.wait(10)
-    try:
-        with store.unit_of_work() as uow:
-            line = claim("SAME", SAME_NEED)
-            if how == "stock":
-                report = reserve_from_stock(uow.stock_ledger, line, document=name, at=AT)
-            else:
-                report = reserve_from_orders(
-                    uow.stock_ledger, line, document=name, at=AT, donors=[OrderId("DONOR")]
-                )
-            uow.commit()
-        out.append(("moved", sum(e.move.quantity.value for e in report.entries)))
-    except Exception as exc:  # the parent reports anything raised
-        out.append(("error", repr(exc)))
-    finally:
-        store.close()
+def _reserve_same_line(store: Store, how: str, name: str) -> Decimal:
+    """Reserve what the one shared line lacks, in a unit of work of its own; how much moved."""
+    with store.unit_of_work() as uow:
+        line = claim("SAME", SAME_NEED)
+        if how == "stock":
+            report = reserve_from_stock(uow.stock_ledger, line, document=name, at=AT)
+        else:
+            report = reserve_from_orders(
+                uow.stock_ledger, line, document=name, at=AT, donors=[OrderId("DONOR")]
+            )
+        uow.commit()
+    return sum((e.move.quantity.value for e in report.entries), Decimal(0))
 
 
 SAME_NEED = 5
@@ -247,19 +240,14 @@ def test_racing_writers_never_reserve_one_line_beyond_its_need(url: str, how: st
             reserve_from_stock(uow.stock_ledger, claim("DONOR", STOCK), document="D", at=AT)
             uow.commit()
         store.close()
-    start = threading.Barrier(8)
-    out: list[tuple[Any, ...]] = []
-    writers = [
-        threading.Thread(target=_reserve_same_line, args=(url, how, f"W{n}", start, out))
-        for n in range(8)
-    ]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join(60)
+    stores = [open_store(url) for _ in range(8)]  # opened before the writers start
+    told = race(
+        *[lambda s=s, n=n: _reserve_same_line(s, how, f"W{n}") for n, s in enumerate(stores)]
+    )
+    for writer_store in stores:
+        writer_store.close()
 
-    assert [o for o in out if o[0] == "error"] == []
-    assert sorted(o[1] for o in out) == [0] * 7 + [SAME_NEED]
+    assert sorted(map(str, told)) == ["0"] * 7 + [str(SAME_NEED)]  # an error shows as itself
     store = open_store(url)
     with store.unit_of_work(read_only=True) as uow:
         held = uow.stock_ledger.balance(CM, MAIN, claim("SAME", SAME_NEED).bucket, Quantity(1).unit)
