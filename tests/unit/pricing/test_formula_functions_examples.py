@@ -91,6 +91,26 @@ def test_and_in_a_formula_needs_both_sides() -> None:
     assert snapshot.price(ProductId("A"), priced.id).amount.amount == Decimal("12.00")
 
 
+@pytest.mark.parametrize(
+    ("text", "base", "expected"),
+    [
+        ("-[Base]", 5, -5),
+        ("if(not [Base] > 10, 1, 2)", 5, 1),
+        ("if(not [Base] > 10, 1, 2)", 15, 2),
+        ("if([Base] > 0 and [Base] < 100, 1, 2)", 50, 1),
+        ("if([Base] > 0 and [Base] < 100, 1, 2)", 150, 2),
+        ("if([Base] > 10 or [Base] < 0, 1, 2)", -1, 1),
+        ("if([Base] > 10 or [Base] < 0, 1, 2)", 5, 2),
+    ],
+)
+def test_the_reference_interpreter_reads_signs_not_and_or_with_the_formulas_values(
+    text: str, base: int, expected: int
+) -> None:
+    # The interpreter explanations use, on its own: each side read with the price given.
+    tree = parse(text).tree
+    assert evaluate(tree, Environment(refs={"Base": Decimal(base)})) == Decimal(expected)
+
+
 def test_evaluating_without_a_value_names_what_is_missing() -> None:
     with pytest.raises(FormulaNameError, match="no value for price type 'Base'"):
         evaluate(parse("[Base] + 1").tree, Environment())

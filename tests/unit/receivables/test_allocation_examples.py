@@ -13,6 +13,7 @@ import pytest
 from salescore.errors import SettlementError
 from salescore.money import Money
 from salescore.receivables import (
+    Allocation,
     EntryKind,
     ManualAllocation,
     Measure,
@@ -22,7 +23,14 @@ from salescore.receivables import (
     allocate_payments,
     sweep,
 )
-from salescore.receivables.allocation import Credit, Item, Match, allocate_rows
+from salescore.receivables.allocation import (
+    Credit,
+    Item,
+    Match,
+    allocate_rows,
+    allocations_of_rows,
+    payment_row,
+)
 
 ACC, EMPTY = SettlementAccount("CAFE", "RUB"), SettlementAccount("NOBODY", "RUB")
 DAY = date(2026, 3, 5)
@@ -336,3 +344,22 @@ def test_in_rows_a_hand_part_left_over_waits_for_its_orders_next_debt_beside_a_r
         (Measure.ACTUAL, "P", "B", ON[10], 5000, True),
         (Measure.ACTUAL, "R", "B", ON[10], 3000, False),
     ]
+
+
+def test_rows_read_back_as_allocations_keep_which_parts_were_allocated_by_hand() -> None:
+    # 5 March: P's 30.00 by hand pays SO-2's B; its other 120.00 pays A (SO-1 before SO-2),
+    # then 20.00 of B. Only the first allocation was made by hand.
+    entries = [ship("A", "SO-1"), ship("B", "SO-2")]
+    pay = Payment("P", ACC, DAY, rub("150.00"), manual=[ManualAllocation("SO-2", rub("30.00"))])
+    rows = [
+        (e.id, e.measure, e.order_id, e.posted_on.toordinal(), e.due_date.toordinal(),
+         e.amount.minor_units)
+        for e in entries
+    ]  # fmt: skip
+    allocations = allocations_of_rows(ACC, allocate_rows(ACC, rows, [payment_row(pay)]))
+    assert allocations == [
+        Allocation(Measure.ACTUAL, "P", "B", DAY, rub("30.00"), manual=True),
+        Allocation(Measure.ACTUAL, "P", "A", DAY, rub("100.00")),
+        Allocation(Measure.ACTUAL, "P", "B", DAY, rub("20.00")),
+    ]
+    assert allocations == allocate_payments(entries, [pay])

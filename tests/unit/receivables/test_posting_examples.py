@@ -189,6 +189,27 @@ def _actual(uow: Any) -> list[tuple[str, str, date, Money]]:
             for a in uow.settlements.allocations() if a.measure is Measure.ACTUAL]  # fmt: skip
 
 
+def test_a_new_shipment_after_payment_and_return_are_spent_stays_open_without_the_history() -> None:
+    with MemoryStore().unit_of_work() as uow:
+        post_entries(uow.settlements, [ship("C1", CAFE, "100.00"), ship("C2", CAFE, "30.00")])
+        record_payment(
+            uow.settlements, Payment("P1", CAFE, date(2026, 3, 5), Money("100.00", "RUB"))
+        )
+        back = SettlementEntry("R1", EntryKind.RETURN, CAFE, "SO-C1", "R1", date(2026, 3, 10),
+                               date(2026, 3, 10), Money("-30.00", "RUB"))  # fmt: skip
+        post_entries(uow.settlements, [back])  # C1 is paid: the return's 30.00 pays C2
+        counting = _Counting(uow.settlements)
+        later = SettlementEntry("C3", EntryKind.SHIPMENT, CAFE, "SO-C3", "C3", date(2026, 3, 12),
+                                date(2026, 3, 26), Money("40.00", "RUB"))  # fmt: skip
+        post_entries(cast(SettlementLedgerRepository, counting), [later])
+        assert counting.listed == 0
+        assert _actual(uow) == [
+            ("P1", "C1", date(2026, 3, 5), Money("100.00", "RUB")),
+            ("R1", "C2", date(2026, 3, 10), Money("30.00", "RUB")),
+        ]
+        assert load_ledger(uow.settlements).balance(date(2026, 3, 31)) == Money("40.00", "RUB")
+
+
 def test_a_payment_after_every_credit_is_spent_pays_what_is_open_without_the_history() -> None:
     with MemoryStore().unit_of_work() as uow:
         post_entries(uow.settlements, [ship("C1", CAFE, "100.00"), ship("C2", CAFE, "50.00")])

@@ -71,7 +71,19 @@ def test_a_step_taken_by_the_ledger_is_reported_and_not_taken_again(ledger: Stoc
     assert [(e.document, e.operation) for e in report.entries] == [
         ("SO-1", Operation.RESERVE_FROM_STOCK)
     ]
-    assert report.operation is Operation.RESERVE_FROM_STOCK
+    assert report.as_text() == (
+        "reserve_from_stock (SO-1)\n  1. 3 CM-100@MAIN: free -> reserve SO-1/1"
+    )
+
+
+def test_the_one_step_ledger_is_asked_for_the_quantity_the_caller_gave(
+    ledger: StockLedger,
+) -> None:
+    one = _OneStep(ledger, lambda raw, claim: None)
+    so1 = line("SO-1", 4)
+    reserve_from_stock(cast(StockLedger, one), so1, Quantity(2), document="SO-1", at=AT)
+    assert one.asked == [(so1, Quantity(2), "SO-1", AT)]
+    assert held(ledger, so1) == Quantity(2)
 
 
 def test_a_line_lacking_nothing_moves_nothing_through_the_one_step_ledger(

@@ -41,6 +41,17 @@ def test_a_line_that_lacks_nothing_moves_nothing(ledger: StockLedger) -> None:
     assert report.as_text() == "reserve_from_stock (SO-1)\n  nothing moved"
 
 
+def test_a_line_holding_more_than_it_now_needs_reserves_nothing_more(
+    ledger: StockLedger,
+) -> None:
+    reserve_from_stock(ledger, line("SO-1", 4), document="SO-1", at=AT)
+    reduced = line("SO-1", 2)  # the line was cut to 2 and still holds 4
+    report = reserve_from_stock(ledger, reduced, document="SO-1/2", at=AT)
+    assert report.as_text() == "reserve_from_stock (SO-1/2)\n  nothing moved"
+    assert held(ledger, reduced) == Quantity(4)
+    assert ledger.position(CM, MAIN).free == Quantity(6)
+
+
 def test_reserving_beyond_the_lines_need_is_refused_with_what_is_possible(
     ledger: StockLedger,
 ) -> None:
