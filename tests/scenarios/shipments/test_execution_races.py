@@ -26,8 +26,18 @@ from tests.scenarios.shipments.test_shipment_timelines import (
 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
+from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.orders import LineId, OrderId
-from salescore.shipments import IssueId, ReturnId, ShipmentId, ShipRequest
+from salescore.shipments import (
+    CorrectionId,
+    CorrectionKind,
+    IssueId,
+    LineChange,
+    ReturnId,
+    Settlement,
+    ShipmentId,
+    ShipRequest,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -93,3 +103,27 @@ def test_one_order_line_issued_twice_at_once_leaves_once(race_store: Store) -> N
     assert _outcomes(told) == ["ShipmentError", "ok"]
     with race_store.unit_of_work(read_only=True) as uow:
         assert len(uow.goods_issues.of_order(order_id)) == 1
+
+
+def _correct(store: Store, number: str) -> None:
+    with store.unit_of_work() as uow:
+        sc.post_correction(
+            uow, CorrectionId(number), ShipmentId("SH-1"), SHIP_DAY,
+            [LineChange("1", quantity=Decimal(4))], CorrectionKind.UNDER_DELIVERY,
+            SAMPLE_CALENDAR, at=at(SHIP_DAY), settlement=Settlement.WRITE_OFF,
+        )  # fmt: skip
+        uow.commit()
+
+
+def test_one_shipment_corrected_twice_at_once_changes_once(race_store: Store) -> None:
+    """5 shipped; two corrections [корректировка реализации] "4 arrived" at once: one
+    posts, the other finds the line already at 4 and is refused; the debt fell once."""
+    load_company(race_store)
+    order_id = order_to_ship(race_store, [cm(5)])
+    post(race_store, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(5))])
+    before = debt(race_store)
+    told = race(*[lambda n=n: _correct(race_store, f"KR-{n}") for n in (1, 2)])
+    assert _outcomes(told) == ["ShipmentError", "ok"]
+    with race_store.unit_of_work(read_only=True) as uow:
+        (correction,) = uow.shipment_corrections.of_shipment(ShipmentId("SH-1"))
+    assert debt(race_store) - before == correction.with_vat_change

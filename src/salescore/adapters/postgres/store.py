@@ -29,6 +29,7 @@ from salescore.adapters.postgres.orders import PostgresOrderRepository
 from salescore.adapters.postgres.reservation import PostgresStockLedger
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
 from salescore.adapters.postgres.shipments import (
+    PostgresPostedDocuments,
     PostgresReturnRepository,
     PostgresShipmentRepository,
 )
@@ -50,6 +51,7 @@ from salescore.receivables.ledger import (
     SettlementEntry,
 )
 from salescore.receivables.ports import CreditPosition
+from salescore.shipments.ports import PostedDocument, PostedKind
 
 __all__ = [
     "DOCUMENT_LOCK_KEY",
@@ -61,6 +63,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+D = TypeVar("D", bound=PostedDocument)
 
 LOCK_SLOTS = 256
 """Settlement accounts are locked by this many hashed slots (a power of two)."""
@@ -244,6 +247,11 @@ class PostgresUnitOfWork(SqliteUnitOfWork):
     def open_customer_returns(self) -> PostgresReturnRepository:
         """Customer returns bound to this unit of work (a shipment's read under its lock)."""
         return PostgresReturnRepository(self)
+
+    def open_posted(self, kind: PostedKind[D]) -> PostgresPostedDocuments[D]:
+        """Posted documents of ``kind`` bound to this unit of work (an order's or a
+        shipment's read under its lock)."""
+        return PostgresPostedDocuments(self, kind)
 
 
 class PostgresRepository(SqliteRepository[T]):
