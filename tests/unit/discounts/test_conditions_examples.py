@@ -169,6 +169,9 @@ def test_line_dimensions_do_not_hold_for_the_document_as_a_whole() -> None:
     price_group = PriceGroupCondition.from_params({"price_groups": ["PG"]})
     assert price_group.is_satisfied(document_only()) is False
     assert price_group.is_satisfied(at(datetime(2026, 3, 2, tzinfo=MSK)))
+
+
+def test_a_product_segment_condition_does_not_hold_for_the_document_as_a_whole() -> None:
     segment = NomenclatureSegmentCondition.from_params({"segments": ["S"]})
     assert segment.is_satisfied(document_only()) is False
     assert segment.why(document_only()) == "product segment is not given"
