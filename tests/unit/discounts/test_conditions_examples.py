@@ -12,6 +12,7 @@ from salescore.discounts.conditions import (
     ClientSegmentCondition,
     ConditionContext,
     LineQuantityCondition,
+    NomenclatureSegmentCondition,
     PriceGroupCondition,
     ProductCondition,
     SaleTimeCondition,
@@ -62,6 +63,24 @@ def test_a_segment_volume_says_which_segment_it_sums() -> None:
     assert rule.describe() == "segment S quantity at least 3"
     assert rule.why(context) == "segment S quantity is 2"
     assert rule.is_satisfied(context) is False
+
+
+def test_a_segment_amount_sums_that_segments_amounts_not_its_quantities() -> None:
+    # 2 units of 100.00 in segment S: its amount is 200.00 (at least 150), its quantity 2.
+    rule = SaleVolumeCondition.from_params({"min_amount": 150, "per": "segment", "segment": "S"})
+    context = at(datetime(2026, 3, 2, 10, tzinfo=MSK), 2)
+    assert rule.is_satisfied(context) is True
+    assert rule.why(context) == "segment S amount is 200.00"
+
+
+def test_a_segment_the_document_does_not_sell_has_a_volume_of_zero() -> None:
+    # Nothing sold in segment OTHER: its quantity is 0, below a minimum of 1.
+    rule = SaleVolumeCondition.from_params(
+        {"min_quantity": 1, "per": "segment", "segment": "OTHER"}
+    )
+    context = at(datetime(2026, 3, 2, 10, tzinfo=MSK), 2)
+    assert rule.is_satisfied(context) is False
+    assert rule.why(context) == "segment OTHER quantity is 0"
 
 
 # --- sale time -------------------------------------------------------------------------------
@@ -152,10 +171,18 @@ def test_line_dimensions_do_not_hold_for_the_document_as_a_whole() -> None:
     assert price_group.is_satisfied(at(datetime(2026, 3, 2, tzinfo=MSK)))
 
 
+def test_a_product_segment_condition_does_not_hold_for_the_document_as_a_whole() -> None:
+    segment = NomenclatureSegmentCondition.from_params({"segments": ["S"]})
+    assert segment.is_satisfied(document_only()) is False
+    assert segment.why(document_only()) == "product segment is not given"
+    assert segment.is_satisfied(at(datetime(2026, 3, 2, tzinfo=MSK)))
+
+
 # --- parameters refused ----------------------------------------------------------------------
 
 _LQ, _SV, _ST = LineQuantityCondition, SaleVolumeCondition, SaleTimeCondition
 _WEEKDAYS = "condition 'sale_time': parameter 'weekdays' must be a non-empty list"
+_NO_SEGMENT = "condition 'sale_volume': missing parameter 'segment'"
 
 
 @pytest.mark.parametrize(
@@ -170,6 +197,7 @@ _WEEKDAYS = "condition 'sale_time': parameter 'weekdays' must be a non-empty lis
         (_SV, {"min_quantity": 0.5}, "condition 'sale_volume': parameter 'min_quantity'"),
         (_SV, {"min_amount": 0.5}, "condition 'sale_volume': parameter 'min_amount'"),
         (_SV, {"min_quantity": 3, "min_amount": 5}, "condition 'sale_volume': give exactly one"),
+        (_SV, {"min_quantity": 3, "per": "segment"}, _NO_SEGMENT),
         (_ST, {"weekdays": []}, _WEEKDAYS),
         (_ST, {"weekdays": 5}, _WEEKDAYS),
         (_ST, {"time_from": "late"}, "condition 'sale_time': time_from 'late' is not a time"),

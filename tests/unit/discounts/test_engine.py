@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Any, ClassVar, Self
 
 import attrs
@@ -28,7 +29,16 @@ from salescore.discounts import (
     ManualDiscountLimit,
     Mode,
 )
-from salescore.errors import DiscountError, DiscountLimitExceededError, PluginError
+from salescore.discounts.conditions import WarehouseCondition
+from salescore.discounts.sale import SaleLine
+from salescore.discounts.stored import evidence_of_parts, evidence_parts
+from salescore.errors import (
+    DiscountError,
+    DiscountLimitExceededError,
+    InvalidAmountError,
+    IssuesError,
+    PluginError,
+)
 from salescore.parties import PriceGroupId, ProductId
 
 from .conftest import MSK, make_context, make_line, make_percent, make_tree
@@ -457,3 +467,257 @@ def test_a_markup_is_not_held_against_the_discount_limit() -> None:
 def test_a_negative_markup_limit_is_refused() -> None:
     with pytest.raises(DiscountError, match="a markup limit cannot be negative"):
         ManualDiscountLimit(LimitId("L"), 10, user="petrov", markup_percent=-1)
+
+
+# --- document amounts, limit excess figures, conditions (mutation examples) ---
+
+
+def _document_amount(ident: str, value: int, mode: Mode = Mode.AUTOMATIC) -> Discount:
+    return Discount(
+        DiscountId(ident), ident, DiscountKind.AMOUNT, value, AmountBasis.DOCUMENT, mode=mode
+    )
+
+
+def _two_lines() -> list[SaleLine]:
+    return [make_line(price="1000.00"), make_line(line_id="2", price="2000.00")]
+
+
+def test_a_typed_manual_document_amount_is_spread_by_line_amount() -> None:
+    # 300.00 typed for the document, over lines of 1000.00 and 2000.00: 100.00 and 200.00.
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, _document_amount("MD", 0, mode=Mode.MANUAL))
+    )
+    result = engine.apply(_two_lines(), make_context(manual_discounts={"MD": "300"}))
+    assert [x.discount_amount for x in result.lines] == [Decimal("100.00"), Decimal("200.00")]
+
+
+def test_a_typed_value_for_an_automatic_document_amount_is_ignored() -> None:
+    # The rule's own 90.00 is spread (30.00 and 60.00), not the 300 typed for it.
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, _document_amount("AD", 90)))
+    result = engine.apply(_two_lines(), make_context(manual_discounts={"AD": "300"}))
+    assert [x.discount_amount for x in result.lines] == [Decimal("30.00"), Decimal("60.00")]
+
+
+def test_a_document_amount_over_lines_of_no_amount_is_spread_evenly() -> None:
+    # Two free lines (one of 1 unit, one of 3): 100.00 gives each a share of 50.00, shown
+    # in the explanation; the discount stays 0.00, as a line of no amount takes none.
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, _document_amount("DOC", 100)))
+    lines = [make_line(price="0.00"), make_line(line_id="2", quantity=3, price="0.00")]
+    result = engine.apply(lines, make_context())
+    assert [x.discount_amount for x in result.lines] == [Decimal("0.00"), Decimal("0.00")]
+    for item in result.lines:
+        assert "DOC 'DOC': 100 per document discount = 50.00" in item.explain().as_text()
+
+
+def test_only_document_amounts_are_kept_as_shares_of_the_lines() -> None:
+    # A per-line amount (15.00 on each line) beside a document amount of 100.00 over lines
+    # of 1000.00 and 1500.00: only the document amount is spread (40.00 and 60.00).
+    per_line = Discount(DiscountId("LINE15"), "LINE15", DiscountKind.AMOUNT, 15, AmountBasis.LINE)
+    engine = DiscountEngine.compile(
+        make_tree(Combination.ADD, per_line, _document_amount("DOC", 100))
+    )
+    lines = [make_line(price="1000.00"), make_line(line_id="2", price="1500.00")]
+    result = engine.apply(lines, make_context())
+    assert [x.discount_amount for x in result.lines] == [Decimal("55.00"), Decimal("75.00")]
+    evidence = result.lines[0].evidence
+    assert evidence is not None
+    shares = evidence_parts(evidence).shares
+    assert [sorted(s.values()) for s in shares] == [[Decimal("40.00")], [Decimal("60.00")]]
+
+
+def test_a_limit_excess_carries_the_line_percent_limit_source_and_user() -> None:
+    # 3 % typed on line 7, of price group MACHINES, above user petrov's 2 % for that group.
+    line = make_line(line_id="7", price_group="MACHINES", manual={"M": 3})
+    result = _manual_engine(LimitPolicy.DEVIATION).apply([line], make_context(user="petrov"))
+    (excess,) = result.deviations
+    assert excess.figures == {
+        "line": "7",
+        "percent": "3.00",
+        "limit": "2",
+        "source": "limit L (user petrov)",
+        "user": "petrov",
+    }
+    with pytest.raises(DiscountLimitExceededError) as caught:
+        _manual_engine(LimitPolicy.REFUSE).apply([line], make_context(user="petrov"))
+    assert caught.value.details == excess.figures
+
+
+def test_a_limit_excess_without_a_user_names_an_empty_user() -> None:
+    # The agreement's 2.5 % in the context, no user: 3 % on line 1 is above it.
+    line = make_line(manual={"M": 3})
+    context = make_context(agreement_id="AGR-1", manual_limit_percent="2.5")
+    (excess,) = _manual_engine(LimitPolicy.DEVIATION).apply([line], context).deviations
+    assert excess.figures == {
+        "line": "1",
+        "percent": "3.00",
+        "limit": "2.5",
+        "source": "agreement AGR-1",
+        "user": "",
+    }
+
+
+def test_a_refined_limit_given_as_a_float_is_refused_and_named_a_limit() -> None:
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, make_percent("R", 1)))
+    context = make_context(manual_limit_percent="10", manual_limit_by_price_group={"PG": 5.5})
+    with pytest.raises(InvalidAmountError, match=r"^limit cannot be built from a float \(5\.5\)"):
+        engine.limit_for(context, "PG")
+
+
+def test_the_conditions_of_a_discount_are_named_and_a_discount_without_any_has_none() -> None:
+    where = ConditionExpr.leaf("warehouse", warehouses=["MAIN"])
+    engine = DiscountEngine.compile(
+        make_tree(
+            Combination.ADD, make_percent("PLAIN", 1), make_percent("MAIN", 2, condition=where)
+        )
+    )
+    assert engine.conditions("PLAIN") == []
+    ((name, condition),) = engine.conditions("MAIN")
+    assert name == "warehouse"
+    assert isinstance(condition, WarehouseCondition)
+    assert condition.values == frozenset({"MAIN"})
+
+
+def test_a_free_line_reached_by_rules_of_the_document_and_of_its_product_gets_nothing() -> None:
+    # 5 % for every sale and 10 % for CM-100: a paid line of 1000.00 gets 150.00; a free
+    # line (price 0.00) of the same product gets 0.00, without an error.
+    rules = make_tree(
+        Combination.ADD,
+        make_percent("ALL5", 5),
+        make_percent("CM10", 10, condition=leaf("product", products=["CM-100"])),
+    )
+    lines = [make_line(quantity=2, price="0.00"), make_line(line_id="2", price="1000.00")]
+    result = DiscountEngine.compile(rules).apply(lines, make_context())
+    assert [x.discount_amount for x in result.lines] == [Decimal("0.00"), Decimal("150.00")]
+    assert [x.rule_ids for x in result.lines] == [("ALL5", "CM10"), ("ALL5", "CM10")]
+
+
+def test_gifts_for_every_sale_and_for_the_product_are_both_granted_without_a_discount() -> None:
+    # A cup for every unit bought (no condition) and a bag for every 2 coffee makers:
+    # 2 coffee makers bring 2 cups and 1 bag, and the line keeps its price.
+    cup = Discount(
+        DiscountId("CUP"),
+        "Cup",
+        DiscountKind.GIFT,
+        gift_product_id=ProductId("CUP"),
+        buy_quantity=1,
+    )
+    bag = Discount(
+        DiscountId("BAG"),
+        "Bag",
+        DiscountKind.GIFT,
+        gift_product_id=ProductId("BAG"),
+        buy_quantity=2,
+        condition=leaf("product", products=["CM-100"]),
+    )
+    result = DiscountEngine.compile(make_tree(Combination.ADD, cup, bag)).apply(
+        [make_line(quantity=2)], make_context()
+    )
+    assert result.lines[0].discount_amount == Decimal("0.00")
+    assert result.lines[0].rule_ids == ("CUP", "BAG")
+    assert [(g.discount_id, g.product_id, g.quantity) for g in result.gifts] == [
+        ("CUP", "CUP", Decimal(2)),
+        ("BAG", "BAG", Decimal(1)),
+    ]
+
+
+# --- compiling (mutation examples) ---
+
+
+def test_a_broken_rule_set_is_refused_naming_the_discount_rule_set() -> None:
+    broken = DiscountRuleSet(
+        [make_percent("A", 1)],
+        [DiscountGroup(GroupId("ROOT"), "Root", Combination.ADD, ["A", "NOPE"])],
+    )
+    with pytest.raises(IssuesError) as raised:
+        DiscountEngine.compile(broken)
+    assert str(raised.value) == (
+        "the discount rule set has 1 error(s):\n"
+        "  error: groups.ROOT.children[1]: 'NOPE' is neither a discount nor a group"
+        " [unknown_child]"
+    )
+
+
+class AtLeast:
+    """A plugin condition: the line's quantity is at least ``min``."""
+
+    name: ClassVar[str] = "at_least"
+    parameters: ClassVar[Mapping[str, str]] = {"min": "smallest quantity"}
+
+    def __init__(self, minimum: Decimal) -> None:
+        self.minimum = minimum
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Self:
+        if "min" not in params:
+            raise DiscountError("condition 'at_least': give min")
+        return cls(Decimal(params["min"]))
+
+    def is_satisfied(self, ctx: ConditionContext) -> bool:
+        return ctx.line is not None and ctx.line.quantity.value >= self.minimum
+
+    def describe(self) -> str:
+        return f"at least {self.minimum}"
+
+
+def _at_least_rules(*rules: Discount) -> tuple[DiscountEngine, ConditionRegistry]:
+    registry = ConditionRegistry.builtins().with_plugins(AtLeast)
+    return DiscountEngine.compile(make_tree(Combination.ADD, *rules), registry), registry
+
+
+def test_a_plugin_condition_is_built_for_each_rule_even_when_written_alike() -> None:
+    engine, _ = _at_least_rules(
+        make_percent("A", 1, condition=leaf("at_least", min=2)),
+        make_percent("B", 2, condition=leaf("at_least", min=2)),
+    )
+    ((_, first),) = engine.conditions("A")
+    ((_, second),) = engine.conditions("B")
+    assert isinstance(first, AtLeast)
+    assert isinstance(second, AtLeast)
+    assert first is not second
+
+
+def test_a_plugin_refusing_its_parameters_is_named_by_the_rules_path() -> None:
+    with pytest.raises(DiscountError) as raised:
+        _at_least_rules(make_percent("BAD", 1, condition=leaf("at_least")))
+    assert str(raised.value) == "discounts.BAD.condition: condition 'at_least': give min"
+
+
+def test_the_engine_keeps_its_registry_to_explain_stored_evidence_again() -> None:
+    # 5 % for at least 2 units, on 3 units of 1000.00: 150.00. Its evidence, stored as parts
+    # and made again with the engine's registry (a plugin's condition), explains as before.
+    engine, registry = _at_least_rules(make_percent("A", 5, condition=leaf("at_least", min=2)))
+    assert engine.registry is registry
+    assert DiscountEngine.compile(make_tree(Combination.ADD)).registry.names() == (
+        ConditionRegistry.builtins().names()
+    )
+    item = engine.apply([make_line(quantity=3, price="1000.00")], make_context()).lines[0]
+    assert item.discount_amount == Decimal("150.00")
+    assert item.evidence is not None
+    again = evidence_of_parts(evidence_parts(item.evidence), engine.registry)
+    assert attrs.evolve(item, evidence=again).explain() == item.explain()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_compiling_leaves_the_garbage_collector_as_it_was(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
+        DiscountEngine.compile(make_tree(Combination.ADD, make_percent("A", 1)))
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_a_rule_set_compiled_under_a_callers_narrow_decimal_context_keeps_its_figures() -> None:
+    # 12.345 % of 1000.00 is 123.45; a caller's context of 3 digits would make it 123.00.
+    rules = make_tree(Combination.ADD, make_percent("ODD", "12.345"))
+    with localcontext(Context(prec=3)):
+        engine = DiscountEngine.compile(rules)
+    result = engine.apply([make_line(price="1000.00")], make_context())
+    assert result.lines[0].discount_amount == Decimal("123.45")

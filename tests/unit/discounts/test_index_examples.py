@@ -424,3 +424,16 @@ def test_why_not_a_discount_no_group_lists_does_not_say_a_displace_group_displac
         "  1. no group lists it as a child: it never applies; add it to a group\n"
         "  2. no conditions"
     )
+
+
+@pytest.mark.parametrize("segments", [["VIP", "B2B"], ["VIP", "B2B", "RETAIL"]])
+def test_a_rule_listing_two_of_the_clients_segments_applies_once(segments: list[str]) -> None:
+    # 5 % for clients in VIP or B2B; a client in both (and maybe a third) gets 5 % of
+    # 1000.00 once: 50.00, not 100.00.
+    rule = make_percent(
+        "SEG5", 5, condition=ConditionExpr.leaf("client_segment", segments=["VIP", "B2B"])
+    )
+    engine = DiscountEngine.compile(make_tree(Combination.ADD, rule))
+    result = engine.apply([make_line(price="1000.00")], make_context(client_segment_ids=segments))
+    assert result.lines[0].discount_amount == Decimal("50.00")
+    assert result.lines[0].rule_ids == ("SEG5",)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +43,24 @@ def test_the_old_name_warning_names_this_file_and_line() -> None:
     with pytest.warns(DeprecationWarning, match="LimitExcess") as caught:
         _ = discounts.Deviation
     assert (caught[0].filename, caught[0].lineno) == (__file__, line)
+
+
+def test_the_old_name_warning_names_the_frame_that_called_the_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The test above checks the file and line a user sees. This one checks the same rule
+    # however the lookup is reached (a wrapper around __getattr__ included): the warning
+    # names the frame one above the code that warns, the one that asked for the name.
+    real = warnings.warn
+    callers: list[tuple[str, int]] = []
+
+    def spy(message: Any, category: Any = None, stacklevel: int = 1, **rest: Any) -> None:
+        caller = sys._getframe(1).f_back
+        assert caller is not None
+        callers.append((caller.f_code.co_filename, caller.f_lineno))
+        real(message, category, stacklevel + 1, **rest)  # one more: this spy's own frame
+
+    monkeypatch.setattr(warnings, "warn", spy)
+    with pytest.warns(DeprecationWarning, match="LimitExcess") as caught:
+        _ = discounts.Deviation
+    assert [(w.filename, w.lineno) for w in caught] == callers

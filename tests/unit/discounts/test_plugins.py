@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -107,3 +108,24 @@ def test_a_registry_is_an_explicit_value_not_a_module_global() -> None:
             ),
             only_packs,
         )
+
+
+class HalfCondition:
+    """A plugin written without is_satisfied and describe."""
+
+    name = "half"
+    parameters: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def from_params(cls, params: dict[str, object]) -> HalfCondition:
+        return cls()
+
+
+def test_a_plugin_class_lacking_members_of_a_condition_is_refused_naming_them() -> None:
+    registry = ConditionRegistry.builtins().with_plugins(HalfCondition)  # type: ignore[arg-type]
+    with pytest.raises(PluginLoadError) as raised:
+        registry.get("half")
+    assert str(raised.value) == (
+        "plugin 'half' of group 'salescore.discount_conditions' is not valid: "
+        "HalfCondition lacks is_satisfied, describe (see DiscountCondition)"
+    )
