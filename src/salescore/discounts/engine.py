@@ -92,7 +92,7 @@ from salescore.discounts.results import (
 )
 from salescore.discounts.sale import DocumentFacts, SaleContext, SaleLine
 from salescore.errors import DiscountLimitExceededError, raise_for_issues
-from salescore.money import Money, allocate, to_decimal
+from salescore.money import Money, allocate
 from salescore.money._context import decimal_context
 from salescore.parties import PriceGroupId
 
@@ -524,7 +524,7 @@ class DiscountEngine:
         if general is not None:
             percent = general
             if price_group_id is not None and price_group_id in refined:
-                percent = to_decimal(refined[price_group_id], "limit")  # type: ignore[index]
+                percent = refined[PriceGroupId(price_group_id)]
             found.append((percent, f"agreement {context.agreement_id or ''}".strip()))
         for limit in self._limits:
             if (limit.user is not None and limit.user == context.user) or (

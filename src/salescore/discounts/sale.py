@@ -159,6 +159,42 @@ class SaleLine:
 ) = (getattr(SaleLine, a.name).__set__ for a in attrs.fields(SaleLine))
 
 
+def _limit_of(value: object, name: str) -> Decimal | None:
+    """A manual limit, a percent in 0..100 (None: no limit)."""
+    if value is None:
+        return None
+    percent = to_decimal(value, name)
+    if not Decimal(0) <= percent <= Decimal(100):
+        raise DiscountError(
+            f"{name} must be a percent in 0..100, got {percent}: a limit below 0 would "
+            "refuse every manual discount, even 0 %",
+            field=name,
+            value=percent,
+        )
+    return percent
+
+
+def _limits_of(value: Mapping[Any, object], name: str) -> Mapping[PriceGroupId, Decimal]:
+    """Manual limits per price group, each a percent in 0..100."""
+    return {PriceGroupId(str(k)): _limit_of(v, name) or Decimal(0) for k, v in value.items()}
+
+
+def _manual_limit(value: object) -> Decimal | None:
+    return _limit_of(value, "manual_limit_percent")
+
+
+def _manual_limits(value: Mapping[Any, object]) -> Mapping[PriceGroupId, Decimal]:
+    return _limits_of(value, "manual_limit_by_price_group")
+
+
+def _markup_limit(value: object) -> Decimal | None:
+    return _limit_of(value, "manual_markup_limit_percent")
+
+
+def _markup_limits(value: Mapping[Any, object]) -> Mapping[PriceGroupId, Decimal]:
+    return _limits_of(value, "manual_markup_limit_by_price_group")
+
+
 @attrs.frozen
 class SaleContext:
     """Who buys, where, when and how: what document-level conditions look at.
@@ -188,11 +224,9 @@ class SaleContext:
     client_segment_ids: frozenset[SegmentId] = attrs.field(default=frozenset(), converter=_segments)
     agreement_id: str | None = None
     discount_scope: frozenset[str] | None = attrs.field(default=None, converter=_scope)
-    manual_limit_percent: Decimal | None = attrs.field(
-        default=None, converter=attrs.converters.optional(to_decimal)
-    )
+    manual_limit_percent: Decimal | None = attrs.field(default=None, converter=_manual_limit)
     manual_limit_by_price_group: Mapping[PriceGroupId, Decimal] = attrs.field(
-        factory=dict, hash=False
+        factory=dict, converter=_manual_limits, hash=False
     )
     card_kind: str | None = None
     warehouse_id: WarehouseId | None = None
@@ -201,11 +235,9 @@ class SaleContext:
     manual_discounts: Mapping[str, Decimal | None] = attrs.field(
         factory=dict, converter=_manual_choices, hash=False
     )
-    manual_markup_limit_percent: Decimal | None = attrs.field(
-        default=None, converter=attrs.converters.optional(to_decimal)
-    )
+    manual_markup_limit_percent: Decimal | None = attrs.field(default=None, converter=_markup_limit)
     manual_markup_limit_by_price_group: Mapping[PriceGroupId, Decimal] = attrs.field(
-        factory=dict, hash=False
+        factory=dict, converter=_markup_limits, hash=False
     )
 
 

@@ -556,11 +556,38 @@ def test_a_limit_excess_without_a_user_names_an_empty_user() -> None:
     }
 
 
-def test_a_refined_limit_given_as_a_float_is_refused_and_named_a_limit() -> None:
+def test_a_refined_limit_given_as_a_float_is_refused_and_named_when_the_sale_is_described() -> None:
+    with pytest.raises(
+        InvalidAmountError,
+        match=r"^manual_limit_by_price_group cannot be built from a float \(5\.5\)",
+    ):
+        make_context(manual_limit_percent="10", manual_limit_by_price_group={"PG": 5.5})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("manual_limit_percent", "-1"),
+        ("manual_markup_limit_percent", "100.5"),
+        ("manual_limit_by_price_group", {"PG": "-5"}),
+        ("manual_markup_limit_by_price_group", {"PG": "101"}),
+    ],
+)
+def test_a_manual_limit_outside_0_to_100_is_refused_naming_its_field(
+    field: str, value: object
+) -> None:
+    """A limit below 0 would refuse even a 0 % manual discount: refused, as stored
+    agreements refuse it, naming the context's field."""
+    with pytest.raises(DiscountError, match=rf"^{field} must be a percent in 0\.\.100") as error:
+        make_context(**{field: value})
+    assert error.value.details["field"] == field
+
+
+def test_a_refined_limit_is_the_one_of_the_line_s_price_group() -> None:
     engine = DiscountEngine.compile(make_tree(Combination.ADD, make_percent("R", 1)))
-    context = make_context(manual_limit_percent="10", manual_limit_by_price_group={"PG": 5.5})
-    with pytest.raises(InvalidAmountError, match=r"^limit cannot be built from a float \(5\.5\)"):
-        engine.limit_for(context, "PG")
+    context = make_context(manual_limit_percent="10", manual_limit_by_price_group={"PG": "5.5"})
+    assert engine.limit_for(context, "PG") == (Decimal("5.5"), "agreement")
+    assert engine.limit_for(context, "OTHER") == (Decimal(10), "agreement")
 
 
 def test_the_conditions_of_a_discount_are_named_and_a_discount_without_any_has_none() -> None:
