@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salescore.adapters.postgres import PostgresStore
+from salescore.adapters.postgres import LOCK_SLOTS, PostgresStore
 from salescore.adapters.postgres.connection import PgConnection
 from salescore.adapters.postgres.reservation import RESERVE_LINE_FUNCTION, PostgresStockLedger
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
@@ -27,6 +27,7 @@ from salescore.reservation import (
     receive,
     reserve_from_stock,
 )
+from salescore.shipments import ShipmentId
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 BEANS, MAIN = ProductId("BEANS"), WarehouseId("MAIN")
@@ -215,5 +216,25 @@ def test_an_older_database_gets_the_reserve_function_that_locks_the_line(
     store = PostgresStore(postgres_url, min_size=1, max_size=1)
     try:
         assert "pg_advisory_xact_lock" in body()
+    finally:
+        store.close()
+
+
+def test_a_unit_of_work_reading_many_orders_documents_holds_few_locks(postgres_url: str) -> None:
+    """Reading the shipments and corrections of 2,000 orders and the returns of 2,000
+    shipments for writing takes each kind's lock on one of LOCK_SLOTS slots: at most
+    256 locks of each kind, not one per document (the server's lock table is small)."""
+    store = PostgresStore(postgres_url, min_size=1, max_size=1)
+    try:
+        with store.unit_of_work() as uow:
+            for n in range(2_000):
+                uow.shipments.of_order(OrderId(f"SO-{n}"))
+                uow.shipment_corrections.of_order(f"SO-{n}")
+                uow.customer_returns.of_shipment(ShipmentId(f"SH-{n}"))
+            row = uow.connection.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND pid = pg_backend_pid()"
+            ).fetchone()
+        assert 0 < row[0] <= LOCK_SLOTS
     finally:
         store.close()

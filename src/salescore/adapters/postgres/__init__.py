@@ -19,10 +19,10 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
         extra="postgres",
     ) from exc
 
+from salescore.adapters.postgres.connection import LOCK_SLOTS
 from salescore.adapters.postgres.fiscal_journal import PostgresFiscalJournal
 from salescore.adapters.postgres.schema import COMPONENTS
 from salescore.adapters.postgres.store import (
-    LOCK_SLOTS,
     PostgresRepository,
     PostgresSettlementLedger,
     PostgresStore,

@@ -22,7 +22,14 @@ from psycopg.pq import TransactionStatus
 from salescore.adapters.stores import read_only_refusal
 from salescore.errors import ConcurrencyError, ConflictError, StorageError
 
-__all__ = ["PgConnection", "defer_lock", "translate_sql", "translated_error"]
+__all__ = ["LOCK_SLOTS", "PgConnection", "defer_lock", "translate_sql", "translated_error"]
+
+LOCK_SLOTS = 256
+"""Each kind of lock a unit of work takes (settlement accounts, order lines' reserves,
+documents read for writing) is taken on one of this many hashed slots (a power of two):
+however many accounts, lines or documents a unit of work touches, it holds at most this
+many locks of a kind. (One lock per account ran the server out of shared memory,
+``max_locks_per_transaction``, beyond about ten thousand accounts.)"""
 
 # The few statements whose SQLite spelling PostgreSQL does not accept.
 _STATEMENTS = {"BEGIN IMMEDIATE": "BEGIN"}
@@ -197,8 +204,9 @@ class PgConnection:
 
 
 def defer_lock(connection: object, key: int, name: str) -> None:
-    """Lock ``name`` of the class ``key`` until the transaction ends (a transaction
-    advisory lock on ``key`` and the hashed name), sent with the next statement.
+    """Lock ``name`` of the kind ``key`` until the transaction ends, sent with the next
+    statement: a transaction advisory lock on ``key`` and the name's hashed slot (one of
+    :data:`LOCK_SLOTS`; two names in one slot simply take turns).
 
     A writer that reads something and writes what it read back (a count, a
     document's state) takes the lock before the read: a second writer waits
@@ -207,5 +215,5 @@ def defer_lock(connection: object, key: int, name: str) -> None:
     :class:`PgConnection`).
     """
     cast(PgConnection, connection).defer(
-        "SELECT pg_advisory_xact_lock(?, hashtext(?))", (key, name)
+        "SELECT pg_advisory_xact_lock(?, hashtext(?) & ?)", (key, name, LOCK_SLOTS - 1)
     )

@@ -26,7 +26,7 @@ keeps per connection. With ``BEGIN`` before it and
 ``COMMIT`` after it is two round trips.
 
 An order line's reserve is read under a transaction advisory lock on the line
-(:data:`LINE_LOCK_SLOTS` hashed slots, as settlement accounts are locked),
+(on one of :data:`~salescore.adapters.postgres.connection.LOCK_SLOTS` hashed slots),
 taken before the read, by the server function and by :meth:`PostgresStockLedger.balance`
 alike. Two writers reserving for the same line at once take turns: the second
 reads the reserve the first committed, so a line is never reserved beyond what
@@ -41,7 +41,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import cast
 
-from salescore.adapters.postgres.connection import PgConnection
+from salescore.adapters.postgres.connection import LOCK_SLOTS, PgConnection
 from salescore.adapters.sqlite.reservation import (
     _KEY,
     SAVE_CLAIM,
@@ -62,17 +62,13 @@ from salescore.reservation.model import (
     ReserveClaim,
 )
 
-__all__ = ["LINE_LOCK_KEY", "LINE_LOCK_SLOTS", "RESERVE_LINE_FUNCTION", "PostgresStockLedger"]
+__all__ = ["LINE_LOCK_KEY", "RESERVE_LINE_FUNCTION", "PostgresStockLedger"]
 
 LINE_LOCK_KEY = 0x53615276
 """The first key of the advisory locks on order lines' reserves (``SaRv``)."""
 
-LINE_LOCK_SLOTS = 1024
-"""Order lines' reserves are locked by this many hashed slots (a power of two): a unit
-of work holds at most that many such locks however many lines it reserves."""
-
 # The line's slot, in SQL, from the line's product, warehouse, order and line ids.
-_LINE_SLOT = f"hashtext(concat_ws(chr(31), {{}}, {{}}, {{}}, {{}})) & {LINE_LOCK_SLOTS - 1}"
+_LINE_SLOT = f"hashtext(concat_ws(chr(31), {{}}, {{}}, {{}}, {{}})) & {LOCK_SLOTS - 1}"
 _LOCK_LINE = f"SELECT pg_advisory_xact_lock({LINE_LOCK_KEY}, {_LINE_SLOT.format(*'????')})"
 _TARGET_SLOT = _LINE_SLOT.format("p_product", "p_warehouse", "p_target_order", "p_target_line")
 

@@ -24,7 +24,12 @@ from salescore.adapters.postgres.bulk import (
     copy_payments,
     copy_rows,
 )
-from salescore.adapters.postgres.connection import PgConnection, defer_lock, translated_error
+from salescore.adapters.postgres.connection import (
+    LOCK_SLOTS,
+    PgConnection,
+    defer_lock,
+    translated_error,
+)
 from salescore.adapters.postgres.orders import PostgresOrderRepository
 from salescore.adapters.postgres.reservation import PostgresStockLedger
 from salescore.adapters.postgres.schema import COMPONENTS, LOCK_KEY
@@ -55,7 +60,6 @@ from salescore.shipments.ports import PostedDocument, PostedKind
 
 __all__ = [
     "DOCUMENT_LOCK_KEY",
-    "LOCK_SLOTS",
     "PostgresRepository",
     "PostgresSettlementLedger",
     "PostgresStore",
@@ -64,9 +68,6 @@ __all__ = [
 
 T = TypeVar("T")
 D = TypeVar("D", bound=PostedDocument)
-
-LOCK_SLOTS = 256
-"""Settlement accounts are locked by this many hashed slots (a power of two)."""
 
 DOCUMENT_LOCK_KEY = 0x53614463
 """The first key of the advisory locks on documents read for writing (``SaDc``)."""
