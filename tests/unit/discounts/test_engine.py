@@ -748,3 +748,19 @@ def test_a_rule_set_compiled_under_a_callers_narrow_decimal_context_keeps_its_fi
         engine = DiscountEngine.compile(rules)
     result = engine.apply([make_line(price="1000.00")], make_context())
     assert result.lines[0].discount_amount == Decimal("123.45")
+
+
+@pytest.mark.parametrize("field", ["manual_limit_percent", "manual_markup_limit_percent"])
+@pytest.mark.parametrize("edge", ["0", "100"])
+def test_a_manual_limit_of_0_or_100_is_taken_as_given(field: str, edge: str) -> None:
+    assert getattr(make_context(**{field: edge}), field) == Decimal(edge)
+
+
+@pytest.mark.parametrize(
+    "field", ["manual_limit_by_price_group", "manual_markup_limit_by_price_group"]
+)
+def test_refined_limits_at_the_edges_and_unset_read_as_percents(field: str) -> None:
+    """0 and 100 are limits; a group given no figure (None) is limited to 0 %, as an
+    agreement's terms read it."""
+    context = make_context(**{field: {"A": "0", "B": "100", "C": None}})
+    assert getattr(context, field) == {"A": Decimal(0), "B": Decimal(100), "C": Decimal(0)}
