@@ -257,9 +257,16 @@ def test_zero_money_is_zero_and_one_kopeck_is_not() -> None:
     assert not Money("-0.01", "RUB").is_zero()
 
 
+def test_only_an_amount_below_zero_is_negative() -> None:
+    assert Money("-0.01", "RUB").is_negative()
+    assert not Money("0.00", "RUB").is_negative()
+    assert not Money("0.50", "RUB").is_negative()
+
+
 def test_a_negated_quantity_keeps_its_unit() -> None:
     assert -Quantity("1.5", KG) == Quantity("-1.500", KG)
     assert repr(-Quantity("1.5", KG)) == "Quantity('-1.500', 'kg')"
+    assert Quantity("2.5", KG) - Quantity("1", KG) == Quantity("1.500", KG)
 
 
 def test_converting_rounds_as_asked() -> None:
@@ -277,3 +284,14 @@ def test_quantities_do_not_depend_on_a_callers_narrow_decimal_context() -> None:
         rounded = Quantity.of("12345.6785", KG)
     assert built.value == Decimal("12345.678")
     assert rounded == Quantity("12345.679", KG)
+
+
+def test_money_and_allocation_do_not_depend_on_a_callers_narrow_decimal_context() -> None:
+    with decimal.localcontext() as caller:
+        caller.prec = 3
+        # 123456 kopecks are 1234.56 roubles, all six digits kept
+        from_kopecks = Money.from_minor(123456, "RUB")
+        # one unit by 1 : 1.001 goes to the larger weight (1.001 is not taken as 1.00)
+        units = allocate_units(1, ["1", "1.001"])
+    assert from_kopecks == Money("1234.56", "RUB")
+    assert units == (0, 1)
