@@ -126,25 +126,41 @@ def test_weekend_days_must_be_weekday_numbers() -> None:
 LAST, FIRST = date(9999, 12, 31), date(1, 1, 1)
 
 
+AFTER, BEFORE = "after 9999-12-31", "before 0001-01-01"
+
+
 @pytest.mark.parametrize(
-    ("step", "named"),
+    ("step", "named", "edge"),
     [
         (
             lambda cal: cal.add_working_days(date(9999, 12, 30), 3),
             "3 working day(s) from 9999-12-30",
+            AFTER,
         ),
-        (lambda cal: cal.add_working_days(date(1, 1, 3), -5), "-5 working day(s) from 0001-01-03"),
-        (lambda cal: cal.next_working_day(LAST), "next working day of 9999-12-31"),
-        (lambda cal: cal.previous_working_day(FIRST), "previous working day of 0001-01-01"),
-        (lambda cal: cal.roll(date(9999, 12, 31), RollConvention.FOLLOWING), "9999-12-31"),
-        (lambda cal: BusinessCalendar.add_calendar_days(LAST, 1), "9999-12-31 moved by 1 day"),
-        (lambda cal: BusinessCalendar.add_calendar_days(FIRST, -1), "0001-01-01 moved by -1 day"),
-        (lambda cal: add_months(date(9999, 12, 1), 1), "9999-12-01 moved by 1 month"),
-        (lambda cal: add_months(date(1, 1, 31), -1), "0001-01-31 moved by -1 month"),
+        (
+            lambda cal: cal.add_working_days(date(1, 1, 3), -5),
+            "-5 working day(s) from 0001-01-03",
+            BEFORE,
+        ),
+        (lambda cal: cal.next_working_day(LAST), "next working day of 9999-12-31", AFTER),
+        (lambda cal: cal.previous_working_day(FIRST), "previous working day of 0001-01-01", BEFORE),
+        (lambda cal: cal.roll(date(9999, 12, 31), RollConvention.FOLLOWING), "9999-12-31", AFTER),
+        (
+            lambda cal: BusinessCalendar.add_calendar_days(LAST, 1),
+            "9999-12-31 moved by 1 day",
+            AFTER,
+        ),
+        (
+            lambda cal: BusinessCalendar.add_calendar_days(FIRST, -1),
+            "0001-01-01 moved by -1 day",
+            BEFORE,
+        ),
+        (lambda cal: add_months(date(9999, 12, 1), 1), "9999-12-01 moved by 1 month", AFTER),
+        (lambda cal: add_months(date(1, 1, 31), -1), "0001-01-31 moved by -1 month", BEFORE),
     ],
 )
-def test_stepping_past_the_ends_of_the_calendar_names_the_date_and_what_to_do(
-    step: object, named: str
+def test_stepping_past_the_ends_of_the_calendar_names_the_date_the_end_and_what_to_do(
+    step: object, named: str, edge: str
 ) -> None:
     # 9999-12-31 is a Friday: make it a holiday so that rolling it must move forward.
     cal = BusinessCalendar(holidays=frozenset({LAST}))
@@ -152,6 +168,8 @@ def test_stepping_past_the_ends_of_the_calendar_names_the_date_and_what_to_do(
         step(cal)  # type: ignore[operator]
     message = str(caught.value)
     assert named in message
+    assert f" {edge}, outside " in message  # which end of the calendar it ran into
+    assert (BEFORE if edge == AFTER else AFTER) not in message
     assert "check the date" in message
 
 

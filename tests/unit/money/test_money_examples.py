@@ -3,6 +3,7 @@ reads (which input, which operation), codes and scales at their bounds, fresh cu
 
 from __future__ import annotations
 
+import decimal
 import pickle
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 
 from salescore.errors import CurrencyMismatchError, InvalidAmountError, InvalidInputError
 from salescore.money import (
+    BOX,
     KG,
     PIECE,
     Currency,
@@ -19,6 +21,7 @@ from salescore.money import (
     Unit,
     allocate,
     allocate_units,
+    as_currency,
     to_decimal,
 )
 from salescore.money import currency as currency_module
@@ -200,6 +203,8 @@ def test_a_currency_built_by_hand_is_kept_as_built() -> None:
     amount = Money("1.125", points)
     assert amount.currency is points
     assert Money.from_minor(1125, points) == amount
+    # the converter of every other currency field keeps it too, not looked up by its code
+    assert as_currency(points) is points
 
 
 def test_a_float_is_refused_naming_what_was_given() -> None:
@@ -208,3 +213,85 @@ def test_a_float_is_refused_naming_what_was_given() -> None:
     # A parameter whose name contains "amount" keeps its name (it was 'min_money').
     with pytest.raises(InvalidAmountError, match=r"^parameter 'min_amount' cannot be built"):
         to_decimal(0.5, "parameter 'min_amount'")
+
+
+def test_the_leftover_unit_goes_to_the_largest_remainder_not_the_first_part() -> None:
+    # 10 by 1:2 is 3.33 and 6.67 exactly: floors 3 and 6, remainders 1/3 and 2/3,
+    # so the one unit left over goes to the second part.
+    assert allocate_units(10, [1, 2]) == (3, 7)
+    # 1.00 RUB by 1:2 is 0.333 and 0.667: the cent left over goes to the larger remainder.
+    assert allocate(ONE, [1, 2]) == (Money("0.33", "RUB"), Money("0.67", "RUB"))
+    # Equal remainders: the lowest index first (10 by 1:1:1 is 3.33 each).
+    assert allocate_units(10, [1, 1, 1]) == (4, 3, 3)
+
+
+class TaggedMoney(Money):
+    """A caller's own kind of money (say, money tagged with its source)."""
+
+
+def test_money_of_a_subclass_adds_and_subtracts_as_money() -> None:
+    tagged = TaggedMoney("2.50", "RUB")
+    assert ONE + tagged == Money("3.50", "RUB")
+    assert ONE - tagged == Money("-1.50", "RUB")
+
+
+def test_the_fast_path_for_amounts_in_minor_units_gives_the_same_money_and_keeps_the_bound() -> (
+    None
+):
+    # Pricing builds its rounded prices through Money._exact, skipping the validating
+    # constructor: the result must be the Money the constructor gives, and the bound holds.
+    rub = Currency.of("RUB")
+    made = Money._exact(Decimal("12.34"), rub)
+    assert made == Money("12.34", "RUB")
+    assert (made.amount, made.currency) == (Decimal("12.34"), rub)
+    assert Money._exact(TOP.amount, rub) == TOP
+    for beyond in ("1000000000000000000.00", "-1000000000000000000.00"):
+        with pytest.raises(InvalidAmountError, match=r"below 10\^18"):
+            Money._exact(Decimal(beyond), rub)
+
+
+def test_zero_money_is_zero_and_one_kopeck_is_not() -> None:
+    assert Money.zero("RUB").is_zero()
+    assert Money("-0.00", "RUB").is_zero()
+    assert not Money("0.01", "RUB").is_zero()
+    assert not Money("-0.01", "RUB").is_zero()
+
+
+def test_only_an_amount_below_zero_is_negative() -> None:
+    assert Money("-0.01", "RUB").is_negative()
+    assert not Money("0.00", "RUB").is_negative()
+    assert not Money("0.50", "RUB").is_negative()
+
+
+def test_a_negated_quantity_keeps_its_unit() -> None:
+    assert -Quantity("1.5", KG) == Quantity("-1.500", KG)
+    assert repr(-Quantity("1.5", KG)) == "Quantity('-1.500', 'kg')"
+    assert Quantity("2.5", KG) - Quantity("1", KG) == Quantity("1.500", KG)
+
+
+def test_converting_rounds_as_asked() -> None:
+    # 7 pieces at 10 pieces a box are 0.7 boxes: 0 full boxes rounded down, 1 half up.
+    assert Quantity(7, PIECE).convert(BOX, "0.1", Rounding.DOWN) == Quantity(0, BOX)
+    assert Quantity(7, PIECE).convert(BOX, "0.1") == Quantity(1, BOX)
+
+
+def test_quantities_do_not_depend_on_a_callers_narrow_decimal_context() -> None:
+    # 12345.678 kg has eight digits: a caller's three-digit context must not cut it short
+    # (nor refuse it) when the quantity is built or rounded to the unit.
+    with decimal.localcontext() as caller:
+        caller.prec = 3
+        built = Quantity("12345.678", KG)
+        rounded = Quantity.of("12345.6785", KG)
+    assert built.value == Decimal("12345.678")
+    assert rounded == Quantity("12345.679", KG)
+
+
+def test_money_and_allocation_do_not_depend_on_a_callers_narrow_decimal_context() -> None:
+    with decimal.localcontext() as caller:
+        caller.prec = 3
+        # 123456 kopecks are 1234.56 roubles, all six digits kept
+        from_kopecks = Money.from_minor(123456, "RUB")
+        # one unit by 1 : 1.001 goes to the larger weight (1.001 is not taken as 1.00)
+        units = allocate_units(1, ["1", "1.001"])
+    assert from_kopecks == Money("1234.56", "RUB")
+    assert units == (0, 1)

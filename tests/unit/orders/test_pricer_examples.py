@@ -398,6 +398,24 @@ def test_an_order_naming_an_agreement_is_sold_under_it_and_remembered_apart() ->
     assert priced.cached_resolutions() == [(P, DAY, None), (P, DAY, "TA")]
 
 
+def test_terms_asked_again_for_an_order_naming_an_agreement_are_that_agreements() -> None:
+    # Confirming an order that names TA asks for its terms again: TA's, not the individual
+    # IA-P chosen (and kept) for the same client and day when no agreement is named.
+    individual = create_individual(
+        EVERYONE,
+        AgreementId("IA-P"),
+        "P, individual",
+        partner_id=P,
+        valid_from=date(2026, 1, 1),
+        status=AgreementStatus.ACTIVE,
+    )
+    priced = pricer(agreements=(EVERYONE, TEA_TERMS, individual))
+    priced.price(sale(SaleOrderLine("1", KETTLE.id, Decimal(1))))  # IA-P kept for P that day
+    client = PARTNERS[P]
+    assert priced.resolve_terms(client, DAY, KETTLE, AgreementId("TA")).agreement.id == "TA"
+    assert priced.resolve_terms(client, DAY, KETTLE, None).agreement.id == "IA-P"
+
+
 class CountingBook(AgreementBook):
     """An agreement book that records every resolution it makes."""
 
