@@ -378,9 +378,8 @@ def test_a_product_without_a_price_of_the_agreements_price_type_is_named() -> No
     assert error.value.details == {"product": "M-1", "price_type": "BASE"}
 
 
-def test_an_order_naming_an_agreement_is_sold_under_it_and_remembered_apart() -> None:
-    # P has an individual agreement (more specific than the typical TA, so chosen when the
-    # order names none); an order naming TA that day is sold under TA.
+def _with_individual() -> SalePricer:
+    """A pricer where P has an individual agreement IA-P beside the typical TA."""
     individual = create_individual(
         EVERYONE,
         AgreementId("IA-P"),
@@ -389,7 +388,13 @@ def test_an_order_naming_an_agreement_is_sold_under_it_and_remembered_apart() ->
         valid_from=date(2026, 1, 1),
         status=AgreementStatus.ACTIVE,
     )
-    priced = pricer(agreements=(EVERYONE, TEA_TERMS, individual))
+    return pricer(agreements=(EVERYONE, TEA_TERMS, individual))
+
+
+def test_an_order_naming_an_agreement_is_sold_under_it_and_remembered_apart() -> None:
+    # P has an individual agreement (more specific than the typical TA, so chosen when the
+    # order names none); an order naming TA that day is sold under TA.
+    priced = _with_individual()
     kettle = SaleOrderLine("1", KETTLE.id, Decimal(1))
     named = sale(kettle, agreement_id=AgreementId("TA"))
     assert [x.agreement_id for x in priced.price(named).lines] == ["TA"]
@@ -401,15 +406,7 @@ def test_an_order_naming_an_agreement_is_sold_under_it_and_remembered_apart() ->
 def test_terms_asked_again_for_an_order_naming_an_agreement_are_that_agreements() -> None:
     # Confirming an order that names TA asks for its terms again: TA's, not the individual
     # IA-P chosen (and kept) for the same client and day when no agreement is named.
-    individual = create_individual(
-        EVERYONE,
-        AgreementId("IA-P"),
-        "P, individual",
-        partner_id=P,
-        valid_from=date(2026, 1, 1),
-        status=AgreementStatus.ACTIVE,
-    )
-    priced = pricer(agreements=(EVERYONE, TEA_TERMS, individual))
+    priced = _with_individual()
     priced.price(sale(SaleOrderLine("1", KETTLE.id, Decimal(1))))  # IA-P kept for P that day
     client = PARTNERS[P]
     assert priced.resolve_terms(client, DAY, KETTLE, AgreementId("TA")).agreement.id == "TA"

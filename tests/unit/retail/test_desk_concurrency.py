@@ -24,17 +24,22 @@ from salescore.testing.devices import shtrih_rig
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
+def shop_with_tea(store: Store, units: int) -> None:
+    """The sample shop with only ``units`` tea at its store."""
+    with store.unit_of_work() as uow:
+        load_sample_shop(uow, stock=False)
+        receive(
+            uow.stock_ledger, ProductId("TEA"), SHOP_STORE, Quantity(units),
+            document="tea", at=datetime(2026, 3, 1, 8, tzinfo=UTC),
+        )  # fmt: skip
+        uow.commit()
+
+
 @pytest.mark.parametrize("units", [1, 3])
 def test_two_workplaces_never_sell_more_than_the_store_holds(tmp_path: Path, units: int) -> None:
     path = tmp_path / "shop.sqlite"
     setup = SqliteStore(path)
-    with setup.unit_of_work() as uow:
-        load_sample_shop(uow, stock=False)
-        receive(
-            uow.stock_ledger, ProductId("TEA"), SHOP_STORE, Quantity(units),
-            document="last units", at=datetime(2026, 3, 1, 8, tzinfo=UTC),
-        )  # fmt: skip
-        uow.commit()
+    shop_with_tea(setup, units)
     setup.close()
     clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     stores = [SqliteStore(path), SqliteStore(path)]  # two POS computers, one file
@@ -88,13 +93,7 @@ def test_two_workplaces_on_postgresql_never_sell_more_than_the_store_holds(
     from salescore.adapters.postgres import PostgresStore
 
     setup = PostgresStore(postgres_url, min_size=1)
-    with setup.unit_of_work() as uow:
-        load_sample_shop(uow, stock=False)
-        receive(
-            uow.stock_ledger, ProductId("TEA"), SHOP_STORE, Quantity(1),
-            document="last unit", at=datetime(2026, 3, 1, 8, tzinfo=UTC),
-        )  # fmt: skip
-        uow.commit()
+    shop_with_tea(setup, 1)
     clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
@@ -133,13 +132,7 @@ def test_one_sale_returned_at_two_workplaces_at_once_comes_back_once(race_store:
     """A buyer's one tea is returned at POS-1 and POS-2 at the same moment: one return
     receipt is printed, the other workplace is refused ("more than is left"), and the tea
     is back in stock once."""
-    with race_store.unit_of_work() as uow:
-        load_sample_shop(uow, stock=False)
-        receive(
-            uow.stock_ledger, ProductId("TEA"), SHOP_STORE, Quantity(5),
-            document="tea", at=datetime(2026, 3, 1, 8, tzinfo=UTC),
-        )  # fmt: skip
-        uow.commit()
+    shop_with_tea(race_store, 5)
     clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     with shtrih_rig() as one, shtrih_rig() as two:
         desks = [
