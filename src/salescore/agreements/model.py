@@ -42,9 +42,9 @@ from typing import Any, NewType
 
 import attrs
 
-from salescore._validation import non_empty_text
+from salescore._validation import non_empty_text, percent_0_to_100
 from salescore.errors import AgreementError
-from salescore.money import Currency, as_currency, to_decimal
+from salescore.money import Currency, as_currency
 from salescore.parties import (
     CounterpartyId,
     OrganizationId,
@@ -159,12 +159,7 @@ TERM_LABELS: Mapping[str, str] = {
 def _percent(value: object) -> Decimal | None:
     if value is None:
         return None
-    percent = to_decimal(value, "percent")
-    if not Decimal(0) <= percent <= Decimal(100):
-        raise AgreementError(
-            f"a manual discount or markup limit must be a percent in 0..100, got {percent}"
-        )
-    return percent
+    return percent_0_to_100(value, "a manual discount or markup limit", AgreementError)
 
 
 def _percent_map(value: Mapping[Any, object] | None) -> Mapping[PriceGroupId, Decimal] | None:

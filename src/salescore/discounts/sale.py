@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from salescore._validation import percent_0_to_100
 from salescore.agreements.model import check_sale_payment_form
 from salescore.errors import DiscountError
 from salescore.money import Currency, Money, Quantity, to_decimal
@@ -163,15 +164,14 @@ def _limit_of(value: object, name: str) -> Decimal | None:
     """A manual limit, a percent in 0..100 (None: no limit)."""
     if value is None:
         return None
-    percent = to_decimal(value, name)
-    if not Decimal(0) <= percent <= Decimal(100):
-        raise DiscountError(
-            f"{name} must be a percent in 0..100, got {percent}: a limit below 0 would "
-            "refuse every manual discount, even 0 %",
-            field=name,
-            value=percent,
-        )
-    return percent
+    return percent_0_to_100(
+        value,
+        name,
+        DiscountError,
+        name=name,
+        advice=": a limit below 0 would refuse every manual discount, even 0 %",
+        field=name,
+    )
 
 
 def _limits_of(value: Mapping[Any, object], name: str) -> Mapping[PriceGroupId, Decimal]:
