@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from salescore.adapters.postgres import LOCK_SLOTS, PostgresStore
 from salescore.adapters.postgres.connection import PgConnection
-from salescore.adapters.postgres.reservation import RESERVE_LINE_FUNCTION, PostgresStockLedger
+from salescore.adapters.postgres.reservation import (
+    _TARGET_SLOT,
+    LINE_LOCK_KEY,
+    RESERVE_LINE_FUNCTION,
+    PostgresStockLedger,
+)
 from salescore.adapters.sqlite.reservation import SqliteStockLedger
 from salescore.errors import InsufficientStockError, SalescoreError, StorageError
 from salescore.money import KG, PIECE, Quantity, Unit
@@ -236,5 +241,30 @@ def test_a_unit_of_work_reading_many_orders_documents_holds_few_locks(postgres_u
                 "AND pid = pg_backend_pid()"
             ).fetchone()
         assert 0 < row[0] <= LOCK_SLOTS
+    finally:
+        store.close()
+
+
+def test_a_line_read_for_writing_takes_the_lock_the_reserve_function_takes(
+    postgres_url: str,
+) -> None:
+    """The ledger's read of a line's reserve and the server function lock the same slot,
+    so a reserve from stock and one from other orders for one line take turns too."""
+    store = PostgresStore(postgres_url, min_size=1, max_size=1)
+    try:
+        with store.unit_of_work() as uow:
+            line = Bucket.reserved(OrderId("SO-9"), LineId("1"))
+            uow.stock_ledger.balance(BEANS, MAIN, line, PIECE)
+            held = uow.connection.execute(
+                "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = ? "
+                "AND pid = pg_backend_pid()",
+                (LINE_LOCK_KEY,),
+            ).fetchall()
+            (function_slot,) = uow.connection.execute(
+                f"SELECT {_TARGET_SLOT}::bigint FROM (SELECT ?::text AS p_product, "
+                "?::text AS p_warehouse, ?::text AS p_target_order, ?::text AS p_target_line) AS p",
+                (BEANS, MAIN, "SO-9", "1"),
+            ).fetchone()
+        assert [int(row[0]) for row in held] == [function_slot]
     finally:
         store.close()

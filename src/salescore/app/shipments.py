@@ -981,8 +981,9 @@ def post_goods_issue(
     if not requests:
         raise ShipmentError(f"goods issue {issue_id!r} has no lines: issue at least one")
     orders = _orders(uow, (r.order_id for r in requests))
-    # The orders' shipments first: a store that locks an order when its shipments are read
-    # for writing (PostgreSQL) then reads the earlier issues under that lock.
+    # The orders' shipments first: a store that locks an order when its documents are read
+    # for writing (PostgreSQL) then takes the orders' locks in id order (_of_orders), not
+    # in the requests' order, so two issues of the same orders never wait in a cycle.
     shipments = _of_orders(uow, orders)
     issued: dict[tuple[str, str], Decimal] = {}
     for order_id in orders:

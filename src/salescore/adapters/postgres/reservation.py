@@ -41,7 +41,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import cast
 
-from salescore.adapters.postgres.connection import LOCK_SLOTS, PgConnection
+from salescore.adapters.postgres.connection import LOCK_SLOTS, PgConnection, defer_lock
 from salescore.adapters.sqlite.reservation import (
     _KEY,
     SAVE_CLAIM,
@@ -67,10 +67,12 @@ __all__ = ["LINE_LOCK_KEY", "RESERVE_LINE_FUNCTION", "PostgresStockLedger"]
 LINE_LOCK_KEY = 0x53615276
 """The first key of the advisory locks on order lines' reserves (``SaRv``)."""
 
-# The line's slot, in SQL, from the line's product, warehouse, order and line ids.
-_LINE_SLOT = f"hashtext(concat_ws(chr(31), {{}}, {{}}, {{}}, {{}})) & {LOCK_SLOTS - 1}"
-_LOCK_LINE = f"SELECT pg_advisory_xact_lock({LINE_LOCK_KEY}, {_LINE_SLOT.format(*'????')})"
-_TARGET_SLOT = _LINE_SLOT.format("p_product", "p_warehouse", "p_target_order", "p_target_line")
+# The line's lock: its product, warehouse, order and line ids joined by chr(31) are the
+# name defer_lock hashes into a slot; the server function hashes the same text.
+_TARGET_SLOT = (
+    "hashtext(concat_ws(chr(31), p_product, p_warehouse, p_target_order, p_target_line)) "
+    f"& {LOCK_SLOTS - 1}"
+)
 
 _KEY_COLUMNS = "product_id, warehouse_id, kind, order_id, line_id, expected_on"
 _RECORD = f"""
@@ -278,9 +280,8 @@ class PostgresStockLedger(SqliteStockLedger):
         """The bucket's quantity; an order line's reserve is read under the line's lock
         (sent with the read, in one round trip), which the writer holds until it ends."""
         if bucket.kind is BucketKind.RESERVED and not self._uow.read_only:
-            cast(PgConnection, self._uow.connection).defer(
-                _LOCK_LINE, (product_id, warehouse_id, bucket.order_id, bucket.line_id)
-            )
+            name = "\x1f".join((product_id, warehouse_id, bucket.order_id, bucket.line_id))
+            defer_lock(self._uow.connection, LINE_LOCK_KEY, name)
         return super().balance(product_id, warehouse_id, bucket, unit)
 
     def save_claim(self, claim: ReserveClaim) -> None:

@@ -43,21 +43,17 @@ EXECUTION_LOCK_KEY = 0x53614578
 """The first key of the advisory locks on what an order or a shipment has left (``SaEx``)."""
 
 
-def _lock_order(uow: SqliteUnitOfWork, order_id: str) -> None:
-    if order_id and not uow.read_only:
-        defer_lock(uow.connection, EXECUTION_LOCK_KEY, f"order\x1f{order_id}")
-
-
-def _lock_shipment(uow: SqliteUnitOfWork, shipment_id: str) -> None:
-    if shipment_id and not uow.read_only:
-        defer_lock(uow.connection, EXECUTION_LOCK_KEY, f"shipment\x1f{shipment_id}")
+def _lock(uow: SqliteUnitOfWork, kind: str, key: str) -> None:
+    """Lock an order's (``kind`` "order") or a shipment's documents when writing."""
+    if key and not uow.read_only:
+        defer_lock(uow.connection, EXECUTION_LOCK_KEY, f"{kind}\x1f{key}")
 
 
 class PostgresShipmentRepository(SqliteShipmentRepository):
     """Shipments as on SQLite; an order's are read under the order's lock when writing."""
 
     def of_order(self, order_id: OrderId) -> list[Shipment]:
-        _lock_order(self._uow, order_id)
+        _lock(self._uow, "order", order_id)
         return super().of_order(order_id)
 
 
@@ -65,7 +61,7 @@ class PostgresReturnRepository(SqliteReturnRepository):
     """Returns as on SQLite; a shipment's are read under the shipment's lock when writing."""
 
     def of_shipment(self, shipment_id: ShipmentId) -> list[CustomerReturn]:
-        _lock_shipment(self._uow, shipment_id)
+        _lock(self._uow, "shipment", shipment_id)
         return super().of_shipment(shipment_id)
 
 
@@ -74,9 +70,9 @@ class PostgresPostedDocuments(SqlitePostedDocuments[D]):
     or a shipment's are read under its lock when writing."""
 
     def of_order(self, order_id: str) -> list[D]:
-        _lock_order(self._uow, order_id)
+        _lock(self._uow, "order", order_id)
         return super().of_order(order_id)
 
     def of_shipment(self, shipment_id: str) -> list[D]:
-        _lock_shipment(self._uow, shipment_id)
+        _lock(self._uow, "shipment", shipment_id)
         return super().of_shipment(shipment_id)
