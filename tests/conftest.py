@@ -72,42 +72,37 @@ def postgres_url(postgres_server: str) -> str:
     return url
 
 
+RACE_WRITERS = 8
+"""How many writers the race tests run at once (a PostgreSQL store pools as many)."""
+
+
+def open_test_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A new empty store of ``kind``, one of :data:`STORES`."""
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "sqlite-memory":
+        return SqliteStore(":memory:")
+    if kind == "sqlite-file":
+        return SqliteStore(tmp_path / f"{request.fixturename}.sqlite")
+    # The pool may open a connection for each of the race tests' writers.
+    return PostgresStore(request.getfixturevalue("postgres_url"), min_size=1, max_size=RACE_WRITERS)
+
+
 @pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Every storage adapter in turn: the contract suite runs against each."""
-    if request.param == "memory":
-        yield MemoryStore()
-    elif request.param == "sqlite-memory":
-        sqlite_store = SqliteStore(":memory:")
-        yield sqlite_store
-        sqlite_store.close()
-    elif request.param == "sqlite-file":
-        sqlite_store = SqliteStore(tmp_path / "contract.sqlite")
-        yield sqlite_store
-        sqlite_store.close()
-    else:
-        pg_store = PostgresStore(request.getfixturevalue("postgres_url"), min_size=1)
-        yield pg_store
-        pg_store.close()
-
-
-RACE_WRITERS = 8
-"""How many writers the race tests run at once (a PostgreSQL store pools as many)."""
+    opened = open_test_store(request.param, request, tmp_path)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(params=["memory", "sqlite-file", "postgresql"])
 def race_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Every store several threads write at once, each unit of work on its own
     connection (SQLite in memory has one connection for all, so it is left out)."""
-    store: Store
-    if request.param == "memory":
-        store = MemoryStore()
-    elif request.param == "sqlite-file":
-        store = SqliteStore(tmp_path / "race.sqlite")
-    else:
-        store = PostgresStore(request.getfixturevalue("postgres_url"), min_size=RACE_WRITERS)
-    yield store
-    store.close()
+    opened = open_test_store(request.param, request, tmp_path)
+    yield opened
+    opened.close()
 
 
 def race(*writers: Callable[[], object]) -> list[object]:
