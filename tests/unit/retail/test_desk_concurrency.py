@@ -1,8 +1,10 @@
-"""Two workplaces of one outlet sell the last units of a product at once on one SQLite file."""
+"""Two workplaces of one outlet at once: they never sell more than the store holds (on one
+SQLite file and on PostgreSQL), nor return one sale twice (on every store)."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,43 +37,39 @@ def shop_with_tea(store: Store, units: int) -> None:
         uow.commit()
 
 
+@contextmanager
+def two_workplaces(
+    first: Store, second: Store
+) -> Iterator[tuple[list[CashierDesk], Callable[[], int]]]:
+    """POS-1 on ``first`` and POS-2 on ``second``, each with a Shtrih-M simulator and an
+    open shift; and how many receipts the two registers have printed."""
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    with shtrih_rig() as one, shtrih_rig() as two:
+        desks = [
+            CashierDesk(first, SHOP.id, "POS-1", one.driver, clock=clock),
+            CashierDesk(second, SHOP.id, "POS-2", two.driver, clock=clock),
+        ]
+        for desk in desks:
+            desk.open_shift()
+            desk.catalogue()
+        yield desks, lambda: one.receipts + two.receipts
+
+
 @pytest.mark.parametrize("units", [1, 3])
 def test_two_workplaces_never_sell_more_than_the_store_holds(tmp_path: Path, units: int) -> None:
     path = tmp_path / "shop.sqlite"
     setup = SqliteStore(path)
     shop_with_tea(setup, units)
     setup.close()
-    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     stores = [SqliteStore(path), SqliteStore(path)]  # two POS computers, one file
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-    with shtrih_rig() as one, shtrih_rig() as two:
-        desks = [
-            CashierDesk(stores[0], SHOP.id, "POS-1", one.driver, clock=clock),
-            CashierDesk(stores[1], SHOP.id, "POS-2", two.driver, clock=clock),
-        ]
-        for desk in desks:
-            desk.open_shift()
-            desk.catalogue()
-
-        def sell(desk: CashierDesk) -> None:
-            barrier.wait()
-            try:
-                # Each wants the last units: 2 of 3, or 1 of 1.
-                want = Decimal(max(1, units - 1))
-                outcomes[desk.workplace.id] = desk.sell(
-                    [Scan("TEA", want)], Money("1000.00", "RUB")
-                )
-            except InsufficientStockError as exc:
-                outcomes[desk.workplace.id] = exc
-
-        threads = [threading.Thread(target=sell, args=(d,)) for d in desks]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        printed = one.receipts + two.receipts
-    losers = [o for o in outcomes.values() if isinstance(o, InsufficientStockError)]
+    with two_workplaces(*stores) as (desks, printed_by_registers):
+        # Each wants the last units: 2 of 3, or 1 of 1.
+        want = Decimal(max(1, units - 1))
+        outcomes = race(
+            *[lambda d=d: d.sell([Scan("TEA", want)], Money("1000.00", "RUB")) for d in desks]
+        )
+        printed = printed_by_registers()
+    losers = [o for o in outcomes if isinstance(o, InsufficientStockError)]
     assert len(losers) == 1
     assert printed == 1  # the loser printed nothing
     loser = losers[0]
@@ -94,32 +92,10 @@ def test_two_workplaces_on_postgresql_never_sell_more_than_the_store_holds(
 
     setup = PostgresStore(postgres_url, min_size=1)
     shop_with_tea(setup, 1)
-    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-    with shtrih_rig() as one, shtrih_rig() as two:
-        desks = [
-            CashierDesk(setup, SHOP.id, "POS-1", one.driver, clock=clock),
-            CashierDesk(setup, SHOP.id, "POS-2", two.driver, clock=clock),
-        ]
-        for desk in desks:
-            desk.open_shift()
-            desk.catalogue()
-
-        def sell(desk: CashierDesk) -> None:
-            barrier.wait()
-            try:
-                outcomes[desk.workplace.id] = desk.sell(["TEA"], Money("1000.00", "RUB"))
-            except InsufficientStockError as exc:
-                outcomes[desk.workplace.id] = exc
-
-        threads = [threading.Thread(target=sell, args=(d,)) for d in desks]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        printed = one.receipts + two.receipts
-    losers = [o for o in outcomes.values() if isinstance(o, InsufficientStockError)]
+    with two_workplaces(setup, setup) as (desks, printed_by_registers):
+        outcomes = race(*[lambda d=d: d.sell(["TEA"], Money("1000.00", "RUB")) for d in desks])
+        printed = printed_by_registers()
+    losers = [o for o in outcomes if isinstance(o, InsufficientStockError)]
     assert len(losers) == 1
     assert printed == 1
     with setup.unit_of_work(read_only=True) as uow:
@@ -133,18 +109,10 @@ def test_one_sale_returned_at_two_workplaces_at_once_comes_back_once(race_store:
     receipt is printed, the other workplace is refused ("more than is left"), and the tea
     is back in stock once."""
     shop_with_tea(race_store, 5)
-    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    with shtrih_rig() as one, shtrih_rig() as two:
-        desks = [
-            CashierDesk(race_store, SHOP.id, "POS-1", one.driver, clock=clock),
-            CashierDesk(race_store, SHOP.id, "POS-2", two.driver, clock=clock),
-        ]
-        for desk in desks:
-            desk.open_shift()
-            desk.catalogue()
+    with two_workplaces(race_store, race_store) as (desks, printed_by_registers):
         sale = desks[0].sell(["TEA"], Money("1000.00", "RUB"))
         told = race(*[lambda d=d: d.return_goods(sale.id, {1: 1}) for d in desks])
-        printed = one.receipts + two.receipts
+        printed = printed_by_registers()
     assert sorted(type(x).__name__ for x in told) == ["RetailError", "RetailReceipt"]
     assert printed == 2  # the sale and one return
     with race_store.unit_of_work(read_only=True) as uow:
