@@ -85,3 +85,11 @@ def test_a_reversed_period_is_refused_naming_the_agreement() -> None:
             valid_to=date(2025, 12, 31),
             status=AgreementStatus.ACTIVE,
         )
+
+
+def test_a_limit_out_of_range_is_refused_in_words_that_name_it() -> None:
+    with pytest.raises(AgreementError) as error:
+        Terms(manual_markup_limit_percent="-2")
+    assert str(error.value) == (
+        "a manual discount or markup limit must be a percent in 0..100, got -2"
+    )

@@ -764,3 +764,12 @@ def test_refined_limits_at_the_edges_and_unset_read_as_percents(field: str) -> N
     agreement's terms read it."""
     context = make_context(**{field: {"A": "0", "B": "100", "C": None}})
     assert getattr(context, field) == {"A": Decimal(0), "B": Decimal(100), "C": Decimal(0)}
+
+
+def test_a_manual_limit_out_of_range_is_refused_in_full_words() -> None:
+    with pytest.raises(DiscountError) as error:
+        make_context(manual_limit_percent="-0.5")
+    assert str(error.value) == (
+        "manual_limit_percent must be a percent in 0..100, got -0.5: a limit below 0 would "
+        "refuse every manual discount, even 0 %"
+    )
