@@ -137,6 +137,32 @@ def test_entries_payments_and_allocations_are_read_back_equal(store: Store) -> N
         assert uow.settlements.allocations(partner_id="VOLGA") == []
 
 
+def test_a_partner_is_told_apart_from_partners_whose_ids_begin_alike(store: Store) -> None:
+    # SQLite finds a partner's rows as the account keys that begin with its id and the
+    # separator; ids that are prefixes of one another, or hold the separator, stay apart.
+    partners = ["CAFE", "CAFE2", "CAF", "CAFE\x1fX", "CAFE "]
+    accounts = [SettlementAccount(p, "RUB") for p in partners]
+    accounts.append(SettlementAccount("CAFE", "USD", "CAFE-LLC"))
+    with store.unit_of_work() as uow:
+        for n, acc in enumerate(accounts):
+            money = Money(10 + n, acc.currency)
+            post_entries(uow.settlements, [
+                SettlementEntry(f"E{n}", EntryKind.SHIPMENT, acc, f"SO-{n}", f"SH-{n}",
+                                date(2026, 3, 2), date(2026, 3, 16), money),
+            ])  # fmt: skip
+            record_payment(uow.settlements, Payment(f"P{n}", acc, date(2026, 3, 3), money))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        for partner in partners:
+            owned = {f"E{n}" for n, acc in enumerate(accounts) if acc.partner_id == partner}
+            paid = {f"P{n}" for n, acc in enumerate(accounts) if acc.partner_id == partner}
+            found = uow.settlements.allocations(partner_id=partner)
+            assert {a.entry_id for a in found} == owned, partner
+            assert {a.source_id for a in found} == paid, partner
+            assert {e.id for e in uow.settlements.entries(partner_id=partner)} == owned
+            assert {p.id for p in uow.settlements.payments(partner_id=partner)} == paid
+
+
 def test_a_duplicate_entry_or_payment_id_is_a_conflict(store: Store) -> None:
     with store.unit_of_work() as uow:
         post_entries(uow.settlements, [entry("E1")])
@@ -599,7 +625,7 @@ def _allocation_indexes(store: SqliteStore) -> list[tuple[str, str]]:
 def test_reallocating_an_sqlite_store_keeps_its_allocation_indexes(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "ledger.sqlite")
     indexes = _allocation_indexes(store)
-    assert len(indexes) == 5  # account, partner, entry, source, date
+    assert len(indexes) == 4  # account, entry, source, date
     with store.unit_of_work() as uow:
         post_entries(uow.settlements, [entry("E1"), entry("E9", OTHER)])
         record_payment(uow.settlements, Payment("P1", ACC, date(2026, 3, 5), Money(50, "RUB")))

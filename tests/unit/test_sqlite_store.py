@@ -188,5 +188,46 @@ def test_a_ledger_from_before_plain_allocation_rows_keeps_its_allocations(
     new_sql, new_indexes = table_sql()
     assert "AUTOINCREMENT" not in new_sql
     assert "REFERENCES" not in new_sql
-    assert new_indexes == old_indexes
-    assert len(new_indexes) == 5
+    # Migration 5 drops the partner index: partners are found through the account index.
+    assert new_indexes == [n for n in old_indexes if n != "settlement_allocations_by_partner"]
+    assert len(old_indexes) == 5
+
+
+def test_a_partners_allocations_are_read_through_the_account_index(tmp_path: Path) -> None:
+    from datetime import date
+
+    from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
+    from salescore.money import Money
+    from salescore.receivables import (
+        EntryKind,
+        Payment,
+        SettlementAccount,
+        SettlementEntry,
+        post_entries,
+        record_payment,
+    )
+
+    store = SqliteStore(tmp_path / "ledger.sqlite")
+    acc = SettlementAccount("CAFE", "RUB")
+    plans: list[str] = []
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [
+            SettlementEntry("E1", EntryKind.SHIPMENT, acc, "SO-1", "SH-1", date(2026, 3, 2),
+                            date(2026, 3, 16), Money(100, "RUB")),
+        ])  # fmt: skip
+        record_payment(uow.settlements, Payment("P1", acc, date(2026, 3, 3), Money(40, "RUB")))
+        conn = uow.connection
+        where, params = SqliteSettlementLedger._where("CAFE", None, "a")
+        plans = [
+            row[3]
+            for row in conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT a.seq FROM settlement_allocations a{where}", params
+            )
+        ]
+        assert [a.amount for a in uow.settlements.allocations(partner_id="CAFE")] == [
+            Money(40, "RUB")
+        ]
+    store.close()
+    # Not a scan of the whole table: the range of the partner's account keys.
+    assert any("settlement_allocations_by_account (account_key>? AND account_key<?)" in p
+               for p in plans), plans  # fmt: skip

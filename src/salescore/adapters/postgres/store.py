@@ -321,6 +321,7 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     _SEPARATOR = "chr(31)"
     _SCAN_HINT = ""
     _STREAM_ROWS = False
+    _KEY_RANGE = False
 
     def _lock(self, accounts: Iterable[SettlementAccount]) -> None:
         if self._uow.read_only:

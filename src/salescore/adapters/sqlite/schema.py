@@ -34,6 +34,7 @@ from salescore.adapters.sqlite.orders import create_order_tables
 from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import (
     create_settlement_tables,
+    drop_allocation_partner_index,
     index_settlements_by_date,
     plain_allocation_rows,
 )
@@ -172,6 +173,7 @@ COMPONENTS: tuple[Component, ...] = (
             create_settlement_tables,
             index_settlements_by_date,
             plain_allocation_rows,
+            drop_allocation_partner_index,
         ),
     ),
     Component("reservation", (create_reservation_tables,)),
