@@ -24,6 +24,16 @@ arguments parsed as a tuple). So beside the goal's figure:
 * ``money_add_vs_context_add``: the same ``Money + Money`` against
   ``ctx.add(a, b)`` in a bounded context like Money's — the part of the cost
   that is the value object itself.
+
+And the floor of any value type written in Python, to read the goal against:
+
+* ``money_add_floor_vs_decimal``: the cheapest ``+`` a Python class can have
+  that returns a new value: ``_Floor`` below, a slotted class whose
+  ``__add__`` only adds the amounts with the Decimal operator and fills a new
+  instance (``object.__new__`` and two slot stores). It does less than Money
+  (no currency check, the thread's context, no bound, not frozen), so Money
+  cannot go below it. ``money_add_vs_floor`` is Money over it: what Money's
+  guarantees cost.
 """
 
 from __future__ import annotations
@@ -38,6 +48,28 @@ from salescore.money import Money, Rounding
 from salescore.money._context import BOUNDED
 
 PAIRS = 1_000  # small enough to stay in cache: steadier on a busy machine
+
+_new = object.__new__
+
+
+class _Floor:
+    """The cheapest addable value: no checks, no context of its own, not frozen."""
+
+    __slots__ = ("amount", "currency")
+    amount: Decimal
+    currency: str
+
+    def __add__(self, other: _Floor) -> _Floor:
+        result = _new(_Floor)
+        result.amount = self.amount + other.amount
+        result.currency = self.currency
+        return result
+
+
+def _floor(amount: Decimal) -> _Floor:
+    value = _new(_Floor)
+    value.amount, value.currency = amount, "RUB"
+    return value
 
 
 def main() -> None:
@@ -64,6 +96,12 @@ def main() -> None:
         for a, b in decimal_pairs:
             add(a, b)
 
+    floor_pairs = [(_floor(a), _floor(b)) for a, b in decimal_pairs]
+
+    def floor_add() -> None:
+        for a, b in floor_pairs:
+            a + b
+
     def money_mul() -> None:
         for a, f in money_factors:
             a.multiply(f, half_up)
@@ -79,16 +117,21 @@ def main() -> None:
     ]
 
     assert [(a + b).amount for a, b in money_pairs] == [add(a, b) for a, b in decimal_pairs]
+    assert [(a + b).amount for a, b in money_pairs] == [(a + b).amount for a, b in floor_pairs]
 
-    t_money_add, t_decimal_add, t_money_mul, t_decimal_mul, t_context_add = best_times(
-        [money_add, decimal_add, money_mul, decimal_mul, context_add], rounds=25
+    times = best_times(
+        [money_add, decimal_add, money_mul, decimal_mul, context_add, floor_add], rounds=25
     )
+    t_money_add, t_decimal_add, t_money_mul, t_decimal_mul, t_context_add, t_floor_add = times
     ns = 1e9 / PAIRS
     print(f"metric money_add_ns {t_money_add * ns:.1f}")
     print(f"metric decimal_add_ns {t_decimal_add * ns:.1f}")
     print(f"metric money_add_vs_decimal {t_money_add / t_decimal_add:.2f}")
     print(f"metric context_add_ns {t_context_add * ns:.1f}")
     print(f"metric money_add_vs_context_add {t_money_add / t_context_add:.2f}")
+    print(f"metric money_add_floor_ns {t_floor_add * ns:.1f}")
+    print(f"metric money_add_floor_vs_decimal {t_floor_add / t_decimal_add:.2f}")
+    print(f"metric money_add_vs_floor {t_money_add / t_floor_add:.2f}")
     print(f"metric money_mul_ns {t_money_mul * ns:.1f}")
     print(f"metric decimal_mul_ns {t_decimal_mul * ns:.1f}")
     print(f"metric money_mul_vs_decimal {t_money_mul / t_decimal_mul:.2f}")
