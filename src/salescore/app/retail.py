@@ -68,7 +68,7 @@ from salescore.hardware.fiscal import (
 from salescore.hardware.fiscal import ReceiptKind as FiscalKind
 from salescore.hardware.fiscal import ReceiptLine as FiscalLine
 from salescore.hardware.kinds import FiscalRegister
-from salescore.money import Currency, Money, Quantity, total
+from salescore.money import Currency, Money, Quantity, to_decimal, total
 from salescore.parties import Product, ProductId, WarehouseId
 from salescore.ports import Clock
 from salescore.reservation import Bucket, Move, Operation
@@ -304,11 +304,18 @@ class RetailCatalogue:
         """The product, quantity, retail price and marking code of ``scan``.
 
         Raises:
-            RetailError: an unknown code, or a product without a price at the outlet.
+            RetailError: an unknown code, a quantity not above zero, or a product
+                without a price at the outlet.
         """
         code = scan.code.strip()
         marking = ""
         quantity = scan.quantity
+        if quantity is not None and to_decimal(quantity, f"scan {code!r}: quantity") <= 0:
+            raise RetailError(
+                f"scan {code!r}: quantity {quantity} is not above zero; key how much is sold "
+                "(a return is a return receipt)",
+                code=code,
+            )
         product_id = self._codes.get(code) or (ProductId(code) if code in self.products else None)
         if product_id is None and self.weight_layout is not None and len(code) == 13:
             try:

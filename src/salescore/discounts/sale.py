@@ -67,6 +67,16 @@ _multiply = _CONTEXT.multiply
 _QUANTA = {units: Decimal(1).scaleb(-units) for units in range(7)}
 
 
+def _negative(line_id: str, quantity: Quantity, unit_price: Money) -> DiscountError:
+    what = f"quantity {quantity}" if quantity.value < 0 else f"unit price {unit_price}"
+    return DiscountError(
+        f"sale line {line_id!r}: {what} is negative; a sale line sells a quantity of zero "
+        "or more at a price of zero or more (a return is a document of its own, a markup "
+        "a discount rule with markup=true)",
+        line=line_id,
+    )
+
+
 @attrs.frozen(init=False)
 class SaleLine:
     """One line of a sale: a product, a quantity and its unit price.
@@ -80,6 +90,9 @@ class SaleLine:
         manual_discounts: manual discounts chosen for this line: rule id ->
             a typed value (percent or amount), or None for the rule's own value.
         amount: quantity × unit price, rounded half up to minor units.
+
+    Raises:
+        DiscountError: a negative quantity or unit price (names the line).
     """
 
     line_id: str
@@ -101,6 +114,8 @@ class SaleLine:
     ) -> None:
         # Written by hand, not generated: lines are built by the hundred thousand
         # and a frozen class's generated __init__ sets each slot the slow way.
+        if quantity.value < 0 or unit_price.amount < 0:
+            raise _negative(line_id, quantity, unit_price)
         exact = _multiply(quantity.value, unit_price.amount)  # the library's context
         _set_line_id(self, line_id)
         _set_product(self, product)

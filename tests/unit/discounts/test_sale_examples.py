@@ -9,7 +9,7 @@ from decimal import Context, Decimal, localcontext
 import pytest
 
 from salescore.discounts import DocumentFacts, SaleLine
-from salescore.errors import InvalidInputError
+from salescore.errors import DiscountError, InvalidInputError
 from salescore.money import Money, Quantity
 from salescore.parties import Product, ProductId, SegmentId
 
@@ -21,6 +21,34 @@ KITCHEN = SegmentId("KITCHEN")
 def test_a_float_manual_value_on_a_line_is_refused_and_named() -> None:
     with pytest.raises(InvalidInputError, match=r"^manual value cannot be built from a float"):
         make_line("X", manual={"M": 1.5})
+
+
+def test_a_negative_quantity_is_refused_and_the_line_named() -> None:
+    # Before, -2 × 1,000.00 went through the engine as a line of -2,000.00 with no
+    # discount: a return priced as a sale.
+    with pytest.raises(DiscountError) as caught:
+        make_line("X", -2, "1000.00", line_id="7")
+    assert str(caught.value) == (
+        "sale line '7': quantity -2 pcs is negative; a sale line sells a quantity of zero or "
+        "more at a price of zero or more (a return is a document of its own, a markup a "
+        "discount rule with markup=true)"
+    )
+    assert caught.value.details["line"] == "7"
+
+
+def test_a_negative_unit_price_is_refused_and_the_line_named() -> None:
+    with pytest.raises(DiscountError, match=r"^sale line '3': unit price -0\.01 RUB is negative;"):
+        make_line("X", 2, "-0.01", line_id="3")
+    with pytest.raises(DiscountError, match=r"^sale line '3': quantity -1 pcs is negative;"):
+        make_line("X", -1, "-5.00", line_id="3")  # both negative: a positive amount, refused
+
+
+def test_a_line_of_zero_quantity_or_a_free_unit_is_accepted() -> None:
+    assert make_line("X", 0, "1000.00").amount == 0
+    assert make_line("X", 3, "0.00").amount == 0
+    assert make_line("X", 1, "1000.00").with_quantity(2).amount == Decimal("2000.00")
+    with pytest.raises(DiscountError, match="quantity -1 pcs is negative"):
+        make_line("X", 1, "1000.00").with_quantity(-1)
 
 
 def test_a_document_in_a_currency_equal_to_its_lines_but_another_object_is_accepted() -> None:

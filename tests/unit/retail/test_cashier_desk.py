@@ -14,7 +14,7 @@ import pytest
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app.retail import CashierDesk, Scan
 from salescore.demo.sample_retail import SHOP, SHOP_STORE, load_sample_shop
-from salescore.errors import CashShiftError, RetailError
+from salescore.errors import CashShiftError, InvalidAmountError, RetailError
 from salescore.money import KG, Money, Quantity
 from salescore.parties import ProductId
 from salescore.retail import PaymentKind, ReceiptStatus, RetailPayment, ShiftStatus
@@ -320,3 +320,30 @@ def test_a_sale_of_another_outlet_is_not_returned_here(store: SqliteStore, rig: 
     with pytest.raises(RetailError, match=r"made at outlet 'SHOP-2'.*return it where it was sold"):
         desk.return_goods("ELSEWHERE-1", {1: 1})
     assert stock(store, "BREAD") == Decimal(99)
+
+
+@pytest.mark.parametrize("quantity", [Decimal(-1), Decimal(0), Decimal("-0.001")])
+def test_a_quantity_not_above_zero_is_refused_before_anything_is_printed(
+    store: SqliteStore, rig: Rig, quantity: Decimal
+) -> None:
+    # A negative count would print a sale of negative goods; a return is a return receipt.
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    with pytest.raises(RetailError) as caught:
+        desk.sell([Scan("BREAD", Decimal(2)), Scan("BREAD", quantity)], rub("200.00"))
+    assert str(caught.value) == (
+        f"scan 'BREAD': quantity {quantity} is not above zero; key how much is sold "
+        "(a return is a return receipt)"
+    )
+    assert caught.value.details["code"] == "BREAD"
+    assert desk.pending() == []
+    assert stock(store, "BREAD") == Decimal(100)
+    assert rig.receipts == 0
+
+
+def test_a_quantity_that_is_no_number_is_refused_as_such(store: SqliteStore, rig: Rig) -> None:
+    desk = desk_of(store, rig, FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)))
+    desk.open_shift()
+    with pytest.raises(InvalidAmountError, match=r"^scan 'BREAD': quantity must be finite"):
+        desk.sell([Scan("BREAD", Decimal("NaN"))], rub("200.00"))
+    assert rig.receipts == 0
