@@ -46,7 +46,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from _timing import best_times
+from _timing import best_times, peak_rss_mib
 
 from salescore.discounts import (
     Combination,
@@ -475,6 +475,7 @@ def main() -> None:
     ratio = kinds_per_line[10_000] / kinds_per_line[10]
     print(f"metric rule_scaling_all_kinds_10k_vs_10 {ratio:.2f}")
     print(f"metric rule_compile_10k_s {compile_s:.2f}")
+    print(f"metric peak_rss_mib_discounts {peak_rss_mib():.1f}")
 
 
 if __name__ == "__main__":

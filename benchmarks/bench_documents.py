@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+from _timing import peak_rss_mib
 
 from salescore.adapters.sqlite import SqliteStore
 from salescore.app import orders as uc
@@ -189,6 +190,7 @@ def main() -> None:
     print(f"metric shipment_overhead_vs_ledgers {shipped / direct:.2f}")
     print(f"metric returns_per_s {returns / returned:.1f}")
     print(f"metric corrections_per_s {corrections / corrected:.1f}")
+    print(f"metric peak_rss_mib_documents {peak_rss_mib():.1f}")
 
 
 if __name__ == "__main__":

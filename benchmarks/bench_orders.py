@@ -44,6 +44,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from _timing import peak_rss_mib
+
 from salescore.adapters.codec import dumps
 from salescore.adapters.repositories import Repositories
 from salescore.adapters.sqlite import SqliteStore
@@ -228,6 +230,7 @@ def main() -> None:
     for size, ms in whole.items():
         print(f"metric order_ms_whole_store_{size} {ms:.1f}")
         print(f"metric order_speedup_vs_whole_store_{size} {ms / warm[size]:.1f}")
+    print(f"metric peak_rss_mib_orders {peak_rss_mib():.1f}")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from _timing import peak_rss_mib
+
 from salescore.adapters.sqlite import SqliteStore
 from salescore.errors import StorageError
 from salescore.money import Money, Quantity
@@ -379,6 +381,7 @@ def main() -> None:
             reserves(url)
         if args.only in (None, "aging"):
             aging(url, args.items)
+        print(f"metric peak_rss_mib_postgres_client {peak_rss_mib():.1f}")
     finally:
         server.__exit__(None, None, None)
 
