@@ -7,11 +7,25 @@ script's own folder first on ``sys.path``.
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import time
 from collections.abc import Callable, Collection, Sequence
 
-__all__ = ["best_of", "best_times", "peak_rss_mib", "per_second"]
+__all__ = ["best_of", "best_times", "peak_rss_mib", "per_second", "settle_disk"]
+
+
+def settle_disk() -> None:
+    """Write every file's pending data to the disk, and wait for it.
+
+    A benchmark that builds a store (or one that ran before it, such as the
+    PostgreSQL one, which writes gigabytes) leaves the kernel writing dirty pages
+    back for seconds afterwards: a timed call that commits to SQLite would share
+    the disk with that write-back and be charged for it. Called before each timed
+    call, so that each is timed on a quiet disk with its own writes only.
+    """
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def best_of(func: Callable[[], object], rounds: int = 3) -> float:
@@ -43,7 +57,8 @@ def best_times(
     processes (or a slow spell of a shared machine) hits them alike and each
     best comes from a calm moment. As :mod:`timeit` does, the cyclic garbage
     collector runs before each call and is paused during it, except for the
-    functions whose index is in ``gc_running`` (to show what it costs).
+    functions whose index is in ``gc_running`` (to show what it costs). The disk
+    is settled before each call too (:func:`settle_disk`).
     """
     best = [float("inf")] * len(funcs)
     enabled = gc.isenabled()
@@ -51,6 +66,7 @@ def best_times(
         for _ in range(rounds):
             for i, func in enumerate(funcs):
                 gc.collect()
+                settle_disk()
                 if i not in gc_running:
                     gc.disable()
                 start = time.perf_counter()

@@ -64,7 +64,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from _timing import peak_rss_mib
+from _timing import peak_rss_mib, settle_disk
 
 from salescore.adapters.sqlite import SqliteStore
 from salescore.errors import StorageError
@@ -384,6 +384,7 @@ def main() -> None:
         print(f"metric peak_rss_mib_postgres_client {peak_rss_mib():.1f}")
     finally:
         server.__exit__(None, None, None)
+        settle_disk()  # the server's gigabytes written back now, not in the next script
 
 
 if __name__ == "__main__":

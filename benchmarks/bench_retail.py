@@ -43,6 +43,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from _timing import settle_disk
+
 from salescore.adapters.sqlite import SqliteStore
 from salescore.adapters.sqlite.fiscal_journal import SqliteFiscalJournal
 from salescore.app.retail import CashierDesk, Scan, to_fiscal
@@ -160,6 +162,7 @@ def main() -> None:
             desk.open_shift()
             cash = Money("2000.00", "RUB")
             first = desk.sell(SCANS, cash, receipt_discount=Money("5.00", "RUB"))  # warm-up
+            settle_disk()
             start = time.perf_counter()
             for _ in range(RECEIPTS):
                 desk.sell(SCANS, cash, receipt_discount=Money("5.00", "RUB"))
@@ -169,6 +172,7 @@ def main() -> None:
 
         # One durable journal write on this disk (a receipt makes three, one of them durable).
         journal = SqliteFiscalJournal(Path(tmp) / "journal-writes.sqlite")
+        settle_disk()
         start = time.perf_counter()
         for i in range(50):
             journal.record(JournalEntry(f"w-{i}", JournalState.STARTED, Decimal("1.00")))
@@ -181,6 +185,7 @@ def main() -> None:
             rig.driver.open_shift()
             fiscal = to_fiscal(first)
             sent = rig.driver.link.sent_frames
+            settle_disk()
             start, cpu = time.perf_counter(), time.process_time()
             for i in range(RECEIPTS):
                 rig.driver.process_check(
@@ -201,6 +206,7 @@ def main() -> None:
         )
         desk_alone.open_shift()
         desk_alone.sell(SCANS, cash)
+        settle_disk()
         start = time.perf_counter()
         for _ in range(RECEIPTS):
             desk_alone.sell(SCANS, cash, receipt_discount=Money("5.00", "RUB"))
@@ -215,6 +221,7 @@ def main() -> None:
         )
         engine = desk._engine
         assert engine is not None
+        settle_disk()
         start = time.perf_counter()
         for _ in range(RECEIPTS * 20):
             engine.apply(lines, context)
