@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from salescore.adapters.sqlite import SqliteStore
+from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
+from salescore.adapters.sqlite.schema import COMPONENTS, Component
 from salescore.errors import SchemaVersionError, StorageError
+from salescore.money import Money
 from salescore.parties import Partner, PartnerId
+from salescore.receivables import (
+    EntryKind,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+    post_entries,
+    record_payment,
+)
 
 
 def test_a_file_that_is_not_a_database_is_refused_with_its_path(tmp_path: Path) -> None:
@@ -122,19 +134,6 @@ def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date
 def test_a_ledger_from_before_plain_allocation_rows_keeps_its_allocations(
     tmp_path: Path,
 ) -> None:
-    from datetime import date
-
-    from salescore.adapters.sqlite.schema import COMPONENTS, Component
-    from salescore.money import Money
-    from salescore.receivables import (
-        EntryKind,
-        Payment,
-        SettlementAccount,
-        SettlementEntry,
-        post_entries,
-        record_payment,
-    )
-
     path = tmp_path / "older.sqlite"
     # Receivables at version 3: allocations with AUTOINCREMENT and a foreign key.
     older = tuple(
@@ -194,19 +193,6 @@ def test_a_ledger_from_before_plain_allocation_rows_keeps_its_allocations(
 
 
 def test_a_partners_allocations_are_read_through_the_account_index(tmp_path: Path) -> None:
-    from datetime import date
-
-    from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
-    from salescore.money import Money
-    from salescore.receivables import (
-        EntryKind,
-        Payment,
-        SettlementAccount,
-        SettlementEntry,
-        post_entries,
-        record_payment,
-    )
-
     store = SqliteStore(tmp_path / "ledger.sqlite")
     acc = SettlementAccount("CAFE", "RUB")
     plans: list[str] = []
