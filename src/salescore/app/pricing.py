@@ -109,7 +109,8 @@ def register_price(uow: Repositories, record: PriceRecord) -> None:
 
     Raises:
         NotFoundError: the price type or the product does not exist.
-        InvalidInputError: the type is calculated, or the currency differs.
+        InvalidInputError: the type is calculated, the currency differs, or the
+            price is negative.
     """
     check_record(record, uow.price_types.get(record.price_type_id))
     uow.products.get(record.product_id)

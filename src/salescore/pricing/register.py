@@ -110,7 +110,7 @@ def check_record(record: PriceRecord, price_type: PriceType) -> None:
 
     Raises:
         InvalidInputError: the type is calculated (its prices come from a
-            formula), or the price is in another currency.
+            formula), the price is in another currency, or it is negative.
     """
     if record.price_type_id != price_type.id:
         raise InvalidInputError(
@@ -127,6 +127,14 @@ def check_record(record: PriceRecord, price_type: PriceType) -> None:
             f"price type {price_type.name!r} is in {price_type.currency.code}, the price "
             f"{record.price} is not: convert it first",
             price_type=price_type.id,
+        )
+    if record.price.is_negative():
+        raise InvalidInputError(
+            f"price type {price_type.name!r}: the price {record.price} of product "
+            f"{record.product_id!r} is negative; a price is zero or more (a discount or a "
+            "markup is a discount rule)",
+            price_type=price_type.id,
+            product=record.product_id,
         )
 
 

@@ -116,6 +116,15 @@ def test_registering_a_price_checks_its_type_product_and_currency() -> None:
             register_price(
                 uow, PriceRecord(PriceTypeId("BASE"), ProductId("P"), day, Money(1, "USD"))
             )
+        with pytest.raises(InvalidInputError) as negative:
+            register_price(
+                uow, PriceRecord(PriceTypeId("BASE"), ProductId("P"), day, Money("-0.01", "RUB"))
+            )
+        assert str(negative.value) == (
+            "price type 'Base': the price -0.01 RUB of product 'P' is negative; a price is zero "
+            "or more (a discount or a markup is a discount rule)"
+        )
+        assert negative.value.details == {"price_type": "BASE", "product": "P"}
         with pytest.raises(NotFoundError, match="products: no entity with id 'Q'"):
             register_price(
                 uow, PriceRecord(PriceTypeId("BASE"), ProductId("Q"), day, Money(1, "RUB"))
@@ -125,6 +134,9 @@ def test_registering_a_price_checks_its_type_product_and_currency() -> None:
                 uow, PriceRecord(PriceTypeId("NOPE"), ProductId("P"), day, Money(1, "RUB"))
             )
         assert uow.price_register.history(PriceTypeId("BASE"), ProductId("P")) == []
+        free = PriceRecord(PriceTypeId("BASE"), ProductId("P"), day, Money(0, "RUB"))
+        register_price(uow, free)  # zero is a price: a free item
+        assert uow.price_register.history(PriceTypeId("BASE"), ProductId("P")) == [free]
 
 
 def test_an_empty_characteristic_is_refused() -> None:
