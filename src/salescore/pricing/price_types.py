@@ -73,7 +73,9 @@ class RoundingRule:
     A price becomes the multiple of ``step`` plus ``ending`` that ``direction``
     chooses: ``round_to_step(x - ending, step, direction) + ending``. So with a
     step of 1, the ending 0.99 and ``Rounding.CEILING`` every price becomes the
-    smallest ``N.99`` not below it.
+    smallest ``N.99`` not below it. With an ending, a price above zero never
+    rounds below zero: below the first such price (the ending itself) it becomes
+    the ending, and zero stays zero (a free item).
 
     Attributes:
         step: 0.01, 0.05, 1, 10 …
@@ -122,7 +124,10 @@ class RoundingRule:
             return base
 
         def with_ending(value: Decimal) -> Decimal:
-            return base(value - ending) + ending
+            if not value:
+                return value  # zero stays zero (PriceType.rounder does the same)
+            rounded = base(value - ending) + ending
+            return ending if rounded < 0 < value else rounded
 
         return with_ending
 
@@ -241,7 +246,10 @@ class PriceType:
             return stepped
 
         def with_ending(value: Decimal) -> Decimal:
-            return ((value - ending).quantize(step, mode) + ending).quantize(quantum)
+            if not value:
+                return value.quantize(quantum)  # zero stays zero (RoundingRule.rounder too)
+            rounded = (value - ending).quantize(step, mode) + ending
+            return (ending if rounded < 0 < value else rounded).quantize(quantum)
 
         return with_ending
 

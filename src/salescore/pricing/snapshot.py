@@ -74,6 +74,7 @@ import attrs
 
 from salescore.errors import (
     FormulaError,
+    FormulaEvaluationError,
     InvalidInputError,
     MissingPriceError,
     NotFoundError,
@@ -548,8 +549,8 @@ class PricingSnapshot:
         :meth:`explain` why.
 
         Raises:
-            FormulaEvaluationError: a formula failed (division by zero …), naming the
-                formula and the product.
+            FormulaEvaluationError: a formula failed (division by zero, a price below
+                zero …), naming the formula and the product.
         """
         return self._compute(price_type_id, product_ids, as_money=False)
 
@@ -753,9 +754,23 @@ class PricingSnapshot:
         return Price(product_id, price_type_id, _money(amount, currency), self.on, self)
 
     def _rounder(self, price_type: PriceType) -> Callable[[Decimal], Decimal]:
+        # A formula's result rounded to the type's step, refused below zero: the caller
+        # names the formula and the product (evaluation_error).
         found = self._rounders.get(price_type.id)
         if found is None:
-            found = self._rounders[price_type.id] = price_type.rounder()
+            to_step = price_type.rounder()
+
+            def found(value: Decimal) -> Decimal:
+                rounded = to_step(value)
+                if rounded < 0:
+                    raise FormulaEvaluationError(
+                        f"the {price_type.name} price comes out at {rounded}, below zero; a "
+                        "price is zero or more: bound the formula, as in max(..., 0), or check "
+                        "the prices it reads"
+                    )
+                return rounded
+
+            self._rounders[price_type.id] = found
         return found
 
     # --- explanations --------------------------------------------------------------------

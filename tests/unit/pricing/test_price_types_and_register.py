@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given, settings
@@ -13,10 +13,11 @@ from salescore.adapters.memory import MemoryStore
 from salescore.app.pricing import register_price, save_price_type
 from salescore.errors import FormulaError, InvalidInputError, NotFoundError
 from salescore.money import Money, Rounding
+from salescore.money._context import decimal_context
 from salescore.parties import PartnerId, Product, ProductId
 from salescore.pricing import PriceHistory, PriceRecord, PriceType, PriceTypeId, RoundingRule
 
-prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10**7), places=4)
+prices = st.decimals(min_value=Decimal(0), max_value=Decimal(10**7), places=4)
 steps = st.sampled_from([Decimal("0.01"), Decimal("0.05"), Decimal("0.1"), Decimal(1), Decimal(10)])
 
 
@@ -37,13 +38,47 @@ def test_a_rounded_price_is_a_step_multiple_plus_the_ending_and_moves_the_right_
 ) -> None:
     result = rule.apply(value)
     ending = rule.ending or Decimal(0)
+    if not value:
+        assert result == 0  # a free item stays free
+        return
     assert (result - ending) % rule.step == 0
-    if rule.direction is Rounding.CEILING:
+    if value < ending:
+        assert result == ending  # the smallest price the rule allows, never below zero
+    elif rule.direction is Rounding.CEILING:
         assert value <= result < value + rule.step
     elif rule.direction is Rounding.FLOOR:
         assert value - rule.step < result <= value
     else:
         assert abs(result - value) <= rule.step / 2
+
+
+def test_a_price_below_the_first_ending_becomes_the_ending_and_zero_stays_zero() -> None:
+    # Step 10, ending 9.99: the prices are 9.99, 19.99 ... Before, 0.01 rounded half up to
+    # -0.01 (the multiple -10 plus 9.99) and down to -0.01 too: a price below zero.
+    for direction in (Rounding.HALF_UP, Rounding.FLOOR, Rounding.CEILING):
+        rule = RoundingRule(Decimal(10), direction, Decimal("9.99"))
+        assert rule.apply(Decimal("0.01")) == Decimal("9.99")
+        assert rule.apply(Decimal("4.99")) == Decimal("9.99")
+        assert rule.apply(Decimal("0.00")) == Decimal("0.00")
+    assert RoundingRule(Decimal(10), Rounding.FLOOR, Decimal("9.99")).apply(Decimal(19)) == Decimal(
+        "9.99"
+    )
+    assert RoundingRule(Decimal(10), Rounding.HALF_UP, Decimal("9.99")).apply(
+        Decimal("5.00")
+    ) == Decimal("9.99")
+    # A price type rounds the same way on its fast path (a power-of-ten step).
+    down_to_99 = RoundingRule(Decimal(1), Rounding.FLOOR, Decimal("0.99"))
+    retail = PriceType(PriceTypeId("R"), "R", "RUB", rounding=down_to_99)
+    with localcontext(decimal_context()):
+        to_price = retail.rounder()
+        assert to_price(Decimal("0.50")) == Decimal("0.99")
+        assert to_price(Decimal("0")) == Decimal("0.00")
+        assert str(to_price(Decimal("0"))) == "0.00"
+        assert to_price(Decimal("5.50")) == Decimal("4.99")
+    # A negative value (a formula's) is not made a price here: the snapshot refuses it.
+    assert RoundingRule(Decimal(1), Rounding.FLOOR, Decimal("0.99")).apply(
+        Decimal("-0.50")
+    ) == Decimal("-1.01")
 
 
 @settings(max_examples=100)

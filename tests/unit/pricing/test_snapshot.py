@@ -151,6 +151,40 @@ def test_division_by_zero_in_bulk_pricing_names_the_formula_and_the_product() ->
         snapshot.explain(ProductId("BAD"), PriceTypeId("ODD"))
 
 
+def test_a_formula_giving_a_price_below_zero_is_refused_naming_the_formula_and_product() -> None:
+    # OK: 600.00 - 500 = 100.00; FREE: 500.00 - 500 = 0.00, a price; LOW: 499.99 - 500 < 0.
+    types = [BASE, calculated("NET", "[Base] - 500"), calculated("RETAIL", "[Net] * 2")]
+    products = [Product(ProductId(p), p) for p in ("OK", "FREE", "LOW")]
+    amounts = {"OK": "600.00", "FREE": "500.00", "LOW": "499.99"}
+    records = [base_price(p, a) for p, a in amounts.items()]
+    snapshot = PricingSnapshot.build(types, ON, products=products, records=records)
+    message = (
+        "formula '[Base] - 500' for product 'LOW': the Net price comes out at -0.01, below "
+        "zero; a price is zero or more: bound the formula, as in max(..., 0), or check the "
+        "prices it reads"
+    )
+    for ask in (
+        lambda: snapshot.amounts(PriceTypeId("NET")),
+        lambda: snapshot.prices(PriceTypeId("NET")),
+        lambda: snapshot.prices(PriceTypeId("RETAIL"), [ProductId("LOW")]),  # through Net
+        lambda: snapshot.price(ProductId("LOW"), PriceTypeId("NET")),
+        lambda: snapshot.explain(ProductId("LOW"), PriceTypeId("RETAIL")),
+    ):
+        with pytest.raises(FormulaEvaluationError) as caught:
+            ask()
+        assert str(caught.value) == message
+        assert caught.value.details == {"formula": "[Base] - 500", "product": "LOW"}
+    fine = [ProductId("OK"), ProductId("FREE")]
+    assert snapshot.prices(PriceTypeId("RETAIL"), fine) == {
+        "OK": Money("200.00", "RUB"),
+        "FREE": Money("0.00", "RUB"),
+    }
+    assert snapshot.price(ProductId("FREE"), PriceTypeId("NET")).amount == Money(0, "RUB")
+    bounded = [BASE, calculated("NET", "max([Base] - 500, 0)")]
+    again = PricingSnapshot.build(bounded, ON, products=products, records=records)
+    assert again.amounts(PriceTypeId("NET"))[ProductId("LOW")] == Decimal("0.00")
+
+
 def test_the_latest_registered_price_not_after_the_date_counts() -> None:
     snapshot = PricingSnapshot.build(
         [BASE],
