@@ -41,6 +41,9 @@ def test_a_negative_unit_price_is_refused_and_the_line_named() -> None:
         make_line("X", 2, "-0.01", line_id="3")
     with pytest.raises(DiscountError, match=r"^sale line '3': quantity -1 pcs is negative;"):
         make_line("X", -1, "-5.00", line_id="3")  # both negative: a positive amount, refused
+    for quantity in (0, "0.5"):  # a quantity not negative names the price, whatever its size
+        with pytest.raises(DiscountError, match=r"^sale line '3': unit price -5\.00 RUB is"):
+            make_line("X", quantity, "-5.00", line_id="3", kg=True)
 
 
 def test_a_line_of_zero_quantity_or_a_free_unit_is_accepted() -> None:
