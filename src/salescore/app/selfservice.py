@@ -515,6 +515,35 @@ class SelfService:
             self._audit(uow, None, "logout", user_id=session.user_id, address=address)
             uow.commit()
 
+    def purge_sessions(self, *, kept: timedelta = timedelta(days=30)) -> int:
+        """Remove the sessions that expired more than ``kept`` ago; their number.
+
+        Every login stores a session, so without this the store grows by one a login
+        for ever. Run it now and then (a daily job). A session logged out or ended
+        by a password change goes once its time to live is over, plus ``kept``.
+        Until it goes, its token is refused as expired
+        (:class:`~salescore.errors.SessionExpiredError`); afterwards as unknown
+        (:class:`~salescore.errors.AuthenticationError`). The audit records the
+        purge.
+
+        Raises:
+            InvalidInputError: ``kept`` is negative.
+        """
+        if kept < timedelta(0):
+            raise InvalidInputError(
+                f"kept must be zero or more, got {kept}: how long expired sessions stay",
+                kept=kept,
+            )
+        limit = self._clock.now() - kept
+        with self._store.unit_of_work() as uow:
+            gone = [s.id for s in uow.sessions.all() if s.expires_at <= limit]
+            for session_id in gone:
+                uow.sessions.remove(session_id)
+            if gone:
+                self._audit(uow, None, "sessions_purged", details={"count": str(len(gone))})
+            uow.commit()
+        return len(gone)
+
     def change_password(
         self, principal: Principal, old: str, new: str, *, address: str = ""
     ) -> None:

@@ -108,6 +108,35 @@ def test_a_session_expires_after_its_time_to_live(service: SelfService, clock: M
         service.authenticate(token)
 
 
+def test_sessions_expired_longer_than_kept_are_purged_and_then_unknown(
+    service: SelfService, store: MemoryStore, clock: MovingClock
+) -> None:
+    # Sessions last 8 hours. "old" and "ended" are logged in first; "fresh" 8 hours later.
+    old = service.login("kzn", PASSWORD).token
+    ended = service.login("cafe", PASSWORD).token
+    service.logout(ended)
+    clock.advance(timedelta(hours=8))
+    fresh = service.login("kzn", PASSWORD).token
+    assert service.purge_sessions(kept=timedelta(hours=1)) == 0  # expired, not an hour ago
+    clock.advance(timedelta(hours=1))
+    with pytest.raises(SessionExpiredError):
+        service.authenticate(old)  # kept: still told it expired
+    assert service.purge_sessions(kept=timedelta(hours=1)) == 2  # old and ended
+    for token in (old, ended):
+        with pytest.raises(AuthenticationError) as caught:
+            service.authenticate(token)
+        assert not isinstance(caught.value, SessionExpiredError)
+        assert str(caught.value) == "the session token is not valid; log in"
+    assert service.authenticate(fresh).user_id == "kzn"
+    with store.unit_of_work() as uow:
+        assert [s.id for s in uow.sessions.all()] == [token_digest(fresh)]
+        purges = [r for r in uow.audit.all() if r.action == "sessions_purged"]
+    assert [r.details for r in purges] == [{"count": "2"}]
+    assert service.purge_sessions() == 0  # the default keeps 30 days
+    with pytest.raises(InvalidInputError, match=r"^kept must be zero or more, got -1 day"):
+        service.purge_sessions(kept=timedelta(days=-1))
+
+
 def test_an_unknown_token_and_a_logged_out_one_are_refused(service: SelfService) -> None:
     token = service.login("kzn", PASSWORD).token
     with pytest.raises(AuthenticationError):
