@@ -44,7 +44,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from _timing import peak_rss_mib
+from _timing import peak_rss_mib, settle_disk
 
 from salescore.adapters.codec import dumps
 from salescore.adapters.repositories import Repositories
@@ -168,6 +168,7 @@ def warm_ms() -> dict[str, float]:
     rngs = {size: random.Random(7) for size in SIZES}
     sessions = {size: _targeted(PricingSession()) for size in SIZES}
     times: dict[str, list[float]] = {size: [] for size in SIZES}
+    settle_disk()
     for i in range(WARM_ORDERS + 5):
         for size, store in stores.items():
             start = time.perf_counter()
@@ -189,6 +190,7 @@ def whole_store_ms(size: str) -> float:
 
     one_order(store, SIZES[size], rng, pricer_for)  # the same warm-up as the targeted path
     times = []
+    settle_disk()
     for _ in range(3):
         start = time.perf_counter()
         one_order(store, SIZES[size], rng, pricer_for)
