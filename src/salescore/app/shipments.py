@@ -170,6 +170,37 @@ def _returns_of_orders(uow: Repositories, order_ids: Iterable[OrderId]) -> list[
     return list({r.id: r for i in ids for r in uow.customer_returns.of_order(i)}.values())
 
 
+def _refuse_raises_beyond_orders(uow: Repositories, correction: ShipmentCorrection) -> None:
+    """Refuse a correction that raises a line's quantity beyond what its order line has
+    left to ship (counted as ``post_shipment`` counts it: the shipments as corrected). An
+    over-delivery is goods beyond the document by its nature and is not bounded."""
+    if correction.kind is CorrectionKind.OVER_DELIVERY:
+        return
+    raised = [x for x in correction.lines if x.after.quantity > x.before.quantity]
+    if not raised:
+        return
+    orders = _orders(uow, (x.order_id for x in raised))
+    done = line_executions(_of_orders(uow, orders), _returns_of_orders(uow, orders))
+    for x in raised:
+        prices = orders[x.order_id].prices
+        assert prices is not None  # a shipped order is priced
+        ordered = prices.line(x.order_line_id).quantity.value
+        left = ordered - done[(x.order_id, x.order_line_id)].shipped
+        more = x.after.quantity - x.before.quantity
+        if more > left:
+            raise ShipmentError(
+                f"correction {correction.id!r}, shipment {correction.shipment_id!r} line "
+                f"{x.line_no}: the quantity would go from {x.before.quantity:f} to "
+                f"{x.after.quantity:f}, {more:f} more, but order {x.order_id!r} line "
+                f"{x.order_line_id} has only {left:f} of {ordered:f} left to ship; raise it "
+                f"by at most {left:f}, or post goods the client got beyond the order as an "
+                "over-delivery",
+                order=x.order_id,
+                line=x.order_line_id,
+                left=str(left),
+            )
+
+
 def _orders(uow: Repositories, ids: Iterable[OrderId]) -> dict[OrderId, Order]:
     return {i: uow.orders.get(i) for i in dict.fromkeys(ids)}
 
@@ -873,6 +904,7 @@ def post_correction(
         returns=uow.customer_returns.of_shipment(shipment_id),
         reason=reason,
     )
+    _refuse_raises_beyond_orders(uow, correction)
     _correct_stock(uow, correction, at)
     _correct_debt(uow, correction, calendar)
     return uow.shipment_corrections.add(correction)
@@ -951,6 +983,7 @@ def post_agreed_correction(
         uow.customer_returns.of_shipment(shipment.id),
     )
     posted = correction_decisions.mark_posted(correction)
+    _refuse_raises_beyond_orders(uow, posted)
     _correct_stock(uow, posted, at)
     _correct_debt(uow, posted, calendar)
     return uow.shipment_corrections.update(posted)

@@ -450,3 +450,48 @@ def test_a_correction_of_a_cancelled_shipment_is_refused(company: Store) -> None
     with company.unit_of_work() as uow:
         assert uow.shipment_corrections.find("KR-2") is None
     assert (free(company), debt(company)) == (Decimal(12), rub("0.00"))
+
+
+def test_a_raise_beyond_what_the_order_line_has_left_is_refused(company: Store) -> None:
+    # 3 ordered and shipped; lowered to 2 by an error fix; the 1 left shipped again in SH-2.
+    # Raising SH-1 back to 3 would ship 4 of 3 ordered (found by the shipping state machine).
+    shipped_three(company)
+    correct(company, "KR-1", LineChange("1", quantity=Decimal(2)), kind=CorrectionKind.ERROR_FIX)
+    with company.unit_of_work() as uow:
+        (order_id,) = {x.order_id for x in uow.shipments.get(ShipmentId("SH-1")).lines}
+    post(company, "SH-2", [ShipRequest(order_id, LineId("1"), Decimal(1))])
+    before = (free(company), debt(company))
+    with pytest.raises(ShipmentError) as caught:
+        correct(company, "KR-2", LineChange("1", quantity=Decimal(3)),
+                kind=CorrectionKind.ERROR_FIX)  # fmt: skip
+    assert str(caught.value) == (
+        f"correction 'KR-2', shipment 'SH-1' line 1: the quantity would go from 2 to 3, 1 "
+        f"more, but order {order_id!r} line 1 has only 0 of 3 left to ship; raise it by at "
+        "most 0, or post goods the client got beyond the order as an over-delivery"
+    )
+    assert caught.value.details == {"order": order_id, "line": "1", "left": "0"}
+    assert (free(company), debt(company)) == before  # nothing posted
+
+
+def test_a_raise_within_what_the_order_line_has_left_is_posted(company: Store) -> None:
+    # Lowered from 3 to 1, then raised back to 2: 1 more of the 2 left.
+    shipped_three(company)
+    correct(company, "KR-1", LineChange("1", quantity=Decimal(1)), kind=CorrectionKind.ERROR_FIX)
+    correct(company, "KR-2", LineChange("1", quantity=Decimal(2)), kind=CorrectionKind.ERROR_FIX)
+    # 54,900.00 × 2/3 = 36,600.00
+    assert (free(company), debt(company)) == (Decimal(10), rub("36600.00"))
+
+
+def test_an_agreed_raise_is_checked_again_when_it_is_posted(company: Store) -> None:
+    # Drawn up while 1 was left (3 lowered to 2); SH-2 ships that 1 before it is posted.
+    shipped_three(company)
+    correct(company, "KR-1", LineChange("1", quantity=Decimal(2)), kind=CorrectionKind.ERROR_FIX)
+    draw_up(company, "KR-2", LineChange("1", quantity=Decimal(3)))
+    with company.unit_of_work() as uow:
+        sc.agree_correction(uow, CorrectionId("KR-2"))
+        uow.commit()
+        (order_id,) = {x.order_id for x in uow.shipments.get(ShipmentId("SH-1")).lines}
+    post(company, "SH-2", [ShipRequest(order_id, LineId("1"), Decimal(1))])
+    with pytest.raises(ShipmentError, match=r"has only 0 of 3 left to ship; raise it by at most"):
+        post_agreed(company, "KR-2")
+    assert status_of(company, "KR-2") is CorrectionStatus.AGREED
