@@ -7,6 +7,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, ClassVar, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,6 +52,7 @@ from salescore.receivables.aging import OpenGroupSums
 from salescore.receivables.allocation import AllocationRow, EntryRow
 from salescore.receivables.ledger import (
     Allocation,
+    EntryKind,
     Measure,
     Payment,
     SettlementAccount,
@@ -322,6 +325,22 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     _SCAN_HINT = ""
     _STREAM_ROWS = False
     _KEY_RANGE = False
+
+    _ENTRY_ROW_COLUMNS = (
+        "id, kind, order_id, posted_on::date - DATE '0001-01-01' + 1, "
+        "due_date::date - DATE '0001-01-01' + 1, amount_minor"
+    )
+
+    def _entry_groups(self) -> Iterator[tuple[str, list[EntryRow]]]:
+        # Under READ COMMITTED each statement reads its own snapshot: counts taken by one
+        # statement could disagree with the rows of the next, so each row carries its key.
+        measures = {kind.value: kind.measure for kind in EntryKind}
+        rows = self._execute(
+            f"SELECT account_key, {self._ENTRY_ROW_COLUMNS} FROM settlement_entries "
+            "ORDER BY account_key"
+        )
+        for key, group in groupby(rows, itemgetter(0)):
+            yield key, [(r[1], measures[r[2]], r[3], r[4], r[5], r[6]) for r in group]
 
     def _lock(self, accounts: Iterable[SettlementAccount]) -> None:
         if self._uow.read_only:
