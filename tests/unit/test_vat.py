@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -134,3 +135,18 @@ def test_two_rates_of_one_category_from_one_date_are_refused() -> None:
                 RU.changes()[-1],
             ],
         )
+
+
+def test_a_callers_decimal_context_does_not_change_calculated_rates() -> None:
+    with decimal.localcontext(prec=2):
+        # 100 + 22 in two digits would be 1.2E+2: the code and label stay 22/122
+        assert VatRate(Decimal(22), calculated=True).code == "22/122"
+        assert VatRate.parse("22/122").label == "22/122"
+        assert VatRate.parse("12.5/112.5").code == "12.5/112.5"
+
+
+def test_a_calculated_rate_of_a_percent_out_of_range_is_an_unknown_rate() -> None:
+    # 100 + 10^1000000 is beyond any decimal context: still a salescore error, not Overflow
+    for text in ("1e1000000/1", "100/200"):
+        with pytest.raises(TaxError, match=f"unknown VAT rate '{text}'"):
+            VatRate.parse(text)
