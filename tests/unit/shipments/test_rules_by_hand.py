@@ -239,7 +239,15 @@ def executed_documents() -> tuple[list[Shipment], list[CustomerReturn]]:
         shipment("SH-3", BACK, shipment_line("1", "SO-1", "1", "1220.00", "220.00")),
         replaces=ReturnId("RT-2"),
     )
-    return [sh1, sh2, instead], [back, swapped]
+    # the other unit of SH-1's line: the rest of it, 2,440.00 − 1,220.00 and 440.00 − 220.00
+    rest = a_return(
+        "RT-3",
+        BACK,
+        return_line(
+            sh1, "1", Decimal(1), "1", {("SH-1", "1"): (Decimal(1), rub("1220.00"), rub("220.00"))}
+        ),
+    )
+    return [sh1, sh2, instead], [back, swapped, rest]
 
 
 def test_line_executions_add_up_shipments_and_returns_per_order_line() -> None:
@@ -249,11 +257,11 @@ def test_line_executions_add_up_shipments_and_returns_per_order_line() -> None:
             OrderId("SO-1"),
             LineId("1"),
             shipped=Decimal(3),
-            returned=Decimal(1),
+            returned=Decimal(2),
             shipped_net=rub("3660.00"),
-            returned_net=rub("1220.00"),
+            returned_net=rub("2440.00"),
             shipped_vat=rub("660.00"),
-            returned_vat=rub("220.00"),
+            returned_vat=rub("440.00"),
         ),
         ("SO-2", "1"): LineExecution(
             OrderId("SO-2"),
@@ -272,6 +280,7 @@ def test_shipped_quantities_list_each_line_and_each_return_negative() -> None:
         ShippedQuantity(OrderId("SO-1"), LineId("1"), Decimal(1), date(2026, 3, 12), "SH-2"),
         ShippedQuantity(OrderId("SO-1"), LineId("1"), Decimal(-1), BACK, "RT-1"),
         ShippedQuantity(OrderId("SO-2"), LineId("1"), Decimal(-1), BACK, "RT-1"),
+        ShippedQuantity(OrderId("SO-1"), LineId("1"), Decimal(-1), BACK, "RT-3"),
     )
 
 
@@ -320,8 +329,21 @@ def test_a_return_of_a_product_takes_each_line_in_turn_skipping_lines_returned_a
         ("5", "1", Decimal(1), rub("1220.00"), rub("220.00")),
         ("6", "3", Decimal(2), rub("2440.00"), rub("440.00")),
     ]
-    with pytest.raises(ShipmentError, match="5 was shipped and 1 already returned"):
-        return_lines_of_product(sent, ProductId("CM-100"), Decimal(5), 5, earlier)
+    for too_much in (Decimal(5), Decimal(0)):
+        with pytest.raises(ShipmentError) as caught:
+            return_lines_of_product(sent, ProductId("CM-100"), too_much, 5, earlier)
+        assert str(caught.value) == (
+            f"shipment 'SH-1': {too_much} of CM-100 to return, but 5 was shipped and 1 already "
+            "returned; return above zero and at most 4"
+        )
+
+
+def test_a_returned_service_stays_a_service() -> None:
+    sent = shipment(
+        "SH-1", SHIPPED, shipment_line("1", "SO-1", "1", "500.00", "90.16", warehouse=None)
+    )
+    back = return_line(sent, "1", Decimal(1), "1", {})
+    assert (back.is_service, back.warehouse_id, back.by_receipt_order) == (True, None, False)
 
 
 def test_a_hand_priced_return_line_carries_what_was_typed() -> None:
@@ -720,6 +742,11 @@ def counted(
 
 def test_issue_line_counts_and_discrepancies_per_order_line() -> None:
     counts = issue_line_counts([SH0, SH1, SH2], [RO1], [RT1], [PO1])
+    # nothing issued yet: the invoiced lines are counted, each named by its product
+    assert issue_line_counts([SH1], [], [], []) == [
+        counted(3, 0, 0, 0, "SO-1", "1", "CM-100"),
+        counted(2, 0, 0, 0, "SO-1", "3", "KB-7"),
+    ]
     assert counts == [
         counted(5, 3, 1, 1, "SO-1", "1", "CM-100"),
         counted(2, 1, 1, 0, "SO-1", "3", "KB-7"),
@@ -775,6 +802,12 @@ def test_a_receipt_order_takes_back_what_was_issued_and_returned() -> None:
     documents: dict[str, Any] = {"shipments": [SH0, SH1], "issues": [RO1], "returns": [RT1]}
     assert receipt_line(RT1, "2", Decimal(1), "5", receipts=[], **documents) == ReceiptLine(
         "5", ReturnId("RT-1"), "2", OrderId("SO-1"), LineId("1"), ProductId("CM-100"), Decimal(1)
+    )
+    with pytest.raises(ShipmentError) as more_than_returned:
+        receipt_line(RT1, "2", Decimal(2), "1", receipts=[], **documents)
+    assert str(more_than_returned.value) == (
+        "return 'RT-1' line 2 (CM-100): 2 to receive, 1 returned and 0 received already; "
+        "receive at most 1"
     )
     refusals = [
         (RT1, "2", [PO1], documents, "return 'RT-1' line 2 (CM-100): 1 to receive, 1 returned "
