@@ -42,10 +42,20 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "receivables": (["src/salescore/receivables/*"], ["tests/unit/receivables"]),
     "discounts": (["src/salescore/discounts/*"], ["tests/unit/discounts"]),
     "reservation": (["src/salescore/reservation/*"], ["tests/unit/reservation"]),
+    "shipments": (["src/salescore/shipments/*"], ["tests/unit/shipments"]),
     "pricing": (["src/salescore/pricing/*"], ["tests/unit/pricing"]),
     "money": (
         ["src/salescore/money/*"],
         ["tests/unit/money", "tests/unit/test_money*.py", "tests/unit/test_quantity*.py"],
+    ),
+    # VAT of every line: its own tests, the price types' VAT conversion, the fiscal VAT codes.
+    "tax": (
+        ["src/salescore/tax/*"],
+        [
+            "tests/unit/test_vat.py",
+            "tests/unit/pricing/test_vat_conversion.py",
+            "tests/unit/hardware/test_fiscal_vat.py",
+        ],
     ),
     "agreements": (["src/salescore/agreements/*"], ["tests/unit/agreements"]),
     "dates": (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,8 +15,10 @@ from hypothesis import strategies as st
 from salescore.errors import SalescoreError, TaxError
 from salescore.money import Money
 from salescore.tax import VatCategory, VatRate, VatRateTable, load_vat_rates, russian_vat_rates
+from salescore.tax import vat as vat_module
 
 RU = russian_vat_rates()
+LOCAL_MIDNIGHT = dt.datetime(2024, 1, 1)  # noqa: DTZ001 - a TOML local date-time
 
 
 @pytest.mark.parametrize(
@@ -134,3 +138,136 @@ def test_two_rates_of_one_category_from_one_date_are_refused() -> None:
                 RU.changes()[-1],
             ],
         )
+
+
+def test_a_callers_decimal_context_does_not_change_calculated_rates() -> None:
+    with decimal.localcontext(prec=2):
+        # 100 + 22 in two digits would be 1.2E+2: the code and label stay 22/122
+        assert VatRate(Decimal(22), calculated=True).code == "22/122"
+        assert VatRate.parse("22/122").label == "22/122"
+        assert VatRate.parse("12.5/112.5").code == "12.5/112.5"
+
+
+def test_a_calculated_rate_of_a_percent_out_of_range_is_an_unknown_rate() -> None:
+    # 100 + 10^1000000 is beyond any decimal context: still a salescore error, not Overflow
+    for text in ("1e1000000/1", "100/200"):
+        with pytest.raises(TaxError, match=f"unknown VAT rate '{text}'"):
+            VatRate.parse(text)
+
+
+def test_the_shipped_table_read_afresh_has_every_category_and_is_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As in a new process: nothing read yet.
+    monkeypatch.setattr(vat_module, "_RUSSIA", None)
+    table = russian_vat_rates()
+    assert table.country == "RU"
+    assert table.categories() == frozenset(VatCategory)
+    assert table.rate(VatCategory.GENERAL, date(2026, 1, 1)).code == "22"
+    assert table.rate(VatCategory.EXEMPT, date(2026, 1, 1)) == VatRate(None)
+    assert russian_vat_rates() is table
+
+
+def test_a_table_names_only_the_categories_it_has() -> None:
+    table = load_vat_rates(
+        {
+            "country": "KZ",
+            "rate": [{"category": "general", "from": date(2024, 1, 1), "percent": "12"}],
+        }
+    )
+    assert table.categories() == frozenset({VatCategory.GENERAL})
+    with pytest.raises(TaxError, match="KZ VAT table has no 'reduced' rate on 2026-01-01"):
+        table.rate(VatCategory.REDUCED, date(2026, 1, 1))
+
+
+def test_a_table_from_parsed_data_with_an_exempt_category() -> None:
+    table = load_vat_rates(
+        {
+            "country": "KZ",
+            "rate": [
+                {"category": "exempt", "from": date(2024, 1, 1)},
+                {"category": "general", "from": date(2024, 1, 1), "percent": "12"},
+            ],
+        }
+    )
+    assert table.country == "KZ"
+    assert table.rate(VatCategory.EXEMPT, date(2024, 1, 1)).code == "none"
+    assert [(p.category, p.valid_from, p.rate.code) for p in table.changes()] == [
+        (VatCategory.EXEMPT, date(2024, 1, 1), "none"),
+        (VatCategory.GENERAL, date(2024, 1, 1), "12"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"rate": []}, 'VAT table: expected country = "XX" and [[rate]] tables'),
+        ({"country": "KZ"}, 'VAT table: expected country = "XX" and [[rate]] tables'),
+        ({"country": "KZ", "rate": ["general"]}, "VAT table: rate[0] must be a table"),
+        (
+            {
+                "country": "KZ",
+                "rate": [{"category": "general", "from": date(2024, 1, 1), "rate": "12"}],
+            },
+            "VAT table: rate[0]: unknown keys ['rate']; use category, from, percent",
+        ),
+        (
+            {"country": "KZ", "rate": [{"category": "standard", "from": date(2024, 1, 1)}]},
+            "VAT table: rate[0].category: 'standard' is not one of general, reduced, zero, "
+            "exempt, simplified_5, simplified_7",
+        ),
+        (
+            {"country": "KZ", "rate": [{"category": "general", "from": "2024-01-01"}]},
+            "VAT table: rate[0].from: expected a date such as 2026-01-01, got '2024-01-01'",
+        ),
+        (
+            {"country": "KZ", "rate": [{"category": "general", "from": LOCAL_MIDNIGHT}]},
+            "VAT table: rate[0].from: expected a date such as 2026-01-01, "
+            "got datetime.datetime(2024, 1, 1, 0, 0)",
+        ),
+        (
+            {
+                "country": "KZ",
+                "rate": [{"category": "general", "from": date(2024, 1, 1), "percent": 12}],
+            },
+            'VAT table: rate[0].percent: write the percent as a string, e.g. "22"',
+        ),
+    ],
+)
+def test_mistakes_in_parsed_table_data_are_named(data: dict[str, object], message: str) -> None:
+    with pytest.raises(TaxError) as caught:
+        load_vat_rates(data)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("text", ["none", "None", "without", "без НДС", "exempt", " Exempt "])
+def test_every_spelling_of_without_vat(text: str) -> None:
+    assert VatRate.parse(text) == VatRate(None)
+    assert VatRate.parse(text).label == "без НДС"
+
+
+@pytest.mark.parametrize("text", ["22%", "22 %", " 22% "])
+def test_a_percent_sign_after_the_rate_is_allowed(text: str) -> None:
+    assert VatRate.parse(text) == VatRate(Decimal(22))
+
+
+@pytest.mark.parametrize("value", [22, 22.0, "22", Decimal("NaN"), Decimal("Infinity")])
+def test_a_percent_that_is_not_a_finite_decimal_is_refused(value: object) -> None:
+    with pytest.raises(TaxError, match=r"a VAT percent must be a Decimal in 0\.\.99"):
+        VatRate(value)
+
+
+def test_a_callers_decimal_context_does_not_change_rates_or_vat() -> None:
+    with decimal.localcontext(prec=1):
+        assert VatRate(Decimal("22.0")).code == "22"  # 22 has two digits
+    with decimal.localcontext(prec=2):
+        assert VatRate(Decimal("12.50")).percent == Decimal("12.5")  # not 12 or 13
+        # 22/122 of 1,000.00 = 180.3278... -> 180.33
+        vat = VatRate.parse("22/122").vat_of(Money("1000.00", "RUB"), included=True)
+    assert vat == Money("180.33", "RUB")
+
+
+def test_a_calculated_rate_of_zero_percent_is_refused_as_such() -> None:
+    # 0/100 is well formed, but 0 % has no calculated rate: the error says so
+    with pytest.raises(TaxError, match="a calculated VAT rate needs a positive percent, got 0"):
+        VatRate.parse("0/100")

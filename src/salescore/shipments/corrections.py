@@ -368,17 +368,15 @@ def corrected_shipment(
     shipment: Shipment, corrections: Iterable[ShipmentCorrection]
 ) -> Shipment | None:
     """The shipment as its corrections left it (lines corrected to nothing dropped);
-    None when nothing is left. Returns and further shipments count from it."""
+    None when nothing is left, the shipment itself when nothing changed. Returns and
+    further shipments count from it."""
     figures = current_figures(shipment, corrections)
     lines = [
-        attrs.evolve(
-            x,
-            quantity=figures[x.line_no].quantity,
-            net=figures[x.line_no].net,
-            vat=figures[x.line_no].vat,
-        )
+        x
+        if (now.quantity, now.net, now.vat) == (x.quantity, x.net, x.vat)
+        else attrs.evolve(x, quantity=now.quantity, net=now.net, vat=now.vat)
         for x in shipment.lines
-        if figures[x.line_no].quantity > 0
+        if (now := figures[x.line_no]).quantity > 0
     ]
     if not lines:
         return None

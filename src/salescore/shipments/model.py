@@ -51,6 +51,9 @@ __all__ = [
 ShipmentId = NewType("ShipmentId", str)
 ReturnId = NewType("ReturnId", str)
 
+_NO_PERCENT = Decimal(1)
+"""The sort key of "without VAT" among rates sorted by minus their percent: after 0 %."""
+
 
 def share(amount: Money, part: Decimal, whole: Decimal) -> Money:
     """``amount × part / whole``, half up (away from zero) to minor units, exactly.
@@ -333,4 +336,7 @@ def vat_summary(document: Shipment | CustomerReturn) -> tuple[VatSummary, ...]:
                 total((x.with_vat for x in lines), c),
             )
         )
-    return tuple(sorted(found, key=lambda s: -(s.rate.percent or Decimal(-1))))
+    # 0 % before "without VAT" (no percent), whichever line comes first
+    return tuple(
+        sorted(found, key=lambda s: _NO_PERCENT if s.rate.percent is None else -s.rate.percent)
+    )

@@ -46,7 +46,7 @@ import attrs
 
 from salescore.errors import TaxError
 from salescore.money import Currency, Money, total
-from salescore.money._context import decimal_context
+from salescore.money._context import CTX, decimal_context
 
 __all__ = [
     "VatCategory",
@@ -92,6 +92,11 @@ def _percent(value: object) -> Decimal | None:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1), context=ctx)
     return value.normalize(ctx)
+
+
+def _calculated_base(percent: Decimal) -> str:
+    """The denominator of a calculated rate (``122`` of 22/122), whatever the caller's context."""
+    return str(CTX.add(_HUNDRED, percent))
 
 
 @attrs.frozen
@@ -141,7 +146,11 @@ class VatRate:
             percent = Decimal(head)
         except decimal.InvalidOperation:
             percent = None
-        if percent is None or not percent.is_finite() or (sep and tail != str(100 + percent)):
+        if (
+            percent is None
+            or not percent.is_finite()
+            or (sep and (not 0 <= percent < _HUNDRED or tail != _calculated_base(percent)))
+        ):
             raise TaxError(
                 f"unknown VAT rate {text!r}: write a percent such as '22', a calculated "
                 "rate such as '22/122', or 'none'",
@@ -155,7 +164,7 @@ class VatRate:
         if self.percent is None:
             return "none"
         text = format(self.percent, "f")
-        return f"{text}/{100 + self.percent}" if self.calculated else text
+        return f"{text}/{_calculated_base(self.percent)}" if self.calculated else text
 
     @property
     def label(self) -> str:

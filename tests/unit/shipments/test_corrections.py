@@ -495,3 +495,36 @@ def test_an_agreed_raise_is_checked_again_when_it_is_posted(company: Store) -> N
     with pytest.raises(ShipmentError, match=r"has only 0 of 3 left to ship; raise it by at most"):
         post_agreed(company, "KR-2")
     assert status_of(company, "KR-2") is CorrectionStatus.AGREED
+
+
+def test_the_corrected_shipment_is_the_shipment_itself_until_a_line_changes() -> None:
+    # line 1: 3 CM-100 for 3,660.00 (VAT 660.00); line 2: 1 KB-7 for 100.00 (VAT 18.03)
+    shipped = attrs.evolve(
+        shipment(
+            "SH-1",
+            date(2026, 3, 10),
+            shipment_line("1", "SO-1", "3", "3660.00", "660.00"),
+            shipment_line("2", "SO-1", "1", "100.00", "18.03", product="KB-7"),
+        ),
+        version=1,
+    )
+    assert corrected_shipment(shipped, []) is shipped
+
+    def correct(*changes: LineChange) -> ShipmentCorrection:
+        return decide_correction(
+            CorrectionId("KR-1"), shipped, CORRECTED, changes, CorrectionKind.ERROR_FIX
+        )
+
+    left = corrected_shipment(shipped, [correct(LineChange("2", quantity=Decimal(0)))])
+    assert left is not None
+    assert left.lines == (shipped.lines[0],)
+    assert left.lines[0] is shipped.lines[0]
+    # 2 of 3: 2,440.00, VAT 440.00
+    fewer = corrected_shipment(shipped, [correct(LineChange("1", quantity=Decimal(2)))])
+    assert fewer is not None
+    assert [(x.quantity, x.net, x.vat) for x in fewer.lines] == [
+        (Decimal(2), rub("2440.00"), rub("440.00")),
+        (Decimal(1), rub("100.00"), rub("18.03")),
+    ]
+    nothing = correct(LineChange("1", quantity=Decimal(0)), LineChange("2", quantity=Decimal(0)))
+    assert corrected_shipment(shipped, [nothing]) is None
