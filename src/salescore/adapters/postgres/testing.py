@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Run by the watchdog process: wait for the owner's end of the pipe to close; unless the
+# owner said "done" (it stopped the server itself), stop the server and delete its directory.
+_WATCHDOG = """
+import shutil, subprocess, sys
+if sys.stdin.buffer.read() != b"done":
+    subprocess.run(sys.argv[2:], capture_output=True, check=False)
+    shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+
+
 @contextmanager
 def throwaway_server(*, durable: bool = False) -> Iterator[str]:
     """Start a private server on a free loopback port; yield its URL; stop and delete it.
@@ -55,6 +66,12 @@ def throwaway_server(*, durable: bool = False) -> Iterator[str]:
     As root, the server runs as the ``postgres`` user (``runuser``), which owns
     the temp directory. ``durable=False`` turns fsync off (tests need no crash
     safety of a throwaway cluster).
+
+    The server goes with the process that started it, however that process ends:
+    a watchdog process holds one end of a pipe whose other end only the owner
+    (and processes forked from it) hold; when the owner is killed, or leaves by
+    ``os._exit`` (a forked test runner), the pipe closes and the watchdog stops
+    the server and deletes its directory.
 
     Raises:
         StorageError: no PostgreSQL binaries, or the server would not start.
@@ -80,6 +97,16 @@ def throwaway_server(*, durable: bool = False) -> Iterator[str]:
         if done.returncode != 0:
             raise StorageError(f"{args[0]} failed: {done.stderr.strip() or done.stdout.strip()}")
 
+    stop = [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+    watched, owner = os.pipe()  # neither end is inherited by the processes started below
+    watchdog = subprocess.Popen(
+        [sys.executable, "-c", _WATCHDOG, root, *stop],
+        stdin=watched,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a Ctrl-C to the owner's process group spares it
+    )
+    os.close(watched)
     started = False
     try:
         run(
@@ -92,5 +119,8 @@ def throwaway_server(*, durable: bool = False) -> Iterator[str]:
         yield f"postgresql://salescore@127.0.0.1:{port}/postgres"
     finally:
         if started:
-            run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+            run(*stop[len(prefix) :])
         shutil.rmtree(root, ignore_errors=True)
+        os.write(owner, b"done")
+        os.close(owner)
+        watchdog.wait()
