@@ -157,7 +157,6 @@ def _row(
     return _Row(number, outlet, receipt, at, kind, product, q, p, a, payment)
 
 
-@exact
 def parse_sales_csv(
     text: str,
     *,
@@ -238,6 +237,9 @@ def parse_sales_csv(
     return receipts, []
 
 
+parse_sales_csv = exact(parse_sales_csv)
+
+
 ANALYSIS_KEYS = ("outlet", "product", "period", "weekday", "hour")
 """What :func:`retail_analysis` can group by."""
 
@@ -291,7 +293,6 @@ def _keys(receipt: RetailReceipt, by: str, product: str) -> str:
     return f"{receipt.at.hour:02d}"
 
 
-@exact
 def retail_analysis(
     receipts: Sequence[RetailReceipt], by: str, currency: str = "RUB"
 ) -> RetailAnalysis:
@@ -312,6 +313,9 @@ def retail_analysis(
         )
     with localcontext(decimal_context()):
         return _analysis(receipts, by, currency)
+
+
+retail_analysis = exact(retail_analysis)
 
 
 def _analysis(receipts: Sequence[RetailReceipt], by: str, currency: str) -> RetailAnalysis:
