@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import attrs
 
@@ -144,7 +144,8 @@ def _row(
     q, p, a = numbers["quantity"], numbers["price"], numbers["amount"]
     if q is not None and p is not None and a is not None and q > 0:
         with localcontext(decimal_context()):
-            gross = (q * p).quantize(Decimal("0.01"))
+            # Half up, as the receipt's line sum (_gross) and a register round it.
+            gross = (q * p).quantize(Decimal("0.01"), ROUND_HALF_UP)
         if a > gross:
             bad("amount_above_price", f"amount {a} is above quantity × price {gross}")
         if product is not None and q != round(q, product.unit.scale):
