@@ -430,3 +430,9 @@ def test_a_line_s_discount_step_names_every_rule_behind_it() -> None:
         on=DAY,
     )
     assert line.explain().steps[1] == Step("the line's discount", "−4.55 RUB", "AUTO-1, CARD-5")
+
+
+def test_a_retail_line_s_sum_includes_its_vat() -> None:
+    bread, _ = discounted_lines()
+    assert bread.vat_included
+    assert (bread.with_vat, bread.without_vat) == (rub("88.22"), rub("72.31"))  # 88.22 − 15.91
