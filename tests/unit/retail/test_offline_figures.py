@@ -235,3 +235,8 @@ def test_a_hand_entered_report_keeps_a_card_part_under_one_rouble() -> None:
         RetailPayment(PaymentKind.CASH, rub("45.00")),
         RetailPayment(PaymentKind.CARD, rub("0.50")),
     )
+
+
+def test_the_product_table_s_lines_end_with_a_bare_line_feed() -> None:
+    table = product_table(VAN, [BREAD], PRICES, vat_rates=RATES, on=NOON.date())
+    assert table.to_csv() == "code;barcode;name;price;vat_rate;unit\nBREAD;;Bread;45.50;22;pcs\n"
