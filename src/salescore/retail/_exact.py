@@ -1,4 +1,9 @@
-"""Run retail functions in the library's decimal context, whatever the caller's."""
+"""Run retail functions in the library's decimal context, whatever the caller's.
+
+The retail rules apply it after their definition (``compose_lines = exact(compose_lines)``)
+rather than as a decorator: mutmut leaves every decorated function unmutated, and these
+functions are where the receipts' and the shifts' figures are computed.
+"""
 
 from __future__ import annotations
 

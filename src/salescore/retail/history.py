@@ -23,7 +23,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import attrs
 
@@ -144,7 +144,8 @@ def _row(
     q, p, a = numbers["quantity"], numbers["price"], numbers["amount"]
     if q is not None and p is not None and a is not None and q > 0:
         with localcontext(decimal_context()):
-            gross = (q * p).quantize(Decimal("0.01"))
+            # Half up, as the receipt's line sum (_gross) and a register round it.
+            gross = (q * p).quantize(Decimal("0.01"), ROUND_HALF_UP)
         if a > gross:
             bad("amount_above_price", f"amount {a} is above quantity × price {gross}")
         if product is not None and q != round(q, product.unit.scale):
@@ -157,7 +158,6 @@ def _row(
     return _Row(number, outlet, receipt, at, kind, product, q, p, a, payment)
 
 
-@exact
 def parse_sales_csv(
     text: str,
     *,
@@ -238,6 +238,9 @@ def parse_sales_csv(
     return receipts, []
 
 
+parse_sales_csv = exact(parse_sales_csv)
+
+
 ANALYSIS_KEYS = ("outlet", "product", "period", "weekday", "hour")
 """What :func:`retail_analysis` can group by."""
 
@@ -291,7 +294,6 @@ def _keys(receipt: RetailReceipt, by: str, product: str) -> str:
     return f"{receipt.at.hour:02d}"
 
 
-@exact
 def retail_analysis(
     receipts: Sequence[RetailReceipt], by: str, currency: str = "RUB"
 ) -> RetailAnalysis:
@@ -312,6 +314,9 @@ def retail_analysis(
         )
     with localcontext(decimal_context()):
         return _analysis(receipts, by, currency)
+
+
+retail_analysis = exact(retail_analysis)
 
 
 def _analysis(receipts: Sequence[RetailReceipt], by: str, currency: str) -> RetailAnalysis:

@@ -143,7 +143,6 @@ def _day(moment: datetime) -> date:
     return moment.date()
 
 
-@exact
 def card_turnover(
     receipts: Iterable[RetailReceipt], card_id: str, start: date, end: date
 ) -> Decimal:
@@ -156,6 +155,9 @@ def card_turnover(
         ),
         Decimal("0.00"),
     )
+
+
+card_turnover = exact(card_turnover)
 
 
 @attrs.frozen
@@ -214,7 +216,6 @@ class LoyaltyReport:
         return html_table(self.to_records(), caption=caption)
 
 
-@exact
 def loyalty_report(
     cards: Sequence[LoyaltyCard],
     kinds: Mapping[str, CardKind],
@@ -258,3 +259,6 @@ def loyalty_report(
             )
         )
     return LoyaltyReport(start, end, tuple(rows))
+
+
+loyalty_report = exact(loyalty_report)

@@ -96,7 +96,6 @@ class OfflineProductTable:
         return out.getvalue()
 
 
-@exact
 def product_table(
     outlet: Outlet,
     products: Sequence[Product],
@@ -123,6 +122,9 @@ def product_table(
         if p.id in prices
     )
     return OfflineProductTable(outlet.id, on, rows)
+
+
+product_table = exact(product_table)
 
 
 @attrs.frozen
@@ -161,7 +163,6 @@ def _money(value: Decimal, currency: Currency) -> Money:
     return Money(value, currency)
 
 
-@exact
 def offline_receipt(
     outlet: Outlet,
     sale: OfflineSale,
@@ -221,7 +222,9 @@ def offline_receipt(
         ) from exc
 
 
-@exact
+offline_receipt = exact(offline_receipt)
+
+
 def sales_from_inventory(
     opening: Mapping[str, Decimal],
     received: Mapping[str, Decimal],
@@ -250,7 +253,9 @@ def sales_from_inventory(
     return sold
 
 
-@exact
+sales_from_inventory = exact(sales_from_inventory)
+
+
 def manual_receipt(
     report_id: str,
     outlet: Outlet,
@@ -305,3 +310,6 @@ def manual_receipt(
         status=ReceiptStatus.FISCAL,
         source=ReceiptSource.MANUAL,
     )
+
+
+manual_receipt = exact(manual_receipt)

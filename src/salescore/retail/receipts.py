@@ -241,7 +241,6 @@ class RetailLine(VatLineFigures):
         return Explanation(f"line {self.line_no}: {self.name}", tuple(steps))
 
 
-@exact
 def compose_lines(
     items: Sequence[PricedItem],
     *,
@@ -316,6 +315,9 @@ def compose_lines(
             )
         )
     return tuple(lines)
+
+
+compose_lines = exact(compose_lines)
 
 
 @attrs.frozen
@@ -486,7 +488,6 @@ def _share(amount: Money, part: Decimal, whole: Decimal) -> Money:
         return _round(amount.amount * part / whole, amount.currency)
 
 
-@exact
 def compose_return(
     return_id: str,
     sale: RetailReceipt,
@@ -593,7 +594,9 @@ def compose_return(
     )
 
 
-@exact
+compose_return = exact(compose_return)
+
+
 def refund_payments(
     sale: RetailReceipt, earlier: Sequence[RetailReceipt], refund: Money
 ) -> tuple[RetailPayment, ...]:
@@ -611,3 +614,6 @@ def refund_payments(
     if cash.amount > 0:
         payments.append(RetailPayment(PaymentKind.CASH, cash))
     return tuple(payments)
+
+
+refund_payments = exact(refund_payments)

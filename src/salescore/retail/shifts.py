@@ -338,7 +338,6 @@ def _reconcile(
     )
 
 
-@exact
 def sales_report(
     report_id: str,
     *,
@@ -422,6 +421,9 @@ def sales_report(
     )
 
 
+sales_report = exact(sales_report)
+
+
 @attrs.frozen
 class TakingsHandover:
     """Takings [выручка] handed from a shift's drawer to the company cash desk.
@@ -461,7 +463,6 @@ class TakingsHandover:
         return html_table(self.to_records(), caption=f"takings hand-over {self.id}")
 
 
-@exact
 def cash_in_drawer(
     receipts: Iterable[RetailReceipt], handovers: Iterable[TakingsHandover], currency: str
 ) -> Money:
@@ -473,3 +474,6 @@ def cash_in_drawer(
         cur,
     )
     return kept - total((h.amount for h in handovers), cur)
+
+
+cash_in_drawer = exact(cash_in_drawer)
