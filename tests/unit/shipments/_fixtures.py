@@ -11,12 +11,14 @@ from salescore.parties import CounterpartyId, OrganizationId, PartnerId, Product
 from salescore.shipments import (
     CustomerReturn,
     ReturnId,
+    ReturnLine,
     Shipment,
     ShipmentId,
     ShipmentLine,
+    hand_priced_return_line,
     return_line,
 )
-from salescore.tax import VatRate
+from salescore.tax import VatCategory, VatRate, russian_vat_rates
 
 PARTNER, COUNTERPARTY = PartnerId("VOLGA-KZN"), CounterpartyId("KZN-LLC")
 ORG = OrganizationId("ORG-1")
@@ -64,4 +66,22 @@ def customer_return(
     line = return_line(of, line_no, Decimal(quantity), "1", {})
     return CustomerReturn(
         ReturnId(number), of.partner_id, of.counterparty_id, ORG, "RUB", on=on, lines=[line]
+    )
+
+
+def typed_line(
+    line_no: str, *, order_id: str | None = None, order_line_id: str | None = None
+) -> ReturnLine:
+    # 1 KB-7 at a hand-typed 122.00 of 1 March 2026: 22 %, VAT 22.00
+    return hand_priced_return_line(
+        line_no,
+        ProductId("KB-7"),
+        WarehouseId("MAIN"),
+        Decimal(1),
+        rub("122.00"),
+        sold_on=date(2026, 3, 1),
+        category=VatCategory.GENERAL,
+        vat_rates=russian_vat_rates(),
+        order_id=None if order_id is None else OrderId(order_id),
+        order_line_id=None if order_line_id is None else LineId(order_line_id),
     )

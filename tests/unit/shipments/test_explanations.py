@@ -11,7 +11,15 @@ from datetime import date
 from decimal import Decimal
 
 import attrs
-from tests.unit.shipments._fixtures import COUNTERPARTY, ORG, PARTNER, rub, shipment, shipment_line
+from tests.unit.shipments._fixtures import (
+    COUNTERPARTY,
+    ORG,
+    PARTNER,
+    rub,
+    shipment,
+    shipment_line,
+    typed_line,
+)
 
 from salescore.orders import LineId, OrderId
 from salescore.parties import CounterpartyId, PartnerId, ProductId, WarehouseId
@@ -38,11 +46,10 @@ from salescore.shipments import (
     ShipmentLine,
     TransferId,
     decide_correction,
-    hand_priced_return_line,
     return_line,
     vat_summary,
 )
-from salescore.tax import VatCategory, VatRate, russian_vat_rates
+from salescore.tax import VatRate
 
 SHIPPED = date(2026, 3, 10)
 
@@ -72,16 +79,7 @@ def test_a_return_explains_the_lines_it_mirrors_and_the_hand_priced_ones() -> No
     # one of the two CM-100: 2,440.00 / 2 = 1,220.00, VAT 440.00 / 2 = 220.00;
     # a hand-typed 122.00 of 1 March 2026: 22 %, VAT 122.00 × 22/122 = 22.00
     mirrored = return_line(two_lines(), "1", Decimal(1), "1", {})
-    typed = hand_priced_return_line(
-        "2",
-        ProductId("KB-7"),
-        WarehouseId("MAIN"),
-        Decimal(1),
-        rub("122.00"),
-        sold_on=date(2026, 3, 1),
-        category=VatCategory.GENERAL,
-        vat_rates=russian_vat_rates(),
-    )
+    typed = typed_line("2")
     back = CustomerReturn(
         ReturnId("RT-1"), PARTNER, COUNTERPARTY, ORG, "RUB", on=date(2026, 3, 20),
         lines=[mirrored, typed],

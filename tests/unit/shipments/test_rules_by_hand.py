@@ -22,6 +22,7 @@ from tests.unit.shipments._fixtures import (
     rub,
     shipment,
     shipment_line,
+    typed_line,
 )
 
 from salescore.errors import ShipmentError
@@ -93,22 +94,6 @@ RATE = VatRate.parse("22")
 
 def two_of_cm() -> Shipment:
     return shipment("SH-1", SHIPPED, shipment_line("1", "SO-1", "2", "2440.00", "440.00"))
-
-
-def typed_line(line_no: str, *, order_id: str | None, order_line_id: str | None) -> ReturnLine:
-    # 1 KB-7 at a hand-typed 122.00 of 1 March 2026: 22 %, VAT 22.00
-    return hand_priced_return_line(
-        line_no,
-        ProductId("KB-7"),
-        WarehouseId("MAIN"),
-        Decimal(1),
-        rub("122.00"),
-        sold_on=date(2026, 3, 1),
-        category=VatCategory.GENERAL,
-        vat_rates=russian_vat_rates(),
-        order_id=None if order_id is None else OrderId(order_id),
-        order_line_id=None if order_line_id is None else LineId(order_line_id),
-    )
 
 
 def a_return(number: str, on: date, *lines: ReturnLine) -> CustomerReturn:
