@@ -344,9 +344,14 @@ class StoreEquivalence(RuleBasedStateMachine):
         ),
     )
 
-    @initialize(order=ORDER)
-    def first_order(self, order: tuple[str, list[tuple[str, int, int, int]]]) -> None:
+    @initialize(order=ORDER, data=st.data(), stages=st.integers(0, 8))
+    def first_order(
+        self, order: tuple[str, list[tuple[str, int, int, int]]], data: st.DataObject, stages: int
+    ) -> None:
+        """An order to begin with, taken ``stages`` steps along (often as far as shipping)."""
         self._create(*order)
+        if self.orders:
+            self._along(data, self.orders[0], stages)
 
     @rule(order=ORDER)
     def create_order(self, order: tuple[str, list[tuple[str, int, int, int]]]) -> None:
@@ -381,7 +386,9 @@ class StoreEquivalence(RuleBasedStateMachine):
         """Take an order ``stages`` steps along its way, each the use case its status
         calls for: approval asked, decided and taken; confirmation; the order paid by
         hand and released for securing; reserved; released for shipment; a line shipped."""
-        order_id = data.draw(st.sampled_from(self.orders))
+        self._along(data, data.draw(st.sampled_from(self.orders)), stages)
+
+    def _along(self, data: st.DataObject, order_id: OrderId, stages: int) -> None:
         for _ in range(stages):
             order = self._order(order_id)
             if order.status is OrderStatus.NOT_CONFIRMED:
