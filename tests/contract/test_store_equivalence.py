@@ -215,8 +215,10 @@ class StoreEquivalence(RuleBasedStateMachine):
         self.pricers: dict[str, SalePricer] = {}
         for kind, store in self.stores:
             with store.unit_of_work() as uow:
-                days = [FIRST_DAY + timedelta(days=n) for n in range((LAST_DAY - FIRST_DAY).days)]
-                self.pricers[kind] = load_pricer(uow, [*days, LAST_DAY], registry=REGISTRY)
+                days = (
+                    FIRST_DAY + timedelta(days=n) for n in range((LAST_DAY - FIRST_DAY).days + 1)
+                )
+                self.pricers[kind] = load_pricer(uow, days, registry=REGISTRY)
         self.current = self.stores[0][0]
         self.today = FIRST_DAY
         self.numbers = itertools.count(1)
