@@ -55,6 +55,13 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture
 def postgres_url(postgres_server: str) -> str:
     """A salescore database with every table empty (truncated, not recreated: fast)."""
+    return empty_postgres_database(postgres_server)
+
+
+def empty_postgres_database(postgres_server: str) -> str:
+    """The URL of the server's ``contract`` database with the salescore schema and every
+    table empty (truncated, not recreated: fast); for a test that needs it empty more
+    than once, as a state machine does for each example."""
     url = postgres_server.rsplit("/", 1)[0] + "/contract"
     with psycopg.connect(postgres_server, autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = 'contract'").fetchone() is None:
