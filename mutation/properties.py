@@ -96,10 +96,12 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # Lines as ast counts them: split at "\n" only (str.splitlines also splits at form
+        # feeds and other separators a string literal may hold).
+        self.lines = text.split("\n")
         self.starts = [0]
-        for line in text.splitlines(keepends=True):
-            self.starts.append(self.starts[-1] + len(line))
-        self.lines = text.splitlines(keepends=True)
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line) + 1)
 
     def offset(self, line: int, byte_col: int) -> int:
         prefix = self.lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8")
