@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python mutation/properties.py receivables          # mutate and run every mutant
+    .venv/bin/python mutation/properties.py                      # every module of MODULES
     .venv/bin/python mutation/properties.py orders --list        # print the mutants, run nothing
     .venv/bin/python mutation/properties.py orders --match Order.total  # only these mutants
 
@@ -394,15 +395,16 @@ def run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("modules", nargs="+", help=", ".join(MODULES))
+    parser.add_argument("modules", nargs="*", help=f"{', '.join(MODULES)} (default: all)")
     parser.add_argument("--list", action="store_true", help="print the mutants, run nothing")
     parser.add_argument("--match", default="", help="only mutants whose name contains this")
     args = parser.parse_args()
-    for module in args.modules:
+    modules = args.modules or list(MODULES)
+    for module in modules:
         if module not in MODULES:
             raise SystemExit(f"unknown module {module!r}; one of {', '.join(MODULES)}")
     equivalent = equivalent_names(EQUIVALENT)
-    for module in args.modules:
+    for module in modules:
         found, skipped = mutants(module)
         selected = [m for m in found if args.match in m.name]
         if args.list:
