@@ -120,10 +120,10 @@ def target(name: str) -> tuple[list[str], list[str]]:
     raise SystemExit(f"no source file or package for {name!r} under src/salescore/{module}")
 
 
-def equivalent_names() -> dict[str, str]:
-    """Mutant name -> why it is equivalent, from mutation/equivalent.txt."""
+def equivalent_names(path: Path = EQUIVALENT) -> dict[str, str]:
+    """Mutant name -> why it is equivalent, from mutation/equivalent.txt (or another list)."""
     result: dict[str, str] = {}
-    for raw in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+    for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -8,13 +8,22 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from salescore.errors import SalescoreError, TaxError
-from salescore.money import Money
-from salescore.tax import VatCategory, VatRate, VatRateTable, load_vat_rates, russian_vat_rates
+from salescore.money import Currency, Money
+from salescore.tax import (
+    VatCategory,
+    VatLineFigures,
+    VatRate,
+    VatRateTable,
+    VatTotals,
+    load_vat_rates,
+    russian_vat_rates,
+)
 from salescore.tax import vat as vat_module
 
 RU = russian_vat_rates()
@@ -271,3 +280,29 @@ def test_a_calculated_rate_of_zero_percent_is_refused_as_such() -> None:
     # 0/100 is well formed, but 0 % has no calculated rate: the error says so
     with pytest.raises(TaxError, match="a calculated VAT rate needs a positive percent, got 0"):
         VatRate.parse("0/100")
+
+
+def test_a_documents_vat_totals_add_lines_with_vat_included_and_on_top() -> None:
+    # Classes built here, not at import (mutation testing switches code on after imports).
+    @attrs.frozen
+    class Line(VatLineFigures):
+        net: Money
+        vat: Money
+        vat_included: bool
+
+    @attrs.frozen
+    class Document(VatTotals):
+        currency: Currency
+        vat_lines: tuple[Line, ...]
+
+    # 1200.00 with 20 % VAT included: 200.00 VAT, 1000.00 without, 1200.00 to pay.
+    # 500.00 with 20 % VAT on top: 100.00 VAT, 500.00 without, 600.00 to pay.
+    inside = Line(Money("1200.00", "RUB"), Money("200.00", "RUB"), True)
+    on_top = Line(Money("500.00", "RUB"), Money("100.00", "RUB"), False)
+    assert (on_top.without_vat, on_top.with_vat) == (Money("500.00", "RUB"), Money("600.00", "RUB"))
+    document = Document(Currency.of("RUB"), (inside, on_top))
+    assert (document.vat, document.without_vat, document.with_vat) == (
+        Money("300.00", "RUB"),
+        Money("1500.00", "RUB"),
+        Money("1800.00", "RUB"),
+    )

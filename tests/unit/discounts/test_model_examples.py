@@ -12,8 +12,11 @@ from salescore.discounts import (
     Combination,
     ConditionExpr,
     Discount,
+    DiscountGroup,
     DiscountId,
     DiscountKind,
+    DiscountRuleSet,
+    GroupId,
     LimitId,
     ManualDiscountLimit,
     Mode,
@@ -194,3 +197,31 @@ def test_a_value_that_is_not_a_number_is_refused_naming_the_value() -> None:
         Discount(DiscountId("P"), "Percent", value="five")
     with pytest.raises(InvalidAmountError, match=r"^value 'six' is not a decimal number"):
         Discount(DiscountId("P"), "Percent", price_group_values={"TV": "six"})
+
+
+def test_a_tree_without_exactly_one_root_group_names_the_roots_it_found() -> None:
+    a, b = make_percent("A", 5), make_percent("B", 2)
+    two = DiscountRuleSet(
+        [a, b],
+        [
+            DiscountGroup(GroupId("R1"), "First", Combination.ADD, ["A"]),
+            DiscountGroup(GroupId("R2"), "Second", Combination.ADD, ["B"]),
+        ],
+    )
+    with pytest.raises(DiscountError) as caught:
+        _ = two.root
+    assert str(caught.value) == "the discount tree needs exactly one root group; found R1, R2"
+    cycle = DiscountRuleSet(
+        [a],
+        [
+            DiscountGroup(GroupId("G1"), "One", Combination.ADD, ["G2", "A"]),
+            DiscountGroup(GroupId("G2"), "Two", Combination.ADD, ["G1"]),
+        ],
+    )
+    with pytest.raises(DiscountError) as caught:
+        _ = cycle.root
+    assert str(caught.value) == (
+        "the discount tree needs exactly one root group; "
+        "found none (every group is a child: a cycle)"
+    )
+    assert make_tree(Combination.ADD, a).root.id == "ROOT"

@@ -17,7 +17,7 @@ from salescore.discounts import (
     LineDiscount,
 )
 from salescore.errors import DiscountError
-from salescore.money import Currency
+from salescore.money import Currency, Money
 from salescore.parties import ProductId
 
 from .conftest import make_context, make_line, make_percent, make_tree
@@ -124,3 +124,19 @@ def test_a_line_built_by_hand_says_where_explainable_results_come_from() -> None
         with pytest.raises(DiscountError) as caught:
             ask()
         assert str(caught.value) == expected
+
+
+def test_a_line_discount_shows_its_figures_as_money_and_its_percent() -> None:
+    # 200.00 less 15.00 = 185.00; 15.00 / 200.00 = 7.50 %.
+    line = LineDiscount("1", Decimal("200.00"), Decimal("15.00"), Currency.of("RUB"))
+    assert (line.gross, line.discount, line.net) == (
+        Money("200.00", "RUB"),
+        Money("15.00", "RUB"),
+        Money("185.00", "RUB"),
+    )
+    assert line.percent == Decimal("7.50")
+
+
+def test_a_line_of_zero_amount_has_a_discount_of_zero_percent() -> None:
+    free = LineDiscount("1", Decimal("0.00"), Decimal("0.00"), Currency.of("RUB"))
+    assert free.percent == Decimal(0)

@@ -187,6 +187,19 @@ def test_a_cancelled_order_from_a_quote_explains_parties_prices_schedule_and_his
     )
 
 
+def test_frozen_prices_total_their_lines_before_and_after_discounts() -> None:
+    # Built here, not at import. 2 x 100.00 = 200.00 less 10.00 = 190.00; 3 x 50.00 = 150.00
+    # less nothing: gross 350.00, discounts 10.00, net 190.00 + 150.00 = 340.00.
+    frozen = prices(
+        frozen_line("1", "2", "100.00", discount="10.00"), frozen_line("2", "3", "50.00")
+    )
+    assert (frozen.gross, frozen.discount, frozen.net) == (
+        rub("350.00"),
+        rub("10.00"),
+        rub("340.00"),
+    )
+
+
 def test_a_frozen_line_with_vat_on_top_keeps_its_figures_and_explains_its_vat() -> None:
     # Built here, not at import: mutation testing switches code on after the imports.
     # 2 x 100.00 = 200.00, less 10.00 = 190.00; 20 % on top: 38.00.

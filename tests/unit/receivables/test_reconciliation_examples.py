@@ -209,3 +209,20 @@ def test_the_act_in_a_notebook_shows_their_closing_balance_in_its_caption() -> N
     assert (
         "closing 100.00</caption>" in act_of([entry("SH-1", MARCH.start, "100.00")])._repr_html_()
     )
+
+
+def test_an_act_whose_every_line_agrees_is_agreed_when_they_gave_no_closing_balance() -> None:
+    # They confirmed both documents but sent no closing balance of theirs: nothing to compare
+    # the closing 1000.00 - 400.00 = 600.00 with, so the act is agreed on its lines alone.
+    act = act_of(
+        [entry("SH-1", date(2026, 3, 2), "1000.00")],
+        [payment("PAY-1", date(2026, 3, 20), "400.00")],
+        their_lines=[
+            CounterpartyLine(date(2026, 3, 2), "SH-1", credit=rub("1000.00")),
+            CounterpartyLine(date(2026, 3, 20), "PAY-1", debit=rub("400.00")),
+        ],
+    )
+    assert [line.status for line in act.lines] == [ActStatus.AGREED, ActStatus.AGREED]
+    assert act.closing == rub("600.00")
+    assert act.their_closing is None
+    assert act.is_agreed

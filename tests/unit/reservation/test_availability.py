@@ -58,3 +58,20 @@ def test_a_line_needing_no_stock_is_always_secured() -> None:
     supply = assess_line(line(100, SupplyOption.NOT_REQUIRED), POSITION)
     assert supply.is_secured
     assert supply.explain().as_text().endswith("1. no stock needed")
+
+
+def test_a_line_one_piece_short_lacks_that_piece_and_is_not_secured() -> None:
+    # 3 ordered, 2 held: 1 lacking, which the 3 free pieces cover, so none missing.
+    supply = assess_line(line(3), POSITION)
+    assert (supply.lacking, supply.missing) == (Quantity(1), Quantity(0))
+    assert not supply.is_secured
+
+
+def test_a_line_misses_the_one_piece_free_stock_and_receipts_cannot_cover() -> None:
+    # 10 ordered, 2 held: 8 lacking; 3 free and 4 expected by 10 March cover 7, 1 is missing.
+    supply = assess_line(line(10), POSITION)
+    assert (supply.lacking, supply.expected, supply.missing) == (
+        Quantity(8),
+        Quantity(4),
+        Quantity(1),
+    )
