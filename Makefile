@@ -36,8 +36,8 @@ demo-web: $(STAMP_WEB)
 test: lint typecheck unit docs-doctest
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples mutation
+	$(BIN)/ruff format --check src tests benchmarks examples mutation
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP_DEV)
