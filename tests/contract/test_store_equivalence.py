@@ -54,6 +54,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from tests.conftest import empty_postgres_database
+from tests.unit.orders._fixtures import TEMPLATE as THREE_KINDS
 
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.postgres import PostgresStore
@@ -92,15 +93,10 @@ from salescore.orders import (
 )
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.receivables import (
-    DayCount,
-    DueEvent,
     ManualAllocation,
     Measure,
     Payment,
-    PaymentScheduleTemplate,
-    ScheduleStage,
     SettlementAccount,
-    StageKind,
     record_payment,
     reverse_payment,
 )
@@ -163,23 +159,9 @@ SAMPLE_ORDERS = {  # the sample's orders and their accounts
 FIRST_DAY = date(2026, 3, 2)
 LAST_DAY = date(2026, 3, 27)
 AGING_ON = date(2026, 4, 30)
-# 30 % advance, 20 % prepayment 2 working days before the shipment, the rest on credit.
-THREE_KINDS = PaymentScheduleTemplate(
-    "ADV30-PRE20-CR50",
-    "30 % advance, 20 % prepayment, 50 % credit",
-    (
-        ScheduleStage(StageKind.ADVANCE, Decimal(30)),
-        ScheduleStage(
-            StageKind.PREPAYMENT,
-            Decimal(20),
-            days=2,
-            day_count=DayCount.WORKING,
-            event=DueEvent.BEFORE_SHIPMENT,
-        ),
-        ScheduleStage(StageKind.CREDIT, days=10, event=DueEvent.SHIPMENT),
-    ),
-)
-TEMPLATES = (None, "ADV30-PRE20-CR50", "NET-7", "PREPAY-50-NET-14")
+# THREE_KINDS: 30 % advance, 20 % prepayment 2 working days before the shipment, the rest
+# on credit (the orders examples' template), beside the sample company's own.
+TEMPLATES = (None, THREE_KINDS.id, "NET-7", "PREPAY-50-NET-14")
 
 
 REGISTRY = ConditionRegistry.installed()  # found once: each lookup reads the entry points
