@@ -20,7 +20,7 @@ then rolls back, so stock, debt and document go together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -182,10 +182,7 @@ def _refuse_raises_beyond_orders(uow: Repositories, correction: ShipmentCorrecti
     orders = _orders(uow, (x.order_id for x in raised))
     done = line_executions(_of_orders(uow, orders), _returns_of_orders(uow, orders))
     for x in raised:
-        prices = orders[x.order_id].prices
-        assert prices is not None  # a shipped order is priced
-        ordered = prices.line(x.order_line_id).quantity.value
-        left = ordered - done[(x.order_id, x.order_line_id)].shipped
+        ordered, left = _left_to_ship(orders[x.order_id], x.order_line_id, done)
         more = x.after.quantity - x.before.quantity
         if more > left:
             raise ShipmentError(
@@ -199,6 +196,17 @@ def _refuse_raises_beyond_orders(uow: Repositories, correction: ShipmentCorrecti
                 line=x.order_line_id,
                 left=str(left),
             )
+
+
+def _left_to_ship(
+    order: Order, line_id: LineId, done: Mapping[tuple[str, str], LineExecution]
+) -> tuple[Decimal, Decimal]:
+    """An order line's ordered quantity and what is left of it to ship, after the
+    shipments (as corrected) and returns ``done`` counts."""
+    assert order.prices is not None  # only a priced order is shipped
+    ordered = order.prices.line(line_id).quantity.value
+    execution = done.get((order.id, line_id))
+    return ordered, ordered - (execution.shipped if execution else Decimal(0))
 
 
 def _orders(uow: Repositories, ids: Iterable[OrderId]) -> dict[OrderId, Order]:
@@ -395,12 +403,7 @@ def _refuse_issued_goods_shipped_again(
         held = waiting.get(key, Decimal(0))
         if not held:
             continue
-        order = orders[OrderId(key[0])]
-        assert order.prices is not None
-        execution = done.get(key)
-        left = order.prices.line(LineId(key[1])).quantity.value - (
-            execution.shipped if execution else Decimal(0)
-        )
+        _, left = _left_to_ship(orders[OrderId(key[0])], LineId(key[1]), done)
         if quantity > left - held:
             raise ShipmentError(
                 f"shipment {shipment_id!r}: order {key[0]!r} line {key[1]}: {held:f} of it left "
