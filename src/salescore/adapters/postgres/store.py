@@ -41,7 +41,7 @@ from salescore.adapters.postgres.shipments import (
     PostgresShipmentRepository,
 )
 from salescore.adapters.sqlite.pricing import SqlitePriceRegister, _record
-from salescore.adapters.sqlite.receivables import SqliteSettlementLedger
+from salescore.adapters.sqlite.receivables import SqliteSettlementLedger, _entry_rows
 from salescore.adapters.sqlite.schema import Component, migrate_components
 from salescore.adapters.sqlite.store import SqliteRepository, SqliteStore, SqliteUnitOfWork
 from salescore.adapters.stores import NestingGuard
@@ -52,7 +52,6 @@ from salescore.receivables.aging import OpenGroupSums
 from salescore.receivables.allocation import AllocationRow, EntryRow
 from salescore.receivables.ledger import (
     Allocation,
-    EntryKind,
     Measure,
     Payment,
     SettlementAccount,
@@ -334,13 +333,12 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
     def _entry_groups(self) -> Iterator[tuple[str, list[EntryRow]]]:
         # Under READ COMMITTED each statement reads its own snapshot: counts taken by one
         # statement could disagree with the rows of the next, so each row carries its key.
-        measures = {kind.value: kind.measure for kind in EntryKind}
         rows = self._execute(
-            f"SELECT account_key, {self._ENTRY_ROW_COLUMNS} FROM settlement_entries "
+            f"SELECT {self._ENTRY_ROW_COLUMNS}, account_key FROM settlement_entries "
             "ORDER BY account_key"
         )
-        for key, group in groupby(rows, itemgetter(0)):
-            yield key, [(r[1], measures[r[2]], r[3], r[4], r[5], r[6]) for r in group]
+        for key, group in groupby(rows, itemgetter(6)):
+            yield key, _entry_rows(group)
 
     def _lock(self, accounts: Iterable[SettlementAccount]) -> None:
         if self._uow.read_only:

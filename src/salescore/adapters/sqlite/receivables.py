@@ -322,6 +322,15 @@ def _entry(row: Sequence[Any]) -> SettlementEntry:
     )
 
 
+_MEASURES = {kind.value: kind.measure for kind in EntryKind}
+
+
+def _entry_rows(rows: Iterable[Sequence[Any]]) -> list[EntryRow]:
+    """Stored rows of :data:`SqliteSettlementLedger._ENTRY_ROW_COLUMNS` (the stored kind
+    second) as :data:`EntryRow`, the kind turned into its measure."""
+    return [(r[0], _MEASURES[r[1]], r[2], r[3], r[4], r[5]) for r in rows]
+
+
 def _manual(text: str) -> tuple[ManualAllocation, ...]:
     return tuple(converter.structure(part, ManualAllocation) for part in json.loads(text))
 
@@ -413,10 +422,9 @@ class SqliteSettlementLedger:
         return [_entry(row) for row in rows]
 
     def open_rows(self, account: SettlementAccount) -> list[EntryRow]:
-        measures = {kind.value: kind.measure for kind in EntryKind}
         ordinals = _Ordinals()
         return [
-            (eid, measures[kind], order, ordinals[posted], ordinals[due], int(left))
+            (eid, _MEASURES[kind], order, ordinals[posted], ordinals[due], int(left))
             for eid, kind, order, posted, due, left in self._execute(
                 "SELECT * FROM (SELECT id, kind, order_id, posted_on, due_date, amount_minor - "
                 "COALESCE((SELECT SUM(a.amount_minor) FROM settlement_allocations a "
@@ -698,7 +706,6 @@ class SqliteSettlementLedger:
         the same transaction, so the counts match: SQLite's transaction reads one
         snapshot), so no row carries its account key.
         """
-        measures = {kind.value: kind.measure for kind in EntryKind}
         counts = self._execute(
             "SELECT account_key, count(*) FROM settlement_entries GROUP BY account_key "
             "ORDER BY account_key"
@@ -708,7 +715,7 @@ class SqliteSettlementLedger:
         )
         take = rows.fetchmany
         for key, count in counts:
-            yield key, [(r[0], measures[r[1]], r[2], r[3], r[4], r[5]) for r in take(count)]
+            yield key, _entry_rows(take(count))
 
     # --- open items and credits as of a date ------------------------------------------
 
