@@ -29,6 +29,7 @@ drawer unchanged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -116,10 +117,10 @@ class Desk(RuleBasedStateMachine):
     def tick(self) -> None:
         self.clock.advance(timedelta(minutes=7))
 
-    def unchanged_after(self, refused: type[Exception], step: object) -> None:
+    def unchanged_after(self, refused: type[Exception], step: Callable[[], object]) -> None:
         receipts, drawer = self.rig.receipts, self.stored_drawer()
         with pytest.raises(refused):
-            step()  # type: ignore[operator]
+            step()
         assert self.rig.receipts == receipts
         assert self.stored_drawer() == drawer
         self.check_stock()
