@@ -30,15 +30,38 @@ salescore.errors.UnknownPluginError: no plugin 'bye' in group 'example.group'; k
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from salescore.errors import DuplicatePluginError, Issue, PluginLoadError, UnknownPluginError
 
-__all__ = ["PluginRegistry"]
+__all__ = ["INSTALLED_KEPT", "PluginRegistry"]
 
 T = TypeVar("T")
+
+#: How many registries :meth:`PluginRegistry.installed` keeps: one per class and
+#: state of the import path (its entries and their modification times).
+INSTALLED_KEPT = 16
+
+_installed: OrderedDict[tuple[object, ...], Any] = OrderedDict()  # registries of classes
+_installed_lock = threading.Lock()
+
+
+def _path_state() -> tuple[tuple[str, int], ...]:
+    """The import path and each entry's modification time: installing or removing a
+    package changes its directory's time, as :mod:`importlib.metadata` itself notices."""
+    state = []
+    for entry in sys.path:
+        try:
+            state.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            state.append((entry, -1))
+    return tuple(state)
 
 
 def _name_of(cls: object) -> str:
@@ -131,8 +154,27 @@ class PluginRegistry(Generic[T]):
         :func:`salescore.scenario.load`) find plugins: a function that takes
         ``registry=None`` uses the installed plugins, exactly as the command
         line does; pass a registry to use only its plugins.
+
+        Reading the package metadata takes milliseconds, so the registry read is
+        kept (and its imported plugins with it) and given again while the import
+        path and the modification times of its directories stay the same: a
+        package installed or removed since is seen on the next call. At most
+        :data:`INSTALLED_KEPT` are kept.
         """
-        return explicit if explicit is not None else cls.from_entry_points()
+        if explicit is not None:
+            return explicit
+        key = (cls, cls.default_group, _path_state())
+        with _installed_lock:
+            found: Self | None = _installed.get(key)
+            if found is not None:
+                _installed.move_to_end(key)
+                return found
+        registry = cls.from_entry_points()
+        with _installed_lock:
+            registry = _installed.setdefault(key, registry)
+            while len(_installed) > INSTALLED_KEPT:
+                _installed.popitem(last=False)
+        return registry
 
     def with_plugins(self, *classes: T) -> Self:
         """A new registry with ``classes`` added; a name already present is an error."""

@@ -78,7 +78,6 @@ from salescore.demo.sample_discounts import sample_rule_set
 from salescore.demo.sample_pricing import load_sample_prices
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR, load_sample_receivables
 from salescore.demo.sample_reservation import load_sample_stock
-from salescore.discounts import ConditionRegistry
 from salescore.errors import SalescoreError
 from salescore.money import KG, Money, Quantity
 from salescore.orders import (
@@ -164,15 +163,12 @@ AGING_ON = date(2026, 4, 30)
 TEMPLATES = (None, THREE_KINDS.id, "NET-7", "PREPAY-50-NET-14")
 
 
-REGISTRY = ConditionRegistry.installed()  # found once: each lookup reads the entry points
-
-
 def seed(store: Store) -> Store:
     """The sample company, its prices, discounts, agreements, settlements and stock."""
     with store.unit_of_work() as uow:
         load_sample_company(uow)
         load_sample_prices(uow)
-        save_rule_set(uow, sample_rule_set(), REGISTRY)
+        save_rule_set(uow, sample_rule_set())
         load_sample_agreements(uow)
         load_sample_receivables(uow)
         load_sample_stock(uow)
@@ -200,7 +196,7 @@ class StoreEquivalence(RuleBasedStateMachine):
                 days = (
                     FIRST_DAY + timedelta(days=n) for n in range((LAST_DAY - FIRST_DAY).days + 1)
                 )
-                self.pricers[kind] = load_pricer(uow, days, registry=REGISTRY)
+                self.pricers[kind] = load_pricer(uow, days)
         self.current = self.stores[0][0]
         self.today = FIRST_DAY
         self.numbers = itertools.count(1)

@@ -9,12 +9,14 @@ virtual environment untouched.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from salescore import plugins
 from salescore.cli import main
 from salescore.discounts import (
     BUILTIN_CONDITIONS,
@@ -29,6 +31,7 @@ from .conftest import make_context, make_line, make_percent, make_tree
 
 PLUGIN = Path(__file__).parents[2] / "plugins" / "salescore_pack_discount"
 GROUP = "salescore.discount_conditions"
+WHOLE_PACKS = "salescore_pack_discount:WholePacks"
 
 
 def _install(site: Path, name: str, entry_points: dict[str, str]) -> None:
@@ -89,6 +92,31 @@ def test_salescore_check_reports_a_broken_plugin_a_rule_uses(
     out = capsys.readouterr().out
     assert "discounts.D.condition: plugin 'broken'" in out
     assert "failed to load" in out
+
+
+def test_the_installed_registry_is_read_once_and_again_when_a_package_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = ConditionRegistry.installed()
+    assert ConditionRegistry.installed() is first  # the metadata is not read again
+    assert "whole_packs" not in first.names()
+    _install(tmp_path, "salescore_pack_discount", {"whole_packs": WHOLE_PACKS})
+    os.utime(tmp_path, ns=(1, 1))  # a coarse clock could have kept the directory's time
+    again = ConditionRegistry.installed()
+    assert "whole_packs" in again.names()
+    assert ConditionRegistry.installed() is again
+    assert ConditionRegistry.installed(ConditionRegistry.builtins()) is not again
+
+
+def test_the_installed_registries_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = [ConditionRegistry.installed()]
+    for n in range(plugins.INSTALLED_KEPT):
+        monkeypatch.syspath_prepend(f"/nonexistent/salescore-path-{n}")
+        kept.append(ConditionRegistry.installed())
+    assert len({id(r) for r in kept}) == len(kept)  # each path read its own
+    assert len(plugins._installed) <= plugins.INSTALLED_KEPT
 
 
 def test_two_plugins_with_one_name_are_refused() -> None:
