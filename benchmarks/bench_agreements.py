@@ -8,6 +8,11 @@ What a user calls is :func:`salescore.app.agreements.resolve_terms` on a store:
 ``resolve_terms_store_per_s`` times it on an SQLite file holding the same
 agreements, segments, partners and products (it loads the partner's candidates
 and resolves them), beside the in-memory book figures of the same run.
+``resolve_terms_session_per_s`` times the same call through a kept
+:class:`~salescore.app.sales.PricingSession` (the client, its candidate
+agreements and the segments read once per reference revision, the product and
+the revision token on every call), and ``resolve_terms_session_vs_partner_book``
+puts it over the partner's book in memory (its floor: resolving alone).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from salescore.agreements import (
     create_individual,
 )
 from salescore.app.agreements import resolve_terms
+from salescore.app.sales import PricingSession
 from salescore.parties import (
     ClientSegment,
     Criterion,
@@ -121,9 +127,19 @@ def main() -> None:
                 resolve_terms(uow, partner.id, DAY, product_id=ProductId("B"))
 
             store_rate = per_second(from_store, 50)
+
+            session = PricingSession()
+            assert session.resolve_terms(uow, partner.id, DAY, product_id=ProductId("B")) == stored
+
+            def from_session() -> None:
+                session.resolve_terms(uow, partner.id, DAY, product_id=ProductId("B"))
+
+            session_rate = per_second(from_session, 500)
         store.close()
     print(f"metric resolve_terms_store_per_s {store_rate:.0f}")
     print(f"metric resolve_terms_store_vs_partner_book {small_rate / store_rate:.2f}")
+    print(f"metric resolve_terms_session_per_s {session_rate:.0f}")
+    print(f"metric resolve_terms_session_vs_partner_book {small_rate / session_rate:.2f}")
     print(f"metric peak_rss_mib_agreements {peak_rss_mib():.1f}")
 
 

@@ -139,7 +139,10 @@ def resolve_terms(
     Loads the partner's candidate agreements and resolves them in memory
     (see :mod:`salescore.agreements.resolution` for the precedence). With
     ``agreement_id`` (the agreement an order names) it checks that this
-    agreement applies and explains its terms.
+    agreement applies and explains its terms. Every call reads the partner's
+    candidates and every client segment: to resolve terms often, keep a
+    :class:`~salescore.app.sales.PricingSession` and call its
+    :meth:`~salescore.app.sales.PricingSession.resolve_terms`.
     """
     partner = uow.partners.get(partner_id)
     query = TermsQuery(

@@ -47,7 +47,9 @@ from salescore.agreements import (
     AgreementBook,
     AgreementId,
     DeviationKind,
+    ResolvedTerms,
     Severity,
+    TermsQuery,
 )
 from salescore.agreements.loading import load_book
 from salescore.app.discount_rules import load_rule_set
@@ -57,11 +59,14 @@ from salescore.errors import InvalidInputError
 from salescore.orders.pricer import PricedOrder, SaleOrder, SalePricer
 from salescore.parties import (
     ClientSegment,
+    CounterpartyId,
     NomenclatureSegment,
+    OrganizationId,
     Partner,
     PartnerId,
     PartnerKind,
     ProductId,
+    SegmentId,
 )
 from salescore.pricing import CompiledPriceTypes, PricingSnapshot
 from salescore.tax import VatRateTable
@@ -287,9 +292,7 @@ class PricingSession:
         if reference.engine is None:
             reference.engine = (self._engine(uow),)
         engine = reference.engine[0]
-        if reference.segments is None:
-            reference.segments = (uow.client_segments.all(), uow.nomenclature_segments.all())
-        client_segments, nomenclature_segments = reference.segments
+        client_segments, nomenclature_segments = self._segments(uow, reference)
         wanted_agreements = frozenset(agreement_ids)
         agreements = self._agreements(uow, reference, partners, wanted_agreements)
         if not partners:  # the order is refused for its client; the book still knows its agreement
@@ -332,6 +335,60 @@ class PricingSession:
             nomenclature_segments=nomenclature_segments,
             severities=self.severities,
         )
+
+    def resolve_terms(
+        self,
+        uow: Repositories,
+        partner_id: PartnerId,
+        on: date,
+        *,
+        counterparty_id: CounterpartyId | None = None,
+        product_id: ProductId | None = None,
+        nomenclature_segment_id: SegmentId | None = None,
+        organization_id: OrganizationId | None = None,
+        agreement_id: AgreementId | None = None,
+    ) -> ResolvedTerms:
+        """:func:`salescore.app.agreements.resolve_terms` with the reference data kept.
+
+        The same terms and explanation; the client, its candidate agreements
+        and the segments are read once per reference revision (the product,
+        when given, on every call), so resolving terms for a client again
+        costs no reading and decoding of every segment.
+
+        Raises:
+            NotFoundError: the partner, the product or the agreement named does
+                not exist.
+        """
+        reference = self._current(uow)
+        partners = self._partners(uow, reference, [partner_id])
+        if not partners:
+            uow.partners.get(partner_id)  # raises the store's NotFoundError
+        partner = partners[0]
+        product = None if product_id is None else uow.products.get(product_id)
+        named = frozenset(() if agreement_id is None else (agreement_id,))
+        agreements = self._agreements(uow, reference, [partner], named)
+        if agreement_id is not None and agreement_id not in agreements:
+            uow.agreements.get(agreement_id)  # raises the store's NotFoundError
+        client_segments, nomenclature_segments = self._segments(uow, reference)
+        book = AgreementBook(agreements.values(), client_segments, nomenclature_segments)
+        return book.resolve(
+            TermsQuery(
+                partner,
+                on,
+                counterparty_id,
+                product,
+                nomenclature_segment_id,
+                organization_id,
+                agreement_id,
+            )
+        )
+
+    def _segments(
+        self, uow: Repositories, reference: _Reference
+    ) -> tuple[list[ClientSegment], list[NomenclatureSegment]]:
+        if reference.segments is None:
+            reference.segments = (uow.client_segments.all(), uow.nomenclature_segments.all())
+        return reference.segments
 
     def pricer(self, uow: Repositories, orders: Iterable[SaleOrder]) -> SalePricer:
         """A pricer loaded with what ``orders`` touch (see :meth:`load`)."""

@@ -1,5 +1,9 @@
 """Pricing an order from what it touches gives what pricing it from the whole store gives.
 
+(And a session's kept terms are the use case's: :meth:`PricingSession.resolve_terms
+<salescore.app.sales.PricingSession.resolve_terms>` against
+:func:`~salescore.app.agreements.resolve_terms`, at the end.)
+
 :class:`~salescore.app.sales.PricingSession` reads the order's partner, its
 products, their prices, the partner's agreements and the rules; the full
 path (:func:`~salescore.app.sales.load_pricer`) reads everything. Random
@@ -26,7 +30,11 @@ from hypothesis import strategies as st
 from salescore.adapters.memory import MemoryStore
 from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import AgreementId, AgreementStatus, Terms
-from salescore.app.agreements import add_individual_agreement, set_agreement_status
+from salescore.app.agreements import (
+    add_individual_agreement,
+    resolve_terms,
+    set_agreement_status,
+)
 from salescore.app.discount_rules import save_rule_set
 from salescore.app.orders import freeze_prices
 from salescore.app.pricing import register_price, save_price_type
@@ -55,7 +63,7 @@ from salescore.discounts import (
 from salescore.errors import SalescoreError
 from salescore.money import Money
 from salescore.orders import SaleOrder, SaleOrderLine, SalePricer
-from salescore.parties import PartnerId, Product, ProductId, WarehouseId
+from salescore.parties import OrganizationId, PartnerId, Product, ProductId, WarehouseId
 from salescore.pricing import CompiledPriceTypes, PriceRecord
 from salescore.tax import russian_vat_rates
 
@@ -286,3 +294,53 @@ def test_a_session_compiles_the_price_types_once_and_again_when_one_changes(
     # 102.00 purchase without VAT, with VAT 22 % (2026): * 1.25 = 155.55, then * 2 = 248.88.
     assert (str(before), str(again), str(after)) == ("155.55 RUB", "155.55 RUB", "248.88 RUB")
     assert len(compiled) == 1
+
+
+def _terms(resolve: Any, *args: Any, **kwargs: Any) -> object:
+    """What a user reads of resolved terms: the agreement, terms, explanation, or the error."""
+    try:
+        found = resolve(*args, **kwargs)
+    except SalescoreError as exc:
+        return type(exc).__name__, str(exc)
+    return found, found.explanation.as_text()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    calls=st.lists(
+        st.tuples(
+            st.sampled_from(PARTNERS),
+            st.sampled_from(DATES),
+            st.sampled_from([None, *PRODUCTS]),
+            st.sampled_from(AGREEMENTS),
+            st.sampled_from([None, "ORG-1", "ORG-2"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_session_resolves_terms_as_the_use_case_does(
+    kind: str, calls: list[tuple[str, date, str | None, str | None, str | None]]
+) -> None:
+    session = PricingSession()  # one session for the calls: the second of a client is kept
+    with _store(kind).unit_of_work(read_only=True) as uow:
+        for partner, on, product, agreement, organization in calls:
+            given_as: dict[str, Any] = {
+                "product_id": None if product is None else ProductId(product),
+                "agreement_id": None if agreement is None else AgreementId(agreement),
+                "organization_id": None if organization is None else OrganizationId(organization),
+            }
+            expected = _terms(resolve_terms, uow, PartnerId(partner), on, **given_as)
+            kept = _terms(session.resolve_terms, uow, PartnerId(partner), on, **given_as)
+            assert kept == expected
+
+
+def test_a_session_resolves_terms_with_an_agreement_closed_after_its_first_call() -> None:
+    store = _fill(MemoryStore())
+    session = PricingSession()
+    with store.unit_of_work() as uow:
+        first = session.resolve_terms(uow, PartnerId("CAFE"), date(2026, 3, 12))
+        set_agreement_status(uow, AgreementId("IA-CAFE"), AgreementStatus.CLOSED)
+        after = session.resolve_terms(uow, PartnerId("CAFE"), date(2026, 3, 12))
+    assert (first.agreement.id, after.agreement.id) == ("IA-CAFE", "TA-HORECA")
