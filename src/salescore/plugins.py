@@ -57,8 +57,10 @@ def _path_state() -> tuple[tuple[str, int], ...]:
     package changes its directory's time, as :mod:`importlib.metadata` itself notices."""
     state = []
     for entry in sys.path:
+        # A relative entry ("" is the working directory) is the one it names now.
+        entry = os.path.abspath(entry)
         try:
-            state.append((entry, os.stat(entry or ".").st_mtime_ns))
+            state.append((entry, os.stat(entry).st_mtime_ns))
         except OSError:
             state.append((entry, -1))
     return tuple(state)

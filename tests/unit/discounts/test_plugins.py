@@ -10,6 +10,7 @@ virtual environment untouched.
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import ClassVar
@@ -108,6 +109,22 @@ def test_the_installed_registry_is_read_once_and_again_when_a_package_is_install
     assert "whole_packs" in again.names()
     assert ConditionRegistry.installed() is again
     assert ConditionRegistry.installed(ConditionRegistry.builtins()) is not again
+
+
+def test_a_relative_path_entry_is_read_where_it_points_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    _install(there, "salescore_pack_discount", {"whole_packs": WHOLE_PACKS})
+    for folder in (here, there):
+        os.utime(folder, ns=(1, 1))  # two folders with the same time
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    monkeypatch.setattr(sys, "path", ["", *sys.path])
+    monkeypatch.chdir(here)
+    assert "whole_packs" not in ConditionRegistry.installed().names()
+    monkeypatch.chdir(there)
+    assert "whole_packs" in ConditionRegistry.installed().names()
 
 
 def test_the_installed_registries_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
