@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,8 @@ from salescore.adapters.postgres import PostgresSettlementLedger, PostgresStore
 from salescore.adapters.postgres.aging import age_in_database
 from salescore.adapters.postgres.testing import fresh_database
 from salescore.adapters.sqlite import SqliteStore
+from salescore.agreements import AgreementId, ContractId
+from salescore.app.orders import credit_decision
 from salescore.app.receivables import (
     age_receivables_from_store,
     import_settlements,
@@ -28,6 +30,8 @@ from salescore.app.stores import Store
 from salescore.dates import BusinessCalendar, RollConvention
 from salescore.errors import ConflictError, InvalidInputError, NotFoundError, SettlementError
 from salescore.money import Currency, Money
+from salescore.orders import DocumentHeader
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, WarehouseId
 from salescore.receivables import (
     GROUP_FIELDS,
     AgingCache,
@@ -46,6 +50,7 @@ from salescore.receivables import (
     OrderSchedule,
     Payment,
     PaymentScheduleTemplate,
+    ProposedDocument,
     ScheduleStage,
     SettlementAccount,
     SettlementEntry,
@@ -54,6 +59,7 @@ from salescore.receivables import (
     age_receivables,
     age_store,
     allocate_payments,
+    check_credit,
     load_ledger,
     post_entries,
     record_payment,
@@ -284,9 +290,11 @@ def _open(kind: str, folder: str) -> Store:
 
 
 @st.composite
-def stored_ledgers(draw: st.DrawFn) -> tuple[list[SettlementEntry], list[Payment]]:
-    """Two accounts: shipments, schedule stages, returns, payments (some by hand, one in USD)."""
-    accounts = [ACC, OTHER]
+def stored_ledgers(
+    draw: st.DrawFn, accounts: Sequence[SettlementAccount] = (ACC, OTHER)
+) -> tuple[list[SettlementEntry], list[Payment]]:
+    """Two accounts (or ``accounts``): shipments, schedule stages, returns, payments (some
+    by hand, one in USD)."""
     entries: list[SettlementEntry] = []
     for n in range(draw(st.integers(0, 14))):
         acc = draw(st.sampled_from(accounts))
@@ -378,6 +386,121 @@ def test_aging_from_the_store_equals_aging_the_loaded_ledger_on_any_two_dates(
             store.close()
 
 
+# --- the credit decision from the store's columns ---------------------------------------
+
+# CAFE's second account: another counterparty, no contract; and a document in dollars
+# (its limits in dollars find no debt).
+CAFE_IE = SettlementAccount("CAFE", "RUB", "CAFE-IE", "ORG-1")
+CAFE_USD = SettlementAccount("CAFE", "USD", "CAFE-LLC", "ORG-1", "K-1")
+
+
+@st.composite
+def credit_limits(draw: st.DrawFn) -> list[CreditLimit]:
+    """CAFE's limits by partner, counterparty and contract (some in dollars), and VOLGA's."""
+    subjects = [
+        (LimitScope.PARTNER, "CAFE"),
+        (LimitScope.PARTNER, "VOLGA"),
+        (LimitScope.COUNTERPARTY, "CAFE-LLC"),
+        (LimitScope.COUNTERPARTY, "CAFE-IE"),
+        (LimitScope.CONTRACT, "K-1"),
+        (LimitScope.CONTRACT, "K-2"),
+    ]
+    limits = []
+    for n in range(draw(st.integers(1, 4))):
+        scope, subject = draw(st.sampled_from(subjects))
+        code = draw(st.sampled_from(["RUB", "RUB", "USD"]))
+
+        def amount(high: int, code: str = code) -> Money | None:
+            units = draw(st.one_of(st.none(), st.integers(0, high)))
+            return None if units is None else Money.from_minor(units, code)
+
+        days = draw(st.one_of(st.none(), st.integers(0, 90)))
+        debt, overdue = amount(400_000), amount(200_000)
+        if debt is None and overdue is None and days is None:
+            days = 0
+        limits.append(
+            CreditLimit(
+                f"L{n}",
+                scope,
+                subject,
+                code,
+                max_debt=debt,
+                max_overdue_days=days,
+                max_overdue_amount=overdue,
+                tolerance=amount(500),
+                on_breach=draw(st.sampled_from([Verdict.WARN, Verdict.HOLD, Verdict.BLOCK])),
+            )
+        )
+    return limits
+
+
+def _column_rows(repo: Any, on: date, measure: Measure, partner: str | None) -> list[Any]:
+    """Open items and credits on ``on`` as sorted rows (group, due, units), of ``partner``."""
+    fields = ("partner", "counterparty", "contract", "order")
+    items = repo.open_item_columns(on, measure, fields, partner_id=partner)
+    credits = repo.open_credit_columns(on, measure, fields, partner_id=partner)
+    rows = [
+        (items.groups[k], due, units)
+        for k, due, units in zip(items.keys, items.due_ordinals, items.open_units, strict=True)
+    ]
+    rows += [
+        (key, None, units) for key, units in zip(credits.keys, credits.open_units, strict=True)
+    ]
+    return sorted(rows, key=repr)
+
+
+def _credit_check(store: Store, case: Any, limits: list[CreditLimit], day: int) -> None:
+    """The decision ``credit_decision`` takes from the store's columns is the decision
+    ``check_credit`` takes from the partner's loaded ledger, for each of CAFE's accounts."""
+    entries, payments = case
+    _fill(store, entries, payments)
+    on = DAY0 + timedelta(day)
+    with store.unit_of_work() as uow:
+        for limit in limits:
+            uow.credit_limits.add(limit)
+        ledger = load_ledger(uow.settlements, partner_id="CAFE")
+        # The partner's columns are the whole ledger's rows of that partner.
+        for partner in ("CAFE", "VOLGA", "NOBODY"):
+            for measure in Measure:
+                mine = _column_rows(uow.settlements, on, measure, partner)
+                every = _column_rows(uow.settlements, on, measure, None)
+                assert mine == [r for r in every if r[0][0][0] == partner]
+        for account in (ACC, CAFE_IE, CAFE_USD):
+            header = DocumentHeader(
+                PartnerId(account.partner_id),
+                CounterpartyId(account.counterparty_id or ""),
+                OrganizationId(account.organization_id or ""),
+                AgreementId("A"),
+                account.currency.code,
+                WarehouseId("MAIN"),
+                contract_id=None
+                if account.contract_id is None
+                else ContractId(account.contract_id),
+            )
+            amount = Money.from_minor(70_000, account.currency)
+            document = ProposedDocument("SO-NEW", ControlPoint.ORDER, account, amount)
+            expected = check_credit(ledger, limits, document, on)
+            got = credit_decision(uow, "SO-NEW", header, amount, ControlPoint.ORDER, on)
+            assert got == expected
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=25, deadline=None)
+@given(
+    case=stored_ledgers((ACC, OTHER, CAFE_IE)),
+    limits=credit_limits(),
+    day=st.integers(-5, 200),
+)
+def test_a_credit_decision_from_the_store_equals_checking_the_loaded_ledger(
+    kind: str, case: Any, limits: list[CreditLimit], day: int
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = _open(kind, folder)
+        _credit_check(store, case, limits, day)
+        if isinstance(store, SqliteStore):
+            store.close()
+
+
 @pytest.fixture(scope="module")
 def aging_store(postgres_server: str) -> Iterator[PostgresStore]:
     """A PostgreSQL store of its own for the aging examples (emptied by each)."""
@@ -426,6 +549,24 @@ def test_aging_in_postgresql_equals_the_python_path_and_the_loaded_ledger(
             )
             assert python == expected
             assert age_receivables_from_store(uow, on, cache=cache, **options) == expected
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    case=stored_ledgers((ACC, OTHER, CAFE_IE)),
+    limits=credit_limits(),
+    day=st.integers(-5, 200),
+)
+def test_a_credit_decision_from_postgresql_equals_checking_the_loaded_ledger(
+    aging_store: PostgresStore, case: Any, limits: list[CreditLimit], day: int
+) -> None:
+    with aging_store.unit_of_work() as uow:
+        uow.connection.execute(
+            "TRUNCATE settlement_allocations, settlement_entries, settlement_payments, "
+            "credit_limits"
+        )
+        uow.commit()
+    _credit_check(aging_store, case, limits, day)
 
 
 def test_postgresql_ages_in_the_database_by_default_and_other_stores_refuse_it(
@@ -507,12 +648,12 @@ class _Counting:
     def version(self) -> str:
         return str(self.inner.version())
 
-    def open_item_columns(self, *args: Any) -> Any:
+    def open_item_columns(self, *args: Any, **kwargs: Any) -> Any:
         self.calls.append(args[3] if len(args) > 3 else None)
-        return self.inner.open_item_columns(*args)
+        return self.inner.open_item_columns(*args, **kwargs)
 
-    def open_credit_columns(self, *args: Any) -> Any:
-        return self.inner.open_credit_columns(*args)
+    def open_credit_columns(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.open_credit_columns(*args, **kwargs)
 
 
 def test_a_second_date_reads_only_what_changed_and_a_write_starts_afresh(store: Store) -> None:

@@ -88,17 +88,22 @@ from salescore.orders import status as transitions
 from salescore.parties import SegmentId
 from salescore.ports import Clock
 from salescore.receivables import (
+    EXPOSURE_FIELDS,
     ControlPoint,
     CreditDecision,
+    CreditExposure,
     CreditLimit,
     EntryKind,
+    Measure,
+    OpenCreditColumns,
+    OpenItemColumns,
     OrderSchedule,
     PaymentScheduleTemplate,
     ProposedDocument,
     SettlementAccount,
     SettlementEntry,
-    SettlementLedger,
-    check_credit,
+    columns_exposure,
+    decide_credit,
     load_ledger,
     post_entries,
     schedule_entries,
@@ -311,17 +316,30 @@ def credit_decision(
 ) -> CreditDecision:
     """The credit decision on a document at a control point, from the stored ledger and limits.
 
-    The partner's ledger is read only when a limit applies to the document's
-    account: a client without limits costs no read of its history.
+    The store computes the partner's open items and credits on ``on`` (the
+    figures :func:`~salescore.receivables.check_credit` takes from a loaded
+    ledger, without loading it), and only when a limit applies to the
+    document's account: a client without limits costs no read of its history.
     """
     account = settlement_account(header)
     document = ProposedDocument(document_id, point, account, amount, prepaid)
     limits = _limits_of(uow, account)
-    if any(limit.applies_to(account) for limit in limits):
-        ledger = load_ledger(uow.settlements, partner_id=header.partner_id)
-    else:  # check_credit reads the ledger for an applying limit only
-        ledger = SettlementLedger(())
-    return check_credit(ledger, limits, document, on)
+    columns: list[tuple[OpenItemColumns, OpenCreditColumns]] = []
+
+    def exposure(limit: CreditLimit) -> CreditExposure:
+        if not columns:  # read once, for the first limit checked
+            repo, partner = uow.settlements, header.partner_id
+            columns.append(
+                (
+                    repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner),
+                    repo.open_credit_columns(
+                        on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner
+                    ),
+                )
+            )
+        return columns_exposure(*columns[0], limit, on)
+
+    return decide_credit(limits, document, on, exposure)
 
 
 def _limits_of(uow: Repositories, account: SettlementAccount) -> list[CreditLimit]:

@@ -28,6 +28,7 @@ from salescore.receivables.aging import (
 )
 from salescore.receivables.allocation import allocate_payments, check_payment, sweep
 from salescore.receivables.credit import (
+    EXPOSURE_FIELDS,
     ControlPoint,
     CreditDecision,
     CreditExposure,
@@ -39,7 +40,9 @@ from salescore.receivables.credit import (
     StopListEntry,
     Verdict,
     check_credit,
+    columns_exposure,
     credit_exposure,
+    decide_credit,
     override_decision,
     stop_list,
 )
@@ -88,6 +91,7 @@ from salescore.receivables.schedule import (
 
 __all__ = [
     "ALLOCATED_DATES_KEPT",
+    "EXPOSURE_FIELDS",
     "GROUP_FIELDS",
     "ITEM_FIELDS",
     "ActLine",
@@ -141,7 +145,9 @@ __all__ = [
     "allocate_payments",
     "check_credit",
     "check_payment",
+    "columns_exposure",
     "credit_exposure",
+    "decide_credit",
     "load_ledger",
     "override_decision",
     "post_entries",

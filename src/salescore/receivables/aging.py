@@ -549,8 +549,11 @@ class OpenLedgerColumns(Protocol):
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenItemColumns:
-        """Open debt entries on ``as_of`` (only the touched ones if ``changes``)."""
+        """Open debt entries on ``as_of`` (only the touched ones if ``changes``, only
+        ``partner_id``'s if given)."""
         ...
 
     def open_credit_columns(
@@ -559,8 +562,11 @@ class OpenLedgerColumns(Protocol):
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenCreditColumns:
-        """Open credits on ``as_of`` (only the touched ones if ``changes``)."""
+        """Open credits on ``as_of`` (only the touched ones if ``changes``, only
+        ``partner_id``'s if given)."""
         ...
 
 

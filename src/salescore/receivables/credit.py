@@ -34,7 +34,7 @@ credit check of SO-2 on 2026-03-02: block
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -43,6 +43,7 @@ import attrs
 from salescore.errors import CreditLimitExceededError, InvalidInputError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money
+from salescore.receivables.aging import Key, OpenCreditColumns, OpenItemColumns
 from salescore.receivables.ledger import (
     Measure,
     SettlementAccount,
@@ -52,6 +53,7 @@ from salescore.receivables.ledger import (
 from salescore.records import Record, html_table
 
 __all__ = [
+    "EXPOSURE_FIELDS",
     "ControlPoint",
     "CreditDecision",
     "CreditExposure",
@@ -63,7 +65,9 @@ __all__ = [
     "StopListEntry",
     "Verdict",
     "check_credit",
+    "columns_exposure",
     "credit_exposure",
+    "decide_credit",
     "override_decision",
     "stop_list",
 ]
@@ -152,6 +156,11 @@ class CreditLimit:
                 )
             if value is not None and value.is_negative():
                 raise InvalidInputError(f"credit limit {self.id!r}: {name} cannot be negative")
+        if not self.subject_id.strip():
+            raise InvalidInputError(
+                f"credit limit {self.id!r} names no {self.scope.value}: give the id of the "
+                f"{self.scope.value} it limits"
+            )
         if self.max_overdue_days is not None and self.max_overdue_days < 0:
             raise InvalidInputError(
                 f"credit limit {self.id!r}: max_overdue_days cannot be negative"
@@ -246,6 +255,47 @@ def credit_exposure(ledger: SettlementLedger, limit: CreditLimit, on: date) -> C
             debt -= credit.open.minor_units
     if overdue <= limit.dust.minor_units:
         days = 0
+    return CreditExposure(Money.from_minor(debt, cur), Money.from_minor(overdue, cur), days)
+
+
+#: The fields open-item and open-credit columns are grouped by for
+#: :func:`columns_exposure`: every subject a limit can name.
+EXPOSURE_FIELDS: tuple[str, ...] = ("partner", "counterparty", "contract")
+_SCOPE_FIELD = {"partner": 0, "counterparty": 1, "contract": 2}
+
+
+def columns_exposure(
+    items: OpenItemColumns, credits: OpenCreditColumns, limit: CreditLimit, on: date
+) -> CreditExposure:
+    """:func:`credit_exposure` from the actual open items and credits on ``on`` as
+    columns grouped by :data:`EXPOSURE_FIELDS`, the same figures.
+
+    A store computes the columns without loading the ledger
+    (:meth:`SettlementLedgerRepository.open_item_columns
+    <salescore.receivables.ports.SettlementLedgerRepository.open_item_columns>`
+    and ``open_credit_columns``, with the partner's id).
+    """
+    field = _SCOPE_FIELD[limit.scope.value]
+
+    def applies(key: Key) -> bool:
+        values, currency = key
+        return currency == limit.currency and values[field] == limit.subject_id
+
+    groups = [applies(key) for key in items.groups]
+    debt = overdue = days = 0
+    at = on.toordinal()
+    for group, due, units in zip(items.keys, items.due_ordinals, items.open_units, strict=True):
+        if groups[group]:
+            debt += units
+            if due < at:
+                overdue += units
+                days = max(days, at - due)
+    for key, units in zip(credits.keys, credits.open_units, strict=True):
+        if applies(key):
+            debt -= units
+    if overdue <= limit.dust.minor_units:
+        days = 0
+    cur = limit.currency
     return CreditExposure(Money.from_minor(debt, cur), Money.from_minor(overdue, cur), days)
 
 
@@ -470,6 +520,18 @@ def check_credit(
         The strictest verdict of the limits it breaks (allow when none), with
         the reasons.
     """
+    return decide_credit(limits, document, on, lambda limit: credit_exposure(ledger, limit, on))
+
+
+def decide_credit(
+    limits: Iterable[CreditLimit],
+    document: ProposedDocument,
+    on: date,
+    exposure: Callable[[CreditLimit], CreditExposure],
+) -> CreditDecision:
+    """:func:`check_credit` with the subject's figures given by ``exposure`` (called
+    once per limit checked), for figures computed elsewhere: by a store
+    (:func:`columns_exposure`) instead of from a loaded ledger."""
     breaches: list[LimitBreach] = []
     notes: list[str] = []
     for limit in limits:
@@ -481,7 +543,7 @@ def check_credit(
         if limit.exempt_prepaid and document.unpaid.is_zero():
             notes.append(f"limit {limit.id}: the document is prepaid in full, so it is exempt")
             continue
-        now = credit_exposure(ledger, limit, on)
+        now = exposure(limit)
         breaches.extend(_breaches(limit, now, now.debt + document.unpaid))
     verdict = max((b.verdict for b in breaches), key=lambda v: v.rank, default=Verdict.ALLOW)
     return CreditDecision(document.id, on, verdict, tuple(breaches), tuple(notes))

@@ -183,11 +183,13 @@ class SettlementLedgerRepository(Protocol):
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenItemColumns:
         """Debt entries posted by ``as_of`` with a non-zero open amount after the
         allocations made by then, as columns grouped by ``fields`` (any of
         :data:`~salescore.receivables.ITEM_FIELDS`); only those ``changes`` touches
-        if given."""
+        if given, only ``partner_id``'s if given."""
         ...
 
     def open_credit_columns(
@@ -196,9 +198,12 @@ class SettlementLedgerRepository(Protocol):
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenCreditColumns:
         """Open credits on ``as_of`` as :meth:`SettlementLedger.open_credits
-        <salescore.receivables.SettlementLedger.open_credits>` finds them, as columns."""
+        <salescore.receivables.SettlementLedger.open_credits>` finds them, as columns
+        (only ``partner_id``'s if given)."""
         ...
 
     def settlement_rows(

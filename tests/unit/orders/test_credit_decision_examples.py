@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +11,21 @@ import pytest
 from tests.unit.orders._fixtures import HEADER
 
 from salescore.adapters.memory import MemoryStore
+from salescore.adapters.memory.receivables import InMemorySettlementLedger
 from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import ContractId
-from salescore.app import orders as orders_use_cases
-from salescore.app.orders import credit_decision
-from salescore.money import Money
+from salescore.app.orders import credit_decision, settlement_account
+from salescore.money import Currency, Money
 from salescore.receivables import (
     ControlPoint,
     CreditLimit,
+    EntryKind,
     LimitScope,
+    SettlementAccount,
+    SettlementEntry,
     Verdict,
-    load_ledger,
+    post_entries,
 )
-from salescore.receivables.ports import SettlementLedgerRepository
 
 
 def rub(amount: str) -> Money:
@@ -92,12 +94,13 @@ def test_a_client_without_a_limit_of_its_own_is_allowed_without_reading_its_ledg
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read: list[str] = []
+    items = InMemorySettlementLedger.open_item_columns
 
-    def counted(repo: SettlementLedgerRepository, *, partner_id: str | None = None) -> Any:
-        read.append(str(partner_id))
-        return load_ledger(repo, partner_id=partner_id)
+    def counted(repo: InMemorySettlementLedger, *args: Any, **kwargs: Any) -> Any:
+        read.append(str(kwargs.get("partner_id")))
+        return items(repo, *args, **kwargs)
 
-    monkeypatch.setattr(orders_use_cases, "load_ledger", counted)
+    monkeypatch.setattr(InMemorySettlementLedger, "open_item_columns", counted)
     store = MemoryStore()
     with store.unit_of_work() as uow:
         # Not VOLGA's in roubles: another client's limit, and VOLGA's in dollars.
@@ -120,3 +123,35 @@ def test_a_client_without_a_limit_of_its_own_is_allowed_without_reading_its_ledg
         decision = credit_decision(uow, "ORD-1", HEADER, rub("1000.00"), ControlPoint.ORDER, on)
     assert decision.verdict is Verdict.BLOCK
     assert read == ["VOLGA"]
+
+
+def test_a_debt_due_on_the_day_is_not_overdue_and_debts_in_other_currencies_are_not_counted(
+    tmp_path: Path,
+) -> None:
+    # VOLGA owes 1000.00 due on the day of the check and 200.00 ten days overdue, in
+    # roubles, and 50.00 dollars long overdue. Its rouble limit sees 1200.00 of debt,
+    # 200.00 of it overdue by 10 days: with the order's 1000.00 the debt is 2200.00.
+    on = date(2026, 3, 20)
+    rub_account = settlement_account(HEADER)
+    usd_account = attrs.evolve(rub_account, currency=Currency.of("USD"))
+
+    def shipped(eid: str, account: SettlementAccount, due: date, amount: Money) -> SettlementEntry:
+        return SettlementEntry(eid, EntryKind.SHIPMENT, account, "SO-1", eid, date(2026, 3, 1),
+                               due, amount)  # fmt: skip
+
+    entries = [
+        shipped("TODAY", rub_account, on, rub("1000.00")),
+        shipped("LATE", rub_account, on - timedelta(days=10), rub("200.00")),
+        shipped("DOLLARS", usd_account, date(2026, 1, 1), Money("50.00", "USD")),
+    ]
+    limit = CreditLimit("P", LimitScope.PARTNER, "VOLGA", "RUB", max_debt=rub("1500.00"),
+                        max_overdue_days=5, max_overdue_amount=rub("250.00"))  # fmt: skip
+    for store in stores(tmp_path):
+        with store.unit_of_work() as uow:
+            uow.credit_limits.add(limit)
+            post_entries(uow.settlements, entries)
+            decision = credit_decision(uow, "ORD-2", HEADER, rub("1000.00"), ControlPoint.ORDER, on)
+        assert [(b.figure, b.current, b.after) for b in decision.breaches] == [
+            ("debt", "1200.00 RUB", "2200.00 RUB"),
+            ("overdue days", "10", "10"),
+        ]

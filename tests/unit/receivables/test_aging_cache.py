@@ -101,12 +101,24 @@ class _ManyPartners:
         return self.sums
 
     def open_item_columns(
-        self, as_of: date, measure: Measure, fields: Sequence[str], changes: object = None
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: object = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenItemColumns:
         raise AssertionError("the sums are enough: no open item is read")
 
     def open_credit_columns(
-        self, as_of: date, measure: Measure, fields: Sequence[str], changes: object = None
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: object = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenCreditColumns:
         raise AssertionError("the sums are enough: no open credit is read")
 

@@ -363,12 +363,12 @@ class _Counting:
     def version(self) -> str:
         return str(self.inner.version())
 
-    def open_item_columns(self, as_of: date, *args: Any) -> Any:
+    def open_item_columns(self, as_of: date, *args: Any, **kwargs: Any) -> Any:
         self.calls.append((as_of, args[2] if len(args) > 2 else None))
-        return self.inner.open_item_columns(as_of, *args)
+        return self.inner.open_item_columns(as_of, *args, **kwargs)
 
-    def open_credit_columns(self, *args: Any) -> Any:
-        return self.inner.open_credit_columns(*args)
+    def open_credit_columns(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.open_credit_columns(*args, **kwargs)
 
 
 def _changes(*calls: tuple[date, LedgerChanges | None]) -> list[LedgerChanges | None]:

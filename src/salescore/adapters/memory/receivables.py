@@ -66,8 +66,12 @@ class InMemorySettlementLedger:
         token: str = table["token"]
         return token
 
-    def _ledger(self) -> SettlementLedger:
-        return SettlementLedger(self.entries(), self.payments(), self.allocations())
+    def _ledger(self, partner_id: str | None = None) -> SettlementLedger:
+        return SettlementLedger(
+            self.entries(partner_id=partner_id),
+            self.payments(partner_id=partner_id),
+            self.allocations(partner_id=partner_id),
+        )
 
     def open_item_columns(
         self,
@@ -75,8 +79,11 @@ class InMemorySettlementLedger:
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenItemColumns:
-        return ledger_item_columns(self._ledger(), as_of, measure, fields, changes)
+        ledger = self._ledger(partner_id)
+        return ledger_item_columns(ledger, as_of, measure, fields, changes)
 
     def open_credit_columns(
         self,
@@ -84,8 +91,11 @@ class InMemorySettlementLedger:
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenCreditColumns:
-        return ledger_credit_columns(self._ledger(), as_of, measure, fields, changes)
+        ledger = self._ledger(partner_id)
+        return ledger_credit_columns(ledger, as_of, measure, fields, changes)
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
         table = self._table("settlement_entries")

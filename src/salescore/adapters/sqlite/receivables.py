@@ -725,6 +725,8 @@ class SqliteSettlementLedger:
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenItemColumns:
         _check_fields(fields)
         key_sql = f" || {self._SEPARATOR} || ".join(
@@ -754,6 +756,10 @@ class SqliteSettlementLedger:
                 parts.append(f"SELECT {row} FROM settlement_entries WHERE due_date BETWEEN ? AND ?")
                 params += [date.fromordinal(first).isoformat(), date.fromordinal(last).isoformat()]
             touched = f" AND e.{row} IN (" + " UNION ".join(parts) + ")"
+        if partner_id is not None:  # one client's rows, found by its index
+            scan = ""
+            touched += " AND e.partner_id = ?"
+            params.append(partner_id)
         cursor = self._execute(
             f"SELECT {key_sql}, e.due_date, e.amount_minor - coalesce((SELECT "
             "CAST(sum(a.amount_minor) AS BIGINT) FROM settlement_allocations a "
@@ -787,6 +793,8 @@ class SqliteSettlementLedger:
         measure: Measure,
         fields: Sequence[str],
         changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
     ) -> OpenCreditColumns:
         _check_fields(fields)
         on = as_of.isoformat()
@@ -813,6 +821,11 @@ class SqliteSettlementLedger:
                 f"WHERE e2.id IN ({moved}))"
             )
             touch_params = [lo, hi, lo, hi, measure.value]
+        if partner_id is not None:  # one client's rows, found by its index
+            scan = ""
+            pay_touch += " AND p.partner_id = ?"
+            ent_touch += " AND e.partner_id = ?"
+            touch_params.append(partner_id)
         allocated = (
             "coalesce((SELECT CAST(sum(a.amount_minor) AS BIGINT) FROM settlement_allocations a "
             "WHERE a.source_id = {0}.id AND a.measure = ? AND a.manual = 0 "
