@@ -164,3 +164,9 @@ def test_the_stop_list_names_every_subject_over_a_limit() -> None:
 def test_a_limit_that_limits_nothing_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="limits nothing"):
         limit()
+
+
+@pytest.mark.parametrize("subject", ["", "  "])
+def test_a_limit_that_names_no_subject_is_refused(subject: str) -> None:
+    with pytest.raises(InvalidInputError, match="names no counterparty: give the id"):
+        CreditLimit("L", LimitScope.COUNTERPARTY, subject, "RUB", max_debt=rub("1.00"))
