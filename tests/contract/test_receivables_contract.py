@@ -449,6 +449,14 @@ def _column_rows(repo: Any, on: date, measure: Measure, partner: str | None) -> 
     return sorted(rows, key=repr)
 
 
+# A ledger of CAFE's two accounts and VOLGA's, limits, and the day of the check.
+CREDIT_CASES = {
+    "case": stored_ledgers((ACC, OTHER, CAFE_IE)),
+    "limits": credit_limits(),
+    "day": st.integers(-5, 200),
+}
+
+
 def _credit_check(store: Store, case: Any, limits: list[CreditLimit], day: int) -> None:
     """The decision ``credit_decision`` takes from the store's columns is the decision
     ``check_credit`` takes from the partner's loaded ledger, for each of CAFE's accounts."""
@@ -486,11 +494,7 @@ def _credit_check(store: Store, case: Any, limits: list[CreditLimit], day: int) 
 
 @pytest.mark.parametrize("kind", STORES)
 @settings(max_examples=25, deadline=None)
-@given(
-    case=stored_ledgers((ACC, OTHER, CAFE_IE)),
-    limits=credit_limits(),
-    day=st.integers(-5, 200),
-)
+@given(**CREDIT_CASES)
 def test_a_credit_decision_from_the_store_equals_checking_the_loaded_ledger(
     kind: str, case: Any, limits: list[CreditLimit], day: int
 ) -> None:
@@ -552,11 +556,7 @@ def test_aging_in_postgresql_equals_the_python_path_and_the_loaded_ledger(
 
 
 @settings(max_examples=15, deadline=None)
-@given(
-    case=stored_ledgers((ACC, OTHER, CAFE_IE)),
-    limits=credit_limits(),
-    day=st.integers(-5, 200),
-)
+@given(**CREDIT_CASES)
 def test_a_credit_decision_from_postgresql_equals_checking_the_loaded_ledger(
     aging_store: PostgresStore, case: Any, limits: list[CreditLimit], day: int
 ) -> None:

@@ -22,6 +22,7 @@ work rolls back on the exception anyway.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from salescore.adapters.repositories import Repositories
 from salescore.agreements import (
@@ -55,6 +56,9 @@ from salescore.parties import (
     SegmentId,
 )
 from salescore.ports import Clock
+
+if TYPE_CHECKING:
+    from salescore.app.sales import PricingSession
 
 __all__ = [
     "add_individual_agreement",
@@ -133,17 +137,30 @@ def resolve_terms(
     nomenclature_segment_id: SegmentId | None = None,
     organization_id: OrganizationId | None = None,
     agreement_id: AgreementId | None = None,
+    session: PricingSession | None = None,
 ) -> ResolvedTerms:
     """The terms that apply to a sale to ``partner_id`` on ``on``, with their sources.
 
     Loads the partner's candidate agreements and resolves them in memory
     (see :mod:`salescore.agreements.resolution` for the precedence). With
     ``agreement_id`` (the agreement an order names) it checks that this
-    agreement applies and explains its terms. Every call reads the partner's
-    candidates and every client segment: to resolve terms often, keep a
-    :class:`~salescore.app.sales.PricingSession` and call its
-    :meth:`~salescore.app.sales.PricingSession.resolve_terms`.
+    agreement applies and explains its terms. Without ``session`` every call
+    reads the partner's candidates and every client segment: to resolve terms
+    often, keep a :class:`~salescore.app.sales.PricingSession` and pass it
+    (:meth:`PricingSession.resolve_terms
+    <salescore.app.sales.PricingSession.resolve_terms>`: the same terms).
     """
+    if session is not None:
+        return session.resolve_terms(
+            uow,
+            partner_id,
+            on,
+            counterparty_id=counterparty_id,
+            product_id=product_id,
+            nomenclature_segment_id=nomenclature_segment_id,
+            organization_id=organization_id,
+            agreement_id=agreement_id,
+        )
     partner = uow.partners.get(partner_id)
     query = TermsQuery(
         partner,

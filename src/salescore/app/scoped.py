@@ -26,7 +26,7 @@ scope without knowing it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, NoReturn, TypeVar, cast
 
 from salescore.adapters import collections as c
@@ -37,7 +37,16 @@ from salescore.orders.ports import OrderRepository, QuoteRepository
 from salescore.parties import OrganizationId, PartnerId
 from salescore.ports import Repository
 from salescore.pricing.ports import PriceRegister
-from salescore.receivables import Allocation, Payment, SettlementAccount, SettlementEntry
+from salescore.receivables import (
+    Allocation,
+    LedgerChanges,
+    Measure,
+    OpenCreditColumns,
+    OpenItemColumns,
+    Payment,
+    SettlementAccount,
+    SettlementEntry,
+)
 from salescore.receivables.allocation import EntryRow
 from salescore.receivables.ports import CreditPosition, SettlementLedgerRepository
 from salescore.reservation import LedgerEntry, Move, Operation
@@ -450,6 +459,30 @@ class _ScopedLedger(_Guard):
 
     def version(self) -> str:
         return self._raw.version()
+
+    def open_item_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
+    ) -> OpenItemColumns:
+        self._partners(partner_id, None)
+        return self._raw.open_item_columns(as_of, measure, fields, changes, partner_id=partner_id)
+
+    def open_credit_columns(
+        self,
+        as_of: date,
+        measure: Measure,
+        fields: Sequence[str],
+        changes: LedgerChanges | None = None,
+        *,
+        partner_id: str | None = None,
+    ) -> OpenCreditColumns:
+        self._partners(partner_id, None)
+        return self._raw.open_credit_columns(as_of, measure, fields, changes, partner_id=partner_id)
 
 
 class _ScopedStock(_Guard):

@@ -332,7 +332,7 @@ def test_a_session_resolves_terms_as_the_use_case_does(
                 "organization_id": None if organization is None else OrganizationId(organization),
             }
             expected = _terms(resolve_terms, uow, PartnerId(partner), on, **given_as)
-            kept = _terms(session.resolve_terms, uow, PartnerId(partner), on, **given_as)
+            kept = _terms(resolve_terms, uow, PartnerId(partner), on, session=session, **given_as)
             assert kept == expected
 
 

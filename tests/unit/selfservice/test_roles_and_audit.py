@@ -3,7 +3,7 @@ the scoped view refuses the company's own data, and every change is audited."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from tests.unit.selfservice._fixtures import (
@@ -17,8 +17,15 @@ from tests.unit.selfservice._fixtures import (
 from salescore.app.scoped import ScopedRepositories
 from salescore.app.selfservice import SelfService
 from salescore.app.stores import Store
-from salescore.errors import AccessDeniedError, AuthenticationError, InvalidInputError
+from salescore.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    InvalidInputError,
+    NotFoundError,
+)
+from salescore.money import Money
 from salescore.parties import PartnerId, Product, ProductId
+from salescore.receivables import EntryKind, Measure, SettlementAccount, SettlementEntry
 from salescore.selfservice import Role, Scope
 
 
@@ -79,6 +86,30 @@ def test_the_scoped_view_refuses_the_companys_own_data(store: Store, service: Se
                 getattr(view, forbidden).all()
         with pytest.raises(AccessDeniedError):
             view.settlements.entries()  # the whole ledger: name a partner
+        on, actual = date(2026, 3, 2), Measure.ACTUAL
+        uow.settlements.add_entries(  # a debt of CAFE's and one of another partner's
+            SettlementEntry(
+                f"E-{p}",
+                EntryKind.SHIPMENT,
+                SettlementAccount(p, "RUB"),
+                "SO",
+                "SH",
+                on,
+                on,
+                Money("10.00", "RUB"),
+            )
+            for p in ("CAFE", "VOLGA-KZN")
+        )
+        for columns in (view.settlements.open_item_columns, view.settlements.open_credit_columns):
+            with pytest.raises(AccessDeniedError):
+                columns(on, actual, ["partner"])  # the whole ledger's open items
+            with pytest.raises(NotFoundError):
+                columns(on, actual, ["partner"], partner_id="VOLGA-KZN")
+        items = view.settlements.open_item_columns(on, actual, ["partner"], partner_id="CAFE")
+        assert {values for values, _ in items.groups} == {("CAFE",)}
+        assert items == uow.settlements.open_item_columns(
+            on, actual, ["partner"], partner_id="CAFE"
+        )
         with pytest.raises(AccessDeniedError):
             view.settlements.add_payment(None)  # type: ignore[arg-type]
 
