@@ -1,4 +1,4 @@
-"""The credit decision on an order of a client with a long history, from an SQLite file.
+"""A client with a long history: its credit decision and an order's state, from an SQLite file.
 
 Run alone: ``python benchmarks/bench_credit.py``. An SQLite store holds 200
 clients; one of them, the order's client, has 20,000 shipments and 4,000
@@ -16,7 +16,15 @@ limit. Prints ``metric NAME VALUE`` lines:
   :func:`salescore.receivables.check_credit`; the two decisions are compared;
 * ``credit_decision_speedup_20k`` — the baseline's time over the decision's;
 * ``credit_decision_ms_small`` — the same decision for a client with 100
-  shipments (how the cost grows with the client's history, not the store's).
+  shipments (how the cost grows with the client's history, not the store's);
+* ``order_state_ms_20k`` — :func:`salescore.app.orders.order_state` of one of
+  the client's orders (five shipments), which reads the order's part of the
+  ledger by the order index (:func:`salescore.app.orders.order_ledger`), as
+  securing and releasing an order for shipment do;
+* ``order_state_replay_ms_20k`` — the baseline, the same state derived from
+  the client's whole ledger (:func:`salescore.receivables.load_ledger`), how
+  it was read before; the two states are compared;
+* ``order_state_speedup_20k`` — the baseline's time over ``order_state``'s.
 """
 
 from __future__ import annotations
@@ -33,11 +41,11 @@ from _timing import peak_rss_mib
 
 from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import AgreementId, ContractId
-from salescore.app.orders import credit_decision, settlement_account
+from salescore.app.orders import credit_decision, order_state, settlement_account, shipped_of_order
 from salescore.app.receivables import import_settlements
 from salescore.money import Money
-from salescore.orders import DocumentHeader
-from salescore.parties import CounterpartyId, OrganizationId, PartnerId, WarehouseId
+from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId, derive_state
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
 from salescore.receivables import (
     ControlPoint,
     CreditDecision,
@@ -50,6 +58,7 @@ from salescore.receivables import (
     check_credit,
     load_ledger,
 )
+from salescore.reservation import OrderId as ReserveOrderId
 
 CLIENTS = 200
 BIG = 20_000
@@ -114,8 +123,15 @@ def build(path: Path) -> None:
                 CreditLimit(f"K-{partner}", LimitScope.CONTRACT, f"K-{partner}", "RUB",
                             max_overdue_days=90)
             )  # fmt: skip
+        uow.orders.add(client_order())
         uow.commit()
     store.close()
+
+
+def client_order() -> Order:
+    """The big client's order whose five shipments are in the ledger (``C000-SO7``)."""
+    line = DocumentLine(LineId("1"), ProductId("P"), 1)
+    return Order(OrderId("C000-SO7"), header("C000"), START, (line,))
 
 
 def median_ms(func: Callable[[], object], calls: int = 20, rounds: int = 5) -> float:
@@ -160,11 +176,27 @@ def main() -> None:
             big = median_ms(lambda: decide("C000"))
             baseline = median_ms(lambda: replay("C000"), calls=3, rounds=3)
             small = median_ms(lambda: decide("C001"))
+
+            order = client_order()
+
+            def state_by_replay() -> object:
+                ledger = load_ledger(uow.settlements, partner_id="C000")
+                reserves = uow.stock_ledger.entries(order_id=ReserveOrderId(order.id))
+                shipped = shipped_of_order(uow, order.id, ON)
+                return derive_state(order, ledger, reserves, shipped, on=ON)
+
+            if order_state(uow, order.id, ON) != state_by_replay():
+                raise SystemExit("the order's state differs from the replayed ledger's")
+            state = median_ms(lambda: order_state(uow, order.id, ON))
+            state_baseline = median_ms(state_by_replay, calls=3, rounds=3)
         store.close()
     print(f"metric credit_decision_ms_20k {big:.2f}")
     print(f"metric credit_replay_ms_20k {baseline:.1f}")
     print(f"metric credit_decision_speedup_20k {baseline / big:.1f}")
     print(f"metric credit_decision_ms_small {small:.2f}")
+    print(f"metric order_state_ms_20k {state:.2f}")
+    print(f"metric order_state_replay_ms_20k {state_baseline:.1f}")
+    print(f"metric order_state_speedup_20k {state_baseline / state:.1f}")
     print(f"metric peak_rss_mib_credit {peak_rss_mib():.1f}")
 
 

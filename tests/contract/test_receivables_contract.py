@@ -457,6 +457,43 @@ CREDIT_CASES = {
 }
 
 
+def _order_reads(store: Store, case: Any) -> None:
+    """An order's entries and the allocations to them, alone and with its partner, are the
+    whole ledger's rows of that order, in the same order."""
+    entries, payments = case
+    _fill(store, entries, payments)
+    with store.unit_of_work() as uow:
+        repo = uow.settlements
+        every, allocations = repo.entries(), repo.allocations()
+        order_of = {e.id: e.order_id for e in every}
+        partner_of = {e.id: e.account.partner_id for e in every}
+        for order in sorted({e.order_id for e in entries} | {"SO-NONE"}):
+            mine = [e for e in every if e.order_id == order]
+            to_mine = [a for a in allocations if order_of[a.entry_id] == order]
+            assert repo.entries(order_id=order) == mine
+            assert repo.allocations(order_id=order) == to_mine
+            for partner in ("CAFE", "VOLGA"):
+                assert repo.entries(partner_id=partner, order_id=order) == [
+                    e for e in mine if e.account.partner_id == partner
+                ]
+                assert repo.allocations(partner_id=partner, order_id=order) == [
+                    a for a in to_mine if partner_of[a.entry_id] == partner
+                ]
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=20, deadline=None)
+@given(case=stored_ledgers((ACC, OTHER, CAFE_IE)))
+def test_an_orders_entries_and_allocations_are_the_ledgers_rows_of_that_order(
+    kind: str, case: Any
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = _open(kind, folder)
+        _order_reads(store, case)
+        if isinstance(store, SqliteStore):
+            store.close()
+
+
 def _credit_check(store: Store, case: Any, limits: list[CreditLimit], day: int) -> None:
     """The decision ``credit_decision`` takes from the store's columns is the decision
     ``check_credit`` takes from the partner's loaded ledger, for each of CAFE's accounts."""
@@ -567,6 +604,19 @@ def test_a_credit_decision_from_postgresql_equals_checking_the_loaded_ledger(
         )
         uow.commit()
     _credit_check(aging_store, case, limits, day)
+
+
+@settings(max_examples=10, deadline=None)
+@given(case=stored_ledgers((ACC, OTHER, CAFE_IE)))
+def test_an_orders_entries_and_allocations_in_postgresql_are_the_ledgers_rows_of_that_order(
+    aging_store: PostgresStore, case: Any
+) -> None:
+    with aging_store.unit_of_work() as uow:
+        uow.connection.execute(
+            "TRUNCATE settlement_allocations, settlement_entries, settlement_payments"
+        )
+        uow.commit()
+    _order_reads(aging_store, case)
 
 
 def test_postgresql_ages_in_the_database_by_default_and_other_stores_refuse_it(

@@ -217,3 +217,51 @@ def test_a_partners_allocations_are_read_through_the_account_index(tmp_path: Pat
     # Not a scan of the whole table: the range of the partner's account keys.
     assert any("settlement_allocations_by_account (account_key>? AND account_key<?)" in p
                for p in plans), plans  # fmt: skip
+
+
+def test_an_orders_rows_are_read_through_the_order_index_an_older_store_gains(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "older.sqlite"
+    # Receivables at version 5: no index of the entries by order.
+    older = tuple(
+        Component(c.name, c.migrations[:5]) if c.name == "receivables" else c for c in COMPONENTS
+    )
+    store = SqliteStore(path, components=older)
+    acc = SettlementAccount("CAFE", "RUB")
+    with store.unit_of_work() as uow:
+        post_entries(uow.settlements, [
+            SettlementEntry(f"E{n}", EntryKind.SHIPMENT, acc, f"SO-{n % 2}", f"SH-{n}",
+                            date(2026, 3, 2), date(2026, 3, 16), Money(100, "RUB"))
+            for n in (1, 2, 3)
+        ])  # fmt: skip
+        record_payment(uow.settlements, Payment("P1", acc, date(2026, 3, 3), Money(150, "RUB")))
+        uow.commit()
+    store.close()
+    again = SqliteStore(path)
+    with again.unit_of_work() as uow:
+        assert [e.id for e in uow.settlements.entries(partner_id="CAFE", order_id="SO-1")] == [
+            "E1",
+            "E3",
+        ]
+        # SO-0's E2 was paid first (the same due date), then 50.00 of E1.
+        assert [(a.entry_id, a.amount) for a in uow.settlements.allocations(order_id="SO-1")] == [
+            ("E1", Money(50, "RUB"))
+        ]
+        plans = []
+        entries_where = SqliteSettlementLedger._where("CAFE", acc, order_id="SO-1")
+        allocations_where = SqliteSettlementLedger._where("CAFE", None, "a", "SO-1", "e")
+        for sql, (where, params) in (
+            ("SELECT id FROM settlement_entries", entries_where),
+            (
+                "SELECT e.id FROM settlement_allocations a "
+                "JOIN settlement_entries e ON e.id = a.entry_id",
+                allocations_where,
+            ),
+        ):
+            plans += [
+                row[3] for row in uow.connection.execute(f"EXPLAIN QUERY PLAN {sql}{where}", params)
+            ]
+    again.close()
+    # The order's few rows, not the client's: the order index, the other filters checked.
+    assert sum("settlement_entries_by_order (order_id=?)" in p for p in plans) == 2, plans

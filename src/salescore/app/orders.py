@@ -102,9 +102,9 @@ from salescore.receivables import (
     ProposedDocument,
     SettlementAccount,
     SettlementEntry,
+    SettlementLedger,
     columns_exposure,
     decide_credit,
-    load_ledger,
     post_entries,
     schedule_entries,
     shipment_entries,
@@ -127,6 +127,7 @@ __all__ = [
     "credit_decision",
     "document_pricer",
     "freeze_prices",
+    "order_ledger",
     "order_state",
     "price_document",
     "reprice_order",
@@ -654,10 +655,28 @@ def confirm_order(
     return stored
 
 
+def order_ledger(uow: Repositories, order: Order) -> SettlementLedger:
+    """The order's part of the stored settlement ledger: its entries (stages, shipments,
+    returns, corrections) and the allocations to them.
+
+    What the order's stage payments and state are computed from
+    (:func:`~salescore.orders.stage_payments`, :func:`~salescore.orders.derive_state`),
+    read by the order's index: the client's other debts and its payments are not in
+    it, so its open credits are not the client's (use
+    :func:`~salescore.receivables.load_ledger` for those).
+    """
+    repo, partner = uow.settlements, order.header.partner_id
+    return SettlementLedger(
+        repo.entries(partner_id=partner, order_id=order.id),
+        (),
+        repo.allocations(partner_id=partner, order_id=order.id),
+    )
+
+
 def secure_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | None = None) -> Order:
     """To pay → to secure, once every advance stage is paid."""
     order = uow.orders.get(order_id)
-    ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
+    ledger = order_ledger(uow, order)
     secured, _ = transitions.release_for_securing(order, on, ledger, by=by)
     return uow.orders.update(secured)
 
@@ -665,7 +684,7 @@ def secure_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | No
 def ship_order(uow: Repositories, order_id: OrderId, on: date, *, by: str | None = None) -> Order:
     """To secure → to ship, once prepayments are paid and credit control allows it."""
     order = uow.orders.get(order_id)
-    ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
+    ledger = order_ledger(uow, order)
     credit = None
     if order.prices is not None:  # an order that is not priced is refused by its status
         paid = sum(
@@ -760,6 +779,6 @@ def order_state(
     order = uow.orders.get(order_id)
     if shipments is None:
         shipments = shipped_of_order(uow, order_id, on)
-    ledger = load_ledger(uow.settlements, partner_id=order.header.partner_id)
+    ledger = order_ledger(uow, order)
     reserves = uow.stock_ledger.entries(order_id=ReserveOrderId(order.id))
     return derive_state(order, ledger, reserves, shipments, on=on)

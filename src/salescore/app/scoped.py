@@ -414,10 +414,14 @@ class _ScopedLedger(_Guard):
             _denied("the whole settlement ledger (name a partner)")
 
     def entries(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[SettlementEntry]:
         self._partners(partner_id, account)
-        return self._raw.entries(partner_id=partner_id, account=account)
+        return self._raw.entries(partner_id=partner_id, account=account, order_id=order_id)
 
     def payments(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None
@@ -426,10 +430,14 @@ class _ScopedLedger(_Guard):
         return self._raw.payments(partner_id=partner_id, account=account)
 
     def allocations(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[Allocation]:
         self._partners(partner_id, account)
-        return self._raw.allocations(partner_id=partner_id, account=account)
+        return self._raw.allocations(partner_id=partner_id, account=account, order_id=order_id)
 
     def add_entries(self, entries: Iterable[SettlementEntry]) -> None:
         entries = list(entries)

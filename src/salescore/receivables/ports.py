@@ -106,9 +106,14 @@ class SettlementLedgerRepository(Protocol):
         ...
 
     def entries(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[SettlementEntry]:
-        """Entries, all or of one partner or account."""
+        """Entries, all or of one partner, account or order (every filter given applies),
+        by posting date, then id."""
         ...
 
     def add_payment(self, payment: Payment) -> None:
@@ -139,10 +144,15 @@ class SettlementLedgerRepository(Protocol):
         ...
 
     def allocations(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[Allocation]:
-        """Allocations, all or of one partner or account: by account, then measure
-        (actual, then planned), then in the order they were stored."""
+        """Allocations, all or of one partner or account, or to the entries of one order
+        (every filter given applies): by account, then measure (actual, then planned),
+        then in the order they were stored."""
         ...
 
     def open_rows(self, account: SettlementAccount) -> list[EntryRow]:

@@ -107,13 +107,18 @@ class InMemorySettlementLedger:
             self._set(table, e.id, e)
 
     def entries(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[SettlementEntry]:
         found = [
             e
             for e in self._table("settlement_entries").values()
             if (partner_id is None or e.account.partner_id == partner_id)
             and (account is None or e.account == account)
+            and (order_id is None or e.order_id == order_id)
         ]
         return sorted(found, key=lambda e: (e.posted_on, e.id))
 
@@ -156,7 +161,11 @@ class InMemorySettlementLedger:
         return sorted(found, key=lambda p: (p.received_on, p.id))
 
     def allocations(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[Allocation]:
         table = self._table("settlement_allocations")
         result: list[Allocation] = []
@@ -165,6 +174,9 @@ class InMemorySettlementLedger:
                 account is None or acc == account
             ):
                 result.extend(sorted(table[acc], key=_measure_value))
+        if order_id is not None:
+            entries = self._table("settlement_entries")
+            result = [a for a in result if entries[a.entry_id].order_id == order_id]
         return result
 
     def open_rows(self, account: SettlementAccount) -> list[EntryRow]:

@@ -30,7 +30,7 @@ from salescore.adapters.collections import (
 )
 from salescore.adapters.postgres.connection import PgConnection
 from salescore.adapters.postgres.reservation import RESERVE_LINE_FUNCTION
-from salescore.adapters.sqlite.receivables import index_settlements_by_date
+from salescore.adapters.sqlite.receivables import ENTRIES_BY_ORDER, index_settlements_by_date
 from salescore.adapters.sqlite.schema import Component
 
 __all__ = ["COMPONENTS", "LOCK_KEY"]
@@ -205,7 +205,13 @@ COMPONENTS: tuple[Component, ...] = (
     Component("pricing", (document_tables(PRICING), price_register, reference_revision(PRICING))),
     Component(
         "receivables",
-        (document_tables(RECEIVABLES), settlement_tables, _settlements_by_date),
+        # Migration 4: the entries indexed by order, as SQLite's migration 6.
+        (
+            document_tables(RECEIVABLES),
+            settlement_tables,
+            _settlements_by_date,
+            _run(ENTRIES_BY_ORDER),
+        ),
     ),
     Component("reservation", (reservation_tables,)),
     # PostgreSQL's own (SQLite has no server functions): a reserve for a line in one step.

@@ -366,11 +366,15 @@ class PostgresSettlementLedger(SqliteSettlementLedger):
         return open_group_sums(self, as_of, measure, fields, thresholds)
 
     def entries(
-        self, *, partner_id: str | None = None, account: SettlementAccount | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        account: SettlementAccount | None = None,
+        order_id: str | None = None,
     ) -> list[SettlementEntry]:
         if account is not None:
             self._lock([account])
-        return super().entries(partner_id=partner_id, account=account)
+        return super().entries(partner_id=partner_id, account=account, order_id=order_id)
 
     def payments(
         self, *, partner_id: str | None = None, account: SettlementAccount | None = None

@@ -35,6 +35,7 @@ from salescore.adapters.sqlite.pricing import create_price_register
 from salescore.adapters.sqlite.receivables import (
     create_settlement_tables,
     drop_allocation_partner_index,
+    index_entries_by_order,
     index_settlements_by_date,
     plain_allocation_rows,
 )
@@ -174,6 +175,7 @@ COMPONENTS: tuple[Component, ...] = (
             index_settlements_by_date,
             plain_allocation_rows,
             drop_allocation_partner_index,
+            index_entries_by_order,
         ),
     ),
     Component("reservation", (create_reservation_tables,)),
