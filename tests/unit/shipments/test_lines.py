@@ -66,6 +66,19 @@ def test_the_last_shipment_of_a_line_takes_what_is_left_to_the_kopeck() -> None:
     assert PRICED.lines[0].vat == rub("659.99")
 
 
+def test_a_lines_unit_price_is_its_amount_with_vat_per_unit_half_up() -> None:
+    line = ship(3, "SH-1")
+    # 2,999.97 + 659.99 = 3,659.96 with VAT; / 3 = 1,219.9866... → 1,219.99
+    assert (line.with_vat, line.unit_price) == (rub("3659.96"), rub("1219.99"))
+    # 1,000.01 for 2: 500.005 → 500.01 (half up, not to even)
+    halves = attrs.evolve(line, quantity=Decimal(2), net=rub("819.68"), vat=rub("180.33"))
+    assert (halves.with_vat, halves.unit_price) == (rub("1000.01"), rub("500.01"))
+    sent = shipment("SH-1", date(2026, 3, 10), line)
+    (back,) = return_lines_of_product(sent, ProductId("P1"), Decimal(1), 1, {})
+    # one unit back: 999.99 + 220.00
+    assert back.unit_price == rub("1219.99")
+
+
 def test_shipping_more_than_is_left_names_what_is_left() -> None:
     first = ship(2, "SH-1")
     done = line_executions([shipment("SH-1", date(2026, 3, 10), first)])[(ORDER.id, "1")]

@@ -258,6 +258,13 @@ def test_line_executions_add_up_shipments_and_returns_per_order_line() -> None:
     }
 
 
+def test_what_the_client_keeps_of_an_order_line_is_shipped_minus_returned() -> None:
+    executions = line_executions(*executed_documents())
+    # SO-1/1: 3 shipped, 2 returned; SO-2/1: 1 returned of a line never shipped
+    assert executions[("SO-1", "1")].net_quantity == Decimal(1)
+    assert executions[("SO-2", "1")].net_quantity == Decimal(-1)
+
+
 def test_shipped_quantities_list_each_line_and_each_return_negative() -> None:
     shipments, returns = executed_documents()
     assert shipped_quantities(shipments, returns) == (
@@ -626,6 +633,19 @@ def test_a_correction_out_of_turn_is_refused_naming_its_status() -> None:
     assert (rejected.status, rejected.reason) == (CorrectionStatus.REJECTED, "not signed")
 
 
+def test_a_correction_is_posted_once_stored_in_status_posted() -> None:
+    decided = correct(LineChange("1", quantity=Decimal(2)))
+    # decided in status posted, but not stored yet (version 0): nothing was posted
+    assert (decided.status, decided.version, decided.is_posted) == (
+        CorrectionStatus.POSTED,
+        0,
+        False,
+    )
+    assert attrs.evolve(decided, version=1).is_posted
+    drawn_up = attrs.evolve(agreed(LineChange("1", quantity=Decimal(2))), version=1)
+    assert (drawn_up.status, drawn_up.is_posted) == (CorrectionStatus.AGREED, False)
+
+
 # --- goods issues and receipt orders ------------------------------------------------------
 
 
@@ -672,6 +692,16 @@ def test_issue_and_receipt_documents_refuse_no_lines_and_numbers_used_twice() ->
         GoodsReceipt(ReceiptId("PO-1"), WarehouseId("MAIN"), SHIPPED, [])
     with pytest.raises(ShipmentError, match="give every receipt line its own number"):
         GoodsReceipt(ReceiptId("PO-1"), WarehouseId("MAIN"), SHIPPED, [back, back])
+
+
+def test_a_receipt_order_names_each_order_of_its_lines_once() -> None:
+    def back(line_no: str, order: str) -> ReceiptLine:
+        return ReceiptLine(line_no, ReturnId("RT-1"), line_no, OrderId(order), LineId("1"),
+                           ProductId("CM-100"), Decimal(1))  # fmt: skip
+
+    lines = [back("1", "SO-2"), back("2", "SO-1"), back("3", "SO-2")]
+    receipt = GoodsReceipt(ReceiptId("PO-1"), WarehouseId("MAIN"), SHIPPED, lines)
+    assert receipt.order_ids == ("SO-2", "SO-1")
 
 
 def by_issue(number: str, on: date, *lines: ShipmentLine) -> Shipment:
@@ -747,6 +777,14 @@ def test_issue_line_counts_and_discrepancies_per_order_line() -> None:
         "CM-100",
         "MILK",
     ]
+
+
+def test_goods_issued_beyond_the_invoice_are_to_receive_if_returned_else_to_invoice() -> None:
+    # 3 invoiced, 5 issued; 2 of the invoice returned on paper, 1 of them received back: the
+    # client keeps 3 − 2 = 1 on paper and holds 5 − 1 = 4; of the 3 more, 2 − 1 = 1 is still
+    # to receive (returned, not back yet) and 2 are to invoice (issued, never invoiced)
+    gap = counted(3, 5, 2, 1, "SO-1", "1", "CM-100")
+    assert (gap.to_issue, gap.to_receive, gap.to_invoice) == (Decimal(0), Decimal(1), Decimal(2))
 
 
 def left(order: str, line: str, quantity: int, on: date, document: str) -> ShippedQuantity:
