@@ -131,15 +131,21 @@ def test_a_file_from_before_bank_accounts_and_self_service_is_brought_up_to_date
     assert (versions["parties"], versions["selfservice"]) == (3, 1)
 
 
+def _receivables_at(path: Path, version: int) -> SqliteStore:
+    """A store whose receivables component is at ``version`` (as one made back then)."""
+    older = tuple(
+        Component(c.name, c.migrations[:version]) if c.name == "receivables" else c
+        for c in COMPONENTS
+    )
+    return SqliteStore(path, components=older)
+
+
 def test_a_ledger_from_before_plain_allocation_rows_keeps_its_allocations(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "older.sqlite"
     # Receivables at version 3: allocations with AUTOINCREMENT and a foreign key.
-    older = tuple(
-        Component(c.name, c.migrations[:3]) if c.name == "receivables" else c for c in COMPONENTS
-    )
-    store = SqliteStore(path, components=older)
+    store = _receivables_at(path, 3)
     acc = SettlementAccount("CAFE", "RUB")
     with store.unit_of_work() as uow:
         post_entries(
@@ -223,11 +229,7 @@ def test_an_orders_rows_are_read_through_the_order_index_an_older_store_gains(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "older.sqlite"
-    # Receivables at version 5: no index of the entries by order.
-    older = tuple(
-        Component(c.name, c.migrations[:5]) if c.name == "receivables" else c for c in COMPONENTS
-    )
-    store = SqliteStore(path, components=older)
+    store = _receivables_at(path, 5)  # no index of the entries by order
     acc = SettlementAccount("CAFE", "RUB")
     with store.unit_of_work() as uow:
         post_entries(uow.settlements, [
