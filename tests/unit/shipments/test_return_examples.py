@@ -1,0 +1,115 @@
+"""Client returns on small examples: one return taking a product back in several items,
+and a return without a shipment (what it keeps, what comes back to stock, its number).
+SH-1 ships 3 CM-100 at 18,300.00 (54,900.00, VAT 9,900.00) from MAIN, which keeps 9
+free; 12 CM-100 are at MAIN before."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+import pytest
+from tests.scenarios.shipments import test_shipment_timelines as timelines
+from tests.scenarios.shipments.test_shipment_timelines import CM, MAIN, at, debt, free, rub
+from tests.unit.shipments.test_corrections import shipped_three
+
+from salescore.app import shipments as sc
+from salescore.app.stores import Store
+from salescore.errors import ShipmentError
+from salescore.parties import OrganizationId
+from salescore.receivables import SettlementAccount
+from salescore.shipments import (
+    CustomerReturn,
+    ReturnId,
+    ReturnLine,
+    ShipmentId,
+    hand_priced_return_line,
+)
+from salescore.tax import VatCategory, russian_vat_rates
+
+company = timelines.company
+BACK = date(2026, 3, 16)
+
+
+def back(store: Store, number: str, quantities: list[int]) -> CustomerReturn:
+    """A return of CM-100 from SH-1, one item per quantity."""
+    items = [sc.ReturnItem(ShipmentId("SH-1"), CM, Decimal(q)) for q in quantities]
+    with store.unit_of_work() as uow:
+        done = sc.post_return(uow, ReturnId(number), BACK, items, at=at(BACK))
+        uow.commit()
+    return done
+
+
+def test_one_return_takes_a_product_back_in_several_items(company: Store) -> None:
+    shipped_three(company)
+    # 2 + 2 of the 3 shipped: the second item finds 1 left
+    with pytest.raises(ShipmentError, match="at most 1"):
+        back(company, "RT-1", [2, 2])
+    whole = back(company, "RT-1", [1, 2])
+    # every line is kept, and they add up to the whole shipment
+    assert [(x.line_no, x.quantity, x.with_vat, x.vat) for x in whole.lines] == [
+        ("1", Decimal(1), rub("18300.00"), rub("3300.00")),
+        ("2", Decimal(2), rub("36600.00"), rub("6600.00")),
+    ]
+    assert (whole.with_vat, whole.vat) == (rub("54900.00"), rub("9900.00"))
+    assert (free(company), debt(company)) == (Decimal(12), rub("0.00"))
+
+
+def hand_line(number: str) -> ReturnLine:
+    # 1 CM-100 at a hand-typed 15,000.00 of a 2025 sale
+    return hand_priced_return_line(
+        number,
+        CM,
+        MAIN,
+        Decimal(1),
+        rub("15000.00"),
+        sold_on=date(2025, 12, 20),
+        category=VatCategory.GENERAL,
+        vat_rates=russian_vat_rates(),
+    )
+
+
+def test_a_return_without_a_shipment_keeps_its_parties_and_takes_back_goods_only(
+    company: Store,
+) -> None:
+    account = SettlementAccount("VOLGA-KZN", "RUB")  # no counterparty on the account
+    service = attrs.evolve(hand_line("1"), is_service=True)  # a service brings nothing back
+    with company.unit_of_work() as uow:
+        document = sc.post_return_without_shipment(
+            uow,
+            ReturnId("RT-1"),
+            account,
+            OrganizationId("ORG-1"),
+            BACK,
+            [service, hand_line("2")],
+            at=at(BACK),
+            reason="found at inventory",
+        )
+        plain = sc.post_return_without_shipment(
+            uow,
+            ReturnId("RT-2"),
+            account,
+            OrganizationId("ORG-1"),
+            BACK,
+            [hand_line("1")],
+            at=at(BACK),
+        )
+        uow.commit()
+    with company.unit_of_work() as uow:
+        stored = [uow.customer_returns.get(ReturnId(n)) for n in ("RT-1", "RT-2")]
+    assert [(d.counterparty_id, d.organization_id, d.reason) for d in stored] == [
+        ("", "ORG-1", "found at inventory"),
+        ("", "ORG-1", ""),
+    ]
+    assert (document.with_vat, plain.with_vat) == (rub("30000.00"), rub("15000.00"))
+    # 12 at MAIN and the two units of goods; the service line moved nothing
+    assert (free(company), debt(company)) == (Decimal(14), rub("-45000.00"))
+    with (
+        company.unit_of_work() as uow,
+        pytest.raises(ShipmentError, match="return 'RT-1' exists already"),
+    ):
+        sc.post_return_without_shipment(
+            uow, ReturnId("RT-1"), account, OrganizationId("ORG-1"), BACK, [hand_line("1")],
+            at=at(BACK),
+        )  # fmt: skip
