@@ -16,6 +16,7 @@ from tests.unit.shipments.test_corrections import shipped_three
 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
+from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.errors import ShipmentError
 from salescore.parties import OrganizationId
 from salescore.receivables import SettlementAccount
@@ -113,3 +114,35 @@ def test_a_return_without_a_shipment_keeps_its_parties_and_takes_back_goods_only
             uow, ReturnId("RT-1"), account, OrganizationId("ORG-1"), BACK, [hand_line("1")],
             at=at(BACK),
         )  # fmt: skip
+
+
+def test_an_exchange_ships_the_same_goods_to_the_same_client_under_a_new_number(
+    company: Store,
+) -> None:
+    shipped_three(company)
+    item = [sc.ReturnItem(ShipmentId("SH-1"), CM, Decimal(1))]
+    with company.unit_of_work() as uow:
+        _, again = sc.exchange(
+            uow, ReturnId("RT-1"), ShipmentId("SH-2"), BACK, item, SAMPLE_CALENDAR, at=at(BACK)
+        )
+        uow.commit()
+    with company.unit_of_work() as uow:
+        stored = uow.shipments.get(ShipmentId("SH-2"))
+    assert stored == again
+    assert (stored.partner_id, stored.counterparty_id, stored.organization_id) == (
+        "VOLGA-KZN",
+        "KZN-LLC",
+        "ORG-1",
+    )
+    assert [(x.product_id, x.quantity, x.is_service) for x in stored.lines] == [
+        (CM, Decimal(1), False)
+    ]
+    with (
+        company.unit_of_work() as uow,
+        pytest.raises(ShipmentError, match="shipment 'SH-1' exists already"),
+    ):
+        sc.exchange(
+            uow, ReturnId("RT-2"), ShipmentId("SH-1"), BACK, item, SAMPLE_CALENDAR, at=at(BACK)
+        )
+    # the exchange moved nothing: 9 free after SH-1, the debt of SH-1
+    assert (free(company), debt(company)) == (Decimal(9), rub("54900.00"))
