@@ -18,13 +18,16 @@ from salescore.app import shipments as sc
 from salescore.app.stores import Store
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.errors import ShipmentError
-from salescore.parties import OrganizationId
+from salescore.orders import LineId
+from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
 from salescore.receivables import SettlementAccount
 from salescore.shipments import (
     CustomerReturn,
     ReturnId,
     ReturnLine,
+    ReturnRequest,
     ShipmentId,
+    ShipRequest,
     hand_priced_return_line,
 )
 from salescore.tax import VatCategory, russian_vat_rates
@@ -146,3 +149,48 @@ def test_an_exchange_ships_the_same_goods_to_the_same_client_under_a_new_number(
         )
     # the exchange moved nothing: 9 free after SH-1, the debt of SH-1
     assert (free(company), debt(company)) == (Decimal(9), rub("54900.00"))
+
+
+def agreed(store: Store, number: str, items: list[tuple[str, int]], shipment: str | None) -> None:
+    """An agreed request of VOLGA-KZN, about ``shipment`` (None: without a sale)."""
+    request = ReturnRequest(
+        number,
+        PartnerId("VOLGA-KZN"),
+        CounterpartyId("KZN-LLC"),
+        BACK,
+        None if shipment is None else ShipmentId(shipment),
+        tuple((ProductId(p), Decimal(q)) for p, q in items),
+    )
+    with store.unit_of_work() as uow:
+        sc.create_return_request(uow, request)
+        sc.agree_return_request(uow, number)
+        uow.commit()
+
+
+def on_request(store: Store, number: str, items: list[tuple[str, int]], request: str) -> None:
+    wanted = [sc.ReturnItem(ShipmentId(s), CM, Decimal(q)) for s, q in items]
+    with store.unit_of_work() as uow:
+        sc.post_return(uow, ReturnId(number), BACK, wanted, at=at(BACK), request_id=request)
+        uow.commit()
+
+
+def test_a_return_on_a_request_takes_at_most_what_was_agreed_summed_by_product(
+    company: Store,
+) -> None:
+    shipped_three(company)
+    order_id = timelines.order_to_ship(company, [timelines.cm(1)])
+    timelines.post(company, "SH-2", [ShipRequest(order_id, LineId("1"), Decimal(1))])
+    agreed(company, "RQ-1", [("CM-100", 1)], "SH-1")
+    agreed(company, "RQ-2", [("CM-300", 1)], None)  # another product
+    agreed(company, "RQ-3", [("CM-100", 1), ("CM-100", 1)], "SH-1")  # 2 in two items
+    refusals = [
+        ([("SH-1", 1), ("SH-1", 1)], "RQ-1", "agreed 1 of CM-100, the return takes 2"),
+        ([("SH-2", 1)], "RQ-1", "is about shipment 'SH-1', not 'SH-2'"),
+        ([("SH-1", 1)], "RQ-2", "agreed 0 of CM-100, the return takes 1"),
+    ]
+    for items, request, message in refusals:
+        with pytest.raises(ShipmentError, match=message):
+            on_request(company, "RT-1", items, request)
+    on_request(company, "RT-1", [("SH-1", 2)], "RQ-3")
+    # 2 of SH-1's 3 back: 18,300.00 of it is owed, and SH-2's 18,300.00
+    assert (free(company), debt(company)) == (Decimal(10), rub("36600.00"))
