@@ -18,12 +18,14 @@ from salescore.app import shipments as sc
 from salescore.app.stores import Store
 from salescore.errors import ShipmentError
 from salescore.money import Money
+from salescore.parties import CounterpartyId, PartnerId
 from salescore.receivables import SettlementAccount
 from salescore.shipments import (
     AgentReturn,
     CommissionLine,
     CommissionReport,
     CommissionTransfer,
+    ReturnRequest,
     TransferId,
 )
 
@@ -166,3 +168,54 @@ def test_each_commission_document_number_is_used_once(company: Store) -> None:
         sold_back(company, "VK-1", [1])
     # 4 sent, 2 sold, 1 of them back: 7 here, 2 at the agent, 18,000.00 owed
     assert (stock(company), owed(company)) == ((Decimal(9), Decimal(2)), rub("18000.00"))
+
+
+def agent_agreed(
+    store: Store,
+    number: str,
+    quantities: list[int],
+    *,
+    transfer_id: str | None = None,
+    sold: bool = False,
+) -> None:
+    """An agreed request of AGENT-1 for CM-100, one item per quantity."""
+    request = ReturnRequest(
+        number,
+        PartnerId("AGENT-1"),
+        CounterpartyId("AGENT-LLC"),
+        DAY,
+        None,
+        tuple((CM, Decimal(q)) for q in quantities),
+        transfer_id=transfer_id,
+        sold=sold,
+    )
+    with store.unit_of_work() as uow:
+        sc.create_return_request(uow, request)
+        sc.agree_return_request(uow, number)
+        uow.commit()
+
+
+def test_an_agent_returns_on_its_own_request_at_most_what_was_agreed(company: Store) -> None:
+    transfer(company, 4)
+    report(company, [2])  # 2 sold, 2 still at the agent
+    agent_agreed(company, "RQ-1", [1], transfer_id="KT-1", sold=True)
+    agent_agreed(company, "RQ-2", [1], transfer_id="KT-1")
+    agent_agreed(company, "RQ-3", [1])  # the agent's, as a client: not an agent's request
+    agent_agreed(company, "RQ-4", [1, 1], transfer_id="KT-1")  # 2 in two items
+    refusals = [
+        ([1], False, "RQ-1", "agreed a return of sold goods \\(after the report\\)"),
+        ([1], False, "RQ-3", "return request 'RQ-3' is not agent AGENT-1's request"),
+        ([1, 1], False, "RQ-2", "agreed 1 of CM-100, the return takes 2"),
+    ]
+    for quantities, sold, request, message in refusals:
+        wanted = [sc.AgentItem(TransferId("KT-1"), "1", Decimal(q)) for q in quantities]
+        with company.unit_of_work() as uow, pytest.raises(ShipmentError, match=message):
+            sc.post_agent_return(
+                uow, "VK-1", REPORTED, wanted, sold=sold, at=at(DAY), request_id=request
+            )
+    with company.unit_of_work() as uow:
+        sc.post_agent_return(
+            uow, "VK-1", REPORTED, items(2), sold=False, at=at(DAY), request_id="RQ-4"
+        )
+        uow.commit()
+    assert (stock(company), owed(company)) == ((Decimal(10), Decimal(0)), rub("36000.00"))
