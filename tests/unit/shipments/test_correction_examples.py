@@ -13,8 +13,11 @@ from tests.scenarios.shipments.test_shipment_timelines import (
     CM,
     actual_entries,
     at,
+    cm,
     debt,
     free,
+    order_to_ship,
+    post,
     rub,
 )
 from tests.unit.shipments.test_corrections import (
@@ -27,7 +30,9 @@ from tests.unit.shipments.test_corrections import (
 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
+from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.errors import ShipmentError
+from salescore.orders import LineId
 from salescore.shipments import (
     CorrectionId,
     CorrectionKind,
@@ -35,6 +40,7 @@ from salescore.shipments import (
     ReturnId,
     Settlement,
     ShipmentId,
+    ShipRequest,
 )
 
 company = timelines.company
@@ -131,3 +137,35 @@ def test_a_return_counts_for_corrections_drawn_up_or_agreed_before_it(company: S
         draw_up(company, "KR-2", LineChange("1", quantity=Decimal(0)))
     # 54,900.00 less the unit returned, 18,300.00
     assert debt(company) == rub("36600.00")
+
+
+def test_a_correction_of_two_orders_moves_the_debt_of_each(company: Store) -> None:
+    first = order_to_ship(company, [cm(3)])
+    second = order_to_ship(company, [cm(2)])
+    post(company, "SH-1", [ShipRequest(first, LineId("1"), 1), ShipRequest(second, LineId("1"), 1)])
+    assert debt(company) == rub("36600.00")  # 2 × 18,300.00
+    # the first order's line goes up by 1 (it has 2 left), the second's down by 1
+    with company.unit_of_work() as uow:
+        sc.post_correction(
+            uow,
+            CorrectionId("KR-1"),
+            ShipmentId("SH-1"),
+            CORRECTED,
+            [LineChange("1", quantity=Decimal(2)), LineChange("2", quantity=Decimal(0))],
+            CorrectionKind.ERROR_FIX,
+            SAMPLE_CALENDAR,
+            at=at(CORRECTED),
+            reason="lines swapped",
+        )
+        uow.commit()
+    entries = [e[1:] for e in actual_entries(company) if e[0].startswith("KR-1")]
+    assert sorted(entries, key=lambda e: e[1]) == [
+        ("correction", CORRECTED, rub("-18300.00")),
+        ("correction", date(2026, 3, 30), rub("9150.00")),
+        ("correction", date(2026, 4, 9), rub("9150.00")),
+    ]
+    assert debt(company) == rub("36600.00")
+    with company.unit_of_work() as uow:
+        assert uow.shipment_corrections.get("KR-1").reason == "lines swapped"
+    with pytest.raises(ShipmentError, match="correction 'KR-1' exists already"):
+        correct(company, "KR-1", LineChange("1", price=rub("17000.00")))
