@@ -192,5 +192,35 @@ def test_a_return_on_a_request_takes_at_most_what_was_agreed_summed_by_product(
         with pytest.raises(ShipmentError, match=message):
             on_request(company, "RT-1", items, request)
     on_request(company, "RT-1", [("SH-1", 2)], "RQ-3")
+    with company.unit_of_work() as uow:
+        stored = uow.customer_returns.get(ReturnId("RT-1"))
+    assert (stored.request_id, stored.counterparty_id, stored.organization_id) == (
+        "RQ-3",
+        "KZN-LLC",
+        "ORG-1",
+    )
     # 2 of SH-1's 3 back: 18,300.00 of it is owed, and SH-2's 18,300.00
     assert (free(company), debt(company)) == (Decimal(10), rub("36600.00"))
+
+
+def test_a_return_keeps_its_reason_and_its_number_is_used_once(company: Store) -> None:
+    shipped_three(company)
+    item = [sc.ReturnItem(ShipmentId("SH-1"), CM, Decimal(1))]
+    with company.unit_of_work() as uow:
+        sc.post_return(uow, ReturnId("RT-1"), BACK, item, at=at(BACK), reason="scratched")
+        sc.post_return(uow, ReturnId("RT-2"), BACK, item, at=at(BACK))
+        uow.commit()
+    with company.unit_of_work() as uow:
+        reasons = [uow.customer_returns.get(ReturnId(n)).reason for n in ("RT-1", "RT-2")]
+    assert reasons == ["scratched", ""]
+    with (
+        company.unit_of_work() as uow,
+        pytest.raises(ShipmentError, match="return 'RT-1' exists already"),
+    ):
+        sc.post_return(uow, ReturnId("RT-1"), BACK, item, at=at(BACK))
+    with (
+        company.unit_of_work() as uow,
+        pytest.raises(ShipmentError, match="return 'RT-3' has no lines"),
+    ):
+        sc.post_return(uow, ReturnId("RT-3"), BACK, [], at=at(BACK))
+    assert (free(company), debt(company)) == (Decimal(11), rub("18300.00"))
