@@ -17,9 +17,10 @@ from tests.unit.shipments.test_commission import AGENT, DAY, RATE, items, owed, 
 from salescore.app import shipments as sc
 from salescore.app.stores import Store
 from salescore.errors import ShipmentError
-from salescore.money import Money
-from salescore.parties import CounterpartyId, PartnerId
+from salescore.money import KG, Money, Quantity
+from salescore.parties import CounterpartyId, PartnerId, ProductId
 from salescore.receivables import SettlementAccount
+from salescore.reservation import Bucket
 from salescore.shipments import (
     AgentReturn,
     CommissionLine,
@@ -27,6 +28,7 @@ from salescore.shipments import (
     CommissionTransfer,
     ReturnRequest,
     TransferId,
+    agent_stock,
 )
 
 company = timelines.company
@@ -219,3 +221,27 @@ def test_an_agent_returns_on_its_own_request_at_most_what_was_agreed(company: St
         )
         uow.commit()
     assert (stock(company), owed(company)) == ((Decimal(10), Decimal(0)), rub("36000.00"))
+
+
+def test_weighed_goods_go_to_the_agent_and_back_in_their_own_unit(company: Store) -> None:
+    # 50 kg of BEANS-ARABICA at MAIN; 2.5 kg to the agent at 1,200.00 a kg
+    beans = ProductId("BEANS-ARABICA")
+    line = CommissionLine.priced("1", beans, MAIN, Decimal("2.5"), rub("1200.00"), RATE)
+    with company.unit_of_work() as uow:
+        sc.post_commission_transfer(
+            uow, CommissionTransfer(TransferId("KT-1"), AGENT, DAY, [line]), at=at(DAY)
+        )
+        sc.post_commission_report(
+            uow, "OK-1", REPORTED, items_of("1.0"), at=at(DAY), fee=rub("0.00")
+        )
+        sc.post_agent_return(uow, "VK-1", REPORTED, items_of("0.5"), sold=False, at=at(DAY))
+        uow.commit()
+    with company.unit_of_work() as uow:
+        here = uow.stock_ledger.balance(beans, MAIN, Bucket.free(), KG)
+        there = uow.stock_ledger.balance(beans, agent_stock("AGENT-1"), Bucket.free(), KG)
+    # 50 − 2.5 + 0.5 at MAIN; 2.5 − 1.0 sold − 0.5 back at the agent
+    assert (here, there) == (Quantity("48.0", KG), Quantity("1.0", KG))
+
+
+def items_of(quantity: str) -> list[sc.AgentItem]:
+    return [sc.AgentItem(TransferId("KT-1"), "1", Decimal(quantity))]
