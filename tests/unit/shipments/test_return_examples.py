@@ -18,9 +18,11 @@ from salescore.app import shipments as sc
 from salescore.app.stores import Store
 from salescore.demo.sample_receivables import SAMPLE_CALENDAR
 from salescore.errors import ShipmentError
+from salescore.money import KG, Quantity
 from salescore.orders import LineId
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId
 from salescore.receivables import SettlementAccount
+from salescore.reservation import Bucket
 from salescore.shipments import (
     CustomerReturn,
     ReturnId,
@@ -224,3 +226,27 @@ def test_a_return_keeps_its_reason_and_its_number_is_used_once(company: Store) -
     ):
         sc.post_return(uow, ReturnId("RT-3"), BACK, [], at=at(BACK))
     assert (free(company), debt(company)) == (Decimal(11), rub("18300.00"))
+
+
+def test_weighed_goods_returned_without_a_shipment_come_back_in_their_own_unit(
+    company: Store,
+) -> None:
+    beans = ProductId("BEANS-ARABICA")  # 50 kg at MAIN
+    line = hand_priced_return_line(
+        "1",
+        beans,
+        MAIN,
+        Decimal("1.5"),
+        rub("1200.00"),
+        sold_on=date(2026, 3, 2),
+        category=VatCategory.GENERAL,
+        vat_rates=russian_vat_rates(),
+    )
+    account = SettlementAccount("VOLGA-KZN", "RUB", "KZN-LLC", "ORG-1", "K-KZN-1")
+    with company.unit_of_work() as uow:
+        sc.post_return_without_shipment(
+            uow, ReturnId("RT-1"), account, OrganizationId("ORG-1"), BACK, [line], at=at(BACK)
+        )
+        uow.commit()
+        held = uow.stock_ledger.balance(beans, MAIN, Bucket.free(), KG)
+    assert held == Quantity("51.5", KG)
