@@ -169,3 +169,28 @@ def test_a_correction_of_two_orders_moves_the_debt_of_each(company: Store) -> No
         assert uow.shipment_corrections.get("KR-1").reason == "lines swapped"
     with pytest.raises(ShipmentError, match="correction 'KR-1' exists already"):
         correct(company, "KR-1", LineChange("1", price=rub("17000.00")))
+
+
+def test_the_rest_of_a_line_repriced_by_a_correction_ships_at_the_order_price(
+    company: Store,
+) -> None:
+    order_id = order_to_ship(company, [cm(3)])
+    post(company, "SH-1", [ShipRequest(order_id, LineId("1"), 1)])
+    with company.unit_of_work() as uow:
+        sc.post_correction(
+            uow,
+            CorrectionId("KR-1"),
+            ShipmentId("SH-1"),
+            CORRECTED,
+            [LineChange("1", price=rub("17000.00"))],
+            CorrectionKind.AGREEMENT,
+            SAMPLE_CALENDAR,
+            at=at(CORRECTED),
+        )
+        uow.commit()
+    post(company, "SH-2", [ShipRequest(order_id, LineId("1"), 2)], CORRECTED)
+    with company.unit_of_work() as uow:
+        rest = uow.shipments.get(ShipmentId("SH-2"))
+    # 2 × 18,300.00, not the order's 54,900.00 less the 17,000.00 SH-1 now stands at
+    assert (rest.with_vat, rest.vat) == (rub("36600.00"), rub("6600.00"))
+    assert debt(company) == rub("53600.00")  # 17,000.00 + 36,600.00
