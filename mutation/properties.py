@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import FAST, MODULES, ROOT, equivalent_names
+from run import FAST, MODULES, PYTEST_ARGS, ROOT, equivalent_names
 
 EQUIVALENT = ROOT / "mutation" / "equivalent_properties.txt"
 PROPERTY_DECORATORS = {"property", "cached_property"}
@@ -298,8 +298,10 @@ def _environment(work: Path) -> dict[str, str]:
 
 
 def _tests(module: str, work: Path) -> list[str]:
+    """The area's test files, after the target's own pytest arguments (``PYTEST_ARGS``)."""
     _, patterns = MODULES[module]
-    return sorted({str(p.relative_to(work)) for pattern in patterns for p in work.glob(pattern)})
+    files = sorted({str(p.relative_to(work)) for pattern in patterns for p in work.glob(pattern)})
+    return [*PYTEST_ARGS.get(module, []), *files]
 
 
 def _pytest(work: Path, tests: list[str], timeout: float) -> tuple[int | None, float]:

@@ -14,6 +14,15 @@ copy of the code in ``mutants/`` there), against the tests of its own area only,
 minutes. A dotted target (``money.allocation``, ``pricing.formula.compile``) mutates that one
 source file against the same tests, in ``mutation/.work/<target>``: the quick way to work on
 one file's survivors. Tests marked ``slow`` (concurrency, large data) are left out of every run.
+
+The application layer (``src/salescore/app``) is not a module: each of its files is a target
+of its own, named by its dotted path (``app.receivables``, ``app.shipments``; ``target()`` takes
+a key of ``MODULES`` whole before it splits a name at the dot), mutated against the tests that
+drive its use cases (contract tests, the area's unit tests and scenarios) on the memory and
+SQLite stores only: ``PYTEST_ARGS`` adds ``-k "not postgres"`` for them, as a PostgreSQL test
+would start a server in every mutant's run::
+
+    .venv/bin/python mutation/run.py --jobs 1 app.receivables
 For each module the script prints ``metric mutation_score_<module> <x>``, where x is
 killed / (mutants - equivalent), and lists the surviving mutants that are not in
 ``mutation/equivalent.txt``. Show one with
@@ -76,12 +85,47 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["src/salescore/retail/*"],
         ["tests/unit/retail", "tests/contract/test_retail_contract.py"],
     ),
+    # The application layer (src/salescore/app): use cases that read from a store, call the
+    # rules and write back. Each file is a target of its own, named by its dotted path under
+    # salescore (its mutants are named so too), with the tests that drive it: the contract
+    # tests on the stores, the area's unit tests and scenarios. Not a module "app".
+    "app.receivables": (
+        ["src/salescore/app/receivables.py"],
+        [
+            "tests/contract/test_receivables_contract.py",
+            "tests/contract/test_store_equivalence.py",
+            "tests/unit/receivables/test_aging_cache.py",
+            "tests/unit/receivables/test_aging_store_examples.py",
+        ],
+    ),
+    # Without the store-equivalence machine (20 s a run, paid by every survivor of about 1,500
+    # mutants): the shipping state machine of tests/unit/shipments drives the same use cases.
+    "app.shipments": (
+        ["src/salescore/app/shipments.py"],
+        [
+            "tests/unit/shipments",
+            "tests/scenarios/shipments",
+            "tests/contract/test_shipments_contract.py",
+        ],
+    ),
 }
 # The doctests of a module's own source run with its tests (pyproject turns doctest-modules on).
-MODULES = {m: (only, [*tests, f"src/salescore/{m}"]) for m, (only, tests) in MODULES.items()}
+MODULES = {
+    m: (only, [*tests, *(o.removesuffix("/*") for o in only)])
+    for m, (only, tests) in MODULES.items()
+}
 
 # Left out of every run: tests that take seconds each (threads, processes, large data).
 FAST = ["-m", "not slow"]
+
+# Further pytest arguments of a target, after FAST. The app layer's tests run on the memory
+# and SQLite stores only: a PostgreSQL test (its name or store says "postgres") would start a
+# server in every mutant's run, seconds each, for what the adapter's own tests check.
+WITHOUT_POSTGRES = ["-k", "not postgres"]
+PYTEST_ARGS: dict[str, list[str]] = {
+    "app.receivables": WITHOUT_POSTGRES,
+    "app.shipments": WITHOUT_POSTGRES,
+}
 
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 
@@ -105,7 +149,11 @@ def target(name: str) -> tuple[list[str], list[str]]:
     """Source globs and tests of a module (``money``) or of one file of it (``money.rounding``).
 
     A file is mutated against the tests of its whole module: they are the tests of its area.
+    A key of ``MODULES`` is taken whole first, so ``app.receivables`` is the app-layer target
+    with its own tests, not a file of a module ``app``.
     """
+    if name in MODULES:
+        return MODULES[name]
     module, _, rest = name.partition(".")
     if module not in MODULES:
         raise SystemExit(f"unknown module {module!r}; one of {', '.join(MODULES)}")
@@ -195,7 +243,7 @@ def run_module(
     # mutmut copies the tests into mutants/ over what is there: a file the work directory no
     # longer has (a baseline's, a deleted one) would stay and run. Start from a fresh copy.
     shutil.rmtree(work / "mutants" / "tests", ignore_errors=True)
-    fast = ",".join(FAST)
+    fast = ",".join([*FAST, *PYTEST_ARGS.get(module, [])])
     argv = [sys.executable, "-c", _DRIVER, ",".join(only), ",".join(tests), jobs, fast, *extra]
     log = work / "mutmut.log"
     with log.open("a" if again else "w", encoding="utf-8") as out:

@@ -274,6 +274,17 @@ def test_importing_a_ledger_allocates_as_posting_it_batch_by_batch(store: Store)
     assert sorted(got.allocations, key=repr) == sorted(expected.allocations, key=repr)
 
 
+def test_an_import_giving_an_entry_id_twice_is_refused_and_stores_nothing(store: Store) -> None:
+    # Two entries E2 in one import: neither is kept (one would hide the other's amount).
+    entries = [entry("E1"), entry("E2"), entry("E2", amount="70.00")]
+    with store.unit_of_work() as uow:
+        with pytest.raises(ConflictError, match="entry id 'E2' is given twice"):
+            import_settlements(uow, entries)
+        assert uow.settlements.entries() == []
+        assert import_settlements(uow, entries[:2]) == 0  # no payment: nothing to allocate
+        assert [e.id for e in uow.settlements.entries()] == ["E1", "E2"]
+
+
 # --- aging computed by the storage ------------------------------------------------------
 
 STORES = ("memory", "sqlite-memory", "sqlite-file")
@@ -782,7 +793,9 @@ def test_reallocating_the_store_with_a_bad_hand_allocation_changes_nothing(store
         lost = Payment("P2", OTHER, date(2026, 3, 6), Money(10, "RUB"),
                        manual=(ManualAllocation("SO-404", Money(10, "RUB")),))  # fmt: skip
         uow.settlements.add_payment(lost)  # stored without the check record_payment makes
-        with pytest.raises(SettlementError, match="'SO-404' has no settlements"):
+        with pytest.raises(
+            SettlementError, match=r"'SO-404' has no settlements on account VOLGA/-/-/- RUB;"
+        ):
             reallocate_all(uow)
         assert uow.settlements.allocations() == before
 

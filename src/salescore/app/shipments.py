@@ -50,7 +50,6 @@ from salescore.reservation import (
 )
 from salescore.reservation import OrderId as ReserveOrderId
 from salescore.shipments import (
-    AgentLine,
     AgentReturn,
     AgentReturnLine,
     CommissionReport,
@@ -1177,22 +1176,17 @@ def post_commission_transfer(
     return uow.commission_transfers.add(transfer)
 
 
-def _agent_state(
+def _agent_transfers(
     uow: Repositories, items: Sequence[AgentItem], document: str
-) -> tuple[
-    dict[TransferId, CommissionTransfer], dict[str, dict[str, AgentLine]], SettlementAccount
-]:
+) -> tuple[dict[TransferId, CommissionTransfer], SettlementAccount]:
+    """The transfers the items name and their agent's account (one agent only)."""
     if not items:
         raise ShipmentError(f"{document} has no lines: name at least one transfer line")
     transfers = {i.transfer_id: uow.commission_transfers.get(i.transfer_id) for i in items}
     accounts = {t.account for t in transfers.values()}
     if len(accounts) > 1:
         raise ShipmentError(f"{document} names transfers to {len(accounts)} agents: one at a time")
-    states = {
-        t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
-        for t, x in transfers.items()
-    }
-    return transfers, {str(k): v for k, v in states.items()}, next(iter(accounts))
+    return transfers, next(iter(accounts))
 
 
 def post_commission_report(
@@ -1218,7 +1212,7 @@ def post_commission_report(
     _not_taken(uow, "commission report", report_id, uow.commission_reports.find(report_id))
     if (fee_percent is None) == (fee is None):
         raise ShipmentError(f"{name}: give the agent's fee as a percent or as an amount, one")
-    transfers, _, account = _agent_state(uow, items, name)
+    transfers, account = _agent_transfers(uow, items, name)
     states = {
         t: agent_lines(x, uow.commission_reports.of_shipment(t), uow.agent_returns.of_shipment(t))
         for t, x in transfers.items()
@@ -1308,7 +1302,7 @@ def post_agent_return(
     """
     name = f"return from the agent {return_id!r}"
     _not_taken(uow, "return from the agent", return_id, uow.agent_returns.find(return_id))
-    transfers, _, account = _agent_state(uow, items, name)
+    transfers, account = _agent_transfers(uow, items, name)
     request = _request_for(uow, request_id)
     if request is not None:
         _check_agent_request(request, items, transfers, sold=sold, account=account)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import cast
+
+import pytest
 
 from salescore.adapters.memory import MemoryStore
+from salescore.adapters.repositories import Repositories
 from salescore.app.receivables import age_receivables_from_store, aging_cache_of
+from salescore.errors import InvalidInputError
 from salescore.money import Currency, Money
 from salescore.receivables import (
     AgingCache,
@@ -62,6 +67,17 @@ def test_each_store_has_its_own_default_cache() -> None:
         age_receivables_from_store(a, date(2026, 3, 1))
         assert len(aging_cache_of(a)) == 1
         assert len(aging_cache_of(b)) == 0
+
+
+def test_every_unit_of_work_of_a_store_reports_from_the_same_default_cache() -> None:
+    # The cache belongs to the store, not to one unit of work: tomorrow's report, in
+    # another unit of work, starts from today's state.
+    store = _store()
+    with store.unit_of_work() as first:
+        age_receivables_from_store(first, date(2026, 3, 1))
+    with store.unit_of_work() as second:
+        assert aging_cache_of(second) is aging_cache_of(first)
+        assert len(aging_cache_of(second)) == 1
 
 
 def test_the_open_items_of_only_the_newest_full_report_are_kept() -> None:
@@ -136,3 +152,37 @@ def test_by_default_a_state_of_more_than_200_000_groups_is_not_kept() -> None:
     wider = AgingCache(max_groups=200_001)
     age_store(storage, date(2026, 4, 1), group_by=("segment",), cache=wider, summed=storage)
     assert len(wider) == 1
+
+
+class _SummingUnitOfWork:
+    """A unit of work of a storage that sums by itself, without a ``store`` of its own."""
+
+    def __init__(self, partners: int) -> None:
+        self.settlements = _ManyPartners(partners)
+
+
+def test_a_storage_that_sums_is_aged_by_its_sums_unless_told_otherwise() -> None:
+    # Three partners owe 1.00 RUB each, 31-60 days overdue: the storage's sums, with no
+    # open item read (its columns would fail the test), by default and when asked to.
+    uow = cast(Repositories, _SummingUnitOfWork(3))
+    for in_database in (None, True):
+        report = age_receivables_from_store(uow, date(2026, 4, 1), in_database=in_database)
+        assert [(r["partner"], r["31-60"], r["total"]) for r in report.rows()] == [
+            ("P0", "1.00", "1.00"),
+            ("P1", "1.00", "1.00"),
+            ("P2", "1.00", "1.00"),
+        ]
+    # Without a store, the unit of work keeps the default cache itself.
+    assert len(aging_cache_of(uow)) == 1
+    # Told not to, it reads the open items (which this storage refuses to give).
+    with pytest.raises(AssertionError, match="no open item is read"):
+        age_receivables_from_store(uow, date(2026, 4, 1), in_database=False, cache=AgingCache())
+
+
+def test_a_store_that_cannot_sum_refuses_to_age_in_the_database() -> None:
+    store = _store()
+    with store.unit_of_work() as uow:
+        with pytest.raises(InvalidInputError, match="cannot age receivables in the database"):
+            age_receivables_from_store(uow, date(2026, 3, 1), in_database=True)
+        report = age_receivables_from_store(uow, date(2026, 3, 1), in_database=False)
+        assert report == age_receivables(load_ledger(uow.settlements), date(2026, 3, 1))
