@@ -24,7 +24,13 @@ limit. Prints ``metric NAME VALUE`` lines:
 * ``order_state_replay_ms_20k`` — the baseline, the same state derived from
   the client's whole ledger (:func:`salescore.receivables.load_ledger`), how
   it was read before; the two states are compared;
-* ``order_state_speedup_20k`` — the baseline's time over ``order_state``'s.
+* ``order_state_speedup_20k`` — the baseline's time over ``order_state``'s;
+* ``credit_stop_list_ms`` — :func:`salescore.app.receivables.credit_stop_list`,
+  the stop list of the 400 stored limits (the store's open items and credits
+  of the whole ledger, summed per subject);
+* ``credit_stop_list_replay_ms`` — the baseline: :func:`salescore.receivables.stop_list`
+  over the whole ledger loaded (the lists are compared), and
+  ``credit_stop_list_speedup``.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from _timing import peak_rss_mib
 from salescore.adapters.sqlite import SqliteStore
 from salescore.agreements import AgreementId, ContractId
 from salescore.app.orders import credit_decision, order_state, settlement_account, shipped_of_order
-from salescore.app.receivables import import_settlements
+from salescore.app.receivables import credit_stop_list, import_settlements
 from salescore.money import Money
 from salescore.orders import DocumentHeader, DocumentLine, LineId, Order, OrderId, derive_state
 from salescore.parties import CounterpartyId, OrganizationId, PartnerId, ProductId, WarehouseId
@@ -57,6 +63,7 @@ from salescore.receivables import (
     SettlementEntry,
     check_credit,
     load_ledger,
+    stop_list,
 )
 from salescore.reservation import OrderId as ReserveOrderId
 
@@ -189,6 +196,14 @@ def main() -> None:
                 raise SystemExit("the order's state differs from the replayed ledger's")
             state = median_ms(lambda: order_state(uow, order.id, ON))
             state_baseline = median_ms(state_by_replay, calls=3, rounds=3)
+
+            def stop_by_replay() -> object:
+                return stop_list(load_ledger(uow.settlements), uow.credit_limits.all(), ON)
+
+            if credit_stop_list(uow, ON) != stop_by_replay():
+                raise SystemExit("the store's stop list differs from the replayed ledger's")
+            stop = median_ms(lambda: credit_stop_list(uow, ON), calls=5, rounds=3)
+            stop_baseline = median_ms(stop_by_replay, calls=1, rounds=3)
         store.close()
     print(f"metric credit_decision_ms_20k {big:.2f}")
     print(f"metric credit_replay_ms_20k {baseline:.1f}")
@@ -197,6 +212,9 @@ def main() -> None:
     print(f"metric order_state_ms_20k {state:.2f}")
     print(f"metric order_state_replay_ms_20k {state_baseline:.1f}")
     print(f"metric order_state_speedup_20k {state_baseline / state:.1f}")
+    print(f"metric credit_stop_list_ms {stop:.1f}")
+    print(f"metric credit_stop_list_replay_ms {stop_baseline:.1f}")
+    print(f"metric credit_stop_list_speedup {stop_baseline / stop:.1f}")
     print(f"metric peak_rss_mib_credit {peak_rss_mib():.1f}")
 
 

@@ -23,6 +23,7 @@ from salescore.agreements import AgreementId, ContractId
 from salescore.app.orders import credit_decision
 from salescore.app.receivables import (
     age_receivables_from_store,
+    credit_stop_list,
     import_settlements,
     reallocate_all,
 )
@@ -63,6 +64,7 @@ from salescore.receivables import (
     load_ledger,
     post_entries,
     record_payment,
+    stop_list,
 )
 
 ACC = SettlementAccount("CAFE", "RUB", "CAFE-LLC", "ORG-1", "K-1")
@@ -507,7 +509,8 @@ def test_an_orders_entries_and_allocations_are_the_ledgers_rows_of_that_order(
 
 def _credit_check(store: Store, case: Any, limits: list[CreditLimit], day: int) -> None:
     """The decision ``credit_decision`` takes from the store's columns is the decision
-    ``check_credit`` takes from the partner's loaded ledger, for each of CAFE's accounts."""
+    ``check_credit`` takes from the partner's loaded ledger, for each of CAFE's accounts;
+    the store's stop list is ``stop_list`` of the whole loaded ledger."""
     entries, payments = case
     _fill(store, entries, payments)
     on = DAY0 + timedelta(day)
@@ -538,6 +541,8 @@ def _credit_check(store: Store, case: Any, limits: list[CreditLimit], day: int) 
             expected = check_credit(ledger, limits, document, on)
             got = credit_decision(uow, "SO-NEW", header, amount, ControlPoint.ORDER, on)
             assert got == expected
+        # The stop list of every stored limit, from the whole ledger's columns.
+        assert credit_stop_list(uow, on) == stop_list(load_ledger(uow.settlements), limits, on)
 
 
 @pytest.mark.parametrize("kind", STORES)

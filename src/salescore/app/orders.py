@@ -40,7 +40,7 @@ and amount, the explanation — into the document
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 
 import attrs
@@ -95,16 +95,14 @@ from salescore.receivables import (
     CreditLimit,
     EntryKind,
     Measure,
-    OpenCreditColumns,
-    OpenItemColumns,
     OrderSchedule,
     PaymentScheduleTemplate,
     ProposedDocument,
     SettlementAccount,
     SettlementEntry,
     SettlementLedger,
-    columns_exposure,
     decide_credit,
+    exposures_from_columns,
     post_entries,
     schedule_entries,
     shipment_entries,
@@ -325,20 +323,17 @@ def credit_decision(
     account = settlement_account(header)
     document = ProposedDocument(document_id, point, account, amount, prepaid)
     limits = _limits_of(uow, account)
-    columns: list[tuple[OpenItemColumns, OpenCreditColumns]] = []
+    kept: list[Callable[[CreditLimit], CreditExposure]] = []
 
     def exposure(limit: CreditLimit) -> CreditExposure:
-        if not columns:  # read once, for the first limit checked
+        if not kept:  # read once, for the first limit checked
             repo, partner = uow.settlements, header.partner_id
-            columns.append(
-                (
-                    repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner),
-                    repo.open_credit_columns(
-                        on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner
-                    ),
-                )
+            items = repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner)
+            credits = repo.open_credit_columns(
+                on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner
             )
-        return columns_exposure(*columns[0], limit, on)
+            kept.append(exposures_from_columns(items, credits, on))
+        return kept[0](limit)
 
     return decide_credit(limits, document, on, exposure)
 

@@ -35,6 +35,7 @@ from salescore.adapters.repositories import Repositories
 from salescore.dates import BusinessCalendar
 from salescore.errors import ConflictError, InvalidInputError
 from salescore.receivables import (
+    EXPOSURE_FIELDS,
     AgingCache,
     AgingPolicy,
     AgingReport,
@@ -42,13 +43,17 @@ from salescore.receivables import (
     OpenLedgerSums,
     Payment,
     SettlementEntry,
+    StopListEntry,
     age_store,
+    exposures_from_columns,
+    stop_list_of,
 )
 from salescore.receivables.allocation import allocate_rows
 
 __all__ = [
     "age_receivables_from_store",
     "aging_cache_of",
+    "credit_stop_list",
     "import_settlements",
     "reallocate_all",
 ]
@@ -163,3 +168,20 @@ def import_settlements(
     repo.add_entries(entries)
     repo.add_payments(payments)
     return reallocate_all(uow)
+
+
+def credit_stop_list(uow: Repositories, on: date) -> list[StopListEntry]:
+    """Every subject over one of the stored credit limits on ``on`` [стоп-лист], by
+    limit id: :func:`~salescore.receivables.stop_list` of the stored ledger and limits.
+
+    The store computes the open items and credits on the date (one pass over
+    them, not over every entry, payment and allocation ever stored), and each
+    limit adds up its subject's (:func:`~salescore.receivables.exposures_from_columns`).
+    """
+    limits = uow.credit_limits.all()
+    if not limits:
+        return []
+    repo = uow.settlements
+    items = repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS)
+    credits = repo.open_credit_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS)
+    return stop_list_of(limits, exposures_from_columns(items, credits, on))

@@ -40,11 +40,12 @@ from salescore.receivables.credit import (
     StopListEntry,
     Verdict,
     check_credit,
-    columns_exposure,
     credit_exposure,
     decide_credit,
+    exposures_from_columns,
     override_decision,
     stop_list,
+    stop_list_of,
 )
 from salescore.receivables.ledger import (
     ALLOCATED_DATES_KEPT,
@@ -145,9 +146,9 @@ __all__ = [
     "allocate_payments",
     "check_credit",
     "check_payment",
-    "columns_exposure",
     "credit_exposure",
     "decide_credit",
+    "exposures_from_columns",
     "load_ledger",
     "override_decision",
     "post_entries",
@@ -159,5 +160,6 @@ __all__ = [
     "settlement_statement",
     "shipment_entries",
     "stop_list",
+    "stop_list_of",
     "sweep",
 ]

@@ -43,7 +43,7 @@ import attrs
 from salescore.errors import CreditLimitExceededError, InvalidInputError
 from salescore.explain import Explanation, Step
 from salescore.money import Currency, Money
-from salescore.receivables.aging import Key, OpenCreditColumns, OpenItemColumns
+from salescore.receivables.aging import OpenCreditColumns, OpenItemColumns
 from salescore.receivables.ledger import (
     Measure,
     SettlementAccount,
@@ -65,11 +65,12 @@ __all__ = [
     "StopListEntry",
     "Verdict",
     "check_credit",
-    "columns_exposure",
     "credit_exposure",
     "decide_credit",
+    "exposures_from_columns",
     "override_decision",
     "stop_list",
+    "stop_list_of",
 ]
 
 
@@ -259,44 +260,54 @@ def credit_exposure(ledger: SettlementLedger, limit: CreditLimit, on: date) -> C
 
 
 #: The fields open-item and open-credit columns are grouped by for
-#: :func:`columns_exposure`: every subject a limit can name.
+#: :func:`exposures_from_columns`: every subject a limit can name.
 EXPOSURE_FIELDS: tuple[str, ...] = ("partner", "counterparty", "contract")
 _SCOPE_FIELD = {"partner": 0, "counterparty": 1, "contract": 2}
 
 
-def columns_exposure(
-    items: OpenItemColumns, credits: OpenCreditColumns, limit: CreditLimit, on: date
-) -> CreditExposure:
-    """:func:`credit_exposure` from the actual open items and credits on ``on`` as
-    columns grouped by :data:`EXPOSURE_FIELDS`, the same figures.
+def exposures_from_columns(
+    items: OpenItemColumns, credits: OpenCreditColumns, on: date
+) -> Callable[[CreditLimit], CreditExposure]:
+    """:func:`credit_exposure` of any limit from the actual open items and credits on
+    ``on`` as columns grouped by :data:`EXPOSURE_FIELDS`: the same figures.
 
     A store computes the columns without loading the ledger
     (:meth:`SettlementLedgerRepository.open_item_columns
     <salescore.receivables.ports.SettlementLedgerRepository.open_item_columns>`
-    and ``open_credit_columns``, with the partner's id).
+    and ``open_credit_columns``, of one partner or of all). They are summed once
+    per group (partner, counterparty, contract and currency), and each limit then
+    adds up the groups of its subject: a stop list of every client costs one pass
+    over the open items.
     """
-    field = _SCOPE_FIELD[limit.scope.value]
-
-    def applies(key: Key) -> bool:
-        values, currency = key
-        return currency == limit.currency and values[field] == limit.subject_id
-
-    groups = [applies(key) for key in items.groups]
-    debt = overdue = days = 0
     at = on.toordinal()
+    # Per group: the debt, the overdue part and the oldest overdue days.
+    sums = [[0, 0, 0] for _ in items.groups]
     for group, due, units in zip(items.keys, items.due_ordinals, items.open_units, strict=True):
-        if groups[group]:
-            debt += units
-            if due < at:
-                overdue += units
-                days = max(days, at - due)
+        figures = sums[group]
+        figures[0] += units
+        if due < at:
+            figures[1] += units
+            figures[2] = max(figures[2], at - due)
+    by_key = dict(zip(items.groups, sums, strict=True))
     for key, units in zip(credits.keys, credits.open_units, strict=True):
-        if applies(key):
-            debt -= units
-    if overdue <= limit.dust.minor_units:
-        days = 0
-    cur = limit.currency
-    return CreditExposure(Money.from_minor(debt, cur), Money.from_minor(overdue, cur), days)
+        by_key.setdefault(key, [0, 0, 0])[0] -= units
+    # The groups of each subject: (its field, its id, the currency).
+    of_subject: dict[tuple[int, str, Currency], list[list[int]]] = {}
+    for (values, currency), figures in by_key.items():
+        for field in range(len(EXPOSURE_FIELDS)):
+            of_subject.setdefault((field, values[field], currency), []).append(figures)
+
+    def exposure(limit: CreditLimit) -> CreditExposure:
+        found = of_subject.get((_SCOPE_FIELD[limit.scope.value], limit.subject_id, limit.currency))
+        debt = sum(f[0] for f in found or ())
+        overdue = sum(f[1] for f in found or ())
+        days = max((f[2] for f in found or ()), default=0)
+        if overdue <= limit.dust.minor_units:
+            days = 0
+        cur = limit.currency
+        return CreditExposure(Money.from_minor(debt, cur), Money.from_minor(overdue, cur), days)
+
+    return exposure
 
 
 @attrs.frozen
@@ -531,7 +542,7 @@ def decide_credit(
 ) -> CreditDecision:
     """:func:`check_credit` with the subject's figures given by ``exposure`` (called
     once per limit checked), for figures computed elsewhere: by a store
-    (:func:`columns_exposure`) instead of from a loaded ledger."""
+    (:func:`exposures_from_columns`) instead of from a loaded ledger."""
     breaches: list[LimitBreach] = []
     notes: list[str] = []
     for limit in limits:
@@ -613,9 +624,17 @@ def stop_list(
     ledger: SettlementLedger, limits: Iterable[CreditLimit], on: date
 ) -> list[StopListEntry]:
     """Every subject over a limit on ``on`` (no new document), by limit id."""
+    return stop_list_of(limits, lambda limit: credit_exposure(ledger, limit, on))
+
+
+def stop_list_of(
+    limits: Iterable[CreditLimit], exposure: Callable[[CreditLimit], CreditExposure]
+) -> list[StopListEntry]:
+    """:func:`stop_list` with each subject's figures given by ``exposure`` (by a store:
+    :func:`exposures_from_columns`)."""
     entries = []
     for limit in sorted(limits, key=lambda lim: lim.id):
-        now = credit_exposure(ledger, limit, on)
+        now = exposure(limit)
         found = _breaches(limit, now, now.debt)
         if found:
             subject = f"{limit.scope.value} {limit.subject_id}"

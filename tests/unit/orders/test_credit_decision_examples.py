@@ -155,3 +155,21 @@ def test_a_debt_due_on_the_day_is_not_overdue_and_debts_in_other_currencies_are_
             ("debt", "1200.00 RUB", "2200.00 RUB"),
             ("overdue days", "10", "10"),
         ]
+
+
+def test_the_oldest_overdue_debt_of_an_account_gives_the_overdue_days(tmp_path: Path) -> None:
+    # Two debts of one account, 20 and 5 days overdue: the account is 20 days overdue.
+    on = date(2026, 3, 30)
+    account = settlement_account(HEADER)
+    entries = [
+        SettlementEntry(f"E{days}", EntryKind.SHIPMENT, account, "SO-1", f"SH{days}",
+                        date(2026, 3, 1), on - timedelta(days=days), rub("100.00"))
+        for days in (20, 5)
+    ]  # fmt: skip
+    limit = CreditLimit("P", LimitScope.PARTNER, "VOLGA", "RUB", max_overdue_days=10)
+    for store in stores(tmp_path):
+        with store.unit_of_work() as uow:
+            uow.credit_limits.add(limit)
+            post_entries(uow.settlements, entries)
+            decision = credit_decision(uow, "ORD-3", HEADER, rub("1.00"), ControlPoint.ORDER, on)
+        assert [(b.figure, b.current) for b in decision.breaches] == [("overdue days", "20")]
