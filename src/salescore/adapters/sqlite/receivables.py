@@ -408,9 +408,7 @@ class SqliteSettlementLedger:
                 # A partner's accounts are the keys that begin with its id and the
                 # separator: a range of the account index (allocations have no partner
                 # index, see drop_allocation_partner_index); the equality keeps it exact.
-                clauses.append(
-                    f"{hint}{prefix}account_key >= ? AND {hint}{prefix}account_key < ?"
-                )
+                clauses.append(f"{hint}{prefix}account_key >= ? AND {hint}{prefix}account_key < ?")
                 params += [partner_id + "\x1f", partner_id + "\x20"]
             clauses.append(f"{hint}{prefix}partner_id = ?")
             params.append(partner_id)
