@@ -196,3 +196,20 @@ def test_the_rest_of_a_line_repriced_by_a_correction_ships_at_the_order_price(
     assert (rest.with_vat, rest.vat) == (rub("36600.00"), rub("6600.00"))
     assert repriced.reason == ""  # posted without one
     assert debt(company) == rub("53600.00")  # 17,000.00 + 36,600.00
+
+
+def test_a_correction_moves_the_stock_of_a_line_after_one_repriced_only(company: Store) -> None:
+    first = order_to_ship(company, [cm(3)])
+    second = order_to_ship(company, [cm(2)])
+    post(company, "SH-1", [ShipRequest(first, LineId("1"), 1), ShipRequest(second, LineId("1"), 1)])
+    before = free(company)
+    # line 1 only repriced (no stock moves), line 2 up by 1 from free stock
+    correct(
+        company,
+        "KR-1",
+        LineChange("1", price=rub("17000.00")),
+        LineChange("2", quantity=Decimal(2)),
+        kind=CorrectionKind.ERROR_FIX,
+    )
+    assert free(company) == before - 1
+    assert debt(company) == rub("53600.00")  # 17,000.00 + 2 × 18,300.00
