@@ -144,14 +144,14 @@ def test_a_correction_of_two_orders_moves_the_debt_of_each(company: Store) -> No
     second = order_to_ship(company, [cm(2)])
     post(company, "SH-1", [ShipRequest(first, LineId("1"), 1), ShipRequest(second, LineId("1"), 1)])
     assert debt(company) == rub("36600.00")  # 2 × 18,300.00
-    # the first order's line goes up by 1 (it has 2 left), the second's down by 1
+    # the first order's line goes down by 1, the second's up by 1 (it has 1 left)
     with company.unit_of_work() as uow:
         sc.post_correction(
             uow,
             CorrectionId("KR-1"),
             ShipmentId("SH-1"),
             CORRECTED,
-            [LineChange("1", quantity=Decimal(2)), LineChange("2", quantity=Decimal(0))],
+            [LineChange("1", quantity=Decimal(0)), LineChange("2", quantity=Decimal(2))],
             CorrectionKind.ERROR_FIX,
             SAMPLE_CALENDAR,
             at=at(CORRECTED),
@@ -191,6 +191,25 @@ def test_the_rest_of_a_line_repriced_by_a_correction_ships_at_the_order_price(
     post(company, "SH-2", [ShipRequest(order_id, LineId("1"), 2)], CORRECTED)
     with company.unit_of_work() as uow:
         rest = uow.shipments.get(ShipmentId("SH-2"))
+        repriced = uow.shipment_corrections.get(CorrectionId("KR-1"))
     # 2 × 18,300.00, not the order's 54,900.00 less the 17,000.00 SH-1 now stands at
     assert (rest.with_vat, rest.vat) == (rub("36600.00"), rub("6600.00"))
+    assert repriced.reason == ""  # posted without one
     assert debt(company) == rub("53600.00")  # 17,000.00 + 36,600.00
+
+
+def test_a_correction_moves_the_stock_of_a_line_after_one_repriced_only(company: Store) -> None:
+    first = order_to_ship(company, [cm(3)])
+    second = order_to_ship(company, [cm(2)])
+    post(company, "SH-1", [ShipRequest(first, LineId("1"), 1), ShipRequest(second, LineId("1"), 1)])
+    before = free(company)
+    # line 1 only repriced (no stock moves), line 2 up by 1 from free stock
+    correct(
+        company,
+        "KR-1",
+        LineChange("1", price=rub("17000.00")),
+        LineChange("2", quantity=Decimal(2)),
+        kind=CorrectionKind.ERROR_FIX,
+    )
+    assert free(company) == before - 1
+    assert debt(company) == rub("53600.00")  # 17,000.00 + 2 × 18,300.00

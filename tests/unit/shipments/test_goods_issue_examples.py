@@ -51,6 +51,17 @@ def test_a_goods_issue_counts_every_shipment_that_moved_stock_itself(company: St
         issue(company, "RO-1", order_id, [2])
     issue(company, "RO-1", order_id, [1])  # the third unit
     assert free(company) == Decimal(9)
+    with pytest.raises(ShipmentError, match="shipment 'SH-1' exists already"):
+        timelines.post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(1))])
+
+
+def test_a_shipment_of_goods_waiting_for_their_invoice_is_refused_by_its_number(
+    company: Store,
+) -> None:
+    order_id = order_to_ship(company, [cm(3)])
+    issue(company, "RO-1", order_id, [2])  # left by the issue, not invoiced yet
+    with pytest.raises(ShipmentError, match=r"shipment 'SH-1': order .* waits for its invoice"):
+        timelines.post(company, "SH-1", [ShipRequest(order_id, LineId("1"), Decimal(2))])
 
 
 def receive(store: Store, number: str, quantities: list[int]) -> None:

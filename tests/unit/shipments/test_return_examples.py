@@ -52,6 +52,8 @@ def test_one_return_takes_a_product_back_in_several_items(company: Store) -> Non
     # 2 + 2 of the 3 shipped: the second item finds 1 left
     with pytest.raises(ShipmentError, match="at most 1"):
         back(company, "RT-1", [2, 2])
+    with pytest.raises(ShipmentError, match="at most 1"):
+        back(company, "RT-1", [1, 1, 2])  # the third finds 1 left
     whole = back(company, "RT-1", [1, 2])
     # every line is kept, and they add up to the whole shipment
     assert [(x.line_no, x.quantity, x.with_vat, x.vat) for x in whole.lines] == [
