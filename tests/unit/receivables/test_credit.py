@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salescore.errors import CreditLimitExceededError, InvalidInputError
 from salescore.money import Money
 from salescore.receivables import (
+    EXPOSURE_FIELDS,
     ControlPoint,
     CreditLimit,
     EntryKind,
     LimitScope,
+    Measure,
     Payment,
     ProposedDocument,
     SettlementAccount,
@@ -21,9 +25,13 @@ from salescore.receivables import (
     Verdict,
     allocate_payments,
     check_credit,
+    credit_exposure,
+    exposures_from_columns,
     override_decision,
     stop_list,
+    stop_list_of,
 )
+from salescore.receivables.aging import ledger_credit_columns, ledger_item_columns
 
 CAFE = SettlementAccount("CAFE", "RUB", contract_id="K-7")
 ON = date(2026, 3, 2)
@@ -170,3 +178,86 @@ def test_a_limit_that_limits_nothing_is_refused() -> None:
 def test_a_limit_that_names_no_subject_is_refused(subject: str) -> None:
     with pytest.raises(InvalidInputError, match="names no counterparty: give the id"):
         CreditLimit("L", LimitScope.COUNTERPARTY, subject, "RUB", max_debt=rub("1.00"))
+
+
+# --- the figures from columns (what a store computes) ----------------------------------
+
+ACCOUNTS = (
+    SettlementAccount("CAFE", "RUB", "CAFE-LLC", "ORG-1", "K-1"),
+    SettlementAccount("CAFE", "RUB", "CAFE-IE", "ORG-1"),
+    SettlementAccount("CAFE", "USD", "CAFE-LLC", "ORG-1", "K-1"),
+    SettlementAccount("VOLGA", "RUB", "VOLGA-LLC", "ORG-1", "K-2"),
+)
+SUBJECTS = (
+    (LimitScope.PARTNER, "CAFE"),
+    (LimitScope.PARTNER, "VOLGA"),
+    (LimitScope.COUNTERPARTY, "CAFE-LLC"),
+    (LimitScope.COUNTERPARTY, "CAFE-IE"),
+    (LimitScope.CONTRACT, "K-1"),
+    (LimitScope.CONTRACT, "K-2"),
+)
+
+
+@st.composite
+def credit_cases(draw: st.DrawFn) -> tuple[SettlementLedger, list[CreditLimit], date]:
+    """Debts (some returned) and payments on four accounts, limits on each subject, a day."""
+    entries, payments = [], []
+    for n in range(draw(st.integers(0, 14))):
+        account = draw(st.sampled_from(ACCOUNTS))
+        code = account.currency.code
+        posted = ON + timedelta(draw(st.integers(-60, 10)))
+        due = posted + timedelta(draw(st.integers(0, 40)))
+        units = draw(st.integers(1, 100_000))
+        amount = Money.from_minor(units, code)
+        entries.append(
+            SettlementEntry(f"E{n}", EntryKind.SHIPMENT, account, f"SO-{n % 3}", f"D{n}", posted,
+                            due, amount)
+        )  # fmt: skip
+        if draw(st.booleans()):
+            back = Money.from_minor(draw(st.integers(1, units)), code)
+            entries.append(SettlementEntry(f"R{n}", EntryKind.RETURN, account, f"SO-{n % 3}",
+                                           f"R{n}", posted, posted, -back))  # fmt: skip
+    for n in range(draw(st.integers(0, 5))):
+        account = draw(st.sampled_from(ACCOUNTS))
+        day = ON + timedelta(draw(st.integers(-50, 10)))
+        units = draw(st.integers(1, 120_000))
+        payments.append(Payment(f"P{n}", account, day, Money.from_minor(units, account.currency)))
+    limits = []
+    for n in range(draw(st.integers(1, 5))):
+        scope, subject = draw(st.sampled_from(SUBJECTS))
+        code = draw(st.sampled_from(["RUB", "USD"]))
+        tolerance = draw(st.one_of(st.none(), st.integers(0, 3_000)))
+        limits.append(
+            CreditLimit(f"L{n}", scope, subject, code,
+                        max_debt=Money.from_minor(draw(st.integers(0, 200_000)), code),
+                        max_overdue_days=draw(st.integers(0, 30)),
+                        tolerance=None if tolerance is None else Money.from_minor(tolerance, code))
+        )  # fmt: skip
+    ledger = SettlementLedger(entries, payments, allocate_payments(entries, payments))
+    return ledger, limits, ON + timedelta(draw(st.integers(-10, 20)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=credit_cases())
+def test_the_figures_from_columns_are_the_figures_of_the_ledger(
+    case: tuple[SettlementLedger, list[CreditLimit], date],
+) -> None:
+    ledger, limits, on = case
+    items = ledger_item_columns(ledger, on, Measure.ACTUAL, EXPOSURE_FIELDS)
+    credits = ledger_credit_columns(ledger, on, Measure.ACTUAL, EXPOSURE_FIELDS)
+    exposure = exposures_from_columns(items, credits, on)
+    for limit in limits:
+        assert exposure(limit) == credit_exposure(ledger, limit, on), limit
+    assert stop_list_of(limits, exposure) == stop_list(ledger, limits, on)
+
+
+def test_overdue_exactly_the_tolerance_counts_no_overdue_days_from_columns() -> None:
+    # 0.01 left of the old debt, a tolerance of exactly 0.01: no overdue days, both ways.
+    nearly_paid = Payment("PAY", CAFE, date(2026, 1, 25), rub("4999.99"))
+    paid = ledger(nearly_paid)
+    items = ledger_item_columns(paid, ON, Measure.ACTUAL, EXPOSURE_FIELDS)
+    credits = ledger_credit_columns(paid, ON, Measure.ACTUAL, EXPOSURE_FIELDS)
+    dust = limit(max_overdue_days=10, tolerance=rub("0.01"))
+    figures = exposures_from_columns(items, credits, ON)(dust)
+    assert (figures.overdue, figures.overdue_days) == (rub("0.01"), 0)
+    assert figures == credit_exposure(paid, dust, ON)
