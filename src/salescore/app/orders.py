@@ -53,6 +53,7 @@ from salescore.agreements import (
     ApprovalStatus,
 )
 from salescore.app.agreements import start_sale_approval
+from salescore.app.receivables import credit_exposures
 from salescore.app.sales import PricingSession
 from salescore.dates import BusinessCalendar
 from salescore.errors import InvalidInputError, OrderError
@@ -88,13 +89,11 @@ from salescore.orders import status as transitions
 from salescore.parties import SegmentId
 from salescore.ports import Clock
 from salescore.receivables import (
-    EXPOSURE_FIELDS,
     ControlPoint,
     CreditDecision,
     CreditExposure,
     CreditLimit,
     EntryKind,
-    Measure,
     OrderSchedule,
     PaymentScheduleTemplate,
     ProposedDocument,
@@ -102,7 +101,6 @@ from salescore.receivables import (
     SettlementEntry,
     SettlementLedger,
     decide_credit,
-    exposures_from_columns,
     post_entries,
     schedule_entries,
     shipment_entries,
@@ -323,17 +321,13 @@ def credit_decision(
     account = settlement_account(header)
     document = ProposedDocument(document_id, point, account, amount, prepaid)
     limits = _limits_of(uow, account)
-    kept: list[Callable[[CreditLimit], CreditExposure]] = []
+    exposures: Callable[[CreditLimit], CreditExposure] | None = None
 
     def exposure(limit: CreditLimit) -> CreditExposure:
-        if not kept:  # read once, for the first limit checked
-            repo, partner = uow.settlements, header.partner_id
-            items = repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner)
-            credits = repo.open_credit_columns(
-                on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner
-            )
-            kept.append(exposures_from_columns(items, credits, on))
-        return kept[0](limit)
+        nonlocal exposures
+        if exposures is None:  # read once, for the first limit checked
+            exposures = credit_exposures(uow, on, partner_id=header.partner_id)
+        return exposures(limit)
 
     return decide_credit(limits, document, on, exposure)
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from salescore.adapters.repositories import Repositories
@@ -39,6 +39,8 @@ from salescore.receivables import (
     AgingCache,
     AgingPolicy,
     AgingReport,
+    CreditExposure,
+    CreditLimit,
     Measure,
     OpenLedgerSums,
     Payment,
@@ -53,6 +55,7 @@ from salescore.receivables.allocation import allocate_rows
 __all__ = [
     "age_receivables_from_store",
     "aging_cache_of",
+    "credit_exposures",
     "credit_stop_list",
     "import_settlements",
     "reallocate_all",
@@ -170,6 +173,18 @@ def import_settlements(
     return reallocate_all(uow)
 
 
+def credit_exposures(
+    uow: Repositories, on: date, *, partner_id: str | None = None
+) -> Callable[[CreditLimit], CreditExposure]:
+    """The figures of any credit limit on ``on`` from the stored ledger (of one
+    partner, or all): the store computes the actual open items and credits as
+    columns, :func:`~salescore.receivables.exposures_from_columns` sums them."""
+    repo = uow.settlements
+    items = repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner_id)
+    credits = repo.open_credit_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS, partner_id=partner_id)
+    return exposures_from_columns(items, credits, on)
+
+
 def credit_stop_list(uow: Repositories, on: date) -> list[StopListEntry]:
     """Every subject over one of the stored credit limits on ``on`` [стоп-лист], by
     limit id: :func:`~salescore.receivables.stop_list` of the stored ledger and limits.
@@ -179,9 +194,4 @@ def credit_stop_list(uow: Repositories, on: date) -> list[StopListEntry]:
     limit adds up its subject's (:func:`~salescore.receivables.exposures_from_columns`).
     """
     limits = uow.credit_limits.all()
-    if not limits:
-        return []
-    repo = uow.settlements
-    items = repo.open_item_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS)
-    credits = repo.open_credit_columns(on, Measure.ACTUAL, EXPOSURE_FIELDS)
-    return stop_list_of(limits, exposures_from_columns(items, credits, on))
+    return stop_list_of(limits, credit_exposures(uow, on)) if limits else []

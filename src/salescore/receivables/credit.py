@@ -298,10 +298,11 @@ def exposures_from_columns(
             of_subject.setdefault((field, values[field], currency), []).append(figures)
 
     def exposure(limit: CreditLimit) -> CreditExposure:
-        found = of_subject.get((_SCOPE_FIELD[limit.scope.value], limit.subject_id, limit.currency))
-        debt = sum(f[0] for f in found or ())
-        overdue = sum(f[1] for f in found or ())
-        days = max((f[2] for f in found or ()), default=0)
+        key = (_SCOPE_FIELD[limit.scope.value], limit.subject_id, limit.currency)
+        found = of_subject.get(key, [])
+        debt = sum(f[0] for f in found)
+        overdue = sum(f[1] for f in found)
+        days = max((f[2] for f in found), default=0)
         if overdue <= limit.dust.minor_units:
             days = 0
         cur = limit.currency
